@@ -1,0 +1,114 @@
+/*
+ * integra-ingest: take events in, journal them, write their envelopes.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "event.h"
+#include "exitcode.h"
+#include "ingest.h"
+#include "journal.h"
+#include "log.h"
+#include "options.h"
+#include "setup.h"
+#include "stream.h"
+
+static const char usage_text[] =
+"usage: integra-ingest [-h] [-c config] [-j journal] [-T tenant]\n"
+"                      [-s source -t type [-k member]] [-B records]\n"
+"                      [-L bytes]\n";
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "journal", required_argument, NULL, 'j' },
+		{ "source", required_argument, NULL, 's' },
+		{ "type", required_argument, NULL, 't' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "tenant", required_argument, NULL, 'T' },
+		{ "batch", required_argument, NULL, 'B' },
+		{ "max-line", required_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *cfgpath = NULL, *jpath = NULL, *tenant = NULL;
+	struct journal *journal = NULL;
+	struct cfg *cfg = NULL;
+	struct ingest ig;
+	struct stream s;
+	int ch, rc;
+
+	log_init("integra-ingest");
+	ingest_init(&ig);
+	stream_init(&s, NULL);
+	while ((ch = getopt_long(argc, argv, "c:j:s:t:k:T:B:L:hV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			cfgpath = optarg;
+			break;
+		case 'j':
+			jpath = optarg;
+			break;
+		case 's':
+			ig.source = optarg;
+			break;
+		case 't':
+			ig.type = optarg;
+			break;
+		case 'k':
+			ig.key = optarg;
+			break;
+		case 'T':
+			tenant = optarg;
+			break;
+		case 'B':
+			if (options_batch(optarg, &s.batch_max) != 0)
+				return options_usage(usage_text);
+			break;
+		case 'L':
+			if (options_max_line(optarg, &s.max_line) != 0)
+				return options_usage(usage_text);
+			break;
+		case 'h':
+			return options_help(usage_text);
+		case 'V':
+			return options_version("integra-ingest");
+		default:
+			return options_usage(usage_text);
+		}
+	}
+	if (optind != argc || (ig.source == NULL) != (ig.type == NULL) ||
+	    (ig.key != NULL && ig.source == NULL))
+		return options_usage(usage_text);
+	if ((ig.source != NULL && !event_name_valid(ig.source)) ||
+	    (ig.type != NULL && !event_name_valid(ig.type)) ||
+	    (tenant != NULL && !event_name_valid(tenant))) {
+		log_error(NULL, "source, type and tenant are letters, digits"
+		    " and ._:-/");
+		return options_usage(usage_text);
+	}
+
+	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK ||
+	    (rc = setup_journal(cfg, jpath, 1, &journal)) != EX_OK)
+		goto out;
+	ig.tenant = tenant != NULL ? tenant : cfg->tenant;
+	s.journal = journal;
+	rc = stream_fd(&s, STDIN_FILENO, ingest_record, &ig);
+	if (s.err[0] != '\0')
+		log_error(NULL, "%s", s.err);
+	log_info(NULL, "%ld read, %ld journaled, %ld duplicate, %ld rejected",
+	    s.nread, s.nok - ig.nduplicates, ig.nduplicates, s.nrejected);
+out:
+	stream_release(&s);
+	ingest_release(&ig);
+	journal_close(journal);
+	cfg_free(cfg);
+	return setup_finish(rc);
+}

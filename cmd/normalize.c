@@ -1,0 +1,126 @@
+/*
+ * integra-normalize: turn envelopes into canonical events.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "contact.h"
+#include "exitcode.h"
+#include "journal.h"
+#include "log.h"
+#include "normalize.h"
+#include "options.h"
+#include "schema.h"
+#include "setup.h"
+#include "stream.h"
+
+static const char usage_text[] =
+"usage: integra-normalize [-h] [-c config] [-j journal] [-B records]\n"
+"                         [-L bytes] [--pending]\n"
+"       integra-normalize -l\n";
+
+static int
+list_types(const struct schema_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < schema_count(set); i++)
+		printf("%s\n", schema_type(set, i));
+	return EX_OK;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "journal", required_argument, NULL, 'j' },
+		{ "pending", no_argument, NULL, 'p' },
+		{ "list-types", no_argument, NULL, 'l' },
+		{ "batch", required_argument, NULL, 'B' },
+		{ "max-line", required_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *cfgpath = NULL, *jpath = NULL;
+	struct schema_set *schemas = NULL;
+	struct journal *journal = NULL;
+	struct cfg *cfg = NULL;
+	struct normalize n;
+	struct stream s;
+	struct buf dir = BUF_INIT;
+	char err[1024];
+	int ch, rc, pending = 0, list = 0;
+
+	log_init("integra-normalize");
+	stream_init(&s, NULL);
+	while ((ch = getopt_long(argc, argv, "c:j:lB:L:hV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			cfgpath = optarg;
+			break;
+		case 'j':
+			jpath = optarg;
+			break;
+		case 'p':
+			pending = 1;
+			break;
+		case 'l':
+			list = 1;
+			break;
+		case 'B':
+			if (options_batch(optarg, &s.batch_max) != 0)
+				return options_usage(usage_text);
+			break;
+		case 'L':
+			if (options_max_line(optarg, &s.max_line) != 0)
+				return options_usage(usage_text);
+			break;
+		case 'h':
+			return options_help(usage_text);
+		case 'V':
+			return options_version("integra-normalize");
+		default:
+			return options_usage(usage_text);
+		}
+	}
+	if (optind != argc || (list && pending))
+		return options_usage(usage_text);
+
+	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK)
+		goto out;
+	buf_addf(&dir, "%s/schemas", cfg_datadir(cfg));
+	if ((schemas = schema_load(dir.data, err, sizeof(err))) == NULL) {
+		log_error(NULL, "schemas: %s", err);
+		rc = EX_CONFIG;
+		goto out;
+	}
+	if (list) {
+		rc = list_types(schemas);
+		goto out;
+	}
+	if ((rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
+		goto out;
+	normalize_init(&n, schemas, contact_calling_code(cfg->country));
+	s.journal = journal;
+	rc = pending ? stream_pending(&s, JOURNAL_RECEIVED, normalize_record,
+	    &n) : stream_fd(&s, STDIN_FILENO, normalize_record, &n);
+	if (s.err[0] != '\0')
+		log_error(NULL, "%s", s.err);
+	log_info(NULL, "%ld read, %ld normalized, %ld skipped, %ld rejected",
+	    s.nread, s.nok, s.nskipped, s.nrejected);
+	normalize_release(&n);
+out:
+	buf_free(&dir);
+	stream_release(&s);
+	schema_free(schemas);
+	journal_close(journal);
+	cfg_free(cfg);
+	return setup_finish(rc);
+}

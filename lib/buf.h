@@ -1,0 +1,42 @@
+/*
+ * buf: a growable byte buffer, always NUL-terminated.
+ *
+ * Ownership: a struct buf owns its data; buf_free releases it, buf_detach
+ * hands it to the caller (who frees it with free(3)).  Out of memory aborts
+ * the process: there is nothing sane a filter can do without memory.
+ */
+#ifndef INTEGRA_BUF_H
+#define INTEGRA_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+
+#define BUF_INIT { NULL, 0, 0 }
+
+void	 buf_init(struct buf *);
+void	 buf_free(struct buf *);
+char	*buf_detach(struct buf *);
+void	 buf_reset(struct buf *);
+void	 buf_grow(struct buf *, size_t);
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_adds(struct buf *, const char *);
+void	 buf_addc(struct buf *, char);
+void	 buf_addf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 buf_vaddf(struct buf *, const char *, va_list);
+/* Appends s[0..n) as a quoted JSON string, escaping as RFC 8259 requires. */
+void	 buf_add_json_string(struct buf *, const char *, size_t);
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+
+#endif

@@ -1,0 +1,17 @@
+/*
+ * clock: wall-clock time in milliseconds since the epoch, and its RFC 3339
+ * text form.
+ */
+#ifndef INTEGRA_CLOCK_H
+#define INTEGRA_CLOCK_H
+
+#include <stdint.h>
+
+#define RFC3339_LEN	24	/* 2026-11-23T15:12:02.123Z */
+
+int64_t	clock_ms(void);
+/* Monotonic clock in ms, for durations and timeouts. */
+int64_t	clock_mono_ms(void);
+void	clock_rfc3339(int64_t ms, char out[RFC3339_LEN + 1]);
+
+#endif

@@ -1,0 +1,16 @@
+/*
+ * confcheck: everything that can be checked about a configuration without
+ * running anything: the YAML and its values (cfg_load), every route's jq
+ * programs, every route's event type against the catalogue, and every
+ * target's secret.  `integra config check` and the receiver share it.
+ */
+#ifndef INTEGRA_CONFCHECK_H
+#define INTEGRA_CONFCHECK_H
+
+struct buf;
+struct cfg;
+
+/* Returns 0, or -1 with each problem on a line of its own in err. */
+int	confcheck(const struct cfg *, struct buf *err);
+
+#endif

@@ -1,0 +1,796 @@
+/*
+ * config: reads integra.yaml with libyaml's document API, which keeps the
+ * line of every node, so each complaint can say where it is.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "buf.h"
+#include "config.h"
+#include "contact.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR	"/etc"
+#endif
+#ifndef LOCALSTATEDIR
+#define LOCALSTATEDIR	"/var"
+#endif
+#ifndef PKGDATADIR
+#define PKGDATADIR	"/usr/share/integra"
+#endif
+
+#define DEFAULT_CONFIG	SYSCONFDIR "/integra/integra.yaml"
+#define DEFAULT_JOURNAL	LOCALSTATEDIR "/lib/integra/journal.db"
+#define SECRET_MAX	4096
+
+struct loader {
+	yaml_document_t	 doc;
+	const char	*file;
+	char		*err;
+	size_t		 errsz;
+};
+
+/* Says what is wrong with node n, once, and returns -1. */
+static int
+bad(struct loader *ld, const yaml_node_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	len = snprintf(ld->err, ld->errsz, "%s:%zu: ", ld->file,
+	    n != NULL ? n->start_mark.line + 1 : 1);
+	if (len < 0 || (size_t)len >= ld->errsz)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(ld->err + len, ld->errsz - (size_t)len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static yaml_node_t *
+node(struct loader *ld, int i)
+{
+	return yaml_document_get_node(&ld->doc, i);
+}
+
+static int
+line_of(const yaml_node_t *n)
+{
+	return (int)n->start_mark.line + 1;
+}
+
+static const char *
+scalar(struct loader *ld, const yaml_node_t *n, const char *what)
+{
+	if (n->type != YAML_SCALAR_NODE) {
+		bad(ld, n, "%s must be a single value", what);
+		return NULL;
+	}
+	return (const char *)n->data.scalar.value;
+}
+
+static int
+get_string(struct loader *ld, const yaml_node_t *n, const char *what,
+    char **out)
+{
+	const char *s;
+
+	if ((s = scalar(ld, n, what)) == NULL)
+		return -1;
+	free(*out);
+	*out = xstrdup(s);
+	return 0;
+}
+
+static int
+get_long(struct loader *ld, const yaml_node_t *n, const char *what,
+    long min, long max, long *out)
+{
+	const char *s;
+	char *end;
+	long v;
+
+	if ((s = scalar(ld, n, what)) == NULL)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0 || v < min || v > max)
+		return bad(ld, n, "%s must be a whole number from %ld to %ld,"
+		    " not '%s'", what, min, max, s);
+	*out = v;
+	return 0;
+}
+
+/* A duration: a number of milliseconds, or a number with ms, s, m or h. */
+static int
+get_duration(struct loader *ld, const yaml_node_t *n, const char *what,
+    int64_t *out)
+{
+	static const struct { const char *unit; int64_t ms; } units[] = {
+		{ "", 1 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
+		{ "h", 3600000 },
+	};
+	const char *s;
+	char *end;
+	long long v;
+	size_t i;
+
+	if ((s = scalar(ld, n, what)) == NULL)
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (end != s && errno == 0 && v >= 0)
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+			if (strcmp(end, units[i].unit) == 0 &&
+			    v <= INT64_MAX / units[i].ms / 1000) {
+				*out = v * units[i].ms;
+				return 0;
+			}
+	return bad(ld, n, "%s must be a duration like 500ms, 10s, 5m or 1h,"
+	    " not '%s'", what, s);
+}
+
+static int
+get_factor(struct loader *ld, const yaml_node_t *n, double *out)
+{
+	const char *s;
+	char *end;
+	double v;
+
+	if ((s = scalar(ld, n, "factor")) == NULL)
+		return -1;
+	v = strtod(s, &end);
+	if (end == s || *end != '\0' || !(v >= 1.0 && v <= 100.0))
+		return bad(ld, n, "factor must be a number from 1 to 100,"
+		    " not '%s'", s);
+	*out = v;
+	return 0;
+}
+
+/* Names: of targets, routes, tenants, event types.  No blanks, no quotes. */
+static int
+valid_name(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 128)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && strchr("._:-/", *s) == NULL)
+			return 0;
+	return 1;
+}
+
+/* An HTTP header name is a token (RFC 9110); a value has no CR, LF, NUL. */
+static int
+valid_header(const char *name, const char *value)
+{
+	const char *p;
+
+	if (*name == '\0')
+		return 0;
+	for (p = name; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) &&
+		    strchr("!#$%&'*+-.^_`|~", *p) == NULL)
+			return 0;
+	return value == NULL || strpbrk(value, "\r\n") == NULL;
+}
+
+static int
+get_headers(struct loader *ld, const yaml_node_t *n,
+    struct cfg_header **out, size_t *nout)
+{
+	const yaml_node_pair_t *p;
+	const char *k, *v;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return bad(ld, n, "headers must be a mapping of name: value");
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	    p++) {
+		if ((k = scalar(ld, node(ld, p->key), "a header name")) ==
+		    NULL || (v = scalar(ld, node(ld, p->value),
+		    "a header value")) == NULL)
+			return -1;
+		if (!valid_header(k, v))
+			return bad(ld, node(ld, p->key), "header '%s' is not a"
+			    " valid header name and value", k);
+		*out = xrealloc(*out, (*nout + 1) * sizeof(**out));
+		(*out)[*nout].name = xstrdup(k);
+		(*out)[*nout].value = xstrdup(v);
+		(*nout)++;
+	}
+	return 0;
+}
+
+/* Calls fn for each key: value of mapping n; what names n in messages. */
+typedef int (*pair_fn)(struct loader *, void *, const char *key,
+    const yaml_node_t *value);
+
+static int
+each_pair(struct loader *ld, const yaml_node_t *n, const char *what,
+    pair_fn fn, void *ctx)
+{
+	const yaml_node_pair_t *p;
+	const char *k;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return bad(ld, n, "%s must be a mapping", what);
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	    p++) {
+		if ((k = scalar(ld, node(ld, p->key), "a key")) == NULL)
+			return -1;
+		if (fn(ld, ctx, k, node(ld, p->value)) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+unknown(struct loader *ld, const yaml_node_t *v, const char *key,
+    const char *what)
+{
+	return bad(ld, v, "unknown key '%s' in %s", key, what);
+}
+
+static int
+retry_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg_retry *r = ctx;
+	long n;
+
+	if (strcmp(k, "max_attempts") == 0) {
+		if (get_long(ld, v, "max_attempts", 1, 100, &n) != 0)
+			return -1;
+		r->max_attempts = (int)n;
+		return 0;
+	}
+	if (strcmp(k, "base") == 0)
+		return get_duration(ld, v, "base", &r->base_ms);
+	if (strcmp(k, "cap") == 0)
+		return get_duration(ld, v, "cap", &r->cap_ms);
+	if (strcmp(k, "factor") == 0)
+		return get_factor(ld, v, &r->factor);
+	return unknown(ld, v, k, "retry");
+}
+
+static int
+defaults_pair(struct loader *ld, void *ctx, const char *k,
+    const yaml_node_t *v)
+{
+	struct cfg *cfg = ctx;
+	int64_t ms;
+	long n;
+
+	if (strcmp(k, "tenant") == 0) {
+		if (get_string(ld, v, "tenant", &cfg->tenant) != 0)
+			return -1;
+		if (!valid_name(cfg->tenant))
+			return bad(ld, v, "tenant '%s' is not a valid name",
+			    cfg->tenant);
+		return 0;
+	}
+	if (strcmp(k, "country") == 0) {
+		if (get_string(ld, v, "country", &cfg->country) != 0)
+			return -1;
+		if (contact_calling_code(cfg->country) == NULL)
+			return bad(ld, v, "country '%s' is not an ISO 3166"
+			    " code integra knows", cfg->country);
+		return 0;
+	}
+	if (strcmp(k, "datadir") == 0)
+		return get_string(ld, v, "datadir", &cfg->datadir);
+	if (strcmp(k, "timeout") == 0 || strcmp(k, "connect_timeout") == 0) {
+		if (get_duration(ld, v, k, &ms) != 0)
+			return -1;
+		if (ms < 1 || ms > 3600000)
+			return bad(ld, v, "%s must be from 1ms to 1h", k);
+		*(k[0] == 't' ? &cfg->timeout_ms : &cfg->connect_timeout_ms) =
+		    (long)ms;
+		return 0;
+	}
+	if (strcmp(k, "concurrency") == 0) {
+		if (get_long(ld, v, "concurrency", 1, 1024, &n) != 0)
+			return -1;
+		cfg->concurrency = (int)n;
+		return 0;
+	}
+	if (strcmp(k, "retry") == 0)
+		return each_pair(ld, v, "retry", retry_pair, &cfg->retry);
+	return unknown(ld, v, k, "defaults");
+}
+
+static int
+auth_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg_target *t = ctx;
+
+	if (strcmp(k, "header") == 0)
+		return get_string(ld, v, "header", &t->auth_header);
+	if (strcmp(k, "scheme") == 0)
+		return get_string(ld, v, "scheme", &t->auth_scheme);
+	if (strcmp(k, "secret_env") == 0)
+		return get_string(ld, v, "secret_env", &t->secret_env);
+	if (strcmp(k, "secret_file") == 0)
+		return get_string(ld, v, "secret_file", &t->secret_file);
+	if (strcmp(k, "secret") == 0 || strcmp(k, "token") == 0 ||
+	    strcmp(k, "password") == 0)
+		return bad(ld, v, "target '%s': a secret never sits in the"
+		    " config file: use secret_env or secret_file", t->name);
+	return unknown(ld, v, k, "auth");
+}
+
+static int
+target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg_target *t = ctx;
+	int64_t ms;
+	long n;
+
+	if (strcmp(k, "url") == 0) {
+		if (get_string(ld, v, "url", &t->url) != 0)
+			return -1;
+		if ((strncmp(t->url, "http://", 7) != 0 &&
+		    strncmp(t->url, "https://", 8) != 0) ||
+		    strpbrk(t->url, " \t\r\n") != NULL)
+			return bad(ld, v, "target '%s': url must be an http://"
+			    " or https:// URL", t->name);
+		return 0;
+	}
+	if (strcmp(k, "auth") == 0) {
+		if (each_pair(ld, v, "auth", auth_pair, t) != 0)
+			return -1;
+		if (t->auth_header == NULL)
+			return bad(ld, v, "target '%s': auth needs a header",
+			    t->name);
+		if (!valid_header(t->auth_header, t->auth_scheme))
+			return bad(ld, v, "target '%s': auth header '%s' is"
+			    " not a valid header name", t->name,
+			    t->auth_header);
+		if ((t->secret_env == NULL) == (t->secret_file == NULL))
+			return bad(ld, v, "target '%s': auth needs exactly one"
+			    " of secret_env and secret_file", t->name);
+		return 0;
+	}
+	if (strcmp(k, "headers") == 0)
+		return get_headers(ld, v, &t->headers, &t->nheaders);
+	if (strcmp(k, "timeout") == 0 || strcmp(k, "connect_timeout") == 0) {
+		if (get_duration(ld, v, k, &ms) != 0)
+			return -1;
+		if (ms < 1 || ms > 3600000)
+			return bad(ld, v, "%s must be from 1ms to 1h", k);
+		*(k[0] == 't' ? &t->timeout_ms : &t->connect_timeout_ms) =
+		    (long)ms;
+		return 0;
+	}
+	if (strcmp(k, "concurrency") == 0) {
+		if (get_long(ld, v, "concurrency", 1, 1024, &n) != 0)
+			return -1;
+		t->concurrency = (int)n;
+		return 0;
+	}
+	if (strcmp(k, "retry") == 0)
+		return each_pair(ld, v, "retry", retry_pair, &t->retry);
+	return unknown(ld, v, k, "a target");
+}
+
+static int
+targets_pair(struct loader *ld, void *ctx, const char *k,
+    const yaml_node_t *v)
+{
+	struct cfg *cfg = ctx;
+	struct cfg_target *t;
+	size_t i;
+
+	if (!valid_name(k))
+		return bad(ld, v, "target name '%s' is not valid (letters,"
+		    " digits and ._:-/ only)", k);
+	for (i = 0; i < cfg->ntargets; i++)
+		if (strcmp(cfg->targets[i].name, k) == 0)
+			return bad(ld, v, "target '%s' is defined twice", k);
+	cfg->targets = xrealloc(cfg->targets,
+	    (cfg->ntargets + 1) * sizeof(*cfg->targets));
+	t = &cfg->targets[cfg->ntargets++];
+	memset(t, 0, sizeof(*t));
+	t->name = xstrdup(k);
+	t->line = line_of(v);
+	t->timeout_ms = cfg->timeout_ms;
+	t->connect_timeout_ms = cfg->connect_timeout_ms;
+	t->concurrency = cfg->concurrency;
+	t->retry = cfg->retry;
+	if (each_pair(ld, v, "a target", target_pair, t) != 0)
+		return -1;
+	if (t->url == NULL)
+		return bad(ld, v, "target '%s' has no url", k);
+	return 0;
+}
+
+static int
+route_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	static const char *const methods[] = {
+		"POST", "PUT", "PATCH", "DELETE", "GET", NULL
+	};
+	struct cfg_route *r = ctx;
+	size_t i;
+
+	if (strcmp(k, "name") == 0)
+		return get_string(ld, v, "name", &r->name);
+	if (strcmp(k, "on") == 0)
+		return get_string(ld, v, "on", &r->on);
+	if (strcmp(k, "to") == 0)
+		return get_string(ld, v, "to", &r->target);
+	if (strcmp(k, "when") == 0) {
+		r->when_line = line_of(v);
+		return get_string(ld, v, "when", &r->when);
+	}
+	if (strcmp(k, "body") == 0) {
+		r->body_line = line_of(v);
+		return get_string(ld, v, "body", &r->body);
+	}
+	if (strcmp(k, "path") == 0) {
+		if (get_string(ld, v, "path", &r->path) != 0)
+			return -1;
+		if ((r->path[0] != '/' && r->path[0] != '\0') ||
+		    strpbrk(r->path, " \t\r\n") != NULL)
+			return bad(ld, v, "path must start with / and have no"
+			    " blanks");
+		return 0;
+	}
+	if (strcmp(k, "method") == 0) {
+		if (get_string(ld, v, "method", &r->method) != 0)
+			return -1;
+		for (i = 0; methods[i] != NULL; i++)
+			if (strcmp(r->method, methods[i]) == 0)
+				return 0;
+		return bad(ld, v, "method must be POST, PUT, PATCH, DELETE or"
+		    " GET, not '%s'", r->method);
+	}
+	if (strcmp(k, "headers") == 0)
+		return get_headers(ld, v, &r->headers, &r->nheaders);
+	return unknown(ld, v, k, "a route");
+}
+
+static int
+load_routes(struct loader *ld, struct cfg *cfg, const yaml_node_t *n)
+{
+	yaml_node_item_t *it;
+	struct cfg_route *r;
+	const yaml_node_t *rn;
+	struct buf name = BUF_INIT;
+	size_t i;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return bad(ld, n, "routes must be a list");
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++) {
+		rn = node(ld, *it);
+		cfg->routes = xrealloc(cfg->routes,
+		    (cfg->nroutes + 1) * sizeof(*cfg->routes));
+		r = &cfg->routes[cfg->nroutes++];
+		memset(r, 0, sizeof(*r));
+		r->line = line_of(rn);
+		if (each_pair(ld, rn, "a route", route_pair, r) != 0)
+			return -1;
+		if (r->on == NULL || !valid_name(r->on))
+			return bad(ld, rn, "a route needs 'on': the event type"
+			    " it takes");
+		if (r->target == NULL)
+			return bad(ld, rn, "route for '%s' needs 'to': a"
+			    " target", r->on);
+		if (r->name == NULL) {
+			buf_reset(&name);
+			buf_addf(&name, "%s:%s", r->on, r->target);
+			r->name = buf_detach(&name);
+		}
+		if (!valid_name(r->name))
+			return bad(ld, rn, "route name '%s' is not valid",
+			    r->name);
+		for (i = 0; i + 1 < cfg->nroutes; i++)
+			if (strcmp(cfg->routes[i].name, r->name) == 0)
+				return bad(ld, rn, "route '%s' is defined twice"
+				    " (first at line %d): give one a name",
+				    r->name, cfg->routes[i].line);
+		if (r->method == NULL)
+			r->method = xstrdup("POST");
+		if (r->path == NULL)
+			r->path = xstrdup("");
+	}
+	buf_free(&name);
+	return 0;
+}
+
+static int
+load_tenants(struct loader *ld, struct cfg *cfg, const yaml_node_t *n)
+{
+	yaml_node_item_t *it;
+	const char *s;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return bad(ld, n, "tenants must be a list of names");
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++) {
+		if ((s = scalar(ld, node(ld, *it), "a tenant")) == NULL)
+			return -1;
+		if (!valid_name(s))
+			return bad(ld, node(ld, *it), "tenant '%s' is not a"
+			    " valid name", s);
+		cfg->tenants = xrealloc(cfg->tenants,
+		    (cfg->ntenants + 1) * sizeof(*cfg->tenants));
+		cfg->tenants[cfg->ntenants++] = xstrdup(s);
+	}
+	return 0;
+}
+
+/* The defaults go first: targets inherit them wherever they stand. */
+static int
+top_defaults(struct loader *ld, void *ctx, const char *k,
+    const yaml_node_t *v)
+{
+	if (strcmp(k, "defaults") == 0)
+		return each_pair(ld, v, "defaults", defaults_pair, ctx);
+	return 0;
+}
+
+static int
+top_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg *cfg = ctx;
+
+	if (strcmp(k, "defaults") == 0)
+		return 0;
+	if (strcmp(k, "journal") == 0)
+		return get_string(ld, v, "journal", &cfg->journal);
+	if (strcmp(k, "tenants") == 0)
+		return load_tenants(ld, cfg, v);
+	if (strcmp(k, "targets") == 0)
+		return each_pair(ld, v, "targets", targets_pair, cfg);
+	if (strcmp(k, "routes") == 0)
+		return load_routes(ld, cfg, v);
+	return unknown(ld, v, k, "the top level");
+}
+
+struct cfg *
+cfg_defaults(void)
+{
+	struct cfg *cfg;
+
+	cfg = xcalloc(1, sizeof(*cfg));
+	cfg->tenant = xstrdup("default");
+	cfg->country = xstrdup("BR");
+	cfg->timeout_ms = 10000;
+	cfg->connect_timeout_ms = 3000;
+	cfg->concurrency = 8;
+	cfg->retry.max_attempts = 4;
+	cfg->retry.base_ms = 1000;
+	cfg->retry.factor = 2.0;
+	cfg->retry.cap_ms = 3600000;
+	return cfg;
+}
+
+struct cfg *
+cfg_load(const char *path, char *err, size_t errsz)
+{
+	struct loader ld = { .file = path, .err = err, .errsz = errsz };
+	yaml_parser_t parser;
+	yaml_node_t *root;
+	struct cfg *cfg;
+	size_t i;
+	FILE *f;
+	int rc = -1;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	cfg = cfg_defaults();
+	cfg->path = xstrdup(path);
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, &ld.doc)) {
+		snprintf(err, errsz, "%s:%zu: %s", path,
+		    parser.problem_mark.line + 1, parser.problem != NULL ?
+		    parser.problem : "not valid YAML");
+		yaml_parser_delete(&parser);
+		fclose(f);
+		cfg_free(cfg);
+		return NULL;
+	}
+	if ((root = yaml_document_get_root_node(&ld.doc)) == NULL) {
+		snprintf(err, errsz, "%s:1: the file is empty", path);
+		goto out;
+	}
+	if (each_pair(&ld, root, "the file", top_defaults, cfg) != 0 ||
+	    each_pair(&ld, root, "the file", top_pair, cfg) != 0)
+		goto out;
+	for (i = 0; i < cfg->nroutes; i++) {
+		struct cfg_route *r = &cfg->routes[i];
+
+		if ((r->to = cfg_target(cfg, r->target)) == NULL) {
+			snprintf(err, errsz, "%s:%d: route '%s' goes to target"
+			    " '%s', which is not defined", path, r->line,
+			    r->name, r->target);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	yaml_document_delete(&ld.doc);
+	yaml_parser_delete(&parser);
+	fclose(f);
+	if (rc != 0) {
+		cfg_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+const char *
+cfg_path(const char *path, int *explicit)
+{
+	const char *env;
+
+	*explicit = 1;
+	if (path != NULL)
+		return path;
+	if ((env = getenv("INTEGRA_CONFIG")) != NULL && *env != '\0')
+		return env;
+	*explicit = 0;
+	return DEFAULT_CONFIG;
+}
+
+struct cfg *
+cfg_open(const char *path, char *err, size_t errsz)
+{
+	int explicit;
+
+	path = cfg_path(path, &explicit);
+	if (!explicit) {
+		FILE *f = fopen(path, "r");
+
+		if (f == NULL && errno == ENOENT)
+			return cfg_defaults();
+		if (f != NULL)
+			fclose(f);
+	}
+	return cfg_load(path, err, errsz);
+}
+
+static void
+free_headers(struct cfg_header *h, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(h[i].name);
+		free(h[i].value);
+	}
+	free(h);
+}
+
+void
+cfg_free(struct cfg *cfg)
+{
+	size_t i;
+
+	if (cfg == NULL)
+		return;
+	for (i = 0; i < cfg->ntargets; i++) {
+		struct cfg_target *t = &cfg->targets[i];
+
+		free(t->name);
+		free(t->url);
+		free(t->auth_header);
+		free(t->auth_scheme);
+		free(t->secret_env);
+		free(t->secret_file);
+		free_headers(t->headers, t->nheaders);
+	}
+	free(cfg->targets);
+	for (i = 0; i < cfg->nroutes; i++) {
+		struct cfg_route *r = &cfg->routes[i];
+
+		free(r->name);
+		free(r->on);
+		free(r->target);
+		free(r->when);
+		free(r->body);
+		free(r->method);
+		free(r->path);
+		free_headers(r->headers, r->nheaders);
+	}
+	free(cfg->routes);
+	for (i = 0; i < cfg->ntenants; i++)
+		free(cfg->tenants[i]);
+	free(cfg->tenants);
+	free(cfg->path);
+	free(cfg->journal);
+	free(cfg->tenant);
+	free(cfg->country);
+	free(cfg->datadir);
+	free(cfg);
+}
+
+const struct cfg_target *
+cfg_target(const struct cfg *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->ntargets; i++)
+		if (strcmp(cfg->targets[i].name, name) == 0)
+			return &cfg->targets[i];
+	return NULL;
+}
+
+char *
+cfg_secret(const struct cfg_target *t, char *err, size_t errsz)
+{
+	char buf[SECRET_MAX];
+	const char *env;
+	size_t n;
+	FILE *f;
+
+	if (t->secret_env != NULL) {
+		if ((env = getenv(t->secret_env)) == NULL || *env == '\0') {
+			snprintf(err, errsz, "target '%s': environment"
+			    " variable '%s' is not set", t->name,
+			    t->secret_env);
+			return NULL;
+		}
+		if (strpbrk(env, "\r\n") != NULL) {
+			snprintf(err, errsz, "target '%s': the secret in '%s'"
+			    " has a line break", t->name, t->secret_env);
+			return NULL;
+		}
+		return xstrdup(env);
+	}
+	if ((f = fopen(t->secret_file, "r")) == NULL) {
+		snprintf(err, errsz, "target '%s': secret file '%s': %s",
+		    t->name, t->secret_file, strerror(errno));
+		return NULL;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* One trailing newline is how editors save a file; drop it. */
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '\r')
+		buf[--n] = '\0';
+	if (n == 0 || strpbrk(buf, "\r\n") != NULL || strlen(buf) != n) {
+		snprintf(err, errsz, "target '%s': secret file '%s' must hold"
+		    " one line", t->name, t->secret_file);
+		return NULL;
+	}
+	return xstrdup(buf);
+}
+
+const char *
+cfg_journal(const struct cfg *cfg, const char *path)
+{
+	const char *env;
+
+	if (path != NULL)
+		return path;
+	if ((env = getenv("INTEGRA_JOURNAL")) != NULL && *env != '\0')
+		return env;
+	if (cfg != NULL && cfg->journal != NULL)
+		return cfg->journal;
+	return DEFAULT_JOURNAL;
+}
+
+const char *
+cfg_datadir(const struct cfg *cfg)
+{
+	const char *env;
+
+	if ((env = getenv("INTEGRA_DATADIR")) != NULL && *env != '\0')
+		return env;
+	if (cfg != NULL && cfg->datadir != NULL)
+		return cfg->datadir;
+	return PKGDATADIR;
+}

@@ -1,0 +1,102 @@
+/*
+ * config: integra.yaml, the one configuration file.
+ *
+ * cfg_load reads and checks the whole file; on any problem it returns NULL
+ * with "FILE:LINE: reason" in err, so a bad config is refused at start.
+ * The struct cfg it returns owns every string in it; cfg_free releases it
+ * all.  Secrets are never in the file: a target names an environment
+ * variable or a file, read by cfg_secret when it is needed.
+ */
+#ifndef INTEGRA_CONFIG_H
+#define INTEGRA_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cfg_header {
+	char	*name;
+	char	*value;
+};
+
+struct cfg_retry {
+	int	 max_attempts;	/* tries in all, the first one included */
+	int64_t	 base_ms;	/* the first backoff */
+	double	 factor;
+	int64_t	 cap_ms;	/* no backoff is longer */
+};
+
+struct cfg_target {
+	char			*name;
+	char			*url;		/* base URL; a route's path is appended */
+	char			*auth_header;	/* NULL: no authentication */
+	char			*auth_scheme;	/* "Bearer", or NULL for the bare secret */
+	char			*secret_env;
+	char			*secret_file;
+	struct cfg_header	*headers;
+	size_t			 nheaders;
+	long			 timeout_ms;
+	long			 connect_timeout_ms;
+	int			 concurrency;
+	struct cfg_retry	 retry;
+	int			 line;
+};
+
+struct cfg_route {
+	char			*name;		/* unique; default "TYPE:TARGET" */
+	char			*on;		/* event type */
+	char			*target;
+	const struct cfg_target	*to;
+	char			*when;		/* jq condition, or NULL */
+	char			*body;		/* jq program; NULL sends the event */
+	char			*method;
+	char			*path;
+	struct cfg_header	*headers;
+	size_t			 nheaders;
+	int			 line;
+	int			 body_line;
+	int			 when_line;
+};
+
+struct cfg {
+	char			*path;		/* NULL: built-in defaults */
+	char			*journal;	/* NULL: not set in the file */
+	char			*tenant;
+	char			*country;	/* ISO 3166-1 alpha-2, for phones */
+	char			*datadir;	/* NULL: the installed share/ */
+	char			**tenants;
+	size_t			 ntenants;
+	long			 timeout_ms;
+	long			 connect_timeout_ms;
+	int			 concurrency;
+	struct cfg_retry	 retry;
+	struct cfg_target	*targets;
+	size_t			 ntargets;
+	struct cfg_route	*routes;
+	size_t			 nroutes;
+};
+
+/*
+ * Which file to read: path if not NULL, else $INTEGRA_CONFIG, else the
+ * installed default.  *explicit is 1 unless it is the installed default,
+ * which may be missing (then built-in defaults apply).
+ */
+const char		*cfg_path(const char *path, int *explicit);
+struct cfg		*cfg_load(const char *path, char *err, size_t errsz);
+/* Built-in defaults: no targets, no routes. */
+struct cfg		*cfg_defaults(void);
+/* cfg_path + cfg_load, with the missing-default case handled. */
+struct cfg		*cfg_open(const char *path, char *err, size_t errsz);
+void			 cfg_free(struct cfg *);
+const struct cfg_target	*cfg_target(const struct cfg *, const char *name);
+/* The target's secret (caller frees), or NULL with the reason in err. */
+char			*cfg_secret(const struct cfg_target *, char *err,
+			    size_t errsz);
+/*
+ * The journal to open: path if not NULL, else $INTEGRA_JOURNAL, else the
+ * config's, else the installed default.
+ */
+const char		*cfg_journal(const struct cfg *, const char *path);
+/* The share/ directory: $INTEGRA_DATADIR, the config's, or the installed. */
+const char		*cfg_datadir(const struct cfg *);
+
+#endif

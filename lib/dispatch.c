@@ -1,0 +1,631 @@
+/*
+ * dispatch: the delivery loop.
+ *
+ * One thread runs it all: stdin, libcurl's transfers and the journal.  A
+ * tick commits, in one transaction, the attempts that came back and the
+ * claims for the next deliveries; only then are outcomes written and the
+ * claimed requests sent.  So an outcome on stdout is always in the
+ * journal, and a delivery is sent only by the process whose claim was
+ * committed.  A process killed after sending but before its tick leaves an
+ * in-flight delivery whose lease runs out: it is sent again (at least
+ * once), with the same Idempotency-Key.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "clock.h"
+#include "config.h"
+#include "dispatch.h"
+#include "exitcode.h"
+#include "http.h"
+#include "ids.h"
+#include "journal.h"
+#include "log.h"
+#include "ndjson.h"
+#include "redact.h"
+#include "stream.h"
+
+#define CAPACITY_MAX	1024	/* claimed deliveries held at once */
+#define IDLE_WAIT_MS	1000
+
+struct target_rt {
+	const struct cfg_target	*cfg;
+	char			*auth;		/* "Header: value", or NULL */
+	int			 inflight;
+	struct job		*head;		/* claimed, waiting for a slot */
+	struct job		*tail;
+};
+
+struct job {
+	struct job		*next;
+	struct target_rt	*t;		/* NULL: not in the config */
+	char			 id[ID_LEN + 1];
+	char			 event[ID_LEN + 1];
+	char			*target;
+	char			*route;
+	char			*method;
+	char			*url;
+	char			*body;
+	size_t			 body_len;
+	char			**headers;
+	int			 attempt;
+	struct http_xfer	 x;
+	/* The outcome. */
+	const char		*status;
+	int64_t			 not_before;
+	char			 excerpt[REDACT_EXCERPT_MAX + 1];
+};
+
+struct run {
+	const struct dispatch_opts	*o;
+	struct dispatch_stats		*st;
+	struct http			*http;
+	struct target_rt		*targets;
+	size_t				 ntargets;
+	char				 owner[128];
+	struct ndjson			*in;
+	int				 in_done;	/* no more to read or claim */
+	char				(*ids)[ID_LEN + 1];	/* read, to claim */
+	size_t				 nids;
+	struct job			**done;		/* back, to record */
+	size_t				 ndone;
+	size_t				 held;		/* claimed, not recorded */
+	size_t				 capacity;
+	int64_t				 oldest;	/* mono ms of the oldest unflushed */
+	struct buf			 out;
+	struct buf			 reason;
+	uint64_t			 rng;
+	char				*err;
+	size_t				 errsz;
+};
+
+static uint64_t
+rng_next(struct run *r)
+{
+	/* xorshift64*: the jitter needs spread, not secrecy. */
+	r->rng ^= r->rng >> 12;
+	r->rng ^= r->rng << 25;
+	r->rng ^= r->rng >> 27;
+	return r->rng * 2685821657736338717ULL;
+}
+
+/*
+ * Exponential backoff with jitter: the delay d = min(cap, base *
+ * factor^(attempt - 1)) is drawn from [d/2, d], so a failed delivery is
+ * never due again at once in the same run.
+ */
+static int64_t
+backoff(struct run *r, const struct cfg_retry *p, int attempt)
+{
+	double d = (double)p->base_ms;
+	int i;
+
+	for (i = 1; i < attempt && d < (double)p->cap_ms; i++)
+		d *= p->factor;
+	if (d > (double)p->cap_ms)
+		d = (double)p->cap_ms;
+	if (d < 2)
+		return (int64_t)d;
+	return (int64_t)(d / 2) + (int64_t)(rng_next(r) % (uint64_t)(d / 2 + 1));
+}
+
+static int
+setup_targets(struct run *r)
+{
+	const struct cfg *cfg = r->o->cfg;
+	struct buf line = BUF_INIT;
+	char *secret;
+	size_t i;
+
+	r->ntargets = cfg->ntargets;
+	r->targets = xcalloc(cfg->ntargets + 1, sizeof(*r->targets));
+	for (i = 0; i < cfg->ntargets; i++) {
+		const struct cfg_target *t = &cfg->targets[i];
+
+		r->targets[i].cfg = t;
+		if (t->auth_header == NULL)
+			continue;
+		if ((secret = cfg_secret(t, r->err, r->errsz)) == NULL) {
+			buf_free(&line);
+			return -1;
+		}
+		buf_reset(&line);
+		buf_addf(&line, "%s: %s%s%s", t->auth_header,
+		    t->auth_scheme != NULL ? t->auth_scheme : "",
+		    t->auth_scheme != NULL ? " " : "", secret);
+		r->targets[i].auth = xstrdup(line.data);
+		explicit_bzero(secret, strlen(secret));
+		free(secret);
+	}
+	explicit_bzero(line.data != NULL ? line.data : "", line.len);
+	buf_free(&line);
+	return 0;
+}
+
+static struct target_rt *
+find_target(struct run *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->ntargets; i++)
+		if (strcmp(r->targets[i].cfg->name, name) == 0)
+			return &r->targets[i];
+	return NULL;
+}
+
+static void
+job_free(struct job *j)
+{
+	char **h;
+
+	if (j->headers != NULL)
+		for (h = j->headers; *h != NULL; h++)
+			free(*h);
+	free(j->headers);
+	free(j->target);
+	free(j->route);
+	free(j->method);
+	free(j->url);
+	free(j->body);
+	http_xfer_release(&j->x);
+	free(j);
+}
+
+/*
+ * The request's header lines: the delivery's own (from the journal, so
+ * checked again for line breaks), then integra's and the target's auth.
+ */
+static char **
+header_lines(const struct journal_claim *c,
+    const struct target_rt *t)
+{
+	struct buf line = BUF_INIT;
+	char **lines;
+	size_t n = 0, cap = 8;
+	jv obj;
+
+	lines = xcalloc(cap, sizeof(*lines));
+	obj = jv_parse(c->headers != NULL ? c->headers : "{}");
+	if (jv_get_kind(obj) == JV_KIND_OBJECT) {
+		jv_object_foreach(obj, k, v) {
+			if (jv_get_kind(v) == JV_KIND_STRING &&
+			    strpbrk(jv_string_value(k), "\r\n:") == NULL &&
+			    strpbrk(jv_string_value(v), "\r\n") == NULL) {
+				buf_reset(&line);
+				buf_addf(&line, "%s: %s", jv_string_value(k),
+				    jv_string_value(v));
+				if (n + 6 >= cap)
+					lines = xrealloc(lines,
+					    (cap *= 2) * sizeof(*lines));
+				lines[n++] = buf_detach(&line);
+			}
+			jv_free(k);
+			jv_free(v);
+		}
+	}
+	jv_free(obj);
+	buf_addf(&line, "Idempotency-Key: %s", c->id);
+	lines[n++] = buf_detach(&line);
+	buf_addf(&line, "X-Integra-Event: %s", c->event_id);
+	lines[n++] = buf_detach(&line);
+	lines[n++] = xstrdup("User-Agent: integra/" PACKAGE_VERSION);
+	/* No "Expect: 100-continue" round trip before a larger body. */
+	lines[n++] = xstrdup("Expect:");
+	if (t != NULL && t->auth != NULL)
+		lines[n++] = xstrdup(t->auth);
+	lines[n] = NULL;
+	return lines;
+}
+
+static void
+finish(struct run *r, struct job *j)
+{
+	const struct cfg_retry *policy = j->t != NULL ? &j->t->cfg->retry :
+	    &r->o->cfg->retry;
+	int64_t now = clock_ms();
+
+	if (j->x.error_class == NULL) {
+		j->status = "delivered";
+		j->not_before = now;
+	} else if (j->attempt >= policy->max_attempts) {
+		j->status = "dead";
+		j->not_before = now;
+	} else {
+		j->status = "failed";
+		j->not_before = now + backoff(r, policy, j->attempt);
+	}
+	if (j->x.response.len > 0)
+		redact_excerpt(j->x.response.data, j->x.response.len,
+		    j->excerpt, sizeof(j->excerpt), REDACT_EXCERPT_MAX);
+	if (r->ndone == 0 && r->nids == 0)
+		r->oldest = clock_mono_ms();
+	r->done[r->ndone++] = j;
+}
+
+/* A delivery that cannot be tried: recorded as a failed attempt. */
+static void
+fail_now(struct run *r, struct job *j, const char *class, const char *why)
+{
+	j->x.started_ms = clock_ms();
+	j->x.duration_ms = 0;
+	j->x.status = 0;
+	j->x.error_class = class;
+	snprintf(j->x.error, sizeof(j->x.error), "%s", why);
+	finish(r, j);
+}
+
+static int
+on_claim(void *ctx, const struct journal_claim *c)
+{
+	struct run *r = ctx;
+	struct job *j;
+
+	j = xcalloc(1, sizeof(*j));
+	snprintf(j->id, sizeof(j->id), "%s", c->id);
+	snprintf(j->event, sizeof(j->event), "%s", c->event_id);
+	j->target = xstrdup(c->target);
+	j->route = xstrdup(c->route);
+	j->method = xstrdup(c->method);
+	j->url = xstrdup(c->url);
+	j->body = xstrndup(c->body != NULL ? c->body : "", c->body_len);
+	j->body_len = c->body_len;
+	j->attempt = c->attempts + 1;
+	j->t = find_target(r, c->target);
+	j->headers = header_lines(c, j->t);
+	r->held++;
+	if (j->t == NULL) {
+		fail_now(r, j, "config", "target is not in the config");
+		return 0;
+	}
+	if (j->t->tail != NULL)
+		j->t->tail->next = j;
+	else
+		j->t->head = j;
+	j->t->tail = j;
+	return 0;
+}
+
+/* Starts what the targets' concurrency allows. */
+static void
+start_ready(struct run *r)
+{
+	struct target_rt *t;
+	struct job *j;
+	size_t i;
+
+	for (i = 0; i < r->ntargets; i++) {
+		t = &r->targets[i];
+		while (t->head != NULL && t->inflight < t->cfg->concurrency) {
+			j = t->head;
+			if ((t->head = j->next) == NULL)
+				t->tail = NULL;
+			j->next = NULL;
+			j->x = (struct http_xfer){ .method = j->method,
+			    .url = j->url,
+			    .headers = (const char *const *)j->headers,
+			    .body = j->body, .body_len = j->body_len,
+			    .timeout_ms = t->cfg->timeout_ms,
+			    .connect_timeout_ms = t->cfg->connect_timeout_ms,
+			    .udata = j };
+			if (http_start(r->http, &j->x) != 0) {
+				char why[sizeof(j->x.error)];
+
+				snprintf(why, sizeof(why), "%s", j->x.error);
+				fail_now(r, j, "internal", why);
+				continue;
+			}
+			t->inflight++;
+		}
+	}
+}
+
+static void
+write_outcome(struct run *r, const struct job *j)
+{
+	struct buf *o = &r->out;
+	char when[RFC3339_LEN + 1];
+
+	buf_addf(o, "{\"delivery\":\"%s\",\"event\":\"%s\",\"target\":",
+	    j->id, j->event);
+	buf_add_json_string(o, j->target, strlen(j->target));
+	buf_adds(o, ",\"route\":");
+	buf_add_json_string(o, j->route, strlen(j->route));
+	buf_addf(o, ",\"status\":\"%s\",\"attempt\":%d", j->status,
+	    j->attempt);
+	if (j->x.status > 0)
+		buf_addf(o, ",\"http_status\":%d", j->x.status);
+	buf_addf(o, ",\"duration_ms\":%lld", (long long)j->x.duration_ms);
+	if (j->x.error_class != NULL) {
+		buf_addf(o, ",\"error_class\":\"%s\",\"error\":",
+		    j->x.error_class);
+		buf_add_json_string(o, j->x.error, strlen(j->x.error));
+	}
+	if (strcmp(j->status, "failed") == 0) {
+		clock_rfc3339(j->not_before, when);
+		buf_addf(o, ",\"not_before\":\"%s\"", when);
+	}
+	buf_adds(o, "}\n");
+}
+
+static void
+count_and_log(struct run *r, const struct job *j)
+{
+	struct log_ids ids = { .event = j->event, .delivery = j->id,
+	    .target = j->target };
+
+	if (strcmp(j->status, "delivered") == 0) {
+		r->st->delivered++;
+		log_debug(&ids, "delivery %s to '%s': %d in %lld ms", j->id,
+		    j->target, j->x.status, (long long)j->x.duration_ms);
+	} else if (strcmp(j->status, "dead") == 0) {
+		r->st->dead++;
+		log_error(&ids, "delivery %s to '%s' is dead after %d"
+		    " attempts: %s", j->id, j->target, j->attempt, j->x.error);
+	} else {
+		r->st->failed++;
+		log_warn(&ids, "delivery %s to '%s' failed (attempt %d): %s:"
+		    " %s", j->id, j->target, j->attempt, j->x.error_class,
+		    j->x.error);
+	}
+}
+
+static int
+journal_failed(struct run *r, int rc)
+{
+	snprintf(r->err, r->errsz, "%s", journal_error(r->o->journal));
+	journal_rollback(r->o->journal);
+	return rc == JOURNAL_BUSY ? EX_TEMPFAIL : EX_SOFTWARE;
+}
+
+/*
+ * One commit: the attempts that came back, and new claims.  Then the
+ * outcomes are written and the claimed requests started.
+ */
+static int
+tick(struct run *r)
+{
+	struct journal *jn = r->o->journal;
+	struct journal_attempt a;
+	int64_t now = clock_ms();
+	size_t i, want;
+	int rc, kept, n;
+
+	if ((rc = journal_begin(jn)) != 0)
+		return journal_failed(r, rc);
+	for (i = 0; i < r->ndone; i++) {
+		struct job *j = r->done[i];
+
+		a = (struct journal_attempt){ .delivery_id = j->id,
+		    .attempt = j->attempt, .started_at = j->x.started_ms,
+		    .duration_ms = j->x.duration_ms,
+		    .http_status = j->x.status,
+		    .error_class = j->x.error_class,
+		    .error = j->x.error_class != NULL ? j->x.error : NULL,
+		    .excerpt = j->excerpt[0] != '\0' ? j->excerpt : NULL,
+		    .status = j->status, .not_before = j->not_before };
+		if ((rc = journal_attempt_add(jn, &a, r->owner, &kept)) != 0)
+			return journal_failed(r, rc);
+		if (!kept)
+			log_warn(&(struct log_ids){ .delivery = j->id },
+			    "delivery %s: lease lost before the outcome was"
+			    " recorded; another dispatch may send it again",
+			    j->id);
+	}
+	for (i = 0; i < r->nids; i++) {
+		if ((rc = journal_claim_id(jn, r->ids[i], r->owner, now,
+		    now + r->o->lease_ms, on_claim, r, &n)) != 0)
+			return journal_failed(r, rc);
+		if (n == 0) {
+			r->st->skipped++;
+			log_info(&(struct log_ids){ .delivery = r->ids[i] },
+			    "delivery %s is not due (delivered, in flight"
+			    " elsewhere, waiting to retry, or unknown):"
+			    " skipped", r->ids[i]);
+		}
+	}
+	r->nids = 0;
+	if (r->o->pending && !r->in_done && r->held < r->capacity / 2) {
+		want = r->capacity - r->held;
+		if ((rc = journal_claim_due(jn, (int)want, r->owner, now,
+		    now + r->o->lease_ms, on_claim, r, &n)) != 0)
+			return journal_failed(r, rc);
+		if ((size_t)n < want)
+			r->in_done = 1;
+	}
+	if ((rc = journal_commit(jn)) != 0)
+		return journal_failed(r, rc);
+
+	/* Committed: now the outcomes may be told. */
+	for (i = 0; i < r->ndone; i++) {
+		write_outcome(r, r->done[i]);
+		count_and_log(r, r->done[i]);
+		job_free(r->done[i]);
+	}
+	r->held -= r->ndone;
+	r->ndone = 0;
+	if (r->out.len > 0) {
+		if (fwrite(r->out.data, 1, r->out.len, stdout) != r->out.len ||
+		    fflush(stdout) != 0) {
+			snprintf(r->err, r->errsz, "write: %s",
+			    strerror(errno));
+			return EX_IOERR;
+		}
+		buf_reset(&r->out);
+	}
+	start_ready(r);
+	return EX_OK;
+}
+
+/* Reads the ids waiting on stdin, as many as there is room for. */
+static void
+read_ids(struct run *r)
+{
+	const char *line;
+	size_t len;
+	jv v, id;
+
+	while (!r->in_done && r->held + r->nids < r->capacity) {
+		switch (ndjson_next(r->in, &line, &len, 0)) {
+		case NDJSON_TIMEOUT:
+			return;
+		case NDJSON_EOF:
+			r->in_done = 1;
+			return;
+		case NDJSON_ERROR:
+			log_error(NULL, "read: %s", strerror(errno));
+			r->in_done = 1;
+			return;
+		case NDJSON_TOOLONG:
+			r->st->read++;
+			r->st->rejected++;
+			log_error(&(struct log_ids){ .line =
+			    ndjson_lineno(r->in) }, "line %ld: line is longer"
+			    " than the limit", ndjson_lineno(r->in));
+			continue;
+		case NDJSON_LINE:
+			break;
+		}
+		r->st->read++;
+		buf_reset(&r->reason);
+		if (stream_parse(line, len, &v, &r->reason) == 0) {
+			id = jv_get_kind(v) == JV_KIND_OBJECT ?
+			    jv_object_get(v, jv_string("id")) : (jv_free(v),
+			    jv_invalid());
+			if (jv_get_kind(id) == JV_KIND_STRING &&
+			    id_valid(jv_string_value(id))) {
+				if (r->ndone == 0 && r->nids == 0)
+					r->oldest = clock_mono_ms();
+				snprintf(r->ids[r->nids++], ID_LEN + 1, "%s",
+				    jv_string_value(id));
+				jv_free(id);
+				continue;
+			}
+			jv_free(id);
+			buf_adds(&r->reason, "not a delivery record (no valid"
+			    " \"id\")");
+		}
+		r->st->rejected++;
+		log_error(&(struct log_ids){ .line = ndjson_lineno(r->in) },
+		    "line %ld: %s", ndjson_lineno(r->in), r->reason.data);
+	}
+}
+
+static void
+collect(struct run *r)
+{
+	struct http_xfer *x;
+	struct job *j;
+
+	while ((x = http_done(r->http)) != NULL) {
+		j = x->udata;
+		j->t->inflight--;
+		finish(r, j);
+	}
+}
+
+static int
+loop(struct run *r)
+{
+	size_t pending;
+	int64_t due;
+	int rc, wait;
+
+	for (;;) {
+		if (!r->o->pending)
+			read_ids(r);
+		collect(r);
+		pending = r->ndone + r->nids;
+		due = r->oldest + r->o->batch_ms - clock_mono_ms();
+		if (pending >= r->o->batch_max || (pending > 0 && due <= 0) ||
+		    (r->o->pending && !r->in_done &&
+		    r->held < r->capacity / 2) ||
+		    (r->in_done && pending > 0 && http_running(r->http) == 0)) {
+			if ((rc = tick(r)) != EX_OK)
+				return rc;
+			continue;
+		}
+		if (r->in_done && r->held == 0)
+			return EX_OK;
+		wait = pending > 0 ? (int)(due > 0 ? due : 0) : IDLE_WAIT_MS;
+		if (http_wait(r->http, r->o->pending || r->in_done ||
+		    r->held + r->nids >= r->capacity ? -1 : r->o->in_fd,
+		    wait) != 0) {
+			snprintf(r->err, r->errsz, "curl: waiting for"
+			    " transfers failed");
+			return EX_SOFTWARE;
+		}
+	}
+}
+
+int
+dispatch_run(const struct dispatch_opts *o, struct dispatch_stats *st,
+    char *err, size_t errsz)
+{
+	struct run r = { .o = o, .st = st, .err = err, .errsz = errsz };
+	char host[64];
+	size_t i, conc = 0;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	if (setup_targets(&r) != 0) {
+		rc = EX_CONFIG;
+		goto out;
+	}
+	for (i = 0; i < r.ntargets; i++)
+		conc += (size_t)r.targets[i].cfg->concurrency;
+	/* Enough claimed to keep every target busy, and a batch more. */
+	r.capacity = conc + o->batch_max;
+	if (r.capacity > CAPACITY_MAX)
+		r.capacity = CAPACITY_MAX;
+	r.ids = xcalloc(r.capacity, sizeof(*r.ids));
+	r.done = xcalloc(r.capacity, sizeof(*r.done));
+	if (getrandom(&r.rng, sizeof(r.rng), 0) != sizeof(r.rng) || r.rng == 0)
+		r.rng = (uint64_t)clock_ms() | 1;
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(r.owner, sizeof(r.owner), "%s:%ld:%016llx", host,
+	    (long)getpid(), (unsigned long long)rng_next(&r));
+	if ((r.http = http_new()) == NULL) {
+		snprintf(err, errsz, "curl: cannot initialise");
+		rc = EX_SOFTWARE;
+		goto out;
+	}
+	if (!o->pending)
+		r.in = ndjson_open(o->in_fd, o->max_line);
+	buf_init(&r.out);
+	buf_init(&r.reason);
+	rc = loop(&r);
+	if (rc == EX_OK)
+		rc = st->rejected > 0 ? EX_DATAERR :
+		    st->failed + st->dead > 0 ? EX_TEMPFAIL : EX_OK;
+	ndjson_close(r.in);
+	buf_free(&r.out);
+	buf_free(&r.reason);
+out:
+	http_free(r.http);
+	for (i = 0; i < r.ndone; i++)
+		job_free(r.done[i]);
+	for (i = 0; i < r.ntargets; i++) {
+		struct job *j, *next;
+
+		for (j = r.targets[i].head; j != NULL; j = next) {
+			next = j->next;
+			job_free(j);
+		}
+		if (r.targets[i].auth != NULL) {
+			explicit_bzero(r.targets[i].auth,
+			    strlen(r.targets[i].auth));
+			free(r.targets[i].auth);
+		}
+	}
+	free(r.targets);
+	free(r.ids);
+	free(r.done);
+	return rc;
+}

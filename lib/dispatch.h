@@ -1,0 +1,47 @@
+/*
+ * dispatch: the stage that delivers.  It claims deliveries in the journal
+ * (from the ids it reads, or whatever is due with --pending), sends them
+ * with many requests in flight and at most a target's concurrency to each
+ * target, records every attempt, and writes one outcome record a delivery
+ * once that outcome is committed.
+ */
+#ifndef INTEGRA_DISPATCH_H
+#define INTEGRA_DISPATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cfg;
+struct journal;
+
+struct dispatch_opts {
+	const struct cfg	*cfg;
+	struct journal		*journal;
+	int			 pending;	/* drain the journal, not stdin */
+	int			 in_fd;
+	int64_t			 lease_ms;	/* how long a claim holds */
+	size_t			 batch_max;	/* outcomes a commit */
+	int			 batch_ms;
+	size_t			 max_line;
+};
+
+struct dispatch_stats {
+	long	read;
+	long	rejected;
+	long	skipped;	/* not due: delivered, or another's */
+	long	delivered;
+	long	failed;		/* will be tried again */
+	long	dead;		/* out of attempts */
+};
+
+/*
+ * Runs until the input ends (or nothing is due, with pending) and every
+ * transfer has come back.  Returns an exit code: EX_OK, EX_DATAERR (a
+ * record was rejected), EX_TEMPFAIL (a delivery failed, or the journal
+ * stayed busy), EX_CONFIG (a secret is missing), EX_IOERR or EX_SOFTWARE;
+ * err says why when it is not one of the first three.
+ */
+int	dispatch_run(const struct dispatch_opts *, struct dispatch_stats *,
+	    char *err, size_t errsz);
+
+#endif

@@ -1,0 +1,177 @@
+/*
+ * event: CloudEvents envelopes.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "event.h"
+
+#define NAME_MAX_LEN	128
+
+int
+event_name_valid(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++, n++)
+		if (!isalnum((unsigned char)*s) && strchr("._:-/", *s) == NULL)
+			return 0;
+	return n > 0 && n <= NAME_MAX_LEN;
+}
+
+/*
+ * CloudEvents 1.0: attribute names are lower-case letters and digits, at
+ * most 20 characters; data_base64 is the one exception, and integra does
+ * not take binary data.
+ */
+static int
+attribute_name_valid(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++, n++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s))
+			return 0;
+	return n > 0 && n <= 20;
+}
+
+/*
+ * The string attribute name of ev->root, or NULL if absent.  Returns -1 if
+ * present but not a non-empty string.  The pointer stays valid while the
+ * root holds the string.
+ */
+static int
+attr(struct event *ev, const char *name, const char **out)
+{
+	jv v = jv_object_get(jv_copy(ev->root), jv_string(name));
+
+	*out = NULL;
+	if (!jv_is_valid(v)) {
+		jv_free(v);
+		return 0;
+	}
+	if (jv_get_kind(v) != JV_KIND_STRING ||
+	    jv_string_length_bytes(jv_copy(v)) == 0) {
+		jv_free(v);
+		return -1;
+	}
+	*out = jv_string_value(v);
+	jv_free(v);
+	return 0;
+}
+
+int
+event_parse(struct event *ev, jv v, char *err, size_t errsz)
+{
+	static const char *const required[] = {
+		"id", "source", "type", "specversion"
+	};
+	const char *specversion, *datacontenttype;
+	const char **slot[] = {
+		&ev->id, &ev->source, &ev->type, &specversion,
+		&ev->time, &ev->subject, &ev->tenant, &ev->idempotencykey,
+		&datacontenttype,
+	};
+	static const char *const names[] = {
+		"id", "source", "type", "specversion", "time", "subject",
+		"tenant", "idempotencykey", "datacontenttype",
+	};
+	size_t i;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->root = v;
+	if (jv_get_kind(v) != JV_KIND_OBJECT) {
+		snprintf(err, errsz, "not a JSON object");
+		goto bad;
+	}
+	/* jv_object_foreach borrows v: it neither copies nor frees it. */
+	jv_object_foreach(v, key, val) {
+		const char *name = jv_string_value(key);
+		int ok = attribute_name_valid(name) ||
+		    strcmp(name, "data") == 0;
+
+		if (!ok)
+			snprintf(err, errsz, "attribute '%.40s' is not a"
+			    " CloudEvents attribute name%s", name,
+			    strcmp(name, "data_base64") == 0 ?
+			    " integra takes (binary data is not supported)" :
+			    " (lower-case letters and digits)");
+		jv_free(key);
+		jv_free(val);
+		if (!ok)
+			goto bad;
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (attr(ev, names[i], slot[i]) != 0) {
+			snprintf(err, errsz, "attribute '%s' must be a"
+			    " non-empty string", names[i]);
+			goto bad;
+		}
+	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		if (*slot[i] == NULL) {
+			snprintf(err, errsz, "attribute '%s' is missing",
+			    required[i]);
+			goto bad;
+		}
+	if (strcmp(specversion, "1.0") != 0) {
+		snprintf(err, errsz, "specversion '%.20s' is not 1.0",
+		    specversion);
+		goto bad;
+	}
+	for (i = 0; i < 2; i++) {
+		const char *s = i == 0 ? ev->type : ev->tenant;
+
+		if (s != NULL && !event_name_valid(s)) {
+			snprintf(err, errsz, "attribute '%s' must be 1 to %d"
+			    " letters, digits and ._:-/", names[i == 0 ? 2 : 6],
+			    NAME_MAX_LEN);
+			goto bad;
+		}
+	}
+	if (strlen(ev->id) > 256 || strlen(ev->source) > 1024) {
+		snprintf(err, errsz, "attribute '%s' is too long",
+		    strlen(ev->id) > 256 ? "id" : "source");
+		goto bad;
+	}
+	return 0;
+bad:
+	event_free(ev);
+	return -1;
+}
+
+void
+event_free(struct event *ev)
+{
+	jv_free(ev->root);
+	ev->root = jv_invalid();
+}
+
+static void
+member(struct buf *out, const char *name, const char *value)
+{
+	buf_addc(out, ',');
+	buf_add_json_string(out, name, strlen(name));
+	buf_addc(out, ':');
+	buf_add_json_string(out, value, strlen(value));
+}
+
+void
+event_write(struct buf *out, const struct event_head *h, const char *data,
+    size_t n)
+{
+	buf_adds(out, "{\"specversion\":\"1.0\"");
+	member(out, "id", h->id);
+	member(out, "source", h->source);
+	member(out, "type", h->type);
+	member(out, "time", h->time);
+	if (h->subject != NULL)
+		member(out, "subject", h->subject);
+	buf_adds(out, ",\"datacontenttype\":\"application/json\"");
+	member(out, "tenant", h->tenant);
+	member(out, "idempotencykey", h->idempotencykey);
+	buf_adds(out, ",\"data\":");
+	buf_add(out, data, n);
+	buf_addc(out, '}');
+}

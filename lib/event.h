@@ -1,0 +1,57 @@
+/*
+ * event: CloudEvents 1.0 envelopes in structured JSON mode, integra's
+ * event record.  Besides the required attributes integra uses two
+ * extensions: tenant and idempotencykey.
+ *
+ * Ownership: event_parse consumes the jv it is given and keeps it in
+ * ev->root; the attribute strings point into that root and live as long as
+ * it does.  event_free releases it.
+ */
+#ifndef INTEGRA_EVENT_H
+#define INTEGRA_EVENT_H
+
+#include <stddef.h>
+
+#include <jv.h>
+
+struct buf;
+
+struct event {
+	jv		 root;
+	const char	*id;
+	const char	*source;
+	const char	*type;
+	const char	*time;		/* NULL if absent */
+	const char	*subject;	/* NULL if absent */
+	const char	*tenant;	/* NULL if absent */
+	const char	*idempotencykey;	/* NULL if absent */
+};
+
+/* The attributes integra writes in front of data, in this order. */
+struct event_head {
+	const char	*id;
+	const char	*source;
+	const char	*type;
+	const char	*time;
+	const char	*subject;	/* may be NULL */
+	const char	*tenant;
+	const char	*idempotencykey;
+};
+
+/*
+ * Checks that v (consumed) is a CloudEvent 1.0 in structured mode and fills
+ * ev.  Returns 0, or -1 with the reason in err (and ev->root invalid).
+ */
+int	event_parse(struct event *ev, jv v, char *err, size_t errsz);
+void	event_free(struct event *ev);
+/* 1 if s is usable as an event type, source, tenant or target name. */
+int	event_name_valid(const char *s);
+/*
+ * Appends an envelope: head's attributes, then "data" with the JSON text
+ * data[0..n) embedded as it is (it must be valid JSON already).  This is
+ * the fast path: no jv is built and nothing is serialised twice.
+ */
+void	event_write(struct buf *out, const struct event_head *head,
+	    const char *data, size_t n);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * http: many HTTP requests in flight from one thread (libcurl's multi
+ * interface), with connections kept and reused.
+ *
+ * Ownership: the caller owns each struct http_xfer and the strings it
+ * points to until the transfer comes back from http_done.  The response
+ * buffer is the transfer's own; http_xfer_release frees it.
+ */
+#ifndef INTEGRA_HTTP_H
+#define INTEGRA_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+#define HTTP_RESPONSE_KEEP	4096	/* bytes of a response body kept */
+
+struct http;
+
+struct http_xfer {
+	/* The request, set by the caller. */
+	const char	*method;
+	const char	*url;
+	const char	*const *headers;	/* "Name: value", NULL-terminated */
+	const char	*body;
+	size_t		 body_len;
+	long		 timeout_ms;
+	long		 connect_timeout_ms;
+	void		*udata;
+	/* The outcome, set when it is done. */
+	int		 status;	/* HTTP status; 0 if none came */
+	const char	*error_class;	/* NULL for a 2xx answer */
+	char		 error[256];
+	int64_t		 started_ms;	/* wall clock */
+	int64_t		 duration_ms;
+	struct buf	 response;	/* the first HTTP_RESPONSE_KEEP bytes */
+	/* libcurl's, for http.c only. */
+	void		*easy;
+	void		*slist;
+};
+
+struct http	*http_new(void);
+void		 http_free(struct http *);
+/* Starts x.  Returns 0, or -1 with the reason in x->error. */
+int		 http_start(struct http *, struct http_xfer *x);
+/*
+ * Moves transfers on, waiting at most timeout_ms for network activity or
+ * for fd (if >= 0) to be readable.  Returns 0 or -1 (libcurl failed).
+ */
+int		 http_wait(struct http *, int fd, int timeout_ms);
+/* A finished transfer, or NULL when none is. */
+struct http_xfer *http_done(struct http *);
+int		 http_running(const struct http *);
+void		 http_xfer_release(struct http_xfer *);
+
+#endif

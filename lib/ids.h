@@ -1,0 +1,27 @@
+/*
+ * ids: record identifiers.  Every id is a UUIDv7 (RFC 9562) in its
+ * canonical lower-case text form: time-ordered, unique across processes.
+ */
+#ifndef INTEGRA_IDS_H
+#define INTEGRA_IDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ID_LEN	36
+
+/* A new id: the current time in ms, then random bits from getrandom(2). */
+void	id_new(char out[ID_LEN + 1]);
+/*
+ * A stable id derived from a parent id and some parts: the parent's
+ * timestamp, then the first bits of SHA-256(parent NUL part0 NUL part1 ...).
+ * The same inputs give the same id, so a replayed step makes the same record.
+ */
+void	id_derive(char out[ID_LEN + 1], const char *parent,
+	    const char *const parts[], size_t nparts);
+/* 1 if s is a UUID in canonical lower-case text form. */
+int	id_valid(const char *s);
+/* The millisecond timestamp of a UUIDv7, or -1 if s is not one. */
+int64_t	id_time_ms(const char *s);
+
+#endif

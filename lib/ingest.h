@@ -1,0 +1,26 @@
+/*
+ * ingest: the stage that takes raw events in, journals them, and writes
+ * their envelopes.  A record is either a CloudEvent in structured mode, or
+ * (when source is set) a raw JSON payload that ingest wraps in one.
+ */
+#ifndef INTEGRA_INGEST_H
+#define INTEGRA_INGEST_H
+
+#include "buf.h"
+#include "stream.h"
+
+struct ingest {
+	const char	*source;	/* raw payloads: their source ... */
+	const char	*type;		/* ... and event type */
+	const char	*key;		/* raw payloads: member with the key */
+	const char	*tenant;	/* when the event names none */
+	long		 nduplicates;
+	struct buf	 scratch;
+};
+
+void		ingest_init(struct ingest *);
+void		ingest_release(struct ingest *);
+enum stream_rc	ingest_record(void *ctx, struct stream *, const char *line,
+		    size_t len, jv v, long lineno);
+
+#endif

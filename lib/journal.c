@@ -1,0 +1,650 @@
+/*
+ * journal: the shared SQLite journal.  See journal.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "journal.h"
+
+#define BUSY_TIMEOUT_MS	30000
+
+/*
+ * Migrations: migrations[i] takes a journal from user_version i to i + 1.
+ * Never edit one that has shipped; add the next.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: events, deliveries, attempts. */
+	"CREATE TABLE events ("
+	"  id              TEXT PRIMARY KEY,"
+	"  source          TEXT NOT NULL,"
+	"  type            TEXT NOT NULL,"
+	"  tenant          TEXT NOT NULL,"
+	"  subject         TEXT,"
+	"  time            TEXT NOT NULL,"
+	"  idempotency_key TEXT NOT NULL,"
+	"  raw             TEXT NOT NULL,"
+	"  canonical       TEXT,"
+	"  status          TEXT NOT NULL DEFAULT 'received' CHECK (status IN"
+	"                  ('received', 'normalized', 'mapped', 'rejected')),"
+	"  error           TEXT,"
+	"  received_at     INTEGER NOT NULL,"
+	"  UNIQUE (source, idempotency_key)"
+	");"
+	/* What normalize and map have left to do, kept small by the WHERE. */
+	"CREATE INDEX events_todo ON events (status, id)"
+	"  WHERE status IN ('received', 'normalized');"
+	"CREATE TABLE deliveries ("
+	"  id          TEXT PRIMARY KEY,"
+	"  event_id    TEXT NOT NULL REFERENCES events (id),"
+	"  target      TEXT NOT NULL,"
+	"  route       TEXT NOT NULL,"
+	"  step        INTEGER NOT NULL DEFAULT 0,"
+	"  method      TEXT NOT NULL,"
+	"  url         TEXT NOT NULL,"
+	"  headers     TEXT NOT NULL,"
+	"  body        TEXT,"
+	"  status      TEXT NOT NULL DEFAULT 'pending' CHECK (status IN"
+	"              ('pending', 'in_flight', 'delivered', 'failed', 'dead')),"
+	"  attempts    INTEGER NOT NULL DEFAULT 0,"
+	"  not_before  INTEGER NOT NULL,"
+	"  lease_owner TEXT,"
+	"  lease_until INTEGER,"
+	"  last_error  TEXT,"
+	"  created_at  INTEGER NOT NULL,"
+	"  updated_at  INTEGER NOT NULL"
+	");"
+	"CREATE INDEX deliveries_event ON deliveries (event_id);"
+	"CREATE INDEX deliveries_due ON deliveries (not_before)"
+	"  WHERE status IN ('pending', 'failed');"
+	"CREATE INDEX deliveries_lease ON deliveries (lease_until)"
+	"  WHERE status = 'in_flight';"
+	"CREATE TABLE attempts ("
+	"  id               INTEGER PRIMARY KEY,"
+	"  delivery_id      TEXT NOT NULL REFERENCES deliveries (id),"
+	"  attempt          INTEGER NOT NULL,"
+	"  started_at       INTEGER NOT NULL,"
+	"  duration_ms      INTEGER NOT NULL,"
+	"  http_status      INTEGER,"
+	"  error_class      TEXT,"
+	"  error            TEXT,"
+	"  response_excerpt TEXT"
+	");"
+	"CREATE INDEX attempts_delivery ON attempts (delivery_id);",
+};
+#define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
+
+enum stmt {
+	S_EVENT_ADD,
+	S_EVENT_BY_KEY,
+	S_EVENT_STATUS,
+	S_EVENT_NORMALIZE,
+	S_EVENT_MAP,
+	S_EVENT_REJECT,
+	S_EVENTS_IN,
+	S_DELIVERY_ADD,
+	S_CLAIM_ID,
+	S_CLAIM_DUE,
+	S_ATTEMPT_ADD,
+	S_DELIVERY_DONE,
+	S_COUNT
+};
+
+#define CLAIM_SET							\
+	"UPDATE deliveries SET status = 'in_flight', lease_owner = ?1,"	\
+	" lease_until = ?2, updated_at = ?3 "
+#define CLAIM_DUE_WHERE							\
+	" ((status IN ('pending', 'failed') AND not_before <= ?3)"	\
+	"  OR (status = 'in_flight' AND lease_until < ?3))"
+#define CLAIM_RETURNING							\
+	" RETURNING id, event_id, target, route, method, url, headers,"	\
+	" body, attempts"
+
+static const char *const stmt_sql[S_COUNT] = {
+	[S_EVENT_ADD] =
+	    "INSERT INTO events (id, source, type, tenant, subject, time,"
+	    " idempotency_key, raw, received_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+	    " ON CONFLICT (source, idempotency_key) DO NOTHING",
+	[S_EVENT_BY_KEY] =
+	    "SELECT id, raw FROM events"
+	    " WHERE source = ?1 AND idempotency_key = ?2",
+	[S_EVENT_STATUS] =
+	    "SELECT status, canonical FROM events WHERE id = ?1",
+	[S_EVENT_NORMALIZE] =
+	    "UPDATE events SET status = 'normalized', canonical = ?2"
+	    " WHERE id = ?1 AND status = 'received'",
+	[S_EVENT_MAP] =
+	    "UPDATE events SET status = 'mapped'"
+	    " WHERE id = ?1 AND status IN ('normalized', 'mapped')",
+	[S_EVENT_REJECT] =
+	    "UPDATE events SET status = 'rejected', error = ?2"
+	    " WHERE id = ?1 AND status <> 'mapped'",
+	[S_EVENTS_IN] =
+	    "SELECT id, CASE status WHEN 'received' THEN raw ELSE canonical END"
+	    " FROM events WHERE status = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+	[S_DELIVERY_ADD] =
+	    "INSERT INTO deliveries (id, event_id, target, route, step, method,"
+	    " url, headers, body, not_before, created_at, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)"
+	    " ON CONFLICT (id) DO NOTHING",
+	[S_CLAIM_ID] =
+	    CLAIM_SET "WHERE id = ?4 AND" CLAIM_DUE_WHERE CLAIM_RETURNING,
+	[S_CLAIM_DUE] =
+	    CLAIM_SET "WHERE id IN (SELECT id FROM deliveries"
+	    "  WHERE status IN ('pending', 'failed') AND not_before <= ?3"
+	    "  ORDER BY not_before LIMIT ?4)"
+	    " OR id IN (SELECT id FROM deliveries"
+	    "  WHERE status = 'in_flight' AND lease_until < ?3"
+	    "  ORDER BY lease_until LIMIT ?4)" CLAIM_RETURNING,
+	[S_ATTEMPT_ADD] =
+	    "INSERT INTO attempts (delivery_id, attempt, started_at,"
+	    " duration_ms, http_status, error_class, error, response_excerpt)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_DELIVERY_DONE] =
+	    "UPDATE deliveries SET status = ?2, attempts = ?3, not_before = ?4,"
+	    " last_error = ?5, lease_owner = NULL, lease_until = NULL,"
+	    " updated_at = ?6 WHERE id = ?1 AND lease_owner = ?7"
+	    " AND status = 'in_flight'",
+};
+
+static const char *const status_names[] = {
+	[JOURNAL_RECEIVED] = "received",
+	[JOURNAL_NORMALIZED] = "normalized",
+	[JOURNAL_MAPPED] = "mapped",
+	[JOURNAL_REJECTED] = "rejected",
+};
+
+struct journal {
+	sqlite3		*db;
+	char		*path;
+	int		 in_tx;
+	sqlite3_stmt	*stmt[S_COUNT];
+	char		 err[512];
+};
+
+static int
+fail(struct journal *j, const char *what)
+{
+	int code = sqlite3_extended_errcode(j->db);
+
+	snprintf(j->err, sizeof(j->err), "journal '%s': %s: %s", j->path,
+	    what, sqlite3_errmsg(j->db));
+	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+		return JOURNAL_BUSY;
+	return -1;
+}
+
+static int
+exec(struct journal *j, const char *sql)
+{
+	if (sqlite3_exec(j->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return fail(j, sql);
+	return 0;
+}
+
+/* The prepared statement for s, reset and cleared, prepared on first use. */
+static sqlite3_stmt *
+stmt(struct journal *j, enum stmt s)
+{
+	sqlite3_stmt *st = j->stmt[s];
+
+	if (st == NULL) {
+		if (sqlite3_prepare_v3(j->db, stmt_sql[s], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+			fail(j, "prepare");
+			return NULL;
+		}
+		j->stmt[s] = st;
+	} else {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	return st;
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+static int
+migrate(struct journal *j)
+{
+	sqlite3_stmt *st;
+	int version, rc;
+	size_t v;
+
+	if ((rc = exec(j, "BEGIN IMMEDIATE")) != 0)
+		return rc;
+	if (sqlite3_prepare_v2(j->db, "PRAGMA user_version", -1, &st,
+	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		rc = fail(j, "read schema version");
+		sqlite3_finalize(st);
+		goto out;
+	}
+	version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version < 0 || (size_t)version > NMIGRATIONS) {
+		snprintf(j->err, sizeof(j->err), "journal '%s': schema version"
+		    " %d is newer than this program knows (%zu): upgrade"
+		    " integra", j->path, version, NMIGRATIONS);
+		rc = -1;
+		goto out;
+	}
+	for (v = (size_t)version; v < NMIGRATIONS; v++)
+		if ((rc = exec(j, migrations[v])) != 0)
+			goto out;
+	if ((size_t)version < NMIGRATIONS) {
+		char sql[64];
+
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu",
+		    NMIGRATIONS);
+		if ((rc = exec(j, sql)) != 0)
+			goto out;
+	}
+	return exec(j, "COMMIT");
+out:
+	sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+struct journal *
+journal_open(const char *path, char *err, size_t errsz)
+{
+	struct journal *j;
+
+	j = xcalloc(1, sizeof(*j));
+	j->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &j->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		if (j->db == NULL)
+			snprintf(j->err, sizeof(j->err), "journal '%s': out of"
+			    " memory", path);
+		else
+			fail(j, "open");
+		goto bad;
+	}
+	sqlite3_extended_result_codes(j->db, 1);
+	sqlite3_busy_timeout(j->db, BUSY_TIMEOUT_MS);
+	/*
+	 * WAL lets readers go on while one process writes; FULL makes each
+	 * commit durable, which group commit keeps affordable.
+	 */
+	if (exec(j, "PRAGMA journal_mode = WAL") != 0 ||
+	    exec(j, "PRAGMA synchronous = FULL") != 0 ||
+	    exec(j, "PRAGMA foreign_keys = ON") != 0 ||
+	    migrate(j) != 0)
+		goto bad;
+	return j;
+bad:
+	snprintf(err, errsz, "%s", j->err);
+	journal_close(j);
+	return NULL;
+}
+
+void
+journal_close(struct journal *j)
+{
+	size_t i;
+
+	if (j == NULL)
+		return;
+	for (i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(j->stmt[i]);
+	sqlite3_close(j->db);
+	free(j->path);
+	free(j);
+}
+
+const char *
+journal_error(const struct journal *j)
+{
+	return j->err;
+}
+
+const char *
+journal_path(const struct journal *j)
+{
+	return j->path;
+}
+
+int
+journal_begin(struct journal *j)
+{
+	int rc;
+
+	if ((rc = exec(j, "BEGIN IMMEDIATE")) == 0)
+		j->in_tx = 1;
+	return rc;
+}
+
+int
+journal_commit(struct journal *j)
+{
+	int rc;
+
+	if ((rc = exec(j, "COMMIT")) == 0)
+		j->in_tx = 0;
+	return rc;
+}
+
+void
+journal_rollback(struct journal *j)
+{
+	if (j->in_tx)
+		sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+	j->in_tx = 0;
+}
+
+int
+journal_in_transaction(const struct journal *j)
+{
+	return j->in_tx;
+}
+
+/* Steps a statement that returns no row. */
+static int
+step_done(struct journal *j, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return fail(j, what);
+	return 0;
+}
+
+int
+journal_event_add(struct journal *j, const struct journal_event *ev,
+    char dup_id[ID_LEN + 1], struct buf *dup_envelope)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_EVENT_ADD)) == NULL)
+		return -1;
+	bind_text(st, 1, ev->id);
+	bind_text(st, 2, ev->source);
+	bind_text(st, 3, ev->type);
+	bind_text(st, 4, ev->tenant);
+	bind_text(st, 5, ev->subject);
+	bind_text(st, 6, ev->time);
+	bind_text(st, 7, ev->idempotency_key);
+	sqlite3_bind_text(st, 8, ev->envelope, (int)ev->envelope_len,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(st, 9, ev->received_at);
+	if ((rc = step_done(j, st, "add event")) != 0)
+		return rc;
+	if (sqlite3_changes(j->db) == 1)
+		return 0;
+
+	/* The source sent this key before: hand back the original. */
+	if ((st = stmt(j, S_EVENT_BY_KEY)) == NULL)
+		return -1;
+	bind_text(st, 1, ev->source);
+	bind_text(st, 2, ev->idempotency_key);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = fail(j, "find duplicate event");
+		sqlite3_reset(st);
+		return rc;
+	}
+	snprintf(dup_id, ID_LEN + 1, "%s",
+	    (const char *)sqlite3_column_text(st, 0));
+	if (dup_envelope != NULL)
+		buf_add(dup_envelope, sqlite3_column_text(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1));
+	sqlite3_reset(st);
+	return 1;
+}
+
+int
+journal_event_status(struct journal *j, const char *id,
+    enum journal_event_status *status, struct buf *canonical)
+{
+	sqlite3_stmt *st;
+	const char *s;
+	int rc;
+
+	if ((st = stmt(j, S_EVENT_STATUS)) == NULL)
+		return -1;
+	bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		*status = JOURNAL_UNKNOWN;
+		sqlite3_reset(st);
+		return 0;
+	}
+	if (rc != SQLITE_ROW) {
+		rc = fail(j, "read event");
+		sqlite3_reset(st);
+		return rc;
+	}
+	s = (const char *)sqlite3_column_text(st, 0);
+	for (*status = JOURNAL_RECEIVED; *status < JOURNAL_UNKNOWN; (*status)++)
+		if (strcmp(s, status_names[*status]) == 0)
+			break;
+	if (canonical != NULL && sqlite3_column_type(st, 1) != SQLITE_NULL)
+		buf_add(canonical, sqlite3_column_text(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1));
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+journal_event_normalize(struct journal *j, const char *id,
+    const char *canonical, size_t len, int *done)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_EVENT_NORMALIZE)) == NULL)
+		return -1;
+	bind_text(st, 1, id);
+	sqlite3_bind_text(st, 2, canonical, (int)len, SQLITE_STATIC);
+	if ((rc = step_done(j, st, "normalize event")) != 0)
+		return rc;
+	*done = sqlite3_changes(j->db) == 1;
+	return 0;
+}
+
+int
+journal_event_map(struct journal *j, const char *id, int *done)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_EVENT_MAP)) == NULL)
+		return -1;
+	bind_text(st, 1, id);
+	if ((rc = step_done(j, st, "map event")) != 0)
+		return rc;
+	*done = sqlite3_changes(j->db) == 1;
+	return 0;
+}
+
+int
+journal_event_reject(struct journal *j, const char *id, const char *reason)
+{
+	sqlite3_stmt *st;
+
+	if ((st = stmt(j, S_EVENT_REJECT)) == NULL)
+		return -1;
+	bind_text(st, 1, id);
+	bind_text(st, 2, reason);
+	return step_done(j, st, "reject event");
+}
+
+int
+journal_events_in(struct journal *j, enum journal_event_status status,
+    const char *after_id, int limit, journal_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_EVENTS_IN)) == NULL)
+		return -1;
+	bind_text(st, 1, status_names[status]);
+	bind_text(st, 2, after_id != NULL ? after_id : "");
+	sqlite3_bind_int(st, 3, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/*
+		 * fn may write to the journal, and this statement stays
+		 * open meanwhile, which SQLite allows on one connection.
+		 */
+		rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1));
+		if (rc != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		rc = fail(j, "list events");
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+journal_delivery_add(struct journal *j, const struct journal_delivery *d,
+    int *added)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_DELIVERY_ADD)) == NULL)
+		return -1;
+	bind_text(st, 1, d->id);
+	bind_text(st, 2, d->event_id);
+	bind_text(st, 3, d->target);
+	bind_text(st, 4, d->route);
+	sqlite3_bind_int(st, 5, d->step);
+	bind_text(st, 6, d->method);
+	bind_text(st, 7, d->url);
+	bind_text(st, 8, d->headers);
+	sqlite3_bind_text(st, 9, d->body, (int)d->body_len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 10, d->not_before);
+	sqlite3_bind_int64(st, 11, d->not_before);
+	if ((rc = step_done(j, st, "add delivery")) != 0)
+		return rc;
+	*added = sqlite3_changes(j->db) == 1;
+	return 0;
+}
+
+/* Hands each row of a claiming UPDATE ... RETURNING to fn. */
+static int
+claim_rows(struct journal *j, sqlite3_stmt *st, journal_claim_fn fn,
+    void *ctx, int *n)
+{
+	struct journal_claim c;
+	int rc, cbrc = 0;
+
+	*n = 0;
+	/*
+	 * Step to the end before calling back: the claim is one statement,
+	 * and SQLite applies RETURNING's changes as the rows come.
+	 */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cbrc != 0)
+			continue;
+		c.id = (const char *)sqlite3_column_text(st, 0);
+		c.event_id = (const char *)sqlite3_column_text(st, 1);
+		c.target = (const char *)sqlite3_column_text(st, 2);
+		c.route = (const char *)sqlite3_column_text(st, 3);
+		c.method = (const char *)sqlite3_column_text(st, 4);
+		c.url = (const char *)sqlite3_column_text(st, 5);
+		c.headers = (const char *)sqlite3_column_text(st, 6);
+		c.body = (const char *)sqlite3_column_text(st, 7);
+		c.body_len = (size_t)sqlite3_column_bytes(st, 7);
+		c.attempts = sqlite3_column_int(st, 8);
+		cbrc = fn(ctx, &c);
+		(*n)++;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = fail(j, "claim deliveries");
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return cbrc;
+}
+
+int
+journal_claim_id(struct journal *j, const char *id, const char *owner,
+    int64_t now, int64_t lease_until, journal_claim_fn fn, void *ctx,
+    int *claimed)
+{
+	sqlite3_stmt *st;
+
+	if ((st = stmt(j, S_CLAIM_ID)) == NULL)
+		return -1;
+	bind_text(st, 1, owner);
+	sqlite3_bind_int64(st, 2, lease_until);
+	sqlite3_bind_int64(st, 3, now);
+	bind_text(st, 4, id);
+	return claim_rows(j, st, fn, ctx, claimed);
+}
+
+int
+journal_claim_due(struct journal *j, int limit, const char *owner,
+    int64_t now, int64_t lease_until, journal_claim_fn fn, void *ctx,
+    int *nclaimed)
+{
+	sqlite3_stmt *st;
+
+	if ((st = stmt(j, S_CLAIM_DUE)) == NULL)
+		return -1;
+	bind_text(st, 1, owner);
+	sqlite3_bind_int64(st, 2, lease_until);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int(st, 4, limit);
+	return claim_rows(j, st, fn, ctx, nclaimed);
+}
+
+int
+journal_attempt_add(struct journal *j, const struct journal_attempt *a,
+    const char *owner, int *kept)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_ATTEMPT_ADD)) == NULL)
+		return -1;
+	bind_text(st, 1, a->delivery_id);
+	sqlite3_bind_int(st, 2, a->attempt);
+	sqlite3_bind_int64(st, 3, a->started_at);
+	sqlite3_bind_int64(st, 4, a->duration_ms);
+	if (a->http_status > 0)
+		sqlite3_bind_int(st, 5, a->http_status);
+	bind_text(st, 6, a->error_class);
+	bind_text(st, 7, a->error);
+	bind_text(st, 8, a->excerpt);
+	if ((rc = step_done(j, st, "add attempt")) != 0)
+		return rc;
+
+	if ((st = stmt(j, S_DELIVERY_DONE)) == NULL)
+		return -1;
+	bind_text(st, 1, a->delivery_id);
+	bind_text(st, 2, a->status);
+	sqlite3_bind_int(st, 3, a->attempt);
+	sqlite3_bind_int64(st, 4, a->not_before);
+	bind_text(st, 5, a->error);
+	sqlite3_bind_int64(st, 6, a->started_at + a->duration_ms);
+	bind_text(st, 7, owner);
+	if ((rc = step_done(j, st, "finish delivery")) != 0)
+		return rc;
+	*kept = sqlite3_changes(j->db) == 1;
+	return 0;
+}

@@ -1,0 +1,164 @@
+/*
+ * journal: the SQLite file every integra program shares.  It is the truth;
+ * the pipe between programs is only the fast path.
+ *
+ * One module owns the schema: every SQL statement lives in journal.c.  The
+ * file is in WAL mode with synchronous=FULL, a busy timeout and foreign
+ * keys on; its schema version is PRAGMA user_version, migrated forward by
+ * whichever program opens it first.
+ *
+ * Ownership: strings passed in are copied by SQLite (or only read during
+ * the call).  Rows handed to a callback are valid during that call only.
+ * Every function returns 0 on success and -1 on failure, with the reason
+ * in journal_error(); JOURNAL_BUSY means the database stayed locked past
+ * the busy timeout (try again later).
+ */
+#ifndef INTEGRA_JOURNAL_H
+#define INTEGRA_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ids.h"
+
+#define JOURNAL_SCHEMA_VERSION	1
+#define JOURNAL_BUSY		(-2)
+
+struct journal;
+struct buf;
+
+/* An event as ingest stores it. */
+struct journal_event {
+	const char	*id;
+	const char	*source;
+	const char	*type;
+	const char	*tenant;
+	const char	*subject;	/* may be NULL */
+	const char	*time;
+	const char	*idempotency_key;
+	const char	*envelope;	/* the raw envelope, as written on stdout */
+	size_t		 envelope_len;
+	int64_t		 received_at;	/* ms since the epoch */
+};
+
+/* A delivery as map creates it. */
+struct journal_delivery {
+	const char	*id;
+	const char	*event_id;
+	const char	*target;
+	const char	*route;
+	int		 step;
+	const char	*method;
+	const char	*url;
+	const char	*headers;	/* JSON object, without secrets */
+	const char	*body;
+	size_t		 body_len;
+	int64_t		 not_before;
+};
+
+/* A delivery claimed for sending. */
+struct journal_claim {
+	const char	*id;
+	const char	*event_id;
+	const char	*target;
+	const char	*route;
+	const char	*method;
+	const char	*url;
+	const char	*headers;
+	const char	*body;
+	size_t		 body_len;
+	int		 attempts;	/* attempts made before this one */
+};
+
+/* The outcome of one try. */
+struct journal_attempt {
+	const char	*delivery_id;
+	int		 attempt;	/* 1 for the first try */
+	int64_t		 started_at;
+	int64_t		 duration_ms;
+	int		 http_status;	/* 0 if no answer */
+	const char	*error_class;	/* NULL on success */
+	const char	*error;		/* NULL on success */
+	const char	*excerpt;	/* redacted, may be NULL */
+	/* What becomes of the delivery. */
+	const char	*status;	/* "delivered", "failed" or "dead" */
+	int64_t		 not_before;	/* for "failed": when to try again */
+};
+
+enum journal_event_status {
+	JOURNAL_RECEIVED,
+	JOURNAL_NORMALIZED,
+	JOURNAL_MAPPED,
+	JOURNAL_REJECTED,
+	JOURNAL_UNKNOWN		/* no such event */
+};
+
+typedef int (*journal_row_fn)(void *ctx, const char *id, const char *text,
+    size_t len);
+typedef int (*journal_claim_fn)(void *ctx, const struct journal_claim *);
+
+/* Opens (creating if need be) and migrates the journal at path. */
+struct journal	*journal_open(const char *path, char *err, size_t errsz);
+void		 journal_close(struct journal *);
+const char	*journal_error(const struct journal *);
+const char	*journal_path(const struct journal *);
+
+/* A write transaction (BEGIN IMMEDIATE): group many records in one commit. */
+int	journal_begin(struct journal *);
+int	journal_commit(struct journal *);
+void	journal_rollback(struct journal *);
+int	journal_in_transaction(const struct journal *);
+
+/*
+ * Stores a new event.  Returns 0 if stored, 1 if the source already sent
+ * this idempotency key: then dup_id gets the original event's id and
+ * dup_envelope (if not NULL) its envelope.
+ */
+int	journal_event_add(struct journal *, const struct journal_event *,
+	    char dup_id[ID_LEN + 1], struct buf *dup_envelope);
+/* Status of an event; canonical (if not NULL) gets its canonical envelope. */
+int	journal_event_status(struct journal *, const char *id,
+	    enum journal_event_status *, struct buf *canonical);
+/*
+ * received -> normalized with its canonical envelope.  *done is 1 if the
+ * event moved, 0 if it was not in state received (see journal_event_status).
+ */
+int	journal_event_normalize(struct journal *, const char *id,
+	    const char *canonical, size_t len, int *done);
+/* normalized -> mapped; *done is 1 if it moved or was mapped already. */
+int	journal_event_map(struct journal *, const char *id, int *done);
+/* Any state but mapped -> rejected, with the reason. */
+int	journal_event_reject(struct journal *, const char *id,
+	    const char *reason);
+/*
+ * Calls fn for at most limit events in state status (JOURNAL_RECEIVED: the
+ * raw envelope; JOURNAL_NORMALIZED: the canonical one) with ids after
+ * after_id (NULL: from the start), in id order.  fn returning non-zero
+ * stops the walk and is returned.
+ */
+int	journal_events_in(struct journal *, enum journal_event_status status,
+	    const char *after_id, int limit, journal_row_fn fn, void *ctx);
+
+/* Adds a delivery; *added is 0 if a delivery with that id exists. */
+int	journal_delivery_add(struct journal *,
+	    const struct journal_delivery *, int *added);
+/*
+ * Claims one delivery for owner until lease_until if it is due (pending or
+ * failed with not_before <= now, or in flight with an expired lease) and
+ * calls fn with it.  *claimed says whether it was.
+ */
+int	journal_claim_id(struct journal *, const char *id, const char *owner,
+	    int64_t now, int64_t lease_until, journal_claim_fn fn, void *ctx,
+	    int *claimed);
+/* Claims at most limit due deliveries, oldest first, calling fn for each. */
+int	journal_claim_due(struct journal *, int limit, const char *owner,
+	    int64_t now, int64_t lease_until, journal_claim_fn fn, void *ctx,
+	    int *nclaimed);
+/*
+ * Records one try and moves its delivery to a->status, if owner still holds
+ * the lease (*kept says whether it did; the attempt is recorded either way).
+ */
+int	journal_attempt_add(struct journal *, const struct journal_attempt *,
+	    const char *owner, int *kept);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * jqprog: a compiled jq program, run one input at a time.
+ *
+ * Ownership follows jq's jv rules: jqprog_run consumes its input and hands
+ * the caller an output it must jv_free.  libjq 1.6 is not thread-safe: use
+ * every jqprog from one thread.
+ */
+#ifndef INTEGRA_JQPROG_H
+#define INTEGRA_JQPROG_H
+
+#include <jv.h>
+
+struct buf;
+struct jqprog;
+
+/* Compiles text; on failure returns NULL with jq's messages in err. */
+struct jqprog	*jqprog_compile(const char *text, struct buf *err);
+/*
+ * Runs the program on input (consumed).  *out gets its first output.
+ * Returns 0, or -1 with the reason in err if it raised an error or gave
+ * no output.
+ */
+int		 jqprog_run(struct jqprog *, jv input, jv *out,
+		    struct buf *err);
+void		 jqprog_free(struct jqprog *);
+
+#endif

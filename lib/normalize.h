@@ -1,0 +1,27 @@
+/*
+ * normalize: the stage that turns an event's data into its canonical form
+ * (the type is in the catalogue, required fields are there with the right
+ * types, e-mails lower-case, phones E.164) and marks it normalized in the
+ * journal.  Source-specific normalizers plug in before the schema check.
+ */
+#ifndef INTEGRA_NORMALIZE_H
+#define INTEGRA_NORMALIZE_H
+
+#include "buf.h"
+#include "stream.h"
+
+struct schema_set;
+
+struct normalize {
+	const struct schema_set	*schemas;
+	const char		*calling_code;	/* for phones without one */
+	struct buf		 scratch;
+};
+
+void		normalize_init(struct normalize *, const struct schema_set *,
+		    const char *calling_code);
+void		normalize_release(struct normalize *);
+enum stream_rc	normalize_record(void *ctx, struct stream *, const char *line,
+		    size_t len, jv v, long lineno);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * options: the command-line conventions every program shares: -h prints
+ * usage on stdout and exits 0, misuse prints it on stderr and exits 64,
+ * and the options that tune a stream parse the same way everywhere.
+ */
+#ifndef INTEGRA_OPTIONS_H
+#define INTEGRA_OPTIONS_H
+
+#include <stddef.h>
+
+/* Prints usage on stdout; returns EX_OK. */
+int	options_help(const char *usage);
+/* Prints usage on stderr; returns EX_USAGE. */
+int	options_usage(const char *usage);
+/* Prints "PROG VERSION"; returns EX_OK. */
+int	options_version(const char *prog);
+/* -B, records a commit: 0, or -1 (logged) if arg is not valid. */
+int	options_batch(const char *arg, size_t *out);
+/* -L, the longest input line in bytes: 0, or -1 (logged). */
+int	options_max_line(const char *arg, size_t *out);
+/* A whole number from min to max, or -1. */
+long	options_number(const char *arg, long min, long max);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * setup: configuration and journal, with the exit codes of sysexits(3).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "exitcode.h"
+#include "journal.h"
+#include "log.h"
+#include "setup.h"
+
+int
+setup_config(const char *path, struct cfg **out)
+{
+	char err[1024];
+
+	if ((*out = cfg_open(path, err, sizeof(err))) == NULL) {
+		log_error(NULL, "config: %s", err);
+		return EX_CONFIG;
+	}
+	return EX_OK;
+}
+
+int
+setup_journal(const struct cfg *cfg, const char *path, int create,
+    struct journal **out)
+{
+	char err[1024];
+
+	path = cfg_journal(cfg, path);
+	if (!create && access(path, F_OK) != 0) {
+		log_error(NULL, "journal '%s': %s (integra-ingest creates it)",
+		    path, strerror(errno));
+		return EX_NOINPUT;
+	}
+	if ((*out = journal_open(path, err, sizeof(err))) == NULL) {
+		log_error(NULL, "%s", err);
+		return create ? EX_CANTCREAT : EX_IOERR;
+	}
+	return EX_OK;
+}
+
+int
+setup_finish(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		log_error(NULL, "write: %s", strerror(errno));
+		if (rc == EX_OK || rc == EX_DATAERR)
+			rc = EX_IOERR;
+	}
+	return rc;
+}

@@ -1,0 +1,24 @@
+/*
+ * setup: what every program does before its work: read the configuration
+ * and open the journal.  Each function logs what went wrong and returns
+ * the exit code to end with, or EX_OK.
+ */
+#ifndef INTEGRA_SETUP_H
+#define INTEGRA_SETUP_H
+
+struct cfg;
+struct journal;
+
+/* -c path (or NULL); a missing default config means built-in defaults. */
+int	setup_config(const char *path, struct cfg **);
+/* -j path (or NULL); only a program that creates the journal passes create. */
+int	setup_journal(const struct cfg *, const char *path, int create,
+	    struct journal **);
+
+/*
+ * The end of every main: stdout is closed and checked, so a full disk or a
+ * broken pipe while writing records is an error.  Returns rc, or EX_IOERR.
+ */
+int	setup_finish(int rc);
+
+#endif

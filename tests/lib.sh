@@ -1,0 +1,129 @@
+# tests/lib.sh: the harness every test script sources (after git's t/).
+#
+#   test_expect_success 'what' 'commands'     the commands succeed
+#   test_expect_code N 'what' 'commands'      they end with exit code N
+#   test_cmp expected actual                   the files are the same
+#   test_done                                  the plan; exit 1 if any failed
+#
+# Each script runs in a fresh directory ($TRASH), removed at the end unless
+# TEST_KEEP is set.  The programs are the build's own.  TEST_VALGRIND=1
+# runs every integra program under valgrind, failing on any error it finds.
+# Output is TAP, for automake's tap-driver.
+
+set -u
+: "${top_srcdir:?run tests through make check}"
+: "${top_builddir:?run tests through make check}"
+
+TRASH=$(mktemp -d "${TMPDIR:-/tmp}/integra-test.XXXXXX")
+BIN="$top_builddir"
+if [ -n "${TEST_VALGRIND:-}" ]; then
+	mkdir "$TRASH/.bin"
+	for p in "$top_builddir"/integra "$top_builddir"/integra-*; do
+		[ -x "$p" ] || continue
+		cat >"$TRASH/.bin/${p##*/}" <<VG
+#!/bin/sh
+exec valgrind -q --error-exitcode=99 --leak-check=full \
+    --errors-for-leak-kinds=definite "$p" "\$@"
+VG
+		chmod +x "$TRASH/.bin/${p##*/}"
+	done
+	BIN="$TRASH/.bin"
+fi
+PATH="$BIN:$top_builddir/tests:$PATH"
+INTEGRA_DATADIR="$top_srcdir/share"
+INTEGRA_LOG=info
+export PATH INTEGRA_DATADIR INTEGRA_LOG
+unset INTEGRA_CONFIG INTEGRA_JOURNAL
+# ASan: fail on errors, and keep leak reports about libjq 1.6 itself out.
+ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99"
+UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=99"
+export ASAN_OPTIONS UBSAN_OPTIONS
+
+test_count=0
+test_failures=0
+sink_pids=
+
+cleanup() {
+	for p in $sink_pids; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	cd /
+	[ -n "${TEST_KEEP:-}" ] || rm -rf "$TRASH"
+}
+trap cleanup EXIT
+cd "$TRASH" || exit 1
+
+say_result() {
+	test_count=$((test_count + 1))
+	if [ "$1" = ok ]; then
+		echo "ok $test_count - $2"
+	else
+		test_failures=$((test_failures + 1))
+		echo "not ok $test_count - $2"
+		[ -s "$TRASH/.out" ] && sed 's/^/#   /' "$TRASH/.out" | tail -n 40
+	fi
+}
+
+test_expect_success() {
+	(eval "$2") >"$TRASH/.out" 2>&1
+	if [ $? -eq 0 ]; then say_result ok "$1"; else say_result fail "$1"; fi
+}
+
+test_expect_code() {
+	(eval "$3") >"$TRASH/.out" 2>&1
+	rc=$?
+	if [ "$rc" -eq "$1" ]; then
+		say_result ok "$2"
+	else
+		echo "exit code $rc, expected $1" >>"$TRASH/.out"
+		say_result fail "$2"
+	fi
+}
+
+test_cmp() {
+	diff -u "$1" "$2"
+}
+
+test_done() {
+	echo "1..$test_count"
+	[ "$test_failures" -eq 0 ]
+	exit $?
+}
+
+# start_sink NAME [sink options]: a test sink logging to NAME.log; its port
+# goes in NAME.port and in $SINK_PORT.
+start_sink() {
+	name=$1
+	shift
+	rm -f "$name.port"
+	integra-sink -P "$name.port" -o "$name.log" "$@" 2>"$name.err" &
+	sink_pids="$sink_pids $!"
+	i=0
+	while [ ! -s "$name.port" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	SINK_PORT=$(cat "$name.port")
+}
+
+# config_for TEMPLATE OUT: the template with @PORT@ set to $SINK_PORT.
+config_for() {
+	sed "s/@PORT@/$SINK_PORT/g" "$1" >"$2"
+}
+
+# ce TYPE ID DATA: one CloudEvent line.
+ce() {
+	printf '{"specversion":"1.0","id":"%s","source":"test","type":"%s","data":%s}\n' \
+	    "$2" "$1" "$3"
+}
+
+# q SQL: a query on the test's journal, one row a line.
+q() {
+	sqlite3 -batch journal.db "$1"
+}
+
+# Every line of a file is a JSON object.
+all_json() {
+	jq -e -s 'all(type == "object")' "$1" >/dev/null
+}

@@ -1,0 +1,56 @@
+#!/bin/sh
+# The journal: created by ingest, WAL, versioned schema, foreign keys,
+# refused when newer than the program, and clear errors when it cannot be
+# opened.
+. "$top_srcdir/tests/lib.sh"
+
+test_expect_success 'ingest creates a journal with the current schema' '
+	echo "{\"a\":1}" | integra-ingest -j journal.db -s t -t lead.created \
+	    >/dev/null &&
+	test "$(q "PRAGMA user_version")" = 1 &&
+	test "$(q "PRAGMA journal_mode")" = wal &&
+	q "SELECT name FROM sqlite_master WHERE type = \"table\"
+	    ORDER BY name" >tables &&
+	printf "attempts\ndeliveries\nevents\n" >expect &&
+	test_cmp expect tables
+'
+test_expect_success 'the journal passes SQLite integrity_check' '
+	test "$(q "PRAGMA integrity_check")" = ok
+'
+test_expect_success 'an empty file is migrated forward' '
+	: >empty.db &&
+	integra-ingest -j empty.db -s t -t x </dev/null &&
+	test "$(sqlite3 empty.db "PRAGMA user_version")" = 1
+'
+test_expect_success 'a journal from a newer integra is refused, unchanged' '
+	sqlite3 newer.db "PRAGMA user_version = 99; CREATE TABLE x (y);" &&
+	cp newer.db newer.orig &&
+	echo "{}" | integra-ingest -j newer.db -s t -t x 2>err;
+	test $? -eq 73 && grep -q "newer than this program" err &&
+	test "$(sqlite3 newer.db "PRAGMA user_version")" = 99
+'
+test_expect_success 'a journal where none can be created: exit 73' '
+	echo "{}" | integra-ingest -j /nonexistent/dir/j.db -s t -t x 2>err;
+	test $? -eq 73 && grep -q "/nonexistent/dir/j.db" err
+'
+test_expect_success 'the consumers do not create a missing journal: 66' '
+	for p in integra-normalize integra-map integra-dispatch; do
+		$p -j missing.db </dev/null 2>err; rc=$?;
+		test $rc -eq 66 && grep -q "missing.db" err &&
+		test ! -e missing.db || { echo "$p: $rc"; exit 1; }
+	done
+'
+test_expect_success 'the journal path comes from INTEGRA_JOURNAL' '
+	echo "{\"b\":2}" | INTEGRA_JOURNAL=$PWD/env.db integra-ingest \
+	    -s t -t x >/dev/null &&
+	test "$(sqlite3 env.db "SELECT count(*) FROM events")" = 1
+'
+test_expect_success 'foreign keys are enforced' '
+	integra-normalize -j journal.db --pending >/dev/null 2>&1;
+	! sqlite3 journal.db "PRAGMA foreign_keys = ON;
+	    INSERT INTO deliveries (id, event_id, target, route, method, url,
+	    headers, not_before, created_at, updated_at)
+	    VALUES (\"d\", \"no-such-event\", \"t\", \"r\", \"POST\", \"u\",
+	    \"{}\", 0, 0, 0)" 2>/dev/null
+'
+test_done

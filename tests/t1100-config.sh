@@ -1,0 +1,126 @@
+#!/bin/sh
+# A bad config is refused at start with FILE:LINE: reason and exit 78.
+. "$top_srcdir/tests/lib.sh"
+
+good='targets:
+  crm:
+    url: http://127.0.0.1:9/crm
+routes:
+  - on: lead.created
+    to: crm
+'
+
+# bad NAME LINE REASON YAML: the config is refused by config check and by
+# map, with "NAME.yaml:LINE:" and the reason.
+# bad NAME LINE REASON YAML: config check refuses it with exit 78 and
+# "NAME.yaml:LINE: REASON", and so does integra-map at start (unless
+# MAP_TOO=no: a check only config check makes).
+bad() {
+	printf '%s' "$4" >"$1.yaml"
+	printf '%s\n' "$3" >"$1.reason"
+	test_expect_success "refused: $1" "
+		integra config check -c $1.yaml 2>err; rc=\$?; cat err;
+		test \$rc -eq 78 && grep -q '$1.yaml:$2: ' err &&
+		grep -qF -f $1.reason err || exit 1
+		test '${MAP_TOO:-yes}' = no && exit 0
+		: >j.db && integra-map -c $1.yaml -j j.db </dev/null 2>err;
+		rc=\$?; cat err; test \$rc -eq 78 && grep -q '$1.yaml:$2: ' err
+	"
+}
+
+printf '%s' "$good" >good.yaml
+test_expect_success 'a good config is accepted' '
+	integra config check -c good.yaml >out && grep -q "ok: 1 targets" out
+'
+
+bad unknown-key 3 "unknown key 'ulr' in a target" 'targets:
+  crm:
+    ulr: http://x
+'
+bad inline-secret 6 'never sits in the config file' 'targets:
+  crm:
+    url: http://127.0.0.1:9
+    auth:
+      header: Authorization
+      secret: hunter2
+'
+bad bad-url 3 'url must be an http' 'targets:
+  crm:
+    url: ftp://example.com
+'
+bad unknown-target 5 "target 'erp', which is not defined" 'targets:
+  crm:
+    url: http://127.0.0.1:9
+routes:
+  - on: lead.created
+    to: erp
+'
+bad bad-duration 4 'must be a duration' 'targets:
+  crm:
+    url: http://127.0.0.1:9
+    timeout: soon
+'
+bad duplicate-route 7 "route 'lead.created:crm' is defined twice" 'targets:
+  crm:
+    url: http://127.0.0.1:9
+routes:
+  - on: lead.created
+    to: crm
+  - on: lead.created
+    to: crm
+'
+bad jq-syntax 7 "route 'lead.created:crm': jq" 'targets:
+  crm:
+    url: http://127.0.0.1:9
+routes:
+  - on: lead.created
+    to: crm
+    body: "{name: .data.name"
+'
+bad yaml-syntax 4 'did not find expected' 'targets:
+  crm: [
+    url: x
+'
+bad header-injection 5 "header 'X-A' is not a valid" 'targets:
+  crm:
+    url: http://127.0.0.1:9
+    headers:
+      X-A: "a\r\nX-Injected: 1"
+'
+bad concurrency 4 'concurrency must be a whole number from 1 to 1024' 'targets:
+  crm:
+    url: http://127.0.0.1:9
+    concurrency: 0
+'
+MAP_TOO=no bad unknown-type 5 "event type 'lead.nope', which is not in the catalogue" 'targets:
+  crm:
+    url: http://127.0.0.1:9
+routes:
+  - on: lead.nope
+    to: crm
+'
+bad country 2 "country 'ZZ'" 'defaults:
+  country: ZZ
+'
+
+test_expect_code 78 'a missing explicit config exits 78' '
+	integra-map -c nonexistent.yaml </dev/null
+'
+test_expect_success 'secret_file: the secret is read from the file' '
+	printf "s3cret\n" >secret &&
+	cat >file.yaml <<-EOF &&
+	targets:
+	  crm:
+	    url: http://127.0.0.1:9
+	    auth:
+	      header: X-Token
+	      secret_file: $PWD/secret
+	EOF
+	integra config check -c file.yaml
+'
+test_expect_code 78 'an unreadable secret_file is named' '
+	sed "s|$PWD/secret|$PWD/nosecret|" file.yaml >nofile.yaml &&
+	integra config check -c nofile.yaml 2>err; rc=$?;
+	grep -q "nosecret" err && exit $rc
+'
+test_done
