@@ -97,8 +97,11 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		return options_usage(usage_text);
 
-	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK ||
-	    (rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
+	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK)
+		goto out;
+	if (!o.pending)
+		setup_wait_input(STDIN_FILENO);
+	if ((rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
 		goto out;
 	o.cfg = cfg;
 	o.journal = journal;

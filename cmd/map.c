@@ -81,6 +81,8 @@ main(int argc, char *argv[])
 		rc = EX_CONFIG;
 		goto out;
 	}
+	if (!pending)
+		setup_wait_input(STDIN_FILENO);
 	if ((rc = setup_journal(cfg, jpath, 0, &journal)) == EX_OK) {
 		s.journal = journal;
 		rc = pending ? stream_pending(&s, JOURNAL_NORMALIZED,

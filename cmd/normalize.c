@@ -105,6 +105,8 @@ main(int argc, char *argv[])
 		rc = list_types(schemas);
 		goto out;
 	}
+	if (!pending)
+		setup_wait_input(STDIN_FILENO);
 	if ((rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
 		goto out;
 	normalize_init(&n, schemas, contact_calling_code(cfg->country));

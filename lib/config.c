@@ -181,6 +181,26 @@ valid_header(const char *name, const char *value)
 	return value == NULL || strpbrk(value, "\r\n") == NULL;
 }
 
+/* Headers whose values are credentials belong in auth, not in the file. */
+static int
+secret_header(const char *name)
+{
+	static const char *const words[] = {
+		"authorization", "cookie", "token", "secret", "password",
+		"api-key", "apikey", "api_key", NULL
+	};
+	char lower[128];
+	size_t i;
+
+	for (i = 0; name[i] != '\0' && i < sizeof(lower) - 1; i++)
+		lower[i] = (char)tolower((unsigned char)name[i]);
+	lower[i] = '\0';
+	for (i = 0; words[i] != NULL; i++)
+		if (strstr(lower, words[i]) != NULL)
+			return 1;
+	return 0;
+}
+
 static int
 get_headers(struct loader *ld, const yaml_node_t *n,
     struct cfg_header **out, size_t *nout)
@@ -199,6 +219,10 @@ get_headers(struct loader *ld, const yaml_node_t *n,
 		if (!valid_header(k, v))
 			return bad(ld, node(ld, p->key), "header '%s' is not a"
 			    " valid header name and value", k);
+		if (secret_header(k))
+			return bad(ld, node(ld, p->key), "header '%s' carries a"
+			    " secret, which never sits in the config file: use"
+			    " auth with secret_env or secret_file", k);
 		*out = xrealloc(*out, (*nout + 1) * sizeof(**out));
 		(*out)[*nout].name = xstrdup(k);
 		(*out)[*nout].value = xstrdup(v);
@@ -600,12 +624,11 @@ cfg_load(const char *path, char *err, size_t errsz)
 		cfg_free(cfg);
 		return NULL;
 	}
-	if ((root = yaml_document_get_root_node(&ld.doc)) == NULL) {
-		snprintf(err, errsz, "%s:1: the file is empty", path);
-		goto out;
-	}
-	if (each_pair(&ld, root, "the file", top_defaults, cfg) != 0 ||
-	    each_pair(&ld, root, "the file", top_pair, cfg) != 0)
+	/* An empty file is a valid config: the defaults, nothing routed. */
+	root = yaml_document_get_root_node(&ld.doc);
+	if (root != NULL &&
+	    (each_pair(&ld, root, "the file", top_defaults, cfg) != 0 ||
+	    each_pair(&ld, root, "the file", top_pair, cfg) != 0))
 		goto out;
 	for (i = 0; i < cfg->nroutes; i++) {
 		struct cfg_route *r = &cfg->routes[i];
@@ -754,6 +777,12 @@ cfg_secret(const struct cfg_target *t, char *err, size_t errsz)
 		return NULL;
 	}
 	n = fread(buf, 1, sizeof(buf) - 1, f);
+	if (n == sizeof(buf) - 1 && fgetc(f) != EOF) {
+		fclose(f);
+		snprintf(err, errsz, "target '%s': secret file '%s' is longer"
+		    " than %d bytes", t->name, t->secret_file, SECRET_MAX - 1);
+		return NULL;
+	}
 	fclose(f);
 	buf[n] = '\0';
 	/* One trailing newline is how editors save a file; drop it. */

@@ -70,6 +70,7 @@ struct run {
 	char				 owner[128];
 	struct ndjson			*in;
 	int				 in_done;	/* no more to read or claim */
+	int				 read_failed;
 	char				(*ids)[ID_LEN + 1];	/* read, to claim */
 	size_t				 nids;
 	struct job			**done;		/* back, to record */
@@ -479,6 +480,7 @@ read_ids(struct run *r)
 		case NDJSON_ERROR:
 			log_error(NULL, "read: %s", strerror(errno));
 			r->in_done = 1;
+			r->read_failed = 1;
 			return;
 		case NDJSON_TOOLONG:
 			r->st->read++;
@@ -539,6 +541,8 @@ loop(struct run *r)
 		if (!r->o->pending)
 			read_ids(r);
 		collect(r);
+		/* What is claimed is committed: it may go out as slots free. */
+		start_ready(r);
 		pending = r->ndone + r->nids;
 		due = r->oldest + r->o->batch_ms - clock_mono_ms();
 		if (pending >= r->o->batch_max || (pending > 0 && due <= 0) ||
@@ -602,7 +606,7 @@ dispatch_run(const struct dispatch_opts *o, struct dispatch_stats *st,
 	buf_init(&r.reason);
 	rc = loop(&r);
 	if (rc == EX_OK)
-		rc = st->rejected > 0 ? EX_DATAERR :
+		rc = r.read_failed ? EX_IOERR : st->rejected > 0 ? EX_DATAERR :
 		    st->failed + st->dead > 0 ? EX_TEMPFAIL : EX_OK;
 	ndjson_close(r.in);
 	buf_free(&r.out);

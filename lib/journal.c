@@ -123,7 +123,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " WHERE id = ?1 AND status IN ('normalized', 'mapped')",
 	[S_EVENT_REJECT] =
 	    "UPDATE events SET status = 'rejected', error = ?2"
-	    " WHERE id = ?1 AND status <> 'mapped'",
+	    " WHERE id = ?1 AND status = ?3",
 	[S_EVENTS_IN] =
 	    "SELECT id, CASE status WHEN 'received' THEN raw ELSE canonical END"
 	    " FROM events WHERE status = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
@@ -163,6 +163,7 @@ struct journal {
 	sqlite3		*db;
 	char		*path;
 	int		 in_tx;
+	int		 busy;		/* the last failure was SQLITE_BUSY */
 	sqlite3_stmt	*stmt[S_COUNT];
 	char		 err[512];
 };
@@ -174,9 +175,8 @@ fail(struct journal *j, const char *what)
 
 	snprintf(j->err, sizeof(j->err), "journal '%s': %s: %s", j->path,
 	    what, sqlite3_errmsg(j->db));
-	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
-		return JOURNAL_BUSY;
-	return -1;
+	j->busy = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED;
+	return j->busy ? JOURNAL_BUSY : -1;
 }
 
 static int
@@ -309,6 +309,12 @@ const char *
 journal_error(const struct journal *j)
 {
 	return j->err;
+}
+
+int
+journal_busy(const struct journal *j)
+{
+	return j->busy;
 }
 
 const char *
@@ -472,7 +478,8 @@ journal_event_map(struct journal *j, const char *id, int *done)
 }
 
 int
-journal_event_reject(struct journal *j, const char *id, const char *reason)
+journal_event_reject(struct journal *j, const char *id,
+    enum journal_event_status from, const char *reason)
 {
 	sqlite3_stmt *st;
 
@@ -480,6 +487,7 @@ journal_event_reject(struct journal *j, const char *id, const char *reason)
 		return -1;
 	bind_text(st, 1, id);
 	bind_text(st, 2, reason);
+	bind_text(st, 3, status_names[from]);
 	return step_done(j, st, "reject event");
 }
 

@@ -101,6 +101,8 @@ typedef int (*journal_claim_fn)(void *ctx, const struct journal_claim *);
 struct journal	*journal_open(const char *path, char *err, size_t errsz);
 void		 journal_close(struct journal *);
 const char	*journal_error(const struct journal *);
+/* 1 if the last failure was the journal staying locked (try again later). */
+int		 journal_busy(const struct journal *);
 const char	*journal_path(const struct journal *);
 
 /* A write transaction (BEGIN IMMEDIATE): group many records in one commit. */
@@ -127,9 +129,9 @@ int	journal_event_normalize(struct journal *, const char *id,
 	    const char *canonical, size_t len, int *done);
 /* normalized -> mapped; *done is 1 if it moved or was mapped already. */
 int	journal_event_map(struct journal *, const char *id, int *done);
-/* Any state but mapped -> rejected, with the reason. */
+/* from (received or normalized) -> rejected, with the reason. */
 int	journal_event_reject(struct journal *, const char *id,
-	    const char *reason);
+	    enum journal_event_status from, const char *reason);
 /*
  * Calls fn for at most limit events in state status (JOURNAL_RECEIVED: the
  * raw envelope; JOURNAL_NORMALIZED: the canonical one) with ids after

@@ -54,6 +54,27 @@ jqprog_compile(const char *text, struct buf *err)
 	return p;
 }
 
+/*
+ * jq's own errors quote the values involved in parentheses ("string
+ * (\"Maria\") and number (1) cannot be added"): event data, perhaps
+ * personal, that must not reach a log line.  They are left out.
+ */
+static void
+add_without_values(struct buf *err, const char *msg)
+{
+	const char *p, *close;
+
+	for (p = msg; *p != '\0'; p++) {
+		if (*p == '(' && (close = strchr(p, ')')) != NULL &&
+		    (p[1] == '"' || p[1] == '{' || p[1] == '[' ||
+		    strchr("-0123456789tfn", p[1]) != NULL)) {
+			buf_adds(err, "(...)");
+			p = close;
+		} else
+			buf_addc(err, *p);
+	}
+}
+
 int
 jqprog_run(struct jqprog *p, jv input, jv *out, struct buf *err)
 {
@@ -69,7 +90,7 @@ jqprog_run(struct jqprog *p, jv input, jv *out, struct buf *err)
 		msg = jv_invalid_get_msg(v);
 		buf_adds(err, "jq: error: ");
 		if (jv_get_kind(msg) == JV_KIND_STRING)
-			buf_adds(err, jv_string_value(msg));
+			add_without_values(err, jv_string_value(msg));
 		else {
 			jv s = jv_dump_string(msg, 0);
 

@@ -266,8 +266,8 @@ map_record(void *ctx, struct stream *s, const char *line, size_t len, jv v,
 			    m->routes[i].cfg->name, err.data);
 	}
 	if (err.len > 0) {
-		if (journal_event_reject(s->journal, ev.id, s->reason.data) !=
-		    0) {
+		if (journal_event_reject(s->journal, ev.id,
+		    JOURNAL_NORMALIZED, s->reason.data) != 0) {
 			buf_reset(&s->reason);
 			buf_adds(&s->reason, journal_error(s->journal));
 			rc = STREAM_FATAL;

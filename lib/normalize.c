@@ -91,7 +91,8 @@ normalize_record(void *ctx, struct stream *s, const char *line, size_t len,
 	if (schema_apply(n->schemas, ev.type, jv_copy(data), n->calling_code,
 	    &canon, err, sizeof(err)) != 0) {
 		jv_free(data);
-		if (journal_event_reject(s->journal, ev.id, err) != 0) {
+		if (journal_event_reject(s->journal, ev.id, JOURNAL_RECEIVED,
+		    err) != 0) {
 			event_free(&ev);
 			return journal_fatal(s);
 		}

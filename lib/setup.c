@@ -2,6 +2,7 @@
  * setup: configuration and journal, with the exit codes of sysexits(3).
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,6 +23,15 @@ setup_config(const char *path, struct cfg **out)
 		return EX_CONFIG;
 	}
 	return EX_OK;
+}
+
+void
+setup_wait_input(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	while (poll(&p, 1, -1) == -1 && errno == EINTR)
+		continue;
 }
 
 int

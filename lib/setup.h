@@ -11,6 +11,12 @@ struct journal;
 
 /* -c path (or NULL); a missing default config means built-in defaults. */
 int	setup_config(const char *path, struct cfg **);
+/*
+ * Waits until fd has input (or its end).  A consumer reading a pipe calls it
+ * before setup_journal: every stage of a pipeline starts at once, and the
+ * journal that ingest creates exists by the time ingest writes anything.
+ */
+void	setup_wait_input(int fd);
 /* -j path (or NULL); only a program that creates the journal passes create. */
 int	setup_journal(const struct cfg *, const char *path, int create,
 	    struct journal **);

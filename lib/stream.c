@@ -145,7 +145,7 @@ one(struct stream *s, const char *line, size_t len, long lineno,
 		snprintf(s->err, sizeof(s->err), "%s",
 		    s->reason.data != NULL ? s->reason.data : "failed");
 		journal_rollback(s->journal);
-		return EX_SOFTWARE;
+		return journal_busy(s->journal) ? EX_TEMPFAIL : EX_SOFTWARE;
 	}
 	return EX_OK;
 }

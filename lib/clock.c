@@ -1,0 +1,96 @@
+/*
+ * clock: wall-clock and monotonic time in milliseconds, RFC 3339 text.
+ */
+#include <stdint.h>
+#include <time.h>
+
+#include "clock.h"
+
+/* 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: four-digit years. */
+#define CLOCK_MIN_MS	INT64_C(-62167219200000)
+#define CLOCK_MAX_MS	INT64_C(253402300799999)
+
+static int64_t
+clock_read(clockid_t id)
+{
+	struct timespec	ts;
+
+	/* Cannot fail for these clocks on Linux; 0 if it ever did. */
+	if (clock_gettime(id, &ts) == -1)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+clock_ms(void)
+{
+	return clock_read(CLOCK_REALTIME);
+}
+
+int64_t
+clock_mono_ms(void)
+{
+	return clock_read(CLOCK_MONOTONIC);
+}
+
+static char *
+clock_digits(char *p, int v, int width)
+{
+	int	i;
+
+	for (i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + width;
+}
+
+/*
+ * Written by hand rather than with strftime(3): it is on the path of every
+ * log line and must not depend on the locale.  Times outside years
+ * 0000-9999 are clamped so the text always has RFC3339_LEN characters.
+ */
+void
+clock_rfc3339(int64_t ms, char out[RFC3339_LEN + 1])
+{
+	struct tm	 tm;
+	time_t		 t;
+	int64_t		 sec;
+	int		 frac;
+	char		*p;
+
+	if (ms < CLOCK_MIN_MS)
+		ms = CLOCK_MIN_MS;
+	else if (ms > CLOCK_MAX_MS)
+		ms = CLOCK_MAX_MS;
+	/* Floor division, so that -1 ms is 23:59:59.999 of the day before. */
+	sec = ms / 1000;
+	frac = (int)(ms % 1000);
+	if (frac < 0) {
+		frac += 1000;
+		sec--;
+	}
+	t = (time_t)sec;
+	if (gmtime_r(&t, &tm) == NULL) {
+		tm.tm_year = 70;
+		tm.tm_mon = 0;
+		tm.tm_mday = 1;
+		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+		frac = 0;
+	}
+	p = clock_digits(out, tm.tm_year + 1900, 4);
+	*p++ = '-';
+	p = clock_digits(p, tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = clock_digits(p, tm.tm_mday, 2);
+	*p++ = 'T';
+	p = clock_digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = clock_digits(p, tm.tm_min, 2);
+	*p++ = ':';
+	p = clock_digits(p, tm.tm_sec, 2);
+	*p++ = '.';
+	p = clock_digits(p, frac, 3);
+	*p++ = 'Z';
+	*p = '\0';
+}

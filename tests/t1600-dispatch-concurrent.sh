@@ -1,0 +1,53 @@
+#!/bin/sh
+# Two integra-dispatch processes draining one journal at once never send
+# the same delivery twice, and between them send every one.
+. "$top_srcdir/tests/lib.sh"
+
+start_sink sink
+cat >cfg.yaml <<EOF
+targets:
+  crm:
+    url: http://127.0.0.1:$SINK_PORT/crm
+    concurrency: 8
+  marketing:
+    url: http://127.0.0.1:$SINK_PORT/marketing
+    concurrency: 8
+routes:
+  - on: lead.created
+    to: crm
+  - on: lead.created
+    to: marketing
+EOF
+awk 'BEGIN { for (i = 0; i < 3000; i++)
+    printf "{\"name\":\"Lead %d\",\"phone\":\"119%08d\"}\n", i, i }' \
+    >leads.ndjson
+
+test_expect_success 'journal 6000 deliveries without sending them' '
+	integra-ingest -j journal.db -s site -t lead.created <leads.ndjson |
+	    integra-normalize -j journal.db |
+	    integra-map -j journal.db -c cfg.yaml >/dev/null 2>&1 &&
+	test "$(q "SELECT count(*) FROM deliveries WHERE status = \"pending\"")" = 6000
+'
+test_expect_success 'two dispatch --pending at once' '
+	integra-dispatch -j journal.db -c cfg.yaml --pending -B 100 >a 2>a.err &
+	pa=$!
+	integra-dispatch -j journal.db -c cfg.yaml --pending -B 100 >b 2>b.err &
+	pb=$!
+	wait $pa && wait $pb
+'
+test_expect_success 'both did part of the work' '
+	test -s a && test -s b && echo "$(wc -l <a) $(wc -l <b)"
+'
+test_expect_success 'no delivery was sent twice, none was left out' '
+	test $(wc -l <sink.log) = 6000 &&
+	test "$(jq -r .idempotency_key sink.log | sort -u | wc -l)" = 6000 &&
+	cat a b | jq -r .delivery | sort >outcomes &&
+	sort -u outcomes >unique && test_cmp unique outcomes &&
+	test $(wc -l <outcomes) = 6000
+'
+test_expect_success 'the journal agrees: 6000 delivered, one attempt each' '
+	test "$(q "SELECT count(*) FROM deliveries WHERE status = \"delivered\"
+	    AND attempts = 1")" = 6000 &&
+	test "$(q "SELECT count(*) FROM attempts")" = 6000
+'
+test_done

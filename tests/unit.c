@@ -1,0 +1,1449 @@
+/*
+ * unit: tests of the lib/ modules.  Prints TAP; exits 0 iff all pass.
+ *
+ * The results are gathered and printed at the end so the plan ("1..N")
+ * comes first.
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/sha.h>
+
+#include "buf.h"
+#include "clock.h"
+#include "contact.h"
+#include "ids.h"
+#include "log.h"
+#include "ndjson.h"
+#include "redact.h"
+#include "utf8.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+static struct buf	tap = BUF_INIT;
+static int		ntests;
+static int		nfailed;
+
+static void
+ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void
+diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+ok(int cond, const char *fmt, ...)
+{
+	va_list	ap;
+
+	ntests++;
+	if (!cond)
+		nfailed++;
+	buf_addf(&tap, "%sok %d - ", cond ? "" : "not ", ntests);
+	va_start(ap, fmt);
+	buf_vaddf(&tap, fmt, ap);
+	va_end(ap);
+	buf_addc(&tap, '\n');
+}
+
+static void
+diag(const char *fmt, ...)
+{
+	va_list	ap;
+
+	buf_adds(&tap, "# ");
+	va_start(ap, fmt);
+	buf_vaddf(&tap, fmt, ap);
+	va_end(ap);
+	buf_addc(&tap, '\n');
+}
+
+/* A printable form of s[0..n) for diagnostics. */
+static const char *
+show(const char *s, size_t n)
+{
+	static struct buf	b = BUF_INIT;
+	size_t			i;
+
+	buf_reset(&b);
+	for (i = 0; i < n && i < 200; i++) {
+		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f)
+			buf_addc(&b, s[i]);
+		else
+			buf_addf(&b, "\\x%02x", (unsigned char)s[i]);
+	}
+	if (n > 200)
+		buf_adds(&b, "...");
+	return b.data != NULL ? b.data : "";
+}
+
+/*
+ * A strict JSON (RFC 8259) checker, to test that what the library writes
+ * is valid JSON.
+ */
+static const char *json_value(const char *, const char *, int);
+
+static const char *
+json_ws(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+static const char *
+json_string(const char *p, const char *e)
+{
+	const char	*start;
+	int		 i;
+
+	if (p >= e || *p != '"')
+		return NULL;
+	start = ++p;
+	while (p < e && *p != '"') {
+		if ((unsigned char)*p < 0x20)
+			return NULL;
+		if (*p == '\\') {
+			if (++p >= e)
+				return NULL;
+			if (*p == 'u') {
+				for (i = 1; i <= 4; i++)
+					if (p + i >= e ||
+					    strchr("0123456789abcdefABCDEF",
+					    p[i]) == NULL || p[i] == '\0')
+						return NULL;
+				p += 4;
+			} else if (strchr("\"\\/bfnrt", *p) == NULL ||
+			    *p == '\0')
+				return NULL;
+		}
+		p++;
+	}
+	if (p >= e || !utf8_valid(start, (size_t)(p - start)))
+		return NULL;
+	return p + 1;
+}
+
+static const char *
+json_number(const char *p, const char *e)
+{
+	const char	*d;
+
+	if (p < e && *p == '-')
+		p++;
+	if (p < e && *p == '0')
+		p++;
+	else if (p < e && *p >= '1' && *p <= '9')
+		while (p < e && *p >= '0' && *p <= '9')
+			p++;
+	else
+		return NULL;
+	if (p < e && *p == '.') {
+		d = ++p;
+		while (p < e && *p >= '0' && *p <= '9')
+			p++;
+		if (p == d)
+			return NULL;
+	}
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < e && (*p == '+' || *p == '-'))
+			p++;
+		d = p;
+		while (p < e && *p >= '0' && *p <= '9')
+			p++;
+		if (p == d)
+			return NULL;
+	}
+	return p;
+}
+
+static const char *
+json_value(const char *p, const char *e, int depth)
+{
+	static const char *const lits[] = { "true", "false", "null" };
+	size_t	i, n;
+
+	if (depth > 64 || (p = json_ws(p, e)) >= e)
+		return NULL;
+	if (*p == '"')
+		return json_string(p, e);
+	if (*p == '{' || *p == '[') {
+		char	close = *p == '{' ? '}' : ']';
+
+		p = json_ws(p + 1, e);
+		if (p < e && *p == close)
+			return p + 1;
+		for (;;) {
+			if (close == '}') {
+				if ((p = json_string(json_ws(p, e), e)) == NULL)
+					return NULL;
+				p = json_ws(p, e);
+				if (p >= e || *p++ != ':')
+					return NULL;
+			}
+			if ((p = json_value(p, e, depth + 1)) == NULL)
+				return NULL;
+			p = json_ws(p, e);
+			if (p < e && *p == ',') {
+				p++;
+				continue;
+			}
+			if (p < e && *p == close)
+				return p + 1;
+			return NULL;
+		}
+	}
+	for (i = 0; i < NELEM(lits); i++) {
+		n = strlen(lits[i]);
+		if ((size_t)(e - p) >= n && memcmp(p, lits[i], n) == 0)
+			return p + n;
+	}
+	return json_number(p, e);
+}
+
+static int
+json_valid(const char *s, size_t n)
+{
+	const char	*p;
+
+	p = json_value(s, s + n, 0);
+	return p != NULL && json_ws(p, s + n) == s + n;
+}
+
+/*
+ * buf
+ */
+static void
+test_buf(void)
+{
+	static const struct {
+		const char	*in;
+		size_t		 n;
+		const char	*out;
+	} esc[] = {
+		{ "", 0, "\"\"" },
+		{ "plain text", 10, "\"plain text\"" },
+		{ "a\"b\\c/d", 7, "\"a\\\"b\\\\c/d\"" },
+		{ "\n\r\t\b\f", 5, "\"\\n\\r\\t\\b\\f\"" },
+		{ "\x01\x1f\x7f", 3, "\"\\u0001\\u001f\x7f\"" },
+		{ "a\0b", 3, "\"a\\u0000b\"" },
+		{ "\xe2\x80\xa8|\xe2\x80\xa9", 7, "\"\\u2028|\\u2029\"" },
+		{ "\xe2\x80\xa7\xe2\x82\xac", 6,
+		    "\"\xe2\x80\xa7\xe2\x82\xac\"" },
+		{ "\xc3\xa9\xf0\x9f\x98\x80", 6,
+		    "\"\xc3\xa9\xf0\x9f\x98\x80\"" },
+		{ "end\xe2\x80", 5, "\"end\xe2\x80\"" },
+	};
+	struct buf	 b = BUF_INIT;
+	char		*s, *big;
+	size_t		 i;
+	int		 good;
+
+	s = buf_detach(&b);
+	ok(s != NULL && *s == '\0',
+	    "buf: detach of an empty buffer gives \"\"");
+	free(s);
+
+	good = 1;
+	for (i = 0; i < 100000; i++) {
+		buf_addc(&b, (char)('a' + i % 26));
+		if (b.data[b.len] != '\0' || b.cap <= b.len)
+			good = 0;
+	}
+	for (i = 0; i < 100000 && good; i++)
+		if (b.data[i] != (char)('a' + i % 26))
+			good = 0;
+	ok(good && b.len == 100000, "buf: grows to 100000 bytes by addc, "
+	    "NUL-terminated");
+	buf_reset(&b);
+	ok(b.len == 0 && b.data[0] == '\0', "buf: reset empties it");
+
+	big = xmalloc(5000);
+	memset(big, 'q', 4999);
+	big[4999] = '\0';
+	buf_adds(&b, "<");
+	buf_addf(&b, "%s|%d|%s", big, 42, "end");
+	ok(b.len == 1 + 4999 + 7 && b.data[0] == '<' &&
+	    b.data[1] == 'q' && strcmp(b.data + 5000, "|42|end") == 0,
+	    "buf: addf past the capacity formats it all");
+	buf_add(&b, "xyz", 2);
+	ok(b.len == 5009 && strcmp(b.data + 5007, "xy") == 0,
+	    "buf: add copies n bytes");
+	s = buf_detach(&b);
+	ok(b.data == NULL && b.len == 0 && strlen(s) == 5009,
+	    "buf: detach hands over the data and resets");
+	free(s);
+	free(big);
+
+	s = xstrndup("abcdef", 3);
+	ok(strcmp(s, "abc") == 0, "buf: xstrndup copies at most n bytes");
+	free(s);
+	s = xstrndup("ab", 10);
+	ok(strcmp(s, "ab") == 0, "buf: xstrndup stops at the NUL");
+	free(s);
+	s = xstrdup("hello");
+	ok(strcmp(s, "hello") == 0, "buf: xstrdup");
+	free(s);
+
+	for (i = 0; i < NELEM(esc); i++) {
+		buf_reset(&b);
+		buf_add_json_string(&b, esc[i].in, esc[i].n);
+		ok(strcmp(b.data, esc[i].out) == 0,
+		    "buf: json string %zu: %s", i, show(esc[i].out,
+		    strlen(esc[i].out)));
+		if (strcmp(b.data, esc[i].out) != 0)
+			diag("got %s", show(b.data, b.len));
+	}
+	good = 1;
+	buf_reset(&b);
+	for (i = 0; i < 256; i++) {
+		char	c = (char)i;
+
+		buf_reset(&b);
+		if (i >= 0x80)
+			continue;
+		buf_add_json_string(&b, &c, 1);
+		if (!json_valid(b.data, b.len))
+			good = 0;
+	}
+	ok(good, "buf: json string of every ASCII byte is valid JSON");
+	buf_free(&b);
+}
+
+/*
+ * ndjson
+ */
+
+/* Starts a child that writes data[0..n) to a pipe in chunks; gives the
+ * read end. */
+static pid_t
+writer(const char *data, size_t n, size_t chunk, int *rfd)
+{
+	int	p[2];
+	pid_t	pid;
+	size_t	off, len;
+	ssize_t	w;
+
+	if (pipe(p) == -1)
+		return -1;
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		close(p[0]);
+		for (off = 0; off < n; off += (size_t)w) {
+			len = n - off < chunk ? n - off : chunk;
+			if ((w = write(p[1], data + off, len)) <= 0)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	*rfd = p[0];
+	return pid;
+}
+
+static int
+reap(pid_t pid)
+{
+	int	status;
+
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return 0;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+struct expect {
+	enum ndjson_rc	 rc;
+	long		 lineno;
+	char		 fill;	/* the line is len times fill ... */
+	size_t		 len;
+	const char	*text;	/* ... or this text */
+};
+
+static const char *
+rc_name(enum ndjson_rc rc)
+{
+	static const char *const names[] = { "LINE", "EOF", "TIMEOUT",
+	    "TOOLONG", "ERROR" };
+
+	return (size_t)rc < NELEM(names) ? names[rc] : "?";
+}
+
+static void
+test_ndjson_mixed(size_t chunk)
+{
+	static const struct expect exp[] = {
+		{ NDJSON_LINE, 1, 0, 0, "{\"a\":1}" },
+		{ NDJSON_LINE, 3, 0, 0, "b" },
+		{ NDJSON_TOOLONG, 4, 0, 0, NULL },
+		{ NDJSON_LINE, 5, 'y', 1024, NULL },
+		{ NDJSON_TOOLONG, 6, 0, 0, NULL },
+		{ NDJSON_LINE, 7, 'w', 1024, NULL },
+		{ NDJSON_TOOLONG, 9, 0, 0, NULL },
+		{ NDJSON_LINE, 10, 'u', 1023, NULL },
+		{ NDJSON_LINE, 11, 0, 0, "last" },
+		{ NDJSON_EOF, 11, 0, 0, NULL },
+		{ NDJSON_EOF, 11, 0, 0, NULL },
+	};
+	struct buf	 in = BUF_INIT;
+	struct ndjson	*r;
+	const char	*line;
+	size_t		 i, k, len;
+	enum ndjson_rc	 rc;
+	pid_t		 pid;
+	int		 fd, good;
+
+	buf_adds(&in, "{\"a\":1}\n");			/* 1 */
+	buf_adds(&in, "\n");				/* 2: empty */
+	buf_adds(&in, "b\r\n");				/* 3: CRLF */
+	for (k = 0; k < 3 * 1024 * 1024; k++)		/* 4: 3 MiB */
+		buf_addc(&in, 'x');
+	buf_addc(&in, '\n');
+	for (k = 0; k < 1024; k++)			/* 5: exactly max */
+		buf_addc(&in, 'y');
+	buf_addc(&in, '\n');
+	for (k = 0; k < 1025; k++)			/* 6: one over */
+		buf_addc(&in, 'z');
+	buf_addc(&in, '\n');
+	for (k = 0; k < 1024; k++)			/* 7: max, CRLF */
+		buf_addc(&in, 'w');
+	buf_adds(&in, "\r\n");
+	buf_adds(&in, "\r\n");				/* 8: empty */
+	for (k = 0; k < 1025; k++)			/* 9: over, CRLF */
+		buf_addc(&in, 'v');
+	buf_adds(&in, "\r\n");
+	for (k = 0; k < 1023; k++)			/* 10 */
+		buf_addc(&in, 'u');
+	buf_adds(&in, "\n");
+	buf_adds(&in, "last");				/* 11: no \n */
+
+	if ((pid = writer(in.data, in.len, chunk, &fd)) == -1) {
+		ok(0, "ndjson: mixed input, writes of %zu: fork", chunk);
+		buf_free(&in);
+		return;
+	}
+	r = ndjson_open(fd, 1024);
+	good = 1;
+	for (i = 0; i < NELEM(exp); i++) {
+		line = NULL;
+		len = 0;
+		rc = ndjson_next(r, &line, &len, -1);
+		if (rc != exp[i].rc || ndjson_lineno(r) != exp[i].lineno) {
+			diag("step %zu: got %s line %ld, want %s line %ld", i,
+			    rc_name(rc), ndjson_lineno(r), rc_name(exp[i].rc),
+			    exp[i].lineno);
+			good = 0;
+			continue;
+		}
+		if (rc != NDJSON_LINE)
+			continue;
+		if (exp[i].text != NULL) {
+			if (len != strlen(exp[i].text) ||
+			    memcmp(line, exp[i].text, len) != 0) {
+				diag("step %zu: got \"%s\"", i,
+				    show(line, len));
+				good = 0;
+			}
+			continue;
+		}
+		if (len != exp[i].len) {
+			diag("step %zu: got length %zu", i, len);
+			good = 0;
+			continue;
+		}
+		for (k = 0; k < len; k++)
+			if (line[k] != exp[i].fill)
+				break;
+		if (k != len) {
+			diag("step %zu: bad byte at %zu", i, k);
+			good = 0;
+		}
+	}
+	ok(good, "ndjson: pipe, writes of %zu: CRLF, empty lines, 3 MiB line "
+	    "skipped, line at max and one over, last line without newline",
+	    chunk);
+	ndjson_close(r);
+	close(fd);
+	ok(reap(pid), "ndjson: writer of %zu-byte chunks exited well", chunk);
+	buf_free(&in);
+}
+
+static void
+test_ndjson_many(void)
+{
+	struct buf	 in = BUF_INIT;
+	struct ndjson	*r;
+	const char	*line;
+	char		 want[64];
+	size_t		 len, wlen;
+	long		 i, n, got;
+	pid_t		 pid;
+	int		 fd, good;
+
+	n = 200000;
+	for (i = 1; i <= n; i++) {
+		buf_addf(&in, "{\"n\":%ld,\"pad\":\"", i);
+		buf_add(&in, "....................................",
+		    (size_t)(i % 37));
+		buf_adds(&in, i == n ? "\"}" : "\"}\n");
+	}
+	if ((pid = writer(in.data, in.len, 100000, &fd)) == -1) {
+		ok(0, "ndjson: many lines: fork");
+		buf_free(&in);
+		return;
+	}
+	r = ndjson_open(fd, 0);
+	good = 1;
+	got = 0;
+	while (ndjson_next(r, &line, &len, -1) == NDJSON_LINE) {
+		got++;
+		snprintf(want, sizeof(want), "{\"n\":%ld,\"pad\":\"", got);
+		wlen = strlen(want);
+		if (ndjson_lineno(r) != got ||
+		    len != wlen + (size_t)(got % 37) + 2 ||
+		    memcmp(line, want, wlen) != 0) {
+			if (good)
+				diag("line %ld: \"%s\"", got, show(line, len));
+			good = 0;
+		}
+	}
+	ok(good && got == n, "ndjson: 200000 lines across 64 KiB reads, "
+	    "each intact (%ld read)", got);
+	ndjson_close(r);
+	close(fd);
+	reap(pid);
+	buf_free(&in);
+}
+
+static void
+test_ndjson_default_max(void)
+{
+	struct buf	 in = BUF_INIT;
+	struct ndjson	*r;
+	const char	*line;
+	size_t		 len, k;
+	enum ndjson_rc	 rc1, rc2, rc3;
+	long		 l1, l2;
+	pid_t		 pid;
+	int		 fd;
+
+	for (k = 0; k < NDJSON_MAX_LINE; k++)
+		buf_addc(&in, 'm');
+	buf_addc(&in, '\n');
+	for (k = 0; k < NDJSON_MAX_LINE + 1; k++)
+		buf_addc(&in, 'o');
+	buf_adds(&in, "\nok\n");
+	if ((pid = writer(in.data, in.len, 65536, &fd)) == -1) {
+		ok(0, "ndjson: default limit: fork");
+		buf_free(&in);
+		return;
+	}
+	r = ndjson_open(fd, 0);
+	rc1 = ndjson_next(r, &line, &len, -1);
+	ok(rc1 == NDJSON_LINE && len == NDJSON_MAX_LINE && line[0] == 'm' &&
+	    line[len - 1] == 'm', "ndjson: max_line 0: a line of "
+	    "NDJSON_MAX_LINE bytes is read");
+	rc2 = ndjson_next(r, &line, &len, -1);
+	l1 = ndjson_lineno(r);
+	ok(rc2 == NDJSON_TOOLONG && l1 == 2, "ndjson: max_line 0: "
+	    "NDJSON_MAX_LINE + 1 bytes is too long (line %ld)", l1);
+	rc3 = ndjson_next(r, &line, &len, -1);
+	l2 = ndjson_lineno(r);
+	ok(rc3 == NDJSON_LINE && len == 2 && memcmp(line, "ok", 2) == 0 &&
+	    l2 == 3, "ndjson: the next line is read after the skip");
+	ok(ndjson_next(r, &line, &len, -1) == NDJSON_EOF, "ndjson: then EOF");
+	ndjson_close(r);
+	close(fd);
+	reap(pid);
+	buf_free(&in);
+}
+
+static int
+put(int fd, const char *s)
+{
+	return write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+}
+
+static void
+test_ndjson_timeout(void)
+{
+	struct ndjson	*r;
+	const char	*line;
+	size_t		 len;
+	enum ndjson_rc	 rc;
+	int64_t		 t0, dt;
+	int		 p[2];
+
+	if (pipe(p) == -1) {
+		ok(0, "ndjson: timeouts: pipe");
+		return;
+	}
+	r = ndjson_open(p[0], 0);
+	ok(ndjson_next(r, &line, &len, 0) == NDJSON_TIMEOUT,
+	    "ndjson: timeout 0 on an empty pipe");
+	ok(put(p[1], "{\"partial\":"), "ndjson: write a partial line");
+	ok(ndjson_next(r, &line, &len, 0) == NDJSON_TIMEOUT,
+	    "ndjson: timeout 0 with a partial line");
+	t0 = clock_mono_ms();
+	rc = ndjson_next(r, &line, &len, 100);
+	dt = clock_mono_ms() - t0;
+	ok(rc == NDJSON_TIMEOUT && dt >= 90 && dt < 2000,
+	    "ndjson: timeout 100 waits about 100 ms (%lld)", (long long)dt);
+	ok(put(p[1], "1}\n{\"b\""), "ndjson: write the rest and a partial");
+	rc = ndjson_next(r, &line, &len, 0);
+	ok(rc == NDJSON_LINE && len == 13 &&
+	    memcmp(line, "{\"partial\":1}", 13) == 0 && ndjson_lineno(r) == 1,
+	    "ndjson: timeout 0 gives a line already in the pipe");
+	ok(ndjson_next(r, &line, &len, 0) == NDJSON_TIMEOUT,
+	    "ndjson: the new partial line is not handed out");
+	close(p[1]);
+	rc = ndjson_next(r, &line, &len, 1000);
+	ok(rc == NDJSON_LINE && len == 4 && memcmp(line, "{\"b\"", 4) == 0 &&
+	    ndjson_lineno(r) == 2, "ndjson: the partial line at EOF");
+	ok(ndjson_next(r, &line, &len, 0) == NDJSON_EOF, "ndjson: EOF");
+	ndjson_close(r);
+	close(p[0]);
+}
+
+static void
+test_ndjson_misc(void)
+{
+	struct ndjson	*r;
+	const char	*line;
+	size_t		 len;
+	enum ndjson_rc	 rc;
+	int		 p[2], fd;
+
+	if (pipe(p) == -1) {
+		ok(0, "ndjson: misc: pipe");
+		return;
+	}
+	close(p[1]);
+	r = ndjson_open(p[0], 0);
+	ok(ndjson_next(r, &line, &len, -1) == NDJSON_EOF &&
+	    ndjson_lineno(r) == 0, "ndjson: empty input is EOF at line 0");
+	ndjson_close(r);
+	close(p[0]);
+
+	if (pipe(p) == -1)
+		return;
+	put(p[1], "\n\r\n\n");
+	close(p[1]);
+	r = ndjson_open(p[0], 0);
+	ok(ndjson_next(r, &line, &len, -1) == NDJSON_EOF &&
+	    ndjson_lineno(r) == 3, "ndjson: only empty lines: EOF, 3 counted");
+	ndjson_close(r);
+	close(p[0]);
+
+	if (pipe(p) == -1)
+		return;
+	put(p[1], "0123456789abc");
+	close(p[1]);
+	r = ndjson_open(p[0], 10);
+	rc = ndjson_next(r, &line, &len, -1);
+	ok(rc == NDJSON_TOOLONG && ndjson_lineno(r) == 1 &&
+	    ndjson_next(r, &line, &len, -1) == NDJSON_EOF,
+	    "ndjson: a too long last line without newline");
+	ndjson_close(r);
+	close(p[0]);
+
+	/* A descriptor that is not open. */
+	fd = open("/dev/null", O_RDONLY);
+	close(fd);
+	r = ndjson_open(fd, 0);
+	errno = 0;
+	rc = ndjson_next(r, &line, &len, -1);
+	ok(rc == NDJSON_ERROR && errno == EBADF,
+	    "ndjson: read error is NDJSON_ERROR, errno EBADF");
+	errno = 0;
+	rc = ndjson_next(r, &line, &len, 10);
+	ok(rc == NDJSON_ERROR && errno == EBADF,
+	    "ndjson: poll error is NDJSON_ERROR, errno EBADF");
+	ndjson_close(r);
+}
+
+/*
+ * utf8
+ */
+static void
+test_utf8(void)
+{
+	static const struct {
+		const char	*s;
+		size_t		 n;
+		int		 valid;
+		const char	*what;
+	} cases[] = {
+		{ "", 0, 1, "empty" },
+		{ "hello, world", 12, 1, "ASCII" },
+		{ "\xc3\xa9", 2, 1, "U+00E9" },
+		{ "\xc2\x80", 2, 1, "U+0080" },
+		{ "\xdf\xbf", 2, 1, "U+07FF" },
+		{ "\xe0\xa0\x80", 3, 1, "U+0800" },
+		{ "\xe2\x82\xac", 3, 1, "U+20AC" },
+		{ "\xed\x9f\xbf", 3, 1, "U+D7FF" },
+		{ "\xee\x80\x80", 3, 1, "U+E000" },
+		{ "\xef\xbf\xbf", 3, 1, "U+FFFF" },
+		{ "\xf0\x90\x80\x80", 4, 1, "U+10000" },
+		{ "\xf0\x9f\x98\x80", 4, 1, "U+1F600" },
+		{ "\xf4\x8f\xbf\xbf", 4, 1, "U+10FFFF" },
+		{ "abcdefgh\xc3\xa9ijklmnop\xe2\x82\xacqrstuvwxyz", 31, 1,
+		    "mixed across 8-byte words" },
+		{ "\xc0\x80", 2, 0, "overlong C0 80" },
+		{ "\xc1\xbf", 2, 0, "overlong C1 BF" },
+		{ "\xe0\x80\x80", 3, 0, "overlong E0 80 80" },
+		{ "\xe0\x9f\xbf", 3, 0, "overlong E0 9F BF" },
+		{ "\xf0\x80\x80\x80", 4, 0, "overlong F0 80 80 80" },
+		{ "\xf0\x8f\xbf\xbf", 4, 0, "overlong F0 8F BF BF" },
+		{ "\xed\xa0\x80", 3, 0, "surrogate ED A0 80" },
+		{ "\xed\xbf\xbf", 3, 0, "surrogate ED BF BF" },
+		{ "\xf4\x90\x80\x80", 4, 0, "F4 90 80 80 above U+10FFFF" },
+		{ "\xf5\x80\x80\x80", 4, 0, "F5 lead" },
+		{ "\xff", 1, 0, "FF" },
+		{ "\x80", 1, 0, "stray continuation" },
+		{ "abc\xbf", 4, 0, "stray continuation after ASCII" },
+		{ "\xc3", 1, 0, "truncated 2-byte" },
+		{ "\xe2\x82", 2, 0, "truncated 3-byte" },
+		{ "\xf0\x9f\x98", 3, 0, "truncated 4-byte" },
+		{ "\xc3\x41", 2, 0, "bad continuation" },
+		{ "\xe2\x28\xa1", 3, 0, "bad second byte" },
+		{ "a\0b", 3, 0, "NUL" },
+		{ "abcdefghijklm\0op", 16, 0, "NUL in the 8-byte fast path" },
+		{ "abcdefgh\x01\0", 10, 0, "NUL after a word" },
+		{ "abcdefghijklmnopq\xc0\xaf", 19, 0, "overlong after words" },
+		{ "abcdefgh\xe2\x82", 10, 0, "truncated after a word" },
+	};
+	static const struct {
+		const char	*s;
+		size_t		 max;
+		size_t		 want;
+	} pre[] = {
+		{ "abcdef", 10, 6 },
+		{ "abcdef", 3, 3 },
+		{ "abcdef", 0, 0 },
+		{ "ab\xe2\x82\xac", 3, 2 },
+		{ "ab\xe2\x82\xac", 4, 2 },
+		{ "ab\xe2\x82\xac", 5, 5 },
+		{ "ab\xe2\x82\xac" "c", 5, 5 },
+		{ "\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 7, 4 },
+		{ "\xc3\xa9\xc3\xa9", 3, 2 },
+		{ "a\x80\x80\x80\x80\x80", 4, 4 },
+	};
+	char	 big[4096];
+	size_t	 i, got;
+
+	for (i = 0; i < NELEM(cases); i++)
+		ok(utf8_valid(cases[i].s, cases[i].n) == cases[i].valid,
+		    "utf8: %s %s", cases[i].valid ? "valid" : "invalid",
+		    cases[i].what);
+	memset(big, 'a', sizeof(big));
+	ok(utf8_valid(big, sizeof(big)), "utf8: 4 KiB of ASCII");
+	for (i = 0; i < 16; i++) {
+		big[100 + i] = '\0';
+		if (utf8_valid(big, sizeof(big)))
+			break;
+		big[100 + i] = '\x80';
+		if (utf8_valid(big, sizeof(big)))
+			break;
+		big[100 + i] = 'a';
+	}
+	ok(i == 16, "utf8: NUL and stray bytes found at every word offset");
+	for (i = 0; i < NELEM(pre); i++) {
+		got = utf8_prefix(pre[i].s, strlen(pre[i].s), pre[i].max);
+		ok(got == pre[i].want, "utf8: prefix of %s at %zu is %zu (%zu)",
+		    show(pre[i].s, strlen(pre[i].s)), pre[i].max, pre[i].want,
+		    got);
+	}
+}
+
+/*
+ * ids
+ */
+static int
+id_bits_ok(const char *id)
+{
+	return id_valid(id) && id[14] == '7' && strchr("89ab", id[19]) != NULL;
+}
+
+/*
+ * id_derive done another way: the parent's first 13 characters, then the
+ * SHA-256 of parent NUL tail as hex, with version and variant set.
+ */
+static const char *
+derive_ref(const char *parent, const char *tail, size_t n)
+{
+	static char	 out[ID_LEN + 1];
+	unsigned char	 md[SHA256_DIGEST_LENGTH];
+	char		 hex[2 * SHA256_DIGEST_LENGTH + 1];
+	struct buf	 in = BUF_INIT;
+	int		 i;
+
+	buf_adds(&in, parent);
+	if (tail != NULL) {
+		buf_addc(&in, '\0');
+		buf_add(&in, tail, n);
+	}
+	SHA256((const unsigned char *)in.data, in.len, md);
+	buf_free(&in);
+	for (i = 0; i < SHA256_DIGEST_LENGTH; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	snprintf(out, sizeof(out), "%.13s-7%.3s-%c%.3s-%.12s", parent, hex + 1,
+	    "89ab89ab89ab89ab"[strtol((char[]){ hex[4], '\0' }, NULL, 16)],
+	    hex + 5, hex + 8);
+	return out;
+}
+
+static void
+test_ids(void)
+{
+	static const char *const parts1[] = { "route", "crm" };
+	static const char *const parts2[] = { "route", "erp" };
+	static const char *const parts3[] = { "routecrm" };
+	static const char *const parts4[] = { "crm", "route" };
+	static const char *const parts5[] = { "rout", "ecrm" };
+	char	 id[ID_LEN + 1], prev[ID_LEN + 1], a[ID_LEN + 1];
+	char	 b[ID_LEN + 1], c[ID_LEN + 1];
+	int64_t	 now, t, last;
+	long	 i;
+	int	 good, order, mono, p[2];
+	pid_t	 pid;
+	ssize_t	 n;
+
+	now = clock_ms();
+	id_new(id);
+	ok(strlen(id) == ID_LEN && id_valid(id), "ids: id_new is a canonical "
+	    "UUID: %s", id);
+	ok(id[14] == '7', "ids: version 7");
+	ok(strchr("89ab", id[19]) != NULL, "ids: variant 10");
+	t = id_time_ms(id);
+	ok(t >= now && t <= now + 1000, "ids: timestamp is now");
+
+	good = order = mono = 1;
+	strcpy(prev, id);
+	last = t;
+	for (i = 0; i < 100000; i++) {
+		id_new(id);
+		if (!id_bits_ok(id))
+			good = 0;
+		if (strcmp(prev, id) >= 0)
+			order = 0;
+		if ((t = id_time_ms(id)) < last)
+			mono = 0;
+		last = t;
+		memcpy(prev, id, sizeof(prev));
+	}
+	ok(good, "ids: 100000 ids valid, version 7, variant 10");
+	ok(order, "ids: 100000 ids strictly increasing, so unique");
+	ok(mono && last <= clock_ms() + 100, "ids: timestamps never go back, "
+	    "never far ahead");
+
+	/* After fork the child must not reuse the parent's random bytes. */
+	if (pipe(p) == 0 && (pid = fork()) != -1) {
+		if (pid == 0) {
+			id_new(a);
+			_exit(write(p[1], a, ID_LEN) == ID_LEN ? 0 : 1);
+		}
+		close(p[1]);
+		id_new(b);
+		n = read(p[0], a, ID_LEN);
+		a[ID_LEN] = '\0';
+		close(p[0]);
+		reap(pid);
+		ok(n == ID_LEN && id_valid(a) && strcmp(a, b) != 0 &&
+		    strcmp(a + 19, b + 19) != 0, "ids: parent and forked "
+		    "child make different ids");
+	} else
+		ok(0, "ids: fork");
+
+	id_new(id);
+	id_derive(a, id, parts1, NELEM(parts1));
+	id_derive(b, id, parts1, NELEM(parts1));
+	ok(strcmp(a, b) == 0 && id_bits_ok(a), "ids: id_derive is stable and "
+	    "a UUIDv7");
+	ok(id_time_ms(a) == id_time_ms(id), "ids: id_derive keeps the "
+	    "parent's timestamp");
+	ok(strncmp(a, id, 13) == 0, "ids: id_derive keeps the parent's first "
+	    "48 bits");
+	id_derive(c, id, parts2, NELEM(parts2));
+	ok(strcmp(a, c) != 0, "ids: other parts give another id");
+	id_derive(c, id, parts3, NELEM(parts3));
+	ok(strcmp(a, c) != 0, "ids: parts are kept apart (\"route\",\"crm\" "
+	    "vs \"routecrm\")");
+	id_derive(c, id, parts5, NELEM(parts5));
+	ok(strcmp(a, c) != 0, "ids: parts are kept apart (\"rout\",\"ecrm\")");
+	id_derive(c, id, parts4, NELEM(parts4));
+	ok(strcmp(a, c) != 0, "ids: the order of the parts counts");
+	id_derive(c, id, parts1, 1);
+	ok(strcmp(a, c) != 0, "ids: the number of parts counts");
+	id_new(prev);
+	id_derive(c, prev, parts1, NELEM(parts1));
+	ok(strcmp(a, c) != 0, "ids: another parent gives another id");
+	id_derive(c, "not-an-id", parts1, NELEM(parts1));
+	ok(id_bits_ok(c) && strncmp(c, "00000000-0000-7", 15) == 0 &&
+	    id_time_ms(c) == 0, "ids: an invalid parent gives timestamp 0: %s",
+	    c);
+	id_derive(c, "0193583c-ef7b-7abc-8def-0123456789ab", parts1,
+	    NELEM(parts1));
+	ok(strcmp(c, derive_ref("0193583c-ef7b-7abc-8def-0123456789ab",
+	    "route\0crm", 9)) == 0, "ids: id_derive is SHA-256 of parent "
+	    "NUL part0 NUL part1: %s", c);
+	id_derive(c, "0193583c-ef7b-7abc-8def-0123456789ab", NULL, 0);
+	ok(strcmp(c, derive_ref("0193583c-ef7b-7abc-8def-0123456789ab", NULL,
+	    0)) == 0, "ids: id_derive without parts: %s", c);
+
+	ok(id_valid("0193583c-ef7b-7abc-8def-0123456789ab"),
+	    "ids: valid lower-case UUID");
+	ok(!id_valid("0193583C-EF7B-7ABC-8DEF-0123456789AB"),
+	    "ids: upper case is not canonical");
+	ok(!id_valid("0193583c-ef7b-7abc-8def-0123456789a"),
+	    "ids: 35 characters");
+	ok(!id_valid("0193583c-ef7b-7abc-8def-0123456789abc"),
+	    "ids: 37 characters");
+	ok(!id_valid("0193583cef7b-7abc-8def-0123456789ab-"),
+	    "ids: dashes misplaced");
+	ok(!id_valid("0193583c-ef7b-7abc-8def-0123456789ag"), "ids: not hex");
+	ok(!id_valid("") && !id_valid(NULL), "ids: empty and NULL");
+	ok(id_time_ms("0193583c-ef7b-7abc-8def-0123456789ab") ==
+	    INT64_C(0x0193583cef7b), "ids: id_time_ms of a known UUIDv7");
+	ok(id_time_ms("0193583c-ef7b-4abc-8def-0123456789ab") == -1,
+	    "ids: id_time_ms of a UUIDv4 is -1");
+	ok(id_time_ms("ffffffff-ffff-7fff-bfff-ffffffffffff") ==
+	    INT64_C(0xffffffffffff), "ids: id_time_ms of the largest");
+	ok(id_time_ms("junk") == -1, "ids: id_time_ms of junk is -1");
+}
+
+/*
+ * clock
+ */
+static void
+test_clock(void)
+{
+	static const struct {
+		int64_t		 ms;
+		const char	*text;
+	} cases[] = {
+		{ 0, "1970-01-01T00:00:00.000Z" },
+		{ INT64_C(1732370000123), "2024-11-23T13:53:20.123Z" },
+		{ INT64_C(951782400000), "2000-02-29T00:00:00.000Z" },
+		{ INT64_C(951868799999), "2000-02-29T23:59:59.999Z" },
+		{ -1, "1969-12-31T23:59:59.999Z" },
+		{ -1000, "1969-12-31T23:59:59.000Z" },
+		{ -1001, "1969-12-31T23:59:58.999Z" },
+		{ INT64_C(253402300799999), "9999-12-31T23:59:59.999Z" },
+		{ INT64_MAX, "9999-12-31T23:59:59.999Z" },
+		{ INT64_MIN, "0000-01-01T00:00:00.000Z" },
+	};
+	char	 out[RFC3339_LEN + 1];
+	int64_t	 a, b, m1, m2;
+	size_t	 i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		memset(out, 'X', sizeof(out));
+		clock_rfc3339(cases[i].ms, out);
+		ok(strcmp(out, cases[i].text) == 0 &&
+		    strlen(out) == RFC3339_LEN, "clock: %lld is %s (%s)",
+		    (long long)cases[i].ms, cases[i].text, out);
+	}
+	a = (int64_t)time(NULL) * 1000;
+	b = clock_ms();
+	ok(b >= a && b < a + 2000, "clock: clock_ms agrees with time(3)");
+	m1 = clock_mono_ms();
+	usleep(20000);
+	m2 = clock_mono_ms();
+	ok(m2 - m1 >= 19 && m2 - m1 < 2000, "clock: clock_mono_ms counts ms "
+	    "(%lld)", (long long)(m2 - m1));
+}
+
+/*
+ * contact
+ */
+static void
+test_contact(void)
+{
+	static const struct {
+		const char	*iso;
+		const char	*code;
+	} codes[] = {
+		{ "BR", "55" }, { "br", "55" }, { "Br", "55" }, { "US", "1" },
+		{ "CA", "1" }, { "PT", "351" }, { "AR", "54" }, { "UY", "598" },
+		{ "PY", "595" }, { "CL", "56" }, { "CO", "57" }, { "MX", "52" },
+		{ "PE", "51" }, { "BO", "591" }, { "ES", "34" }, { "GB", "44" },
+		{ "DE", "49" }, { "FR", "33" }, { "IT", "39" }, { "ZW", "263" },
+		{ "AD", "376" }, { "XX", NULL }, { "", NULL }, { "B", NULL },
+		{ "BRA", NULL }, { "B1", NULL },
+	};
+	static const struct {
+		const char	*in;
+		const char	*cc;
+		const char	*out;	/* NULL: invalid */
+	} phones[] = {
+		{ "+55 (11) 98765-4321", "55", "+5511987654321" },
+		{ "(11) 98765-4321", "55", "+5511987654321" },
+		{ "11987654321", "55", "+5511987654321" },
+		{ "5511987654321", "55", "+5511987654321" },
+		{ "0055 11 98765 4321", "55", "+5511987654321" },
+		{ "011 98765-4321", "55", "+5511987654321" },
+		{ "0 21 11 98765 4321", "55", "+5511987654321" },
+		{ "(011) 3456-7890", "55", "+551134567890" },
+		{ "11 3456-7890", "55", "+551134567890" },
+		{ "551134567890", "55", "+551134567890" },
+		{ "015 11 3456-7890", "55", "+551134567890" },
+		{ "55 99123-4567", "55", "+5555991234567" },
+		{ " +55/11/98765.4321 ", "55", "+5511987654321" },
+		{ "+1 212 555 1234", "55", "+12125551234" },
+		{ "abc", "55", NULL },
+		{ "123", "55", NULL },
+		{ "+55 11 9876x", "55", NULL },
+		{ "98765-4321", "55", NULL },
+		{ "", "55", NULL },
+		{ "+", "55", NULL },
+		{ "++55 11 98765 4321", "55", NULL },
+		{ "55+11987654321", "55", NULL },
+		{ "+55 11 98765-4321 ext 2", "55", NULL },
+		{ "11\t98765-4321", "55", NULL },
+		{ "6611987654321", "55", NULL },
+		{ "+1234567890123456", "55", NULL },
+		{ "+0 11 98765 4321", "55", NULL },
+		{ "+55 11 98765-4321", NULL, "+5511987654321" },
+		{ "11 98765-4321", NULL, NULL },
+		{ "11 98765-4321", "5a", NULL },
+		{ "(212) 555-1234", "1", "+12125551234" },
+		{ "212.555.1234", "1", "+12125551234" },
+		{ "1 212 555 1234", "1", "+12125551234" },
+		{ "+1 (212) 555-1234", "1", "+12125551234" },
+		{ "001 212 555 1234", "1", "+12125551234" },
+		{ "55-1234", "1", NULL },
+		{ "912 345 678", "351", "+351912345678" },
+		{ "+351 912 345 678", "351", "+351912345678" },
+		{ "351 912 345 678", "351", "+351912345678" },
+		{ "00351 912345678", "351", "+351912345678" },
+		{ "21 234 5678", "351", "+351212345678" },
+		{ "030 1234567", "49", "+49301234567" },
+		{ "0491 12345678", "49", "+4949112345678" },
+		{ "020 7946 0958", "44", "+442079460958" },
+		{ "06 1234 5678", "39", "+390612345678" },
+		{ "39 06 1234 5678", "39", "+390612345678" },
+	};
+	static const struct {
+		const char	*in;
+		const char	*out;	/* NULL: invalid */
+	} mails[] = {
+		{ "john.doe@example.com", "john.doe@example.com" },
+		{ "  John.Doe@Example.COM\t\r\n", "john.doe@example.com" },
+		{ "a@b.co", "a@b.co" },
+		{ "X+tag@Sub.Example.com.br", "x+tag@sub.example.com.br" },
+		{ "JO\xc3\x83O@EXEMPLO.COM.BR", "jo\xc3\x83o@exemplo.com.br" },
+		{ "", NULL },
+		{ "   ", NULL },
+		{ "@example.com", NULL },
+		{ "john@", NULL },
+		{ "john", NULL },
+		{ "john@example", NULL },
+		{ "john@.example.com", NULL },
+		{ "john@example.com.", NULL },
+		{ "john@example..com", NULL },
+		{ "john@@example.com", NULL },
+		{ "jo@hn@example.com", NULL },
+		{ "john doe@example.com", NULL },
+		{ "john@exa mple.com", NULL },
+		{ "john@exa\x01mple.com", NULL },
+		{ "john\x7f@example.com", NULL },
+	};
+	char		 out[64];
+	const char	*cc;
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < NELEM(codes); i++) {
+		cc = contact_calling_code(codes[i].iso);
+		ok((cc == NULL && codes[i].code == NULL) || (cc != NULL &&
+		    codes[i].code != NULL && strcmp(cc, codes[i].code) == 0),
+		    "contact: calling code of \"%s\" is %s", codes[i].iso,
+		    codes[i].code != NULL ? codes[i].code : "unknown");
+	}
+	ok(contact_calling_code(NULL) == NULL, "contact: calling code of NULL");
+
+	for (i = 0; i < NELEM(phones); i++) {
+		memset(out, 'X', sizeof(out));
+		rc = contact_phone_e164(phones[i].in, strlen(phones[i].in),
+		    phones[i].cc, out, sizeof(out));
+		if (phones[i].out == NULL)
+			ok(rc == -1, "contact: phone \"%s\" (%s) is invalid",
+			    phones[i].in, phones[i].cc != NULL ? phones[i].cc :
+			    "no code");
+		else
+			ok(rc == 0 && strcmp(out, phones[i].out) == 0,
+			    "contact: phone \"%s\" (%s) is %s", phones[i].in,
+			    phones[i].cc != NULL ? phones[i].cc : "no code",
+			    phones[i].out);
+		if ((phones[i].out == NULL) != (rc == -1) ||
+		    (rc == 0 && strcmp(out, phones[i].out) != 0))
+			diag("rc %d, out \"%s\"", rc, rc == 0 ? out : "");
+	}
+	rc = contact_phone_e164("11987654321", 11, "55", out, 15);
+	ok(rc == 0 && strcmp(out, "+5511987654321") == 0,
+	    "contact: phone fits exactly in 15 bytes");
+	rc = contact_phone_e164("11987654321", 11, "55", out, 14);
+	ok(rc == -1, "contact: phone does not fit in 14 bytes");
+	rc = contact_phone_e164("11987654321xyz", 11, "55", out, sizeof(out));
+	ok(rc == 0 && strcmp(out, "+5511987654321") == 0,
+	    "contact: phone reads only n bytes");
+
+	for (i = 0; i < NELEM(mails); i++) {
+		rc = contact_email(mails[i].in, strlen(mails[i].in), out,
+		    sizeof(out));
+		if (mails[i].out == NULL)
+			ok(rc == -1, "contact: e-mail \"%s\" is invalid",
+			    show(mails[i].in, strlen(mails[i].in)));
+		else
+			ok(rc == 0 && strcmp(out, mails[i].out) == 0,
+			    "contact: e-mail \"%s\" is %s",
+			    show(mails[i].in, strlen(mails[i].in)),
+			    show(mails[i].out, strlen(mails[i].out)));
+	}
+	rc = contact_email("a@b.co", 6, out, 7);
+	ok(rc == 0 && strcmp(out, "a@b.co") == 0,
+	    "contact: e-mail fits exactly");
+	rc = contact_email("a@b.co", 6, out, 6);
+	ok(rc == -1, "contact: e-mail does not fit");
+}
+
+/*
+ * redact
+ */
+static int
+has_digit(const char *s)
+{
+	return strpbrk(s, "0123456789") != NULL;
+}
+
+static void
+test_redact(void)
+{
+	static const struct {
+		const char	*in;
+		size_t		 n;	/* 0: strlen(in) */
+		const char	*out;
+	} cases[] = {
+		{ "contact john.doe@example.com now", 0, "contact *** now" },
+		{ "<JOHN.DOE+x@Mail.Example.COM.>", 0, "<***.>" },
+		{ "jo\xc3\xa3o@exemplo.com.br", 0, "***" },
+		{ "cpf 123.456.789-09 ok", 0, "cpf *** ok" },
+		{ "phone +55 11 98765-4321.", 0, "phone +***." },
+		{ "(11) 98765-4321", 0, "(***" },
+		{ "card 4111 1111 1111 1111", 0, "card ***" },
+		{ "order 1234567 ok", 0, "order 1234567 ok" },
+		{ "1234 5678", 0, "***" },
+		{ "1234    5678", 0, "1234    5678" },
+		{ "{\"token\":\"s3cr3t\"}", 0, "{\"token\":\"***\"}" },
+		{ "{\"phone\": 5511987654321, \"n\": 1}", 0,
+		    "{\"phone\": \"***\", \"n\": 1}" },
+		{ "{\"Customer_Email\" : \"Foo\"}", 0,
+		    "{\"Customer_Email\" : \"***\"}" },
+		{ "{\"auth_token\":\"abc\",\"ok\":\"yes\"}", 0,
+		    "{\"auth_token\":\"***\",\"ok\":\"yes\"}" },
+		{ "{\"Authorization\":\"Bearer abc.def\"}", 0,
+		    "{\"Authorization\":\"***\"}" },
+		{ "{\"user\":{\"name\":\"Ana\",\"age\":3}}", 0,
+		    "{\"user\":{\"name\":\"***\",\"age\":3}}" },
+		{ "{\"password\": {\"a\": [1, \"}\"]}, \"x\": true}", 0,
+		    "{\"password\": \"***\", \"x\": true}" },
+		{ "{\"secret\": null}", 0, "{\"secret\": null}" },
+		{ "{\"apikey\":\"a\\\"b\",\"c\":\"d\"}", 0,
+		    "{\"apikey\":\"***\",\"c\":\"d\"}" },
+		{ "{\"msg\":\"token\",\"v\":\"x\"}", 0,
+		    "{\"msg\":\"token\",\"v\":\"x\"}" },
+		{ "{\"error\":\"user a@b.com exists\"}", 0,
+		    "{\"error\":\"user *** exists\"}" },
+		{ "{\"e\":\"line\\nbob@x.org\"}", 0, "{\"e\":\"line\\n***\"}" },
+		{ "{\"e\":\"\\u00e9\"}", 0, "{\"e\":\"\\u00e9\"}" },
+		{ "a\xff" "b\xc3(", 0, "a?b?(" },
+		{ "nul\0here", 8, "nul?here" },
+		{ "no @ here, x@y, @z.com", 0, "no @ here, x@y, @z.com" },
+	};
+	char		 out[REDACT_EXCERPT_MAX + 1], small[16];
+	struct buf	 in = BUF_INIT;
+	size_t		 i, n, len;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		len = cases[i].n != 0 ? cases[i].n : strlen(cases[i].in);
+		n = redact_excerpt(cases[i].in, len, out, sizeof(out),
+		    REDACT_EXCERPT_MAX);
+		ok(n == strlen(out) && strcmp(out, cases[i].out) == 0,
+		    "redact: %s", show(cases[i].in, len));
+		if (strcmp(out, cases[i].out) != 0)
+			diag("got %s", show(out, n));
+	}
+
+	/* A long body: cut at 1024 bytes, not inside a character. */
+	buf_addc(&in, 'a');
+	for (i = 0; i < 1000; i++)
+		buf_adds(&in, "\xc3\xa9");
+	n = redact_excerpt(in.data, in.len, out, sizeof(out),
+	    REDACT_EXCERPT_MAX);
+	ok(n == 1023 && strlen(out) == n && utf8_valid(out, n),
+	    "redact: a long body is cut at 1023 bytes, not inside a character");
+
+	/* A phone number across the cut leaves no digit. */
+	buf_reset(&in);
+	for (i = 0; i < 1019; i++)
+		buf_addc(&in, 'x');
+	buf_adds(&in, " +55 11 98765-4321 tail");
+	n = redact_excerpt(in.data, in.len, out, sizeof(out),
+	    REDACT_EXCERPT_MAX);
+	ok(n == REDACT_EXCERPT_MAX && !has_digit(out) &&
+	    strcmp(out + 1019, " +***") == 0,
+	    "redact: a phone across the cut is masked whole");
+	/* So does an e-mail address. */
+	buf_reset(&in);
+	for (i = 0; i < 1020; i++)
+		buf_addc(&in, 'x');
+	buf_adds(&in, " bob@example.com");
+	n = redact_excerpt(in.data, in.len, out, sizeof(out),
+	    REDACT_EXCERPT_MAX);
+	ok(n == REDACT_EXCERPT_MAX && strchr(out, 'b') == NULL &&
+	    strcmp(out + 1020, " ***") == 0,
+	    "redact: an e-mail across the cut is masked whole");
+	buf_free(&in);
+
+	n = redact_excerpt("hello, world", 12, small, sizeof(small), 5);
+	ok(n == 5 && strcmp(small, "hello") == 0, "redact: max 5");
+	n = redact_excerpt("hello, world", 12, small, sizeof(small), 100);
+	ok(n == 12 && strcmp(small, "hello, world") == 0,
+	    "redact: max above outsz is outsz - 1");
+	n = redact_excerpt("hello, world 1234567890", 23, small, 6, 100);
+	ok(n == 5 && strcmp(small, "hello") == 0, "redact: outsz 6");
+	n = redact_excerpt("\xe2\x82\xac\xe2\x82\xac", 6, small, sizeof(small),
+	    5);
+	ok(n == 3 && strcmp(small, "\xe2\x82\xac") == 0,
+	    "redact: cut before a character that does not fit");
+	n = redact_excerpt("ab", 2, small, sizeof(small), 0);
+	ok(n == 0 && small[0] == '\0', "redact: max 0");
+	n = redact_excerpt("", 0, small, sizeof(small), 10);
+	ok(n == 0 && small[0] == '\0', "redact: empty input");
+	n = redact_excerpt("{\"token\":\"abcdef\"}", 18, small, sizeof(small),
+	    12);
+	ok(n == 12 && strcmp(small, "{\"token\":\"**") == 0,
+	    "redact: the mask may be cut, the secret never shows");
+}
+
+/*
+ * log
+ */
+
+/* Runs fn with stderr going to a temporary file; returns its text. */
+static char *
+capture(void (*fn)(void))
+{
+	struct buf	 b = BUF_INIT;
+	char		 chunk[4096];
+	FILE		*f;
+	ssize_t		 n;
+	int		 saved;
+
+	if ((f = tmpfile()) == NULL || (saved = dup(STDERR_FILENO)) == -1)
+		return NULL;
+	dup2(fileno(f), STDERR_FILENO);
+	fn();
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	lseek(fileno(f), 0, SEEK_SET);
+	while ((n = read(fileno(f), chunk, sizeof(chunk))) > 0)
+		buf_add(&b, chunk, (size_t)n);
+	fclose(f);
+	return buf_detach(&b);
+}
+
+static void
+log_basic(void)
+{
+	struct log_ids	ids = { 3, "0193583c-ef7b-7abc-8def-0123456789ab",
+	    NULL, "crm" };
+
+	log_init("/usr/local/bin/integra-test");
+	log_error(&ids, "line %ld: invalid \"JSON\"\n\tnear %s", ids.line,
+	    "{\x01}");
+}
+
+static int	log_errno_kept;
+
+static void
+log_no_ids(void)
+{
+	errno = EPIPE;
+	log_warn(NULL, "plain");
+	log_errno_kept = errno == EPIPE;
+}
+
+static void
+log_levels(void)
+{
+	setenv("INTEGRA_LOG", "warn", 1);
+	log_init("integra-lv");
+	log_debug(NULL, "d1");
+	log_info(NULL, "i1");
+	log_warn(NULL, "w1");
+	log_error(NULL, "e1");
+	setenv("INTEGRA_LOG", "DEBUG", 1);
+	log_init("integra-lv");
+	log_debug(NULL, "d2");
+	setenv("INTEGRA_LOG", "bogus", 1);
+	log_init("integra-lv");
+	log_debug(NULL, "d3");
+	log_info(NULL, "i3");
+	unsetenv("INTEGRA_LOG");
+	log_init("integra-lv");
+}
+
+static void
+log_long(void)
+{
+	struct buf	 b = BUF_INIT;
+	struct log_ids	 ids = { 7, NULL,
+	    "0193583c-ef7b-7abc-8def-0123456789ab", NULL };
+	int		 i;
+
+	for (i = 0; i < 3000; i++)
+		buf_adds(&b, i % 3 == 0 ? "\xe2\x82\xac" : i % 3 == 1 ? "\n" :
+		    "\xff");
+	log_info(&ids, "%s", b.data);
+	buf_free(&b);
+}
+
+static void
+log_many(void)
+{
+	pid_t	pid[4];
+	int	i, k;
+
+	for (i = 0; i < 4; i++) {
+		if ((pid[i] = fork()) == 0) {
+			for (k = 0; k < 300; k++)
+				log_info(NULL, "child %d message %d %0100d", i,
+				    k, 0);
+			_exit(0);
+		}
+	}
+	for (i = 0; i < 4; i++)
+		if (pid[i] > 0)
+			reap(pid[i]);
+}
+
+static int
+lines_valid(const char *s, int *count)
+{
+	const char	*nl;
+	int		 good;
+
+	good = 1;
+	*count = 0;
+	while (*s != '\0') {
+		if ((nl = strchr(s, '\n')) == NULL)
+			return 0;
+		if (!json_valid(s, (size_t)(nl - s)))
+			good = 0;
+		(*count)++;
+		s = nl + 1;
+	}
+	return good;
+}
+
+static void
+test_log(void)
+{
+	char	*s, *p;
+	int	 count, good;
+
+	/* The defaults are under test, not the caller's environment. */
+	unsetenv("INTEGRA_LOG");
+	count = 0;
+	ok(strcmp(log_prog(), "integra") == 0, "log: default prog is integra");
+	s = capture(log_basic);
+	ok(s != NULL && lines_valid(s, &count) && count == 1,
+	    "log: one line of valid JSON");
+	good = s != NULL && strncmp(s, "{\"time\":\"", 9) == 0 &&
+	    s[9 + 23] == 'Z' && strncmp(s + 9 + 24,
+	    "\",\"level\":\"error\",\"prog\":\"integra-test\","
+	    "\"msg\":\"integra-test: line 3: invalid \\\"JSON\\\"\\n\\tnear "
+	    "{\\u0001}\",\"line\":3,\"event\":\"0193583c-ef7b-7abc-8def-"
+	    "0123456789ab\",\"target\":\"crm\"}\n", 240) == 0;
+	ok(good, "log: the fields, in order, escaped");
+	if (s != NULL && !good)
+		diag("%s", show(s, strlen(s)));
+	ok(strcmp(log_prog(), "integra-test") == 0, "log: prog from log_init, "
+	    "without its directory");
+	free(s);
+
+	s = capture(log_no_ids);
+	ok(log_errno_kept, "log: errno is kept");
+	p = s != NULL ? strstr(s, "\"msg\":\"integra-test: plain\"}\n") : NULL;
+	ok(p != NULL && p[strlen("\"msg\":\"integra-test: plain\"}\n")] == '\0',
+	    "log: NULL ids leave the fields out");
+	free(s);
+
+	s = capture(log_levels);
+	ok(s != NULL && strstr(s, "d1") == NULL && strstr(s, "i1") == NULL &&
+	    strstr(s, "\"level\":\"warn\"") != NULL && strstr(s, "w1") !=
+	    NULL && strstr(s, "e1") != NULL, "log: INTEGRA_LOG=warn");
+	ok(s != NULL && strstr(s, "\"level\":\"debug\",\"prog\":\"integra-lv\","
+	    "\"msg\":\"integra-lv: d2\"") != NULL,
+	    "log: INTEGRA_LOG=DEBUG, any case");
+	ok(s != NULL && strstr(s, "d3") == NULL && strstr(s, "i3") != NULL,
+	    "log: an unknown INTEGRA_LOG is info");
+	free(s);
+	ok(!log_enabled(LOGL_DEBUG) && log_enabled(LOGL_INFO) &&
+	    log_enabled(LOGL_ERROR), "log: log_enabled");
+
+	s = capture(log_long);
+	good = s != NULL && lines_valid(s, &count);
+	ok(good && count == 1 && strlen(s) <= PIPE_BUF, "log: a long message "
+	    "with bad UTF-8 is one valid line of at most PIPE_BUF bytes (%zu)",
+	    s != NULL ? strlen(s) : 0);
+	ok(s != NULL && strstr(s, "...\",\"line\":7,\"delivery\":") != NULL,
+	    "log: a cut message ends with ...");
+	free(s);
+
+	s = capture(log_many);
+	good = s != NULL && lines_valid(s, &count);
+	ok(good && count == 1200, "log: 4 processes, 1200 lines, none mixed "
+	    "(%d)", count);
+	free(s);
+}
+
+int
+main(void)
+{
+	/* A child writer that finds the reader gone must not kill us. */
+	signal(SIGPIPE, SIG_IGN);
+
+	test_buf();
+	test_ndjson_mixed(509);
+	test_ndjson_mixed(4093);
+	test_ndjson_mixed(65536 * 3);
+	test_ndjson_many();
+	test_ndjson_default_max();
+	test_ndjson_timeout();
+	test_ndjson_misc();
+	test_utf8();
+	test_ids();
+	test_clock();
+	test_contact();
+	test_redact();
+	test_log();
+
+	printf("1..%d\n%s", ntests, tap.data != NULL ? tap.data : "");
+	buf_free(&tap);
+	return nfailed == 0 ? 0 : 1;
+}
