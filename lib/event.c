@@ -38,14 +38,32 @@ attribute_name_valid(const char *s)
 }
 
 /*
- * The string attribute name of ev->root, or NULL if absent.  Returns -1 if
- * present but not a non-empty string.  The pointer stays valid while the
- * root holds the string.
+ * The attribute names as jv strings, made once: every event looks up each
+ * of them, and a jv_copy costs a reference count where jv_string costs an
+ * allocation.  (libjq is used from one thread only.)
+ */
+static jv
+key(size_t i, const char *name)
+{
+	static jv keys[16];
+	static int made[16];
+
+	if (!made[i]) {
+		keys[i] = jv_string(name);
+		made[i] = 1;
+	}
+	return jv_copy(keys[i]);
+}
+
+/*
+ * The string attribute names[i] of ev->root, or NULL if absent.  Returns
+ * -1 if present but not a non-empty string.  The pointer stays valid while
+ * the root holds the string.
  */
 static int
-attr(struct event *ev, const char *name, const char **out)
+attr(struct event *ev, size_t i, const char *name, const char **out)
 {
-	jv v = jv_object_get(jv_copy(ev->root), jv_string(name));
+	jv v = jv_object_get(jv_copy(ev->root), key(i, name));
 
 	*out = NULL;
 	if (!jv_is_valid(v)) {
@@ -104,7 +122,7 @@ event_parse(struct event *ev, jv v, char *err, size_t errsz)
 			goto bad;
 	}
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (attr(ev, names[i], slot[i]) != 0) {
+		if (attr(ev, i, names[i], slot[i]) != 0) {
 			snprintf(err, errsz, "attribute '%s' must be a"
 			    " non-empty string", names[i]);
 			goto bad;

@@ -17,6 +17,7 @@
 #include "ids.h"
 #include "ingest.h"
 #include "journal.h"
+#include "jvdump.h"
 #include "log.h"
 
 #define KEY_MAX	256
@@ -143,7 +144,6 @@ ingest_cloudevent(struct ingest *ig, struct stream *s, jv v)
 	struct event ev;
 	struct buf env = BUF_INIT;
 	enum stream_rc rc;
-	jv dumped;
 	int64_t ms;
 
 	if (event_parse(&ev, v, err, sizeof(err)) != 0) {
@@ -169,9 +169,7 @@ ingest_cloudevent(struct ingest *ig, struct stream *s, jv v)
 		buf_addf(&s->reason, "not a CloudEvent: %s", err);
 		return STREAM_REJECT;
 	}
-	dumped = jv_dump_string(jv_copy(ev.root), 0);
-	buf_adds(&env, jv_string_value(dumped));
-	jv_free(dumped);
+	jvdump(&env, jv_copy(ev.root));
 	je = (struct journal_event){ .id = id, .source = ev.source,
 	    .type = ev.type, .tenant = ev.tenant, .subject = ev.subject,
 	    .time = ev.time, .idempotency_key = ev.idempotencykey,

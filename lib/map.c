@@ -16,6 +16,7 @@
 #include "ids.h"
 #include "journal.h"
 #include "jqprog.h"
+#include "jvdump.h"
 #include "log.h"
 #include "map.h"
 
@@ -166,7 +167,8 @@ build(struct draft *d, const struct map_route *r, const struct event *ev,
     const char *line, size_t len, struct buf *err)
 {
 	const char *parts[3] = { r->cfg->name, r->cfg->target, "0" };
-	jv out, dumped;
+	struct buf body = BUF_INIT;
+	jv out;
 
 	d->route = r;
 	id_derive(d->id, ev->id, parts, 3);
@@ -177,10 +179,9 @@ build(struct draft *d, const struct map_route *r, const struct event *ev,
 	}
 	if (jqprog_run(r->body, jv_copy(ev->root), &out, err) != 0)
 		return -1;
-	dumped = jv_dump_string(out, 0);
-	d->body_len = (size_t)jv_string_length_bytes(jv_copy(dumped));
-	d->body = xstrndup(jv_string_value(dumped), d->body_len);
-	jv_free(dumped);
+	jvdump(&body, out);
+	d->body_len = body.len;
+	d->body = buf_detach(&body);
 	return 0;
 }
 
