@@ -607,7 +607,8 @@ dispatch_run(const struct dispatch_opts *o, struct dispatch_stats *st,
 	rc = loop(&r);
 	if (rc == EX_OK)
 		rc = r.read_failed ? EX_IOERR : st->rejected > 0 ? EX_DATAERR :
-		    st->failed + st->dead > 0 ? EX_TEMPFAIL : EX_OK;
+		    st->dead > 0 ? EX_UNAVAILABLE : st->failed > 0 ?
+		    EX_TEMPFAIL : EX_OK;
 	ndjson_close(r.in);
 	buf_free(&r.out);
 	buf_free(&r.reason);

@@ -37,9 +37,10 @@ struct dispatch_stats {
 /*
  * Runs until the input ends (or nothing is due, with pending) and every
  * transfer has come back.  Returns an exit code: EX_OK, EX_DATAERR (a
- * record was rejected), EX_TEMPFAIL (a delivery failed, or the journal
- * stayed busy), EX_CONFIG (a secret is missing), EX_IOERR or EX_SOFTWARE;
- * err says why when it is not one of the first three.
+ * record was rejected), EX_UNAVAILABLE (a delivery is dead), EX_TEMPFAIL
+ * (a delivery failed and will be due again, or the journal stayed busy),
+ * EX_CONFIG (a secret is missing), EX_IOERR or EX_SOFTWARE; err says why
+ * when it is not one of the first four.
  */
 int	dispatch_run(const struct dispatch_opts *, struct dispatch_stats *,
 	    char *err, size_t errsz);

@@ -87,6 +87,12 @@ bad header-injection 5 "header 'X-A' is not a valid" 'targets:
     headers:
       X-A: "a\r\nX-Injected: 1"
 '
+bad header-secret 5 "header 'Authorization' carries a secret" 'targets:
+  crm:
+    url: http://127.0.0.1:9
+    headers:
+      Authorization: Bearer abc
+'
 bad concurrency 4 'concurrency must be a whole number from 1 to 1024' 'targets:
   crm:
     url: http://127.0.0.1:9

@@ -127,9 +127,11 @@ test_expect_code 75 'once due, --pending tries it again' '
 	integra-dispatch -j journal.db -c broken.yaml --pending >p 2>/dev/null;
 	rc=$?; jq -e -s "length == 3 and all(.attempt == 2)" p && exit $rc
 '
-test_expect_success 'out of attempts: dead' '
+test_expect_code 69 'out of attempts: dead, exit 69' '
 	q "UPDATE deliveries SET not_before = 0 WHERE target = \"broken\"" &&
-	integra-dispatch -j journal.db -c broken.yaml --pending >p 2>err;
+	integra-dispatch -j journal.db -c broken.yaml --pending >p 2>err
+'
+test_expect_success 'a dead delivery is recorded and logged as dead' '
 	jq -e -s "length == 3 and all(.status == \"dead\" and .attempt == 3)" p &&
 	test "$(q "SELECT DISTINCT status FROM deliveries
 	    WHERE target = \"broken\"")" = dead &&
