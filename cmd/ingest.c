@@ -100,6 +100,8 @@ main(int argc, char *argv[])
 		goto out;
 	ig.tenant = tenant != NULL ? tenant : cfg->tenant;
 	s.journal = journal;
+	/* A raw payload is embedded as it came: no tree, unless for --key. */
+	s.no_tree = ig.source != NULL && ig.key == NULL;
 	rc = stream_fd(&s, STDIN_FILENO, ingest_record, &ig);
 	if (s.err[0] != '\0')
 		log_error(NULL, "%s", s.err);

@@ -137,6 +137,32 @@ get_duration(struct loader *ld, const yaml_node_t *n, const char *what,
 	    " not '%s'", what, s);
 }
 
+/* A request timeout: a duration from 1 ms to an hour. */
+static int
+get_timeout(struct loader *ld, const yaml_node_t *n, const char *what,
+    long *out)
+{
+	int64_t ms;
+
+	if (get_duration(ld, n, what, &ms) != 0)
+		return -1;
+	if (ms < 1 || ms > 3600000)
+		return bad(ld, n, "%s must be from 1ms to 1h", what);
+	*out = (long)ms;
+	return 0;
+}
+
+static int
+get_concurrency(struct loader *ld, const yaml_node_t *n, int *out)
+{
+	long v;
+
+	if (get_long(ld, n, "concurrency", 1, 1024, &v) != 0)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
 static int
 get_factor(struct loader *ld, const yaml_node_t *n, double *out)
 {
@@ -287,8 +313,6 @@ defaults_pair(struct loader *ld, void *ctx, const char *k,
     const yaml_node_t *v)
 {
 	struct cfg *cfg = ctx;
-	int64_t ms;
-	long n;
 
 	if (strcmp(k, "tenant") == 0) {
 		if (get_string(ld, v, "tenant", &cfg->tenant) != 0)
@@ -308,21 +332,12 @@ defaults_pair(struct loader *ld, void *ctx, const char *k,
 	}
 	if (strcmp(k, "datadir") == 0)
 		return get_string(ld, v, "datadir", &cfg->datadir);
-	if (strcmp(k, "timeout") == 0 || strcmp(k, "connect_timeout") == 0) {
-		if (get_duration(ld, v, k, &ms) != 0)
-			return -1;
-		if (ms < 1 || ms > 3600000)
-			return bad(ld, v, "%s must be from 1ms to 1h", k);
-		*(k[0] == 't' ? &cfg->timeout_ms : &cfg->connect_timeout_ms) =
-		    (long)ms;
-		return 0;
-	}
-	if (strcmp(k, "concurrency") == 0) {
-		if (get_long(ld, v, "concurrency", 1, 1024, &n) != 0)
-			return -1;
-		cfg->concurrency = (int)n;
-		return 0;
-	}
+	if (strcmp(k, "timeout") == 0)
+		return get_timeout(ld, v, k, &cfg->timeout_ms);
+	if (strcmp(k, "connect_timeout") == 0)
+		return get_timeout(ld, v, k, &cfg->connect_timeout_ms);
+	if (strcmp(k, "concurrency") == 0)
+		return get_concurrency(ld, v, &cfg->concurrency);
 	if (strcmp(k, "retry") == 0)
 		return each_pair(ld, v, "retry", retry_pair, &cfg->retry);
 	return unknown(ld, v, k, "defaults");
@@ -352,8 +367,6 @@ static int
 target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 {
 	struct cfg_target *t = ctx;
-	int64_t ms;
-	long n;
 
 	if (strcmp(k, "url") == 0) {
 		if (get_string(ld, v, "url", &t->url) != 0)
@@ -382,21 +395,12 @@ target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	}
 	if (strcmp(k, "headers") == 0)
 		return get_headers(ld, v, &t->headers, &t->nheaders);
-	if (strcmp(k, "timeout") == 0 || strcmp(k, "connect_timeout") == 0) {
-		if (get_duration(ld, v, k, &ms) != 0)
-			return -1;
-		if (ms < 1 || ms > 3600000)
-			return bad(ld, v, "%s must be from 1ms to 1h", k);
-		*(k[0] == 't' ? &t->timeout_ms : &t->connect_timeout_ms) =
-		    (long)ms;
-		return 0;
-	}
-	if (strcmp(k, "concurrency") == 0) {
-		if (get_long(ld, v, "concurrency", 1, 1024, &n) != 0)
-			return -1;
-		t->concurrency = (int)n;
-		return 0;
-	}
+	if (strcmp(k, "timeout") == 0)
+		return get_timeout(ld, v, k, &t->timeout_ms);
+	if (strcmp(k, "connect_timeout") == 0)
+		return get_timeout(ld, v, k, &t->connect_timeout_ms);
+	if (strcmp(k, "concurrency") == 0)
+		return get_concurrency(ld, v, &t->concurrency);
 	if (strcmp(k, "retry") == 0)
 		return each_pair(ld, v, "retry", retry_pair, &t->retry);
 	return unknown(ld, v, k, "a target");
@@ -752,7 +756,7 @@ cfg_target(const struct cfg *cfg, const char *name)
 char *
 cfg_secret(const struct cfg_target *t, char *err, size_t errsz)
 {
-	char buf[SECRET_MAX];
+	char buf[SECRET_MAX], *secret;
 	const char *env;
 	size_t n;
 	FILE *f;
@@ -793,9 +797,12 @@ cfg_secret(const struct cfg_target *t, char *err, size_t errsz)
 	if (n == 0 || strpbrk(buf, "\r\n") != NULL || strlen(buf) != n) {
 		snprintf(err, errsz, "target '%s': secret file '%s' must hold"
 		    " one line", t->name, t->secret_file);
+		explicit_bzero(buf, sizeof(buf));
 		return NULL;
 	}
-	return xstrdup(buf);
+	secret = xstrdup(buf);
+	explicit_bzero(buf, sizeof(buf));
+	return secret;
 }
 
 const char *

@@ -495,9 +495,7 @@ read_ids(struct run *r)
 		r->st->read++;
 		buf_reset(&r->reason);
 		if (stream_parse(line, len, &v, &r->reason) == 0) {
-			id = jv_get_kind(v) == JV_KIND_OBJECT ?
-			    jv_object_get(v, jv_string("id")) : (jv_free(v),
-			    jv_invalid());
+			id = jv_object_get(v, jv_string("id"));
 			if (jv_get_kind(id) == JV_KIND_STRING &&
 			    id_valid(jv_string_value(id))) {
 				if (r->ndone == 0 && r->nids == 0)

@@ -96,11 +96,6 @@ ingest_raw(struct ingest *ig, struct stream *s, const char *line, size_t len,
 	enum stream_rc rc;
 	int64_t ms;
 
-	if (jv_get_kind(v) != JV_KIND_OBJECT) {
-		buf_adds(&s->reason, "payload is not a JSON object");
-		jv_free(v);
-		return STREAM_REJECT;
-	}
 	if (ig->key != NULL) {
 		jv k = jv_object_get(v, jv_string(ig->key));
 

@@ -7,13 +7,18 @@
  * journal does not know is refused, since only ingest creates events.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "event.h"
 #include "journal.h"
+#include "jsonscan.h"
+#include "jvdump.h"
 #include "log.h"
 #include "normalize.h"
 #include "schema.h"
+
+#define SPLICE_MAX	16	/* changed members; past that, write it anew */
 
 void
 normalize_init(struct normalize *n, const struct schema_set *schemas,
@@ -29,6 +34,65 @@ void
 normalize_release(struct normalize *n)
 {
 	buf_free(&n->scratch);
+}
+
+/* A value changed in data: where it stands in the text, and what it is. */
+struct patch {
+	size_t	start;
+	size_t	end;
+	jv	value;
+};
+
+static int
+by_start(const void *a, const void *b)
+{
+	const struct patch *p = a, *q = b;
+
+	return p->start < q->start ? -1 : p->start > q->start;
+}
+
+/*
+ * Writes the envelope line[0..len) with each member of its data that
+ * differs between data and canon (both borrowed) replaced by canon's value.
+ * Returns 0, or -1 if the text does not lend itself (then nothing useful
+ * is in out).
+ */
+static int
+splice(struct buf *out, const char *line, size_t len, jv data, jv canon)
+{
+	struct patch p[SPLICE_MAX];
+	size_t ds, de, vs, ve, at, i, np = 0;
+	int rc = 0;
+
+	if (json_member(line, len, "data", &ds, &de) != 1 ||
+	    jv_object_length(jv_copy(canon)) != jv_object_length(jv_copy(data)))
+		return -1;
+	jv_object_foreach(canon, key, value) {
+		jv old = jv_object_get(jv_copy(data), jv_copy(key));
+
+		if (rc == 0 && !jv_identical(old, jv_copy(value))) {
+			if (np == SPLICE_MAX || json_member(line + ds, de - ds,
+			    jv_string_value(key), &vs, &ve) != 1)
+				rc = -1;
+			else
+				p[np++] = (struct patch){ ds + vs, ds + ve,
+				    jv_copy(value) };
+		}
+		jv_free(key);
+		jv_free(value);
+	}
+	qsort(p, np, sizeof(p[0]), by_start);
+	for (i = 0, at = 0; i < np; i++) {
+		if (rc == 0) {
+			buf_add(out, line + at, p[i].start - at);
+			jvdump(out, jv_copy(p[i].value));
+			at = p[i].end;
+		}
+		jv_free(p[i].value);
+	}
+	if (rc == 0)
+		buf_add(out, line + at, len - at);
+	return rc;
 }
 
 static enum stream_rc
@@ -71,7 +135,7 @@ normalize_record(void *ctx, struct stream *s, const char *line, size_t len,
 	struct normalize *n = ctx;
 	struct event ev;
 	char err[512];
-	jv data, canon, dumped;
+	jv data, canon;
 	const char *text;
 	size_t textlen;
 	enum stream_rc rc;
@@ -101,18 +165,24 @@ normalize_record(void *ctx, struct stream *s, const char *line, size_t len,
 		return STREAM_REJECT;
 	}
 
-	/* Unchanged data keeps the record as it came: no re-serialising. */
-	dumped = jv_invalid();
-	if (jv_identical(data, jv_copy(canon))) {
-		jv_free(canon);
-		text = line;
-		textlen = len;
-	} else {
-		ev.root = jv_object_set(ev.root, jv_string("data"), canon);
-		dumped = jv_dump_string(jv_copy(ev.root), 0);
-		text = jv_string_value(dumped);
-		textlen = (size_t)jv_string_length_bytes(jv_copy(dumped));
+	/*
+	 * Unchanged data keeps the record as it came; changed members are
+	 * spliced into it.  Only what cannot be spliced is written anew.
+	 */
+	text = line;
+	textlen = len;
+	if (!jv_identical(jv_copy(data), jv_copy(canon))) {
+		buf_reset(&n->scratch);
+		if (splice(&n->scratch, line, len, data, canon) != 0) {
+			buf_reset(&n->scratch);
+			jvdump(&n->scratch, jv_object_set(jv_copy(ev.root),
+			    jv_string("data"), jv_copy(canon)));
+		}
+		text = n->scratch.data;
+		textlen = n->scratch.len;
 	}
+	jv_free(data);
+	jv_free(canon);
 	rc = STREAM_OK;
 	if (journal_event_normalize(s->journal, s->event, text, textlen,
 	    &done) != 0)
@@ -122,7 +192,6 @@ normalize_record(void *ctx, struct stream *s, const char *line, size_t len,
 		buf_addc(&s->out, '\n');
 	} else
 		rc = replay(n, s, s->event);
-	jv_free(dumped);
 	event_free(&ev);
 	return rc;
 }

@@ -13,9 +13,55 @@
 
 #define CONTACT_MAX	320	/* RFC 5321's longest address, and then some */
 
+/*
+ * A schema compiled for checking: every keyword read once at load, every
+ * member name kept as a jv to look up with, so checking an event allocates
+ * nothing but what it changes.
+ */
+enum { T_NULL = 1, T_BOOLEAN = 2, T_NUMBER = 4, T_INTEGER = 8, T_STRING = 16,
+    T_ARRAY = 32, T_OBJECT = 64 };
+enum format { F_NONE, F_EMAIL, F_PHONE };
+
+struct names {
+	jv	*v;
+	size_t	 n;
+};
+
+struct node {
+	unsigned	 types;		/* T_ bits; 0 takes any */
+	const char	*type_name;	/* for messages: the first type */
+	struct names	 required;
+	struct names	*any;		/* anyOf: each a required list */
+	size_t		 nany;
+	jv		*prop_names;
+	struct node	*props;
+	size_t		 nprops;
+	jv		 allowed;	/* enum: an array, or invalid */
+	int		 min_length;	/* -1: none */
+	enum format	 format;
+};
+
+/* A field's place, built into text only for a message. */
+struct path {
+	const struct path	*up;
+	const char		*name;
+};
+
+static const struct {
+	const char	*name;
+	unsigned	 bit;
+} type_names[] = {
+	{ "null", T_NULL }, { "boolean", T_BOOLEAN }, { "number", T_NUMBER },
+	{ "integer", T_INTEGER }, { "string", T_STRING }, { "array", T_ARRAY },
+	{ "object", T_OBJECT },
+};
+
+static int	compile(jv, struct node *, char *, size_t);
+static void	node_free(struct node *);
+
 struct schema {
-	char	*type;
-	jv	 def;
+	char		*type;
+	struct node	*root;
 };
 
 struct schema_set {
@@ -52,6 +98,8 @@ schema_load(const char *dir, char *err, size_t errsz)
 	struct schema_set *set;
 	struct buf path = BUF_INIT, text = BUF_INIT;
 	struct dirent *de;
+	struct node *root;
+	char msg[256];
 	size_t len;
 	DIR *d;
 	jv def;
@@ -75,14 +123,21 @@ schema_load(const char *dir, char *err, size_t errsz)
 			goto bad;
 		}
 		def = jv_parse_sized(text.data, (int)text.len);
-		if (!jv_is_valid(def) || jv_get_kind(def) != JV_KIND_OBJECT) {
-			snprintf(err, errsz, "%s: not a JSON object", path.data);
+		if (!jv_is_valid(def)) {
+			snprintf(err, errsz, "%s: not valid JSON", path.data);
 			jv_free(def);
+			goto bad;
+		}
+		root = xcalloc(1, sizeof(*root));
+		if (compile(def, root, msg, sizeof(msg)) != 0) {
+			snprintf(err, errsz, "%s: %s", path.data, msg);
+			node_free(root);
+			free(root);
 			goto bad;
 		}
 		set->v = xrealloc(set->v, (set->n + 1) * sizeof(*set->v));
 		set->v[set->n].type = xstrndup(de->d_name, len - 5);
-		set->v[set->n].def = def;
+		set->v[set->n].root = root;
 		set->n++;
 	}
 	closedir(d);
@@ -107,7 +162,8 @@ schema_free(struct schema_set *set)
 		return;
 	for (i = 0; i < set->n; i++) {
 		free(set->v[i].type);
-		jv_free(set->v[i].def);
+		node_free(set->v[i].root);
+		free(set->v[i].root);
 	}
 	free(set->v);
 	free(set);
@@ -139,17 +195,173 @@ schema_has(const struct schema_set *set, const char *type)
 	return find(set, type) != NULL;
 }
 
-/* The member name of def as a C string, or NULL; borrowed from def. */
-static const char *
-def_string(jv def, const char *name)
+static int
+compile_names(jv list, struct names *out, char *err, size_t errsz)
 {
-	jv v = jv_object_get(jv_copy(def), jv_string(name));
-	const char *s = NULL;
+	int i, n;
 
-	if (jv_get_kind(v) == JV_KIND_STRING)
-		s = jv_string_value(v);
+	out->v = NULL;
+	out->n = 0;
+	if (!jv_is_valid(list)) {
+		jv_free(list);
+		return 0;
+	}
+	if (jv_get_kind(list) != JV_KIND_ARRAY) {
+		snprintf(err, errsz, "\"required\" must be a list of names");
+		jv_free(list);
+		return -1;
+	}
+	n = jv_array_length(jv_copy(list));
+	out->v = xcalloc((size_t)n + 1, sizeof(*out->v));
+	for (i = 0; i < n; i++) {
+		jv e = jv_array_get(jv_copy(list), i);
+
+		if (jv_get_kind(e) != JV_KIND_STRING) {
+			snprintf(err, errsz, "\"required\" must be a list of"
+			    " names");
+			jv_free(e);
+			jv_free(list);
+			return -1;
+		}
+		out->v[out->n++] = e;
+	}
+	jv_free(list);
+	return 0;
+}
+
+static int
+compile_type(jv t, struct node *nd, char *err, size_t errsz)
+{
+	size_t k;
+	int i, n;
+
+	if (!jv_is_valid(t)) {
+		jv_free(t);
+		return 0;
+	}
+	if (jv_get_kind(t) == JV_KIND_STRING)
+		t = JV_ARRAY(t);
+	n = jv_get_kind(t) == JV_KIND_ARRAY ? jv_array_length(jv_copy(t)) : 0;
+	for (i = 0; i < n; i++) {
+		jv e = jv_array_get(jv_copy(t), i);
+
+		for (k = 0; k < sizeof(type_names) / sizeof(type_names[0]);
+		    k++)
+			if (jv_get_kind(e) == JV_KIND_STRING &&
+			    strcmp(jv_string_value(e), type_names[k].name) == 0)
+				break;
+		jv_free(e);
+		if (k == sizeof(type_names) / sizeof(type_names[0])) {
+			snprintf(err, errsz, "\"type\" names an unknown type");
+			jv_free(t);
+			return -1;
+		}
+		nd->types |= type_names[k].bit;
+		if (nd->type_name == NULL)
+			nd->type_name = type_names[k].name;
+	}
+	jv_free(t);
+	if (n == 0) {
+		snprintf(err, errsz, "\"type\" must be a type name or a list");
+		return -1;
+	}
+	return 0;
+}
+
+/* Compiles def (consumed) into nd. */
+static int
+compile(jv def, struct node *nd, char *err, size_t errsz)
+{
+	jv v;
+	int i, n;
+
+	memset(nd, 0, sizeof(*nd));
+	nd->allowed = jv_invalid();
+	nd->min_length = -1;
+	if (jv_get_kind(def) != JV_KIND_OBJECT) {
+		snprintf(err, errsz, "a schema must be an object");
+		goto bad;
+	}
+	if (compile_type(jv_object_get(jv_copy(def), jv_string("type")), nd,
+	    err, errsz) != 0 || compile_names(jv_object_get(jv_copy(def),
+	    jv_string("required")), &nd->required, err, errsz) != 0)
+		goto bad;
+	v = jv_object_get(jv_copy(def), jv_string("anyOf"));
+	if (jv_get_kind(v) == JV_KIND_ARRAY) {
+		n = jv_array_length(jv_copy(v));
+		nd->any = xcalloc((size_t)n + 1, sizeof(*nd->any));
+		for (i = 0; i < n; i++, nd->nany++)
+			if (compile_names(jv_object_get(jv_array_get(jv_copy(v),
+			    i), jv_string("required")), &nd->any[i], err,
+			    errsz) != 0) {
+				jv_free(v);
+				goto bad;
+			}
+	}
 	jv_free(v);
-	return s;
+	v = jv_object_get(jv_copy(def), jv_string("properties"));
+	if (jv_get_kind(v) == JV_KIND_OBJECT) {
+		n = jv_object_length(jv_copy(v));
+		nd->prop_names = xcalloc((size_t)n + 1, sizeof(jv));
+		nd->props = xcalloc((size_t)n + 1, sizeof(*nd->props));
+		jv_object_foreach(v, key, pdef) {
+			nd->prop_names[nd->nprops] = key;
+			if (compile(pdef, &nd->props[nd->nprops++], err,
+			    errsz) != 0) {
+				jv_free(v);
+				goto bad;
+			}
+		}
+	}
+	jv_free(v);
+	v = jv_object_get(jv_copy(def), jv_string("enum"));
+	if (jv_get_kind(v) == JV_KIND_ARRAY)
+		nd->allowed = v;
+	else
+		jv_free(v);
+	v = jv_object_get(jv_copy(def), jv_string("minLength"));
+	if (jv_get_kind(v) == JV_KIND_NUMBER)
+		nd->min_length = (int)jv_number_value(v);
+	jv_free(v);
+	v = jv_object_get(jv_copy(def), jv_string("format"));
+	if (jv_get_kind(v) == JV_KIND_STRING)
+		nd->format = strcmp(jv_string_value(v), "email") == 0 ?
+		    F_EMAIL : strcmp(jv_string_value(v), "phone") == 0 ?
+		    F_PHONE : F_NONE;
+	jv_free(v);
+	jv_free(def);
+	return 0;
+bad:
+	jv_free(def);
+	return -1;
+}
+
+static void
+names_free(struct names *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		jv_free(l->v[i]);
+	free(l->v);
+}
+
+static void
+node_free(struct node *nd)
+{
+	size_t i;
+
+	names_free(&nd->required);
+	for (i = 0; i < nd->nany; i++)
+		names_free(&nd->any[i]);
+	free(nd->any);
+	for (i = 0; i < nd->nprops; i++) {
+		jv_free(nd->prop_names[i]);
+		node_free(&nd->props[i]);
+	}
+	free(nd->prop_names);
+	free(nd->props);
+	jv_free(nd->allowed);
 }
 
 static const char *
@@ -175,266 +387,207 @@ kind_name(jv v)
 }
 
 static int
-type_matches(const char *want, jv v)
+type_ok(const struct node *nd, jv v)
 {
-	const char *have = kind_name(v);
 	double d;
 
-	if (strcmp(want, have) == 0)
-		return 1;
-	if (strcmp(want, "integer") == 0 && jv_get_kind(v) == JV_KIND_NUMBER) {
+	switch (jv_get_kind(v)) {
+	case JV_KIND_NULL:
+		return (nd->types & T_NULL) != 0;
+	case JV_KIND_TRUE:
+	case JV_KIND_FALSE:
+		return (nd->types & T_BOOLEAN) != 0;
+	case JV_KIND_NUMBER:
+		if (nd->types & T_NUMBER)
+			return 1;
 		d = jv_number_value(v);
-		return d == (double)(long long)d;
+		return (nd->types & T_INTEGER) != 0 &&
+		    d == (double)(long long)d;
+	case JV_KIND_STRING:
+		return (nd->types & T_STRING) != 0;
+	case JV_KIND_ARRAY:
+		return (nd->types & T_ARRAY) != 0;
+	case JV_KIND_OBJECT:
+		return (nd->types & T_OBJECT) != 0;
+	default:
+		return 0;
 	}
-	return 0;
 }
 
-/* Checks the "type" keyword: a name or a list of names. */
+/* "a.b.c" for a path, with name (if not NULL) after it. */
+static void
+path_text(struct buf *b, const struct path *p, const char *name)
+{
+	if (p != NULL && p->up != NULL)
+		path_text(b, p->up, NULL);
+	if (p != NULL && p->name != NULL) {
+		if (b->len > 0)
+			buf_addc(b, '.');
+		buf_adds(b, p->name);
+	}
+	if (name != NULL) {
+		if (b->len > 0)
+			buf_addc(b, '.');
+		buf_adds(b, name);
+	}
+}
+
 static int
-check_type(jv def, jv v)
+fail(char *err, size_t errsz, const struct path *p, const char *name,
+    const char *what)
 {
-	jv t = jv_object_get(jv_copy(def), jv_string("type"));
-	int ok = 1, i, n;
+	struct buf b = BUF_INIT;
 
-	if (jv_get_kind(t) == JV_KIND_STRING)
-		ok = type_matches(jv_string_value(t), v);
-	else if (jv_get_kind(t) == JV_KIND_ARRAY) {
-		ok = 0;
-		n = jv_array_length(jv_copy(t));
-		for (i = 0; i < n && !ok; i++) {
-			jv e = jv_array_get(jv_copy(t), i);
-
-			ok = jv_get_kind(e) == JV_KIND_STRING &&
-			    type_matches(jv_string_value(e), v);
-			jv_free(e);
-		}
-	}
-	jv_free(t);
-	return ok;
+	path_text(&b, p, name);
+	if (b.len > 0)
+		snprintf(err, errsz, "field '%s' %s", b.data, what);
+	else
+		snprintf(err, errsz, "data %s", what);
+	buf_free(&b);
+	return -1;
 }
 
-/* The first name in the "required" list req that obj lacks, or NULL. */
+/* The first of names that obj lacks (or holds as null), or NULL. */
 static const char *
-missing(jv req, jv obj, jv *name)
+missing(const struct names *names, jv obj)
 {
-	int i, n;
+	size_t i;
 
-	if (jv_get_kind(req) != JV_KIND_ARRAY)
-		return NULL;
-	n = jv_array_length(jv_copy(req));
-	for (i = 0; i < n; i++) {
-		jv k = jv_array_get(jv_copy(req), i);
+	for (i = 0; i < names->n; i++) {
+		jv v = jv_object_get(jv_copy(obj), jv_copy(names->v[i]));
+		int absent = jv_get_kind(v) == JV_KIND_NULL || !jv_is_valid(v);
 
-		if (jv_get_kind(k) == JV_KIND_STRING) {
-			jv v = jv_object_get(jv_copy(obj), jv_copy(k));
-			int absent = !jv_is_valid(v) ||
-			    jv_get_kind(v) == JV_KIND_NULL;
-
-			jv_free(v);
-			if (absent) {
-				*name = k;
-				return jv_string_value(k);
-			}
-		}
-		jv_free(k);
+		jv_free(v);
+		if (absent)
+			return jv_string_value(names->v[i]);
 	}
 	return NULL;
 }
 
-static int apply(jv def, jv v, const char *field, const char *cc, jv *out,
-    char *err, size_t errsz);
+static int apply(const struct node *, jv, const struct path *, const char *,
+    jv *, char *, size_t);
 
-/* "required", "anyOf" and "properties" of an object. */
+/* "required", "anyOf" and "properties" of an object (consumed). */
 static int
-apply_object(jv def, jv obj, const char *field, const char *cc, jv *out,
-    char *err, size_t errsz)
+apply_object(const struct node *nd, jv obj, const struct path *p,
+    const char *cc, jv *out, char *err, size_t errsz)
 {
-	jv req, any, props, name = jv_invalid();
+	struct buf names = BUF_INIT;
 	const char *m;
-	int i, n, ok;
+	size_t i;
+	int rc = 0;
 
-	req = jv_object_get(jv_copy(def), jv_string("required"));
-	m = missing(req, obj, &name);
-	jv_free(req);
-	if (m != NULL) {
-		snprintf(err, errsz, "field '%s%s%s' is missing", field,
-		    *field != '\0' ? "." : "", m);
-		jv_free(name);
+	if ((m = missing(&nd->required, obj)) != NULL) {
+		jv_free(obj);
+		return fail(err, errsz, p, m, "is missing");
+	}
+	for (i = 0; i < nd->nany; i++) {
+		if ((m = missing(&nd->any[i], obj)) == NULL)
+			break;
+		buf_addf(&names, "%s'%s'", names.len > 0 ? " or " : "needs ",
+		    m);
+	}
+	if (nd->nany > 0 && i == nd->nany) {
+		rc = fail(err, errsz, p, NULL, names.data);
+		buf_free(&names);
+		jv_free(obj);
+		return rc;
+	}
+	buf_free(&names);
+	for (i = 0; i < nd->nprops && rc == 0; i++) {
+		jv v = jv_object_get(jv_copy(obj), jv_copy(nd->prop_names[i]));
+		struct path here = { p, jv_string_value(nd->prop_names[i]) };
+		jv orig, nv;
+
+		if (!jv_is_valid(v) || jv_get_kind(v) == JV_KIND_NULL) {
+			jv_free(v);
+			continue;
+		}
+		orig = jv_copy(v);
+		if ((rc = apply(&nd->props[i], v, &here, cc, &nv, err,
+		    errsz)) != 0)
+			jv_free(orig);
+		/*
+		 * Set only what changed: an untouched object stays the same
+		 * jv, which tells the caller nothing needs writing anew.
+		 */
+		else if (jv_identical(orig, jv_copy(nv)))
+			jv_free(nv);
+		else
+			obj = jv_object_set(obj, jv_copy(nd->prop_names[i]),
+			    nv);
+	}
+	if (rc != 0) {
 		jv_free(obj);
 		return -1;
 	}
-
-	any = jv_object_get(jv_copy(def), jv_string("anyOf"));
-	if (jv_get_kind(any) == JV_KIND_ARRAY) {
-		struct buf names = BUF_INIT;
-
-		n = jv_array_length(jv_copy(any));
-		for (i = 0, ok = 0; i < n && !ok; i++) {
-			jv alt = jv_array_get(jv_copy(any), i);
-
-			req = jv_object_get(alt, jv_string("required"));
-			m = missing(req, obj, &name);
-			if (m == NULL)
-				ok = 1;
-			else {
-				buf_adds(&names, names.len ? " or '" : "'");
-				buf_adds(&names, m);
-				buf_addc(&names, '\'');
-				jv_free(name);
-			}
-			jv_free(req);
-		}
-		if (!ok) {
-			snprintf(err, errsz, "%s%s%s needs %s", *field ?
-			    "field '" : "data", field, *field ? "'" : "",
-			    names.data);
-			buf_free(&names);
-			jv_free(any);
-			jv_free(obj);
-			return -1;
-		}
-		buf_free(&names);
-	}
-	jv_free(any);
-
-	props = jv_object_get(jv_copy(def), jv_string("properties"));
-	if (jv_get_kind(props) == JV_KIND_OBJECT) {
-		jv_object_foreach(props, key, pdef) {
-			jv v = jv_object_get(jv_copy(obj), jv_copy(key));
-			struct buf path = BUF_INIT;
-			jv nv;
-			int rc = 0;
-
-			if (jv_is_valid(v) && jv_get_kind(v) != JV_KIND_NULL) {
-				buf_addf(&path, "%s%s%s", field,
-				    *field != '\0' ? "." : "",
-				    jv_string_value(key));
-				jv orig = jv_copy(v);
-
-				rc = apply(pdef, v, path.data, cc, &nv, err,
-				    errsz);
-				/*
-				 * Set only what changed: an untouched object
-				 * stays the same jv, which tells the caller
-				 * that nothing needs serialising again.
-				 */
-				if (rc != 0)
-					jv_free(orig);
-				else if (jv_identical(orig, jv_copy(nv)))
-					jv_free(nv);
-				else
-					obj = jv_object_set(obj, jv_copy(key),
-					    nv);
-			} else {
-				jv_free(v);
-				jv_free(pdef);
-			}
-			buf_free(&path);
-			jv_free(key);
-			if (rc != 0) {
-				jv_free(props);
-				jv_free(obj);
-				return -1;
-			}
-		}
-	}
-	jv_free(props);
 	*out = obj;
 	return 0;
 }
 
 /* "format": email or phone, rewritten to their canonical form. */
 static int
-apply_format(const char *format, jv v, const char *field, const char *cc,
-    jv *out, char *err, size_t errsz)
+apply_format(enum format format, jv v, const struct path *p,
+    const char *cc, jv *out, char *err, size_t errsz)
 {
-	char buf[CONTACT_MAX + 1];
+	char text[CONTACT_MAX + 1];
 	const char *s = jv_string_value(v);
 	size_t n = (size_t)jv_string_length_bytes(jv_copy(v));
 	int rc;
 
-	if (strcmp(format, "email") == 0)
-		rc = contact_email(s, n, buf, sizeof(buf));
-	else if (strcmp(format, "phone") == 0)
-		rc = contact_phone_e164(s, n, cc, buf, sizeof(buf));
-	else {
-		*out = v;
-		return 0;
-	}
+	rc = format == F_EMAIL ? contact_email(s, n, text, sizeof(text)) :
+	    contact_phone_e164(s, n, cc, text, sizeof(text));
 	if (rc != 0) {
-		snprintf(err, errsz, "field '%s' is not %s", field,
-		    format[0] == 'e' ? "an e-mail address" : "a phone number");
 		jv_free(v);
-		return -1;
+		return fail(err, errsz, p, NULL, format == F_EMAIL ?
+		    "is not an e-mail address" : "is not a phone number");
 	}
-	if (strcmp(buf, s) == 0)
+	if (strcmp(text, s) == 0)
 		*out = v;
 	else {
 		jv_free(v);
-		*out = jv_string(buf);
+		*out = jv_string(text);
 	}
 	return 0;
 }
 
-/* Checks v (consumed) against def (consumed). */
+/* Checks v (consumed) against nd. */
 static int
-apply(jv def, jv v, const char *field, const char *cc, jv *out, char *err,
-    size_t errsz)
+apply(const struct node *nd, jv v, const struct path *p, const char *cc,
+    jv *out, char *err, size_t errsz)
 {
-	const char *format, *want;
-	jv en, ml;
-	int rc = 0;
+	char what[96];
+	int i, n, found;
 
-	if (!check_type(def, v)) {
-		jv t = jv_object_get(jv_copy(def), jv_string("type"));
-
-		want = jv_get_kind(t) == JV_KIND_STRING ? jv_string_value(t) :
-		    "another type";
-		snprintf(err, errsz, "field '%s' must be %s%s, not %s", field,
-		    strchr("aeiou", want[0]) != NULL ? "an " : "a ", want,
-		    kind_name(v));
-		jv_free(t);
-		jv_free(def);
+	if (nd->types != 0 && !type_ok(nd, v)) {
+		snprintf(what, sizeof(what), "must be %s %s, not %s",
+		    strchr("aeiou", nd->type_name[0]) != NULL ? "an" : "a",
+		    nd->type_name, kind_name(v));
 		jv_free(v);
-		return -1;
+		return fail(err, errsz, p, NULL, what);
 	}
-	en = jv_object_get(jv_copy(def), jv_string("enum"));
-	if (jv_get_kind(en) == JV_KIND_ARRAY) {
-		int i, n = jv_array_length(jv_copy(en)), found = 0;
-
-		for (i = 0; i < n && !found; i++)
-			found = jv_equal(jv_array_get(jv_copy(en), i),
+	if (jv_is_valid(nd->allowed)) {
+		n = jv_array_length(jv_copy(nd->allowed));
+		for (i = 0, found = 0; i < n && !found; i++)
+			found = jv_equal(jv_array_get(jv_copy(nd->allowed), i),
 			    jv_copy(v));
 		if (!found) {
-			snprintf(err, errsz, "field '%s' has a value that is"
-			    " not allowed", field);
-			rc = -1;
+			jv_free(v);
+			return fail(err, errsz, p, NULL,
+			    "has a value that is not allowed");
 		}
 	}
-	jv_free(en);
-	ml = jv_object_get(jv_copy(def), jv_string("minLength"));
-	if (rc == 0 && jv_get_kind(ml) == JV_KIND_NUMBER &&
-	    jv_get_kind(v) == JV_KIND_STRING &&
-	    jv_string_length_codepoints(jv_copy(v)) <
-	    (int)jv_number_value(ml)) {
-		snprintf(err, errsz, "field '%s' is too short", field);
-		rc = -1;
-	}
-	jv_free(ml);
-	if (rc != 0) {
-		jv_free(def);
+	if (nd->min_length >= 0 && jv_get_kind(v) == JV_KIND_STRING &&
+	    jv_string_length_codepoints(jv_copy(v)) < nd->min_length) {
 		jv_free(v);
-		return -1;
+		return fail(err, errsz, p, NULL, "is too short");
 	}
 	if (jv_get_kind(v) == JV_KIND_OBJECT)
-		rc = apply_object(def, v, field, cc, out, err, errsz);
-	else if (jv_get_kind(v) == JV_KIND_STRING &&
-	    (format = def_string(def, "format")) != NULL)
-		rc = apply_format(format, v, field, cc, out, err, errsz);
-	else
-		*out = v;
-	jv_free(def);
-	return rc;
+		return apply_object(nd, v, p, cc, out, err, errsz);
+	if (jv_get_kind(v) == JV_KIND_STRING && nd->format != F_NONE)
+		return apply_format(nd->format, v, p, cc, out, err, errsz);
+	*out = v;
+	return 0;
 }
 
 int
@@ -455,5 +608,5 @@ schema_apply(const struct schema_set *set, const char *type, jv data,
 		jv_free(data);
 		return -1;
 	}
-	return apply(jv_copy(s->def), data, "", calling_code, out, err, errsz);
+	return apply(s->root, data, NULL, calling_code, out, err, errsz);
 }

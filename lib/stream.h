@@ -1,7 +1,8 @@
 /*
  * stream: the loop every filter shares.  It reads records (NDJSON from a
  * file descriptor, or what the journal says a stage has left to do), turns
- * away hostile input (over-long lines, invalid UTF-8, invalid JSON) before
+ * away hostile input (over-long lines, invalid UTF-8, invalid JSON, what
+ * is not an object) before
  * a stage sees it, calls the stage once a record inside a journal
  * transaction, and commits in groups: every batch_max records or batch_ms
  * milliseconds, whichever comes first.  The records a stage writes for a
@@ -31,8 +32,8 @@ enum stream_rc {
 struct stream;
 
 /*
- * A stage.  line[0..len) is the record's text, v its parsed value
- * (consumed), lineno its input line (0 when it comes from the journal).
+ * A stage.  line[0..len) is the record's text, a JSON object; v its
+ * parsed value (consumed; jv_invalid() with no_tree), lineno its input line (0 when it comes from the journal).
  * Output goes to s->out, one record a line.  s->event may be set to the
  * event id for the log line of a rejection.
  */
@@ -45,6 +46,8 @@ struct stream {
 	size_t		 max_line;	/* 0: NDJSON_MAX_LINE */
 	size_t		 batch_max;	/* records a commit */
 	int		 batch_ms;	/* longest a batch waits for its commit */
+	int		 no_tree;	/* the stage needs the text only: its jv
+					   is jv_invalid(), and no tree is built */
 	/* Filled as it goes. */
 	struct buf	 out;		/* what the open batch will write */
 	struct buf	 reason;	/* why the record was rejected */
@@ -57,9 +60,10 @@ struct stream {
 };
 
 /*
- * The checks every record passes before a stage sees it: valid UTF-8 and
- * one valid JSON value.  Returns 0 with *out set, or -1 with the reason
- * appended to reason.
+ * The checks every record passes before a stage sees it: one JSON object
+ * (RFC 8259, strings in strict UTF-8).  Returns 0, with *out the parsed
+ * object if out is not NULL, or -1 with the reason appended to reason.
+ * The reason names the byte where the text went wrong, never the text.
  */
 int	stream_parse(const char *line, size_t len, jv *out, struct buf *reason);
 void	stream_init(struct stream *, struct journal *);
