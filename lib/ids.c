@@ -21,10 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/sha.h>
-
-#include "buf.h"
 #include "clock.h"
+#include "digest.h"
 #include "ids.h"
 
 #define IDS_POOL	4096
@@ -193,24 +191,25 @@ void
 id_derive(char out[ID_LEN + 1], const char *parent, const char *const parts[],
     size_t nparts)
 {
-	struct buf	 in = BUF_INIT;
-	unsigned char	 md[SHA256_DIGEST_LENGTH], b[16];
+	struct iovec	 iov[1 + 2 * ID_PARTS_MAX];
+	unsigned char	 md[DIGEST_LEN], b[16];
 	int64_t		 ms;
 	size_t		 i;
+	int		 n = 0;
 
 	if (parent == NULL)
 		parent = "";
 	if ((ms = ids_timestamp(parent)) == -1)
 		ms = 0;
-	buf_adds(&in, parent);
-	for (i = 0; i < nparts; i++) {
+	iov[n++] = (struct iovec){ (void *)parent, strlen(parent) };
+	for (i = 0; i < nparts && i < ID_PARTS_MAX; i++) {
 		/* The NULs keep ("ab", "c") apart from ("a", "bc"). */
-		buf_addc(&in, '\0');
+		iov[n++] = (struct iovec){ (void *)"", 1 };
 		if (parts[i] != NULL)
-			buf_adds(&in, parts[i]);
+			iov[n++] = (struct iovec){ (void *)parts[i],
+			    strlen(parts[i]) };
 	}
-	SHA256((const unsigned char *)in.data, in.len, md);
-	buf_free(&in);
+	digest_sha256(iov, n, md);
 
 	ids_put_ms(b, ms);
 	memcpy(b + 6, md, 10);

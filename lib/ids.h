@@ -8,13 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ID_LEN	36
+#define ID_LEN		36
+#define ID_PARTS_MAX	8	/* parts id_derive takes into account */
 
 /* A new id: the current time in ms, then random bits from getrandom(2). */
 void	id_new(char out[ID_LEN + 1]);
 /*
  * A stable id derived from a parent id and some parts: the parent's
- * timestamp, then the first bits of SHA-256(parent NUL part0 NUL part1 ...).
+ * timestamp, then the first bits of SHA-256(parent NUL part0 NUL part1 ...),
+ * of at most ID_PARTS_MAX parts.
  * The same inputs give the same id, so a replayed step makes the same record.
  */
 void	id_derive(char out[ID_LEN + 1], const char *parent,

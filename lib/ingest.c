@@ -10,9 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/sha.h>
-
 #include "clock.h"
+#include "digest.h"
 #include "event.h"
 #include "ids.h"
 #include "ingest.h"
@@ -33,21 +32,6 @@ void
 ingest_release(struct ingest *ig)
 {
 	buf_free(&ig->scratch);
-}
-
-static void
-sha256_hex(const char *data, size_t len, char out[2 * SHA256_DIGEST_LENGTH + 1])
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	size_t i;
-
-	SHA256((const unsigned char *)data, len, md);
-	for (i = 0; i < sizeof(md); i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 0xf];
-	}
-	out[2 * i] = '\0';
 }
 
 /*
@@ -89,7 +73,7 @@ ingest_raw(struct ingest *ig, struct stream *s, const char *line, size_t len,
     jv v)
 {
 	char id[ID_LEN + 1], now[RFC3339_LEN + 1];
-	char hash[2 * SHA256_DIGEST_LENGTH + 1], key[KEY_MAX + 1];
+	char hash[2 * DIGEST_LEN + 1], key[KEY_MAX + 1];
 	struct event_head h;
 	struct journal_event je;
 	struct buf env = BUF_INIT;
@@ -111,7 +95,9 @@ ingest_raw(struct ingest *ig, struct stream *s, const char *line, size_t len,
 		jv_free(k);
 	} else {
 		jv_free(v);
-		sha256_hex(line, len, hash);
+		struct iovec payload = { (void *)line, len };
+
+		digest_sha256_hex(&payload, 1, hash);
 		snprintf(key, sizeof(key), "sha256:%s", hash);
 	}
 

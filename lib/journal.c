@@ -9,9 +9,11 @@
 #include <sqlite3.h>
 
 #include "buf.h"
+#include "digest.h"
 #include "journal.h"
 
 #define BUSY_TIMEOUT_MS	30000
+#define KEY_DIGEST_LEN	16
 
 /*
  * Migrations: migrations[i] takes a journal from user_version i to i + 1.
@@ -27,13 +29,14 @@ static const char *const migrations[] = {
 	"  subject         TEXT,"
 	"  time            TEXT NOT NULL,"
 	"  idempotency_key TEXT NOT NULL,"
+	/* SHA-256 of (source, key), cut to 128 bits: a small unique index. */
+	"  key_digest      BLOB NOT NULL UNIQUE,"
 	"  raw             TEXT NOT NULL,"
 	"  canonical       TEXT,"
 	"  status          TEXT NOT NULL DEFAULT 'received' CHECK (status IN"
 	"                  ('received', 'normalized', 'mapped', 'rejected')),"
 	"  error           TEXT,"
-	"  received_at     INTEGER NOT NULL,"
-	"  UNIQUE (source, idempotency_key)"
+	"  received_at     INTEGER NOT NULL"
 	");"
 	/* What normalize and map have left to do, kept small by the WHERE. */
 	"CREATE INDEX events_todo ON events (status, id)"
@@ -107,12 +110,11 @@ enum stmt {
 static const char *const stmt_sql[S_COUNT] = {
 	[S_EVENT_ADD] =
 	    "INSERT INTO events (id, source, type, tenant, subject, time,"
-	    " idempotency_key, raw, received_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-	    " ON CONFLICT (source, idempotency_key) DO NOTHING",
+	    " idempotency_key, raw, received_at, key_digest)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+	    " ON CONFLICT (key_digest) DO NOTHING",
 	[S_EVENT_BY_KEY] =
-	    "SELECT id, raw FROM events"
-	    " WHERE source = ?1 AND idempotency_key = ?2",
+	    "SELECT id, raw FROM events WHERE key_digest = ?1",
 	[S_EVENT_STATUS] =
 	    "SELECT status, canonical FROM events WHERE id = ?1",
 	[S_EVENT_NORMALIZE] =
@@ -357,6 +359,27 @@ journal_in_transaction(const struct journal *j)
 	return j->in_tx;
 }
 
+/*
+ * The idempotency index holds a digest of (source, key), not the text:
+ * keys are hashes or producers' ids that land at random in the index, and
+ * every commit writes each index page it touched, so a small index is
+ * what keeps a journal's writes in proportion to its events.  128 bits
+ * make a collision as likely as none at all.
+ */
+static void
+key_digest(const char *source, const char *key,
+    unsigned char out[KEY_DIGEST_LEN])
+{
+	struct iovec iov[2] = {
+		{ (void *)source, strlen(source) + 1 },
+		{ (void *)key, strlen(key) },
+	};
+	unsigned char md[DIGEST_LEN];
+
+	digest_sha256(iov, 2, md);
+	memcpy(out, md, KEY_DIGEST_LEN);
+}
+
 /* Steps a statement that returns no row. */
 static int
 step_done(struct journal *j, sqlite3_stmt *st, const char *what)
@@ -373,6 +396,7 @@ int
 journal_event_add(struct journal *j, const struct journal_event *ev,
     char dup_id[ID_LEN + 1], struct buf *dup_envelope)
 {
+	unsigned char digest[KEY_DIGEST_LEN];
 	sqlite3_stmt *st;
 	int rc;
 
@@ -388,6 +412,8 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 	sqlite3_bind_text(st, 8, ev->envelope, (int)ev->envelope_len,
 	    SQLITE_STATIC);
 	sqlite3_bind_int64(st, 9, ev->received_at);
+	key_digest(ev->source, ev->idempotency_key, digest);
+	sqlite3_bind_blob(st, 10, digest, sizeof(digest), SQLITE_STATIC);
 	if ((rc = step_done(j, st, "add event")) != 0)
 		return rc;
 	if (sqlite3_changes(j->db) == 1)
@@ -396,8 +422,7 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 	/* The source sent this key before: hand back the original. */
 	if ((st = stmt(j, S_EVENT_BY_KEY)) == NULL)
 		return -1;
-	bind_text(st, 1, ev->source);
-	bind_text(st, 2, ev->idempotency_key);
+	sqlite3_bind_blob(st, 1, digest, sizeof(digest), SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		rc = fail(j, "find duplicate event");
 		sqlite3_reset(st);

@@ -1,0 +1,25 @@
+/*
+ * digest: SHA-256 for ids, idempotency keys and their index.
+ *
+ * OpenSSL 3 looks the algorithm up, under locks, on every one-shot call;
+ * the hot paths hash once or twice a record, so the algorithm and a context
+ * are fetched once and kept for the process.  Like the rest of the library
+ * it is for one thread.  A failure inside OpenSSL (out of memory) aborts,
+ * as xmalloc does.
+ */
+#ifndef INTEGRA_DIGEST_H
+#define INTEGRA_DIGEST_H
+
+#include <stddef.h>
+#include <sys/uio.h>
+
+#define DIGEST_LEN	32
+
+/* SHA-256 of the bytes of iov[0..n), one after the other. */
+void	digest_sha256(const struct iovec *iov, int n,
+	    unsigned char out[DIGEST_LEN]);
+/* The same, written as 64 lower-case hex digits and a NUL. */
+void	digest_sha256_hex(const struct iovec *iov, int n,
+	    char out[2 * DIGEST_LEN + 1]);
+
+#endif
