@@ -111,6 +111,8 @@ main(int argc, char *argv[])
 		goto out;
 	normalize_init(&n, schemas, contact_calling_code(cfg->country));
 	s.journal = journal;
+	/* normalize reads attributes from the text, and parses only data. */
+	s.no_tree = 1;
 	rc = pending ? stream_pending(&s, JOURNAL_RECEIVED, normalize_record,
 	    &n) : stream_fd(&s, STDIN_FILENO, normalize_record, &n);
 	if (s.err[0] != '\0')

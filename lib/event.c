@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "event.h"
+#include "jsonscan.h"
 
 #define NAME_MAX_LEN	128
 
@@ -80,23 +81,78 @@ attr(struct event *ev, size_t i, const char *name, const char **out)
 	return 0;
 }
 
-int
-event_parse(struct event *ev, jv v, char *err, size_t errsz)
+/* The attributes integra reads, in the order of the slots in fill(). */
+static const char *const attr_names[] = {
+	"id", "source", "type", "specversion", "time", "subject", "tenant",
+	"idempotencykey", "datacontenttype",
+};
+#define NATTRS	(sizeof(attr_names) / sizeof(attr_names[0]))
+
+/* A member name of an envelope: an attribute's, or data. */
+static int
+check_name(const char *name, char *err, size_t errsz)
 {
-	static const char *const required[] = {
-		"id", "source", "type", "specversion"
-	};
+	if (attribute_name_valid(name) || strcmp(name, "data") == 0)
+		return 0;
+	snprintf(err, errsz, "attribute '%.40s' is not a CloudEvents"
+	    " attribute name%s", name, strcmp(name, "data_base64") == 0 ?
+	    " integra takes (binary data is not supported)" :
+	    " (lower-case letters and digits)");
+	return -1;
+}
+
+/* Reads and checks the attributes of ev->root, whose names are checked. */
+static int
+fill(struct event *ev, char *err, size_t errsz)
+{
 	const char *specversion, *datacontenttype;
-	const char **slot[] = {
+	const char **slot[NATTRS] = {
 		&ev->id, &ev->source, &ev->type, &specversion,
 		&ev->time, &ev->subject, &ev->tenant, &ev->idempotencykey,
 		&datacontenttype,
 	};
-	static const char *const names[] = {
-		"id", "source", "type", "specversion", "time", "subject",
-		"tenant", "idempotencykey", "datacontenttype",
-	};
 	size_t i;
+
+	for (i = 0; i < NATTRS; i++)
+		if (attr(ev, i, attr_names[i], slot[i]) != 0) {
+			snprintf(err, errsz, "attribute '%s' must be a"
+			    " non-empty string", attr_names[i]);
+			return -1;
+		}
+	/* The first four are required. */
+	for (i = 0; i < 4; i++)
+		if (*slot[i] == NULL) {
+			snprintf(err, errsz, "attribute '%s' is missing",
+			    attr_names[i]);
+			return -1;
+		}
+	if (strcmp(specversion, "1.0") != 0) {
+		snprintf(err, errsz, "specversion '%.20s' is not 1.0",
+		    specversion);
+		return -1;
+	}
+	for (i = 0; i < 2; i++) {
+		const char *v = i == 0 ? ev->type : ev->tenant;
+
+		if (v != NULL && !event_name_valid(v)) {
+			snprintf(err, errsz, "attribute '%s' must be 1 to %d"
+			    " letters, digits and ._:-/", i == 0 ? "type" :
+			    "tenant", NAME_MAX_LEN);
+			return -1;
+		}
+	}
+	if (strlen(ev->id) > 256 || strlen(ev->source) > 1024) {
+		snprintf(err, errsz, "attribute '%s' is too long",
+		    strlen(ev->id) > 256 ? "id" : "source");
+		return -1;
+	}
+	return 0;
+}
+
+int
+event_parse(struct event *ev, jv v, char *err, size_t errsz)
+{
+	int bad = 0;
 
 	memset(ev, 0, sizeof(*ev));
 	ev->root = v;
@@ -106,57 +162,98 @@ event_parse(struct event *ev, jv v, char *err, size_t errsz)
 	}
 	/* jv_object_foreach borrows v: it neither copies nor frees it. */
 	jv_object_foreach(v, key, val) {
-		const char *name = jv_string_value(key);
-		int ok = attribute_name_valid(name) ||
-		    strcmp(name, "data") == 0;
-
-		if (!ok)
-			snprintf(err, errsz, "attribute '%.40s' is not a"
-			    " CloudEvents attribute name%s", name,
-			    strcmp(name, "data_base64") == 0 ?
-			    " integra takes (binary data is not supported)" :
-			    " (lower-case letters and digits)");
+		if (!bad && check_name(jv_string_value(key), err, errsz) != 0)
+			bad = 1;
 		jv_free(key);
 		jv_free(val);
-		if (!ok)
-			goto bad;
 	}
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (attr(ev, i, names[i], slot[i]) != 0) {
-			snprintf(err, errsz, "attribute '%s' must be a"
-			    " non-empty string", names[i]);
-			goto bad;
-		}
-	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-		if (*slot[i] == NULL) {
-			snprintf(err, errsz, "attribute '%s' is missing",
-			    required[i]);
-			goto bad;
-		}
-	if (strcmp(specversion, "1.0") != 0) {
-		snprintf(err, errsz, "specversion '%.20s' is not 1.0",
-		    specversion);
-		goto bad;
-	}
-	for (i = 0; i < 2; i++) {
-		const char *s = i == 0 ? ev->type : ev->tenant;
-
-		if (s != NULL && !event_name_valid(s)) {
-			snprintf(err, errsz, "attribute '%s' must be 1 to %d"
-			    " letters, digits and ._:-/", names[i == 0 ? 2 : 6],
-			    NAME_MAX_LEN);
-			goto bad;
-		}
-	}
-	if (strlen(ev->id) > 256 || strlen(ev->source) > 1024) {
-		snprintf(err, errsz, "attribute '%s' is too long",
-		    strlen(ev->id) > 256 ? "id" : "source");
-		goto bad;
-	}
-	return 0;
+	if (!bad && fill(ev, err, errsz) == 0)
+		return 0;
 bad:
 	event_free(ev);
 	return -1;
+}
+
+/* The JSON text s[0..n) as a jv: a plain string directly, else parsed. */
+static jv
+value_of(const char *s, size_t n)
+{
+	if (n >= 2 && s[0] == '"' && memchr(s, '\\', n) == NULL)
+		return jv_string_sized(s + 1, (int)n - 2);
+	return jv_parse_sized(s, (int)n);
+}
+
+static size_t
+blanks(const char *s, size_t n, size_t i)
+{
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+	    s[i] == '\r'))
+		i++;
+	return i;
+}
+
+int
+event_scan(struct event *ev, const char *s, size_t n, size_t *data_start,
+    size_t *data_end, char *err, size_t errsz)
+{
+	size_t i, ks, ke, vs, ve, k;
+	jv name;
+	int rc = -1;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->root = jv_object();
+	*data_start = *data_end = 0;
+	i = blanks(s, n, 0);
+	if (i >= n || s[i] != '{') {
+		snprintf(err, errsz, "not a JSON object");
+		goto out;
+	}
+	for (i = blanks(s, n, i + 1); i < n && s[i] == '"';
+	    i = blanks(s, n, i + 1)) {
+		ks = i;
+		if ((ke = json_skip(s, n, ks)) == (size_t)-1)
+			break;
+		name = value_of(s + ks, ke - ks);
+		i = blanks(s, n, ke);
+		if (i >= n || s[i] != ':' || !jv_is_valid(name)) {
+			jv_free(name);
+			break;
+		}
+		vs = blanks(s, n, i + 1);
+		if ((ve = json_skip(s, n, vs)) == (size_t)-1 ||
+		    check_name(jv_string_value(name), err, errsz) != 0) {
+			jv_free(name);
+			if (ve == (size_t)-1)
+				break;
+			goto out;
+		}
+		if (strcmp(jv_string_value(name), "data") == 0) {
+			*data_start = vs;
+			*data_end = ve;
+		}
+		for (k = 0; k < NATTRS; k++)
+			if (strcmp(jv_string_value(name), attr_names[k]) == 0)
+				break;
+		if (k < NATTRS)
+			ev->root = jv_object_set(ev->root, jv_copy(name),
+			    value_of(s + vs, ve - vs));
+		jv_free(name);
+		i = blanks(s, n, ve);
+		if (i < n && s[i] == '}') {
+			rc = fill(ev, err, errsz);
+			goto out;
+		}
+		if (i >= n || s[i] != ',')
+			break;
+	}
+	if (i < n && s[i] == '}')
+		rc = fill(ev, err, errsz);
+	else
+		snprintf(err, errsz, "not a JSON object");
+out:
+	if (rc != 0)
+		event_free(ev);
+	return rc;
 }
 
 void

@@ -43,6 +43,13 @@ struct event_head {
  * ev.  Returns 0, or -1 with the reason in err (and ev->root invalid).
  */
 int	event_parse(struct event *ev, jv v, char *err, size_t errsz);
+/*
+ * The same from the text s[0..n) of a valid JSON object, without building
+ * a tree of it: ev->root holds only the attributes integra reads, and
+ * *data_start, *data_end the range of data in s (both 0 if there is none).
+ */
+int	event_scan(struct event *ev, const char *s, size_t n,
+	    size_t *data_start, size_t *data_end, char *err, size_t errsz);
 void	event_free(struct event *ev);
 /* 1 if s is usable as an event type, source, tenant or target name. */
 int	event_name_valid(const char *s);

@@ -52,28 +52,26 @@ by_start(const void *a, const void *b)
 }
 
 /*
- * Writes the envelope line[0..len) with each member of its data that
- * differs between data and canon (both borrowed) replaced by canon's value.
- * Returns 0, or -1 if the text does not lend itself (then nothing useful
- * is in out).
+ * Writes the envelope line[0..len), whose data is line[ds..de), with
+ * canon's members written in place of those that differ from data's
+ * (both borrowed).  When a member cannot be found in the text, the whole
+ * of data is written anew instead; the attributes stay as they came.
  */
-static int
-splice(struct buf *out, const char *line, size_t len, jv data, jv canon)
+static void
+splice(struct buf *out, const char *line, size_t len, size_t ds, size_t de,
+    jv data, jv canon)
 {
 	struct patch p[SPLICE_MAX];
-	size_t ds, de, vs, ve, at, i, np = 0;
-	int rc = 0;
+	size_t vs, ve, at, i, np = 0;
+	int whole = 0;
 
-	if (json_member(line, len, "data", &ds, &de) != 1 ||
-	    jv_object_length(jv_copy(canon)) != jv_object_length(jv_copy(data)))
-		return -1;
 	jv_object_foreach(canon, key, value) {
 		jv old = jv_object_get(jv_copy(data), jv_copy(key));
 
-		if (rc == 0 && !jv_identical(old, jv_copy(value))) {
+		if (!whole && !jv_identical(old, jv_copy(value))) {
 			if (np == SPLICE_MAX || json_member(line + ds, de - ds,
 			    jv_string_value(key), &vs, &ve) != 1)
-				rc = -1;
+				whole = 1;
 			else
 				p[np++] = (struct patch){ ds + vs, ds + ve,
 				    jv_copy(value) };
@@ -81,18 +79,20 @@ splice(struct buf *out, const char *line, size_t len, jv data, jv canon)
 		jv_free(key);
 		jv_free(value);
 	}
+	if (whole || jv_object_length(jv_copy(canon)) !=
+	    jv_object_length(jv_copy(data))) {
+		for (i = 0; i < np; i++)
+			jv_free(p[i].value);
+		np = 1;
+		p[0] = (struct patch){ ds, de, jv_copy(canon) };
+	}
 	qsort(p, np, sizeof(p[0]), by_start);
 	for (i = 0, at = 0; i < np; i++) {
-		if (rc == 0) {
-			buf_add(out, line + at, p[i].start - at);
-			jvdump(out, jv_copy(p[i].value));
-			at = p[i].end;
-		}
-		jv_free(p[i].value);
+		buf_add(out, line + at, p[i].start - at);
+		jvdump(out, p[i].value);
+		at = p[i].end;
 	}
-	if (rc == 0)
-		buf_add(out, line + at, len - at);
-	return rc;
+	buf_add(out, line + at, len - at);
 }
 
 static enum stream_rc
@@ -139,19 +139,17 @@ normalize_record(void *ctx, struct stream *s, const char *line, size_t len,
 	const char *text;
 	size_t textlen;
 	enum stream_rc rc;
+	size_t ds, de;
 	int done;
 
 	(void)lineno;
-	if (event_parse(&ev, v, err, sizeof(err)) != 0) {
+	(void)v;	/* the stream builds no tree for normalize */
+	if (event_scan(&ev, line, len, &ds, &de, err, sizeof(err)) != 0) {
 		buf_addf(&s->reason, "not a CloudEvent: %s", err);
 		return STREAM_REJECT;
 	}
 	snprintf(s->event, sizeof(s->event), "%s", ev.id);
-	data = jv_object_get(jv_copy(ev.root), jv_string("data"));
-	if (!jv_is_valid(data)) {
-		jv_free(data);
-		data = jv_null();
-	}
+	data = de > ds ? jv_parse_sized(line + ds, (int)(de - ds)) : jv_null();
 	if (schema_apply(n->schemas, ev.type, jv_copy(data), n->calling_code,
 	    &canon, err, sizeof(err)) != 0) {
 		jv_free(data);
@@ -173,11 +171,7 @@ normalize_record(void *ctx, struct stream *s, const char *line, size_t len,
 	textlen = len;
 	if (!jv_identical(jv_copy(data), jv_copy(canon))) {
 		buf_reset(&n->scratch);
-		if (splice(&n->scratch, line, len, data, canon) != 0) {
-			buf_reset(&n->scratch);
-			jvdump(&n->scratch, jv_object_set(jv_copy(ev.root),
-			    jv_string("data"), jv_copy(canon)));
-		}
+		splice(&n->scratch, line, len, ds, de, data, canon);
 		text = n->scratch.data;
 		textlen = n->scratch.len;
 	}

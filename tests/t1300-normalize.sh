@@ -101,6 +101,18 @@ test_expect_success 'the country for phones comes from the config' '
 	integra-normalize -j pt.db -c pt.yaml <e >c &&
 	test "$(jq -r .data.phone c)" = "+351912345678"
 '
+cat >ext.ndjson <<'EOF'
+{"specversion":"1.0","id":"ext-1","source":"sit\u0065","type":"lead.created","traceparent":"00-abc-01","data":{"name":"Ext","phone":"(11) 98765-4321"},"comexampleother":[1,{"a":2}]}
+EOF
+test_expect_success 'escaped attributes are read; extensions are kept as they came' '
+	integra-ingest -j ext.db <ext.ndjson >e &&
+	integra-normalize -j ext.db <e >c &&
+	jq -e ".source == \"site\" and .traceparent == \"00-abc-01\" and
+	    .comexampleother == [1, {\"a\": 2}] and
+	    .data.phone == \"+5511987654321\"" c &&
+	sed "s/(11) 98765-4321/+5511987654321/" e >expect &&
+	test_cmp expect c
+'
 test_expect_success '--list-types prints the catalogue' '
 	integra-normalize -l >types &&
 	test $(wc -l <types) = 14 && grep -qx lead.created types &&
