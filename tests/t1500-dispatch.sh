@@ -4,9 +4,12 @@
 # and unreachable targets, per-target concurrency, bad input.
 . "$top_srcdir/tests/lib.sh"
 
+# A port nothing listens on: one a sink had, once the sink is gone.
+start_sink gone
+closed=$SINK_PORT
+kill $sink_pids && wait $sink_pids 2>/dev/null
+sink_pids=
 start_sink sink -R /fail=503 -R /gone=404 -D /slow=3000
-# A port nothing listens on: bind one, then let it go.
-closed=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
 cat >cfg.yaml <<EOF
 defaults:
