@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "jsonscan.h"
+#include "utf8.h"
 
 /* What the helpers return for invalid text; never a valid offset. */
 #define JSONSCAN_ERR	((size_t)-1)
@@ -41,9 +42,6 @@
 #define JSONSCAN_DIGIT(c)	((unsigned char)((c) - '0') < 10)
 #define JSONSCAN_WS(c)	((c) == ' ' || (c) == '\n' || (c) == '\r' || \
 			    (c) == '\t')
-/* A continuation byte, 10xxxxxx. */
-#define JSONSCAN_CONT(c)	(((c) & 0xc0) == 0x80)
-
 struct jsonscan_err {
 	size_t		 pos;
 	const char	*why;
@@ -135,8 +133,9 @@ jsonscan_string(const unsigned char *p, size_t n, size_t i,
 {
 	uint64_t	w;
 	size_t		start;
+	size_t		k;
 	int		cp;
-	unsigned char	c, lo, hi;
+	unsigned char	c;
 
 	start = i++;
 	for (;;) {
@@ -202,39 +201,9 @@ jsonscan_string(const unsigned char *p, size_t n, size_t i,
 		if (c < 0x20)
 			return jsonscan_fail(e, i, c == '\0' ? "NUL byte" :
 			    "control character in string");
-		/*
-		 * UTF-8, by the table of RFC 3629 section 4: the lead byte
-		 * sets the length and the range of the second byte, which is
-		 * where overlong forms, surrogates and code points over
-		 * U+10FFFF are caught.
-		 */
-		lo = 0x80;
-		hi = 0xbf;
-		if (c >= 0xc2 && c <= 0xdf) {
-			if (n - i < 2 || !JSONSCAN_CONT(p[i + 1]))
-				break;
-			i += 2;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			if (c == 0xe0)
-				lo = 0xa0;
-			else if (c == 0xed)
-				hi = 0x9f;
-			if (n - i < 3 || p[i + 1] < lo || p[i + 1] > hi ||
-			    !JSONSCAN_CONT(p[i + 2]))
-				break;
-			i += 3;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			if (c == 0xf0)
-				lo = 0x90;
-			else if (c == 0xf4)
-				hi = 0x8f;
-			if (n - i < 4 || p[i + 1] < lo || p[i + 1] > hi ||
-			    !JSONSCAN_CONT(p[i + 2]) ||
-			    !JSONSCAN_CONT(p[i + 3]))
-				break;
-			i += 4;
-		} else
-			break;	/* 0x80-0xc1, 0xf5-0xff */
+		if ((k = utf8_seq_len(p + i, n - i)) == 0)
+			break;
+		i += k;
 	}
 	return jsonscan_fail(e, i, "invalid UTF-8");
 }

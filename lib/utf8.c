@@ -18,7 +18,8 @@ utf8_valid(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t		 i;
 	uint64_t	 w;
-	unsigned char	 c, lo, hi;
+	unsigned char	 c;
+	size_t		 k;
 
 	i = 0;
 	while (i < n) {
@@ -44,42 +45,9 @@ utf8_valid(const char *s, size_t n)
 			i++;
 			continue;
 		}
-		/*
-		 * The table of RFC 3629 section 4: the lead byte sets the
-		 * length and the range of the second byte, which is where
-		 * overlong forms, surrogates and code points over U+10FFFF
-		 * are caught.
-		 */
-		lo = 0x80;
-		hi = 0xbf;
-		if (c >= 0xc2 && c <= 0xdf) {
-			if (n - i < 2 || !UTF8_CONT(p[i + 1]))
-				return 0;
-			i += 2;
-			continue;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			if (c == 0xe0)
-				lo = 0xa0;
-			else if (c == 0xed)
-				hi = 0x9f;
-			if (n - i < 3 || p[i + 1] < lo || p[i + 1] > hi ||
-			    !UTF8_CONT(p[i + 2]))
-				return 0;
-			i += 3;
-			continue;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			if (c == 0xf0)
-				lo = 0x90;
-			else if (c == 0xf4)
-				hi = 0x8f;
-			if (n - i < 4 || p[i + 1] < lo || p[i + 1] > hi ||
-			    !UTF8_CONT(p[i + 2]) || !UTF8_CONT(p[i + 3]))
-				return 0;
-			i += 4;
-			continue;
-		}
-		/* 0x80-0xc1 (stray continuation, overlong lead), 0xf5-0xff. */
-		return 0;
+		if ((k = utf8_seq_len(p + i, n - i)) == 0)
+			return 0;
+		i += k;
 	}
 	return 1;
 }
