@@ -27,6 +27,7 @@
 #include "journal.h"
 #include "log.h"
 #include "ndjson.h"
+#include "progress.h"
 #include "redact.h"
 #include "stream.h"
 
@@ -80,6 +81,7 @@ struct run {
 	int64_t				 oldest;	/* mono ms of the oldest unflushed */
 	struct buf			 out;
 	struct buf			 reason;
+	struct progress			 progress;
 	uint64_t			 rng;
 	char				*err;
 	size_t				 errsz;
@@ -449,6 +451,8 @@ tick(struct run *r)
 	}
 	r->held -= r->ndone;
 	r->ndone = 0;
+	progress_update(&r->progress, r->st->delivered + r->st->failed +
+	    r->st->dead);
 	if (r->out.len > 0) {
 		if (fwrite(r->out.data, 1, r->out.len, stdout) != r->out.len ||
 		    fflush(stdout) != 0) {
@@ -602,7 +606,9 @@ dispatch_run(const struct dispatch_opts *o, struct dispatch_stats *st,
 		r.in = ndjson_open(o->in_fd, o->max_line);
 	buf_init(&r.out);
 	buf_init(&r.reason);
+	progress_init(&r.progress, "deliveries");
 	rc = loop(&r);
+	progress_done(&r.progress);
 	if (rc == EX_OK)
 		rc = r.read_failed ? EX_IOERR : st->rejected > 0 ? EX_DATAERR :
 		    st->dead > 0 ? EX_UNAVAILABLE : st->failed > 0 ?

@@ -10,6 +10,7 @@
 #include "jsonscan.h"
 #include "log.h"
 #include "ndjson.h"
+#include "progress.h"
 #include "stream.h"
 
 #define BATCH_MAX	5000	/* records a commit while input keeps coming */
@@ -24,6 +25,7 @@ stream_init(struct stream *s, struct journal *j)
 	s->outf = stdout;
 	s->batch_max = BATCH_MAX;
 	s->batch_ms = BATCH_MS;
+	progress_init(&s->progress, "records");
 	buf_init(&s->out);
 	buf_init(&s->reason);
 }
@@ -48,6 +50,8 @@ static int
 flush(struct stream *s, size_t *nbatch)
 {
 	int rc;
+
+	progress_update(&s->progress, s->nread);
 
 	if (journal_in_transaction(s->journal) &&
 	    (rc = journal_commit(s->journal)) != 0)
@@ -220,6 +224,7 @@ stream_fd(struct stream *s, int fd, stream_fn fn, void *ctx)
 	}
 out:
 	ndjson_close(in);
+	progress_done(&s->progress);
 	return rc;
 }
 
@@ -257,17 +262,25 @@ stream_pending(struct stream *s, enum journal_event_status status,
 	 */
 	do {
 		p.n = 0;
-		if ((rc = journal_begin(s->journal)) != 0)
-			return journal_failed(s, rc);
+		if ((rc = journal_begin(s->journal)) != 0) {
+			rc = journal_failed(s, rc);
+			break;
+		}
 		rc = journal_events_in(s->journal, status,
 		    p.last[0] != '\0' ? p.last : NULL, PENDING_PAGE, page_row,
 		    &p);
-		if (rc != 0 && p.rc == EX_OK)
-			return journal_failed(s, rc);
-		if (p.rc != EX_OK)
-			return p.rc;
+		/* A stage that stopped the walk has its exit code in p.rc. */
+		if (p.rc != EX_OK) {
+			rc = p.rc;
+			break;
+		}
+		if (rc != 0) {
+			rc = journal_failed(s, rc);
+			break;
+		}
 		if ((rc = flush(s, &nbatch)) != EX_OK)
-			return rc;
+			break;
 	} while (p.n == PENDING_PAGE);
-	return result(s);
+	progress_done(&s->progress);
+	return rc != EX_OK ? rc : result(s);
 }

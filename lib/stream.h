@@ -21,6 +21,7 @@
 
 #include "buf.h"
 #include "journal.h"
+#include "progress.h"
 
 enum stream_rc {
 	STREAM_OK,		/* the record went through */
@@ -57,6 +58,7 @@ struct stream {
 	long		 nskipped;
 	long		 nrejected;
 	char		 err[512];	/* why the run failed */
+	struct progress	 progress;	/* on a terminal, while it runs */
 };
 
 /*

@@ -139,6 +139,14 @@ test_expect_success 'not even when the line is not valid JSON' '
 	test $? -eq 65 && grep -q "invalid JSON" err &&
 	! grep -i -e "carla" -e "98888" err
 '
+seq 1 200000 | sed 's/.*/{"n":&}/' >many.ndjson
+test_expect_success 'progress on stderr when it is a terminal, only then' '
+	script -qec "integra-ingest -j tty.db -s site -t lead.created -B 500 \
+	    <many.ndjson >/dev/null" typescript >/dev/null &&
+	grep -q "integra-ingest: [0-9]* records, [0-9]*/s" typescript &&
+	integra-ingest -j notty.db -s site -t lead.created <many.ndjson \
+	    >/dev/null 2>err && all_json err && ! grep -q "records," err
+'
 test_expect_success 'a closed stdout is an error, not a silent loss' '
 	integra-ingest -j closed.db -s site -t lead.created <"$leads" \
 	    >&- 2>err; test $? -eq 74
