@@ -71,13 +71,20 @@ config_check(int argc, char *argv[])
 		return EX_CONFIG;
 	}
 	if (confcheck(cfg, &err) != 0) {
-		fprintf(stderr, "%s\n", err.data);
+		char *line, *next;
+
+		for (line = err.data; line != NULL; line = next) {
+			if ((next = strchr(line, '\n')) != NULL)
+				*next++ = '\0';
+			fprintf(stderr, "integra: %s\n", line);
+		}
 		buf_free(&err);
 		cfg_free(cfg);
 		return EX_CONFIG;
 	}
-	printf("%s: ok: %zu targets, %zu routes\n", path, cfg->ntargets,
-	    cfg->nroutes);
+	printf("%s: ok: %zu target%s, %zu route%s\n", path, cfg->ntargets,
+	    cfg->ntargets == 1 ? "" : "s", cfg->nroutes,
+	    cfg->nroutes == 1 ? "" : "s");
 	buf_free(&err);
 	cfg_free(cfg);
 	return EX_OK;

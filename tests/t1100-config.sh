@@ -30,7 +30,7 @@ bad() {
 
 printf '%s' "$good" >good.yaml
 test_expect_success 'a good config is accepted' '
-	integra config check -c good.yaml >out && grep -q "ok: 1 targets" out
+	integra config check -c good.yaml >out && grep -q "ok: 1 target, 1 route$" out
 '
 
 bad unknown-key 3 "unknown key 'ulr' in a target" 'targets:
