@@ -213,7 +213,8 @@ stream_fd(struct stream *s, int fd, stream_fn fn, void *ctx)
 		case NDJSON_ERROR:
 			snprintf(s->err, sizeof(s->err), "read: %s",
 			    strerror(errno));
-			if (flush(s, &nbatch) == EX_OK)
+			/* What was read before is committed and written. */
+			if ((rc = flush(s, &nbatch)) == EX_OK)
 				rc = EX_IOERR;
 			goto out;
 		}
