@@ -142,13 +142,15 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " ON CONFLICT (id) DO NOTHING",
 	[S_CLAIM_ID] =
 	    CLAIM_SET "WHERE id = ?4 AND" CLAIM_DUE_WHERE CLAIM_RETURNING,
+	/* At most ?4 in all: the due ones first, then expired leases. */
 	[S_CLAIM_DUE] =
-	    CLAIM_SET "WHERE id IN (SELECT id FROM deliveries"
+	    CLAIM_SET "WHERE id IN (SELECT id FROM (SELECT id FROM deliveries"
 	    "  WHERE status IN ('pending', 'failed') AND not_before <= ?3"
 	    "  ORDER BY not_before LIMIT ?4)"
-	    " OR id IN (SELECT id FROM deliveries"
+	    " UNION ALL SELECT id FROM (SELECT id FROM deliveries"
 	    "  WHERE status = 'in_flight' AND lease_until < ?3"
-	    "  ORDER BY lease_until LIMIT ?4)" CLAIM_RETURNING,
+	    "  ORDER BY lease_until LIMIT ?4)"
+	    " LIMIT ?4)" CLAIM_RETURNING,
 	[S_ATTEMPT_ADD] =
 	    "INSERT INTO attempts (delivery_id, attempt, started_at,"
 	    " duration_ms, http_status, error_class, error, response_excerpt)"

@@ -50,4 +50,50 @@ test_expect_success 'the journal agrees: 6000 delivered, one attempt each' '
 	    AND attempts = 1")" = 6000 &&
 	test "$(q "SELECT count(*) FROM attempts")" = 6000
 '
+# A claim takes no more than dispatch has room for: with a small room
+# (one at a time, batches of 10), due deliveries and expired leases of a
+# dispatch that died all go out once, the last ones on later claims.
+cat >narrow.yaml <<EOF
+targets:
+  crm:
+    url: http://127.0.0.1:$SINK_PORT/narrow
+    concurrency: 1
+routes:
+  - on: lead.created
+    to: crm
+EOF
+test_expect_success 'due deliveries and expired leases, more than there is room for' '
+	head -n 60 leads.ndjson | sed "s/Lead/Room/" >room.ndjson &&
+	integra-ingest -j room.db -s site -t lead.created <room.ndjson |
+	    integra-normalize -j room.db |
+	    integra-map -j room.db -c narrow.yaml >/dev/null 2>&1 &&
+	sqlite3 room.db "UPDATE deliveries SET status = \"in_flight\",
+	    lease_owner = \"dead\", lease_until = 0
+	    WHERE rowid IN (SELECT rowid FROM deliveries LIMIT 30)" &&
+	integra-dispatch -j room.db -c narrow.yaml --pending -B 10 >out &&
+	test $(wc -l <out) = 60 &&
+	test "$(sqlite3 room.db "SELECT count(*) FROM deliveries
+	    WHERE status = \"delivered\"")" = 60 &&
+	test "$(grep -c /narrow sink.log)" = 60
+'
+# The same when every claimed delivery fails at once (its target is gone
+# from the config): each claim must fit what is held until the next commit.
+cat >gone.yaml <<EOF
+targets:
+  other:
+    url: http://127.0.0.1:$SINK_PORT/other
+    concurrency: 1
+EOF
+test_expect_code 75 'deliveries to a target gone from the config fail, claim by claim' '
+	q() { sqlite3 room.db "$1"; } &&
+	q "UPDATE deliveries SET status = \"pending\", not_before = 0" &&
+	q "UPDATE deliveries SET status = \"in_flight\", lease_owner =
+	    \"dead\", lease_until = 0
+	    WHERE rowid IN (SELECT rowid FROM deliveries LIMIT 30)" &&
+	integra-dispatch -j room.db -c gone.yaml --pending -B 10 >out 2>err;
+	rc=$?;
+	test $(wc -l <out) = 60 &&
+	jq -e -s "all(.status == \"failed\" and .error_class == \"config\")" \
+	    out >/dev/null && exit $rc
+'
 test_done
