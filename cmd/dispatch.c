@@ -111,8 +111,8 @@ main(int argc, char *argv[])
 	if (err[0] != '\0')
 		log_error(NULL, "%s", err);
 	log_info(NULL, "%ld read, %ld delivered, %ld failed, %ld dead, %ld"
-	    " skipped, %ld rejected", st.read, st.delivered, st.failed,
-	    st.dead, st.skipped, st.rejected);
+	    " skipped, %ld released, %ld rejected", st.read, st.delivered,
+	    st.failed, st.dead, st.skipped, st.released, st.rejected);
 out:
 	journal_close(journal);
 	cfg_free(cfg);

@@ -55,6 +55,7 @@ struct job {
 	size_t			 body_len;
 	char			**headers;
 	int			 attempt;
+	int64_t			 lease_until;	/* when the claim runs out */
 	struct http_xfer	 x;
 	/* The outcome. */
 	const char		*status;
@@ -77,6 +78,7 @@ struct run {
 	struct job			**done;		/* back, to record */
 	size_t				 ndone;
 	size_t				 held;		/* claimed, not recorded */
+	int64_t				 lease_until;	/* of the claims being made */
 	size_t				 capacity;
 	int64_t				 oldest;	/* mono ms of the oldest unflushed */
 	struct buf			 out;
@@ -278,6 +280,7 @@ on_claim(void *ctx, const struct journal_claim *c)
 	j->body = xstrndup(c->body != NULL ? c->body : "", c->body_len);
 	j->body_len = c->body_len;
 	j->attempt = c->attempts + 1;
+	j->lease_until = r->lease_until;
 	j->t = find_target(r, c->target);
 	j->headers = header_lines(c, j->t);
 	r->held++;
@@ -308,6 +311,23 @@ start_ready(struct run *r)
 			if ((t->head = j->next) == NULL)
 				t->tail = NULL;
 			j->next = NULL;
+			/*
+			 * A transfer that could outlive its claim is not
+			 * started: once the lease runs out another dispatch
+			 * may claim it, and two must never send it at once.
+			 * It stays in flight in the journal until then.
+			 */
+			if (clock_ms() + t->cfg->timeout_ms >= j->lease_until) {
+				log_warn(&(struct log_ids){ .delivery = j->id,
+				    .event = j->event, .target = j->target },
+				    "delivery %s to '%s' waited out its claim:"
+				    " left for the next claim", j->id,
+				    j->target);
+				r->st->released++;
+				r->held--;
+				job_free(j);
+				continue;
+			}
 			j->x = (struct http_xfer){ .method = j->method,
 			    .url = j->url,
 			    .headers = (const char *const *)j->headers,
@@ -419,9 +439,10 @@ tick(struct run *r)
 			    " recorded; another dispatch may send it again",
 			    j->id);
 	}
+	r->lease_until = now + r->o->lease_ms;
 	for (i = 0; i < r->nids; i++) {
 		if ((rc = journal_claim_id(jn, r->ids[i], r->owner, now,
-		    now + r->o->lease_ms, on_claim, r, &n)) != 0)
+		    r->lease_until, on_claim, r, &n)) != 0)
 			return journal_failed(r, rc);
 		if (n == 0) {
 			r->st->skipped++;
@@ -435,7 +456,7 @@ tick(struct run *r)
 	if (r->o->pending && !r->in_done && r->held < r->capacity / 2) {
 		want = r->capacity - r->held;
 		if ((rc = journal_claim_due(jn, (int)want, r->owner, now,
-		    now + r->o->lease_ms, on_claim, r, &n)) != 0)
+		    r->lease_until, on_claim, r, &n)) != 0)
 			return journal_failed(r, rc);
 		if ((size_t)n < want)
 			r->in_done = 1;
@@ -611,8 +632,8 @@ dispatch_run(const struct dispatch_opts *o, struct dispatch_stats *st,
 	progress_done(&r.progress);
 	if (rc == EX_OK)
 		rc = r.read_failed ? EX_IOERR : st->rejected > 0 ? EX_DATAERR :
-		    st->dead > 0 ? EX_UNAVAILABLE : st->failed > 0 ?
-		    EX_TEMPFAIL : EX_OK;
+		    st->dead > 0 ? EX_UNAVAILABLE :
+		    st->failed + st->released > 0 ? EX_TEMPFAIL : EX_OK;
 	ndjson_close(r.in);
 	buf_free(&r.out);
 	buf_free(&r.reason);

@@ -32,13 +32,15 @@ struct dispatch_stats {
 	long	delivered;
 	long	failed;		/* will be tried again */
 	long	dead;		/* out of attempts */
+	long	released;	/* claims that ran out before a slot was free */
 };
 
 /*
  * Runs until the input ends (or nothing is due, with pending) and every
  * transfer has come back.  Returns an exit code: EX_OK, EX_DATAERR (a
  * record was rejected), EX_UNAVAILABLE (a delivery is dead), EX_TEMPFAIL
- * (a delivery failed and will be due again, or the journal stayed busy),
+ * (a delivery failed and will be due again, one waited out its claim and
+ * is left for the next, or the journal stayed busy),
  * EX_CONFIG (a secret is missing), EX_IOERR or EX_SOFTWARE; err says why
  * when it is not one of the first four.
  */

@@ -96,4 +96,42 @@ test_expect_code 75 'deliveries to a target gone from the config fail, claim by 
 	jq -e -s "all(.status == \"failed\" and .error_class == \"config\")" \
 	    out >/dev/null && exit $rc
 '
+# A claim that runs out while its delivery waits for a slow target is not
+# sent after all: another dispatch may have claimed it by then.
+start_sink slowsink -D /slow=300
+cat >slow.yaml <<EOF
+targets:
+  slow:
+    url: http://127.0.0.1:$SINK_PORT/slow
+    concurrency: 1
+    timeout: 500ms
+routes:
+  - on: lead.created
+    to: slow
+EOF
+test_expect_success 'two dispatches and claims that run out: none sent twice' '
+	head -n 10 leads.ndjson | sed "s/Lead/Slow/" >slow.ndjson &&
+	integra-ingest -j slow.db -s site -t lead.created <slow.ndjson |
+	    integra-normalize -j slow.db |
+	    integra-map -j slow.db -c slow.yaml >slow.deliveries 2>/dev/null &&
+	integra-dispatch -j slow.db -c slow.yaml --lease 1 \
+	    <slow.deliveries >a.out 2>a.err &
+	pa=$!
+	sleep 1.3
+	integra-dispatch -j slow.db -c slow.yaml --lease 1 --pending \
+	    >b.out 2>b.err &
+	pb=$!
+	wait $pa; wait $pb;
+	grep -q "waited out its claim" a.err &&
+	# What was left goes out on later runs, as cron would make them.
+	for run in 1 2 3 4 5 6 7 8; do
+		sleep 1.1
+		integra-dispatch -j slow.db -c slow.yaml --lease 1 --pending \
+		    >>c.out 2>>c.err && break
+	done
+	test "$(jq -r .idempotency_key slowsink.log | sort | uniq -d)" = "" &&
+	test $(wc -l <slowsink.log) = 10 &&
+	test "$(sqlite3 slow.db "SELECT count(*) FROM deliveries
+	    WHERE status = \"delivered\"")" = 10
+'
 test_done
