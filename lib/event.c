@@ -183,77 +183,46 @@ value_of(const char *s, size_t n)
 	return jv_parse_sized(s, (int)n);
 }
 
-static size_t
-blanks(const char *s, size_t n, size_t i)
-{
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
-	    s[i] == '\r'))
-		i++;
-	return i;
-}
-
 int
 event_scan(struct event *ev, const char *s, size_t n, size_t *data_start,
     size_t *data_end, char *err, size_t errsz)
 {
-	size_t i, ks, ke, vs, ve, k;
-	jv name;
-	int rc = -1;
+	struct json_span m;
+	const char *name;
+	size_t pos = 0, k;
+	jv key;
+	int rc;
 
 	memset(ev, 0, sizeof(*ev));
 	ev->root = jv_object();
 	*data_start = *data_end = 0;
-	i = blanks(s, n, 0);
-	if (i >= n || s[i] != '{') {
-		snprintf(err, errsz, "not a JSON object");
-		goto out;
-	}
-	for (i = blanks(s, n, i + 1); i < n && s[i] == '"';
-	    i = blanks(s, n, i + 1)) {
-		ks = i;
-		if ((ke = json_skip(s, n, ks)) == (size_t)-1)
-			break;
-		name = value_of(s + ks, ke - ks);
-		i = blanks(s, n, ke);
-		if (i >= n || s[i] != ':' || !jv_is_valid(name)) {
-			jv_free(name);
-			break;
+	while ((rc = json_next_member(s, n, &pos, &m)) == 1) {
+		key = value_of(s + m.name_start, m.name_end - m.name_start);
+		name = jv_string_value(key);
+		if (check_name(name, err, errsz) != 0) {
+			jv_free(key);
+			goto bad;
 		}
-		vs = blanks(s, n, i + 1);
-		if ((ve = json_skip(s, n, vs)) == (size_t)-1 ||
-		    check_name(jv_string_value(name), err, errsz) != 0) {
-			jv_free(name);
-			if (ve == (size_t)-1)
-				break;
-			goto out;
-		}
-		if (strcmp(jv_string_value(name), "data") == 0) {
-			*data_start = vs;
-			*data_end = ve;
+		if (strcmp(name, "data") == 0) {
+			*data_start = m.value_start;
+			*data_end = m.value_end;
 		}
 		for (k = 0; k < NATTRS; k++)
-			if (strcmp(jv_string_value(name), attr_names[k]) == 0)
+			if (strcmp(name, attr_names[k]) == 0)
 				break;
 		if (k < NATTRS)
-			ev->root = jv_object_set(ev->root, jv_copy(name),
-			    value_of(s + vs, ve - vs));
-		jv_free(name);
-		i = blanks(s, n, ve);
-		if (i < n && s[i] == '}') {
-			rc = fill(ev, err, errsz);
-			goto out;
-		}
-		if (i >= n || s[i] != ',')
-			break;
+			ev->root = jv_object_set(ev->root, jv_copy(key),
+			    value_of(s + m.value_start,
+			    m.value_end - m.value_start));
+		jv_free(key);
 	}
-	if (i < n && s[i] == '}')
-		rc = fill(ev, err, errsz);
-	else
+	if (rc < 0)
 		snprintf(err, errsz, "not a JSON object");
-out:
-	if (rc != 0)
-		event_free(ev);
-	return rc;
+	else if (fill(ev, err, errsz) == 0)
+		return 0;
+bad:
+	event_free(ev);
+	return -1;
 }
 
 void

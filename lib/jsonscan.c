@@ -481,64 +481,78 @@ jsonscan_name_eq(const unsigned char *p, size_t i, size_t end,
 }
 
 int
+json_next_member(const char *s, size_t n, size_t *pos, struct json_span *m)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	struct jsonscan_err	 e;
+	size_t			 i;
+
+	if (*pos == 0) {
+		i = jsonscan_ws(p, n, 0);
+		if (i >= n || p[i] != '{')
+			return -1;
+		i = jsonscan_ws(p, n, i + 1);
+		if (i < n && p[i] == '}')
+			goto end;
+	} else {
+		/* *pos is just past the last member's value. */
+		i = jsonscan_ws(p, n, *pos);
+		if (i < n && p[i] == '}')
+			goto end;
+		if (i >= n || p[i] != ',')
+			return -1;
+		i = jsonscan_ws(p, n, i + 1);
+	}
+	if (i >= n || p[i] != '"')
+		return -1;
+	m->name_start = i;
+	m->name_escaped = 0;
+	if ((i = jsonscan_string(p, n, i, &e, &m->name_escaped)) ==
+	    JSONSCAN_ERR)
+		return -1;
+	m->name_end = i;
+	i = jsonscan_ws(p, n, i);
+	if (i >= n || p[i] != ':')
+		return -1;
+	m->value_start = i = jsonscan_ws(p, n, i + 1);
+	/* The value is one deep in the object. */
+	if ((i = jsonscan_value(p, n, i, JSON_MAX_DEPTH - 1, &e)) ==
+	    JSONSCAN_ERR)
+		return -1;
+	m->value_end = *pos = i;
+	return 1;
+end:
+	if (jsonscan_ws(p, n, i + 1) != n)
+		return -1;
+	*pos = n;
+	return 0;
+}
+
+int
 json_member(const char *s, size_t n, const char *name, size_t *vstart,
     size_t *vend)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	struct jsonscan_err	 e;
-	size_t			 i, nstart, nend, vs, rs, re, len;
-	int			 found, esc, eq;
+	struct json_span	 m;
+	size_t			 pos = 0, len = strlen(name), rs = 0, re = 0;
+	int			 rc, found = 0, eq;
 
-	len = strlen(name);
-	found = 0;
-	rs = re = 0;
-	i = jsonscan_ws(p, n, 0);
-	if (i >= n || p[i] != '{')
-		return -1;
-	i = jsonscan_ws(p, n, i + 1);
-	if (i < n && p[i] == '}')
-		i++;
-	else {
-		for (;;) {
-			if (i >= n || p[i] != '"')
-				return -1;
-			nstart = i;
-			esc = 0;
-			if ((nend = jsonscan_string(p, n, i, &e, &esc)) ==
-			    JSONSCAN_ERR)
-				return -1;
-			i = jsonscan_ws(p, n, nend);
-			if (i >= n || p[i] != ':')
-				return -1;
-			vs = i = jsonscan_ws(p, n, i + 1);
-			/* The value is one deep in the object. */
-			if ((i = jsonscan_value(p, n, i, JSON_MAX_DEPTH - 1,
-			    &e)) == JSONSCAN_ERR)
-				return -1;
-			/* The body of the name is p[nstart + 1..nend - 1). */
-			if (esc)
-				eq = jsonscan_name_eq(p, nstart + 1, nend - 1,
-				    (const unsigned char *)name, len);
-			else
-				eq = nend - nstart - 2 == len &&
-				    memcmp(p + nstart + 1, name, len) == 0;
-			if (eq) {
-				found = 1;
-				rs = vs;
-				re = i;
-			}
-			i = jsonscan_ws(p, n, i);
-			if (i < n && p[i] == ',') {
-				i = jsonscan_ws(p, n, i + 1);
-				continue;
-			}
-			if (i >= n || p[i] != '}')
-				return -1;
-			i++;
-			break;
+	while ((rc = json_next_member(s, n, &pos, &m)) == 1) {
+		/* The body of the name is p[name_start + 1..name_end - 1). */
+		if (m.name_escaped)
+			eq = jsonscan_name_eq(p, m.name_start + 1,
+			    m.name_end - 1, (const unsigned char *)name, len);
+		else
+			eq = m.name_end - m.name_start - 2 == len &&
+			    memcmp(p + m.name_start + 1, name, len) == 0;
+		/* The last of a name counts, as in jq. */
+		if (eq) {
+			found = 1;
+			rs = m.value_start;
+			re = m.value_end;
 		}
 	}
-	if (jsonscan_ws(p, n, i) != n)
+	if (rc < 0)
 		return -1;
 	if (found) {
 		*vstart = rs;

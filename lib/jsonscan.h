@@ -52,6 +52,24 @@ enum json_type {
 enum json_type	json_validate(const char *s, size_t n, size_t *errpos,
 		    const char **why);
 
+/* Where one member of an object stands in the text. */
+struct json_span {
+	size_t	name_start;	/* the name, quotes included */
+	size_t	name_end;
+	int	name_escaped;	/* the name holds an escape */
+	size_t	value_start;
+	size_t	value_end;
+};
+
+/*
+ * Steps through the members of the JSON object s[0..n), in order.  *pos
+ * starts at 0 and is the iterator's only state.  Returns 1 with *m set
+ * for each member, then 0; -1 as soon as s shows it is not a valid object
+ * (so a walk that ends in 0 has checked the whole text).
+ */
+int		json_next_member(const char *s, size_t n, size_t *pos,
+		    struct json_span *m);
+
 /*
  * Finds the member called name (UTF-8, no escapes) in the JSON object
  * s[0..n); member names in s are compared after unescaping.  If the name

@@ -112,6 +112,14 @@ config_for() {
 	sed "s/@PORT@/$SINK_PORT/g" "$1" >"$2"
 }
 
+# deliveries JOURNAL CONFIG FILE: FILE's site leads through ingest,
+# normalize and map into JOURNAL, undelivered; the delivery records on
+# stdout.
+deliveries() {
+	integra-ingest -j "$1" -s site -t lead.created <"$3" |
+	    integra-normalize -j "$1" | integra-map -j "$1" -c "$2"
+}
+
 # ce TYPE ID DATA: one CloudEvent line.
 ce() {
 	printf '{"specversion":"1.0","id":"%s","source":"test","type":"%s","data":%s}\n' \

@@ -41,12 +41,10 @@ EOF
 TEST_CRM_TOKEN=s3cr3t-t0ken
 export TEST_CRM_TOKEN
 
-# pipeline FILE CONFIG: ingest, normalize and map FILE's leads into the
-# journal; the deliveries go to deliveries.ndjson.
+# pipeline FILE CONFIG: FILE's leads into the journal, undelivered; the
+# deliveries go to deliveries.ndjson.
 pipeline() {
-	integra-ingest -j journal.db -s site -t lead.created <"$1" |
-	    integra-normalize -j journal.db |
-	    integra-map -j journal.db -c "$2" >deliveries.ndjson
+	deliveries journal.db "$2" "$1" >deliveries.ndjson
 }
 i=0
 while [ $i -lt 50 ]; do

@@ -23,9 +23,7 @@ awk 'BEGIN { for (i = 0; i < 3000; i++)
     >leads.ndjson
 
 test_expect_success 'journal 6000 deliveries without sending them' '
-	integra-ingest -j journal.db -s site -t lead.created <leads.ndjson |
-	    integra-normalize -j journal.db |
-	    integra-map -j journal.db -c cfg.yaml >/dev/null 2>&1 &&
+	deliveries journal.db cfg.yaml leads.ndjson >/dev/null 2>&1 &&
 	test "$(q "SELECT count(*) FROM deliveries WHERE status = \"pending\"")" = 6000
 '
 test_expect_success 'two dispatch --pending at once' '
@@ -64,9 +62,7 @@ routes:
 EOF
 test_expect_success 'due deliveries and expired leases, more than there is room for' '
 	head -n 60 leads.ndjson | sed "s/Lead/Room/" >room.ndjson &&
-	integra-ingest -j room.db -s site -t lead.created <room.ndjson |
-	    integra-normalize -j room.db |
-	    integra-map -j room.db -c narrow.yaml >/dev/null 2>&1 &&
+	deliveries room.db narrow.yaml room.ndjson >/dev/null 2>&1 &&
 	sqlite3 room.db "UPDATE deliveries SET status = \"in_flight\",
 	    lease_owner = \"dead\", lease_until = 0
 	    WHERE rowid IN (SELECT rowid FROM deliveries LIMIT 30)" &&
@@ -111,9 +107,8 @@ routes:
 EOF
 test_expect_success 'two dispatches and claims that run out: none sent twice' '
 	head -n 10 leads.ndjson | sed "s/Lead/Slow/" >slow.ndjson &&
-	integra-ingest -j slow.db -s site -t lead.created <slow.ndjson |
-	    integra-normalize -j slow.db |
-	    integra-map -j slow.db -c slow.yaml >slow.deliveries 2>/dev/null &&
+	deliveries slow.db slow.yaml slow.ndjson >slow.deliveries \
+	    2>/dev/null &&
 	integra-dispatch -j slow.db -c slow.yaml --lease 1 \
 	    <slow.deliveries >a.out 2>a.err &
 	pa=$!

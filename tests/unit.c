@@ -2273,6 +2273,55 @@ test_jsonscan_skip(void)
 	buf_free(&b);
 }
 
+/* Walks s with json_next_member; the members' names, or -1. */
+static int
+walk(const char *s, char *names, size_t sz)
+{
+	struct json_span m;
+	size_t pos = 0, len = strlen(s), used = 0;
+	int rc, count = 0;
+
+	names[0] = '\0';
+	while ((rc = json_next_member(s, len, &pos, &m)) == 1) {
+		used += (size_t)snprintf(names + used, sz - used, "%s%.*s",
+		    count++ > 0 ? "," : "", (int)(m.name_end - m.name_start),
+		    s + m.name_start);
+		if (used >= sz)
+			return -1;
+	}
+	return rc < 0 ? -1 : count;
+}
+
+static void
+test_jsonscan_next_member(void)
+{
+	char names[128];
+	struct json_span m;
+	size_t pos = 0;
+	const char *s = " { \"a\" : 1 , \"b\\u0063\":[2,{\"x\":3}] } ";
+
+	ok(walk("{}", names, sizeof(names)) == 0 && names[0] == '\0',
+	    "jsonscan: next_member of {} gives none");
+	ok(walk(s, names, sizeof(names)) == 2 &&
+	    strcmp(names, "\"a\",\"b\\u0063\"") == 0,
+	    "jsonscan: next_member gives the top-level members: %s", names);
+	ok(json_next_member(s, strlen(s), &pos, &m) == 1 &&
+	    m.value_end - m.value_start == 1 && s[m.value_start] == '1' &&
+	    !m.name_escaped && json_next_member(s, strlen(s), &pos, &m) == 1 &&
+	    m.name_escaped && s[m.value_start] == '[' &&
+	    s[m.value_end - 1] == ']' &&
+	    json_next_member(s, strlen(s), &pos, &m) == 0,
+	    "jsonscan: next_member's spans and escape flag");
+	ok(walk("[1]", names, sizeof(names)) == -1,
+	    "jsonscan: next_member of an array is -1");
+	ok(walk("{\"a\":1,}", names, sizeof(names)) == -1,
+	    "jsonscan: next_member of a trailing comma is -1");
+	ok(walk("{\"a\":1} x", names, sizeof(names)) == -1,
+	    "jsonscan: next_member checks the text after the object");
+	ok(walk("{\"a\" 1}", names, sizeof(names)) == -1,
+	    "jsonscan: next_member of a missing colon is -1");
+}
+
 static void
 test_jsonscan(void)
 {
@@ -2280,6 +2329,7 @@ test_jsonscan(void)
 	test_jsonscan_sweep();
 	test_jsonscan_jq();
 	test_jsonscan_member();
+	test_jsonscan_next_member();
 	test_jsonscan_skip();
 }
 
