@@ -42,6 +42,8 @@ main(int argc, char *argv[])
 	struct cfg *cfg = NULL;
 	struct ingest ig;
 	struct stream s;
+	struct stream_stage stage = { .prepare = ingest_prepare,
+	    .apply = ingest_apply, .work_free = ingest_work_free, .ctx = &ig };
 	int ch, rc;
 
 	log_init("integra-ingest");
@@ -101,8 +103,8 @@ main(int argc, char *argv[])
 	ig.tenant = tenant != NULL ? tenant : cfg->tenant;
 	s.journal = journal;
 	/* A raw payload is embedded as it came: no tree, unless for --key. */
-	s.no_tree = ig.source != NULL && ig.key == NULL;
-	rc = stream_fd(&s, STDIN_FILENO, ingest_record, &ig);
+	stage.no_tree = ig.source != NULL && ig.key == NULL;
+	rc = stream_fd(&s, STDIN_FILENO, &stage);
 	if (s.err[0] != '\0')
 		log_error(NULL, "%s", s.err);
 	log_info(NULL, "%ld read, %ld journaled, %ld duplicate, %ld rejected",

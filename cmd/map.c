@@ -39,6 +39,8 @@ main(int argc, char *argv[])
 	struct buf err = BUF_INIT;
 	struct map m;
 	struct stream s;
+	const struct stream_stage stage = { .prepare = map_prepare,
+	    .apply = map_apply, .work_free = map_work_free, .ctx = &m };
 	int ch, rc, pending = 0;
 
 	log_init("integra-map");
@@ -85,9 +87,8 @@ main(int argc, char *argv[])
 		setup_wait_input(STDIN_FILENO);
 	if ((rc = setup_journal(cfg, jpath, 0, &journal)) == EX_OK) {
 		s.journal = journal;
-		rc = pending ? stream_pending(&s, JOURNAL_NORMALIZED,
-		    map_record, &m) : stream_fd(&s, STDIN_FILENO, map_record,
-		    &m);
+		rc = pending ? stream_pending(&s, JOURNAL_NORMALIZED, &stage) :
+		    stream_fd(&s, STDIN_FILENO, &stage);
 		if (s.err[0] != '\0')
 			log_error(NULL, "%s", s.err);
 		log_info(NULL, "%ld read, %ld mapped, %ld deliveries, %ld"

@@ -53,6 +53,10 @@ main(int argc, char *argv[])
 	struct cfg *cfg = NULL;
 	struct normalize n;
 	struct stream s;
+	/* normalize reads attributes from the text, and parses only data. */
+	const struct stream_stage stage = { .prepare = normalize_prepare,
+	    .apply = normalize_apply, .work_free = normalize_work_free,
+	    .ctx = &n, .no_tree = 1 };
 	struct buf dir = BUF_INIT;
 	char err[1024];
 	int ch, rc, pending = 0, list = 0;
@@ -111,10 +115,8 @@ main(int argc, char *argv[])
 		goto out;
 	normalize_init(&n, schemas, contact_calling_code(cfg->country));
 	s.journal = journal;
-	/* normalize reads attributes from the text, and parses only data. */
-	s.no_tree = 1;
-	rc = pending ? stream_pending(&s, JOURNAL_RECEIVED, normalize_record,
-	    &n) : stream_fd(&s, STDIN_FILENO, normalize_record, &n);
+	rc = pending ? stream_pending(&s, JOURNAL_RECEIVED, &stage) :
+	    stream_fd(&s, STDIN_FILENO, &stage);
 	if (s.err[0] != '\0')
 		log_error(NULL, "%s", s.err);
 	log_info(NULL, "%ld read, %ld normalized, %ld skipped, %ld rejected",

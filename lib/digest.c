@@ -1,6 +1,8 @@
 /*
- * digest: SHA-256 with the algorithm fetched once.
+ * digest: SHA-256 with the algorithm fetched once, and a context a thread
+ * (the filters hash on both of theirs), freed when the thread ends.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -8,8 +10,9 @@
 
 #include "digest.h"
 
+static pthread_once_t	 sha256_once = PTHREAD_ONCE_INIT;
 static EVP_MD		*sha256_md;
-static EVP_MD_CTX	*sha256_ctx;
+static pthread_key_t	 sha256_ctx_key;
 
 static void
 die(void)
@@ -18,24 +21,39 @@ die(void)
 	abort();
 }
 
+static void
+ctx_free(void *ctx)
+{
+	EVP_MD_CTX_free(ctx);
+}
+
+static void
+fetch(void)
+{
+	if ((sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL ||
+	    pthread_key_create(&sha256_ctx_key, ctx_free) != 0)
+		die();
+}
+
 void
 digest_sha256(const struct iovec *iov, int n, unsigned char out[DIGEST_LEN])
 {
+	EVP_MD_CTX *ctx;
 	unsigned int len;
 	int i;
 
-	if (sha256_md == NULL &&
-	    ((sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL ||
-	    (sha256_ctx = EVP_MD_CTX_new()) == NULL))
+	pthread_once(&sha256_once, fetch);
+	if ((ctx = pthread_getspecific(sha256_ctx_key)) == NULL &&
+	    ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    pthread_setspecific(sha256_ctx_key, ctx) != 0))
 		die();
-	if (EVP_DigestInit_ex(sha256_ctx, sha256_md, NULL) != 1)
+	if (EVP_DigestInit_ex(ctx, sha256_md, NULL) != 1)
 		die();
 	for (i = 0; i < n; i++)
-		if (EVP_DigestUpdate(sha256_ctx, iov[i].iov_base,
+		if (EVP_DigestUpdate(ctx, iov[i].iov_base,
 		    iov[i].iov_len) != 1)
 			die();
-	if (EVP_DigestFinal_ex(sha256_ctx, out, &len) != 1 ||
-	    len != DIGEST_LEN)
+	if (EVP_DigestFinal_ex(ctx, out, &len) != 1 || len != DIGEST_LEN)
 		die();
 }
 

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "event.h"
 #include "jsonscan.h"
+#include "jvparse.h"
 
 #define NAME_MAX_LEN	128
 
@@ -180,7 +181,7 @@ value_of(const char *s, size_t n)
 {
 	if (n >= 2 && s[0] == '"' && memchr(s, '\\', n) == NULL)
 		return jv_string_sized(s + 1, (int)n - 2);
-	return jv_parse_sized(s, (int)n);
+	return jvparse(s, n);
 }
 
 int

@@ -11,7 +11,12 @@
 #define ID_LEN		36
 #define ID_PARTS_MAX	8	/* parts id_derive takes into account */
 
-/* A new id: the current time in ms, then random bits from getrandom(2). */
+/*
+ * A new id: the current time in ms, then random bits from getrandom(2).
+ * It keeps a pool of random bytes and the last time: call it from one
+ * thread of a process only (the filters call it from the reading one).
+ * The other functions are safe on any thread.
+ */
 void	id_new(char out[ID_LEN + 1]);
 /*
  * A stable id derived from a parent id and some parts: the parent's

@@ -8,6 +8,7 @@
  * written instead, so the rest of the pipeline sees the same event.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
@@ -34,50 +35,55 @@ ingest_release(struct ingest *ig)
 	buf_free(&ig->scratch);
 }
 
-/*
- * Journals the event whose envelope is in env and writes the envelope (or
- * the original's, for a duplicate) to the stream.
- */
-static enum stream_rc
-journal_and_write(struct ingest *ig, struct stream *s,
-    struct journal_event *je, const struct buf *env)
+/* An event prepared without the journal, then applied. */
+struct ingest_work {
+	struct journal_event	 je;	/* its strings: kept, or the config's */
+	struct buf		 env;
+	char			*kept[7];
+	size_t			 nkept;
+};
+
+/* A copy of s that lives as long as w. */
+static const char *
+keep(struct ingest_work *w, const char *s)
 {
-	char dup[ID_LEN + 1];
-	int rc;
+	if (s == NULL)
+		return NULL;
+	return w->kept[w->nkept++] = xstrdup(s);
+}
 
-	je->envelope = env->data;
-	je->envelope_len = env->len;
-	buf_reset(&ig->scratch);
-	rc = journal_event_add(s->journal, je, dup, &ig->scratch);
-	if (rc < 0) {
-		buf_adds(&s->reason, journal_error(s->journal));
-		return STREAM_FATAL;
-	}
-	if (rc == 1) {
-		struct log_ids ids = { .event = dup };
+void
+ingest_work_free(void *work)
+{
+	struct ingest_work *w = work;
+	size_t i;
 
-		ig->nduplicates++;
-		log_info(&ids, "duplicate of event %s from source '%s'", dup,
-		    je->source);
-		buf_add(&s->out, ig->scratch.data, ig->scratch.len);
-	} else
-		buf_add(&s->out, env->data, env->len);
-	buf_addc(&s->out, '\n');
-	snprintf(s->event, sizeof(s->event), "%s", rc == 1 ? dup : je->id);
-	return STREAM_OK;
+	if (w == NULL)
+		return;
+	for (i = 0; i < w->nkept; i++)
+		free(w->kept[i]);
+	buf_free(&w->env);
+	free(w);
+}
+
+static struct ingest_work *
+work_new(void)
+{
+	struct ingest_work *w = xcalloc(1, sizeof(*w));
+
+	buf_init(&w->env);
+	return w;
 }
 
 /* A raw payload: wrapped as it is, with its bytes embedded as data. */
 static enum stream_rc
-ingest_raw(struct ingest *ig, struct stream *s, const char *line, size_t len,
-    jv v)
+ingest_raw(struct ingest *ig, struct stream_rec *r, const char *line,
+    size_t len, jv v)
 {
 	char id[ID_LEN + 1], now[RFC3339_LEN + 1];
 	char hash[2 * DIGEST_LEN + 1], key[KEY_MAX + 1];
+	struct ingest_work *w;
 	struct event_head h;
-	struct journal_event je;
-	struct buf env = BUF_INIT;
-	enum stream_rc rc;
 	int64_t ms;
 
 	if (ig->key != NULL) {
@@ -86,7 +92,7 @@ ingest_raw(struct ingest *ig, struct stream *s, const char *line, size_t len,
 		if (jv_get_kind(k) != JV_KIND_STRING ||
 		    jv_string_length_bytes(jv_copy(k)) == 0 ||
 		    jv_string_length_bytes(jv_copy(k)) > KEY_MAX) {
-			buf_addf(&s->reason, "key member '%s' is not a string"
+			buf_addf(&r->reason, "key member '%s' is not a string"
 			    " of 1 to %d bytes", ig->key, KEY_MAX);
 			jv_free(k);
 			return STREAM_REJECT;
@@ -107,28 +113,27 @@ ingest_raw(struct ingest *ig, struct stream *s, const char *line, size_t len,
 	h = (struct event_head){ .id = id, .source = ig->source,
 	    .type = ig->type, .time = now, .tenant = ig->tenant,
 	    .idempotencykey = key };
-	event_write(&env, &h, line, len);
-	je = (struct journal_event){ .id = id, .source = ig->source,
-	    .type = ig->type, .tenant = ig->tenant, .time = now,
-	    .idempotency_key = key, .received_at = ms };
-	rc = journal_and_write(ig, s, &je, &env);
-	buf_free(&env);
-	return rc;
+	w = work_new();
+	event_write(&w->env, &h, line, len);
+	w->je = (struct journal_event){ .id = keep(w, id),
+	    .source = ig->source, .type = ig->type, .tenant = ig->tenant,
+	    .time = keep(w, now), .idempotency_key = keep(w, key),
+	    .received_at = ms };
+	r->work = w;
+	return STREAM_OK;
 }
 
-/* A CloudEvent: checked, given an integra id, tenant and key, journaled. */
+/* A CloudEvent: checked, given an integra id, tenant and key. */
 static enum stream_rc
-ingest_cloudevent(struct ingest *ig, struct stream *s, jv v)
+ingest_cloudevent(struct ingest *ig, struct stream_rec *r, jv v)
 {
 	char id[ID_LEN + 1], now[RFC3339_LEN + 1], err[256];
-	struct journal_event je;
+	struct ingest_work *w;
 	struct event ev;
-	struct buf env = BUF_INIT;
-	enum stream_rc rc;
 	int64_t ms;
 
 	if (event_parse(&ev, v, err, sizeof(err)) != 0) {
-		buf_addf(&s->reason, "not a CloudEvent: %s", err);
+		buf_addf(&r->reason, "not a CloudEvent: %s", err);
 		return STREAM_REJECT;
 	}
 	ms = clock_ms();
@@ -147,28 +152,61 @@ ingest_cloudevent(struct ingest *ig, struct stream *s, jv v)
 	ev.root = jv_object_set(ev.root, jv_string("id"), jv_string(id));
 	/* The attribute pointers went stale with the sets: read them again. */
 	if (event_parse(&ev, ev.root, err, sizeof(err)) != 0) {
-		buf_addf(&s->reason, "not a CloudEvent: %s", err);
+		buf_addf(&r->reason, "not a CloudEvent: %s", err);
 		return STREAM_REJECT;
 	}
-	jvdump(&env, jv_copy(ev.root));
-	je = (struct journal_event){ .id = id, .source = ev.source,
-	    .type = ev.type, .tenant = ev.tenant, .subject = ev.subject,
-	    .time = ev.time, .idempotency_key = ev.idempotencykey,
+	w = work_new();
+	jvdump(&w->env, jv_copy(ev.root));
+	w->je = (struct journal_event){ .id = keep(w, id),
+	    .source = keep(w, ev.source), .type = keep(w, ev.type),
+	    .tenant = keep(w, ev.tenant), .subject = keep(w, ev.subject),
+	    .time = keep(w, ev.time),
+	    .idempotency_key = keep(w, ev.idempotencykey),
 	    .received_at = ms };
-	rc = journal_and_write(ig, s, &je, &env);
-	buf_free(&env);
+	r->work = w;
 	event_free(&ev);
-	return rc;
+	return STREAM_OK;
 }
 
 enum stream_rc
-ingest_record(void *ctx, struct stream *s, const char *line, size_t len,
-    jv v, long lineno)
+ingest_prepare(void *ctx, struct stream_rec *r, const char *line, size_t len,
+    jv v)
 {
 	struct ingest *ig = ctx;
 
-	(void)lineno;
 	if (ig->source != NULL)
-		return ingest_raw(ig, s, line, len, v);
-	return ingest_cloudevent(ig, s, v);
+		return ingest_raw(ig, r, line, len, v);
+	return ingest_cloudevent(ig, r, v);
+}
+
+/*
+ * Journals the event and writes its envelope (or the original's, for a
+ * duplicate) to the stream.
+ */
+enum stream_rc
+ingest_apply(void *ctx, struct stream *s, struct stream_rec *r)
+{
+	struct ingest *ig = ctx;
+	struct ingest_work *w = r->work;
+	char dup[ID_LEN + 1];
+	int rc;
+
+	w->je.envelope = w->env.data;
+	w->je.envelope_len = w->env.len;
+	buf_reset(&ig->scratch);
+	rc = journal_event_add(s->journal, &w->je, dup, &ig->scratch);
+	if (rc < 0)
+		return stream_journal_failed(s, r);
+	if (rc == 1) {
+		struct log_ids ids = { .event = dup };
+
+		ig->nduplicates++;
+		log_info(&ids, "duplicate of event %s from source '%s'", dup,
+		    w->je.source);
+		buf_add(&s->out, ig->scratch.data, ig->scratch.len);
+	} else
+		buf_add(&s->out, w->env.data, w->env.len);
+	buf_addc(&s->out, '\n');
+	snprintf(r->event, sizeof(r->event), "%s", rc == 1 ? dup : w->je.id);
+	return STREAM_OK;
 }

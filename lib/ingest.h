@@ -15,12 +15,15 @@ struct ingest {
 	const char	*key;		/* raw payloads: member with the key */
 	const char	*tenant;	/* when the event names none */
 	long		 nduplicates;
-	struct buf	 scratch;
+	struct buf	 scratch;	/* apply's */
 };
 
 void		ingest_init(struct ingest *);
 void		ingest_release(struct ingest *);
-enum stream_rc	ingest_record(void *ctx, struct stream *, const char *line,
-		    size_t len, jv v, long lineno);
+/* The halves of integra-ingest's stage; see stream.h. */
+enum stream_rc	ingest_prepare(void *ctx, struct stream_rec *, const char *line,
+		    size_t len, jv v);
+enum stream_rc	ingest_apply(void *ctx, struct stream *, struct stream_rec *);
+void		ingest_work_free(void *work);
 
 #endif

@@ -103,9 +103,8 @@ jsonscan_load(const unsigned char *p)
 	    (uint64_t)p[7] << 56;
 }
 
-/* The value of the 4 hex digits at p, or -1. */
-static int
-jsonscan_hex4(const unsigned char *p)
+int
+json_hex4(const unsigned char *p)
 {
 	int		v, k;
 	unsigned char	c;
@@ -181,7 +180,7 @@ jsonscan_string(const unsigned char *p, size_t n, size_t i,
 			default:
 				return jsonscan_fail(e, i, "invalid escape");
 			}
-			if (n - i < 6 || (cp = jsonscan_hex4(p + i + 2)) == -1)
+			if (n - i < 6 || (cp = json_hex4(p + i + 2)) == -1)
 				return jsonscan_fail(e, i, "invalid escape");
 			if (cp >= 0xdc00 && cp <= 0xdfff)
 				return jsonscan_fail(e, i,
@@ -189,7 +188,7 @@ jsonscan_string(const unsigned char *p, size_t n, size_t i,
 			if (cp >= 0xd800 && cp <= 0xdbff) {
 				if (n - i < 12 || p[i + 6] != '\\' ||
 				    p[i + 7] != 'u' ||
-				    (cp = jsonscan_hex4(p + i + 8)) < 0xdc00 ||
+				    (cp = json_hex4(p + i + 8)) < 0xdc00 ||
 				    cp > 0xdfff)
 					return jsonscan_fail(e, i,
 					    "unpaired surrogate escape");
@@ -435,10 +434,10 @@ jsonscan_name_eq(const unsigned char *p, size_t i, size_t end,
 			u[0] = '\t';
 			break;
 		case 'u':
-			cp = jsonscan_hex4(p + i + 2);
+			cp = json_hex4(p + i + 2);
 			if (cp >= 0xd800 && cp <= 0xdbff) {
 				cp = 0x10000 + ((cp - 0xd800) << 10) +
-				    (jsonscan_hex4(p + i + 8) - 0xdc00);
+				    (json_hex4(p + i + 8) - 0xdc00);
 				i += 6;
 			}
 			if (cp < 0x80)

@@ -80,6 +80,9 @@ int		json_next_member(const char *s, size_t n, size_t *pos,
 int		json_member(const char *s, size_t n, const char *name,
 		    size_t *vstart, size_t *vend);
 
+/* The value of the 4 hex digits at p (of a \u escape), or -1. */
+int		json_hex4(const unsigned char *p);
+
 /*
  * The offset one past the JSON value that starts at s[i], or (size_t)-1 if
  * s[i..n) does not start a valid value.

@@ -28,12 +28,20 @@ struct map_route {
 	char			*headers;	/* JSON object text */
 };
 
-/* One delivery being built for the current event. */
+/* One delivery built for an event. */
 struct draft {
 	const struct map_route	*route;
 	char			 id[ID_LEN + 1];
 	char			*body;
 	size_t			 body_len;
+};
+
+/* What an event leads to: prepared without the journal, then applied. */
+struct map_work {
+	char		*reject;	/* a route failed: why */
+	struct buf	 out;		/* the delivery records to write */
+	size_t		 n;
+	struct draft	 drafts[];	/* one a route that takes it */
 };
 
 static int
@@ -209,107 +217,119 @@ write_record(struct buf *out, const struct draft *d, const struct event *ev)
 	buf_adds(out, "}\n");
 }
 
+void
+map_work_free(void *work)
+{
+	struct map_work *w = work;
+	size_t i;
+
+	if (w == NULL)
+		return;
+	for (i = 0; i < w->n; i++)
+		free(w->drafts[i].body);
+	buf_free(&w->out);
+	free(w->reject);
+	free(w);
+}
+
+enum stream_rc
+map_prepare(void *ctx, struct stream_rec *r, const char *line, size_t len,
+    jv v)
+{
+	struct map *m = ctx;
+	struct map_work *w;
+	struct event ev;
+	struct buf err = BUF_INIT;
+	char perr[256];
+	size_t i;
+
+	if (event_parse(&ev, v, perr, sizeof(perr)) != 0) {
+		buf_addf(&r->reason, "not a CloudEvent: %s", perr);
+		return STREAM_REJECT;
+	}
+	snprintf(r->event, sizeof(r->event), "%s", ev.id);
+
+	/* Every delivery is built first: a failing route rejects the event. */
+	w = xcalloc(1, sizeof(*w) + m->nroutes * sizeof(w->drafts[0]));
+	buf_init(&w->out);
+	for (i = 0; i < m->nroutes; i++) {
+		if (takes(&m->routes[i], &ev, &err) == 1 &&
+		    build(&w->drafts[w->n], &m->routes[i], &ev, line, len,
+		    &err) == 0)
+			w->n++;
+		if (err.len > 0) {
+			buf_addf(&r->reason, "route '%s': %s",
+			    m->routes[i].cfg->name, err.data);
+			w->reject = xstrdup(r->reason.data);
+			break;
+		}
+	}
+	for (i = 0; i < w->n && w->reject == NULL; i++)
+		write_record(&w->out, &w->drafts[i], &ev);
+	r->work = w;
+	buf_free(&err);
+	event_free(&ev);
+	return STREAM_OK;
+}
+
+/* The event was not in state normalized: act on what the journal says. */
 static enum stream_rc
-not_mapped(struct stream *s, const char *id)
+not_mapped(struct stream *s, struct stream_rec *r)
 {
 	enum journal_event_status st;
 
-	if (journal_event_status(s->journal, id, &st, NULL) != 0) {
-		buf_adds(&s->reason, journal_error(s->journal));
-		return STREAM_FATAL;
-	}
+	if (journal_event_status(s->journal, r->event, &st, NULL) != 0)
+		return stream_journal_failed(s, r);
 	switch (st) {
 	case JOURNAL_REJECTED:
-		log_info(&(struct log_ids){ .event = id }, "event %s was"
-		    " rejected before: skipped", id);
+		log_info(&(struct log_ids){ .event = r->event }, "event %s was"
+		    " rejected before: skipped", r->event);
 		return STREAM_SKIP;
 	case JOURNAL_RECEIVED:
-		buf_addf(&s->reason, "event %s is not normalized yet", id);
+		buf_addf(&r->reason, "event %s is not normalized yet",
+		    r->event);
 		return STREAM_REJECT;
 	default:
-		buf_addf(&s->reason, "event %s is not in journal '%s'", id,
-		    journal_path(s->journal));
+		buf_addf(&r->reason, "event %s is not in journal '%s'",
+		    r->event, journal_path(s->journal));
 		return STREAM_REJECT;
 	}
 }
 
 enum stream_rc
-map_record(void *ctx, struct stream *s, const char *line, size_t len, jv v,
-    long lineno)
+map_apply(void *ctx, struct stream *s, struct stream_rec *r)
 {
 	struct map *m = ctx;
-	struct draft *drafts;
+	const struct map_work *w = r->work;
 	struct journal_delivery jd;
-	struct event ev;
-	struct buf err = BUF_INIT;
-	enum stream_rc rc = STREAM_OK;
-	char perr[256];
-	size_t i, n = 0;
 	int64_t now;
-	int t, done, added;
+	size_t i;
+	int done, added;
 
-	(void)lineno;
-	if (event_parse(&ev, v, perr, sizeof(perr)) != 0) {
-		buf_addf(&s->reason, "not a CloudEvent: %s", perr);
+	if (w->reject != NULL) {
+		if (journal_event_reject(s->journal, r->event,
+		    JOURNAL_NORMALIZED, w->reject) != 0)
+			return stream_journal_failed(s, r);
 		return STREAM_REJECT;
 	}
-	snprintf(s->event, sizeof(s->event), "%s", ev.id);
-
-	/* Build every delivery first: a failing route rejects the event. */
-	drafts = xcalloc(m->nroutes + 1, sizeof(*drafts));
-	for (i = 0; i < m->nroutes && err.len == 0; i++) {
-		if ((t = takes(&m->routes[i], &ev, &err)) == 1 &&
-		    build(&drafts[n], &m->routes[i], &ev, line, len,
-		    &err) == 0)
-			n++;
-		if (err.len > 0)
-			buf_addf(&s->reason, "route '%s': %s",
-			    m->routes[i].cfg->name, err.data);
-	}
-	if (err.len > 0) {
-		if (journal_event_reject(s->journal, ev.id,
-		    JOURNAL_NORMALIZED, s->reason.data) != 0) {
-			buf_reset(&s->reason);
-			buf_adds(&s->reason, journal_error(s->journal));
-			rc = STREAM_FATAL;
-		} else
-			rc = STREAM_REJECT;
-		goto out;
-	}
-	if (journal_event_map(s->journal, ev.id, &done) != 0) {
-		buf_adds(&s->reason, journal_error(s->journal));
-		rc = STREAM_FATAL;
-		goto out;
-	}
-	if (!done) {
-		rc = not_mapped(s, ev.id);
-		goto out;
-	}
+	if (journal_event_map(s->journal, r->event, &done) != 0)
+		return stream_journal_failed(s, r);
+	if (!done)
+		return not_mapped(s, r);
 	now = clock_ms();
-	for (i = 0; i < n; i++) {
-		const struct map_route *r = drafts[i].route;
+	for (i = 0; i < w->n; i++) {
+		const struct map_route *mr = w->drafts[i].route;
 
-		jd = (struct journal_delivery){ .id = drafts[i].id,
-		    .event_id = ev.id, .target = r->cfg->target,
-		    .route = r->cfg->name, .step = 0,
-		    .method = r->cfg->method, .url = r->url,
-		    .headers = r->headers, .body = drafts[i].body,
-		    .body_len = drafts[i].body_len, .not_before = now };
-		if (journal_delivery_add(s->journal, &jd, &added) != 0) {
-			buf_adds(&s->reason, journal_error(s->journal));
-			rc = STREAM_FATAL;
-			goto out;
-		}
-		write_record(&s->out, &drafts[i], &ev);
-		m->ndeliveries++;
+		jd = (struct journal_delivery){ .id = w->drafts[i].id,
+		    .event_id = r->event, .target = mr->cfg->target,
+		    .route = mr->cfg->name, .step = 0,
+		    .method = mr->cfg->method, .url = mr->url,
+		    .headers = mr->headers, .body = w->drafts[i].body,
+		    .body_len = w->drafts[i].body_len, .not_before = now };
+		if (journal_delivery_add(s->journal, &jd, &added) != 0)
+			return stream_journal_failed(s, r);
 	}
-	if (n == 0)
-		rc = STREAM_SKIP;
-out:
-	for (i = 0; i < n; i++)
-		free(drafts[i].body);
-	free(drafts);
-	buf_free(&err);
-	event_free(&ev);
-	return rc;
+	buf_add(&s->out, w->out.data, w->out.len);
+	m->ndeliveries += (long)w->n;
+	return w->n > 0 ? STREAM_OK : STREAM_SKIP;
 }

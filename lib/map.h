@@ -25,7 +25,10 @@ struct map {
  */
 int		map_init(struct map *, const struct cfg *, struct buf *err);
 void		map_release(struct map *);
-enum stream_rc	map_record(void *ctx, struct stream *, const char *line,
-		    size_t len, jv v, long lineno);
+/* The halves of integra-map's stage; see stream.h. */
+enum stream_rc	map_prepare(void *ctx, struct stream_rec *, const char *line,
+		    size_t len, jv v);
+enum stream_rc	map_apply(void *ctx, struct stream *, struct stream_rec *);
+void		map_work_free(void *work);
 
 #endif

@@ -14,6 +14,7 @@
 #include "journal.h"
 #include "jsonscan.h"
 #include "jvdump.h"
+#include "jvparse.h"
 #include "log.h"
 #include "normalize.h"
 #include "schema.h"
@@ -95,22 +96,74 @@ splice(struct buf *out, const char *line, size_t len, size_t ds, size_t de,
 	buf_add(out, line + at, len - at);
 }
 
-static enum stream_rc
-journal_fatal(struct stream *s)
+/* What an event leads to: prepared without the journal, then applied. */
+struct normalize_work {
+	int		 rejected;	/* text: why; else the canonical text */
+	struct buf	 text;
+};
+
+void
+normalize_work_free(void *work)
 {
-	buf_adds(&s->reason, journal_error(s->journal));
-	return STREAM_FATAL;
+	struct normalize_work *w = work;
+
+	if (w != NULL) {
+		buf_free(&w->text);
+		free(w);
+	}
+}
+
+enum stream_rc
+normalize_prepare(void *ctx, struct stream_rec *r, const char *line,
+    size_t len, jv v)
+{
+	struct normalize *n = ctx;
+	struct normalize_work *w;
+	struct event ev;
+	char err[512];
+	jv data, canon;
+	size_t ds, de;
+
+	(void)v;	/* the stream builds no tree for normalize */
+	if (event_scan(&ev, line, len, &ds, &de, err, sizeof(err)) != 0) {
+		buf_addf(&r->reason, "not a CloudEvent: %s", err);
+		return STREAM_REJECT;
+	}
+	snprintf(r->event, sizeof(r->event), "%s", ev.id);
+	w = xcalloc(1, sizeof(*w));
+	buf_init(&w->text);
+	data = de > ds ? jvparse(line + ds, de - ds) : jv_null();
+	if (schema_apply(n->schemas, ev.type, jv_copy(data), n->calling_code,
+	    &canon, err, sizeof(err)) != 0) {
+		w->rejected = 1;
+		buf_adds(&w->text, err);
+	} else {
+		/*
+		 * Unchanged data keeps the record as it came; changed
+		 * members are spliced into it.  Only what cannot be spliced
+		 * is written anew.
+		 */
+		if (jv_identical(jv_copy(data), jv_copy(canon)))
+			buf_add(&w->text, line, len);
+		else
+			splice(&w->text, line, len, ds, de, data, canon);
+		jv_free(canon);
+	}
+	jv_free(data);
+	r->work = w;
+	event_free(&ev);
+	return STREAM_OK;
 }
 
 /* The event was not in state received: act on what the journal says. */
 static enum stream_rc
-replay(struct normalize *n, struct stream *s, const char *id)
+replay(struct normalize *n, struct stream *s, struct stream_rec *r)
 {
 	enum journal_event_status st;
 
 	buf_reset(&n->scratch);
-	if (journal_event_status(s->journal, id, &st, &n->scratch) != 0)
-		return journal_fatal(s);
+	if (journal_event_status(s->journal, r->event, &st, &n->scratch) != 0)
+		return stream_journal_failed(s, r);
 	switch (st) {
 	case JOURNAL_NORMALIZED:
 	case JOURNAL_MAPPED:
@@ -118,74 +171,36 @@ replay(struct normalize *n, struct stream *s, const char *id)
 		buf_addc(&s->out, '\n');
 		return STREAM_OK;
 	case JOURNAL_REJECTED:
-		log_info(&(struct log_ids){ .event = id }, "event %s was"
-		    " rejected before: skipped", id);
+		log_info(&(struct log_ids){ .event = r->event }, "event %s was"
+		    " rejected before: skipped", r->event);
 		return STREAM_SKIP;
 	default:
-		buf_addf(&s->reason, "event %s is not in journal '%s'", id,
-		    journal_path(s->journal));
+		buf_addf(&r->reason, "event %s is not in journal '%s'",
+		    r->event, journal_path(s->journal));
 		return STREAM_REJECT;
 	}
 }
 
 enum stream_rc
-normalize_record(void *ctx, struct stream *s, const char *line, size_t len,
-    jv v, long lineno)
+normalize_apply(void *ctx, struct stream *s, struct stream_rec *r)
 {
 	struct normalize *n = ctx;
-	struct event ev;
-	char err[512];
-	jv data, canon;
-	const char *text;
-	size_t textlen;
-	enum stream_rc rc;
-	size_t ds, de;
+	const struct normalize_work *w = r->work;
 	int done;
 
-	(void)lineno;
-	(void)v;	/* the stream builds no tree for normalize */
-	if (event_scan(&ev, line, len, &ds, &de, err, sizeof(err)) != 0) {
-		buf_addf(&s->reason, "not a CloudEvent: %s", err);
+	if (w->rejected) {
+		if (journal_event_reject(s->journal, r->event,
+		    JOURNAL_RECEIVED, w->text.data) != 0)
+			return stream_journal_failed(s, r);
+		buf_add(&r->reason, w->text.data, w->text.len);
 		return STREAM_REJECT;
 	}
-	snprintf(s->event, sizeof(s->event), "%s", ev.id);
-	data = de > ds ? jv_parse_sized(line + ds, (int)(de - ds)) : jv_null();
-	if (schema_apply(n->schemas, ev.type, jv_copy(data), n->calling_code,
-	    &canon, err, sizeof(err)) != 0) {
-		jv_free(data);
-		if (journal_event_reject(s->journal, ev.id, JOURNAL_RECEIVED,
-		    err) != 0) {
-			event_free(&ev);
-			return journal_fatal(s);
-		}
-		buf_adds(&s->reason, err);
-		event_free(&ev);
-		return STREAM_REJECT;
-	}
-
-	/*
-	 * Unchanged data keeps the record as it came; changed members are
-	 * spliced into it.  Only what cannot be spliced is written anew.
-	 */
-	text = line;
-	textlen = len;
-	if (!jv_identical(jv_copy(data), jv_copy(canon))) {
-		buf_reset(&n->scratch);
-		splice(&n->scratch, line, len, ds, de, data, canon);
-		text = n->scratch.data;
-		textlen = n->scratch.len;
-	}
-	jv_free(data);
-	jv_free(canon);
-	rc = STREAM_OK;
-	if (journal_event_normalize(s->journal, s->event, text, textlen,
-	    &done) != 0)
-		rc = journal_fatal(s);
-	else if (done) {
-		buf_add(&s->out, text, textlen);
-		buf_addc(&s->out, '\n');
-	} else
-		rc = replay(n, s, s->event);
-	event_free(&ev);
-	return rc;
+	if (journal_event_normalize(s->journal, r->event, w->text.data,
+	    w->text.len, &done) != 0)
+		return stream_journal_failed(s, r);
+	if (!done)
+		return replay(n, s, r);
+	buf_add(&s->out, w->text.data, w->text.len);
+	buf_addc(&s->out, '\n');
+	return STREAM_OK;
 }

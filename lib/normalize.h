@@ -15,13 +15,16 @@ struct schema_set;
 struct normalize {
 	const struct schema_set	*schemas;
 	const char		*calling_code;	/* for phones without one */
-	struct buf		 scratch;
+	struct buf		 scratch;	/* apply's */
 };
 
 void		normalize_init(struct normalize *, const struct schema_set *,
 		    const char *calling_code);
 void		normalize_release(struct normalize *);
-enum stream_rc	normalize_record(void *ctx, struct stream *, const char *line,
-		    size_t len, jv v, long lineno);
+/* The halves of integra-normalize's stage; see stream.h. */
+enum stream_rc	normalize_prepare(void *ctx, struct stream_rec *,
+		    const char *line, size_t len, jv v);
+enum stream_rc	normalize_apply(void *ctx, struct stream *, struct stream_rec *);
+void		normalize_work_free(void *work);
 
 #endif

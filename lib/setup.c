@@ -56,10 +56,19 @@ setup_journal(const struct cfg *cfg, const char *path, int create,
 int
 setup_finish(int rc)
 {
-	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
-		log_error(NULL, "write: %s", strerror(errno));
-		if (rc == EX_OK || rc == EX_DATAERR)
-			rc = EX_IOERR;
-	}
+	int earlier = ferror(stdout), err = 0;
+
+	if (fflush(stdout) != 0)
+		err = errno;
+	if (fclose(stdout) != 0 && err == 0)
+		err = errno;
+	if (err == 0 && !earlier)
+		return rc;
+	/* A run that ended with EX_IOERR has said why already. */
+	if (rc != EX_IOERR)
+		log_error(NULL, "write: %s", err != 0 ? strerror(err) :
+		    "standard output failed");
+	if (rc == EX_OK || rc == EX_DATAERR)
+		rc = EX_IOERR;
 	return rc;
 }

@@ -2,14 +2,24 @@
  * stream: the loop every filter shares.  It reads records (NDJSON from a
  * file descriptor, or what the journal says a stage has left to do), turns
  * away hostile input (over-long lines, invalid UTF-8, invalid JSON, what
- * is not an object) before
- * a stage sees it, calls the stage once a record inside a journal
- * transaction, and commits in groups: every batch_max records or batch_ms
- * milliseconds, whichever comes first.  The records a stage writes for a
- * batch reach stdout only after that batch is committed, so whatever a
- * downstream program reads is already in the journal.
+ * is not an object) before a stage sees it, and runs the stage in two
+ * halves: prepare works out what a record leads to (parsing, checking,
+ * jq), apply records that in the journal and writes the output.
  *
- * Ownership: the stage function consumes the jv it is given.
+ * Reading from a file descriptor, the halves run on two threads, so that
+ * one core computes while the other writes the journal: prepare on the
+ * calling thread, which is the only one to use jv and jq (libjq 1.6 is not
+ * thread-safe), and apply, in input order, on a thread that is the only
+ * one to use the journal while the stream runs.  Apply runs inside a
+ * journal transaction, committed in groups: every batch_max records, or
+ * once no record has come for batch_ms milliseconds.  The records a batch
+ * writes reach the output only after its commit, so whatever a downstream
+ * program reads is already in the journal.  Over the journal's backlog
+ * (stream_pending) both halves run on the calling thread.
+ *
+ * Ownership: prepare consumes the jv it is given and hands r->work to
+ * apply; the stream frees it afterwards with the stage's work_free, or
+ * without apply if the stream stopped before.
  */
 #ifndef INTEGRA_STREAM_H
 #define INTEGRA_STREAM_H
@@ -20,26 +30,48 @@
 #include <jv.h>
 
 #include "buf.h"
+#include "ids.h"
 #include "journal.h"
 #include "progress.h"
 
 enum stream_rc {
 	STREAM_OK,		/* the record went through */
 	STREAM_SKIP,		/* nothing to do for it; not an error */
-	STREAM_REJECT,		/* bad record: reason in s->reason */
-	STREAM_FATAL		/* stop: reason in s->reason */
+	STREAM_REJECT,		/* bad record: reason in r->reason */
+	STREAM_FATAL		/* stop: reason in r->reason */
+};
+
+/* A record on its way through a stage. */
+struct stream_rec {
+	long		 lineno;	/* its input line; 0 from the journal */
+	char		 event[ID_LEN + 1];	/* its event id, once known */
+	struct buf	 reason;	/* why it was rejected */
+	void		*work;		/* what prepare made of it, for apply */
+	enum stream_rc	 rc;		/* what prepare said */
 };
 
 struct stream;
 
-/*
- * A stage.  line[0..len) is the record's text, a JSON object; v its
- * parsed value (consumed; jv_invalid() with no_tree), lineno its input line (0 when it comes from the journal).
- * Output goes to s->out, one record a line.  s->event may be set to the
- * event id for the log line of a rejection.
- */
-typedef enum stream_rc (*stream_fn)(void *ctx, struct stream *s,
-    const char *line, size_t len, jv v, long lineno);
+struct stream_stage {
+	/*
+	 * Works out what the record line[0..len) (a JSON object; v its tree,
+	 * or jv_invalid() with no_tree) leads to, without the journal.
+	 * Returns STREAM_OK with r->work set for apply, or STREAM_SKIP or
+	 * STREAM_REJECT to go no further.
+	 */
+	enum stream_rc	(*prepare)(void *ctx, struct stream_rec *r,
+			    const char *line, size_t len, jv v);
+	/*
+	 * Records r->work in the journal and appends the record's output to
+	 * s->out (one record a line).  Runs on the journal's thread: no jv,
+	 * no jq, nothing prepare may be using.
+	 */
+	enum stream_rc	(*apply)(void *ctx, struct stream *s,
+			    struct stream_rec *r);
+	void		(*work_free)(void *work);
+	void		*ctx;
+	int		 no_tree;	/* prepare needs the text only */
+};
 
 struct stream {
 	struct journal	*journal;
@@ -47,12 +79,8 @@ struct stream {
 	size_t		 max_line;	/* 0: NDJSON_MAX_LINE */
 	size_t		 batch_max;	/* records a commit */
 	int		 batch_ms;	/* longest a batch waits for its commit */
-	int		 no_tree;	/* the stage needs the text only: its jv
-					   is jv_invalid(), and no tree is built */
-	/* Filled as it goes. */
+	/* Filled as it goes, by apply's side. */
 	struct buf	 out;		/* what the open batch will write */
-	struct buf	 reason;	/* why the record was rejected */
-	char		 event[ID_LEN + 1];
 	long		 nread;
 	long		 nok;
 	long		 nskipped;
@@ -61,6 +89,8 @@ struct stream {
 	struct progress	 progress;	/* on a terminal, while it runs */
 };
 
+/* For apply: the journal failed.  Its error becomes r's reason. */
+enum stream_rc	stream_journal_failed(struct stream *, struct stream_rec *r);
 /*
  * The checks every record passes before a stage sees it: one JSON object
  * (RFC 8259, strings in strict UTF-8).  Returns 0, with *out the parsed
@@ -71,13 +101,14 @@ int	stream_parse(const char *line, size_t len, jv *out, struct buf *reason);
 void	stream_init(struct stream *, struct journal *);
 void	stream_release(struct stream *);
 /*
- * Runs fn over every record on fd.  Returns an exit code: EX_OK, EX_DATAERR
- * if any record was rejected, EX_IOERR (reading or writing failed),
- * EX_TEMPFAIL (the journal stayed busy) or EX_SOFTWARE, with s->err set.
+ * Runs the stage over every record on fd.  Returns an exit code: EX_OK,
+ * EX_DATAERR if any record was rejected, EX_IOERR (reading or writing
+ * failed), EX_TEMPFAIL (the journal stayed busy) or EX_SOFTWARE, with
+ * s->err set.
  */
-int	stream_fd(struct stream *, int fd, stream_fn, void *ctx);
+int	stream_fd(struct stream *, int fd, const struct stream_stage *);
 /* The same over the events the journal holds in state status. */
 int	stream_pending(struct stream *, enum journal_event_status status,
-	    stream_fn, void *ctx);
+	    const struct stream_stage *);
 
 #endif

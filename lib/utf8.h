@@ -50,5 +50,8 @@ int	utf8_valid(const char *s, size_t n);
 /* The length of the longest prefix of s[0..n) that is at most max bytes and
  * does not cut a UTF-8 sequence in two. */
 size_t	utf8_prefix(const char *s, size_t n, size_t max);
+/* Writes code point cp (at most U+10FFFF, not a surrogate) as UTF-8 in
+ * out; returns its length, 1 to 4. */
+size_t	utf8_encode(unsigned int cp, char out[4]);
 
 #endif

@@ -9,9 +9,11 @@ test_expect_success 'ingest creates a journal with the current schema' '
 	    >/dev/null &&
 	test "$(q "PRAGMA user_version")" = 1 &&
 	test "$(q "PRAGMA journal_mode")" = wal &&
+	test "$(q "PRAGMA page_size")" = 16384 &&
 	q "SELECT name FROM sqlite_master WHERE type = \"table\"
 	    ORDER BY name" >tables &&
-	printf "attempts\ndeliveries\nevents\n" >expect &&
+	printf "attempts\ncanonical_envelopes\ndeliveries\nevents\nraw_envelopes\n" \
+	    >expect &&
 	test_cmp expect tables
 '
 test_expect_success 'the journal passes SQLite integrity_check' '

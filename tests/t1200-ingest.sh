@@ -25,7 +25,9 @@ test_expect_success 'each envelope is in the journal, as written' '
 	jq -r .id out >ids &&
 	q "SELECT id FROM events ORDER BY id" >journal.ids &&
 	test_cmp ids journal.ids &&
-	q "SELECT raw FROM events ORDER BY id" >raw &&
+	q "SELECT envelope FROM events JOIN raw_envelopes ON event = seq
+	    ORDER BY id" \
+	    >raw &&
 	test_cmp out raw &&
 	test "$(q "SELECT DISTINCT status FROM events")" = received
 '
@@ -150,5 +152,47 @@ test_expect_success 'progress on stderr when it is a terminal, only then' '
 test_expect_success 'a closed stdout is an error, not a silent loss' '
 	integra-ingest -j closed.db -s site -t lead.created <"$leads" \
 	    >&- 2>err; test $? -eq 74
+'
+# hold FIFO MARKER: writes a line to FIFO and holds it open until MARKER
+# exists (10 s at most).
+hold() {
+	{
+		echo "{\"n\":1}"
+		i=0
+		while [ ! -e "$2" ] && [ $i -lt 100 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+	} >"$1"
+}
+test_expect_success 'a record on a pipe held open is journaled and written' '
+	mkfifo open.fifo || exit
+	hold open.fifo open.done &
+	feeder=$!
+	integra-ingest -j open.db -s site -t lead.created <open.fifo \
+	    >open.out 2>/dev/null &
+	pid=$!
+	i=0
+	while [ ! -s open.out ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -0 $pid; running=$?
+	touch open.done
+	wait $feeder && wait $pid && test $running -eq 0 &&
+	test $(wc -l <open.out) = 1 &&
+	test "$(sqlite3 open.db "SELECT count(*) FROM events")" = 1
+'
+test_expect_success 'a stream that cannot write stops though its input idles' '
+	mkfifo idle.fifo || exit
+	hold idle.fifo idle.done &
+	feeder=$!
+	start=$(date +%s)
+	integra-ingest -j idle.db -s site -t lead.created <idle.fifo >&- \
+	    2>idle.err; rc=$?
+	end=$(date +%s)
+	touch idle.done
+	wait $feeder
+	test $rc -eq 74 && test $((end - start)) -lt 5
 '
 test_done

@@ -60,7 +60,9 @@ test_expect_success 'rejections are logged with the event id, not the data' '
 '
 test_expect_success 'the canonical envelope is what the journal holds' '
 	jq -r .id canonical | while read -r id; do
-		q "SELECT canonical FROM events WHERE id = \"$id\""
+		q "SELECT envelope FROM events
+		    JOIN canonical_envelopes ON event = seq
+		    WHERE id = \"$id\""
 	done >journal.canonical &&
 	test_cmp canonical journal.canonical
 '

@@ -28,6 +28,7 @@
 #include "contact.h"
 #include "ids.h"
 #include "jsonscan.h"
+#include "jvparse.h"
 #include "log.h"
 #include "ndjson.h"
 #include "redact.h"
@@ -1936,6 +1937,53 @@ mutate(struct buf *b, uint64_t *x)
 
 #define JS_MUTATIONS	150	/* of each seed */
 
+/*
+ * jvparse against jv_parse_sized on every text of docs json_validate
+ * accepts, plus numbers that take strtod to its edges; on the others it
+ * must only stay inside the text (which the sanitizer build checks).
+ */
+static void
+test_jvparse(const struct buf *docs, size_t ndocs)
+{
+	static const char *const numbers[] = {
+		"[1e400,-1e400,1e-400,4.9e-324,2.2250738585072014e-308]",
+		"[0.1,0.30000000000000004,9007199254740993,-0,1E2,1e+2]",
+		"[123456789012345678901234567890123456789012345678901234567890"
+		    "12345678901234567890,0.0000000000000000000000000000000000"
+		    "00000000000000000000000000000000001e-5]",
+		"{\"a\":1,\"b\":2,\"a\":3,\"\\u0061\":4}",
+		"\"\\ud83d\\ude00 \\u00e9\\u20ac\\/\\b\\f\\n\\r\\t\"",
+	};
+	size_t i, nvalid = 0, same = 0, invalid = 0, bad = 0;
+	jv ours, theirs;
+
+	for (i = 0; i < ndocs + NELEM(numbers); i++) {
+		const char *s = i < ndocs ? docs[i].data : numbers[i - ndocs];
+		size_t n = i < ndocs ? docs[i].len : strlen(s);
+
+		if (validate(s, n, NULL, NULL) == JSON_INVALID) {
+			jv_free(jvparse(s, n));
+			invalid++;
+			continue;
+		}
+		theirs = jv_parse_sized(s, (int)n);
+		if (!jv_is_valid(theirs)) {	/* deeper than jq goes */
+			jv_free(theirs);
+			continue;
+		}
+		nvalid++;
+		ours = jvparse(s, n);
+		if (jv_equal(ours, theirs))
+			same++;
+		else if (bad++ < 3)
+			diag("jvparse differs from jq on %s", show(s, n));
+	}
+	ok(bad == 0, "jvparse: the same tree as jv_parse_sized on %zu of %zu"
+	    " valid texts", same, nvalid);
+	ok(nvalid > 100, "jvparse: compared on %zu valid texts, and ran on %zu"
+	    " invalid ones", nvalid, invalid);
+}
+
 static void
 test_jsonscan_jq(void)
 {
@@ -2022,6 +2070,7 @@ test_jsonscan_jq(void)
 	    "still valid (jq is laxer on %d, not asked on %d)", nmut, nvalid,
 	    laxer, unasked);
 
+	test_jvparse(docs, ndocs);
 	for (i = 0; i < ndocs; i++)
 		buf_free(&docs[i]);
 	free(docs);
