@@ -556,6 +556,75 @@ load_tenants(struct loader *ld, struct cfg *cfg, const yaml_node_t *n)
 
 /* The defaults go first: targets inherit them wherever they stand. */
 static int
+source_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg_source *src = ctx;
+
+	if (strcmp(k, "path") == 0) {
+		if (get_string(ld, v, "path", &src->path) != 0)
+			return -1;
+		if (src->path[0] != '/' || strlen(src->path) > 256 ||
+		    strpbrk(src->path, " \t\r\n?#%") != NULL)
+			return bad(ld, v, "source '%s': path must start with"
+			    " '/' and hold no blanks, '?', '#' or '%%'",
+			    src->name);
+		return 0;
+	}
+	if (strcmp(k, "type") == 0) {
+		if (get_string(ld, v, "type", &src->type) != 0)
+			return -1;
+		if (!valid_name(src->type))
+			return bad(ld, v, "source '%s': type '%s' is not a"
+			    " valid name", src->name, src->type);
+		return 0;
+	}
+	if (strcmp(k, "key") == 0)
+		return get_string(ld, v, "key", &src->key);
+	return unknown(ld, v, k, "a source");
+}
+
+static int
+sources_pair(struct loader *ld, void *ctx, const char *k,
+    const yaml_node_t *v)
+{
+	struct cfg *cfg = ctx;
+	struct cfg_source *src;
+	size_t i;
+
+	if (!valid_name(k))
+		return bad(ld, v, "source name '%s' is not valid (letters,"
+		    " digits and ._:-/ only)", k);
+	cfg->sources = xrealloc(cfg->sources,
+	    (cfg->nsources + 1) * sizeof(*cfg->sources));
+	src = &cfg->sources[cfg->nsources++];
+	memset(src, 0, sizeof(*src));
+	src->name = xstrdup(k);
+	src->line = line_of(v);
+	if (each_pair(ld, v, "a source", source_pair, src) != 0)
+		return -1;
+	if (src->type == NULL)
+		return bad(ld, v, "source '%s' has no type", k);
+	if (src->path == NULL) {
+		src->path = xmalloc(strlen("/webhooks/") + strlen(k) + 1);
+		strcpy(src->path, "/webhooks/");
+		strcat(src->path, k);
+	}
+	for (i = 0; i + 1 < cfg->nsources; i++) {
+		if (strcmp(cfg->sources[i].name, k) == 0)
+			return bad(ld, v, "source '%s' is defined twice", k);
+		if (strcmp(cfg->sources[i].path, src->path) == 0)
+			return bad(ld, v, "source '%s': path '%s' is source"
+			    " '%s''s already", k, src->path,
+			    cfg->sources[i].name);
+	}
+	if (strncmp(src->path, "/api/", 5) == 0 ||
+	    strcmp(src->path, "/health") == 0)
+		return bad(ld, v, "source '%s': path '%s' is the receiver's"
+		    " own", k, src->path);
+	return 0;
+}
+
+static int
 top_defaults(struct loader *ld, void *ctx, const char *k,
     const yaml_node_t *v)
 {
@@ -579,6 +648,8 @@ top_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		return each_pair(ld, v, "targets", targets_pair, cfg);
 	if (strcmp(k, "routes") == 0)
 		return load_routes(ld, cfg, v);
+	if (strcmp(k, "sources") == 0)
+		return each_pair(ld, v, "sources", sources_pair, cfg);
 	return unknown(ld, v, k, "the top level");
 }
 
@@ -731,6 +802,13 @@ cfg_free(struct cfg *cfg)
 		free_headers(r->headers, r->nheaders);
 	}
 	free(cfg->routes);
+	for (i = 0; i < cfg->nsources; i++) {
+		free(cfg->sources[i].name);
+		free(cfg->sources[i].path);
+		free(cfg->sources[i].type);
+		free(cfg->sources[i].key);
+	}
+	free(cfg->sources);
 	for (i = 0; i < cfg->ntenants; i++)
 		free(cfg->tenants[i]);
 	free(cfg->tenants);

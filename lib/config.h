@@ -57,6 +57,15 @@ struct cfg_route {
 	int			 when_line;
 };
 
+/* A system that posts webhooks to the receiver (integra-ingest --listen). */
+struct cfg_source {
+	char	*name;		/* the events' source attribute */
+	char	*path;		/* where it posts; default /webhooks/NAME */
+	char	*type;		/* the event type of its payloads */
+	char	*key;		/* member with its idempotency key, or NULL */
+	int	 line;
+};
+
 struct cfg {
 	char			*path;		/* NULL: built-in defaults */
 	char			*journal;	/* NULL: not set in the file */
@@ -73,6 +82,8 @@ struct cfg {
 	size_t			 ntargets;
 	struct cfg_route	*routes;
 	size_t			 nroutes;
+	struct cfg_source	*sources;
+	size_t			 nsources;
 };
 
 /*

@@ -41,6 +41,7 @@ struct ingest_work {
 	struct buf		 env;
 	char			*kept[7];
 	size_t			 nkept;
+	int			 duplicate;	/* set by apply */
 };
 
 /* A copy of s that lives as long as w. */
@@ -50,6 +51,14 @@ keep(struct ingest_work *w, const char *s)
 	if (s == NULL)
 		return NULL;
 	return w->kept[w->nkept++] = xstrdup(s);
+}
+
+int
+ingest_work_duplicate(const void *work)
+{
+	const struct ingest_work *w = work;
+
+	return w->duplicate;
 }
 
 void
@@ -201,6 +210,7 @@ ingest_apply(void *ctx, struct stream *s, struct stream_rec *r)
 		struct log_ids ids = { .event = dup };
 
 		ig->nduplicates++;
+		w->duplicate = 1;
 		log_info(&ids, "duplicate of event %s from source '%s'", dup,
 		    w->je.source);
 		buf_add(&s->out, ig->scratch.data, ig->scratch.len);

@@ -25,5 +25,7 @@ enum stream_rc	ingest_prepare(void *ctx, struct stream_rec *, const char *line,
 		    size_t len, jv v);
 enum stream_rc	ingest_apply(void *ctx, struct stream *, struct stream_rec *);
 void		ingest_work_free(void *work);
+/* After apply: whether the event was a duplicate of one journaled before. */
+int		ingest_work_duplicate(const void *work);
 
 #endif

@@ -112,26 +112,35 @@ journal_failed(struct stream *s, int rc)
 	return rc == JOURNAL_BUSY ? EX_TEMPFAIL : EX_SOFTWARE;
 }
 
-/* Commits the open batch, then writes its records. */
+/*
+ * Commits the open batch, then writes its records and tells the stage
+ * (st, if not NULL) how the commit went.
+ */
 static int
-flush(struct stream *s, size_t *nbatch)
+flush(struct stream *s, const struct stream_stage *st, size_t *nbatch)
 {
 	int rc;
 
 	progress_update(&s->progress, s->nread);
 	if (journal_in_transaction(s->journal) &&
-	    (rc = journal_commit(s->journal)) != 0)
-		return journal_failed(s, rc);
+	    (rc = journal_commit(s->journal)) != 0) {
+		rc = journal_failed(s, rc);
+		if (st != NULL && st->committed != NULL)
+			st->committed(st->ctx, 0);
+		return rc;
+	}
 	*nbatch = 0;
-	if (s->out.len > 0) {
+	if (st != NULL && st->committed != NULL)
+		st->committed(st->ctx, 1);
+	if (s->out.len > 0 && s->outf != NULL) {
 		if (fwrite(s->out.data, 1, s->out.len, s->outf) != s->out.len ||
 		    fflush(s->outf) != 0) {
 			snprintf(s->err, sizeof(s->err), "write: %s",
 			    strerror(errno));
 			return EX_IOERR;
 		}
-		buf_reset(&s->out);
 	}
+	buf_reset(&s->out);
 	return EX_OK;
 }
 
@@ -178,9 +187,12 @@ apply(struct stream *s, const struct stream_stage *st, struct stream_rec *r)
 			return journal_failed(s, jrc);
 		}
 		rc = st->apply(st->ctx, s, r);
-		st->work_free(r->work);
-		r->work = NULL;
 	}
+	if (st->applied != NULL)
+		st->applied(st->ctx, r, rc);
+	if (r->work != NULL)
+		st->work_free(r->work);
+	r->work = NULL;
 	switch (rc) {
 	case STREAM_OK:
 		s->nok++;
@@ -206,7 +218,7 @@ result(const struct stream *s)
 	return s->nrejected > 0 ? EX_DATAERR : EX_OK;
 }
 
-struct queue {
+struct stream_feed {
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 filled;	/* a record, or the end, came */
 	pthread_cond_t		 emptied;	/* a slot came free */
@@ -220,11 +232,24 @@ struct queue {
 	struct stream		*s;
 	const struct stream_stage *st;
 	int			 rc;		/* the journal side's result */
+	pthread_t		 thread;
 };
 
-/* The slot the reader fills next, or NULL once the journal side stopped. */
-static struct stream_rec *
-queue_slot(struct queue *q)
+static void
+feed_free(struct stream_feed *q)
+{
+	size_t i;
+
+	for (i = 0; i < QUEUE_LEN; i++)
+		buf_free(&q->slot[i].reason);
+	pthread_cond_destroy(&q->emptied);
+	pthread_cond_destroy(&q->filled);
+	pthread_mutex_destroy(&q->lock);
+	free(q);
+}
+
+struct stream_rec *
+stream_feed_slot(struct stream_feed *q)
 {
 	struct stream_rec *r = NULL;
 
@@ -240,25 +265,32 @@ queue_slot(struct queue *q)
 	return r;
 }
 
-/*
- * Hands the filled slot to the journal thread (end: says there are no
- * more), or with neither a slot nor the end, wakes the journal thread for
- * what is pushed because the reader has to wait for input.
- */
+/* Hands over the slot (slot: 1), wakes the journal thread, or ends. */
 static void
-queue_push(struct queue *q, int slot, int end)
+queue_push(struct stream_feed *q, int slot, int wake, int end)
 {
 	pthread_mutex_lock(&q->lock);
 	q->count += slot;
 	q->ended |= end;
-	if (q->applier_waits && (q->count >= WAKE_BATCH || !slot ||
-	    q->ended))
+	if (q->applier_waits && (q->count >= WAKE_BATCH || wake || end))
 		pthread_cond_signal(&q->filled);
 	pthread_mutex_unlock(&q->lock);
 }
 
-static int
-queue_stopped(struct queue *q)
+void
+stream_feed_push(struct stream_feed *q, int wake)
+{
+	queue_push(q, 1, wake, 0);
+}
+
+void
+stream_feed_wake(struct stream_feed *q)
+{
+	queue_push(q, 0, 1, 0);
+}
+
+int
+stream_feed_stopped(struct stream_feed *q)
 {
 	int stopped;
 
@@ -275,7 +307,7 @@ enum front { FRONT_RECORD, FRONT_TIME_UP, FRONT_END };
  * if nbatch > 0 (the batch is then to be committed), or for the end.
  */
 static enum front
-queue_front(struct queue *q, size_t nbatch, int64_t deadline,
+queue_front(struct stream_feed *q, size_t nbatch, int64_t deadline,
     struct stream_rec **r)
 {
 	enum front f = FRONT_RECORD;
@@ -312,7 +344,7 @@ queue_front(struct queue *q, size_t nbatch, int64_t deadline,
 }
 
 static void
-queue_pop(struct queue *q)
+queue_pop(struct stream_feed *q)
 {
 	pthread_mutex_lock(&q->lock);
 	q->head = (q->head + 1) % QUEUE_LEN;
@@ -326,7 +358,7 @@ queue_pop(struct queue *q)
 static void *
 applier(void *arg)
 {
-	struct queue *q = arg;
+	struct stream_feed *q = arg;
 	struct stream *s = q->s;
 	struct stream_rec *r = NULL;
 	size_t nbatch = 0;
@@ -340,14 +372,17 @@ applier(void *arg)
 				opened = clock_mono_ms();
 			rc = apply(s, q->st, r);
 			queue_pop(q);
+			/* A failed apply rolled the batch back. */
+			if (rc != EX_OK && q->st->committed != NULL)
+				q->st->committed(q->st->ctx, 0);
 			if (rc == EX_OK && nbatch >= s->batch_max)
-				rc = flush(s, &nbatch);
+				rc = flush(s, q->st, &nbatch);
 			break;
 		case FRONT_TIME_UP:
-			rc = flush(s, &nbatch);
+			rc = flush(s, q->st, &nbatch);
 			break;
 		case FRONT_END:
-			if ((rc = flush(s, &nbatch)) == EX_OK)
+			if ((rc = flush(s, q->st, &nbatch)) == EX_OK)
 				goto out;
 			break;
 		}
@@ -368,7 +403,7 @@ out:
  * journal side stops.  Returns EX_OK or EX_IOERR, with err set.
  */
 static int
-read_into(struct queue *q, int fd, char *err, size_t errsz)
+read_into(struct stream_feed *q, int fd, char *err, size_t errsz)
 {
 	const struct stream_stage *st = q->st;
 	struct stream_rec *r;
@@ -378,13 +413,13 @@ read_into(struct queue *q, int fd, char *err, size_t errsz)
 	int rc = EX_OK, wait = 0;
 
 	in = ndjson_open(fd, q->s->max_line);
-	while ((r = queue_slot(q)) != NULL) {
+	while ((r = stream_feed_slot(q)) != NULL) {
 		/* A line at hand; else the journal thread is woken first. */
 		switch (ndjson_next(in, &line, &len, wait)) {
 		case NDJSON_LINE:
 			r->lineno = ndjson_lineno(in);
 			prepare(st, r, line, len);
-			queue_push(q, 1, 0);
+			stream_feed_push(q, 0);
 			wait = 0;
 			continue;
 		case NDJSON_TOOLONG:
@@ -394,12 +429,12 @@ read_into(struct queue *q, int fd, char *err, size_t errsz)
 			r->rc = STREAM_REJECT;
 			buf_reset(&r->reason);
 			buf_adds(&r->reason, "line is longer than the limit");
-			queue_push(q, 1, 0);
+			stream_feed_push(q, 0);
 			continue;
 		case NDJSON_TIMEOUT:
 			if (wait == 0)
-				queue_push(q, 0, 0);
-			else if (queue_stopped(q))
+				stream_feed_wake(q);
+			else if (stream_feed_stopped(q))
 				break;
 			wait = READ_CHECK_MS;
 			continue;
@@ -416,13 +451,11 @@ read_into(struct queue *q, int fd, char *err, size_t errsz)
 	return rc;
 }
 
-int
-stream_fd(struct stream *s, int fd, const struct stream_stage *st)
+struct stream_feed *
+stream_feed_start(struct stream *s, const struct stream_stage *st)
 {
-	struct queue *q;
+	struct stream_feed *q;
 	pthread_condattr_t ca;
-	pthread_t tid;
-	char readerr[sizeof(s->err)] = "";
 	size_t i;
 	int rc;
 
@@ -438,34 +471,50 @@ stream_fd(struct stream *s, int fd, const struct stream_stage *st)
 	pthread_cond_init(&q->emptied, NULL);
 	for (i = 0; i < QUEUE_LEN; i++)
 		buf_init(&q->slot[i].reason);
-	if ((rc = pthread_create(&tid, NULL, applier, q)) != 0) {
+	if ((rc = pthread_create(&q->thread, NULL, applier, q)) != 0) {
 		snprintf(s->err, sizeof(s->err), "cannot start a thread: %s",
 		    strerror(rc));
-		rc = EX_OSERR;
-		goto out;
+		feed_free(q);
+		return NULL;
 	}
+	return q;
+}
+
+int
+stream_feed_end(struct stream_feed *q)
+{
+	int rc;
+
+	queue_push(q, 0, 0, 1);
+	pthread_join(q->thread, NULL);
+	rc = q->rc;
+	/* What the journal side left when it stopped. */
+	for (; q->count > 0; q->count--, q->head = (q->head + 1) % QUEUE_LEN)
+		if (q->slot[q->head].work != NULL)
+			q->st->work_free(q->slot[q->head].work);
+	feed_free(q);
+	return rc;
+}
+
+int
+stream_fd(struct stream *s, int fd, const struct stream_stage *st)
+{
+	struct stream_feed *q;
+	char readerr[sizeof(s->err)] = "";
+	int rc, jrc;
+
+	if ((q = stream_feed_start(s, st)) == NULL)
+		return EX_OSERR;
 	rc = read_into(q, fd, readerr, sizeof(readerr));
-	queue_push(q, 0, 1);
-	pthread_join(tid, NULL);
+	jrc = stream_feed_end(q);
 
 	/* What was read before a read error is committed and written. */
-	if (q->rc != EX_OK)
-		rc = q->rc;
+	if (jrc != EX_OK)
+		rc = jrc;
 	else if (rc != EX_OK)
 		snprintf(s->err, sizeof(s->err), "%s", readerr);
 	else
 		rc = result(s);
-	/* What the journal side left when it stopped. */
-	for (; q->count > 0; q->count--, q->head = (q->head + 1) % QUEUE_LEN)
-		if (q->slot[q->head].work != NULL)
-			st->work_free(q->slot[q->head].work);
-out:
-	for (i = 0; i < QUEUE_LEN; i++)
-		buf_free(&q->slot[i].reason);
-	pthread_cond_destroy(&q->emptied);
-	pthread_cond_destroy(&q->filled);
-	pthread_mutex_destroy(&q->lock);
-	free(q);
 	progress_done(&s->progress);
 	return rc;
 }
@@ -523,7 +572,7 @@ stream_pending(struct stream *s, enum journal_event_status status,
 			rc = journal_failed(s, rc);
 			break;
 		}
-		if ((rc = flush(s, &nbatch)) != EX_OK)
+		if ((rc = flush(s, NULL, &nbatch)) != EX_OK)
 			break;
 	} while (p.n == PENDING_PAGE);
 	buf_free(&p.rec.reason);

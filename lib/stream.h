@@ -47,6 +47,7 @@ struct stream_rec {
 	char		 event[ID_LEN + 1];	/* its event id, once known */
 	struct buf	 reason;	/* why it was rejected */
 	void		*work;		/* what prepare made of it, for apply */
+	void		*origin;	/* whose it is, for the applied hook */
 	enum stream_rc	 rc;		/* what prepare said */
 };
 
@@ -69,6 +70,14 @@ struct stream_stage {
 	enum stream_rc	(*apply)(void *ctx, struct stream *s,
 			    struct stream_rec *r);
 	void		(*work_free)(void *work);
+	/*
+	 * Optional, on the journal thread: after each record with what
+	 * came of it (before its commit), and after each commit (ok: 1) or
+	 * each batch that will never be (ok: 0).
+	 */
+	void		(*applied)(void *ctx, struct stream_rec *r,
+			    enum stream_rc rc);
+	void		(*committed)(void *ctx, int ok);
 	void		*ctx;
 	int		 no_tree;	/* prepare needs the text only */
 };
@@ -107,6 +116,25 @@ void	stream_release(struct stream *);
  * s->err set.
  */
 int	stream_fd(struct stream *, int fd, const struct stream_stage *);
+/*
+ * The journal thread alone, for a caller that reads its records itself
+ * (the receiver): stream_feed_slot gives the slot to fill next (waiting
+ * while all are taken), or NULL once the journal side has stopped;
+ * stream_feed_push hands it over, and with wake set has the journal
+ * thread start on it now rather than when more have come;
+ * stream_feed_wake does that for what was pushed.  stream_feed_end waits
+ * until all is applied and committed, and returns EX_OK or the exit code
+ * the journal side stopped with (s->err says why).  The caller fills a
+ * slot as prepare does (r->rc, r->work, r->event, r->reason, r->lineno).
+ */
+struct stream_feed;
+struct stream_feed	*stream_feed_start(struct stream *,
+			    const struct stream_stage *);
+struct stream_rec	*stream_feed_slot(struct stream_feed *);
+void			 stream_feed_push(struct stream_feed *, int wake);
+void			 stream_feed_wake(struct stream_feed *);
+int			 stream_feed_stopped(struct stream_feed *);
+int			 stream_feed_end(struct stream_feed *);
 /* The same over the events the journal holds in state status. */
 int	stream_pending(struct stream *, enum journal_event_status status,
 	    const struct stream_stage *);

@@ -1,0 +1,19 @@
+/*
+ * listen: the listening socket of a server, from an address.
+ *
+ * An address is HOST:PORT with HOST an IPv4 address, [IPv6]:PORT, or a
+ * path (it contains a '/') for a unix socket, which is created anew.
+ */
+#ifndef INTEGRA_LISTEN_H
+#define INTEGRA_LISTEN_H
+
+#include <stddef.h>
+
+/*
+ * Returns a listening, close-on-exec socket, or -1 with the reason in err.
+ */
+int	listen_on(const char *addr, char *err, size_t errsz);
+/* The port a TCP socket listens on, or 0 (a unix socket, or an error). */
+int	listen_port(int fd);
+
+#endif

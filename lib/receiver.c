@@ -1,0 +1,637 @@
+/*
+ * receiver: integra-ingest as an HTTP server.  See receiver.h.
+ *
+ * A request goes NEW (headers read) -> BODY (reading) -> SUBMITTED (its
+ * events handed to the journal thread, the connection suspended) -> DONE
+ * (committed or failed; the journal thread resumes the connection) and is
+ * answered.  Its events carry it as their origin: the applied hook counts
+ * them, and the committed hook, once all of a request's events are in a
+ * commit, marks it DONE.  The lock guards what both threads touch: the
+ * results and the list of submitted requests.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "config.h"
+#include "exitcode.h"
+#include "ingest.h"
+#include "journal.h"
+#include "jsonscan.h"
+#include "jvparse.h"
+#include "log.h"
+#include "receiver.h"
+#include "stream.h"
+
+#define BATCH_MAX_EVENTS	1000
+#define CONN_LIMIT		1024
+#define CONN_TIMEOUT		60	/* seconds a connection may idle */
+#define CONN_MEMORY		(64 * 1024)	/* a connection's, headers included */
+#define STOP_WAIT_MS		5000	/* for answers in flight, at the end */
+
+enum state { NEW, BODY, SUBMITTED, DONE };
+enum kind { WEBHOOK, EVENT, BATCH };
+
+struct request {
+	struct receiver		*rv;
+	struct MHD_Connection	*conn;
+	enum state		 state;
+	enum kind		 kind;
+	struct ingest		*ig;		/* how to wrap its events */
+	struct buf		 body;
+	int			 too_large;
+	/* The results, under rv->lock. */
+	size_t			 nevents;
+	char			(*ids)[ID_LEN + 1];
+	size_t			 pending;	/* events not yet committed */
+	size_t			 uncommitted;	/* applied, in the open batch */
+	size_t			 nduplicates;
+	int			 failed;
+	struct request		*next;		/* on rv->submitted */
+};
+
+struct receiver {
+	const struct receiver_opts *opts;
+	struct stream		 s;
+	struct stream_stage	 stage;
+	struct stream_feed	*feed;
+	struct ingest		 apply_ig;	/* the journal thread's */
+	struct ingest		*sources;	/* one a configured source */
+	const struct cfg_source	*cfg_sources;
+	size_t			 nsources;
+	struct ingest		 events_ig;	/* CloudEvents, /api/events */
+	pthread_mutex_t		 lock;
+	struct request		*submitted;
+	long			 active;	/* requests not yet completed */
+};
+
+static enum stream_rc
+receiver_apply(void *ctx, struct stream *s, struct stream_rec *r)
+{
+	struct receiver *rv = ctx;
+
+	return ingest_apply(&rv->apply_ig, s, r);
+}
+
+/* The journal thread: one of a request's events was applied. */
+static void
+applied(void *ctx, struct stream_rec *r, enum stream_rc rc)
+{
+	struct receiver *rv = ctx;
+	struct request *req = r->origin;
+
+	pthread_mutex_lock(&rv->lock);
+	if (rc == STREAM_OK) {
+		snprintf(req->ids[r->lineno - 1], ID_LEN + 1, "%s", r->event);
+		if (r->work != NULL && ingest_work_duplicate(r->work))
+			req->nduplicates++;
+	} else
+		req->failed = 1;
+	req->uncommitted++;
+	pthread_mutex_unlock(&rv->lock);
+}
+
+/*
+ * The journal thread: the batch was committed (ok) or lost.  Requests all
+ * of whose events are committed, and all of them if it was lost, are done:
+ * their connections are resumed to be answered.
+ */
+static void
+committed(void *ctx, int ok)
+{
+	struct receiver *rv = ctx;
+	struct request **pp, *req, *done = NULL;
+
+	pthread_mutex_lock(&rv->lock);
+	for (pp = &rv->submitted; (req = *pp) != NULL;) {
+		if (ok) {
+			req->pending -= req->uncommitted;
+			req->uncommitted = 0;
+		} else
+			req->failed = 1;
+		if (req->pending > 0 && !req->failed) {
+			pp = &req->next;
+			continue;
+		}
+		*pp = req->next;
+		req->state = DONE;
+		req->next = done;
+		done = req;
+	}
+	pthread_mutex_unlock(&rv->lock);
+	for (; done != NULL; done = req) {
+		req = done->next;
+		MHD_resume_connection(done->conn);
+	}
+}
+
+static void
+error_body(struct buf *b, const char *code, const char *message)
+{
+	buf_adds(b, "{\"error\":{\"code\":\"");
+	buf_adds(b, code);
+	buf_adds(b, "\",\"message\":");
+	buf_add_json_string(b, message, strlen(message));
+	buf_adds(b, "}}");
+}
+
+static enum MHD_Result
+respond(struct MHD_Connection *conn, unsigned int status,
+    const struct buf *body, const char *header, const char *value)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(body->len, body->data,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "application/json");
+	if (header != NULL)
+		MHD_add_response_header(resp, header, value);
+	ret = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result
+fail(struct MHD_Connection *conn, unsigned int status, const char *code,
+    const char *message, const char *header, const char *value)
+{
+	struct buf b = BUF_INIT;
+	enum MHD_Result ret;
+
+	error_body(&b, code, message);
+	ret = respond(conn, status, &b, header, value);
+	buf_free(&b);
+	return ret;
+}
+
+/* Whether the request's media type (parameters aside) is type. */
+static int
+media_type_is(struct MHD_Connection *conn, const char *type)
+{
+	const char *ct;
+	size_t n = strlen(type);
+
+	ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (ct == NULL || strncasecmp(ct, type, n) != 0)
+		return 0;
+	ct += n;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return *ct == '\0' || *ct == ';';
+}
+
+/* The answer of a request that is DONE. */
+static enum MHD_Result
+answer(struct request *req)
+{
+	struct receiver *rv = req->rv;
+	struct buf b = BUF_INIT;
+	enum MHD_Result ret;
+	unsigned int status;
+	size_t i;
+
+	pthread_mutex_lock(&rv->lock);
+	if (req->failed) {
+		pthread_mutex_unlock(&rv->lock);
+		return fail(req->conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "unavailable", "the journal could not take the event",
+		    MHD_HTTP_HEADER_RETRY_AFTER, "5");
+	}
+	status = req->nduplicates == req->nevents ? MHD_HTTP_OK :
+	    MHD_HTTP_ACCEPTED;
+	if (req->kind != BATCH) {
+		buf_adds(&b, "{\"id\":\"");
+		buf_adds(&b, req->ids[0]);
+		buf_adds(&b, req->nduplicates > 0 ? "\",\"duplicate\":true}" :
+		    "\"}");
+	} else {
+		buf_adds(&b, "{\"ids\":[");
+		for (i = 0; i < req->nevents; i++)
+			buf_addf(&b, "%s\"%s\"", i > 0 ? "," : "",
+			    req->ids[i]);
+		buf_addf(&b, "],\"duplicates\":%zu}", req->nduplicates);
+	}
+	pthread_mutex_unlock(&rv->lock);
+	ret = respond(req->conn, status, &b, NULL, NULL);
+	buf_free(&b);
+	return ret;
+}
+
+/*
+ * Prepares the event text s[0..n) into r as ingest would.  Returns 0, or
+ * with the reason in r->reason -1 if it is not a JSON object, -2 if it is
+ * not an event ingest takes.
+ */
+static int
+prepare_one(struct request *req, struct stream_rec *r, const char *s,
+    size_t n)
+{
+	jv v = jv_invalid();
+
+	r->event[0] = '\0';
+	r->work = NULL;
+	buf_reset(&r->reason);
+	if (stream_parse(s, n, req->kind == WEBHOOK && req->ig->key == NULL ?
+	    NULL : &v, &r->reason) != 0)
+		return -1;
+	return ingest_prepare(req->ig, r, s, n, v) == STREAM_OK ? 0 : -2;
+}
+
+/* The members of the JSON array s[0..n), which json_validate accepted. */
+static size_t
+array_items(const char *s, size_t n, size_t *start, size_t *end, size_t max)
+{
+	size_t i = 0, k = 0;
+
+	while (i < n && s[i] != '[')
+		i++;
+	for (i++;;) {
+		while (i < n && strchr(" \t\r\n,", s[i]) != NULL && s[i] != '\0')
+			i++;
+		if (i >= n || s[i] == ']' || k == max)
+			return k;
+		start[k] = i;
+		end[k] = i = json_skip(s, n, i);
+		k++;
+	}
+}
+
+/*
+ * The body is complete: prepares its events, hands them to the journal
+ * thread and suspends the connection until they are committed.
+ */
+static enum MHD_Result
+submit(struct request *req)
+{
+	struct receiver *rv = req->rv;
+	const char *s = req->body.data != NULL ? req->body.data : "";
+	size_t n = req->body.len, i, nitems = 1;
+	size_t starts[BATCH_MAX_EVENTS], ends[BATCH_MAX_EVENTS];
+	struct stream_rec *recs, *slot;
+	enum json_type type;
+	const char *why;
+	size_t at;
+	char msg[256];
+	enum MHD_Result ret;
+	int bad = 0;
+
+	if (req->too_large)
+		return fail(req->conn, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
+		    "the body is larger than the limit", NULL, NULL);
+	starts[0] = 0;
+	ends[0] = n;
+	if (req->kind == BATCH) {
+		if ((type = json_validate(s, n, &at, &why)) == JSON_INVALID) {
+			snprintf(msg, sizeof(msg), "invalid JSON: %s at byte"
+			    " %zu", why, at + 1);
+			return fail(req->conn, MHD_HTTP_BAD_REQUEST,
+			    "invalid_json", msg, NULL, NULL);
+		}
+		if (type != JSON_ARRAY)
+			return fail(req->conn, MHD_HTTP_BAD_REQUEST,
+			    "invalid_batch", "a batch is a JSON array of"
+			    " CloudEvents", NULL, NULL);
+		nitems = array_items(s, n, starts, ends, BATCH_MAX_EVENTS + 1);
+		if (nitems == 0 || nitems > BATCH_MAX_EVENTS) {
+			snprintf(msg, sizeof(msg), "a batch holds 1 to %d"
+			    " events", BATCH_MAX_EVENTS);
+			return fail(req->conn, MHD_HTTP_BAD_REQUEST,
+			    "invalid_batch", msg, NULL, NULL);
+		}
+	}
+
+	/* Every event is checked before any is journaled. */
+	recs = xcalloc(nitems, sizeof(*recs));
+	for (i = 0; i < nitems; i++) {
+		buf_init(&recs[i].reason);
+		if ((bad = prepare_one(req, &recs[i], s + starts[i],
+		    ends[i] - starts[i])) != 0)
+			break;
+	}
+	if (i < nitems) {
+		if (req->kind == BATCH)
+			snprintf(msg, sizeof(msg), "event %zu: %s", i + 1,
+			    recs[i].reason.data);
+		else
+			snprintf(msg, sizeof(msg), "%s", recs[i].reason.data);
+		ret = fail(req->conn, MHD_HTTP_BAD_REQUEST, bad == -1 ?
+		    "invalid_json" : "invalid_event", msg, NULL, NULL);
+		for (nitems = i + 1, i = 0; i < nitems; i++) {
+			ingest_work_free(recs[i].work);
+			buf_free(&recs[i].reason);
+		}
+		free(recs);
+		return ret;
+	}
+
+	req->nevents = req->pending = nitems;
+	req->ids = xcalloc(nitems, sizeof(*req->ids));
+	pthread_mutex_lock(&rv->lock);
+	req->state = SUBMITTED;
+	req->next = rv->submitted;
+	rv->submitted = req;
+	pthread_mutex_unlock(&rv->lock);
+	/* Suspended first: the journal thread may resume it at once. */
+	MHD_suspend_connection(req->conn);
+	for (i = 0; i < nitems; i++) {
+		if ((slot = stream_feed_slot(rv->feed)) == NULL)
+			break;
+		slot->lineno = (long)i + 1;
+		slot->rc = STREAM_OK;
+		slot->work = recs[i].work;
+		slot->origin = req;
+		buf_reset(&slot->reason);
+		memcpy(slot->event, recs[i].event, sizeof(slot->event));
+		recs[i].work = NULL;
+		stream_feed_push(rv->feed, i + 1 == nitems);
+	}
+	if (i < nitems) {
+		/* The journal side stopped: what it has will never be. */
+		committed(rv, 0);
+	}
+	for (i = 0; i < nitems; i++) {
+		ingest_work_free(recs[i].work);
+		buf_free(&recs[i].reason);
+	}
+	free(recs);
+	return MHD_YES;
+}
+
+/* Which source posts to url, or NULL. */
+static struct ingest *
+source_at(struct receiver *rv, const char *url)
+{
+	size_t i;
+
+	for (i = 0; i < rv->nsources; i++)
+		if (strcmp(rv->cfg_sources[i].path, url) == 0)
+			return &rv->sources[i];
+	return NULL;
+}
+
+/* A new request: routed, or answered at once. */
+static enum MHD_Result
+start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
+    const char *method, void **req_cls)
+{
+	struct request *req;
+	struct ingest *ig;
+	const char *cl;
+	enum kind kind;
+	struct buf b = BUF_INIT;
+	enum MHD_Result ret;
+	unsigned long long len;
+	char *end;
+
+	if (strcmp(url, "/health") == 0) {
+		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+			return fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+			    "method_not_allowed", "use GET",
+			    MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		if (stream_feed_stopped(rv->feed))
+			return fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+			    "unavailable", "the journal failed", NULL, NULL);
+		buf_adds(&b, "{\"status\":\"ok\"}");
+		ret = respond(conn, MHD_HTTP_OK, &b, NULL, NULL);
+		buf_free(&b);
+		return ret;
+	}
+	if (strcmp(url, "/api/events") == 0) {
+		ig = &rv->events_ig;
+		kind = EVENT;
+	} else if ((ig = source_at(rv, url)) != NULL)
+		kind = WEBHOOK;
+	else
+		return fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+		    "no such endpoint", NULL, NULL);
+	if (strcmp(method, "POST") != 0)
+		return fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "method_not_allowed", "use POST", MHD_HTTP_HEADER_ALLOW,
+		    "POST");
+
+	if (kind == EVENT && media_type_is(conn,
+	    "application/cloudevents-batch+json"))
+		kind = BATCH;
+	else if (kind == EVENT ? !media_type_is(conn,
+	    "application/cloudevents+json") : !media_type_is(conn,
+	    "application/json"))
+		return fail(conn, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+		    "unsupported_media_type", kind == EVENT ? "use"
+		    " application/cloudevents+json or"
+		    " application/cloudevents-batch+json" :
+		    "use application/json", NULL, NULL);
+	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl != NULL) {
+		errno = 0;
+		len = strtoull(cl, &end, 10);
+		if (errno == 0 && *end == '\0' && len > rv->opts->max_body)
+			return fail(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+			    "too_large", "the body is larger than the limit",
+			    NULL, NULL);
+	}
+
+	req = xcalloc(1, sizeof(*req));
+	req->rv = rv;
+	req->conn = conn;
+	req->kind = kind;
+	req->ig = ig;
+	req->state = BODY;
+	buf_init(&req->body);
+	*req_cls = req;
+	pthread_mutex_lock(&rv->lock);
+	rv->active++;
+	pthread_mutex_unlock(&rv->lock);
+	return MHD_YES;
+}
+
+static enum MHD_Result
+handler(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **req_cls)
+{
+	struct receiver *rv = cls;
+	struct request *req = *req_cls;
+
+	(void)version;
+	if (req == NULL)
+		return start(rv, conn, url, method, req_cls);
+	switch (req->state) {
+	case BODY:
+		if (*upload_data_size > 0) {
+			if (req->body.len + *upload_data_size >
+			    rv->opts->max_body)
+				req->too_large = 1;
+			else
+				buf_add(&req->body, upload_data,
+				    *upload_data_size);
+			*upload_data_size = 0;
+			return MHD_YES;
+		}
+		return submit(req);
+	case DONE:
+		return answer(req);
+	default:
+		return MHD_YES;
+	}
+}
+
+static void
+completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct receiver *rv = cls;
+	struct request *req = *req_cls;
+
+	(void)conn;
+	(void)toe;
+	if (req == NULL)
+		return;
+	pthread_mutex_lock(&rv->lock);
+	rv->active--;
+	pthread_mutex_unlock(&rv->lock);
+	buf_free(&req->body);
+	free(req->ids);
+	free(req);
+	*req_cls = NULL;
+}
+
+/* Waits for SIGTERM or SIGINT, blocked in every thread. */
+static void
+wait_for_stop(const sigset_t *set)
+{
+	int sig;
+
+	while (sigwait(set, &sig) != 0)
+		;
+	log_info(NULL, "signal %d: stopping", sig);
+}
+
+/* Lets the answers in flight go out, for STOP_WAIT_MS at most. */
+static void
+drain(struct receiver *rv)
+{
+	struct timespec ms = { 0, 10 * 1000000 };
+	long active;
+	int waited;
+
+	for (waited = 0; waited < STOP_WAIT_MS; waited += 10) {
+		pthread_mutex_lock(&rv->lock);
+		active = rv->active;
+		pthread_mutex_unlock(&rv->lock);
+		if (active == 0)
+			return;
+		nanosleep(&ms, NULL);
+	}
+}
+
+static void
+sources_init(struct receiver *rv, const struct cfg *cfg)
+{
+	size_t i;
+
+	rv->cfg_sources = cfg->sources;
+	rv->nsources = cfg->nsources;
+	rv->sources = xcalloc(cfg->nsources + 1, sizeof(*rv->sources));
+	for (i = 0; i < cfg->nsources; i++) {
+		ingest_init(&rv->sources[i]);
+		rv->sources[i].source = cfg->sources[i].name;
+		rv->sources[i].type = cfg->sources[i].type;
+		rv->sources[i].key = cfg->sources[i].key;
+		rv->sources[i].tenant = rv->opts->tenant;
+	}
+	ingest_init(&rv->events_ig);
+	rv->events_ig.tenant = rv->opts->tenant;
+	ingest_init(&rv->apply_ig);
+}
+
+static void
+sources_release(struct receiver *rv)
+{
+	size_t i;
+
+	for (i = 0; i < rv->nsources; i++)
+		ingest_release(&rv->sources[i]);
+	free(rv->sources);
+	ingest_release(&rv->events_ig);
+	ingest_release(&rv->apply_ig);
+}
+
+int
+receiver_run(const struct cfg *cfg, struct journal *journal,
+    const struct receiver_opts *opts)
+{
+	struct receiver rv;
+	struct MHD_Daemon *d;
+	sigset_t set, old;
+	int rc;
+
+	memset(&rv, 0, sizeof(rv));
+	rv.opts = opts;
+	pthread_mutex_init(&rv.lock, NULL);
+	sources_init(&rv, cfg);
+	stream_init(&rv.s, journal);
+	rv.s.outf = NULL;
+	/* Commit as soon as nothing more is waiting: latency is an answer's. */
+	rv.s.batch_ms = 0;
+	rv.stage = (struct stream_stage){ .apply = receiver_apply,
+	    .work_free = ingest_work_free, .applied = applied,
+	    .committed = committed, .ctx = &rv };
+
+	/* The threads started from here on leave these signals to us. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((rv.feed = stream_feed_start(&rv.s, &rv.stage)) == NULL) {
+		log_error(NULL, "%s", rv.s.err);
+		rc = EX_OSERR;
+		goto out;
+	}
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL, handler,
+	    &rv, MHD_OPTION_LISTEN_SOCKET, opts->fd,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, &rv,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONN_LIMIT,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONN_TIMEOUT,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
+	    MHD_OPTION_END);
+	if (d == NULL) {
+		log_error(NULL, "cannot start the HTTP server");
+		stream_feed_end(rv.feed);
+		rc = EX_OSERR;
+		goto out;
+	}
+	wait_for_stop(&set);
+
+	/* No new connections; the answers in flight go out; then the end. */
+	MHD_quiesce_daemon(d);
+	drain(&rv);
+	MHD_stop_daemon(d);
+	rc = stream_feed_end(rv.feed);
+	if (rc != EX_OK)
+		log_error(NULL, "%s", rv.s.err);
+	log_info(NULL, "%ld events journaled, %ld duplicate",
+	    rv.s.nok - rv.apply_ig.nduplicates, rv.apply_ig.nduplicates);
+out:
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	stream_release(&rv.s);
+	sources_release(&rv);
+	pthread_mutex_destroy(&rv.lock);
+	return rc;
+}

@@ -1,0 +1,38 @@
+/*
+ * receiver: integra-ingest as an HTTP server (libmicrohttpd).
+ *
+ * POST on a source's path (its webhooks) or on /api/events (CloudEvents in
+ * structured mode, or a batch) journals the events and answers 202 with
+ * their ids once they are committed: requests that arrive together share
+ * one commit.  An event seen before answers 200 with the original id.
+ * GET /health answers whether the receiver can journal.  Every answer is
+ * JSON; errors have the shape {"error": {"code": ..., "message": ...}}.
+ *
+ * Threads: libmicrohttpd's one polling thread reads requests and prepares
+ * their events (the only thread that uses jv), the stream's journal thread
+ * applies and commits them, and the caller's thread waits for SIGTERM or
+ * SIGINT, then stops both in order: no request that got a 2xx is lost.
+ */
+#ifndef INTEGRA_RECEIVER_H
+#define INTEGRA_RECEIVER_H
+
+#include <stddef.h>
+
+struct cfg;
+struct journal;
+
+struct receiver_opts {
+	int		 fd;		/* the listening socket */
+	size_t		 max_body;	/* bytes; larger requests get 413 */
+	const char	*tenant;	/* for events that name none */
+};
+
+/*
+ * Serves until SIGTERM or SIGINT.  Returns an exit code: EX_OK, or the
+ * journal's failure (EX_TEMPFAIL, EX_SOFTWARE), or EX_OSERR if the server
+ * could not start.
+ */
+int	receiver_run(const struct cfg *, struct journal *,
+	    const struct receiver_opts *);
+
+#endif

@@ -1,0 +1,244 @@
+#!/bin/sh
+# integra-ingest -l: the webhook receiver over real HTTP (curl).
+. "$top_srcdir/tests/lib.sh"
+
+cat >cfg.yaml <<EOF
+sources:
+  site:
+    path: /webhooks/site/lead
+    type: lead.created
+  zapi:
+    path: /webhooks/whatsapp
+    type: whatsapp.received
+    key: messageId
+EOF
+
+# start_receiver LOG [options]: a receiver on a free port of 127.0.0.1,
+# logging to LOG; its port in $PORT, its pid in $RECEIVER.
+start_receiver() {
+	log=$1
+	shift
+	integra-ingest -l 127.0.0.1:0 -c cfg.yaml -j journal.db "$@" \
+	    2>"$log" &
+	RECEIVER=$!
+	i=0
+	PORT=
+	while [ -z "$PORT" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		PORT=$(sed -n 's/.*listening on [^,]*, port \([0-9]*\).*/\1/p' \
+		    "$log")
+		i=$((i + 1))
+	done
+	URL=http://127.0.0.1:$PORT
+}
+
+# load NAME N: 4 clients post N leads each, one after the other, their
+# answers in NAME.1 to NAME.4.
+load() {
+	for c in 1 2 3 4; do
+		(
+			i=0
+			while [ $i -lt "$2" ]; do
+				curl -s -H "Content-Type: application/json" \
+				    --data "{\"$1\":$c,\"n\":$i}" \
+				    "$URL/webhooks/site/lead"
+				echo
+				i=$((i + 1))
+			done
+		) >"$1.$c" 2>/dev/null &
+	done
+}
+
+# post PATH TYPE DATA: status on the first line of out, body in body.
+post() {
+	curl -s -o body -w '%{http_code}\n' -X POST -H "Content-Type: $2" \
+	    --data-binary "$3" "$URL$1" >status
+}
+
+start_receiver receiver.log
+lead='{"name":"Ana","phone":"11999990000"}'
+
+test_expect_success 'a webhook is journaled and answered 202 with its id' '
+	post /webhooks/site/lead application/json "$lead" &&
+	test "$(cat status)" = 202 &&
+	id=$(jq -r .id body) &&
+	test "$(q "SELECT source || \" \" || type || \" \" || status
+	    FROM events WHERE id = \"$id\"")" = "site lead.created received"
+'
+test_expect_success 'the payload is the envelope data, as it came' '
+	id=$(jq -r .id body) &&
+	q "SELECT envelope FROM raw_envelopes JOIN events ON event = seq
+	    WHERE id = \"$id\"" | jq -c .data >data &&
+	echo "$lead" | jq -c . >expect && test_cmp expect data
+'
+test_expect_success 'the same payload again: 200 with the same id' '
+	first=$(jq -r .id body) &&
+	post /webhooks/site/lead application/json "$lead" &&
+	test "$(cat status)" = 200 && test "$(jq -r .id body)" = "$first" &&
+	test "$(jq -r .duplicate body)" = true &&
+	test "$(q "SELECT count(*) FROM events")" = 1
+'
+test_expect_success 'a source key member is the idempotency key' '
+	post /webhooks/whatsapp application/json "{\"messageId\":\"m1\"}" &&
+	test "$(cat status)" = 202 &&
+	post /webhooks/whatsapp application/json \
+	    "{\"messageId\":\"m1\",\"text\":\"again\"}" &&
+	test "$(cat status)" = 200 &&
+	test "$(q "SELECT idempotency_key FROM events
+	    WHERE source = \"zapi\"")" = m1
+'
+test_expect_success 'without its key member: 400 invalid_event' '
+	post /webhooks/whatsapp application/json "{\"phone\":\"5511\"}" &&
+	test "$(cat status)" = 400 &&
+	test "$(jq -r .error.code body)" = invalid_event &&
+	jq -r .error.message body | grep -q messageId
+'
+test_expect_success 'malformed JSON: 400 with where it failed' '
+	post /webhooks/site/lead application/json "{\"a\":" &&
+	test "$(cat status)" = 400 &&
+	test "$(jq -r .error.code body)" = invalid_json &&
+	jq -r .error.message body | grep -q "at byte 6"
+'
+test_expect_success 'invalid UTF-8: 400' '
+	printf "{\"name\":\"\\377\"}" >bad.json &&
+	post /webhooks/site/lead application/json @bad.json &&
+	test "$(cat status)" = 400 &&
+	test "$(jq -r .error.code body)" = invalid_json
+'
+test_expect_success 'not an object: 400' '
+	post /webhooks/site/lead application/json "[1]" &&
+	test "$(cat status)" = 400
+'
+test_expect_success 'wrong content type: 415' '
+	post /webhooks/site/lead text/plain "$lead" &&
+	test "$(cat status)" = 415 &&
+	test "$(jq -r .error.code body)" = unsupported_media_type
+'
+test_expect_success 'too large: 413, the body unread' '
+	head -c 2000000 /dev/zero | tr "\0" a >big &&
+	post /webhooks/site/lead application/json @big &&
+	test "$(cat status)" = 413 &&
+	test "$(jq -r .error.code body)" = too_large
+'
+test_expect_success 'unknown path: 404; wrong method: 405 with Allow' '
+	curl -s -o body -w "%{http_code}\n" "$URL/nope" >status &&
+	test "$(cat status)" = 404 &&
+	test "$(jq -r .error.code body)" = not_found &&
+	curl -s -D headers -o body -w "%{http_code}\n" \
+	    "$URL/webhooks/site/lead" >status &&
+	test "$(cat status)" = 405 &&
+	grep -i "^Allow: POST" headers
+'
+test_expect_success 'GET /health' '
+	curl -s -o body -w "%{http_code}\n" "$URL/health" >status &&
+	test "$(cat status)" = 200 && test "$(jq -r .status body)" = ok &&
+	curl -s -o body -w "%{http_code}\n" -X POST "$URL/health" >status &&
+	test "$(cat status)" = 405
+'
+ev='{"specversion":"1.0","id":"crm-1","source":"crm","type":"client.registered","data":{"name":"Bia"}}'
+test_expect_success 'POST /api/events: a structured CloudEvent' '
+	post /api/events application/cloudevents+json "$ev" &&
+	test "$(cat status)" = 202 && id=$(jq -r .id body) &&
+	test "$(q "SELECT idempotency_key FROM events WHERE id = \"$id\"")" \
+	    = crm-1
+'
+test_expect_success 'a batch: every event, in order; duplicates counted' '
+	post /api/events application/cloudevents-batch+json \
+	    "[$ev,{\"specversion\":\"1.0\",\"id\":\"crm-2\",\"source\":\"crm\",\"type\":\"client.updated\"}]" &&
+	test "$(cat status)" = 202 &&
+	test "$(jq -r ".ids | length" body)" = 2 &&
+	test "$(jq -r .duplicates body)" = 1 &&
+	id2=$(jq -r ".ids[1]" body) &&
+	test "$(q "SELECT type FROM events WHERE id = \"$id2\"")" = \
+	    client.updated
+'
+test_expect_success 'a batch with one bad event journals none of them' '
+	n=$(q "SELECT count(*) FROM events") &&
+	post /api/events application/cloudevents-batch+json \
+	    "[{\"specversion\":\"1.0\",\"id\":\"crm-3\",\"source\":\"crm\",\"type\":\"x\"},{\"id\":\"crm-4\"}]" &&
+	test "$(cat status)" = 400 &&
+	jq -r .error.message body | grep -q "^event 2:" &&
+	test "$(q "SELECT count(*) FROM events")" = "$n"
+'
+test_expect_success 'an event that is not a CloudEvent, or a JSON batch: 400' '
+	post /api/events application/cloudevents+json "{\"id\":\"x\"}" &&
+	test "$(cat status)" = 400 &&
+	post /api/events application/cloudevents-batch+json "{}" &&
+	test "$(cat status)" = 400 &&
+	post /api/events application/json "$ev" &&
+	test "$(cat status)" = 415
+'
+test_expect_success 'many clients at once: each answer after its commit' '
+	load answers 50
+	wait
+	cat answers.* | jq -r .id | sort >answered &&
+	test $(wc -l <answered) = 200 &&
+	q "SELECT id FROM events WHERE source = \"site\"" | sort >journaled &&
+	comm -23 answered journaled >missing && test ! -s missing
+'
+kill -TERM $RECEIVER
+wait $RECEIVER
+rc=$?
+test_expect_success 'SIGTERM: the receiver stops, exit 0, logs in JSON' '
+	test $rc -eq 0 &&
+	all_json receiver.log && grep -q "events journaled" receiver.log &&
+	! grep -q -e Ana -e Bia -e 11999990000 receiver.log
+'
+start_receiver small.log -M 100
+test_expect_success 'a smaller limit with -M, sent without a length' '
+	head -c 200 /dev/zero | tr "\0" a >mid &&
+	curl -s -o body -w "%{http_code}\n" -H "Content-Type: application/json" \
+	    -H "Transfer-Encoding: chunked" --data-binary @mid \
+	    "$URL/webhooks/site/lead" >status &&
+	test "$(cat status)" = 413
+'
+kill $RECEIVER
+wait $RECEIVER
+start_receiver killed.log
+test_expect_success 'kill -9 under load: every 2xx is in the journal, once' '
+	load killed 300
+	sleep 1
+	kill -9 $RECEIVER
+	wait
+	cat killed.* | jq -r "select(.id != null) | .id" 2>/dev/null |
+	    sort >answered &&
+	test -s answered &&
+	q "SELECT id FROM events" | sort >journaled &&
+	comm -23 answered journaled >missing && test ! -s missing &&
+	test "$(q "SELECT count(*) FROM events")" = \
+	    "$(q "SELECT count(DISTINCT key_digest) FROM events")" &&
+	test "$(q "PRAGMA integrity_check")" = ok &&
+	echo "$(wc -l <answered) answered before the kill"
+'
+test_expect_success 'a busy address is refused: exit 69' '
+	start_receiver first.log &&
+	integra-ingest -l 127.0.0.1:$PORT -c cfg.yaml -j journal.db \
+	    2>busy.err; rc=$?
+	kill $RECEIVER; wait $RECEIVER
+	test $rc -eq 69 && grep -q "listen" busy.err
+'
+test_expect_success 'a unix socket' '
+	integra-ingest -l "$PWD/ingest.sock" -c cfg.yaml -j journal.db \
+	    2>unix.log &
+	pid=$!
+	i=0
+	while [ ! -S ingest.sock ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	curl -s -o body -w "%{http_code}\n" --unix-socket ingest.sock \
+	    -H "Content-Type: application/json" --data "{\"unix\":1}" \
+	    http://localhost/webhooks/site/lead >status;
+	kill $pid; wait $pid
+	test "$(cat status)" = 202
+'
+test_expect_success '-l with stream options, or -M without -l: usage' '
+	integra-ingest -l 127.0.0.1:0 -s x -t y </dev/null; test $? -eq 64 &&
+	integra-ingest -M 1000 </dev/null; test $? -eq 64
+'
+test_expect_success 'a bad source in the config is refused with its line' '
+	printf "sources:\n  x:\n    path: nope\n    type: t\n" >bad.yaml &&
+	integra-ingest -l 127.0.0.1:0 -c bad.yaml -j journal.db 2>err;
+	test $? -eq 78 && grep -q "bad.yaml:3" err
+'
+test_done
