@@ -1,9 +1,14 @@
 /*
  * integra-ingest: take events in, journal them, write their envelopes.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -22,30 +27,64 @@ static const char usage_text[] =
 "usage: integra-ingest [-h] [-c config] [-j journal] [-T tenant]\n"
 "                      [-s source -t type [-k member]] [-B records]\n"
 "                      [-L bytes]\n"
-"       integra-ingest -l address [-c config] [-j journal] [-T tenant]\n"
-"                      [-M bytes]\n";
+"       integra-ingest [-l address | -i] [-c config] [-j journal]\n"
+"                      [-T tenant] [-M bytes] [-I seconds]\n";
 
 #define MAX_BODY	(1024 * 1024)
 
-/* The receiver: integra-ingest -l. */
+/*
+ * inetd: the connection on standard input goes to the server alone, so
+ * that it ends when the server closes it; standard output and, if it is
+ * the connection too, standard error become /dev/null.
+ */
+static int
+take_connection(void)
+{
+	struct stat st;
+	int fd, null;
+
+	if ((fd = dup(STDIN_FILENO)) == -1 ||
+	    (null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(STDERR_FILENO, &st) == 0 && S_ISSOCK(st.st_mode))
+		(void)dup2(null, STDERR_FILENO);
+	(void)dup2(null, STDIN_FILENO);
+	(void)dup2(null, STDOUT_FILENO);
+	close(null);
+	return fd;
+}
+
+/* The receiver: -l, -i, or the socket systemd passed. */
 static int
 serve(const struct cfg *cfg, struct journal *journal, const char *addr,
-    const char *tenant, size_t max_body)
+    int inetd, int inherited, struct receiver_opts *o)
 {
-	struct receiver_opts o = { .max_body = max_body, .tenant = tenant };
 	char err[256];
 	int rc, port;
 
-	if ((o.fd = listen_on(addr, err, sizeof(err))) == -1) {
+	if (inetd) {
+		if ((o->fd = take_connection()) == -1) {
+			log_error(NULL, "--inetd: %s", strerror(errno));
+			return EX_OSERR;
+		}
+		o->inetd = 1;
+	} else if (inherited >= 0)
+		o->fd = inherited;
+	else if ((o->fd = listen_on(addr, err, sizeof(err))) == -1) {
 		log_error(NULL, "%s", err);
 		return EX_UNAVAILABLE;
 	}
-	if ((port = listen_port(o.fd)) != 0)
-		log_info(NULL, "listening on %s, port %d", addr, port);
+	if (inetd)
+		log_info(NULL, "serving one connection");
+	else if ((port = listen_port(o->fd)) != 0)
+		log_info(NULL, "listening on %s, port %d", addr != NULL ?
+		    addr : "the socket systemd passed", port);
 	else
-		log_info(NULL, "listening on %s", addr);
-	rc = receiver_run(cfg, journal, &o);
-	close(o.fd);
+		log_info(NULL, "listening on %s", addr != NULL ? addr :
+		    "the socket systemd passed");
+	rc = receiver_run(cfg, journal, o);
+	if (!inetd)
+		close(o->fd);
 	return rc;
 }
 
@@ -63,15 +102,18 @@ main(int argc, char *argv[])
 		{ "max-line", required_argument, NULL, 'L' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "max-body", required_argument, NULL, 'M' },
+		{ "inetd", no_argument, NULL, 'i' },
+		{ "idle-exit", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *cfgpath = NULL, *jpath = NULL, *tenant = NULL;
 	const char *listen = NULL;
-	size_t max_body = MAX_BODY;
+	struct receiver_opts ro = { .max_body = MAX_BODY };
+	char err[256];
 	long n;
-	int stream_opts = 0;
+	int stream_opts = 0, inetd = 0, inherited, server;
 	struct journal *journal = NULL;
 	struct cfg *cfg = NULL;
 	struct ingest ig;
@@ -83,7 +125,7 @@ main(int argc, char *argv[])
 	log_init("integra-ingest");
 	ingest_init(&ig);
 	stream_init(&s, NULL);
-	while ((ch = getopt_long(argc, argv, "c:j:s:t:k:T:B:L:l:M:hV", longopts,
+	while ((ch = getopt_long(argc, argv, "c:j:s:t:k:T:B:L:l:M:iI:hV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -113,7 +155,17 @@ main(int argc, char *argv[])
 				    " bytes");
 				return options_usage(usage_text);
 			}
-			max_body = (size_t)n;
+			ro.max_body = (size_t)n;
+			break;
+		case 'i':
+			inetd = 1;
+			break;
+		case 'I':
+			if ((n = options_number(optarg, 1, 86400)) == -1) {
+				log_error(NULL, "-I: seconds, from 1 to 86400");
+				return options_usage(usage_text);
+			}
+			ro.idle_exit = (int)n;
 			break;
 		case 'T':
 			tenant = optarg;
@@ -136,8 +188,16 @@ main(int argc, char *argv[])
 			return options_usage(usage_text);
 		}
 	}
-	if (optind != argc || (listen != NULL && stream_opts) ||
-	    (listen == NULL && max_body != MAX_BODY) ||
+	/* A socket from systemd makes a server, as -l and -i do. */
+	if ((inherited = listen_inherited(err, sizeof(err))) == -2) {
+		log_error(NULL, "%s", err);
+		return EX_USAGE;
+	}
+	server = listen != NULL || inetd || inherited >= 0;
+	if (optind != argc || (server && stream_opts) ||
+	    (listen != NULL) + inetd + (inherited >= 0) > 1 ||
+	    (!server && (ro.max_body != MAX_BODY || ro.idle_exit != 0)) ||
+	    (inetd && ro.idle_exit != 0) ||
 	    (ig.source == NULL) != (ig.type == NULL) ||
 	    (ig.key != NULL && ig.source == NULL))
 		return options_usage(usage_text);
@@ -153,8 +213,9 @@ main(int argc, char *argv[])
 	    (rc = setup_journal(cfg, jpath, 1, &journal)) != EX_OK)
 		goto out;
 	ig.tenant = tenant != NULL ? tenant : cfg->tenant;
-	if (listen != NULL) {
-		rc = serve(cfg, journal, listen, ig.tenant, max_body);
+	if (server) {
+		ro.tenant = ig.tenant;
+		rc = serve(cfg, journal, listen, inetd, inherited, &ro);
 		goto out;
 	}
 	s.journal = journal;

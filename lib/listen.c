@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,38 @@ listen_on(const char *addr, char *err, size_t errsz)
 		return -1;
 	}
 	return fd;
+}
+
+int
+listen_inherited(char *err, size_t errsz)
+{
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	int listening = 0;
+	socklen_t len = sizeof(listening);
+	char *end;
+	long n;
+
+	if (pid == NULL || fds == NULL)
+		return -1;
+	n = strtol(pid, &end, 10);
+	if (*end != '\0' || n != (long)getpid())
+		return -1;
+	n = strtol(fds, &end, 10);
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	if (*end != '\0' || n != 1) {
+		snprintf(err, errsz, "systemd passed %s sockets, not one", fds);
+		return -2;
+	}
+	if (getsockopt(3, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) == -1 ||
+	    !listening) {
+		snprintf(err, errsz, "the socket systemd passed is not"
+		    " listening (Accept=yes wants --inetd)");
+		return -2;
+	}
+	(void)fcntl(3, F_SETFD, FD_CLOEXEC);
+	return 3;
 }
 
 int

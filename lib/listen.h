@@ -13,6 +13,13 @@
  * Returns a listening, close-on-exec socket, or -1 with the reason in err.
  */
 int	listen_on(const char *addr, char *err, size_t errsz);
+/*
+ * The listening socket systemd passed (LISTEN_PID is ours, LISTEN_FDS is
+ * 1: fd 3), with the variables then unset as sd_listen_fds(1) does; -1
+ * if there is none, or -2 with the reason in err if what was passed is not
+ * one listening socket.
+ */
+int	listen_inherited(char *err, size_t errsz);
 /* The port a TCP socket listens on, or 0 (a unix socket, or an error). */
 int	listen_port(int fd);
 

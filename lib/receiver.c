@@ -9,9 +9,13 @@
  * commit, marks it DONE.  The lock guards what both threads touch: the
  * results and the list of submitted requests.
  */
+#include <sys/socket.h>
+
 #include <errno.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +25,7 @@
 
 #include <microhttpd.h>
 
+#include "clock.h"
 #include "config.h"
 #include "exitcode.h"
 #include "ingest.h"
@@ -71,6 +76,9 @@ struct receiver {
 	pthread_mutex_t		 lock;
 	struct request		*submitted;
 	long			 active;	/* requests not yet completed */
+	long			 connections;	/* open */
+	int			 closed_one;	/* a connection was closed */
+	int64_t			 last_seen;	/* monotonic ms of the last */
 };
 
 static enum stream_rc
@@ -509,15 +517,113 @@ completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	*req_cls = NULL;
 }
 
-/* Waits for SIGTERM or SIGINT, blocked in every thread. */
 static void
-wait_for_stop(const sigset_t *set)
+connection_event(void *cls, struct MHD_Connection *conn, void **socket_ctx,
+    enum MHD_ConnectionNotificationCode toe)
 {
-	int sig;
+	struct receiver *rv = cls;
 
-	while (sigwait(set, &sig) != 0)
-		;
-	log_info(NULL, "signal %d: stopping", sig);
+	(void)conn;
+	(void)socket_ctx;
+	pthread_mutex_lock(&rv->lock);
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+		rv->connections++;
+	else {
+		rv->connections--;
+		rv->closed_one = 1;
+	}
+	rv->last_seen = clock_mono_ms();
+	pthread_mutex_unlock(&rv->lock);
+}
+
+/*
+ * Waits for SIGTERM or SIGINT (blocked in every thread), for an inetd
+ * connection to be closed, or for idle_exit seconds without a connection.
+ */
+static void
+wait_for_stop(struct receiver *rv, const sigset_t *set)
+{
+	struct timespec tick = { 0, 200 * 1000000 };
+	int64_t idle_ms = (int64_t)rv->opts->idle_exit * 1000;
+	int sig, stop = 0;
+
+	while (!stop) {
+		if ((sig = sigtimedwait(set, NULL, &tick)) > 0) {
+			log_info(NULL, "signal %d: stopping", sig);
+			return;
+		}
+		pthread_mutex_lock(&rv->lock);
+		if (rv->opts->inetd)
+			stop = rv->closed_one && rv->connections == 0;
+		else if (idle_ms > 0 && rv->connections == 0 &&
+		    clock_mono_ms() - rv->last_seen >= idle_ms) {
+			log_info(NULL, "idle for %d s: stopping",
+			    rv->opts->idle_exit);
+			stop = 1;
+		}
+		pthread_mutex_unlock(&rv->lock);
+	}
+}
+
+/* libmicrohttpd's own complaints, as log lines. */
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '.'))
+		msg[--n] = '\0';
+	log_warn(NULL, "http: %s", msg);
+}
+
+#define DAEMON_FLAGS	(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | \
+			    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | \
+			    MHD_USE_ERROR_LOG)
+/* The logger first: it is used for what goes wrong with the others. */
+#define DAEMON_OPTIONS(rv)						\
+	MHD_OPTION_EXTERNAL_LOGGER, mhd_log, (rv),			\
+	MHD_OPTION_NOTIFY_COMPLETED, completed, (rv),			\
+	MHD_OPTION_NOTIFY_CONNECTION, connection_event, (rv),		\
+	MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONN_LIMIT,		\
+	MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONN_TIMEOUT,	\
+	MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY
+
+/* The server: on the listening socket, or with none for inetd. */
+static struct MHD_Daemon *
+start_daemon(struct receiver *rv)
+{
+	if (rv->opts->inetd)
+		return MHD_start_daemon(DAEMON_FLAGS | MHD_USE_NO_LISTEN_SOCKET,
+		    0, NULL, NULL, handler, rv, DAEMON_OPTIONS(rv),
+		    MHD_OPTION_END);
+	return MHD_start_daemon(DAEMON_FLAGS, 0, NULL, NULL, handler, rv,
+	    DAEMON_OPTIONS(rv), MHD_OPTION_LISTEN_SOCKET, rv->opts->fd,
+	    MHD_OPTION_END);
+}
+
+/* Hands the inetd connection to the server. */
+static int
+add_connection(struct MHD_Daemon *d, int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == -1) {
+		log_error(NULL, "--inetd: standard input is not a connected"
+		    " socket: %s", strerror(errno));
+		return -1;
+	}
+	if (MHD_add_connection(d, fd, (struct sockaddr *)&ss, len) !=
+	    MHD_YES) {
+		log_error(NULL, "--inetd: the server did not take the"
+		    " connection");
+		return -1;
+	}
+	return 0;
 }
 
 /* Lets the answers in flight go out, for STOP_WAIT_MS at most. */
@@ -603,21 +709,18 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 		rc = EX_OSERR;
 		goto out;
 	}
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL, handler,
-	    &rv, MHD_OPTION_LISTEN_SOCKET, opts->fd,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed, &rv,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONN_LIMIT,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONN_TIMEOUT,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
-	    MHD_OPTION_END);
-	if (d == NULL) {
-		log_error(NULL, "cannot start the HTTP server");
+	rv.last_seen = clock_mono_ms();
+	d = start_daemon(&rv);
+	if (d == NULL || (opts->inetd && add_connection(d, opts->fd) != 0)) {
+		if (d == NULL)
+			log_error(NULL, "cannot start the HTTP server");
+		else
+			MHD_stop_daemon(d);
 		stream_feed_end(rv.feed);
 		rc = EX_OSERR;
 		goto out;
 	}
-	wait_for_stop(&set);
+	wait_for_stop(&rv, &set);
 
 	/* No new connections; the answers in flight go out; then the end. */
 	MHD_quiesce_daemon(d);

@@ -22,13 +22,17 @@ struct cfg;
 struct journal;
 
 struct receiver_opts {
-	int		 fd;		/* the listening socket */
+	int		 fd;		/* the listening socket, or with inetd
+					   the one connection to serve */
+	int		 inetd;
+	int		 idle_exit;	/* seconds; 0: never */
 	size_t		 max_body;	/* bytes; larger requests get 413 */
 	const char	*tenant;	/* for events that name none */
 };
 
 /*
- * Serves until SIGTERM or SIGINT.  Returns an exit code: EX_OK, or the
+ * Serves until SIGTERM or SIGINT, or with inetd until the connection is
+ * closed, or after idle_exit seconds without a connection.  Returns an exit code: EX_OK, or the
  * journal's failure (EX_TEMPFAIL, EX_SOFTWARE), or EX_OSERR if the server
  * could not start.
  */

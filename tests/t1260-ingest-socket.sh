@@ -1,0 +1,62 @@
+#!/bin/sh
+# integra-ingest as systemd and inetd run it: the listening socket passed
+# as fd 3 with LISTEN_FDS (Accept=no), and one connection on standard
+# input (inetd, Accept=yes).  integra-sockrun plays systemd and inetd.
+. "$top_srcdir/tests/lib.sh"
+
+printf 'sources:\n  site:\n    type: lead.created\n' >cfg.yaml
+
+# wait_file FILE: until FILE is there, 5 s at most.
+wait_file() {
+	i=0
+	while [ ! -s "$1" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+test_expect_success 'Accept=no: the socket systemd passes is served' '
+	integra-sockrun -P port -- integra-ingest -c cfg.yaml -j journal.db \
+	    -I 1 2>activated.log &
+	pid=$!
+	wait_file port &&
+	curl -s -o body -w "%{http_code}\n" -H "Content-Type: application/json" \
+	    --data "{\"a\":1}" "http://127.0.0.1:$(cat port)/webhooks/site" \
+	    >status &&
+	test "$(cat status)" = 202 &&
+	id=$(jq -r .id body) &&
+	test "$(q "SELECT source FROM events WHERE id = \"$id\"")" = site &&
+	wait $pid &&
+	grep -q "the socket systemd passed" activated.log
+'
+test_expect_success '--idle-exit: it exits 0 after that long without a call' '
+	grep -q "idle for 1 s: stopping" activated.log && all_json activated.log
+'
+test_expect_success 'inetd: one connection, kept alive, then exit 0' '
+	integra-sockrun -a -P port2 -- integra-ingest -i -c cfg.yaml \
+	    -j journal.db 2>inetd.log &
+	pid=$!
+	wait_file port2 &&
+	url=http://127.0.0.1:$(cat port2) &&
+	curl -s -H "Content-Type: application/json" --data "{\"b\":1}" \
+	    "$url/webhooks/site" --next "$url/health" >answers &&
+	wait $pid &&
+	jq -r .id answers | grep -q -E "^[0-9a-f-]{36}$" &&
+	grep -q "\"status\":\"ok\"" answers &&
+	grep -q "serving one connection" inetd.log &&
+	all_json inetd.log
+'
+test_expect_success 'inetd without a socket on standard input: exit 71' '
+	integra-ingest -i -c cfg.yaml -j journal.db </dev/null 2>err;
+	test $? -eq 71 && grep -q "not a connected socket" err
+'
+test_expect_success 'LISTEN_FDS meant for another process is left alone' '
+	echo "{\"c\":1}" | LISTEN_FDS=1 LISTEN_PID=1 integra-ingest \
+	    -j journal.db -s site -t lead.created >out &&
+	test $(wc -l <out) = 1
+'
+test_expect_success '-l and -i at once, or -I with -i: usage' '
+	integra-ingest -l 127.0.0.1:0 -i </dev/null; test $? -eq 64 &&
+	integra-ingest -i -I 5 </dev/null; test $? -eq 64
+'
+test_done
