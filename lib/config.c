@@ -556,9 +556,101 @@ load_tenants(struct loader *ld, struct cfg *cfg, const yaml_node_t *n)
 
 /* The defaults go first: targets inherit them wherever they stand. */
 static int
+source_auth_pair(struct loader *ld, void *ctx, const char *k,
+    const yaml_node_t *v)
+{
+	struct cfg_source *src = ctx;
+	struct cfg_source_auth *a = &src->auth;
+	const char *s;
+
+	if (strcmp(k, "scheme") == 0) {
+		if ((s = scalar(ld, v, "scheme")) == NULL)
+			return -1;
+		if (strcmp(s, "hmac-sha256") == 0)
+			a->scheme = CFG_AUTH_HMAC;
+		else if (strcmp(s, "standard-webhooks") == 0)
+			a->scheme = CFG_AUTH_STANDARD_WEBHOOKS;
+		else if (strcmp(s, "token") == 0)
+			a->scheme = CFG_AUTH_TOKEN;
+		else
+			return bad(ld, v, "source '%s': scheme is hmac-sha256,"
+			    " standard-webhooks or token, not '%s'", src->name,
+			    s);
+		return 0;
+	}
+	if (strcmp(k, "header") == 0) {
+		if (get_string(ld, v, "header", &a->header) != 0)
+			return -1;
+		if (!valid_header(a->header, NULL))
+			return bad(ld, v, "source '%s': header '%s' is not a"
+			    " valid header name", src->name, a->header);
+		return 0;
+	}
+	if (strcmp(k, "encoding") == 0) {
+		if ((s = scalar(ld, v, "encoding")) == NULL)
+			return -1;
+		if (strcmp(s, "hex") != 0 && strcmp(s, "base64") != 0)
+			return bad(ld, v, "source '%s': encoding is hex or"
+			    " base64", src->name);
+		a->base64 = strcmp(s, "base64") == 0;
+		return 0;
+	}
+	if (strcmp(k, "prefix") == 0)
+		return get_string(ld, v, "prefix", &a->prefix);
+	if (strcmp(k, "secret_env") == 0)
+		return get_string(ld, v, k, &a->secret_env);
+	if (strcmp(k, "secret_file") == 0)
+		return get_string(ld, v, k, &a->secret_file);
+	if (strcmp(k, "previous_secret_env") == 0)
+		return get_string(ld, v, k, &a->previous_env);
+	if (strcmp(k, "previous_secret_file") == 0)
+		return get_string(ld, v, k, &a->previous_file);
+	if (strcmp(k, "tolerance") == 0)
+		return get_duration(ld, v, "tolerance", &a->tolerance_ms);
+	if (strcmp(k, "secret") == 0 || strcmp(k, "token") == 0)
+		return bad(ld, v, "source '%s': a secret never sits in the"
+		    " config file: use secret_env or secret_file", src->name);
+	return unknown(ld, v, k, "auth");
+}
+
+/* What each scheme needs, checked once the mapping is read. */
+static int
+source_auth_check(struct loader *ld, const yaml_node_t *v,
+    struct cfg_source *src)
+{
+	struct cfg_source_auth *a = &src->auth;
+
+	if (a->scheme == CFG_AUTH_NONE)
+		return bad(ld, v, "source '%s': auth needs a scheme",
+		    src->name);
+	if ((a->secret_env == NULL) == (a->secret_file == NULL))
+		return bad(ld, v, "source '%s': auth needs exactly one of"
+		    " secret_env and secret_file", src->name);
+	if (a->previous_env != NULL && a->previous_file != NULL)
+		return bad(ld, v, "source '%s': at most one of"
+		    " previous_secret_env and previous_secret_file",
+		    src->name);
+	if (a->scheme == CFG_AUTH_HMAC && a->header == NULL)
+		return bad(ld, v, "source '%s': hmac-sha256 needs the header"
+		    " that carries the signature", src->name);
+	if (a->scheme == CFG_AUTH_TOKEN && a->header == NULL)
+		a->header = xstrdup("Client-Token");
+	if (a->scheme == CFG_AUTH_STANDARD_WEBHOOKS && a->header != NULL)
+		return bad(ld, v, "source '%s': standard-webhooks has its own"
+		    " headers", src->name);
+	if (a->tolerance_ms == 0)
+		a->tolerance_ms = 5 * 60 * 1000;
+	return 0;
+}
+
+static int
 source_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 {
 	struct cfg_source *src = ctx;
+
+	if (strcmp(k, "auth") == 0)
+		return each_pair(ld, v, "auth", source_auth_pair, src) != 0 ?
+		    -1 : source_auth_check(ld, v, src);
 
 	if (strcmp(k, "path") == 0) {
 		if (get_string(ld, v, "path", &src->path) != 0)
@@ -803,10 +895,18 @@ cfg_free(struct cfg *cfg)
 	}
 	free(cfg->routes);
 	for (i = 0; i < cfg->nsources; i++) {
-		free(cfg->sources[i].name);
-		free(cfg->sources[i].path);
-		free(cfg->sources[i].type);
-		free(cfg->sources[i].key);
+		struct cfg_source *src = &cfg->sources[i];
+
+		free(src->name);
+		free(src->path);
+		free(src->type);
+		free(src->key);
+		free(src->auth.header);
+		free(src->auth.prefix);
+		free(src->auth.secret_env);
+		free(src->auth.secret_file);
+		free(src->auth.previous_env);
+		free(src->auth.previous_file);
 	}
 	free(cfg->sources);
 	for (i = 0; i < cfg->ntenants; i++)
@@ -832,37 +932,38 @@ cfg_target(const struct cfg *cfg, const char *name)
 }
 
 char *
-cfg_secret(const struct cfg_target *t, char *err, size_t errsz)
+cfg_secret_read(const char *owner, const char *env_name, const char *file,
+    char *err, size_t errsz)
 {
 	char buf[SECRET_MAX], *secret;
 	const char *env;
 	size_t n;
 	FILE *f;
 
-	if (t->secret_env != NULL) {
-		if ((env = getenv(t->secret_env)) == NULL || *env == '\0') {
-			snprintf(err, errsz, "target '%s': environment"
-			    " variable '%s' is not set", t->name,
-			    t->secret_env);
+	if (env_name != NULL) {
+		if ((env = getenv(env_name)) == NULL || *env == '\0') {
+			snprintf(err, errsz, "%s: environment"
+			    " variable '%s' is not set", owner,
+			    env_name);
 			return NULL;
 		}
 		if (strpbrk(env, "\r\n") != NULL) {
-			snprintf(err, errsz, "target '%s': the secret in '%s'"
-			    " has a line break", t->name, t->secret_env);
+			snprintf(err, errsz, "%s: the secret in '%s'"
+			    " has a line break", owner, env_name);
 			return NULL;
 		}
 		return xstrdup(env);
 	}
-	if ((f = fopen(t->secret_file, "r")) == NULL) {
-		snprintf(err, errsz, "target '%s': secret file '%s': %s",
-		    t->name, t->secret_file, strerror(errno));
+	if ((f = fopen(file, "r")) == NULL) {
+		snprintf(err, errsz, "%s: secret file '%s': %s",
+		    owner, file, strerror(errno));
 		return NULL;
 	}
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	if (n == sizeof(buf) - 1 && fgetc(f) != EOF) {
 		fclose(f);
-		snprintf(err, errsz, "target '%s': secret file '%s' is longer"
-		    " than %d bytes", t->name, t->secret_file, SECRET_MAX - 1);
+		snprintf(err, errsz, "%s: secret file '%s' is longer"
+		    " than %d bytes", owner, file, SECRET_MAX - 1);
 		return NULL;
 	}
 	fclose(f);
@@ -873,14 +974,24 @@ cfg_secret(const struct cfg_target *t, char *err, size_t errsz)
 	if (n > 0 && buf[n - 1] == '\r')
 		buf[--n] = '\0';
 	if (n == 0 || strpbrk(buf, "\r\n") != NULL || strlen(buf) != n) {
-		snprintf(err, errsz, "target '%s': secret file '%s' must hold"
-		    " one line", t->name, t->secret_file);
+		snprintf(err, errsz, "%s: secret file '%s' must hold"
+		    " one line", owner, file);
 		explicit_bzero(buf, sizeof(buf));
 		return NULL;
 	}
 	secret = xstrdup(buf);
 	explicit_bzero(buf, sizeof(buf));
 	return secret;
+}
+
+char *
+cfg_secret(const struct cfg_target *t, char *err, size_t errsz)
+{
+	char owner[160];
+
+	snprintf(owner, sizeof(owner), "target '%s'", t->name);
+	return cfg_secret_read(owner, t->secret_env, t->secret_file, err,
+	    errsz);
 }
 
 const char *

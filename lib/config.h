@@ -57,13 +57,35 @@ struct cfg_route {
 	int			 when_line;
 };
 
+/* How the receiver knows a webhook comes from its source. */
+enum cfg_auth_scheme {
+	CFG_AUTH_NONE,
+	CFG_AUTH_HMAC,			/* HMAC-SHA256 of the body in a header */
+	CFG_AUTH_STANDARD_WEBHOOKS,	/* webhook-id, -timestamp, -signature */
+	CFG_AUTH_TOKEN			/* a shared token in a header (Z-API) */
+};
+
+struct cfg_source_auth {
+	enum cfg_auth_scheme	 scheme;
+	char			*header;	/* hmac: the signature's; token:
+						   the token's (Client-Token) */
+	int			 base64;	/* hmac: base64, else hex */
+	char			*prefix;	/* hmac: before it ("sha256=") */
+	char			*secret_env;
+	char			*secret_file;
+	char			*previous_env;	/* a second secret, also taken */
+	char			*previous_file;	/* while secrets are rotated */
+	int64_t			 tolerance_ms;	/* standard-webhooks' clock */
+};
+
 /* A system that posts webhooks to the receiver (integra-ingest --listen). */
 struct cfg_source {
-	char	*name;		/* the events' source attribute */
-	char	*path;		/* where it posts; default /webhooks/NAME */
-	char	*type;		/* the event type of its payloads */
-	char	*key;		/* member with its idempotency key, or NULL */
-	int	 line;
+	char			*name;	/* the events' source attribute */
+	char			*path;	/* where it posts; /webhooks/NAME */
+	char			*type;	/* the event type of its payloads */
+	char			*key;	/* member with the idempotency key */
+	struct cfg_source_auth	 auth;
+	int			 line;
 };
 
 struct cfg {
@@ -100,6 +122,12 @@ struct cfg		*cfg_open(const char *path, char *err, size_t errsz);
 void			 cfg_free(struct cfg *);
 const struct cfg_target	*cfg_target(const struct cfg *, const char *name);
 /* The target's secret (caller frees), or NULL with the reason in err. */
+/*
+ * A secret from the environment variable env or else the file file, for
+ * owner (as "source 'crm'") in messages; NULL with the reason in err.
+ */
+char			*cfg_secret_read(const char *owner, const char *env,
+			    const char *file, char *err, size_t errsz);
 char			*cfg_secret(const struct cfg_target *, char *err,
 			    size_t errsz);
 /*

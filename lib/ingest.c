@@ -108,6 +108,9 @@ ingest_raw(struct ingest *ig, struct stream_rec *r, const char *line,
 		}
 		snprintf(key, sizeof(key), "%s", jv_string_value(k));
 		jv_free(k);
+	} else if (ig->request_key != NULL) {
+		jv_free(v);
+		snprintf(key, sizeof(key), "%s", ig->request_key);
 	} else {
 		jv_free(v);
 		struct iovec payload = { (void *)line, len };

@@ -13,6 +13,9 @@ struct ingest {
 	const char	*source;	/* raw payloads: their source ... */
 	const char	*type;		/* ... and event type */
 	const char	*key;		/* raw payloads: member with the key */
+	const char	*request_key;	/* or else, set around one prepare by
+					   the receiver: the key its request
+					   names (at most 256 bytes) */
 	const char	*tenant;	/* when the event names none */
 	long		 nduplicates;
 	struct buf	 scratch;	/* apply's */

@@ -34,6 +34,7 @@
 #include "jvparse.h"
 #include "log.h"
 #include "receiver.h"
+#include "sourceauth.h"
 #include "stream.h"
 
 #define BATCH_MAX_EVENTS	1000
@@ -51,6 +52,7 @@ struct request {
 	enum state		 state;
 	enum kind		 kind;
 	struct ingest		*ig;		/* how to wrap its events */
+	const struct sourceauth	*auth;		/* webhooks: their source's */
 	struct buf		 body;
 	int			 too_large;
 	/* The results, under rv->lock. */
@@ -70,6 +72,7 @@ struct receiver {
 	struct stream_feed	*feed;
 	struct ingest		 apply_ig;	/* the journal thread's */
 	struct ingest		*sources;	/* one a configured source */
+	struct sourceauth	**auths;	/* and how it authenticates */
 	const struct cfg_source	*cfg_sources;
 	size_t			 nsources;
 	struct ingest		 events_ig;	/* CloudEvents, /api/events */
@@ -238,6 +241,36 @@ answer(struct request *req)
 	return ret;
 }
 
+static const char *
+header(void *ctx, const char *name)
+{
+	return MHD_lookup_connection_value(ctx, MHD_HEADER_KIND, name);
+}
+
+/*
+ * The idempotency key a webhook's request names: its Idempotency-Key
+ * header, or else Standard Webhooks' webhook-id; NULL if neither, or -1
+ * in *bad if the one it names is not 1 to 256 printable bytes.
+ */
+static const char *
+request_key(struct request *req, int *bad)
+{
+	const char *k, *p;
+
+	*bad = 0;
+	if ((k = header(req->conn, "Idempotency-Key")) == NULL &&
+	    (k = header(req->conn, "webhook-id")) == NULL)
+		return NULL;
+	for (p = k; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			break;
+	if (*p != '\0' || p == k || p - k > 256) {
+		*bad = 1;
+		return NULL;
+	}
+	return k;
+}
+
 /*
  * Prepares the event text s[0..n) into r as ingest would.  Returns 0, or
  * with the reason in r->reason -1 if it is not a JSON object, -2 if it is
@@ -299,6 +332,21 @@ submit(struct request *req)
 	if (req->too_large)
 		return fail(req->conn, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
 		    "the body is larger than the limit", NULL, NULL);
+	/* No hint to the client which part was wrong; the log says. */
+	if (req->auth != NULL && sourceauth_check(req->auth, header, req->conn,
+	    s, n, clock_ms() / 1000, &why) != 0) {
+		log_warn(NULL, "source '%s': %s: refused", req->ig->source,
+		    why);
+		return fail(req->conn, MHD_HTTP_UNAUTHORIZED, "unauthorized",
+		    "authentication failed", NULL, NULL);
+	}
+	if (req->kind == WEBHOOK) {
+		req->ig->request_key = request_key(req, &bad);
+		if (bad)
+			return fail(req->conn, MHD_HTTP_BAD_REQUEST,
+			    "invalid_key", "the idempotency key is not 1 to"
+			    " 256 printable bytes", NULL, NULL);
+	}
 	starts[0] = 0;
 	ends[0] = n;
 	if (req->kind == BATCH) {
@@ -329,6 +377,7 @@ submit(struct request *req)
 		    ends[i] - starts[i])) != 0)
 			break;
 	}
+	req->ig->request_key = NULL;
 	if (i < nitems) {
 		if (req->kind == BATCH)
 			snprintf(msg, sizeof(msg), "event %zu: %s", i + 1,
@@ -378,16 +427,16 @@ submit(struct request *req)
 	return MHD_YES;
 }
 
-/* Which source posts to url, or NULL. */
-static struct ingest *
+/* Which source posts to url: its index, or -1. */
+static long
 source_at(struct receiver *rv, const char *url)
 {
 	size_t i;
 
 	for (i = 0; i < rv->nsources; i++)
 		if (strcmp(rv->cfg_sources[i].path, url) == 0)
-			return &rv->sources[i];
-	return NULL;
+			return (long)i;
+	return -1;
 }
 
 /* A new request: routed, or answered at once. */
@@ -397,7 +446,9 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 {
 	struct request *req;
 	struct ingest *ig;
+	const struct sourceauth *auth = NULL;
 	const char *cl;
+	long src;
 	enum kind kind;
 	struct buf b = BUF_INIT;
 	enum MHD_Result ret;
@@ -420,9 +471,11 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 	if (strcmp(url, "/api/events") == 0) {
 		ig = &rv->events_ig;
 		kind = EVENT;
-	} else if ((ig = source_at(rv, url)) != NULL)
+	} else if ((src = source_at(rv, url)) >= 0) {
+		ig = &rv->sources[src];
+		auth = rv->auths[src];
 		kind = WEBHOOK;
-	else
+	} else
 		return fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
 		    "no such endpoint", NULL, NULL);
 	if (strcmp(method, "POST") != 0)
@@ -457,6 +510,7 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 	req->conn = conn;
 	req->kind = kind;
 	req->ig = ig;
+	req->auth = auth;
 	req->state = BODY;
 	buf_init(&req->body);
 	*req_cls = req;
@@ -644,15 +698,27 @@ drain(struct receiver *rv)
 	}
 }
 
-static void
+/* The sources, with their secrets: -1 (logged) if one cannot be read. */
+static int
 sources_init(struct receiver *rv, const struct cfg *cfg)
 {
+	char err[256];
 	size_t i;
+	int rc = 0;
 
 	rv->cfg_sources = cfg->sources;
 	rv->nsources = cfg->nsources;
 	rv->sources = xcalloc(cfg->nsources + 1, sizeof(*rv->sources));
+	rv->auths = xcalloc(cfg->nsources + 1, sizeof(*rv->auths));
 	for (i = 0; i < cfg->nsources; i++) {
+		if ((rv->auths[i] = sourceauth_new(&cfg->sources[i], err,
+		    sizeof(err))) == NULL) {
+			log_error(NULL, "%s", err);
+			rc = -1;
+		} else if (!sourceauth_required(rv->auths[i]))
+			log_warn(NULL, "source '%s' has no auth: anyone who"
+			    " can reach %s can post to it",
+			    cfg->sources[i].name, cfg->sources[i].path);
 		ingest_init(&rv->sources[i]);
 		rv->sources[i].source = cfg->sources[i].name;
 		rv->sources[i].type = cfg->sources[i].type;
@@ -662,6 +728,7 @@ sources_init(struct receiver *rv, const struct cfg *cfg)
 	ingest_init(&rv->events_ig);
 	rv->events_ig.tenant = rv->opts->tenant;
 	ingest_init(&rv->apply_ig);
+	return rc;
 }
 
 static void
@@ -669,9 +736,12 @@ sources_release(struct receiver *rv)
 {
 	size_t i;
 
-	for (i = 0; i < rv->nsources; i++)
+	for (i = 0; i < rv->nsources; i++) {
 		ingest_release(&rv->sources[i]);
+		sourceauth_free(rv->auths[i]);
+	}
 	free(rv->sources);
+	free(rv->auths);
 	ingest_release(&rv->events_ig);
 	ingest_release(&rv->apply_ig);
 }
@@ -688,8 +758,11 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 	memset(&rv, 0, sizeof(rv));
 	rv.opts = opts;
 	pthread_mutex_init(&rv.lock, NULL);
-	sources_init(&rv, cfg);
 	stream_init(&rv.s, journal);
+	if (sources_init(&rv, cfg) != 0) {
+		rc = EX_CONFIG;
+		goto out_early;
+	}
 	rv.s.outf = NULL;
 	/* Commit as soon as nothing more is waiting: latency is an answer's. */
 	rv.s.batch_ms = 0;
@@ -733,6 +806,7 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 	    rv.s.nok - rv.apply_ig.nduplicates, rv.apply_ig.nduplicates);
 out:
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+out_early:
 	stream_release(&rv.s);
 	sources_release(&rv);
 	pthread_mutex_destroy(&rv.lock);

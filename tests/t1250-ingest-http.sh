@@ -11,7 +11,40 @@ sources:
     path: /webhooks/whatsapp
     type: whatsapp.received
     key: messageId
+  signed:
+    type: lead.created
+    auth:
+      scheme: hmac-sha256
+      header: X-Signature
+      prefix: "sha256="
+      secret_env: TEST_SIGNED_SECRET
+  stdhooks:
+    type: client.registered
+    auth:
+      scheme: standard-webhooks
+      secret_env: TEST_STD_SECRET
+      previous_secret_env: TEST_STD_OLD
+  zapi-token:
+    type: whatsapp.inbound
+    auth: { scheme: token, secret_env: TEST_ZAPI_TOKEN }
 EOF
+TEST_SIGNED_SECRET=s3cr3t
+TEST_STD_SECRET=whsec_bmV3LXNlY3JldC1ieXRlcy0xMjM0NTY3OA==
+TEST_STD_OLD=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+TEST_ZAPI_TOKEN=tok-123
+export TEST_SIGNED_SECRET TEST_STD_SECRET TEST_STD_OLD TEST_ZAPI_TOKEN
+
+# hmac_hex SECRET TEXT, std_sig WHSEC ID TS BODY: the signatures a sender
+# makes, by the openssl CLI.
+hmac_hex() {
+	printf %s "$2" | openssl dgst -sha256 -hmac "$1" | sed 's/.*= //'
+}
+std_sig() {
+	key=$(printf %s "${1#whsec_}" | base64 -d | od -An -tx1 | tr -d ' \n')
+	printf %s "$2.$3.$4" |
+	    openssl dgst -sha256 -mac HMAC -macopt "hexkey:$key" -binary |
+	    base64
+}
 
 # start_receiver LOG [options]: a receiver on a free port of 127.0.0.1,
 # logging to LOG; its port in $PORT, its pid in $RECEIVER.
@@ -151,6 +184,90 @@ test_expect_success 'a batch: every event, in order; duplicates counted' '
 	id2=$(jq -r ".ids[1]" body) &&
 	test "$(q "SELECT type FROM events WHERE id = \"$id2\"")" = \
 	    client.updated
+'
+test_expect_success 'hmac-sha256: signed right, journaled; else 401, no hint' '
+	body="{\"signed\":1}" &&
+	sig=$(hmac_hex s3cr3t "$body") &&
+	curl -s -o body -w "%{http_code}\n" -H "Content-Type: application/json" \
+	    -H "X-Signature: sha256=$sig" --data "$body" \
+	    "$URL/webhooks/signed" >status &&
+	test "$(cat status)" = 202 &&
+	curl -s -o body -w "%{http_code}\n" -H "Content-Type: application/json" \
+	    -H "X-Signature: sha256=$sig" --data "{\"signed\":2}" \
+	    "$URL/webhooks/signed" >status &&
+	test "$(cat status)" = 401 &&
+	test "$(jq -r .error.message body)" = "authentication failed" &&
+	curl -s -o body -w "%{http_code}\n" -H "Content-Type: application/json" \
+	    --data "$body" "$URL/webhooks/signed" >status &&
+	test "$(cat status)" = 401 &&
+	test "$(q "SELECT count(*) FROM events WHERE source = \"signed\"")" = 1
+'
+test_expect_success 'standard-webhooks: signed, in time; webhook-id is the key' '
+	ts=$(date +%s) && body="{\"std\":1}" &&
+	sig=$(std_sig "$TEST_STD_SECRET" msg_1 "$ts" "$body") &&
+	curl -s -o body -w "%{http_code}\n" -H "Content-Type: application/json" \
+	    -H "webhook-id: msg_1" -H "webhook-timestamp: $ts" \
+	    -H "webhook-signature: v1,$sig" --data "$body" \
+	    "$URL/webhooks/stdhooks" >status &&
+	test "$(cat status)" = 202 &&
+	test "$(q "SELECT idempotency_key FROM events
+	    WHERE source = \"stdhooks\"")" = msg_1
+'
+test_expect_success 'standard-webhooks: the same webhook-id again is a repeat' '
+	ts=$(date +%s) && body="{\"std\":1}" &&
+	sig=$(std_sig "$TEST_STD_SECRET" msg_1 "$ts" "$body") &&
+	curl -s -o body -w "%{http_code}\n" -H "Content-Type: application/json" \
+	    -H "webhook-id: msg_1" -H "webhook-timestamp: $ts" \
+	    -H "webhook-signature: v1,$sig" --data "$body" \
+	    "$URL/webhooks/stdhooks" >status &&
+	test "$(cat status)" = 200 &&
+	test "$(q "SELECT count(*) FROM events WHERE source = \"stdhooks\"")" = 1
+'
+test_expect_success 'standard-webhooks: tampered, expired: 401; rotated: 202' '
+	ts=$(date +%s) && body="{\"std\":2}" &&
+	sig=$(std_sig "$TEST_STD_SECRET" msg_2 "$ts" "$body") &&
+	curl -s -o /dev/null -w "%{http_code}\n" -H "Content-Type: application/json" \
+	    -H "webhook-id: msg_2" -H "webhook-timestamp: $ts" \
+	    -H "webhook-signature: v1,$sig" --data "{\"std\":3}" \
+	    "$URL/webhooks/stdhooks" >status &&
+	old=$((ts - 600)) &&
+	sig=$(std_sig "$TEST_STD_SECRET" msg_2 "$old" "$body") &&
+	curl -s -o /dev/null -w "%{http_code}\n" -H "Content-Type: application/json" \
+	    -H "webhook-id: msg_2" -H "webhook-timestamp: $old" \
+	    -H "webhook-signature: v1,$sig" --data "$body" \
+	    "$URL/webhooks/stdhooks" >>status &&
+	sig=$(std_sig "$TEST_STD_OLD" msg_2 "$ts" "$body") &&
+	curl -s -o /dev/null -w "%{http_code}\n" -H "Content-Type: application/json" \
+	    -H "webhook-id: msg_2" -H "webhook-timestamp: $ts" \
+	    -H "webhook-signature: v1,$sig" --data "$body" \
+	    "$URL/webhooks/stdhooks" >>status &&
+	printf "401\n401\n202\n" >expect && test_cmp expect status
+'
+test_expect_success 'a token source: the right Client-Token only' '
+	curl -s -o /dev/null -w "%{http_code}\n" -H "Content-Type: application/json" \
+	    -H "Client-Token: tok-123" --data "{\"t\":1}" \
+	    "$URL/webhooks/zapi-token" >status &&
+	curl -s -o /dev/null -w "%{http_code}\n" -H "Content-Type: application/json" \
+	    -H "Client-Token: tok-12" --data "{\"t\":2}" \
+	    "$URL/webhooks/zapi-token" >>status &&
+	printf "202\n401\n" >expect && test_cmp expect status &&
+	grep -q "source .zapi-token.: wrong token: refused" receiver.log &&
+	! grep -q tok-12 receiver.log
+'
+test_expect_success 'an Idempotency-Key header is the key of a webhook' '
+	curl -s -o body -w "%{http_code}\n" -H "Content-Type: application/json" \
+	    -H "Idempotency-Key: form-77" --data "{\"k\":1}" \
+	    "$URL/webhooks/site/lead" >status &&
+	test "$(cat status)" = 202 &&
+	curl -s -o body -w "%{http_code}\n" -H "Content-Type: application/json" \
+	    -H "Idempotency-Key: form-77" --data "{\"k\":2}" \
+	    "$URL/webhooks/site/lead" >status &&
+	test "$(cat status)" = 200
+'
+test_expect_success 'a source whose secret is not set: exit 78' '
+	env -u TEST_ZAPI_TOKEN integra-ingest -l 127.0.0.1:0 -c cfg.yaml \
+	    -j journal.db 2>err; test $? -eq 78 &&
+	grep -q "TEST_ZAPI_TOKEN" err
 '
 test_expect_success 'a batch with one bad event journals none of them' '
 	n=$(q "SELECT count(*) FROM events") &&

@@ -1,0 +1,284 @@
+/*
+ * sourceauth: webhook authentication.  See sourceauth.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "buf.h"
+#include "config.h"
+#include "digest.h"
+#include "sourceauth.h"
+
+#define MAC_LEN		32
+#define KEY_MAX		256
+#define SIGS_MAX	8	/* signatures looked at in webhook-signature */
+
+struct key {
+	unsigned char	bytes[KEY_MAX];
+	size_t		len;
+};
+
+struct sourceauth {
+	const struct cfg_source_auth	*cfg;
+	struct key			 keys[2];	/* current, previous */
+	size_t				 nkeys;
+};
+
+/* The bytes of base64 text s[0..n), at most max of them; -1 if invalid. */
+static long
+base64_decode(const char *s, size_t n, unsigned char *out, size_t max)
+{
+	unsigned char tmp[(KEY_MAX + 2) / 3 * 3 + 3];
+	int len;
+
+	if (n == 0 || n % 4 != 0 || n / 4 * 3 > sizeof(tmp))
+		return -1;
+	if ((len = EVP_DecodeBlock(tmp, (const unsigned char *)s, (int)n)) < 0)
+		return -1;
+	/* EVP_DecodeBlock counts the padding as zero bytes. */
+	if (s[n - 1] == '=')
+		len--;
+	if (s[n - 2] == '=')
+		len--;
+	if ((size_t)len > max)
+		return -1;
+	memcpy(out, tmp, (size_t)len);
+	OPENSSL_cleanse(tmp, sizeof(tmp));
+	return len;
+}
+
+static int
+hex_decode(const char *s, size_t n, unsigned char *out, size_t len)
+{
+	size_t i;
+	int hi, lo;
+
+	if (n != 2 * len)
+		return -1;
+	for (i = 0; i < len; i++) {
+		hi = OPENSSL_hexchar2int((unsigned char)s[2 * i]);
+		lo = OPENSSL_hexchar2int((unsigned char)s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* Reads one secret into k: its bytes, or for standard-webhooks its key. */
+static int
+load_key(struct sourceauth *a, const struct cfg_source *src, const char *env,
+    const char *file, char *err, size_t errsz)
+{
+	struct key *k = &a->keys[a->nkeys];
+	char owner[160], *secret;
+	const char *b64;
+	long n;
+	int rc = 0;
+
+	snprintf(owner, sizeof(owner), "source '%s'", src->name);
+	if ((secret = cfg_secret_read(owner, env, file, err, errsz)) == NULL)
+		return -1;
+	if (a->cfg->scheme == CFG_AUTH_STANDARD_WEBHOOKS) {
+		b64 = strncmp(secret, "whsec_", 6) == 0 ? secret + 6 : secret;
+		if ((n = base64_decode(b64, strlen(b64), k->bytes,
+		    sizeof(k->bytes))) <= 0) {
+			snprintf(err, errsz, "%s: the secret is not whsec_"
+			    " followed by base64", owner);
+			rc = -1;
+		} else
+			k->len = (size_t)n;
+	} else if ((k->len = strlen(secret)) > sizeof(k->bytes)) {
+		snprintf(err, errsz, "%s: the secret is longer than %d bytes",
+		    owner, KEY_MAX);
+		rc = -1;
+	} else
+		memcpy(k->bytes, secret, k->len);
+	OPENSSL_cleanse(secret, strlen(secret));
+	free(secret);
+	if (rc == 0)
+		a->nkeys++;
+	return rc;
+}
+
+struct sourceauth *
+sourceauth_new(const struct cfg_source *src, char *err, size_t errsz)
+{
+	const struct cfg_source_auth *c = &src->auth;
+	struct sourceauth *a;
+
+	a = xcalloc(1, sizeof(*a));
+	a->cfg = c;
+	if (c->scheme == CFG_AUTH_NONE)
+		return a;
+	if (load_key(a, src, c->secret_env, c->secret_file, err, errsz) != 0 ||
+	    ((c->previous_env != NULL || c->previous_file != NULL) &&
+	    load_key(a, src, c->previous_env, c->previous_file, err,
+	    errsz) != 0)) {
+		sourceauth_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void
+sourceauth_free(struct sourceauth *a)
+{
+	if (a == NULL)
+		return;
+	OPENSSL_cleanse(a->keys, sizeof(a->keys));
+	free(a);
+}
+
+int
+sourceauth_required(const struct sourceauth *a)
+{
+	return a->cfg->scheme != CFG_AUTH_NONE;
+}
+
+static void
+mac(const struct key *k, const void *data, size_t len,
+    unsigned char out[MAC_LEN])
+{
+	unsigned int n = MAC_LEN;
+
+	HMAC(EVP_sha256(), k->bytes, (int)k->len, data, len, out, &n);
+}
+
+/* Whether the signature sig[0..MAC_LEN) is the MAC of data by some key. */
+static int
+any_key_signed(const struct sourceauth *a, const unsigned char *sig,
+    const void *data, size_t len)
+{
+	unsigned char want[MAC_LEN];
+	size_t i;
+	int ok = 0;
+
+	for (i = 0; i < a->nkeys; i++) {
+		mac(&a->keys[i], data, len, want);
+		ok |= CRYPTO_memcmp(want, sig, MAC_LEN) == 0;
+	}
+	OPENSSL_cleanse(want, sizeof(want));
+	return ok;
+}
+
+static int
+check_hmac(const struct sourceauth *a, const char *value, const char *body,
+    size_t len, const char **why)
+{
+	const struct cfg_source_auth *c = a->cfg;
+	unsigned char sig[MAC_LEN];
+	size_t plen = c->prefix != NULL ? strlen(c->prefix) : 0, n;
+
+	if (value == NULL) {
+		*why = "no signature header";
+		return -1;
+	}
+	if (plen > 0 && strncmp(value, c->prefix, plen) != 0) {
+		*why = "the signature lacks its prefix";
+		return -1;
+	}
+	value += plen;
+	n = strlen(value);
+	if (c->base64 ? base64_decode(value, n, sig, sizeof(sig)) != MAC_LEN :
+	    hex_decode(value, n, sig, sizeof(sig)) != 0) {
+		*why = "the signature is not a SHA-256 HMAC in its encoding";
+		return -1;
+	}
+	if (!any_key_signed(a, sig, body, len)) {
+		*why = "wrong signature";
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_standard(const struct sourceauth *a, sourceauth_header_fn get,
+    void *ctx, const char *body, size_t len, int64_t now, const char **why)
+{
+	const char *id = get(ctx, "webhook-id");
+	const char *ts = get(ctx, "webhook-timestamp");
+	const char *sigs = get(ctx, "webhook-signature");
+	unsigned char sig[MAC_LEN];
+	struct buf signed_text = BUF_INIT;
+	const char *p, *end;
+	char *tsend;
+	long long t;
+	int n, ok = 0;
+
+	if (id == NULL || ts == NULL || sigs == NULL || *id == '\0') {
+		*why = "a webhook-id, -timestamp or -signature header is"
+		    " missing";
+		return -1;
+	}
+	t = strtoll(ts, &tsend, 10);
+	if (*ts == '\0' || *tsend != '\0' ||
+	    llabs(now - t) > a->cfg->tolerance_ms / 1000) {
+		*why = "webhook-timestamp is not within the tolerance";
+		return -1;
+	}
+	buf_addf(&signed_text, "%s.%s.", id, ts);
+	buf_add(&signed_text, body, len);
+	for (p = sigs, n = 0; *p != '\0' && n < SIGS_MAX && !ok; p = end, n++) {
+		while (*p == ' ')
+			p++;
+		if ((end = strchr(p, ' ')) == NULL)
+			end = p + strlen(p);
+		if (end - p > 3 && strncmp(p, "v1,", 3) == 0 &&
+		    base64_decode(p + 3, (size_t)(end - p - 3), sig,
+		    sizeof(sig)) == MAC_LEN)
+			ok = any_key_signed(a, sig, signed_text.data,
+			    signed_text.len);
+	}
+	buf_free(&signed_text);
+	if (!ok)
+		*why = "no v1 signature matches";
+	return ok ? 0 : -1;
+}
+
+/* The token in value against each secret, by their SHA-256 digests. */
+static int
+check_token(const struct sourceauth *a, const char *value, const char **why)
+{
+	unsigned char got[DIGEST_LEN], want[DIGEST_LEN];
+	struct iovec v;
+	size_t i;
+	int ok = 0;
+
+	if (value == NULL) {
+		*why = "no token header";
+		return -1;
+	}
+	v = (struct iovec){ (void *)value, strlen(value) };
+	digest_sha256(&v, 1, got);
+	for (i = 0; i < a->nkeys; i++) {
+		v = (struct iovec){ (void *)a->keys[i].bytes, a->keys[i].len };
+		digest_sha256(&v, 1, want);
+		ok |= CRYPTO_memcmp(got, want, sizeof(got)) == 0;
+	}
+	if (!ok)
+		*why = "wrong token";
+	return ok ? 0 : -1;
+}
+
+int
+sourceauth_check(const struct sourceauth *a, sourceauth_header_fn get,
+    void *ctx, const char *body, size_t len, int64_t now, const char **why)
+{
+	switch (a->cfg->scheme) {
+	case CFG_AUTH_NONE:
+		return 0;
+	case CFG_AUTH_HMAC:
+		return check_hmac(a, get(ctx, a->cfg->header), body, len, why);
+	case CFG_AUTH_STANDARD_WEBHOOKS:
+		return check_standard(a, get, ctx, body, len, now, why);
+	case CFG_AUTH_TOKEN:
+		return check_token(a, get(ctx, a->cfg->header), why);
+	}
+	*why = "unknown scheme";
+	return -1;
+}
