@@ -39,6 +39,14 @@ export TEST_SIGNED_SECRET TEST_STD_SECRET TEST_STD_OLD TEST_ZAPI_TOKEN
 hmac_hex() {
 	printf %s "$2" | openssl dgst -sha256 -hmac "$1" | sed 's/.*= //'
 }
+# std_post WHSEC ID TS BODY [SIGNED]: posts BODY to stdhooks with the
+# signature of SIGNED (BODY unless given); the status on stdout.
+std_post() {
+	sig=$(std_sig "$1" "$2" "$3" "${5:-$4}")
+	curl -s -o body -w "%{http_code}\n" -H "Content-Type: application/json" \
+	    -H "webhook-id: $2" -H "webhook-timestamp: $3" \
+	    -H "webhook-signature: v1,$sig" --data "$4" "$URL/webhooks/stdhooks"
+}
 std_sig() {
 	key=$(printf %s "${1#whsec_}" | base64 -d | od -An -tx1 | tr -d ' \n')
 	printf %s "$2.$3.$4" |
@@ -203,44 +211,25 @@ test_expect_success 'hmac-sha256: signed right, journaled; else 401, no hint' '
 	test "$(q "SELECT count(*) FROM events WHERE source = \"signed\"")" = 1
 '
 test_expect_success 'standard-webhooks: signed, in time; webhook-id is the key' '
-	ts=$(date +%s) && body="{\"std\":1}" &&
-	sig=$(std_sig "$TEST_STD_SECRET" msg_1 "$ts" "$body") &&
-	curl -s -o body -w "%{http_code}\n" -H "Content-Type: application/json" \
-	    -H "webhook-id: msg_1" -H "webhook-timestamp: $ts" \
-	    -H "webhook-signature: v1,$sig" --data "$body" \
-	    "$URL/webhooks/stdhooks" >status &&
+	ts=$(date +%s) &&
+	std_post "$TEST_STD_SECRET" msg_1 "$ts" "{\"std\":1}" >status &&
 	test "$(cat status)" = 202 &&
 	test "$(q "SELECT idempotency_key FROM events
 	    WHERE source = \"stdhooks\"")" = msg_1
 '
 test_expect_success 'standard-webhooks: the same webhook-id again is a repeat' '
-	ts=$(date +%s) && body="{\"std\":1}" &&
-	sig=$(std_sig "$TEST_STD_SECRET" msg_1 "$ts" "$body") &&
-	curl -s -o body -w "%{http_code}\n" -H "Content-Type: application/json" \
-	    -H "webhook-id: msg_1" -H "webhook-timestamp: $ts" \
-	    -H "webhook-signature: v1,$sig" --data "$body" \
-	    "$URL/webhooks/stdhooks" >status &&
+	ts=$(date +%s) &&
+	std_post "$TEST_STD_SECRET" msg_1 "$ts" "{\"std\":1}" >status &&
 	test "$(cat status)" = 200 &&
 	test "$(q "SELECT count(*) FROM events WHERE source = \"stdhooks\"")" = 1
 '
 test_expect_success 'standard-webhooks: tampered, expired: 401; rotated: 202' '
-	ts=$(date +%s) && body="{\"std\":2}" &&
-	sig=$(std_sig "$TEST_STD_SECRET" msg_2 "$ts" "$body") &&
-	curl -s -o /dev/null -w "%{http_code}\n" -H "Content-Type: application/json" \
-	    -H "webhook-id: msg_2" -H "webhook-timestamp: $ts" \
-	    -H "webhook-signature: v1,$sig" --data "{\"std\":3}" \
-	    "$URL/webhooks/stdhooks" >status &&
-	old=$((ts - 600)) &&
-	sig=$(std_sig "$TEST_STD_SECRET" msg_2 "$old" "$body") &&
-	curl -s -o /dev/null -w "%{http_code}\n" -H "Content-Type: application/json" \
-	    -H "webhook-id: msg_2" -H "webhook-timestamp: $old" \
-	    -H "webhook-signature: v1,$sig" --data "$body" \
-	    "$URL/webhooks/stdhooks" >>status &&
-	sig=$(std_sig "$TEST_STD_OLD" msg_2 "$ts" "$body") &&
-	curl -s -o /dev/null -w "%{http_code}\n" -H "Content-Type: application/json" \
-	    -H "webhook-id: msg_2" -H "webhook-timestamp: $ts" \
-	    -H "webhook-signature: v1,$sig" --data "$body" \
-	    "$URL/webhooks/stdhooks" >>status &&
+	ts=$(date +%s) && old=$((ts - 600)) && body="{\"std\":2}" &&
+	{
+		std_post "$TEST_STD_SECRET" msg_2 "$ts" "{\"std\":3}" "$body"
+		std_post "$TEST_STD_SECRET" msg_2 "$old" "$body"
+		std_post "$TEST_STD_OLD" msg_2 "$ts" "$body"
+	} >status &&
 	printf "401\n401\n202\n" >expect && test_cmp expect status
 '
 test_expect_success 'a token source: the right Client-Token only' '
