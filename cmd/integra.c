@@ -26,6 +26,7 @@ static const char usage_text[] =
 "   normalize   turn envelopes into canonical events\n"
 "   map         route events and build their deliveries\n"
 "   dispatch    deliver, record every attempt, write the outcomes\n"
+"   keys        add, list and revoke the receiver's API keys\n"
 "   config      check a configuration without running anything\n"
 "\n"
 "`integra command --help` shows a command's options; integra(7) the whole.\n";

@@ -106,7 +106,18 @@ static const char *const migrations[] = {
 	"  error            TEXT,"
 	"  response_excerpt TEXT"
 	");"
-	"CREATE INDEX attempts_delivery ON attempts (delivery_id);",
+	"CREATE INDEX attempts_delivery ON attempts (delivery_id);"
+	/* API keys: only their SHA-256 is kept. */
+	"CREATE TABLE api_keys ("
+	"  id         INTEGER PRIMARY KEY,"
+	"  name       TEXT NOT NULL UNIQUE,"
+	"  tenant     TEXT NOT NULL,"
+	"  scopes     TEXT NOT NULL,"	/* space-separated */
+	"  key_hash   BLOB NOT NULL UNIQUE,"
+	"  prefix     TEXT NOT NULL,"	/* its first characters, to tell keys apart */
+	"  created_at INTEGER NOT NULL,"
+	"  revoked_at INTEGER"
+	");",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -125,6 +136,10 @@ enum stmt {
 	S_CLAIM_DUE,
 	S_ATTEMPT_ADD,
 	S_DELIVERY_DONE,
+	S_KEY_ADD,
+	S_KEY_FIND,
+	S_KEY_LIST,
+	S_KEY_REVOKE,
 	S_COUNT
 };
 
@@ -194,6 +209,19 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " last_error = ?5, lease_owner = NULL, lease_until = NULL,"
 	    " updated_at = ?6 WHERE id = ?1 AND lease_owner = ?7"
 	    " AND status = 'in_flight'",
+	[S_KEY_ADD] =
+	    "INSERT INTO api_keys (name, tenant, scopes, key_hash, prefix,"
+	    " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+	    " ON CONFLICT (name) DO NOTHING",
+	[S_KEY_FIND] =
+	    "SELECT name, tenant, scopes FROM api_keys"
+	    " WHERE key_hash = ?1 AND revoked_at IS NULL",
+	[S_KEY_LIST] =
+	    "SELECT name, tenant, scopes, prefix, created_at, revoked_at"
+	    " FROM api_keys ORDER BY name",
+	[S_KEY_REVOKE] =
+	    "UPDATE api_keys SET revoked_at = ?2"
+	    " WHERE name = ?1 AND revoked_at IS NULL",
 };
 
 static const char *const status_names[] = {
@@ -750,5 +778,118 @@ journal_attempt_add(struct journal *j, const struct journal_attempt *a,
 	if ((rc = step_done(j, st, "finish delivery")) != 0)
 		return rc;
 	*kept = sqlite3_changes(j->db) == 1;
+	return 0;
+}
+
+int
+journal_key_add(struct journal *j, const struct journal_key *k,
+    const unsigned char hash[JOURNAL_KEY_HASH_LEN], int *added)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_KEY_ADD)) == NULL)
+		return -1;
+	bind_text(st, 1, k->name);
+	bind_text(st, 2, k->tenant);
+	bind_text(st, 3, k->scopes);
+	sqlite3_bind_blob(st, 4, hash, JOURNAL_KEY_HASH_LEN, SQLITE_STATIC);
+	bind_text(st, 5, k->prefix);
+	sqlite3_bind_int64(st, 6, k->created_at);
+	if ((rc = step_done(j, st, "add key")) != 0)
+		return rc;
+	*added = sqlite3_changes(j->db) == 1;
+	return 0;
+}
+
+/* Copies column i of st into a buffer of n bytes, cut if need be. */
+static void
+column_copy(sqlite3_stmt *st, int i, char *out, size_t n)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	snprintf(out, n, "%s", s != NULL ? (const char *)s : "");
+}
+
+int
+journal_key_find(struct journal *j,
+    const unsigned char hash[JOURNAL_KEY_HASH_LEN], struct journal_key *k,
+    int *found)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_KEY_FIND)) == NULL)
+		return -1;
+	sqlite3_bind_blob(st, 1, hash, JOURNAL_KEY_HASH_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	if (*found) {
+		memset(k, 0, sizeof(*k));
+		column_copy(st, 0, k->name_buf, sizeof(k->name_buf));
+		column_copy(st, 1, k->tenant_buf, sizeof(k->tenant_buf));
+		column_copy(st, 2, k->scopes_buf, sizeof(k->scopes_buf));
+		k->name = k->name_buf;
+		k->tenant = k->tenant_buf;
+		k->scopes = k->scopes_buf;
+	} else if (rc != SQLITE_DONE) {
+		rc = fail(j, "find key");
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+journal_key_list(struct journal *j, journal_key_fn fn, void *ctx)
+{
+	struct journal_key k;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_KEY_LIST)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&k, 0, sizeof(k));
+		column_copy(st, 0, k.name_buf, sizeof(k.name_buf));
+		column_copy(st, 1, k.tenant_buf, sizeof(k.tenant_buf));
+		column_copy(st, 2, k.scopes_buf, sizeof(k.scopes_buf));
+		column_copy(st, 3, k.prefix_buf, sizeof(k.prefix_buf));
+		k.name = k.name_buf;
+		k.tenant = k.tenant_buf;
+		k.scopes = k.scopes_buf;
+		k.prefix = k.prefix_buf;
+		k.created_at = sqlite3_column_int64(st, 4);
+		k.revoked_at = sqlite3_column_type(st, 5) == SQLITE_NULL ? 0 :
+		    sqlite3_column_int64(st, 5);
+		if (fn(ctx, &k) != 0) {
+			sqlite3_reset(st);
+			return 0;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		rc = fail(j, "list keys");
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+journal_key_revoke(struct journal *j, const char *name, int64_t now,
+    int *done)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_KEY_REVOKE)) == NULL)
+		return -1;
+	bind_text(st, 1, name);
+	sqlite3_bind_int64(st, 2, now);
+	if ((rc = step_done(j, st, "revoke key")) != 0)
+		return rc;
+	*done = sqlite3_changes(j->db) == 1;
 	return 0;
 }

@@ -163,4 +163,39 @@ int	journal_claim_due(struct journal *, int limit, const char *owner,
 int	journal_attempt_add(struct journal *, const struct journal_attempt *,
 	    const char *owner, int *kept);
 
+/*
+ * API keys.  A key itself is never stored: only its SHA-256
+ * (JOURNAL_KEY_HASH_LEN bytes) and its first characters, to tell keys
+ * apart in a listing.  The strings of a journal_key are the caller's for
+ * journal_key_add; filled in, they point into the struct's own buffers.
+ */
+#define JOURNAL_KEY_HASH_LEN	32
+
+struct journal_key {
+	const char	*name;
+	const char	*tenant;
+	const char	*scopes;	/* space-separated */
+	const char	*prefix;
+	int64_t		 created_at;	/* ms since the epoch */
+	int64_t		 revoked_at;	/* 0: in force */
+	char		 name_buf[129];
+	char		 tenant_buf[129];
+	char		 scopes_buf[257];
+	char		 prefix_buf[17];
+};
+
+/* Stores a key; *added is 0 if the name is taken. */
+int	journal_key_add(struct journal *, const struct journal_key *,
+	    const unsigned char hash[JOURNAL_KEY_HASH_LEN], int *added);
+/* The key in force with this hash, if *found. */
+int	journal_key_find(struct journal *,
+	    const unsigned char hash[JOURNAL_KEY_HASH_LEN],
+	    struct journal_key *, int *found);
+/* Calls fn for each key, by name, until it returns non-zero. */
+typedef int (*journal_key_fn)(void *ctx, const struct journal_key *);
+int	journal_key_list(struct journal *, journal_key_fn, void *ctx);
+/* Revokes the key called name; *done is 0 if there is none in force. */
+int	journal_key_revoke(struct journal *, const char *name, int64_t now,
+	    int *done);
+
 #endif

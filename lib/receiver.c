@@ -26,6 +26,7 @@
 #include <microhttpd.h>
 
 #include "clock.h"
+#include "apikey.h"
 #include "config.h"
 #include "exitcode.h"
 #include "ingest.h"
@@ -53,6 +54,7 @@ struct request {
 	enum kind		 kind;
 	struct ingest		*ig;		/* how to wrap its events */
 	const struct sourceauth	*auth;		/* webhooks: their source's */
+	char			 tenant[129];	/* the API key's, or "" */
 	struct buf		 body;
 	int			 too_large;
 	/* The results, under rv->lock. */
@@ -76,6 +78,8 @@ struct receiver {
 	const struct cfg_source	*cfg_sources;
 	size_t			 nsources;
 	struct ingest		 events_ig;	/* CloudEvents, /api/events */
+	struct journal		*keys;		/* the server thread's own
+						   connection, to look up keys */
 	pthread_mutex_t		 lock;
 	struct request		*submitted;
 	long			 active;	/* requests not yet completed */
@@ -369,6 +373,9 @@ submit(struct request *req)
 		}
 	}
 
+	/* Events posted with a key are its tenant's, unless they say. */
+	if (req->tenant[0] != '\0')
+		req->ig->tenant = req->tenant;
 	/* Every event is checked before any is journaled. */
 	recs = xcalloc(nitems, sizeof(*recs));
 	for (i = 0; i < nitems; i++) {
@@ -378,6 +385,7 @@ submit(struct request *req)
 			break;
 	}
 	req->ig->request_key = NULL;
+	req->ig->tenant = rv->opts->tenant;
 	if (i < nitems) {
 		if (req->kind == BATCH)
 			snprintf(msg, sizeof(msg), "event %zu: %s", i + 1,
@@ -439,6 +447,46 @@ source_at(struct receiver *rv, const char *url)
 	return -1;
 }
 
+/*
+ * The API key of the request, from X-API-Key or Authorization: Bearer,
+ * checked against the journal: 0 with its tenant in req_tenant, or the
+ * HTTP status to answer with (401 unknown or revoked, 403 not allowed,
+ * 503 the journal failed).
+ */
+static unsigned int
+api_key(struct receiver *rv, struct MHD_Connection *conn, const char *scope,
+    char *req_tenant, size_t n)
+{
+	unsigned char hash[JOURNAL_KEY_HASH_LEN];
+	struct journal_key k;
+	const char *key;
+	int found;
+
+	if ((key = header(conn, "X-API-Key")) == NULL &&
+	    (key = header(conn, "Authorization")) != NULL) {
+		if (strncasecmp(key, "Bearer ", 7) != 0)
+			return MHD_HTTP_UNAUTHORIZED;
+		key += 7;
+	}
+	if (key == NULL)
+		return MHD_HTTP_UNAUTHORIZED;
+	/* The lookup is by the key's SHA-256: its time tells nothing. */
+	apikey_hash(key, hash);
+	if (journal_key_find(rv->keys, hash, &k, &found) != 0) {
+		log_error(NULL, "api key: %s", journal_error(rv->keys));
+		return MHD_HTTP_SERVICE_UNAVAILABLE;
+	}
+	if (!found)
+		return MHD_HTTP_UNAUTHORIZED;
+	if (!apikey_grants(k.scopes, scope)) {
+		log_warn(NULL, "api key '%s' lacks %s: refused", k.name,
+		    scope);
+		return MHD_HTTP_FORBIDDEN;
+	}
+	snprintf(req_tenant, n, "%s", k.tenant);
+	return 0;
+}
+
 /* A new request: routed, or answered at once. */
 static enum MHD_Result
 start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
@@ -448,6 +496,8 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 	struct ingest *ig;
 	const struct sourceauth *auth = NULL;
 	const char *cl;
+	char tenant[129] = "";
+	unsigned int status;
 	long src;
 	enum kind kind;
 	struct buf b = BUF_INIT;
@@ -471,6 +521,15 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 	if (strcmp(url, "/api/events") == 0) {
 		ig = &rv->events_ig;
 		kind = EVENT;
+		if (strcmp(method, "POST") == 0 && (status = api_key(rv, conn,
+		    "events:write", tenant, sizeof(tenant))) != 0)
+			return status == MHD_HTTP_UNAUTHORIZED ? fail(conn,
+			    status, "unauthorized", "a valid API key is needed",
+			    MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer") :
+			    status == MHD_HTTP_FORBIDDEN ? fail(conn, status,
+			    "forbidden", "the API key may not post events",
+			    NULL, NULL) : fail(conn, status, "unavailable",
+			    "the journal failed", NULL, NULL);
 	} else if ((src = source_at(rv, url)) >= 0) {
 		ig = &rv->sources[src];
 		auth = rv->auths[src];
@@ -511,6 +570,7 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 	req->kind = kind;
 	req->ig = ig;
 	req->auth = auth;
+	memcpy(req->tenant, tenant, sizeof(req->tenant));
 	req->state = BODY;
 	buf_init(&req->body);
 	*req_cls = req;
@@ -753,6 +813,7 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 	struct receiver rv;
 	struct MHD_Daemon *d;
 	sigset_t set, old;
+	char err[512];
 	int rc;
 
 	memset(&rv, 0, sizeof(rv));
@@ -761,6 +822,12 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 	stream_init(&rv.s, journal);
 	if (sources_init(&rv, cfg) != 0) {
 		rc = EX_CONFIG;
+		goto out_early;
+	}
+	if ((rv.keys = journal_open(journal_path(journal), err,
+	    sizeof(err))) == NULL) {
+		log_error(NULL, "%s", err);
+		rc = EX_CANTCREAT;
 		goto out_early;
 	}
 	rv.s.outf = NULL;
@@ -807,6 +874,7 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 out:
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 out_early:
+	journal_close(rv.keys);
 	stream_release(&rv.s);
 	sources_release(&rv);
 	pthread_mutex_destroy(&rv.lock);

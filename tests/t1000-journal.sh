@@ -12,8 +12,8 @@ test_expect_success 'ingest creates a journal with the current schema' '
 	test "$(q "PRAGMA page_size")" = 16384 &&
 	q "SELECT name FROM sqlite_master WHERE type = \"table\"
 	    ORDER BY name" >tables &&
-	printf "attempts\ncanonical_envelopes\ndeliveries\nevents\nraw_envelopes\n" \
-	    >expect &&
+	printf "%s\n" api_keys attempts canonical_envelopes deliveries events \
+	    raw_envelopes >expect &&
 	test_cmp expect tables
 '
 test_expect_success 'the journal passes SQLite integrity_check' '

@@ -91,10 +91,14 @@ load() {
 }
 
 # post PATH TYPE DATA: status on the first line of out, body in body.
+# It shows the API key $KEY (webhooks need none).
 post() {
 	curl -s -o body -w '%{http_code}\n' -X POST -H "Content-Type: $2" \
-	    --data-binary "$3" "$URL$1" >status
+	    -H "X-API-Key: $KEY" --data-binary "$3" "$URL$1" >status
 }
+
+KEY=$(integra-keys -j journal.db add tester -T acme 2>/dev/null)
+READER=$(integra-keys -j journal.db add reader -S events:read 2>/dev/null)
 
 start_receiver receiver.log
 lead='{"name":"Ana","phone":"11999990000"}'
@@ -183,6 +187,38 @@ test_expect_success 'POST /api/events: a structured CloudEvent' '
 	test "$(q "SELECT idempotency_key FROM events WHERE id = \"$id\"")" \
 	    = crm-1
 '
+test_expect_success 'the event is the API key tenant'"'"'s when it names none' '
+	id=$(jq -r .id body) &&
+	test "$(q "SELECT tenant FROM events WHERE id = \"$id\"")" = acme
+'
+test_expect_success '/api/events without a key: 401 with WWW-Authenticate' '
+	curl -s -D headers -o body -w "%{http_code}\n" \
+	    -H "Content-Type: application/cloudevents+json" --data "$ev" \
+	    "$URL/api/events" >status &&
+	test "$(cat status)" = 401 && grep -qi "^WWW-Authenticate: Bearer" headers &&
+	test "$(jq -r .error.code body)" = unauthorized
+'
+test_expect_success 'a wrong key: 401; a key without events:write: 403' '
+	curl -s -o /dev/null -w "%{http_code}\n" -H "X-API-Key: itg_nope" \
+	    -H "Content-Type: application/cloudevents+json" --data "$ev" \
+	    "$URL/api/events" >status &&
+	curl -s -o /dev/null -w "%{http_code}\n" -H "X-API-Key: $READER" \
+	    -H "Content-Type: application/cloudevents+json" --data "$ev" \
+	    "$URL/api/events" >>status &&
+	printf "401\n403\n" >expect && test_cmp expect status
+'
+test_expect_success 'Authorization: Bearer works too; a revoked key does not' '
+	curl -s -o /dev/null -w "%{http_code}\n" -H "Authorization: Bearer $KEY" \
+	    -H "Content-Type: application/cloudevents+json" --data "$ev" \
+	    "$URL/api/events" >status &&
+	integra-keys -j journal.db revoke tester 2>/dev/null &&
+	curl -s -o /dev/null -w "%{http_code}\n" -H "Authorization: Bearer $KEY" \
+	    -H "Content-Type: application/cloudevents+json" --data "$ev" \
+	    "$URL/api/events" >>status &&
+	printf "200\n401\n" >expect && test_cmp expect status &&
+	! grep -q "$KEY" receiver.log
+'
+KEY=$(integra-keys -j journal.db add tester2 -T acme 2>/dev/null)
 test_expect_success 'a batch: every event, in order; duplicates counted' '
 	post /api/events application/cloudevents-batch+json \
 	    "[$ev,{\"specversion\":\"1.0\",\"id\":\"crm-2\",\"source\":\"crm\",\"type\":\"client.updated\"}]" &&
