@@ -41,7 +41,7 @@
 #define BATCH_MAX_EVENTS	1000
 #define CONN_LIMIT		1024
 #define CONN_TIMEOUT		60	/* seconds a connection may idle */
-#define CONN_MEMORY		(64 * 1024)	/* a connection's, headers included */
+#define CONN_MEMORY		(16 * 1024)	/* a connection's, headers included */
 #define STOP_WAIT_MS		5000	/* for answers in flight, at the end */
 
 enum state { NEW, BODY, SUBMITTED, DONE };
