@@ -17,19 +17,20 @@
 #include "setup.h"
 
 #define DEFAULT_SCOPES	"events:write events:read"
+#define DEFAULT_RATE	60	/* requests a minute */
 
 static const char usage_text[] =
 "usage: integra-keys [-h] [-c config] [-j journal] add [-T tenant]\n"
-"                    [-S scopes] name\n"
+"                    [-S scopes] [-R rate] name\n"
 "       integra-keys [-h] [-c config] [-j journal] list\n"
 "       integra-keys [-h] [-c config] [-j journal] revoke name\n";
 
 static int
 add(struct journal *j, const char *name, const char *tenant,
-    const char *scopes)
+    const char *scopes, long rate)
 {
 	struct journal_key k = { .name = name, .tenant = tenant,
-	    .scopes = scopes };
+	    .scopes = scopes, .rate_limit = rate };
 	unsigned char hash[JOURNAL_KEY_HASH_LEN];
 	char key[APIKEY_LEN + 1], shown[APIKEY_SHOWN + 1];
 	int added;
@@ -52,8 +53,9 @@ add(struct journal *j, const char *name, const char *tenant,
 	/* The one time the key is shown: only its hash is kept. */
 	printf("%s\n", key);
 	explicit_bzero(key, sizeof(key));
-	log_info(NULL, "key '%s' added for tenant '%s' (%s): it is shown"
-	    " once, store it now", name, tenant, scopes);
+	log_info(NULL, "key '%s' added for tenant '%s' (%s, %ld requests a"
+	    " minute): it is shown once, store it now", name, tenant, scopes,
+	    rate);
 	return EX_OK;
 }
 
@@ -66,9 +68,10 @@ list_one(void *ctx, const struct journal_key *k)
 	clock_rfc3339(k->created_at, created);
 	if (k->revoked_at != 0)
 		clock_rfc3339(k->revoked_at, revoked);
-	printf("%-20s %-12s %-26s %s...  %s%s%s\n", k->name, k->tenant,
-	    k->scopes, k->prefix, created, k->revoked_at != 0 ?
-	    "  revoked " : "", k->revoked_at != 0 ? revoked : "");
+	printf("%-20s %-12s %-26s %6ld/min  %s...  %s%s%s\n", k->name,
+	    k->tenant, k->scopes, k->rate_limit, k->prefix, created,
+	    k->revoked_at != 0 ? "  revoked " : "", k->revoked_at != 0 ?
+	    revoked : "");
 	return 0;
 }
 
@@ -97,6 +100,7 @@ main(int argc, char *argv[])
 		{ "journal", required_argument, NULL, 'j' },
 		{ "tenant", required_argument, NULL, 'T' },
 		{ "scopes", required_argument, NULL, 'S' },
+		{ "rate", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -105,11 +109,12 @@ main(int argc, char *argv[])
 	const char *scopes = NULL, *cmd, *name = NULL;
 	struct journal *journal = NULL;
 	struct cfg *cfg = NULL;
+	long rate = -1;
 	int ch, rc;
 
 	log_init("integra-keys");
 	/* Options may come before or after the command, as in git. */
-	while ((ch = getopt_long(argc, argv, "c:j:T:S:hV", longopts,
+	while ((ch = getopt_long(argc, argv, "c:j:T:S:R:hV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -123,6 +128,14 @@ main(int argc, char *argv[])
 			break;
 		case 'S':
 			scopes = optarg;
+			break;
+		case 'R':
+			if ((rate = options_number(optarg, 0, 1000000000)) ==
+			    -1) {
+				log_error(NULL, "-R: requests a minute, 0 for no"
+				    " limit");
+				return options_usage(usage_text);
+			}
 			break;
 		case 'h':
 			return options_help(usage_text);
@@ -141,10 +154,13 @@ main(int argc, char *argv[])
 	    (strcmp(cmd, "list") == 0 ? name != NULL : name == NULL) ||
 	    (strcmp(cmd, "add") != 0 && strcmp(cmd, "list") != 0 &&
 	    strcmp(cmd, "revoke") != 0) ||
-	    (strcmp(cmd, "add") != 0 && (tenant != NULL || scopes != NULL)))
+	    (strcmp(cmd, "add") != 0 && (tenant != NULL || scopes != NULL ||
+	    rate != -1)))
 		return options_usage(usage_text);
 	if (scopes == NULL)
 		scopes = DEFAULT_SCOPES;
+	if (rate == -1)
+		rate = DEFAULT_RATE;
 	if ((name != NULL && !event_name_valid(name)) ||
 	    (tenant != NULL && !event_name_valid(tenant)) ||
 	    !apikey_scopes_valid(scopes)) {
@@ -159,7 +175,7 @@ main(int argc, char *argv[])
 		goto out;
 	if (strcmp(cmd, "add") == 0)
 		rc = add(journal, name, tenant != NULL ? tenant : cfg->tenant,
-		    scopes);
+		    scopes, rate);
 	else if (strcmp(cmd, "revoke") == 0)
 		rc = revoke(journal, name);
 	else if (journal_key_list(journal, list_one, NULL) != 0) {

@@ -672,6 +672,9 @@ source_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	}
 	if (strcmp(k, "key") == 0)
 		return get_string(ld, v, "key", &src->key);
+	if (strcmp(k, "rate_limit") == 0)
+		return get_long(ld, v, "rate_limit", 0, 1000000000,
+		    &src->rate_limit);
 	return unknown(ld, v, k, "a source");
 }
 

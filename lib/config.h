@@ -84,6 +84,7 @@ struct cfg_source {
 	char			*path;	/* where it posts; /webhooks/NAME */
 	char			*type;	/* the event type of its payloads */
 	char			*key;	/* member with the idempotency key */
+	long			 rate_limit;	/* requests a minute; 0: none */
 	struct cfg_source_auth	 auth;
 	int			 line;
 };

@@ -116,8 +116,15 @@ static const char *const migrations[] = {
 	"  key_hash   BLOB NOT NULL UNIQUE,"
 	"  prefix     TEXT NOT NULL,"	/* its first characters, to tell keys apart */
 	"  created_at INTEGER NOT NULL,"
-	"  revoked_at INTEGER"
-	");",
+	"  revoked_at INTEGER,"
+	"  rate_limit INTEGER NOT NULL"	/* requests a minute; 0: none */
+	");"
+	/* Requests counted in the current minute, by key or source. */
+	"CREATE TABLE rate_windows ("
+	"  bucket TEXT PRIMARY KEY,"
+	"  window INTEGER NOT NULL,"	/* its start, ms since the epoch */
+	"  count  INTEGER NOT NULL"
+	") WITHOUT ROWID;",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -140,6 +147,8 @@ enum stmt {
 	S_KEY_FIND,
 	S_KEY_LIST,
 	S_KEY_REVOKE,
+	S_RATE_HIT,
+	S_RATE_COUNT,
 	S_COUNT
 };
 
@@ -211,17 +220,25 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " AND status = 'in_flight'",
 	[S_KEY_ADD] =
 	    "INSERT INTO api_keys (name, tenant, scopes, key_hash, prefix,"
-	    " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+	    " created_at, rate_limit) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
 	    " ON CONFLICT (name) DO NOTHING",
 	[S_KEY_FIND] =
-	    "SELECT name, tenant, scopes FROM api_keys"
+	    "SELECT name, tenant, scopes, rate_limit FROM api_keys"
 	    " WHERE key_hash = ?1 AND revoked_at IS NULL",
 	[S_KEY_LIST] =
-	    "SELECT name, tenant, scopes, prefix, created_at, revoked_at"
-	    " FROM api_keys ORDER BY name",
+	    "SELECT name, tenant, scopes, prefix, created_at, revoked_at,"
+	    " rate_limit FROM api_keys ORDER BY name",
 	[S_KEY_REVOKE] =
 	    "UPDATE api_keys SET revoked_at = ?2"
 	    " WHERE name = ?1 AND revoked_at IS NULL",
+	[S_RATE_HIT] =
+	    "INSERT INTO rate_windows (bucket, window, count) VALUES (?1, ?2, 1)"
+	    " ON CONFLICT (bucket) DO UPDATE SET"
+	    " count = CASE WHEN window = ?2 THEN count + 1 ELSE 1 END,"
+	    " window = ?2",
+	/* Not RETURNING: SQLite builds a temporary table for each. */
+	[S_RATE_COUNT] =
+	    "SELECT count FROM rate_windows WHERE bucket = ?1",
 };
 
 static const char *const status_names[] = {
@@ -796,6 +813,7 @@ journal_key_add(struct journal *j, const struct journal_key *k,
 	sqlite3_bind_blob(st, 4, hash, JOURNAL_KEY_HASH_LEN, SQLITE_STATIC);
 	bind_text(st, 5, k->prefix);
 	sqlite3_bind_int64(st, 6, k->created_at);
+	sqlite3_bind_int64(st, 7, k->rate_limit);
 	if ((rc = step_done(j, st, "add key")) != 0)
 		return rc;
 	*added = sqlite3_changes(j->db) == 1;
@@ -829,6 +847,7 @@ journal_key_find(struct journal *j,
 		column_copy(st, 0, k->name_buf, sizeof(k->name_buf));
 		column_copy(st, 1, k->tenant_buf, sizeof(k->tenant_buf));
 		column_copy(st, 2, k->scopes_buf, sizeof(k->scopes_buf));
+		k->rate_limit = sqlite3_column_int64(st, 3);
 		k->name = k->name_buf;
 		k->tenant = k->tenant_buf;
 		k->scopes = k->scopes_buf;
@@ -863,6 +882,7 @@ journal_key_list(struct journal *j, journal_key_fn fn, void *ctx)
 		k.created_at = sqlite3_column_int64(st, 4);
 		k.revoked_at = sqlite3_column_type(st, 5) == SQLITE_NULL ? 0 :
 		    sqlite3_column_int64(st, 5);
+		k.rate_limit = sqlite3_column_int64(st, 6);
 		if (fn(ctx, &k) != 0) {
 			sqlite3_reset(st);
 			return 0;
@@ -891,5 +911,31 @@ journal_key_revoke(struct journal *j, const char *name, int64_t now,
 	if ((rc = step_done(j, st, "revoke key")) != 0)
 		return rc;
 	*done = sqlite3_changes(j->db) == 1;
+	return 0;
+}
+
+int
+journal_rate_hit(struct journal *j, const char *bucket, int64_t window,
+    long *count)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_RATE_HIT)) == NULL)
+		return -1;
+	bind_text(st, 1, bucket);
+	sqlite3_bind_int64(st, 2, window);
+	if ((rc = step_done(j, st, "count a request")) != 0)
+		return rc;
+	if ((st = stmt(j, S_RATE_COUNT)) == NULL)
+		return -1;
+	bind_text(st, 1, bucket);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		rc = fail(j, "count a request");
+		sqlite3_reset(st);
+		return rc;
+	}
+	*count = (long)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
 	return 0;
 }

@@ -178,6 +178,7 @@ struct journal_key {
 	const char	*prefix;
 	int64_t		 created_at;	/* ms since the epoch */
 	int64_t		 revoked_at;	/* 0: in force */
+	long		 rate_limit;	/* requests a minute; 0: no limit */
 	char		 name_buf[129];
 	char		 tenant_buf[129];
 	char		 scopes_buf[257];
@@ -197,5 +198,13 @@ int	journal_key_list(struct journal *, journal_key_fn, void *ctx);
 /* Revokes the key called name; *done is 0 if there is none in force. */
 int	journal_key_revoke(struct journal *, const char *name, int64_t now,
 	    int *done);
+/*
+ * Counts one request of bucket (a key or a source) in the window that
+ * starts at window (ms); *count is the number so far in it, this one
+ * included.  Inside the caller's transaction, so that processes sharing
+ * the journal share the count.
+ */
+int	journal_rate_hit(struct journal *, const char *bucket, int64_t window,
+	    long *count);
 
 #endif

@@ -55,6 +55,12 @@ struct request {
 	struct ingest		*ig;		/* how to wrap its events */
 	const struct sourceauth	*auth;		/* webhooks: their source's */
 	char			 tenant[129];	/* the API key's, or "" */
+	char			 bucket[160];	/* what its rate is counted by */
+	long			 limit;		/* requests a minute; 0: none */
+	/* Set by the journal thread, under rv->lock. */
+	long			 count;		/* in the window, this one too */
+	int64_t			 window_end;	/* ms since the epoch */
+	int			 limited;
 	struct buf		 body;
 	int			 too_large;
 	/* The results, under rv->lock. */
@@ -88,11 +94,39 @@ struct receiver {
 	int64_t			 last_seen;	/* monotonic ms of the last */
 };
 
+#define RATE_WINDOW_MS	60000
+
+/*
+ * The journal thread: counts the request against its rate limit with its
+ * first event, in the journal's transaction, so that every process
+ * sharing the journal shares the count; then journals the event unless
+ * the request is over the limit.
+ */
 static enum stream_rc
 receiver_apply(void *ctx, struct stream *s, struct stream_rec *r)
 {
 	struct receiver *rv = ctx;
+	struct request *req = r->origin;
+	int64_t window;
+	long count;
+	int limited;
 
+	if (req->limit > 0 && r->lineno == 1) {
+		window = clock_ms() / RATE_WINDOW_MS * RATE_WINDOW_MS;
+		if (journal_rate_hit(s->journal, req->bucket, window,
+		    &count) != 0)
+			return stream_journal_failed(s, r);
+		pthread_mutex_lock(&rv->lock);
+		req->count = count;
+		req->window_end = window + RATE_WINDOW_MS;
+		req->limited = count > req->limit;
+		pthread_mutex_unlock(&rv->lock);
+	}
+	pthread_mutex_lock(&rv->lock);
+	limited = req->limited;
+	pthread_mutex_unlock(&rv->lock);
+	if (limited)
+		return STREAM_SKIP;
 	return ingest_apply(&rv->apply_ig, s, r);
 }
 
@@ -108,7 +142,7 @@ applied(void *ctx, struct stream_rec *r, enum stream_rc rc)
 		snprintf(req->ids[r->lineno - 1], ID_LEN + 1, "%s", r->event);
 		if (r->work != NULL && ingest_work_duplicate(r->work))
 			req->nduplicates++;
-	} else
+	} else if (!req->limited)
 		req->failed = 1;
 	req->uncommitted++;
 	pthread_mutex_unlock(&rv->lock);
@@ -158,9 +192,38 @@ error_body(struct buf *b, const char *code, const char *message)
 	buf_adds(b, "}}");
 }
 
+/* A request's rate-limit headers: the IETF draft's, and the older X- ones. */
+static void
+rate_headers(struct MHD_Response *resp, const struct request *req)
+{
+	char limit[24], remaining[24], reset[24], reset_at[24];
+	int64_t left_ms = req->window_end - clock_ms();
+
+	if (left_ms < 0)
+		left_ms = 0;
+	snprintf(limit, sizeof(limit), "%ld", req->limit);
+	snprintf(remaining, sizeof(remaining), "%ld", req->count >= req->limit ?
+	    0 : req->limit - req->count);
+	snprintf(reset, sizeof(reset), "%lld", (long long)(left_ms + 999) /
+	    1000);
+	snprintf(reset_at, sizeof(reset_at), "%lld",
+	    (long long)(req->window_end + 999) / 1000);
+	MHD_add_response_header(resp, "RateLimit-Limit", limit);
+	MHD_add_response_header(resp, "RateLimit-Remaining", remaining);
+	MHD_add_response_header(resp, "RateLimit-Reset", reset);
+	MHD_add_response_header(resp, "X-RateLimit-Limit", limit);
+	MHD_add_response_header(resp, "X-RateLimit-Remaining", remaining);
+	MHD_add_response_header(resp, "X-RateLimit-Reset", reset_at);
+	if (req->limited)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER,
+		    reset);
+}
+
+/* Queues the answer; req (if not NULL) has its rate counted. */
 static enum MHD_Result
-respond(struct MHD_Connection *conn, unsigned int status,
-    const struct buf *body, const char *header, const char *value)
+respond_rated(struct MHD_Connection *conn, unsigned int status,
+    const struct buf *body, const char *header, const char *value,
+    const struct request *req)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
@@ -173,9 +236,18 @@ respond(struct MHD_Connection *conn, unsigned int status,
 	    "application/json");
 	if (header != NULL)
 		MHD_add_response_header(resp, header, value);
+	if (req != NULL && req->limit > 0 && req->window_end > 0)
+		rate_headers(resp, req);
 	ret = MHD_queue_response(conn, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+static enum MHD_Result
+respond(struct MHD_Connection *conn, unsigned int status,
+    const struct buf *body, const char *header, const char *value)
+{
+	return respond_rated(conn, status, body, header, value, NULL);
 }
 
 static enum MHD_Result
@@ -225,6 +297,15 @@ answer(struct request *req)
 		    "unavailable", "the journal could not take the event",
 		    MHD_HTTP_HEADER_RETRY_AFTER, "5");
 	}
+	if (req->limited) {
+		pthread_mutex_unlock(&rv->lock);
+		error_body(&b, "rate_limited", "too many requests: see"
+		    " Retry-After");
+		ret = respond_rated(req->conn, MHD_HTTP_TOO_MANY_REQUESTS, &b,
+		    NULL, NULL, req);
+		buf_free(&b);
+		return ret;
+	}
 	status = req->nduplicates == req->nevents ? MHD_HTTP_OK :
 	    MHD_HTTP_ACCEPTED;
 	if (req->kind != BATCH) {
@@ -240,7 +321,7 @@ answer(struct request *req)
 		buf_addf(&b, "],\"duplicates\":%zu}", req->nduplicates);
 	}
 	pthread_mutex_unlock(&rv->lock);
-	ret = respond(req->conn, status, &b, NULL, NULL);
+	ret = respond_rated(req->conn, status, &b, NULL, NULL, req);
 	buf_free(&b);
 	return ret;
 }
@@ -449,16 +530,15 @@ source_at(struct receiver *rv, const char *url)
 
 /*
  * The API key of the request, from X-API-Key or Authorization: Bearer,
- * checked against the journal: 0 with its tenant in req_tenant, or the
+ * checked against the journal: 0 with the key in *k, or the
  * HTTP status to answer with (401 unknown or revoked, 403 not allowed,
  * 503 the journal failed).
  */
 static unsigned int
 api_key(struct receiver *rv, struct MHD_Connection *conn, const char *scope,
-    char *req_tenant, size_t n)
+    struct journal_key *k)
 {
 	unsigned char hash[JOURNAL_KEY_HASH_LEN];
-	struct journal_key k;
 	const char *key;
 	int found;
 
@@ -472,18 +552,17 @@ api_key(struct receiver *rv, struct MHD_Connection *conn, const char *scope,
 		return MHD_HTTP_UNAUTHORIZED;
 	/* The lookup is by the key's SHA-256: its time tells nothing. */
 	apikey_hash(key, hash);
-	if (journal_key_find(rv->keys, hash, &k, &found) != 0) {
+	if (journal_key_find(rv->keys, hash, k, &found) != 0) {
 		log_error(NULL, "api key: %s", journal_error(rv->keys));
 		return MHD_HTTP_SERVICE_UNAVAILABLE;
 	}
 	if (!found)
 		return MHD_HTTP_UNAUTHORIZED;
-	if (!apikey_grants(k.scopes, scope)) {
-		log_warn(NULL, "api key '%s' lacks %s: refused", k.name,
+	if (!apikey_grants(k->scopes, scope)) {
+		log_warn(NULL, "api key '%s' lacks %s: refused", k->name,
 		    scope);
 		return MHD_HTTP_FORBIDDEN;
 	}
-	snprintf(req_tenant, n, "%s", k.tenant);
 	return 0;
 }
 
@@ -496,7 +575,7 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 	struct ingest *ig;
 	const struct sourceauth *auth = NULL;
 	const char *cl;
-	char tenant[129] = "";
+	struct journal_key key = { .name = NULL };
 	unsigned int status;
 	long src;
 	enum kind kind;
@@ -522,7 +601,7 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 		ig = &rv->events_ig;
 		kind = EVENT;
 		if (strcmp(method, "POST") == 0 && (status = api_key(rv, conn,
-		    "events:write", tenant, sizeof(tenant))) != 0)
+		    "events:write", &key)) != 0)
 			return status == MHD_HTTP_UNAUTHORIZED ? fail(conn,
 			    status, "unauthorized", "a valid API key is needed",
 			    MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer") :
@@ -570,7 +649,16 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 	req->kind = kind;
 	req->ig = ig;
 	req->auth = auth;
-	memcpy(req->tenant, tenant, sizeof(req->tenant));
+	if (key.name != NULL) {
+		snprintf(req->tenant, sizeof(req->tenant), "%s", key.tenant);
+		snprintf(req->bucket, sizeof(req->bucket), "key:%s",
+		    key.name);
+		req->limit = key.rate_limit;
+	} else if (kind == WEBHOOK) {
+		snprintf(req->bucket, sizeof(req->bucket), "source:%s",
+		    ig->source);
+		req->limit = rv->cfg_sources[src].rate_limit;
+	}
 	req->state = BODY;
 	buf_init(&req->body);
 	*req_cls = req;

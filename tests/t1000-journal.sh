@@ -13,7 +13,7 @@ test_expect_success 'ingest creates a journal with the current schema' '
 	q "SELECT name FROM sqlite_master WHERE type = \"table\"
 	    ORDER BY name" >tables &&
 	printf "%s\n" api_keys attempts canonical_envelopes deliveries events \
-	    raw_envelopes >expect &&
+	    rate_windows raw_envelopes >expect &&
 	test_cmp expect tables
 '
 test_expect_success 'the journal passes SQLite integrity_check' '

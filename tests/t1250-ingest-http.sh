@@ -24,6 +24,9 @@ sources:
       scheme: standard-webhooks
       secret_env: TEST_STD_SECRET
       previous_secret_env: TEST_STD_OLD
+  limited:
+    type: lead.created
+    rate_limit: 2
   zapi-token:
     type: whatsapp.inbound
     auth: { scheme: token, secret_env: TEST_ZAPI_TOKEN }
@@ -218,7 +221,34 @@ test_expect_success 'Authorization: Bearer works too; a revoked key does not' '
 	printf "200\n401\n" >expect && test_cmp expect status &&
 	! grep -q "$KEY" receiver.log
 '
-KEY=$(integra-keys -j journal.db add tester2 -T acme 2>/dev/null)
+KEY=$(integra-keys -j journal.db add tester2 -T acme -R 0 2>/dev/null)
+SLOW=$(integra-keys -j journal.db add slow -R 3 2>/dev/null)
+test_expect_success 'a key over its rate: 429 with Retry-After, and the headers' '
+	for i in 1 2 3 4; do
+		curl -s -D "h.$i" -o "b.$i" -w "%{http_code}\n" \
+		    -H "X-API-Key: $SLOW" \
+		    -H "Content-Type: application/cloudevents+json" \
+		    --data "{\"specversion\":\"1.0\",\"id\":\"slow-$i\",\"source\":\"s\",\"type\":\"t\"}" \
+		    "$URL/api/events"
+	done >status &&
+	printf "202\n202\n202\n429\n" >expect && test_cmp expect status &&
+	grep -qi "^RateLimit-Limit: 3" h.1 && grep -qi "^RateLimit-Remaining: 2" h.1 &&
+	grep -qi "^X-RateLimit-Remaining: 0" h.3 &&
+	grep -qi "^Retry-After: [0-9]" h.4 && grep -qi "^RateLimit-Reset: [0-9]" h.4 &&
+	test "$(jq -r .error.code b.4)" = rate_limited &&
+	test "$(q "SELECT count(*) FROM events WHERE idempotency_key = \"slow-4\"")" = 0
+'
+test_expect_success 'the count is in the journal: it holds across processes' '
+	test "$(q "SELECT count FROM rate_windows WHERE bucket = \"key:slow\"")" = 4
+'
+test_expect_success 'a source with rate_limit: 2 a minute' '
+	for i in 1 2 3; do
+		curl -s -o /dev/null -w "%{http_code}\n" \
+		    -H "Content-Type: application/json" --data "{\"r\":$i}" \
+		    "$URL/webhooks/limited"
+	done >status &&
+	printf "202\n202\n429\n" >expect && test_cmp expect status
+'
 test_expect_success 'a batch: every event, in order; duplicates counted' '
 	post /api/events application/cloudevents-batch+json \
 	    "[$ev,{\"specversion\":\"1.0\",\"id\":\"crm-2\",\"source\":\"crm\",\"type\":\"client.updated\"}]" &&

@@ -21,9 +21,14 @@ test_expect_success 'two keys are never the same' '
 test_expect_success 'list: name, tenant, scopes, the first characters' '
 	integra-keys -j journal.db list >list &&
 	test $(wc -l <list) = 2 &&
-	grep -q "^site  *acme  *events:write  *$(cut -c1-12 key)\.\.\." list &&
-	grep -q "^other  *default  *events:write events:read" list &&
+	grep -q "^site  *acme  *events:write  *60/min  *$(cut -c1-12 key)\.\.\." list &&
+	grep -q "^other  *default  *events:write events:read  *60/min" list &&
 	! grep -q "$(cat key)" list
+'
+test_expect_success '-R sets the rate a minute; 0 is no limit' '
+	integra-keys -j journal.db add fast -R 0 >/dev/null 2>&1 &&
+	integra-keys -j journal.db list | grep -q "^fast .* 0/min" &&
+	integra-keys -j journal.db add bad -R -1; test $? -eq 64
 '
 test_expect_code 65 'a name taken: 65' '
 	integra-keys -j journal.db add site
