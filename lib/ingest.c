@@ -180,6 +180,35 @@ ingest_cloudevent(struct ingest *ig, struct stream_rec *r, jv v)
 	return STREAM_OK;
 }
 
+void
+ingest_prepare_rejected(struct ingest *ig, struct stream_rec *r,
+    const char *body, size_t len, const char *reason)
+{
+	char id[ID_LEN + 1], now[RFC3339_LEN + 1];
+	char hash[2 * DIGEST_LEN + 1], key[KEY_MAX + 8];
+	struct iovec payload = { (void *)body, len };
+	struct ingest_work *w;
+	int64_t ms;
+
+	if (ig->request_key != NULL)
+		snprintf(key, sizeof(key), "%s", ig->request_key);
+	else {
+		digest_sha256_hex(&payload, 1, hash);
+		snprintf(key, sizeof(key), "sha256:%s", hash);
+	}
+	ms = clock_ms();
+	id_new(id);
+	clock_rfc3339(ms, now);
+	w = work_new();
+	buf_add(&w->env, body, len);
+	w->je = (struct journal_event){ .id = keep(w, id),
+	    .source = ig->source, .type = ig->type, .tenant = ig->tenant,
+	    .time = keep(w, now), .idempotency_key = keep(w, key),
+	    .received_at = ms, .rejected = keep(w, reason) };
+	snprintf(r->event, sizeof(r->event), "%s", id);
+	r->work = w;
+}
+
 enum stream_rc
 ingest_prepare(void *ctx, struct stream_rec *r, const char *line, size_t len,
     jv v)
@@ -209,6 +238,13 @@ ingest_apply(void *ctx, struct stream *s, struct stream_rec *r)
 	rc = journal_event_add(s->journal, &w->je, dup, &ig->scratch);
 	if (rc < 0)
 		return stream_journal_failed(s, r);
+	if (w->je.rejected != NULL) {
+		snprintf(r->event, sizeof(r->event), "%s", rc == 1 ? dup :
+		    w->je.id);
+		buf_reset(&r->reason);
+		buf_adds(&r->reason, w->je.rejected);
+		return STREAM_REJECT;
+	}
 	if (rc == 1) {
 		struct log_ids ids = { .event = dup };
 

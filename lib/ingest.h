@@ -28,6 +28,14 @@ enum stream_rc	ingest_prepare(void *ctx, struct stream_rec *, const char *line,
 		    size_t len, jv v);
 enum stream_rc	ingest_apply(void *ctx, struct stream *, struct stream_rec *);
 void		ingest_work_free(void *work);
+/*
+ * Prepares, instead of an event, the record of a payload from source
+ * ig->source that failed its checks: apply keeps body[0..len) as it came,
+ * with reason, as a rejected event (once per payload or request key), and
+ * returns STREAM_REJECT with r->event its id.
+ */
+void		ingest_prepare_rejected(struct ingest *, struct stream_rec *,
+		    const char *body, size_t len, const char *reason);
 /* After apply: whether the event was a duplicate of one journaled before. */
 int		ingest_work_duplicate(const void *work);
 

@@ -165,8 +165,9 @@ enum stmt {
 static const char *const stmt_sql[S_COUNT] = {
 	[S_EVENT_ADD] =
 	    "INSERT INTO events (id, source, type, tenant, subject, time,"
-	    " idempotency_key, received_at, key_digest)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+	    " idempotency_key, received_at, key_digest, status, error)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	    " CASE WHEN ?10 IS NULL THEN 'received' ELSE 'rejected' END, ?10)"
 	    " ON CONFLICT (key_digest) DO NOTHING",
 	[S_RAW_ADD] =
 	    "INSERT INTO raw_envelopes (event, envelope) VALUES (?1, ?2)",
@@ -516,14 +517,20 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 	sqlite3_bind_int64(st, 8, ev->received_at);
 	key_digest(ev->source, ev->idempotency_key, digest);
 	sqlite3_bind_blob(st, 9, digest, sizeof(digest), SQLITE_STATIC);
+	bind_text(st, 10, ev->rejected);
 	if ((rc = step_done(j, st, "add event")) != 0)
 		return rc;
 	if (sqlite3_changes(j->db) == 1) {
 		if ((st = stmt(j, S_RAW_ADD)) == NULL)
 			return -1;
 		sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(j->db));
-		sqlite3_bind_text(st, 2, ev->envelope, (int)ev->envelope_len,
-		    SQLITE_STATIC);
+		/* What was refused is kept byte for byte, valid or not. */
+		if (ev->rejected != NULL)
+			sqlite3_bind_blob(st, 2, ev->envelope,
+			    (int)ev->envelope_len, SQLITE_STATIC);
+		else
+			sqlite3_bind_text(st, 2, ev->envelope,
+			    (int)ev->envelope_len, SQLITE_STATIC);
 		return step_done(j, st, "add raw envelope");
 	}
 

@@ -38,6 +38,8 @@ struct journal_event {
 	const char	*idempotency_key;
 	const char	*envelope;	/* the raw envelope, as written on stdout */
 	size_t		 envelope_len;
+	const char	*rejected;	/* NULL; or why it is kept as rejected,
+					   envelope being the bytes as they came */
 	int64_t		 received_at;	/* ms since the epoch */
 };
 

@@ -70,6 +70,8 @@ struct request {
 	size_t			 uncommitted;	/* applied, in the open batch */
 	size_t			 nduplicates;
 	int			 failed;
+	const char		*bad_code;	/* kept as rejected: why */
+	char			*bad_message;
 	struct request		*next;		/* on rv->submitted */
 };
 
@@ -142,7 +144,9 @@ applied(void *ctx, struct stream_rec *r, enum stream_rc rc)
 		snprintf(req->ids[r->lineno - 1], ID_LEN + 1, "%s", r->event);
 		if (r->work != NULL && ingest_work_duplicate(r->work))
 			req->nduplicates++;
-	} else if (!req->limited)
+	} else if (req->bad_code != NULL && rc == STREAM_REJECT)
+		snprintf(req->ids[r->lineno - 1], ID_LEN + 1, "%s", r->event);
+	else if (!req->limited)
 		req->failed = 1;
 	req->uncommitted++;
 	pthread_mutex_unlock(&rv->lock);
@@ -296,6 +300,17 @@ answer(struct request *req)
 		return fail(req->conn, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "unavailable", "the journal could not take the event",
 		    MHD_HTTP_HEADER_RETRY_AFTER, "5");
+	}
+	if (req->bad_code != NULL) {
+		/* Kept in the journal as rejected: its id goes with the 400. */
+		error_body(&b, req->bad_code, req->bad_message);
+		b.len--;
+		buf_addf(&b, ",\"id\":\"%s\"}", req->ids[0]);
+		pthread_mutex_unlock(&rv->lock);
+		ret = respond_rated(req->conn, MHD_HTTP_BAD_REQUEST, &b, NULL,
+		    NULL, req);
+		buf_free(&b);
+		return ret;
 	}
 	if (req->limited) {
 		pthread_mutex_unlock(&rv->lock);
@@ -467,6 +482,17 @@ submit(struct request *req)
 	}
 	req->ig->request_key = NULL;
 	req->ig->tenant = rv->opts->tenant;
+	if (i < nitems && req->kind == WEBHOOK && req->auth != NULL &&
+	    sourceauth_required(req->auth)) {
+		/* From an authenticated source: kept, as rejected. */
+		req->bad_code = bad == -1 ? "invalid_json" : "invalid_event";
+		req->bad_message = xstrdup(recs[0].reason.data);
+		ingest_work_free(recs[0].work);
+		buf_reset(&recs[0].reason);
+		ingest_prepare_rejected(req->ig, &recs[0], s, n,
+		    req->bad_message);
+		i = nitems;
+	}
 	if (i < nitems) {
 		if (req->kind == BATCH)
 			snprintf(msg, sizeof(msg), "event %zu: %s", i + 1,
@@ -715,6 +741,7 @@ completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	pthread_mutex_unlock(&rv->lock);
 	buf_free(&req->body);
 	free(req->ids);
+	free(req->bad_message);
 	free(req);
 	*req_cls = NULL;
 }

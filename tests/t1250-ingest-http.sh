@@ -276,6 +276,33 @@ test_expect_success 'hmac-sha256: signed right, journaled; else 401, no hint' '
 	test "$(cat status)" = 401 &&
 	test "$(q "SELECT count(*) FROM events WHERE source = \"signed\"")" = 1
 '
+test_expect_success 'signed but not JSON: 400, kept in the journal as rejected' '
+	printf "{\"bad\":\377" >bad.body &&
+	sig=$(openssl dgst -sha256 -hmac s3cr3t <bad.body | sed "s/.*= //") &&
+	curl -s -o body -w "%{http_code}\n" -H "Content-Type: application/json" \
+	    -H "X-Signature: sha256=$sig" --data-binary @bad.body \
+	    "$URL/webhooks/signed" >status &&
+	test "$(cat status)" = 400 &&
+	test "$(jq -r .error.code body)" = invalid_json &&
+	id=$(jq -r .id body) &&
+	test "$(q "SELECT status FROM events WHERE id = \"$id\"")" = rejected &&
+	q "SELECT error FROM events WHERE id = \"$id\"" | grep -q "invalid" &&
+	test "$(q "SELECT typeof(envelope) || length(envelope) FROM events
+	    JOIN raw_envelopes ON event = seq WHERE id = \"$id\"")" = blob8
+'
+test_expect_success 'the same bad payload again is kept once' '
+	sig=$(openssl dgst -sha256 -hmac s3cr3t <bad.body | sed "s/.*= //") &&
+	curl -s -o body -w "%{http_code}\n" -H "Content-Type: application/json" \
+	    -H "X-Signature: sha256=$sig" --data-binary @bad.body \
+	    "$URL/webhooks/signed" >status &&
+	test "$(cat status)" = 400 &&
+	test "$(q "SELECT count(*) FROM events WHERE status = \"rejected\"")" = 1
+'
+test_expect_success 'an unsigned bad payload is not kept' '
+	post /webhooks/site/lead application/json "{\"x\":" &&
+	test "$(cat status)" = 400 && test "$(jq -r ".id // empty" body)" = "" &&
+	test "$(q "SELECT count(*) FROM events WHERE status = \"rejected\"")" = 1
+'
 test_expect_success 'standard-webhooks: signed, in time; webhook-id is the key' '
 	ts=$(date +%s) &&
 	std_post "$TEST_STD_SECRET" msg_1 "$ts" "{\"std\":1}" >status &&
