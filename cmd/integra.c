@@ -27,6 +27,7 @@ static const char usage_text[] =
 "   map         route events and build their deliveries\n"
 "   dispatch    deliver, record every attempt, write the outcomes\n"
 "   keys        add, list and revoke the receiver's API keys\n"
+"   events      list, show and retry the journal's events\n"
 "   config      check a configuration without running anything\n"
 "\n"
 "`integra command --help` shows a command's options; integra(7) the whole.\n";

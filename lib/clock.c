@@ -2,6 +2,8 @@
  * clock: wall-clock and monotonic time in milliseconds, RFC 3339 text.
  */
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "clock.h"
@@ -93,4 +95,50 @@ clock_rfc3339(int64_t ms, char out[RFC3339_LEN + 1])
 	p = clock_digits(p, frac, 3);
 	*p++ = 'Z';
 	*p = '\0';
+}
+
+int
+clock_parse_rfc3339(const char *s, int64_t *ms)
+{
+	struct tm tm;
+	int y, mo, d, h, mi, sec, n = 0, oh, om, frac_ms = 0, digits = 0;
+	time_t t;
+
+	if (sscanf(s, "%4d-%2d-%2d%*1[Tt ]%2d:%2d:%2d%n", &y, &mo, &d, &h,
+	    &mi, &sec, &n) != 6 || n != 19)
+		return -1;
+	s += n;
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9'; s++, digits++)
+			if (digits < 3)
+				frac_ms = frac_ms * 10 + (*s - '0');
+		if (digits == 0)
+			return -1;
+		for (; digits < 3; digits++)
+			frac_ms *= 10;
+	}
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    sec > 60)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return -1;
+	if (*s == 'Z' || *s == 'z')
+		s++;
+	else if ((*s == '+' || *s == '-') && sscanf(s + 1, "%2d:%2d%n", &oh,
+	    &om, &n) == 2 && n == 5 && oh < 24 && om < 60) {
+		t -= (*s == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+		s += 6;
+	} else
+		return -1;
+	if (*s != '\0')
+		return -1;
+	*ms = (int64_t)t * 1000 + frac_ms;
+	return 0;
 }

@@ -13,5 +13,10 @@ int64_t	clock_ms(void);
 /* Monotonic clock in ms, for durations and timeouts. */
 int64_t	clock_mono_ms(void);
 void	clock_rfc3339(int64_t ms, char out[RFC3339_LEN + 1]);
+/*
+ * The ms since the epoch of an RFC 3339 time (YYYY-MM-DDTHH:MM:SS, an
+ * optional fraction, then Z or +HH:MM/-HH:MM): 0 and *ms set, or -1.
+ */
+int	clock_parse_rfc3339(const char *s, int64_t *ms);
 
 #endif

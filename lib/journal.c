@@ -149,6 +149,10 @@ enum stmt {
 	S_KEY_REVOKE,
 	S_RATE_HIT,
 	S_RATE_COUNT,
+	S_EVENTS_QUERY,
+	S_EVENT_DETAIL,
+	S_EVENT_RETRY,
+	S_DELIVERIES_RETRY,
 	S_COUNT
 };
 
@@ -240,6 +244,49 @@ static const char *const stmt_sql[S_COUNT] = {
 	/* Not RETURNING: SQLite builds a temporary table for each. */
 	[S_RATE_COUNT] =
 	    "SELECT count FROM rate_windows WHERE bucket = ?1",
+	/* Each filter applies when its parameter is not NULL. */
+	[S_EVENTS_QUERY] =
+	    "SELECT id, json_object('id', id, 'source', source, 'type', type,"
+	    " 'tenant', tenant, 'subject', subject, 'time', time,"
+	    " 'idempotency_key', idempotency_key, 'status', status,"
+	    " 'error', error, 'received_at', received_at) FROM events"
+	    " WHERE (?1 IS NULL OR type = ?1) AND (?2 IS NULL OR source = ?2)"
+	    " AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR tenant = ?4)"
+	    " AND (?5 IS NULL OR received_at >= ?5)"
+	    " AND (?6 IS NULL OR received_at < ?6)"
+	    " AND (?7 IS NULL OR id > ?7) ORDER BY id LIMIT ?8",
+	/* An event, its envelopes, its deliveries and their attempts. */
+	[S_EVENT_DETAIL] =
+	    "SELECT json_object('id', e.id, 'source', e.source, 'type', e.type,"
+	    " 'tenant', e.tenant, 'subject', e.subject, 'time', e.time,"
+	    " 'idempotency_key', e.idempotency_key, 'status', e.status,"
+	    " 'error', e.error, 'received_at', e.received_at,"
+	    " 'raw', (SELECT CASE WHEN typeof(envelope) = 'text' AND"
+	    "  json_valid(envelope) THEN json(envelope) END"
+	    "  FROM raw_envelopes WHERE event = e.seq),"
+	    " 'canonical', (SELECT json(envelope) FROM canonical_envelopes"
+	    "  WHERE event = e.seq),"
+	    " 'deliveries', (SELECT json_group_array(json_object('id', d.id,"
+	    "  'target', d.target, 'route', d.route, 'step', d.step,"
+	    "  'method', d.method, 'url', d.url, 'status', d.status,"
+	    "  'attempts', d.attempts, 'not_before', d.not_before,"
+	    "  'last_error', d.last_error, 'tries', (SELECT"
+	    "  json_group_array(json_object('attempt', a.attempt,"
+	    "  'started_at', a.started_at, 'duration_ms', a.duration_ms,"
+	    "  'http_status', a.http_status, 'error_class', a.error_class,"
+	    "  'error', a.error)) FROM attempts a WHERE a.delivery_id = d.id)))"
+	    "  FROM deliveries d WHERE d.event_id = e.id))"
+	    " FROM events e WHERE e.id = ?1",
+	/* Mapped again by the next integra-map --pending. */
+	[S_EVENT_RETRY] =
+	    "UPDATE events SET status = 'normalized'"
+	    " WHERE id = ?1 AND status IN ('normalized', 'mapped')",
+	/* Its deliveries that failed or died, due again from now. */
+	[S_DELIVERIES_RETRY] =
+	    "UPDATE deliveries SET status = 'pending', attempts = 0,"
+	    " not_before = ?2, lease_owner = NULL, lease_until = NULL,"
+	    " updated_at = ?2 WHERE event_id = ?1 AND status IN"
+	    " ('failed', 'dead')",
 };
 
 static const char *const status_names[] = {
@@ -944,5 +991,98 @@ journal_rate_hit(struct journal *j, const char *bucket, int64_t window,
 	}
 	*count = (long)sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
+	return 0;
+}
+
+/* Binds s, or NULL if s is NULL or empty. */
+static void
+bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s != NULL && *s != '\0')
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int
+journal_events_query(struct journal *j, const struct journal_filter *f,
+    journal_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_EVENTS_QUERY)) == NULL)
+		return -1;
+	bind_opt(st, 1, f->type);
+	bind_opt(st, 2, f->source);
+	bind_opt(st, 3, f->status);
+	bind_opt(st, 4, f->tenant);
+	if (f->since > 0)
+		sqlite3_bind_int64(st, 5, f->since);
+	else
+		sqlite3_bind_null(st, 5);
+	if (f->until > 0)
+		sqlite3_bind_int64(st, 6, f->until);
+	else
+		sqlite3_bind_null(st, 6);
+	bind_opt(st, 7, f->after);
+	sqlite3_bind_int(st, 8, f->limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1)) != 0)
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		rc = fail(j, "list events");
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+journal_event_detail(struct journal *j, const char *id, struct buf *out,
+    int *found)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_EVENT_DETAIL)) == NULL)
+		return -1;
+	bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	if ((*found = rc == SQLITE_ROW))
+		buf_add(out, sqlite3_column_text(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0));
+	else if (rc != SQLITE_DONE) {
+		rc = fail(j, "show event");
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+journal_event_retry(struct journal *j, const char *id, int64_t now,
+    int *remap, int *redeliver)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_EVENT_RETRY)) == NULL)
+		return -1;
+	bind_text(st, 1, id);
+	if ((rc = step_done(j, st, "retry event")) != 0)
+		return rc;
+	*remap = sqlite3_changes(j->db);
+	if ((st = stmt(j, S_DELIVERIES_RETRY)) == NULL)
+		return -1;
+	bind_text(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	if ((rc = step_done(j, st, "retry deliveries")) != 0)
+		return rc;
+	*redeliver = sqlite3_changes(j->db);
 	return 0;
 }

@@ -209,4 +209,37 @@ int	journal_key_revoke(struct journal *, const char *name, int64_t now,
 int	journal_rate_hit(struct journal *, const char *bucket, int64_t window,
 	    long *count);
 
+/* What journal_events_query lists; NULL, empty or 0 filters nothing. */
+struct journal_filter {
+	const char	*type;
+	const char	*source;
+	const char	*status;
+	const char	*tenant;
+	int64_t		 since;		/* received at or after, ms */
+	int64_t		 until;		/* received before, ms */
+	const char	*after;		/* ids after this one: the cursor */
+	int		 limit;
+};
+
+/* Calls fn with each event's id and a JSON object of its attributes, by
+ * id, until it returns non-zero. */
+typedef int (*journal_row_fn)(void *ctx, const char *id, const char *json,
+    size_t len);
+int	journal_events_query(struct journal *, const struct journal_filter *,
+	    journal_row_fn, void *ctx);
+/*
+ * The event called id, if *found, as a JSON object appended to out: its
+ * attributes, its raw and canonical envelopes, its deliveries and each
+ * one's attempts (as "tries").
+ */
+int	journal_event_detail(struct journal *, const char *id, struct buf *out,
+	    int *found);
+/*
+ * Has the event mapped again (*remap: 1 if it was normalized or mapped)
+ * and its failed or dead deliveries sent again from now (*redeliver: how
+ * many), by the next --pending runs.
+ */
+int	journal_event_retry(struct journal *, const char *id, int64_t now,
+	    int *remap, int *redeliver);
+
 #endif

@@ -28,6 +28,7 @@
 #include "clock.h"
 #include "apikey.h"
 #include "config.h"
+#include "eventsapi.h"
 #include "exitcode.h"
 #include "ingest.h"
 #include "journal.h"
@@ -86,8 +87,8 @@ struct receiver {
 	const struct cfg_source	*cfg_sources;
 	size_t			 nsources;
 	struct ingest		 events_ig;	/* CloudEvents, /api/events */
-	struct journal		*keys;		/* the server thread's own
-						   connection, to look up keys */
+	struct journal		*reader;	/* the server thread's own
+						   connection: keys, the API */
 	pthread_mutex_t		 lock;
 	struct request		*submitted;
 	long			 active;	/* requests not yet completed */
@@ -578,8 +579,8 @@ api_key(struct receiver *rv, struct MHD_Connection *conn, const char *scope,
 		return MHD_HTTP_UNAUTHORIZED;
 	/* The lookup is by the key's SHA-256: its time tells nothing. */
 	apikey_hash(key, hash);
-	if (journal_key_find(rv->keys, hash, k, &found) != 0) {
-		log_error(NULL, "api key: %s", journal_error(rv->keys));
+	if (journal_key_find(rv->reader, hash, k, &found) != 0) {
+		log_error(NULL, "api key: %s", journal_error(rv->reader));
 		return MHD_HTTP_SERVICE_UNAVAILABLE;
 	}
 	if (!found)
@@ -590,6 +591,116 @@ api_key(struct receiver *rv, struct MHD_Connection *conn, const char *scope,
 		return MHD_HTTP_FORBIDDEN;
 	}
 	return 0;
+}
+
+/* The answer to a request whose API key api_key refused with status. */
+static enum MHD_Result
+key_refused(struct MHD_Connection *conn, unsigned int status)
+{
+	if (status == MHD_HTTP_UNAUTHORIZED)
+		return fail(conn, status, "unauthorized", "a valid API key is"
+		    " needed", MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+	if (status == MHD_HTTP_FORBIDDEN)
+		return fail(conn, status, "forbidden", "the API key lacks the"
+		    " scope", NULL, NULL);
+	return fail(conn, status, "unavailable", "the journal failed", NULL,
+	    NULL);
+}
+
+struct query {
+	struct journal_filter	 f;
+	char			 err[128];
+	int			 bad;
+};
+
+static enum MHD_Result
+query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct query *q = cls;
+
+	(void)kind;
+	if (!q->bad && eventsapi_filter_set(&q->f, key, value != NULL ? value :
+	    "", q->err, sizeof(q->err)) != 0)
+		q->bad = 1;
+	return MHD_YES;
+}
+
+/*
+ * GET /api/events (a page of events), GET /api/events/ID (one, with its
+ * deliveries and attempts), POST /api/events/ID/retry: answered at once
+ * from the server thread's own connection to the journal.
+ */
+static enum MHD_Result
+api_events(struct receiver *rv, struct MHD_Connection *conn, const char *url,
+    const char *method)
+{
+	struct journal_key key;
+	struct query q;
+	struct buf b = BUF_INIT;
+	const char *id = url + 12, *slash;
+	char idbuf[ID_LEN + 1];
+	enum MHD_Result ret;
+	unsigned int status;
+	int found = 1, rc, get = strcmp(method, "GET") == 0 ||
+	    strcmp(method, "HEAD") == 0, retry = 0;
+
+	if (strcmp(url, "/api/events") == 0) {
+		if (!get)
+			return fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+			    "method_not_allowed", "use GET or POST",
+			    MHD_HTTP_HEADER_ALLOW, "GET, HEAD, POST");
+		id = NULL;
+	} else {
+		slash = strchr(id, '/');
+		retry = slash != NULL && strcmp(slash, "/retry") == 0;
+		if ((slash != NULL && !retry) || (size_t)(slash != NULL ?
+		    slash - id : (long)strlen(id)) != ID_LEN)
+			return fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+			    "no such event", NULL, NULL);
+		memcpy(idbuf, id, ID_LEN);
+		idbuf[ID_LEN] = '\0';
+		id = idbuf;
+		if (retry ? strcmp(method, "POST") != 0 : !get)
+			return fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+			    "method_not_allowed", retry ? "use POST" :
+			    "use GET", MHD_HTTP_HEADER_ALLOW, retry ? "POST" :
+			    "GET, HEAD");
+	}
+	if ((status = api_key(rv, conn, retry ? "events:write" :
+	    "events:read", &key)) != 0)
+		return key_refused(conn, status);
+	if (id == NULL) {
+		eventsapi_filter_init(&q.f);
+		q.bad = 0;
+		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND,
+		    query_arg, &q);
+		if (q.bad)
+			return fail(conn, MHD_HTTP_BAD_REQUEST, "invalid_query",
+			    q.err, NULL, NULL);
+		rc = eventsapi_list(rv->reader, &q.f, &b);
+	} else if (retry)
+		rc = eventsapi_retry(rv->reader, id, &b, &found);
+	else
+		rc = eventsapi_show(rv->reader, id, &b, &found);
+	if (rc != 0) {
+		buf_free(&b);
+		log_error(NULL, "api: %s", journal_error(rv->reader));
+		return fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
+		    "the journal failed", MHD_HTTP_HEADER_RETRY_AFTER, "5");
+	}
+	if (!found) {
+		buf_free(&b);
+		return fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+		    "no such event", NULL, NULL);
+	}
+	if (retry)
+		log_info(&(struct log_ids){ .event = id }, "event %s: retry"
+		    " asked with key '%s'", id, key.name);
+	ret = respond(conn, retry ? MHD_HTTP_ACCEPTED : MHD_HTTP_OK, &b, NULL,
+	    NULL);
+	buf_free(&b);
+	return ret;
 }
 
 /* A new request: routed, or answered at once. */
@@ -603,7 +714,7 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 	const char *cl;
 	struct journal_key key = { .name = NULL };
 	unsigned int status;
-	long src;
+	long src = -1;
 	enum kind kind;
 	struct buf b = BUF_INIT;
 	enum MHD_Result ret;
@@ -623,18 +734,14 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 		buf_free(&b);
 		return ret;
 	}
+	if (strncmp(url, "/api/events/", 12) == 0 || (strcmp(url,
+	    "/api/events") == 0 && strcmp(method, "POST") != 0))
+		return api_events(rv, conn, url, method);
 	if (strcmp(url, "/api/events") == 0) {
 		ig = &rv->events_ig;
 		kind = EVENT;
-		if (strcmp(method, "POST") == 0 && (status = api_key(rv, conn,
-		    "events:write", &key)) != 0)
-			return status == MHD_HTTP_UNAUTHORIZED ? fail(conn,
-			    status, "unauthorized", "a valid API key is needed",
-			    MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer") :
-			    status == MHD_HTTP_FORBIDDEN ? fail(conn, status,
-			    "forbidden", "the API key may not post events",
-			    NULL, NULL) : fail(conn, status, "unavailable",
-			    "the journal failed", NULL, NULL);
+		if ((status = api_key(rv, conn, "events:write", &key)) != 0)
+			return key_refused(conn, status);
 	} else if ((src = source_at(rv, url)) >= 0) {
 		ig = &rv->sources[src];
 		auth = rv->auths[src];
@@ -939,7 +1046,7 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 		rc = EX_CONFIG;
 		goto out_early;
 	}
-	if ((rv.keys = journal_open(journal_path(journal), err,
+	if ((rv.reader = journal_open(journal_path(journal), err,
 	    sizeof(err))) == NULL) {
 		log_error(NULL, "%s", err);
 		rc = EX_CANTCREAT;
@@ -989,7 +1096,7 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 out:
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 out_early:
-	journal_close(rv.keys);
+	journal_close(rv.reader);
 	stream_release(&rv.s);
 	sources_release(&rv);
 	pthread_mutex_destroy(&rv.lock);

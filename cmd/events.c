@@ -1,0 +1,117 @@
+/*
+ * integra-events: list, show and retry the journal's events, as the
+ * receiver's /api/events does.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "config.h"
+#include "eventsapi.h"
+#include "exitcode.h"
+#include "journal.h"
+#include "log.h"
+#include "options.h"
+#include "setup.h"
+
+static const char usage_text[] =
+"usage: integra-events [-h] [-c config] [-j journal] list [-t type]\n"
+"                      [-s source] [-S status] [-T tenant] [-a since]\n"
+"                      [-b until] [-n limit] [-C cursor]\n"
+"       integra-events [-h] [-c config] [-j journal] show id\n"
+"       integra-events [-h] [-c config] [-j journal] retry id\n";
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "journal", required_argument, NULL, 'j' },
+		{ "type", required_argument, NULL, 't' },
+		{ "source", required_argument, NULL, 's' },
+		{ "status", required_argument, NULL, 'S' },
+		{ "tenant", required_argument, NULL, 'T' },
+		{ "since", required_argument, NULL, 'a' },
+		{ "until", required_argument, NULL, 'b' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "cursor", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char *const filters[128] = {
+		['t'] = "type", ['s'] = "source", ['S'] = "status",
+		['T'] = "tenant", ['a'] = "since", ['b'] = "until",
+		['n'] = "limit", ['C'] = "cursor",
+	};
+	const char *cfgpath = NULL, *jpath = NULL, *cmd, *id = NULL;
+	struct journal_filter f;
+	struct journal *journal = NULL;
+	struct cfg *cfg = NULL;
+	struct buf out = BUF_INIT;
+	char err[160];
+	int ch, rc, found = 1, nfilters = 0;
+
+	log_init("integra-events");
+	eventsapi_filter_init(&f);
+	while ((ch = getopt_long(argc, argv, "c:j:t:s:S:T:a:b:n:C:hV",
+	    longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			cfgpath = optarg;
+			break;
+		case 'j':
+			jpath = optarg;
+			break;
+		case 'h':
+			return options_help(usage_text);
+		case 'V':
+			return options_version("integra-events");
+		case '?':
+			return options_usage(usage_text);
+		default:
+			if (eventsapi_filter_set(&f, filters[ch], optarg, err,
+			    sizeof(err)) != 0) {
+				log_error(NULL, "%s", err);
+				return options_usage(usage_text);
+			}
+			nfilters++;
+		}
+	}
+	if (optind >= argc)
+		return options_usage(usage_text);
+	cmd = argv[optind++];
+	if (optind < argc)
+		id = argv[optind++];
+	if (optind != argc || (strcmp(cmd, "list") == 0 ? id != NULL :
+	    id == NULL || nfilters > 0) || (strcmp(cmd, "list") != 0 &&
+	    strcmp(cmd, "show") != 0 && strcmp(cmd, "retry") != 0))
+		return options_usage(usage_text);
+
+	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK ||
+	    (rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
+		goto out;
+	if (strcmp(cmd, "list") == 0)
+		rc = eventsapi_list(journal, &f, &out);
+	else if (strcmp(cmd, "show") == 0)
+		rc = eventsapi_show(journal, id, &out, &found);
+	else
+		rc = eventsapi_retry(journal, id, &out, &found);
+	if (rc != 0) {
+		log_error(NULL, "%s", journal_error(journal));
+		rc = journal_busy(journal) ? EX_TEMPFAIL : EX_SOFTWARE;
+	} else if (!found) {
+		log_error(NULL, "no event '%s' in journal '%s'", id,
+		    journal_path(journal));
+		rc = EX_DATAERR;
+	} else {
+		printf("%s\n", out.data);
+		rc = EX_OK;
+	}
+out:
+	buf_free(&out);
+	journal_close(journal);
+	cfg_free(cfg);
+	return setup_finish(rc);
+}

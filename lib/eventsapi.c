@@ -1,0 +1,153 @@
+/*
+ * eventsapi: list, show and retry events.  See eventsapi.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "clock.h"
+#include "eventsapi.h"
+
+void
+eventsapi_filter_init(struct journal_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->limit = EVENTSAPI_LIMIT;
+}
+
+/* A time: RFC 3339, or ms since the epoch. */
+static int
+parse_time(const char *s, int64_t *ms)
+{
+	char *end;
+	long long v;
+
+	if (clock_parse_rfc3339(s, ms) == 0)
+		return 0;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v <= 0)
+		return -1;
+	*ms = v;
+	return 0;
+}
+
+int
+eventsapi_filter_set(struct journal_filter *f, const char *name,
+    const char *value, char *err, size_t errsz)
+{
+	static const char *const statuses[] = { "received", "normalized",
+	    "mapped", "rejected" };
+	char *end;
+	long n;
+	size_t i;
+
+	if (strcmp(name, "type") == 0)
+		f->type = value;
+	else if (strcmp(name, "source") == 0)
+		f->source = value;
+	else if (strcmp(name, "tenant") == 0)
+		f->tenant = value;
+	else if (strcmp(name, "cursor") == 0)
+		f->after = value;
+	else if (strcmp(name, "status") == 0) {
+		for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+			if (strcmp(value, statuses[i]) == 0)
+				break;
+		if (i == sizeof(statuses) / sizeof(statuses[0])) {
+			snprintf(err, errsz, "status is received, normalized,"
+			    " mapped or rejected");
+			return -1;
+		}
+		f->status = value;
+	} else if (strcmp(name, "since") == 0 || strcmp(name, "until") == 0) {
+		if (parse_time(value, strcmp(name, "since") == 0 ? &f->since :
+		    &f->until) != 0) {
+			snprintf(err, errsz, "%s is an RFC 3339 time or ms"
+			    " since the epoch", name);
+			return -1;
+		}
+	} else if (strcmp(name, "limit") == 0) {
+		errno = 0;
+		n = strtol(value, &end, 10);
+		if (*value == '\0' || *end != '\0' || errno != 0 || n < 1 ||
+		    n > EVENTSAPI_LIMIT_MAX) {
+			snprintf(err, errsz, "limit is from 1 to %d",
+			    EVENTSAPI_LIMIT_MAX);
+			return -1;
+		}
+		f->limit = (int)n;
+	} else {
+		snprintf(err, errsz, "unknown filter '%.40s'", name);
+		return -1;
+	}
+	return 0;
+}
+
+struct listing {
+	struct buf	*out;
+	int		 n;
+	char		 last[ID_LEN + 1];
+};
+
+static int
+list_row(void *ctx, const char *id, const char *json, size_t len)
+{
+	struct listing *l = ctx;
+
+	if (l->n++ > 0)
+		buf_addc(l->out, ',');
+	buf_add(l->out, json, len);
+	snprintf(l->last, sizeof(l->last), "%s", id);
+	return 0;
+}
+
+int
+eventsapi_list(struct journal *j, const struct journal_filter *f,
+    struct buf *out)
+{
+	struct listing l = { .out = out };
+
+	buf_adds(out, "{\"events\":[");
+	if (journal_events_query(j, f, list_row, &l) != 0)
+		return -1;
+	buf_adds(out, "],\"next\":");
+	if (l.n == f->limit)
+		buf_addf(out, "\"%s\"}", l.last);
+	else
+		buf_adds(out, "null}");
+	return 0;
+}
+
+int
+eventsapi_show(struct journal *j, const char *id, struct buf *out, int *found)
+{
+	return journal_event_detail(j, id, out, found);
+}
+
+int
+eventsapi_retry(struct journal *j, const char *id, struct buf *out,
+    int *found)
+{
+	struct buf detail = BUF_INIT;
+	int remap, redeliver;
+
+	if (journal_begin(j) != 0)
+		return -1;
+	if (journal_event_detail(j, id, &detail, found) != 0 || !*found ||
+	    journal_event_retry(j, id, clock_ms(), &remap, &redeliver) != 0) {
+		buf_free(&detail);
+		journal_rollback(j);
+		return *found ? -1 : 0;
+	}
+	buf_free(&detail);
+	if (journal_commit(j) != 0) {
+		journal_rollback(j);
+		return -1;
+	}
+	buf_addf(out, "{\"id\":\"%s\",\"remapped\":%s,\"redelivered\":%d}", id,
+	    remap ? "true" : "false", redeliver);
+	return 0;
+}
