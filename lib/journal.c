@@ -156,6 +156,10 @@ enum stmt {
 	S_COUNT
 };
 
+/* What key_row reads. */
+#define KEY_COLUMNS	"name, tenant, scopes, prefix, created_at, revoked_at," \
+			" rate_limit"
+
 #define CLAIM_SET							\
 	"UPDATE deliveries SET status = 'in_flight', lease_owner = ?1,"	\
 	" lease_until = ?2, updated_at = ?3 "
@@ -228,11 +232,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " created_at, rate_limit) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
 	    " ON CONFLICT (name) DO NOTHING",
 	[S_KEY_FIND] =
-	    "SELECT name, tenant, scopes, rate_limit FROM api_keys"
+	    "SELECT " KEY_COLUMNS " FROM api_keys"
 	    " WHERE key_hash = ?1 AND revoked_at IS NULL",
 	[S_KEY_LIST] =
-	    "SELECT name, tenant, scopes, prefix, created_at, revoked_at,"
-	    " rate_limit FROM api_keys ORDER BY name",
+	    "SELECT " KEY_COLUMNS " FROM api_keys ORDER BY name",
 	[S_KEY_REVOKE] =
 	    "UPDATE api_keys SET revoked_at = ?2"
 	    " WHERE name = ?1 AND revoked_at IS NULL",
@@ -544,6 +547,22 @@ step_done(struct journal *j, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
+/*
+ * Ends a statement whose last step returned rc: 0 if it went well (done,
+ * or a row where the caller stopped early), else the failure.
+ */
+static int
+step_end(struct journal *j, sqlite3_stmt *st, int rc, const char *what)
+{
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		rc = fail(j, what);
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
 int
 journal_event_add(struct journal *j, const struct journal_event *ev,
     char dup_id[ID_LEN + 1], struct buf *dup_envelope)
@@ -711,13 +730,7 @@ journal_events_in(struct journal *j, enum journal_event_status status,
 			return rc;
 		}
 	}
-	if (rc != SQLITE_DONE) {
-		rc = fail(j, "list events");
-		sqlite3_reset(st);
-		return rc;
-	}
-	sqlite3_reset(st);
-	return 0;
+	return step_end(j, st, rc, "list events");
 }
 
 int
@@ -883,6 +896,25 @@ column_copy(sqlite3_stmt *st, int i, char *out, size_t n)
 	snprintf(out, n, "%s", s != NULL ? (const char *)s : "");
 }
 
+/* The KEY_COLUMNS of st's row into k. */
+static void
+key_row(sqlite3_stmt *st, struct journal_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	column_copy(st, 0, k->name_buf, sizeof(k->name_buf));
+	column_copy(st, 1, k->tenant_buf, sizeof(k->tenant_buf));
+	column_copy(st, 2, k->scopes_buf, sizeof(k->scopes_buf));
+	column_copy(st, 3, k->prefix_buf, sizeof(k->prefix_buf));
+	k->name = k->name_buf;
+	k->tenant = k->tenant_buf;
+	k->scopes = k->scopes_buf;
+	k->prefix = k->prefix_buf;
+	k->created_at = sqlite3_column_int64(st, 4);
+	k->revoked_at = sqlite3_column_type(st, 5) == SQLITE_NULL ? 0 :
+	    sqlite3_column_int64(st, 5);
+	k->rate_limit = sqlite3_column_int64(st, 6);
+}
+
 int
 journal_key_find(struct journal *j,
     const unsigned char hash[JOURNAL_KEY_HASH_LEN], struct journal_key *k,
@@ -896,22 +928,9 @@ journal_key_find(struct journal *j,
 	sqlite3_bind_blob(st, 1, hash, JOURNAL_KEY_HASH_LEN, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	*found = rc == SQLITE_ROW;
-	if (*found) {
-		memset(k, 0, sizeof(*k));
-		column_copy(st, 0, k->name_buf, sizeof(k->name_buf));
-		column_copy(st, 1, k->tenant_buf, sizeof(k->tenant_buf));
-		column_copy(st, 2, k->scopes_buf, sizeof(k->scopes_buf));
-		k->rate_limit = sqlite3_column_int64(st, 3);
-		k->name = k->name_buf;
-		k->tenant = k->tenant_buf;
-		k->scopes = k->scopes_buf;
-	} else if (rc != SQLITE_DONE) {
-		rc = fail(j, "find key");
-		sqlite3_reset(st);
-		return rc;
-	}
-	sqlite3_reset(st);
-	return 0;
+	if (*found)
+		key_row(st, k);
+	return step_end(j, st, rc, "find key");
 }
 
 int
@@ -924,31 +943,11 @@ journal_key_list(struct journal *j, journal_key_fn fn, void *ctx)
 	if ((st = stmt(j, S_KEY_LIST)) == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&k, 0, sizeof(k));
-		column_copy(st, 0, k.name_buf, sizeof(k.name_buf));
-		column_copy(st, 1, k.tenant_buf, sizeof(k.tenant_buf));
-		column_copy(st, 2, k.scopes_buf, sizeof(k.scopes_buf));
-		column_copy(st, 3, k.prefix_buf, sizeof(k.prefix_buf));
-		k.name = k.name_buf;
-		k.tenant = k.tenant_buf;
-		k.scopes = k.scopes_buf;
-		k.prefix = k.prefix_buf;
-		k.created_at = sqlite3_column_int64(st, 4);
-		k.revoked_at = sqlite3_column_type(st, 5) == SQLITE_NULL ? 0 :
-		    sqlite3_column_int64(st, 5);
-		k.rate_limit = sqlite3_column_int64(st, 6);
-		if (fn(ctx, &k) != 0) {
-			sqlite3_reset(st);
-			return 0;
-		}
+		key_row(st, &k);
+		if (fn(ctx, &k) != 0)
+			break;
 	}
-	if (rc != SQLITE_DONE) {
-		rc = fail(j, "list keys");
-		sqlite3_reset(st);
-		return rc;
-	}
-	sqlite3_reset(st);
-	return 0;
+	return step_end(j, st, rc, "list keys");
 }
 
 int
@@ -1032,13 +1031,7 @@ journal_events_query(struct journal *j, const struct journal_filter *f,
 		    (const char *)sqlite3_column_text(st, 1),
 		    (size_t)sqlite3_column_bytes(st, 1)) != 0)
 			break;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		rc = fail(j, "list events");
-		sqlite3_reset(st);
-		return rc;
-	}
-	sqlite3_reset(st);
-	return 0;
+	return step_end(j, st, rc, "list events");
 }
 
 int
@@ -1055,13 +1048,7 @@ journal_event_detail(struct journal *j, const char *id, struct buf *out,
 	if ((*found = rc == SQLITE_ROW))
 		buf_add(out, sqlite3_column_text(st, 0),
 		    (size_t)sqlite3_column_bytes(st, 0));
-	else if (rc != SQLITE_DONE) {
-		rc = fail(j, "show event");
-		sqlite3_reset(st);
-		return rc;
-	}
-	sqlite3_reset(st);
-	return 0;
+	return step_end(j, st, rc, "show event");
 }
 
 int
