@@ -153,6 +153,8 @@ enum stmt {
 	S_EVENT_DETAIL,
 	S_EVENT_RETRY,
 	S_DELIVERIES_RETRY,
+	S_STATUS,
+	S_TARGETS_LAST,
 	S_COUNT
 };
 
@@ -280,6 +282,30 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "  'error', a.error)) FROM attempts a WHERE a.delivery_id = d.id)))"
 	    "  FROM deliveries d WHERE d.event_id = e.id))"
 	    " FROM events e WHERE e.id = ?1",
+	/* Counts by status, what is left to do, and how old it is. */
+	[S_STATUS] =
+	    "SELECT json_object("
+	    " 'events', (SELECT json_group_object(status, n) FROM"
+	    "  (SELECT status, count(*) AS n FROM events GROUP BY status)),"
+	    " 'deliveries', (SELECT json_group_object(status, n) FROM"
+	    "  (SELECT status, count(*) AS n FROM deliveries GROUP BY status)),"
+	    " 'events_backlog', (SELECT count(*) FROM events"
+	    "  WHERE status IN ('received', 'normalized')),"
+	    " 'delivery_backlog', (SELECT count(*) FROM deliveries"
+	    "  WHERE status IN ('pending', 'failed')),"
+	    " 'oldest_pending_ms', (SELECT ?1 - min(created_at) FROM deliveries"
+	    "  WHERE status IN ('pending', 'failed')),"
+	    " 'dead_letters', (SELECT count(*) FROM deliveries"
+	    "  WHERE status = 'dead'))",
+	/* Each target's last attempt (the row of max(): SQLite's bare
+	 * columns). */
+	[S_TARGETS_LAST] =
+	    "SELECT json_group_object(target, json_object('at', at,"
+	    " 'http_status', http_status, 'error_class', error_class,"
+	    " 'delivery_status', status)) FROM (SELECT d.target,"
+	    " max(a.started_at) AS at, a.http_status, a.error_class, d.status"
+	    " FROM attempts a JOIN deliveries d ON d.id = a.delivery_id"
+	    " GROUP BY d.target)",
 	/* Mapped again by the next integra-map --pending. */
 	[S_EVENT_RETRY] =
 	    "UPDATE events SET status = 'normalized'"
@@ -1072,4 +1098,34 @@ journal_event_retry(struct journal *j, const char *id, int64_t now,
 		return rc;
 	*redeliver = sqlite3_changes(j->db);
 	return 0;
+}
+
+/* One JSON value from st, bound with ?1 = now if it takes it. */
+static int
+json_of(struct journal *j, enum stmt which, int64_t now, struct buf *out,
+    const char *what)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, which)) == NULL)
+		return -1;
+	if (sqlite3_bind_parameter_count(st) > 0)
+		sqlite3_bind_int64(st, 1, now);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		buf_add(out, sqlite3_column_text(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0));
+	return step_end(j, st, rc, what);
+}
+
+int
+journal_status(struct journal *j, int64_t now, struct buf *out)
+{
+	return json_of(j, S_STATUS, now, out, "count");
+}
+
+int
+journal_targets_last(struct journal *j, struct buf *out)
+{
+	return json_of(j, S_TARGETS_LAST, 0, out, "read the last attempts");
 }

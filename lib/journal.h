@@ -242,4 +242,13 @@ int	journal_event_detail(struct journal *, const char *id, struct buf *out,
 int	journal_event_retry(struct journal *, const char *id, int64_t now,
 	    int *remap, int *redeliver);
 
+/*
+ * For /status: a JSON object of the events and deliveries by status, the
+ * backlogs, the age of the oldest undelivered delivery, the dead letters.
+ * Counting reads every row: it costs what the journal's size does.
+ */
+int	journal_status(struct journal *, int64_t now, struct buf *out);
+/* For /health/detailed: each target's last attempt, a JSON object. */
+int	journal_targets_last(struct journal *, struct buf *out);
+
 #endif

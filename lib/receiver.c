@@ -10,6 +10,7 @@
  * results and the list of submitted requests.
  */
 #include <sys/socket.h>
+#include <sys/statvfs.h>
 
 #include <errno.h>
 #include <stdint.h>
@@ -703,6 +704,57 @@ api_events(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 	return ret;
 }
 
+/*
+ * GET /status and GET /health/detailed (with an events:read key): the
+ * journal's counts, and how the journal, its disk and each target are.
+ */
+static enum MHD_Result
+api_state(struct receiver *rv, struct MHD_Connection *conn, int detailed)
+{
+	struct journal_key key;
+	struct statvfs vfs;
+	struct buf b = BUF_INIT, dir = BUF_INIT;
+	enum MHD_Result ret;
+	unsigned int status;
+	const char *path = journal_path(rv->reader), *slash;
+	int rc, ok = !stream_feed_stopped(rv->feed);
+
+	if ((status = api_key(rv, conn, "events:read", &key)) != 0)
+		return key_refused(conn, status);
+	if (!detailed) {
+		buf_addf(&b, "{\"version\":\"%s\",\"counts\":",
+		    PACKAGE_VERSION);
+		rc = journal_status(rv->reader, clock_ms(), &b);
+		buf_addc(&b, '}');
+	} else {
+		slash = strrchr(path, '/');
+		if (slash == NULL)
+			buf_addc(&dir, '.');
+		else
+			buf_add(&dir, path, slash > path ? (size_t)(slash -
+			    path) : 1);
+		buf_addf(&b, "{\"status\":\"%s\",\"journal\":{\"writable\":%s",
+		    ok ? "ok" : "failing", ok ? "true" : "false");
+		if (statvfs(dir.data, &vfs) == 0)
+			buf_addf(&b, ",\"disk_free_bytes\":%llu",
+			    (unsigned long long)vfs.f_bavail * vfs.f_frsize);
+		buf_adds(&b, "},\"targets\":");
+		rc = journal_targets_last(rv->reader, &b);
+		buf_addc(&b, '}');
+		buf_free(&dir);
+	}
+	if (rc != 0) {
+		buf_free(&b);
+		log_error(NULL, "api: %s", journal_error(rv->reader));
+		return fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
+		    "the journal failed", MHD_HTTP_HEADER_RETRY_AFTER, "5");
+	}
+	ret = respond(conn, ok ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, &b,
+	    NULL, NULL);
+	buf_free(&b);
+	return ret;
+}
+
 /* A new request: routed, or answered at once. */
 static enum MHD_Result
 start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
@@ -733,6 +785,14 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 		ret = respond(conn, MHD_HTTP_OK, &b, NULL, NULL);
 		buf_free(&b);
 		return ret;
+	}
+	if (strcmp(url, "/status") == 0 || strcmp(url, "/health/detailed") ==
+	    0) {
+		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+			return fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+			    "method_not_allowed", "use GET",
+			    MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		return api_state(rv, conn, url[1] == 'h');
 	}
 	if (strncmp(url, "/api/events/", 12) == 0 || (strcmp(url,
 	    "/api/events") == 0 && strcmp(method, "POST") != 0))

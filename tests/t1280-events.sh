@@ -148,6 +148,25 @@ test_expect_success 'bad filter 400, unknown id 404, wrong method 405' '
 	curl -s -o /dev/null -w "%{http_code}\n" -X DELETE -H "X-API-Key: $READ" \
 	    "$URL/api/events" >status && test "$(cat status)" = 405
 '
+test_expect_success 'GET /status: counts by status, backlogs, version' '
+	get "$READ" /status && test "$(cat status)" = 200 &&
+	test "$(jq -r .counts.events.mapped body)" = \
+	    "$(q "SELECT count(*) FROM events WHERE status = \"mapped\"")" &&
+	test "$(jq -r .counts.deliveries.delivered body)" = \
+	    "$(q "SELECT count(*) FROM deliveries WHERE status = \"delivered\"")" &&
+	test "$(jq -r .counts.delivery_backlog body)" = \
+	    "$(q "SELECT count(*) FROM deliveries
+	    WHERE status IN (\"pending\", \"failed\")")" &&
+	jq -e ".version | test(\"^[0-9]\")" body >/dev/null
+'
+test_expect_success 'GET /health/detailed: journal, disk, each target last' '
+	get "$READ" /health/detailed && test "$(cat status)" = 200 &&
+	test "$(jq -r .journal.writable body)" = true &&
+	jq -e ".journal.disk_free_bytes > 0" body >/dev/null &&
+	test "$(jq -r .targets.crm.http_status body)" = 200 &&
+	test "$(jq -r .targets.marketing.http_status body)" = 500 &&
+	get "" /status && test "$(cat status)" = 401
+'
 kill $RECEIVER
 wait $RECEIVER
 test_done
