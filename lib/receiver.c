@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/statvfs.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <pthread.h>
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
+#include <openssl/crypto.h>
 
 #include "clock.h"
 #include "apikey.h"
@@ -47,7 +49,7 @@
 #define STOP_WAIT_MS		5000	/* for answers in flight, at the end */
 
 enum state { NEW, BODY, SUBMITTED, DONE };
-enum kind { WEBHOOK, EVENT, BATCH };
+enum kind { WEBHOOK, EVENT, BATCH, BINARY };
 
 struct request {
 	struct receiver		*rv;
@@ -412,6 +414,63 @@ array_items(const char *s, size_t n, size_t *start, size_t *end, size_t max)
 	}
 }
 
+/* One ce- header of a binary-mode CloudEvent, as a member of out. */
+static enum MHD_Result
+ce_header(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct buf *out = cls, v = BUF_INIT;
+	char name[32];
+	size_t i;
+	int hi, lo;
+
+	(void)kind;
+	if (strncasecmp(key, "ce-", 3) != 0 || strlen(key + 3) >= sizeof(name))
+		return MHD_YES;
+	for (i = 0; key[3 + i] != '\0'; i++)
+		name[i] = (char)tolower((unsigned char)key[3 + i]);
+	name[i] = '\0';
+	/* Values are percent-encoded where they are not printable ASCII. */
+	for (; value != NULL && *value != '\0'; value++)
+		if (*value == '%' && (hi = OPENSSL_hexchar2int((unsigned char)
+		    value[1])) >= 0 && (lo = OPENSSL_hexchar2int(
+		    (unsigned char)value[2])) >= 0) {
+			buf_addc(&v, (char)(hi << 4 | lo));
+			value += 2;
+		} else
+			buf_addc(&v, *value);
+	buf_add_json_string(out, name, strlen(name));
+	buf_addc(out, ':');
+	buf_add_json_string(out, v.data != NULL ? v.data : "", v.len);
+	buf_addc(out, ',');
+	buf_free(&v);
+	return MHD_YES;
+}
+
+/*
+ * A binary-mode CloudEvent (attributes in ce- headers, the body its
+ * data) in place of the body, in structured mode.
+ */
+static void
+structure(struct request *req)
+{
+	struct buf ev = BUF_INIT;
+	const char *ct;
+
+	buf_addc(&ev, '{');
+	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, ce_header, &ev);
+	ct = header(req->conn, MHD_HTTP_HEADER_CONTENT_TYPE);
+	buf_adds(&ev, "\"datacontenttype\":");
+	buf_add_json_string(&ev, ct, strlen(ct));
+	if (req->body.len > 0) {
+		buf_adds(&ev, ",\"data\":");
+		buf_add(&ev, req->body.data, req->body.len);
+	}
+	buf_addc(&ev, '}');
+	buf_free(&req->body);
+	req->body = ev;
+}
+
 /*
  * The body is complete: prepares its events, hands them to the journal
  * thread and suspends the connection until they are committed.
@@ -434,6 +493,11 @@ submit(struct request *req)
 	if (req->too_large)
 		return fail(req->conn, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
 		    "the body is larger than the limit", NULL, NULL);
+	if (req->kind == BINARY) {
+		structure(req);
+		s = req->body.data;
+		n = req->body.len;
+	}
 	/* No hint to the client which part was wrong; the log says. */
 	if (req->auth != NULL && sourceauth_check(req->auth, header, req->conn,
 	    s, n, clock_ms() / 1000, &why) != 0) {
@@ -817,13 +881,17 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 	if (kind == EVENT && media_type_is(conn,
 	    "application/cloudevents-batch+json"))
 		kind = BATCH;
+	else if (kind == EVENT && header(conn, "ce-specversion") != NULL &&
+	    media_type_is(conn, "application/json"))
+		kind = BINARY;
 	else if (kind == EVENT ? !media_type_is(conn,
 	    "application/cloudevents+json") : !media_type_is(conn,
 	    "application/json"))
 		return fail(conn, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
 		    "unsupported_media_type", kind == EVENT ? "use"
-		    " application/cloudevents+json or"
-		    " application/cloudevents-batch+json" :
+		    " application/cloudevents+json,"
+		    " application/cloudevents-batch+json, or ce- headers"
+		    " with application/json data" :
 		    "use application/json", NULL, NULL);
 	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_LENGTH);

@@ -359,6 +359,32 @@ test_expect_success 'a batch with one bad event journals none of them' '
 	jq -r .error.message body | grep -q "^event 2:" &&
 	test "$(q "SELECT count(*) FROM events")" = "$n"
 '
+test_expect_success 'binary mode: ce- headers, the body is the data' '
+	curl -s -o body -w "%{http_code}\n" -H "X-API-Key: $KEY" \
+	    -H "Content-Type: application/json" -H "ce-specversion: 1.0" \
+	    -H "ce-id: bin-1" -H "ce-source: crm" -H "ce-type: client.updated" \
+	    -H "ce-subject: client%2F42%20%C3%A9" \
+	    --data "{\"name\":\"Bia\"}" "$URL/api/events" >status &&
+	test "$(cat status)" = 202 && id=$(jq -r .id body) &&
+	q "SELECT envelope FROM raw_envelopes JOIN events ON event = seq
+	    WHERE id = \"$id\"" >env &&
+	test "$(jq -r .data.name env)" = Bia &&
+	test "$(jq -r .subject env)" = "client/42 é" &&
+	test "$(jq -r .datacontenttype env)" = application/json &&
+	test "$(jq -r .idempotencykey env)" = bin-1
+'
+test_expect_success 'binary mode without ce-type, or with data not JSON: 400' '
+	curl -s -o body -w "%{http_code}\n" -H "X-API-Key: $KEY" \
+	    -H "Content-Type: application/json" -H "ce-specversion: 1.0" \
+	    -H "ce-id: bin-2" -H "ce-source: crm" --data "{}" \
+	    "$URL/api/events" >status &&
+	test "$(cat status)" = 400 &&
+	curl -s -o body -w "%{http_code}\n" -H "X-API-Key: $KEY" \
+	    -H "Content-Type: application/json" -H "ce-specversion: 1.0" \
+	    -H "ce-id: bin-3" -H "ce-source: crm" -H "ce-type: t" \
+	    --data "{\"a\":" "$URL/api/events" >>status &&
+	printf "400\n400\n" >expect && test_cmp expect status
+'
 test_expect_success 'an event that is not a CloudEvent, or a JSON batch: 400' '
 	post /api/events application/cloudevents+json "{\"id\":\"x\"}" &&
 	test "$(cat status)" = 400 &&
