@@ -2,6 +2,7 @@
  * integra-ingest: take events in, journal them, write their envelopes.
  */
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,7 +29,7 @@ static const char usage_text[] =
 "                      [-s source -t type [-k member]] [-B records]\n"
 "                      [-L bytes]\n"
 "       integra-ingest [-l address | -i] [-c config] [-j journal]\n"
-"                      [-T tenant] [-M bytes] [-I seconds]\n";
+"                      [-T tenant] [-M bytes] [-I seconds] [-x command]\n";
 
 #define MAX_BODY	(1024 * 1024)
 
@@ -43,7 +44,7 @@ take_connection(void)
 	struct stat st;
 	int fd, null;
 
-	if ((fd = dup(STDIN_FILENO)) == -1 ||
+	if ((fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)) == -1 ||
 	    (null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
 		return -1;
 	if (fstat(STDERR_FILENO, &st) == 0 && S_ISSOCK(st.st_mode))
@@ -54,10 +55,46 @@ take_connection(void)
 	return fd;
 }
 
+/*
+ * Where the receiver's envelopes go: standard output for "-", else the
+ * standard input of command, run by the shell.  NULL with no -x.
+ */
+static int
+open_output(const char *command, FILE **out)
+{
+	*out = NULL;
+	if (command == NULL)
+		return 0;
+	if (strcmp(command, "-") == 0) {
+		*out = stdout;
+		return 0;
+	}
+	fflush(NULL);
+	if ((*out = popen(command, "we")) == NULL) {
+		log_error(NULL, "--exec: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Closes the output; the command's failure is logged, not returned. */
+static void
+close_output(FILE *out)
+{
+	int status;
+
+	if (out == NULL || out == stdout)
+		return;
+	if ((status = pclose(out)) != 0)
+		log_warn(NULL, "--exec: the command ended with status %d",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : 128 +
+		    WTERMSIG(status));
+}
+
 /* The receiver: -l, -i, or the socket systemd passed. */
 static int
 serve(const struct cfg *cfg, struct journal *journal, const char *addr,
-    int inetd, int inherited, struct receiver_opts *o)
+    int inetd, int inherited, const char *exec, struct receiver_opts *o)
 {
 	char err[256];
 	int rc, port;
@@ -82,7 +119,10 @@ serve(const struct cfg *cfg, struct journal *journal, const char *addr,
 	else
 		log_info(NULL, "listening on %s", addr != NULL ? addr :
 		    "the socket systemd passed");
+	if (open_output(exec, &o->out) != 0)
+		return EX_OSERR;
 	rc = receiver_run(cfg, journal, o);
+	close_output(o->out);
 	if (!inetd)
 		close(o->fd);
 	return rc;
@@ -104,12 +144,13 @@ main(int argc, char *argv[])
 		{ "max-body", required_argument, NULL, 'M' },
 		{ "inetd", no_argument, NULL, 'i' },
 		{ "idle-exit", required_argument, NULL, 'I' },
+		{ "exec", required_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *cfgpath = NULL, *jpath = NULL, *tenant = NULL;
-	const char *listen = NULL;
+	const char *listen = NULL, *exec = NULL;
 	struct receiver_opts ro = { .max_body = MAX_BODY };
 	char err[256];
 	long n;
@@ -125,7 +166,7 @@ main(int argc, char *argv[])
 	log_init("integra-ingest");
 	ingest_init(&ig);
 	stream_init(&s, NULL);
-	while ((ch = getopt_long(argc, argv, "c:j:s:t:k:T:B:L:l:M:iI:hV", longopts,
+	while ((ch = getopt_long(argc, argv, "c:j:s:t:k:T:B:L:l:M:iI:x:hV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -159,6 +200,9 @@ main(int argc, char *argv[])
 			break;
 		case 'i':
 			inetd = 1;
+			break;
+		case 'x':
+			exec = optarg;
 			break;
 		case 'I':
 			if ((n = options_number(optarg, 1, 86400)) == -1) {
@@ -196,7 +240,9 @@ main(int argc, char *argv[])
 	server = listen != NULL || inetd || inherited >= 0;
 	if (optind != argc || (server && stream_opts) ||
 	    (listen != NULL) + inetd + (inherited >= 0) > 1 ||
-	    (!server && (ro.max_body != MAX_BODY || ro.idle_exit != 0)) ||
+	    (!server && (ro.max_body != MAX_BODY || ro.idle_exit != 0 ||
+	    exec != NULL)) || (inetd && exec != NULL &&
+	    strcmp(exec, "-") == 0) ||
 	    (inetd && ro.idle_exit != 0) ||
 	    (ig.source == NULL) != (ig.type == NULL) ||
 	    (ig.key != NULL && ig.source == NULL))
@@ -215,7 +261,7 @@ main(int argc, char *argv[])
 	ig.tenant = tenant != NULL ? tenant : cfg->tenant;
 	if (server) {
 		ro.tenant = ig.tenant;
-		rc = serve(cfg, journal, listen, inetd, inherited, &ro);
+		rc = serve(cfg, journal, listen, inetd, inherited, exec, &ro);
 		goto out;
 	}
 	s.journal = journal;

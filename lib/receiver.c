@@ -1170,6 +1170,9 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 	rv.opts = opts;
 	pthread_mutex_init(&rv.lock, NULL);
 	stream_init(&rv.s, journal);
+	/* A downstream that goes away stops the output, not the receiver. */
+	rv.s.outf = opts->out;
+	rv.s.out_optional = 1;
 	if (sources_init(&rv, cfg) != 0) {
 		rc = EX_CONFIG;
 		goto out_early;
@@ -1180,7 +1183,6 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 		rc = EX_CANTCREAT;
 		goto out_early;
 	}
-	rv.s.outf = NULL;
 	/* Commit as soon as nothing more is waiting: latency is an answer's. */
 	rv.s.batch_ms = 0;
 	rv.stage = (struct stream_stage){ .apply = receiver_apply,

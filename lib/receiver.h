@@ -17,6 +17,7 @@
 #define INTEGRA_RECEIVER_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct cfg;
 struct journal;
@@ -28,6 +29,7 @@ struct receiver_opts {
 	int		 idle_exit;	/* seconds; 0: never */
 	size_t		 max_body;	/* bytes; larger requests get 413 */
 	const char	*tenant;	/* for events that name none */
+	FILE		*out;		/* envelopes, once committed; or NULL */
 };
 
 /*

@@ -135,9 +135,14 @@ flush(struct stream *s, const struct stream_stage *st, size_t *nbatch)
 	if (s->out.len > 0 && s->outf != NULL) {
 		if (fwrite(s->out.data, 1, s->out.len, s->outf) != s->out.len ||
 		    fflush(s->outf) != 0) {
-			snprintf(s->err, sizeof(s->err), "write: %s",
-			    strerror(errno));
-			return EX_IOERR;
+			if (!s->out_optional) {
+				snprintf(s->err, sizeof(s->err), "write: %s",
+				    strerror(errno));
+				return EX_IOERR;
+			}
+			log_warn(NULL, "write: %s: no more output; the"
+			    " journal keeps it all", strerror(errno));
+			s->outf = NULL;
 		}
 	}
 	buf_reset(&s->out);

@@ -88,6 +88,9 @@ struct stream {
 	size_t		 max_line;	/* 0: NDJSON_MAX_LINE */
 	size_t		 batch_max;	/* records a commit */
 	int		 batch_ms;	/* longest a batch waits for its commit */
+	int		 out_optional;	/* a failed write drops the output with
+					   a warning; it does not stop the
+					   stream (the journal has it all) */
 	/* Filled as it goes, by apply's side. */
 	struct buf	 out;		/* what the open batch will write */
 	long		 nread;

@@ -46,6 +46,37 @@ test_expect_success 'inetd: one connection, kept alive, then exit 0' '
 	grep -q "serving one connection" inetd.log &&
 	all_json inetd.log
 '
+test_expect_success '-x: committed envelopes go down a pipeline' '
+	integra-sockrun -P port3 -- integra-ingest -c cfg.yaml -j journal.db \
+	    -I 1 -x "integra-normalize -j journal.db >canonical.out" \
+	    2>exec.log &
+	pid=$!
+	wait_file port3 &&
+	for i in 1 2 3; do
+		curl -s -H "Content-Type: application/json" \
+		    --data "{\"name\":\"X$i\",\"phone\":\"1199999000$i\"}" \
+		    "http://127.0.0.1:$(cat port3)/webhooks/site" >/dev/null
+	done
+	wait $pid &&
+	test $(wc -l <canonical.out) = 3 &&
+	jq -r .data.phone canonical.out | grep -q "^+5511999990001$" &&
+	test "$(q "SELECT count(*) FROM events WHERE status = \"normalized\"")" = 3
+'
+test_expect_success '-x with a downstream that goes away: the receiver goes on' '
+	integra-sockrun -P port4 -- integra-ingest -c cfg.yaml -j journal.db \
+	    -I 1 -x true 2>gone.log &
+	pid=$!
+	wait_file port4 &&
+	sleep 0.2 &&
+	for i in 1 2 3; do
+		curl -s -o /dev/null -w "%{http_code}\n" \
+		    -H "Content-Type: application/json" --data "{\"gone\":$i}" \
+		    "http://127.0.0.1:$(cat port4)/webhooks/site"
+	done >status &&
+	wait $pid &&
+	printf "202\n202\n202\n" >expect && test_cmp expect status &&
+	grep -q "no more output" gone.log
+'
 test_expect_success 'inetd without a socket on standard input: exit 71' '
 	integra-ingest -i -c cfg.yaml -j journal.db </dev/null 2>err;
 	test $? -eq 71 && grep -q "not a connected socket" err
@@ -55,8 +86,10 @@ test_expect_success 'LISTEN_FDS meant for another process is left alone' '
 	    -j journal.db -s site -t lead.created >out &&
 	test $(wc -l <out) = 1
 '
-test_expect_success '-l and -i at once, or -I with -i: usage' '
+test_expect_success '-l and -i at once, -I or -x - with -i, -x alone: usage' '
 	integra-ingest -l 127.0.0.1:0 -i </dev/null; test $? -eq 64 &&
-	integra-ingest -i -I 5 </dev/null; test $? -eq 64
+	integra-ingest -i -I 5 </dev/null; test $? -eq 64 &&
+	integra-ingest -i -x - </dev/null; test $? -eq 64 &&
+	integra-ingest -x cat </dev/null; test $? -eq 64
 '
 test_done
