@@ -177,6 +177,14 @@ test_expect_success 'unknown path: 404; wrong method: 405 with Allow' '
 	test "$(cat status)" = 405 &&
 	grep -i "^Allow: POST" headers
 '
+test_expect_success 'oversized headers: 431, nothing journaled' '
+	n=$(q "SELECT count(*) FROM events") &&
+	big=$(head -c 20000 /dev/zero | tr "\0" a) &&
+	curl -s -o /dev/null -w "%{http_code}\n" -H "X-Big: $big" \
+	    -H "Content-Type: application/json" --data "{\"big\":1}" \
+	    "$URL/webhooks/site/lead" >status &&
+	test "$(cat status)" = 431 && test "$(q "SELECT count(*) FROM events")" = "$n"
+'
 test_expect_success 'GET /health' '
 	curl -s -o body -w "%{http_code}\n" "$URL/health" >status &&
 	test "$(cat status)" = 200 && test "$(jq -r .status body)" = ok &&
