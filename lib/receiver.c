@@ -10,14 +10,12 @@
  * results and the list of submitted requests.
  */
 #include <sys/socket.h>
-#include <sys/statvfs.h>
 
-#include <ctype.h>
 #include <errno.h>
-#include <stdint.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,13 +24,13 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
-#include <openssl/crypto.h>
 
+#include "apiread.h"
+#include "cehttp.h"
 #include "clock.h"
-#include "apikey.h"
 #include "config.h"
-#include "eventsapi.h"
 #include "exitcode.h"
+#include "httpreply.h"
 #include "ingest.h"
 #include "journal.h"
 #include "jsonscan.h"
@@ -60,11 +58,8 @@ struct request {
 	const struct sourceauth	*auth;		/* webhooks: their source's */
 	char			 tenant[129];	/* the API key's, or "" */
 	char			 bucket[160];	/* what its rate is counted by */
-	long			 limit;		/* requests a minute; 0: none */
-	/* Set by the journal thread, under rv->lock. */
-	long			 count;		/* in the window, this one too */
-	int64_t			 window_end;	/* ms since the epoch */
-	int			 limited;
+	struct httpreply_rate	 rate;		/* counted by the journal
+						   thread, under rv->lock */
 	struct buf		 body;
 	int			 too_large;
 	/* The results, under rv->lock. */
@@ -117,19 +112,19 @@ receiver_apply(void *ctx, struct stream *s, struct stream_rec *r)
 	long count;
 	int limited;
 
-	if (req->limit > 0 && r->lineno == 1) {
+	if (req->rate.limit > 0 && r->lineno == 1) {
 		window = clock_ms() / RATE_WINDOW_MS * RATE_WINDOW_MS;
 		if (journal_rate_hit(s->journal, req->bucket, window,
 		    &count) != 0)
 			return stream_journal_failed(s, r);
 		pthread_mutex_lock(&rv->lock);
-		req->count = count;
-		req->window_end = window + RATE_WINDOW_MS;
-		req->limited = count > req->limit;
+		req->rate.count = count;
+		req->rate.window_end = window + RATE_WINDOW_MS;
+		req->rate.limited = count > req->rate.limit;
 		pthread_mutex_unlock(&rv->lock);
 	}
 	pthread_mutex_lock(&rv->lock);
-	limited = req->limited;
+	limited = req->rate.limited;
 	pthread_mutex_unlock(&rv->lock);
 	if (limited)
 		return STREAM_SKIP;
@@ -150,7 +145,7 @@ applied(void *ctx, struct stream_rec *r, enum stream_rc rc)
 			req->nduplicates++;
 	} else if (req->bad_code != NULL && rc == STREAM_REJECT)
 		snprintf(req->ids[r->lineno - 1], ID_LEN + 1, "%s", r->event);
-	else if (!req->limited)
+	else if (!req->rate.limited)
 		req->failed = 1;
 	req->uncommitted++;
 	pthread_mutex_unlock(&rv->lock);
@@ -190,104 +185,6 @@ committed(void *ctx, int ok)
 	}
 }
 
-static void
-error_body(struct buf *b, const char *code, const char *message)
-{
-	buf_adds(b, "{\"error\":{\"code\":\"");
-	buf_adds(b, code);
-	buf_adds(b, "\",\"message\":");
-	buf_add_json_string(b, message, strlen(message));
-	buf_adds(b, "}}");
-}
-
-/* A request's rate-limit headers: the IETF draft's, and the older X- ones. */
-static void
-rate_headers(struct MHD_Response *resp, const struct request *req)
-{
-	char limit[24], remaining[24], reset[24], reset_at[24];
-	int64_t left_ms = req->window_end - clock_ms();
-
-	if (left_ms < 0)
-		left_ms = 0;
-	snprintf(limit, sizeof(limit), "%ld", req->limit);
-	snprintf(remaining, sizeof(remaining), "%ld", req->count >= req->limit ?
-	    0 : req->limit - req->count);
-	snprintf(reset, sizeof(reset), "%lld", (long long)(left_ms + 999) /
-	    1000);
-	snprintf(reset_at, sizeof(reset_at), "%lld",
-	    (long long)(req->window_end + 999) / 1000);
-	MHD_add_response_header(resp, "RateLimit-Limit", limit);
-	MHD_add_response_header(resp, "RateLimit-Remaining", remaining);
-	MHD_add_response_header(resp, "RateLimit-Reset", reset);
-	MHD_add_response_header(resp, "X-RateLimit-Limit", limit);
-	MHD_add_response_header(resp, "X-RateLimit-Remaining", remaining);
-	MHD_add_response_header(resp, "X-RateLimit-Reset", reset_at);
-	if (req->limited)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER,
-		    reset);
-}
-
-/* Queues the answer; req (if not NULL) has its rate counted. */
-static enum MHD_Result
-respond_rated(struct MHD_Connection *conn, unsigned int status,
-    const struct buf *body, const char *header, const char *value,
-    const struct request *req)
-{
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
-
-	resp = MHD_create_response_from_buffer(body->len, body->data,
-	    MHD_RESPMEM_MUST_COPY);
-	if (resp == NULL)
-		return MHD_NO;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "application/json");
-	if (header != NULL)
-		MHD_add_response_header(resp, header, value);
-	if (req != NULL && req->limit > 0 && req->window_end > 0)
-		rate_headers(resp, req);
-	ret = MHD_queue_response(conn, status, resp);
-	MHD_destroy_response(resp);
-	return ret;
-}
-
-static enum MHD_Result
-respond(struct MHD_Connection *conn, unsigned int status,
-    const struct buf *body, const char *header, const char *value)
-{
-	return respond_rated(conn, status, body, header, value, NULL);
-}
-
-static enum MHD_Result
-fail(struct MHD_Connection *conn, unsigned int status, const char *code,
-    const char *message, const char *header, const char *value)
-{
-	struct buf b = BUF_INIT;
-	enum MHD_Result ret;
-
-	error_body(&b, code, message);
-	ret = respond(conn, status, &b, header, value);
-	buf_free(&b);
-	return ret;
-}
-
-/* Whether the request's media type (parameters aside) is type. */
-static int
-media_type_is(struct MHD_Connection *conn, const char *type)
-{
-	const char *ct;
-	size_t n = strlen(type);
-
-	ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_CONTENT_TYPE);
-	if (ct == NULL || strncasecmp(ct, type, n) != 0)
-		return 0;
-	ct += n;
-	while (*ct == ' ' || *ct == '\t')
-		ct++;
-	return *ct == '\0' || *ct == ';';
-}
-
 /* The answer of a request that is DONE. */
 static enum MHD_Result
 answer(struct request *req)
@@ -301,27 +198,27 @@ answer(struct request *req)
 	pthread_mutex_lock(&rv->lock);
 	if (req->failed) {
 		pthread_mutex_unlock(&rv->lock);
-		return fail(req->conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+		return httpreply_fail(req->conn, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "unavailable", "the journal could not take the event",
 		    MHD_HTTP_HEADER_RETRY_AFTER, "5");
 	}
 	if (req->bad_code != NULL) {
 		/* Kept in the journal as rejected: its id goes with the 400. */
-		error_body(&b, req->bad_code, req->bad_message);
+		httpreply_error_body(&b, req->bad_code, req->bad_message);
 		b.len--;
 		buf_addf(&b, ",\"id\":\"%s\"}", req->ids[0]);
 		pthread_mutex_unlock(&rv->lock);
-		ret = respond_rated(req->conn, MHD_HTTP_BAD_REQUEST, &b, NULL,
-		    NULL, req);
+		ret = httpreply_send(req->conn, MHD_HTTP_BAD_REQUEST, &b, NULL,
+		    NULL, &req->rate);
 		buf_free(&b);
 		return ret;
 	}
-	if (req->limited) {
+	if (req->rate.limited) {
 		pthread_mutex_unlock(&rv->lock);
-		error_body(&b, "rate_limited", "too many requests: see"
+		httpreply_error_body(&b, "rate_limited", "too many requests: see"
 		    " Retry-After");
-		ret = respond_rated(req->conn, MHD_HTTP_TOO_MANY_REQUESTS, &b,
-		    NULL, NULL, req);
+		ret = httpreply_send(req->conn, MHD_HTTP_TOO_MANY_REQUESTS, &b,
+		    NULL, NULL, &req->rate);
 		buf_free(&b);
 		return ret;
 	}
@@ -340,15 +237,9 @@ answer(struct request *req)
 		buf_addf(&b, "],\"duplicates\":%zu}", req->nduplicates);
 	}
 	pthread_mutex_unlock(&rv->lock);
-	ret = respond_rated(req->conn, status, &b, NULL, NULL, req);
+	ret = httpreply_send(req->conn, status, &b, NULL, NULL, &req->rate);
 	buf_free(&b);
 	return ret;
-}
-
-static const char *
-header(void *ctx, const char *name)
-{
-	return MHD_lookup_connection_value(ctx, MHD_HEADER_KIND, name);
 }
 
 /*
@@ -362,8 +253,8 @@ request_key(struct request *req, int *bad)
 	const char *k, *p;
 
 	*bad = 0;
-	if ((k = header(req->conn, "Idempotency-Key")) == NULL &&
-	    (k = header(req->conn, "webhook-id")) == NULL)
+	if ((k = httpreply_header(req->conn, "Idempotency-Key")) == NULL &&
+	    (k = httpreply_header(req->conn, "webhook-id")) == NULL)
 		return NULL;
 	for (p = k; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
@@ -395,82 +286,6 @@ prepare_one(struct request *req, struct stream_rec *r, const char *s,
 	return ingest_prepare(req->ig, r, s, n, v) == STREAM_OK ? 0 : -2;
 }
 
-/* The members of the JSON array s[0..n), which json_validate accepted. */
-static size_t
-array_items(const char *s, size_t n, size_t *start, size_t *end, size_t max)
-{
-	size_t i = 0, k = 0;
-
-	while (i < n && s[i] != '[')
-		i++;
-	for (i++;;) {
-		while (i < n && strchr(" \t\r\n,", s[i]) != NULL && s[i] != '\0')
-			i++;
-		if (i >= n || s[i] == ']' || k == max)
-			return k;
-		start[k] = i;
-		end[k] = i = json_skip(s, n, i);
-		k++;
-	}
-}
-
-/* One ce- header of a binary-mode CloudEvent, as a member of out. */
-static enum MHD_Result
-ce_header(void *cls, enum MHD_ValueKind kind, const char *key,
-    const char *value)
-{
-	struct buf *out = cls, v = BUF_INIT;
-	char name[32];
-	size_t i;
-	int hi, lo;
-
-	(void)kind;
-	if (strncasecmp(key, "ce-", 3) != 0 || strlen(key + 3) >= sizeof(name))
-		return MHD_YES;
-	for (i = 0; key[3 + i] != '\0'; i++)
-		name[i] = (char)tolower((unsigned char)key[3 + i]);
-	name[i] = '\0';
-	/* Values are percent-encoded where they are not printable ASCII. */
-	for (; value != NULL && *value != '\0'; value++)
-		if (*value == '%' && (hi = OPENSSL_hexchar2int((unsigned char)
-		    value[1])) >= 0 && (lo = OPENSSL_hexchar2int(
-		    (unsigned char)value[2])) >= 0) {
-			buf_addc(&v, (char)(hi << 4 | lo));
-			value += 2;
-		} else
-			buf_addc(&v, *value);
-	buf_add_json_string(out, name, strlen(name));
-	buf_addc(out, ':');
-	buf_add_json_string(out, v.data != NULL ? v.data : "", v.len);
-	buf_addc(out, ',');
-	buf_free(&v);
-	return MHD_YES;
-}
-
-/*
- * A binary-mode CloudEvent (attributes in ce- headers, the body its
- * data) in place of the body, in structured mode.
- */
-static void
-structure(struct request *req)
-{
-	struct buf ev = BUF_INIT;
-	const char *ct;
-
-	buf_addc(&ev, '{');
-	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, ce_header, &ev);
-	ct = header(req->conn, MHD_HTTP_HEADER_CONTENT_TYPE);
-	buf_adds(&ev, "\"datacontenttype\":");
-	buf_add_json_string(&ev, ct, strlen(ct));
-	if (req->body.len > 0) {
-		buf_adds(&ev, ",\"data\":");
-		buf_add(&ev, req->body.data, req->body.len);
-	}
-	buf_addc(&ev, '}');
-	buf_free(&req->body);
-	req->body = ev;
-}
-
 /*
  * The body is complete: prepares its events, hands them to the journal
  * thread and suspends the connection until they are committed.
@@ -491,25 +306,29 @@ submit(struct request *req)
 	int bad = 0;
 
 	if (req->too_large)
-		return fail(req->conn, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
+		return httpreply_fail(req->conn, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
 		    "the body is larger than the limit", NULL, NULL);
 	if (req->kind == BINARY) {
-		structure(req);
+		struct buf ev = BUF_INIT;
+
+		cehttp_structure(req->conn, s, n, &ev);
+		buf_free(&req->body);
+		req->body = ev;
 		s = req->body.data;
 		n = req->body.len;
 	}
 	/* No hint to the client which part was wrong; the log says. */
-	if (req->auth != NULL && sourceauth_check(req->auth, header, req->conn,
-	    s, n, clock_ms() / 1000, &why) != 0) {
+	if (req->auth != NULL && sourceauth_check(req->auth, httpreply_header,
+	    req->conn, s, n, clock_ms() / 1000, &why) != 0) {
 		log_warn(NULL, "source '%s': %s: refused", req->ig->source,
 		    why);
-		return fail(req->conn, MHD_HTTP_UNAUTHORIZED, "unauthorized",
+		return httpreply_fail(req->conn, MHD_HTTP_UNAUTHORIZED, "unauthorized",
 		    "authentication failed", NULL, NULL);
 	}
 	if (req->kind == WEBHOOK) {
 		req->ig->request_key = request_key(req, &bad);
 		if (bad)
-			return fail(req->conn, MHD_HTTP_BAD_REQUEST,
+			return httpreply_fail(req->conn, MHD_HTTP_BAD_REQUEST,
 			    "invalid_key", "the idempotency key is not 1 to"
 			    " 256 printable bytes", NULL, NULL);
 	}
@@ -519,18 +338,19 @@ submit(struct request *req)
 		if ((type = json_validate(s, n, &at, &why)) == JSON_INVALID) {
 			snprintf(msg, sizeof(msg), "invalid JSON: %s at byte"
 			    " %zu", why, at + 1);
-			return fail(req->conn, MHD_HTTP_BAD_REQUEST,
+			return httpreply_fail(req->conn, MHD_HTTP_BAD_REQUEST,
 			    "invalid_json", msg, NULL, NULL);
 		}
 		if (type != JSON_ARRAY)
-			return fail(req->conn, MHD_HTTP_BAD_REQUEST,
+			return httpreply_fail(req->conn, MHD_HTTP_BAD_REQUEST,
 			    "invalid_batch", "a batch is a JSON array of"
 			    " CloudEvents", NULL, NULL);
-		nitems = array_items(s, n, starts, ends, BATCH_MAX_EVENTS + 1);
+		nitems = cehttp_batch_items(s, n, starts, ends,
+		    BATCH_MAX_EVENTS + 1);
 		if (nitems == 0 || nitems > BATCH_MAX_EVENTS) {
 			snprintf(msg, sizeof(msg), "a batch holds 1 to %d"
 			    " events", BATCH_MAX_EVENTS);
-			return fail(req->conn, MHD_HTTP_BAD_REQUEST,
+			return httpreply_fail(req->conn, MHD_HTTP_BAD_REQUEST,
 			    "invalid_batch", msg, NULL, NULL);
 		}
 	}
@@ -565,7 +385,7 @@ submit(struct request *req)
 			    recs[i].reason.data);
 		else
 			snprintf(msg, sizeof(msg), "%s", recs[i].reason.data);
-		ret = fail(req->conn, MHD_HTTP_BAD_REQUEST, bad == -1 ?
+		ret = httpreply_fail(req->conn, MHD_HTTP_BAD_REQUEST, bad == -1 ?
 		    "invalid_json" : "invalid_event", msg, NULL, NULL);
 		for (nitems = i + 1, i = 0; i < nitems; i++) {
 			ingest_work_free(recs[i].work);
@@ -620,205 +440,6 @@ source_at(struct receiver *rv, const char *url)
 	return -1;
 }
 
-/*
- * The API key of the request, from X-API-Key or Authorization: Bearer,
- * checked against the journal: 0 with the key in *k, or the
- * HTTP status to answer with (401 unknown or revoked, 403 not allowed,
- * 503 the journal failed).
- */
-static unsigned int
-api_key(struct receiver *rv, struct MHD_Connection *conn, const char *scope,
-    struct journal_key *k)
-{
-	unsigned char hash[JOURNAL_KEY_HASH_LEN];
-	const char *key;
-	int found;
-
-	if ((key = header(conn, "X-API-Key")) == NULL &&
-	    (key = header(conn, "Authorization")) != NULL) {
-		if (strncasecmp(key, "Bearer ", 7) != 0)
-			return MHD_HTTP_UNAUTHORIZED;
-		key += 7;
-	}
-	if (key == NULL)
-		return MHD_HTTP_UNAUTHORIZED;
-	/* The lookup is by the key's SHA-256: its time tells nothing. */
-	apikey_hash(key, hash);
-	if (journal_key_find(rv->reader, hash, k, &found) != 0) {
-		log_error(NULL, "api key: %s", journal_error(rv->reader));
-		return MHD_HTTP_SERVICE_UNAVAILABLE;
-	}
-	if (!found)
-		return MHD_HTTP_UNAUTHORIZED;
-	if (!apikey_grants(k->scopes, scope)) {
-		log_warn(NULL, "api key '%s' lacks %s: refused", k->name,
-		    scope);
-		return MHD_HTTP_FORBIDDEN;
-	}
-	return 0;
-}
-
-/* The answer to a request whose API key api_key refused with status. */
-static enum MHD_Result
-key_refused(struct MHD_Connection *conn, unsigned int status)
-{
-	if (status == MHD_HTTP_UNAUTHORIZED)
-		return fail(conn, status, "unauthorized", "a valid API key is"
-		    " needed", MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
-	if (status == MHD_HTTP_FORBIDDEN)
-		return fail(conn, status, "forbidden", "the API key lacks the"
-		    " scope", NULL, NULL);
-	return fail(conn, status, "unavailable", "the journal failed", NULL,
-	    NULL);
-}
-
-struct query {
-	struct journal_filter	 f;
-	char			 err[128];
-	int			 bad;
-};
-
-static enum MHD_Result
-query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-    const char *value)
-{
-	struct query *q = cls;
-
-	(void)kind;
-	if (!q->bad && eventsapi_filter_set(&q->f, key, value != NULL ? value :
-	    "", q->err, sizeof(q->err)) != 0)
-		q->bad = 1;
-	return MHD_YES;
-}
-
-/*
- * GET /api/events (a page of events), GET /api/events/ID (one, with its
- * deliveries and attempts), POST /api/events/ID/retry: answered at once
- * from the server thread's own connection to the journal.
- */
-static enum MHD_Result
-api_events(struct receiver *rv, struct MHD_Connection *conn, const char *url,
-    const char *method)
-{
-	struct journal_key key;
-	struct query q;
-	struct buf b = BUF_INIT;
-	const char *id = url + 12, *slash;
-	char idbuf[ID_LEN + 1];
-	enum MHD_Result ret;
-	unsigned int status;
-	int found = 1, rc, get = strcmp(method, "GET") == 0 ||
-	    strcmp(method, "HEAD") == 0, retry = 0;
-
-	if (strcmp(url, "/api/events") == 0) {
-		if (!get)
-			return fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-			    "method_not_allowed", "use GET or POST",
-			    MHD_HTTP_HEADER_ALLOW, "GET, HEAD, POST");
-		id = NULL;
-	} else {
-		slash = strchr(id, '/');
-		retry = slash != NULL && strcmp(slash, "/retry") == 0;
-		if ((slash != NULL && !retry) || (size_t)(slash != NULL ?
-		    slash - id : (long)strlen(id)) != ID_LEN)
-			return fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
-			    "no such event", NULL, NULL);
-		memcpy(idbuf, id, ID_LEN);
-		idbuf[ID_LEN] = '\0';
-		id = idbuf;
-		if (retry ? strcmp(method, "POST") != 0 : !get)
-			return fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-			    "method_not_allowed", retry ? "use POST" :
-			    "use GET", MHD_HTTP_HEADER_ALLOW, retry ? "POST" :
-			    "GET, HEAD");
-	}
-	if ((status = api_key(rv, conn, retry ? "events:write" :
-	    "events:read", &key)) != 0)
-		return key_refused(conn, status);
-	if (id == NULL) {
-		eventsapi_filter_init(&q.f);
-		q.bad = 0;
-		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND,
-		    query_arg, &q);
-		if (q.bad)
-			return fail(conn, MHD_HTTP_BAD_REQUEST, "invalid_query",
-			    q.err, NULL, NULL);
-		rc = eventsapi_list(rv->reader, &q.f, &b);
-	} else if (retry)
-		rc = eventsapi_retry(rv->reader, id, &b, &found);
-	else
-		rc = eventsapi_show(rv->reader, id, &b, &found);
-	if (rc != 0) {
-		buf_free(&b);
-		log_error(NULL, "api: %s", journal_error(rv->reader));
-		return fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
-		    "the journal failed", MHD_HTTP_HEADER_RETRY_AFTER, "5");
-	}
-	if (!found) {
-		buf_free(&b);
-		return fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
-		    "no such event", NULL, NULL);
-	}
-	if (retry)
-		log_info(&(struct log_ids){ .event = id }, "event %s: retry"
-		    " asked with key '%s'", id, key.name);
-	ret = respond(conn, retry ? MHD_HTTP_ACCEPTED : MHD_HTTP_OK, &b, NULL,
-	    NULL);
-	buf_free(&b);
-	return ret;
-}
-
-/*
- * GET /status and GET /health/detailed (with an events:read key): the
- * journal's counts, and how the journal, its disk and each target are.
- */
-static enum MHD_Result
-api_state(struct receiver *rv, struct MHD_Connection *conn, int detailed)
-{
-	struct journal_key key;
-	struct statvfs vfs;
-	struct buf b = BUF_INIT, dir = BUF_INIT;
-	enum MHD_Result ret;
-	unsigned int status;
-	const char *path = journal_path(rv->reader), *slash;
-	int rc, ok = !stream_feed_stopped(rv->feed);
-
-	if ((status = api_key(rv, conn, "events:read", &key)) != 0)
-		return key_refused(conn, status);
-	if (!detailed) {
-		buf_addf(&b, "{\"version\":\"%s\",\"counts\":",
-		    PACKAGE_VERSION);
-		rc = journal_status(rv->reader, clock_ms(), &b);
-		buf_addc(&b, '}');
-	} else {
-		slash = strrchr(path, '/');
-		if (slash == NULL)
-			buf_addc(&dir, '.');
-		else
-			buf_add(&dir, path, slash > path ? (size_t)(slash -
-			    path) : 1);
-		buf_addf(&b, "{\"status\":\"%s\",\"journal\":{\"writable\":%s",
-		    ok ? "ok" : "failing", ok ? "true" : "false");
-		if (statvfs(dir.data, &vfs) == 0)
-			buf_addf(&b, ",\"disk_free_bytes\":%llu",
-			    (unsigned long long)vfs.f_bavail * vfs.f_frsize);
-		buf_adds(&b, "},\"targets\":");
-		rc = journal_targets_last(rv->reader, &b);
-		buf_addc(&b, '}');
-		buf_free(&dir);
-	}
-	if (rc != 0) {
-		buf_free(&b);
-		log_error(NULL, "api: %s", journal_error(rv->reader));
-		return fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
-		    "the journal failed", MHD_HTTP_HEADER_RETRY_AFTER, "5");
-	}
-	ret = respond(conn, ok ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, &b,
-	    NULL, NULL);
-	buf_free(&b);
-	return ret;
-}
-
 /* A new request: routed, or answered at once. */
 static enum MHD_Result
 start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
@@ -839,55 +460,56 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 
 	if (strcmp(url, "/health") == 0) {
 		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-			return fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+			return httpreply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 			    "method_not_allowed", "use GET",
 			    MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 		if (stream_feed_stopped(rv->feed))
-			return fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+			return httpreply_fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
 			    "unavailable", "the journal failed", NULL, NULL);
 		buf_adds(&b, "{\"status\":\"ok\"}");
-		ret = respond(conn, MHD_HTTP_OK, &b, NULL, NULL);
+		ret = httpreply_send(conn, MHD_HTTP_OK, &b, NULL, NULL, NULL);
 		buf_free(&b);
 		return ret;
 	}
 	if (strcmp(url, "/status") == 0 || strcmp(url, "/health/detailed") ==
 	    0) {
 		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-			return fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+			return httpreply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 			    "method_not_allowed", "use GET",
 			    MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-		return api_state(rv, conn, url[1] == 'h');
+		return apiread_state(rv->reader, !stream_feed_stopped(rv->feed),
+		    conn, url[1] == 'h');
 	}
 	if (strncmp(url, "/api/events/", 12) == 0 || (strcmp(url,
 	    "/api/events") == 0 && strcmp(method, "POST") != 0))
-		return api_events(rv, conn, url, method);
+		return apiread_events(rv->reader, conn, url, method);
 	if (strcmp(url, "/api/events") == 0) {
 		ig = &rv->events_ig;
 		kind = EVENT;
-		if ((status = api_key(rv, conn, "events:write", &key)) != 0)
-			return key_refused(conn, status);
+		if ((status = apiread_key(rv->reader, conn, "events:write", &key)) != 0)
+			return apiread_key_refused(conn, status);
 	} else if ((src = source_at(rv, url)) >= 0) {
 		ig = &rv->sources[src];
 		auth = rv->auths[src];
 		kind = WEBHOOK;
 	} else
-		return fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+		return httpreply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
 		    "no such endpoint", NULL, NULL);
 	if (strcmp(method, "POST") != 0)
-		return fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+		return httpreply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    "method_not_allowed", "use POST", MHD_HTTP_HEADER_ALLOW,
 		    "POST");
 
-	if (kind == EVENT && media_type_is(conn,
+	if (kind == EVENT && httpreply_media_type_is(conn,
 	    "application/cloudevents-batch+json"))
 		kind = BATCH;
-	else if (kind == EVENT && header(conn, "ce-specversion") != NULL &&
-	    media_type_is(conn, "application/json"))
+	else if (kind == EVENT && httpreply_header(conn, "ce-specversion") != NULL &&
+	    httpreply_media_type_is(conn, "application/json"))
 		kind = BINARY;
-	else if (kind == EVENT ? !media_type_is(conn,
-	    "application/cloudevents+json") : !media_type_is(conn,
+	else if (kind == EVENT ? !httpreply_media_type_is(conn,
+	    "application/cloudevents+json") : !httpreply_media_type_is(conn,
 	    "application/json"))
-		return fail(conn, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+		return httpreply_fail(conn, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
 		    "unsupported_media_type", kind == EVENT ? "use"
 		    " application/cloudevents+json,"
 		    " application/cloudevents-batch+json, or ce- headers"
@@ -899,7 +521,7 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 		errno = 0;
 		len = strtoull(cl, &end, 10);
 		if (errno == 0 && *end == '\0' && len > rv->opts->max_body)
-			return fail(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+			return httpreply_fail(conn, MHD_HTTP_CONTENT_TOO_LARGE,
 			    "too_large", "the body is larger than the limit",
 			    NULL, NULL);
 	}
@@ -914,11 +536,11 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 		snprintf(req->tenant, sizeof(req->tenant), "%s", key.tenant);
 		snprintf(req->bucket, sizeof(req->bucket), "key:%s",
 		    key.name);
-		req->limit = key.rate_limit;
+		req->rate.limit = key.rate_limit;
 	} else if (kind == WEBHOOK) {
 		snprintf(req->bucket, sizeof(req->bucket), "source:%s",
 		    ig->source);
-		req->limit = rv->cfg_sources[src].rate_limit;
+		req->rate.limit = rv->cfg_sources[src].rate_limit;
 	}
 	req->state = BODY;
 	buf_init(&req->body);

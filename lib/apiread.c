@@ -1,0 +1,203 @@
+/*
+ * apiread: the receiver's API answered at once.  See apiread.h.
+ */
+#include <sys/statvfs.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "apikey.h"
+#include "apiread.h"
+#include "buf.h"
+#include "clock.h"
+#include "eventsapi.h"
+#include "httpreply.h"
+#include "ids.h"
+#include "journal.h"
+#include "log.h"
+
+unsigned int
+apiread_key(struct journal *reader, struct MHD_Connection *conn,
+    const char *scope, struct journal_key *k)
+{
+	unsigned char hash[JOURNAL_KEY_HASH_LEN];
+	const char *key;
+	int found;
+
+	if ((key = httpreply_header(conn, "X-API-Key")) == NULL &&
+	    (key = httpreply_header(conn, "Authorization")) != NULL) {
+		if (strncasecmp(key, "Bearer ", 7) != 0)
+			return MHD_HTTP_UNAUTHORIZED;
+		key += 7;
+	}
+	if (key == NULL)
+		return MHD_HTTP_UNAUTHORIZED;
+	/* The lookup is by the key's SHA-256: its time tells nothing. */
+	apikey_hash(key, hash);
+	if (journal_key_find(reader, hash, k, &found) != 0) {
+		log_error(NULL, "api key: %s", journal_error(reader));
+		return MHD_HTTP_SERVICE_UNAVAILABLE;
+	}
+	if (!found)
+		return MHD_HTTP_UNAUTHORIZED;
+	if (!apikey_grants(k->scopes, scope)) {
+		log_warn(NULL, "api key '%s' lacks %s: refused", k->name,
+		    scope);
+		return MHD_HTTP_FORBIDDEN;
+	}
+	return 0;
+}
+
+enum MHD_Result
+apiread_key_refused(struct MHD_Connection *conn, unsigned int status)
+{
+	if (status == MHD_HTTP_UNAUTHORIZED)
+		return httpreply_fail(conn, status, "unauthorized", "a valid API key is"
+		    " needed", MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+	if (status == MHD_HTTP_FORBIDDEN)
+		return httpreply_fail(conn, status, "forbidden", "the API key lacks the"
+		    " scope", NULL, NULL);
+	return httpreply_fail(conn, status, "unavailable", "the journal failed", NULL,
+	    NULL);
+}
+
+struct query {
+	struct journal_filter	 f;
+	char			 err[128];
+	int			 bad;
+};
+
+static enum MHD_Result
+query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct query *q = cls;
+
+	(void)kind;
+	if (!q->bad && eventsapi_filter_set(&q->f, key, value != NULL ? value :
+	    "", q->err, sizeof(q->err)) != 0)
+		q->bad = 1;
+	return MHD_YES;
+}
+
+enum MHD_Result
+apiread_events(struct journal *reader, struct MHD_Connection *conn,
+    const char *url, const char *method)
+{
+	struct journal_key key;
+	struct query q;
+	struct buf b = BUF_INIT;
+	const char *id = url + 12, *slash;
+	char idbuf[ID_LEN + 1];
+	enum MHD_Result ret;
+	unsigned int status;
+	int found = 1, rc, get = strcmp(method, "GET") == 0 ||
+	    strcmp(method, "HEAD") == 0, retry = 0;
+
+	if (strcmp(url, "/api/events") == 0) {
+		if (!get)
+			return httpreply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+			    "method_not_allowed", "use GET or POST",
+			    MHD_HTTP_HEADER_ALLOW, "GET, HEAD, POST");
+		id = NULL;
+	} else {
+		slash = strchr(id, '/');
+		retry = slash != NULL && strcmp(slash, "/retry") == 0;
+		if ((slash != NULL && !retry) || (size_t)(slash != NULL ?
+		    slash - id : (long)strlen(id)) != ID_LEN)
+			return httpreply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+			    "no such event", NULL, NULL);
+		memcpy(idbuf, id, ID_LEN);
+		idbuf[ID_LEN] = '\0';
+		id = idbuf;
+		if (retry ? strcmp(method, "POST") != 0 : !get)
+			return httpreply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+			    "method_not_allowed", retry ? "use POST" :
+			    "use GET", MHD_HTTP_HEADER_ALLOW, retry ? "POST" :
+			    "GET, HEAD");
+	}
+	if ((status = apiread_key(reader, conn, retry ? "events:write" :
+	    "events:read", &key)) != 0)
+		return apiread_key_refused(conn, status);
+	if (id == NULL) {
+		eventsapi_filter_init(&q.f);
+		q.bad = 0;
+		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND,
+		    query_arg, &q);
+		if (q.bad)
+			return httpreply_fail(conn, MHD_HTTP_BAD_REQUEST, "invalid_query",
+			    q.err, NULL, NULL);
+		rc = eventsapi_list(reader, &q.f, &b);
+	} else if (retry)
+		rc = eventsapi_retry(reader, id, &b, &found);
+	else
+		rc = eventsapi_show(reader, id, &b, &found);
+	if (rc != 0) {
+		buf_free(&b);
+		log_error(NULL, "api: %s", journal_error(reader));
+		return httpreply_fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
+		    "the journal failed", MHD_HTTP_HEADER_RETRY_AFTER, "5");
+	}
+	if (!found) {
+		buf_free(&b);
+		return httpreply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+		    "no such event", NULL, NULL);
+	}
+	if (retry)
+		log_info(&(struct log_ids){ .event = id }, "event %s: retry"
+		    " asked with key '%s'", id, key.name);
+	ret = httpreply_send(conn, retry ? MHD_HTTP_ACCEPTED : MHD_HTTP_OK, &b,
+	    NULL, NULL, NULL);
+	buf_free(&b);
+	return ret;
+}
+
+enum MHD_Result
+apiread_state(struct journal *reader, int journal_ok,
+    struct MHD_Connection *conn, int detailed)
+{
+	struct journal_key key;
+	struct statvfs vfs;
+	struct buf b = BUF_INIT, dir = BUF_INIT;
+	enum MHD_Result ret;
+	unsigned int status;
+	const char *path = journal_path(reader), *slash;
+	int rc, ok = journal_ok;
+
+	if ((status = apiread_key(reader, conn, "events:read", &key)) != 0)
+		return apiread_key_refused(conn, status);
+	if (!detailed) {
+		buf_addf(&b, "{\"version\":\"%s\",\"counts\":",
+		    PACKAGE_VERSION);
+		rc = journal_status(reader, clock_ms(), &b);
+		buf_addc(&b, '}');
+	} else {
+		slash = strrchr(path, '/');
+		if (slash == NULL)
+			buf_addc(&dir, '.');
+		else
+			buf_add(&dir, path, slash > path ? (size_t)(slash -
+			    path) : 1);
+		buf_addf(&b, "{\"status\":\"%s\",\"journal\":{\"writable\":%s",
+		    ok ? "ok" : "failing", ok ? "true" : "false");
+		if (statvfs(dir.data, &vfs) == 0)
+			buf_addf(&b, ",\"disk_free_bytes\":%llu",
+			    (unsigned long long)vfs.f_bavail * vfs.f_frsize);
+		buf_adds(&b, "},\"targets\":");
+		rc = journal_targets_last(reader, &b);
+		buf_addc(&b, '}');
+		buf_free(&dir);
+	}
+	if (rc != 0) {
+		buf_free(&b);
+		log_error(NULL, "api: %s", journal_error(reader));
+		return httpreply_fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
+		    "the journal failed", MHD_HTTP_HEADER_RETRY_AFTER, "5");
+	}
+	ret = httpreply_send(conn, ok ? MHD_HTTP_OK :
+	    MHD_HTTP_SERVICE_UNAVAILABLE, &b, NULL, NULL, NULL);
+	buf_free(&b);
+	return ret;
+}
+

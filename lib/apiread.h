@@ -1,0 +1,35 @@
+/*
+ * apiread: the receiver's API that is answered at once, on the server
+ * thread, from a journal connection of that thread's own (reader): the
+ * API key check, GET /api/events, GET /api/events/ID, POST
+ * /api/events/ID/retry, GET /status and GET /health/detailed.  What
+ * journals events goes through the journal thread instead (receiver.c).
+ */
+#ifndef INTEGRA_APIREAD_H
+#define INTEGRA_APIREAD_H
+
+#include <microhttpd.h>
+
+#include "journal.h"
+
+/*
+ * The request's API key, from X-API-Key or Authorization: Bearer, checked
+ * against the journal: 0 with the key in *k, or the HTTP status to answer
+ * with (401 unknown or revoked, 403 without scope, 503 the journal failed).
+ */
+unsigned int	apiread_key(struct journal *reader, struct MHD_Connection *,
+		    const char *scope, struct journal_key *k);
+/* The answer for a key apiread_key refused with status. */
+enum MHD_Result	apiread_key_refused(struct MHD_Connection *,
+		    unsigned int status);
+/* /api/events other than POSTing events: list, show, retry. */
+enum MHD_Result	apiread_events(struct journal *reader, struct MHD_Connection *,
+		    const char *url, const char *method);
+/*
+ * /status (detailed: 0) or /health/detailed; journal_ok says whether the
+ * journal thread takes events.
+ */
+enum MHD_Result	apiread_state(struct journal *reader, int journal_ok,
+		    struct MHD_Connection *, int detailed);
+
+#endif

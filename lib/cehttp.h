@@ -1,0 +1,30 @@
+/*
+ * cehttp: CloudEvents over HTTP (the HTTP protocol binding): a
+ * binary-mode event made into its structured form, and the members of a
+ * batch.
+ */
+#ifndef INTEGRA_CEHTTP_H
+#define INTEGRA_CEHTTP_H
+
+#include <stddef.h>
+
+#include <microhttpd.h>
+
+struct buf;
+
+/*
+ * Appends to out the structured form of the binary-mode event of conn:
+ * each ce- header an attribute (lower-cased, its value percent-decoded),
+ * the Content-Type its datacontenttype, body[0..len) its data.  The text
+ * is not checked here: the caller checks it as any event.
+ */
+void	cehttp_structure(struct MHD_Connection *conn, const char *body,
+	    size_t len, struct buf *out);
+/*
+ * The offsets of the members of the JSON array s[0..n), which
+ * json_validate accepted: at most max of them; returns how many.
+ */
+size_t	cehttp_batch_items(const char *s, size_t n, size_t *start,
+	    size_t *end, size_t max);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * httpreply: the receiver's answers over libmicrohttpd: JSON bodies, the
+ * error shape {"error": {"code": ..., "message": ...}}, and the rate-limit
+ * headers of a request that has a rate.
+ *
+ * Ownership: the body is copied; the caller keeps its buffer.
+ */
+#ifndef INTEGRA_HTTPREPLY_H
+#define INTEGRA_HTTPREPLY_H
+
+#include <stdint.h>
+
+#include <microhttpd.h>
+
+struct buf;
+
+/* Where a request stands against its rate, as the journal counted it. */
+struct httpreply_rate {
+	long	 limit;		/* requests a minute; 0: none */
+	long	 count;		/* in the window, this one too */
+	int64_t	 window_end;	/* ms since the epoch; 0: not counted */
+	int	 limited;	/* over the limit: 429 */
+};
+
+void		httpreply_error_body(struct buf *, const char *code,
+		    const char *message);
+/*
+ * Queues status with the JSON body, header: value if header is not NULL,
+ * and rate's headers if it is counted (with Retry-After if limited).
+ */
+enum MHD_Result	httpreply_send(struct MHD_Connection *, unsigned int status,
+		    const struct buf *body, const char *header,
+		    const char *value, const struct httpreply_rate *rate);
+/* Queues status with the error shape. */
+enum MHD_Result	httpreply_fail(struct MHD_Connection *, unsigned int status,
+		    const char *code, const char *message, const char *header,
+		    const char *value);
+/* Whether the request's media type (parameters aside) is type. */
+int		httpreply_media_type_is(struct MHD_Connection *,
+		    const char *type);
+/* A request header (conn is the connection), or NULL. */
+const char	*httpreply_header(void *conn, const char *name);
+
+#endif
