@@ -28,6 +28,12 @@
  * commit is copied once, not four times (bench/run: ingest 8% faster).
  */
 #define WAL_CHECKPOINT_PAGES	"1000"
+/*
+ * 8 MB of page cache, not SQLite's 2 MB: the random inserts into the key
+ * digest's index find their pages in memory (bench/run: ingest 4-5%
+ * faster; peak RSS 16 -> 22 MB of the 30 MB allowed).
+ */
+#define CACHE_KIB	"-8192"
 
 /*
  * Migrations: migrations[i] takes a journal from user_version i to i + 1.
@@ -465,6 +471,7 @@ journal_open(const char *path, char *err, size_t errsz)
 	    exec(j, "PRAGMA synchronous = FULL") != 0 ||
 	    exec(j, "PRAGMA foreign_keys = ON") != 0 ||
 	    exec(j, "PRAGMA wal_autocheckpoint = " WAL_CHECKPOINT_PAGES) != 0 ||
+	    exec(j, "PRAGMA cache_size = " CACHE_KIB) != 0 ||
 	    migrate(j) != 0)
 		goto bad;
 	return j;
