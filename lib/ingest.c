@@ -61,6 +61,14 @@ ingest_work_duplicate(const void *work)
 	return w->duplicate;
 }
 
+const char *
+ingest_work_tenant(const void *work)
+{
+	const struct ingest_work *w = work;
+
+	return w->je.tenant;
+}
+
 void
 ingest_work_free(void *work)
 {

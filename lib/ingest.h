@@ -38,5 +38,7 @@ void		ingest_prepare_rejected(struct ingest *, struct stream_rec *,
 		    const char *body, size_t len, const char *reason);
 /* After apply: whether the event was a duplicate of one journaled before. */
 int		ingest_work_duplicate(const void *work);
+/* The tenant of the prepared event. */
+const char	*ingest_work_tenant(const void *work);
 
 #endif

@@ -365,6 +365,14 @@ submit(struct request *req)
 		if ((bad = prepare_one(req, &recs[i], s + starts[i],
 		    ends[i] - starts[i])) != 0)
 			break;
+		/* A key posts for its own tenant only. */
+		if (req->tenant[0] != '\0' && strcmp(ingest_work_tenant(
+		    recs[i].work), req->tenant) != 0) {
+			bad = -3;
+			buf_addf(&recs[i].reason, "the event's tenant is not"
+			    " the API key's");
+			break;
+		}
 	}
 	req->ig->request_key = NULL;
 	req->ig->tenant = rv->opts->tenant;
@@ -385,7 +393,9 @@ submit(struct request *req)
 			    recs[i].reason.data);
 		else
 			snprintf(msg, sizeof(msg), "%s", recs[i].reason.data);
-		ret = httpreply_fail(req->conn, MHD_HTTP_BAD_REQUEST, bad == -1 ?
+		ret = bad == -3 ? httpreply_fail(req->conn,
+		    MHD_HTTP_FORBIDDEN, "forbidden", msg, NULL, NULL) :
+		    httpreply_fail(req->conn, MHD_HTTP_BAD_REQUEST, bad == -1 ?
 		    "invalid_json" : "invalid_event", msg, NULL, NULL);
 		for (nitems = i + 1, i = 0; i < nitems; i++) {
 			ingest_work_free(recs[i].work);

@@ -202,6 +202,14 @@ test_expect_success 'the event is the API key tenant'"'"'s when it names none' '
 	id=$(jq -r .id body) &&
 	test "$(q "SELECT tenant FROM events WHERE id = \"$id\"")" = acme
 '
+test_expect_success 'an event naming another tenant than the key: 403' '
+	post /api/events application/cloudevents+json \
+	    "{\"specversion\":\"1.0\",\"id\":\"t-1\",\"source\":\"crm\",\"type\":\"x\",\"tenant\":\"other\"}" &&
+	test "$(cat status)" = 403 && test "$(jq -r .error.code body)" = forbidden &&
+	post /api/events application/cloudevents+json \
+	    "{\"specversion\":\"1.0\",\"id\":\"t-2\",\"source\":\"crm\",\"type\":\"x\",\"tenant\":\"acme\"}" &&
+	test "$(cat status)" = 202
+'
 test_expect_success '/api/events without a key: 401 with WWW-Authenticate' '
 	curl -s -D headers -o body -w "%{http_code}\n" \
 	    -H "Content-Type: application/cloudevents+json" --data "$ev" \
