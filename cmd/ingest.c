@@ -265,8 +265,8 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	s.journal = journal;
-	/* A raw payload is embedded as it came: no tree, unless for --key. */
-	stage.no_tree = ig.source != NULL && ig.key == NULL;
+	/* Events are taken from their text: no tree, unless for --key. */
+	stage.no_tree = ig.key == NULL;
 	rc = stream_fd(&s, STDIN_FILENO, &stage);
 	if (s.err[0] != '\0')
 		log_error(NULL, "%s", s.err);

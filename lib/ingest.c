@@ -17,7 +17,7 @@
 #include "ids.h"
 #include "ingest.h"
 #include "journal.h"
-#include "jvdump.h"
+#include "jsonscan.h"
 #include "log.h"
 
 #define KEY_MAX	256
@@ -143,46 +143,69 @@ ingest_raw(struct ingest *ig, struct stream_rec *r, const char *line,
 	return STREAM_OK;
 }
 
-/* A CloudEvent: checked, given an integra id, tenant and key. */
+/*
+ * A CloudEvent: checked, given an integra id, tenant, time and key.  The
+ * envelope is the text as it came, with our id in place of its producer's
+ * and what it lacks appended: no tree is built, nothing is serialised
+ * again.  Line breaks between members become spaces, to keep it one line
+ * (JSON has none inside strings).
+ */
 static enum stream_rc
-ingest_cloudevent(struct ingest *ig, struct stream_rec *r, jv v)
+ingest_cloudevent(struct ingest *ig, struct stream_rec *r, const char *line,
+    size_t len)
 {
 	char id[ID_LEN + 1], now[RFC3339_LEN + 1], err[256];
 	struct ingest_work *w;
 	struct event ev;
+	size_t ds, de, vs, ve, open, close, i;
 	int64_t ms;
 
-	if (event_parse(&ev, v, err, sizeof(err)) != 0) {
+	if (event_scan(&ev, line, len, &ds, &de, err, sizeof(err)) != 0) {
 		buf_addf(&r->reason, "not a CloudEvent: %s", err);
+		return STREAM_REJECT;
+	}
+	/* Both found: the text is an object, and fill() wants an id. */
+	for (open = 0; line[open] != '{'; open++)
+		;
+	for (close = len - 1; line[close] != '}'; close--)
+		;
+	if (json_member(line, len, "id", &vs, &ve) != 1) {
+		buf_adds(&r->reason, "not a CloudEvent: no id");
+		event_free(&ev);
 		return STREAM_REJECT;
 	}
 	ms = clock_ms();
 	id_new(id);
 	clock_rfc3339(ms, now);
-	/* The producer's id is kept as the key; ids in the journal are ours. */
-	if (ev.idempotencykey == NULL)
-		ev.root = jv_object_set(ev.root, jv_string("idempotencykey"),
-		    jv_string(ev.id));
-	if (ev.tenant == NULL)
-		ev.root = jv_object_set(ev.root, jv_string("tenant"),
-		    jv_string(ig->tenant));
-	if (ev.time == NULL)
-		ev.root = jv_object_set(ev.root, jv_string("time"),
-		    jv_string(now));
-	ev.root = jv_object_set(ev.root, jv_string("id"), jv_string(id));
-	/* The attribute pointers went stale with the sets: read them again. */
-	if (event_parse(&ev, ev.root, err, sizeof(err)) != 0) {
-		buf_addf(&r->reason, "not a CloudEvent: %s", err);
-		return STREAM_REJECT;
-	}
 	w = work_new();
-	jvdump(&w->env, jv_copy(ev.root));
+	buf_grow(&w->env, len + 160);
+	buf_add(&w->env, line + open, vs - open);
+	buf_addc(&w->env, '"');
+	buf_adds(&w->env, id);
+	buf_addc(&w->env, '"');
+	buf_add(&w->env, line + ve, close - ve);
+	for (i = 0; i < w->env.len; i++)
+		if (w->env.data[i] == '\n' || w->env.data[i] == '\r')
+			w->env.data[i] = ' ';
+	/* The producer's id is kept as the key; ids in the journal are ours. */
+	if (ev.idempotencykey == NULL) {
+		buf_adds(&w->env, ",\"idempotencykey\":");
+		buf_add_json_string(&w->env, ev.id, strlen(ev.id));
+	}
+	if (ev.tenant == NULL) {
+		buf_adds(&w->env, ",\"tenant\":");
+		buf_add_json_string(&w->env, ig->tenant, strlen(ig->tenant));
+	}
+	if (ev.time == NULL)
+		buf_addf(&w->env, ",\"time\":\"%s\"", now);
+	buf_addc(&w->env, '}');
 	w->je = (struct journal_event){ .id = keep(w, id),
 	    .source = keep(w, ev.source), .type = keep(w, ev.type),
-	    .tenant = keep(w, ev.tenant), .subject = keep(w, ev.subject),
-	    .time = keep(w, ev.time),
-	    .idempotency_key = keep(w, ev.idempotencykey),
-	    .received_at = ms };
+	    .tenant = keep(w, ev.tenant != NULL ? ev.tenant : ig->tenant),
+	    .subject = keep(w, ev.subject),
+	    .time = keep(w, ev.time != NULL ? ev.time : now),
+	    .idempotency_key = keep(w, ev.idempotencykey != NULL ?
+	    ev.idempotencykey : ev.id), .received_at = ms };
 	r->work = w;
 	event_free(&ev);
 	return STREAM_OK;
@@ -225,7 +248,8 @@ ingest_prepare(void *ctx, struct stream_rec *r, const char *line, size_t len,
 
 	if (ig->source != NULL)
 		return ingest_raw(ig, r, line, len, v);
-	return ingest_cloudevent(ig, r, v);
+	jv_free(v);
+	return ingest_cloudevent(ig, r, line, len);
 }
 
 /*

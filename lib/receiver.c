@@ -280,8 +280,8 @@ prepare_one(struct request *req, struct stream_rec *r, const char *s,
 	r->event[0] = '\0';
 	r->work = NULL;
 	buf_reset(&r->reason);
-	if (stream_parse(s, n, req->kind == WEBHOOK && req->ig->key == NULL ?
-	    NULL : &v, &r->reason) != 0)
+	if (stream_parse(s, n, req->ig->key == NULL ? NULL : &v,
+	    &r->reason) != 0)
 		return -1;
 	return ingest_prepare(req->ig, r, s, n, v) == STREAM_OK ? 0 : -2;
 }

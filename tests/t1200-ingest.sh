@@ -124,6 +124,12 @@ test_expect_code 65 'CloudEvents that are not valid are rejected' '
 cat >sql.ndjson <<'EOF'
 {"specversion":"1.0","id":"x\"); DROP TABLE events; --","source":"test","type":"lead.created","data":{"name":"Robert'); DROP TABLE events;--"}}
 EOF
+test_expect_success 'an id given twice: the last counts, as in jq' '
+	echo "{\"specversion\":\"1.0\",\"id\":\"first\",\"source\":\"s\",\"type\":\"t\",\"id\":\"last\"}" |
+	    integra-ingest -j twice.db >out &&
+	test "$(jq -r .idempotencykey out)" = last &&
+	jq -e ".id | test(\"^[0-9a-f-]{36}$\")" out >/dev/null
+'
 test_expect_success 'SQL in the values is only data' '
 	integra-ingest -j sql.db <sql.ndjson >out &&
 	test "$(sqlite3 sql.db "SELECT count(*) FROM events")" = 1 &&

@@ -265,6 +265,16 @@ test_expect_success 'a source with rate_limit: 2 a minute' '
 	done >status &&
 	printf "202\n202\n429\n" >expect && test_cmp expect status
 '
+test_expect_success 'a pretty-printed event: its envelope is one line, as sent' '
+	printf "{\n  \"specversion\": \"1.0\",\n  \"id\": \"pretty-1\",\n  \"source\": \"crm\",\n  \"type\": \"t\",\n  \"data\": {\"n\": 1.50}\n}\n" >pretty.json &&
+	post /api/events application/cloudevents+json @pretty.json &&
+	test "$(cat status)" = 202 && id=$(jq -r .id body) &&
+	q "SELECT envelope FROM raw_envelopes JOIN events ON event = seq
+	    WHERE id = \"$id\"" >env &&
+	test $(wc -l <env) = 1 && test "$(jq -r .id env)" = "$id" &&
+	test "$(jq -r .idempotencykey env)" = pretty-1 &&
+	grep -q "\"n\": 1.50" env
+'
 test_expect_success 'a batch: every event, in order; duplicates counted' '
 	post /api/events application/cloudevents-batch+json \
 	    "[$ev,{\"specversion\":\"1.0\",\"id\":\"crm-2\",\"source\":\"crm\",\"type\":\"client.updated\"}]" &&
