@@ -131,19 +131,19 @@ int
 eventsapi_retry(struct journal *j, const char *id, struct buf *out,
     int *found)
 {
-	struct buf detail = BUF_INIT;
+	enum journal_event_status st;
 	int remap, redeliver;
 
+	*found = 0;
+	if (journal_event_status(j, id, &st, NULL) != 0)
+		return -1;
+	if (st == JOURNAL_UNKNOWN)
+		return 0;
+	*found = 1;
 	if (journal_begin(j) != 0)
 		return -1;
-	if (journal_event_detail(j, id, &detail, found) != 0 || !*found ||
-	    journal_event_retry(j, id, clock_ms(), &remap, &redeliver) != 0) {
-		buf_free(&detail);
-		journal_rollback(j);
-		return *found ? -1 : 0;
-	}
-	buf_free(&detail);
-	if (journal_commit(j) != 0) {
+	if (journal_event_retry(j, id, clock_ms(), &remap, &redeliver) != 0 ||
+	    journal_commit(j) != 0) {
 		journal_rollback(j);
 		return -1;
 	}

@@ -1,10 +1,10 @@
 /*
  * receiver: integra-ingest as an HTTP server.  See receiver.h.
  *
- * A request goes NEW (headers read) -> BODY (reading) -> SUBMITTED (its
+ * A request that is routed goes BODY (reading it) -> SUBMITTED (its
  * events handed to the journal thread, the connection suspended) -> DONE
  * (committed or failed; the journal thread resumes the connection) and is
- * answered.  Its events carry it as their origin: the applied hook counts
+ * answered; one refused on its headers is answered at once.  Its events carry it as their origin: the applied hook counts
  * them, and the committed hook, once all of a request's events are in a
  * commit, marks it DONE.  The lock guards what both threads touch: the
  * results and the list of submitted requests.
@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,7 +33,6 @@
 #include "ingest.h"
 #include "journal.h"
 #include "jsonscan.h"
-#include "jvparse.h"
 #include "log.h"
 #include "receiver.h"
 #include "sourceauth.h"
@@ -46,7 +44,7 @@
 #define CONN_MEMORY		(16 * 1024)	/* a connection's, headers included */
 #define STOP_WAIT_MS		5000	/* for answers in flight, at the end */
 
-enum state { NEW, BODY, SUBMITTED, DONE };
+enum state { BODY, SUBMITTED, DONE };
 enum kind { WEBHOOK, EVENT, BATCH, BINARY };
 
 struct request {
