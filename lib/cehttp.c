@@ -12,7 +12,8 @@
 #include "jsonscan.h"
 
 size_t
-cehttp_batch_items(const char *s, size_t n, size_t *start, size_t *end, size_t max)
+cehttp_batch_items(const char *s, size_t n, size_t *start, size_t *end,
+    size_t max)
 {
 	size_t i = 0, k = 0;
 

@@ -4,10 +4,11 @@
  * A request that is routed goes BODY (reading it) -> SUBMITTED (its
  * events handed to the journal thread, the connection suspended) -> DONE
  * (committed or failed; the journal thread resumes the connection) and is
- * answered; one refused on its headers is answered at once.  Its events carry it as their origin: the applied hook counts
- * them, and the committed hook, once all of a request's events are in a
- * commit, marks it DONE.  The lock guards what both threads touch: the
- * results and the list of submitted requests.
+ * answered; one refused on its headers is answered at once.  Its events
+ * carry it as their origin: the applied hook counts them, and the
+ * committed hook, once all of a request's events are in a commit, marks
+ * it DONE.  The lock guards what both threads touch: the results and the
+ * list of submitted requests.
  */
 #include <sys/socket.h>
 

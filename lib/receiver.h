@@ -34,9 +34,10 @@ struct receiver_opts {
 
 /*
  * Serves until SIGTERM or SIGINT, or with inetd until the connection is
- * closed, or after idle_exit seconds without a connection.  Returns an exit code: EX_OK, or the
- * journal's failure (EX_TEMPFAIL, EX_SOFTWARE), or EX_OSERR if the server
- * could not start.
+ * closed, or after idle_exit seconds without a connection.  Returns an
+ * exit code: EX_OK, the journal's failure (EX_TEMPFAIL, EX_SOFTWARE),
+ * EX_CONFIG if a source's secret cannot be read, or EX_OSERR if the
+ * server could not start.
  */
 int	receiver_run(const struct cfg *, struct journal *,
 	    const struct receiver_opts *);
