@@ -96,6 +96,9 @@ struct receiver {
 
 #define RATE_WINDOW_MS	60000
 
+/* The req_cls of a request without a body until it is answered. */
+static char deferred_request;
+
 /*
  * The journal thread: counts the request against its rate limit with its
  * first event, in the journal's transaction, so that every process
@@ -569,8 +572,20 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 	struct request *req = *req_cls;
 
 	(void)version;
-	if (req == NULL)
+	/*
+	 * A request without a body is answered on the call after its
+	 * headers': libmicrohttpd 0.9 closes the connection after an answer
+	 * queued with the headers, which keep-alive clients would pay for.
+	 */
+	if (req == NULL && (strcmp(method, "GET") == 0 ||
+	    strcmp(method, "HEAD") == 0)) {
+		*req_cls = &deferred_request;
+		return MHD_YES;
+	}
+	if (req == NULL || *req_cls == &deferred_request) {
+		*req_cls = NULL;
 		return start(rv, conn, url, method, req_cls);
+	}
 	switch (req->state) {
 	case BODY:
 		if (*upload_data_size > 0) {
@@ -600,7 +615,7 @@ completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 
 	(void)conn;
 	(void)toe;
-	if (req == NULL)
+	if (req == NULL || *req_cls == &deferred_request)
 		return;
 	pthread_mutex_lock(&rv->lock);
 	rv->active--;

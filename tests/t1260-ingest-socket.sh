@@ -77,6 +77,42 @@ test_expect_success '-x with a downstream that goes away: the receiver goes on' 
 	printf "202\n202\n202\n" >expect && test_cmp expect status &&
 	grep -q "no more output" gone.log
 '
+test_expect_success 'inetd and Accept=no serve every endpoint, as -l does' '
+	key=$(integra-keys -j journal.db add modes -R 0 2>/dev/null) &&
+	ev="{\"specversion\":\"1.0\",\"id\":\"m-1\",\"source\":\"crm\",\"type\":\"t\"}" &&
+	for mode in inetd activated; do
+		rm -f "port.$mode"
+		if [ $mode = inetd ]; then
+			integra-sockrun -a -P "port.$mode" -- integra-ingest -i \
+			    -c cfg.yaml -j journal.db 2>"$mode.log" &
+		else
+			integra-sockrun -P "port.$mode" -- integra-ingest -I 1 \
+			    -c cfg.yaml -j journal.db 2>"$mode.log" &
+		fi
+		pid=$!
+		wait_file "port.$mode"
+		u=http://127.0.0.1:$(cat "port.$mode")
+		curl -s -o /dev/null -w "%{http_code}\n" \
+		    -H "Content-Type: application/json" --data "{\"m\":\"$mode\"}" \
+		    "$u/webhooks/site" \
+		    --next -s -o /dev/null -w "%{http_code}\n" -H "X-API-Key: $key" \
+		    -H "Content-Type: application/cloudevents+json" --data "$ev" \
+		    "$u/api/events" \
+		    --next -s -o /dev/null -w "%{http_code}\n" -H "X-API-Key: $key" \
+		    "$u/api/events?limit=1" \
+		    --next -s -o /dev/null -w "%{http_code}\n" -H "X-API-Key: $key" \
+		    "$u/status" \
+		    --next -s -o /dev/null -w "%{http_code}\n" "$u/health" \
+		    --next -s -o /dev/null -w "%{http_code}\n" "$u/nope" \
+		    --next -s -o /dev/null -w "%{http_code}\n" -X PUT \
+		    "$u/webhooks/site" >"$mode.status"
+		wait $pid || exit 1
+	done &&
+	printf "202\n%s\n200\n200\n200\n404\n405\n" 202 >expect.inetd &&
+	printf "202\n%s\n200\n200\n200\n404\n405\n" 200 >expect.activated &&
+	test_cmp expect.inetd inetd.status &&
+	test_cmp expect.activated activated.status
+'
 test_expect_success 'inetd without a socket on standard input: exit 71' '
 	integra-ingest -i -c cfg.yaml -j journal.db </dev/null 2>err;
 	test $? -eq 71 && grep -q "not a connected socket" err
