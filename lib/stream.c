@@ -1,9 +1,10 @@
 /*
  * stream: reading, checking, batching and committing for every filter.
  *
- * stream_fd hands records from the reading thread (the caller's, which
- * reads, checks and prepares) to the journal thread (which applies,
- * commits and writes) through a ring of QUEUE_LEN records.  A slot
+ * stream_fd, or a caller of stream_feed_* such as the receiver, hands
+ * records from the reading thread (the caller's, which reads, checks and
+ * prepares) to the journal thread (which applies, commits and writes)
+ * through a ring of QUEUE_LEN records.  A slot
  * belongs to the reader until it is pushed and to the journal thread until
  * it is popped; the lock guards only the ring's indices and flags.  Each
  * side signals the other only when that one waits, and then only once

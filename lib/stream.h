@@ -12,7 +12,8 @@
  * thread-safe), and apply, in input order, on a thread that is the only
  * one to use the journal while the stream runs.  Apply runs inside a
  * journal transaction, committed in groups: every batch_max records, or
- * once no record has come for batch_ms milliseconds.  The records a batch
+ * when input pauses, batch_ms milliseconds after the group's first record
+ * at the latest (0: at once).  The records a batch
  * writes reach the output only after its commit, so whatever a downstream
  * program reads is already in the journal.  Over the journal's backlog
  * (stream_pending) both halves run on the calling thread.
