@@ -28,26 +28,38 @@ struct sourceauth {
 	size_t				 nkeys;
 };
 
-/* The bytes of base64 text s[0..n), at most max of them; -1 if invalid. */
+/*
+ * The bytes of base64 text s[0..n), padded or not, at most max of them;
+ * -1 if it is not base64.
+ */
 static long
 base64_decode(const char *s, size_t n, unsigned char *out, size_t max)
 {
 	unsigned char tmp[(KEY_MAX + 2) / 3 * 3 + 3];
+	char padded[sizeof(tmp) / 3 * 4 + 4];
+	size_t pad = (4 - n % 4) % 4;
 	int len;
 
-	if (n == 0 || n % 4 != 0 || n / 4 * 3 > sizeof(tmp))
+	if (n == 0 || pad == 3 || n + pad > sizeof(padded) ||
+	    (n + pad) / 4 * 3 > sizeof(tmp))
 		return -1;
-	if ((len = EVP_DecodeBlock(tmp, (const unsigned char *)s, (int)n)) < 0)
+	/* EVP_DecodeBlock takes only whole, padded quads. */
+	memcpy(padded, s, n);
+	memset(padded + n, '=', pad);
+	n += pad;
+	if ((len = EVP_DecodeBlock(tmp, (const unsigned char *)padded,
+	    (int)n)) < 0)
 		return -1;
-	/* EVP_DecodeBlock counts the padding as zero bytes. */
-	if (s[n - 1] == '=')
+	/* It counts the padding as zero bytes. */
+	if (padded[n - 1] == '=')
 		len--;
-	if (s[n - 2] == '=')
+	if (padded[n - 2] == '=')
 		len--;
-	if ((size_t)len > max)
+	if (len < 0 || (size_t)len > max)
 		return -1;
 	memcpy(out, tmp, (size_t)len);
 	OPENSSL_cleanse(tmp, sizeof(tmp));
+	OPENSSL_cleanse(padded, sizeof(padded));
 	return len;
 }
 

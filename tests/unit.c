@@ -2438,6 +2438,11 @@ test_sourceauth(void)
 	static const char *const no_prefix[] = { "X-Signature",
 	    "504457c5eeee4d79e4c541ab9296726c7511337240b2e9b374c45af6fbe44fbe",
 	    NULL };
+	static const char *const unpadded[] = {
+		"webhook-id", "msg_p5jXN8AQM9LWM0D4loKWxJek",
+		"webhook-timestamp", "1614265330",
+		"webhook-signature",
+		"v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE", NULL };
 	static const char *const token_ok[] = { "Client-Token", "tok-123",
 	    NULL };
 	static const char *const token_bad[] = { "client-token", "tok-124",
@@ -2457,6 +2462,8 @@ test_sourceauth(void)
 	    "sourceauth: the Standard Webhooks example verifies");
 	ok(auth_check(&src, several, body, ts + 299, &why) == 0,
 	    "sourceauth: one good v1 signature among several is enough");
+	ok(auth_check(&src, unpadded, body, ts, &why) == 0,
+	    "sourceauth: a signature without its base64 padding verifies too");
 	ok(auth_check(&src, good, "{\"test\": 2432232315}", ts, &why) == -1 &&
 	    strcmp(why, "no v1 signature matches") == 0,
 	    "sourceauth: a tampered body is refused");
