@@ -376,8 +376,6 @@ submit(struct request *req)
 			break;
 		}
 	}
-	req->ig->request_key = NULL;
-	req->ig->tenant = rv->opts->tenant;
 	if (i < nitems && req->kind == WEBHOOK && req->auth != NULL &&
 	    sourceauth_required(req->auth)) {
 		/* From an authenticated source: kept, as rejected. */
@@ -389,6 +387,8 @@ submit(struct request *req)
 		    req->bad_message);
 		i = nitems;
 	}
+	req->ig->request_key = NULL;
+	req->ig->tenant = rv->opts->tenant;
 	if (i < nitems) {
 		if (req->kind == BATCH)
 			snprintf(msg, sizeof(msg), "event %zu: %s", i + 1,

@@ -324,6 +324,18 @@ test_expect_success 'the same bad payload again is kept once' '
 	test "$(cat status)" = 400 &&
 	test "$(q "SELECT count(*) FROM events WHERE status = \"rejected\"")" = 1
 '
+test_expect_success 'a bad payload kept once per Idempotency-Key' '
+	printf "{\"bad\":2" >bad2.body &&
+	sig=$(openssl dgst -sha256 -hmac s3cr3t <bad2.body | sed "s/.*= //") &&
+	curl -s -o body -H "Content-Type: application/json" \
+	    -H "X-Signature: sha256=$sig" -H "Idempotency-Key: bad-key-1" \
+	    --data-binary @bad2.body "$URL/webhooks/signed" &&
+	id=$(jq -r .id body) &&
+	test "$(q "SELECT idempotency_key FROM events WHERE id = \"$id\"")" = \
+	    bad-key-1 &&
+	q "DELETE FROM raw_envelopes WHERE event = (SELECT seq FROM events
+	    WHERE id = \"$id\"); DELETE FROM events WHERE id = \"$id\""
+'
 test_expect_success 'an unsigned bad payload is not kept' '
 	post /webhooks/site/lead application/json "{\"x\":" &&
 	test "$(cat status)" = 400 && test "$(jq -r ".id // empty" body)" = "" &&
