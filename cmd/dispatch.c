@@ -15,24 +15,9 @@
 #include "options.h"
 #include "setup.h"
 
-#define LEASE_MIN_MS	60000
-
 static const char usage_text[] =
 "usage: integra-dispatch [-h] [-c config] [-j journal] [-B records]\n"
 "                        [-L bytes] [--lease seconds] [--pending]\n";
-
-/* Long enough that no transfer outlives its claim. */
-static int64_t
-default_lease(const struct cfg *cfg)
-{
-	int64_t ms = LEASE_MIN_MS;
-	size_t i;
-
-	for (i = 0; i < cfg->ntargets; i++)
-		if (2 * (int64_t)cfg->targets[i].timeout_ms + 10000 > ms)
-			ms = 2 * (int64_t)cfg->targets[i].timeout_ms + 10000;
-	return ms;
-}
 
 int
 main(int argc, char *argv[])
@@ -105,14 +90,15 @@ main(int argc, char *argv[])
 		goto out;
 	o.cfg = cfg;
 	o.journal = journal;
-	o.lease_ms = lease > 0 ? lease * 1000 : default_lease(cfg);
+	o.lease_ms = lease > 0 ? lease * 1000 : dispatch_lease_ms(cfg);
 	err[0] = '\0';
 	rc = dispatch_run(&o, &st, err, sizeof(err));
 	if (err[0] != '\0')
 		log_error(NULL, "%s", err);
 	log_info(NULL, "%ld read, %ld delivered, %ld failed, %ld dead, %ld"
-	    " skipped, %ld released, %ld rejected", st.read, st.delivered,
-	    st.failed, st.dead, st.skipped, st.released, st.rejected);
+	    " waiting for a disabled target, %ld skipped, %ld released, %ld"
+	    " rejected", st.read, st.delivered, st.failed, st.dead,
+	    st.waiting, st.skipped, st.released, st.rejected);
 out:
 	journal_close(journal);
 	cfg_free(cfg);

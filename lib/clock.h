@@ -9,6 +9,10 @@
 
 #define RFC3339_LEN	24	/* 2026-11-23T15:12:02.123Z */
 
+/*
+ * Now, shifted by $INTEGRA_CLOCK_OFFSET seconds if it is set: how tests
+ * see what a schedule does an hour later without waiting for it.
+ */
 int64_t	clock_ms(void);
 /* Monotonic clock in ms, for durations and timeouts. */
 int64_t	clock_mono_ms(void);

@@ -287,12 +287,110 @@ unknown(struct loader *ld, const yaml_node_t *v, const char *key,
 	return bad(ld, v, "unknown key '%s' in %s", key, what);
 }
 
+/* The Standard Webhooks schedule: after the first try, these waits. */
+static const int64_t standard_webhooks_delays[] = {
+	5000, 300000, 1800000, 7200000, 18000000, 36000000, 50400000,
+	72000000, 86400000,
+};
+
+/* A retry mapping being read: which of the two kinds of schedule it set. */
+struct retry_load {
+	struct cfg_retry	*r;
+	int			 exponential;	/* max_attempts, base, ... */
+	int			 schedule;	/* delays or preset */
+};
+
+static void
+set_schedule(struct cfg_retry *r, const int64_t *delays, size_t n)
+{
+	memcpy(r->delays, delays, n * sizeof(*delays));
+	r->ndelays = n;
+	r->max_attempts = (int)n + 1;
+}
+
+static int
+get_delays(struct loader *ld, const yaml_node_t *n, struct cfg_retry *r)
+{
+	int64_t delays[CFG_RETRY_DELAYS_MAX];
+	yaml_node_item_t *it;
+	size_t nd = 0;
+
+	if (n->type != YAML_SEQUENCE_NODE ||
+	    n->data.sequence.items.top == n->data.sequence.items.start)
+		return bad(ld, n, "delays must be a list of durations");
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++) {
+		if (nd == CFG_RETRY_DELAYS_MAX)
+			return bad(ld, n, "delays: at most %d",
+			    CFG_RETRY_DELAYS_MAX);
+		if (get_duration(ld, node(ld, *it), "a delay",
+		    &delays[nd]) != 0)
+			return -1;
+		if (delays[nd] > 7 * 86400000LL)
+			return bad(ld, node(ld, *it), "a delay is at most a"
+			    " week (168h)");
+		nd++;
+	}
+	set_schedule(r, delays, nd);
+	return 0;
+}
+
+static int
+get_retry_on(struct loader *ld, const yaml_node_t *n, struct cfg_retry *r)
+{
+	yaml_node_item_t *it;
+	long status;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return bad(ld, n, "retry_on must be a list of HTTP statuses");
+	r->nretry_on = 0;
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++) {
+		if (r->nretry_on == CFG_RETRY_ON_MAX)
+			return bad(ld, n, "retry_on: at most %d statuses",
+			    CFG_RETRY_ON_MAX);
+		if (get_long(ld, node(ld, *it), "a status in retry_on", 400,
+		    499, &status) != 0)
+			return -1;
+		r->retry_on[r->nretry_on++] = (int)status;
+	}
+	return 0;
+}
+
 static int
 retry_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 {
-	struct cfg_retry *r = ctx;
+	struct retry_load *rl = ctx;
+	struct cfg_retry *r = rl->r;
+	const char *s;
 	long n;
 
+	if (strcmp(k, "retry_on") == 0)
+		return get_retry_on(ld, v, r);
+	if (strcmp(k, "delays") == 0 || strcmp(k, "preset") == 0) {
+		if (rl->exponential || rl->schedule)
+			return bad(ld, v, "retry: give one of delays, preset,"
+			    " or max_attempts/base/factor/cap");
+		rl->schedule = 1;
+		if (strcmp(k, "delays") == 0)
+			return get_delays(ld, v, r);
+		if ((s = scalar(ld, v, "preset")) == NULL)
+			return -1;
+		if (strcmp(s, "standard-webhooks") != 0)
+			return bad(ld, v, "unknown retry preset '%s' (there"
+			    " is standard-webhooks)", s);
+		set_schedule(r, standard_webhooks_delays,
+		    sizeof(standard_webhooks_delays) /
+		    sizeof(standard_webhooks_delays[0]));
+		return 0;
+	}
+	if (rl->schedule)
+		return bad(ld, v, "retry: give one of delays, preset, or"
+		    " max_attempts/base/factor/cap");
+	if (!rl->exponential) {
+		rl->exponential = 1;
+		r->ndelays = 0;	/* inherited a schedule: replaced */
+	}
 	if (strcmp(k, "max_attempts") == 0) {
 		if (get_long(ld, v, "max_attempts", 1, 100, &n) != 0)
 			return -1;
@@ -306,6 +404,14 @@ retry_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	if (strcmp(k, "factor") == 0)
 		return get_factor(ld, v, &r->factor);
 	return unknown(ld, v, k, "retry");
+}
+
+static int
+load_retry(struct loader *ld, const yaml_node_t *v, struct cfg_retry *r)
+{
+	struct retry_load rl = { .r = r };
+
+	return each_pair(ld, v, "retry", retry_pair, &rl);
 }
 
 static int
@@ -339,7 +445,7 @@ defaults_pair(struct loader *ld, void *ctx, const char *k,
 	if (strcmp(k, "concurrency") == 0)
 		return get_concurrency(ld, v, &cfg->concurrency);
 	if (strcmp(k, "retry") == 0)
-		return each_pair(ld, v, "retry", retry_pair, &cfg->retry);
+		return load_retry(ld, v, &cfg->retry);
 	return unknown(ld, v, k, "defaults");
 }
 
@@ -402,7 +508,7 @@ target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	if (strcmp(k, "concurrency") == 0)
 		return get_concurrency(ld, v, &t->concurrency);
 	if (strcmp(k, "retry") == 0)
-		return each_pair(ld, v, "retry", retry_pair, &t->retry);
+		return load_retry(ld, v, &t->retry);
 	return unknown(ld, v, k, "a target");
 }
 

@@ -18,11 +18,23 @@ struct cfg_header {
 	char	*value;
 };
 
+#define CFG_RETRY_DELAYS_MAX	16
+#define CFG_RETRY_ON_MAX	16
+
+/*
+ * When to try a failed delivery again: exponential backoff (base, factor,
+ * cap) or, when ndelays > 0, an explicit schedule.  Fixed arrays, so that
+ * a target inherits the defaults' policy by a plain copy.
+ */
 struct cfg_retry {
 	int	 max_attempts;	/* tries in all, the first one included */
 	int64_t	 base_ms;	/* the first backoff */
 	double	 factor;
 	int64_t	 cap_ms;	/* no backoff is longer */
+	int64_t	 delays[CFG_RETRY_DELAYS_MAX];	/* the wait after try n+1 */
+	size_t	 ndelays;
+	int	 retry_on[CFG_RETRY_ON_MAX];	/* 4xx answers retried anyway */
+	size_t	 nretry_on;
 };
 
 struct cfg_target {

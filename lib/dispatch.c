@@ -29,15 +29,18 @@
 #include "ndjson.h"
 #include "progress.h"
 #include "redact.h"
+#include "retrypolicy.h"
 #include "stream.h"
 
 #define CAPACITY_MAX	1024	/* claimed deliveries held at once */
+#define LEASE_MIN_MS	60000
 #define IDLE_WAIT_MS	1000
 
 struct target_rt {
 	const struct cfg_target	*cfg;
 	char			*auth;		/* "Header: value", or NULL */
 	int			 inflight;
+	int			 gone;		/* 1: answered 410, 2: disabled */
 	struct job		*head;		/* claimed, waiting for a slot */
 	struct job		*tail;
 };
@@ -97,26 +100,6 @@ rng_next(struct run *r)
 	r->rng ^= r->rng << 25;
 	r->rng ^= r->rng >> 27;
 	return r->rng * 2685821657736338717ULL;
-}
-
-/*
- * Exponential backoff with jitter: the delay d = min(cap, base *
- * factor^(attempt - 1)) is drawn from [d/2, d], so a failed delivery is
- * never due again at once in the same run.
- */
-static int64_t
-backoff(struct run *r, const struct cfg_retry *p, int attempt)
-{
-	double d = (double)p->base_ms;
-	int i;
-
-	for (i = 1; i < attempt && d < (double)p->cap_ms; i++)
-		d *= p->factor;
-	if (d > (double)p->cap_ms)
-		d = (double)p->cap_ms;
-	if (d < 2)
-		return (int64_t)d;
-	return (int64_t)(d / 2) + (int64_t)(rng_next(r) % (uint64_t)(d / 2 + 1));
 }
 
 static int
@@ -234,15 +217,29 @@ finish(struct run *r, struct job *j)
 	    &r->o->cfg->retry;
 	int64_t now = clock_ms();
 
-	if (j->x.error_class == NULL) {
+	j->not_before = now;
+	switch (policy_verdict(policy, j->x.status, j->x.error_class)) {
+	case RETRY_DONE:
 		j->status = "delivered";
-		j->not_before = now;
-	} else if (j->attempt >= policy->max_attempts) {
+		break;
+	case RETRY_NEVER:
 		j->status = "dead";
-		j->not_before = now;
-	} else {
+		break;
+	case RETRY_GONE:
+		/* Not the delivery's fault: it waits for the target. */
+		j->status = "pending";
+		if (j->t->gone == 0)
+			j->t->gone = 1;
+		break;
+	case RETRY_AGAIN:
+		if (j->attempt >= policy->max_attempts) {
+			j->status = "dead";
+			break;
+		}
 		j->status = "failed";
-		j->not_before = now + backoff(r, policy, j->attempt);
+		j->not_before = now + policy_wait(policy, j->attempt,
+		    j->x.status, j->x.retry_after_ms, rng_next(r));
+		break;
 	}
 	if (j->x.response.len > 0)
 		redact_excerpt(j->x.response.data, j->x.response.len,
@@ -259,6 +256,7 @@ fail_now(struct run *r, struct job *j, const char *class, const char *why)
 	j->x.started_ms = clock_ms();
 	j->x.duration_ms = 0;
 	j->x.status = 0;
+	j->x.retry_after_ms = -1;
 	j->x.error_class = class;
 	snprintf(j->x.error, sizeof(j->x.error), "%s", why);
 	finish(r, j);
@@ -306,7 +304,8 @@ start_ready(struct run *r)
 
 	for (i = 0; i < r->ntargets; i++) {
 		t = &r->targets[i];
-		while (t->head != NULL && t->inflight < t->cfg->concurrency) {
+		while (t->head != NULL && !t->gone &&
+		    t->inflight < t->cfg->concurrency) {
 			j = t->head;
 			if ((t->head = j->next) == NULL)
 				t->tail = NULL;
@@ -388,7 +387,13 @@ count_and_log(struct run *r, const struct job *j)
 	} else if (strcmp(j->status, "dead") == 0) {
 		r->st->dead++;
 		log_error(&ids, "delivery %s to '%s' is dead after %d"
-		    " attempts: %s", j->id, j->target, j->attempt, j->x.error);
+		    " attempt%s: %s", j->id, j->target, j->attempt,
+		    j->attempt == 1 ? "" : "s", j->x.error);
+	} else if (strcmp(j->status, "pending") == 0) {
+		r->st->waiting++;
+		log_warn(&ids, "delivery %s to '%s': %s; it waits for the"
+		    " target to be enabled again", j->id, j->target,
+		    j->x.error);
 	} else {
 		r->st->failed++;
 		log_warn(&ids, "delivery %s to '%s' failed (attempt %d): %s:"
@@ -403,6 +408,52 @@ journal_failed(struct run *r, int rc)
 	snprintf(r->err, r->errsz, "%s", journal_error(r->o->journal));
 	journal_rollback(r->o->journal);
 	return rc == JOURNAL_BUSY ? EX_TEMPFAIL : EX_SOFTWARE;
+}
+
+/*
+ * A target that answered 410 Gone is disabled until an admin enables it
+ * again; the deliveries claimed for it and not started are given back.
+ */
+static int
+disable_gone(struct run *r, int64_t now)
+{
+	struct journal *jn = r->o->journal;
+	struct target_rt *t;
+	struct job *j;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < r->ntargets; i++) {
+		t = &r->targets[i];
+		if (t->gone != 1)
+			continue;
+		if ((rc = journal_target_disable(jn, t->cfg->name,
+		    "410 Gone", now)) != 0)
+			return rc;
+		for (j = t->head; j != NULL; j = j->next)
+			if ((rc = journal_claim_release(jn, j->id, r->owner,
+			    now)) != 0)
+				return rc;
+	}
+	/* Committed or not, this run sends no more to them. */
+	for (i = 0; i < r->ntargets; i++) {
+		t = &r->targets[i];
+		if (t->gone != 1)
+			continue;
+		t->gone = 2;
+		log_error(&(struct log_ids){ .target = t->cfg->name },
+		    "target '%s' answered 410 Gone: disabled until an admin"
+		    " enables it (integra targets enable %s)", t->cfg->name,
+		    t->cfg->name);
+		while ((j = t->head) != NULL) {
+			t->head = j->next;
+			r->st->waiting++;
+			r->held--;
+			job_free(j);
+		}
+		t->tail = NULL;
+	}
+	return 0;
 }
 
 /*
@@ -439,6 +490,8 @@ tick(struct run *r)
 			    " recorded; another dispatch may send it again",
 			    j->id);
 	}
+	if ((rc = disable_gone(r, now)) != 0)
+		return journal_failed(r, rc);
 	r->lease_until = now + r->o->lease_ms;
 	for (i = 0; i < r->nids; i++) {
 		if ((rc = journal_claim_id(jn, r->ids[i], r->owner, now,
@@ -589,6 +642,18 @@ loop(struct run *r)
 	}
 }
 
+int64_t
+dispatch_lease_ms(const struct cfg *cfg)
+{
+	int64_t ms = LEASE_MIN_MS;
+	size_t i;
+
+	for (i = 0; i < cfg->ntargets; i++)
+		if (2 * (int64_t)cfg->targets[i].timeout_ms + 10000 > ms)
+			ms = 2 * (int64_t)cfg->targets[i].timeout_ms + 10000;
+	return ms;
+}
+
 int
 dispatch_run(const struct dispatch_opts *o, struct dispatch_stats *st,
     char *err, size_t errsz)
@@ -633,7 +698,8 @@ dispatch_run(const struct dispatch_opts *o, struct dispatch_stats *st,
 	if (rc == EX_OK)
 		rc = r.read_failed ? EX_IOERR : st->rejected > 0 ? EX_DATAERR :
 		    st->dead > 0 ? EX_UNAVAILABLE :
-		    st->failed + st->released > 0 ? EX_TEMPFAIL : EX_OK;
+		    st->failed + st->released + st->waiting > 0 ? EX_TEMPFAIL :
+		    EX_OK;
 	ndjson_close(r.in);
 	buf_free(&r.out);
 	buf_free(&r.reason);

@@ -31,9 +31,13 @@ struct dispatch_stats {
 	long	skipped;	/* not due: delivered, or another's */
 	long	delivered;
 	long	failed;		/* will be tried again */
-	long	dead;		/* out of attempts */
+	long	dead;		/* out of attempts, or refused */
+	long	waiting;	/* for a target disabled by a 410 */
 	long	released;	/* claims that ran out before a slot was free */
 };
+
+/* The default lease: long enough that no transfer outlives its claim. */
+int64_t	dispatch_lease_ms(const struct cfg *);
 
 /*
  * Runs until the input ends (or nothing is due, with pending) and every

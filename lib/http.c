@@ -1,9 +1,12 @@
 /*
  * http: libcurl's multi interface behind a small API.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -28,6 +31,55 @@ keep_response(char *data, size_t size, size_t nmemb, void *ctx)
 	if (x->response.len < HTTP_RESPONSE_KEEP)
 		buf_add(&x->response, data, n < HTTP_RESPONSE_KEEP -
 		    x->response.len ? n : HTTP_RESPONSE_KEEP - x->response.len);
+	return n;
+}
+
+int64_t
+http_retry_after(const char *value, size_t len, int64_t now)
+{
+	char text[64], *end;
+	struct tm tm;
+	int64_t secs = 0;
+	size_t i;
+
+	while (len > 0 && isspace((unsigned char)value[len - 1]))
+		len--;
+	while (len > 0 && isspace((unsigned char)*value)) {
+		value++;
+		len--;
+	}
+	if (len == 0 || len >= sizeof(text))
+		return -1;
+	for (i = 0; i < len && isdigit((unsigned char)value[i]); i++)
+		if ((secs = secs * 10 + (value[i] - '0')) > 10 * 365 * 86400LL)
+			secs = 10 * 365 * 86400LL;
+	if (i == len)
+		return secs * 1000;
+	/* IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT */
+	memcpy(text, value, len);
+	text[len] = '\0';
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(text, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	if (end == NULL || *end != '\0')
+		return -1;
+	secs = (int64_t)timegm(&tm);
+	return secs * 1000 > now ? secs * 1000 - now : 0;
+}
+
+/* Keeps the Retry-After of the last answer (a 100 may come first). */
+static size_t
+keep_header(char *data, size_t size, size_t nmemb, void *ctx)
+{
+	static const char name[] = "retry-after:";
+	struct http_xfer *x = ctx;
+	size_t n = size * nmemb;
+
+	if (n >= 5 && memcmp(data, "HTTP/", 5) == 0)
+		x->retry_after_ms = -1;
+	else if (n > sizeof(name) - 1 &&
+	    strncasecmp(data, name, sizeof(name) - 1) == 0)
+		x->retry_after_ms = http_retry_after(data + sizeof(name) - 1,
+		    n - (sizeof(name) - 1), clock_ms());
 	return n;
 }
 
@@ -87,8 +139,17 @@ classify(CURLcode rc, long status)
 	}
 	if (status >= 200 && status < 300)
 		return NULL;
-	if (status == 429)
+	/* The statuses that decide what happens next have their own class. */
+	switch (status) {
+	case 408:
+		return "http_408";
+	case 410:
+		return "http_410";
+	case 425:
+		return "http_425";
+	case 429:
 		return "http_429";
+	}
 	if (status >= 500)
 		return "http_5xx";
 	if (status >= 400)
@@ -120,6 +181,7 @@ http_start(struct http *h, struct http_xfer *x)
 	}
 	buf_init(&x->response);
 	x->status = 0;
+	x->retry_after_ms = -1;
 	x->error_class = NULL;
 	x->error[0] = '\0';
 	x->easy = e;
@@ -141,6 +203,8 @@ http_start(struct http *h, struct http_xfer *x)
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, keep_response);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, keep_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->error);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	x->started_ms = clock_ms();

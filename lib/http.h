@@ -35,6 +35,7 @@ struct http_xfer {
 	int64_t		 started_ms;	/* wall clock */
 	int64_t		 duration_ms;
 	struct buf	 response;	/* the first HTTP_RESPONSE_KEEP bytes */
+	int64_t		 retry_after_ms;	/* the answer's Retry-After; -1: none */
 	/* libcurl's, for http.c only. */
 	void		*easy;
 	void		*slist;
@@ -53,5 +54,10 @@ int		 http_wait(struct http *, int fd, int timeout_ms);
 struct http_xfer *http_done(struct http *);
 int		 http_running(const struct http *);
 void		 http_xfer_release(struct http_xfer *);
+/*
+ * A Retry-After header's value (delay-seconds or an HTTP-date, RFC 9110
+ * 10.2.3) as ms from now: 0 or more, or -1 if it is neither.
+ */
+int64_t		 http_retry_after(const char *value, size_t len, int64_t now);
 
 #endif

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "digest.h"
 #include "journal.h"
+#include "journalpriv.h"
 
 #define BUSY_TIMEOUT_MS	30000
 #define KEY_DIGEST_LEN	16
@@ -131,6 +132,23 @@ static const char *const migrations[] = {
 	"  window INTEGER NOT NULL,"	/* its start, ms since the epoch */
 	"  count  INTEGER NOT NULL"
 	") WITHOUT ROWID;",
+	/*
+	 * 1 -> 2: the dead-letter queue (dead deliveries, with when they died
+	 * and the class of their last error, archived or not) and the state
+	 * an admin or a target's answers put a target in.
+	 */
+	"ALTER TABLE deliveries ADD COLUMN error_class TEXT;"
+	"ALTER TABLE deliveries ADD COLUMN dead_at INTEGER;"
+	"ALTER TABLE deliveries ADD COLUMN archived_at INTEGER;"
+	"UPDATE deliveries SET dead_at = updated_at WHERE status = 'dead';"
+	"CREATE INDEX deliveries_dead ON deliveries (dead_at)"
+	"  WHERE status = 'dead';"
+	"CREATE TABLE target_states ("
+	"  target          TEXT PRIMARY KEY,"
+	"  disabled_at     INTEGER,"	/* NULL: enabled */
+	"  disabled_reason TEXT,"
+	"  updated_at      INTEGER NOT NULL"
+	") WITHOUT ROWID;",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -149,6 +167,7 @@ enum stmt {
 	S_CLAIM_DUE,
 	S_ATTEMPT_ADD,
 	S_DELIVERY_DONE,
+	S_CLAIM_RELEASE,
 	S_KEY_ADD,
 	S_KEY_FIND,
 	S_KEY_LIST,
@@ -171,12 +190,19 @@ enum stmt {
 #define CLAIM_SET							\
 	"UPDATE deliveries SET status = 'in_flight', lease_owner = ?1,"	\
 	" lease_until = ?2, updated_at = ?3 "
+/* A disabled target's deliveries wait, claimed by no one. */
+#define TARGET_ENABLED							\
+	" target NOT IN (SELECT target FROM target_states"		\
+	"  WHERE disabled_at IS NOT NULL)"
 #define CLAIM_DUE_WHERE							\
 	" ((status IN ('pending', 'failed') AND not_before <= ?3)"	\
-	"  OR (status = 'in_flight' AND lease_until < ?3))"
+	"  OR (status = 'in_flight' AND lease_until < ?3))"		\
+	" AND" TARGET_ENABLED
 #define CLAIM_RETURNING							\
 	" RETURNING id, event_id, target, route, method, url, headers,"	\
 	" body, attempts"
+
+_Static_assert(S_COUNT <= JOURNAL_STMTS, "journalpriv.h: raise JOURNAL_STMTS");
 
 static const char *const stmt_sql[S_COUNT] = {
 	[S_EVENT_ADD] =
@@ -221,10 +247,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_CLAIM_DUE] =
 	    CLAIM_SET "WHERE id IN (SELECT id FROM (SELECT id FROM deliveries"
 	    "  WHERE status IN ('pending', 'failed') AND not_before <= ?3"
-	    "  ORDER BY not_before LIMIT ?4)"
+	    "  AND" TARGET_ENABLED " ORDER BY not_before LIMIT ?4)"
 	    " UNION ALL SELECT id FROM (SELECT id FROM deliveries"
 	    "  WHERE status = 'in_flight' AND lease_until < ?3"
-	    "  ORDER BY lease_until LIMIT ?4)"
+	    "  AND" TARGET_ENABLED " ORDER BY lease_until LIMIT ?4)"
 	    " LIMIT ?4)" CLAIM_RETURNING,
 	[S_ATTEMPT_ADD] =
 	    "INSERT INTO attempts (delivery_id, attempt, started_at,"
@@ -232,9 +258,15 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[S_DELIVERY_DONE] =
 	    "UPDATE deliveries SET status = ?2, attempts = ?3, not_before = ?4,"
-	    " last_error = ?5, lease_owner = NULL, lease_until = NULL,"
-	    " updated_at = ?6 WHERE id = ?1 AND lease_owner = ?7"
-	    " AND status = 'in_flight'",
+	    " last_error = ?5, error_class = ?8, lease_owner = NULL,"
+	    " lease_until = NULL, updated_at = ?6,"
+	    " dead_at = CASE ?2 WHEN 'dead' THEN ?6 END, archived_at = NULL"
+	    " WHERE id = ?1 AND lease_owner = ?7 AND status = 'in_flight'",
+	[S_CLAIM_RELEASE] =
+	    "UPDATE deliveries SET status = CASE WHEN attempts > 0 THEN"
+	    " 'failed' ELSE 'pending' END, not_before = ?3,"
+	    " lease_owner = NULL, lease_until = NULL, updated_at = ?3"
+	    " WHERE id = ?1 AND lease_owner = ?2 AND status = 'in_flight'",
 	[S_KEY_ADD] =
 	    "INSERT INTO api_keys (name, tenant, scopes, key_hash, prefix,"
 	    " created_at, rate_limit) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
@@ -302,7 +334,9 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " 'oldest_pending_ms', (SELECT ?1 - min(created_at) FROM deliveries"
 	    "  WHERE status IN ('pending', 'failed')),"
 	    " 'dead_letters', (SELECT count(*) FROM deliveries"
-	    "  WHERE status = 'dead'))",
+	    "  WHERE status = 'dead' AND archived_at IS NULL),"
+	    " 'targets_disabled', (SELECT json_group_array(target)"
+	    "  FROM target_states WHERE disabled_at IS NOT NULL))",
 	/* Each target's last attempt (the row of max(): SQLite's bare
 	 * columns). */
 	[S_TARGETS_LAST] =
@@ -320,8 +354,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_DELIVERIES_RETRY] =
 	    "UPDATE deliveries SET status = 'pending', attempts = 0,"
 	    " not_before = ?2, lease_owner = NULL, lease_until = NULL,"
-	    " updated_at = ?2 WHERE event_id = ?1 AND status IN"
-	    " ('failed', 'dead')",
+	    " dead_at = NULL, archived_at = NULL, updated_at = ?2"
+	    " WHERE event_id = ?1 AND status IN ('failed', 'dead')",
 };
 
 static const char *const status_names[] = {
@@ -331,17 +365,9 @@ static const char *const status_names[] = {
 	[JOURNAL_REJECTED] = "rejected",
 };
 
-struct journal {
-	sqlite3		*db;
-	char		*path;
-	int		 in_tx;
-	int		 busy;		/* the last failure was SQLITE_BUSY */
-	sqlite3_stmt	*stmt[S_COUNT];
-	char		 err[512];
-};
 
-static int
-fail(struct journal *j, const char *what)
+int
+journal_fail(struct journal *j, const char *what)
 {
 	int code = sqlite3_extended_errcode(j->db);
 
@@ -355,23 +381,22 @@ static int
 exec(struct journal *j, const char *sql)
 {
 	if (sqlite3_exec(j->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return fail(j, sql);
+		return journal_fail(j, sql);
 	return 0;
 }
 
-/* The prepared statement for s, reset and cleared, prepared on first use. */
-static sqlite3_stmt *
-stmt(struct journal *j, enum stmt s)
+sqlite3_stmt *
+journal_prepared(struct journal *j, sqlite3_stmt **slot, const char *sql)
 {
-	sqlite3_stmt *st = j->stmt[s];
+	sqlite3_stmt *st = *slot;
 
 	if (st == NULL) {
-		if (sqlite3_prepare_v3(j->db, stmt_sql[s], -1,
+		if (sqlite3_prepare_v3(j->db, sql, -1,
 		    SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-			fail(j, "prepare");
+			journal_fail(j, "prepare");
 			return NULL;
 		}
-		j->stmt[s] = st;
+		*slot = st;
 	} else {
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);
@@ -379,8 +404,14 @@ stmt(struct journal *j, enum stmt s)
 	return st;
 }
 
-static void
-bind_text(sqlite3_stmt *st, int i, const char *s)
+static sqlite3_stmt *
+stmt(struct journal *j, enum stmt s)
+{
+	return journal_prepared(j, &j->stmt[s], stmt_sql[s]);
+}
+
+void
+journal_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s == NULL)
 		sqlite3_bind_null(st, i);
@@ -399,7 +430,7 @@ migrate(struct journal *j)
 		return rc;
 	if (sqlite3_prepare_v2(j->db, "PRAGMA user_version", -1, &st,
 	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-		rc = fail(j, "read schema version");
+		rc = journal_fail(j, "read schema version");
 		sqlite3_finalize(st);
 		goto out;
 	}
@@ -457,7 +488,7 @@ journal_open(const char *path, char *err, size_t errsz)
 			snprintf(j->err, sizeof(j->err), "journal '%s': out of"
 			    " memory", path);
 		else
-			fail(j, "open");
+			journal_fail(j, "open");
 		goto bad;
 	}
 	sqlite3_extended_result_codes(j->db, 1);
@@ -490,6 +521,8 @@ journal_close(struct journal *j)
 		return;
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(j->stmt[i]);
+	for (i = 0; i < JOURNAL_MORE_STMTS; i++)
+		sqlite3_finalize(j->more[i]);
 	sqlite3_close(j->db);
 	free(j->path);
 	free(j);
@@ -568,27 +601,22 @@ key_digest(const char *source, const char *key,
 	memcpy(out, md, KEY_DIGEST_LEN);
 }
 
-/* Steps a statement that returns no row. */
-static int
-step_done(struct journal *j, sqlite3_stmt *st, const char *what)
+int
+journal_step_done(struct journal *j, sqlite3_stmt *st, const char *what)
 {
 	int rc = sqlite3_step(st);
 
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return fail(j, what);
+		return journal_fail(j, what);
 	return 0;
 }
 
-/*
- * Ends a statement whose last step returned rc: 0 if it went well (done,
- * or a row where the caller stopped early), else the failure.
- */
-static int
-step_end(struct journal *j, sqlite3_stmt *st, int rc, const char *what)
+int
+journal_step_end(struct journal *j, sqlite3_stmt *st, int rc, const char *what)
 {
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		rc = fail(j, what);
+		rc = journal_fail(j, what);
 		sqlite3_reset(st);
 		return rc;
 	}
@@ -606,18 +634,18 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 
 	if ((st = stmt(j, S_EVENT_ADD)) == NULL)
 		return -1;
-	bind_text(st, 1, ev->id);
-	bind_text(st, 2, ev->source);
-	bind_text(st, 3, ev->type);
-	bind_text(st, 4, ev->tenant);
-	bind_text(st, 5, ev->subject);
-	bind_text(st, 6, ev->time);
-	bind_text(st, 7, ev->idempotency_key);
+	journal_bind_text(st, 1, ev->id);
+	journal_bind_text(st, 2, ev->source);
+	journal_bind_text(st, 3, ev->type);
+	journal_bind_text(st, 4, ev->tenant);
+	journal_bind_text(st, 5, ev->subject);
+	journal_bind_text(st, 6, ev->time);
+	journal_bind_text(st, 7, ev->idempotency_key);
 	sqlite3_bind_int64(st, 8, ev->received_at);
 	key_digest(ev->source, ev->idempotency_key, digest);
 	sqlite3_bind_blob(st, 9, digest, sizeof(digest), SQLITE_STATIC);
-	bind_text(st, 10, ev->rejected);
-	if ((rc = step_done(j, st, "add event")) != 0)
+	journal_bind_text(st, 10, ev->rejected);
+	if ((rc = journal_step_done(j, st, "add event")) != 0)
 		return rc;
 	if (sqlite3_changes(j->db) == 1) {
 		if ((st = stmt(j, S_RAW_ADD)) == NULL)
@@ -630,7 +658,7 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 		else
 			sqlite3_bind_text(st, 2, ev->envelope,
 			    (int)ev->envelope_len, SQLITE_STATIC);
-		return step_done(j, st, "add raw envelope");
+		return journal_step_done(j, st, "add raw envelope");
 	}
 
 	/* The source sent this key before: hand back the original. */
@@ -638,7 +666,7 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 		return -1;
 	sqlite3_bind_blob(st, 1, digest, sizeof(digest), SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = fail(j, "find duplicate event");
+		rc = journal_fail(j, "find duplicate event");
 		sqlite3_reset(st);
 		return rc;
 	}
@@ -661,7 +689,7 @@ journal_event_status(struct journal *j, const char *id,
 
 	if ((st = stmt(j, S_EVENT_STATUS)) == NULL)
 		return -1;
-	bind_text(st, 1, id);
+	journal_bind_text(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		*status = JOURNAL_UNKNOWN;
@@ -669,7 +697,7 @@ journal_event_status(struct journal *j, const char *id,
 		return 0;
 	}
 	if (rc != SQLITE_ROW) {
-		rc = fail(j, "read event");
+		rc = journal_fail(j, "read event");
 		sqlite3_reset(st);
 		return rc;
 	}
@@ -693,8 +721,8 @@ journal_event_normalize(struct journal *j, const char *id,
 
 	if ((st = stmt(j, S_EVENT_NORMALIZE)) == NULL)
 		return -1;
-	bind_text(st, 1, id);
-	if ((rc = step_done(j, st, "normalize event")) != 0)
+	journal_bind_text(st, 1, id);
+	if ((rc = journal_step_done(j, st, "normalize event")) != 0)
 		return rc;
 	if (!(*done = sqlite3_changes(j->db) == 1))
 		return 0;
@@ -704,9 +732,9 @@ journal_event_normalize(struct journal *j, const char *id,
 	 */
 	if ((st = stmt(j, S_CANONICAL_ADD)) == NULL)
 		return -1;
-	bind_text(st, 1, id);
+	journal_bind_text(st, 1, id);
 	sqlite3_bind_text(st, 2, canonical, (int)len, SQLITE_STATIC);
-	return step_done(j, st, "add canonical envelope");
+	return journal_step_done(j, st, "add canonical envelope");
 }
 
 int
@@ -717,8 +745,8 @@ journal_event_map(struct journal *j, const char *id, int *done)
 
 	if ((st = stmt(j, S_EVENT_MAP)) == NULL)
 		return -1;
-	bind_text(st, 1, id);
-	if ((rc = step_done(j, st, "map event")) != 0)
+	journal_bind_text(st, 1, id);
+	if ((rc = journal_step_done(j, st, "map event")) != 0)
 		return rc;
 	*done = sqlite3_changes(j->db) == 1;
 	return 0;
@@ -732,10 +760,10 @@ journal_event_reject(struct journal *j, const char *id,
 
 	if ((st = stmt(j, S_EVENT_REJECT)) == NULL)
 		return -1;
-	bind_text(st, 1, id);
-	bind_text(st, 2, reason);
-	bind_text(st, 3, status_names[from]);
-	return step_done(j, st, "reject event");
+	journal_bind_text(st, 1, id);
+	journal_bind_text(st, 2, reason);
+	journal_bind_text(st, 3, status_names[from]);
+	return journal_step_done(j, st, "reject event");
 }
 
 int
@@ -747,8 +775,8 @@ journal_events_in(struct journal *j, enum journal_event_status status,
 
 	if ((st = stmt(j, S_EVENTS_IN)) == NULL)
 		return -1;
-	bind_text(st, 1, status_names[status]);
-	bind_text(st, 2, after_id != NULL ? after_id : "");
+	journal_bind_text(st, 1, status_names[status]);
+	journal_bind_text(st, 2, after_id != NULL ? after_id : "");
 	sqlite3_bind_int(st, 3, limit);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		/*
@@ -763,7 +791,7 @@ journal_events_in(struct journal *j, enum journal_event_status status,
 			return rc;
 		}
 	}
-	return step_end(j, st, rc, "list events");
+	return journal_step_end(j, st, rc, "list events");
 }
 
 int
@@ -775,18 +803,18 @@ journal_delivery_add(struct journal *j, const struct journal_delivery *d,
 
 	if ((st = stmt(j, S_DELIVERY_ADD)) == NULL)
 		return -1;
-	bind_text(st, 1, d->id);
-	bind_text(st, 2, d->event_id);
-	bind_text(st, 3, d->target);
-	bind_text(st, 4, d->route);
+	journal_bind_text(st, 1, d->id);
+	journal_bind_text(st, 2, d->event_id);
+	journal_bind_text(st, 3, d->target);
+	journal_bind_text(st, 4, d->route);
 	sqlite3_bind_int(st, 5, d->step);
-	bind_text(st, 6, d->method);
-	bind_text(st, 7, d->url);
-	bind_text(st, 8, d->headers);
+	journal_bind_text(st, 6, d->method);
+	journal_bind_text(st, 7, d->url);
+	journal_bind_text(st, 8, d->headers);
 	sqlite3_bind_text(st, 9, d->body, (int)d->body_len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 10, d->not_before);
 	sqlite3_bind_int64(st, 11, d->not_before);
-	if ((rc = step_done(j, st, "add delivery")) != 0)
+	if ((rc = journal_step_done(j, st, "add delivery")) != 0)
 		return rc;
 	*added = sqlite3_changes(j->db) == 1;
 	return 0;
@@ -822,7 +850,7 @@ claim_rows(struct journal *j, sqlite3_stmt *st, journal_claim_fn fn,
 		(*n)++;
 	}
 	if (rc != SQLITE_DONE) {
-		rc = fail(j, "claim deliveries");
+		rc = journal_fail(j, "claim deliveries");
 		sqlite3_reset(st);
 		return rc;
 	}
@@ -839,10 +867,10 @@ journal_claim_id(struct journal *j, const char *id, const char *owner,
 
 	if ((st = stmt(j, S_CLAIM_ID)) == NULL)
 		return -1;
-	bind_text(st, 1, owner);
+	journal_bind_text(st, 1, owner);
 	sqlite3_bind_int64(st, 2, lease_until);
 	sqlite3_bind_int64(st, 3, now);
-	bind_text(st, 4, id);
+	journal_bind_text(st, 4, id);
 	return claim_rows(j, st, fn, ctx, claimed);
 }
 
@@ -855,7 +883,7 @@ journal_claim_due(struct journal *j, int limit, const char *owner,
 
 	if ((st = stmt(j, S_CLAIM_DUE)) == NULL)
 		return -1;
-	bind_text(st, 1, owner);
+	journal_bind_text(st, 1, owner);
 	sqlite3_bind_int64(st, 2, lease_until);
 	sqlite3_bind_int64(st, 3, now);
 	sqlite3_bind_int(st, 4, limit);
@@ -871,31 +899,46 @@ journal_attempt_add(struct journal *j, const struct journal_attempt *a,
 
 	if ((st = stmt(j, S_ATTEMPT_ADD)) == NULL)
 		return -1;
-	bind_text(st, 1, a->delivery_id);
+	journal_bind_text(st, 1, a->delivery_id);
 	sqlite3_bind_int(st, 2, a->attempt);
 	sqlite3_bind_int64(st, 3, a->started_at);
 	sqlite3_bind_int64(st, 4, a->duration_ms);
 	if (a->http_status > 0)
 		sqlite3_bind_int(st, 5, a->http_status);
-	bind_text(st, 6, a->error_class);
-	bind_text(st, 7, a->error);
-	bind_text(st, 8, a->excerpt);
-	if ((rc = step_done(j, st, "add attempt")) != 0)
+	journal_bind_text(st, 6, a->error_class);
+	journal_bind_text(st, 7, a->error);
+	journal_bind_text(st, 8, a->excerpt);
+	if ((rc = journal_step_done(j, st, "add attempt")) != 0)
 		return rc;
 
 	if ((st = stmt(j, S_DELIVERY_DONE)) == NULL)
 		return -1;
-	bind_text(st, 1, a->delivery_id);
-	bind_text(st, 2, a->status);
+	journal_bind_text(st, 1, a->delivery_id);
+	journal_bind_text(st, 2, a->status);
 	sqlite3_bind_int(st, 3, a->attempt);
 	sqlite3_bind_int64(st, 4, a->not_before);
-	bind_text(st, 5, a->error);
+	journal_bind_text(st, 5, a->error);
 	sqlite3_bind_int64(st, 6, a->started_at + a->duration_ms);
-	bind_text(st, 7, owner);
-	if ((rc = step_done(j, st, "finish delivery")) != 0)
+	journal_bind_text(st, 7, owner);
+	journal_bind_text(st, 8, a->error_class);
+	if ((rc = journal_step_done(j, st, "finish delivery")) != 0)
 		return rc;
 	*kept = sqlite3_changes(j->db) == 1;
 	return 0;
+}
+
+int
+journal_claim_release(struct journal *j, const char *id, const char *owner,
+    int64_t now)
+{
+	sqlite3_stmt *st;
+
+	if ((st = stmt(j, S_CLAIM_RELEASE)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	journal_bind_text(st, 2, owner);
+	sqlite3_bind_int64(st, 3, now);
+	return journal_step_done(j, st, "release a claim");
 }
 
 int
@@ -907,14 +950,14 @@ journal_key_add(struct journal *j, const struct journal_key *k,
 
 	if ((st = stmt(j, S_KEY_ADD)) == NULL)
 		return -1;
-	bind_text(st, 1, k->name);
-	bind_text(st, 2, k->tenant);
-	bind_text(st, 3, k->scopes);
+	journal_bind_text(st, 1, k->name);
+	journal_bind_text(st, 2, k->tenant);
+	journal_bind_text(st, 3, k->scopes);
 	sqlite3_bind_blob(st, 4, hash, JOURNAL_KEY_HASH_LEN, SQLITE_STATIC);
-	bind_text(st, 5, k->prefix);
+	journal_bind_text(st, 5, k->prefix);
 	sqlite3_bind_int64(st, 6, k->created_at);
 	sqlite3_bind_int64(st, 7, k->rate_limit);
-	if ((rc = step_done(j, st, "add key")) != 0)
+	if ((rc = journal_step_done(j, st, "add key")) != 0)
 		return rc;
 	*added = sqlite3_changes(j->db) == 1;
 	return 0;
@@ -963,7 +1006,7 @@ journal_key_find(struct journal *j,
 	*found = rc == SQLITE_ROW;
 	if (*found)
 		key_row(st, k);
-	return step_end(j, st, rc, "find key");
+	return journal_step_end(j, st, rc, "find key");
 }
 
 int
@@ -980,7 +1023,7 @@ journal_key_list(struct journal *j, journal_key_fn fn, void *ctx)
 		if (fn(ctx, &k) != 0)
 			break;
 	}
-	return step_end(j, st, rc, "list keys");
+	return journal_step_end(j, st, rc, "list keys");
 }
 
 int
@@ -992,9 +1035,9 @@ journal_key_revoke(struct journal *j, const char *name, int64_t now,
 
 	if ((st = stmt(j, S_KEY_REVOKE)) == NULL)
 		return -1;
-	bind_text(st, 1, name);
+	journal_bind_text(st, 1, name);
 	sqlite3_bind_int64(st, 2, now);
-	if ((rc = step_done(j, st, "revoke key")) != 0)
+	if ((rc = journal_step_done(j, st, "revoke key")) != 0)
 		return rc;
 	*done = sqlite3_changes(j->db) == 1;
 	return 0;
@@ -1009,15 +1052,15 @@ journal_rate_hit(struct journal *j, const char *bucket, int64_t window,
 
 	if ((st = stmt(j, S_RATE_HIT)) == NULL)
 		return -1;
-	bind_text(st, 1, bucket);
+	journal_bind_text(st, 1, bucket);
 	sqlite3_bind_int64(st, 2, window);
-	if ((rc = step_done(j, st, "count a request")) != 0)
+	if ((rc = journal_step_done(j, st, "count a request")) != 0)
 		return rc;
 	if ((st = stmt(j, S_RATE_COUNT)) == NULL)
 		return -1;
-	bind_text(st, 1, bucket);
+	journal_bind_text(st, 1, bucket);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		rc = fail(j, "count a request");
+		rc = journal_fail(j, "count a request");
 		sqlite3_reset(st);
 		return rc;
 	}
@@ -1026,9 +1069,8 @@ journal_rate_hit(struct journal *j, const char *bucket, int64_t window,
 	return 0;
 }
 
-/* Binds s, or NULL if s is NULL or empty. */
-static void
-bind_opt(sqlite3_stmt *st, int i, const char *s)
+void
+journal_bind_opt(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s != NULL && *s != '\0')
 		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
@@ -1045,10 +1087,10 @@ journal_events_query(struct journal *j, const struct journal_filter *f,
 
 	if ((st = stmt(j, S_EVENTS_QUERY)) == NULL)
 		return -1;
-	bind_opt(st, 1, f->type);
-	bind_opt(st, 2, f->source);
-	bind_opt(st, 3, f->status);
-	bind_opt(st, 4, f->tenant);
+	journal_bind_opt(st, 1, f->type);
+	journal_bind_opt(st, 2, f->source);
+	journal_bind_opt(st, 3, f->status);
+	journal_bind_opt(st, 4, f->tenant);
 	if (f->since > 0)
 		sqlite3_bind_int64(st, 5, f->since);
 	else
@@ -1057,14 +1099,14 @@ journal_events_query(struct journal *j, const struct journal_filter *f,
 		sqlite3_bind_int64(st, 6, f->until);
 	else
 		sqlite3_bind_null(st, 6);
-	bind_opt(st, 7, f->after);
+	journal_bind_opt(st, 7, f->after);
 	sqlite3_bind_int(st, 8, f->limit);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (fn(ctx, (const char *)sqlite3_column_text(st, 0),
 		    (const char *)sqlite3_column_text(st, 1),
 		    (size_t)sqlite3_column_bytes(st, 1)) != 0)
 			break;
-	return step_end(j, st, rc, "list events");
+	return journal_step_end(j, st, rc, "list events");
 }
 
 int
@@ -1076,12 +1118,12 @@ journal_event_detail(struct journal *j, const char *id, struct buf *out,
 
 	if ((st = stmt(j, S_EVENT_DETAIL)) == NULL)
 		return -1;
-	bind_text(st, 1, id);
+	journal_bind_text(st, 1, id);
 	rc = sqlite3_step(st);
 	if ((*found = rc == SQLITE_ROW))
 		buf_add(out, sqlite3_column_text(st, 0),
 		    (size_t)sqlite3_column_bytes(st, 0));
-	return step_end(j, st, rc, "show event");
+	return journal_step_end(j, st, rc, "show event");
 }
 
 int
@@ -1093,15 +1135,15 @@ journal_event_retry(struct journal *j, const char *id, int64_t now,
 
 	if ((st = stmt(j, S_EVENT_RETRY)) == NULL)
 		return -1;
-	bind_text(st, 1, id);
-	if ((rc = step_done(j, st, "retry event")) != 0)
+	journal_bind_text(st, 1, id);
+	if ((rc = journal_step_done(j, st, "retry event")) != 0)
 		return rc;
 	*remap = sqlite3_changes(j->db);
 	if ((st = stmt(j, S_DELIVERIES_RETRY)) == NULL)
 		return -1;
-	bind_text(st, 1, id);
+	journal_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, now);
-	if ((rc = step_done(j, st, "retry deliveries")) != 0)
+	if ((rc = journal_step_done(j, st, "retry deliveries")) != 0)
 		return rc;
 	*redeliver = sqlite3_changes(j->db);
 	return 0;
@@ -1122,7 +1164,7 @@ json_of(struct journal *j, enum stmt which, int64_t now, struct buf *out,
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		buf_add(out, sqlite3_column_text(st, 0),
 		    (size_t)sqlite3_column_bytes(st, 0));
-	return step_end(j, st, rc, what);
+	return journal_step_end(j, st, rc, what);
 }
 
 int

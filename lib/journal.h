@@ -2,10 +2,10 @@
  * journal: the SQLite file every integra program shares.  It is the truth;
  * the pipe between programs is only the fast path.
  *
- * One module owns the schema: every SQL statement lives in journal.c.  The
- * file is in WAL mode with synchronous=FULL, a busy timeout and foreign
- * keys on; its schema version is PRAGMA user_version, migrated forward by
- * whichever program opens it first.
+ * One module owns the schema: every SQL statement lives in journal.c and
+ * journaldlq.c.  The file is in WAL mode with synchronous=FULL, a busy
+ * timeout and foreign keys on; its schema version is PRAGMA user_version,
+ * migrated forward by whichever program opens it first.
  *
  * Ownership: strings passed in are copied by SQLite (or only read during
  * the call).  Rows handed to a callback are valid during that call only.
@@ -21,7 +21,7 @@
 
 #include "ids.h"
 
-#define JOURNAL_SCHEMA_VERSION	1
+#define JOURNAL_SCHEMA_VERSION	2
 #define JOURNAL_BUSY		(-2)
 
 struct journal;
@@ -83,7 +83,8 @@ struct journal_attempt {
 	const char	*error;		/* NULL on success */
 	const char	*excerpt;	/* redacted, may be NULL */
 	/* What becomes of the delivery. */
-	const char	*status;	/* "delivered", "failed" or "dead" */
+	const char	*status;	/* "delivered", "failed", "dead", or
+					   "pending" (its target is disabled) */
 	int64_t		 not_before;	/* for "failed": when to try again */
 };
 
@@ -164,6 +165,9 @@ int	journal_claim_due(struct journal *, int limit, const char *owner,
  */
 int	journal_attempt_add(struct journal *, const struct journal_attempt *,
 	    const char *owner, int *kept);
+/* Gives back owner's claim on a delivery not tried: due again at once. */
+int	journal_claim_release(struct journal *, const char *id,
+	    const char *owner, int64_t now);
 
 /*
  * API keys.  A key itself is never stored: only its SHA-256
@@ -250,5 +254,84 @@ int	journal_event_retry(struct journal *, const char *id, int64_t now,
 int	journal_status(struct journal *, int64_t now, struct buf *out);
 /* For /health/detailed: each target's last attempt, a JSON object. */
 int	journal_targets_last(struct journal *, struct buf *out);
+
+/*
+ * The dead-letter queue: deliveries that died (out of attempts, or refused
+ * by their target), kept with every attempt until an admin retries,
+ * archives or deletes them.  Archived ones stay dead but leave the queue.
+ */
+struct journal_dlq_filter {
+	const char	*type;		/* the event's type */
+	const char	*target;
+	int64_t		 since;		/* died at or after, ms; 0: any */
+	int		 archived;	/* 0: the queue, 1: archived, -1: both */
+	const char	*after;		/* delivery ids after this: the cursor */
+	int		 limit;		/* 0: no limit */
+};
+
+/*
+ * Calls fn with each dead letter's id and a JSON object (id, event, type,
+ * target, route, attempts, error_class, last_error, dead_at,
+ * archived_at), by id, until fn returns non-zero.  With full, the object
+ * also has the request (step, method, url, headers, body): a line of an
+ * export.
+ */
+int	journal_dlq_query(struct journal *, const struct journal_dlq_filter *,
+	    int full, journal_row_fn fn, void *ctx);
+/*
+ * The dead letter called id, if *found, as a JSON object appended to out:
+ * as an export's line, with its event's attributes and every attempt (as
+ * "tries").
+ */
+int	journal_dlq_detail(struct journal *, const char *id, struct buf *out,
+	    int *found);
+/* Counts by event type, target and error class, and the oldest's age. */
+int	journal_dlq_stats(struct journal *, int64_t now, struct buf *out);
+/* Back to pending, its attempts reset; *done is 0 if id is not dead. */
+int	journal_dlq_retry(struct journal *, const char *id, int64_t now,
+	    int *done);
+/* Out of the queue, kept; *done is 0 if id is not in the queue. */
+int	journal_dlq_archive(struct journal *, const char *id, int64_t now,
+	    int *done);
+enum journal_dlq_deleted {
+	JOURNAL_DLQ_DELETED,
+	JOURNAL_DLQ_NOT_DEAD,		/* no dead letter has that id */
+	JOURNAL_DLQ_NOT_ARCHIVED	/* refused: archive it, or force */
+};
+/* Deletes a dead letter and its attempts: an archived one, or any with
+ * force. */
+int	journal_dlq_delete(struct journal *, const char *id, int force,
+	    enum journal_dlq_deleted *result);
+/*
+ * Moves target's failed deliveries with max_attempts or more attempts to
+ * the queue (the policy may have been lowered since they failed);
+ * *moved counts them.
+ */
+int	journal_dlq_sweep(struct journal *, const char *target,
+	    int max_attempts, int64_t now, int *moved);
+
+/* A target as the journal sees it. */
+struct journal_target_state {
+	const char	*target;
+	int64_t		 disabled_at;	/* 0: enabled */
+	const char	*reason;	/* why it was disabled, or NULL */
+	long		 waiting;	/* deliveries pending or failed */
+	long		 dead;		/* in the dead-letter queue */
+};
+
+/* Disables target (kept while disabled: the first time and reason). */
+int	journal_target_disable(struct journal *, const char *target,
+	    const char *reason, int64_t now);
+/* Enables target again; *done is 0 if it was not disabled. */
+int	journal_target_enable(struct journal *, const char *target,
+	    int64_t now, int *done);
+/*
+ * Calls fn for each target with deliveries or a state, by name, until it
+ * returns non-zero.  It reads every delivery.
+ */
+typedef int (*journal_target_fn)(void *ctx,
+    const struct journal_target_state *);
+int	journal_target_states(struct journal *, journal_target_fn fn,
+	    void *ctx);
 
 #endif

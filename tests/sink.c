@@ -904,6 +904,8 @@ main(int argc, char *argv[])
 	    port, NULL, NULL, handler, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,	/* must be first */
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
+	    /* A sink started again on its port (down, then back) binds. */
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U,
 	    MHD_OPTION_CONNECTION_LIMIT, limit,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONN_TIMEOUT,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,

@@ -7,13 +7,13 @@
 test_expect_success 'ingest creates a journal with the current schema' '
 	echo "{\"a\":1}" | integra-ingest -j journal.db -s t -t lead.created \
 	    >/dev/null &&
-	test "$(q "PRAGMA user_version")" = 1 &&
+	test "$(q "PRAGMA user_version")" = 2 &&
 	test "$(q "PRAGMA journal_mode")" = wal &&
 	test "$(q "PRAGMA page_size")" = 16384 &&
 	q "SELECT name FROM sqlite_master WHERE type = \"table\"
 	    ORDER BY name" >tables &&
 	printf "%s\n" api_keys attempts canonical_envelopes deliveries events \
-	    rate_windows raw_envelopes >expect &&
+	    rate_windows raw_envelopes target_states >expect &&
 	test_cmp expect tables
 '
 test_expect_success 'the journal passes SQLite integrity_check' '
@@ -22,7 +22,26 @@ test_expect_success 'the journal passes SQLite integrity_check' '
 test_expect_success 'an empty file is migrated forward' '
 	: >empty.db &&
 	integra-ingest -j empty.db -s t -t x </dev/null &&
-	test "$(sqlite3 empty.db "PRAGMA user_version")" = 1
+	test "$(sqlite3 empty.db "PRAGMA user_version")" = 2
+'
+# A version 1 journal, made by taking version 2 apart, with a dead delivery.
+test_expect_success 'a version 1 journal is migrated to 2, its dead kept' '
+	cp journal.db v1.db &&
+	sqlite3 v1.db "PRAGMA foreign_keys = OFF;
+	    INSERT INTO deliveries (id, event_id, target, route, method, url,
+	    headers, status, attempts, not_before, created_at, updated_at)
+	    VALUES (\"d1\", (SELECT id FROM events LIMIT 1), \"t\", \"r\",
+	    \"POST\", \"u\", \"{}\", \"dead\", 4, 0, 0, 1234);
+	    DROP INDEX deliveries_dead; DROP TABLE target_states;
+	    ALTER TABLE deliveries DROP COLUMN error_class;
+	    ALTER TABLE deliveries DROP COLUMN dead_at;
+	    ALTER TABLE deliveries DROP COLUMN archived_at;
+	    PRAGMA user_version = 1" &&
+	integra-ingest -j v1.db -s t -t x </dev/null &&
+	test "$(sqlite3 v1.db "PRAGMA user_version")" = 2 &&
+	test "$(sqlite3 v1.db "SELECT dead_at FROM deliveries
+	    WHERE id = \"d1\"")" = 1234 &&
+	test "$(sqlite3 v1.db "PRAGMA integrity_check")" = ok
 '
 test_expect_success 'a journal from a newer integra is refused, unchanged' '
 	sqlite3 newer.db "PRAGMA user_version = 99; CREATE TABLE x (y);" &&

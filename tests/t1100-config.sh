@@ -129,4 +129,30 @@ test_expect_code 78 'an unreadable secret_file is named' '
 	integra config check -c nofile.yaml 2>err; rc=$?;
 	grep -q "nosecret" err && exit $rc
 '
+bad retry-mixed 6 "retry: give one of delays, preset, or max_attempts" \
+'targets:
+  crm:
+    url: http://127.0.0.1:9/crm
+    retry:
+      delays: [5s, 1m]
+      base: 2s
+'
+bad retry-preset 5 "unknown retry preset 'stripe'" 'targets:
+  crm:
+    url: http://127.0.0.1:9/crm
+    retry:
+      preset: stripe
+'
+bad retry-on 5 "a status in retry_on must be" 'targets:
+  crm:
+    url: http://127.0.0.1:9/crm
+    retry:
+      retry_on: [409, 503]
+'
+bad retry-delay 5 "a delay is at most a week" 'targets:
+  crm:
+    url: http://127.0.0.1:9/crm
+    retry:
+      delays: [5s, 200h]
+'
 test_done

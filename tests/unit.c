@@ -26,15 +26,17 @@
 
 #include "buf.h"
 #include "clock.h"
+#include "config.h"
 #include "contact.h"
+#include "http.h"
 #include "ids.h"
 #include "jsonscan.h"
 #include "jvparse.h"
 #include "log.h"
 #include "ndjson.h"
 #include "redact.h"
+#include "retrypolicy.h"
 #include "sourceauth.h"
-#include "config.h"
 #include "utf8.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -2516,6 +2518,81 @@ test_sourceauth(void)
 	unsetenv("UNIT_PREVIOUS");
 }
 
+static void
+test_retrypolicy(void)
+{
+	struct cfg_retry p = { .max_attempts = 4, .base_ms = 1000,
+	    .factor = 2.0, .cap_ms = 5000 };
+	int64_t d, maxd = 0;
+	uint64_t r;
+
+	ok(policy_verdict(&p, 200, NULL) == RETRY_DONE, "policy: 2xx done");
+	ok(policy_verdict(&p, 0, "connect") == RETRY_AGAIN,
+	    "policy: no answer is transient");
+	ok(policy_verdict(&p, 503, "http_5xx") == RETRY_AGAIN &&
+	    policy_verdict(&p, 408, "http_408") == RETRY_AGAIN &&
+	    policy_verdict(&p, 425, "http_425") == RETRY_AGAIN &&
+	    policy_verdict(&p, 429, "http_429") == RETRY_AGAIN,
+	    "policy: 5xx, 408, 425, 429 are transient");
+	ok(policy_verdict(&p, 400, "http_4xx") == RETRY_NEVER &&
+	    policy_verdict(&p, 404, "http_4xx") == RETRY_NEVER &&
+	    policy_verdict(&p, 409, "http_4xx") == RETRY_NEVER,
+	    "policy: other 4xx are final");
+	ok(policy_verdict(&p, 410, "http_410") == RETRY_GONE,
+	    "policy: 410 disables the target");
+	p.retry_on[p.nretry_on++] = 409;
+	ok(policy_verdict(&p, 409, "http_4xx") == RETRY_AGAIN &&
+	    policy_verdict(&p, 404, "http_4xx") == RETRY_NEVER,
+	    "policy: retry_on makes a 4xx transient");
+	/* Full jitter: within [0, min(cap, base * 2^(n-1))], and spread. */
+	for (r = 1; r < 2000; r++) {
+		d = policy_delay(&p, 3, r * 2654435761u);
+		if (d < 0 || d > 4000)
+			break;
+		if (d > maxd)
+			maxd = d;
+	}
+	ok(r == 2000 && maxd > 3900, "policy: attempt 3 waits [0, 4 s]"
+	    " (max drawn %lld)", (long long)maxd);
+	ok(policy_delay(&p, 10, UINT64_MAX) <= 5000 &&
+	    policy_delay(&p, 10, 5000) == 5000, "policy: capped at 5 s");
+	ok(policy_delay(&p, 1, 0) == 0, "policy: full jitter reaches 0");
+	ok(policy_wait(&p, 1, 429, 30000, 0) == 30000 &&
+	    policy_wait(&p, 1, 503, 2000, 0) == 2000 &&
+	    policy_wait(&p, 1, 500, 30000, 1) <= 1000,
+	    "policy: Retry-After on 429 and 503 only");
+	ok(policy_wait(&p, 1, 429, 90LL * 86400000, 0) == RETRY_AFTER_MAX_MS,
+	    "policy: Retry-After capped at a day");
+	p.delays[0] = 5000;
+	p.delays[1] = 300000;
+	p.ndelays = 2;
+	ok(policy_delay(&p, 1, 12345) == 5000 &&
+	    policy_delay(&p, 2, 12345) == 300000 &&
+	    policy_delay(&p, 7, 12345) == 300000,
+	    "policy: an explicit schedule, its last wait after");
+}
+
+static void
+test_retry_after(void)
+{
+	int64_t now = 784111777000;	/* Sun, 06 Nov 1994 08:49:37 GMT */
+
+	ok(http_retry_after("120", 3, now) == 120000 &&
+	    http_retry_after(" 0 ", 3, now) == 0,
+	    "Retry-After: delay-seconds");
+	ok(http_retry_after("Sun, 06 Nov 1994 08:50:37 GMT", 29, now) ==
+	    60000, "Retry-After: an HTTP-date a minute on");
+	ok(http_retry_after("Sun, 06 Nov 1994 08:40:37 GMT", 29, now) == 0,
+	    "Retry-After: a date past is now");
+	ok(http_retry_after("soon", 4, now) == -1 &&
+	    http_retry_after("", 0, now) == -1 &&
+	    http_retry_after("-5", 2, now) == -1 &&
+	    http_retry_after("12x", 3, now) == -1,
+	    "Retry-After: anything else is none");
+	ok(http_retry_after("99999999999999999999", 20, now) ==
+	    10 * 365 * 86400000LL, "Retry-After: huge is bounded");
+}
+
 int
 main(void)
 {
@@ -2538,6 +2615,8 @@ main(void)
 	test_log();
 	test_jsonscan();
 	test_sourceauth();
+	test_retrypolicy();
+	test_retry_after();
 
 	printf("1..%d\n%s", ntests, tap.data != NULL ? tap.data : "");
 	buf_free(&tap);

@@ -1,0 +1,189 @@
+/*
+ * integra-retry: the scheduler.  A round moves deliveries that are out of
+ * attempts to the dead-letter queue, then sends whatever is due: retries
+ * whose backoff has passed, delayed steps, and claims whose lease ran out
+ * (their dispatch died).  Sending is dispatch's own loop, in process, so
+ * claims keep any number of retry and dispatch processes from sending a
+ * delivery twice.  Once by default (cron runs it every minute); --loop
+ * repeats the round until SIGTERM or SIGINT.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "clock.h"
+#include "config.h"
+#include "dispatch.h"
+#include "exitcode.h"
+#include "journal.h"
+#include "log.h"
+#include "options.h"
+#include "setup.h"
+
+static const char usage_text[] =
+"usage: integra-retry [-h] [-c config] [-j journal] [--lease seconds]\n"
+"                     [--once | --loop seconds]\n";
+
+/* Out of attempts by the policy in force now: into the queue. */
+static int
+sweep(const struct cfg *cfg, struct journal *jn, long *moved)
+{
+	const struct cfg_target *t;
+	int64_t now = clock_ms();
+	size_t i;
+	int rc, n;
+
+	*moved = 0;
+	if ((rc = journal_begin(jn)) != 0)
+		goto fail;
+	for (i = 0; i < cfg->ntargets; i++) {
+		t = &cfg->targets[i];
+		if ((rc = journal_dlq_sweep(jn, t->name, t->retry.max_attempts,
+		    now, &n)) != 0)
+			goto fail;
+		if (n > 0)
+			log_error(&(struct log_ids){ .target = t->name },
+			    "%d failed deliver%s to '%s' out of attempts"
+			    " (max_attempts %d): moved to the dead-letter"
+			    " queue", n, n == 1 ? "y" : "ies", t->name,
+			    t->retry.max_attempts);
+		*moved += n;
+	}
+	if ((rc = journal_commit(jn)) != 0)
+		goto fail;
+	return EX_OK;
+fail:
+	log_error(NULL, "%s", journal_error(jn));
+	journal_rollback(jn);
+	return rc == JOURNAL_BUSY ? EX_TEMPFAIL : EX_SOFTWARE;
+}
+
+static int
+round_once(const struct dispatch_opts *o)
+{
+	struct dispatch_stats st;
+	char err[1024];
+	long moved;
+	int rc;
+
+	if ((rc = sweep(o->cfg, o->journal, &moved)) != EX_OK)
+		return rc;
+	err[0] = '\0';
+	rc = dispatch_run(o, &st, err, sizeof(err));
+	if (err[0] != '\0')
+		log_error(NULL, "%s", err);
+	log_info(NULL, "%ld moved to the dead-letter queue, %ld delivered,"
+	    " %ld failed, %ld dead, %ld waiting for a disabled target,"
+	    " %ld released", moved, st.delivered, st.failed, st.dead,
+	    st.waiting, st.released);
+	if (rc == EX_OK && moved > 0)
+		rc = EX_UNAVAILABLE;
+	return rc;
+}
+
+/*
+ * Rounds every interval seconds.  SIGTERM and SIGINT are blocked during a
+ * round, so a round ends what it started (a kill -9 would be safe too:
+ * its claims run out and the next round takes them).
+ */
+static int
+loop(const struct dispatch_opts *o, long interval)
+{
+	struct timespec ts = { .tv_sec = interval };
+	sigset_t stop;
+	int rc;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
+	for (;;) {
+		rc = round_once(o);
+		/* What a round finds wrong with a delivery is in the journal;
+		 * only the journal or the config failing ends the loop. */
+		if (rc != EX_OK && rc != EX_UNAVAILABLE && rc != EX_TEMPFAIL &&
+		    rc != EX_DATAERR)
+			return rc;
+		if (sigtimedwait(&stop, NULL, &ts) != -1)
+			return EX_OK;
+		if (errno != EAGAIN && errno != EINTR)
+			return EX_OSERR;
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "journal", required_argument, NULL, 'j' },
+		{ "lease", required_argument, NULL, 'l' },
+		{ "once", no_argument, NULL, 'o' },
+		{ "loop", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct dispatch_opts o = { .pending = 1, .in_fd = -1,
+	    .batch_max = 500, .batch_ms = 20 };
+	const char *cfgpath = NULL, *jpath = NULL;
+	struct journal *journal = NULL;
+	struct cfg *cfg = NULL;
+	long lease = 0, interval = 0;
+	int ch, once = 0, rc;
+
+	log_init("integra-retry");
+	while ((ch = getopt_long(argc, argv, "c:j:hV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			cfgpath = optarg;
+			break;
+		case 'j':
+			jpath = optarg;
+			break;
+		case 'l':
+			if ((lease = options_number(optarg, 1, 86400)) < 0) {
+				log_error(NULL, "--lease takes seconds, from 1"
+				    " to 86400");
+				return options_usage(usage_text);
+			}
+			break;
+		case 'o':
+			once = 1;
+			break;
+		case 'r':
+			if ((interval = options_number(optarg, 1,
+			    86400)) < 0) {
+				log_error(NULL, "--loop takes seconds, from 1"
+				    " to 86400");
+				return options_usage(usage_text);
+			}
+			break;
+		case 'h':
+			return options_help(usage_text);
+		case 'V':
+			return options_version("integra-retry");
+		default:
+			return options_usage(usage_text);
+		}
+	}
+	if (optind != argc || (once && interval > 0))
+		return options_usage(usage_text);
+
+	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK)
+		goto out;
+	if ((rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
+		goto out;
+	o.cfg = cfg;
+	o.journal = journal;
+	o.lease_ms = lease > 0 ? lease * 1000 : dispatch_lease_ms(cfg);
+	rc = interval > 0 ? loop(&o, interval) : round_once(&o);
+out:
+	journal_close(journal);
+	cfg_free(cfg);
+	return setup_finish(rc);
+}

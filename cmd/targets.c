@@ -1,0 +1,197 @@
+/*
+ * integra-targets: the targets as the journal sees them (enabled or not,
+ * deliveries waiting, dead letters), and an admin's switch to enable one
+ * that a 410 Gone disabled, or to disable one by hand.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "clock.h"
+#include "config.h"
+#include "exitcode.h"
+#include "journal.h"
+#include "log.h"
+#include "options.h"
+#include "setup.h"
+
+static const char usage_text[] =
+"usage: integra-targets [-h] [-c config] [-j journal] [list [--json]]\n"
+"       integra-targets [-h] [-c config] [-j journal] enable name\n"
+"       integra-targets [-h] [-c config] [-j journal] disable name\n"
+"                       [--reason text]\n";
+
+struct listing {
+	const struct cfg	*cfg;
+	int			 json;
+	int			 n;
+	const char		**seen;	/* configured targets listed */
+};
+
+static void
+print_state(struct listing *l, const char *name,
+    const struct journal_target_state *ts)
+{
+	const char *where = cfg_target(l->cfg, name) != NULL ? "" :
+	    " (not in the config)";
+	char since[RFC3339_LEN + 1] = "-";
+	struct buf o = BUF_INIT;
+
+	if (ts != NULL && ts->disabled_at > 0)
+		clock_rfc3339(ts->disabled_at, since);
+	if (l->json) {
+		buf_adds(&o, "{\"target\":");
+		buf_add_json_string(&o, name, strlen(name));
+		buf_addf(&o, ",\"configured\":%s,\"enabled\":%s",
+		    *where == '\0' ? "true" : "false",
+		    ts != NULL && ts->disabled_at > 0 ? "false" : "true");
+		if (ts != NULL && ts->disabled_at > 0) {
+			buf_addf(&o, ",\"disabled_at\":\"%s\",\"reason\":",
+			    since);
+			buf_add_json_string(&o, ts->reason != NULL ?
+			    ts->reason : "", ts->reason != NULL ?
+			    strlen(ts->reason) : 0);
+		}
+		buf_addf(&o, ",\"waiting\":%ld,\"dead\":%ld}",
+		    ts != NULL ? ts->waiting : 0, ts != NULL ? ts->dead : 0);
+		printf("%s\n", o.data);
+		buf_free(&o);
+		return;
+	}
+	if (l->n++ == 0)
+		printf("%-20s %-8s %8s %8s  %s\n", "TARGET", "STATE", "WAITING",
+		    "DEAD", "DISABLED SINCE");
+	printf("%-20s %-8s %8ld %8ld  %s%s%s%s\n", name,
+	    ts != NULL && ts->disabled_at > 0 ? "disabled" : "enabled",
+	    ts != NULL ? ts->waiting : 0, ts != NULL ? ts->dead : 0, since,
+	    ts != NULL && ts->reason != NULL ? ": " : "",
+	    ts != NULL && ts->reason != NULL ? ts->reason : "", where);
+}
+
+static int
+list_row(void *ctx, const struct journal_target_state *ts)
+{
+	struct listing *l = ctx;
+	size_t i;
+
+	for (i = 0; i < l->cfg->ntargets; i++)
+		if (strcmp(l->cfg->targets[i].name, ts->target) == 0)
+			l->seen[i] = ts->target;
+	print_state(l, ts->target, ts);
+	return 0;
+}
+
+static int
+list(struct journal *jn, const struct cfg *cfg, int json)
+{
+	struct listing l = { .cfg = cfg, .json = json };
+	size_t i;
+	int rc;
+
+	l.seen = xcalloc(cfg->ntargets + 1, sizeof(*l.seen));
+	rc = journal_target_states(jn, list_row, &l);
+	/* Configured targets the journal has never heard of. */
+	for (i = 0; rc == 0 && i < cfg->ntargets; i++)
+		if (l.seen[i] == NULL)
+			print_state(&l, cfg->targets[i].name, NULL);
+	free(l.seen);
+	return rc;
+}
+
+static int
+change(struct journal *jn, const char *cmd, const char *name,
+    const char *reason)
+{
+	int rc, done = 1;
+
+	if ((rc = journal_begin(jn)) != 0)
+		return rc;
+	if (strcmp(cmd, "enable") == 0)
+		rc = journal_target_enable(jn, name, clock_ms(), &done);
+	else
+		rc = journal_target_disable(jn, name, reason, clock_ms());
+	if (rc != 0 || (rc = journal_commit(jn)) != 0) {
+		journal_rollback(jn);
+		return rc;
+	}
+	if (!done)
+		log_warn(&(struct log_ids){ .target = name }, "target '%s' was"
+		    " not disabled", name);
+	else
+		log_info(&(struct log_ids){ .target = name }, "target '%s' %sd",
+		    name, cmd);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "journal", required_argument, NULL, 'j' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *cfgpath = NULL, *jpath = NULL, *cmd = "list", *name = NULL;
+	const char *reason = NULL;
+	struct journal *journal = NULL;
+	struct cfg *cfg = NULL;
+	int ch, rc, json = 0;
+
+	log_init("integra-targets");
+	while ((ch = getopt_long(argc, argv, "c:j:hV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			cfgpath = optarg;
+			break;
+		case 'j':
+			jpath = optarg;
+			break;
+		case 'J':
+			json = 1;
+			break;
+		case 'r':
+			reason = optarg;
+			break;
+		case 'h':
+			return options_help(usage_text);
+		case 'V':
+			return options_version("integra-targets");
+		default:
+			return options_usage(usage_text);
+		}
+	}
+	if (optind < argc)
+		cmd = argv[optind++];
+	if (optind < argc)
+		name = argv[optind++];
+	if (optind != argc ||
+	    (strcmp(cmd, "list") == 0 ? name != NULL || reason != NULL :
+	    (strcmp(cmd, "enable") != 0 && strcmp(cmd, "disable") != 0) ||
+	    name == NULL || json || (reason != NULL &&
+	    strcmp(cmd, "disable") != 0)))
+		return options_usage(usage_text);
+
+	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK ||
+	    (rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
+		goto out;
+	if (strcmp(cmd, "list") == 0)
+		rc = list(journal, cfg, json);
+	else
+		rc = change(journal, cmd, name, reason != NULL ? reason :
+		    "disabled by an admin");
+	if (rc != 0) {
+		log_error(NULL, "%s", journal_error(journal));
+		rc = journal_busy(journal) ? EX_TEMPFAIL : EX_SOFTWARE;
+	}
+out:
+	journal_close(journal);
+	cfg_free(cfg);
+	return setup_finish(rc);
+}

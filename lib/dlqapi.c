@@ -1,0 +1,175 @@
+/*
+ * dlqapi: list, show, count, retry, archive and delete dead letters.  See
+ * dlqapi.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "clock.h"
+#include "dlqapi.h"
+
+void
+dlqapi_filter_init(struct journal_dlq_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->limit = DLQAPI_LIMIT;
+}
+
+int
+dlqapi_filter_set(struct journal_dlq_filter *f, const char *name,
+    const char *value, char *err, size_t errsz)
+{
+	char *end;
+	long long v;
+
+	if (strcmp(name, "type") == 0)
+		f->type = value;
+	else if (strcmp(name, "target") == 0)
+		f->target = value;
+	else if (strcmp(name, "cursor") == 0)
+		f->after = value;
+	else if (strcmp(name, "archived") == 0) {
+		if (strcmp(value, "no") == 0)
+			f->archived = 0;
+		else if (strcmp(value, "yes") == 0)
+			f->archived = 1;
+		else if (strcmp(value, "all") == 0)
+			f->archived = -1;
+		else {
+			snprintf(err, errsz, "archived is no, yes or all");
+			return -1;
+		}
+	} else if (strcmp(name, "since") == 0) {
+		if (clock_parse_rfc3339(value, &f->since) == 0)
+			return 0;
+		errno = 0;
+		v = strtoll(value, &end, 10);
+		if (*value == '\0' || *end != '\0' || errno != 0 || v <= 0) {
+			snprintf(err, errsz, "since is an RFC 3339 time or ms"
+			    " since the epoch");
+			return -1;
+		}
+		f->since = v;
+	} else if (strcmp(name, "limit") == 0) {
+		errno = 0;
+		v = strtoll(value, &end, 10);
+		if (*value == '\0' || *end != '\0' || errno != 0 || v < 1 ||
+		    v > DLQAPI_LIMIT_MAX) {
+			snprintf(err, errsz, "limit is from 1 to %d",
+			    DLQAPI_LIMIT_MAX);
+			return -1;
+		}
+		f->limit = (int)v;
+	} else {
+		snprintf(err, errsz, "unknown filter '%.40s'", name);
+		return -1;
+	}
+	return 0;
+}
+
+struct listing {
+	struct buf	*out;
+	int		 n;
+	char		 last[ID_LEN + 1];
+};
+
+static int
+list_row(void *ctx, const char *id, const char *json, size_t len)
+{
+	struct listing *l = ctx;
+
+	if (l->n++ > 0)
+		buf_addc(l->out, ',');
+	buf_add(l->out, json, len);
+	snprintf(l->last, sizeof(l->last), "%s", id);
+	return 0;
+}
+
+int
+dlqapi_list(struct journal *j, const struct journal_dlq_filter *f,
+    struct buf *out)
+{
+	struct listing l = { .out = out };
+
+	buf_adds(out, "{\"dead_letters\":[");
+	if (journal_dlq_query(j, f, 0, list_row, &l) != 0)
+		return -1;
+	buf_adds(out, "],\"next\":");
+	if (f->limit > 0 && l.n == f->limit)
+		buf_addf(out, "\"%s\"}", l.last);
+	else
+		buf_adds(out, "null}");
+	return 0;
+}
+
+int
+dlqapi_show(struct journal *j, const char *id, struct buf *out, int *found)
+{
+	return journal_dlq_detail(j, id, out, found);
+}
+
+int
+dlqapi_stats(struct journal *j, struct buf *out)
+{
+	return journal_dlq_stats(j, clock_ms(), out);
+}
+
+enum change { RETRY, ARCHIVE };
+
+static int
+change_one(struct journal *j, enum change what, const char *id,
+    struct buf *out, int *found)
+{
+	int64_t now = clock_ms();
+
+	if (journal_begin(j) != 0)
+		return -1;
+	if ((what == RETRY ? journal_dlq_retry(j, id, now, found) :
+	    journal_dlq_archive(j, id, now, found)) != 0 ||
+	    journal_commit(j) != 0) {
+		journal_rollback(j);
+		return -1;
+	}
+	if (*found) {
+		buf_adds(out, "{\"id\":");
+		buf_add_json_string(out, id, strlen(id));
+		buf_addf(out, ",\"status\":\"%s\"}", what == RETRY ?
+		    "pending" : "archived");
+	}
+	return 0;
+}
+
+int
+dlqapi_retry(struct journal *j, const char *id, struct buf *out, int *found)
+{
+	return change_one(j, RETRY, id, out, found);
+}
+
+int
+dlqapi_archive(struct journal *j, const char *id, struct buf *out,
+    int *found)
+{
+	return change_one(j, ARCHIVE, id, out, found);
+}
+
+int
+dlqapi_delete(struct journal *j, const char *id, int force, struct buf *out,
+    enum journal_dlq_deleted *result)
+{
+	if (journal_begin(j) != 0)
+		return -1;
+	if (journal_dlq_delete(j, id, force, result) != 0 ||
+	    journal_commit(j) != 0) {
+		journal_rollback(j);
+		return -1;
+	}
+	if (*result == JOURNAL_DLQ_DELETED) {
+		buf_adds(out, "{\"id\":");
+		buf_add_json_string(out, id, strlen(id));
+		buf_adds(out, ",\"status\":\"deleted\"}");
+	}
+	return 0;
+}

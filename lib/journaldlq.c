@@ -1,0 +1,330 @@
+/*
+ * journaldlq: the dead-letter queue and the targets' state, in the
+ * journal.  See journal.h.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "journal.h"
+#include "journalpriv.h"
+
+enum more {
+	M_DLQ_QUERY,
+	M_DLQ_DETAIL,
+	M_DLQ_STATS,
+	M_DLQ_RETRY,
+	M_DLQ_ARCHIVE,
+	M_DLQ_FIND,
+	M_ATTEMPTS_DELETE,
+	M_DELIVERY_DELETE,
+	M_DLQ_SWEEP,
+	M_TARGET_DISABLE,
+	M_TARGET_ENABLE,
+	M_TARGET_STATES,
+	M_COUNT
+};
+
+_Static_assert(M_COUNT <= JOURNAL_MORE_STMTS,
+    "journalpriv.h: raise JOURNAL_MORE_STMTS");
+
+/* A dead letter's summary, as a list shows it. */
+#define DLQ_SUMMARY							\
+	"'id', d.id, 'event', d.event_id, 'type', e.type,"		\
+	" 'target', d.target, 'route', d.route, 'attempts', d.attempts,"	\
+	" 'error_class', d.error_class, 'last_error', d.last_error,"	\
+	" 'dead_at', d.dead_at, 'archived_at', d.archived_at"
+/* And what it takes to send it again. */
+#define DLQ_REQUEST							\
+	"'step', d.step, 'method', d.method, 'url', d.url,"		\
+	" 'headers', json(d.headers), 'body', d.body"
+
+static const char *const more_sql[M_COUNT] = {
+	/* Each filter applies when its parameter is not NULL. */
+	[M_DLQ_QUERY] =
+	    "SELECT d.id, CASE WHEN ?7 THEN json_object(" DLQ_SUMMARY ", "
+	    DLQ_REQUEST ") ELSE json_object(" DLQ_SUMMARY ") END"
+	    " FROM deliveries d JOIN events e ON e.id = d.event_id"
+	    " WHERE d.status = 'dead'"
+	    " AND (?1 IS NULL OR e.type = ?1) AND (?2 IS NULL OR d.target = ?2)"
+	    " AND (?3 IS NULL OR d.dead_at >= ?3)"
+	    " AND (?4 = -1 OR (d.archived_at IS NOT NULL) = ?4)"
+	    " AND (?5 IS NULL OR d.id > ?5) ORDER BY d.id LIMIT ?6",
+	[M_DLQ_DETAIL] =
+	    "SELECT json_object(" DLQ_SUMMARY ", " DLQ_REQUEST ","
+	    " 'event_attributes', json_object('id', e.id, 'source', e.source,"
+	    "  'type', e.type, 'tenant', e.tenant, 'subject', e.subject,"
+	    "  'time', e.time, 'status', e.status),"
+	    " 'tries', (SELECT json_group_array(json_object("
+	    "  'attempt', a.attempt, 'started_at', a.started_at,"
+	    "  'duration_ms', a.duration_ms, 'http_status', a.http_status,"
+	    "  'error_class', a.error_class, 'error', a.error,"
+	    "  'response_excerpt', a.response_excerpt))"
+	    "  FROM (SELECT * FROM attempts WHERE delivery_id = d.id"
+	    "  ORDER BY id) a))"
+	    " FROM deliveries d JOIN events e ON e.id = d.event_id"
+	    " WHERE d.id = ?1 AND d.status = 'dead'",
+	[M_DLQ_STATS] =
+	    "WITH q AS (SELECT d.target, d.dead_at, e.type,"
+	    "  coalesce(d.error_class, 'unknown') AS class"
+	    "  FROM deliveries d JOIN events e ON e.id = d.event_id"
+	    "  WHERE d.status = 'dead' AND d.archived_at IS NULL)"
+	    " SELECT json_object('dead', (SELECT count(*) FROM q),"
+	    " 'archived', (SELECT count(*) FROM deliveries"
+	    "  WHERE status = 'dead' AND archived_at IS NOT NULL),"
+	    " 'oldest_ms', (SELECT ?1 - min(dead_at) FROM q),"
+	    " 'by_type', (SELECT json_group_object(type, n) FROM"
+	    "  (SELECT type, count(*) AS n FROM q GROUP BY type)),"
+	    " 'by_target', (SELECT json_group_object(target, n) FROM"
+	    "  (SELECT target, count(*) AS n FROM q GROUP BY target)),"
+	    " 'by_error_class', (SELECT json_group_object(class, n) FROM"
+	    "  (SELECT class, count(*) AS n FROM q GROUP BY class)))",
+	[M_DLQ_RETRY] =
+	    "UPDATE deliveries SET status = 'pending', attempts = 0,"
+	    " not_before = ?2, dead_at = NULL, archived_at = NULL,"
+	    " updated_at = ?2 WHERE id = ?1 AND status = 'dead'",
+	[M_DLQ_ARCHIVE] =
+	    "UPDATE deliveries SET archived_at = ?2, updated_at = ?2"
+	    " WHERE id = ?1 AND status = 'dead' AND archived_at IS NULL",
+	[M_DLQ_FIND] =
+	    "SELECT archived_at IS NOT NULL FROM deliveries"
+	    " WHERE id = ?1 AND status = 'dead'",
+	[M_ATTEMPTS_DELETE] =
+	    "DELETE FROM attempts WHERE delivery_id = ?1",
+	[M_DELIVERY_DELETE] =
+	    "DELETE FROM deliveries WHERE id = ?1 AND status = 'dead'",
+	[M_DLQ_SWEEP] =
+	    "UPDATE deliveries SET status = 'dead', dead_at = ?3,"
+	    " updated_at = ?3 WHERE status = 'failed' AND target = ?1"
+	    " AND attempts >= ?2",
+	[M_TARGET_DISABLE] =
+	    "INSERT INTO target_states (target, disabled_at, disabled_reason,"
+	    " updated_at) VALUES (?1, ?2, ?3, ?2) ON CONFLICT (target) DO"
+	    " UPDATE SET disabled_reason = CASE WHEN disabled_at IS NULL"
+	    " THEN excluded.disabled_reason ELSE disabled_reason END,"
+	    " disabled_at = coalesce(disabled_at, excluded.disabled_at),"
+	    " updated_at = excluded.updated_at",
+	[M_TARGET_ENABLE] =
+	    "UPDATE target_states SET disabled_at = NULL,"
+	    " disabled_reason = NULL, updated_at = ?2"
+	    " WHERE target = ?1 AND disabled_at IS NOT NULL",
+	[M_TARGET_STATES] =
+	    "SELECT t, (SELECT disabled_at FROM target_states WHERE target = t),"
+	    " (SELECT disabled_reason FROM target_states WHERE target = t),"
+	    " sum(waiting), sum(dead) FROM"
+	    " (SELECT target AS t, status IN ('pending', 'failed') AS waiting,"
+	    "  (status = 'dead' AND archived_at IS NULL) AS dead"
+	    "  FROM deliveries"
+	    "  UNION ALL SELECT target, 0, 0 FROM target_states)"
+	    " GROUP BY t ORDER BY t",
+};
+
+static sqlite3_stmt *
+more(struct journal *j, enum more m)
+{
+	return journal_prepared(j, &j->more[m], more_sql[m]);
+}
+
+/* Steps st, a change to at most one row; *done says whether it made it. */
+static int
+change_one(struct journal *j, sqlite3_stmt *st, const char *what, int *done)
+{
+	int rc;
+
+	if ((rc = journal_step_done(j, st, what)) != 0)
+		return rc;
+	*done = sqlite3_changes(j->db) == 1;
+	return 0;
+}
+
+int
+journal_dlq_query(struct journal *j, const struct journal_dlq_filter *f,
+    int full, journal_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = more(j, M_DLQ_QUERY)) == NULL)
+		return -1;
+	journal_bind_opt(st, 1, f->type);
+	journal_bind_opt(st, 2, f->target);
+	if (f->since > 0)
+		sqlite3_bind_int64(st, 3, f->since);
+	sqlite3_bind_int(st, 4, f->archived);
+	journal_bind_opt(st, 5, f->after);
+	sqlite3_bind_int(st, 6, f->limit > 0 ? f->limit : -1);
+	sqlite3_bind_int(st, 7, full);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1));
+		if (rc != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	return journal_step_end(j, st, rc, "list dead letters");
+}
+
+int
+journal_dlq_detail(struct journal *j, const char *id, struct buf *out,
+    int *found)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = more(j, M_DLQ_DETAIL)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	*found = 0;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		buf_add(out, sqlite3_column_text(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0));
+		*found = 1;
+	}
+	return journal_step_end(j, st, rc, "read a dead letter");
+}
+
+int
+journal_dlq_stats(struct journal *j, int64_t now, struct buf *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = more(j, M_DLQ_STATS)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		buf_add(out, sqlite3_column_text(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0));
+	return journal_step_end(j, st, rc, "count dead letters");
+}
+
+int
+journal_dlq_retry(struct journal *j, const char *id, int64_t now, int *done)
+{
+	sqlite3_stmt *st;
+
+	if ((st = more(j, M_DLQ_RETRY)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	return change_one(j, st, "retry a dead letter", done);
+}
+
+int
+journal_dlq_archive(struct journal *j, const char *id, int64_t now,
+    int *done)
+{
+	sqlite3_stmt *st;
+
+	if ((st = more(j, M_DLQ_ARCHIVE)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	return change_one(j, st, "archive a dead letter", done);
+}
+
+int
+journal_dlq_delete(struct journal *j, const char *id, int force,
+    enum journal_dlq_deleted *result)
+{
+	sqlite3_stmt *st;
+	int rc, archived, done;
+
+	if ((st = more(j, M_DLQ_FIND)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		*result = JOURNAL_DLQ_NOT_DEAD;
+		return journal_step_end(j, st, rc, "find a dead letter");
+	}
+	archived = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (!archived && !force) {
+		*result = JOURNAL_DLQ_NOT_ARCHIVED;
+		return 0;
+	}
+	if ((st = more(j, M_ATTEMPTS_DELETE)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	if ((rc = journal_step_done(j, st, "delete attempts")) != 0)
+		return rc;
+	if ((st = more(j, M_DELIVERY_DELETE)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	if ((rc = change_one(j, st, "delete a dead letter", &done)) != 0)
+		return rc;
+	*result = done ? JOURNAL_DLQ_DELETED : JOURNAL_DLQ_NOT_DEAD;
+	return 0;
+}
+
+int
+journal_dlq_sweep(struct journal *j, const char *target, int max_attempts,
+    int64_t now, int *moved)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = more(j, M_DLQ_SWEEP)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, target);
+	sqlite3_bind_int(st, 2, max_attempts);
+	sqlite3_bind_int64(st, 3, now);
+	if ((rc = journal_step_done(j, st, "move exhausted deliveries")) != 0)
+		return rc;
+	*moved = sqlite3_changes(j->db);
+	return 0;
+}
+
+int
+journal_target_disable(struct journal *j, const char *target,
+    const char *reason, int64_t now)
+{
+	sqlite3_stmt *st;
+
+	if ((st = more(j, M_TARGET_DISABLE)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, target);
+	sqlite3_bind_int64(st, 2, now);
+	journal_bind_text(st, 3, reason);
+	return journal_step_done(j, st, "disable a target");
+}
+
+int
+journal_target_enable(struct journal *j, const char *target, int64_t now,
+    int *done)
+{
+	sqlite3_stmt *st;
+
+	if ((st = more(j, M_TARGET_ENABLE)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, target);
+	sqlite3_bind_int64(st, 2, now);
+	return change_one(j, st, "enable a target", done);
+}
+
+int
+journal_target_states(struct journal *j, journal_target_fn fn, void *ctx)
+{
+	struct journal_target_state ts;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = more(j, M_TARGET_STATES)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ts.target = (const char *)sqlite3_column_text(st, 0);
+		ts.disabled_at = sqlite3_column_int64(st, 1);
+		ts.reason = (const char *)sqlite3_column_text(st, 2);
+		ts.waiting = (long)sqlite3_column_int64(st, 3);
+		ts.dead = (long)sqlite3_column_int64(st, 4);
+		if ((rc = fn(ctx, &ts)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	return journal_step_end(j, st, rc, "read the targets' state");
+}
