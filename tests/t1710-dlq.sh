@@ -1,6 +1,6 @@
 #!/bin/sh
 # integra-dlq: list, show, stats, retry, archive, delete and export round
-# trips on dead deliveries; integra-targets list, disable and enable.
+# trips on dead deliveries.
 . "$top_srcdir/tests/lib.sh"
 
 start_sink sink -R /bad=400 -R /worse=422
@@ -130,22 +130,4 @@ test_expect_code 64 'options that do not go with the command: usage' '
 	integra-dlq -j journal.db show --all x
 '
 
-test_expect_success 'targets list: configured and journaled ones' '
-	integra-targets -j journal.db -c cfg.yaml list --json >t &&
-	jq -e -s "map(.target) == [\"crm\", \"fin\", \"ok\"] and
-	    all(.enabled and .configured)" t
-'
-test_expect_success 'disable by hand: its deliveries wait; enable again' '
-	integra-targets -j journal.db -c cfg.yaml disable crm \
-	    --reason "maintenance" 2>/dev/null &&
-	integra-targets -j journal.db -c cfg.yaml list >t &&
-	grep -q "^crm  *disabled .*maintenance" t &&
-	printf "{\"name\":\"Later\",\"phone\":\"11987659999\"}\n" >later.ndjson &&
-	deliveries journal.db fixed.yaml later.ndjson 2>/dev/null >d &&
-	integra-retry -j journal.db -c fixed.yaml >o 2>/dev/null;
-	jq -e -s "length == 1 and .[0].target == \"fin\"" o &&
-	integra-targets -j journal.db -c cfg.yaml enable crm 2>/dev/null &&
-	integra-retry -j journal.db -c fixed.yaml >o 2>/dev/null;
-	jq -e -s "length == 1 and .[0].target == \"crm\"" o
-'
 test_done
