@@ -231,8 +231,9 @@ confirm(size_t n)
 	    (answer[0] == 'y' || answer[0] == 'Y');
 }
 
+/* A row as it is: a JSON object a line. */
 static int
-print_export(void *ctx, const char *id, const char *json, size_t len)
+print_line(void *ctx, const char *id, const char *json, size_t len)
 {
 	(void)ctx;
 	(void)id;
@@ -272,12 +273,6 @@ print_row(void *ctx, const char *id, const char *json, size_t len)
 	jv_free(at);
 	jv_free(tries);
 	return 0;
-}
-
-static int
-print_json_line(void *ctx, const char *id, const char *json, size_t len)
-{
-	return print_export(ctx, id, json, len);
 }
 
 /* stats as a table: the totals, then each breakdown. */
@@ -432,12 +427,12 @@ main(int argc, char *argv[])
 		f.archived = cmd == RETRY ? -1 : 1;
 	switch (cmd) {
 	case LIST:
-		rc = json ? journal_dlq_query(journal, &f, 0, print_json_line,
+		rc = json ? journal_dlq_query(journal, &f, 0, print_line,
 		    NULL) : journal_dlq_query(journal, &f, 0, print_row, &n);
 		break;
 	case EXPORT:
 		f.limit = 0;
-		rc = journal_dlq_query(journal, &f, 1, print_export, NULL);
+		rc = journal_dlq_query(journal, &f, 1, print_line, NULL);
 		break;
 	case SHOW:
 		rc = dlqapi_show(journal, argv[optind], &out, &found);

@@ -2,11 +2,10 @@
  * dlqapi: list, show, count, retry, archive and delete dead letters.  See
  * dlqapi.h.
  */
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "apipage.h"
 #include "buf.h"
 #include "clock.h"
 #include "dlqapi.h"
@@ -22,9 +21,6 @@ int
 dlqapi_filter_set(struct journal_dlq_filter *f, const char *name,
     const char *value, char *err, size_t errsz)
 {
-	char *end;
-	long long v;
-
 	if (strcmp(name, "type") == 0)
 		f->type = value;
 	else if (strcmp(name, "target") == 0)
@@ -43,26 +39,17 @@ dlqapi_filter_set(struct journal_dlq_filter *f, const char *name,
 			return -1;
 		}
 	} else if (strcmp(name, "since") == 0) {
-		if (clock_parse_rfc3339(value, &f->since) == 0)
-			return 0;
-		errno = 0;
-		v = strtoll(value, &end, 10);
-		if (*value == '\0' || *end != '\0' || errno != 0 || v <= 0) {
+		if (apipage_time(value, &f->since) != 0) {
 			snprintf(err, errsz, "since is an RFC 3339 time or ms"
 			    " since the epoch");
 			return -1;
 		}
-		f->since = v;
 	} else if (strcmp(name, "limit") == 0) {
-		errno = 0;
-		v = strtoll(value, &end, 10);
-		if (*value == '\0' || *end != '\0' || errno != 0 || v < 1 ||
-		    v > DLQAPI_LIMIT_MAX) {
+		if (apipage_limit(value, DLQAPI_LIMIT_MAX, &f->limit) != 0) {
 			snprintf(err, errsz, "limit is from 1 to %d",
 			    DLQAPI_LIMIT_MAX);
 			return -1;
 		}
-		f->limit = (int)v;
 	} else {
 		snprintf(err, errsz, "unknown filter '%.40s'", name);
 		return -1;
@@ -70,38 +57,16 @@ dlqapi_filter_set(struct journal_dlq_filter *f, const char *name,
 	return 0;
 }
 
-struct listing {
-	struct buf	*out;
-	int		 n;
-	char		 last[ID_LEN + 1];
-};
-
-static int
-list_row(void *ctx, const char *id, const char *json, size_t len)
-{
-	struct listing *l = ctx;
-
-	if (l->n++ > 0)
-		buf_addc(l->out, ',');
-	buf_add(l->out, json, len);
-	snprintf(l->last, sizeof(l->last), "%s", id);
-	return 0;
-}
-
 int
 dlqapi_list(struct journal *j, const struct journal_dlq_filter *f,
     struct buf *out)
 {
-	struct listing l = { .out = out };
+	struct apipage p;
 
-	buf_adds(out, "{\"dead_letters\":[");
-	if (journal_dlq_query(j, f, 0, list_row, &l) != 0)
+	apipage_open(&p, out, "dead_letters");
+	if (journal_dlq_query(j, f, 0, apipage_row, &p) != 0)
 		return -1;
-	buf_adds(out, "],\"next\":");
-	if (f->limit > 0 && l.n == f->limit)
-		buf_addf(out, "\"%s\"}", l.last);
-	else
-		buf_adds(out, "null}");
+	apipage_close(&p, f->limit);
 	return 0;
 }
 

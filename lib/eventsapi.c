@@ -1,11 +1,10 @@
 /*
  * eventsapi: list, show and retry events.  See eventsapi.h.
  */
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "apipage.h"
 #include "buf.h"
 #include "clock.h"
 #include "eventsapi.h"
@@ -17,31 +16,12 @@ eventsapi_filter_init(struct journal_filter *f)
 	f->limit = EVENTSAPI_LIMIT;
 }
 
-/* A time: RFC 3339, or ms since the epoch. */
-static int
-parse_time(const char *s, int64_t *ms)
-{
-	char *end;
-	long long v;
-
-	if (clock_parse_rfc3339(s, ms) == 0)
-		return 0;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v <= 0)
-		return -1;
-	*ms = v;
-	return 0;
-}
-
 int
 eventsapi_filter_set(struct journal_filter *f, const char *name,
     const char *value, char *err, size_t errsz)
 {
 	static const char *const statuses[] = { "received", "normalized",
 	    "mapped", "rejected" };
-	char *end;
-	long n;
 	size_t i;
 
 	if (strcmp(name, "type") == 0)
@@ -63,22 +43,18 @@ eventsapi_filter_set(struct journal_filter *f, const char *name,
 		}
 		f->status = value;
 	} else if (strcmp(name, "since") == 0 || strcmp(name, "until") == 0) {
-		if (parse_time(value, strcmp(name, "since") == 0 ? &f->since :
-		    &f->until) != 0) {
+		if (apipage_time(value, strcmp(name, "since") == 0 ?
+		    &f->since : &f->until) != 0) {
 			snprintf(err, errsz, "%s is an RFC 3339 time or ms"
 			    " since the epoch", name);
 			return -1;
 		}
 	} else if (strcmp(name, "limit") == 0) {
-		errno = 0;
-		n = strtol(value, &end, 10);
-		if (*value == '\0' || *end != '\0' || errno != 0 || n < 1 ||
-		    n > EVENTSAPI_LIMIT_MAX) {
+		if (apipage_limit(value, EVENTSAPI_LIMIT_MAX, &f->limit) != 0) {
 			snprintf(err, errsz, "limit is from 1 to %d",
 			    EVENTSAPI_LIMIT_MAX);
 			return -1;
 		}
-		f->limit = (int)n;
 	} else {
 		snprintf(err, errsz, "unknown filter '%.40s'", name);
 		return -1;
@@ -86,38 +62,16 @@ eventsapi_filter_set(struct journal_filter *f, const char *name,
 	return 0;
 }
 
-struct listing {
-	struct buf	*out;
-	int		 n;
-	char		 last[ID_LEN + 1];
-};
-
-static int
-list_row(void *ctx, const char *id, const char *json, size_t len)
-{
-	struct listing *l = ctx;
-
-	if (l->n++ > 0)
-		buf_addc(l->out, ',');
-	buf_add(l->out, json, len);
-	snprintf(l->last, sizeof(l->last), "%s", id);
-	return 0;
-}
-
 int
 eventsapi_list(struct journal *j, const struct journal_filter *f,
     struct buf *out)
 {
-	struct listing l = { .out = out };
+	struct apipage p;
 
-	buf_adds(out, "{\"events\":[");
-	if (journal_events_query(j, f, list_row, &l) != 0)
+	apipage_open(&p, out, "events");
+	if (journal_events_query(j, f, apipage_row, &p) != 0)
 		return -1;
-	buf_adds(out, "],\"next\":");
-	if (l.n == f->limit)
-		buf_addf(out, "\"%s\"}", l.last);
-	else
-		buf_adds(out, "null}");
+	apipage_close(&p, f->limit);
 	return 0;
 }
 
