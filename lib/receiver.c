@@ -25,6 +25,7 @@
 
 #include <microhttpd.h>
 
+#include "apidlq.h"
 #include "apiread.h"
 #include "cehttp.h"
 #include "clock.h"
@@ -492,6 +493,8 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 		return apiread_state(rv->reader, !stream_feed_stopped(rv->feed),
 		    conn, url[1] == 'h');
 	}
+	if (strcmp(url, "/api/dlq") == 0 || strncmp(url, "/api/dlq/", 9) == 0)
+		return apidlq_answer(rv->reader, conn, url, method);
 	if (strncmp(url, "/api/events/", 12) == 0 || (strcmp(url,
 	    "/api/events") == 0 && strcmp(method, "POST") != 0))
 		return apiread_events(rv->reader, conn, url, method);

@@ -1,0 +1,29 @@
+/*
+ * apidlq: the receiver's /api/dlq, the dead-letter queue over HTTP, on
+ * the server thread's own journal connection like apiread.  Every call
+ * needs an API key with the admin scope: a dead letter holds the request
+ * that was sent, with whatever personal data it carried.
+ *
+ *	GET	/api/dlq		list (type, target, since, archived,
+ *					limit, cursor)
+ *	GET	/api/dlq/stats		counts and the oldest's age
+ *	GET	/api/dlq/ID		the request, the event, every attempt
+ *	POST	/api/dlq/ID/retry	back to pending, attempts reset
+ *	POST	/api/dlq/ID/archive	set aside
+ *	DELETE	/api/dlq/ID[?force=1]	gone (archived ones, unless force)
+ *
+ * The answers are dlqapi's, the same as integra-dlq's.
+ */
+#ifndef INTEGRA_APIDLQ_H
+#define INTEGRA_APIDLQ_H
+
+#include <microhttpd.h>
+
+struct journal;
+
+/* Answers a request whose url is /api/dlq or starts with /api/dlq/. */
+enum MHD_Result	apidlq_answer(struct journal *reader,
+		    struct MHD_Connection *, const char *url,
+		    const char *method);
+
+#endif
