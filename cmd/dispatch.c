@@ -96,7 +96,7 @@ main(int argc, char *argv[])
 	if (err[0] != '\0')
 		log_error(NULL, "%s", err);
 	log_info(NULL, "%ld read, %ld delivered, %ld failed, %ld dead, %ld"
-	    " waiting for a disabled target, %ld skipped, %ld released, %ld"
+	    " waiting for their target, %ld skipped, %ld released, %ld"
 	    " rejected", st.read, st.delivered, st.failed, st.dead,
 	    st.waiting, st.skipped, st.released, st.rejected);
 out:

@@ -76,7 +76,7 @@ round_once(const struct dispatch_opts *o)
 	if (err[0] != '\0')
 		log_error(NULL, "%s", err);
 	log_info(NULL, "%ld moved to the dead-letter queue, %ld delivered,"
-	    " %ld failed, %ld dead, %ld waiting for a disabled target,"
+	    " %ld failed, %ld dead, %ld waiting for their target,"
 	    " %ld released", moved, st.delivered, st.failed, st.dead,
 	    st.waiting, st.released);
 	if (rc == EX_OK && moved > 0)

@@ -1,7 +1,8 @@
 /*
  * integra-targets: the targets as the journal sees them (enabled or not,
- * deliveries waiting, dead letters), and an admin's switch to enable one
- * that a 410 Gone disabled, or to disable one by hand.
+ * their circuit, deliveries waiting, dead letters), and an admin's switch
+ * to enable one that a 410 Gone disabled or close its circuit, or to
+ * disable one by hand.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -25,49 +26,88 @@ static const char usage_text[] =
 
 struct listing {
 	const struct cfg	*cfg;
+	int64_t			 now;
 	int			 json;
 	int			 n;
 	const char		**seen;	/* configured targets listed */
 };
 
+/* What a target's circuit is now: closed, open or half-open. */
+static const char *
+circuit_of(const struct journal_target_state *ts, int64_t now)
+{
+	if (ts == NULL || ts->open_until == 0)
+		return "closed";
+	return ts->open_until > now ? "open" : "half_open";
+}
+
+static void
+print_json(const char *name, int configured,
+    const struct journal_target_state *ts, const char *circuit)
+{
+	char when[RFC3339_LEN + 1];
+	struct buf o = BUF_INIT;
+
+	buf_adds(&o, "{\"target\":");
+	buf_add_json_string(&o, name, strlen(name));
+	buf_addf(&o, ",\"configured\":%s,\"enabled\":%s",
+	    configured ? "true" : "false",
+	    ts != NULL && ts->disabled_at > 0 ? "false" : "true");
+	if (ts != NULL && ts->disabled_at > 0) {
+		clock_rfc3339(ts->disabled_at, when);
+		buf_addf(&o, ",\"disabled_at\":\"%s\",\"reason\":", when);
+		buf_add_json_string(&o, ts->reason != NULL ? ts->reason : "",
+		    ts->reason != NULL ? strlen(ts->reason) : 0);
+	}
+	buf_addf(&o, ",\"circuit\":\"%s\",\"failures\":%d", circuit,
+	    ts != NULL ? ts->failures : 0);
+	if (ts != NULL && ts->open_until > 0) {
+		clock_rfc3339(ts->opened_at, when);
+		buf_addf(&o, ",\"circuit_opened_at\":\"%s\"", when);
+		clock_rfc3339(ts->open_until, when);
+		buf_addf(&o, ",\"circuit_open_until\":\"%s\"", when);
+	}
+	buf_addf(&o, ",\"waiting\":%ld,\"dead\":%ld}",
+	    ts != NULL ? ts->waiting : 0, ts != NULL ? ts->dead : 0);
+	printf("%s\n", o.data);
+	buf_free(&o);
+}
+
 static void
 print_state(struct listing *l, const char *name,
     const struct journal_target_state *ts)
 {
-	const char *where = cfg_target(l->cfg, name) != NULL ? "" :
-	    " (not in the config)";
-	char since[RFC3339_LEN + 1] = "-";
-	struct buf o = BUF_INIT;
+	const char *circuit = circuit_of(ts, l->now), *state;
+	char since[RFC3339_LEN + 1] = "-", until[RFC3339_LEN + 1];
+	int configured = cfg_target(l->cfg, name) != NULL;
+	struct buf why = BUF_INIT;
 
-	if (ts != NULL && ts->disabled_at > 0)
-		clock_rfc3339(ts->disabled_at, since);
 	if (l->json) {
-		buf_adds(&o, "{\"target\":");
-		buf_add_json_string(&o, name, strlen(name));
-		buf_addf(&o, ",\"configured\":%s,\"enabled\":%s",
-		    *where == '\0' ? "true" : "false",
-		    ts != NULL && ts->disabled_at > 0 ? "false" : "true");
-		if (ts != NULL && ts->disabled_at > 0) {
-			buf_addf(&o, ",\"disabled_at\":\"%s\",\"reason\":",
-			    since);
-			buf_add_json_string(&o, ts->reason != NULL ?
-			    ts->reason : "", ts->reason != NULL ?
-			    strlen(ts->reason) : 0);
-		}
-		buf_addf(&o, ",\"waiting\":%ld,\"dead\":%ld}",
-		    ts != NULL ? ts->waiting : 0, ts != NULL ? ts->dead : 0);
-		printf("%s\n", o.data);
-		buf_free(&o);
+		print_json(name, configured, ts, circuit);
 		return;
 	}
+	if (ts != NULL && ts->disabled_at > 0) {
+		state = "disabled";
+		clock_rfc3339(ts->disabled_at, since);
+		if (ts->reason != NULL)
+			buf_addf(&why, ": %s", ts->reason);
+	} else if (strcmp(circuit, "closed") != 0) {
+		state = strcmp(circuit, "open") == 0 ? "open" : "half-open";
+		clock_rfc3339(ts->opened_at, since);
+		clock_rfc3339(ts->open_until, until);
+		buf_addf(&why, ": %d failures in a row, open until %s",
+		    ts->failures, until);
+	} else
+		state = "enabled";
+	if (!configured)
+		buf_adds(&why, " (not in the config)");
 	if (l->n++ == 0)
-		printf("%-20s %-8s %8s %8s  %s\n", "TARGET", "STATE", "WAITING",
-		    "DEAD", "DISABLED SINCE");
-	printf("%-20s %-8s %8ld %8ld  %s%s%s%s\n", name,
-	    ts != NULL && ts->disabled_at > 0 ? "disabled" : "enabled",
+		printf("%-20s %-9s %8s %8s  %s\n", "TARGET", "STATE", "WAITING",
+		    "DEAD", "SINCE");
+	printf("%-20s %-9s %8ld %8ld  %s%s\n", name, state,
 	    ts != NULL ? ts->waiting : 0, ts != NULL ? ts->dead : 0, since,
-	    ts != NULL && ts->reason != NULL ? ": " : "",
-	    ts != NULL && ts->reason != NULL ? ts->reason : "", where);
+	    why.data != NULL ? why.data : "");
+	buf_free(&why);
 }
 
 static int
@@ -86,7 +126,7 @@ list_row(void *ctx, const struct journal_target_state *ts)
 static int
 list(struct journal *jn, const struct cfg *cfg, int json)
 {
-	struct listing l = { .cfg = cfg, .json = json };
+	struct listing l = { .cfg = cfg, .now = clock_ms(), .json = json };
 	size_t i;
 	int rc;
 
@@ -118,7 +158,7 @@ change(struct journal *jn, const char *cmd, const char *name,
 	}
 	if (!done)
 		log_warn(&(struct log_ids){ .target = name }, "target '%s' was"
-		    " not disabled", name);
+		    " neither disabled nor open", name);
 	else
 		log_info(&(struct log_ids){ .target = name }, "target '%s' %sd",
 		    name, cmd);

@@ -415,6 +415,29 @@ load_retry(struct loader *ld, const yaml_node_t *v, struct cfg_retry *r)
 }
 
 static int
+circuit_pair(struct loader *ld, void *ctx, const char *k,
+    const yaml_node_t *v)
+{
+	struct cfg_circuit *c = ctx;
+	long n;
+
+	if (strcmp(k, "failures") == 0) {
+		if (get_long(ld, v, "failures", 0, 1000, &n) != 0)
+			return -1;
+		c->failures = (int)n;
+		return 0;
+	}
+	if (strcmp(k, "cooldown") == 0) {
+		if (get_duration(ld, v, "cooldown", &c->cooldown_ms) != 0)
+			return -1;
+		if (c->cooldown_ms < 1000 || c->cooldown_ms > 86400000)
+			return bad(ld, v, "cooldown must be from 1s to 24h");
+		return 0;
+	}
+	return unknown(ld, v, k, "circuit");
+}
+
+static int
 defaults_pair(struct loader *ld, void *ctx, const char *k,
     const yaml_node_t *v)
 {
@@ -446,6 +469,8 @@ defaults_pair(struct loader *ld, void *ctx, const char *k,
 		return get_concurrency(ld, v, &cfg->concurrency);
 	if (strcmp(k, "retry") == 0)
 		return load_retry(ld, v, &cfg->retry);
+	if (strcmp(k, "circuit") == 0)
+		return each_pair(ld, v, "circuit", circuit_pair, &cfg->circuit);
 	return unknown(ld, v, k, "defaults");
 }
 
@@ -509,6 +534,8 @@ target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		return get_concurrency(ld, v, &t->concurrency);
 	if (strcmp(k, "retry") == 0)
 		return load_retry(ld, v, &t->retry);
+	if (strcmp(k, "circuit") == 0)
+		return each_pair(ld, v, "circuit", circuit_pair, &t->circuit);
 	return unknown(ld, v, k, "a target");
 }
 
@@ -536,6 +563,7 @@ targets_pair(struct loader *ld, void *ctx, const char *k,
 	t->connect_timeout_ms = cfg->connect_timeout_ms;
 	t->concurrency = cfg->concurrency;
 	t->retry = cfg->retry;
+	t->circuit = cfg->circuit;
 	if (each_pair(ld, v, "a target", target_pair, t) != 0)
 		return -1;
 	if (t->url == NULL)
@@ -869,6 +897,8 @@ cfg_defaults(void)
 	cfg->retry.base_ms = 1000;
 	cfg->retry.factor = 2.0;
 	cfg->retry.cap_ms = 3600000;
+	cfg->circuit.failures = 5;
+	cfg->circuit.cooldown_ms = 30000;
 	return cfg;
 }
 

@@ -37,6 +37,16 @@ struct cfg_retry {
 	size_t	 nretry_on;
 };
 
+/*
+ * When a target's circuit opens: after failures consecutive failed tries
+ * (no answer, a 5xx, 408, 425 or 429) it takes no delivery for cooldown,
+ * then one probe; an answer closes it.  failures 0: it never opens.
+ */
+struct cfg_circuit {
+	int	 failures;
+	int64_t	 cooldown_ms;
+};
+
 struct cfg_target {
 	char			*name;
 	char			*url;		/* base URL; a route's path is appended */
@@ -50,6 +60,7 @@ struct cfg_target {
 	long			 connect_timeout_ms;
 	int			 concurrency;
 	struct cfg_retry	 retry;
+	struct cfg_circuit	 circuit;
 	int			 line;
 };
 
@@ -113,6 +124,7 @@ struct cfg {
 	long			 connect_timeout_ms;
 	int			 concurrency;
 	struct cfg_retry	 retry;
+	struct cfg_circuit	 circuit;
 	struct cfg_target	*targets;
 	size_t			 ntargets;
 	struct cfg_route	*routes;

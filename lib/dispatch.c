@@ -41,6 +41,16 @@ struct target_rt {
 	char			*auth;		/* "Header: value", or NULL */
 	int			 inflight;
 	int			 gone;		/* 1: answered 410, 2: disabled */
+	/* For its circuit, since the last tick: */
+	int			 answered;	/* an answer came back */
+	int			 failures;	/* failed tries after it */
+	/*
+	 * Failed tries in a row as far as this run knows: the journal's
+	 * count at the last tick, and its own since.  At the threshold no
+	 * more is started until the tick has opened the circuit.
+	 */
+	int			 streak;
+	int			 probing;	/* this run holds its probe */
 	struct job		*head;		/* claimed, waiting for a slot */
 	struct job		*tail;
 };
@@ -58,6 +68,7 @@ struct job {
 	size_t			 body_len;
 	char			**headers;
 	int			 attempt;
+	int			 untried;	/* failed before it was sent */
 	int64_t			 lease_until;	/* when the claim runs out */
 	struct http_xfer	 x;
 	/* The outcome. */
@@ -81,6 +92,7 @@ struct run {
 	struct job			**done;		/* back, to record */
 	size_t				 ndone;
 	size_t				 held;		/* claimed, not recorded */
+	int64_t				 now;		/* of the tick */
 	int64_t				 lease_until;	/* of the claims being made */
 	size_t				 capacity;
 	int64_t				 oldest;	/* mono ms of the oldest unflushed */
@@ -216,9 +228,21 @@ finish(struct run *r, struct job *j)
 	const struct cfg_retry *policy = j->t != NULL ? &j->t->cfg->retry :
 	    &r->o->cfg->retry;
 	int64_t now = clock_ms();
+	enum retry_verdict v;
 
 	j->not_before = now;
-	switch (policy_verdict(policy, j->x.status, j->x.error_class)) {
+	v = policy_verdict(policy, j->x.status, j->x.error_class);
+	/* Any answer tells the circuit the target is there. */
+	if (j->t != NULL && !j->untried) {
+		if (v == RETRY_AGAIN) {
+			j->t->failures++;
+			j->t->streak++;
+		} else {
+			j->t->answered = 1;
+			j->t->failures = j->t->streak = 0;
+		}
+	}
+	switch (v) {
 	case RETRY_DONE:
 		j->status = "delivered";
 		break;
@@ -259,6 +283,7 @@ fail_now(struct run *r, struct job *j, const char *class, const char *why)
 	j->x.retry_after_ms = -1;
 	j->x.error_class = class;
 	snprintf(j->x.error, sizeof(j->x.error), "%s", why);
+	j->untried = 1;
 	finish(r, j);
 }
 
@@ -305,7 +330,9 @@ start_ready(struct run *r)
 	for (i = 0; i < r->ntargets; i++) {
 		t = &r->targets[i];
 		while (t->head != NULL && !t->gone &&
-		    t->inflight < t->cfg->concurrency) {
+		    t->inflight < t->cfg->concurrency &&
+		    (t->cfg->circuit.failures == 0 ||
+		    t->streak < t->cfg->circuit.failures)) {
 			j = t->head;
 			if ((t->head = j->next) == NULL)
 				t->tail = NULL;
@@ -411,31 +438,39 @@ journal_failed(struct run *r, int rc)
 }
 
 /*
- * A target that answered 410 Gone is disabled until an admin enables it
- * again; the deliveries claimed for it and not started are given back.
+ * Gives back the deliveries claimed for t and not started: they wait in
+ * the journal, their attempts untouched.
  */
 static int
-disable_gone(struct run *r, int64_t now)
+hold_back(struct run *r, struct target_rt *t)
 {
-	struct journal *jn = r->o->journal;
-	struct target_rt *t;
 	struct job *j;
+	int rc;
+
+	while ((j = t->head) != NULL) {
+		if ((rc = journal_claim_release(r->o->journal, j->id, r->owner,
+		    r->now)) != 0)
+			return rc;
+		if ((t->head = j->next) == NULL)
+			t->tail = NULL;
+		r->st->waiting++;
+		r->held--;
+		job_free(j);
+	}
+	return 0;
+}
+
+/*
+ * A target that answered 410 Gone is disabled until an admin enables it
+ * again.  Committed or not, this run sends it no more.
+ */
+static int
+disable_gone(struct run *r)
+{
+	struct target_rt *t;
 	size_t i;
 	int rc;
 
-	for (i = 0; i < r->ntargets; i++) {
-		t = &r->targets[i];
-		if (t->gone != 1)
-			continue;
-		if ((rc = journal_target_disable(jn, t->cfg->name,
-		    "410 Gone", now)) != 0)
-			return rc;
-		for (j = t->head; j != NULL; j = j->next)
-			if ((rc = journal_claim_release(jn, j->id, r->owner,
-			    now)) != 0)
-				return rc;
-	}
-	/* Committed or not, this run sends no more to them. */
 	for (i = 0; i < r->ntargets; i++) {
 		t = &r->targets[i];
 		if (t->gone != 1)
@@ -445,14 +480,96 @@ disable_gone(struct run *r, int64_t now)
 		    "target '%s' answered 410 Gone: disabled until an admin"
 		    " enables it (integra targets enable %s)", t->cfg->name,
 		    t->cfg->name);
-		while ((j = t->head) != NULL) {
-			t->head = j->next;
-			r->st->waiting++;
-			r->held--;
-			job_free(j);
-		}
-		t->tail = NULL;
+		if ((rc = journal_target_disable(r->o->journal, t->cfg->name,
+		    "410 Gone", r->now)) != 0 || (rc = hold_back(r, t)) != 0)
+			return rc;
 	}
+	return 0;
+}
+
+/*
+ * Each target's circuit learns the tries that came back since the last
+ * tick: an answer closes it, failures count towards opening it.  While
+ * it is open, the deliveries claimed for the target and not started are
+ * given back.
+ */
+static int
+circuits(struct run *r)
+{
+	struct journal *jn = r->o->journal;
+	struct journal_circuit c;
+	struct target_rt *t;
+	struct log_ids ids = { .target = NULL };
+	char until[RFC3339_LEN + 1];
+	size_t i;
+	int rc, was_open, probed;
+
+	for (i = 0; i < r->ntargets; i++) {
+		t = &r->targets[i];
+		if (t->gone || (t->failures == 0 && !t->answered))
+			continue;
+		ids.target = t->cfg->name;
+		probed = t->probing;
+		t->probing = 0;
+		if (t->failures == 0) {
+			t->answered = 0;
+			if ((rc = journal_circuit_answer(jn, t->cfg->name,
+			    r->now, &was_open)) != 0)
+				return rc;
+			if (was_open)
+				log_info(&ids, "target '%s' answered: its"
+				    " circuit is closed", t->cfg->name);
+			/* Its deliveries may be claimed again: go on. */
+			if (was_open && probed)
+				r->in_done = 0;
+			continue;
+		}
+		rc = journal_circuit_fail(jn, t->cfg->name, t->answered,
+		    t->failures, t->cfg->circuit.failures,
+		    t->cfg->circuit.cooldown_ms, r->now, &c);
+		t->answered = t->failures = 0;
+		if (rc != 0)
+			return rc;
+		t->streak = c.failures;
+		if (c.open_until <= r->now)
+			continue;
+		clock_rfc3339(c.open_until, until);
+		if (c.opened_at == r->now)
+			log_error(&ids, "target '%s' failed %d times in a row:"
+			    " its circuit is open until %s", t->cfg->name,
+			    c.failures, until);
+		else if (probed)
+			log_warn(&ids, "target '%s' failed the probe: its"
+			    " circuit is open again until %s", t->cfg->name,
+			    until);
+		if ((rc = hold_back(r, t)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * A journal_name_fn: this run holds the probe of target name's half-open
+ * circuit, and claims one delivery to send as the probe.
+ */
+static int
+probe(void *ctx, const char *name)
+{
+	struct run *r = ctx;
+	struct target_rt *t = find_target(r, name);
+	int rc, n = 0;
+
+	if (t != NULL && !t->gone && (rc = journal_claim_probe(r->o->journal,
+	    name, r->owner, r->now, r->lease_until, on_claim, r, &n)) != 0)
+		return rc;
+	if (n == 0)
+		return journal_circuit_unprobe(r->o->journal, name,
+		    r->lease_until, r->now);
+	t->probing = 1;
+	t->streak = 0;
+	log_info(&(struct log_ids){ .target = name, .delivery =
+	    t->tail->id }, "target '%s': its circuit is half-open: delivery"
+	    " %s is the probe", name, t->tail->id);
 	return 0;
 }
 
@@ -465,10 +582,10 @@ tick(struct run *r)
 {
 	struct journal *jn = r->o->journal;
 	struct journal_attempt a;
-	int64_t now = clock_ms();
 	size_t i, want;
 	int rc, kept, n;
 
+	r->now = clock_ms();
 	if ((rc = journal_begin(jn)) != 0)
 		return journal_failed(r, rc);
 	for (i = 0; i < r->ndone; i++) {
@@ -490,25 +607,28 @@ tick(struct run *r)
 			    " recorded; another dispatch may send it again",
 			    j->id);
 	}
-	if ((rc = disable_gone(r, now)) != 0)
+	if ((rc = disable_gone(r)) != 0 || (rc = circuits(r)) != 0)
 		return journal_failed(r, rc);
-	r->lease_until = now + r->o->lease_ms;
+	r->lease_until = r->now + r->o->lease_ms;
 	for (i = 0; i < r->nids; i++) {
-		if ((rc = journal_claim_id(jn, r->ids[i], r->owner, now,
+		if ((rc = journal_claim_id(jn, r->ids[i], r->owner, r->now,
 		    r->lease_until, on_claim, r, &n)) != 0)
 			return journal_failed(r, rc);
 		if (n == 0) {
 			r->st->skipped++;
 			log_info(&(struct log_ids){ .delivery = r->ids[i] },
 			    "delivery %s is not due (delivered, in flight"
-			    " elsewhere, waiting to retry, or unknown):"
-			    " skipped", r->ids[i]);
+			    " elsewhere, waiting to retry or for its target,"
+			    " or unknown): skipped", r->ids[i]);
 		}
 	}
 	r->nids = 0;
 	if (r->o->pending && !r->in_done && r->held < r->capacity / 2) {
+		if ((rc = journal_circuit_probes(jn, r->now, r->lease_until,
+		    probe, r)) != 0)
+			return journal_failed(r, rc);
 		want = r->capacity - r->held;
-		if ((rc = journal_claim_due(jn, (int)want, r->owner, now,
+		if ((rc = journal_claim_due(jn, (int)want, r->owner, r->now,
 		    r->lease_until, on_claim, r, &n)) != 0)
 			return journal_failed(r, rc);
 		if ((size_t)n < want)

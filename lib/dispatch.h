@@ -32,7 +32,7 @@ struct dispatch_stats {
 	long	delivered;
 	long	failed;		/* will be tried again */
 	long	dead;		/* out of attempts, or refused */
-	long	waiting;	/* for a target disabled by a 410 */
+	long	waiting;	/* for a disabled target or an open circuit */
 	long	released;	/* claims that ran out before a slot was free */
 };
 

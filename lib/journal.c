@@ -149,6 +149,15 @@ static const char *const migrations[] = {
 	"  disabled_reason TEXT,"
 	"  updated_at      INTEGER NOT NULL"
 	") WITHOUT ROWID;",
+	/*
+	 * 2 -> 3: each target's circuit breaker: its consecutive failures,
+	 * and while open (or half-open, once open_until has passed) when it
+	 * opened and until when it stays so.
+	 */
+	"ALTER TABLE target_states ADD COLUMN failures INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE target_states ADD COLUMN opened_at INTEGER;"
+	"ALTER TABLE target_states ADD COLUMN open_until INTEGER;",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -165,6 +174,7 @@ enum stmt {
 	S_DELIVERY_ADD,
 	S_CLAIM_ID,
 	S_CLAIM_DUE,
+	S_CLAIM_PROBE,
 	S_ATTEMPT_ADD,
 	S_DELIVERY_DONE,
 	S_CLAIM_RELEASE,
@@ -190,10 +200,14 @@ enum stmt {
 #define CLAIM_SET							\
 	"UPDATE deliveries SET status = 'in_flight', lease_owner = ?1,"	\
 	" lease_until = ?2, updated_at = ?3 "
-/* A disabled target's deliveries wait, claimed by no one. */
+/*
+ * A disabled target's deliveries wait, claimed by no one, and so do those
+ * of a target whose circuit is open; half-open, it gets one probe
+ * (journal_claim_probe).
+ */
 #define TARGET_ENABLED							\
 	" target NOT IN (SELECT target FROM target_states"		\
-	"  WHERE disabled_at IS NOT NULL)"
+	"  WHERE disabled_at IS NOT NULL OR open_until IS NOT NULL)"
 #define CLAIM_DUE_WHERE							\
 	" ((status IN ('pending', 'failed') AND not_before <= ?3)"	\
 	"  OR (status = 'in_flight' AND lease_until < ?3))"		\
@@ -252,6 +266,16 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "  WHERE status = 'in_flight' AND lease_until < ?3"
 	    "  AND" TARGET_ENABLED " ORDER BY lease_until LIMIT ?4)"
 	    " LIMIT ?4)" CLAIM_RETURNING,
+	/* One of target ?4's, due or with its lease run out, whatever its
+	 * circuit. */
+	[S_CLAIM_PROBE] =
+	    CLAIM_SET "WHERE id IN (SELECT id FROM (SELECT id FROM deliveries"
+	    "  WHERE status IN ('pending', 'failed') AND not_before <= ?3"
+	    "  AND target = ?4 ORDER BY not_before LIMIT 1)"
+	    " UNION ALL SELECT id FROM (SELECT id FROM deliveries"
+	    "  WHERE status = 'in_flight' AND lease_until < ?3"
+	    "  AND target = ?4 ORDER BY lease_until LIMIT 1)"
+	    " LIMIT 1)" CLAIM_RETURNING,
 	[S_ATTEMPT_ADD] =
 	    "INSERT INTO attempts (delivery_id, attempt, started_at,"
 	    " duration_ms, http_status, error_class, error, response_excerpt)"
@@ -336,7 +360,12 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " 'dead_letters', (SELECT count(*) FROM deliveries"
 	    "  WHERE status = 'dead' AND archived_at IS NULL),"
 	    " 'targets_disabled', (SELECT json_group_array(target)"
-	    "  FROM target_states WHERE disabled_at IS NOT NULL))",
+	    "  FROM target_states WHERE disabled_at IS NOT NULL),"
+	    " 'circuits_open', (SELECT json_group_object(target,"
+	    "  json_object('state', CASE WHEN open_until > ?1 THEN 'open'"
+	    "  ELSE 'half_open' END, 'opened_at', opened_at, 'open_until',"
+	    "  open_until, 'failures', failures))"
+	    "  FROM target_states WHERE open_until IS NOT NULL))",
 	/* Each target's last attempt (the row of max(): SQLite's bare
 	 * columns). */
 	[S_TARGETS_LAST] =
@@ -523,6 +552,8 @@ journal_close(struct journal *j)
 		sqlite3_finalize(j->stmt[i]);
 	for (i = 0; i < JOURNAL_MORE_STMTS; i++)
 		sqlite3_finalize(j->more[i]);
+	for (i = 0; i < JOURNAL_TARGET_STMTS; i++)
+		sqlite3_finalize(j->tgt[i]);
 	sqlite3_close(j->db);
 	free(j->path);
 	free(j);
@@ -609,6 +640,18 @@ journal_step_done(struct journal *j, sqlite3_stmt *st, const char *what)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return journal_fail(j, what);
+	return 0;
+}
+
+int
+journal_step_changed(struct journal *j, sqlite3_stmt *st, const char *what,
+    int *done)
+{
+	int rc;
+
+	if ((rc = journal_step_done(j, st, what)) != 0)
+		return rc;
+	*done = sqlite3_changes(j->db) == 1;
 	return 0;
 }
 
@@ -888,6 +931,22 @@ journal_claim_due(struct journal *j, int limit, const char *owner,
 	sqlite3_bind_int64(st, 3, now);
 	sqlite3_bind_int(st, 4, limit);
 	return claim_rows(j, st, fn, ctx, nclaimed);
+}
+
+int
+journal_claim_probe(struct journal *j, const char *target, const char *owner,
+    int64_t now, int64_t lease_until, journal_claim_fn fn, void *ctx,
+    int *claimed)
+{
+	sqlite3_stmt *st;
+
+	if ((st = stmt(j, S_CLAIM_PROBE)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, owner);
+	sqlite3_bind_int64(st, 2, lease_until);
+	sqlite3_bind_int64(st, 3, now);
+	journal_bind_text(st, 4, target);
+	return claim_rows(j, st, fn, ctx, claimed);
 }
 
 int

@@ -155,10 +155,20 @@ int	journal_delivery_add(struct journal *,
 int	journal_claim_id(struct journal *, const char *id, const char *owner,
 	    int64_t now, int64_t lease_until, journal_claim_fn fn, void *ctx,
 	    int *claimed);
-/* Claims at most limit due deliveries, oldest first, calling fn for each. */
+/*
+ * Claims at most limit due deliveries, oldest first, calling fn for each;
+ * none of a disabled target's, or of one whose circuit is not closed.
+ */
 int	journal_claim_due(struct journal *, int limit, const char *owner,
 	    int64_t now, int64_t lease_until, journal_claim_fn fn, void *ctx,
 	    int *nclaimed);
+/*
+ * Claims one delivery to target that is due or whose lease ran out,
+ * whatever its circuit: the probe of a half-open circuit.
+ */
+int	journal_claim_probe(struct journal *, const char *target,
+	    const char *owner, int64_t now, int64_t lease_until,
+	    journal_claim_fn fn, void *ctx, int *claimed);
 /*
  * Records one try and moves its delivery to a->status, if owner still holds
  * the lease (*kept says whether it did; the attempt is recorded either way).
@@ -248,7 +258,8 @@ int	journal_event_retry(struct journal *, const char *id, int64_t now,
 
 /*
  * For /status: a JSON object of the events and deliveries by status, the
- * backlogs, the age of the oldest undelivered delivery, the dead letters.
+ * backlogs, the age of the oldest undelivered delivery, the dead letters,
+ * the disabled targets and the circuits not closed.
  * Counting reads every row: it costs what the journal's size does.
  */
 int	journal_status(struct journal *, int64_t now, struct buf *out);
@@ -310,11 +321,22 @@ int	journal_dlq_delete(struct journal *, const char *id, int force,
 int	journal_dlq_sweep(struct journal *, const char *target,
 	    int max_attempts, int64_t now, int *moved);
 
-/* A target as the journal sees it. */
+/*
+ * The targets' state, which every process sees: disabled (by a 410 Gone
+ * or an admin) or not, and each target's circuit breaker.  A circuit
+ * counts its target's consecutive failed tries; once they reach the
+ * target's threshold it opens until open_until, and no delivery to the
+ * target is claimed; after that it is half-open: one process takes the
+ * probe and claims one delivery with journal_claim_probe, and the answer
+ * (any answer) closes it, another failure opens it again.
+ */
 struct journal_target_state {
 	const char	*target;
 	int64_t		 disabled_at;	/* 0: enabled */
 	const char	*reason;	/* why it was disabled, or NULL */
+	int		 failures;	/* consecutive failed tries */
+	int64_t		 opened_at;	/* when its circuit opened; 0: closed */
+	int64_t		 open_until;	/* open until then, half-open after */
 	long		 waiting;	/* deliveries pending or failed */
 	long		 dead;		/* in the dead-letter queue */
 };
@@ -322,7 +344,10 @@ struct journal_target_state {
 /* Disables target (kept while disabled: the first time and reason). */
 int	journal_target_disable(struct journal *, const char *target,
 	    const char *reason, int64_t now);
-/* Enables target again; *done is 0 if it was not disabled. */
+/*
+ * Enables target again and closes its circuit; *done is 0 if it was
+ * neither disabled nor open.
+ */
 int	journal_target_enable(struct journal *, const char *target,
 	    int64_t now, int *done);
 /*
@@ -333,5 +358,39 @@ typedef int (*journal_target_fn)(void *ctx,
     const struct journal_target_state *);
 int	journal_target_states(struct journal *, journal_target_fn fn,
 	    void *ctx);
+
+/* A circuit as journal_circuit_fail left it. */
+struct journal_circuit {
+	int	 failures;
+	int64_t	 opened_at;		/* 0: closed */
+	int64_t	 open_until;
+};
+
+/*
+ * Counts failures more failed tries of target's, after an answer if
+ * answered (the count starts again from it), and opens its circuit for
+ * cooldown_ms from now once the count reaches threshold (0: never); a
+ * failure while open or half-open keeps it open cooldown_ms more.
+ */
+int	journal_circuit_fail(struct journal *, const char *target,
+	    int answered, int failures, int threshold, int64_t cooldown_ms,
+	    int64_t now, struct journal_circuit *after);
+/*
+ * Target answered: its failures are forgotten and its circuit closes;
+ * *was_open says whether it was open or half-open.
+ */
+int	journal_circuit_answer(struct journal *, const char *target,
+	    int64_t now, int *was_open);
+/*
+ * Takes the probe of each half-open circuit of an enabled target (open
+ * until now or before), keeping the others off it until probe_until, and
+ * calls fn with each such target's name.
+ */
+typedef int (*journal_name_fn)(void *ctx, const char *name);
+int	journal_circuit_probes(struct journal *, int64_t now,
+	    int64_t probe_until, journal_name_fn fn, void *ctx);
+/* Gives back a probe taken until probe_until: half-open again at now. */
+int	journal_circuit_unprobe(struct journal *, const char *target,
+	    int64_t probe_until, int64_t now);
 
 #endif

@@ -1,6 +1,5 @@
 /*
- * journaldlq: the dead-letter queue and the targets' state, in the
- * journal.  See journal.h.
+ * journaldlq: the dead-letter queue, in the journal.  See journal.h.
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,9 +20,6 @@ enum more {
 	M_ATTEMPTS_DELETE,
 	M_DELIVERY_DELETE,
 	M_DLQ_SWEEP,
-	M_TARGET_DISABLE,
-	M_TARGET_ENABLE,
-	M_TARGET_STATES,
 	M_COUNT
 };
 
@@ -99,44 +95,12 @@ static const char *const more_sql[M_COUNT] = {
 	    "UPDATE deliveries SET status = 'dead', dead_at = ?3,"
 	    " updated_at = ?3 WHERE status = 'failed' AND target = ?1"
 	    " AND attempts >= ?2",
-	[M_TARGET_DISABLE] =
-	    "INSERT INTO target_states (target, disabled_at, disabled_reason,"
-	    " updated_at) VALUES (?1, ?2, ?3, ?2) ON CONFLICT (target) DO"
-	    " UPDATE SET disabled_reason = CASE WHEN disabled_at IS NULL"
-	    " THEN excluded.disabled_reason ELSE disabled_reason END,"
-	    " disabled_at = coalesce(disabled_at, excluded.disabled_at),"
-	    " updated_at = excluded.updated_at",
-	[M_TARGET_ENABLE] =
-	    "UPDATE target_states SET disabled_at = NULL,"
-	    " disabled_reason = NULL, updated_at = ?2"
-	    " WHERE target = ?1 AND disabled_at IS NOT NULL",
-	[M_TARGET_STATES] =
-	    "SELECT t, (SELECT disabled_at FROM target_states WHERE target = t),"
-	    " (SELECT disabled_reason FROM target_states WHERE target = t),"
-	    " sum(waiting), sum(dead) FROM"
-	    " (SELECT target AS t, status IN ('pending', 'failed') AS waiting,"
-	    "  (status = 'dead' AND archived_at IS NULL) AS dead"
-	    "  FROM deliveries"
-	    "  UNION ALL SELECT target, 0, 0 FROM target_states)"
-	    " GROUP BY t ORDER BY t",
 };
 
 static sqlite3_stmt *
 more(struct journal *j, enum more m)
 {
 	return journal_prepared(j, &j->more[m], more_sql[m]);
-}
-
-/* Steps st, a change to at most one row; *done says whether it made it. */
-static int
-change_one(struct journal *j, sqlite3_stmt *st, const char *what, int *done)
-{
-	int rc;
-
-	if ((rc = journal_step_done(j, st, what)) != 0)
-		return rc;
-	*done = sqlite3_changes(j->db) == 1;
-	return 0;
 }
 
 int
@@ -211,7 +175,7 @@ journal_dlq_retry(struct journal *j, const char *id, int64_t now, int *done)
 		return -1;
 	journal_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, now);
-	return change_one(j, st, "retry a dead letter", done);
+	return journal_step_changed(j, st, "retry a dead letter", done);
 }
 
 int
@@ -224,7 +188,7 @@ journal_dlq_archive(struct journal *j, const char *id, int64_t now,
 		return -1;
 	journal_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, now);
-	return change_one(j, st, "archive a dead letter", done);
+	return journal_step_changed(j, st, "archive a dead letter", done);
 }
 
 int
@@ -255,7 +219,7 @@ journal_dlq_delete(struct journal *j, const char *id, int force,
 	if ((st = more(j, M_DELIVERY_DELETE)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
-	if ((rc = change_one(j, st, "delete a dead letter", &done)) != 0)
+	if ((rc = journal_step_changed(j, st, "delete a dead letter", &done)) != 0)
 		return rc;
 	*result = done ? JOURNAL_DLQ_DELETED : JOURNAL_DLQ_NOT_DEAD;
 	return 0;
@@ -277,54 +241,4 @@ journal_dlq_sweep(struct journal *j, const char *target, int max_attempts,
 		return rc;
 	*moved = sqlite3_changes(j->db);
 	return 0;
-}
-
-int
-journal_target_disable(struct journal *j, const char *target,
-    const char *reason, int64_t now)
-{
-	sqlite3_stmt *st;
-
-	if ((st = more(j, M_TARGET_DISABLE)) == NULL)
-		return -1;
-	journal_bind_text(st, 1, target);
-	sqlite3_bind_int64(st, 2, now);
-	journal_bind_text(st, 3, reason);
-	return journal_step_done(j, st, "disable a target");
-}
-
-int
-journal_target_enable(struct journal *j, const char *target, int64_t now,
-    int *done)
-{
-	sqlite3_stmt *st;
-
-	if ((st = more(j, M_TARGET_ENABLE)) == NULL)
-		return -1;
-	journal_bind_text(st, 1, target);
-	sqlite3_bind_int64(st, 2, now);
-	return change_one(j, st, "enable a target", done);
-}
-
-int
-journal_target_states(struct journal *j, journal_target_fn fn, void *ctx)
-{
-	struct journal_target_state ts;
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = more(j, M_TARGET_STATES)) == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ts.target = (const char *)sqlite3_column_text(st, 0);
-		ts.disabled_at = sqlite3_column_int64(st, 1);
-		ts.reason = (const char *)sqlite3_column_text(st, 2);
-		ts.waiting = (long)sqlite3_column_int64(st, 3);
-		ts.dead = (long)sqlite3_column_int64(st, 4);
-		if ((rc = fn(ctx, &ts)) != 0) {
-			sqlite3_reset(st);
-			return rc;
-		}
-	}
-	return journal_step_end(j, st, rc, "read the targets' state");
 }

@@ -1,8 +1,9 @@
 /*
  * journalpriv: what the journal's own source files share, and nothing
  * outside them may use.  journal.c owns the schema and the statements of
- * the pipeline; journaldlq.c those of the dead letters and the targets'
- * state, prepared into the slots of more[].
+ * the pipeline; journaldlq.c those of the dead letters, prepared into the
+ * slots of more[]; journaltarget.c those of the targets' state and
+ * circuits, in tgt[].
  */
 #ifndef INTEGRA_JOURNALPRIV_H
 #define INTEGRA_JOURNALPRIV_H
@@ -11,6 +12,7 @@
 
 #define JOURNAL_STMTS		48	/* journal.c's, at most */
 #define JOURNAL_MORE_STMTS	24	/* journaldlq.c's, at most */
+#define JOURNAL_TARGET_STMTS	16	/* journaltarget.c's, at most */
 
 struct journal {
 	sqlite3		*db;
@@ -19,6 +21,7 @@ struct journal {
 	int		 busy;		/* the last failure was SQLITE_BUSY */
 	sqlite3_stmt	*stmt[JOURNAL_STMTS];
 	sqlite3_stmt	*more[JOURNAL_MORE_STMTS];
+	sqlite3_stmt	*tgt[JOURNAL_TARGET_STMTS];
 	char		 err[512];
 };
 
@@ -34,6 +37,9 @@ void		 journal_bind_opt(sqlite3_stmt *, int i, const char *s);
 /* Steps a statement that returns no row. */
 int		 journal_step_done(struct journal *, sqlite3_stmt *,
 		    const char *what);
+/* Steps a change to at most one row; *done says whether it made it. */
+int		 journal_step_changed(struct journal *, sqlite3_stmt *,
+		    const char *what, int *done);
 /*
  * Ends a statement whose last step returned rc: 0 if it went well (done,
  * or a row where the caller stopped early), else the failure.

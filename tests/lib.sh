@@ -107,6 +107,27 @@ start_sink() {
 	SINK_PORT=$(cat "$name.port")
 }
 
+# start_receiver LOG [options]: integra-ingest --listen on a free port of
+# 127.0.0.1 with cfg.yaml and journal.db (or as options say), logging to
+# LOG; its port in $RECEIVER_PORT, its address in $URL, its pid in
+# $RECEIVER.
+start_receiver() {
+	log=$1
+	shift
+	integra-ingest -l 127.0.0.1:0 -c cfg.yaml -j journal.db "$@" \
+	    2>"$log" &
+	RECEIVER=$!
+	i=0
+	RECEIVER_PORT=
+	while [ -z "$RECEIVER_PORT" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		RECEIVER_PORT=$(sed -n \
+		    's/.*listening on [^,]*, port \([0-9]*\).*/\1/p' "$log")
+		i=$((i + 1))
+	done
+	URL=http://127.0.0.1:$RECEIVER_PORT
+}
+
 # config_for TEMPLATE OUT: the template with @PORT@ set to $SINK_PORT.
 config_for() {
 	sed "s/@PORT@/$SINK_PORT/g" "$1" >"$2"

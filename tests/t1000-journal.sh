@@ -4,10 +4,12 @@
 # opened.
 . "$top_srcdir/tests/lib.sh"
 
+SCHEMA_VERSION=3
+
 test_expect_success 'ingest creates a journal with the current schema' '
 	echo "{\"a\":1}" | integra-ingest -j journal.db -s t -t lead.created \
 	    >/dev/null &&
-	test "$(q "PRAGMA user_version")" = 2 &&
+	test "$(q "PRAGMA user_version")" = $SCHEMA_VERSION &&
 	test "$(q "PRAGMA journal_mode")" = wal &&
 	test "$(q "PRAGMA page_size")" = 16384 &&
 	q "SELECT name FROM sqlite_master WHERE type = \"table\"
@@ -22,10 +24,11 @@ test_expect_success 'the journal passes SQLite integrity_check' '
 test_expect_success 'an empty file is migrated forward' '
 	: >empty.db &&
 	integra-ingest -j empty.db -s t -t x </dev/null &&
-	test "$(sqlite3 empty.db "PRAGMA user_version")" = 2
+	test "$(sqlite3 empty.db "PRAGMA user_version")" = $SCHEMA_VERSION
 '
-# A version 1 journal, made by taking version 2 apart, with a dead delivery.
-test_expect_success 'a version 1 journal is migrated to 2, its dead kept' '
+# A version 1 journal, made by taking the current one apart, with a dead
+# delivery.
+test_expect_success 'a version 1 journal is migrated forward, its dead kept' '
 	cp journal.db v1.db &&
 	sqlite3 v1.db "PRAGMA foreign_keys = OFF;
 	    INSERT INTO deliveries (id, event_id, target, route, method, url,
@@ -38,7 +41,9 @@ test_expect_success 'a version 1 journal is migrated to 2, its dead kept' '
 	    ALTER TABLE deliveries DROP COLUMN archived_at;
 	    PRAGMA user_version = 1" &&
 	integra-ingest -j v1.db -s t -t x </dev/null &&
-	test "$(sqlite3 v1.db "PRAGMA user_version")" = 2 &&
+	test "$(sqlite3 v1.db "PRAGMA user_version")" = $SCHEMA_VERSION &&
+	test "$(sqlite3 v1.db "SELECT count(*) FROM pragma_table_info(
+	    \"target_states\") WHERE name = \"open_until\"")" = 1 &&
 	test "$(sqlite3 v1.db "SELECT dead_at FROM deliveries
 	    WHERE id = \"d1\"")" = 1234 &&
 	test "$(sqlite3 v1.db "PRAGMA integrity_check")" = ok

@@ -155,4 +155,20 @@ bad retry-delay 5 "a delay is at most a week" 'targets:
     retry:
       delays: [5s, 200h]
 '
+bad circuit-cooldown 5 "cooldown must be from 1s to 24h" 'targets:
+  crm:
+    url: http://127.0.0.1:9/crm
+    circuit:
+      cooldown: 10ms
+'
+bad circuit-window 5 "unknown key 'window' in circuit" 'targets:
+  crm:
+    url: http://127.0.0.1:9/crm
+    circuit:
+      window: 1m
+'
+bad circuit-failures 3 "failures must be" 'defaults:
+  circuit:
+    failures: -1
+'
 test_done

@@ -57,25 +57,6 @@ std_sig() {
 	    base64
 }
 
-# start_receiver LOG [options]: a receiver on a free port of 127.0.0.1,
-# logging to LOG; its port in $PORT, its pid in $RECEIVER.
-start_receiver() {
-	log=$1
-	shift
-	integra-ingest -l 127.0.0.1:0 -c cfg.yaml -j journal.db "$@" \
-	    2>"$log" &
-	RECEIVER=$!
-	i=0
-	PORT=
-	while [ -z "$PORT" ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		PORT=$(sed -n 's/.*listening on [^,]*, port \([0-9]*\).*/\1/p' \
-		    "$log")
-		i=$((i + 1))
-	done
-	URL=http://127.0.0.1:$PORT
-}
-
 # load NAME N: 4 clients post N leads each, one after the other, their
 # answers in NAME.1 to NAME.4.
 load() {
@@ -475,7 +456,7 @@ test_expect_success 'kill -9 under load: every 2xx is in the journal, once' '
 '
 test_expect_success 'a busy address is refused: exit 69' '
 	start_receiver first.log &&
-	integra-ingest -l 127.0.0.1:$PORT -c cfg.yaml -j journal.db \
+	integra-ingest -l 127.0.0.1:$RECEIVER_PORT -c cfg.yaml -j journal.db \
 	    2>busy.err; rc=$?
 	kill $RECEIVER; wait $RECEIVER
 	test $rc -eq 69 && grep -q "listen" busy.err

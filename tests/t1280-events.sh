@@ -13,6 +13,8 @@ targets:
     url: http://127.0.0.1:$SINK_PORT/marketing
     retry:
       max_attempts: 1
+    circuit:
+      failures: 0
 routes:
   - on: lead.created
     to: crm
@@ -102,14 +104,7 @@ test_expect_success 'unknown id: 65; bad filters and usage: 64' '
 READ=$(integra-keys -j journal.db add reader -S events:read 2>/dev/null)
 WRITE=$(integra-keys -j journal.db add writer -S events:write 2>/dev/null)
 printf 'sources:\n  site:\n    type: lead.created\n' >recv.yaml
-integra-ingest -l 127.0.0.1:0 -c recv.yaml -j journal.db 2>recv.log &
-RECEIVER=$!
-i=0
-while ! grep -q "port" recv.log && [ $i -lt 100 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
-URL=http://127.0.0.1:$(sed -n 's/.*port \([0-9]*\).*/\1/p' recv.log)
+start_receiver recv.log -c recv.yaml
 get() {
 	curl -s -o body -w "%{http_code}\n" -H "X-API-Key: $1" "$URL$2" >status
 }

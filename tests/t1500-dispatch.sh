@@ -24,6 +24,8 @@ targets:
       secret_env: TEST_CRM_TOKEN
   broken:
     url: http://127.0.0.1:$SINK_PORT/fail
+    circuit:
+      failures: 0  # its tries are counted here; t1740 opens circuits
   wrong:
     url: http://127.0.0.1:$SINK_PORT/gone
   down:
@@ -159,6 +161,8 @@ targets:
   slow:
     url: http://127.0.0.1:$SINK_PORT/slow
     timeout: 1500ms
+    circuit:
+      failures: 0
   fast:
     url: http://127.0.0.1:$SINK_PORT/fast
 routes:

@@ -45,7 +45,7 @@ test_expect_success 'enabled again: they go on the next round' '
 '
 test_expect_success 'enable of one not disabled: a warning, exit 0' '
 	integra-targets -j journal.db -c cfg.yaml enable fin 2>err &&
-	grep -q "was not disabled" err
+	grep -q "was neither disabled nor open" err
 '
 test_expect_code 64 'a name without a command, or enable without one' '
 	integra-targets -j journal.db -c cfg.yaml enable

@@ -20,14 +20,7 @@ deliveries journal.db cfg.yaml leads.ndjson 2>/dev/null |
 ADMIN=$(integra-keys -j journal.db add ops -S admin 2>/dev/null)
 READ=$(integra-keys -j journal.db add reader -S events:read 2>/dev/null)
 printf 'sources:\n  site:\n    type: lead.created\n' >recv.yaml
-integra-ingest -l 127.0.0.1:0 -c recv.yaml -j journal.db 2>recv.log &
-RECEIVER=$!
-i=0
-while ! grep -q "port" recv.log && [ $i -lt 100 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
-URL=http://127.0.0.1:$(sed -n 's/.*port \([0-9]*\).*/\1/p' recv.log)
+start_receiver recv.log -c recv.yaml
 # call METHOD PATH [KEY]: the body in body, the status in status.
 call() {
 	curl -s -o body -w "%{http_code}\n" -X "$1" \
