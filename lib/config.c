@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "config.h"
 #include "contact.h"
+#include "priority.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR	"/etc"
@@ -419,6 +420,9 @@ circuit_pair(struct loader *ld, void *ctx, const char *k,
     const yaml_node_t *v)
 {
 	struct cfg_circuit *c = ctx;
+	const char *s;
+	int64_t *ms;
+	char *end;
 	long n;
 
 	if (strcmp(k, "failures") == 0) {
@@ -427,11 +431,25 @@ circuit_pair(struct loader *ld, void *ctx, const char *k,
 		c->failures = (int)n;
 		return 0;
 	}
-	if (strcmp(k, "cooldown") == 0) {
-		if (get_duration(ld, v, "cooldown", &c->cooldown_ms) != 0)
+	if (strcmp(k, "cooldown") == 0 || strcmp(k, "window") == 0) {
+		ms = k[0] == 'c' ? &c->cooldown_ms : &c->window_ms;
+		if (get_duration(ld, v, k, ms) != 0)
 			return -1;
-		if (c->cooldown_ms < 1000 || c->cooldown_ms > 86400000)
-			return bad(ld, v, "cooldown must be from 1s to 24h");
+		if (*ms < 1000 || *ms > 86400000)
+			return bad(ld, v, "%s must be from 1s to 24h", k);
+		return 0;
+	}
+	if (strcmp(k, "error_rate") == 0) {
+		if ((s = scalar(ld, v, "error_rate")) == NULL)
+			return -1;
+		errno = 0;
+		n = strtol(s, &end, 10);
+		if (!isdigit((unsigned char)*s) || errno != 0 || n < 1 ||
+		    n > 100 ||
+		    (*end != '\0' && strcmp(end, "%") != 0))
+			return bad(ld, v, "error_rate must be a percentage"
+			    " from 1%% to 100%%, not '%s'", s);
+		c->error_rate = (int)n;
 		return 0;
 	}
 	return unknown(ld, v, k, "circuit");
@@ -578,6 +596,7 @@ route_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		"POST", "PUT", "PATCH", "DELETE", "GET", NULL
 	};
 	struct cfg_route *r = ctx;
+	const char *s;
 	size_t i;
 
 	if (strcmp(k, "name") == 0)
@@ -614,6 +633,14 @@ route_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	}
 	if (strcmp(k, "headers") == 0)
 		return get_headers(ld, v, &r->headers, &r->nheaders);
+	if (strcmp(k, "priority") == 0) {
+		if ((s = scalar(ld, v, "priority")) == NULL)
+			return -1;
+		if (priority_parse(s, &r->priority) != 0)
+			return bad(ld, v, "priority must be high, default,"
+			    " notification or low, not '%s'", s);
+		return 0;
+	}
 	return unknown(ld, v, k, "a route");
 }
 
@@ -636,6 +663,7 @@ load_routes(struct loader *ld, struct cfg *cfg, const yaml_node_t *n)
 		r = &cfg->routes[cfg->nroutes++];
 		memset(r, 0, sizeof(*r));
 		r->line = line_of(rn);
+		r->priority = PRIORITY_DEFAULT;
 		if (each_pair(ld, rn, "a route", route_pair, r) != 0)
 			return -1;
 		if (r->on == NULL || !valid_name(r->on))
@@ -898,6 +926,8 @@ cfg_defaults(void)
 	cfg->retry.factor = 2.0;
 	cfg->retry.cap_ms = 3600000;
 	cfg->circuit.failures = 5;
+	cfg->circuit.error_rate = 50;
+	cfg->circuit.window_ms = 60000;
 	cfg->circuit.cooldown_ms = 30000;
 	return cfg;
 }

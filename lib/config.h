@@ -38,12 +38,15 @@ struct cfg_retry {
 };
 
 /*
- * When a target's circuit opens: after failures consecutive failed tries
- * (no answer, a 5xx, 408, 425 or 429) it takes no delivery for cooldown,
- * then one probe; an answer closes it.  failures 0: it never opens.
+ * When a target's circuit opens (circuit.h): failures failed tries in a
+ * row, while error_rate percent of the last window's tries failed.  It
+ * takes no delivery for cooldown, then one probe; an answer closes it.
+ * failures 0: it never opens.
  */
 struct cfg_circuit {
 	int	 failures;
+	int	 error_rate;	/* percent */
+	int64_t	 window_ms;
 	int64_t	 cooldown_ms;
 };
 
@@ -75,6 +78,7 @@ struct cfg_route {
 	char			*path;
 	struct cfg_header	*headers;
 	size_t			 nheaders;
+	int			 priority;	/* its deliveries' class */
 	int			 line;
 	int			 body_line;
 	int			 when_line;

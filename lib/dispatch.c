@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "circuit.h"
 #include "clock.h"
 #include "config.h"
 #include "dispatch.h"
@@ -27,6 +28,7 @@
 #include "journal.h"
 #include "log.h"
 #include "ndjson.h"
+#include "priority.h"
 #include "progress.h"
 #include "redact.h"
 #include "retrypolicy.h"
@@ -36,23 +38,32 @@
 #define LEASE_MIN_MS	60000
 #define IDLE_WAIT_MS	1000
 
+/*
+ * A target's claimed deliveries waiting for a slot: one FIFO a class, the
+ * highest class's taken first.
+ */
+struct queue {
+	struct job		*head[PRIORITY_COUNT];
+	struct job		*tail[PRIORITY_COUNT];
+};
+
 struct target_rt {
 	const struct cfg_target	*cfg;
 	char			*auth;		/* "Header: value", or NULL */
 	int			 inflight;
 	int			 gone;		/* 1: answered 410, 2: disabled */
-	/* For its circuit, since the last tick: */
-	int			 answered;	/* an answer came back */
-	int			 failures;	/* failed tries after it */
+	struct circuit_tries	 tries;		/* since the last tick */
 	/*
 	 * Failed tries in a row as far as this run knows: the journal's
-	 * count at the last tick, and its own since.  At the threshold no
-	 * more is started until the tick has opened the circuit.
+	 * count at the last tick, and its own since.  At the threshold,
+	 * with the tries since the last tick failing at the error rate, no
+	 * more is started until the tick has said whether the circuit
+	 * opens (held).
 	 */
 	int			 streak;
+	int			 held;
 	int			 probing;	/* this run holds its probe */
-	struct job		*head;		/* claimed, waiting for a slot */
-	struct job		*tail;
+	struct queue		 queue;
 };
 
 struct job {
@@ -68,6 +79,7 @@ struct job {
 	size_t			 body_len;
 	char			**headers;
 	int			 attempt;
+	int			 priority;
 	int			 untried;	/* failed before it was sent */
 	int64_t			 lease_until;	/* when the claim runs out */
 	struct http_xfer	 x;
@@ -92,6 +104,7 @@ struct run {
 	struct job			**done;		/* back, to record */
 	size_t				 ndone;
 	size_t				 held;		/* claimed, not recorded */
+	struct job			*claimed;	/* the last one */
 	int64_t				 now;		/* of the tick */
 	int64_t				 lease_until;	/* of the claims being made */
 	size_t				 capacity;
@@ -234,12 +247,21 @@ finish(struct run *r, struct job *j)
 	v = policy_verdict(policy, j->x.status, j->x.error_class);
 	/* Any answer tells the circuit the target is there. */
 	if (j->t != NULL && !j->untried) {
+		struct target_rt *t = j->t;
+
+		t->tries.tries++;
 		if (v == RETRY_AGAIN) {
-			j->t->failures++;
-			j->t->streak++;
+			t->tries.failed++;
+			t->tries.failures_after++;
+			/* Failing like a target that is down? */
+			if (++t->streak >= t->cfg->circuit.failures &&
+			    t->cfg->circuit.failures > 0 &&
+			    t->tries.failed * 100 >=
+			    t->cfg->circuit.error_rate * t->tries.tries)
+				t->held = 1;
 		} else {
-			j->t->answered = 1;
-			j->t->failures = j->t->streak = 0;
+			t->tries.answered = 1;
+			t->tries.failures_after = t->streak = 0;
 		}
 	}
 	switch (v) {
@@ -287,6 +309,37 @@ fail_now(struct run *r, struct job *j, const char *class, const char *why)
 	finish(r, j);
 }
 
+static void
+queue_push(struct queue *q, struct job *j)
+{
+	int p = j->priority >= 0 && j->priority < PRIORITY_COUNT ?
+	    j->priority : PRIORITY_DEFAULT;
+
+	j->next = NULL;
+	if (q->tail[p] != NULL)
+		q->tail[p]->next = j;
+	else
+		q->head[p] = j;
+	q->tail[p] = j;
+}
+
+/* The next job to start, or NULL. */
+static struct job *
+queue_pop(struct queue *q)
+{
+	struct job *j;
+	int p;
+
+	for (p = 0; p < PRIORITY_COUNT; p++)
+		if ((j = q->head[p]) != NULL) {
+			if ((q->head[p] = j->next) == NULL)
+				q->tail[p] = NULL;
+			j->next = NULL;
+			return j;
+		}
+	return NULL;
+}
+
 static int
 on_claim(void *ctx, const struct journal_claim *c)
 {
@@ -303,19 +356,17 @@ on_claim(void *ctx, const struct journal_claim *c)
 	j->body = xstrndup(c->body != NULL ? c->body : "", c->body_len);
 	j->body_len = c->body_len;
 	j->attempt = c->attempts + 1;
+	j->priority = c->priority;
 	j->lease_until = r->lease_until;
 	j->t = find_target(r, c->target);
 	j->headers = header_lines(c, j->t);
 	r->held++;
+	r->claimed = j;
 	if (j->t == NULL) {
 		fail_now(r, j, "config", "target is not in the config");
 		return 0;
 	}
-	if (j->t->tail != NULL)
-		j->t->tail->next = j;
-	else
-		j->t->head = j;
-	j->t->tail = j;
+	queue_push(&j->t->queue, j);
 	return 0;
 }
 
@@ -329,14 +380,9 @@ start_ready(struct run *r)
 
 	for (i = 0; i < r->ntargets; i++) {
 		t = &r->targets[i];
-		while (t->head != NULL && !t->gone &&
+		while (!t->gone && !t->held &&
 		    t->inflight < t->cfg->concurrency &&
-		    (t->cfg->circuit.failures == 0 ||
-		    t->streak < t->cfg->circuit.failures)) {
-			j = t->head;
-			if ((t->head = j->next) == NULL)
-				t->tail = NULL;
-			j->next = NULL;
+		    (j = queue_pop(&t->queue)) != NULL) {
 			/*
 			 * A transfer that could outlive its claim is not
 			 * started: once the lease runs out another dispatch
@@ -447,15 +493,14 @@ hold_back(struct run *r, struct target_rt *t)
 	struct job *j;
 	int rc;
 
-	while ((j = t->head) != NULL) {
-		if ((rc = journal_claim_release(r->o->journal, j->id, r->owner,
-		    r->now)) != 0)
-			return rc;
-		if ((t->head = j->next) == NULL)
-			t->tail = NULL;
+	while ((j = queue_pop(&t->queue)) != NULL) {
+		rc = journal_claim_release(r->o->journal, j->id, r->owner,
+		    r->now);
 		r->st->waiting++;
 		r->held--;
 		job_free(j);
+		if (rc != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -489,60 +534,60 @@ disable_gone(struct run *r)
 
 /*
  * Each target's circuit learns the tries that came back since the last
- * tick: an answer closes it, failures count towards opening it.  While
- * it is open, the deliveries claimed for the target and not started are
- * given back.
+ * tick.  While it is open, the deliveries claimed for the target and not
+ * started are given back.
  */
 static int
 circuits(struct run *r)
 {
 	struct journal *jn = r->o->journal;
-	struct journal_circuit c;
+	struct circuit_state c;
 	struct target_rt *t;
 	struct log_ids ids = { .target = NULL };
 	char until[RFC3339_LEN + 1];
 	size_t i;
-	int rc, was_open, probed;
+	int rc, found, probed;
 
 	for (i = 0; i < r->ntargets; i++) {
 		t = &r->targets[i];
-		if (t->gone || (t->failures == 0 && !t->answered))
+		if (t->gone || t->tries.tries == 0)
 			continue;
 		ids.target = t->cfg->name;
 		probed = t->probing;
-		t->probing = 0;
-		if (t->failures == 0) {
-			t->answered = 0;
-			if ((rc = journal_circuit_answer(jn, t->cfg->name,
-			    r->now, &was_open)) != 0)
-				return rc;
-			if (was_open)
-				log_info(&ids, "target '%s' answered: its"
-				    " circuit is closed", t->cfg->name);
-			/* Its deliveries may be claimed again: go on. */
-			if (was_open && probed)
-				r->in_done = 0;
-			continue;
-		}
-		rc = journal_circuit_fail(jn, t->cfg->name, t->answered,
-		    t->failures, t->cfg->circuit.failures,
-		    t->cfg->circuit.cooldown_ms, r->now, &c);
-		t->answered = t->failures = 0;
-		if (rc != 0)
+		t->probing = t->held = 0;
+		if ((rc = journal_circuit_get(jn, t->cfg->name, &c,
+		    &found)) != 0)
 			return rc;
+		switch (circuit_update(&c, &t->cfg->circuit, &t->tries,
+		    r->now)) {
+		case CIRCUIT_OPENED:
+		case CIRCUIT_OPEN_AGAIN:
+			clock_rfc3339(c.open_until, until);
+			if (probed)
+				log_warn(&ids, "target '%s' failed the probe:"
+				    " its circuit is open again until %s",
+				    t->cfg->name, until);
+			else if (c.opened_at == r->now)
+				log_error(&ids, "target '%s' failed %d times"
+				    " in a row: its circuit is open until %s",
+				    t->cfg->name, c.failures, until);
+			break;
+		case CIRCUIT_CLOSED:
+			log_info(&ids, "target '%s' answered: its circuit is"
+			    " closed", t->cfg->name);
+			/* Its deliveries may be claimed again: go on. */
+			if (probed)
+				r->in_done = 0;
+			break;
+		case CIRCUIT_SAME:
+			break;
+		}
+		memset(&t->tries, 0, sizeof(t->tries));
 		t->streak = c.failures;
-		if (c.open_until <= r->now)
-			continue;
-		clock_rfc3339(c.open_until, until);
-		if (c.opened_at == r->now)
-			log_error(&ids, "target '%s' failed %d times in a row:"
-			    " its circuit is open until %s", t->cfg->name,
-			    c.failures, until);
-		else if (probed)
-			log_warn(&ids, "target '%s' failed the probe: its"
-			    " circuit is open again until %s", t->cfg->name,
-			    until);
-		if ((rc = hold_back(r, t)) != 0)
+		if ((rc = journal_circuit_put(jn, t->cfg->name, &c,
+		    r->now)) != 0)
+			return rc;
+		if (c.open_until > r->now && (rc = hold_back(r, t)) != 0)
 			return rc;
 	}
 	return 0;
@@ -568,8 +613,8 @@ probe(void *ctx, const char *name)
 	t->probing = 1;
 	t->streak = 0;
 	log_info(&(struct log_ids){ .target = name, .delivery =
-	    t->tail->id }, "target '%s': its circuit is half-open: delivery"
-	    " %s is the probe", name, t->tail->id);
+	    r->claimed->id }, "target '%s': its circuit is half-open:"
+	    " delivery %s is the probe", name, r->claimed->id);
 	return 0;
 }
 
@@ -828,12 +873,10 @@ out:
 	for (i = 0; i < r.ndone; i++)
 		job_free(r.done[i]);
 	for (i = 0; i < r.ntargets; i++) {
-		struct job *j, *next;
+		struct job *j;
 
-		for (j = r.targets[i].head; j != NULL; j = next) {
-			next = j->next;
+		while ((j = queue_pop(&r.targets[i].queue)) != NULL)
 			job_free(j);
-		}
 		if (r.targets[i].auth != NULL) {
 			explicit_bzero(r.targets[i].auth,
 			    strlen(r.targets[i].auth));

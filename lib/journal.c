@@ -13,6 +13,11 @@
 #include "digest.h"
 #include "journal.h"
 #include "journalpriv.h"
+#include "priority.h"
+
+/* A macro's value as a string, for numbers written into SQL. */
+#define STR(x)	#x
+#define XSTR(x)	STR(x)
 
 #define BUSY_TIMEOUT_MS	30000
 #define KEY_DIGEST_LEN	16
@@ -150,14 +155,36 @@ static const char *const migrations[] = {
 	"  updated_at      INTEGER NOT NULL"
 	") WITHOUT ROWID;",
 	/*
-	 * 2 -> 3: each target's circuit breaker: its consecutive failures,
-	 * and while open (or half-open, once open_until has passed) when it
-	 * opened and until when it stays so.
+	 * 2 -> 3: each target's circuit breaker (circuit.h): its failed
+	 * tries in a row; while open (or half-open, once open_until has
+	 * passed) when it opened and until when it stays so; the tries and
+	 * failures of its window and of the window before.
 	 */
 	"ALTER TABLE target_states ADD COLUMN failures INTEGER NOT NULL"
 	"  DEFAULT 0;"
 	"ALTER TABLE target_states ADD COLUMN opened_at INTEGER;"
-	"ALTER TABLE target_states ADD COLUMN open_until INTEGER;",
+	"ALTER TABLE target_states ADD COLUMN open_until INTEGER;"
+	"ALTER TABLE target_states ADD COLUMN window_start INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE target_states ADD COLUMN window_tries INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE target_states ADD COLUMN window_failures INTEGER"
+	"  NOT NULL DEFAULT 0;"
+	"ALTER TABLE target_states ADD COLUMN last_tries INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE target_states ADD COLUMN last_failures INTEGER NOT NULL"
+	"  DEFAULT 0;",
+	/*
+	 * 3 -> 4: each delivery's class (priority.h), which claims take in
+	 * order; those that failed already are retries.
+	 */
+	"ALTER TABLE deliveries ADD COLUMN priority INTEGER NOT NULL"
+	"  DEFAULT " XSTR(PRIORITY_DEFAULT) ";"
+	"UPDATE deliveries SET priority = " XSTR(PRIORITY_RETRY)
+	"  WHERE status = 'failed';"
+	"DROP INDEX deliveries_due;"
+	"CREATE INDEX deliveries_due ON deliveries (priority, not_before)"
+	"  WHERE status IN ('pending', 'failed');",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -214,7 +241,17 @@ enum stmt {
 	" AND" TARGET_ENABLED
 #define CLAIM_RETURNING							\
 	" RETURNING id, event_id, target, route, method, url, headers,"	\
-	" body, attempts"
+	" body, attempts, priority"
+/*
+ * The due deliveries of class p, oldest first: a range of the index
+ * deliveries_due each, so that the classes above cost a lookup when they
+ * are empty, whatever waits in them for later.
+ */
+#define DUE_IN(p)							\
+	" SELECT id FROM (SELECT id FROM deliveries"			\
+	"  WHERE status IN ('pending', 'failed') AND priority = " XSTR(p) \
+	"  AND not_before <= ?3 AND" TARGET_ENABLED			\
+	"  ORDER BY not_before LIMIT ?4) UNION ALL"
 
 _Static_assert(S_COUNT <= JOURNAL_STMTS, "journalpriv.h: raise JOURNAL_STMTS");
 
@@ -252,26 +289,30 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " FROM events WHERE status = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
 	[S_DELIVERY_ADD] =
 	    "INSERT INTO deliveries (id, event_id, target, route, step, method,"
-	    " url, headers, body, not_before, created_at, updated_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)"
+	    " url, headers, body, not_before, created_at, updated_at, priority)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)"
 	    " ON CONFLICT (id) DO NOTHING",
 	[S_CLAIM_ID] =
 	    CLAIM_SET "WHERE id = ?4 AND" CLAIM_DUE_WHERE CLAIM_RETURNING,
-	/* At most ?4 in all: the due ones first, then expired leases. */
+	/*
+	 * At most ?4 in all: the due ones class by class, then expired
+	 * leases.  SQLite runs a compound SELECT in order and stops at its
+	 * LIMIT.
+	 */
 	[S_CLAIM_DUE] =
-	    CLAIM_SET "WHERE id IN (SELECT id FROM (SELECT id FROM deliveries"
-	    "  WHERE status IN ('pending', 'failed') AND not_before <= ?3"
-	    "  AND" TARGET_ENABLED " ORDER BY not_before LIMIT ?4)"
-	    " UNION ALL SELECT id FROM (SELECT id FROM deliveries"
+	    CLAIM_SET "WHERE id IN (SELECT id FROM (" DUE_IN(PRIORITY_HIGH)
+	    DUE_IN(PRIORITY_DEFAULT) DUE_IN(PRIORITY_NOTIFICATION)
+	    DUE_IN(PRIORITY_LOW) DUE_IN(PRIORITY_RETRY)
+	    " SELECT id FROM (SELECT id FROM deliveries"
 	    "  WHERE status = 'in_flight' AND lease_until < ?3"
-	    "  AND" TARGET_ENABLED " ORDER BY lease_until LIMIT ?4)"
+	    "  AND" TARGET_ENABLED " ORDER BY lease_until LIMIT ?4))"
 	    " LIMIT ?4)" CLAIM_RETURNING,
 	/* One of target ?4's, due or with its lease run out, whatever its
 	 * circuit. */
 	[S_CLAIM_PROBE] =
 	    CLAIM_SET "WHERE id IN (SELECT id FROM (SELECT id FROM deliveries"
 	    "  WHERE status IN ('pending', 'failed') AND not_before <= ?3"
-	    "  AND target = ?4 ORDER BY not_before LIMIT 1)"
+	    "  AND target = ?4 ORDER BY priority, not_before LIMIT 1)"
 	    " UNION ALL SELECT id FROM (SELECT id FROM deliveries"
 	    "  WHERE status = 'in_flight' AND lease_until < ?3"
 	    "  AND target = ?4 ORDER BY lease_until LIMIT 1)"
@@ -284,7 +325,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "UPDATE deliveries SET status = ?2, attempts = ?3, not_before = ?4,"
 	    " last_error = ?5, error_class = ?8, lease_owner = NULL,"
 	    " lease_until = NULL, updated_at = ?6,"
-	    " dead_at = CASE ?2 WHEN 'dead' THEN ?6 END, archived_at = NULL"
+	    " dead_at = CASE ?2 WHEN 'dead' THEN ?6 END, archived_at = NULL,"
+	    " priority = CASE WHEN ?2 = 'failed' AND priority <> "
+	    XSTR(PRIORITY_HIGH) " THEN " XSTR(PRIORITY_RETRY)
+	    " ELSE priority END"
 	    " WHERE id = ?1 AND lease_owner = ?7 AND status = 'in_flight'",
 	[S_CLAIM_RELEASE] =
 	    "UPDATE deliveries SET status = CASE WHEN attempts > 0 THEN"
@@ -857,6 +901,7 @@ journal_delivery_add(struct journal *j, const struct journal_delivery *d,
 	sqlite3_bind_text(st, 9, d->body, (int)d->body_len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 10, d->not_before);
 	sqlite3_bind_int64(st, 11, d->not_before);
+	sqlite3_bind_int(st, 12, d->priority);
 	if ((rc = journal_step_done(j, st, "add delivery")) != 0)
 		return rc;
 	*added = sqlite3_changes(j->db) == 1;
@@ -889,6 +934,7 @@ claim_rows(struct journal *j, sqlite3_stmt *st, journal_claim_fn fn,
 		c.body = (const char *)sqlite3_column_text(st, 7);
 		c.body_len = (size_t)sqlite3_column_bytes(st, 7);
 		c.attempts = sqlite3_column_int(st, 8);
+		c.priority = sqlite3_column_int(st, 9);
 		cbrc = fn(ctx, &c);
 		(*n)++;
 	}

@@ -56,6 +56,7 @@ struct journal_delivery {
 	const char	*body;
 	size_t		 body_len;
 	int64_t		 not_before;
+	int		 priority;	/* its class: priority.h */
 };
 
 /* A delivery claimed for sending. */
@@ -70,6 +71,7 @@ struct journal_claim {
 	const char	*body;
 	size_t		 body_len;
 	int		 attempts;	/* attempts made before this one */
+	int		 priority;	/* its class: priority.h */
 };
 
 /* The outcome of one try. */
@@ -323,13 +325,13 @@ int	journal_dlq_sweep(struct journal *, const char *target,
 
 /*
  * The targets' state, which every process sees: disabled (by a 410 Gone
- * or an admin) or not, and each target's circuit breaker.  A circuit
- * counts its target's consecutive failed tries; once they reach the
- * target's threshold it opens until open_until, and no delivery to the
- * target is claimed; after that it is half-open: one process takes the
- * probe and claims one delivery with journal_claim_probe, and the answer
- * (any answer) closes it, another failure opens it again.
+ * or an admin) or not, and each target's circuit breaker (circuit.h).
+ * While a circuit is open no delivery to its target is claimed; once
+ * open_until has passed it is half-open: one process takes the probe and
+ * claims one delivery with journal_claim_probe.
  */
+struct circuit_state;
+
 struct journal_target_state {
 	const char	*target;
 	int64_t		 disabled_at;	/* 0: enabled */
@@ -359,28 +361,14 @@ typedef int (*journal_target_fn)(void *ctx,
 int	journal_target_states(struct journal *, journal_target_fn fn,
 	    void *ctx);
 
-/* A circuit as journal_circuit_fail left it. */
-struct journal_circuit {
-	int	 failures;
-	int64_t	 opened_at;		/* 0: closed */
-	int64_t	 open_until;
-};
-
 /*
- * Counts failures more failed tries of target's, after an answer if
- * answered (the count starts again from it), and opens its circuit for
- * cooldown_ms from now once the count reaches threshold (0: never); a
- * failure while open or half-open keeps it open cooldown_ms more.
+ * Target's circuit, if *found (else s is zeroed: closed, nothing
+ * counted), and written back.
  */
-int	journal_circuit_fail(struct journal *, const char *target,
-	    int answered, int failures, int threshold, int64_t cooldown_ms,
-	    int64_t now, struct journal_circuit *after);
-/*
- * Target answered: its failures are forgotten and its circuit closes;
- * *was_open says whether it was open or half-open.
- */
-int	journal_circuit_answer(struct journal *, const char *target,
-	    int64_t now, int *was_open);
+int	journal_circuit_get(struct journal *, const char *target,
+	    struct circuit_state *s, int *found);
+int	journal_circuit_put(struct journal *, const char *target,
+	    const struct circuit_state *s, int64_t now);
 /*
  * Takes the probe of each half-open circuit of an enabled target (open
  * until now or before), keeping the others off it until probe_until, and

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "buf.h"
+#include "circuit.h"
 #include "journal.h"
 #include "journalpriv.h"
 
@@ -15,9 +16,8 @@ enum tstmt {
 	T_DISABLE,
 	T_ENABLE,
 	T_STATES,
-	T_CIRCUIT_READ,
-	T_CIRCUIT_CLOSE,
-	T_CIRCUIT_FAIL,
+	T_CIRCUIT_GET,
+	T_CIRCUIT_PUT,
 	T_PROBES_TAKE,
 	T_PROBE_GIVE_BACK,
 	T_COUNT
@@ -26,13 +26,9 @@ enum tstmt {
 _Static_assert(T_COUNT <= JOURNAL_TARGET_STMTS,
     "journalpriv.h: raise JOURNAL_TARGET_STMTS");
 
-/*
- * journal_circuit_fail's parameters: ?1 target, ?2 failures, ?3 now,
- * ?4 threshold, ?5 cooldown, ?6 answered.  In an UPDATE every column
- * named is the row's value before it.
- */
-#define NEW_FAILURES	"(CASE WHEN ?6 THEN ?2 ELSE failures + ?2 END)"
-#define OPENS		"(?4 > 0 AND " NEW_FAILURES " >= ?4)"
+#define CIRCUIT_COLUMNS							\
+	"failures, opened_at, open_until, window_start, window_tries,"	\
+	" window_failures, last_tries, last_failures"
 
 static const char *const tstmt_sql[T_COUNT] = {
 	[T_DISABLE] =
@@ -45,7 +41,9 @@ static const char *const tstmt_sql[T_COUNT] = {
 	[T_ENABLE] =
 	    "UPDATE target_states SET disabled_at = NULL,"
 	    " disabled_reason = NULL, failures = 0, opened_at = NULL,"
-	    " open_until = NULL, updated_at = ?2 WHERE target = ?1"
+	    " open_until = NULL, window_tries = 0, window_failures = 0,"
+	    " last_tries = 0, last_failures = 0, updated_at = ?2"
+	    " WHERE target = ?1"
 	    " AND (disabled_at IS NOT NULL OR open_until IS NOT NULL)",
 	[T_STATES] =
 	    "SELECT c.t, s.disabled_at, s.disabled_reason,"
@@ -57,26 +55,15 @@ static const char *const tstmt_sql[T_COUNT] = {
 	    "   FROM deliveries UNION ALL SELECT target, 0, 0 FROM target_states)"
 	    "  GROUP BY t) c LEFT JOIN target_states s ON s.target = c.t"
 	    " ORDER BY c.t",
-	[T_CIRCUIT_READ] =
-	    "SELECT failures > 0 OR open_until IS NOT NULL,"
-	    " open_until IS NOT NULL FROM target_states WHERE target = ?1",
-	[T_CIRCUIT_CLOSE] =
-	    "UPDATE target_states SET failures = 0, opened_at = NULL,"
-	    " open_until = NULL, updated_at = ?2 WHERE target = ?1",
-	[T_CIRCUIT_FAIL] =
-	    "INSERT INTO target_states (target, failures, opened_at,"
-	    " open_until, updated_at) VALUES (?1, ?2,"
-	    " CASE WHEN ?4 > 0 AND ?2 >= ?4 THEN ?3 END,"
-	    " CASE WHEN ?4 > 0 AND ?2 >= ?4 THEN ?3 + ?5 END, ?3)"
-	    " ON CONFLICT (target) DO UPDATE SET"
-	    " failures = " NEW_FAILURES ","
-	    " opened_at = CASE WHEN " OPENS " THEN CASE WHEN ?6 OR"
-	    "  opened_at IS NULL THEN ?3 ELSE opened_at END"
-	    "  WHEN ?6 THEN NULL ELSE opened_at END,"
-	    " open_until = CASE WHEN " OPENS " THEN ?3 + ?5"
-	    "  WHEN ?6 THEN NULL ELSE open_until END,"
-	    " updated_at = ?3"
-	    " RETURNING failures, opened_at, open_until",
+	[T_CIRCUIT_GET] =
+	    "SELECT " CIRCUIT_COLUMNS " FROM target_states WHERE target = ?1",
+	[T_CIRCUIT_PUT] =
+	    "INSERT INTO target_states (target, updated_at, " CIRCUIT_COLUMNS
+	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+	    " ON CONFLICT (target) DO UPDATE SET updated_at = ?2,"
+	    " failures = ?3, opened_at = ?4, open_until = ?5,"
+	    " window_start = ?6, window_tries = ?7, window_failures = ?8,"
+	    " last_tries = ?9, last_failures = ?10",
 	[T_PROBES_TAKE] =
 	    "UPDATE target_states SET open_until = ?2, updated_at = ?1"
 	    " WHERE open_until <= ?1 AND disabled_at IS NULL RETURNING target",
@@ -145,58 +132,58 @@ journal_target_states(struct journal *j, journal_target_fn fn, void *ctx)
 }
 
 int
-journal_circuit_fail(struct journal *j, const char *target, int answered,
-    int failures, int threshold, int64_t cooldown_ms, int64_t now,
-    struct journal_circuit *after)
+journal_circuit_get(struct journal *j, const char *target,
+    struct circuit_state *c, int *found)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = tstmt(j, T_CIRCUIT_FAIL)) == NULL)
+	if ((st = tstmt(j, T_CIRCUIT_GET)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, target);
-	sqlite3_bind_int(st, 2, failures);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_int(st, 4, threshold);
-	sqlite3_bind_int64(st, 5, cooldown_ms);
-	sqlite3_bind_int(st, 6, answered);
-	memset(after, 0, sizeof(*after));
+	memset(c, 0, sizeof(*c));
+	*found = 0;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		after->failures = sqlite3_column_int(st, 0);
-		after->opened_at = sqlite3_column_int64(st, 1);
-		after->open_until = sqlite3_column_int64(st, 2);
-		rc = sqlite3_step(st);
+		*found = 1;
+		c->failures = sqlite3_column_int(st, 0);
+		c->opened_at = sqlite3_column_int64(st, 1);
+		c->open_until = sqlite3_column_int64(st, 2);
+		c->window_start = sqlite3_column_int64(st, 3);
+		c->window_tries = sqlite3_column_int(st, 4);
+		c->window_failures = sqlite3_column_int(st, 5);
+		c->last_tries = sqlite3_column_int(st, 6);
+		c->last_failures = sqlite3_column_int(st, 7);
 	}
-	return journal_step_end(j, st, rc, "count a target's failures");
+	return journal_step_end(j, st, rc, "read a circuit");
+}
+
+/* Binds the time t, or NULL for 0 (closed). */
+static void
+bind_time(sqlite3_stmt *st, int i, int64_t t)
+{
+	if (t != 0)
+		sqlite3_bind_int64(st, i, t);
 }
 
 int
-journal_circuit_answer(struct journal *j, const char *target, int64_t now,
-    int *was_open)
+journal_circuit_put(struct journal *j, const char *target,
+    const struct circuit_state *c, int64_t now)
 {
 	sqlite3_stmt *st;
-	int rc, dirty;
 
-	/*
-	 * Read first: most answers find nothing to forget, and a read
-	 * leaves the table's page clean.
-	 */
-	if ((st = tstmt(j, T_CIRCUIT_READ)) == NULL)
-		return -1;
-	journal_bind_text(st, 1, target);
-	*was_open = dirty = 0;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		dirty = sqlite3_column_int(st, 0);
-		*was_open = sqlite3_column_int(st, 1);
-	}
-	if ((rc = journal_step_end(j, st, rc, "read a circuit")) != 0 ||
-	    !dirty)
-		return rc;
-	if ((st = tstmt(j, T_CIRCUIT_CLOSE)) == NULL)
+	if ((st = tstmt(j, T_CIRCUIT_PUT)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, target);
 	sqlite3_bind_int64(st, 2, now);
-	return journal_step_done(j, st, "close a circuit");
+	sqlite3_bind_int(st, 3, c->failures);
+	bind_time(st, 4, c->opened_at);
+	bind_time(st, 5, c->open_until);
+	sqlite3_bind_int64(st, 6, c->window_start);
+	sqlite3_bind_int(st, 7, c->window_tries);
+	sqlite3_bind_int(st, 8, c->window_failures);
+	sqlite3_bind_int(st, 9, c->last_tries);
+	sqlite3_bind_int(st, 10, c->last_failures);
+	return journal_step_done(j, st, "write a circuit");
 }
 
 int

@@ -19,6 +19,7 @@
 #include "jvdump.h"
 #include "log.h"
 #include "map.h"
+#include "priority.h"
 
 struct map_route {
 	const struct cfg_route	*cfg;
@@ -208,7 +209,8 @@ write_record(struct buf *out, const struct draft *d, const struct event *ev)
 	buf_add_json_string(out, r->target, strlen(r->target));
 	buf_adds(out, ",\"route\":");
 	buf_add_json_string(out, r->name, strlen(r->name));
-	buf_adds(out, ",\"step\":0,\"method\":\"");
+	buf_addf(out, ",\"step\":0,\"priority\":\"%s\",\"method\":\"",
+	    priority_name(r->priority));
 	buf_adds(out, r->method);
 	buf_adds(out, "\",\"url\":");
 	buf_add_json_string(out, d->route->url, strlen(d->route->url));
@@ -325,7 +327,8 @@ map_apply(void *ctx, struct stream *s, struct stream_rec *r)
 		    .route = mr->cfg->name, .step = 0,
 		    .method = mr->cfg->method, .url = mr->url,
 		    .headers = mr->headers, .body = w->drafts[i].body,
-		    .body_len = w->drafts[i].body_len, .not_before = now };
+		    .body_len = w->drafts[i].body_len, .not_before = now,
+		    .priority = mr->cfg->priority };
 		if (journal_delivery_add(s->journal, &jd, &added) != 0)
 			return stream_journal_failed(s, r);
 	}

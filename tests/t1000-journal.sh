@@ -4,7 +4,7 @@
 # opened.
 . "$top_srcdir/tests/lib.sh"
 
-SCHEMA_VERSION=3
+SCHEMA_VERSION=4
 
 test_expect_success 'ingest creates a journal with the current schema' '
 	echo "{\"a\":1}" | integra-ingest -j journal.db -s t -t lead.created \
@@ -36,6 +36,10 @@ test_expect_success 'a version 1 journal is migrated forward, its dead kept' '
 	    VALUES (\"d1\", (SELECT id FROM events LIMIT 1), \"t\", \"r\",
 	    \"POST\", \"u\", \"{}\", \"dead\", 4, 0, 0, 1234);
 	    DROP INDEX deliveries_dead; DROP TABLE target_states;
+	    DROP INDEX deliveries_due;
+	    ALTER TABLE deliveries DROP COLUMN priority;
+	    CREATE INDEX deliveries_due ON deliveries (not_before)
+	    WHERE status IN (\"pending\", \"failed\");
 	    ALTER TABLE deliveries DROP COLUMN error_class;
 	    ALTER TABLE deliveries DROP COLUMN dead_at;
 	    ALTER TABLE deliveries DROP COLUMN archived_at;
@@ -44,8 +48,8 @@ test_expect_success 'a version 1 journal is migrated forward, its dead kept' '
 	test "$(sqlite3 v1.db "PRAGMA user_version")" = $SCHEMA_VERSION &&
 	test "$(sqlite3 v1.db "SELECT count(*) FROM pragma_table_info(
 	    \"target_states\") WHERE name = \"open_until\"")" = 1 &&
-	test "$(sqlite3 v1.db "SELECT dead_at FROM deliveries
-	    WHERE id = \"d1\"")" = 1234 &&
+	test "$(sqlite3 v1.db "SELECT dead_at || \"/\" || priority
+	    FROM deliveries WHERE id = \"d1\"")" = 1234/1 &&
 	test "$(sqlite3 v1.db "PRAGMA integrity_check")" = ok
 '
 test_expect_success 'a journal from a newer integra is refused, unchanged' '

@@ -161,14 +161,33 @@ bad circuit-cooldown 5 "cooldown must be from 1s to 24h" 'targets:
     circuit:
       cooldown: 10ms
 '
-bad circuit-window 5 "unknown key 'window' in circuit" 'targets:
+bad circuit-key 5 "unknown key 'threshold' in circuit" 'targets:
   crm:
     url: http://127.0.0.1:9/crm
     circuit:
-      window: 1m
+      threshold: 3
+'
+bad circuit-rate 5 "error_rate must be a percentage from 1% to 100%, not '150%'" 'targets:
+  crm:
+    url: http://127.0.0.1:9/crm
+    circuit:
+      error_rate: 150%
+'
+bad circuit-window 4 "window must be from 1s to 24h" 'defaults:
+  circuit:
+    failures: 3
+    window: 48h
 '
 bad circuit-failures 3 "failures must be" 'defaults:
   circuit:
     failures: -1
+'
+bad route-priority 7 "priority must be high, default, notification or low, not 'urgent'" 'targets:
+  crm:
+    url: http://127.0.0.1:9/crm
+routes:
+  - on: lead.created
+    to: crm
+    priority: urgent
 '
 test_done
