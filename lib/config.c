@@ -492,6 +492,132 @@ defaults_pair(struct loader *ld, void *ctx, const char *k,
 	return unknown(ld, v, k, "defaults");
 }
 
+/*
+ * A signature scheme being read: a source's auth (checked), or a target's
+ * signing (made), whose kind and name the errors give.
+ */
+struct auth_load {
+	struct cfg_webhook_auth	*a;
+	const char		*kind;		/* "source" or "target" */
+	const char		*name;
+	int			 signing;
+};
+
+static int
+webhook_auth_pair(struct loader *ld, void *ctx, const char *k,
+    const yaml_node_t *v)
+{
+	struct auth_load *al = ctx;
+	struct cfg_webhook_auth *a = al->a;
+	const char *s;
+
+	if (strcmp(k, "scheme") == 0) {
+		if ((s = scalar(ld, v, "scheme")) == NULL)
+			return -1;
+		if (strcmp(s, "hmac-sha256") == 0)
+			a->scheme = CFG_AUTH_HMAC;
+		else if (strcmp(s, "standard-webhooks") == 0)
+			a->scheme = CFG_AUTH_STANDARD_WEBHOOKS;
+		else if (strcmp(s, "token") == 0 && !al->signing)
+			a->scheme = CFG_AUTH_TOKEN;
+		else
+			return bad(ld, v, "%s '%s': scheme is hmac-sha256%s"
+			    " standard-webhooks%s, not '%s'", al->kind,
+			    al->name, al->signing ? " or" : ",",
+			    al->signing ? "" : " or token", s);
+		return 0;
+	}
+	if (strcmp(k, "header") == 0) {
+		if (get_string(ld, v, "header", &a->header) != 0)
+			return -1;
+		if (!valid_header(a->header, NULL))
+			return bad(ld, v, "%s '%s': header '%s' is not a"
+			    " valid header name", al->kind, al->name,
+			    a->header);
+		return 0;
+	}
+	if (strcmp(k, "encoding") == 0) {
+		if ((s = scalar(ld, v, "encoding")) == NULL)
+			return -1;
+		if (strcmp(s, "hex") != 0 && strcmp(s, "base64") != 0)
+			return bad(ld, v, "%s '%s': encoding is hex or"
+			    " base64", al->kind, al->name);
+		a->base64 = strcmp(s, "base64") == 0;
+		return 0;
+	}
+	if (strcmp(k, "prefix") == 0) {
+		if (get_string(ld, v, "prefix", &a->prefix) != 0)
+			return -1;
+		if (strpbrk(a->prefix, "\r\n") != NULL)
+			return bad(ld, v, "%s '%s': prefix has a line break",
+			    al->kind, al->name);
+		return 0;
+	}
+	if (strcmp(k, "secret_env") == 0)
+		return get_string(ld, v, k, &a->secret_env);
+	if (strcmp(k, "secret_file") == 0)
+		return get_string(ld, v, k, &a->secret_file);
+	if (strcmp(k, "previous_secret_env") == 0)
+		return get_string(ld, v, k, &a->previous_env);
+	if (strcmp(k, "previous_secret_file") == 0)
+		return get_string(ld, v, k, &a->previous_file);
+	if (strcmp(k, "tolerance") == 0 && !al->signing)
+		return get_duration(ld, v, "tolerance", &a->tolerance_ms);
+	if (strcmp(k, "secret") == 0 || strcmp(k, "token") == 0)
+		return bad(ld, v, "%s '%s': a secret never sits in the"
+		    " config file: use secret_env or secret_file", al->kind,
+		    al->name);
+	return unknown(ld, v, k, al->signing ? "signing" : "auth");
+}
+
+/* What each scheme needs, checked once the mapping is read. */
+static int
+webhook_auth_check(struct loader *ld, const yaml_node_t *v,
+    struct auth_load *al)
+{
+	struct cfg_webhook_auth *a = al->a;
+	const char *what = al->signing ? "signing" : "auth";
+
+	if (a->scheme == CFG_AUTH_NONE)
+		return bad(ld, v, "%s '%s': %s needs a scheme", al->kind,
+		    al->name, what);
+	if ((a->secret_env == NULL) == (a->secret_file == NULL))
+		return bad(ld, v, "%s '%s': %s needs exactly one of"
+		    " secret_env and secret_file", al->kind, al->name, what);
+	if (a->previous_env != NULL && a->previous_file != NULL)
+		return bad(ld, v, "%s '%s': at most one of"
+		    " previous_secret_env and previous_secret_file",
+		    al->kind, al->name);
+	if (a->scheme == CFG_AUTH_HMAC && a->header == NULL)
+		return bad(ld, v, "%s '%s': hmac-sha256 needs the header"
+		    " that carries the signature", al->kind, al->name);
+	if (al->signing && a->scheme == CFG_AUTH_HMAC &&
+	    (a->previous_env != NULL || a->previous_file != NULL))
+		return bad(ld, v, "%s '%s': hmac-sha256 signs with one"
+		    " secret: no previous_secret", al->kind, al->name);
+	if (a->scheme == CFG_AUTH_TOKEN && a->header == NULL)
+		a->header = xstrdup("Client-Token");
+	if (a->scheme == CFG_AUTH_STANDARD_WEBHOOKS && a->header != NULL)
+		return bad(ld, v, "%s '%s': standard-webhooks has its own"
+		    " headers", al->kind, al->name);
+	if (a->tolerance_ms == 0)
+		a->tolerance_ms = 5 * 60 * 1000;
+	return 0;
+}
+
+static int
+load_webhook_auth(struct loader *ld, const yaml_node_t *v,
+    struct cfg_webhook_auth *a, const char *kind, const char *name,
+    int signing)
+{
+	struct auth_load al = { .a = a, .kind = kind, .name = name,
+	    .signing = signing };
+
+	return each_pair(ld, v, signing ? "signing" : "auth",
+	    webhook_auth_pair, &al) != 0 ? -1 :
+	    webhook_auth_check(ld, v, &al);
+}
+
 static int
 auth_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 {
@@ -554,6 +680,9 @@ target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		return load_retry(ld, v, &t->retry);
 	if (strcmp(k, "circuit") == 0)
 		return each_pair(ld, v, "circuit", circuit_pair, &t->circuit);
+	if (strcmp(k, "signing") == 0)
+		return load_webhook_auth(ld, v, &t->signing, "target",
+		    t->name, 1);
 	return unknown(ld, v, k, "a target");
 }
 
@@ -716,94 +845,6 @@ load_tenants(struct loader *ld, struct cfg *cfg, const yaml_node_t *n)
 	return 0;
 }
 
-/* The defaults go first: targets inherit them wherever they stand. */
-static int
-source_auth_pair(struct loader *ld, void *ctx, const char *k,
-    const yaml_node_t *v)
-{
-	struct cfg_source *src = ctx;
-	struct cfg_source_auth *a = &src->auth;
-	const char *s;
-
-	if (strcmp(k, "scheme") == 0) {
-		if ((s = scalar(ld, v, "scheme")) == NULL)
-			return -1;
-		if (strcmp(s, "hmac-sha256") == 0)
-			a->scheme = CFG_AUTH_HMAC;
-		else if (strcmp(s, "standard-webhooks") == 0)
-			a->scheme = CFG_AUTH_STANDARD_WEBHOOKS;
-		else if (strcmp(s, "token") == 0)
-			a->scheme = CFG_AUTH_TOKEN;
-		else
-			return bad(ld, v, "source '%s': scheme is hmac-sha256,"
-			    " standard-webhooks or token, not '%s'", src->name,
-			    s);
-		return 0;
-	}
-	if (strcmp(k, "header") == 0) {
-		if (get_string(ld, v, "header", &a->header) != 0)
-			return -1;
-		if (!valid_header(a->header, NULL))
-			return bad(ld, v, "source '%s': header '%s' is not a"
-			    " valid header name", src->name, a->header);
-		return 0;
-	}
-	if (strcmp(k, "encoding") == 0) {
-		if ((s = scalar(ld, v, "encoding")) == NULL)
-			return -1;
-		if (strcmp(s, "hex") != 0 && strcmp(s, "base64") != 0)
-			return bad(ld, v, "source '%s': encoding is hex or"
-			    " base64", src->name);
-		a->base64 = strcmp(s, "base64") == 0;
-		return 0;
-	}
-	if (strcmp(k, "prefix") == 0)
-		return get_string(ld, v, "prefix", &a->prefix);
-	if (strcmp(k, "secret_env") == 0)
-		return get_string(ld, v, k, &a->secret_env);
-	if (strcmp(k, "secret_file") == 0)
-		return get_string(ld, v, k, &a->secret_file);
-	if (strcmp(k, "previous_secret_env") == 0)
-		return get_string(ld, v, k, &a->previous_env);
-	if (strcmp(k, "previous_secret_file") == 0)
-		return get_string(ld, v, k, &a->previous_file);
-	if (strcmp(k, "tolerance") == 0)
-		return get_duration(ld, v, "tolerance", &a->tolerance_ms);
-	if (strcmp(k, "secret") == 0 || strcmp(k, "token") == 0)
-		return bad(ld, v, "source '%s': a secret never sits in the"
-		    " config file: use secret_env or secret_file", src->name);
-	return unknown(ld, v, k, "auth");
-}
-
-/* What each scheme needs, checked once the mapping is read. */
-static int
-source_auth_check(struct loader *ld, const yaml_node_t *v,
-    struct cfg_source *src)
-{
-	struct cfg_source_auth *a = &src->auth;
-
-	if (a->scheme == CFG_AUTH_NONE)
-		return bad(ld, v, "source '%s': auth needs a scheme",
-		    src->name);
-	if ((a->secret_env == NULL) == (a->secret_file == NULL))
-		return bad(ld, v, "source '%s': auth needs exactly one of"
-		    " secret_env and secret_file", src->name);
-	if (a->previous_env != NULL && a->previous_file != NULL)
-		return bad(ld, v, "source '%s': at most one of"
-		    " previous_secret_env and previous_secret_file",
-		    src->name);
-	if (a->scheme == CFG_AUTH_HMAC && a->header == NULL)
-		return bad(ld, v, "source '%s': hmac-sha256 needs the header"
-		    " that carries the signature", src->name);
-	if (a->scheme == CFG_AUTH_TOKEN && a->header == NULL)
-		a->header = xstrdup("Client-Token");
-	if (a->scheme == CFG_AUTH_STANDARD_WEBHOOKS && a->header != NULL)
-		return bad(ld, v, "source '%s': standard-webhooks has its own"
-		    " headers", src->name);
-	if (a->tolerance_ms == 0)
-		a->tolerance_ms = 5 * 60 * 1000;
-	return 0;
-}
 
 static int
 source_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
@@ -811,8 +852,8 @@ source_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	struct cfg_source *src = ctx;
 
 	if (strcmp(k, "auth") == 0)
-		return each_pair(ld, v, "auth", source_auth_pair, src) != 0 ?
-		    -1 : source_auth_check(ld, v, src);
+		return load_webhook_auth(ld, v, &src->auth, "source",
+		    src->name, 0);
 
 	if (strcmp(k, "path") == 0) {
 		if (get_string(ld, v, "path", &src->path) != 0)
@@ -1031,6 +1072,17 @@ free_headers(struct cfg_header *h, size_t n)
 	free(h);
 }
 
+static void
+free_webhook_auth(struct cfg_webhook_auth *a)
+{
+	free(a->header);
+	free(a->prefix);
+	free(a->secret_env);
+	free(a->secret_file);
+	free(a->previous_env);
+	free(a->previous_file);
+}
+
 void
 cfg_free(struct cfg *cfg)
 {
@@ -1048,6 +1100,7 @@ cfg_free(struct cfg *cfg)
 		free(t->secret_env);
 		free(t->secret_file);
 		free_headers(t->headers, t->nheaders);
+		free_webhook_auth(&t->signing);
 	}
 	free(cfg->targets);
 	for (i = 0; i < cfg->nroutes; i++) {
@@ -1070,12 +1123,7 @@ cfg_free(struct cfg *cfg)
 		free(src->path);
 		free(src->type);
 		free(src->key);
-		free(src->auth.header);
-		free(src->auth.prefix);
-		free(src->auth.secret_env);
-		free(src->auth.secret_file);
-		free(src->auth.previous_env);
-		free(src->auth.previous_file);
+		free_webhook_auth(&src->auth);
 	}
 	free(cfg->sources);
 	for (i = 0; i < cfg->ntenants; i++)

@@ -50,6 +50,31 @@ struct cfg_circuit {
 	int64_t	 cooldown_ms;
 };
 
+/*
+ * A webhook signature scheme: how the receiver knows a webhook comes from
+ * its source (a source's auth), and how dispatch signs what it sends to a
+ * target (a target's signing: hmac or standard-webhooks).
+ */
+enum cfg_auth_scheme {
+	CFG_AUTH_NONE,
+	CFG_AUTH_HMAC,			/* HMAC-SHA256 of the body in a header */
+	CFG_AUTH_STANDARD_WEBHOOKS,	/* webhook-id, -timestamp, -signature */
+	CFG_AUTH_TOKEN			/* a shared token in a header (Z-API) */
+};
+
+struct cfg_webhook_auth {
+	enum cfg_auth_scheme	 scheme;
+	char			*header;	/* hmac: the signature's; token:
+						   the token's (Client-Token) */
+	int			 base64;	/* hmac: base64, else hex */
+	char			*prefix;	/* hmac: before it ("sha256=") */
+	char			*secret_env;
+	char			*secret_file;
+	char			*previous_env;	/* a second secret, also taken */
+	char			*previous_file;	/* while secrets are rotated */
+	int64_t			 tolerance_ms;	/* standard-webhooks' clock */
+};
+
 struct cfg_target {
 	char			*name;
 	char			*url;		/* base URL; a route's path is appended */
@@ -64,6 +89,7 @@ struct cfg_target {
 	int			 concurrency;
 	struct cfg_retry	 retry;
 	struct cfg_circuit	 circuit;
+	struct cfg_webhook_auth	 signing;	/* of what is sent to it */
 	int			 line;
 };
 
@@ -84,27 +110,6 @@ struct cfg_route {
 	int			 when_line;
 };
 
-/* How the receiver knows a webhook comes from its source. */
-enum cfg_auth_scheme {
-	CFG_AUTH_NONE,
-	CFG_AUTH_HMAC,			/* HMAC-SHA256 of the body in a header */
-	CFG_AUTH_STANDARD_WEBHOOKS,	/* webhook-id, -timestamp, -signature */
-	CFG_AUTH_TOKEN			/* a shared token in a header (Z-API) */
-};
-
-struct cfg_source_auth {
-	enum cfg_auth_scheme	 scheme;
-	char			*header;	/* hmac: the signature's; token:
-						   the token's (Client-Token) */
-	int			 base64;	/* hmac: base64, else hex */
-	char			*prefix;	/* hmac: before it ("sha256=") */
-	char			*secret_env;
-	char			*secret_file;
-	char			*previous_env;	/* a second secret, also taken */
-	char			*previous_file;	/* while secrets are rotated */
-	int64_t			 tolerance_ms;	/* standard-webhooks' clock */
-};
-
 /* A system that posts webhooks to the receiver (integra-ingest --listen). */
 struct cfg_source {
 	char			*name;	/* the events' source attribute */
@@ -112,7 +117,7 @@ struct cfg_source {
 	char			*type;	/* the event type of its payloads */
 	char			*key;	/* member with the idempotency key */
 	long			 rate_limit;	/* requests a minute; 0: none */
-	struct cfg_source_auth	 auth;
+	struct cfg_webhook_auth	 auth;
 	int			 line;
 };
 

@@ -33,6 +33,7 @@
 #include "redact.h"
 #include "retrypolicy.h"
 #include "stream.h"
+#include "webhookauth.h"
 
 #define CAPACITY_MAX	1024	/* claimed deliveries held at once */
 #define LEASE_MIN_MS	60000
@@ -50,6 +51,7 @@ struct queue {
 struct target_rt {
 	const struct cfg_target	*cfg;
 	char			*auth;		/* "Header: value", or NULL */
+	struct webhookauth	*signer;	/* NULL: it asks for none */
 	int			 inflight;
 	int			 gone;		/* 1: answered 410, 2: disabled */
 	struct circuit_tries	 tries;		/* since the last tick */
@@ -141,6 +143,15 @@ setup_targets(struct run *r)
 		const struct cfg_target *t = &cfg->targets[i];
 
 		r->targets[i].cfg = t;
+		if (t->signing.scheme != CFG_AUTH_NONE) {
+			buf_reset(&line);
+			buf_addf(&line, "target '%s' signing", t->name);
+			if ((r->targets[i].signer = webhookauth_new(&t->signing,
+			    line.data, r->err, r->errsz)) == NULL) {
+				buf_free(&line);
+				return -1;
+			}
+		}
 		if (t->auth_header == NULL)
 			continue;
 		if ((secret = cfg_secret(t, r->err, r->errsz)) == NULL) {
@@ -370,6 +381,27 @@ on_claim(void *ctx, const struct journal_claim *c)
 	return 0;
 }
 
+/*
+ * Signs a request as it goes, so that its timestamp is its own: the
+ * delivery's id is the message id, which stays the same on every try.
+ */
+static void
+sign(const struct target_rt *t, struct job *j)
+{
+	char *lines[WEBHOOKAUTH_LINES_MAX];
+	size_t i, n, have;
+
+	for (have = 0; j->headers[have] != NULL; have++)
+		;
+	n = webhookauth_sign(t->signer, j->id, clock_ms() / 1000, j->body,
+	    j->body_len, lines);
+	j->headers = xrealloc(j->headers, (have + n + 1) *
+	    sizeof(*j->headers));
+	for (i = 0; i < n; i++)
+		j->headers[have + i] = lines[i];
+	j->headers[have + n] = NULL;
+}
+
 /* Starts what the targets' concurrency allows. */
 static void
 start_ready(struct run *r)
@@ -400,6 +432,8 @@ start_ready(struct run *r)
 				job_free(j);
 				continue;
 			}
+			if (t->signer != NULL)
+				sign(t, j);
 			j->x = (struct http_xfer){ .method = j->method,
 			    .url = j->url,
 			    .headers = (const char *const *)j->headers,
@@ -877,6 +911,7 @@ out:
 
 		while ((j = queue_pop(&r.targets[i].queue)) != NULL)
 			job_free(j);
+		webhookauth_free(r.targets[i].signer);
 		if (r.targets[i].auth != NULL) {
 			explicit_bzero(r.targets[i].auth,
 			    strlen(r.targets[i].auth));

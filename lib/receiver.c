@@ -37,7 +37,7 @@
 #include "jsonscan.h"
 #include "log.h"
 #include "receiver.h"
-#include "sourceauth.h"
+#include "webhookauth.h"
 #include "stream.h"
 
 #define BATCH_MAX_EVENTS	1000
@@ -55,7 +55,7 @@ struct request {
 	enum state		 state;
 	enum kind		 kind;
 	struct ingest		*ig;		/* how to wrap its events */
-	const struct sourceauth	*auth;		/* webhooks: their source's */
+	const struct webhookauth	*auth;		/* webhooks: their source's */
 	char			 tenant[129];	/* the API key's, or "" */
 	char			 bucket[160];	/* what its rate is counted by */
 	struct httpreply_rate	 rate;		/* counted by the journal
@@ -81,7 +81,7 @@ struct receiver {
 	struct stream_feed	*feed;
 	struct ingest		 apply_ig;	/* the journal thread's */
 	struct ingest		*sources;	/* one a configured source */
-	struct sourceauth	**auths;	/* and how it authenticates */
+	struct webhookauth	**auths;	/* and how it authenticates */
 	const struct cfg_source	*cfg_sources;
 	size_t			 nsources;
 	struct ingest		 events_ig;	/* CloudEvents, /api/events */
@@ -321,7 +321,7 @@ submit(struct request *req)
 		n = req->body.len;
 	}
 	/* No hint to the client which part was wrong; the log says. */
-	if (req->auth != NULL && sourceauth_check(req->auth, httpreply_header,
+	if (req->auth != NULL && webhookauth_check(req->auth, httpreply_header,
 	    req->conn, s, n, clock_ms() / 1000, &why) != 0) {
 		log_warn(NULL, "source '%s': %s: refused", req->ig->source,
 		    why);
@@ -378,7 +378,7 @@ submit(struct request *req)
 		}
 	}
 	if (i < nitems && req->kind == WEBHOOK && req->auth != NULL &&
-	    sourceauth_required(req->auth)) {
+	    webhookauth_required(req->auth)) {
 		/* From an authenticated source: kept, as rejected. */
 		req->bad_code = bad == -1 ? "invalid_json" : "invalid_event";
 		req->bad_message = xstrdup(recs[0].reason.data);
@@ -460,7 +460,7 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 {
 	struct request *req;
 	struct ingest *ig;
-	const struct sourceauth *auth = NULL;
+	const struct webhookauth *auth = NULL;
 	const char *cl;
 	struct journal_key key = { .name = NULL };
 	unsigned int status;
@@ -761,7 +761,7 @@ drain(struct receiver *rv)
 static int
 sources_init(struct receiver *rv, const struct cfg *cfg)
 {
-	char err[256];
+	char err[256], owner[160];
 	size_t i;
 	int rc = 0;
 
@@ -770,11 +770,13 @@ sources_init(struct receiver *rv, const struct cfg *cfg)
 	rv->sources = xcalloc(cfg->nsources + 1, sizeof(*rv->sources));
 	rv->auths = xcalloc(cfg->nsources + 1, sizeof(*rv->auths));
 	for (i = 0; i < cfg->nsources; i++) {
-		if ((rv->auths[i] = sourceauth_new(&cfg->sources[i], err,
-		    sizeof(err))) == NULL) {
+		snprintf(owner, sizeof(owner), "source '%s'",
+		    cfg->sources[i].name);
+		if ((rv->auths[i] = webhookauth_new(&cfg->sources[i].auth,
+		    owner, err, sizeof(err))) == NULL) {
 			log_error(NULL, "%s", err);
 			rc = -1;
-		} else if (!sourceauth_required(rv->auths[i]))
+		} else if (!webhookauth_required(rv->auths[i]))
 			log_warn(NULL, "source '%s' has no auth: anyone who"
 			    " can reach %s can post to it",
 			    cfg->sources[i].name, cfg->sources[i].path);
@@ -797,7 +799,7 @@ sources_release(struct receiver *rv)
 
 	for (i = 0; i < rv->nsources; i++) {
 		ingest_release(&rv->sources[i]);
-		sourceauth_free(rv->auths[i]);
+		webhookauth_free(rv->auths[i]);
 	}
 	free(rv->sources);
 	free(rv->auths);

@@ -190,4 +190,28 @@ routes:
     to: crm
     priority: urgent
 '
+bad signing-token 5 "target 'crm': scheme is hmac-sha256 or standard-webhooks, not 'token'" 'targets:
+  crm:
+    url: http://127.0.0.1:9/crm
+    signing:
+      scheme: token
+      secret_env: X
+'
+bad signing-previous 5 "target 'crm': hmac-sha256 signs with one secret" 'targets:
+  crm:
+    url: http://127.0.0.1:9/crm
+    signing:
+      scheme: hmac-sha256
+      header: X-Signature
+      secret_env: X
+      previous_secret_env: Y
+'
+bad signing-secret 7 "a secret never sits in the config file" 'targets:
+  crm:
+    url: http://127.0.0.1:9/crm
+    signing:
+      scheme: standard-webhooks
+      secret_env: X
+      secret: whsec_abc
+'
 test_done

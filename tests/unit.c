@@ -37,7 +37,7 @@
 #include "ndjson.h"
 #include "redact.h"
 #include "retrypolicy.h"
-#include "sourceauth.h"
+#include "webhookauth.h"
 #include "utf8.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -2388,7 +2388,7 @@ test_jsonscan(void)
 	test_jsonscan_skip();
 }
 
-/* Request headers for sourceauth: name, value pairs, NULL-ended. */
+/* Request headers for webhookauth: name, value pairs, NULL-ended. */
 static const char *
 test_header(void *ctx, const char *name)
 {
@@ -2404,23 +2404,24 @@ static int
 auth_check(const struct cfg_source *src, const char *const *headers,
     const char *body, int64_t now, const char **why)
 {
-	struct sourceauth *a;
+	struct webhookauth *a;
 	char err[256];
 	int rc;
 
 	*why = NULL;
-	if ((a = sourceauth_new(src, err, sizeof(err))) == NULL) {
-		diag("sourceauth_new: %s", err);
+	if ((a = webhookauth_new(&src->auth, "source 'unit'", err,
+	    sizeof(err))) == NULL) {
+		diag("webhookauth_new: %s", err);
 		return -2;
 	}
-	rc = sourceauth_check(a, test_header, (void *)headers, body,
+	rc = webhookauth_check(a, test_header, (void *)headers, body,
 	    strlen(body), now, why);
-	sourceauth_free(a);
+	webhookauth_free(a);
 	return rc;
 }
 
 static void
-test_sourceauth(void)
+test_webhookauth(void)
 {
 	/* The Standard Webhooks specification's own example. */
 	static const char body[] = "{\"test\": 2432232314}";
@@ -2462,32 +2463,32 @@ test_sourceauth(void)
 	src.auth.tolerance_ms = 300000;
 	setenv("UNIT_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", 1);
 	ok(auth_check(&src, good, body, ts, &why) == 0,
-	    "sourceauth: the Standard Webhooks example verifies");
+	    "webhookauth: the Standard Webhooks example verifies");
 	ok(auth_check(&src, several, body, ts + 299, &why) == 0,
-	    "sourceauth: one good v1 signature among several is enough");
+	    "webhookauth: one good v1 signature among several is enough");
 	ok(auth_check(&src, unpadded, body, ts, &why) == 0,
-	    "sourceauth: a signature without its base64 padding verifies too");
+	    "webhookauth: a signature without its base64 padding verifies too");
 	ok(auth_check(&src, good, "{\"test\": 2432232315}", ts, &why) == -1 &&
 	    strcmp(why, "no v1 signature matches") == 0,
-	    "sourceauth: a tampered body is refused");
+	    "webhookauth: a tampered body is refused");
 	ok(auth_check(&src, good, body, ts + 301, &why) == -1 &&
 	    strstr(why, "tolerance") != NULL,
-	    "sourceauth: a timestamp over 5 minutes old is refused");
+	    "webhookauth: a timestamp over 5 minutes old is refused");
 	ok(auth_check(&src, good, body, ts - 301, &why) == -1,
-	    "sourceauth: and one over 5 minutes ahead");
+	    "webhookauth: and one over 5 minutes ahead");
 	ok(auth_check(&src, none, body, ts, &why) == -1 &&
 	    strstr(why, "missing") != NULL,
-	    "sourceauth: no webhook headers: refused");
+	    "webhookauth: no webhook headers: refused");
 	setenv("UNIT_SECRET", "whsec_bmV3LXNlY3JldC1ieXRlcy0xMjM0NTY3OA==", 1);
 	setenv("UNIT_PREVIOUS", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", 1);
 	ok(auth_check(&src, good, body, ts, &why) == -1,
-	    "sourceauth: after rotation the old secret alone fails...");
+	    "webhookauth: after rotation the old secret alone fails...");
 	src.auth.previous_env = "UNIT_PREVIOUS";
 	ok(auth_check(&src, good, body, ts, &why) == 0,
-	    "sourceauth: ...and passes as the previous secret");
+	    "webhookauth: ...and passes as the previous secret");
 	setenv("UNIT_SECRET", "not base64!", 1);
 	ok(auth_check(&src, good, body, ts, &why) == -2,
-	    "sourceauth: a secret that is not whsec_ base64 is refused");
+	    "webhookauth: a secret that is not whsec_ base64 is refused");
 
 	/* echo -n '{"test": 2432232314}' | openssl dgst -sha256 -hmac s3cr3t */
 	memset(&src.auth, 0, sizeof(src.auth));
@@ -2497,14 +2498,14 @@ test_sourceauth(void)
 	src.auth.secret_env = "UNIT_SECRET";
 	setenv("UNIT_SECRET", "s3cr3t", 1);
 	ok(auth_check(&src, hmac_ok, body, 0, &why) == 0,
-	    "sourceauth: hmac-sha256, hex, with its prefix");
+	    "webhookauth: hmac-sha256, hex, with its prefix");
 	ok(auth_check(&src, no_prefix, body, 0, &why) == -1,
-	    "sourceauth: hmac-sha256 without the prefix is refused");
+	    "webhookauth: hmac-sha256 without the prefix is refused");
 	ok(auth_check(&src, hmac_ok, "{}", 0, &why) == -1 &&
 	    strcmp(why, "wrong signature") == 0,
-	    "sourceauth: hmac-sha256 of another body is refused");
+	    "webhookauth: hmac-sha256 of another body is refused");
 	ok(auth_check(&src, none, body, 0, &why) == -1,
-	    "sourceauth: hmac-sha256 without the header is refused");
+	    "webhookauth: hmac-sha256 without the header is refused");
 
 	memset(&src.auth, 0, sizeof(src.auth));
 	src.auth.scheme = CFG_AUTH_TOKEN;
@@ -2514,7 +2515,7 @@ test_sourceauth(void)
 	ok(auth_check(&src, token_ok, body, 0, &why) == 0 &&
 	    auth_check(&src, token_bad, body, 0, &why) == -1 &&
 	    auth_check(&src, none, body, 0, &why) == -1,
-	    "sourceauth: a token: the right one only");
+	    "webhookauth: a token: the right one only");
 	unsetenv("UNIT_SECRET");
 	unsetenv("UNIT_PREVIOUS");
 }
@@ -2698,7 +2699,7 @@ main(void)
 	test_redact();
 	test_log();
 	test_jsonscan();
-	test_sourceauth();
+	test_webhookauth();
 	test_retrypolicy();
 	test_retry_after();
 	test_circuit();

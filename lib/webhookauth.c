@@ -1,5 +1,5 @@
 /*
- * sourceauth: webhook authentication.  See sourceauth.h.
+ * webhookauth: webhook signatures, checked and made.  See webhookauth.h.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +11,7 @@
 #include "buf.h"
 #include "config.h"
 #include "digest.h"
-#include "sourceauth.h"
+#include "webhookauth.h"
 
 #define MAC_LEN		32
 #define KEY_MAX		256
@@ -22,8 +22,8 @@ struct key {
 	size_t		len;
 };
 
-struct sourceauth {
-	const struct cfg_source_auth	*cfg;
+struct webhookauth {
+	const struct cfg_webhook_auth	*cfg;
 	struct key			 keys[2];	/* current, previous */
 	size_t				 nkeys;
 };
@@ -83,16 +83,15 @@ hex_decode(const char *s, size_t n, unsigned char *out, size_t len)
 
 /* Reads one secret into k: its bytes, or for standard-webhooks its key. */
 static int
-load_key(struct sourceauth *a, const struct cfg_source *src, const char *env,
+load_key(struct webhookauth *a, const char *owner, const char *env,
     const char *file, char *err, size_t errsz)
 {
 	struct key *k = &a->keys[a->nkeys];
-	char owner[160], *secret;
+	char *secret;
 	const char *b64;
 	long n;
 	int rc = 0;
 
-	snprintf(owner, sizeof(owner), "source '%s'", src->name);
 	if ((secret = cfg_secret_read(owner, env, file, err, errsz)) == NULL)
 		return -1;
 	if (a->cfg->scheme == CFG_AUTH_STANDARD_WEBHOOKS) {
@@ -117,28 +116,28 @@ load_key(struct sourceauth *a, const struct cfg_source *src, const char *env,
 	return rc;
 }
 
-struct sourceauth *
-sourceauth_new(const struct cfg_source *src, char *err, size_t errsz)
+struct webhookauth *
+webhookauth_new(const struct cfg_webhook_auth *c, const char *owner,
+    char *err, size_t errsz)
 {
-	const struct cfg_source_auth *c = &src->auth;
-	struct sourceauth *a;
+	struct webhookauth *a;
 
 	a = xcalloc(1, sizeof(*a));
 	a->cfg = c;
 	if (c->scheme == CFG_AUTH_NONE)
 		return a;
-	if (load_key(a, src, c->secret_env, c->secret_file, err, errsz) != 0 ||
-	    ((c->previous_env != NULL || c->previous_file != NULL) &&
-	    load_key(a, src, c->previous_env, c->previous_file, err,
-	    errsz) != 0)) {
-		sourceauth_free(a);
+	if (load_key(a, owner, c->secret_env, c->secret_file, err,
+	    errsz) != 0 || ((c->previous_env != NULL ||
+	    c->previous_file != NULL) && load_key(a, owner, c->previous_env,
+	    c->previous_file, err, errsz) != 0)) {
+		webhookauth_free(a);
 		return NULL;
 	}
 	return a;
 }
 
 void
-sourceauth_free(struct sourceauth *a)
+webhookauth_free(struct webhookauth *a)
 {
 	if (a == NULL)
 		return;
@@ -147,7 +146,7 @@ sourceauth_free(struct sourceauth *a)
 }
 
 int
-sourceauth_required(const struct sourceauth *a)
+webhookauth_required(const struct webhookauth *a)
 {
 	return a->cfg->scheme != CFG_AUTH_NONE;
 }
@@ -163,7 +162,7 @@ mac(const struct key *k, const void *data, size_t len,
 
 /* Whether the signature sig[0..MAC_LEN) is the MAC of data by some key. */
 static int
-any_key_signed(const struct sourceauth *a, const unsigned char *sig,
+any_key_signed(const struct webhookauth *a, const unsigned char *sig,
     const void *data, size_t len)
 {
 	unsigned char want[MAC_LEN];
@@ -179,10 +178,10 @@ any_key_signed(const struct sourceauth *a, const unsigned char *sig,
 }
 
 static int
-check_hmac(const struct sourceauth *a, const char *value, const char *body,
+check_hmac(const struct webhookauth *a, const char *value, const char *body,
     size_t len, const char **why)
 {
-	const struct cfg_source_auth *c = a->cfg;
+	const struct cfg_webhook_auth *c = a->cfg;
 	unsigned char sig[MAC_LEN];
 	size_t plen = c->prefix != NULL ? strlen(c->prefix) : 0, n;
 
@@ -209,7 +208,7 @@ check_hmac(const struct sourceauth *a, const char *value, const char *body,
 }
 
 static int
-check_standard(const struct sourceauth *a, sourceauth_header_fn get,
+check_standard(const struct webhookauth *a, webhookauth_header_fn get,
     void *ctx, const char *body, size_t len, int64_t now, const char **why)
 {
 	const char *id = get(ctx, "webhook-id");
@@ -254,7 +253,7 @@ check_standard(const struct sourceauth *a, sourceauth_header_fn get,
 
 /* The token in value against each secret, by their SHA-256 digests. */
 static int
-check_token(const struct sourceauth *a, const char *value, const char **why)
+check_token(const struct webhookauth *a, const char *value, const char **why)
 {
 	unsigned char got[DIGEST_LEN], want[DIGEST_LEN];
 	struct iovec v;
@@ -278,7 +277,7 @@ check_token(const struct sourceauth *a, const char *value, const char **why)
 }
 
 int
-sourceauth_check(const struct sourceauth *a, sourceauth_header_fn get,
+webhookauth_check(const struct webhookauth *a, webhookauth_header_fn get,
     void *ctx, const char *body, size_t len, int64_t now, const char **why)
 {
 	switch (a->cfg->scheme) {
@@ -293,4 +292,54 @@ sourceauth_check(const struct sourceauth *a, sourceauth_header_fn get,
 	}
 	*why = "unknown scheme";
 	return -1;
+}
+
+/* Appends the base64 of mac[0..MAC_LEN) to b. */
+static void
+add_base64(struct buf *b, const unsigned char mac[MAC_LEN])
+{
+	unsigned char out[(MAC_LEN + 2) / 3 * 4 + 1];
+
+	EVP_EncodeBlock(out, mac, MAC_LEN);
+	buf_adds(b, (const char *)out);
+}
+
+size_t
+webhookauth_sign(const struct webhookauth *a, const char *id, int64_t now,
+    const char *body, size_t len, char *lines[WEBHOOKAUTH_LINES_MAX])
+{
+	const struct cfg_webhook_auth *c = a->cfg;
+	unsigned char sig[MAC_LEN];
+	struct buf b = BUF_INIT, text = BUF_INIT;
+	size_t i, n = 0;
+
+	if (c->scheme == CFG_AUTH_HMAC) {
+		mac(&a->keys[0], body, len, sig);
+		buf_addf(&b, "%s: %s", c->header, c->prefix != NULL ?
+		    c->prefix : "");
+		if (c->base64)
+			add_base64(&b, sig);
+		else
+			for (i = 0; i < MAC_LEN; i++)
+				buf_addf(&b, "%02x", sig[i]);
+		lines[n++] = buf_detach(&b);
+	} else if (c->scheme == CFG_AUTH_STANDARD_WEBHOOKS) {
+		buf_addf(&b, "webhook-id: %s", id);
+		lines[n++] = buf_detach(&b);
+		buf_addf(&b, "webhook-timestamp: %lld", (long long)now);
+		lines[n++] = buf_detach(&b);
+		buf_addf(&text, "%s.%lld.", id, (long long)now);
+		buf_add(&text, body, len);
+		/* Each secret's: a receiver that knows either takes it. */
+		buf_adds(&b, "webhook-signature:");
+		for (i = 0; i < a->nkeys; i++) {
+			mac(&a->keys[i], text.data, text.len, sig);
+			buf_adds(&b, " v1,");
+			add_base64(&b, sig);
+		}
+		lines[n++] = buf_detach(&b);
+		buf_free(&text);
+	}
+	OPENSSL_cleanse(sig, sizeof(sig));
+	return n;
 }
