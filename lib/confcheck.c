@@ -9,7 +9,24 @@
 #include "config.h"
 #include "confcheck.h"
 #include "map.h"
+#include "outcome.h"
 #include "schema.h"
+#include "webhookauth.h"
+
+/* Whether a signature scheme's secrets can be read, and are well formed. */
+static void
+check_scheme(const struct cfg_webhook_auth *a, const char *owner,
+    const char *file, int line, struct buf *err)
+{
+	struct webhookauth *w;
+	char msg[512];
+
+	if (a->scheme == CFG_AUTH_NONE)
+		return;
+	if ((w = webhookauth_new(a, owner, msg, sizeof(msg))) == NULL)
+		buf_addf(err, "%s:%d: %s\n", file, line, msg);
+	webhookauth_free(w);
+}
 
 int
 confcheck(const struct cfg *cfg, struct buf *err)
@@ -17,7 +34,7 @@ confcheck(const struct cfg *cfg, struct buf *err)
 	struct schema_set *schemas;
 	struct buf dir = BUF_INIT;
 	const char *file = cfg->path != NULL ? cfg->path : "config";
-	char msg[1024];
+	char msg[1024], owner[160];
 	struct map m;
 	char *secret;
 	size_t i;
@@ -30,12 +47,17 @@ confcheck(const struct cfg *cfg, struct buf *err)
 	if ((schemas = schema_load(dir.data, msg, sizeof(msg))) == NULL)
 		buf_addf(err, "schemas: %s\n", msg);
 	for (i = 0; schemas != NULL && i < cfg->nroutes; i++)
-		if (!schema_has(schemas, cfg->routes[i].on))
+		if (!schema_has(schemas, cfg->routes[i].on) &&
+		    !outcome_type_known(cfg->routes[i].on))
 			buf_addf(err, "%s:%d: route '%s' takes event type '%s',"
 			    " which is not in the catalogue (%s)\n", file,
 			    cfg->routes[i].line, cfg->routes[i].name,
 			    cfg->routes[i].on, dir.data);
 	for (i = 0; i < cfg->ntargets; i++) {
+		snprintf(owner, sizeof(owner), "target '%s' signing",
+		    cfg->targets[i].name);
+		check_scheme(&cfg->targets[i].signing, owner, file,
+		    cfg->targets[i].line, err);
 		if (cfg->targets[i].auth_header == NULL)
 			continue;
 		if ((secret = cfg_secret(&cfg->targets[i], msg,
@@ -46,6 +68,12 @@ confcheck(const struct cfg *cfg, struct buf *err)
 			explicit_bzero(secret, strlen(secret));
 			free(secret);
 		}
+	}
+	for (i = 0; i < cfg->nsources; i++) {
+		snprintf(owner, sizeof(owner), "source '%s'",
+		    cfg->sources[i].name);
+		check_scheme(&cfg->sources[i].auth, owner, file,
+		    cfg->sources[i].line, err);
 	}
 	schema_free(schemas);
 	buf_free(&dir);

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "config.h"
 #include "contact.h"
+#include "outcome.h"
 #include "priority.h"
 
 #ifndef SYSCONFDIR
@@ -415,6 +416,29 @@ load_retry(struct loader *ld, const yaml_node_t *v, struct cfg_retry *r)
 	return each_pair(ld, v, "retry", retry_pair, &rl);
 }
 
+/* The outcomes that become events: a list of their names. */
+static int
+get_outcomes(struct loader *ld, const yaml_node_t *n, unsigned *out)
+{
+	yaml_node_item_t *it;
+	const char *s;
+	unsigned bit;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return bad(ld, n, "outcomes must be a list");
+	*out = 0;
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++) {
+		if ((s = scalar(ld, node(ld, *it), "an outcome")) == NULL)
+			return -1;
+		if (outcome_parse(s, &bit) != 0)
+			return bad(ld, node(ld, *it), "an outcome is succeeded,"
+			    " failed, dead or disabled, not '%s'", s);
+		*out |= bit;
+	}
+	return 0;
+}
+
 static int
 circuit_pair(struct loader *ld, void *ctx, const char *k,
     const yaml_node_t *v)
@@ -489,6 +513,8 @@ defaults_pair(struct loader *ld, void *ctx, const char *k,
 		return load_retry(ld, v, &cfg->retry);
 	if (strcmp(k, "circuit") == 0)
 		return each_pair(ld, v, "circuit", circuit_pair, &cfg->circuit);
+	if (strcmp(k, "outcomes") == 0)
+		return get_outcomes(ld, v, &cfg->outcomes);
 	return unknown(ld, v, k, "defaults");
 }
 
@@ -683,6 +709,8 @@ target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	if (strcmp(k, "signing") == 0)
 		return load_webhook_auth(ld, v, &t->signing, "target",
 		    t->name, 1);
+	if (strcmp(k, "outcomes") == 0)
+		return get_outcomes(ld, v, &t->outcomes);
 	return unknown(ld, v, k, "a target");
 }
 
@@ -711,6 +739,7 @@ targets_pair(struct loader *ld, void *ctx, const char *k,
 	t->concurrency = cfg->concurrency;
 	t->retry = cfg->retry;
 	t->circuit = cfg->circuit;
+	t->outcomes = cfg->outcomes;
 	if (each_pair(ld, v, "a target", target_pair, t) != 0)
 		return -1;
 	if (t->url == NULL)

@@ -90,6 +90,7 @@ struct cfg_target {
 	struct cfg_retry	 retry;
 	struct cfg_circuit	 circuit;
 	struct cfg_webhook_auth	 signing;	/* of what is sent to it */
+	unsigned		 outcomes;	/* made events: OUTCOME_ bits */
 	int			 line;
 };
 
@@ -134,6 +135,7 @@ struct cfg {
 	int			 concurrency;
 	struct cfg_retry	 retry;
 	struct cfg_circuit	 circuit;
+	unsigned		 outcomes;
 	struct cfg_target	*targets;
 	size_t			 ntargets;
 	struct cfg_route	*routes;

@@ -28,6 +28,7 @@
 #include "journal.h"
 #include "log.h"
 #include "ndjson.h"
+#include "outcome.h"
 #include "priority.h"
 #include "progress.h"
 #include "redact.h"
@@ -82,6 +83,8 @@ struct job {
 	char			**headers;
 	int			 attempt;
 	int			 priority;
+	int			 own;		/* of integra's own event */
+	char			*tenant;	/* its event's */
 	int			 untried;	/* failed before it was sent */
 	int64_t			 lease_until;	/* when the claim runs out */
 	struct http_xfer	 x;
@@ -192,6 +195,7 @@ job_free(struct job *j)
 			free(*h);
 	free(j->headers);
 	free(j->target);
+	free(j->tenant);
 	free(j->route);
 	free(j->method);
 	free(j->url);
@@ -368,6 +372,8 @@ on_claim(void *ctx, const struct journal_claim *c)
 	j->body_len = c->body_len;
 	j->attempt = c->attempts + 1;
 	j->priority = c->priority;
+	j->own = outcome_is_own(c->event_type);
+	j->tenant = c->tenant != NULL ? xstrdup(c->tenant) : NULL;
 	j->lease_until = r->lease_until;
 	j->t = find_target(r, c->target);
 	j->headers = header_lines(c, j->t);
@@ -562,6 +568,12 @@ disable_gone(struct run *r)
 		if ((rc = journal_target_disable(r->o->journal, t->cfg->name,
 		    "410 Gone", r->now)) != 0 || (rc = hold_back(r, t)) != 0)
 			return rc;
+		if ((t->cfg->outcomes & OUTCOME_DISABLED) &&
+		    (rc = outcome_journal(r->o->journal, &(struct outcome){
+		    .kind = OUTCOME_DISABLED, .tenant = r->o->cfg->tenant,
+		    .target = t->cfg->name, .http_status = 410,
+		    .error = "410 Gone" }, r->now)) != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -653,6 +665,36 @@ probe(void *ctx, const char *name)
 }
 
 /*
+ * The outcome event of j's try, if its target asks for one, in the
+ * transaction that records the try.
+ */
+static int
+tell(struct run *r, const struct job *j)
+{
+	struct outcome o;
+
+	if (j->t == NULL || j->own)
+		return 0;
+	if (strcmp(j->status, "delivered") == 0)
+		o.kind = OUTCOME_SUCCEEDED;
+	else if (strcmp(j->status, "failed") == 0)
+		o.kind = OUTCOME_FAILED;
+	else if (strcmp(j->status, "dead") == 0)
+		o.kind = OUTCOME_DEAD;
+	else
+		return 0;
+	if ((j->t->cfg->outcomes & o.kind) == 0)
+		return 0;
+	o = (struct outcome){ .kind = o.kind, .tenant = j->tenant != NULL ?
+	    j->tenant : r->o->cfg->tenant, .target = j->target,
+	    .delivery = j->id, .event = j->event, .route = j->route,
+	    .attempt = j->attempt, .http_status = j->x.status,
+	    .error_class = j->x.error_class, .error = j->x.error_class !=
+	    NULL ? j->x.error : NULL, .not_before = j->not_before };
+	return outcome_journal(r->o->journal, &o, r->now);
+}
+
+/*
  * One commit: the attempts that came back, and new claims.  Then the
  * outcomes are written and the claimed requests started.
  */
@@ -678,7 +720,8 @@ tick(struct run *r)
 		    .error = j->x.error_class != NULL ? j->x.error : NULL,
 		    .excerpt = j->excerpt[0] != '\0' ? j->excerpt : NULL,
 		    .status = j->status, .not_before = j->not_before };
-		if ((rc = journal_attempt_add(jn, &a, r->owner, &kept)) != 0)
+		if ((rc = journal_attempt_add(jn, &a, r->owner, &kept)) != 0 ||
+		    (kept && (rc = tell(r, j)) != 0))
 			return journal_failed(r, rc);
 		if (!kept)
 			log_warn(&(struct log_ids){ .delivery = j->id },

@@ -239,9 +239,12 @@ enum stmt {
 	" ((status IN ('pending', 'failed') AND not_before <= ?3)"	\
 	"  OR (status = 'in_flight' AND lease_until < ?3))"		\
 	" AND" TARGET_ENABLED
+/* With its event's type and tenant, for the outcomes it may make. */
 #define CLAIM_RETURNING							\
 	" RETURNING id, event_id, target, route, method, url, headers,"	\
-	" body, attempts, priority"
+	" body, attempts, priority,"					\
+	" (SELECT type FROM events WHERE events.id = event_id),"	\
+	" (SELECT tenant FROM events WHERE events.id = event_id)"
 /*
  * The due deliveries of class p, oldest first: a range of the index
  * deliveries_due each, so that the classes above cost a lookup when they
@@ -935,6 +938,8 @@ claim_rows(struct journal *j, sqlite3_stmt *st, journal_claim_fn fn,
 		c.body_len = (size_t)sqlite3_column_bytes(st, 7);
 		c.attempts = sqlite3_column_int(st, 8);
 		c.priority = sqlite3_column_int(st, 9);
+		c.event_type = (const char *)sqlite3_column_text(st, 10);
+		c.tenant = (const char *)sqlite3_column_text(st, 11);
 		cbrc = fn(ctx, &c);
 		(*n)++;
 	}

@@ -72,6 +72,8 @@ struct journal_claim {
 	size_t		 body_len;
 	int		 attempts;	/* attempts made before this one */
 	int		 priority;	/* its class: priority.h */
+	const char	*event_type;	/* its event's; NULL if it is gone */
+	const char	*tenant;
 };
 
 /* The outcome of one try. */

@@ -214,4 +214,9 @@ bad signing-secret 7 "a secret never sits in the config file" 'targets:
       secret_env: X
       secret: whsec_abc
 '
+bad outcome-name 4 "an outcome is succeeded, failed, dead or disabled, not 'delivered'" 'targets:
+  crm:
+    url: http://127.0.0.1:9/crm
+    outcomes: [dead, delivered]
+'
 test_done

@@ -99,6 +99,11 @@ test_expect_code 78 'a signing secret that is not there: exit 78' '
 test_expect_success '... naming the target and the variable' '
 	grep -q "target .plain. signing" err && grep -q TEST_HMAC err
 '
+test_expect_success 'config check reads the signing secrets too' '
+	integra config check -c cfg.yaml >/dev/null &&
+	env -u TEST_WHSEC_OLD integra config check -c cfg.yaml 2>err;
+	test $? -eq 78 && grep -q "target .rotating. signing: .*TEST_WHSEC_OLD" err
+'
 
 # integra's receiver checks what integra's dispatch signs.
 cat >recv.yaml <<EOF
