@@ -28,23 +28,11 @@ static const struct {
 	[DELETE] = { "DELETE", "GET, HEAD, DELETE" },
 };
 
-struct query {
-	struct journal_dlq_filter	 f;
-	char				 err[128];
-	int				 bad;
-};
-
-static enum MHD_Result
-query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-    const char *value)
+static int
+dlq_filter_set(void *f, const char *name, const char *value, char *err,
+    size_t errsz)
 {
-	struct query *q = cls;
-
-	(void)kind;
-	if (!q->bad && dlqapi_filter_set(&q->f, key, value != NULL ? value :
-	    "", q->err, sizeof(q->err)) != 0)
-		q->bad = 1;
-	return MHD_YES;
+	return dlqapi_filter_set(f, name, value, err, errsz);
 }
 
 /*
@@ -97,12 +85,12 @@ apidlq_answer(struct journal *reader, struct MHD_Connection *conn,
     const char *url, const char *method)
 {
 	struct journal_key key;
-	struct query q;
+	struct journal_dlq_filter f;
 	struct buf b = BUF_INIT;
 	enum journal_dlq_deleted deleted = JOURNAL_DLQ_DELETED;
 	enum MHD_Result ret;
 	enum action a;
-	char id[ID_LEN + 1] = "";
+	char id[ID_LEN + 1] = "", err[128];
 	unsigned int status;
 	int found = 1, rc = -1;
 
@@ -119,14 +107,12 @@ apidlq_answer(struct journal *reader, struct MHD_Connection *conn,
 
 	switch (a) {
 	case LIST:
-		dlqapi_filter_init(&q.f);
-		q.bad = 0;
-		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND,
-		    query_arg, &q);
-		if (q.bad)
+		dlqapi_filter_init(&f);
+		if (apiread_query(conn, dlq_filter_set, &f, err,
+		    sizeof(err)) != 0)
 			return httpreply_fail(conn, MHD_HTTP_BAD_REQUEST,
-			    "invalid_query", q.err, NULL, NULL);
-		rc = dlqapi_list(reader, &q.f, &b);
+			    "invalid_query", err, NULL, NULL);
+		rc = dlqapi_list(reader, &f, &b);
 		break;
 	case STATS:
 		rc = dlqapi_stats(reader, &b);

@@ -63,8 +63,10 @@ apiread_key_refused(struct MHD_Connection *conn, unsigned int status)
 }
 
 struct query {
-	struct journal_filter	 f;
-	char			 err[128];
+	apiread_filter_fn	 set;
+	void			*filter;
+	char			*err;
+	size_t			 errsz;
 	int			 bad;
 };
 
@@ -75,10 +77,28 @@ query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 	struct query *q = cls;
 
 	(void)kind;
-	if (!q->bad && eventsapi_filter_set(&q->f, key, value != NULL ? value :
-	    "", q->err, sizeof(q->err)) != 0)
+	if (!q->bad && q->set(q->filter, key, value != NULL ? value : "",
+	    q->err, q->errsz) != 0)
 		q->bad = 1;
 	return MHD_YES;
+}
+
+int
+apiread_query(struct MHD_Connection *conn, apiread_filter_fn set,
+    void *filter, char *err, size_t errsz)
+{
+	struct query q = { .set = set, .filter = filter, .err = err,
+	    .errsz = errsz };
+
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, query_arg, &q);
+	return q.bad ? -1 : 0;
+}
+
+static int
+events_filter_set(void *f, const char *name, const char *value, char *err,
+    size_t errsz)
+{
+	return eventsapi_filter_set(f, name, value, err, errsz);
 }
 
 enum MHD_Result
@@ -86,10 +106,10 @@ apiread_events(struct journal *reader, struct MHD_Connection *conn,
     const char *url, const char *method)
 {
 	struct journal_key key;
-	struct query q;
+	struct journal_filter f;
 	struct buf b = BUF_INIT;
 	const char *id = url + 12, *slash;
-	char idbuf[ID_LEN + 1];
+	char idbuf[ID_LEN + 1], err[128];
 	enum MHD_Result ret;
 	unsigned int status;
 	int found = 1, rc, get = strcmp(method, "GET") == 0 ||
@@ -121,14 +141,12 @@ apiread_events(struct journal *reader, struct MHD_Connection *conn,
 	    "events:read", &key)) != 0)
 		return apiread_key_refused(conn, status);
 	if (id == NULL) {
-		eventsapi_filter_init(&q.f);
-		q.bad = 0;
-		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND,
-		    query_arg, &q);
-		if (q.bad)
-			return httpreply_fail(conn, MHD_HTTP_BAD_REQUEST, "invalid_query",
-			    q.err, NULL, NULL);
-		rc = eventsapi_list(reader, &q.f, &b);
+		eventsapi_filter_init(&f);
+		if (apiread_query(conn, events_filter_set, &f, err,
+		    sizeof(err)) != 0)
+			return httpreply_fail(conn, MHD_HTTP_BAD_REQUEST,
+			    "invalid_query", err, NULL, NULL);
+		rc = eventsapi_list(reader, &f, &b);
 	} else if (retry)
 		rc = eventsapi_retry(reader, id, &b, &found);
 	else

@@ -19,6 +19,15 @@
  */
 unsigned int	apiread_key(struct journal *reader, struct MHD_Connection *,
 		    const char *scope, struct journal_key *k);
+/*
+ * Sets a listing's filter from the request's query arguments, each with
+ * set (eventsapi_filter_set, dlqapi_filter_set): 0, or -1 with the reason
+ * in err.
+ */
+typedef int	(*apiread_filter_fn)(void *filter, const char *name,
+		    const char *value, char *err, size_t errsz);
+int		apiread_query(struct MHD_Connection *, apiread_filter_fn set,
+		    void *filter, char *err, size_t errsz);
 /* The answer for a key apiread_key refused with status. */
 enum MHD_Result	apiread_key_refused(struct MHD_Connection *,
 		    unsigned int status);
