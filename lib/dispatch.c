@@ -592,7 +592,7 @@ circuits(struct run *r)
 	struct log_ids ids = { .target = NULL };
 	char until[RFC3339_LEN + 1];
 	size_t i;
-	int rc, found, probed;
+	int rc, probed;
 
 	for (i = 0; i < r->ntargets; i++) {
 		t = &r->targets[i];
@@ -601,8 +601,7 @@ circuits(struct run *r)
 		ids.target = t->cfg->name;
 		probed = t->probing;
 		t->probing = t->held = 0;
-		if ((rc = journal_circuit_get(jn, t->cfg->name, &c,
-		    &found)) != 0)
+		if ((rc = journal_circuit_get(jn, t->cfg->name, &c)) != 0)
 			return rc;
 		switch (circuit_update(&c, &t->cfg->circuit, &t->tries,
 		    r->now)) {

@@ -364,11 +364,11 @@ int	journal_target_states(struct journal *, journal_target_fn fn,
 	    void *ctx);
 
 /*
- * Target's circuit, if *found (else s is zeroed: closed, nothing
- * counted), and written back.
+ * Target's circuit (zeroed, closed and nothing counted, if the journal
+ * has none for it), and written back.
  */
 int	journal_circuit_get(struct journal *, const char *target,
-	    struct circuit_state *s, int *found);
+	    struct circuit_state *s);
 int	journal_circuit_put(struct journal *, const char *target,
 	    const struct circuit_state *s, int64_t now);
 /*

@@ -133,7 +133,7 @@ journal_target_states(struct journal *j, journal_target_fn fn, void *ctx)
 
 int
 journal_circuit_get(struct journal *j, const char *target,
-    struct circuit_state *c, int *found)
+    struct circuit_state *c)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -142,9 +142,7 @@ journal_circuit_get(struct journal *j, const char *target,
 		return -1;
 	journal_bind_text(st, 1, target);
 	memset(c, 0, sizeof(*c));
-	*found = 0;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*found = 1;
 		c->failures = sqlite3_column_int(st, 0);
 		c->opened_at = sqlite3_column_int64(st, 1);
 		c->open_until = sqlite3_column_int64(st, 2);
