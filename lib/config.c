@@ -110,14 +110,17 @@ get_long(struct loader *ld, const yaml_node_t *n, const char *what,
 	return 0;
 }
 
-/* A duration: a number of milliseconds, or a number with ms, s, m or h. */
+/*
+ * A duration: a number of milliseconds, or a number with ms, s, m, h or
+ * d.
+ */
 static int
 get_duration(struct loader *ld, const yaml_node_t *n, const char *what,
     int64_t *out)
 {
 	static const struct { const char *unit; int64_t ms; } units[] = {
 		{ "", 1 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
-		{ "h", 3600000 },
+		{ "h", 3600000 }, { "d", 86400000 },
 	};
 	const char *s;
 	char *end;
@@ -747,59 +750,150 @@ targets_pair(struct loader *ld, void *ctx, const char *k,
 	return 0;
 }
 
+/*
+ * A step being read: which of the route's, and what it is.  Steps are
+ * appended to the route as they are met (a fallback inside a "then" item
+ * comes before the next item), so they are held by index, not pointer.
+ */
+enum step_kind { STEP_FIRST, STEP_THEN, STEP_FALLBACK };
+
+struct step_load {
+	struct cfg_route	*r;
+	size_t			 i;
+	enum step_kind		 kind;
+};
+
+static size_t
+add_step(struct cfg_route *r, const yaml_node_t *n)
+{
+	struct cfg_step *s;
+
+	r->steps = xrealloc(r->steps, (r->nsteps + 1) * sizeof(*r->steps));
+	s = &r->steps[r->nsteps];
+	memset(s, 0, sizeof(*s));
+	s->line = line_of(n);
+	s->priority = -1;	/* the route's, once it is known */
+	return r->nsteps++;
+}
+
+static int	step_pair(struct loader *, void *, const char *,
+		    const yaml_node_t *);
+
 static int
-route_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+load_step(struct loader *ld, struct cfg_route *r, const yaml_node_t *n,
+    enum step_kind kind, size_t *index)
+{
+	struct step_load sl = { .r = r, .kind = kind };
+
+	sl.i = *index = add_step(r, n);
+	return each_pair(ld, n, kind == STEP_FALLBACK ? "a fallback" :
+	    "a step", step_pair, &sl);
+}
+
+/* The route's "then": steps made one after the other. */
+static int
+load_then(struct loader *ld, struct cfg_route *r, const yaml_node_t *n)
+{
+	yaml_node_item_t *it;
+	size_t prev = 0, i;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return bad(ld, n, "then must be a list of steps");
+	if (r->steps[0].next != 0)
+		return bad(ld, n, "then is given twice");
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++) {
+		if (load_step(ld, r, node(ld, *it), STEP_THEN, &i) != 0)
+			return -1;
+		r->steps[prev].next = (int)i;
+		prev = i;
+	}
+	return 0;
+}
+
+static int
+step_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 {
 	static const char *const methods[] = {
 		"POST", "PUT", "PATCH", "DELETE", "GET", NULL
 	};
-	struct cfg_route *r = ctx;
+	struct step_load *sl = ctx;
+	struct cfg_step *st = &sl->r->steps[sl->i];
 	const char *s;
 	size_t i;
 
-	if (strcmp(k, "name") == 0)
-		return get_string(ld, v, "name", &r->name);
-	if (strcmp(k, "on") == 0)
-		return get_string(ld, v, "on", &r->on);
 	if (strcmp(k, "to") == 0)
-		return get_string(ld, v, "to", &r->target);
+		return get_string(ld, v, "to", &st->target);
 	if (strcmp(k, "when") == 0) {
-		r->when_line = line_of(v);
-		return get_string(ld, v, "when", &r->when);
+		st->when_line = line_of(v);
+		return get_string(ld, v, "when", &st->when);
 	}
 	if (strcmp(k, "body") == 0) {
-		r->body_line = line_of(v);
-		return get_string(ld, v, "body", &r->body);
+		st->body_line = line_of(v);
+		return get_string(ld, v, "body", &st->body);
 	}
 	if (strcmp(k, "path") == 0) {
-		if (get_string(ld, v, "path", &r->path) != 0)
+		if (get_string(ld, v, "path", &st->path) != 0)
 			return -1;
-		if ((r->path[0] != '/' && r->path[0] != '\0') ||
-		    strpbrk(r->path, " \t\r\n") != NULL)
+		if ((st->path[0] != '/' && st->path[0] != '\0') ||
+		    strpbrk(st->path, " \t\r\n") != NULL)
 			return bad(ld, v, "path must start with / and have no"
 			    " blanks");
 		return 0;
 	}
 	if (strcmp(k, "method") == 0) {
-		if (get_string(ld, v, "method", &r->method) != 0)
+		if (get_string(ld, v, "method", &st->method) != 0)
 			return -1;
 		for (i = 0; methods[i] != NULL; i++)
-			if (strcmp(r->method, methods[i]) == 0)
+			if (strcmp(st->method, methods[i]) == 0)
 				return 0;
 		return bad(ld, v, "method must be POST, PUT, PATCH, DELETE or"
-		    " GET, not '%s'", r->method);
+		    " GET, not '%s'", st->method);
 	}
 	if (strcmp(k, "headers") == 0)
-		return get_headers(ld, v, &r->headers, &r->nheaders);
+		return get_headers(ld, v, &st->headers, &st->nheaders);
 	if (strcmp(k, "priority") == 0) {
 		if ((s = scalar(ld, v, "priority")) == NULL)
 			return -1;
-		if (priority_parse(s, &r->priority) != 0)
+		if (priority_parse(s, &st->priority) != 0)
 			return bad(ld, v, "priority must be high, default,"
 			    " notification or low, not '%s'", s);
 		return 0;
 	}
-	return unknown(ld, v, k, "a route");
+	if (strcmp(k, "delay") == 0)
+		return get_duration(ld, v, "delay", &st->delay_ms);
+	if (strcmp(k, "fallback") == 0) {
+		if (sl->kind == STEP_FALLBACK)
+			return bad(ld, v, "a fallback has no fallback of its"
+			    " own");
+		if (st->fallback != 0)
+			return bad(ld, v, "fallback is given twice");
+		if (load_step(ld, sl->r, v, STEP_FALLBACK, &i) != 0)
+			return -1;
+		sl->r->steps[sl->i].fallback = (int)i;
+		return 0;
+	}
+	if (strcmp(k, "then") == 0) {
+		if (sl->kind != STEP_FIRST)
+			return bad(ld, v, "then belongs to the route, not to"
+			    " one of its steps");
+		return load_then(ld, sl->r, v);
+	}
+	return unknown(ld, v, k, sl->kind == STEP_FIRST ? "a route" :
+	    sl->kind == STEP_THEN ? "a step" : "a fallback");
+}
+
+static int
+route_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg_route *r = ctx;
+	struct step_load sl = { .r = r, .i = 0, .kind = STEP_FIRST };
+
+	if (strcmp(k, "name") == 0)
+		return get_string(ld, v, "name", &r->name);
+	if (strcmp(k, "on") == 0)
+		return get_string(ld, v, "on", &r->on);
+	return step_pair(ld, &sl, k, v);
 }
 
 static int
@@ -807,6 +901,7 @@ load_routes(struct loader *ld, struct cfg *cfg, const yaml_node_t *n)
 {
 	yaml_node_item_t *it;
 	struct cfg_route *r;
+	struct cfg_step *st;
 	const yaml_node_t *rn;
 	struct buf name = BUF_INIT;
 	size_t i;
@@ -821,18 +916,18 @@ load_routes(struct loader *ld, struct cfg *cfg, const yaml_node_t *n)
 		r = &cfg->routes[cfg->nroutes++];
 		memset(r, 0, sizeof(*r));
 		r->line = line_of(rn);
-		r->priority = PRIORITY_DEFAULT;
+		add_step(r, rn);
 		if (each_pair(ld, rn, "a route", route_pair, r) != 0)
 			return -1;
 		if (r->on == NULL || !valid_name(r->on))
 			return bad(ld, rn, "a route needs 'on': the event type"
 			    " it takes");
-		if (r->target == NULL)
+		if (r->steps[0].target == NULL)
 			return bad(ld, rn, "route for '%s' needs 'to': a"
 			    " target", r->on);
 		if (r->name == NULL) {
 			buf_reset(&name);
-			buf_addf(&name, "%s:%s", r->on, r->target);
+			buf_addf(&name, "%s:%s", r->on, r->steps[0].target);
 			r->name = buf_detach(&name);
 		}
 		if (!valid_name(r->name))
@@ -843,10 +938,20 @@ load_routes(struct loader *ld, struct cfg *cfg, const yaml_node_t *n)
 				return bad(ld, rn, "route '%s' is defined twice"
 				    " (first at line %d): give one a name",
 				    r->name, cfg->routes[i].line);
-		if (r->method == NULL)
-			r->method = xstrdup("POST");
-		if (r->path == NULL)
-			r->path = xstrdup("");
+		if (r->steps[0].priority < 0)
+			r->steps[0].priority = PRIORITY_DEFAULT;
+		/* A later step goes, as it is sent, where the route does. */
+		for (i = 0; i < r->nsteps; i++) {
+			st = &r->steps[i];
+			if (st->target == NULL)
+				st->target = xstrdup(r->steps[0].target);
+			if (st->priority < 0)
+				st->priority = r->steps[0].priority;
+			if (st->method == NULL)
+				st->method = xstrdup("POST");
+			if (st->path == NULL)
+				st->path = xstrdup("");
+		}
 	}
 	buf_free(&name);
 	return 0;
@@ -1038,11 +1143,16 @@ cfg_load(const char *path, char *err, size_t errsz)
 		goto out;
 	for (i = 0; i < cfg->nroutes; i++) {
 		struct cfg_route *r = &cfg->routes[i];
+		struct cfg_step *st;
+		size_t k;
 
-		if ((r->to = cfg_target(cfg, r->target)) == NULL) {
+		for (k = 0; k < r->nsteps; k++) {
+			st = &r->steps[k];
+			if ((st->to = cfg_target(cfg, st->target)) != NULL)
+				continue;
 			snprintf(err, errsz, "%s:%d: route '%s' goes to target"
-			    " '%s', which is not defined", path, r->line,
-			    r->name, r->target);
+			    " '%s', which is not defined", path, st->line,
+			    r->name, st->target);
 			goto out;
 		}
 	}
@@ -1135,14 +1245,21 @@ cfg_free(struct cfg *cfg)
 	for (i = 0; i < cfg->nroutes; i++) {
 		struct cfg_route *r = &cfg->routes[i];
 
+		size_t k;
+
 		free(r->name);
 		free(r->on);
-		free(r->target);
-		free(r->when);
-		free(r->body);
-		free(r->method);
-		free(r->path);
-		free_headers(r->headers, r->nheaders);
+		for (k = 0; k < r->nsteps; k++) {
+			struct cfg_step *st = &r->steps[k];
+
+			free(st->target);
+			free(st->when);
+			free(st->body);
+			free(st->method);
+			free(st->path);
+			free_headers(st->headers, st->nheaders);
+		}
+		free(r->steps);
 	}
 	free(cfg->routes);
 	for (i = 0; i < cfg->nsources; i++) {
@@ -1174,6 +1291,17 @@ cfg_target(const struct cfg *cfg, const char *name)
 	for (i = 0; i < cfg->ntargets; i++)
 		if (strcmp(cfg->targets[i].name, name) == 0)
 			return &cfg->targets[i];
+	return NULL;
+}
+
+const struct cfg_route *
+cfg_route(const struct cfg *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nroutes; i++)
+		if (strcmp(cfg->routes[i].name, name) == 0)
+			return &cfg->routes[i];
 	return NULL;
 }
 

@@ -94,9 +94,14 @@ struct cfg_target {
 	int			 line;
 };
 
-struct cfg_route {
-	char			*name;		/* unique; default "TYPE:TARGET" */
-	char			*on;		/* event type */
+/*
+ * One request of a route.  Step 0 is the route's own, made when its event
+ * is mapped.  The steps of the route's "then" list follow one another: each
+ * is made when the one before it is delivered, and waits delay_ms.  A
+ * step's fallback is made when that step dies.  The programs of every step
+ * after the first also see $response, the answer to the step before.
+ */
+struct cfg_step {
 	char			*target;
 	const struct cfg_target	*to;
 	char			*when;		/* jq condition, or NULL */
@@ -106,9 +111,20 @@ struct cfg_route {
 	struct cfg_header	*headers;
 	size_t			 nheaders;
 	int			 priority;	/* its deliveries' class */
+	int64_t			 delay_ms;	/* from the event, or the step before */
+	int			 next;		/* made when it is delivered; 0: none */
+	int			 fallback;	/* made when it dies; 0: none */
 	int			 line;
 	int			 body_line;
 	int			 when_line;
+};
+
+struct cfg_route {
+	char			*name;		/* unique; default "TYPE:TARGET" */
+	char			*on;		/* event type */
+	struct cfg_step		*steps;		/* at least one */
+	size_t			 nsteps;
+	int			 line;
 };
 
 /* A system that posts webhooks to the receiver (integra-ingest --listen). */
@@ -157,6 +173,7 @@ struct cfg		*cfg_defaults(void);
 struct cfg		*cfg_open(const char *path, char *err, size_t errsz);
 void			 cfg_free(struct cfg *);
 const struct cfg_target	*cfg_target(const struct cfg *, const char *name);
+const struct cfg_route	*cfg_route(const struct cfg *, const char *name);
 /* The target's secret (caller frees), or NULL with the reason in err. */
 /*
  * A secret from the environment variable env or else the file file, for

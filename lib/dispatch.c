@@ -23,10 +23,12 @@
 #include "config.h"
 #include "dispatch.h"
 #include "exitcode.h"
+#include "followup.h"
 #include "http.h"
 #include "ids.h"
 #include "journal.h"
 #include "log.h"
+#include "map.h"
 #include "ndjson.h"
 #include "outcome.h"
 #include "priority.h"
@@ -76,6 +78,7 @@ struct job {
 	char			 event[ID_LEN + 1];
 	char			*target;
 	char			*route;
+	int			 step;		/* in its route */
 	char			*method;
 	char			*url;
 	char			*body;
@@ -100,6 +103,8 @@ struct run {
 	struct http			*http;
 	struct target_rt		*targets;
 	size_t				 ntargets;
+	struct map			*steps;		/* NULL: no route has
+							   later steps */
 	char				 owner[128];
 	struct ndjson			*in;
 	int				 in_done;	/* no more to read or claim */
@@ -171,6 +176,25 @@ setup_targets(struct run *r)
 	}
 	explicit_bzero(line.data != NULL ? line.data : "", line.len);
 	buf_free(&line);
+	return 0;
+}
+
+/* The routes' later steps, built here as the steps before them end. */
+static int
+setup_steps(struct run *r)
+{
+	struct buf err = BUF_INIT;
+
+	if (!followup_any(r->o->cfg))
+		return 0;
+	r->steps = xcalloc(1, sizeof(*r->steps));
+	if (map_init(r->steps, r->o->cfg, &err) != 0) {
+		snprintf(r->err, r->errsz, "%s", err.data);
+		buf_free(&err);
+		free(r->steps);
+		r->steps = NULL;
+		return -1;
+	}
 	return 0;
 }
 
@@ -366,6 +390,7 @@ on_claim(void *ctx, const struct journal_claim *c)
 	snprintf(j->event, sizeof(j->event), "%s", c->event_id);
 	j->target = xstrdup(c->target);
 	j->route = xstrdup(c->route);
+	j->step = c->step;
 	j->method = xstrdup(c->method);
 	j->url = xstrdup(c->url);
 	j->body = xstrndup(c->body != NULL ? c->body : "", c->body_len);
@@ -694,6 +719,37 @@ tell(struct run *r, const struct job *j)
 }
 
 /*
+ * The step that j's end leads to in its route, in the transaction that
+ * records j's try.  One due at once is claimed in this tick too: read
+ * from stdin, it would otherwise wait for integra-retry.
+ */
+static int
+follow(struct run *r, const struct job *j)
+{
+	struct followup_made made;
+	int delivered = strcmp(j->status, "delivered") == 0, rc;
+
+	if (r->steps == NULL || (!delivered && strcmp(j->status, "dead") != 0))
+		return 0;
+	if ((rc = followup_make(r->steps, r->o->journal, &(struct followup_end){
+	    .delivery = j->id, .event = j->event, .route = j->route,
+	    .step = j->step, .delivered = delivered,
+	    .http_status = j->x.status, .response = j->x.response.data,
+	    .response_len = j->x.response.len, .error = j->x.error_class !=
+	    NULL ? j->x.error : NULL }, r->now, &made)) != 0 ||
+	    made.id[0] == '\0')
+		return rc;
+	r->st->followups++;
+	if (made.dead || made.not_before > r->now)
+		return 0;
+	if (r->o->pending)
+		r->in_done = 0;
+	else if (r->nids < r->capacity)
+		snprintf(r->ids[r->nids++], ID_LEN + 1, "%s", made.id);
+	return 0;
+}
+
+/*
  * One commit: the attempts that came back, and new claims.  Then the
  * outcomes are written and the claimed requests started.
  */
@@ -720,7 +776,8 @@ tick(struct run *r)
 		    .excerpt = j->excerpt[0] != '\0' ? j->excerpt : NULL,
 		    .status = j->status, .not_before = j->not_before };
 		if ((rc = journal_attempt_add(jn, &a, r->owner, &kept)) != 0 ||
-		    (kept && (rc = tell(r, j)) != 0))
+		    (kept && ((rc = tell(r, j)) != 0 ||
+		    (rc = follow(r, j)) != 0)))
 			return journal_failed(r, rc);
 		if (!kept)
 			log_warn(&(struct log_ids){ .delivery = j->id },
@@ -905,7 +962,7 @@ dispatch_run(const struct dispatch_opts *o, struct dispatch_stats *st,
 	int rc;
 
 	memset(st, 0, sizeof(*st));
-	if (setup_targets(&r) != 0) {
+	if (setup_targets(&r) != 0 || setup_steps(&r) != 0) {
 		rc = EX_CONFIG;
 		goto out;
 	}
@@ -960,6 +1017,9 @@ out:
 			free(r.targets[i].auth);
 		}
 	}
+	if (r.steps != NULL)
+		map_release(r.steps);
+	free(r.steps);
 	free(r.targets);
 	free(r.ids);
 	free(r.done);

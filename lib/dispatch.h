@@ -34,6 +34,7 @@ struct dispatch_stats {
 	long	dead;		/* out of attempts, or refused */
 	long	waiting;	/* for a disabled target or an open circuit */
 	long	released;	/* claims that ran out before a slot was free */
+	long	followups;	/* later steps and fallbacks made */
 };
 
 /* The default lease: long enough that no transfer outlives its claim. */

@@ -14,7 +14,7 @@
 
 #include "buf.h"
 
-#define HTTP_RESPONSE_KEEP	4096	/* bytes of a response body kept */
+#define HTTP_RESPONSE_KEEP	65536	/* bytes of a response body kept */
 
 struct http;
 

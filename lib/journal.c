@@ -244,7 +244,7 @@ enum stmt {
 	" RETURNING id, event_id, target, route, method, url, headers,"	\
 	" body, attempts, priority,"					\
 	" (SELECT type FROM events WHERE events.id = event_id),"	\
-	" (SELECT tenant FROM events WHERE events.id = event_id)"
+	" (SELECT tenant FROM events WHERE events.id = event_id), step"
 /*
  * The due deliveries of class p, oldest first: a range of the index
  * deliveries_due each, so that the classes above cost a lookup when they
@@ -292,8 +292,12 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " FROM events WHERE status = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
 	[S_DELIVERY_ADD] =
 	    "INSERT INTO deliveries (id, event_id, target, route, step, method,"
-	    " url, headers, body, not_before, created_at, updated_at, priority)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)"
+	    " url, headers, body, not_before, created_at, updated_at, priority,"
+	    " status, last_error, error_class, dead_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12,"
+	    " CASE WHEN ?13 IS NULL THEN 'pending' ELSE 'dead' END, ?13,"
+	    " CASE WHEN ?13 IS NOT NULL THEN 'mapping' END,"
+	    " CASE WHEN ?13 IS NOT NULL THEN ?11 END)"
 	    " ON CONFLICT (id) DO NOTHING",
 	[S_CLAIM_ID] =
 	    CLAIM_SET "WHERE id = ?4 AND" CLAIM_DUE_WHERE CLAIM_RETURNING,
@@ -903,8 +907,9 @@ journal_delivery_add(struct journal *j, const struct journal_delivery *d,
 	journal_bind_text(st, 8, d->headers);
 	sqlite3_bind_text(st, 9, d->body, (int)d->body_len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 10, d->not_before);
-	sqlite3_bind_int64(st, 11, d->not_before);
+	sqlite3_bind_int64(st, 11, d->created_at);
 	sqlite3_bind_int(st, 12, d->priority);
+	journal_bind_text(st, 13, d->dead);
 	if ((rc = journal_step_done(j, st, "add delivery")) != 0)
 		return rc;
 	*added = sqlite3_changes(j->db) == 1;
@@ -940,6 +945,7 @@ claim_rows(struct journal *j, sqlite3_stmt *st, journal_claim_fn fn,
 		c.priority = sqlite3_column_int(st, 9);
 		c.event_type = (const char *)sqlite3_column_text(st, 10);
 		c.tenant = (const char *)sqlite3_column_text(st, 11);
+		c.step = sqlite3_column_int(st, 12);
 		cbrc = fn(ctx, &c);
 		(*n)++;
 	}

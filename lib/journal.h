@@ -55,8 +55,11 @@ struct journal_delivery {
 	const char	*headers;	/* JSON object, without secrets */
 	const char	*body;
 	size_t		 body_len;
-	int64_t		 not_before;
+	int64_t		 created_at;
+	int64_t		 not_before;	/* due from then */
 	int		 priority;	/* its class: priority.h */
+	const char	*dead;		/* NULL; or why it cannot be sent: it
+					   is added dead, in the queue */
 };
 
 /* A delivery claimed for sending. */
@@ -65,6 +68,7 @@ struct journal_claim {
 	const char	*event_id;
 	const char	*target;
 	const char	*route;
+	int		 step;		/* in its route */
 	const char	*method;
 	const char	*url;
 	const char	*headers;

@@ -15,23 +15,14 @@
 #include "event.h"
 #include "ids.h"
 #include "journal.h"
-#include "jqprog.h"
-#include "jvdump.h"
 #include "log.h"
 #include "map.h"
+#include "mapstep.h"
 #include "priority.h"
-
-struct map_route {
-	const struct cfg_route	*cfg;
-	struct jqprog		*when;
-	struct jqprog		*body;	/* NULL: the event itself */
-	char			*url;
-	char			*headers;	/* JSON object text */
-};
 
 /* One delivery built for an event. */
 struct draft {
-	const struct map_route	*route;
+	struct map_step		*step;
 	char			 id[ID_LEN + 1];
 	char			*body;
 	size_t			 body_len;
@@ -40,73 +31,17 @@ struct draft {
 /* What an event leads to: prepared without the journal, then applied. */
 struct map_work {
 	char		*reject;	/* a route failed: why */
-	struct buf	 out;		/* the delivery records to write */
+	char		*type;		/* the event's */
 	size_t		 n;
 	struct draft	 drafts[];	/* one a route that takes it */
 };
-
-static int
-compile(const struct cfg *cfg, const struct cfg_route *r, const char *text,
-    int line, struct jqprog **out, struct buf *err)
-{
-	struct buf msg = BUF_INIT;
-
-	if ((*out = jqprog_compile(text, &msg)) == NULL) {
-		buf_addf(err, "%s:%d: route '%s': %s", cfg->path != NULL ?
-		    cfg->path : "config", line, r->name, msg.data);
-		buf_free(&msg);
-		return -1;
-	}
-	buf_free(&msg);
-	return 0;
-}
-
-/* Route headers override the target's, names compared without case. */
-static char *
-headers_json(const struct cfg_route *r)
-{
-	const struct cfg_header *lists[2] = { r->to->headers, r->headers };
-	size_t counts[2] = { r->to->nheaders, r->nheaders };
-	const struct cfg_header *h;
-	struct buf b = BUF_INIT;
-	size_t l, i, k, j;
-	int shadowed, has_type = 0;
-
-	buf_addc(&b, '{');
-	for (l = 0; l < 2; l++)
-		for (i = 0; i < counts[l]; i++) {
-			h = &lists[l][i];
-			shadowed = 0;
-			for (k = l; k < 2 && !shadowed; k++)
-				for (j = (k == l ? i + 1 : 0); j < counts[k];
-				    j++)
-					if (strcasecmp(lists[k][j].name,
-					    h->name) == 0)
-						shadowed = 1;
-			if (shadowed)
-				continue;
-			if (strcasecmp(h->name, "Content-Type") == 0)
-				has_type = 1;
-			if (b.len > 1)
-				buf_addc(&b, ',');
-			buf_add_json_string(&b, h->name, strlen(h->name));
-			buf_addc(&b, ':');
-			buf_add_json_string(&b, h->value, strlen(h->value));
-		}
-	if (!has_type)
-		buf_adds(&b, b.len > 1 ? ",\"Content-Type\":\"application/json\"" :
-		    "\"Content-Type\":\"application/json\"");
-	buf_addc(&b, '}');
-	return buf_detach(&b);
-}
 
 int
 map_init(struct map *m, const struct cfg *cfg, struct buf *err)
 {
 	const struct cfg_route *r;
 	struct map_route *mr;
-	struct buf url = BUF_INIT;
-	size_t i, n;
+	size_t i, k;
 
 	memset(m, 0, sizeof(*m));
 	m->cfg = cfg;
@@ -115,105 +50,89 @@ map_init(struct map *m, const struct cfg *cfg, struct buf *err)
 		r = &cfg->routes[i];
 		mr = &m->routes[m->nroutes++];
 		mr->cfg = r;
-		if ((r->when != NULL && compile(cfg, r, r->when, r->when_line,
-		    &mr->when, err) != 0) || (r->body != NULL &&
-		    compile(cfg, r, r->body, r->body_line, &mr->body,
-		    err) != 0)) {
-			buf_free(&url);
-			map_release(m);
-			return -1;
-		}
-		buf_reset(&url);
-		buf_adds(&url, r->to->url);
-		n = url.len;
-		if (n > 0 && url.data[n - 1] == '/' && r->path[0] == '/')
-			url.data[--url.len] = '\0';
-		buf_adds(&url, r->path);
-		mr->url = xstrdup(url.data);
-		mr->headers = headers_json(r);
+		mr->steps = xcalloc(r->nsteps, sizeof(*mr->steps));
+		for (k = 0; k < r->nsteps; k++)
+			if (map_step_compile(&mr->steps[k], cfg, r, (int)k,
+			    err) != 0) {
+				map_release(m);
+				return -1;
+			}
 	}
-	buf_free(&url);
 	return 0;
 }
 
 void
 map_release(struct map *m)
 {
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < m->nroutes; i++) {
-		jqprog_free(m->routes[i].when);
-		jqprog_free(m->routes[i].body);
-		free(m->routes[i].url);
-		free(m->routes[i].headers);
+		for (k = 0; k < m->routes[i].cfg->nsteps; k++)
+			map_step_release(&m->routes[i].steps[k]);
+		free(m->routes[i].steps);
 	}
 	free(m->routes);
 	m->routes = NULL;
 	m->nroutes = 0;
 }
 
+const struct map_route *
+map_route(const struct map *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->nroutes; i++)
+		if (strcmp(m->routes[i].cfg->name, name) == 0)
+			return &m->routes[i];
+	return NULL;
+}
+
 /* Whether route r takes the event: its type, then its condition. */
 static int
-takes(const struct map_route *r, const struct event *ev, struct buf *err)
+takes(struct map_route *r, const struct event *ev, struct buf *err)
 {
-	jv out;
-	int yes;
-
 	if (strcmp(r->cfg->on, ev->type) != 0)
 		return 0;
-	if (r->when == NULL)
-		return 1;
-	if (jqprog_run(r->when, jv_copy(ev->root), &out, err) != 0)
-		return -1;
-	yes = jv_get_kind(out) != JV_KIND_NULL &&
-	    jv_get_kind(out) != JV_KIND_FALSE;
-	jv_free(out);
-	return yes;
+	return map_step_takes(&r->steps[0], jv_copy(ev->root), err);
 }
 
 static int
-build(struct draft *d, const struct map_route *r, const struct event *ev,
+build(struct draft *d, struct map_route *r, const struct event *ev,
     const char *line, size_t len, struct buf *err)
 {
-	const char *parts[3] = { r->cfg->name, r->cfg->target, "0" };
-	struct buf body = BUF_INIT;
-	jv out;
-
-	d->route = r;
-	id_derive(d->id, ev->id, parts, 3);
-	if (r->body == NULL) {
-		d->body = xstrndup(line, len);
-		d->body_len = len;
-		return 0;
-	}
-	if (jqprog_run(r->body, jv_copy(ev->root), &out, err) != 0)
-		return -1;
-	jvdump(&body, out);
-	d->body_len = body.len;
-	d->body = buf_detach(&body);
-	return 0;
+	d->step = &r->steps[0];
+	map_step_id(d->step, ev->id, d->id);
+	return map_step_body(d->step, jv_copy(ev->root), line, len, &d->body,
+	    &d->body_len, err);
 }
 
 static void
-write_record(struct buf *out, const struct draft *d, const struct event *ev)
+write_record(struct buf *out, const struct draft *d, const char *event,
+    const char *type, int64_t not_before)
 {
-	const struct cfg_route *r = d->route->cfg;
+	const struct cfg_route *r = d->step->route;
+	const struct cfg_step *s = d->step->cfg;
+	char when[RFC3339_LEN + 1];
 
 	buf_adds(out, "{\"id\":\"");
 	buf_adds(out, d->id);
 	buf_adds(out, "\",\"event\":\"");
-	buf_adds(out, ev->id);
+	buf_adds(out, event);
 	buf_adds(out, "\",\"type\":");
-	buf_add_json_string(out, ev->type, strlen(ev->type));
+	buf_add_json_string(out, type, strlen(type));
 	buf_adds(out, ",\"target\":");
-	buf_add_json_string(out, r->target, strlen(r->target));
+	buf_add_json_string(out, s->target, strlen(s->target));
 	buf_adds(out, ",\"route\":");
 	buf_add_json_string(out, r->name, strlen(r->name));
 	buf_addf(out, ",\"step\":0,\"priority\":\"%s\",\"method\":\"",
-	    priority_name(r->priority));
-	buf_adds(out, r->method);
+	    priority_name(s->priority));
+	buf_adds(out, s->method);
 	buf_adds(out, "\",\"url\":");
-	buf_add_json_string(out, d->route->url, strlen(d->route->url));
+	buf_add_json_string(out, d->step->url, strlen(d->step->url));
+	if (s->delay_ms > 0) {
+		clock_rfc3339(not_before, when);
+		buf_addf(out, ",\"not_before\":\"%s\"", when);
+	}
 	buf_adds(out, ",\"body\":");
 	buf_add(out, d->body, d->body_len);
 	buf_adds(out, "}\n");
@@ -229,7 +148,7 @@ map_work_free(void *work)
 		return;
 	for (i = 0; i < w->n; i++)
 		free(w->drafts[i].body);
-	buf_free(&w->out);
+	free(w->type);
 	free(w->reject);
 	free(w);
 }
@@ -253,7 +172,7 @@ map_prepare(void *ctx, struct stream_rec *r, const char *line, size_t len,
 
 	/* Every delivery is built first: a failing route rejects the event. */
 	w = xcalloc(1, sizeof(*w) + m->nroutes * sizeof(w->drafts[0]));
-	buf_init(&w->out);
+	w->type = xstrdup(ev.type);
 	for (i = 0; i < m->nroutes; i++) {
 		if (takes(&m->routes[i], &ev, &err) == 1 &&
 		    build(&w->drafts[w->n], &m->routes[i], &ev, line, len,
@@ -266,8 +185,6 @@ map_prepare(void *ctx, struct stream_rec *r, const char *line, size_t len,
 			break;
 		}
 	}
-	for (i = 0; i < w->n && w->reject == NULL; i++)
-		write_record(&w->out, &w->drafts[i], &ev);
 	r->work = w;
 	buf_free(&err);
 	event_free(&ev);
@@ -320,19 +237,21 @@ map_apply(void *ctx, struct stream *s, struct stream_rec *r)
 		return not_mapped(s, r);
 	now = clock_ms();
 	for (i = 0; i < w->n; i++) {
-		const struct map_route *mr = w->drafts[i].route;
+		const struct draft *d = &w->drafts[i];
+		const struct cfg_step *st = d->step->cfg;
 
-		jd = (struct journal_delivery){ .id = w->drafts[i].id,
-		    .event_id = r->event, .target = mr->cfg->target,
-		    .route = mr->cfg->name, .step = 0,
-		    .method = mr->cfg->method, .url = mr->url,
-		    .headers = mr->headers, .body = w->drafts[i].body,
-		    .body_len = w->drafts[i].body_len, .not_before = now,
-		    .priority = mr->cfg->priority };
+		jd = (struct journal_delivery){ .id = d->id,
+		    .event_id = r->event, .target = st->target,
+		    .route = d->step->route->name, .step = 0,
+		    .method = st->method, .url = d->step->url,
+		    .headers = d->step->headers, .body = d->body,
+		    .body_len = d->body_len, .created_at = now,
+		    .not_before = now + st->delay_ms,
+		    .priority = st->priority };
 		if (journal_delivery_add(s->journal, &jd, &added) != 0)
 			return stream_journal_failed(s, r);
+		write_record(&s->out, d, r->event, w->type, jd.not_before);
 	}
-	buf_add(&s->out, w->out.data, w->out.len);
 	m->ndeliveries += (long)w->n;
 	return w->n > 0 ? STREAM_OK : STREAM_SKIP;
 }

@@ -10,7 +10,14 @@
 #include "stream.h"
 
 struct cfg;
-struct map_route;
+struct cfg_route;
+struct map_step;
+
+/* A route's steps, compiled (mapstep.h). */
+struct map_route {
+	const struct cfg_route	*cfg;
+	struct map_step		*steps;
+};
 
 struct map {
 	const struct cfg	*cfg;
@@ -20,11 +27,13 @@ struct map {
 };
 
 /*
- * Compiles every route's jq programs.  Returns 0, or -1 with
+ * Compiles the jq programs of every route's steps.  Returns 0, or -1 with
  * "FILE:LINE: route 'NAME': jq: ..." in err.
  */
 int		map_init(struct map *, const struct cfg *, struct buf *err);
 void		map_release(struct map *);
+/* The route called name, or NULL. */
+const struct map_route *map_route(const struct map *, const char *name);
 /* The halves of integra-map's stage; see stream.h. */
 enum stream_rc	map_prepare(void *ctx, struct stream_rec *, const char *line,
 		    size_t len, jv v);

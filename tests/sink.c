@@ -20,7 +20,10 @@
  * answer, after any -D delay.  Repeated headers are joined with ", ".  A
  * body refused with 413 is logged as "".  Requests that MHD rejects itself
  * (malformed: 400) or that the client abandons before the body is complete
- * are not logged.  204 and 304 answers carry no body.
+ * are not logged.  204 and 304 answers carry no body; others carry
+ * {"ok":true} or {"error":"sink answered N"}, and with -e a 2xx one is
+ * {"ok":true,"id":KEY}, KEY the request's Idempotency-Key, so that a test
+ * can see an answer's data used.
  *
  * Each connection has its own thread, so a delay holds up only its own
  * connection.  The port goes to the -P file (written atomically) or,
@@ -126,6 +129,7 @@ static int	log_request(struct MHD_Connection *, struct req *, const char *,
 static void	*uri_cb(void *, const char *, struct MHD_Connection *);
 static void	done_cb(void *, struct MHD_Connection *, void **,
 		    enum MHD_RequestTerminationCode);
+static enum MHD_Result echo_answer(struct MHD_Connection *, unsigned int);
 static enum MHD_Result finish(struct MHD_Connection *, struct req *,
 		    const char *);
 static enum MHD_Result handler(void *, struct MHD_Connection *, const char *,
@@ -136,6 +140,7 @@ static unsigned int	 def_status = 200;
 static unsigned int	 fail_status = 503;
 static long		 fail_percent;
 static long		 retry_after = -1;
+static int		 echo_key;
 static struct rule	*status_rules;
 static size_t		 nstatus_rules;
 static struct rule	*delay_rules;
@@ -159,7 +164,7 @@ usage(FILE *fp, int status)
 	fprintf(fp, "usage: %s [-h] [-p port] [-P portfile] [-o logfile] "
 	    "[-s status]\n"
 	    "\t[-f percent] [-F failstatus] [-S seed] [-R prefix=status]...\n"
-	    "\t[-D prefix=ms]... [-a retry_after_seconds]\n"
+	    "\t[-D prefix=ms]... [-a retry_after_seconds] [-e]\n"
 	    "  -p port      TCP port on 127.0.0.1 (default 0: any free port)\n"
 	    "  -P portfile  write the port there once listening "
 	    "(else to stdout)\n"
@@ -172,7 +177,10 @@ usage(FILE *fp, int status)
 	    "  -R prefix=status  status for paths starting with prefix "
 	    "(first match)\n"
 	    "  -D prefix=ms      delay answers to paths starting with prefix\n"
-	    "  -a seconds   Retry-After header on non-2xx answers\n",
+	    "  -a seconds   Retry-After header on non-2xx answers\n"
+	    "  -e           2xx answers are {\"ok\":true,\"id\":KEY}, KEY the "
+	    "request's\n"
+	    "               Idempotency-Key\n",
 	    PROGNAME);
 	exit(status);
 }
@@ -686,8 +694,44 @@ finish(struct MHD_Connection *conn, struct req *r, const char *method)
 		delay(rule->value);
 	if (logfp != NULL && log_request(conn, r, method, status) == -1)
 		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+	if (echo_key && status >= 200 && status < 300 && status != 204)
+		return echo_answer(conn, status);
 	a = find_answer(status);
 	return MHD_queue_response(conn, a->status, a->resp);
+}
+
+/* -e: {"ok":true,"id":KEY}, KEY the request's Idempotency-Key or null. */
+static enum MHD_Result
+echo_answer(struct MHD_Connection *conn, unsigned int status)
+{
+	struct sbuf		 sb = { NULL, 0, 0, 0 };
+	struct MHD_Response	*resp;
+	const char		*key;
+	enum MHD_Result		 rc;
+
+	key = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "Idempotency-Key");
+	sb_adds(&sb, "{\"ok\":true,\"id\":");
+	sb_addjsonz(&sb, key);
+	sb_adds(&sb, "}");
+	if (sb.err) {
+		free(sb.p);
+		return MHD_NO;
+	}
+	resp = MHD_create_response_from_buffer(sb.len, sb.p,
+	    MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(sb.p);
+		return MHD_NO;
+	}
+	if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "application/json") == MHD_NO) {
+		MHD_destroy_response(resp);
+		return MHD_NO;
+	}
+	rc = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return rc;
 }
 
 static enum MHD_Result
@@ -794,7 +838,7 @@ main(int argc, char *argv[])
 		return EX_OSERR;
 	}
 
-	while ((ch = getopt(argc, argv, "a:D:f:F:ho:p:P:R:s:S:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:D:ef:F:ho:p:P:R:s:S:")) != -1) {
 		switch (ch) {
 		case 'a':
 			retry_after = numarg(optarg, ch, 0, INT_MAX);
@@ -802,6 +846,9 @@ main(int argc, char *argv[])
 		case 'D':
 			rulearg(delay_rules, &ndelay_rules, optarg, ch, 0,
 			    MAXDELAY);
+			break;
+		case 'e':
+			echo_key = 1;
 			break;
 		case 'f':
 			fail_percent = numarg(optarg, ch, 0, 100);

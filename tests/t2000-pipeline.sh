@@ -34,13 +34,23 @@ test_expect_success 'each event made one delivery a route that takes it' '
 	grep -q "^lead.created lead.created:whatsapp-welcome 6$" made &&
 	grep -q "^lead.created lead.created:marketing 4$" made &&
 	grep -q "^client.registered client.registered:financeiro 1$" made &&
-	grep -q "^service.completed service.completed:whatsapp-notice 1$" made &&
-	test "$(q "SELECT count(*) FROM deliveries")" = 46
+	grep -q "^service.completed service.completed:whatsapp-notice 2$" made &&
+	test "$(q "SELECT count(*) FROM deliveries")" = 47
 '
-test_expect_success 'every delivery reached the sink exactly once' '
+test_expect_success 'every delivery due reached the sink exactly once' '
 	test $(wc -l <sink.log) = 46 &&
-	q "SELECT id FROM deliveries ORDER BY id" >ids &&
+	q "SELECT id FROM deliveries WHERE status = \"delivered\" ORDER BY id" >ids &&
 	jq -r .idempotency_key sink.log | sort >got && test_cmp ids got
+'
+test_expect_success 'the feedback request waits two hours after the notice' '
+	test "$(q "SELECT status, step, not_before - created_at FROM deliveries
+	    WHERE route = \"service.completed:whatsapp-notice\" AND step = 1")" = \
+	    "pending|1|7200000" &&
+	INTEGRA_CLOCK_OFFSET=7300 integra-retry 2>/dev/null &&
+	test $(wc -l <sink.log) = 47 &&
+	jq -e -s "map(select(.path == \"/whatsapp/send-button-list\")) |
+	    length == 1 and (.[0].body | fromjson | .buttonList.buttons |
+	    length == 3)" sink.log
 '
 test_expect_success 'each target got what its routes send' '
 	jq -r ".path" sink.log | sed "s|^/\([^/]*\).*|\1|" | sort | uniq -c |
@@ -51,8 +61,8 @@ test_expect_success 'each target got what its routes send' '
 '
 test_expect_success 'the counts agree: delivered, one attempt, outcomes' '
 	test "$(q "SELECT status, count(*), sum(attempts) FROM deliveries
-	    GROUP BY status")" = "delivered|46|46" &&
-	test "$(q "SELECT count(*) FROM attempts")" = 46 &&
+	    GROUP BY status")" = "delivered|47|47" &&
+	test "$(q "SELECT count(*) FROM attempts")" = 47 &&
 	test $(wc -l <outcomes) = 46
 '
 test_expect_success 'the CRM got the lead in its shape, with E.164 phones' '
@@ -72,7 +82,7 @@ test_expect_success 'running the whole import again sends nothing new' '
 	integra-ingest <"$top_srcdir/share/samples/events.ndjson" 2>/dev/null |
 	    integra-normalize 2>/dev/null | integra-map 2>/dev/null |
 	    integra-dispatch >again 2>/dev/null &&
-	test ! -s again && test $(wc -l <sink.log) = 46 &&
+	test ! -s again && test $(wc -l <sink.log) = 47 &&
 	test "$(q "SELECT count(*) FROM events")" = 20
 '
 test_expect_success 'the journal is sound' '
