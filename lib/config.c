@@ -168,6 +168,36 @@ get_concurrency(struct loader *ld, const yaml_node_t *n, int *out)
 	return 0;
 }
 
+/* A rate: "N/s", "N/m" or "N/h", or a plain N a second; in requests a second. */
+static int
+get_rate(struct loader *ld, const yaml_node_t *n, double *out)
+{
+	const char *s;
+	char *end;
+	long v;
+
+	if ((s = scalar(ld, n, "rate_limit")) == NULL)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end != s && errno == 0 && v >= 1 && v <= 100000) {
+		if (*end == '\0' || strcmp(end, "/s") == 0) {
+			*out = (double)v;
+			return 0;
+		}
+		if (strcmp(end, "/m") == 0) {
+			*out = (double)v / 60;
+			return 0;
+		}
+		if (strcmp(end, "/h") == 0) {
+			*out = (double)v / 3600;
+			return 0;
+		}
+	}
+	return bad(ld, n, "rate_limit must be requests a second, minute or"
+	    " hour, from 1 to 100000, like 20/s or 600/m, not '%s'", s);
+}
+
 static int
 get_factor(struct loader *ld, const yaml_node_t *n, double *out)
 {
@@ -705,6 +735,8 @@ target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		return get_timeout(ld, v, k, &t->connect_timeout_ms);
 	if (strcmp(k, "concurrency") == 0)
 		return get_concurrency(ld, v, &t->concurrency);
+	if (strcmp(k, "rate_limit") == 0)
+		return get_rate(ld, v, &t->rate);
 	if (strcmp(k, "retry") == 0)
 		return load_retry(ld, v, &t->retry);
 	if (strcmp(k, "circuit") == 0)

@@ -49,6 +49,7 @@
 struct queue {
 	struct job		*head[PRIORITY_COUNT];
 	struct job		*tail[PRIORITY_COUNT];
+	size_t			 n;
 };
 
 struct target_rt {
@@ -68,6 +69,13 @@ struct target_rt {
 	int			 streak;
 	int			 held;
 	int			 probing;	/* this run holds its probe */
+	/*
+	 * A paced target's: whether this run holds it (sends to it), and
+	 * its token bucket, of one token: requests start 1/rate apart.
+	 */
+	int			 holding;
+	double			 tokens;
+	int64_t			 tokens_at;	/* mono ms */
 	struct queue		 queue;
 };
 
@@ -119,6 +127,10 @@ struct run {
 	int64_t				 lease_until;	/* of the claims being made */
 	size_t				 capacity;
 	int64_t				 oldest;	/* mono ms of the oldest unflushed */
+	int64_t				 wake;		/* mono ms a paced start is
+							   due; 0: none */
+	int64_t				 more_at;	/* ms a paced target wants
+							   more claimed; 0: none */
 	struct buf			 out;
 	struct buf			 reason;
 	struct progress			 progress;
@@ -360,6 +372,7 @@ queue_push(struct queue *q, struct job *j)
 	else
 		q->head[p] = j;
 	q->tail[p] = j;
+	q->n++;
 }
 
 /* The next job to start, or NULL. */
@@ -374,9 +387,35 @@ queue_pop(struct queue *q)
 			if ((q->head[p] = j->next) == NULL)
 				q->tail[p] = NULL;
 			j->next = NULL;
+			q->n--;
 			return j;
 		}
 	return NULL;
+}
+
+/*
+ * Whether a paced target may start a request now: it has a token.  If
+ * not, r->wake says when it will.
+ */
+static int
+paced_token(struct run *r, struct target_rt *t)
+{
+	int64_t mono = clock_mono_ms(), at;
+
+	if (t->cfg->rate <= 0)
+		return 1;
+	t->tokens += (double)(mono - t->tokens_at) * t->cfg->rate / 1000;
+	if (t->tokens > 1)
+		t->tokens = 1;
+	t->tokens_at = mono;
+	if (t->tokens >= 1) {
+		t->tokens -= 1;
+		return 1;
+	}
+	at = mono + 1 + (int64_t)((1 - t->tokens) * 1000 / t->cfg->rate);
+	if (r->wake == 0 || at < r->wake)
+		r->wake = at;
+	return 0;
 }
 
 static int
@@ -441,11 +480,12 @@ start_ready(struct run *r)
 	struct job *j;
 	size_t i;
 
+	r->wake = 0;
 	for (i = 0; i < r->ntargets; i++) {
 		t = &r->targets[i];
 		while (!t->gone && !t->held &&
-		    t->inflight < t->cfg->concurrency &&
-		    (j = queue_pop(&t->queue)) != NULL) {
+		    t->inflight < t->cfg->concurrency && t->queue.n > 0 &&
+		    paced_token(r, t) && (j = queue_pop(&t->queue)) != NULL) {
 			/*
 			 * A transfer that could outlive its claim is not
 			 * started: once the lease runs out another dispatch
@@ -719,6 +759,100 @@ tell(struct run *r, const struct job *j)
 }
 
 /*
+ * A paced target is held by the run that has work for it, and let go of
+ * when it has none.  Its queue holds what the rate sends in half a lease
+ * at most: the rest is given back, and no more is claimed until half of
+ * that is sent.
+ */
+static int
+pace(struct run *r)
+{
+	struct target_rt *t;
+	struct job *keep = NULL, **tail = &keep, *j;
+	size_t i, room, n;
+	int64_t claim_after;
+	int rc, held;
+
+	for (i = 0; i < r->ntargets; i++) {
+		t = &r->targets[i];
+		if (t->cfg->rate <= 0 || t->gone)
+			continue;
+		if (t->queue.n == 0 && t->inflight == 0) {
+			if (t->holding && (rc = journal_target_unhold(
+			    r->o->journal, t->cfg->name, r->owner,
+			    r->now)) != 0)
+				return rc;
+			t->holding = 0;
+			continue;
+		}
+		room = (size_t)(t->cfg->rate * (double)r->o->lease_ms / 2000);
+		if (room < 1)
+			room = 1;
+		claim_after = 0;
+		if (t->queue.n >= room) {
+			/* In class order, the first room stay. */
+			for (n = 0; (j = queue_pop(&t->queue)) != NULL; n++) {
+				if (n < room) {
+					*tail = j;
+					tail = &j->next;
+					continue;
+				}
+				rc = journal_claim_release(r->o->journal,
+				    j->id, r->owner, r->now);
+				r->held--;
+				job_free(j);
+				if (rc != 0)
+					return rc;
+			}
+			*tail = NULL;
+			while ((j = keep) != NULL) {
+				keep = j->next;
+				queue_push(&t->queue, j);
+			}
+			tail = &keep;
+			claim_after = r->now + (int64_t)((double)room / 2 *
+			    1000 / t->cfg->rate);
+			if (r->more_at == 0 || claim_after < r->more_at)
+				r->more_at = claim_after;
+		}
+		if ((rc = journal_target_hold(r->o->journal, t->cfg->name,
+		    r->owner, r->now, r->now + r->o->lease_ms, claim_after,
+		    &held)) != 0)
+			return rc;
+		if (!held && t->holding)
+			log_warn(&(struct log_ids){ .target = t->cfg->name },
+			    "target '%s': another process holds it now",
+			    t->cfg->name);
+		t->holding = held;
+		if (!held && (rc = hold_back(r, t)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The run ends: the paced targets it holds are free for others. */
+static void
+let_go(struct run *r)
+{
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < r->ntargets; i++)
+		any |= r->targets[i].holding;
+	if (!any || journal_begin(r->o->journal) != 0)
+		return;
+	for (i = 0; i < r->ntargets; i++)
+		if (r->targets[i].holding && journal_target_unhold(
+		    r->o->journal, r->targets[i].cfg->name, r->owner,
+		    clock_ms()) != 0) {
+			journal_rollback(r->o->journal);
+			return;
+		}
+	if (journal_commit(r->o->journal) != 0)
+		journal_rollback(r->o->journal);
+}
+
+/*
  * The step that j's end leads to in its route, in the transaction that
  * records j's try.  One due at once is claimed in this tick too: read
  * from stdin, it would otherwise wait for integra-retry.
@@ -796,8 +930,9 @@ tick(struct run *r)
 			r->st->skipped++;
 			log_info(&(struct log_ids){ .delivery = r->ids[i] },
 			    "delivery %s is not due (delivered, in flight"
-			    " elsewhere, waiting to retry or for its target,"
-			    " or unknown): skipped", r->ids[i]);
+			    " elsewhere, waiting to retry, for its target or"
+			    " for its turn at a paced one, or unknown):"
+			    " skipped", r->ids[i]);
 		}
 	}
 	r->nids = 0;
@@ -812,6 +947,8 @@ tick(struct run *r)
 		if ((size_t)n < want)
 			r->in_done = 1;
 	}
+	if ((rc = pace(r)) != 0)
+		return journal_failed(r, rc);
 	if ((rc = journal_commit(jn)) != 0)
 		return journal_failed(r, rc);
 
@@ -914,6 +1051,12 @@ loop(struct run *r)
 	for (;;) {
 		if (!r->o->pending)
 			read_ids(r);
+		/* A paced target's queue has room again: claim for it. */
+		if (r->o->pending && r->more_at != 0 &&
+		    clock_ms() >= r->more_at) {
+			r->more_at = 0;
+			r->in_done = 0;
+		}
 		collect(r);
 		/* What is claimed is committed: it may go out as slots free. */
 		start_ready(r);
@@ -927,9 +1070,17 @@ loop(struct run *r)
 				return rc;
 			continue;
 		}
-		if (r->in_done && r->held == 0)
+		if (r->in_done && r->held == 0 &&
+		    (r->more_at == 0 || !r->o->pending))
 			return EX_OK;
 		wait = pending > 0 ? (int)(due > 0 ? due : 0) : IDLE_WAIT_MS;
+		if (r->wake != 0 && r->wake - clock_mono_ms() < wait)
+			wait = (int)(r->wake > clock_mono_ms() ?
+			    r->wake - clock_mono_ms() : 0);
+		if (r->o->pending && r->more_at != 0 &&
+		    r->more_at - clock_ms() < wait)
+			wait = (int)(r->more_at > clock_ms() ?
+			    r->more_at - clock_ms() : 0);
 		if (http_wait(r->http, r->o->pending || r->in_done ||
 		    r->held + r->nids >= r->capacity ? -1 : r->o->in_fd,
 		    wait) != 0) {
@@ -992,6 +1143,7 @@ dispatch_run(const struct dispatch_opts *o, struct dispatch_stats *st,
 	buf_init(&r.reason);
 	progress_init(&r.progress, "deliveries");
 	rc = loop(&r);
+	let_go(&r);
 	progress_done(&r.progress);
 	if (rc == EX_OK)
 		rc = r.read_failed ? EX_IOERR : st->rejected > 0 ? EX_DATAERR :

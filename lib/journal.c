@@ -185,6 +185,14 @@ static const char *const migrations[] = {
 	"DROP INDEX deliveries_due;"
 	"CREATE INDEX deliveries_due ON deliveries (priority, not_before)"
 	"  WHERE status IN ('pending', 'failed');",
+	/*
+	 * 4 -> 5: the process that sends to a paced target (one with a rate
+	 * limit), until when, and until when it claims no more of the
+	 * target's deliveries (journal_target_hold).
+	 */
+	"ALTER TABLE target_states ADD COLUMN holder TEXT;"
+	"ALTER TABLE target_states ADD COLUMN held_until INTEGER;"
+	"ALTER TABLE target_states ADD COLUMN claim_after INTEGER;",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -230,11 +238,13 @@ enum stmt {
 /*
  * A disabled target's deliveries wait, claimed by no one, and so do those
  * of a target whose circuit is open; half-open, it gets one probe
- * (journal_claim_probe).
+ * (journal_claim_probe).  A paced target's are claimed only by the
+ * process that holds it, while it wants more (?1 is the claimer, ?3 now).
  */
 #define TARGET_ENABLED							\
 	" target NOT IN (SELECT target FROM target_states"		\
-	"  WHERE disabled_at IS NOT NULL OR open_until IS NOT NULL)"
+	"  WHERE disabled_at IS NOT NULL OR open_until IS NOT NULL"	\
+	"  OR (held_until > ?3 AND (holder IS NOT ?1 OR claim_after > ?3)))"
 #define CLAIM_DUE_WHERE							\
 	" ((status IN ('pending', 'failed') AND not_before <= ?3)"	\
 	"  OR (status = 'in_flight' AND lease_until < ?3))"		\

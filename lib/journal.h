@@ -21,7 +21,6 @@
 
 #include "ids.h"
 
-#define JOURNAL_SCHEMA_VERSION	2
 #define JOURNAL_BUSY		(-2)
 
 struct journal;
@@ -349,6 +348,20 @@ struct journal_target_state {
 	long		 dead;		/* in the dead-letter queue */
 };
 
+/*
+ * A paced target (one with a rate limit) is sent to by one process at a
+ * time, so that its rate and concurrency hold whatever the number of
+ * processes.  owner holds target until held_until, if no one else holds
+ * it (*held says whether it does), and claims no more of its deliveries
+ * until claim_after (0: it wants more now).  Others claim none of them
+ * while it holds the target.
+ */
+int	journal_target_hold(struct journal *, const char *target,
+	    const char *owner, int64_t now, int64_t held_until,
+	    int64_t claim_after, int *held);
+/* owner lets go of target, if it holds it. */
+int	journal_target_unhold(struct journal *, const char *target,
+	    const char *owner, int64_t now);
 /* Disables target (kept while disabled: the first time and reason). */
 int	journal_target_disable(struct journal *, const char *target,
 	    const char *reason, int64_t now);

@@ -20,6 +20,8 @@ enum tstmt {
 	T_CIRCUIT_PUT,
 	T_PROBES_TAKE,
 	T_PROBE_GIVE_BACK,
+	T_HOLD,
+	T_UNHOLD,
 	T_COUNT
 };
 
@@ -70,6 +72,16 @@ static const char *const tstmt_sql[T_COUNT] = {
 	[T_PROBE_GIVE_BACK] =
 	    "UPDATE target_states SET open_until = ?3, updated_at = ?3"
 	    " WHERE target = ?1 AND open_until = ?2",
+	[T_HOLD] =
+	    "INSERT INTO target_states (target, updated_at, holder,"
+	    " held_until, claim_after) VALUES (?1, ?3, ?2, ?4, ?5)"
+	    " ON CONFLICT (target) DO UPDATE SET holder = ?2,"
+	    " held_until = ?4, claim_after = ?5, updated_at = ?3"
+	    " WHERE holder IS ?2 OR held_until IS NULL OR held_until <= ?3",
+	[T_UNHOLD] =
+	    "UPDATE target_states SET holder = NULL, held_until = NULL,"
+	    " claim_after = NULL, updated_at = ?3"
+	    " WHERE target = ?1 AND holder = ?2",
 };
 
 static sqlite3_stmt *
@@ -224,4 +236,38 @@ journal_circuit_unprobe(struct journal *j, const char *target,
 	sqlite3_bind_int64(st, 2, probe_until);
 	sqlite3_bind_int64(st, 3, now);
 	return journal_step_done(j, st, "give back a circuit probe");
+}
+
+int
+journal_target_hold(struct journal *j, const char *target, const char *owner,
+    int64_t now, int64_t held_until, int64_t claim_after, int *held)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = tstmt(j, T_HOLD)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, target);
+	journal_bind_text(st, 2, owner);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, held_until);
+	sqlite3_bind_int64(st, 5, claim_after);
+	if ((rc = journal_step_done(j, st, "hold a paced target")) != 0)
+		return rc;
+	*held = sqlite3_changes(j->db) == 1;
+	return 0;
+}
+
+int
+journal_target_unhold(struct journal *j, const char *target,
+    const char *owner, int64_t now)
+{
+	sqlite3_stmt *st;
+
+	if ((st = tstmt(j, T_UNHOLD)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, target);
+	journal_bind_text(st, 2, owner);
+	sqlite3_bind_int64(st, 3, now);
+	return journal_step_done(j, st, "let go of a paced target");
 }
