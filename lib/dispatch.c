@@ -74,6 +74,9 @@ struct target_rt {
 	 * its token bucket, of one token: requests start 1/rate apart.
 	 */
 	int			 holding;
+	int			 more;		/* deliveries given back since
+						   the last claim */
+	int64_t			 claim_after;	/* claims none before then */
 	double			 tokens;
 	int64_t			 tokens_at;	/* mono ms */
 	struct queue		 queue;
@@ -783,6 +786,7 @@ pace(struct run *r)
 			    r->now)) != 0)
 				return rc;
 			t->holding = 0;
+			t->claim_after = 0;
 			continue;
 		}
 		room = (size_t)(t->cfg->rate * (double)r->o->lease_ms / 2000);
@@ -812,9 +816,9 @@ pace(struct run *r)
 			tail = &keep;
 			claim_after = r->now + (int64_t)((double)room / 2 *
 			    1000 / t->cfg->rate);
-			if (r->more_at == 0 || claim_after < r->more_at)
-				r->more_at = claim_after;
+			t->more = 1;
 		}
+		t->claim_after = claim_after;
 		if ((rc = journal_target_hold(r->o->journal, t->cfg->name,
 		    r->owner, r->now, r->now + r->o->lease_ms, claim_after,
 		    &held)) != 0)
@@ -826,6 +830,16 @@ pace(struct run *r)
 		t->holding = held;
 		if (!held && (rc = hold_back(r, t)) != 0)
 			return rc;
+	}
+	/* When to claim again what was given back. */
+	r->more_at = 0;
+	for (i = 0; i < r->ntargets; i++) {
+		t = &r->targets[i];
+		if (!t->more)
+			continue;
+		claim_after = t->claim_after > r->now ? t->claim_after : r->now;
+		if (r->more_at == 0 || claim_after < r->more_at)
+			r->more_at = claim_after;
 	}
 	return 0;
 }
@@ -913,6 +927,10 @@ tick(struct run *r)
 		    (kept && ((rc = tell(r, j)) != 0 ||
 		    (rc = follow(r, j)) != 0)))
 			return journal_failed(r, rc);
+		/* Due again at once: --pending runs until nothing is due. */
+		if (kept && r->o->pending && strcmp(j->status, "failed") == 0 &&
+		    j->not_before <= r->now)
+			r->in_done = 0;
 		if (!kept)
 			log_warn(&(struct log_ids){ .delivery = j->id },
 			    "delivery %s: lease lost before the outcome was"
@@ -941,6 +959,8 @@ tick(struct run *r)
 		    probe, r)) != 0)
 			return journal_failed(r, rc);
 		want = r->capacity - r->held;
+		for (i = 0; i < r->ntargets; i++)
+			r->targets[i].more = 0;
 		if ((rc = journal_claim_due(jn, (int)want, r->owner, r->now,
 		    r->lease_until, on_claim, r, &n)) != 0)
 			return journal_failed(r, rc);

@@ -229,6 +229,13 @@ http_wait(struct http *h, int fd, int timeout_ms)
 
 	if (curl_multi_perform(h->multi, &still) != CURLM_OK)
 		return -1;
+	/*
+	 * Transfers that came back in that perform wait for http_done:
+	 * nothing would wake a poll for them, which would sleep its whole
+	 * timeout with their answers in hand.
+	 */
+	if (still < h->running)
+		return 0;
 	if (curl_multi_poll(h->multi, fd >= 0 ? &wfd : NULL, fd >= 0 ? 1 : 0,
 	    timeout_ms, &numfds) != CURLM_OK)
 		return -1;
