@@ -168,6 +168,20 @@ get_concurrency(struct loader *ld, const yaml_node_t *n, int *out)
 	return 0;
 }
 
+static int
+get_bool(struct loader *ld, const yaml_node_t *n, const char *what, int *out)
+{
+	const char *s;
+
+	if ((s = scalar(ld, n, what)) == NULL)
+		return -1;
+	if (strcmp(s, "true") == 0 || strcmp(s, "false") == 0) {
+		*out = s[0] == 't';
+		return 0;
+	}
+	return bad(ld, n, "%s must be true or false, not '%s'", what, s);
+}
+
 /* A rate: "N/s", "N/m" or "N/h", or a plain N a second; in requests a second. */
 static int
 get_rate(struct loader *ld, const yaml_node_t *n, double *out)
@@ -737,6 +751,8 @@ target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		return get_concurrency(ld, v, &t->concurrency);
 	if (strcmp(k, "rate_limit") == 0)
 		return get_rate(ld, v, &t->rate);
+	if (strcmp(k, "exclusive") == 0)
+		return get_bool(ld, v, "exclusive", &t->exclusive);
 	if (strcmp(k, "retry") == 0)
 		return load_retry(ld, v, &t->retry);
 	if (strcmp(k, "circuit") == 0)

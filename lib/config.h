@@ -88,11 +88,13 @@ struct cfg_target {
 	long			 connect_timeout_ms;
 	int			 concurrency;
 	/*
-	 * Requests a second; 0: no limit.  A target with a rate is paced:
-	 * one process at a time sends to it (journal_target_hold), so that
-	 * its rate and concurrency hold across processes.
+	 * Requests a second; 0: no limit.  A target with a rate, or said
+	 * exclusive, is paced: one process at a time sends to it
+	 * (journal_target_hold), so that its rate and concurrency hold
+	 * across processes.
 	 */
 	double			 rate;
+	int			 exclusive;
 	struct cfg_retry	 retry;
 	struct cfg_circuit	 circuit;
 	struct cfg_webhook_auth	 signing;	/* of what is sent to it */

@@ -762,10 +762,10 @@ tell(struct run *r, const struct job *j)
 }
 
 /*
- * A paced target is held by the run that has work for it, and let go of
- * when it has none.  Its queue holds what the rate sends in half a lease
- * at most: the rest is given back, and no more is claimed until half of
- * that is sent.
+ * A paced target (a rate limit, or exclusive) is held by the run that has
+ * work for it, and let go of when it has none.  With a rate, its queue
+ * holds what the rate sends in half a lease at most: the rest is given
+ * back, and no more is claimed until half of that is sent.
  */
 static int
 pace(struct run *r)
@@ -778,7 +778,7 @@ pace(struct run *r)
 
 	for (i = 0; i < r->ntargets; i++) {
 		t = &r->targets[i];
-		if (t->cfg->rate <= 0 || t->gone)
+		if ((t->cfg->rate <= 0 && !t->cfg->exclusive) || t->gone)
 			continue;
 		if (t->queue.n == 0 && t->inflight == 0) {
 			if (t->holding && (rc = journal_target_unhold(
@@ -789,7 +789,9 @@ pace(struct run *r)
 			t->claim_after = 0;
 			continue;
 		}
-		room = (size_t)(t->cfg->rate * (double)r->o->lease_ms / 2000);
+		/* Without a rate, the queue is as long as claims make it. */
+		room = t->cfg->rate > 0 ? (size_t)(t->cfg->rate *
+		    (double)r->o->lease_ms / 2000) : SIZE_MAX;
 		if (room < 1)
 			room = 1;
 		claim_after = 0;

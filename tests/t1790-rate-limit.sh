@@ -94,6 +94,26 @@ test_expect_success 'a slow rate, a short lease: claims follow the rate' '
 	test "$(spread /crm)" -ge 4000 &&
 	test "$(q "SELECT count(*) FROM deliveries WHERE status <> \"delivered\"")" = 0
 '
+test_expect_success 'exclusive: one process at a time, without a rate' '
+	: >sink.log &&
+	sed "s|/erp$|/erp\\
+    exclusive: true|" cfg.yaml >excl.yaml &&
+	grep -q "exclusive: true" excl.yaml &&
+	printf "{\"name\":\"Excl\",\"phone\":\"11987658888\"}\n" >x.ndjson &&
+	deliveries journal.db excl.yaml x.ndjson >/dev/null 2>&1 &&
+	q "INSERT INTO target_states (target, updated_at, holder, held_until)
+	    VALUES (\"erp\", 0, \"elsewhere:2\", 99999999999999)
+	    ON CONFLICT (target) DO UPDATE SET holder = \"elsewhere:2\",
+	    held_until = 99999999999999" &&
+	integra-dispatch -j journal.db -c excl.yaml --pending >out6 2>err6 &&
+	test "$(jq -s "map(.path)" -c sink.log)" = "[\"/crm\"]" &&
+	q "UPDATE target_states SET held_until = 1 WHERE target = \"erp\"" &&
+	integra-dispatch -j journal.db -c excl.yaml --pending >out7 2>err7 &&
+	test "$(jq -s "map(.path)" -c sink.log)" = "[\"/crm\",\"/erp\"]" &&
+	sed "s|exclusive: true|exclusive: yes|" excl.yaml >bad.yaml &&
+	integra config check -c bad.yaml 2>e; test $? -eq 78 &&
+	grep -q "exclusive must be true or false" e
+'
 test_expect_success 'rate_limit: 20/s, 600/m, 10/h, 5; nothing else' '
 	for r in 20/s 600/m 10/h 5; do
 		sed "s|rate_limit: 20/s|rate_limit: $r|" cfg.yaml >r.yaml &&
