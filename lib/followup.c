@@ -50,7 +50,10 @@ response(const struct followup_end *e)
 	    jv_null());
 }
 
-/* Made dead: the program that should have built it failed. */
+/*
+ * Adds step s's delivery for e's event: due after its delay, or dead with
+ * the reason dead when its program failed.
+ */
 static int
 add(struct journal *jn, struct map_step *s, const struct followup_end *e,
     const char *id, const struct buf *body, const char *dead, int64_t now)
