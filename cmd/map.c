@@ -1,5 +1,6 @@
 /*
- * integra-map: route canonical events and build their deliveries.
+ * integra-map: route canonical events and build their deliveries; with a
+ * command (cmd/mapcmd.c), manage the versioned mappings they use.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -12,13 +13,12 @@
 #include "journal.h"
 #include "log.h"
 #include "map.h"
+#include "mapcmd.h"
+#include "mapstore.h"
 #include "options.h"
 #include "setup.h"
 #include "stream.h"
 
-static const char usage_text[] =
-"usage: integra-map [-h] [-c config] [-j journal] [-B records] [-L bytes]\n"
-"                   [--pending]\n";
 
 int
 main(int argc, char *argv[])
@@ -41,11 +41,13 @@ main(int argc, char *argv[])
 	struct stream s;
 	const struct stream_stage stage = { .prepare = map_prepare,
 	    .apply = map_apply, .work_free = map_work_free, .ctx = &m };
-	int ch, rc, pending = 0;
+	char serr[1024];
+	int ch, rc, pending = 0, stage_opts = 0;
 
 	log_init("integra-map");
 	stream_init(&s, NULL);
-	while ((ch = getopt_long(argc, argv, "c:j:B:L:hV", longopts,
+	/* "+": a command's own options are its own (cmd/mapcmd.c). */
+	while ((ch = getopt_long(argc, argv, "+c:j:B:L:hV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -55,26 +57,33 @@ main(int argc, char *argv[])
 			jpath = optarg;
 			break;
 		case 'p':
-			pending = 1;
+			pending = stage_opts = 1;
 			break;
 		case 'B':
 			if (options_batch(optarg, &s.batch_max) != 0)
-				return options_usage(usage_text);
+				return options_usage(mapcmd_usage);
+			stage_opts = 1;
 			break;
 		case 'L':
 			if (options_max_line(optarg, &s.max_line) != 0)
-				return options_usage(usage_text);
+				return options_usage(mapcmd_usage);
+			stage_opts = 1;
 			break;
 		case 'h':
-			return options_help(usage_text);
+			return options_help(mapcmd_usage);
 		case 'V':
 			return options_version("integra-map");
 		default:
-			return options_usage(usage_text);
+			return options_usage(mapcmd_usage);
 		}
 	}
-	if (optind != argc)
-		return options_usage(usage_text);
+	if (optind != argc) {
+		if (stage_opts)
+			return options_usage(mapcmd_usage);
+		rc = mapcmd_main(argc - optind, argv + optind, cfgpath, jpath);
+		stream_release(&s);
+		return rc;
+	}
 
 	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK)
 		goto out;
@@ -85,7 +94,13 @@ main(int argc, char *argv[])
 	}
 	if (!pending)
 		setup_wait_input(STDIN_FILENO);
-	if ((rc = setup_journal(cfg, jpath, 0, &journal)) == EX_OK) {
+	if ((rc = setup_journal(cfg, jpath, 0, &journal)) == EX_OK &&
+	    (m.store = mapstore_open(journal_path(journal), serr,
+	    sizeof(serr))) == NULL) {
+		log_error(NULL, "%s", serr);
+		rc = EX_SOFTWARE;
+	}
+	if (rc == EX_OK) {
 		s.journal = journal;
 		rc = pending ? stream_pending(&s, JOURNAL_NORMALIZED, &stage) :
 		    stream_fd(&s, STDIN_FILENO, &stage);
@@ -95,6 +110,7 @@ main(int argc, char *argv[])
 		    " without a route, %ld rejected", s.nread, s.nok,
 		    m.ndeliveries, s.nskipped, s.nrejected);
 	}
+	mapstore_close(m.store);
 	map_release(&m);
 out:
 	buf_free(&err);

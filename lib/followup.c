@@ -117,7 +117,7 @@ followup_make(struct map *m, struct journal *jn, const struct followup_end *e,
 		}
 		goto dead;
 	}
-	if (map_step_body(s, input, canonical.data, canonical.len, &text,
+	if (map_step_body(s, NULL, input, canonical.data, canonical.len, &text,
 	    &len, &err) != 0)
 		goto dead;
 	buf_add(&body, text, len);

@@ -193,6 +193,28 @@ static const char *const migrations[] = {
 	"ALTER TABLE target_states ADD COLUMN holder TEXT;"
 	"ALTER TABLE target_states ADD COLUMN held_until INTEGER;"
 	"ALTER TABLE target_states ADD COLUMN claim_after INTEGER;",
+	/*
+	 * 5 -> 6: versioned mappings, the jq programs that build a target
+	 * system's request from an event type, each version kept; the one
+	 * in force for each pair; and the version that built a delivery.
+	 */
+	"CREATE TABLE mappings ("
+	"  type       TEXT NOT NULL,"
+	"  system     TEXT NOT NULL,"
+	"  version    INTEGER NOT NULL,"
+	"  program    TEXT NOT NULL,"
+	"  origin     TEXT,"	/* the file it came from, if any */
+	"  created_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (type, system, version)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE mapping_heads ("
+	"  type       TEXT NOT NULL,"
+	"  system     TEXT NOT NULL,"
+	"  version    INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (type, system)"
+	") WITHOUT ROWID;"
+	"ALTER TABLE deliveries ADD COLUMN mapping_version INTEGER;",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -303,11 +325,11 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_DELIVERY_ADD] =
 	    "INSERT INTO deliveries (id, event_id, target, route, step, method,"
 	    " url, headers, body, not_before, created_at, updated_at, priority,"
-	    " status, last_error, error_class, dead_at)"
+	    " status, last_error, error_class, dead_at, mapping_version)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12,"
 	    " CASE WHEN ?13 IS NULL THEN 'pending' ELSE 'dead' END, ?13,"
 	    " CASE WHEN ?13 IS NOT NULL THEN 'mapping' END,"
-	    " CASE WHEN ?13 IS NOT NULL THEN ?11 END)"
+	    " CASE WHEN ?13 IS NOT NULL THEN ?11 END, nullif(?14, 0))"
 	    " ON CONFLICT (id) DO NOTHING",
 	[S_CLAIM_ID] =
 	    CLAIM_SET "WHERE id = ?4 AND" CLAIM_DUE_WHERE CLAIM_RETURNING,
@@ -398,6 +420,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "  'target', d.target, 'route', d.route, 'step', d.step,"
 	    "  'method', d.method, 'url', d.url, 'status', d.status,"
 	    "  'attempts', d.attempts, 'not_before', d.not_before,"
+	    "  'mapping_version', d.mapping_version,"
 	    "  'last_error', d.last_error, 'tries', (SELECT"
 	    "  json_group_array(json_object('attempt', a.attempt,"
 	    "  'started_at', a.started_at, 'duration_ms', a.duration_ms,"
@@ -615,6 +638,8 @@ journal_close(struct journal *j)
 		sqlite3_finalize(j->more[i]);
 	for (i = 0; i < JOURNAL_TARGET_STMTS; i++)
 		sqlite3_finalize(j->tgt[i]);
+	for (i = 0; i < JOURNAL_MAP_STMTS; i++)
+		sqlite3_finalize(j->map[i]);
 	sqlite3_close(j->db);
 	free(j->path);
 	free(j);
@@ -920,6 +945,7 @@ journal_delivery_add(struct journal *j, const struct journal_delivery *d,
 	sqlite3_bind_int64(st, 11, d->created_at);
 	sqlite3_bind_int(st, 12, d->priority);
 	journal_bind_text(st, 13, d->dead);
+	sqlite3_bind_int(st, 14, d->mapping_version);
 	if ((rc = journal_step_done(j, st, "add delivery")) != 0)
 		return rc;
 	*added = sqlite3_changes(j->db) == 1;

@@ -57,6 +57,7 @@ struct journal_delivery {
 	int64_t		 created_at;
 	int64_t		 not_before;	/* due from then */
 	int		 priority;	/* its class: priority.h */
+	int		 mapping_version;	/* that built its body; 0: none */
 	const char	*dead;		/* NULL; or why it cannot be sent: it
 					   is added dead, in the queue */
 };
@@ -348,6 +349,45 @@ struct journal_target_state {
 	long		 dead;		/* in the dead-letter queue */
 };
 
+/*
+ * Versioned mappings: the jq program that builds a target system's request
+ * body from an event of a type.  Each (type, system) pair has versions 1,
+ * 2, ... and a head, the version in force.  The strings of a
+ * journal_mapping are valid during the callback only.
+ */
+struct journal_mapping {
+	const char	*type;
+	const char	*system;
+	int		 version;	/* this one */
+	int		 head;		/* the pair's version in force */
+	int		 latest;	/* the pair's highest */
+	const char	*program;
+	const char	*origin;	/* the file it came from, or NULL */
+	int64_t		 created_at;	/* of this version */
+	int64_t		 updated_at;	/* of the pair's head */
+};
+typedef int (*journal_mapping_fn)(void *ctx, const struct journal_mapping *);
+/* Adds a version and makes it the head; *version gets its number. */
+int	journal_mapping_add(struct journal *, const char *type,
+	    const char *system, const char *program, const char *origin,
+	    int64_t now, int *version);
+/* Adds version 1, the head, if the pair has none (*added says so). */
+int	journal_mapping_seed(struct journal *, const char *type,
+	    const char *system, const char *program, const char *origin,
+	    int64_t now, int *added);
+/* Calls fn with the pair's version (0: its head), if *found. */
+int	journal_mapping_get(struct journal *, const char *type,
+	    const char *system, int version, journal_mapping_fn fn, void *ctx,
+	    int *found);
+/* Calls fn with each pair's head, by type and system. */
+int	journal_mapping_heads(struct journal *, journal_mapping_fn fn,
+	    void *ctx);
+/* Calls fn with each version of the pair, oldest first; *n counts them. */
+int	journal_mapping_versions(struct journal *, const char *type,
+	    const char *system, journal_mapping_fn fn, void *ctx, int *n);
+/* Makes version the pair's head; *done is 0 if it has no such version. */
+int	journal_mapping_rollback(struct journal *, const char *type,
+	    const char *system, int version, int64_t now, int *done);
 /*
  * A paced target (one with a rate limit) is sent to by one process at a
  * time, so that its rate and concurrency hold whatever the number of

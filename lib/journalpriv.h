@@ -3,7 +3,8 @@
  * outside them may use.  journal.c owns the schema and the statements of
  * the pipeline; journaldlq.c those of the dead letters, prepared into the
  * slots of more[]; journaltarget.c those of the targets' state and
- * circuits, in tgt[].
+ * circuits, in tgt[]; journalmap.c those of the versioned mappings, in
+ * map[].
  */
 #ifndef INTEGRA_JOURNALPRIV_H
 #define INTEGRA_JOURNALPRIV_H
@@ -13,6 +14,7 @@
 #define JOURNAL_STMTS		48	/* journal.c's, at most */
 #define JOURNAL_MORE_STMTS	24	/* journaldlq.c's, at most */
 #define JOURNAL_TARGET_STMTS	16	/* journaltarget.c's, at most */
+#define JOURNAL_MAP_STMTS	8	/* journalmap.c's, at most */
 
 struct journal {
 	sqlite3		*db;
@@ -22,6 +24,7 @@ struct journal {
 	sqlite3_stmt	*stmt[JOURNAL_STMTS];
 	sqlite3_stmt	*more[JOURNAL_MORE_STMTS];
 	sqlite3_stmt	*tgt[JOURNAL_TARGET_STMTS];
+	sqlite3_stmt	*map[JOURNAL_MAP_STMTS];
 	char		 err[512];
 };
 

@@ -15,14 +15,17 @@
 #include "event.h"
 #include "ids.h"
 #include "journal.h"
+#include "jvdump.h"
 #include "log.h"
 #include "map.h"
 #include "mapstep.h"
+#include "mapstore.h"
 #include "priority.h"
 
 /* One delivery built for an event. */
 struct draft {
 	struct map_step		*step;
+	int			 mapping_version;	/* 0: none */
 	char			 id[ID_LEN + 1];
 	char			*body;
 	size_t			 body_len;
@@ -96,14 +99,26 @@ takes(struct map_route *r, const struct event *ev, struct buf *err)
 	return map_step_takes(&r->steps[0], jv_copy(ev->root), err);
 }
 
+/*
+ * The route's request for the event.  A route without a body of its own
+ * takes the versioned mapping in force for its event type and target, if
+ * there is one.
+ */
 static int
-build(struct draft *d, struct map_route *r, const struct event *ev,
-    const char *line, size_t len, struct buf *err)
+build(struct map *m, struct draft *d, struct map_route *r,
+    const struct event *ev, const char *line, size_t len, struct buf *err)
 {
+	struct jqprog *mapping = NULL;
+
 	d->step = &r->steps[0];
+	d->mapping_version = 0;
 	map_step_id(d->step, ev->id, d->id);
-	return map_step_body(d->step, jv_copy(ev->root), line, len, &d->body,
-	    &d->body_len, err);
+	if (d->step->body == NULL && m->store != NULL && (mapping =
+	    mapstore_find(m->store, ev->type, d->step->cfg->target,
+	    &d->mapping_version, err)) == NULL && d->mapping_version < 0)
+		return -1;
+	return map_step_body(d->step, mapping, jv_copy(ev->root), line, len,
+	    &d->body, &d->body_len, err);
 }
 
 static void
@@ -133,6 +148,8 @@ write_record(struct buf *out, const struct draft *d, const char *event,
 		clock_rfc3339(not_before, when);
 		buf_addf(out, ",\"not_before\":\"%s\"", when);
 	}
+	if (d->mapping_version > 0)
+		buf_addf(out, ",\"mapping_version\":%d", d->mapping_version);
 	buf_adds(out, ",\"body\":");
 	buf_add(out, d->body, d->body_len);
 	buf_adds(out, "}\n");
@@ -163,6 +180,7 @@ map_prepare(void *ctx, struct stream_rec *r, const char *line, size_t len,
 	struct buf err = BUF_INIT;
 	char perr[256];
 	size_t i;
+	int unread;
 
 	if (event_parse(&ev, v, perr, sizeof(perr)) != 0) {
 		buf_addf(&r->reason, "not a CloudEvent: %s", perr);
@@ -174,10 +192,23 @@ map_prepare(void *ctx, struct stream_rec *r, const char *line, size_t len,
 	w = xcalloc(1, sizeof(*w) + m->nroutes * sizeof(w->drafts[0]));
 	w->type = xstrdup(ev.type);
 	for (i = 0; i < m->nroutes; i++) {
-		if (takes(&m->routes[i], &ev, &err) == 1 &&
-		    build(&w->drafts[w->n], &m->routes[i], &ev, line, len,
-		    &err) == 0)
-			w->n++;
+		unread = 0;
+		if (takes(&m->routes[i], &ev, &err) == 1) {
+			if (build(m, &w->drafts[w->n], &m->routes[i], &ev,
+			    line, len, &err) == 0)
+				w->n++;
+			else
+				unread = w->drafts[w->n].mapping_version ==
+				    MAPSTORE_UNREAD;
+		}
+		if (unread) {
+			/* Not the event's fault: it stays to be mapped. */
+			buf_addf(&r->reason, "%s", err.data);
+			r->work = w;
+			buf_free(&err);
+			event_free(&ev);
+			return STREAM_FATAL;
+		}
 		if (err.len > 0) {
 			buf_addf(&r->reason, "route '%s': %s",
 			    m->routes[i].cfg->name, err.data);
@@ -247,11 +278,64 @@ map_apply(void *ctx, struct stream *s, struct stream_rec *r)
 		    .headers = d->step->headers, .body = d->body,
 		    .body_len = d->body_len, .created_at = now,
 		    .not_before = now + st->delay_ms,
-		    .priority = st->priority };
+		    .priority = st->priority,
+		    .mapping_version = d->mapping_version };
 		if (journal_delivery_add(s->journal, &jd, &added) != 0)
 			return stream_journal_failed(s, r);
 		write_record(&s->out, d, r->event, w->type, jd.not_before);
 	}
 	m->ndeliveries += (long)w->n;
 	return w->n > 0 ? STREAM_OK : STREAM_SKIP;
+}
+
+int
+map_test(struct map *m, jv v, const char *system, struct buf *out,
+    struct buf *err)
+{
+	struct draft d = { .step = NULL };
+	struct buf text = BUF_INIT;
+	struct map_route *r;
+	struct event ev;
+	char perr[256];
+	size_t i;
+	int n = 0, yes;
+
+	if (event_parse(&ev, v, perr, sizeof(perr)) != 0) {
+		buf_addf(err, "not a CloudEvent: %s", perr);
+		return -1;
+	}
+	jvdump(&text, jv_copy(ev.root));
+	for (i = 0; i < m->nroutes; i++) {
+		r = &m->routes[i];
+		if (strcmp(r->steps[0].cfg->target, system) != 0)
+			continue;
+		if ((yes = takes(r, &ev, err)) == 0)
+			continue;
+		if (yes < 0 || build(m, &d, r, &ev, text.data, text.len,
+		    err) != 0) {
+			n = -1;
+			break;
+		}
+		buf_adds(out, "{\"route\":");
+		buf_add_json_string(out, r->cfg->name, strlen(r->cfg->name));
+		buf_addf(out, ",\"method\":\"%s\",\"url\":",
+		    r->steps[0].cfg->method);
+		buf_add_json_string(out, r->steps[0].url,
+		    strlen(r->steps[0].url));
+		buf_adds(out, ",\"headers\":");
+		buf_adds(out, r->steps[0].headers);
+		buf_adds(out, ",\"body\":");
+		buf_add(out, d.body, d.body_len);
+		buf_addf(out, ",\"mapping_version\":");
+		if (d.mapping_version > 0)
+			buf_addf(out, "%d}\n", d.mapping_version);
+		else
+			buf_adds(out, "null}\n");
+		free(d.body);
+		d.body = NULL;
+		n++;
+	}
+	buf_free(&text);
+	event_free(&ev);
+	return n;
 }

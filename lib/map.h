@@ -12,6 +12,7 @@
 struct cfg;
 struct cfg_route;
 struct map_step;
+struct mapstore;
 
 /* A route's steps, compiled (mapstep.h). */
 struct map_route {
@@ -23,6 +24,8 @@ struct map {
 	const struct cfg	*cfg;
 	struct map_route	*routes;
 	size_t			 nroutes;
+	struct mapstore		*store;		/* the versioned mappings, or
+						   NULL: routes' bodies only */
 	long			 ndeliveries;
 };
 
@@ -32,6 +35,15 @@ struct map {
  */
 int		map_init(struct map *, const struct cfg *, struct buf *err);
 void		map_release(struct map *);
+/*
+ * What mapping the canonical event v (consumed) would make for system:
+ * for each route to system that takes it, a line
+ * {"route","method","url","headers","body","mapping_version"} appended
+ * to out.  Nothing is journaled or sent.  Returns how many routes took
+ * it, or -1 with the reason in err.
+ */
+int		map_test(struct map *, jv v, const char *system,
+		    struct buf *out, struct buf *err);
 /* The route called name, or NULL. */
 const struct map_route *map_route(const struct map *, const char *name);
 /* The halves of integra-map's stage; see stream.h. */

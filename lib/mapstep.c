@@ -148,19 +148,20 @@ map_step_takes(struct map_step *m, jv input, struct buf *err)
 }
 
 int
-map_step_body(struct map_step *m, jv input, const char *event,
-    size_t event_len, char **body, size_t *len, struct buf *err)
+map_step_body(struct map_step *m, struct jqprog *program, jv input,
+    const char *event, size_t event_len, char **body, size_t *len,
+    struct buf *err)
 {
 	struct buf b = BUF_INIT;
 	jv out;
 
-	if (m->body == NULL) {
+	if (program == NULL && (program = m->body) == NULL) {
 		jv_free(input);
 		*body = xstrndup(event, event_len);
 		*len = event_len;
 		return 0;
 	}
-	if (jqprog_run(m->body, input, &out, err) != 0)
+	if (jqprog_run(program, input, &out, err) != 0)
 		return -1;
 	jvdump(&b, out);
 	*len = b.len;

@@ -19,6 +19,7 @@ struct buf;
 struct cfg;
 struct cfg_route;
 struct cfg_step;
+struct jqprog;
 
 struct map_step {
 	const struct cfg_route	*route;
@@ -46,11 +47,13 @@ jv	map_step_input(const struct map_step *, jv event, jv response);
 /* 1 if the step is made for input, 0 if not; -1 with the reason in err. */
 int	map_step_takes(struct map_step *, jv input, struct buf *err);
 /*
- * The request's body (the caller frees it): the program's output, or
- * the event's own text when the step has no program.
+ * The request's body (the caller frees it): the output of program, if
+ * not NULL (a versioned mapping), else of the step's own, else the
+ * event's own text.
  */
-int	map_step_body(struct map_step *, jv input, const char *event,
-	    size_t event_len, char **body, size_t *len, struct buf *err);
+int	map_step_body(struct map_step *, struct jqprog *program, jv input,
+	    const char *event, size_t event_len, char **body, size_t *len,
+	    struct buf *err);
 /* The delivery's id: the same for the same event, route and step. */
 void	map_step_id(const struct map_step *, const char *event_id,
 	    char id[ID_LEN + 1]);

@@ -14,6 +14,9 @@ INTEGRA_ZAPI_CLIENT_TOKEN=zapi-token
 export INTEGRA_CONFIG INTEGRA_JOURNAL INTEGRA_CRM_TOKEN \
     INTEGRA_ZAPI_CLIENT_TOKEN
 
+test_expect_success 'the shipped mappings are seeded' '
+	integra-map seed >seeded && grep -q "^5 mappings seeded" seeded
+'
 test_expect_success 'the sample events go through the four stages' '
 	integra-ingest <"$top_srcdir/share/samples/events.ndjson" |
 	    integra-normalize | integra-map | integra-dispatch >outcomes &&
@@ -71,6 +74,13 @@ test_expect_success 'the CRM got the lead in its shape, with E.164 phones' '
 	    {name, phone, origin, utm}" sink.log >lead &&
 	echo "{\"name\":\"Maria Souza\",\"phone\":\"+5511987654321\",\"origin\":\"site\",\"utm\":{\"utm_source\":\"google\",\"utm_campaign\":\"cuidado-idosos\"}}" >expect &&
 	test_cmp expect lead
+'
+test_expect_success 'operations got the booking its seeded mapping builds' '
+	jq -e -s "map(select(.path == \"/operacao/services\")) | length == 1
+	    and (.[0].body | fromjson | has(\"starts_at\") and
+	    has(\"service_id\"))" sink.log &&
+	test "$(q "SELECT DISTINCT mapping_version FROM deliveries
+	    WHERE target = \"operacao\" AND route LIKE \"service.scheduled:%\"")" = 1
 '
 test_expect_success 'the WhatsApp welcome went to Z-API with its token' '
 	jq -e -s "map(select(.path == \"/whatsapp/send-text\")) |

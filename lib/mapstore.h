@@ -1,0 +1,35 @@
+/*
+ * mapstore: the mappings in force (journal.h), compiled, for the map
+ * stage.  It reads the pairs' heads through a connection of its own (the
+ * stage's belongs to its journal thread) at most every
+ * MAPSTORE_REFRESH_MS, so that a version added or rolled back is used
+ * for the events mapped after that, with no restart; a program is
+ * compiled once a version.  Use it from the thread that runs jq.
+ */
+#ifndef INTEGRA_MAPSTORE_H
+#define INTEGRA_MAPSTORE_H
+
+#include <stddef.h>
+
+#define MAPSTORE_REFRESH_MS	100
+
+struct buf;
+struct jqprog;
+struct mapstore;
+
+/* Opens the journal at path for it; NULL with the reason in err. */
+struct mapstore	*mapstore_open(const char *path, char *err, size_t errsz);
+void		 mapstore_close(struct mapstore *);
+/*
+ * The program in force for events of type sent to system, and its
+ * version; NULL if the pair has no mapping.  On failure NULL, with the
+ * reason in err and in *version MAPSTORE_UNREAD (the journal could not be
+ * read: try again later) or MAPSTORE_BROKEN (the program does not
+ * compile).
+ */
+#define MAPSTORE_UNREAD		(-1)
+#define MAPSTORE_BROKEN		(-2)
+struct jqprog	*mapstore_find(struct mapstore *, const char *type,
+		    const char *system, int *version, struct buf *err);
+
+#endif
