@@ -26,6 +26,7 @@
 #include <microhttpd.h>
 
 #include "apidlq.h"
+#include "apimappings.h"
 #include "apiread.h"
 #include "cehttp.h"
 #include "clock.h"
@@ -47,7 +48,7 @@
 #define STOP_WAIT_MS		5000	/* for answers in flight, at the end */
 
 enum state { BODY, SUBMITTED, DONE };
-enum kind { WEBHOOK, EVENT, BATCH, BINARY };
+enum kind { WEBHOOK, EVENT, BATCH, BINARY, ADMIN };
 
 struct request {
 	struct receiver		*rv;
@@ -56,6 +57,7 @@ struct request {
 	enum kind		 kind;
 	struct ingest		*ig;		/* how to wrap its events */
 	const struct webhookauth	*auth;		/* webhooks: their source's */
+	char			*admin_url;	/* ADMIN: the API's URL */
 	char			 tenant[129];	/* the API key's, or "" */
 	char			 bucket[160];	/* what its rate is counted by */
 	struct httpreply_rate	 rate;		/* counted by the journal
@@ -76,6 +78,7 @@ struct request {
 
 struct receiver {
 	const struct receiver_opts *opts;
+	const struct cfg	*cfg;
 	struct stream		 s;
 	struct stream_stage	 stage;
 	struct stream_feed	*feed;
@@ -311,6 +314,9 @@ submit(struct request *req)
 	if (req->too_large)
 		return httpreply_fail(req->conn, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
 		    "the body is larger than the limit", NULL, NULL);
+	if (req->kind == ADMIN)
+		return apimappings_post(rv->reader, rv->cfg, req->conn,
+		    req->admin_url, s, n);
 	if (req->kind == BINARY) {
 		struct buf ev = BUF_INIT;
 
@@ -495,10 +501,18 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 	}
 	if (strcmp(url, "/api/dlq") == 0 || strncmp(url, "/api/dlq/", 9) == 0)
 		return apidlq_answer(rv->reader, conn, url, method);
-	if (strncmp(url, "/api/events/", 12) == 0 || (strcmp(url,
+	if (apimappings_owns(url)) {
+		int body;
+
+		if ((ret = apimappings_start(rv->reader, conn, url, method,
+		    &body)) != MHD_YES || !body)
+			return ret;
+		ig = NULL;
+		kind = ADMIN;
+	} else if (strncmp(url, "/api/events/", 12) == 0 || (strcmp(url,
 	    "/api/events") == 0 && strcmp(method, "POST") != 0))
 		return apiread_events(rv->reader, conn, url, method);
-	if (strcmp(url, "/api/events") == 0) {
+	else if (strcmp(url, "/api/events") == 0) {
 		ig = &rv->events_ig;
 		kind = EVENT;
 		if ((status = apiread_key(rv->reader, conn, "events:write", &key)) != 0)
@@ -547,7 +561,9 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 	req->kind = kind;
 	req->ig = ig;
 	req->auth = auth;
-	if (key.name != NULL) {
+	if (kind == ADMIN)
+		req->admin_url = xstrdup(url);
+	else if (key.name != NULL) {
 		snprintf(req->tenant, sizeof(req->tenant), "%s", key.tenant);
 		snprintf(req->bucket, sizeof(req->bucket), "key:%s",
 		    key.name);
@@ -624,6 +640,7 @@ completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	rv->active--;
 	pthread_mutex_unlock(&rv->lock);
 	buf_free(&req->body);
+	free(req->admin_url);
 	free(req->ids);
 	free(req->bad_message);
 	free(req);
@@ -819,6 +836,7 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 
 	memset(&rv, 0, sizeof(rv));
 	rv.opts = opts;
+	rv.cfg = cfg;
 	pthread_mutex_init(&rv.lock, NULL);
 	stream_init(&rv.s, journal);
 	/* A downstream that goes away stops the output, not the receiver. */

@@ -117,6 +117,8 @@ start_receiver() {
 	integra-ingest -l 127.0.0.1:0 -c cfg.yaml -j journal.db "$@" \
 	    2>"$log" &
 	RECEIVER=$!
+	# cleanup stops it too, if the test has not.
+	sink_pids="$sink_pids $RECEIVER"
 	i=0
 	RECEIVER_PORT=
 	while [ -z "$RECEIVER_PORT" ] && [ $i -lt 100 ]; do
