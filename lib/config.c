@@ -306,6 +306,52 @@ get_headers(struct loader *ld, const yaml_node_t *n,
 	return 0;
 }
 
+/* A template variable's name: a letter or _, then letters, digits, _. */
+static int
+valid_var(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= 64 && (isalpha((unsigned char)s[0]) ||
+	    s[0] == '_') && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == n;
+}
+
+/*
+ * A mapping of names to strings: the branding's settings, or a step's
+ * vars (each a jq program).
+ */
+static int
+get_named(struct loader *ld, const yaml_node_t *n, const char *what,
+    struct cfg_header **out, size_t *nout)
+{
+	const yaml_node_pair_t *p;
+	const char *k, *v;
+	size_t i;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return bad(ld, n, "%s must be a mapping of name: value", what);
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	    p++) {
+		if ((k = scalar(ld, node(ld, p->key), "a name")) == NULL ||
+		    (v = scalar(ld, node(ld, p->value), "a value")) == NULL)
+			return -1;
+		if (!valid_var(k))
+			return bad(ld, node(ld, p->key), "'%s' in %s is not a"
+			    " name: a letter or _, then letters, digits and _",
+			    k, what);
+		for (i = 0; i < *nout; i++)
+			if (strcmp((*out)[i].name, k) == 0)
+				return bad(ld, node(ld, p->key), "'%s' is given"
+				    " twice in %s", k, what);
+		*out = xrealloc(*out, (*nout + 1) * sizeof(**out));
+		(*out)[*nout].name = xstrdup(k);
+		(*out)[*nout].value = xstrdup(v);
+		(*nout)++;
+	}
+	return 0;
+}
+
 /* Calls fn for each key: value of mapping n; what names n in messages. */
 typedef int (*pair_fn)(struct loader *, void *, const char *key,
     const yaml_node_t *value);
@@ -910,6 +956,20 @@ step_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	}
 	if (strcmp(k, "delay") == 0)
 		return get_duration(ld, v, "delay", &st->delay_ms);
+	if (strcmp(k, "template") == 0) {
+		if (get_string(ld, v, "template", &st->template) != 0)
+			return -1;
+		if (st->template[0] == '\0' || st->template[0] == '/' ||
+		    strstr(st->template, "..") != NULL ||
+		    strspn(st->template, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/") !=
+		    strlen(st->template))
+			return bad(ld, v, "template must be a name under"
+			    " templates/, like whatsapp/lead-welcome");
+		return 0;
+	}
+	if (strcmp(k, "vars") == 0)
+		return get_named(ld, v, "vars", &st->vars, &st->nvars);
 	if (strcmp(k, "fallback") == 0) {
 		if (sl->kind == STEP_FALLBACK)
 			return bad(ld, v, "a fallback has no fallback of its"
@@ -1130,6 +1190,9 @@ top_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		return load_routes(ld, cfg, v);
 	if (strcmp(k, "sources") == 0)
 		return each_pair(ld, v, "sources", sources_pair, cfg);
+	if (strcmp(k, "branding") == 0)
+		return get_named(ld, v, "branding", &cfg->branding,
+		    &cfg->nbranding);
 	return unknown(ld, v, k, "the top level");
 }
 
@@ -1305,7 +1368,9 @@ cfg_free(struct cfg *cfg)
 			free(st->body);
 			free(st->method);
 			free(st->path);
+			free(st->template);
 			free_headers(st->headers, st->nheaders);
+			free_headers(st->vars, st->nvars);
 		}
 		free(r->steps);
 	}
@@ -1320,6 +1385,7 @@ cfg_free(struct cfg *cfg)
 		free_webhook_auth(&src->auth);
 	}
 	free(cfg->sources);
+	free_headers(cfg->branding, cfg->nbranding);
 	for (i = 0; i < cfg->ntenants; i++)
 		free(cfg->tenants[i]);
 	free(cfg->tenants);

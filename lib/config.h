@@ -119,6 +119,9 @@ struct cfg_step {
 	struct cfg_header	*headers;
 	size_t			 nheaders;
 	int			 priority;	/* its deliveries' class */
+	char			*template;	/* under templates/, or NULL */
+	struct cfg_header	*vars;		/* the template's: name, jq */
+	size_t			 nvars;
 	int64_t			 delay_ms;	/* from the event, or the step before */
 	int			 next;		/* made when it is delivered; 0: none */
 	int			 fallback;	/* made when it dies; 0: none */
@@ -166,6 +169,8 @@ struct cfg {
 	size_t			 nroutes;
 	struct cfg_source	*sources;
 	size_t			 nsources;
+	struct cfg_header	*branding;	/* {{brand.NAME}} in templates */
+	size_t			 nbranding;
 };
 
 /*

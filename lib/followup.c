@@ -117,8 +117,8 @@ followup_make(struct map *m, struct journal *jn, const struct followup_end *e,
 		}
 		goto dead;
 	}
-	if (map_step_body(s, NULL, input, canonical.data, canonical.len, &text,
-	    &len, &err) != 0)
+	if (map_step_body(m->cfg, s, NULL, input, canonical.data,
+	    canonical.len, &text, &len, &err) != 0)
 		goto dead;
 	buf_add(&body, text, len);
 	if ((rc = add(jn, s, e, made->id, &body, NULL, now)) == 0)

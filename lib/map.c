@@ -96,7 +96,8 @@ takes(struct map_route *r, const struct event *ev, struct buf *err)
 {
 	if (strcmp(r->cfg->on, ev->type) != 0)
 		return 0;
-	return map_step_takes(&r->steps[0], jv_copy(ev->root), err);
+	return map_step_takes(&r->steps[0], map_step_input(&r->steps[0],
+	    jv_copy(ev->root), jv_null()), err);
 }
 
 /*
@@ -113,11 +114,13 @@ build(struct map *m, struct draft *d, struct map_route *r,
 	d->step = &r->steps[0];
 	d->mapping_version = 0;
 	map_step_id(d->step, ev->id, d->id);
-	if (d->step->body == NULL && m->store != NULL && (mapping =
+	if (d->step->body == NULL && d->step->cfg->template == NULL &&
+	    m->store != NULL && (mapping =
 	    mapstore_find(m->store, ev->type, d->step->cfg->target,
 	    &d->mapping_version, err)) == NULL && d->mapping_version < 0)
 		return -1;
-	return map_step_body(d->step, mapping, jv_copy(ev->root), line, len,
+	return map_step_body(m->cfg, d->step, mapping, map_step_input(d->step,
+	    jv_copy(ev->root), jv_null()), line, len,
 	    &d->body, &d->body_len, err);
 }
 

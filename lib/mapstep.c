@@ -11,37 +11,135 @@
 #include "jqprog.h"
 #include "jvdump.h"
 #include "mapstep.h"
+#include "template.h"
 
 /*
- * A later step's programs run on [event, response]: this prefix gives
- * them the event as "." and the answer as $response.  The program comes
- * after it on the same line, so that jq's line numbers stay the file's,
- * and a newline closes it, so that a trailing comment cannot swallow the
- * parenthesis.
+ * The programs of a step after the first, or of one with a template, run
+ * on [event, response, template]: a prefix gives them the event as ".",
+ * the answer to the step before as $response and the rendered template
+ * as $template.  The program comes after it on the same line, so that
+ * jq's line numbers stay the file's, and a newline closes it, so that a
+ * trailing comment cannot swallow the parenthesis.
  */
-#define LATER_PREFIX	".[1] as $response | .[0] | ("
-#define LATER_SUFFIX	"\n)"
+enum { SEES_RESPONSE = 1, SEES_TEMPLATE = 2 };
 
 static int
-compile(const struct cfg *cfg, const struct cfg_route *r, int index,
-    const char *text, int line, struct jqprog **out, struct buf *err)
+compile(const struct cfg *cfg, const struct map_step *m, const char *text,
+    int line, int sees, struct jqprog **out, struct buf *err)
 {
 	struct buf prog = BUF_INIT, msg = BUF_INIT;
 
-	if (index > 0)
-		buf_addf(&prog, "%s%s%s", LATER_PREFIX, text, LATER_SUFFIX);
-	else
+	if (m->wrapped) {
+		if (sees & SEES_RESPONSE)
+			buf_adds(&prog, ".[1] as $response | ");
+		if (sees & SEES_TEMPLATE)
+			buf_adds(&prog, ".[2] as $template | ");
+		buf_addf(&prog, ".[0] | (%s\n)", text);
+	} else
 		buf_adds(&prog, text);
 	if ((*out = jqprog_compile(prog.data, &msg)) == NULL) {
 		buf_addf(err, "%s:%d: route '%s'", cfg->path != NULL ?
-		    cfg->path : "config", line, r->name);
-		if (index > 0)
-			buf_addf(err, " step %d", index);
+		    cfg->path : "config", line, m->route->name);
+		if (m->index > 0)
+			buf_addf(err, " step %d", m->index);
 		buf_addf(err, ": %s", msg.data);
 	}
 	buf_free(&prog);
 	buf_free(&msg);
 	return *out != NULL ? 0 : -1;
+}
+
+/* A template's parts: the files NAME.txt, NAME.html and NAME.subject. */
+static const struct {
+	const char	*ext;
+	const char	*member;	/* in $template */
+	int		 html;
+} parts[MAP_STEP_PARTS] = {
+	{ "txt", "text", 0 },
+	{ "html", "html", 1 },
+	{ "subject", "subject", 0 },
+};
+
+/* Whether name is one of the step's vars, or brand.KEY of a setting. */
+static int
+known_var(const struct cfg *cfg, const struct cfg_step *s, const char *name)
+{
+	const struct cfg_header *list = s->vars;
+	size_t i, n = s->nvars;
+
+	if (strncmp(name, "brand.", 6) == 0) {
+		name += 6;
+		list = cfg->branding;
+		n = cfg->nbranding;
+	}
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Loads the step's template parts, each of whose names must be one of its
+ * vars or a branding setting: a missing value is found here, not as a
+ * blank in a customer's message.
+ */
+static int
+load_template(const struct cfg *cfg, struct map_step *m, struct buf *err)
+{
+	const struct cfg_step *s = m->cfg;
+	struct buf path = BUF_INIT, text = BUF_INIT, msg = BUF_INIT;
+	char chunk[4096];
+	size_t k, i, n, found = 0;
+	FILE *f;
+	int rc = 0;
+
+	for (k = 0; k < MAP_STEP_PARTS && rc == 0; k++) {
+		buf_reset(&path);
+		buf_addf(&path, "%s/templates/%s.%s", cfg_datadir(cfg),
+		    s->template, parts[k].ext);
+		if ((f = fopen(path.data, "r")) == NULL)
+			continue;
+		found++;
+		buf_reset(&text);
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			buf_add(&text, chunk, n);
+		fclose(f);
+		/* The file's last line break is not the message's. */
+		while (text.len > 0 && (text.data[text.len - 1] == '\n' ||
+		    text.data[text.len - 1] == '\r'))
+			text.data[--text.len] = '\0';
+		buf_reset(&msg);
+		if ((m->parts[k] = template_parse(text.data != NULL ?
+		    text.data : "", text.len, parts[k].html, &msg)) == NULL) {
+			buf_addf(err, "%s:%s", path.data, msg.data);
+			rc = -1;
+			break;
+		}
+		for (i = 0; i < template_nvars(m->parts[k]); i++)
+			if (!known_var(cfg, s, template_var(m->parts[k], i))) {
+				buf_addf(err, "%s:%d: route '%s': template %s uses"
+				    " {{%s}}, which is %s", cfg->path != NULL ?
+				    cfg->path : "config", s->line,
+				    m->route->name, path.data,
+				    template_var(m->parts[k], i),
+				    strncmp(template_var(m->parts[k], i),
+				    "brand.", 6) == 0 ? "not in branding" :
+				    "not in the step's vars");
+				rc = -1;
+				break;
+			}
+	}
+	if (rc == 0 && found == 0) {
+		buf_addf(err, "%s:%d: route '%s': template '%s' has no part:"
+		    " %s/templates/%s.txt, .html or .subject", cfg->path !=
+		    NULL ? cfg->path : "config", s->line, m->route->name,
+		    s->template, cfg_datadir(cfg), s->template);
+		rc = -1;
+	}
+	buf_free(&path);
+	buf_free(&text);
+	buf_free(&msg);
+	return rc;
 }
 
 /* Step headers override the target's, names compared without case. */
@@ -89,14 +187,29 @@ map_step_compile(struct map_step *m, const struct cfg *cfg,
 {
 	const struct cfg_step *s = &r->steps[index];
 	struct buf url = BUF_INIT;
+	int later = index > 0 ? SEES_RESPONSE : 0;
+	size_t i;
 
 	memset(m, 0, sizeof(*m));
 	m->route = r;
 	m->cfg = s;
 	m->index = index;
-	if ((s->when != NULL && compile(cfg, r, index, s->when, s->when_line,
-	    &m->when, err) != 0) || (s->body != NULL && compile(cfg, r,
-	    index, s->body, s->body_line, &m->body, err) != 0)) {
+	m->wrapped = index > 0 || s->template != NULL;
+	m->vars = xcalloc(s->nvars + 1, sizeof(*m->vars));
+	if ((s->when != NULL && compile(cfg, m, s->when, s->when_line, later,
+	    &m->when, err) != 0) || (s->body != NULL && compile(cfg, m,
+	    s->body, s->body_line, later | SEES_TEMPLATE, &m->body,
+	    err) != 0)) {
+		map_step_release(m);
+		return -1;
+	}
+	for (i = 0; i < s->nvars; i++)
+		if (compile(cfg, m, s->vars[i].value, s->line, later,
+		    &m->vars[i], err) != 0) {
+			map_step_release(m);
+			return -1;
+		}
+	if (s->template != NULL && load_template(cfg, m, err) != 0) {
 		map_step_release(m);
 		return -1;
 	}
@@ -112,6 +225,13 @@ map_step_compile(struct map_step *m, const struct cfg *cfg,
 void
 map_step_release(struct map_step *m)
 {
+	size_t i;
+
+	for (i = 0; m->vars != NULL && i < m->cfg->nvars; i++)
+		jqprog_free(m->vars[i]);
+	free(m->vars);
+	for (i = 0; i < MAP_STEP_PARTS; i++)
+		template_free(m->parts[i]);
 	jqprog_free(m->when);
 	jqprog_free(m->body);
 	free(m->url);
@@ -122,11 +242,88 @@ map_step_release(struct map_step *m)
 jv
 map_step_input(const struct map_step *m, jv event, jv response)
 {
-	if (m->index == 0) {
+	if (!m->wrapped) {
 		jv_free(response);
 		return event;
 	}
-	return JV_ARRAY(event, response);
+	return JV_ARRAY(event, response, jv_null());
+}
+
+/* The values of a step's vars and of the branding, for template_render. */
+struct values {
+	const struct cfg	*cfg;
+	const struct cfg_step	*step;
+	char			**vals;	/* the vars', NULL where null */
+};
+
+static const char *
+value(void *ctx, const char *name)
+{
+	const struct values *v = ctx;
+	size_t i;
+
+	if (strncmp(name, "brand.", 6) == 0) {
+		for (i = 0; i < v->cfg->nbranding; i++)
+			if (strcmp(v->cfg->branding[i].name, name + 6) == 0)
+				return v->cfg->branding[i].value;
+		return NULL;
+	}
+	for (i = 0; i < v->step->nvars; i++)
+		if (strcmp(v->step->vars[i].name, name) == 0)
+			return v->vals[i];
+	return NULL;
+}
+
+/*
+ * input with its template rendered into it, as $template: each var is
+ * run, a string taken as it is, null as no value, anything else as JSON.
+ */
+static int
+render(const struct cfg *cfg, struct map_step *m, jv *input,
+    struct buf *err)
+{
+	struct values v = { .cfg = cfg, .step = m->cfg };
+	struct buf b = BUF_INIT;
+	jv out, t = jv_object();
+	size_t i;
+	int rc = 0;
+
+	v.vals = xcalloc(m->cfg->nvars + 1, sizeof(*v.vals));
+	for (i = 0; i < m->cfg->nvars && rc == 0; i++) {
+		if ((rc = jqprog_run(m->vars[i], jv_copy(*input), &out,
+		    err)) != 0) {
+			buf_addf(err, " (var %s)", m->cfg->vars[i].name);
+			break;
+		}
+		if (jv_get_kind(out) == JV_KIND_STRING)
+			v.vals[i] = xstrdup(jv_string_value(out));
+		else if (jv_get_kind(out) != JV_KIND_NULL) {
+			buf_reset(&b);
+			jvdump(&b, jv_copy(out));
+			v.vals[i] = buf_detach(&b);
+		}
+		jv_free(out);
+	}
+	for (i = 0; i < MAP_STEP_PARTS && rc == 0; i++) {
+		if (m->parts[i] == NULL)
+			continue;
+		buf_reset(&b);
+		if ((rc = template_render(m->parts[i], value, &v, &b,
+		    err)) == 0)
+			t = jv_object_set(t, jv_string(parts[i].member),
+			    jv_string_sized(b.data != NULL ? b.data : "",
+			    (int)b.len));
+	}
+	for (i = 0; i < m->cfg->nvars; i++)
+		free(v.vals[i]);
+	free(v.vals);
+	buf_free(&b);
+	if (rc != 0) {
+		jv_free(t);
+		return -1;
+	}
+	*input = jv_array_set(*input, 2, t);
+	return 0;
 }
 
 int
@@ -148,14 +345,25 @@ map_step_takes(struct map_step *m, jv input, struct buf *err)
 }
 
 int
-map_step_body(struct map_step *m, struct jqprog *program, jv input,
-    const char *event, size_t event_len, char **body, size_t *len,
-    struct buf *err)
+map_step_body(const struct cfg *cfg, struct map_step *m,
+    struct jqprog *program, jv input, const char *event, size_t event_len,
+    char **body, size_t *len, struct buf *err)
 {
 	struct buf b = BUF_INIT;
 	jv out;
 
+	if (m->cfg->template != NULL && render(cfg, m, &input, err) != 0) {
+		jv_free(input);
+		return -1;
+	}
 	if (program == NULL && (program = m->body) == NULL) {
+		if (m->cfg->template != NULL) {
+			/* No body: the rendered template is the request's. */
+			jvdump(&b, jv_array_get(input, 2));
+			*len = b.len;
+			*body = buf_detach(&b);
+			return 0;
+		}
 		jv_free(input);
 		*body = xstrndup(event, event_len);
 		*len = event_len;
@@ -174,8 +382,8 @@ map_step_id(const struct map_step *m, const char *event_id,
     char id[ID_LEN + 1])
 {
 	char n[16];
-	const char *parts[3] = { m->route->name, m->cfg->target, n };
+	const char *of[3] = { m->route->name, m->cfg->target, n };
 
 	snprintf(n, sizeof(n), "%d", m->index);
-	id_derive(id, event_id, parts, 3);
+	id_derive(id, event_id, of, 3);
 }

@@ -88,6 +88,13 @@ test_expect_success 'the WhatsApp welcome went to Z-API with its token' '
 	    and all(.body | fromjson | .phone | test(\"^[0-9]{12,13}$\"))" \
 	    sink.log
 '
+test_expect_success 'its text is the template, with the first name and brand' '
+	jq -r "select(.path == \"/whatsapp/send-text\") | .body | fromjson |
+	    .message" sink.log >messages &&
+	grep -q "^Olá, Maria! Aqui é a Cuidar Bem. Recebemos o seu contato" \
+	    messages &&
+	! grep -q "{{" messages
+'
 test_expect_success 'running the whole import again sends nothing new' '
 	integra-ingest <"$top_srcdir/share/samples/events.ndjson" 2>/dev/null |
 	    integra-normalize 2>/dev/null | integra-map 2>/dev/null |
