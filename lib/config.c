@@ -750,6 +750,8 @@ auth_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		return get_string(ld, v, "secret_env", &t->secret_env);
 	if (strcmp(k, "secret_file") == 0)
 		return get_string(ld, v, "secret_file", &t->secret_file);
+	if (strcmp(k, "username") == 0)
+		return get_string(ld, v, "username", &t->username);
 	if (strcmp(k, "secret") == 0 || strcmp(k, "token") == 0 ||
 	    strcmp(k, "password") == 0)
 		return bad(ld, v, "target '%s': a secret never sits in the"
@@ -765,28 +767,28 @@ target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	if (strcmp(k, "url") == 0) {
 		if (get_string(ld, v, "url", &t->url) != 0)
 			return -1;
+		t->smtp = strncmp(t->url, "smtp://", 7) == 0 ||
+		    strncmp(t->url, "smtps://", 8) == 0;
 		if ((strncmp(t->url, "http://", 7) != 0 &&
-		    strncmp(t->url, "https://", 8) != 0) ||
+		    strncmp(t->url, "https://", 8) != 0 && !t->smtp) ||
 		    strpbrk(t->url, " \t\r\n") != NULL)
-			return bad(ld, v, "target '%s': url must be an http://"
-			    " or https:// URL", t->name);
+			return bad(ld, v, "target '%s': url must be an http://,"
+			    " https://, smtp:// or smtps:// URL", t->name);
 		return 0;
 	}
-	if (strcmp(k, "auth") == 0) {
-		if (each_pair(ld, v, "auth", auth_pair, t) != 0)
+	if (strcmp(k, "auth") == 0)
+		return each_pair(ld, v, "auth", auth_pair, t);
+	if (strcmp(k, "from") == 0) {
+		if (get_string(ld, v, "from", &t->from) != 0)
 			return -1;
-		if (t->auth_header == NULL)
-			return bad(ld, v, "target '%s': auth needs a header",
-			    t->name);
-		if (!valid_header(t->auth_header, t->auth_scheme))
-			return bad(ld, v, "target '%s': auth header '%s' is"
-			    " not a valid header name", t->name,
-			    t->auth_header);
-		if ((t->secret_env == NULL) == (t->secret_file == NULL))
-			return bad(ld, v, "target '%s': auth needs exactly one"
-			    " of secret_env and secret_file", t->name);
+		if (strpbrk(t->from, "\r\n") != NULL ||
+		    strchr(t->from, '@') == NULL)
+			return bad(ld, v, "target '%s': from must be an e-mail"
+			    " address, as Name <address> or address", t->name);
 		return 0;
 	}
+	if (strcmp(k, "starttls") == 0)
+		return get_bool(ld, v, "starttls", &t->starttls);
 	if (strcmp(k, "headers") == 0)
 		return get_headers(ld, v, &t->headers, &t->nheaders);
 	if (strcmp(k, "timeout") == 0)
@@ -809,6 +811,36 @@ target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	if (strcmp(k, "outcomes") == 0)
 		return get_outcomes(ld, v, &t->outcomes);
 	return unknown(ld, v, k, "a target");
+}
+
+/*
+ * A target's auth, once its url says what it is: a header with a secret
+ * for HTTP, a username with a secret (the password) for SMTP.
+ */
+static int
+check_auth(struct loader *ld, const yaml_node_t *v, struct cfg_target *t)
+{
+	int has = t->auth_header != NULL || t->username != NULL ||
+	    t->secret_env != NULL || t->secret_file != NULL;
+
+	if (!has)
+		return 0;
+	if (t->smtp && (t->username == NULL || t->auth_header != NULL))
+		return bad(ld, v, "target '%s': an SMTP server's auth is a"
+		    " username and a secret, no header", t->name);
+	if (!t->smtp && t->username != NULL)
+		return bad(ld, v, "target '%s': username is for an SMTP"
+		    " server's auth", t->name);
+	if (!t->smtp && t->auth_header == NULL)
+		return bad(ld, v, "target '%s': auth needs a header",
+		    t->name);
+	if (!t->smtp && !valid_header(t->auth_header, t->auth_scheme))
+		return bad(ld, v, "target '%s': auth header '%s' is not a"
+		    " valid header name", t->name, t->auth_header);
+	if ((t->secret_env == NULL) == (t->secret_file == NULL))
+		return bad(ld, v, "target '%s': auth needs exactly one of"
+		    " secret_env and secret_file", t->name);
+	return 0;
 }
 
 static int
@@ -837,11 +869,20 @@ targets_pair(struct loader *ld, void *ctx, const char *k,
 	t->retry = cfg->retry;
 	t->circuit = cfg->circuit;
 	t->outcomes = cfg->outcomes;
+	t->starttls = -1;
 	if (each_pair(ld, v, "a target", target_pair, t) != 0)
 		return -1;
 	if (t->url == NULL)
 		return bad(ld, v, "target '%s' has no url", k);
-	return 0;
+	if (t->starttls < 0)	/* smtp:// asks for TLS unless told not to */
+		t->starttls = t->smtp && strncmp(t->url, "smtp://", 7) == 0;
+	else if (!t->smtp)
+		return bad(ld, v, "target '%s': starttls is for an smtp:// url",
+		    k);
+	if (t->from != NULL && !t->smtp)
+		return bad(ld, v, "target '%s': from is for an smtp:// or"
+		    " smtps:// url", k);
+	return check_auth(ld, v, t);
 }
 
 /*
@@ -1252,6 +1293,22 @@ cfg_load(const char *path, char *err, size_t errsz)
 	    (each_pair(&ld, root, "the file", top_defaults, cfg) != 0 ||
 	    each_pair(&ld, root, "the file", top_pair, cfg) != 0))
 		goto out;
+	for (i = 0; i < cfg->ntargets; i++) {
+		struct cfg_target *t = &cfg->targets[i];
+		size_t k;
+
+		for (k = 0; t->smtp && t->from == NULL && k < cfg->nbranding;
+		    k++)
+			if (strcmp(cfg->branding[k].name, "sender") == 0)
+				t->from = xstrdup(cfg->branding[k].value);
+		if (t->smtp && (t->from == NULL || strchr(t->from, '@') ==
+		    NULL || strpbrk(t->from, "\r\n") != NULL)) {
+			snprintf(err, errsz, "%s:%d: target '%s' needs from,"
+			    " an e-mail address, or a branding sender", path,
+			    t->line, t->name);
+			goto out;
+		}
+	}
 	for (i = 0; i < cfg->nroutes; i++) {
 		struct cfg_route *r = &cfg->routes[i];
 		struct cfg_step *st;
@@ -1349,6 +1406,8 @@ cfg_free(struct cfg *cfg)
 		free(t->auth_scheme);
 		free(t->secret_env);
 		free(t->secret_file);
+		free(t->username);
+		free(t->from);
 		free_headers(t->headers, t->nheaders);
 		free_webhook_auth(&t->signing);
 	}

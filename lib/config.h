@@ -82,6 +82,16 @@ struct cfg_target {
 	char			*auth_scheme;	/* "Bearer", or NULL for the bare secret */
 	char			*secret_env;
 	char			*secret_file;
+	/*
+	 * An e-mail server (smtp:// or smtps://): deliveries are messages
+	 * (dispatch's mail.h), from from (default: the branding's sender),
+	 * over STARTTLS unless starttls is 0, authenticated as username
+	 * with the secret, if any.
+	 */
+	int			 smtp;
+	int			 starttls;
+	char			*from;
+	char			*username;
 	struct cfg_header	*headers;
 	size_t			 nheaders;
 	long			 timeout_ms;

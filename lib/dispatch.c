@@ -28,6 +28,7 @@
 #include "ids.h"
 #include "journal.h"
 #include "log.h"
+#include "mail.h"
 #include "map.h"
 #include "ndjson.h"
 #include "outcome.h"
@@ -55,6 +56,7 @@ struct queue {
 struct target_rt {
 	const struct cfg_target	*cfg;
 	char			*auth;		/* "Header: value", or NULL */
+	char			*password;	/* an SMTP server's, or NULL */
 	struct webhookauth	*signer;	/* NULL: it asks for none */
 	int			 inflight;
 	int			 gone;		/* 1: answered 410, 2: disabled */
@@ -101,6 +103,8 @@ struct job {
 	char			*tenant;	/* its event's */
 	int			 untried;	/* failed before it was sent */
 	int64_t			 lease_until;	/* when the claim runs out */
+	struct mail		 mail;		/* to an SMTP server: the message */
+	struct http_mail	 envelope;
 	struct http_xfer	 x;
 	/* The outcome. */
 	const char		*status;
@@ -175,6 +179,14 @@ setup_targets(struct run *r)
 				return -1;
 			}
 		}
+		if (t->smtp && t->username != NULL) {
+			if ((r->targets[i].password = cfg_secret(t, r->err,
+			    r->errsz)) == NULL) {
+				buf_free(&line);
+				return -1;
+			}
+			continue;
+		}
 		if (t->auth_header == NULL)
 			continue;
 		if ((secret = cfg_secret(t, r->err, r->errsz)) == NULL) {
@@ -239,6 +251,7 @@ job_free(struct job *j)
 	free(j->method);
 	free(j->url);
 	free(j->body);
+	mail_free(&j->mail);
 	http_xfer_release(&j->x);
 	free(j);
 }
@@ -475,6 +488,27 @@ sign(const struct target_rt *t, struct job *j)
 	j->headers[have + n] = NULL;
 }
 
+/*
+ * An e-mail's message from j's body, and its envelope; a body that is no
+ * e-mail can never be sent: it dies.
+ */
+static int
+compose(struct run *r, struct target_rt *t, struct job *j)
+{
+	char why[256];
+
+	if (mail_build(&j->mail, j->body, j->body_len, t->cfg->from, j->id,
+	    clock_ms(), why, sizeof(why)) != 0) {
+		fail_now(r, j, "invalid", why);
+		return -1;
+	}
+	j->envelope = (struct http_mail){ .from = j->mail.from,
+	    .rcpt = (const char *const *)j->mail.rcpt,
+	    .starttls = t->cfg->starttls, .username = t->cfg->username,
+	    .password = t->password };
+	return 0;
+}
+
 /* Starts what the targets' concurrency allows. */
 static void
 start_ready(struct run *r)
@@ -506,6 +540,8 @@ start_ready(struct run *r)
 				job_free(j);
 				continue;
 			}
+			if (t->cfg->smtp && compose(r, t, j) != 0)
+				continue;
 			if (t->signer != NULL)
 				sign(t, j);
 			j->x = (struct http_xfer){ .method = j->method,
@@ -515,6 +551,11 @@ start_ready(struct run *r)
 			    .timeout_ms = t->cfg->timeout_ms,
 			    .connect_timeout_ms = t->cfg->connect_timeout_ms,
 			    .udata = j };
+			if (t->cfg->smtp) {
+				j->x.mail = &j->envelope;
+				j->x.body = j->mail.message;
+				j->x.body_len = j->mail.len;
+			}
 			if (http_start(r->http, &j->x) != 0) {
 				char why[sizeof(j->x.error)];
 
@@ -1185,6 +1226,11 @@ out:
 		while ((j = queue_pop(&r.targets[i].queue)) != NULL)
 			job_free(j);
 		webhookauth_free(r.targets[i].signer);
+		if (r.targets[i].password != NULL) {
+			explicit_bzero(r.targets[i].password,
+			    strlen(r.targets[i].password));
+			free(r.targets[i].password);
+		}
 		if (r.targets[i].auth != NULL) {
 			explicit_bzero(r.targets[i].auth,
 			    strlen(r.targets[i].auth));

@@ -112,6 +112,38 @@ http_free(struct http *h)
 	curl_global_cleanup();
 }
 
+/* Feeds an e-mail's message to libcurl's DATA. */
+static size_t
+read_message(char *out, size_t size, size_t nmemb, void *ctx)
+{
+	struct http_xfer *x = ctx;
+	size_t n = size * nmemb;
+
+	if (n > x->body_len - x->sent)
+		n = x->body_len - x->sent;
+	memcpy(out, x->body + x->sent, n);
+	x->sent += n;
+	return n;
+}
+
+/*
+ * An SMTP transfer's: a reply in 5xx refuses the message for good, 4xx
+ * for now (RFC 5321 4.2.1); a refused login is for good too.
+ */
+static const char *
+classify_smtp(CURLcode rc, long status)
+{
+	if (rc == CURLE_OK)
+		return NULL;
+	if (rc == CURLE_LOGIN_DENIED)
+		return "smtp_auth";
+	if (status >= 500 && status < 600)
+		return "smtp_5xx";
+	if (status >= 400 && status < 500)
+		return "smtp_4xx";
+	return NULL;
+}
+
 static const char *
 classify(CURLcode rc, long status)
 {
@@ -186,20 +218,52 @@ http_start(struct http *h, struct http_xfer *x)
 	x->error[0] = '\0';
 	x->easy = e;
 	x->slist = sl;
+	x->sent = 0;
 	curl_easy_setopt(e, CURLOPT_URL, x->url);
-	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->method);
-	if (strcmp(x->method, "GET") != 0) {
-		curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body != NULL ?
-		    x->body : "");
-		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+	if (x->mail != NULL) {
+		/* Its envelope's recipients, not headers. */
+		curl_slist_free_all(sl);
+		x->slist = sl = NULL;
+		for (hp = x->mail->rcpt; *hp != NULL; hp++) {
+			if ((t = curl_slist_append(sl, *hp)) == NULL)
+				break;
+			x->slist = sl = t;
+		}
+		curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+		curl_easy_setopt(e, CURLOPT_MAIL_FROM, x->mail->from);
+		curl_easy_setopt(e, CURLOPT_MAIL_RCPT, sl);
+		curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(e, CURLOPT_READFUNCTION, read_message);
+		curl_easy_setopt(e, CURLOPT_READDATA, x);
+		curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE,
 		    (curl_off_t)x->body_len);
+		if (x->mail->starttls)
+			curl_easy_setopt(e, CURLOPT_USE_SSL,
+			    (long)CURLUSESSL_ALL);
+		if (x->mail->username != NULL) {
+			curl_easy_setopt(e, CURLOPT_USERNAME,
+			    x->mail->username);
+			curl_easy_setopt(e, CURLOPT_PASSWORD,
+			    x->mail->password);
+		}
+	} else {
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->method);
+		if (strcmp(x->method, "GET") != 0) {
+			curl_easy_setopt(e, CURLOPT_POSTFIELDS,
+			    x->body != NULL ? x->body : "");
+			curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+			    (curl_off_t)x->body_len);
+		}
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, sl);
+		/*
+		 * A target is an http(s) URL, and a redirect does not
+		 * change that.
+		 */
+		curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	}
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, sl);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, x->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, x->connect_timeout_ms);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	/* A target is an http(s) URL, and a redirect does not change that. */
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, keep_response);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
@@ -262,15 +326,18 @@ http_done(struct http *h)
 		    &status);
 		x->duration_ms = clock_mono_ms() - x->duration_ms;
 		x->status = (int)status;
-		x->error_class = classify(m->data.result, status);
+		x->error_class = x->mail != NULL && (status >= 400 ||
+		    m->data.result == CURLE_LOGIN_DENIED) ?
+		    classify_smtp(m->data.result, status) :
+		    classify(m->data.result, status);
 		if (m->data.result == CURLE_OK)
 			x->error[0] = '\0';
 		else if (x->error[0] == '\0')
 			snprintf(x->error, sizeof(x->error), "%s",
 			    curl_easy_strerror(m->data.result));
 		if (x->error_class != NULL && x->error[0] == '\0')
-			snprintf(x->error, sizeof(x->error), "HTTP %ld",
-			    status);
+			snprintf(x->error, sizeof(x->error), "%s %ld",
+			    x->mail != NULL ? "SMTP" : "HTTP", status);
 		curl_multi_remove_handle(h->multi, m->easy_handle);
 		curl_slist_free_all(x->slist);
 		x->slist = NULL;

@@ -18,8 +18,19 @@
 
 struct http;
 
+/* An e-mail's envelope, for an smtp:// or smtps:// url. */
+struct http_mail {
+	const char		*from;		/* MAIL FROM's address */
+	const char *const	*rcpt;		/* NULL-terminated */
+	int			 starttls;	/* STARTTLS, or no message */
+	const char		*username;	/* NULL: no AUTH */
+	const char		*password;
+};
+
 struct http_xfer {
 	/* The request, set by the caller. */
+	const struct http_mail	*mail;	/* NULL: HTTP; else body is the
+					   message, method and headers unused */
 	const char	*method;
 	const char	*url;
 	const char	*const *headers;	/* "Name: value", NULL-terminated */
@@ -29,7 +40,7 @@ struct http_xfer {
 	long		 connect_timeout_ms;
 	void		*udata;
 	/* The outcome, set when it is done. */
-	int		 status;	/* HTTP status; 0 if none came */
+	int		 status;	/* HTTP status or SMTP reply; 0: none */
 	const char	*error_class;	/* NULL for a 2xx answer */
 	char		 error[256];
 	int64_t		 started_ms;	/* wall clock */
@@ -39,6 +50,7 @@ struct http_xfer {
 	/* libcurl's, for http.c only. */
 	void		*easy;
 	void		*slist;
+	size_t		 sent;		/* of an e-mail's message */
 };
 
 struct http	*http_new(void);

@@ -2,6 +2,7 @@
  * retrypolicy: error classes and schedules.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "config.h"
 #include "retrypolicy.h"
@@ -13,6 +14,13 @@ policy_verdict(const struct cfg_retry *p, int status, const char *error_class)
 
 	if (error_class == NULL)
 		return RETRY_DONE;
+	/* What can never be sent, and SMTP's refusals (http.c). */
+	if (strcmp(error_class, "invalid") == 0 ||
+	    strcmp(error_class, "smtp_5xx") == 0 ||
+	    strcmp(error_class, "smtp_auth") == 0)
+		return RETRY_NEVER;
+	if (strcmp(error_class, "smtp_4xx") == 0)
+		return RETRY_AGAIN;
 	if (status < 400 || status >= 500)
 		return RETRY_AGAIN;	/* no answer, 5xx, or a 1xx/3xx */
 	if (status == 410)

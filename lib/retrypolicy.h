@@ -24,7 +24,9 @@ enum retry_verdict {
  * The verdict on one try: status is the HTTP status (0 if no answer came)
  * and error_class NULL for a 2xx answer.  Network errors, 5xx, 408, 425
  * and 429 are transient; other 4xx are final unless the policy lists them
- * in retry_on; 410 disables the target.
+ * in retry_on; 410 disables the target.  A request that cannot be sent
+ * (class invalid), an SMTP server's 5xx refusal or refused login are
+ * final; its 4xx, transient.
  */
 enum retry_verdict policy_verdict(const struct cfg_retry *, int status,
 	    const char *error_class);

@@ -1,0 +1,170 @@
+#!/bin/sh
+# E-mail over SMTP: a route to an smtp:// target sends its body as a MIME
+# message (multipart/alternative from a template's text and HTML) with
+# AUTH, to a real SMTP server on loopback (tests/smtpd.py, aiosmtpd);
+# a 550 or a body that is no e-mail dies, a 451 is tried again.
+. "$top_srcdir/tests/lib.sh"
+
+PY=/usr/bin/python3
+"$PY" -c "import aiosmtpd" 2>/dev/null || {
+	echo "1..0 # SKIP python3-aiosmtpd is not installed"
+	exit 0
+}
+rm -f smtp.port
+"$PY" "$top_srcdir/tests/smtpd.py" -P smtp.port -d mails -u robo -p s3cr3t \
+    -r bad@ -t later@ 2>smtpd.err &
+sink_pids="$sink_pids $!"
+i=0
+while [ ! -s smtp.port ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+SMTP_PORT=$(cat smtp.port)
+SMTP_PASSWORD=s3cr3t
+export SMTP_PASSWORD
+cat >cfg.yaml <<EOF
+branding:
+  name: Cuidar Bem
+  primary_color: "#0b6e4f"
+  logo_url: https://cuidarbem.example.com/logo.png
+  site_url: https://cuidarbem.example.com
+  sender: Cuidar Bem <contato@cuidarbem.example.com>
+  signature: Equipe Cuidar Bem
+targets:
+  email:
+    url: smtp://127.0.0.1:$SMTP_PORT
+    starttls: false
+    auth:
+      username: robo
+      secret_env: SMTP_PASSWORD
+    retry:
+      delays: [1h]
+routes:
+  - name: welcome-email
+    on: client.registered
+    to: email
+    template: email/client-welcome
+    vars:
+      first_name: '.data.name | split(" ")[0]'
+    body: '{to: .data.email, subject: \$template.subject,
+            text: \$template.text, html: \$template.html}'
+EOF
+# A route whose body is no e-mail: its address is two words.
+sed '/^    body:/,$d' cfg.yaml >bad.yaml
+cat >>bad.yaml <<'EOF'
+    body: '{to: "x y", subject: "s", text: "t"}'
+EOF
+# client ID NAME EMAIL: a client.registered event.
+client() {
+	ce client.registered "$1" \
+	    "{\"client_id\":\"C-$1\",\"name\":\"$2\",\"email\":\"$3\"}"
+}
+# eml N FIELD: what the Nth message says of FIELD (python's email module).
+eml() {
+	"$PY" - "mails/$1.eml" "$2" <<'PYEOF'
+import email, sys
+from email import policy
+m = email.message_from_binary_file(open(sys.argv[1], "rb"),
+                                   policy=policy.default)
+f = sys.argv[2]
+if f in ("text", "html"):
+    print(m.get_body(("plain",) if f == "text" else ("html",)).get_content())
+elif f == "types":
+    print(" ".join(p.get_content_type() for p in m.walk()))
+else:
+    print(m[f])
+PYEOF
+}
+
+test_expect_success 'a welcome e-mail goes out, with AUTH' '
+	client c1 "José da Silva" "jose@example.com" |
+	    integra-ingest -j journal.db 2>/dev/null |
+	    integra-normalize -j journal.db 2>/dev/null |
+	    integra-map -j journal.db -c cfg.yaml 2>/dev/null |
+	    integra-dispatch -j journal.db -c cfg.yaml >out 2>err &&
+	jq -e ".status == \"delivered\" and .http_status == 250" out &&
+	jq -e "select(.file == \"1.eml\") | .mail_from ==
+	    \"contato@cuidarbem.example.com\" and .rcpt_tos ==
+	    [\"jose@example.com\"] and .login == \"robo\"" mails/log.ndjson
+'
+test_expect_success 'its headers: From, To, Subject in UTF-8, Message-ID' '
+	test "$(eml 1 From)" = "Cuidar Bem <contato@cuidarbem.example.com>" &&
+	test "$(eml 1 To)" = "jose@example.com" &&
+	test "$(eml 1 Subject)" = "Bem-vindo(a) à Cuidar Bem" &&
+	id=$(jq -r .delivery out) &&
+	test "$(eml 1 Message-ID)" = "<$id@cuidarbem.example.com>" &&
+	test -n "$(eml 1 Date)"
+'
+test_expect_success 'multipart/alternative: the text, then the HTML' '
+	test "$(eml 1 types)" = \
+	    "multipart/alternative text/plain text/html" &&
+	eml 1 text | grep -q "^Olá, José!" &&
+	eml 1 text | grep -q "^Equipe Cuidar Bem" &&
+	eml 1 html | grep -q "<p style=\"margin:0 0 16px\">Olá, José!</p>" &&
+	eml 1 html | grep -q "background:#0b6e4f"
+'
+test_expect_success 'a value is escaped in the HTML, kept in the text' '
+	client c2 "Ana <i>Souza</i>" "ana@example.com" |
+	    integra-ingest -j journal.db 2>/dev/null |
+	    integra-normalize -j journal.db 2>/dev/null |
+	    integra-map -j journal.db -c cfg.yaml 2>/dev/null |
+	    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1 &&
+	eml 2 html | grep -q "Olá, Ana!" &&
+	eml 2 text | grep -q "Olá, Ana!" &&
+	client c3 "<b>Bia</b> Lima" "bia@example.com" |
+	    integra-ingest -j journal.db 2>/dev/null |
+	    integra-normalize -j journal.db 2>/dev/null |
+	    integra-map -j journal.db -c cfg.yaml 2>/dev/null |
+	    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1 &&
+	eml 3 html | grep -q "Olá, &lt;b&gt;Bia&lt;/b&gt;!" &&
+	eml 3 text | grep -q "Olá, <b>Bia</b>!"
+'
+# run ID NAME EMAIL: the event through the pipeline; dispatch's record in out.
+run() {
+	client "$1" "$2" "$3" | integra-ingest -j journal.db 2>/dev/null |
+	    integra-normalize -j journal.db 2>/dev/null |
+	    integra-map -j journal.db -c cfg.yaml 2>/dev/null |
+	    integra-dispatch -j journal.db -c cfg.yaml >out 2>err
+}
+test_expect_code 69 'a 550 for the recipient: dead, for good' '
+	run c4 "Caio" "bad@example.com"
+'
+test_expect_success '... as smtp_5xx, with the reply code' '
+	jq -e ".status == \"dead\" and .error_class == \"smtp_5xx\" and
+	    .http_status == 550" out
+'
+test_expect_code 75 'a 451: failed, to be tried again' '
+	run c5 "Duda" "later@example.com"
+'
+test_expect_success '... as smtp_4xx' '
+	jq -e ".status == \"failed\" and .error_class == \"smtp_4xx\" and
+	    .http_status == 451" out
+'
+test_expect_code 69 'a body that is no e-mail dies untried, as invalid' '
+	client c6 "Eva" "eva@example.com" |
+	    integra-ingest -j journal.db 2>/dev/null |
+	    integra-normalize -j journal.db 2>/dev/null |
+	    integra-map -j journal.db -c bad.yaml 2>/dev/null |
+	    integra-dispatch -j journal.db -c bad.yaml >out 2>err
+'
+test_expect_success '... with the reason, and nothing reached the server' '
+	jq -e ".error_class == \"invalid\" and (.error |
+	    test(\"not one address\"))" out &&
+	test "$(ls mails/*.eml | wc -l)" = 3
+'
+test_expect_code 69 'a wrong password: dead, as smtp_auth' '
+	SMTP_PASSWORD=wrong run c7 "Fabi" "fabi@example.com"
+'
+test_expect_success '... and the password is in no log' '
+	jq -e ".error_class == \"smtp_auth\"" out &&
+	! grep -q "s3cr3t\|wrong" err
+'
+test_expect_success 'config: from, starttls and username only for SMTP' '
+	printf "targets:\n  e:\n    url: smtp://127.0.0.1:1\n" >nofrom.yaml &&
+	{ integra config check -c nofrom.yaml 2>e1; test $? -eq 78; } &&
+	grep -q "needs from, an e-mail address, or a branding sender" e1 &&
+	printf "targets:\n  h:\n    url: http://x\n    starttls: true\n" >st.yaml &&
+	{ integra config check -c st.yaml 2>e2; test $? -eq 78; } &&
+	grep -q "starttls is for an smtp:// url" e2 &&
+	printf "targets:\n  e:\n    url: smtp://x\n    from: a@b.c\n    auth:\n      header: X\n      secret_env: P\n" >au.yaml &&
+	{ integra config check -c au.yaml 2>e3; test $? -eq 78; } &&
+	grep -q "auth is a username and a secret, no header" e3
+'
+test_done
