@@ -58,7 +58,22 @@ confcheck(const struct cfg *cfg, struct buf *err)
 		    cfg->targets[i].name);
 		check_scheme(&cfg->targets[i].signing, owner, file,
 		    cfg->targets[i].line, err);
-		if (cfg->targets[i].auth_header == NULL)
+		if (cfg->targets[i].zapi_instance != NULL) {
+			snprintf(owner, sizeof(owner), "target '%s' zapi token",
+			    cfg->targets[i].name);
+			if ((secret = cfg_secret_read(owner,
+			    cfg->targets[i].zapi_token_env,
+			    cfg->targets[i].zapi_token_file, msg,
+			    sizeof(msg))) == NULL)
+				buf_addf(err, "%s:%d: %s\n", file,
+				    cfg->targets[i].line, msg);
+			else {
+				explicit_bzero(secret, strlen(secret));
+				free(secret);
+			}
+		}
+		if (cfg->targets[i].auth_header == NULL &&
+		    cfg->targets[i].username == NULL)
 			continue;
 		if ((secret = cfg_secret(&cfg->targets[i], msg,
 		    sizeof(msg))) == NULL)

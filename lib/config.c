@@ -760,6 +760,31 @@ auth_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 }
 
 static int
+zapi_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg_target *t = ctx;
+
+	if (strcmp(k, "instance") == 0) {
+		if (get_string(ld, v, "instance", &t->zapi_instance) != 0)
+			return -1;
+		if (t->zapi_instance[0] == '\0' || strspn(t->zapi_instance,
+		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789_-") != strlen(t->zapi_instance))
+			return bad(ld, v, "target '%s': the zapi instance is"
+			    " letters, digits, _ and -", t->name);
+		return 0;
+	}
+	if (strcmp(k, "token_env") == 0)
+		return get_string(ld, v, "token_env", &t->zapi_token_env);
+	if (strcmp(k, "token_file") == 0)
+		return get_string(ld, v, "token_file", &t->zapi_token_file);
+	if (strcmp(k, "token") == 0)
+		return bad(ld, v, "target '%s': a secret never sits in the"
+		    " config file: use token_env or token_file", t->name);
+	return unknown(ld, v, k, "zapi");
+}
+
+static int
 target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 {
 	struct cfg_target *t = ctx;
@@ -789,6 +814,16 @@ target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	}
 	if (strcmp(k, "starttls") == 0)
 		return get_bool(ld, v, "starttls", &t->starttls);
+	if (strcmp(k, "zapi") == 0) {
+		if (each_pair(ld, v, "zapi", zapi_pair, t) != 0)
+			return -1;
+		if (t->zapi_instance == NULL || (t->zapi_token_env == NULL) ==
+		    (t->zapi_token_file == NULL))
+			return bad(ld, v, "target '%s': zapi needs instance and"
+			    " exactly one of token_env and token_file",
+			    t->name);
+		return 0;
+	}
 	if (strcmp(k, "headers") == 0)
 		return get_headers(ld, v, &t->headers, &t->nheaders);
 	if (strcmp(k, "timeout") == 0)
@@ -882,6 +917,8 @@ targets_pair(struct loader *ld, void *ctx, const char *k,
 	if (t->from != NULL && !t->smtp)
 		return bad(ld, v, "target '%s': from is for an smtp:// or"
 		    " smtps:// url", k);
+	if (t->zapi_instance != NULL && t->smtp)
+		return bad(ld, v, "target '%s': zapi is for an http(s) url", k);
 	return check_auth(ld, v, t);
 }
 
@@ -1408,6 +1445,9 @@ cfg_free(struct cfg *cfg)
 		free(t->secret_file);
 		free(t->username);
 		free(t->from);
+		free(t->zapi_instance);
+		free(t->zapi_token_env);
+		free(t->zapi_token_file);
 		free_headers(t->headers, t->nheaders);
 		free_webhook_auth(&t->signing);
 	}

@@ -92,6 +92,14 @@ struct cfg_target {
 	int			 starttls;
 	char			*from;
 	char			*username;
+	/*
+	 * Z-API: requests go to url/instances/INSTANCE/token/TOKEN/path,
+	 * the token read from zapi_token_env or _file when dispatch starts,
+	 * so that no delivery in the journal holds it.
+	 */
+	char			*zapi_instance;
+	char			*zapi_token_env;
+	char			*zapi_token_file;
 	struct cfg_header	*headers;
 	size_t			 nheaders;
 	long			 timeout_ms;

@@ -27,6 +27,7 @@
 #include "http.h"
 #include "ids.h"
 #include "journal.h"
+#include "jvdump.h"
 #include "log.h"
 #include "mail.h"
 #include "map.h"
@@ -57,6 +58,7 @@ struct target_rt {
 	const struct cfg_target	*cfg;
 	char			*auth;		/* "Header: value", or NULL */
 	char			*password;	/* an SMTP server's, or NULL */
+	char			*zapi_base;	/* Z-API: url/instances/I/token/T */
 	struct webhookauth	*signer;	/* NULL: it asks for none */
 	int			 inflight;
 	int			 gone;		/* 1: answered 410, 2: disabled */
@@ -178,6 +180,25 @@ setup_targets(struct run *r)
 				buf_free(&line);
 				return -1;
 			}
+		}
+		if (t->zapi_instance != NULL) {
+			buf_reset(&line);
+			buf_addf(&line, "target '%s' zapi token", t->name);
+			if ((secret = cfg_secret_read(line.data,
+			    t->zapi_token_env, t->zapi_token_file, r->err,
+			    r->errsz)) == NULL) {
+				buf_free(&line);
+				return -1;
+			}
+			buf_reset(&line);
+			buf_adds(&line, t->url);
+			if (line.len > 0 && line.data[line.len - 1] == '/')
+				line.data[--line.len] = '\0';
+			buf_addf(&line, "/instances/%s/token/%s",
+			    t->zapi_instance, secret);
+			r->targets[i].zapi_base = xstrdup(line.data);
+			explicit_bzero(secret, strlen(secret));
+			free(secret);
 		}
 		if (t->smtp && t->username != NULL) {
 			if ((r->targets[i].password = cfg_secret(t, r->err,
@@ -509,6 +530,55 @@ compose(struct run *r, struct target_rt *t, struct job *j)
 	return 0;
 }
 
+/*
+ * A Z-API request: its URL gets the instance and token after the target's
+ * base URL (the journal's copy has neither), and its body's phone is
+ * digits only, as Z-API takes it.
+ */
+static int
+zapi(struct run *r, struct target_rt *t, struct job *j)
+{
+	struct buf b = BUF_INIT;
+	size_t n = strlen(t->cfg->url);
+	const char *p;
+	jv body, phone;
+
+	if (n > 0 && t->cfg->url[n - 1] == '/')
+		n--;
+	if (strncmp(j->url, t->cfg->url, n) == 0) {
+		buf_addf(&b, "%s%s", t->zapi_base, j->url + n);
+		free(j->url);
+		j->url = buf_detach(&b);
+	}
+	body = jv_parse_sized(j->body, (int)j->body_len);
+	phone = jv_get_kind(body) == JV_KIND_OBJECT ?
+	    jv_object_get(jv_copy(body), jv_string("phone")) : jv_invalid();
+	if (jv_get_kind(phone) == JV_KIND_STRING) {
+		for (p = jv_string_value(phone); *p != '\0'; p++)
+			if (*p >= '0' && *p <= '9')
+				buf_addc(&b, *p);
+		if (b.len < 8 || b.len > 15) {
+			buf_free(&b);
+			jv_free(phone);
+			jv_free(body);
+			fail_now(r, j, "invalid", "the phone is not one: Z-API"
+			    " takes 8 to 15 digits");
+			return -1;
+		}
+		body = jv_object_set(body, jv_string("phone"),
+		    jv_string(b.data));
+		buf_reset(&b);
+		jvdump(&b, body);
+		free(j->body);
+		j->body_len = b.len;
+		j->body = buf_detach(&b);
+	} else
+		jv_free(body);
+	jv_free(phone);
+	buf_free(&b);
+	return 0;
+}
+
 /* Starts what the targets' concurrency allows. */
 static void
 start_ready(struct run *r)
@@ -540,7 +610,8 @@ start_ready(struct run *r)
 				job_free(j);
 				continue;
 			}
-			if (t->cfg->smtp && compose(r, t, j) != 0)
+			if ((t->cfg->smtp && compose(r, t, j) != 0) ||
+			    (t->zapi_base != NULL && zapi(r, t, j) != 0))
 				continue;
 			if (t->signer != NULL)
 				sign(t, j);
@@ -1226,6 +1297,11 @@ out:
 		while ((j = queue_pop(&r.targets[i].queue)) != NULL)
 			job_free(j);
 		webhookauth_free(r.targets[i].signer);
+		if (r.targets[i].zapi_base != NULL) {
+			explicit_bzero(r.targets[i].zapi_base,
+			    strlen(r.targets[i].zapi_base));
+			free(r.targets[i].zapi_base);
+		}
 		if (r.targets[i].password != NULL) {
 			explicit_bzero(r.targets[i].password,
 			    strlen(r.targets[i].password));

@@ -11,8 +11,9 @@ INTEGRA_CONFIG=$PWD/integra.yaml
 INTEGRA_JOURNAL=$PWD/journal.db
 INTEGRA_CRM_TOKEN=crm-token
 INTEGRA_ZAPI_CLIENT_TOKEN=zapi-token
+INTEGRA_ZAPI_TOKEN=instance-token
 export INTEGRA_CONFIG INTEGRA_JOURNAL INTEGRA_CRM_TOKEN \
-    INTEGRA_ZAPI_CLIENT_TOKEN
+    INTEGRA_ZAPI_CLIENT_TOKEN INTEGRA_ZAPI_TOKEN
 
 test_expect_success 'the shipped mappings are seeded' '
 	integra-map seed >seeded && grep -q "^5 mappings seeded" seeded
@@ -51,7 +52,7 @@ test_expect_success 'the feedback request waits two hours after the notice' '
 	    "pending|1|7200000" &&
 	INTEGRA_CLOCK_OFFSET=7300 integra-retry 2>/dev/null &&
 	test $(wc -l <sink.log) = 47 &&
-	jq -e -s "map(select(.path == \"/whatsapp/send-button-list\")) |
+	jq -e -s "map(select(.path == \"/whatsapp/instances/3C1A9F0B27D44E6A/token/instance-token/send-button-list\")) |
 	    length == 1 and (.[0].body | fromjson | .buttonList.buttons |
 	    length == 3)" sink.log
 '
@@ -83,13 +84,13 @@ test_expect_success 'operations got the booking its seeded mapping builds' '
 	    WHERE target = \"operacao\" AND route LIKE \"service.scheduled:%\"")" = 1
 '
 test_expect_success 'the WhatsApp welcome went to Z-API with its token' '
-	jq -e -s "map(select(.path == \"/whatsapp/send-text\")) |
+	jq -e -s "map(select(.path == \"/whatsapp/instances/3C1A9F0B27D44E6A/token/instance-token/send-text\")) |
 	    length == 8 and all(.headers[\"client-token\"] == \"zapi-token\")
 	    and all(.body | fromjson | .phone | test(\"^[0-9]{12,13}$\"))" \
 	    sink.log
 '
 test_expect_success 'its text is the template, with the first name and brand' '
-	jq -r "select(.path == \"/whatsapp/send-text\") | .body | fromjson |
+	jq -r "select(.path == \"/whatsapp/instances/3C1A9F0B27D44E6A/token/instance-token/send-text\") | .body | fromjson |
 	    .message" sink.log >messages &&
 	grep -q "^Olá, Maria! Aqui é a Cuidar Bem. Recebemos o seu contato" \
 	    messages &&

@@ -1,0 +1,79 @@
+#!/bin/sh
+# Z-API: a target with zapi sends to url/instances/INSTANCE/token/TOKEN/
+# path with the Client-Token header, the phone as digits; the token, a
+# secret, is in no delivery of the journal and in no log line.
+. "$top_srcdir/tests/lib.sh"
+
+start_sink sink
+ZAPI_TOKEN=tok-3f9a27c1
+ZAPI_CLIENT_TOKEN=client-77b2
+export ZAPI_TOKEN ZAPI_CLIENT_TOKEN
+cat >cfg.yaml <<EOF
+branding:
+  name: Cuidar Bem
+targets:
+  whatsapp:
+    url: http://127.0.0.1:$SINK_PORT/
+    zapi:
+      instance: 3C1A-inst
+      token_env: ZAPI_TOKEN
+    auth:
+      header: Client-Token
+      secret_env: ZAPI_CLIENT_TOKEN
+routes:
+  - on: lead.created
+    to: whatsapp
+    path: /send-text
+    template: whatsapp/lead-welcome
+    vars:
+      first_name: '.data.name | split(" ")[0]'
+    body: '{phone: .data.phone, message: \$template.text}'
+EOF
+# The same route with a phone too short to be one.
+sed '/^    body:/,$d' cfg.yaml >bad.yaml
+cat >>bad.yaml <<'EOF'
+    body: '{phone: "12-3", message: "x"}'
+EOF
+
+test_expect_success 'a welcome goes to the instance, with its token' '
+	printf "{\"name\":\"Ana Souza\",\"phone\":\"(11) 98765-0001\"}\n" >a.ndjson &&
+	deliveries journal.db cfg.yaml a.ndjson 2>/dev/null |
+	    integra-dispatch -j journal.db -c cfg.yaml >out 2>err &&
+	jq -e ".status == \"delivered\"" out &&
+	jq -e "select(.path == \"/instances/3C1A-inst/token/tok-3f9a27c1/send-text\")
+	    | .headers[\"client-token\"] == \"client-77b2\"" sink.log
+'
+test_expect_success 'the phone is digits only' '
+	jq -e ".body | fromjson | .phone == \"5511987650001\" and
+	    (.message | startswith(\"Olá, Ana! Aqui é a Cuidar Bem.\"))" sink.log
+'
+test_expect_success 'the token is in no delivery, no log line, no record' '
+	test "$(q "SELECT url FROM deliveries")" = \
+	    "http://127.0.0.1:$SINK_PORT/send-text" &&
+	! sqlite3 journal.db .dump | grep -q "tok-3f9a27c1" &&
+	! grep -q "tok-3f9a27c1\|client-77b2" err out
+'
+test_expect_code 69 'a phone that is not one dies as invalid' '
+	printf "{\"name\":\"Bia\",\"phone\":\"11987650002\"}\n" >b.ndjson &&
+	deliveries journal.db bad.yaml b.ndjson 2>/dev/null |
+	    integra-dispatch -j journal.db -c bad.yaml >out2 2>err2
+'
+test_expect_success '... with the reason' '
+	jq -e ".error_class == \"invalid\" and (.error | test(\"8 to 15 digits\"))" out2
+'
+test_expect_code 78 'no token: dispatch refuses to start' '
+	env -u ZAPI_TOKEN integra-dispatch -j journal.db -c cfg.yaml \
+	    </dev/null >/dev/null 2>err3
+'
+test_expect_success 'config: a token in the file, or zapi without one' '
+	grep -q "zapi token" err3 &&
+	printf "targets:\n  w:\n    url: http://x\n    zapi: {instance: i, token: t}\n" >t1.yaml &&
+	{ integra config check -c t1.yaml 2>e1; test $? -eq 78; } &&
+	grep -q "use token_env or token_file" e1 &&
+	printf "targets:\n  w:\n    url: http://x\n    zapi: {instance: i}\n" >t2.yaml &&
+	{ integra config check -c t2.yaml 2>e2; test $? -eq 78; } &&
+	grep -q "zapi needs instance and exactly one of token_env" e2 &&
+	env -u ZAPI_TOKEN integra config check -c cfg.yaml 2>e3;
+	grep -q "zapi token" e3
+'
+test_done
