@@ -238,7 +238,17 @@ mail_build(struct mail *m, const char *body, size_t len, const char *from,
 	name = xstrndup(from, (size_t)(name_end - from));
 	while (name[0] != '\0' && name[strlen(name) - 1] == ' ')
 		name[strlen(name) - 1] = '\0';
-	if (name[0] != '\0') {
+	if (name[0] != '\0' && ascii(name) &&
+	    strpbrk(name, "()<>[]:;@\\,.\"") != NULL) {
+		/* A display name with specials is a quoted string. */
+		buf_addc(&b, '"');
+		for (i = 0; name[i] != '\0'; i++) {
+			if (name[i] == '"' || name[i] == '\\')
+				buf_addc(&b, '\\');
+			buf_addc(&b, name[i]);
+		}
+		buf_adds(&b, "\" ");
+	} else if (name[0] != '\0') {
 		add_header_text(&b, name);
 		buf_addc(&b, ' ');
 	}
