@@ -1,23 +1,365 @@
 /*
  * integra-map: route canonical events and build their deliveries; with a
- * command (cmd/mapcmd.c), manage the versioned mappings they use.
+ * command (list, show, versions, add, rollback, seed, test), manage the
+ * versioned mappings they use, over lib/mappings.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include <jv.h>
+
 #include "buf.h"
+#include "clock.h"
 #include "config.h"
 #include "exitcode.h"
 #include "journal.h"
 #include "log.h"
 #include "map.h"
-#include "mapcmd.h"
+#include "mappings.h"
 #include "mapstore.h"
 #include "options.h"
 #include "setup.h"
 #include "stream.h"
+
+#define PROGRAM_MAX	(1 << 20)	/* bytes of a program or an event */
+
+static const char usage_text[] =
+"usage: integra-map [-h] [-c config] [-j journal] [-B records] [-L bytes]\n"
+"                   [--pending]\n"
+"       integra-map [-c config] [-j journal] list [--json]\n"
+"       integra-map [-c config] [-j journal] show type system\n"
+"                   [--version n] [--json]\n"
+"       integra-map [-c config] [-j journal] versions type system [--json]\n"
+"       integra-map [-c config] [-j journal] add type system file | -\n"
+"       integra-map [-c config] [-j journal] rollback type system n\n"
+"       integra-map [-c config] [-j journal] seed\n"
+"       integra-map [-c config] [-j journal] test type system < event\n";
+
+enum cmd { LIST, SHOW, VERSIONS, ADD, ROLLBACK, SEED, TEST };
+
+static const struct {
+	const char	*name;
+	int		 nargs;		/* after the command's name */
+} cmds[] = {
+	[LIST] = { "list", 0 },
+	[SHOW] = { "show", 2 },
+	[VERSIONS] = { "versions", 2 },
+	[ADD] = { "add", 3 },
+	[ROLLBACK] = { "rollback", 3 },
+	[SEED] = { "seed", 0 },
+	[TEST] = { "test", 2 },
+};
+
+/* The whole of a file, or of stdin for "-"; NULL with the reason logged. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	struct buf b = BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+
+	if (f == NULL) {
+		log_error(NULL, "%s: cannot open it", path);
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 &&
+	    b.len <= PROGRAM_MAX)
+		buf_add(&b, chunk, n);
+	if (ferror(f) || b.len > PROGRAM_MAX) {
+		log_error(NULL, "%s: %s", path, ferror(f) ? "cannot read it" :
+		    "longer than 1 MiB");
+		if (f != stdin)
+			fclose(f);
+		buf_free(&b);
+		return NULL;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (b.data == NULL)
+		buf_adds(&b, "");
+	*len = b.len;
+	return buf_detach(&b);
+}
+
+/* A table of pairs from mappings_list's JSON. */
+static void
+print_pairs(const struct buf *json)
+{
+	jv list = jv_parse(json->data);
+	char when[RFC3339_LEN + 1];
+
+	printf("%-24s %-16s %7s %6s  %s\n", "TYPE", "SYSTEM", "VERSION",
+	    "LATEST", "UPDATED");
+	jv_array_foreach(list, i, p) {
+		clock_rfc3339((int64_t)jv_number_value(jv_object_get(
+		    jv_copy(p), jv_string("updated_at"))), when);
+		jv type = jv_object_get(jv_copy(p), jv_string("type"));
+		jv sys = jv_object_get(jv_copy(p), jv_string("system"));
+		jv ver = jv_object_get(jv_copy(p), jv_string("version"));
+		jv lat = jv_object_get(p, jv_string("latest"));
+
+		printf("%-24s %-16s %7d %6d  %s\n", jv_string_value(type),
+		    jv_string_value(sys), (int)jv_number_value(ver),
+		    (int)jv_number_value(lat), when);
+		jv_free(type);
+		jv_free(sys);
+		jv_free(ver);
+		jv_free(lat);
+		(void)i;
+	}
+	jv_free(list);
+}
+
+/* A table of versions from mappings_versions' JSON. */
+static void
+print_versions(const struct buf *json)
+{
+	jv list = jv_parse(json->data);
+	char when[RFC3339_LEN + 1];
+
+	printf("%7s %-7s %-24s  %s\n", "VERSION", "CURRENT", "CREATED",
+	    "ORIGIN");
+	jv_array_foreach(list, i, v) {
+		jv ver = jv_object_get(jv_copy(v), jv_string("version"));
+		jv cur = jv_object_get(jv_copy(v), jv_string("current"));
+		jv at = jv_object_get(jv_copy(v), jv_string("created_at"));
+		jv orig = jv_object_get(v, jv_string("origin"));
+
+		clock_rfc3339((int64_t)jv_number_value(at), when);
+		printf("%7d %-7s %-24s  %s\n", (int)jv_number_value(ver),
+		    jv_get_kind(cur) == JV_KIND_TRUE ? "*" : "",
+		    when, jv_get_kind(orig) == JV_KIND_STRING ?
+		    jv_string_value(orig) : "-");
+		jv_free(ver);
+		jv_free(cur);
+		jv_free(at);
+		jv_free(orig);
+		(void)i;
+	}
+	jv_free(list);
+}
+
+/* What the event on stdin would make for system, sending nothing. */
+static int
+test(const struct cfg *cfg, struct journal *jn, const char *type,
+    const char *system)
+{
+	struct buf err = BUF_INIT, out = BUF_INIT;
+	struct map m;
+	char *text, serr[512];
+	size_t len;
+	jv v, t;
+	int n, rc = EX_OK;
+
+	if ((text = slurp("-", &len)) == NULL)
+		return EX_IOERR;
+	v = jv_parse_sized(text, (int)len);
+	free(text);
+	if (!jv_is_valid(v) || jv_get_kind(v) != JV_KIND_OBJECT) {
+		log_error(NULL, "stdin: not a JSON object");
+		jv_free(v);
+		return EX_DATAERR;
+	}
+	t = jv_object_get(jv_copy(v), jv_string("type"));
+	if (jv_get_kind(t) != JV_KIND_STRING ||
+	    strcmp(jv_string_value(t), type) != 0) {
+		log_error(NULL, "stdin: the event's type is not '%s'", type);
+		jv_free(t);
+		jv_free(v);
+		return EX_DATAERR;
+	}
+	jv_free(t);
+	if (map_init(&m, cfg, &err) != 0) {
+		log_error(NULL, "config: %s", err.data);
+		buf_free(&err);
+		jv_free(v);
+		return EX_CONFIG;
+	}
+	if ((m.store = mapstore_open(journal_path(jn), serr,
+	    sizeof(serr))) == NULL) {
+		log_error(NULL, "%s", serr);
+		rc = EX_SOFTWARE;
+	} else if ((n = map_test(&m, v, system, &out, &err)) < 0) {
+		log_error(NULL, "%s", err.data);
+		rc = EX_DATAERR;
+	} else if (n == 0)
+		log_warn(NULL, "no route takes this event to '%s'", system);
+	else
+		fwrite(out.data, 1, out.len, stdout);
+	if (m.store == NULL)
+		jv_free(v);
+	mapstore_close(m.store);
+	map_release(&m);
+	buf_free(&out);
+	buf_free(&err);
+	return rc;
+}
+
+/* A lib/mappings result as an exit status, its reason logged. */
+static int
+status(struct journal *jn, int rc, const struct buf *err)
+{
+	if (rc == 0)
+		return EX_OK;
+	if (rc == MAPPINGS_REFUSED) {
+		log_error(NULL, "%s", err->data);
+		return EX_DATAERR;
+	}
+	log_error(NULL, "%s", journal_error(jn));
+	return rc == JOURNAL_BUSY ? EX_TEMPFAIL : EX_SOFTWARE;
+}
+
+/*
+ * Runs the command argv[0] with its arguments; cfgpath and jpath are the
+ * -c and -j given before it, or NULL.  Returns an exit status.
+ */
+static int
+command(int argc, char *argv[], const char *cfgpath, const char *jpath)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "version", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct journal *jn = NULL;
+	struct cfg *cfg = NULL;
+	struct buf out = BUF_INIT, err = BUF_INIT;
+	enum cmd cmd;
+	char *program = NULL;
+	size_t i, len;
+	long version = 0;
+	int ch, rc, json = 0, found = 1, seeded;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(argv[0], cmds[i].name) == 0)
+			break;
+	if (i == sizeof(cmds) / sizeof(cmds[0]))
+		return options_usage(usage_text);
+	cmd = (enum cmd)i;
+	optind = 0;	/* glibc: start again, argv[0] being the command */
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'J':
+			json = 1;
+			break;
+		case 'n':
+			if ((version = options_number(optarg, 1, 1000000000)) <
+			    0)
+				return options_usage(usage_text);
+			break;
+		case 'h':
+			return options_help(usage_text);
+		default:
+			return options_usage(usage_text);
+		}
+	}
+	if (argc - optind != cmds[cmd].nargs || (version && cmd != SHOW) ||
+	    (json && cmd != LIST && cmd != SHOW && cmd != VERSIONS))
+		return options_usage(usage_text);
+	argv += optind;
+	if (cmd == ROLLBACK && (version = options_number(argv[2], 1,
+	    1000000000)) < 0)
+		return options_usage(usage_text);
+
+	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK ||
+	    (rc = setup_journal(cfg, jpath, cmd == SEED || cmd == ADD,
+	    &jn)) != EX_OK)
+		goto out;
+	switch (cmd) {
+	case LIST:
+		if ((rc = status(jn, mappings_list(jn, &out), &err)) ==
+		    EX_OK) {
+			if (json)
+				printf("%s\n", out.data);
+			else
+				print_pairs(&out);
+		}
+		break;
+	case SHOW:
+		rc = status(jn, mappings_show(jn, argv[0], argv[1],
+		    (int)version, &out, &found), &err);
+		if (rc != EX_OK)
+			break;
+		if (!found) {
+			log_error(NULL, "%s/%s has no mapping%s", argv[0],
+			    argv[1], version ? " of that version" : "");
+			rc = EX_DATAERR;
+		} else if (json)
+			printf("%s\n", out.data);
+		else {
+			jv v = jv_parse(out.data);
+			jv p = jv_object_get(v, jv_string("program"));
+			const char *s = jv_string_value(p);
+
+			printf("%s%s", s, s[0] != '\0' &&
+			    s[strlen(s) - 1] != '\n' ? "\n" : "");
+			jv_free(p);
+		}
+		break;
+	case VERSIONS:
+		rc = status(jn, mappings_versions(jn, argv[0], argv[1], &out,
+		    &found), &err);
+		if (rc != EX_OK)
+			break;
+		if (!found) {
+			log_error(NULL, "%s/%s has no mapping", argv[0],
+			    argv[1]);
+			rc = EX_DATAERR;
+		} else if (json)
+			printf("%s\n", out.data);
+		else
+			print_versions(&out);
+		break;
+	case ADD:
+		if ((program = slurp(argv[2], &len)) == NULL) {
+			rc = EX_NOINPUT;
+			break;
+		}
+		if (strlen(program) != len) {
+			log_error(NULL, "%s: holds a NUL byte", argv[2]);
+			rc = EX_DATAERR;
+			break;
+		}
+		if ((rc = status(jn, mappings_add(jn, argv[0], argv[1],
+		    program, strcmp(argv[2], "-") == 0 ? NULL : argv[2], &out,
+		    &err), &err)) == EX_OK) {
+			jv v = jv_object_get(jv_parse(out.data),
+			    jv_string("version"));
+
+			printf("%s/%s: version %d\n", argv[0], argv[1],
+			    (int)jv_number_value(v));
+			jv_free(v);
+		}
+		break;
+	case ROLLBACK:
+		if ((rc = status(jn, mappings_rollback(jn, argv[0], argv[1],
+		    (int)version, &out, &err), &err)) == EX_OK)
+			printf("%s/%s: version %ld in force\n", argv[0],
+			    argv[1], version);
+		break;
+	case SEED:
+		if ((rc = status(jn, mappings_seed(jn, cfg_datadir(cfg),
+		    &seeded, &err), &err)) == EX_OK)
+			printf("%d mapping%s seeded from %s/mappings\n",
+			    seeded, seeded == 1 ? "" : "s", cfg_datadir(cfg));
+		break;
+	case TEST:
+		rc = test(cfg, jn, argv[0], argv[1]);
+		break;
+	}
+out:
+	free(program);
+	buf_free(&out);
+	buf_free(&err);
+	journal_close(jn);
+	cfg_free(cfg);
+	return setup_finish(rc);
+}
 
 
 int
@@ -61,26 +403,26 @@ main(int argc, char *argv[])
 			break;
 		case 'B':
 			if (options_batch(optarg, &s.batch_max) != 0)
-				return options_usage(mapcmd_usage);
+				return options_usage(usage_text);
 			stage_opts = 1;
 			break;
 		case 'L':
 			if (options_max_line(optarg, &s.max_line) != 0)
-				return options_usage(mapcmd_usage);
+				return options_usage(usage_text);
 			stage_opts = 1;
 			break;
 		case 'h':
-			return options_help(mapcmd_usage);
+			return options_help(usage_text);
 		case 'V':
 			return options_version("integra-map");
 		default:
-			return options_usage(mapcmd_usage);
+			return options_usage(usage_text);
 		}
 	}
 	if (optind != argc) {
 		if (stage_opts)
-			return options_usage(mapcmd_usage);
-		rc = mapcmd_main(argc - optind, argv + optind, cfgpath, jpath);
+			return options_usage(usage_text);
+		rc = command(argc - optind, argv + optind, cfgpath, jpath);
 		stream_release(&s);
 		return rc;
 	}
