@@ -2,17 +2,20 @@
  * integra-targets: the targets as the journal sees them (enabled or not,
  * their circuit, deliveries waiting, dead letters), and an admin's switch
  * to enable one that a 410 Gone disabled or close its circuit, or to
- * disable one by hand.
+ * disable one by hand; and a Z-API target's instance status.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jv.h>
+
 #include "buf.h"
 #include "clock.h"
 #include "config.h"
 #include "exitcode.h"
+#include "http.h"
 #include "journal.h"
 #include "log.h"
 #include "options.h"
@@ -22,7 +25,8 @@ static const char usage_text[] =
 "usage: integra-targets [-h] [-c config] [-j journal] [list [--json]]\n"
 "       integra-targets [-h] [-c config] [-j journal] enable name\n"
 "       integra-targets [-h] [-c config] [-j journal] disable name\n"
-"                       [--reason text]\n";
+"                       [--reason text]\n"
+"       integra-targets [-h] [-c config] status name\n";
 
 struct listing {
 	const struct cfg	*cfg;
@@ -165,6 +169,75 @@ change(struct journal *jn, const char *cmd, const char *name,
 	return 0;
 }
 
+/*
+ * A Z-API target's instance, as Z-API sees it: GET BASE/status with its
+ * Client-Token, the answer printed.  0 if it says it is connected, 1 if
+ * not, 69 if no answer came.
+ */
+static int
+status(const struct cfg *cfg, const char *name)
+{
+	const struct cfg_target *t = cfg_target(cfg, name);
+	const char *headers[2] = { NULL, NULL };
+	struct http_xfer x;
+	struct http *h;
+	struct buf url = BUF_INIT;
+	char err[512], *base, *auth = NULL;
+	jv answer, connected;
+	int rc;
+
+	if (t == NULL || t->zapi_instance == NULL) {
+		log_error(NULL, "'%s' is not a Z-API target of the config",
+		    name);
+		return EX_DATAERR;
+	}
+	if ((base = cfg_zapi_base(t, err, sizeof(err))) == NULL ||
+	    (t->auth_header != NULL && (auth = cfg_auth_line(t, err,
+	    sizeof(err))) == NULL)) {
+		log_error(NULL, "%s", err);
+		free(base);
+		return EX_CONFIG;
+	}
+	buf_addf(&url, "%s/status", base);
+	headers[0] = auth;
+	x = (struct http_xfer){ .method = "GET", .url = url.data,
+	    .headers = headers, .timeout_ms = t->timeout_ms,
+	    .connect_timeout_ms = t->connect_timeout_ms };
+	if ((h = http_new()) == NULL || http_start(h, &x) != 0)
+		rc = EX_SOFTWARE;
+	else {
+		while (http_done(h) == NULL)
+			if (http_wait(h, -1, 1000) != 0)
+				break;
+		if (x.error_class != NULL) {
+			log_error(&(struct log_ids){ .target = name }, "target"
+			    " '%s': %s", name, x.error);
+			rc = EX_UNAVAILABLE;
+		} else {
+			printf("%.*s\n", (int)x.response.len,
+			    x.response.data != NULL ? x.response.data : "");
+			answer = jv_parse_sized(x.response.data != NULL ?
+			    x.response.data : "", (int)x.response.len);
+			connected = jv_get_kind(answer) == JV_KIND_OBJECT ?
+			    jv_object_get(answer, jv_string("connected")) :
+			    answer;
+			rc = jv_get_kind(connected) == JV_KIND_TRUE ? EX_OK : 1;
+			jv_free(connected);
+		}
+	}
+	http_xfer_release(&x);
+	http_free(h);
+	explicit_bzero(url.data, url.len);
+	buf_free(&url);
+	explicit_bzero(base, strlen(base));
+	free(base);
+	if (auth != NULL) {
+		explicit_bzero(auth, strlen(auth));
+		free(auth);
+	}
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -213,11 +286,17 @@ main(int argc, char *argv[])
 		name = argv[optind++];
 	if (optind != argc ||
 	    (strcmp(cmd, "list") == 0 ? name != NULL || reason != NULL :
-	    (strcmp(cmd, "enable") != 0 && strcmp(cmd, "disable") != 0) ||
+	    (strcmp(cmd, "enable") != 0 && strcmp(cmd, "disable") != 0 &&
+	    strcmp(cmd, "status") != 0) ||
 	    name == NULL || json || (reason != NULL &&
 	    strcmp(cmd, "disable") != 0)))
 		return options_usage(usage_text);
 
+	if (strcmp(cmd, "status") == 0) {
+		if ((rc = setup_config(cfgpath, &cfg)) == EX_OK)
+			rc = status(cfg, name);
+		goto out;
+	}
 	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK ||
 	    (rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
 		goto out;

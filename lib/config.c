@@ -1581,6 +1581,42 @@ cfg_secret(const struct cfg_target *t, char *err, size_t errsz)
 	    errsz);
 }
 
+char *
+cfg_auth_line(const struct cfg_target *t, char *err, size_t errsz)
+{
+	struct buf line = BUF_INIT;
+	char *secret;
+
+	if ((secret = cfg_secret(t, err, errsz)) == NULL)
+		return NULL;
+	buf_addf(&line, "%s: %s%s%s", t->auth_header, t->auth_scheme != NULL ?
+	    t->auth_scheme : "", t->auth_scheme != NULL ? " " : "", secret);
+	explicit_bzero(secret, strlen(secret));
+	free(secret);
+	return buf_detach(&line);
+}
+
+char *
+cfg_zapi_base(const struct cfg_target *t, char *err, size_t errsz)
+{
+	struct buf owner = BUF_INIT, base = BUF_INIT;
+	char *secret;
+
+	buf_addf(&owner, "target '%s' zapi token", t->name);
+	secret = cfg_secret_read(owner.data, t->zapi_token_env,
+	    t->zapi_token_file, err, errsz);
+	buf_free(&owner);
+	if (secret == NULL)
+		return NULL;
+	buf_adds(&base, t->url);
+	if (base.len > 0 && base.data[base.len - 1] == '/')
+		base.data[--base.len] = '\0';
+	buf_addf(&base, "/instances/%s/token/%s", t->zapi_instance, secret);
+	explicit_bzero(secret, strlen(secret));
+	free(secret);
+	return buf_detach(&base);
+}
+
 const char *
 cfg_journal(const struct cfg *cfg, const char *path)
 {

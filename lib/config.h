@@ -215,6 +215,15 @@ char			*cfg_secret_read(const char *owner, const char *env,
 char			*cfg_secret(const struct cfg_target *, char *err,
 			    size_t errsz);
 /*
+ * With its secret, so the caller clears and frees it: a target's auth
+ * header line ("Header: [scheme ]secret"), or a Z-API target's base URL
+ * (url/instances/INSTANCE/token/TOKEN).  NULL with the reason in err.
+ */
+char			*cfg_auth_line(const struct cfg_target *, char *err,
+			    size_t errsz);
+char			*cfg_zapi_base(const struct cfg_target *, char *err,
+			    size_t errsz);
+/*
  * The journal to open: path if not NULL, else $INTEGRA_JOURNAL, else the
  * config's, else the installed default.
  */

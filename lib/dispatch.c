@@ -163,7 +163,6 @@ setup_targets(struct run *r)
 {
 	const struct cfg *cfg = r->o->cfg;
 	struct buf line = BUF_INIT;
-	char *secret;
 	size_t i;
 
 	r->ntargets = cfg->ntargets;
@@ -181,24 +180,11 @@ setup_targets(struct run *r)
 				return -1;
 			}
 		}
-		if (t->zapi_instance != NULL) {
-			buf_reset(&line);
-			buf_addf(&line, "target '%s' zapi token", t->name);
-			if ((secret = cfg_secret_read(line.data,
-			    t->zapi_token_env, t->zapi_token_file, r->err,
-			    r->errsz)) == NULL) {
-				buf_free(&line);
-				return -1;
-			}
-			buf_reset(&line);
-			buf_adds(&line, t->url);
-			if (line.len > 0 && line.data[line.len - 1] == '/')
-				line.data[--line.len] = '\0';
-			buf_addf(&line, "/instances/%s/token/%s",
-			    t->zapi_instance, secret);
-			r->targets[i].zapi_base = xstrdup(line.data);
-			explicit_bzero(secret, strlen(secret));
-			free(secret);
+		if (t->zapi_instance != NULL &&
+		    (r->targets[i].zapi_base = cfg_zapi_base(t, r->err,
+		    r->errsz)) == NULL) {
+			buf_free(&line);
+			return -1;
 		}
 		if (t->smtp && t->username != NULL) {
 			if ((r->targets[i].password = cfg_secret(t, r->err,
@@ -208,21 +194,12 @@ setup_targets(struct run *r)
 			}
 			continue;
 		}
-		if (t->auth_header == NULL)
-			continue;
-		if ((secret = cfg_secret(t, r->err, r->errsz)) == NULL) {
+		if (t->auth_header != NULL && (r->targets[i].auth =
+		    cfg_auth_line(t, r->err, r->errsz)) == NULL) {
 			buf_free(&line);
 			return -1;
 		}
-		buf_reset(&line);
-		buf_addf(&line, "%s: %s%s%s", t->auth_header,
-		    t->auth_scheme != NULL ? t->auth_scheme : "",
-		    t->auth_scheme != NULL ? " " : "", secret);
-		r->targets[i].auth = xstrdup(line.data);
-		explicit_bzero(secret, strlen(secret));
-		free(secret);
 	}
-	explicit_bzero(line.data != NULL ? line.data : "", line.len);
 	buf_free(&line);
 	return 0;
 }

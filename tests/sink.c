@@ -21,7 +21,8 @@
  * body refused with 413 is logged as "".  Requests that MHD rejects itself
  * (malformed: 400) or that the client abandons before the body is complete
  * are not logged.  204 and 304 answers carry no body; others carry
- * {"ok":true} or {"error":"sink answered N"}, and with -e a 2xx one is
+ * {"ok":true} (or -b's body) or {"error":"sink answered N"}, and with -e
+ * a 2xx one is
  * {"ok":true,"id":KEY}, KEY the request's Idempotency-Key, so that a test
  * can see an answer's data used.
  *
@@ -141,6 +142,7 @@ static unsigned int	 fail_status = 503;
 static long		 fail_percent;
 static long		 retry_after = -1;
 static int		 echo_key;
+static const char	*ok_body;	/* -b: 2xx answers' body */
 static struct rule	*status_rules;
 static size_t		 nstatus_rules;
 static struct rule	*delay_rules;
@@ -164,7 +166,7 @@ usage(FILE *fp, int status)
 	fprintf(fp, "usage: %s [-h] [-p port] [-P portfile] [-o logfile] "
 	    "[-s status]\n"
 	    "\t[-f percent] [-F failstatus] [-S seed] [-R prefix=status]...\n"
-	    "\t[-D prefix=ms]... [-a retry_after_seconds] [-e]\n"
+	    "\t[-D prefix=ms]... [-a retry_after_seconds] [-e] [-b body]\n"
 	    "  -p port      TCP port on 127.0.0.1 (default 0: any free port)\n"
 	    "  -P portfile  write the port there once listening "
 	    "(else to stdout)\n"
@@ -178,6 +180,7 @@ usage(FILE *fp, int status)
 	    "(first match)\n"
 	    "  -D prefix=ms      delay answers to paths starting with prefix\n"
 	    "  -a seconds   Retry-After header on non-2xx answers\n"
+	    "  -b body      2xx answers carry body instead of {\"ok\":true}\n"
 	    "  -e           2xx answers are {\"ok\":true,\"id\":KEY}, KEY the "
 	    "request's\n"
 	    "               Idempotency-Key\n",
@@ -250,8 +253,12 @@ add_answer(unsigned int status)
 		    "{\"error\":\"sink answered %u\"}", status);
 	/* These must not carry a body. */
 	blen = (status == 204 || status == 304) ? 0 : strlen(a->body);
-	a->resp = MHD_create_response_from_buffer(blen, a->body,
-	    MHD_RESPMEM_PERSISTENT);
+	if (ok_body != NULL && status >= 200 && status < 300 && blen > 0)
+		a->resp = MHD_create_response_from_buffer(strlen(ok_body),
+		    (void *)ok_body, MHD_RESPMEM_PERSISTENT);
+	else
+		a->resp = MHD_create_response_from_buffer(blen, a->body,
+		    MHD_RESPMEM_PERSISTENT);
 	if (a->resp == NULL)
 		return -1;
 	if (MHD_add_response_header(a->resp, MHD_HTTP_HEADER_CONTENT_TYPE,
@@ -838,7 +845,7 @@ main(int argc, char *argv[])
 		return EX_OSERR;
 	}
 
-	while ((ch = getopt(argc, argv, "a:D:ef:F:ho:p:P:R:s:S:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:b:D:ef:F:ho:p:P:R:s:S:")) != -1) {
 		switch (ch) {
 		case 'a':
 			retry_after = numarg(optarg, ch, 0, INT_MAX);
@@ -846,6 +853,9 @@ main(int argc, char *argv[])
 		case 'D':
 			rulearg(delay_rules, &ndelay_rules, optarg, ch, 0,
 			    MAXDELAY);
+			break;
+		case 'b':
+			ok_body = optarg;
 			break;
 		case 'e':
 			echo_key = 1;

@@ -76,4 +76,26 @@ test_expect_success 'config: a token in the file, or zapi without one' '
 	env -u ZAPI_TOKEN integra config check -c cfg.yaml 2>e3;
 	grep -q "zapi token" e3
 '
+test_expect_success 'status: the instance connected, exit 0' '
+	start_sink st -b "{\"connected\":true,\"smartphoneConnected\":true}" &&
+	sed "s|127.0.0.1:[0-9]*/|127.0.0.1:$SINK_PORT/z|" cfg.yaml >s1.yaml &&
+	integra-targets -c s1.yaml status whatsapp >st1 2>ste1 &&
+	jq -e ".connected == true" st1 &&
+	jq -e -s "map(.path) == [\"/z/instances/3C1A-inst/token/tok-3f9a27c1/status\"]
+	    and .[0].method == \"GET\" and
+	    .[0].headers[\"client-token\"] == \"client-77b2\"" st.log
+'
+test_expect_code 1 'status: not connected, exit 1' '
+	start_sink off -b "{\"connected\":false,\"error\":\"You are not connected.\"}" &&
+	sed "s|127.0.0.1:[0-9]*/|127.0.0.1:$SINK_PORT/|" cfg.yaml >s2.yaml &&
+	integra-targets -c s2.yaml status whatsapp >st2 2>ste2
+'
+test_expect_code 69 'status: no answer, exit 69, no token in the message' '
+	sed "s|127.0.0.1:[0-9]*/|127.0.0.1:1/|" cfg.yaml >s3.yaml &&
+	integra-targets -c s3.yaml status whatsapp >st3 2>ste3
+'
+test_expect_success '... and not a Z-API target: 65' '
+	! grep -q "tok-3f9a27c1\|client-77b2" ste1 ste2 ste3 &&
+	{ integra-targets -c cfg.yaml status nowhere 2>ste4; test $? -eq 65; }
+'
 test_done
