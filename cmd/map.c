@@ -58,19 +58,15 @@ static char *
 slurp(const char *path, size_t *len)
 {
 	struct buf b = BUF_INIT;
-	char chunk[8192];
-	size_t n;
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	int rc;
 
 	if (f == NULL) {
 		log_error(NULL, "%s: cannot open it", path);
 		return NULL;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 &&
-	    b.len <= PROGRAM_MAX)
-		buf_add(&b, chunk, n);
-	if (ferror(f) || b.len > PROGRAM_MAX) {
-		log_error(NULL, "%s: %s", path, ferror(f) ? "cannot read it" :
+	if ((rc = buf_read(&b, f, PROGRAM_MAX)) != 0) {
+		log_error(NULL, "%s: %s", path, rc == -1 ? "cannot read it" :
 		    "longer than 1 MiB");
 		if (f != stdin)
 			fclose(f);

@@ -145,6 +145,20 @@ buf_addc(struct buf *b, char c)
 	b->data[b->len] = '\0';
 }
 
+int
+buf_read(struct buf *b, FILE *f, size_t max)
+{
+	char chunk[8192];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (max > 0 && b->len + n > max)
+			return -2;
+		buf_add(b, chunk, n);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
 void
 buf_addf(struct buf *b, const char *fmt, ...)
 {

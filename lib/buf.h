@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct buf {
 	char	*data;
@@ -32,6 +33,11 @@ void	 buf_addf(struct buf *, const char *, ...)
 void	 buf_vaddf(struct buf *, const char *, va_list);
 /* Appends s[0..n) as a quoted JSON string, escaping as RFC 8259 requires. */
 void	 buf_add_json_string(struct buf *, const char *, size_t);
+/*
+ * Appends what f holds up to its end: 0, -1 if reading failed (errno),
+ * or -2 past max bytes (0: no limit).
+ */
+int	 buf_read(struct buf *, FILE *f, size_t max);
 
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);

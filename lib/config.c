@@ -17,6 +17,7 @@
 #include "contact.h"
 #include "outcome.h"
 #include "priority.h"
+#include "template.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR	"/etc"
@@ -306,17 +307,6 @@ get_headers(struct loader *ld, const yaml_node_t *n,
 	return 0;
 }
 
-/* A template variable's name: a letter or _, then letters, digits, _. */
-static int
-valid_var(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n > 0 && n <= 64 && (isalpha((unsigned char)s[0]) ||
-	    s[0] == '_') && strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == n;
-}
-
 /*
  * A mapping of names to strings: the branding's settings, or a step's
  * vars (each a jq program).
@@ -336,7 +326,7 @@ get_named(struct loader *ld, const yaml_node_t *n, const char *what,
 		if ((k = scalar(ld, node(ld, p->key), "a name")) == NULL ||
 		    (v = scalar(ld, node(ld, p->value), "a value")) == NULL)
 			return -1;
-		if (!valid_var(k))
+		if (!template_name_valid(k, strlen(k)))
 			return bad(ld, node(ld, p->key), "'%s' in %s is not a"
 			    " name: a letter or _, then letters, digits and _",
 			    k, what);

@@ -201,7 +201,9 @@ http_start(struct http *h, struct http_xfer *x)
 		snprintf(x->error, sizeof(x->error), "curl: out of memory");
 		return -1;
 	}
-	for (hp = x->headers; hp != NULL && *hp != NULL; hp++) {
+	/* The list is an e-mail's recipients, or a request's headers. */
+	for (hp = x->mail != NULL ? x->mail->rcpt : x->headers;
+	    hp != NULL && *hp != NULL; hp++) {
 		if ((t = curl_slist_append(sl, *hp)) == NULL) {
 			curl_slist_free_all(sl);
 			curl_easy_cleanup(e);
@@ -221,14 +223,6 @@ http_start(struct http *h, struct http_xfer *x)
 	x->sent = 0;
 	curl_easy_setopt(e, CURLOPT_URL, x->url);
 	if (x->mail != NULL) {
-		/* Its envelope's recipients, not headers. */
-		curl_slist_free_all(sl);
-		x->slist = sl = NULL;
-		for (hp = x->mail->rcpt; *hp != NULL; hp++) {
-			if ((t = curl_slist_append(sl, *hp)) == NULL)
-				break;
-			x->slist = sl = t;
-		}
 		curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 		curl_easy_setopt(e, CURLOPT_MAIL_FROM, x->mail->from);
 		curl_easy_setopt(e, CURLOPT_MAIL_RCPT, sl);

@@ -181,17 +181,13 @@ static char *
 read_file(const char *path, struct buf *err)
 {
 	struct buf text = BUF_INIT;
-	char chunk[4096];
-	size_t n;
 	FILE *f;
 
 	if ((f = fopen(path, "r")) == NULL) {
 		buf_addf(err, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&text, chunk, n);
-	if (ferror(f)) {
+	if (buf_read(&text, f, 0) != 0) {
 		buf_addf(err, "%s: %s", path, strerror(errno));
 		fclose(f);
 		buf_free(&text);

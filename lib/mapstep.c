@@ -88,8 +88,7 @@ load_template(const struct cfg *cfg, struct map_step *m, struct buf *err)
 {
 	const struct cfg_step *s = m->cfg;
 	struct buf path = BUF_INIT, text = BUF_INIT, msg = BUF_INIT;
-	char chunk[4096];
-	size_t k, i, n, found = 0;
+	size_t k, i, found = 0;
 	FILE *f;
 	int rc = 0;
 
@@ -101,9 +100,13 @@ load_template(const struct cfg *cfg, struct map_step *m, struct buf *err)
 			continue;
 		found++;
 		buf_reset(&text);
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			buf_add(&text, chunk, n);
+		rc = buf_read(&text, f, 0);
 		fclose(f);
+		if (rc != 0) {
+			buf_addf(err, "%s: cannot read it", path.data);
+			rc = -1;
+			break;
+		}
 		/* The file's last line break is not the message's. */
 		while (text.len > 0 && (text.data[text.len - 1] == '\n' ||
 		    text.data[text.len - 1] == '\r'))

@@ -79,17 +79,14 @@ by_type(const void *a, const void *b)
 static int
 read_file(const char *path, struct buf *out)
 {
-	char chunk[8192];
-	size_t n;
 	FILE *f;
+	int rc;
 
 	if ((f = fopen(path, "r")) == NULL)
 		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(out, chunk, n);
-	n = ferror(f);
+	rc = buf_read(out, f, 0);
 	fclose(f);
-	return n ? -1 : 0;
+	return rc;
 }
 
 struct schema_set *

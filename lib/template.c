@@ -24,22 +24,26 @@ struct template {
 	size_t		 nnames;
 };
 
-/* name or brand.name; name: a letter or _, then letters, digits, _. */
-static int
-valid_var(const char *s, size_t n)
+int
+template_name_valid(const char *s, size_t n)
 {
 	size_t i;
 
-	if (n > 6 && strncmp(s, "brand.", 6) == 0) {
-		s += 6;
-		n -= 6;
-	}
 	if (n == 0 || n > 64 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
 		return 0;
 	for (i = 1; i < n; i++)
 		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
 			return 0;
 	return 1;
+}
+
+/* name or brand.name. */
+static int
+valid_var(const char *s, size_t n)
+{
+	if (n > 6 && strncmp(s, "brand.", 6) == 0)
+		return template_name_valid(s + 6, n - 6);
+	return template_name_valid(s, n);
 }
 
 static void

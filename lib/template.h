@@ -17,6 +17,11 @@ struct template;
  * Parses text, an HTML part if html.  NULL with "line N: reason" in err
  * for a {{ not closed or a name that is not one.
  */
+/*
+ * Whether s[0..n) is a variable's name: a letter or _, then letters,
+ * digits and _, at most 64.
+ */
+int		 template_name_valid(const char *s, size_t n);
 struct template	*template_parse(const char *text, size_t len, int html,
 		    struct buf *err);
 void		 template_free(struct template *);
