@@ -113,7 +113,7 @@ main(int argc, char *argv[])
 		setup_wait_input(STDIN_FILENO);
 	if ((rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
 		goto out;
-	normalize_init(&n, schemas, contact_calling_code(cfg->country));
+	normalize_init(&n, schemas, cfg, contact_calling_code(cfg->country));
 	s.journal = journal;
 	rc = pending ? stream_pending(&s, JOURNAL_RECEIVED, &stage) :
 	    stream_fd(&s, STDIN_FILENO, &stage);

@@ -1160,6 +1160,7 @@ static int
 source_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 {
 	struct cfg_source *src = ctx;
+	const char *s;
 
 	if (strcmp(k, "auth") == 0)
 		return load_webhook_auth(ld, v, &src->auth, "source",
@@ -1185,6 +1186,18 @@ source_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	}
 	if (strcmp(k, "key") == 0)
 		return get_string(ld, v, "key", &src->key);
+	if (strcmp(k, "normalizer") == 0) {
+		if ((s = scalar(ld, v, "normalizer")) == NULL)
+			return -1;
+		if (strcmp(s, "zapi") == 0)
+			src->normalizer = CFG_NORMALIZER_ZAPI;
+		else if (strcmp(s, "none") == 0)
+			src->normalizer = CFG_NORMALIZER_NONE;
+		else
+			return bad(ld, v, "source '%s': normalizer must be"
+			    " zapi or none, not '%s'", src->name, s);
+		return 0;
+	}
 	if (strcmp(k, "rate_limit") == 0)
 		return get_long(ld, v, "rate_limit", 0, 1000000000,
 		    &src->rate_limit);
@@ -1505,6 +1518,17 @@ cfg_route(const struct cfg *cfg, const char *name)
 	for (i = 0; i < cfg->nroutes; i++)
 		if (strcmp(cfg->routes[i].name, name) == 0)
 			return &cfg->routes[i];
+	return NULL;
+}
+
+const struct cfg_source *
+cfg_source(const struct cfg *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsources; i++)
+		if (strcmp(cfg->sources[i].name, name) == 0)
+			return &cfg->sources[i];
 	return NULL;
 }
 

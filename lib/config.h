@@ -163,6 +163,10 @@ struct cfg_source {
 	char			*type;	/* the event type of its payloads */
 	char			*key;	/* member with the idempotency key */
 	long			 rate_limit;	/* requests a minute; 0: none */
+	enum cfg_normalizer {
+		CFG_NORMALIZER_NONE,	/* its payloads are the data */
+		CFG_NORMALIZER_ZAPI	/* Z-API's callbacks: zapiin.h */
+	}			 normalizer;
 	struct cfg_webhook_auth	 auth;
 	int			 line;
 };
@@ -205,6 +209,7 @@ struct cfg		*cfg_open(const char *path, char *err, size_t errsz);
 void			 cfg_free(struct cfg *);
 const struct cfg_target	*cfg_target(const struct cfg *, const char *name);
 const struct cfg_route	*cfg_route(const struct cfg *, const char *name);
+const struct cfg_source	*cfg_source(const struct cfg *, const char *name);
 /* The target's secret (caller frees), or NULL with the reason in err. */
 /*
  * A secret from the environment variable env or else the file file, for

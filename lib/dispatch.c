@@ -38,7 +38,10 @@
 #include "redact.h"
 #include "retrypolicy.h"
 #include "stream.h"
+#include "jsonscan.h"
 #include "webhookauth.h"
+
+#define REMOTE_ID_MAX	128	/* the longest message id kept */
 
 #define CAPACITY_MAX	1024	/* claimed deliveries held at once */
 #define LEASE_MIN_MS	60000
@@ -112,6 +115,7 @@ struct job {
 	const char		*status;
 	int64_t			 not_before;
 	char			 excerpt[REDACT_EXCERPT_MAX + 1];
+	char			 remote_id[REMOTE_ID_MAX + 1];
 };
 
 struct run {
@@ -300,6 +304,25 @@ header_lines(const struct journal_claim *c,
 	return lines;
 }
 
+/*
+ * The id Z-API gave a message it took ({"zaapId", "messageId", "id"}),
+ * which its status callbacks name: kept on the delivery (journal.h).
+ */
+static void
+remote_id(struct job *j)
+{
+	const char *b = j->x.response.data;
+	size_t vs, ve;
+
+	if (j->x.response.len == 0 || json_member(b, j->x.response.len,
+	    "messageId", &vs, &ve) != 1 || b[vs] != '"' || ve - vs < 3 ||
+	    ve - vs - 2 > REMOTE_ID_MAX || memchr(b + vs, '\\', ve - vs) !=
+	    NULL)
+		return;
+	memcpy(j->remote_id, b + vs + 1, ve - vs - 2);
+	j->remote_id[ve - vs - 2] = '\0';
+}
+
 static void
 finish(struct run *r, struct job *j)
 {
@@ -332,6 +355,8 @@ finish(struct run *r, struct job *j)
 	switch (v) {
 	case RETRY_DONE:
 		j->status = "delivered";
+		if (j->t != NULL && j->t->zapi_base != NULL)
+			remote_id(j);
 		break;
 	case RETRY_NEVER:
 		j->status = "dead";
@@ -1013,6 +1038,7 @@ tick(struct run *r)
 		    .error_class = j->x.error_class,
 		    .error = j->x.error_class != NULL ? j->x.error : NULL,
 		    .excerpt = j->excerpt[0] != '\0' ? j->excerpt : NULL,
+		    .remote_id = j->remote_id[0] != '\0' ? j->remote_id : NULL,
 		    .status = j->status, .not_before = j->not_before };
 		if ((rc = journal_attempt_add(jn, &a, r->owner, &kept)) != 0 ||
 		    (kept && ((rc = tell(r, j)) != 0 ||

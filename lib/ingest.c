@@ -93,6 +93,20 @@ work_new(void)
 }
 
 /* A raw payload: wrapped as it is, with its bytes embedded as data. */
+/*
+ * Makes b[from..] one line: a line break in valid JSON text is blank space
+ * between tokens (strings hold none), so a space keeps its meaning.
+ */
+static void
+one_line(struct buf *b, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < b->len; i++)
+		if (b->data[i] == '\n' || b->data[i] == '\r')
+			b->data[i] = ' ';
+}
+
 static enum stream_rc
 ingest_raw(struct ingest *ig, struct stream_rec *r, const char *line,
     size_t len, jv v)
@@ -135,6 +149,7 @@ ingest_raw(struct ingest *ig, struct stream_rec *r, const char *line,
 	    .idempotencykey = key };
 	w = work_new();
 	event_write(&w->env, &h, line, len);
+	one_line(&w->env, 0);	/* an HTTP body may be pretty-printed */
 	w->je = (struct journal_event){ .id = keep(w, id),
 	    .source = ig->source, .type = ig->type, .tenant = ig->tenant,
 	    .time = keep(w, now), .idempotency_key = keep(w, key),
@@ -157,7 +172,7 @@ ingest_cloudevent(struct ingest *ig, struct stream_rec *r, const char *line,
 	char id[ID_LEN + 1], now[RFC3339_LEN + 1], err[256];
 	struct ingest_work *w;
 	struct event ev;
-	size_t ds, de, vs, ve, open, close, i;
+	size_t ds, de, vs, ve, open, close;
 	int64_t ms;
 
 	if (event_scan(&ev, line, len, &ds, &de, err, sizeof(err)) != 0) {
@@ -184,9 +199,7 @@ ingest_cloudevent(struct ingest *ig, struct stream_rec *r, const char *line,
 	buf_adds(&w->env, id);
 	buf_addc(&w->env, '"');
 	buf_add(&w->env, line + ve, close - ve);
-	for (i = 0; i < w->env.len; i++)
-		if (w->env.data[i] == '\n' || w->env.data[i] == '\r')
-			w->env.data[i] = ' ';
+	one_line(&w->env, 0);
 	/* The producer's id is kept as the key; ids in the journal are ours. */
 	if (ev.idempotencykey == NULL) {
 		buf_adds(&w->env, ",\"idempotencykey\":");

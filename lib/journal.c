@@ -215,6 +215,25 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (type, system)"
 	") WITHOUT ROWID;"
 	"ALTER TABLE deliveries ADD COLUMN mapping_version INTEGER;",
+	/*
+	 * 6 -> 7: the lead each of a tenant's contacts (a phone as
+	 * "tel:+E164", an address as "mailto:...") belongs to, so that a lead
+	 * seen before is updated rather than made twice; the id a channel
+	 * gave a delivered message (Z-API's messageId) and the furthest
+	 * status it has reported for it (sent, received, read, played).
+	 */
+	"CREATE TABLE lead_contacts ("
+	"  tenant     TEXT NOT NULL,"
+	"  contact    TEXT NOT NULL,"
+	"  lead_id    TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (tenant, contact)"
+	") WITHOUT ROWID;"
+	"ALTER TABLE deliveries ADD COLUMN remote_id TEXT;"
+	"ALTER TABLE deliveries ADD COLUMN remote_status TEXT;"
+	"ALTER TABLE deliveries ADD COLUMN remote_status_at INTEGER;"
+	"CREATE INDEX deliveries_remote ON deliveries (remote_id)"
+	"  WHERE remote_id IS NOT NULL;",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -306,7 +325,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "SELECT status, envelope FROM events LEFT JOIN canonical_envelopes"
 	    " ON event = seq WHERE id = ?1",
 	[S_EVENT_NORMALIZE] =
-	    "UPDATE events SET status = 'normalized'"
+	    "UPDATE events SET status = 'normalized', type = coalesce(?2, type)"
 	    " WHERE id = ?1 AND status = 'received'",
 	[S_CANONICAL_ADD] =
 	    "INSERT INTO canonical_envelopes (event, envelope)"
@@ -365,6 +384,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " last_error = ?5, error_class = ?8, lease_owner = NULL,"
 	    " lease_until = NULL, updated_at = ?6,"
 	    " dead_at = CASE ?2 WHEN 'dead' THEN ?6 END, archived_at = NULL,"
+	    " remote_id = coalesce(?9, remote_id),"
 	    " priority = CASE WHEN ?2 = 'failed' AND priority <> "
 	    XSTR(PRIORITY_HIGH) " THEN " XSTR(PRIORITY_RETRY)
 	    " ELSE priority END"
@@ -421,6 +441,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "  'method', d.method, 'url', d.url, 'status', d.status,"
 	    "  'attempts', d.attempts, 'not_before', d.not_before,"
 	    "  'mapping_version', d.mapping_version,"
+	    "  'remote_id', d.remote_id, 'remote_status', d.remote_status,"
+	    "  'remote_status_at', d.remote_status_at,"
 	    "  'last_error', d.last_error, 'tries', (SELECT"
 	    "  json_group_array(json_object('attempt', a.attempt,"
 	    "  'started_at', a.started_at, 'duration_ms', a.duration_ms,"
@@ -640,6 +662,8 @@ journal_close(struct journal *j)
 		sqlite3_finalize(j->tgt[i]);
 	for (i = 0; i < JOURNAL_MAP_STMTS; i++)
 		sqlite3_finalize(j->map[i]);
+	for (i = 0; i < JOURNAL_CONTACT_STMTS; i++)
+		sqlite3_finalize(j->contact[i]);
 	sqlite3_close(j->db);
 	free(j->path);
 	free(j);
@@ -843,7 +867,7 @@ journal_event_status(struct journal *j, const char *id,
 
 int
 journal_event_normalize(struct journal *j, const char *id,
-    const char *canonical, size_t len, int *done)
+    const char *type, const char *canonical, size_t len, int *done)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -851,6 +875,7 @@ journal_event_normalize(struct journal *j, const char *id,
 	if ((st = stmt(j, S_EVENT_NORMALIZE)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
+	journal_bind_text(st, 2, type);
 	if ((rc = journal_step_done(j, st, "normalize event")) != 0)
 		return rc;
 	if (!(*done = sqlite3_changes(j->db) == 1))
@@ -1073,6 +1098,7 @@ journal_attempt_add(struct journal *j, const struct journal_attempt *a,
 	sqlite3_bind_int64(st, 6, a->started_at + a->duration_ms);
 	journal_bind_text(st, 7, owner);
 	journal_bind_text(st, 8, a->error_class);
+	journal_bind_text(st, 9, a->remote_id);
 	if ((rc = journal_step_done(j, st, "finish delivery")) != 0)
 		return rc;
 	*kept = sqlite3_changes(j->db) == 1;

@@ -90,6 +90,8 @@ struct journal_attempt {
 	const char	*error_class;	/* NULL on success */
 	const char	*error;		/* NULL on success */
 	const char	*excerpt;	/* redacted, may be NULL */
+	const char	*remote_id;	/* the id the target gave the message
+					   (Z-API's messageId), or NULL */
 	/* What becomes of the delivery. */
 	const char	*status;	/* "delivered", "failed", "dead", or
 					   "pending" (its target is disabled) */
@@ -133,11 +135,13 @@ int	journal_event_add(struct journal *, const struct journal_event *,
 int	journal_event_status(struct journal *, const char *id,
 	    enum journal_event_status *, struct buf *canonical);
 /*
- * received -> normalized with its canonical envelope.  *done is 1 if the
- * event moved, 0 if it was not in state received (see journal_event_status).
+ * received -> normalized with its canonical envelope, and type its type if
+ * not NULL (normalize may find that a lead.created updates a lead).  *done
+ * is 1 if the event moved, 0 if it was not in state received (see
+ * journal_event_status).
  */
 int	journal_event_normalize(struct journal *, const char *id,
-	    const char *canonical, size_t len, int *done);
+	    const char *type, const char *canonical, size_t len, int *done);
 /* normalized -> mapped; *done is 1 if it moved or was mapped already. */
 int	journal_event_map(struct journal *, const char *id, int *done);
 /* from (received or normalized) -> rejected, with the reason. */
@@ -388,6 +392,27 @@ int	journal_mapping_versions(struct journal *, const char *type,
 /* Makes version the pair's head; *done is 0 if it has no such version. */
 int	journal_mapping_rollback(struct journal *, const char *type,
 	    const char *system, int version, int64_t now, int *done);
+/*
+ * Leads' contacts: a tenant's phone ("tel:+5511987654321") or e-mail
+ * address ("mailto:ana@example.com") and the lead it belongs to.
+ * journal_lead_find sets lead_id to the lead of the first of contacts[]
+ * that has one (NULL entries skipped) and *found to 1; else *found is 0.
+ */
+int	journal_lead_find(struct journal *, const char *tenant,
+	    const char *const contacts[], size_t n,
+	    char lead_id[ID_LEN + 1], int *found);
+/* Links contact to lead_id, unless it is some lead's already. */
+int	journal_lead_link(struct journal *, const char *tenant,
+	    const char *contact, const char *lead_id, int64_t now);
+/*
+ * A channel's report on a message it was given (status "sent",
+ * "received", "read" or "played", in that order): recorded on the
+ * deliveries whose remote id is remote_id and that have no status as far
+ * on.  *changed counts them.
+ */
+int	journal_message_status(struct journal *, const char *remote_id,
+	    const char *status, int64_t at, int *changed);
+
 /*
  * A paced target (one with a rate limit) is sent to by one process at a
  * time, so that its rate and concurrency hold whatever the number of

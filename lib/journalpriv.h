@@ -4,7 +4,8 @@
  * the pipeline; journaldlq.c those of the dead letters, prepared into the
  * slots of more[]; journaltarget.c those of the targets' state and
  * circuits, in tgt[]; journalmap.c those of the versioned mappings, in
- * map[].
+ * map[]; journalcontact.c those of leads' contacts and messages'
+ * statuses, in contact[].
  */
 #ifndef INTEGRA_JOURNALPRIV_H
 #define INTEGRA_JOURNALPRIV_H
@@ -15,6 +16,7 @@
 #define JOURNAL_MORE_STMTS	24	/* journaldlq.c's, at most */
 #define JOURNAL_TARGET_STMTS	16	/* journaltarget.c's, at most */
 #define JOURNAL_MAP_STMTS	8	/* journalmap.c's, at most */
+#define JOURNAL_CONTACT_STMTS	4	/* journalcontact.c's, at most */
 
 struct journal {
 	sqlite3		*db;
@@ -25,6 +27,7 @@ struct journal {
 	sqlite3_stmt	*more[JOURNAL_MORE_STMTS];
 	sqlite3_stmt	*tgt[JOURNAL_TARGET_STMTS];
 	sqlite3_stmt	*map[JOURNAL_MAP_STMTS];
+	sqlite3_stmt	*contact[JOURNAL_CONTACT_STMTS];
 	char		 err[512];
 };
 

@@ -2,7 +2,15 @@
  * normalize: the stage that turns an event's data into its canonical form
  * (the type is in the catalogue, required fields are there with the right
  * types, e-mails lower-case, phones E.164) and marks it normalized in the
- * journal.  Source-specific normalizers plug in before the schema check.
+ * journal.  Source-specific normalizers plug in before the schema check:
+ * a source with "normalizer: zapi" has its Z-API callbacks read by
+ * zapiin.h.
+ *
+ * Leads are deduplicated: a lead.created gets a lead_id, its own event id;
+ * one whose phone or e-mail is some earlier lead's becomes lead.updated
+ * with that lead's id.  A whatsapp.inbound from a number no lead has
+ * makes a lead.created too, written after it.  A whatsapp.status is
+ * recorded on the deliveries of the messages it names.
  */
 #ifndef INTEGRA_NORMALIZE_H
 #define INTEGRA_NORMALIZE_H
@@ -10,16 +18,18 @@
 #include "buf.h"
 #include "stream.h"
 
+struct cfg;
 struct schema_set;
 
 struct normalize {
 	const struct schema_set	*schemas;
+	const struct cfg	*cfg;		/* its sources' normalizers */
 	const char		*calling_code;	/* for phones without one */
 	struct buf		 scratch;	/* apply's */
 };
 
 void		normalize_init(struct normalize *, const struct schema_set *,
-		    const char *calling_code);
+		    const struct cfg *, const char *calling_code);
 void		normalize_release(struct normalize *);
 /* The halves of integra-normalize's stage; see stream.h. */
 enum stream_rc	normalize_prepare(void *ctx, struct stream_rec *,

@@ -115,7 +115,7 @@ outcome_journal(struct journal *j, const struct outcome *o, int64_t now)
 	    .received_at = now };
 	/* Journaled and normalized at once: it is canonical as made. */
 	if ((rc = journal_event_add(j, &ev, dup, NULL)) == 0)
-		rc = journal_event_normalize(j, id, env.data, env.len, &done);
+		rc = journal_event_normalize(j, id, NULL, env.data, env.len, &done);
 	else if (rc == 1)
 		rc = 0;		/* told already */
 	buf_free(&env);

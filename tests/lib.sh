@@ -107,6 +107,44 @@ start_sink() {
 	SINK_PORT=$(cat "$name.port")
 }
 
+# start_smtpd [options]: tests/smtpd.py (aiosmtpd) on a free port of
+# 127.0.0.1 with smtpd.py's options, keeping what it accepts in mails/;
+# its port in $SMTP_PORT.  Without python3-aiosmtpd the test is skipped.
+PY=/usr/bin/python3
+start_smtpd() {
+	"$PY" -c "import aiosmtpd" 2>/dev/null || {
+		echo "1..0 # SKIP python3-aiosmtpd is not installed"
+		exit 0
+	}
+	rm -f smtp.port
+	"$PY" "$top_srcdir/tests/smtpd.py" -P smtp.port -d mails "$@" \
+	    2>smtpd.err &
+	sink_pids="$sink_pids $!"
+	i=0
+	while [ ! -s smtp.port ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	SMTP_PORT=$(cat smtp.port)
+}
+
+# eml N FIELD: what the Nth message says of FIELD (python's email module).
+eml() {
+	"$PY" - "mails/$1.eml" "$2" <<'PYEOF'
+import email, sys
+from email import policy
+m = email.message_from_binary_file(open(sys.argv[1], "rb"),
+                                   policy=policy.default)
+f = sys.argv[2]
+if f in ("text", "html"):
+    print(m.get_body(("plain",) if f == "text" else ("html",)).get_content())
+elif f == "types":
+    print(" ".join(p.get_content_type() for p in m.walk()))
+else:
+    print(m[f])
+PYEOF
+}
+
 # start_receiver LOG [options]: integra-ingest --listen on a free port of
 # 127.0.0.1 with cfg.yaml and journal.db (or as options say), logging to
 # LOG; its port in $RECEIVER_PORT, its address in $URL, its pid in

@@ -22,9 +22,9 @@
  * (malformed: 400) or that the client abandons before the body is complete
  * are not logged.  204 and 304 answers carry no body; others carry
  * {"ok":true} (or -b's body) or {"error":"sink answered N"}, and with -e
- * a 2xx one is
- * {"ok":true,"id":KEY}, KEY the request's Idempotency-Key, so that a test
- * can see an answer's data used.
+ * a 2xx one is {"ok":true,"id":KEY,"messageId":KEY}, KEY the request's
+ * Idempotency-Key, so that a test can see an answer's data used (and a
+ * Z-API message id that status callbacks can name).
  *
  * Each connection has its own thread, so a delay holds up only its own
  * connection.  The port goes to the -P file (written atomically) or,
@@ -181,9 +181,9 @@ usage(FILE *fp, int status)
 	    "  -D prefix=ms      delay answers to paths starting with prefix\n"
 	    "  -a seconds   Retry-After header on non-2xx answers\n"
 	    "  -b body      2xx answers carry body instead of {\"ok\":true}\n"
-	    "  -e           2xx answers are {\"ok\":true,\"id\":KEY}, KEY the "
-	    "request's\n"
-	    "               Idempotency-Key\n",
+	    "  -e           2xx answers are {\"ok\":true,\"id\":KEY,"
+	    "\"messageId\":KEY},\n"
+	    "               KEY the request's Idempotency-Key\n",
 	    PROGNAME);
 	exit(status);
 }
@@ -707,7 +707,10 @@ finish(struct MHD_Connection *conn, struct req *r, const char *method)
 	return MHD_queue_response(conn, a->status, a->resp);
 }
 
-/* -e: {"ok":true,"id":KEY}, KEY the request's Idempotency-Key or null. */
+/*
+ * -e: {"ok":true,"id":KEY,"messageId":KEY}, KEY the request's
+ * Idempotency-Key or null.
+ */
 static enum MHD_Result
 echo_answer(struct MHD_Connection *conn, unsigned int status)
 {
@@ -719,6 +722,8 @@ echo_answer(struct MHD_Connection *conn, unsigned int status)
 	key = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    "Idempotency-Key");
 	sb_adds(&sb, "{\"ok\":true,\"id\":");
+	sb_addjsonz(&sb, key);
+	sb_adds(&sb, ",\"messageId\":");
 	sb_addjsonz(&sb, key);
 	sb_adds(&sb, "}");
 	if (sb.err) {

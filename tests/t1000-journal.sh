@@ -4,7 +4,7 @@
 # opened.
 . "$top_srcdir/tests/lib.sh"
 
-SCHEMA_VERSION=6
+SCHEMA_VERSION=7
 
 test_expect_success 'ingest creates a journal with the current schema' '
 	echo "{\"a\":1}" | integra-ingest -j journal.db -s t -t lead.created \
@@ -15,8 +15,8 @@ test_expect_success 'ingest creates a journal with the current schema' '
 	q "SELECT name FROM sqlite_master WHERE type = \"table\"
 	    ORDER BY name" >tables &&
 	printf "%s\n" api_keys attempts canonical_envelopes deliveries events \
-	    mapping_heads mappings rate_windows raw_envelopes target_states \
-	    >expect &&
+	    lead_contacts mapping_heads mappings rate_windows raw_envelopes \
+	    target_states >expect &&
 	test_cmp expect tables
 '
 test_expect_success 'the journal passes SQLite integrity_check' '
@@ -36,6 +36,10 @@ test_expect_success 'a version 1 journal is migrated forward, its dead kept' '
 	    headers, status, attempts, not_before, created_at, updated_at)
 	    VALUES (\"d1\", (SELECT id FROM events LIMIT 1), \"t\", \"r\",
 	    \"POST\", \"u\", \"{}\", \"dead\", 4, 0, 0, 1234);
+	    DROP TABLE lead_contacts; DROP INDEX deliveries_remote;
+	    ALTER TABLE deliveries DROP COLUMN remote_id;
+	    ALTER TABLE deliveries DROP COLUMN remote_status;
+	    ALTER TABLE deliveries DROP COLUMN remote_status_at;
 	    DROP TABLE mappings; DROP TABLE mapping_heads;
 	    ALTER TABLE deliveries DROP COLUMN mapping_version;
 	    DROP INDEX deliveries_dead; DROP TABLE target_states;

@@ -97,7 +97,7 @@ test_expect_success '--pending: nothing is due' '
 
 # Failures: a target answering 503.
 sed "s|^    to: crm|    to: broken|" cfg.yaml >broken.yaml
-printf '{"name":"Fail %d","phone":"11987650000"}\n' 1 2 3 >fail.ndjson
+printf '{"name":"Fail %d","phone":"1198766000%d"}\n' 1 1 2 2 3 3 >fail.ndjson
 test_expect_code 75 'a delivery that fails: exit 75' '
 	pipeline fail.ndjson broken.yaml 2>/dev/null &&
 	integra-dispatch -j journal.db -c broken.yaml <deliveries.ndjson \
@@ -172,7 +172,8 @@ routes:
     to: fast
 EOF
 test_expect_success 'a slow target times out; the fast one is not held up' '
-	head -n 10 leads.ndjson | sed "s/Lead/Mixed/" >m.ndjson &&
+	head -n 10 leads.ndjson | sed "s/Lead/Mixed/; s/1198765/1198767/" \
+	    >m.ndjson &&
 	pipeline m.ndjson mixed.yaml 2>/dev/null &&
 	integra-dispatch -j journal.db -c mixed.yaml <deliveries.ndjson \
 	    >o 2>/dev/null;
@@ -202,7 +203,8 @@ routes:
     to: wide
 EOF
 test_expect_success 'per-target concurrency is a ceiling' '
-	head -n 8 leads.ndjson | sed "s/Lead/Conc/" >c.ndjson &&
+	head -n 8 leads.ndjson | sed "s/Lead/Conc/; s/1198765/1198768/" \
+	    >c.ndjson &&
 	pipeline c.ndjson conc.yaml 2>/dev/null &&
 	integra-dispatch -j journal.db -c conc.yaml <deliveries.ndjson >o &&
 	jq -s "map(select(.path == \"/narrow\") | .time_ms) | sort |

@@ -5,18 +5,7 @@
 # a 550 or a body that is no e-mail dies, a 451 is tried again.
 . "$top_srcdir/tests/lib.sh"
 
-PY=/usr/bin/python3
-"$PY" -c "import aiosmtpd" 2>/dev/null || {
-	echo "1..0 # SKIP python3-aiosmtpd is not installed"
-	exit 0
-}
-rm -f smtp.port
-"$PY" "$top_srcdir/tests/smtpd.py" -P smtp.port -d mails -u robo -p s3cr3t \
-    -r bad@ -t later@ 2>smtpd.err &
-sink_pids="$sink_pids $!"
-i=0
-while [ ! -s smtp.port ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-SMTP_PORT=$(cat smtp.port)
+start_smtpd -u robo -p s3cr3t -r bad@ -t later@
 SMTP_PASSWORD=s3cr3t
 export SMTP_PASSWORD
 cat >cfg.yaml <<EOF
@@ -56,23 +45,6 @@ client() {
 	ce client.registered "$1" \
 	    "{\"client_id\":\"C-$1\",\"name\":\"$2\",\"email\":\"$3\"}"
 }
-# eml N FIELD: what the Nth message says of FIELD (python's email module).
-eml() {
-	"$PY" - "mails/$1.eml" "$2" <<'PYEOF'
-import email, sys
-from email import policy
-m = email.message_from_binary_file(open(sys.argv[1], "rb"),
-                                   policy=policy.default)
-f = sys.argv[2]
-if f in ("text", "html"):
-    print(m.get_body(("plain",) if f == "text" else ("html",)).get_content())
-elif f == "types":
-    print(" ".join(p.get_content_type() for p in m.walk()))
-else:
-    print(m[f])
-PYEOF
-}
-
 # run ID NAME EMAIL: the event through the pipeline; dispatch's record in out.
 run() {
 	client "$1" "$2" "$3" | integra-ingest -j journal.db 2>/dev/null |
