@@ -34,12 +34,14 @@ normalize_init(struct normalize *n, const struct schema_set *schemas,
 	n->cfg = cfg;
 	n->calling_code = calling_code;
 	buf_init(&n->scratch);
+	buf_init(&n->data);
 }
 
 void
 normalize_release(struct normalize *n)
 {
 	buf_free(&n->scratch);
+	buf_free(&n->data);
 }
 
 /* A value changed in data: where it stands in the text, and what it is. */
@@ -121,6 +123,8 @@ struct span {
 	size_t	end;
 };
 
+#define NONE	((size_t)-1)	/* a string that is not there */
+
 /* What an event leads to: prepared without the journal, then applied. */
 struct normalize_work {
 	int		 rejected;	/* text: why; else the canonical text */
@@ -128,20 +132,25 @@ struct normalize_work {
 	const char	*type;		/* its type, if it is not the one it
 					   came with */
 	enum work_kind	 kind;
-	char		*tenant;
-	char		*contacts[2];	/* W_LEAD: "tel:+E164", "mailto:..."
-					   or NULL; W_MESSAGE: its number */
+	/*
+	 * The strings below, one after another in one buffer and known by
+	 * their offsets (NONE: absent): a few allocations a record instead
+	 * of a dozen, freed by another thread (bench/README.md).
+	 */
+	struct buf	 strings;
+	size_t		 tenant;
+	size_t		 contacts[2];	/* W_LEAD: "tel:+E164", "mailto:...";
+					   W_MESSAGE: its number's */
 	struct span	 type_at;	/* W_LEAD: in text */
 	struct span	 lead_at;
 	struct {			/* W_MESSAGE: the lead it may make */
-		char		 id[ID_LEN + 1];
-		char		*source;
-		char		*time;
-		char		*key;
-		struct buf	 envelope;
+		size_t	 source;
+		size_t	 time;
+		size_t	 name;
+		size_t	 message;
 	}		 lead;
-	char		*status;	/* W_STATUS: what, and of which */
-	char		**ids;
+	size_t		 status;	/* W_STATUS: what, and of which */
+	size_t		*ids;
 	size_t		 nids;
 };
 
@@ -149,40 +158,47 @@ void
 normalize_work_free(void *work)
 {
 	struct normalize_work *w = work;
-	size_t i;
 
 	if (w == NULL)
 		return;
 	buf_free(&w->text);
-	free(w->tenant);
-	free(w->contacts[0]);
-	free(w->contacts[1]);
-	free(w->lead.source);
-	free(w->lead.time);
-	free(w->lead.key);
-	buf_free(&w->lead.envelope);
-	free(w->status);
-	for (i = 0; i < w->nids; i++)
-		free(w->ids[i]);
+	buf_free(&w->strings);
 	free(w->ids);
 	free(w);
 }
 
-/* A string member of o (borrowed) as a new C string, or NULL. */
-static char *
-string_member(jv o, const char *key, const char *prefix)
+/* The string at offset at, or NULL. */
+static const char *
+str(const struct normalize_work *w, size_t at)
+{
+	return at == NONE ? NULL : w->strings.data + at;
+}
+
+/* Keeps prefix and s[0..n) as one string; its offset. */
+static size_t
+keep(struct normalize_work *w, const char *prefix, const char *s, size_t n)
+{
+	size_t at = w->strings.len;
+
+	buf_adds(&w->strings, prefix);
+	buf_add(&w->strings, s, n);
+	buf_addc(&w->strings, '\0');
+	return at;
+}
+
+/* Keeps a string member of o (borrowed) after prefix; NONE if it is none. */
+static size_t
+keep_member(struct normalize_work *w, jv o, const char *key,
+    const char *prefix)
 {
 	jv v = jv_object_get(jv_copy(o), jv_string(key));
-	char *s = NULL;
+	size_t at = NONE;
 
-	if (jv_get_kind(v) == JV_KIND_STRING) {
-		s = xmalloc(strlen(prefix) + (size_t)jv_string_length_bytes(
-		    jv_copy(v)) + 1);
-		strcpy(s, prefix);
-		strcat(s, jv_string_value(v));
-	}
+	if (jv_get_kind(v) == JV_KIND_STRING)
+		at = keep(w, prefix, jv_string_value(v),
+		    (size_t)jv_string_length_bytes(jv_copy(v)));
 	jv_free(v);
-	return s;
+	return at;
 }
 
 /* 1 if the event's source reads Z-API's callbacks and data is one. */
@@ -197,65 +213,39 @@ from_zapi(const struct normalize *n, const struct event *ev, jv data)
 }
 
 /*
- * The lead a message (canonical data msg, borrowed) makes if no lead has
- * its number: its id derives from the message's event, and its name is
- * the sender's as WhatsApp shows it.
+ * What the lead a message (canonical data msg, borrowed) makes is made
+ * of, if no lead has its number: the sender's name as WhatsApp shows it
+ * (or the number), the number, the message.  Apply writes it only then.
  */
 static void
-make_lead(struct normalize_work *w, const struct event *ev, jv msg)
+keep_lead(struct normalize_work *w, const struct event *ev, jv msg)
 {
-	static const char *const parts[] = { "lead" };
-	static const char *const names[] = { "sender_name", "chat_name",
-	    "phone" };
-	struct buf data = BUF_INIT;
-	jv d, v = jv_invalid();
-	size_t i;
-
-	id_derive(w->lead.id, ev->id, parts, 1);
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		jv_free(v);
-		v = jv_object_get(jv_copy(msg), jv_string(names[i]));
-		if (jv_get_kind(v) == JV_KIND_STRING &&
-		    jv_string_length_bytes(jv_copy(v)) > 0)
-			break;
-	}
-	d = jv_object_set(jv_object(), jv_string("name"), v);
-	d = jv_object_set(d, jv_string("phone"), jv_object_get(jv_copy(msg),
-	    jv_string("phone")));
-	v = jv_object_get(jv_copy(msg), jv_string("text"));
-	if (jv_get_kind(v) == JV_KIND_STRING)
-		d = jv_object_set(d, jv_string("message"), v);
-	else
-		jv_free(v);
-	d = jv_object_set(d, jv_string("lead_id"), jv_string(w->lead.id));
-	jvdump(&data, d);
-
-	w->lead.source = xstrdup(ev->source);
-	w->lead.time = xstrdup(ev->time != NULL ? ev->time : "");
-	w->lead.key = xmalloc(strlen("lead:") + ID_LEN + 1);
-	snprintf(w->lead.key, strlen("lead:") + ID_LEN + 1, "lead:%s",
-	    w->lead.id);
-	event_write(&w->lead.envelope, &(struct event_head){
-	    .id = w->lead.id, .source = ev->source, .type = "lead.created",
-	    .time = w->lead.time, .tenant = w->tenant,
-	    .idempotencykey = w->lead.key }, data.data, data.len);
-	buf_free(&data);
+	w->lead.source = keep(w, "", ev->source, strlen(ev->source));
+	w->lead.time = ev->time != NULL ? keep(w, "", ev->time,
+	    strlen(ev->time)) : NONE;
+	if ((w->lead.name = keep_member(w, msg, "sender_name", "")) == NONE ||
+	    *str(w, w->lead.name) == '\0')
+		w->lead.name = keep_member(w, msg, "chat_name", "");
+	if (w->lead.name == NONE || *str(w, w->lead.name) == '\0')
+		w->lead.name = w->contacts[0] + strlen("tel:");
+	w->lead.message = keep_member(w, msg, "text", "");
 }
 
 /* A status report's status and the ids of the messages it is about. */
 static void
-take_status(struct normalize_work *w, jv status)
+keep_status(struct normalize_work *w, jv status)
 {
 	jv ids = jv_object_get(jv_copy(status), jv_string("message_ids"));
 
-	w->status = string_member(status, "status", "");
+	w->status = keep_member(w, status, "status", "");
 	if (jv_get_kind(ids) == JV_KIND_ARRAY) {
 		w->ids = xcalloc((size_t)jv_array_length(jv_copy(ids)),
 		    sizeof(*w->ids));
 		jv_array_foreach(ids, i, id) {
 			if (jv_get_kind(id) == JV_KIND_STRING)
-				w->ids[w->nids++] = xstrdup(
-				    jv_string_value(id));
+				w->ids[w->nids++] = keep(w, "",
+				    jv_string_value(id), (size_t)
+				    jv_string_length_bytes(jv_copy(id)));
 			jv_free(id);
 		}
 	}
@@ -274,17 +264,17 @@ consequences(struct normalize_work *w, const struct event *ev,
 		w->kind = W_LEAD;
 		canon = jv_object_set(canon, jv_string("lead_id"),
 		    jv_string(ev->id));
-		w->contacts[0] = string_member(canon, "phone", "tel:");
-		w->contacts[1] = string_member(canon, "email", "mailto:");
+		w->contacts[0] = keep_member(w, canon, "phone", "tel:");
+		w->contacts[1] = keep_member(w, canon, "email", "mailto:");
 	} else if (strcmp(type, "whatsapp.inbound") == 0) {
-		if ((w->contacts[0] = string_member(canon, "phone", "tel:")) !=
-		    NULL) {
+		if ((w->contacts[0] = keep_member(w, canon, "phone", "tel:")) !=
+		    NONE) {
 			w->kind = W_MESSAGE;
-			make_lead(w, ev, canon);
+			keep_lead(w, ev, canon);
 		}
 	} else if (strcmp(type, "whatsapp.status") == 0) {
 		w->kind = W_STATUS;
-		take_status(w, canon);
+		keep_status(w, canon);
 	}
 	return canon;
 }
@@ -326,8 +316,12 @@ normalize_prepare(void *ctx, struct stream_rec *r, const char *line,
 	snprintf(r->event, sizeof(r->event), "%s", ev.id);
 	w = xcalloc(1, sizeof(*w));
 	buf_init(&w->text);
-	buf_init(&w->lead.envelope);
-	w->tenant = xstrdup(ev.tenant != NULL ? ev.tenant : "");
+	buf_grow(&w->text, len + 64);
+	buf_init(&w->strings);
+	buf_grow(&w->strings, 128);
+	w->tenant = ev.tenant != NULL ? keep(w, "", ev.tenant,
+	    strlen(ev.tenant)) : keep(w, "", "", 0);
+	w->contacts[0] = w->contacts[1] = w->status = NONE;
 	r->work = w;
 	type = ev.type;
 	data = de > ds ? jvparse(line + ds, de - ds) : jv_null();
@@ -386,6 +380,15 @@ replay_one(struct normalize *n, struct stream *s, const char *id,
 	return 0;
 }
 
+/* The id of the lead a message makes: derived from the message's. */
+static void
+lead_of(const char *message, char lead_id[ID_LEN + 1])
+{
+	static const char *const parts[] = { "lead" };
+
+	id_derive(lead_id, message, parts, 1);
+}
+
 /*
  * The event was not in state received: act on what the journal says.  A
  * message that made a lead writes it again too.
@@ -395,11 +398,16 @@ replay(struct normalize *n, struct stream *s, struct stream_rec *r,
     const struct normalize_work *w)
 {
 	enum journal_event_status st, lead;
+	char lead_id[ID_LEN + 1];
 
-	if (replay_one(n, s, r->event, &st) != 0 || (w->kind == W_MESSAGE &&
-	    (st == JOURNAL_NORMALIZED || st == JOURNAL_MAPPED) &&
-	    replay_one(n, s, w->lead.id, &lead) != 0))
+	if (replay_one(n, s, r->event, &st) != 0)
 		return stream_journal_failed(s, r);
+	if (w->kind == W_MESSAGE && (st == JOURNAL_NORMALIZED ||
+	    st == JOURNAL_MAPPED)) {
+		lead_of(r->event, lead_id);
+		if (replay_one(n, s, lead_id, &lead) != 0)
+			return stream_journal_failed(s, r);
+	}
 	switch (st) {
 	case JOURNAL_NORMALIZED:
 	case JOURNAL_MAPPED:
@@ -442,57 +450,97 @@ lead_updated(struct buf *out, const struct normalize_work *w,
 	buf_add(out, text + b->end, w->text.len - b->end);
 }
 
-/* A message from a number no lead has: its lead, journaled and written. */
-static int
-new_lead(struct stream *s, const struct normalize_work *w)
+/* Appends "name":"value" (value JSON-escaped) after a comma if not first. */
+static void
+member(struct buf *b, const char *name, const char *value)
 {
-	struct journal_event je;
-	char lead_id[ID_LEN + 1], dup[ID_LEN + 1];
-	int rc, found, done;
+	if (b->len > 1)
+		buf_addc(b, ',');
+	buf_add_json_string(b, name, strlen(name));
+	buf_addc(b, ':');
+	buf_add_json_string(b, value, strlen(value));
+}
 
-	if ((rc = journal_lead_find(s->journal, w->tenant,
-	    (const char *const *)w->contacts, 1, lead_id, &found)) != 0 ||
-	    found)
+/*
+ * A message from a number no lead has: its lead, journaled and written.
+ * Its envelope is written here, not in prepare, since few messages make
+ * one.
+ */
+static int
+new_lead(struct normalize *n, struct stream *s, const struct stream_rec *r,
+    const struct normalize_work *w)
+{
+	const char *tenant = str(w, w->tenant), *tel = str(w, w->contacts[0]);
+	struct journal_event je;
+	char lead_id[ID_LEN + 1], key[ID_LEN + 6], dup[ID_LEN + 1];
+	char now[RFC3339_LEN + 1];
+	int rc, found, done;
+	int64_t ms = clock_ms();
+
+	if ((rc = journal_lead_find(s->journal, tenant, &tel, 1, lead_id,
+	    &found)) != 0 || found)
 		return rc;
-	je = (struct journal_event){ .id = w->lead.id,
-	    .source = w->lead.source, .type = "lead.created",
-	    .tenant = w->tenant, .time = w->lead.time,
-	    .idempotency_key = w->lead.key, .envelope = w->lead.envelope.data,
-	    .envelope_len = w->lead.envelope.len, .received_at = clock_ms() };
+	lead_of(r->event, lead_id);
+	snprintf(key, sizeof(key), "lead:%s", lead_id);
+	clock_rfc3339(ms, now);
+	buf_reset(&n->data);
+	buf_addc(&n->data, '{');
+	member(&n->data, "name", str(w, w->lead.name));
+	member(&n->data, "phone", tel + strlen("tel:"));
+	if (w->lead.message != NONE)
+		member(&n->data, "message", str(w, w->lead.message));
+	member(&n->data, "lead_id", lead_id);
+	buf_addc(&n->data, '}');
+	buf_reset(&n->scratch);
+	event_write(&n->scratch, &(struct event_head){ .id = lead_id,
+	    .source = str(w, w->lead.source), .type = "lead.created",
+	    .time = w->lead.time != NONE ? str(w, w->lead.time) : now,
+	    .tenant = tenant, .idempotencykey = key }, n->data.data,
+	    n->data.len);
+
+	je = (struct journal_event){ .id = lead_id,
+	    .source = str(w, w->lead.source), .type = "lead.created",
+	    .tenant = tenant, .time = w->lead.time != NONE ?
+	    str(w, w->lead.time) : now, .idempotency_key = key,
+	    .envelope = n->scratch.data, .envelope_len = n->scratch.len,
+	    .received_at = ms };
 	if ((rc = journal_event_add(s->journal, &je, dup, NULL)) == 1)
 		return 0;	/* made before */
-	if (rc != 0 || (rc = journal_event_normalize(s->journal, w->lead.id,
-	    NULL, w->lead.envelope.data, w->lead.envelope.len, &done)) != 0 ||
-	    (rc = journal_lead_link(s->journal, w->tenant, w->contacts[0],
-	    w->lead.id, je.received_at)) != 0)
+	if (rc != 0 || (rc = journal_event_normalize(s->journal, lead_id,
+	    NULL, n->scratch.data, n->scratch.len, &done)) != 0 ||
+	    (rc = journal_lead_link(s->journal, tenant, tel, lead_id,
+	    ms)) != 0)
 		return rc;
-	buf_add(&s->out, w->lead.envelope.data, w->lead.envelope.len);
+	buf_add(&s->out, n->scratch.data, n->scratch.len);
 	buf_addc(&s->out, '\n');
 	return 0;
 }
 
 /* What the event leads to besides itself; lead_id its lead's, if any. */
 static int
-consequences_apply(struct stream *s, const struct normalize_work *w,
+consequences_apply(struct normalize *n, struct stream *s,
+    const struct stream_rec *r, const struct normalize_work *w,
     const char *lead_id)
 {
 	int64_t now = clock_ms();
 	size_t i;
-	int rc = 0, n;
+	int rc = 0, changed;
 
 	switch (w->kind) {
 	case W_LEAD:
 		for (i = 0; i < 2 && rc == 0; i++)
-			if (w->contacts[i] != NULL)
-				rc = journal_lead_link(s->journal, w->tenant,
-				    w->contacts[i], lead_id, now);
+			if (w->contacts[i] != NONE)
+				rc = journal_lead_link(s->journal,
+				    str(w, w->tenant), str(w, w->contacts[i]),
+				    lead_id, now);
 		return rc;
 	case W_MESSAGE:
-		return new_lead(s, w);
+		return new_lead(n, s, r, w);
 	case W_STATUS:
-		for (i = 0; i < w->nids && rc == 0; i++)
-			rc = journal_message_status(s->journal, w->ids[i],
-			    w->status, now, &n);
+		for (i = 0; i < w->nids && rc == 0 && w->status != NONE; i++)
+			rc = journal_message_status(s->journal,
+			    str(w, w->ids[i]), str(w, w->status), now,
+			    &changed);
 		return rc;
 	case W_EVENT:
 		break;
@@ -518,8 +566,11 @@ normalize_apply(void *ctx, struct stream *s, struct stream_rec *r)
 		return STREAM_REJECT;
 	}
 	if (w->kind == W_LEAD) {
-		if (journal_lead_find(s->journal, w->tenant,
-		    (const char *const *)w->contacts, 2, lead_id, &found) != 0)
+		const char *contacts[2] = { str(w, w->contacts[0]),
+		    str(w, w->contacts[1]) };
+
+		if (journal_lead_find(s->journal, str(w, w->tenant), contacts,
+		    2, lead_id, &found) != 0)
 			return stream_journal_failed(s, r);
 		if (found) {
 			lead_updated(&n->scratch, w, lead_id);
@@ -536,7 +587,7 @@ normalize_apply(void *ctx, struct stream *s, struct stream_rec *r)
 		return replay(n, s, r, w);
 	buf_add(&s->out, text, len);
 	buf_addc(&s->out, '\n');
-	if (consequences_apply(s, w, lead_id) != 0)
+	if (consequences_apply(n, s, r, w, lead_id) != 0)
 		return stream_journal_failed(s, r);
 	return STREAM_OK;
 }

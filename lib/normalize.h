@@ -26,6 +26,7 @@ struct normalize {
 	const struct cfg	*cfg;		/* its sources' normalizers */
 	const char		*calling_code;	/* for phones without one */
 	struct buf		 scratch;	/* apply's */
+	struct buf		 data;		/* apply's */
 };
 
 void		normalize_init(struct normalize *, const struct schema_set *,

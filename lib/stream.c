@@ -6,7 +6,11 @@
  * prepares) to the journal thread (which applies, commits and writes)
  * through a ring of QUEUE_LEN records.  A slot
  * belongs to the reader until it is pushed and to the journal thread until
- * it is popped; the lock guards only the ring's indices and flags.  Each
+ * it is popped; the lock guards only the ring's indices and flags.  The
+ * journal thread leaves an applied record's work in its slot, and the
+ * reader frees it when it takes the slot again: memory goes back to the
+ * thread that allocated it, since a free from the other thread takes the
+ * allocator's lock of that thread's arena (bench/README.md).  Each
  * side signals the other only when that one waits, and then only once
  * there is a good amount to do (WAKE_BATCH).
  */
@@ -187,18 +191,12 @@ apply(struct stream *s, const struct stream_stage *st, struct stream_rec *r)
 	s->nread++;
 	if (rc == STREAM_OK) {
 		if (!journal_in_transaction(s->journal) &&
-		    (jrc = journal_begin(s->journal)) != 0) {
-			st->work_free(r->work);
-			r->work = NULL;
+		    (jrc = journal_begin(s->journal)) != 0)
 			return journal_failed(s, jrc);
-		}
 		rc = st->apply(st->ctx, s, r);
 	}
 	if (st->applied != NULL)
 		st->applied(st->ctx, r, rc);
-	if (r->work != NULL)
-		st->work_free(r->work);
-	r->work = NULL;
 	switch (rc) {
 	case STREAM_OK:
 		s->nok++;
@@ -268,6 +266,10 @@ stream_feed_slot(struct stream_feed *q)
 	if (!q->stopped)
 		r = &q->slot[(q->head + q->count) % QUEUE_LEN];
 	pthread_mutex_unlock(&q->lock);
+	if (r != NULL && r->work != NULL) {
+		q->st->work_free(r->work);
+		r->work = NULL;
+	}
 	return r;
 }
 
@@ -489,15 +491,16 @@ stream_feed_start(struct stream *s, const struct stream_stage *st)
 int
 stream_feed_end(struct stream_feed *q)
 {
+	size_t i;
 	int rc;
 
 	queue_push(q, 0, 0, 1);
 	pthread_join(q->thread, NULL);
 	rc = q->rc;
-	/* What the journal side left when it stopped. */
-	for (; q->count > 0; q->count--, q->head = (q->head + 1) % QUEUE_LEN)
-		if (q->slot[q->head].work != NULL)
-			q->st->work_free(q->slot[q->head].work);
+	/* What was applied, and what the journal side left when it stopped. */
+	for (i = 0; i < QUEUE_LEN; i++)
+		if (q->slot[i].work != NULL)
+			q->st->work_free(q->slot[i].work);
 	feed_free(q);
 	return rc;
 }
@@ -545,6 +548,8 @@ page_row(void *ctx, const char *id, const char *text, size_t len)
 	if (p->rec.event[0] == '\0')
 		snprintf(p->rec.event, sizeof(p->rec.event), "%s", id);
 	p->rc = apply(p->s, p->st, &p->rec);
+	p->st->work_free(p->rec.work);
+	p->rec.work = NULL;
 	return p->rc != EX_OK;
 }
 
