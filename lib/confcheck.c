@@ -89,6 +89,16 @@ confcheck(const struct cfg *cfg, struct buf *err)
 		    cfg->sources[i].name);
 		check_scheme(&cfg->sources[i].auth, owner, file,
 		    cfg->sources[i].line, err);
+		if (cfg->sources[i].links.on) {
+			if ((secret = cfg_link_secret(cfg, msg,
+			    sizeof(msg))) == NULL)
+				buf_addf(err, "%s:%d: %s: %s\n", file,
+				    cfg->sources[i].line, owner, msg);
+			else {
+				explicit_bzero(secret, strlen(secret));
+				free(secret);
+			}
+		}
 	}
 	schema_free(schemas);
 	buf_free(&dir);

@@ -307,6 +307,39 @@ get_headers(struct loader *ld, const yaml_node_t *n,
 	return 0;
 }
 
+/* A list of names (tenants, a step's signed vars, a link's members). */
+static int
+get_names(struct loader *ld, const yaml_node_t *n, const char *what,
+    char ***out, size_t *nout)
+{
+	yaml_node_item_t *it;
+	const char *s;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return bad(ld, n, "%s must be a list of names", what);
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++) {
+		if ((s = scalar(ld, node(ld, *it), what)) == NULL)
+			return -1;
+		if (!valid_name(s))
+			return bad(ld, node(ld, *it), "%s: '%s' is not a"
+			    " valid name", what, s);
+		*out = xrealloc(*out, (*nout + 1) * sizeof(**out));
+		(*out)[(*nout)++] = xstrdup(s);
+	}
+	return 0;
+}
+
+static void
+free_names(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 /*
  * A mapping of names to strings: the branding's settings, or a step's
  * vars (each a jq program).
@@ -1038,6 +1071,8 @@ step_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	}
 	if (strcmp(k, "vars") == 0)
 		return get_named(ld, v, "vars", &st->vars, &st->nvars);
+	if (strcmp(k, "sign") == 0)
+		return get_names(ld, v, "sign", &st->sign, &st->nsign);
 	if (strcmp(k, "fallback") == 0) {
 		if (sl->kind == STEP_FALLBACK)
 			return bad(ld, v, "a fallback has no fallback of its"
@@ -1134,25 +1169,42 @@ load_routes(struct loader *ld, struct cfg *cfg, const yaml_node_t *n)
 }
 
 static int
-load_tenants(struct loader *ld, struct cfg *cfg, const yaml_node_t *n)
+links_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 {
-	yaml_node_item_t *it;
-	const char *s;
+	struct cfg_source *src = ctx;
 
-	if (n->type != YAML_SEQUENCE_NODE)
-		return bad(ld, n, "tenants must be a list of names");
-	for (it = n->data.sequence.items.start;
-	    it < n->data.sequence.items.top; it++) {
-		if ((s = scalar(ld, node(ld, *it), "a tenant")) == NULL)
+	if (strcmp(k, "choices") == 0)
+		return get_names(ld, v, "choices", &src->links.choices,
+		    &src->links.nchoices);
+	if (strcmp(k, "numbers") == 0)
+		return get_names(ld, v, "numbers", &src->links.numbers,
+		    &src->links.nnumbers);
+	if (strcmp(k, "redirect") == 0) {
+		if (get_string(ld, v, "redirect", &src->links.redirect) != 0)
 			return -1;
-		if (!valid_name(s))
-			return bad(ld, node(ld, *it), "tenant '%s' is not a"
-			    " valid name", s);
-		cfg->tenants = xrealloc(cfg->tenants,
-		    (cfg->ntenants + 1) * sizeof(*cfg->tenants));
-		cfg->tenants[cfg->ntenants++] = xstrdup(s);
+		if ((strncmp(src->links.redirect, "https://", 8) != 0 &&
+		    strncmp(src->links.redirect, "http://", 7) != 0) ||
+		    strpbrk(src->links.redirect, " \t\r\n") != NULL)
+			return bad(ld, v, "source '%s': redirect must be an"
+			    " http(s) URL", src->name);
+		return 0;
 	}
-	return 0;
+	return unknown(ld, v, k, "a source's links");
+}
+
+/* links: the secret that signs them, for map and the receiver. */
+static int
+top_links_pair(struct loader *ld, void *ctx, const char *k,
+    const yaml_node_t *v)
+{
+	struct cfg *cfg = ctx;
+
+	if (strcmp(k, "secret_env") == 0)
+		return get_string(ld, v, "secret_env", &cfg->link_secret_env);
+	if (strcmp(k, "secret_file") == 0)
+		return get_string(ld, v, "secret_file",
+		    &cfg->link_secret_file);
+	return unknown(ld, v, k, "links");
 }
 
 
@@ -1201,6 +1253,10 @@ source_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	if (strcmp(k, "rate_limit") == 0)
 		return get_long(ld, v, "rate_limit", 0, 1000000000,
 		    &src->rate_limit);
+	if (strcmp(k, "links") == 0) {
+		src->links.on = 1;
+		return each_pair(ld, v, "a source's links", links_pair, src);
+	}
 	return unknown(ld, v, k, "a source");
 }
 
@@ -1264,7 +1320,17 @@ top_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	if (strcmp(k, "journal") == 0)
 		return get_string(ld, v, "journal", &cfg->journal);
 	if (strcmp(k, "tenants") == 0)
-		return load_tenants(ld, cfg, v);
+		return get_names(ld, v, "tenants", &cfg->tenants,
+		    &cfg->ntenants);
+	if (strcmp(k, "links") == 0) {
+		if (each_pair(ld, v, "links", top_links_pair, cfg) != 0)
+			return -1;
+		if ((cfg->link_secret_env == NULL) ==
+		    (cfg->link_secret_file == NULL))
+			return bad(ld, v, "links: one of secret_env and"
+			    " secret_file is required");
+		return 0;
+	}
 	if (strcmp(k, "targets") == 0)
 		return each_pair(ld, v, "targets", targets_pair, cfg);
 	if (strcmp(k, "routes") == 0)
@@ -1473,6 +1539,7 @@ cfg_free(struct cfg *cfg)
 			free(st->template);
 			free_headers(st->headers, st->nheaders);
 			free_headers(st->vars, st->nvars);
+			free_names(st->sign, st->nsign);
 		}
 		free(r->steps);
 	}
@@ -1485,9 +1552,14 @@ cfg_free(struct cfg *cfg)
 		free(src->type);
 		free(src->key);
 		free_webhook_auth(&src->auth);
+		free_names(src->links.choices, src->links.nchoices);
+		free_names(src->links.numbers, src->links.nnumbers);
+		free(src->links.redirect);
 	}
 	free(cfg->sources);
 	free_headers(cfg->branding, cfg->nbranding);
+	free(cfg->link_secret_env);
+	free(cfg->link_secret_file);
 	for (i = 0; i < cfg->ntenants; i++)
 		free(cfg->tenants[i]);
 	free(cfg->tenants);
@@ -1519,6 +1591,18 @@ cfg_route(const struct cfg *cfg, const char *name)
 		if (strcmp(cfg->routes[i].name, name) == 0)
 			return &cfg->routes[i];
 	return NULL;
+}
+
+char *
+cfg_link_secret(const struct cfg *cfg, char *err, size_t errsz)
+{
+	if (cfg->link_secret_env == NULL && cfg->link_secret_file == NULL) {
+		snprintf(err, errsz, "links: no secret_env or secret_file at"
+		    " the top level to sign them with");
+		return NULL;
+	}
+	return cfg_secret_read("links", cfg->link_secret_env,
+	    cfg->link_secret_file, err, errsz);
 }
 
 const struct cfg_source *

@@ -140,6 +140,9 @@ struct cfg_step {
 	char			*template;	/* under templates/, or NULL */
 	struct cfg_header	*vars;		/* the template's: name, jq */
 	size_t			 nvars;
+	char			**sign;		/* vars that are links, signed
+						   (link.h) */
+	size_t			 nsign;
 	int64_t			 delay_ms;	/* from the event, or the step before */
 	int			 next;		/* made when it is delivered; 0: none */
 	int			 fallback;	/* made when it dies; 0: none */
@@ -167,6 +170,14 @@ struct cfg_source {
 		CFG_NORMALIZER_NONE,	/* its payloads are the data */
 		CFG_NORMALIZER_ZAPI	/* Z-API's callbacks: zapiin.h */
 	}			 normalizer;
+	struct cfg_links {		/* GET of a signed link (link.h) */
+		int		 on;
+		char		**choices;	/* members left to the reader */
+		size_t		 nchoices;
+		char		**numbers;	/* members that are numbers */
+		size_t		 nnumbers;
+		char		*redirect;	/* where the reader goes next */
+	}			 links;
 	struct cfg_webhook_auth	 auth;
 	int			 line;
 };
@@ -193,6 +204,8 @@ struct cfg {
 	size_t			 nsources;
 	struct cfg_header	*branding;	/* {{brand.NAME}} in templates */
 	size_t			 nbranding;
+	char			*link_secret_env;	/* what signs links */
+	char			*link_secret_file;
 };
 
 /*
@@ -215,6 +228,9 @@ const struct cfg_source	*cfg_source(const struct cfg *, const char *name);
  * A secret from the environment variable env or else the file file, for
  * owner (as "source 'crm'") in messages; NULL with the reason in err.
  */
+/* The links' secret (caller frees), or NULL with the reason in err. */
+char			*cfg_link_secret(const struct cfg *, char *err,
+			    size_t errsz);
 char			*cfg_secret_read(const char *owner, const char *env,
 			    const char *file, char *err, size_t errsz);
 char			*cfg_secret(const struct cfg_target *, char *err,

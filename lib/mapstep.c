@@ -10,6 +10,7 @@
 #include "config.h"
 #include "jqprog.h"
 #include "jvdump.h"
+#include "link.h"
 #include "mapstep.h"
 #include "template.h"
 
@@ -184,6 +185,55 @@ headers_json(const struct cfg_step *s)
 	return buf_detach(&b);
 }
 
+/* The index of var name in the step's vars, or -1. */
+static long
+var_index(const struct cfg_step *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nvars; i++)
+		if (strcmp(s->vars[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* A step that signs links: they are vars, and the secret is at hand. */
+static int
+sign_init(const struct cfg *cfg, struct map_step *m, struct buf *err)
+{
+	const struct cfg_step *s = m->cfg;
+	char why[512];
+	size_t i;
+
+	for (i = 0; i < s->nsign; i++)
+		if (var_index(s, s->sign[i]) < 0) {
+			buf_addf(err, "%s:%d: route '%s': sign: '%s' is not"
+			    " one of the step's vars", cfg->path != NULL ?
+			    cfg->path : "config", s->line, m->route->name,
+			    s->sign[i]);
+			return -1;
+		}
+	if ((m->link_secret = cfg_link_secret(cfg, why, sizeof(why))) ==
+	    NULL) {
+		buf_addf(err, "%s:%d: route '%s': %s", cfg->path != NULL ?
+		    cfg->path : "config", s->line, m->route->name, why);
+		return -1;
+	}
+	return 0;
+}
+
+/* 1 if var i of the step is a link it signs. */
+static int
+signed_var(const struct cfg_step *s, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < s->nsign; k++)
+		if (strcmp(s->sign[k], s->vars[i].name) == 0)
+			return 1;
+	return 0;
+}
+
 int
 map_step_compile(struct map_step *m, const struct cfg *cfg,
     const struct cfg_route *r, int index, struct buf *err)
@@ -216,6 +266,10 @@ map_step_compile(struct map_step *m, const struct cfg *cfg,
 		map_step_release(m);
 		return -1;
 	}
+	if (s->nsign > 0 && sign_init(cfg, m, err) != 0) {
+		map_step_release(m);
+		return -1;
+	}
 	buf_adds(&url, s->to->url);
 	if (url.len > 0 && url.data[url.len - 1] == '/' && s->path[0] == '/')
 		url.data[--url.len] = '\0';
@@ -239,6 +293,10 @@ map_step_release(struct map_step *m)
 	jqprog_free(m->body);
 	free(m->url);
 	free(m->headers);
+	if (m->link_secret != NULL) {
+		explicit_bzero(m->link_secret, strlen(m->link_secret));
+		free(m->link_secret);
+	}
 	memset(m, 0, sizeof(*m));
 }
 
@@ -306,6 +364,18 @@ render(const struct cfg *cfg, struct map_step *m, jv *input,
 			v.vals[i] = buf_detach(&b);
 		}
 		jv_free(out);
+		if (v.vals[i] != NULL && signed_var(m->cfg, i)) {
+			buf_reset(&b);
+			if ((rc = link_sign(m->link_secret,
+			    strlen(m->link_secret), v.vals[i], &b)) != 0) {
+				buf_addf(err, "var %s: not a link to sign (an"
+				    " http(s) URL with a path, no '#' and no"
+				    " '" LINK_SIG "')", m->cfg->vars[i].name);
+				break;
+			}
+			free(v.vals[i]);
+			v.vals[i] = buf_detach(&b);
+		}
 	}
 	for (i = 0; i < MAP_STEP_PARTS && rc == 0; i++) {
 		if (m->parts[i] == NULL)

@@ -34,6 +34,7 @@ struct map_step {
 	struct jqprog		*body;		/* NULL: the event itself */
 	struct jqprog		**vars;		/* its template's */
 	struct template		*parts[MAP_STEP_PARTS];	/* NULL: none */
+	char			*link_secret;	/* signs its links; NULL: none */
 	char			*url;
 	char			*headers;	/* a JSON object's text */
 };

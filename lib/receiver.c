@@ -36,6 +36,7 @@
 #include "ingest.h"
 #include "journal.h"
 #include "jsonscan.h"
+#include "linkreq.h"
 #include "log.h"
 #include "receiver.h"
 #include "webhookauth.h"
@@ -48,7 +49,7 @@
 #define STOP_WAIT_MS		5000	/* for answers in flight, at the end */
 
 enum state { BODY, SUBMITTED, DONE };
-enum kind { WEBHOOK, EVENT, BATCH, BINARY, ADMIN };
+enum kind { WEBHOOK, LINK, EVENT, BATCH, BINARY, ADMIN };
 
 struct request {
 	struct receiver		*rv;
@@ -58,6 +59,7 @@ struct request {
 	struct ingest		*ig;		/* how to wrap its events */
 	const struct webhookauth	*auth;		/* webhooks: their source's */
 	char			*admin_url;	/* ADMIN: the API's URL */
+	const char		*redirect;	/* LINK: where the reader goes */
 	char			 tenant[129];	/* the API key's, or "" */
 	char			 bucket[160];	/* what its rate is counted by */
 	struct httpreply_rate	 rate;		/* counted by the journal
@@ -88,6 +90,8 @@ struct receiver {
 	const struct cfg_source	*cfg_sources;
 	size_t			 nsources;
 	struct ingest		 events_ig;	/* CloudEvents, /api/events */
+	char			*link_secret;	/* checks signed links; NULL
+						   if no source takes them */
 	struct journal		*reader;	/* the server thread's own
 						   connection: keys, the API */
 	pthread_mutex_t		 lock;
@@ -243,7 +247,12 @@ answer(struct request *req)
 		buf_addf(&b, "],\"duplicates\":%zu}", req->nduplicates);
 	}
 	pthread_mutex_unlock(&rv->lock);
-	ret = httpreply_send(req->conn, status, &b, NULL, NULL, &req->rate);
+	if (req->redirect != NULL)
+		ret = httpreply_send(req->conn, MHD_HTTP_SEE_OTHER, &b,
+		    MHD_HTTP_HEADER_LOCATION, req->redirect, &req->rate);
+	else
+		ret = httpreply_send(req->conn, status, &b, NULL, NULL,
+		    &req->rate);
 	buf_free(&b);
 	return ret;
 }
@@ -383,8 +392,8 @@ submit(struct request *req)
 			break;
 		}
 	}
-	if (i < nitems && req->kind == WEBHOOK && req->auth != NULL &&
-	    webhookauth_required(req->auth)) {
+	if (i < nitems && (req->kind == LINK || (req->kind == WEBHOOK &&
+	    req->auth != NULL && webhookauth_required(req->auth)))) {
 		/* From an authenticated source: kept, as rejected. */
 		req->bad_code = bad == -1 ? "invalid_json" : "invalid_event";
 		req->bad_message = xstrdup(recs[0].reason.data);
@@ -459,6 +468,62 @@ source_at(struct receiver *rv, const char *url)
 	return -1;
 }
 
+/* A request that is taken: its body comes next (a link's is made). */
+static struct request *
+request_new(struct receiver *rv, struct MHD_Connection *conn,
+    enum kind kind, struct ingest *ig, const struct webhookauth *auth,
+    void **req_cls)
+{
+	struct request *req;
+
+	req = xcalloc(1, sizeof(*req));
+	req->rv = rv;
+	req->conn = conn;
+	req->kind = kind;
+	req->ig = ig;
+	req->auth = auth;
+	req->state = BODY;
+	buf_init(&req->body);
+	*req_cls = req;
+	pthread_mutex_lock(&rv->lock);
+	rv->active++;
+	pthread_mutex_unlock(&rv->lock);
+	return req;
+}
+
+/*
+ * A signed link's GET (link.h): journaled as the source's webhook with
+ * the link's members as its body, once the link is found to be one
+ * integra made.
+ */
+static enum MHD_Result
+link_start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
+    long src, void **req_cls)
+{
+	const struct cfg_source *cs = &rv->cfg_sources[src];
+	struct request *req;
+	struct buf body = BUF_INIT;
+	unsigned int status;
+	const char *why;
+
+	if ((status = linkreq_body(conn, url, &cs->links, rv->link_secret,
+	    &body, &why)) != 0) {
+		buf_free(&body);
+		if (status != MHD_HTTP_UNAUTHORIZED)
+			return httpreply_fail(conn, status, "invalid_link",
+			    why, NULL, NULL);
+		log_warn(NULL, "source '%s': %s: refused", cs->name, why);
+		return httpreply_fail(conn, status, "unauthorized",
+		    "authentication failed", NULL, NULL);
+	}
+	req = request_new(rv, conn, LINK, &rv->sources[src], NULL, req_cls);
+	req->body = body;
+	req->redirect = cs->links.redirect;
+	snprintf(req->bucket, sizeof(req->bucket), "source:%s", cs->name);
+	req->rate.limit = cs->rate_limit;
+	return submit(req);
+}
+
 /* A new request: routed, or answered at once. */
 static enum MHD_Result
 start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
@@ -521,6 +586,16 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 		ig = &rv->sources[src];
 		auth = rv->auths[src];
 		kind = WEBHOOK;
+		if (rv->cfg_sources[src].links.on) {
+			if (strcmp(method, "GET") == 0)
+				return link_start(rv, conn, url, src, req_cls);
+			if (strcmp(method, "POST") != 0)
+				return httpreply_fail(conn,
+				    MHD_HTTP_METHOD_NOT_ALLOWED,
+				    "method_not_allowed", "use POST, or GET"
+				    " with a signed link",
+				    MHD_HTTP_HEADER_ALLOW, "GET, POST");
+		}
 	} else
 		return httpreply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
 		    "no such endpoint", NULL, NULL);
@@ -555,12 +630,7 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 			    NULL, NULL);
 	}
 
-	req = xcalloc(1, sizeof(*req));
-	req->rv = rv;
-	req->conn = conn;
-	req->kind = kind;
-	req->ig = ig;
-	req->auth = auth;
+	req = request_new(rv, conn, kind, ig, auth, req_cls);
 	if (kind == ADMIN)
 		req->admin_url = xstrdup(url);
 	else if (key.name != NULL) {
@@ -573,12 +643,6 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 		    ig->source);
 		req->rate.limit = rv->cfg_sources[src].rate_limit;
 	}
-	req->state = BODY;
-	buf_init(&req->body);
-	*req_cls = req;
-	pthread_mutex_lock(&rv->lock);
-	rv->active++;
-	pthread_mutex_unlock(&rv->lock);
 	return MHD_YES;
 }
 
@@ -797,6 +861,13 @@ sources_init(struct receiver *rv, const struct cfg *cfg)
 			log_warn(NULL, "source '%s' has no auth: anyone who"
 			    " can reach %s can post to it",
 			    cfg->sources[i].name, cfg->sources[i].path);
+		if (cfg->sources[i].links.on && rv->link_secret == NULL &&
+		    (rv->link_secret = cfg_link_secret(cfg, err,
+		    sizeof(err))) == NULL) {
+			log_error(NULL, "source '%s': %s",
+			    cfg->sources[i].name, err);
+			rc = -1;
+		}
 		ingest_init(&rv->sources[i]);
 		rv->sources[i].source = cfg->sources[i].name;
 		rv->sources[i].type = cfg->sources[i].type;
@@ -820,6 +891,10 @@ sources_release(struct receiver *rv)
 	}
 	free(rv->sources);
 	free(rv->auths);
+	if (rv->link_secret != NULL) {
+		explicit_bzero(rv->link_secret, strlen(rv->link_secret));
+		free(rv->link_secret);
+	}
 	ingest_release(&rv->events_ig);
 	ingest_release(&rv->apply_ig);
 }

@@ -14,8 +14,9 @@ INTEGRA_JOURNAL=$PWD/journal.db
 INTEGRA_CRM_TOKEN=crm-token
 INTEGRA_ZAPI_CLIENT_TOKEN=zapi-token
 INTEGRA_ZAPI_TOKEN=instance-token
+INTEGRA_LINK_SECRET=link-secret
 export INTEGRA_CONFIG INTEGRA_JOURNAL INTEGRA_CRM_TOKEN \
-    INTEGRA_ZAPI_CLIENT_TOKEN INTEGRA_ZAPI_TOKEN
+    INTEGRA_ZAPI_CLIENT_TOKEN INTEGRA_ZAPI_TOKEN INTEGRA_LINK_SECRET
 
 test_expect_success 'the shipped mappings are seeded' '
 	integra-map seed >seeded && grep -q "^5 mappings seeded" seeded
@@ -66,8 +67,9 @@ test_expect_success 'the welcome and feedback e-mails reached the mailbox' '
 	printf "%s\n" "Bem-vindo(a) à Cuidar Bem" \
 	    "Como foi o seu atendimento, Ana?" >expect &&
 	test_cmp expect subjects &&
-	eml 2 text | grep -q "^https://cuidarbem.example.com/avaliacao?servico=S-900$" &&
-	eml 2 html | grep -q "href=\"https://cuidarbem.example.com/avaliacao?servico=S-900\""
+	link="https://integra.cuidarbem.example.com/webhooks/cuidadores/feedback?service_id=S-900&client_id=C-301&sig=[A-Za-z0-9_-]\{43\}" &&
+	eml 2 text | grep -q "^Ótimo: *$link&rating=5$" &&
+	eml 2 html | sed "s/&amp;/\&/g" | grep -q "href=\"$link&rating=1\""
 '
 test_expect_success 'each target got what its routes send' '
 	jq -r ".path" sink.log | sed "s|^/\([^/]*\).*|\1|" | sort | uniq -c |

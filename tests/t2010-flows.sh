@@ -14,7 +14,9 @@ sed -e "s/127.0.0.1:8090/127.0.0.1:$SINK_PORT/" \
 INTEGRA_CRM_TOKEN=crm-token
 INTEGRA_ZAPI_CLIENT_TOKEN=zapi-token
 INTEGRA_ZAPI_TOKEN=instance-token
-export INTEGRA_CRM_TOKEN INTEGRA_ZAPI_CLIENT_TOKEN INTEGRA_ZAPI_TOKEN
+INTEGRA_LINK_SECRET=link-secret-4b1d
+export INTEGRA_CRM_TOKEN INTEGRA_ZAPI_CLIENT_TOKEN INTEGRA_ZAPI_TOKEN \
+    INTEGRA_LINK_SECRET
 start_receiver receiver.log
 ZAPI=/whatsapp/instances/3C1A9F0B27D44E6A/token/instance-token
 
@@ -91,7 +93,10 @@ test_expect_success '... two hours later: the feedback request, buttons and e-ma
 	    [.buttonList.buttons[].id] == [\"feedback:S-700:5\",
 	    \"feedback:S-700:3\", \"feedback:S-700:1\"]" buttons &&
 	test $(wc -l <mails/log.ndjson) = 2 &&
-	eml 2 text | grep -q "^https://cuidarbem.example.com/avaliacao?servico=S-700$"
+	eml 2 text | sed -n "s|^Regular: *https://integra.cuidarbem.example.com||p" \
+	    >regular &&
+	grep -q "^/webhooks/cuidadores/feedback?service_id=S-700&client_id=C-500&sig=[A-Za-z0-9_-]*&rating=3$" \
+	    regular
 '
 test_expect_success '... the button reply: feedback.received to CRM and caregivers' '
 	sed -e "s/feedback:S-900:5/feedback:S-700:5/" \
@@ -103,10 +108,47 @@ test_expect_success '... the button reply: feedback.received to CRM and caregive
 	    .data.channel == \"whatsapp\"" &&
 	got /cuidadores/feedback | jq -e ".data.rating == 5"
 '
-test_expect_success '... the e-mail link: the site form posts the rating' '
-	post /webhooks/cuidadores/feedback "{\"service_id\":\"S-700\",\"client_id\":\"C-500\",\"rating\":4,\"comment\":\"Pontual\"}" &&
+# click PATH?QUERY: a reader opening a link; the status and Location.
+click() {
+	curl -s -o /dev/null -w "%{http_code} %{redirect_url}\n" "$URL$1"
+}
+test_expect_success '... the e-mail link: a click on a rating journals it' '
+	test "$(click "$(cat regular)")" = \
+	    "303 https://cuidarbem.example.com/obrigado" &&
 	drain &&
 	test $(got /crm/feedback | wc -l) = 2 &&
+	got /cuidadores/feedback | jq -e "select(.data.rating == 3) |
+	    .data.service_id == \"S-700\" and .data.client_id == \"C-500\""
+'
+test_expect_success '... a second click is a repeat, not a second rating' '
+	test "$(click "$(cat regular)")" = \
+	    "303 https://cuidarbem.example.com/obrigado" &&
+	drain &&
+	test $(got /crm/feedback | wc -l) = 2
+'
+test_expect_success '... a link changed or unsigned is refused' '
+	sed "s/S-700/S-701/" regular >forged &&
+	test "$(click "$(cat forged)")" = "401 " &&
+	sed "s/&sig=[^&]*//" regular >unsigned &&
+	test "$(click "$(cat unsigned)")" = "401 " &&
+	sed "s/rating=3/rating=x/" regular >word &&
+	test "$(click "$(cat word)")" = "400 " &&
+	sed "s/rating=3/rating=3\&extra=1/" regular >extra &&
+	test "$(click "$(cat extra)")" = "401 " &&
+	test "$(curl -s -o /dev/null -w "%{http_code}" -X PUT \
+	    "$URL$(cat regular)")" = 405
+'
+test_expect_success '... a rating out of range is kept as rejected' '
+	sed "s/rating=3/rating=9/" regular >nine &&
+	test "$(click "$(cat nine)")" = "303 https://cuidarbem.example.com/obrigado" &&
+	drain;
+	test "$(q "SELECT status FROM events WHERE type = \"feedback.received\"
+	    AND error LIKE \"%rating%\"")" = rejected
+'
+test_expect_success '... and the caregivers app posts ratings as before' '
+	post /webhooks/cuidadores/feedback "{\"service_id\":\"S-700\",\"client_id\":\"C-500\",\"rating\":4,\"comment\":\"Pontual\"}" &&
+	drain &&
+	test $(got /crm/feedback | wc -l) = 3 &&
 	got /cuidadores/feedback | jq -e "select(.data.rating == 4) |
 	    .data.comment == \"Pontual\""
 '
@@ -142,7 +184,7 @@ test_expect_success 'everything was delivered once; nothing is left to do' '
 	test "$(q "SELECT count(*) FROM deliveries WHERE target <> \"email\"")" = \
 	    $(wc -l <sink.log) &&
 	test "$(q "SELECT count(*) FROM events
-	    WHERE status NOT IN (\"mapped\")")" = 0
+	    WHERE status NOT IN (\"mapped\", \"rejected\")")" = 0
 '
 test_expect_success 'no phone, e-mail or name reached a log' '
 	! grep -h -e 98888 -e 97777 -e Marta -e Rui -e example.com receiver.log

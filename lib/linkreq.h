@@ -1,0 +1,25 @@
+/*
+ * linkreq: a signed link (link.h) coming back as a GET of a source's path,
+ * made the JSON object a webhook of that source would have posted: one
+ * member a query member, a string, or a number for those the source names
+ * as numbers.
+ */
+#ifndef INTEGRA_LINKREQ_H
+#define INTEGRA_LINKREQ_H
+
+#include <microhttpd.h>
+
+struct buf;
+struct cfg_links;
+
+/*
+ * Checks the link's signature with secret and writes its members to body.
+ * Returns 0; or the HTTP status to refuse it with (400: a member that
+ * should be a number is not, one that comes twice, too many; 401: no
+ * signature, or not this link's) with the reason in *why.
+ */
+unsigned int	linkreq_body(struct MHD_Connection *, const char *path,
+		    const struct cfg_links *, const char *secret,
+		    struct buf *body, const char **why);
+
+#endif
