@@ -202,7 +202,8 @@ status(const struct cfg *cfg, const char *name)
 	headers[0] = auth;
 	x = (struct http_xfer){ .method = "GET", .url = url.data,
 	    .headers = headers, .timeout_ms = t->timeout_ms,
-	    .connect_timeout_ms = t->connect_timeout_ms };
+	    .connect_timeout_ms = t->connect_timeout_ms,
+	    .ca_file = t->ca_file };
 	if ((h = http_new()) == NULL || http_start(h, &x) != 0)
 		rc = EX_SOFTWARE;
 	else {

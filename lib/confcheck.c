@@ -1,9 +1,11 @@
 /*
  * confcheck: the deep check of a configuration.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "config.h"
@@ -72,6 +74,11 @@ confcheck(const struct cfg *cfg, struct buf *err)
 				free(secret);
 			}
 		}
+		if (cfg->targets[i].ca_file != NULL &&
+		    access(cfg->targets[i].ca_file, R_OK) != 0)
+			buf_addf(err, "%s:%d: target '%s': ca_file '%s': %s\n",
+			    file, cfg->targets[i].line, cfg->targets[i].name,
+			    cfg->targets[i].ca_file, strerror(errno));
 		if (cfg->targets[i].auth_header == NULL &&
 		    cfg->targets[i].username == NULL)
 			continue;

@@ -837,6 +837,17 @@ target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	}
 	if (strcmp(k, "starttls") == 0)
 		return get_bool(ld, v, "starttls", &t->starttls);
+	if (strcmp(k, "reply_to") == 0) {
+		if (get_string(ld, v, "reply_to", &t->reply_to) != 0)
+			return -1;
+		if (strpbrk(t->reply_to, " <>\r\n") != NULL ||
+		    strchr(t->reply_to, '@') == NULL)
+			return bad(ld, v, "target '%s': reply_to must be an"
+			    " e-mail address", t->name);
+		return 0;
+	}
+	if (strcmp(k, "ca_file") == 0)
+		return get_string(ld, v, "ca_file", &t->ca_file);
 	if (strcmp(k, "zapi") == 0) {
 		if (each_pair(ld, v, "zapi", zapi_pair, t) != 0)
 			return -1;
@@ -937,9 +948,9 @@ targets_pair(struct loader *ld, void *ctx, const char *k,
 	else if (!t->smtp)
 		return bad(ld, v, "target '%s': starttls is for an smtp:// url",
 		    k);
-	if (t->from != NULL && !t->smtp)
-		return bad(ld, v, "target '%s': from is for an smtp:// or"
-		    " smtps:// url", k);
+	if ((t->from != NULL || t->reply_to != NULL) && !t->smtp)
+		return bad(ld, v, "target '%s': %s is for an smtp:// or"
+		    " smtps:// url", k, t->from != NULL ? "from" : "reply_to");
 	if (t->zapi_instance != NULL && t->smtp)
 		return bad(ld, v, "target '%s': zapi is for an http(s) url", k);
 	return check_auth(ld, v, t);
@@ -1403,10 +1414,14 @@ cfg_load(const char *path, char *err, size_t errsz)
 		struct cfg_target *t = &cfg->targets[i];
 		size_t k;
 
-		for (k = 0; t->smtp && t->from == NULL && k < cfg->nbranding;
-		    k++)
-			if (strcmp(cfg->branding[k].name, "sender") == 0)
+		for (k = 0; t->smtp && k < cfg->nbranding; k++) {
+			if (t->from == NULL &&
+			    strcmp(cfg->branding[k].name, "sender") == 0)
 				t->from = xstrdup(cfg->branding[k].value);
+			if (t->reply_to == NULL &&
+			    strcmp(cfg->branding[k].name, "reply_to") == 0)
+				t->reply_to = xstrdup(cfg->branding[k].value);
+		}
 		if (t->smtp && (t->from == NULL || strchr(t->from, '@') ==
 		    NULL || strpbrk(t->from, "\r\n") != NULL)) {
 			snprintf(err, errsz, "%s:%d: target '%s' needs from,"
@@ -1514,6 +1529,8 @@ cfg_free(struct cfg *cfg)
 		free(t->secret_file);
 		free(t->username);
 		free(t->from);
+		free(t->reply_to);
+		free(t->ca_file);
 		free(t->zapi_instance);
 		free(t->zapi_token_env);
 		free(t->zapi_token_file);

@@ -91,6 +91,10 @@ struct cfg_target {
 	int			 smtp;
 	int			 starttls;
 	char			*from;
+	char			*reply_to;	/* an e-mail's, unless its body
+						   gives one; NULL: none */
+	char			*ca_file;	/* the CAs its certificate may come
+						   from; NULL: the system's */
 	char			*username;
 	/*
 	 * Z-API: requests go to url/instances/INSTANCE/token/TOKEN/path,

@@ -520,8 +520,8 @@ compose(struct run *r, struct target_rt *t, struct job *j)
 {
 	char why[256];
 
-	if (mail_build(&j->mail, j->body, j->body_len, t->cfg->from, j->id,
-	    clock_ms(), why, sizeof(why)) != 0) {
+	if (mail_build(&j->mail, j->body, j->body_len, t->cfg->from,
+	    t->cfg->reply_to, j->id, clock_ms(), why, sizeof(why)) != 0) {
 		fail_now(r, j, "invalid", why);
 		return -1;
 	}
@@ -623,7 +623,7 @@ start_ready(struct run *r)
 			    .body = j->body, .body_len = j->body_len,
 			    .timeout_ms = t->cfg->timeout_ms,
 			    .connect_timeout_ms = t->cfg->connect_timeout_ms,
-			    .udata = j };
+			    .ca_file = t->cfg->ca_file, .udata = j };
 			if (t->cfg->smtp) {
 				j->x.mail = &j->envelope;
 				j->x.body = j->mail.message;

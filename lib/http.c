@@ -162,6 +162,7 @@ classify(CURLcode rc, long status)
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_CIPHER:
 	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_USE_SSL_FAILED:	/* no STARTTLS where it is wanted */
 		return "tls";
 	case CURLE_UNSUPPORTED_PROTOCOL:
 	case CURLE_URL_MALFORMAT:
@@ -255,6 +256,8 @@ http_start(struct http *h, struct http_xfer *x)
 		 */
 		curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	}
+	if (x->ca_file != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, x->ca_file);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, x->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, x->connect_timeout_ms);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);

@@ -38,6 +38,7 @@ struct http_xfer {
 	size_t		 body_len;
 	long		 timeout_ms;
 	long		 connect_timeout_ms;
+	const char	*ca_file;	/* NULL: the system's CAs */
 	void		*udata;
 	/* The outcome, set when it is done. */
 	int		 status;	/* HTTP status or SMTP reply; 0: none */

@@ -175,7 +175,8 @@ add_rcpt(struct mail *m, size_t *n, jv v, char *err, size_t errsz)
 
 int
 mail_build(struct mail *m, const char *body, size_t len, const char *from,
-    const char *id, int64_t now, char *err, size_t errsz)
+    const char *reply_to, const char *id, int64_t now, char *err,
+    size_t errsz)
 {
 	struct buf b = BUF_INIT;
 	char *subject = NULL, *text = NULL, *html = NULL, *reply = NULL;
@@ -228,6 +229,8 @@ mail_build(struct mail *m, const char *body, size_t len, const char *from,
 		snprintf(err, errsz, "the e-mail's subject has a line break");
 		goto out;
 	}
+	if (reply == NULL && reply_to != NULL)
+		reply = xstrdup(reply_to);
 	if (reply != NULL && !valid_address(reply)) {
 		snprintf(err, errsz, "the e-mail's reply_to is not an address");
 		goto out;

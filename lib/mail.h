@@ -27,12 +27,13 @@ struct mail {
 
 /*
  * Builds m from body[0..len), from the sender from ("Name <address>" or
- * an address) at now (ms).  Returns 0, or -1 with the reason in err: the
- * body is not such an object, or an address is not one.
+ * an address) at now (ms), with Reply-To reply_to (NULL: none) unless the
+ * body gives one.  Returns 0, or -1 with the reason in err: the body is
+ * not such an object, or an address is not one.
  */
 int	mail_build(struct mail *m, const char *body, size_t len,
-	    const char *from, const char *id, int64_t now, char *err,
-	    size_t errsz);
+	    const char *from, const char *reply_to, const char *id,
+	    int64_t now, char *err, size_t errsz);
 void	mail_free(struct mail *m);
 
 #endif

@@ -3,12 +3,15 @@
 python3-aiosmtpd) that keeps every message it accepts.
 
     smtpd.py -P PORTFILE -d DIR [-u USER -p PASSWORD] [-r PREFIX]... [-t PREFIX]...
+             [--starttls CERT KEY | --smtps CERT KEY]
 
 Each message goes to DIR/N.eml as it came (after DATA), and a JSON line
 {"file", "mail_from", "rcpt_tos", "login"} to DIR/log.ndjson.  With -u and
 -p, AUTH (PLAIN or LOGIN, without TLS) is required.  A recipient starting
 with a -r prefix is refused with 550, with a -t prefix with 451.  The port
-goes to PORTFILE once it listens; SIGTERM stops it.
+goes to PORTFILE once it listens; SIGTERM stops it.  With --starttls a
+client must turn to TLS (STARTTLS) before MAIL; with --smtps the server
+speaks TLS from the start; both with the certificate CERT and its key KEY.
 """
 import argparse
 import json
@@ -16,6 +19,7 @@ import logging
 import os
 import signal
 import socket
+import ssl
 import sys
 import threading
 import warnings
@@ -68,6 +72,8 @@ def main():
     ap.add_argument("-p", dest="password")
     ap.add_argument("-r", action="append", default=[], dest="refuse")
     ap.add_argument("-t", action="append", default=[], dest="later")
+    ap.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
+    ap.add_argument("--smtps", nargs=2, metavar=("CERT", "KEY"))
     a = ap.parse_args()
     os.makedirs(a.folder, exist_ok=True)
 
@@ -86,6 +92,14 @@ def main():
     if a.user:
         kw = {"authenticator": authenticate, "auth_required": True,
               "auth_require_tls": False}
+    if a.starttls or a.smtps:
+        # Both sides' protocol: the controller checks it is up as a client.
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS)
+        ctx.load_cert_chain(*(a.starttls or a.smtps))
+        if a.starttls:
+            kw.update(tls_context=ctx, require_starttls=True)
+        else:
+            kw["ssl_context"] = ctx
     c = Controller(Keeper(a.folder, a.refuse, a.later), hostname="127.0.0.1",
                    port=port, **kw)
     c.start()

@@ -16,6 +16,7 @@ branding:
   site_url: https://cuidarbem.example.com
   sender: Cuidar Bem <contato@cuidarbem.example.com>
   signature: Equipe Cuidar Bem
+  reply_to: atendimento@cuidarbem.example.com
 targets:
   email:
     url: smtp://127.0.0.1:$SMTP_PORT
@@ -49,8 +50,8 @@ client() {
 run() {
 	client "$1" "$2" "$3" | integra-ingest -j journal.db 2>/dev/null |
 	    integra-normalize -j journal.db 2>/dev/null |
-	    integra-map -j journal.db -c cfg.yaml 2>/dev/null |
-	    integra-dispatch -j journal.db -c cfg.yaml >out 2>err
+	    integra-map -j journal.db -c "${CFG:-cfg.yaml}" 2>/dev/null |
+	    integra-dispatch -j journal.db -c "${CFG:-cfg.yaml}" >out 2>err
 }
 test_expect_success 'a welcome e-mail goes out, with AUTH' '
 	run c1 "José da Silva" "jose@example.com" &&
@@ -59,8 +60,9 @@ test_expect_success 'a welcome e-mail goes out, with AUTH' '
 	    \"contato@cuidarbem.example.com\" and .rcpt_tos ==
 	    [\"jose@example.com\"] and .login == \"robo\"" mails/log.ndjson
 '
-test_expect_success 'its headers: From, To, Subject in UTF-8, Message-ID' '
+test_expect_success 'its headers: From, To, Reply-To, Subject in UTF-8, Message-ID' '
 	test "$(eml 1 From)" = "Cuidar Bem <contato@cuidarbem.example.com>" &&
+	test "$(eml 1 Reply-To)" = "atendimento@cuidarbem.example.com" &&
 	test "$(eml 1 To)" = "jose@example.com" &&
 	test "$(eml 1 Subject)" = "Bem-vindo(a) à Cuidar Bem" &&
 	id=$(jq -r .delivery out) &&
@@ -115,6 +117,61 @@ test_expect_code 69 'a wrong password: dead, as smtp_auth' '
 test_expect_success '... and the password is in no log' '
 	jq -e ".error_class == \"smtp_auth\"" out &&
 	! grep -q "s3cr3t\|wrong" err
+'
+# TLS: a certificate for 127.0.0.1 (its own CA), and two more servers,
+# one that wants STARTTLS and one that speaks TLS from the start.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem \
+    -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+    2>/dev/null
+# tls_server NAME OPTION: smtpd.py with --starttls or --smtps, mails in NAME/.
+tls_server() {
+	"$PY" "$top_srcdir/tests/smtpd.py" -P "$1.port" -d "$1" \
+	    "$2" cert.pem key.pem 2>"$1.err" &
+	sink_pids="$sink_pids $!"
+	i=0
+	while [ ! -s "$1.port" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+tls_server starttls --starttls
+tls_server smtps --smtps
+# tls_config FILE URL [CA]: cfg.yaml with the e-mail target at URL, STARTTLS
+# on, trusting CA.
+tls_config() {
+	sed -e "s|^    url: smtp://127.0.0.1:$SMTP_PORT|    url: $2|" \
+	    -e "/^    starttls: false/d" -e "/^    auth:/,/^      secret_env/d" \
+	    cfg.yaml >"$1"
+	[ -z "${3:-}" ] || sed -i "s|^    retry:|    ca_file: $3\n    retry:|" "$1"
+}
+tls_config starttls.yaml "smtp://127.0.0.1:$(cat starttls.port)" "$PWD/cert.pem"
+tls_config smtps.yaml "smtps://127.0.0.1:$(cat smtps.port)" "$PWD/cert.pem"
+tls_config noca.yaml "smtp://127.0.0.1:$(cat starttls.port)"
+tls_config notls.yaml "smtp://127.0.0.1:$SMTP_PORT" "$PWD/cert.pem"
+test_expect_success 'STARTTLS: the message goes over TLS, the CA from ca_file' '
+	CFG=starttls.yaml run t1 "Gil" "gil@example.com" &&
+	jq -e ".status == \"delivered\"" out &&
+	test $(wc -l <starttls/log.ndjson) = 1 &&
+	jq -e ".rcpt_tos == [\"gil@example.com\"]" starttls/log.ndjson
+'
+test_expect_success 'SMTPS: TLS from the start' '
+	CFG=smtps.yaml run t2 "Hana" "hana@example.com" &&
+	jq -e ".status == \"delivered\"" out &&
+	test $(wc -l <smtps/log.ndjson) = 1
+'
+test_expect_code 75 'a certificate no CA vouches for: failed, as tls' '
+	CFG=noca.yaml run t3 "Ivo" "ivo@example.com"
+'
+test_expect_success '... and nothing was sent in the clear' '
+	jq -e ".error_class == \"tls\"" out &&
+	test $(wc -l <starttls/log.ndjson) = 1
+'
+test_expect_code 75 'a server without STARTTLS, when it is wanted: failed, as tls' '
+	CFG=notls.yaml run t4 "Juca" "juca@example.com"
+'
+test_expect_success '... and nothing was sent in the clear' '
+	jq -e ".error_class == \"tls\"" out &&
+	! grep -q juca mails/log.ndjson
 '
 test_expect_success 'config: from, starttls and username only for SMTP' '
 	printf "targets:\n  e:\n    url: smtp://127.0.0.1:1\n" >nofrom.yaml &&

@@ -29,6 +29,25 @@ routes:
       first_name: '.data.name | split(" ")[0]'
     body: '{phone: .data.phone, message: \$template.text}'
 EOF
+# Z-API's other messages are other paths: an image, a document, a link.
+sed '/^routes:/q' cfg.yaml >media.yaml
+cat >>media.yaml <<'EOF'
+  - name: image
+    on: service.completed
+    to: whatsapp
+    path: /send-image
+    body: '{phone: .data.client_phone, image: "https://x.example/a.png", caption: "Recibo"}'
+  - name: document
+    on: service.completed
+    to: whatsapp
+    path: /send-document/pdf
+    body: '{phone: .data.client_phone, document: "https://x.example/r.pdf", fileName: "recibo"}'
+  - name: link
+    on: service.completed
+    to: whatsapp
+    path: /send-link
+    body: '{phone: .data.client_phone, message: "Veja", image: "https://x.example/a.png", linkUrl: "https://x.example", title: "Cuidar Bem", linkDescription: "Agenda"}'
+EOF
 # The same route with a phone too short to be one.
 sed '/^    body:/,$d' cfg.yaml >bad.yaml
 cat >>bad.yaml <<'EOF'
@@ -60,6 +79,20 @@ test_expect_code 69 'a phone that is not one dies as invalid' '
 '
 test_expect_success '... with the reason' '
 	jq -e ".error_class == \"invalid\" and (.error | test(\"8 to 15 digits\"))" out2
+'
+test_expect_success 'an image, a document and a link go to their paths' '
+	ce service.completed s1 "{\"service_id\":\"S1\",\"client_id\":\"C1\",\"client_phone\":\"(11) 98765-0003\"}" |
+	    integra-ingest -j journal.db 2>/dev/null |
+	    integra-normalize -j journal.db 2>/dev/null |
+	    integra-map -j journal.db -c media.yaml 2>/dev/null |
+	    integra-dispatch -j journal.db -c media.yaml >out3 2>/dev/null &&
+	test $(jq -s "map(select(.status == \"delivered\")) | length" out3) = 3 &&
+	for p in send-image send-document/pdf send-link; do
+		jq -s -e "map(select(.path ==
+		    \"/instances/3C1A-inst/token/tok-3f9a27c1/$p\")) |
+		    length == 1 and (.[0].body | fromjson | .phone) ==
+		    \"5511987650003\"" sink.log || exit 1
+	done
 '
 test_expect_code 78 'no token: dispatch refuses to start' '
 	env -u ZAPI_TOKEN integra-dispatch -j journal.db -c cfg.yaml \

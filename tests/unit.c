@@ -2809,7 +2809,7 @@ test_mail(void)
 	};
 	size_t i;
 
-	ok(mail_build(&m, ok_body, strlen(ok_body), "Cuidar, Bem <c@x.com>",
+	ok(mail_build(&m, ok_body, strlen(ok_body), "Cuidar, Bem <c@x.com>", NULL,
 	    "01a2", 0, err, sizeof(err)) == 0, "mail: builds");
 	ok(m.message != NULL && strstr(m.message,
 	    "From: \"Cuidar, Bem\" <c@x.com>\r\n") != NULL,
@@ -2829,10 +2829,10 @@ test_mail(void)
 	    strstr(m.message, "text/html"), "mail: the text, then the HTML");
 	mail_free(&m);
 	for (i = 0; i < NELEM(bodies); i++)
-		ok(mail_build(&m, bodies[i], strlen(bodies[i]), "c@x.com",
+		ok(mail_build(&m, bodies[i], strlen(bodies[i]), "c@x.com", NULL,
 		    "01a2", 0, err, sizeof(err)) == -1 && err[0] != '\0',
 		    "mail: refuses bad body %zu (%s)", i, err);
-	ok(mail_build(&m, ok_body, strlen(ok_body), "nobody", "01a2", 0, err,
+	ok(mail_build(&m, ok_body, strlen(ok_body), "nobody", NULL, "01a2", 0, err,
 	    sizeof(err)) == -1, "mail: refuses a sender that is no address");
 }
 
