@@ -42,21 +42,6 @@
 #define CACHE_KIB	"-8192"
 
 /*
- * The buckets of delivery_latency, as a CASE over ms: at most 100 ms,
- * 250 ms, ... 1 day, and more (-1).  Never change them: add a
- * migration that counts anew.
- */
-#define LATENCY_BUCKETS							\
-	"  WHEN ms <= 100 THEN 100 WHEN ms <= 250 THEN 250"		\
-	"  WHEN ms <= 500 THEN 500 WHEN ms <= 1000 THEN 1000"		\
-	"  WHEN ms <= 2500 THEN 2500 WHEN ms <= 5000 THEN 5000"		\
-	"  WHEN ms <= 10000 THEN 10000 WHEN ms <= 30000 THEN 30000"	\
-	"  WHEN ms <= 60000 THEN 60000 WHEN ms <= 300000 THEN 300000"	\
-	"  WHEN ms <= 900000 THEN 900000 WHEN ms <= 3600000 THEN 3600000"	\
-	"  WHEN ms <= 21600000 THEN 21600000"				\
-	"  WHEN ms <= 86400000 THEN 86400000 ELSE -1"
-
-/*
  * Migrations: migrations[i] takes a journal from user_version i to i + 1.
  * Never edit one that has shipped; add the next.
  */
@@ -249,104 +234,6 @@ static const char *const migrations[] = {
 	"ALTER TABLE deliveries ADD COLUMN remote_status_at INTEGER;"
 	"CREATE INDEX deliveries_remote ON deliveries (remote_id)"
 	"  WHERE remote_id IS NOT NULL;",
-	/*
-	 * 7 -> 8: counts that triggers keep as the writers go, so that
-	 * integra-report reads a few hundred rows, not millions: events by
-	 * the hour they came (ms / 3600000), type, source and status; the
-	 * deliveries by the hour they were made, target and status; the
-	 * attempts by hour, target and outcome (their error class, or "ok");
-	 * and how long events took from receipt to a delivery delivered, in
-	 * buckets of at most le ms (the last one's le is -1: more).
-	 * Attempts and latencies only add up; the others follow each row's
-	 * status and go when it is deleted.
-	 */
-	"CREATE TABLE event_counts ("
-	"  hour INTEGER NOT NULL, type TEXT NOT NULL, source TEXT NOT NULL,"
-	"  status TEXT NOT NULL, n INTEGER NOT NULL,"
-	"  PRIMARY KEY (hour, type, source, status)"
-	") WITHOUT ROWID;"
-	"CREATE TABLE delivery_counts ("
-	"  hour INTEGER NOT NULL, target TEXT NOT NULL, status TEXT NOT NULL,"
-	"  n INTEGER NOT NULL,"
-	"  PRIMARY KEY (hour, target, status)"
-	") WITHOUT ROWID;"
-	"CREATE TABLE attempt_counts ("
-	"  hour INTEGER NOT NULL, target TEXT NOT NULL, outcome TEXT NOT NULL,"
-	"  n INTEGER NOT NULL,"
-	"  PRIMARY KEY (hour, target, outcome)"
-	") WITHOUT ROWID;"
-	"CREATE TABLE delivery_latency ("
-	"  hour INTEGER NOT NULL, le INTEGER NOT NULL, n INTEGER NOT NULL,"
-	"  sum_ms INTEGER NOT NULL,"
-	"  PRIMARY KEY (hour, le)"
-	") WITHOUT ROWID;"
-	"CREATE TRIGGER events_count AFTER INSERT ON events BEGIN"
-	"  INSERT INTO event_counts VALUES (NEW.received_at / 3600000,"
-	"  NEW.type, NEW.source, NEW.status, 1)"
-	"  ON CONFLICT DO UPDATE SET n = n + 1;"
-	" END;"
-	"CREATE TRIGGER events_recount AFTER UPDATE OF status, type ON events"
-	"  WHEN OLD.status <> NEW.status OR OLD.type <> NEW.type BEGIN"
-	"  UPDATE event_counts SET n = n - 1"
-	"  WHERE hour = OLD.received_at / 3600000 AND type = OLD.type"
-	"  AND source = OLD.source AND status = OLD.status;"
-	"  INSERT INTO event_counts VALUES (NEW.received_at / 3600000,"
-	"  NEW.type, NEW.source, NEW.status, 1)"
-	"  ON CONFLICT DO UPDATE SET n = n + 1;"
-	" END;"
-	"CREATE TRIGGER events_uncount AFTER DELETE ON events BEGIN"
-	"  UPDATE event_counts SET n = n - 1"
-	"  WHERE hour = OLD.received_at / 3600000 AND type = OLD.type"
-	"  AND source = OLD.source AND status = OLD.status;"
-	" END;"
-	"CREATE TRIGGER deliveries_count AFTER INSERT ON deliveries BEGIN"
-	"  INSERT INTO delivery_counts VALUES (NEW.created_at / 3600000,"
-	"  NEW.target, NEW.status, 1)"
-	"  ON CONFLICT DO UPDATE SET n = n + 1;"
-	" END;"
-	"CREATE TRIGGER deliveries_recount AFTER UPDATE OF status ON deliveries"
-	"  WHEN OLD.status <> NEW.status BEGIN"
-	"  UPDATE delivery_counts SET n = n - 1"
-	"  WHERE hour = OLD.created_at / 3600000 AND target = OLD.target"
-	"  AND status = OLD.status;"
-	"  INSERT INTO delivery_counts VALUES (NEW.created_at / 3600000,"
-	"  NEW.target, NEW.status, 1)"
-	"  ON CONFLICT DO UPDATE SET n = n + 1;"
-	" END;"
-	"CREATE TRIGGER deliveries_uncount AFTER DELETE ON deliveries BEGIN"
-	"  UPDATE delivery_counts SET n = n - 1"
-	"  WHERE hour = OLD.created_at / 3600000 AND target = OLD.target"
-	"  AND status = OLD.status;"
-	" END;"
-	"CREATE TRIGGER deliveries_latency AFTER UPDATE OF status ON deliveries"
-	"  WHEN NEW.status = 'delivered' AND OLD.status <> 'delivered' BEGIN"
-	"  INSERT INTO delivery_latency"
-	"  SELECT NEW.updated_at / 3600000, CASE"
-	LATENCY_BUCKETS
-	"  END, 1, ms FROM (SELECT max(0, NEW.updated_at - received_at) AS ms"
-	"  FROM events WHERE id = NEW.event_id) WHERE true"
-	"  ON CONFLICT DO UPDATE SET n = n + 1, sum_ms = sum_ms + excluded.sum_ms;"
-	" END;"
-	"CREATE TRIGGER attempts_count AFTER INSERT ON attempts BEGIN"
-	"  INSERT INTO attempt_counts VALUES (NEW.started_at / 3600000,"
-	"  coalesce((SELECT target FROM deliveries WHERE id = NEW.delivery_id),"
-	"  ''), coalesce(NEW.error_class, 'ok'), 1)"
-	"  ON CONFLICT DO UPDATE SET n = n + 1;"
-	" END;"
-	/* What the journal held before: counted once, as the triggers do. */
-	"INSERT INTO event_counts SELECT received_at / 3600000, type, source,"
-	"  status, count(*) FROM events GROUP BY 1, 2, 3, 4;"
-	"INSERT INTO delivery_counts SELECT created_at / 3600000, target,"
-	"  status, count(*) FROM deliveries GROUP BY 1, 2, 3;"
-	"INSERT INTO attempt_counts SELECT a.started_at / 3600000,"
-	"  coalesce(d.target, ''), coalesce(a.error_class, 'ok'), count(*)"
-	"  FROM attempts a LEFT JOIN deliveries d ON d.id = a.delivery_id"
-	"  GROUP BY 1, 2, 3;"
-	"INSERT INTO delivery_latency SELECT hour, CASE" LATENCY_BUCKETS
-	"  END, count(*), sum(ms) FROM (SELECT d.updated_at / 3600000 AS hour,"
-	"  max(0, d.updated_at - e.received_at) AS ms FROM deliveries d"
-	"  JOIN events e ON e.id = d.event_id WHERE d.status = 'delivered')"
-	"  GROUP BY 1, 2;",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -785,8 +672,6 @@ journal_close(struct journal *j)
 		sqlite3_finalize(j->map[i]);
 	for (i = 0; i < JOURNAL_CONTACT_STMTS; i++)
 		sqlite3_finalize(j->contact[i]);
-	for (i = 0; i < JOURNAL_REPORT_STMTS; i++)
-		sqlite3_finalize(j->report[i]);
 	sqlite3_close(j->db);
 	free(j->path);
 	free(j);

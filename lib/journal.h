@@ -414,36 +414,6 @@ int	journal_message_status(struct journal *, const char *remote_id,
 	    const char *status, int64_t at, int *changed);
 
 /*
- * The counts the journal keeps for reports (integra-report): a row of at
- * most four names and three numbers.  JOURNAL_REPORT_EVENTS: type,
- * source, status, n; _DELIVERIES: target, status, n; _ATTEMPTS: target,
- * outcome, n, for what came, was made or was tried at or after the hour
- * since_ms falls in; _LATENCY: le (ms, -1: more), n, sum of ms, for
- * deliveries delivered since then, le ascending and -1 last; _TARGETS:
- * target, disabled (0/1), circuit (0 closed, 1 open, 2 half-open: its
- * cooldown over, a probe to come) at since_ms; _BACKLOG, one
- * row: events to normalize or map, failed deliveries, dead ones not
- * archived, the oldest of those events' times and of the due deliveries'
- * (ms; 0 if none), for now = since_ms.
- */
-enum journal_report {
-	JOURNAL_REPORT_EVENTS,
-	JOURNAL_REPORT_DELIVERIES,
-	JOURNAL_REPORT_ATTEMPTS,
-	JOURNAL_REPORT_LATENCY,
-	JOURNAL_REPORT_TARGETS,
-	JOURNAL_REPORT_BACKLOG
-};
-struct journal_report_row {
-	const char	*name[4];
-	int64_t		 num[5];
-};
-typedef int (*journal_report_fn)(void *ctx,
-    const struct journal_report_row *);
-int	journal_report(struct journal *, enum journal_report, int64_t since_ms,
-	    journal_report_fn fn, void *ctx);
-
-/*
  * A paced target (one with a rate limit) is sent to by one process at a
  * time, so that its rate and concurrency hold whatever the number of
  * processes.  owner holds target until held_until, if no one else holds

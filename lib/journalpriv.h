@@ -5,8 +5,7 @@
  * slots of more[]; journaltarget.c those of the targets' state and
  * circuits, in tgt[]; journalmap.c those of the versioned mappings, in
  * map[]; journalcontact.c those of leads' contacts and messages'
- * statuses, in contact[]; journalreport.c those of the counts, in
- * report[].
+ * statuses, in contact[].
  */
 #ifndef INTEGRA_JOURNALPRIV_H
 #define INTEGRA_JOURNALPRIV_H
@@ -18,7 +17,6 @@
 #define JOURNAL_TARGET_STMTS	16	/* journaltarget.c's, at most */
 #define JOURNAL_MAP_STMTS	8	/* journalmap.c's, at most */
 #define JOURNAL_CONTACT_STMTS	4	/* journalcontact.c's, at most */
-#define JOURNAL_REPORT_STMTS	8	/* journalreport.c's, at most */
 
 struct journal {
 	sqlite3		*db;
@@ -30,7 +28,6 @@ struct journal {
 	sqlite3_stmt	*tgt[JOURNAL_TARGET_STMTS];
 	sqlite3_stmt	*map[JOURNAL_MAP_STMTS];
 	sqlite3_stmt	*contact[JOURNAL_CONTACT_STMTS];
-	sqlite3_stmt	*report[JOURNAL_REPORT_STMTS];
 	char		 err[512];
 };
 
