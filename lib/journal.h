@@ -110,6 +110,12 @@ typedef int (*journal_row_fn)(void *ctx, const char *id, const char *text,
     size_t len);
 typedef int (*journal_claim_fn)(void *ctx, const struct journal_claim *);
 
+/*
+ * Copies what it can of the WAL into the database without waiting for
+ * anyone (SQLite's PASSIVE checkpoint); *left gets the frames not copied.
+ */
+int	journal_checkpoint(struct journal *, int *left);
+
 /* Opens (creating if need be) and migrates the journal at path. */
 struct journal	*journal_open(const char *path, char *err, size_t errsz);
 void		 journal_close(struct journal *);

@@ -29,6 +29,7 @@
 #include "apimappings.h"
 #include "apiread.h"
 #include "cehttp.h"
+#include "checkpointer.h"
 #include "clock.h"
 #include "config.h"
 #include "exitcode.h"
@@ -905,6 +906,7 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 {
 	struct receiver rv;
 	struct MHD_Daemon *d;
+	struct checkpointer *ckpt;
 	sigset_t set, old;
 	char err[512];
 	int rc;
@@ -945,6 +947,10 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 		rc = EX_OSERR;
 		goto out;
 	}
+	/* Commits that wait for no checkpoint: a steadier p99. */
+	if ((ckpt = checkpointer_start(journal_path(journal), err,
+	    sizeof(err))) == NULL)
+		log_warn(NULL, "%s: checkpoints stay in the commits", err);
 	rv.last_seen = clock_mono_ms();
 	d = start_daemon(&rv);
 	if (d == NULL || (opts->inetd && add_connection(d, opts->fd) != 0)) {
@@ -953,6 +959,7 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 		else
 			MHD_stop_daemon(d);
 		stream_feed_end(rv.feed);
+		checkpointer_stop(ckpt);
 		rc = EX_OSERR;
 		goto out;
 	}
@@ -963,6 +970,7 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 	drain(&rv);
 	MHD_stop_daemon(d);
 	rc = stream_feed_end(rv.feed);
+	checkpointer_stop(ckpt);
 	if (rc != EX_OK)
 		log_error(NULL, "%s", rv.s.err);
 	log_info(NULL, "%ld events journaled, %ld duplicate",

@@ -11,7 +11,7 @@ test_expect_success 'ingest creates a journal with the current schema' '
 	    >/dev/null &&
 	test "$(q "PRAGMA user_version")" = $SCHEMA_VERSION &&
 	test "$(q "PRAGMA journal_mode")" = wal &&
-	test "$(q "PRAGMA page_size")" = 16384 &&
+	test "$(q "PRAGMA page_size")" = 4096 &&
 	q "SELECT name FROM sqlite_master WHERE type = \"table\"
 	    ORDER BY name" >tables &&
 	printf "%s\n" api_keys attempts canonical_envelopes deliveries events \

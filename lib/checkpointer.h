@@ -1,0 +1,24 @@
+/*
+ * checkpointer: copies a journal's WAL into the database from a thread and
+ * a connection of its own, every CHECKPOINTER_MS, so that what the
+ * process's writer is left to copy when the WAL is full (SQLite's
+ * automatic checkpoint, which the committing thread runs) is little, and
+ * a commit is not held up copying megabytes (bench/README.md: the
+ * receiver).
+ */
+#ifndef INTEGRA_CHECKPOINTER_H
+#define INTEGRA_CHECKPOINTER_H
+
+#include <stddef.h>
+
+#define CHECKPOINTER_MS	50
+
+struct checkpointer;
+
+/* Starts it on the journal at path; NULL with the reason in err. */
+struct checkpointer	*checkpointer_start(const char *path, char *err,
+			    size_t errsz);
+/* Stops it and waits for it; NULL does nothing. */
+void			 checkpointer_stop(struct checkpointer *);
+
+#endif
