@@ -30,6 +30,22 @@ check_scheme(const struct cfg_webhook_auth *a, const char *owner,
 	webhookauth_free(w);
 }
 
+/*
+ * A secret read to see that it can be: dropped at once, or, if it could
+ * not be read (NULL), the reason msg reported at file:line.
+ */
+static void
+secret_seen(char *secret, const char *msg, const char *file, int line,
+    struct buf *err)
+{
+	if (secret == NULL) {
+		buf_addf(err, "%s:%d: %s\n", file, line, msg);
+		return;
+	}
+	explicit_bzero(secret, strlen(secret));
+	free(secret);
+}
+
 int
 confcheck(const struct cfg *cfg, struct buf *err)
 {
@@ -63,16 +79,11 @@ confcheck(const struct cfg *cfg, struct buf *err)
 		if (cfg->targets[i].zapi_instance != NULL) {
 			snprintf(owner, sizeof(owner), "target '%s' zapi token",
 			    cfg->targets[i].name);
-			if ((secret = cfg_secret_read(owner,
+			secret = cfg_secret_read(owner,
 			    cfg->targets[i].zapi_token_env,
-			    cfg->targets[i].zapi_token_file, msg,
-			    sizeof(msg))) == NULL)
-				buf_addf(err, "%s:%d: %s\n", file,
-				    cfg->targets[i].line, msg);
-			else {
-				explicit_bzero(secret, strlen(secret));
-				free(secret);
-			}
+			    cfg->targets[i].zapi_token_file, msg, sizeof(msg));
+			secret_seen(secret, msg, file, cfg->targets[i].line,
+			    err);
 		}
 		if (cfg->targets[i].ca_file != NULL &&
 		    access(cfg->targets[i].ca_file, R_OK) != 0)
@@ -82,14 +93,8 @@ confcheck(const struct cfg *cfg, struct buf *err)
 		if (cfg->targets[i].auth_header == NULL &&
 		    cfg->targets[i].username == NULL)
 			continue;
-		if ((secret = cfg_secret(&cfg->targets[i], msg,
-		    sizeof(msg))) == NULL)
-			buf_addf(err, "%s:%d: %s\n", file,
-			    cfg->targets[i].line, msg);
-		else {
-			explicit_bzero(secret, strlen(secret));
-			free(secret);
-		}
+		secret = cfg_secret(&cfg->targets[i], msg, sizeof(msg));
+		secret_seen(secret, msg, file, cfg->targets[i].line, err);
 	}
 	for (i = 0; i < cfg->nsources; i++) {
 		snprintf(owner, sizeof(owner), "source '%s'",
@@ -97,14 +102,9 @@ confcheck(const struct cfg *cfg, struct buf *err)
 		check_scheme(&cfg->sources[i].auth, owner, file,
 		    cfg->sources[i].line, err);
 		if (cfg->sources[i].links.on) {
-			if ((secret = cfg_link_secret(cfg, msg,
-			    sizeof(msg))) == NULL)
-				buf_addf(err, "%s:%d: %s: %s\n", file,
-				    cfg->sources[i].line, owner, msg);
-			else {
-				explicit_bzero(secret, strlen(secret));
-				free(secret);
-			}
+			secret = cfg_link_secret(cfg, msg, sizeof(msg));
+			secret_seen(secret, msg, file, cfg->sources[i].line,
+			    err);
 		}
 	}
 	schema_free(schemas);
