@@ -16,6 +16,7 @@
 #include "ids.h"
 #include "journal.h"
 #include "log.h"
+#include "report.h"
 
 unsigned int
 apiread_key(struct journal *reader, struct MHD_Connection *conn,
@@ -219,3 +220,37 @@ apiread_state(struct journal *reader, int journal_ok,
 	return ret;
 }
 
+
+enum MHD_Result
+apiread_metrics(struct journal *reader, struct MHD_Connection *conn)
+{
+	struct journal_key key;
+	struct MHD_Response *resp;
+	struct buf b = BUF_INIT;
+	struct report r;
+	enum MHD_Result ret;
+	unsigned int status;
+
+	if ((status = apiread_key(reader, conn, "events:read", &key)) != 0)
+		return apiread_key_refused(conn, status);
+	if (report_load(&r, reader, clock_ms(), 0) != 0) {
+		report_free(&r);
+		log_error(NULL, "api: %s", journal_error(reader));
+		return httpreply_fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "unavailable", "the journal failed",
+		    MHD_HTTP_HEADER_RETRY_AFTER, "5");
+	}
+	report_metrics(&r, &b);
+	report_free(&r);
+	resp = MHD_create_response_from_buffer(b.len, b.data,
+	    MHD_RESPMEM_MUST_COPY);
+	buf_free(&b);
+	if (resp == NULL)
+		return MHD_NO;
+	/* The text exposition format's media type. */
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/plain; version=0.0.4; charset=utf-8");
+	ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}

@@ -40,5 +40,8 @@ enum MHD_Result	apiread_events(struct journal *reader, struct MHD_Connection *,
  */
 enum MHD_Result	apiread_state(struct journal *reader, int journal_ok,
 		    struct MHD_Connection *, int detailed);
+/* GET /metrics: integra-report metrics, for Prometheus to scrape. */
+enum MHD_Result	apiread_metrics(struct journal *reader,
+		    struct MHD_Connection *);
 
 #endif

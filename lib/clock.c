@@ -1,6 +1,7 @@
 /*
  * clock: wall-clock and monotonic time in milliseconds, RFC 3339 text.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -163,4 +164,30 @@ clock_parse_rfc3339(const char *s, int64_t *ms)
 		return -1;
 	*ms = (int64_t)t * 1000 + frac_ms;
 	return 0;
+}
+
+int
+clock_duration(const char *s, int64_t *ms)
+{
+	static const struct { const char *unit; int64_t ms; } units[] = {
+		{ "", 1 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
+		{ "h", 3600000 }, { "d", 86400000 },
+	};
+	char *end;
+	long long v;
+	size_t i;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(end, units[i].unit) == 0 &&
+		    v <= INT64_MAX / units[i].ms / 1000) {
+			*ms = v * units[i].ms;
+			return 0;
+		}
+	return -1;
 }

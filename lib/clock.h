@@ -22,5 +22,10 @@ void	clock_rfc3339(int64_t ms, char out[RFC3339_LEN + 1]);
  * optional fraction, then Z or +HH:MM/-HH:MM): 0 and *ms set, or -1.
  */
 int	clock_parse_rfc3339(const char *s, int64_t *ms);
+/*
+ * A duration as people write one, a whole number and a unit ("500ms",
+ * "10s", "5m", "1h", "2d"; none: ms): 0 and *ms set, or -1.
+ */
+int	clock_duration(const char *s, int64_t *ms);
 
 #endif

@@ -13,6 +13,7 @@
 #include <yaml.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "config.h"
 #include "contact.h"
 #include "outcome.h"
@@ -119,26 +120,12 @@ static int
 get_duration(struct loader *ld, const yaml_node_t *n, const char *what,
     int64_t *out)
 {
-	static const struct { const char *unit; int64_t ms; } units[] = {
-		{ "", 1 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
-		{ "h", 3600000 }, { "d", 86400000 },
-	};
 	const char *s;
-	char *end;
-	long long v;
-	size_t i;
 
 	if ((s = scalar(ld, n, what)) == NULL)
 		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (end != s && errno == 0 && v >= 0)
-		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-			if (strcmp(end, units[i].unit) == 0 &&
-			    v <= INT64_MAX / units[i].ms / 1000) {
-				*out = v * units[i].ms;
-				return 0;
-			}
+	if (clock_duration(s, out) == 0)
+		return 0;
 	return bad(ld, n, "%s must be a duration like 500ms, 10s, 5m or 1h,"
 	    " not '%s'", what, s);
 }
@@ -1308,7 +1295,8 @@ sources_pair(struct loader *ld, void *ctx, const char *k,
 	if (strncmp(src->path, "/api/", 5) == 0 ||
 	    strcmp(src->path, "/health") == 0 ||
 	    strncmp(src->path, "/health/", 8) == 0 ||
-	    strcmp(src->path, "/status") == 0)
+	    strcmp(src->path, "/status") == 0 ||
+	    strcmp(src->path, "/metrics") == 0)
 		return bad(ld, v, "source '%s': path '%s' is the receiver's"
 		    " own", k, src->path);
 	return 0;

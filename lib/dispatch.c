@@ -1039,6 +1039,7 @@ tick(struct run *r)
 		    .error = j->x.error_class != NULL ? j->x.error : NULL,
 		    .excerpt = j->excerpt[0] != '\0' ? j->excerpt : NULL,
 		    .remote_id = j->remote_id[0] != '\0' ? j->remote_id : NULL,
+		    .target = j->target, .event_id = j->event,
 		    .status = j->status, .not_before = j->not_before };
 		if ((rc = journal_attempt_add(jn, &a, r->owner, &kept)) != 0 ||
 		    (kept && ((rc = tell(r, j)) != 0 ||

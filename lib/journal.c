@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "digest.h"
 #include "journal.h"
 #include "journalpriv.h"
@@ -44,6 +45,21 @@
  * faster; peak RSS 16 -> 22 MB of the 30 MB allowed).
  */
 #define CACHE_KIB	"-8192"
+
+/*
+ * The latency buckets of migration 8 as a CASE over ms: journalcount.h's
+ * bounds, as text.
+ */
+#define LATENCY_BUCKETS							\
+	"  WHEN ms <= 100 THEN '100' WHEN ms <= 250 THEN '250'"	\
+	"  WHEN ms <= 500 THEN '500' WHEN ms <= 1000 THEN '1000'"	\
+	"  WHEN ms <= 2500 THEN '2500' WHEN ms <= 5000 THEN '5000'"	\
+	"  WHEN ms <= 10000 THEN '10000' WHEN ms <= 30000 THEN '30000'" \
+	"  WHEN ms <= 60000 THEN '60000' WHEN ms <= 300000 THEN '300000'" \
+	"  WHEN ms <= 900000 THEN '900000'"				\
+	"  WHEN ms <= 3600000 THEN '3600000'"				\
+	"  WHEN ms <= 21600000 THEN '21600000'"			\
+	"  WHEN ms <= 86400000 THEN '86400000' ELSE 'inf'"
 
 /*
  * Migrations: migrations[i] takes a journal from user_version i to i + 1.
@@ -238,6 +254,52 @@ static const char *const migrations[] = {
 	"ALTER TABLE deliveries ADD COLUMN remote_status_at INTEGER;"
 	"CREATE INDEX deliveries_remote ON deliveries (remote_id)"
 	"  WHERE remote_id IS NOT NULL;",
+	/*
+	 * 7 -> 8: counts of what happened, by the hour it happened in (ms /
+	 * 3600000), for integra-report: the writers keep them, a commit's
+	 * worth at a time (journalcount.c).  kind "event": a is the type, b
+	 * the source, c the status reached (received counts every event
+	 * that came, rejected at the door too); "delivery": a is the target,
+	 * b what became of it (created, failed, delivered, dead, requeued);
+	 * "attempt": a the target, b the outcome ("ok" or the error class),
+	 * total the tries' ms; "latency": a the target, b the bound in ms
+	 * of the bucket that the time from the event's receipt to its
+	 * delivery falls in ("inf": more than a day), total those ms.
+	 * Then what a journal held before, as far as its rows tell.
+	 */
+	"CREATE TABLE counts ("
+	"  hour  INTEGER NOT NULL,"
+	"  kind  TEXT NOT NULL,"
+	"  a     TEXT NOT NULL,"
+	"  b     TEXT NOT NULL,"
+	"  c     TEXT NOT NULL,"
+	"  n     INTEGER NOT NULL,"
+	"  total INTEGER NOT NULL,"
+	"  PRIMARY KEY (hour, kind, a, b, c)"
+	") WITHOUT ROWID;"
+	"INSERT INTO counts SELECT received_at / 3600000, 'event', type,"
+	"  source, 'received', count(*), 0 FROM events GROUP BY 1, 3, 4;"
+	"INSERT INTO counts SELECT received_at / 3600000, 'event', type,"
+	"  source, 'normalized', count(*), 0 FROM events"
+	"  WHERE status IN ('normalized', 'mapped') GROUP BY 1, 3, 4;"
+	"INSERT INTO counts SELECT received_at / 3600000, 'event', type,"
+	"  source, status, count(*), 0 FROM events"
+	"  WHERE status IN ('mapped', 'rejected') GROUP BY 1, 3, 4, 5;"
+	"INSERT INTO counts SELECT created_at / 3600000, 'delivery', target,"
+	"  'created', '', count(*), 0 FROM deliveries GROUP BY 1, 3;"
+	"INSERT INTO counts SELECT coalesce(dead_at, updated_at) / 3600000,"
+	"  'delivery', target, status, '', count(*), 0 FROM deliveries"
+	"  WHERE status IN ('delivered', 'dead') GROUP BY 1, 3, 4;"
+	"INSERT INTO counts SELECT a.started_at / 3600000, 'attempt',"
+	"  coalesce(d.target, ''), coalesce(a.error_class, 'ok'), '',"
+	"  count(*), sum(a.duration_ms) FROM attempts a"
+	"  LEFT JOIN deliveries d ON d.id = a.delivery_id GROUP BY 1, 3, 4;"
+	"INSERT INTO counts SELECT hour, 'latency', target, CASE"
+	LATENCY_BUCKETS " END, '', count(*), sum(ms) FROM"
+	"  (SELECT d.updated_at / 3600000 AS hour, d.target,"
+	"  max(0, d.updated_at - e.received_at) AS ms FROM deliveries d"
+	"  JOIN events e ON e.id = d.event_id WHERE d.status = 'delivered')"
+	"  GROUP BY 1, 3, 4;",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -248,6 +310,7 @@ enum stmt {
 	S_EVENT_STATUS,
 	S_EVENT_NORMALIZE,
 	S_CANONICAL_ADD,
+	S_EVENT_FIND,
 	S_EVENT_MAP,
 	S_EVENT_REJECT,
 	S_EVENTS_IN,
@@ -332,11 +395,12 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "UPDATE events SET status = 'normalized', type = coalesce(?2, type)"
 	    " WHERE id = ?1 AND status = 'received'",
 	[S_CANONICAL_ADD] =
-	    "INSERT INTO canonical_envelopes (event, envelope)"
-	    " VALUES ((SELECT seq FROM events WHERE id = ?1), ?2)",
+	    "INSERT INTO canonical_envelopes (event, envelope) VALUES (?1, ?2)",
+	[S_EVENT_FIND] =
+	    "SELECT seq, type, source, status FROM events WHERE id = ?1",
 	[S_EVENT_MAP] =
 	    "UPDATE events SET status = 'mapped'"
-	    " WHERE id = ?1 AND status IN ('normalized', 'mapped')",
+	    " WHERE id = ?1 AND status = 'normalized'",
 	[S_EVENT_REJECT] =
 	    "UPDATE events SET status = 'rejected', error = ?2"
 	    " WHERE id = ?1 AND status = ?3",
@@ -494,7 +558,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "UPDATE deliveries SET status = 'pending', attempts = 0,"
 	    " not_before = ?2, lease_owner = NULL, lease_until = NULL,"
 	    " dead_at = NULL, archived_at = NULL, updated_at = ?2"
-	    " WHERE event_id = ?1 AND status IN ('failed', 'dead')",
+	    " WHERE event_id = ?1 AND status IN ('failed', 'dead')"
+	    " RETURNING target",
 };
 
 static const char *const status_names[] = {
@@ -676,6 +741,9 @@ journal_close(struct journal *j)
 		sqlite3_finalize(j->map[i]);
 	for (i = 0; i < JOURNAL_CONTACT_STMTS; i++)
 		sqlite3_finalize(j->contact[i]);
+	for (i = 0; i < JOURNAL_COUNT_STMTS; i++)
+		sqlite3_finalize(j->count[i]);
+	journal_count_drop(j, 1);
 	sqlite3_close(j->db);
 	free(j->path);
 	free(j);
@@ -714,7 +782,8 @@ journal_commit(struct journal *j)
 {
 	int rc;
 
-	if ((rc = exec(j, "COMMIT")) == 0)
+	if ((rc = journal_count_flush(j)) == 0 &&
+	    (rc = exec(j, "COMMIT")) == 0)
 		j->in_tx = 0;
 	return rc;
 }
@@ -725,6 +794,7 @@ journal_rollback(struct journal *j)
 	if (j->in_tx)
 		sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
 	j->in_tx = 0;
+	journal_count_drop(j, 0);
 }
 
 int
@@ -813,6 +883,12 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 	if ((rc = journal_step_done(j, st, "add event")) != 0)
 		return rc;
 	if (sqlite3_changes(j->db) == 1) {
+		if ((rc = journal_count(j, ev->received_at, "event", ev->type,
+		    ev->source, "received", 1, 0)) != 0 ||
+		    (ev->rejected != NULL && (rc = journal_count(j,
+		    ev->received_at, "event", ev->type, ev->source, "rejected",
+		    1, 0)) != 0))
+			return rc;
 		if ((st = stmt(j, S_RAW_ADD)) == NULL)
 			return -1;
 		sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(j->db));
@@ -877,11 +953,56 @@ journal_event_status(struct journal *j, const char *id,
 	return 0;
 }
 
+/*
+ * Counts an event that has just moved to status, and gives its seq; with
+ * status NULL, only finds its seq (0 if it is not there) and status.
+ */
+static int
+event_find(struct journal *j, const char *id, const char *moved,
+    int64_t *seq, enum journal_event_status *status)
+{
+	sqlite3_stmt *st;
+	const char *s;
+	int rc, n;
+
+	if ((st = stmt(j, S_EVENT_FIND)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	*seq = 0;
+	*status = JOURNAL_UNKNOWN;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		s = (const char *)sqlite3_column_text(st, 3);
+		for (*status = JOURNAL_RECEIVED; *status < JOURNAL_UNKNOWN;
+		    (*status)++)
+			if (strcmp(s, status_names[*status]) == 0)
+				break;
+		if (moved != NULL && (n = journal_count(j, clock_ms(),
+		    "event", (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2), moved, 1,
+		    0)) != 0) {
+			sqlite3_reset(st);
+			return n;
+		}
+	}
+	return journal_step_end(j, st, rc, "find event");
+}
+
+static int
+event_moved(struct journal *j, const char *id, const char *status,
+    int64_t *seq)
+{
+	enum journal_event_status now;
+
+	return event_find(j, id, status, seq, &now);
+}
+
 int
 journal_event_normalize(struct journal *j, const char *id,
     const char *type, const char *canonical, size_t len, int *done)
 {
 	sqlite3_stmt *st;
+	int64_t seq;
 	int rc;
 
 	if ((st = stmt(j, S_EVENT_NORMALIZE)) == NULL)
@@ -896,17 +1017,21 @@ journal_event_normalize(struct journal *j, const char *id,
 	 * Not UPDATE ... RETURNING seq: SQLite builds a temporary table for
 	 * each RETURNING, which made normalize twice as slow.
 	 */
-	if ((st = stmt(j, S_CANONICAL_ADD)) == NULL)
-		return -1;
-	journal_bind_text(st, 1, id);
+	if ((rc = event_moved(j, id, "normalized", &seq)) != 0 ||
+	    (st = stmt(j, S_CANONICAL_ADD)) == NULL)
+		return rc != 0 ? rc : -1;
+	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_text(st, 2, canonical, (int)len, SQLITE_STATIC);
 	return journal_step_done(j, st, "add canonical envelope");
 }
 
 int
-journal_event_map(struct journal *j, const char *id, int *done)
+journal_event_map(struct journal *j, const char *id, const char *type,
+    const char *source, int *done)
 {
+	enum journal_event_status status;
 	sqlite3_stmt *st;
+	int64_t seq;
 	int rc;
 
 	if ((st = stmt(j, S_EVENT_MAP)) == NULL)
@@ -914,7 +1039,16 @@ journal_event_map(struct journal *j, const char *id, int *done)
 	journal_bind_text(st, 1, id);
 	if ((rc = journal_step_done(j, st, "map event")) != 0)
 		return rc;
-	*done = sqlite3_changes(j->db) == 1;
+	/* Not event_moved: map is the hot path, and it knows them. */
+	if (sqlite3_changes(j->db) == 1) {
+		*done = 1;
+		return journal_count(j, clock_ms(), "event", type, source,
+		    "mapped", 1, 0);
+	}
+	/* Mapped before: done, and not counted again. */
+	if ((rc = event_find(j, id, NULL, &seq, &status)) != 0)
+		return rc;
+	*done = status == JOURNAL_MAPPED;
 	return 0;
 }
 
@@ -923,13 +1057,18 @@ journal_event_reject(struct journal *j, const char *id,
     enum journal_event_status from, const char *reason)
 {
 	sqlite3_stmt *st;
+	int64_t seq;
+	int rc;
 
 	if ((st = stmt(j, S_EVENT_REJECT)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
 	journal_bind_text(st, 2, reason);
 	journal_bind_text(st, 3, status_names[from]);
-	return journal_step_done(j, st, "reject event");
+	if ((rc = journal_step_done(j, st, "reject event")) != 0 ||
+	    sqlite3_changes(j->db) != 1)
+		return rc;
+	return event_moved(j, id, "rejected", &seq);
 }
 
 int
@@ -985,8 +1124,13 @@ journal_delivery_add(struct journal *j, const struct journal_delivery *d,
 	sqlite3_bind_int(st, 14, d->mapping_version);
 	if ((rc = journal_step_done(j, st, "add delivery")) != 0)
 		return rc;
-	*added = sqlite3_changes(j->db) == 1;
-	return 0;
+	if (!(*added = sqlite3_changes(j->db) == 1))
+		return 0;
+	if ((rc = journal_count(j, d->created_at, "delivery", d->target,
+	    "created", NULL, 1, 0)) != 0)
+		return rc;
+	return d->dead == NULL ? 0 : journal_count(j, d->created_at,
+	    "delivery", d->target, "dead", NULL, 1, 0);
 }
 
 /* Hands each row of a claiming UPDATE ... RETURNING to fn. */
@@ -1083,6 +1227,7 @@ int
 journal_attempt_add(struct journal *j, const struct journal_attempt *a,
     const char *owner, int *kept)
 {
+	int64_t done_at = a->started_at + a->duration_ms;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -1097,7 +1242,10 @@ journal_attempt_add(struct journal *j, const struct journal_attempt *a,
 	journal_bind_text(st, 6, a->error_class);
 	journal_bind_text(st, 7, a->error);
 	journal_bind_text(st, 8, a->excerpt);
-	if ((rc = journal_step_done(j, st, "add attempt")) != 0)
+	if ((rc = journal_step_done(j, st, "add attempt")) != 0 ||
+	    (rc = journal_count(j, a->started_at, "attempt", a->target,
+	    a->error_class != NULL ? a->error_class : "ok", NULL, 1,
+	    a->duration_ms)) != 0)
 		return rc;
 
 	if ((st = stmt(j, S_DELIVERY_DONE)) == NULL)
@@ -1107,14 +1255,21 @@ journal_attempt_add(struct journal *j, const struct journal_attempt *a,
 	sqlite3_bind_int(st, 3, a->attempt);
 	sqlite3_bind_int64(st, 4, a->not_before);
 	journal_bind_text(st, 5, a->error);
-	sqlite3_bind_int64(st, 6, a->started_at + a->duration_ms);
+	sqlite3_bind_int64(st, 6, done_at);
 	journal_bind_text(st, 7, owner);
 	journal_bind_text(st, 8, a->error_class);
 	journal_bind_text(st, 9, a->remote_id);
 	if ((rc = journal_step_done(j, st, "finish delivery")) != 0)
 		return rc;
-	*kept = sqlite3_changes(j->db) == 1;
-	return 0;
+	/* Not "pending": that delivery's target is disabled, it waits. */
+	if (!(*kept = sqlite3_changes(j->db) == 1) ||
+	    strcmp(a->status, "pending") == 0)
+		return 0;
+	if ((rc = journal_count(j, done_at, "delivery", a->target, a->status,
+	    NULL, 1, 0)) != 0)
+		return rc;
+	return strcmp(a->status, "delivered") != 0 ? 0 :
+	    journal_count_latency(j, a->target, a->event_id, done_at);
 }
 
 int
@@ -1333,10 +1488,17 @@ journal_event_retry(struct journal *j, const char *id, int64_t now,
 		return -1;
 	journal_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, now);
-	if ((rc = journal_step_done(j, st, "retry deliveries")) != 0)
-		return rc;
-	*redeliver = sqlite3_changes(j->db);
-	return 0;
+	*redeliver = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		(*redeliver)++;
+		if ((rc = journal_count(j, now, "delivery",
+		    (const char *)sqlite3_column_text(st, 0), "requeued", NULL,
+		    1, 0)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	return journal_step_end(j, st, rc, "retry deliveries");
 }
 
 /* One JSON value from st, bound with ?1 = now if it takes it. */

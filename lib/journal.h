@@ -92,6 +92,8 @@ struct journal_attempt {
 	const char	*excerpt;	/* redacted, may be NULL */
 	const char	*remote_id;	/* the id the target gave the message
 					   (Z-API's messageId), or NULL */
+	const char	*target;	/* the delivery's, and its event's id, */
+	const char	*event_id;	/* for the counts */
 	/* What becomes of the delivery. */
 	const char	*status;	/* "delivered", "failed", "dead", or
 					   "pending" (its target is disabled) */
@@ -148,8 +150,12 @@ int	journal_event_status(struct journal *, const char *id,
  */
 int	journal_event_normalize(struct journal *, const char *id,
 	    const char *type, const char *canonical, size_t len, int *done);
-/* normalized -> mapped; *done is 1 if it moved or was mapped already. */
-int	journal_event_map(struct journal *, const char *id, int *done);
+/*
+ * normalized -> mapped; *done is 1 if it moved or was mapped already.
+ * type and source are the event's, for the counts.
+ */
+int	journal_event_map(struct journal *, const char *id, const char *type,
+	    const char *source, int *done);
 /* from (received or normalized) -> rejected, with the reason. */
 int	journal_event_reject(struct journal *, const char *id,
 	    enum journal_event_status from, const char *reason);
@@ -418,6 +424,41 @@ int	journal_lead_link(struct journal *, const char *tenant,
  */
 int	journal_message_status(struct journal *, const char *remote_id,
 	    const char *status, int64_t at, int *changed);
+
+/*
+ * What integra-report reads, one query each (journalcount.c):
+ * - JOURNAL_REPORT_COUNTS: the counts of what happened (integra(7),
+ *   "counts") from the hour since_ms falls in on, summed by kind, a, b
+ *   and c, which are name[0..3]; num[0] is n, num[1] total.
+ * - JOURNAL_REPORT_TARGETS: each target with a state, name[0]; num[0] 1
+ *   if it is disabled, num[1] its circuit at since_ms (0 closed, 1 open,
+ *   2 half-open: its cooldown over, a probe to come).
+ * - JOURNAL_REPORT_WAITING: one row, for now = since_ms: num[0] events
+ *   received and not normalized, [1] normalized and not mapped; the
+ *   deliveries [2] pending, [3] failed (to be tried again), [4] in
+ *   flight, [5] dead and not archived; [6] the oldest waiting event's
+ *   time and [7] the oldest due delivery's, in ms (0: none).
+ * fn returning non-zero stops the walk and is returned.
+ */
+enum journal_report {
+	JOURNAL_REPORT_COUNTS,
+	JOURNAL_REPORT_TARGETS,
+	JOURNAL_REPORT_WAITING
+};
+struct journal_report_row {
+	const char	*name[4];
+	int64_t		 num[8];
+};
+typedef int (*journal_report_fn)(void *ctx,
+    const struct journal_report_row *);
+int	journal_report(struct journal *, enum journal_report, int64_t since_ms,
+	    journal_report_fn fn, void *ctx);
+/*
+ * The bounds in ms of the latency buckets of the counts; a time over the
+ * last one counts as "inf".
+ */
+#define JOURNAL_LATENCY_BUCKETS	14
+extern const int64_t journal_latency_bounds[JOURNAL_LATENCY_BUCKETS];
 
 /*
  * A paced target (one with a rate limit) is sent to by one process at a

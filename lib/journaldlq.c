@@ -80,7 +80,8 @@ static const char *const more_sql[M_COUNT] = {
 	[M_DLQ_RETRY] =
 	    "UPDATE deliveries SET status = 'pending', attempts = 0,"
 	    " not_before = ?2, dead_at = NULL, archived_at = NULL,"
-	    " updated_at = ?2 WHERE id = ?1 AND status = 'dead'",
+	    " updated_at = ?2 WHERE id = ?1 AND status = 'dead'"
+	    " RETURNING target",
 	[M_DLQ_ARCHIVE] =
 	    "UPDATE deliveries SET archived_at = ?2, updated_at = ?2"
 	    " WHERE id = ?1 AND status = 'dead' AND archived_at IS NULL",
@@ -170,12 +171,24 @@ int
 journal_dlq_retry(struct journal *j, const char *id, int64_t now, int *done)
 {
 	sqlite3_stmt *st;
+	int rc;
 
 	if ((st = more(j, M_DLQ_RETRY)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, now);
-	return journal_step_changed(j, st, "retry a dead letter", done);
+	*done = 0;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*done = 1;
+		if ((rc = journal_count(j, now, "delivery",
+		    (const char *)sqlite3_column_text(st, 0), "requeued", NULL,
+		    1, 0)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+		rc = sqlite3_step(st);
+	}
+	return journal_step_end(j, st, rc, "retry a dead letter");
 }
 
 int
@@ -239,6 +252,8 @@ journal_dlq_sweep(struct journal *j, const char *target, int max_attempts,
 	sqlite3_bind_int64(st, 3, now);
 	if ((rc = journal_step_done(j, st, "move exhausted deliveries")) != 0)
 		return rc;
-	*moved = sqlite3_changes(j->db);
-	return 0;
+	if ((*moved = sqlite3_changes(j->db)) == 0)
+		return 0;
+	return journal_count(j, now, "delivery", target, "dead", NULL, *moved,
+	    0);
 }

@@ -5,10 +5,13 @@
  * slots of more[]; journaltarget.c those of the targets' state and
  * circuits, in tgt[]; journalmap.c those of the versioned mappings, in
  * map[]; journalcontact.c those of leads' contacts and messages'
- * statuses, in contact[].
+ * statuses, in contact[]; journalcount.c keeps the counts of what
+ * happened (migration 8) and reads them, in count[].
  */
 #ifndef INTEGRA_JOURNALPRIV_H
 #define INTEGRA_JOURNALPRIV_H
+
+#include <stdint.h>
 
 #include <sqlite3.h>
 
@@ -17,6 +20,17 @@
 #define JOURNAL_TARGET_STMTS	16	/* journaltarget.c's, at most */
 #define JOURNAL_MAP_STMTS	8	/* journalmap.c's, at most */
 #define JOURNAL_CONTACT_STMTS	4	/* journalcontact.c's, at most */
+#define JOURNAL_COUNT_STMTS	4	/* journalcount.c's, at most */
+
+/* One count a transaction adds to: see journal_count. */
+struct journal_tally {
+	int64_t		 hour;
+	char		*key;		/* kind, a, b and c, each NUL-ended */
+	size_t		 keylen;
+	uint32_t	 hash;
+	int64_t		 n;
+	int64_t		 total;
+};
 
 struct journal {
 	sqlite3		*db;
@@ -28,6 +42,10 @@ struct journal {
 	sqlite3_stmt	*tgt[JOURNAL_TARGET_STMTS];
 	sqlite3_stmt	*map[JOURNAL_MAP_STMTS];
 	sqlite3_stmt	*contact[JOURNAL_CONTACT_STMTS];
+	sqlite3_stmt	*count[JOURNAL_COUNT_STMTS];
+	struct journal_tally *tally;	/* open addressing, key NULL: free */
+	size_t		 ntally;	/* slots */
+	size_t		 tally_used;
 	char		 err[512];
 };
 
@@ -52,5 +70,27 @@ int		 journal_step_changed(struct journal *, sqlite3_stmt *,
  */
 int		 journal_step_end(struct journal *, sqlite3_stmt *, int rc,
 		    const char *what);
+
+/*
+ * Adds n (and total) to the count of kind, a, b, c for the hour at_ms
+ * falls in (NULL names count as "").  In a transaction the counts wait in
+ * memory for journal_commit, which writes them with the rest, or for
+ * journal_rollback, which drops them; outside one they are written at
+ * once.  So a count goes with the change it counts, and a commit of
+ * thousands of changes writes a few rows of counts, not a row each.
+ */
+int		 journal_count(struct journal *, int64_t at_ms, const char *kind,
+		    const char *a, const char *b, const char *c, int64_t n,
+		    int64_t total);
+/* Writes the counts waiting; on failure they are dropped all the same. */
+int		 journal_count_flush(struct journal *);
+/* Drops the counts waiting, and (with all) the memory that held them. */
+void		 journal_count_drop(struct journal *, int all);
+/*
+ * Counts a delivery delivered: its event's time from receipt (the time
+ * of event_id, a UUIDv7 made at receipt) to at_ms, in a latency bucket.
+ */
+int		 journal_count_latency(struct journal *, const char *target,
+		    const char *event_id, int64_t at_ms);
 
 #endif

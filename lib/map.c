@@ -35,6 +35,7 @@ struct draft {
 struct map_work {
 	char		*reject;	/* a route failed: why */
 	char		*type;		/* the event's */
+	char		*source;
 	size_t		 n;
 	struct draft	 drafts[];	/* one a route that takes it */
 };
@@ -169,6 +170,7 @@ map_work_free(void *work)
 	for (i = 0; i < w->n; i++)
 		free(w->drafts[i].body);
 	free(w->type);
+	free(w->source);
 	free(w->reject);
 	free(w);
 }
@@ -194,6 +196,7 @@ map_prepare(void *ctx, struct stream_rec *r, const char *line, size_t len,
 	/* Every delivery is built first: a failing route rejects the event. */
 	w = xcalloc(1, sizeof(*w) + m->nroutes * sizeof(w->drafts[0]));
 	w->type = xstrdup(ev.type);
+	w->source = xstrdup(ev.source);
 	for (i = 0; i < m->nroutes; i++) {
 		unread = 0;
 		if (takes(&m->routes[i], &ev, &err) == 1) {
@@ -265,7 +268,8 @@ map_apply(void *ctx, struct stream *s, struct stream_rec *r)
 			return stream_journal_failed(s, r);
 		return STREAM_REJECT;
 	}
-	if (journal_event_map(s->journal, r->event, &done) != 0)
+	if (journal_event_map(s->journal, r->event, w->type, w->source,
+	    &done) != 0)
 		return stream_journal_failed(s, r);
 	if (!done)
 		return not_mapped(s, r);

@@ -4,7 +4,7 @@
 # opened.
 . "$top_srcdir/tests/lib.sh"
 
-SCHEMA_VERSION=7
+SCHEMA_VERSION=8
 
 test_expect_success 'ingest creates a journal with the current schema' '
 	echo "{\"a\":1}" | integra-ingest -j journal.db -s t -t lead.created \
@@ -14,8 +14,8 @@ test_expect_success 'ingest creates a journal with the current schema' '
 	test "$(q "PRAGMA page_size")" = 4096 &&
 	q "SELECT name FROM sqlite_master WHERE type = \"table\"
 	    ORDER BY name" >tables &&
-	printf "%s\n" api_keys attempts canonical_envelopes deliveries events \
-	    lead_contacts mapping_heads mappings rate_windows raw_envelopes \
+	printf "%s\n" api_keys attempts canonical_envelopes counts deliveries \
+	    events lead_contacts mapping_heads mappings rate_windows raw_envelopes \
 	    target_states >expect &&
 	test_cmp expect tables
 '
@@ -36,6 +36,7 @@ test_expect_success 'a version 1 journal is migrated forward, its dead kept' '
 	    headers, status, attempts, not_before, created_at, updated_at)
 	    VALUES (\"d1\", (SELECT id FROM events LIMIT 1), \"t\", \"r\",
 	    \"POST\", \"u\", \"{}\", \"dead\", 4, 0, 0, 1234);
+	    DROP TABLE counts;
 	    DROP TABLE lead_contacts; DROP INDEX deliveries_remote;
 	    ALTER TABLE deliveries DROP COLUMN remote_id;
 	    ALTER TABLE deliveries DROP COLUMN remote_status;
@@ -58,6 +59,16 @@ test_expect_success 'a version 1 journal is migrated forward, its dead kept' '
 	test "$(sqlite3 v1.db "SELECT dead_at || \"/\" || priority
 	    FROM deliveries WHERE id = \"d1\"")" = 1234/1 &&
 	test "$(sqlite3 v1.db "PRAGMA integrity_check")" = ok
+'
+# Version 8 counts what the rows of an older journal tell.
+test_expect_success 'migrating to version 8 counts the rows there were' '
+	sqlite3 v1.db "SELECT b, n FROM counts WHERE kind = \"delivery\"
+	    ORDER BY b" >counts &&
+	printf "%s\n" "created|1" "dead|1" >expect &&
+	test_cmp expect counts &&
+	test "$(sqlite3 v1.db "SELECT sum(n) FROM counts
+	    WHERE kind = \"event\" AND c = \"received\"")" = \
+	    "$(sqlite3 v1.db "SELECT count(*) FROM events")"
 '
 test_expect_success 'a journal from a newer integra is refused, unchanged' '
 	sqlite3 newer.db "PRAGMA user_version = 99; CREATE TABLE x (y);" &&

@@ -1,0 +1,161 @@
+/*
+ * integra-report: what the journal says of the hub.  stats over a window,
+ * metrics for Prometheus, and a health check for Nagios-style monitors,
+ * each from the counts the journal's writers keep (report.h).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "clock.h"
+#include "config.h"
+#include "exitcode.h"
+#include "journal.h"
+#include "log.h"
+#include "options.h"
+#include "report.h"
+#include "setup.h"
+
+static const char usage_text[] =
+"usage: integra-report [-h] [-c config] [-j journal] stats [-w window]\n"
+"                      [--json]\n"
+"       integra-report [-h] [-c config] [-j journal] metrics\n"
+"       integra-report [-h] [-c config] [-j journal] health [-W age]\n"
+"                      [-C age] [-r retries]\n";
+
+enum cmd { STATS, METRICS, HEALTH };
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "journal", required_argument, NULL, 'j' },
+		{ "window", required_argument, NULL, 'w' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "warn-age", required_argument, NULL, 'W' },
+		{ "crit-age", required_argument, NULL, 'C' },
+		{ "retries", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct report_limits limits = { REPORT_WARN_AGE_MS,
+	    REPORT_CRIT_AGE_MS, REPORT_WARN_RETRIES };
+	const char *cfgpath = NULL, *jpath = NULL;
+	struct journal *journal = NULL;
+	struct cfg *cfg = NULL;
+	struct buf out = BUF_INIT;
+	struct report report = { 0 };
+	enum report_status status = REPORT_OK;
+	int64_t window = 24 * 3600000LL, now;
+	enum cmd cmd;
+	int ch, rc, json = 0;
+	char *end;
+
+	log_init("integra-report");
+	while ((ch = getopt_long(argc, argv, "+c:j:hV", longopts, NULL)) != -1)
+		switch (ch) {
+		case 'c':
+			cfgpath = optarg;
+			break;
+		case 'j':
+			jpath = optarg;
+			break;
+		case 'h':
+			return options_help(usage_text);
+		case 'V':
+			return options_version("integra-report");
+		default:
+			return options_usage(usage_text);
+		}
+	if (optind >= argc)
+		return options_usage(usage_text);
+	if (strcmp(argv[optind], "stats") == 0)
+		cmd = STATS;
+	else if (strcmp(argv[optind], "metrics") == 0)
+		cmd = METRICS;
+	else if (strcmp(argv[optind], "health") == 0)
+		cmd = HEALTH;
+	else
+		return options_usage(usage_text);
+	argc -= optind;
+	argv += optind;
+	optind = 0;	/* glibc: start again, on the command's arguments */
+	while ((ch = getopt_long(argc, argv, cmd == STATS ? "w:" :
+	    cmd == HEALTH ? "W:C:r:" : "", longopts, NULL)) != -1)
+		switch (ch) {
+		case 'w':
+			if (cmd != STATS || clock_duration(optarg, &window) !=
+			    0 || window == 0)
+				return options_usage(usage_text);
+			break;
+		case 'J':
+			if (cmd != STATS)
+				return options_usage(usage_text);
+			json = 1;
+			break;
+		case 'W':
+		case 'C':
+			if (cmd != HEALTH || clock_duration(optarg, ch == 'W' ?
+			    &limits.warn_age_ms : &limits.crit_age_ms) != 0)
+				return options_usage(usage_text);
+			break;
+		case 'r':
+			if (cmd != HEALTH)
+				return options_usage(usage_text);
+			limits.warn_retries = strtoll(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end != '\0')
+				return options_usage(usage_text);
+			break;
+		default:
+			return options_usage(usage_text);
+		}
+	if (optind != argc)
+		return options_usage(usage_text);
+
+	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK ||
+	    (rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK) {
+		/* A monitor reads no journal as the worst. */
+		if (cmd == HEALTH)
+			printf("CRITICAL: the journal cannot be read\n");
+		rc = cmd == HEALTH ? REPORT_CRITICAL : rc;
+		goto out;
+	}
+	now = clock_ms();
+	if ((rc = report_load(&report, journal, now, cmd == STATS ?
+	    now - window : 0)) != 0) {
+		log_error(NULL, "%s", journal_error(journal));
+		if (cmd == HEALTH)
+			printf("CRITICAL: the journal cannot be read\n");
+		rc = cmd == HEALTH ? REPORT_CRITICAL : journal_busy(journal) ?
+		    EX_TEMPFAIL : EX_SOFTWARE;
+		goto out;
+	}
+	switch (cmd) {
+	case STATS:
+		report_stats(&report, json, &out);
+		break;
+	case METRICS:
+		report_metrics(&report, &out);
+		break;
+	case HEALTH:
+		status = report_health(&report, &limits, &out);
+		break;
+	}
+	if (fwrite(out.data, 1, out.len, stdout) != out.len ||
+	    fflush(stdout) != 0) {
+		log_error(NULL, "write: standard output");
+		rc = EX_IOERR;
+		goto out;
+	}
+	rc = cmd == HEALTH ? (int)status : EX_OK;
+out:
+	report_free(&report);
+	buf_free(&out);
+	journal_close(journal);
+	cfg_free(cfg);
+	return setup_finish(rc);
+}
