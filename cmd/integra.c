@@ -29,6 +29,9 @@ static const char usage_text[] =
 "   retry       send what is due again; out of attempts: the DLQ\n"
 "   dlq         list, retry, archive, delete and export dead letters\n"
 "   targets     list targets; enable one a 410 Gone disabled\n"
+"   report      stats, metrics for Prometheus, a health check\n"
+"   sync        the scheduled syncs: list, runs, start, stats, show\n"
+"   sync-crm    run the CRM's syncs; sync-fin: finance's\n"
 "   keys        add, list and revoke the receiver's API keys\n"
 "   events      list, show and retry the journal's events\n"
 "   config      check a configuration without running anything\n"
@@ -87,9 +90,13 @@ config_check(int argc, char *argv[])
 		cfg_free(cfg);
 		return EX_CONFIG;
 	}
-	printf("%s: ok: %zu target%s, %zu route%s\n", path, cfg->ntargets,
+	printf("%s: ok: %zu target%s, %zu route%s", path, cfg->ntargets,
 	    cfg->ntargets == 1 ? "" : "s", cfg->nroutes,
 	    cfg->nroutes == 1 ? "" : "s");
+	if (cfg->nsyncs > 0)
+		printf(", %zu sync%s", cfg->nsyncs, cfg->nsyncs == 1 ? "" :
+		    "s");
+	putchar('\n');
 	buf_free(&err);
 	cfg_free(cfg);
 	return EX_OK;

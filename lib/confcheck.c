@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "config.h"
 #include "confcheck.h"
+#include "jqprog.h"
 #include "map.h"
 #include "outcome.h"
 #include "schema.h"
@@ -44,6 +45,40 @@ secret_seen(char *secret, const char *msg, const char *file, int line,
 	}
 	explicit_bzero(secret, strlen(secret));
 	free(secret);
+}
+
+/* Whether a sync's jq programs compile, and its events are known. */
+static void
+check_sync(const struct cfg_sync *sy, const struct schema_set *schemas,
+    const char *file, struct buf *err)
+{
+	const struct {
+		const char	*what;
+		const char	*text;
+	} programs[] = {
+		{ "records", sy->records }, { "next", sy->next },
+		{ "total", sy->total }, { "watermark", sy->watermark },
+		{ "key", sy->key }, { "transform", sy->transform },
+	};
+	struct buf msg = BUF_INIT;
+	struct jqprog *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
+		buf_reset(&msg);
+		if ((p = jqprog_compile(programs[i].text, &msg)) != NULL) {
+			jqprog_free(p);
+			continue;
+		}
+		buf_addf(err, "%s:%d: sync '%s': %s does not compile: %s\n",
+		    file, sy->line, sy->name, programs[i].what,
+		    msg.data != NULL ? msg.data : "");
+	}
+	buf_free(&msg);
+	if (schemas != NULL && !schema_has(schemas, sy->event))
+		buf_addf(err, "%s:%d: sync '%s' makes event type '%s', which"
+		    " is not in the catalogue\n", file, sy->line, sy->name,
+		    sy->event);
 }
 
 int
@@ -107,6 +142,8 @@ confcheck(const struct cfg *cfg, struct buf *err)
 			    err);
 		}
 	}
+	for (i = 0; i < cfg->nsyncs; i++)
+		check_sync(&cfg->syncs[i], schemas, file, err);
 	schema_free(schemas);
 	buf_free(&dir);
 	if (err->len > 0 && err->data[err->len - 1] == '\n')

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1302,6 +1303,183 @@ sources_pair(struct loader *ld, void *ctx, const char *k,
 	return 0;
 }
 
+/* One of words, as its index in *out. */
+static int
+get_word(struct loader *ld, const yaml_node_t *n, const char *what,
+    const char *const words[], int *out)
+{
+	const char *s;
+	int i;
+
+	if ((s = scalar(ld, n, what)) == NULL)
+		return -1;
+	for (i = 0; words[i] != NULL; i++)
+		if (strcmp(s, words[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	{
+		struct buf list = BUF_INIT;
+		int rc;
+
+		for (i = 0; words[i] != NULL; i++)
+			buf_addf(&list, "%s%s", i == 0 ? "" : words[i + 1] ==
+			    NULL ? " or " : ", ", words[i]);
+		rc = bad(ld, n, "%s must be %s, not '%s'", what, list.data, s);
+		buf_free(&list);
+		return rc;
+	}
+}
+
+/* Five fields of cron's characters, as etc/cron.d/integra would take. */
+static int
+cron_fields(const char *s)
+{
+	int fields = 0;
+
+	while (*s != '\0') {
+		s += strspn(s, " \t");
+		if (*s == '\0')
+			break;
+		if (strcspn(s, " \t") != strspn(s, "0123456789*/,-"))
+			return 0;
+		s += strcspn(s, " \t");
+		fields++;
+	}
+	return fields == 5;
+}
+
+static int
+sync_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	static const char *const runners[] = { "crm", "fin", NULL };
+	static const char *const pagings[] = { "page", "offset", "cursor",
+	    NULL };
+	static const char *const incrementals[] = { "none", "updated_since",
+	    "cursor", NULL };
+	static const struct {
+		const char	*key;
+		size_t		 off;
+	} programs[] = {
+		{ "records", offsetof(struct cfg_sync, records) },
+		{ "next", offsetof(struct cfg_sync, next) },
+		{ "total", offsetof(struct cfg_sync, total) },
+		{ "watermark", offsetof(struct cfg_sync, watermark) },
+		{ "key", offsetof(struct cfg_sync, key) },
+		{ "transform", offsetof(struct cfg_sync, transform) },
+	};
+	struct cfg_sync *sy = ctx;
+	int word;
+	size_t i;
+
+	for (i = 0; i < sizeof(programs) / sizeof(programs[0]); i++)
+		if (strcmp(k, programs[i].key) == 0) {
+			char **slot = (char **)((char *)sy + programs[i].off);
+
+			return get_string(ld, v, k, slot);
+		}
+	if (strcmp(k, "runner") == 0) {
+		if (get_word(ld, v, "runner", runners, &word) != 0)
+			return -1;
+		free(sy->runner);
+		sy->runner = xstrdup(runners[word]);
+		return 0;
+	}
+	if (strcmp(k, "paging") == 0) {
+		if (get_word(ld, v, "paging", pagings, &word) != 0)
+			return -1;
+		sy->paging = (enum cfg_paging)word;
+		return 0;
+	}
+	if (strcmp(k, "incremental") == 0) {
+		if (get_word(ld, v, "incremental", incrementals, &word) != 0)
+			return -1;
+		sy->incremental = (enum cfg_incremental)word;
+		return 0;
+	}
+	if (strcmp(k, "schedule") == 0) {
+		if (get_string(ld, v, "schedule", &sy->schedule) != 0)
+			return -1;
+		if (!cron_fields(sy->schedule))
+			return bad(ld, v, "sync '%s': schedule must be cron's"
+			    " five fields, like \"0 * * * *\"", sy->name);
+		return 0;
+	}
+	if (strcmp(k, "from") == 0)
+		return get_string(ld, v, "from", &sy->from);
+	if (strcmp(k, "since_param") == 0) {
+		if (get_string(ld, v, "since_param", &sy->since_param) != 0)
+			return -1;
+		if (sy->since_param[0] == '\0' ||
+		    strspn(sy->since_param, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+		    strlen(sy->since_param))
+			return bad(ld, v, "sync '%s': since_param must be"
+			    " letters, digits and _.- only", sy->name);
+		return 0;
+	}
+	if (strcmp(k, "page_size") == 0)
+		return get_long(ld, v, "page_size", 1, 10000, &sy->page_size);
+	if (strcmp(k, "path") == 0) {
+		if (get_string(ld, v, "path", &sy->path) != 0)
+			return -1;
+		if (sy->path[0] != '/' || strpbrk(sy->path, " \t\r\n?#") !=
+		    NULL)
+			return bad(ld, v, "sync '%s': path must start with '/'"
+			    " and hold no blanks, '?' or '#'", sy->name);
+		return 0;
+	}
+	if (strcmp(k, "event") == 0) {
+		if (get_string(ld, v, "event", &sy->event) != 0)
+			return -1;
+		if (!valid_name(sy->event))
+			return bad(ld, v, "sync '%s': event '%s' is not a"
+			    " valid type", sy->name, sy->event);
+		return 0;
+	}
+	return unknown(ld, v, k, "a sync");
+}
+
+static int
+syncs_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg *cfg = ctx;
+	struct cfg_sync *sy;
+	size_t i;
+
+	if (!valid_name(k) || strchr(k, '/') != NULL)
+		return bad(ld, v, "sync name '%s' is not valid (letters,"
+		    " digits and ._:- only)", k);
+	for (i = 0; i < cfg->nsyncs; i++)
+		if (strcmp(cfg->syncs[i].name, k) == 0)
+			return bad(ld, v, "sync '%s' is defined twice", k);
+	cfg->syncs = xrealloc(cfg->syncs, (cfg->nsyncs + 1) *
+	    sizeof(*cfg->syncs));
+	sy = &cfg->syncs[cfg->nsyncs++];
+	memset(sy, 0, sizeof(*sy));
+	sy->name = xstrdup(k);
+	sy->line = line_of(v);
+	sy->page_size = 100;
+	sy->since_param = xstrdup("updated_since");
+	sy->records = xstrdup(".data");
+	sy->next = xstrdup(".next_cursor");
+	sy->total = xstrdup(".total");
+	sy->watermark = xstrdup(".updated_at");
+	sy->key = xstrdup(".id");
+	sy->transform = xstrdup(".");
+	if (each_pair(ld, v, "a sync", sync_pair, sy) != 0)
+		return -1;
+	if (sy->runner == NULL || sy->from == NULL || sy->path == NULL ||
+	    sy->event == NULL)
+		return bad(ld, v, "sync '%s' needs runner, from, path and"
+		    " event", k);
+	if (sy->incremental == CFG_INCREMENTAL_CURSOR &&
+	    sy->paging != CFG_PAGING_CURSOR)
+		return bad(ld, v, "sync '%s': incremental cursor needs paging"
+		    " cursor", k);
+	return 0;
+}
+
 static int
 top_defaults(struct loader *ld, void *ctx, const char *k,
     const yaml_node_t *v)
@@ -1341,6 +1519,8 @@ top_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	if (strcmp(k, "branding") == 0)
 		return get_named(ld, v, "branding", &cfg->branding,
 		    &cfg->nbranding);
+	if (strcmp(k, "syncs") == 0)
+		return each_pair(ld, v, "syncs", syncs_pair, cfg);
 	return unknown(ld, v, k, "the top level");
 }
 
@@ -1434,6 +1614,17 @@ cfg_load(const char *path, char *err, size_t errsz)
 			    r->name, st->target);
 			goto out;
 		}
+	}
+	for (i = 0; i < cfg->nsyncs; i++) {
+		struct cfg_sync *sy = &cfg->syncs[i];
+
+		if ((sy->source = cfg_target(cfg, sy->from)) != NULL &&
+		    !sy->source->smtp && sy->source->zapi_instance == NULL)
+			continue;
+		snprintf(err, errsz, "%s:%d: sync '%s' reads from '%s', which"
+		    " is not an HTTP target", path, sy->line, sy->name,
+		    sy->from);
+		goto out;
 	}
 	rc = 0;
 out:
@@ -1564,6 +1755,24 @@ cfg_free(struct cfg *cfg)
 		free(src->links.redirect);
 	}
 	free(cfg->sources);
+	for (i = 0; i < cfg->nsyncs; i++) {
+		struct cfg_sync *sy = &cfg->syncs[i];
+
+		free(sy->name);
+		free(sy->runner);
+		free(sy->schedule);
+		free(sy->from);
+		free(sy->path);
+		free(sy->since_param);
+		free(sy->records);
+		free(sy->next);
+		free(sy->total);
+		free(sy->watermark);
+		free(sy->key);
+		free(sy->transform);
+		free(sy->event);
+	}
+	free(cfg->syncs);
 	free_headers(cfg->branding, cfg->nbranding);
 	free(cfg->link_secret_env);
 	free(cfg->link_secret_file);
@@ -1620,6 +1829,17 @@ cfg_source(const struct cfg *cfg, const char *name)
 	for (i = 0; i < cfg->nsources; i++)
 		if (strcmp(cfg->sources[i].name, name) == 0)
 			return &cfg->sources[i];
+	return NULL;
+}
+
+const struct cfg_sync *
+cfg_sync(const struct cfg *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsyncs; i++)
+		if (strcmp(cfg->syncs[i].name, name) == 0)
+			return &cfg->syncs[i];
 	return NULL;
 }
 

@@ -163,6 +163,46 @@ struct cfg_route {
 	int			 line;
 };
 
+/*
+ * A scheduled sync (sync.h): the records of a system's API, read a page at
+ * a time; each one new or changed since the last run becomes an event of
+ * type event, for the pipeline to route.
+ */
+struct cfg_sync {
+	char			*name;
+	char			*runner;	/* "crm" or "fin": integra-sync-crm
+						   or integra-sync-fin runs it */
+	char			*schedule;	/* cron's five fields, as
+						   etc/cron.d/integra has it */
+	char			*from;		/* the target whose url and auth
+						   reach the API */
+	const struct cfg_target	*source;
+	char			*path;		/* GET; the query is added */
+	enum cfg_paging {
+		CFG_PAGING_PAGE,	/* page=N&per_page=SIZE, from 1 */
+		CFG_PAGING_OFFSET,	/* offset=N&limit=SIZE */
+		CFG_PAGING_CURSOR	/* cursor=C&limit=SIZE */
+	}			 paging;
+	long			 page_size;
+	enum cfg_incremental {
+		CFG_INCREMENTAL_NONE,		/* every record, every run */
+		CFG_INCREMENTAL_UPDATED_SINCE,	/* since_param=the latest
+						   watermark seen */
+		CFG_INCREMENTAL_CURSOR		/* from the last cursor */
+	}			 incremental;
+	char			*since_param;
+	/* jq programs: on a page, */
+	char			*records;	/* its records, an array */
+	char			*next;		/* the next page's cursor */
+	char			*total;		/* how many records in all */
+	/* and on a record. */
+	char			*watermark;	/* when it last changed */
+	char			*key;		/* what names it */
+	char			*transform;	/* what the event carries */
+	char			*event;		/* the events' type */
+	int			 line;
+};
+
 /* A system that posts webhooks to the receiver (integra-ingest --listen). */
 struct cfg_source {
 	char			*name;	/* the events' source attribute */
@@ -210,6 +250,8 @@ struct cfg {
 	size_t			 nbranding;
 	char			*link_secret_env;	/* what signs links */
 	char			*link_secret_file;
+	struct cfg_sync		*syncs;
+	size_t			 nsyncs;
 };
 
 /*
@@ -227,16 +269,17 @@ void			 cfg_free(struct cfg *);
 const struct cfg_target	*cfg_target(const struct cfg *, const char *name);
 const struct cfg_route	*cfg_route(const struct cfg *, const char *name);
 const struct cfg_source	*cfg_source(const struct cfg *, const char *name);
-/* The target's secret (caller frees), or NULL with the reason in err. */
+const struct cfg_sync	*cfg_sync(const struct cfg *, const char *name);
+/* The links' secret (caller frees), or NULL with the reason in err. */
+char			*cfg_link_secret(const struct cfg *, char *err,
+			    size_t errsz);
 /*
  * A secret from the environment variable env or else the file file, for
  * owner (as "source 'crm'") in messages; NULL with the reason in err.
  */
-/* The links' secret (caller frees), or NULL with the reason in err. */
-char			*cfg_link_secret(const struct cfg *, char *err,
-			    size_t errsz);
 char			*cfg_secret_read(const char *owner, const char *env,
 			    const char *file, char *err, size_t errsz);
+/* The target's secret (caller frees), or NULL with the reason in err. */
 char			*cfg_secret(const struct cfg_target *, char *err,
 			    size_t errsz);
 /*

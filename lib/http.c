@@ -28,6 +28,12 @@ keep_response(char *data, size_t size, size_t nmemb, void *ctx)
 	struct http_xfer *x = ctx;
 	size_t n = size * nmemb;
 
+	if (x->response_max > 0) {
+		if (n > x->response_max - x->response.len)
+			return 0;	/* libcurl stops: CURLE_WRITE_ERROR */
+		buf_add(&x->response, data, n);
+		return n;
+	}
 	if (x->response.len < HTTP_RESPONSE_KEEP)
 		buf_add(&x->response, data, n < HTTP_RESPONSE_KEEP -
 		    x->response.len ? n : HTTP_RESPONSE_KEEP - x->response.len);
@@ -329,6 +335,10 @@ http_done(struct http *h)
 		    classify(m->data.result, status);
 		if (m->data.result == CURLE_OK)
 			x->error[0] = '\0';
+		else if (m->data.result == CURLE_WRITE_ERROR &&
+		    x->response_max > 0)
+			snprintf(x->error, sizeof(x->error), "the answer is"
+			    " over %zu bytes", x->response_max);
 		else if (x->error[0] == '\0')
 			snprintf(x->error, sizeof(x->error), "%s",
 			    curl_easy_strerror(m->data.result));

@@ -39,6 +39,9 @@ struct http_xfer {
 	long		 timeout_ms;
 	long		 connect_timeout_ms;
 	const char	*ca_file;	/* NULL: the system's CAs */
+	size_t		 response_max;	/* 0: keep HTTP_RESPONSE_KEEP bytes of
+					   the answer; else all of it, and an
+					   answer over it fails the transfer */
 	void		*udata;
 	/* The outcome, set when it is done. */
 	int		 status;	/* HTTP status or SMTP reply; 0: none */

@@ -300,6 +300,46 @@ static const char *const migrations[] = {
 	"  max(0, d.updated_at - e.received_at) AS ms FROM deliveries d"
 	"  JOIN events e ON e.id = d.event_id WHERE d.status = 'delivered')"
 	"  GROUP BY 1, 3, 4;",
+	/*
+	 * 8 -> 9: the scheduled syncs (sync.h): each job's watermark (the
+	 * latest updated_since seen, or a cursor) and the lease of the run
+	 * that holds it; each run, with what it read and made; and each
+	 * record as last sent on, with the SHA-256 of its canonical JSON,
+	 * so that only a new or changed one is.
+	 */
+	"CREATE TABLE sync_jobs ("
+	"  job        TEXT PRIMARY KEY,"
+	"  watermark  TEXT,"
+	"  lock_owner TEXT,"
+	"  lock_until INTEGER,"
+	"  updated_at INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE sync_runs ("
+	"  id           INTEGER PRIMARY KEY,"
+	"  job          TEXT NOT NULL,"
+	"  started_at   INTEGER NOT NULL,"
+	"  ended_at     INTEGER,"
+	"  status       TEXT NOT NULL CHECK (status IN"
+	"               ('running', 'ok', 'failed')),"
+	"  full         INTEGER NOT NULL,"
+	"  pages        INTEGER NOT NULL DEFAULT 0,"
+	"  read         INTEGER NOT NULL DEFAULT 0,"
+	"  changed      INTEGER NOT NULL DEFAULT 0,"
+	"  sent         INTEGER NOT NULL DEFAULT 0,"
+	"  failed       INTEGER NOT NULL DEFAULT 0,"
+	"  watermark_from TEXT,"
+	"  watermark_to TEXT,"
+	"  error        TEXT"
+	");"
+	"CREATE INDEX sync_runs_job ON sync_runs (job, id);"
+	"CREATE TABLE sync_records ("
+	"  job        TEXT NOT NULL,"
+	"  key        TEXT NOT NULL,"
+	"  hash       BLOB NOT NULL,"
+	"  record     TEXT NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (job, key)"
+	") WITHOUT ROWID;",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -743,6 +783,8 @@ journal_close(struct journal *j)
 		sqlite3_finalize(j->contact[i]);
 	for (i = 0; i < JOURNAL_COUNT_STMTS; i++)
 		sqlite3_finalize(j->count[i]);
+	for (i = 0; i < JOURNAL_SYNC_STMTS; i++)
+		sqlite3_finalize(j->sync[i]);
 	journal_count_drop(j, 1);
 	sqlite3_close(j->db);
 	free(j->path);

@@ -19,12 +19,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "ids.h"
 
 #define JOURNAL_BUSY		(-2)
 
 struct journal;
-struct buf;
 
 /* An event as ingest stores it. */
 struct journal_event {
@@ -438,12 +438,18 @@ int	journal_message_status(struct journal *, const char *remote_id,
  *   deliveries [2] pending, [3] failed (to be tried again), [4] in
  *   flight, [5] dead and not archived; [6] the oldest waiting event's
  *   time and [7] the oldest due delivery's, in ms (0: none).
+ * - JOURNAL_REPORT_SYNCS: each sync job that has run, name[0], and
+ *   name[1] its last run's status; num[0] its runs ok, [1] failed, [2]
+ *   running, [3] when the last ok one ended (ms, 0: never), [4] records
+ *   read, [5] new or changed, [6] refused, by the runs started since
+ *   since_ms (the counts) or ever (the rest).
  * fn returning non-zero stops the walk and is returned.
  */
 enum journal_report {
 	JOURNAL_REPORT_COUNTS,
 	JOURNAL_REPORT_TARGETS,
-	JOURNAL_REPORT_WAITING
+	JOURNAL_REPORT_WAITING,
+	JOURNAL_REPORT_SYNCS
 };
 struct journal_report_row {
 	const char	*name[4];
@@ -459,6 +465,72 @@ int	journal_report(struct journal *, enum journal_report, int64_t since_ms,
  */
 #define JOURNAL_LATENCY_BUCKETS	14
 extern const int64_t journal_latency_bounds[JOURNAL_LATENCY_BUCKETS];
+
+/*
+ * The scheduled syncs (sync.h).  A job's lock is a lease: taken when it is
+ * free, its lease is out, or owner holds it already (a renewal); *got
+ * says whether.  state, if not NULL, gets the job's watermark (empty if
+ * none) and who holds it until when.
+ */
+struct journal_sync_job {
+	struct buf	 watermark;
+	struct buf	 lock_owner;
+	int64_t		 lock_until;
+};
+int	journal_sync_lock(struct journal *, const char *job, const char *owner,
+	    int64_t now, int64_t until, int *got, struct journal_sync_job *);
+int	journal_sync_job(struct journal *, const char *job,
+	    struct journal_sync_job *);
+/*
+ * Takes the lock from dead, a holder known to be gone, if it still holds
+ * it; and marks the job's runs still "running" failed, once the lock is
+ * the caller's.
+ */
+int	journal_sync_steal(struct journal *, const char *job, const char *dead,
+	    const char *owner, int64_t now, int64_t until, int *got);
+int	journal_sync_abandon(struct journal *, const char *job, int64_t now);
+/* Lets go of owner's lock, setting the watermark if it is not NULL. */
+int	journal_sync_unlock(struct journal *, const char *job,
+	    const char *owner, const char *watermark, int64_t now);
+/* A run as it stands; status is "running", "ok" or "failed". */
+struct journal_sync_run {
+	int64_t		 id;
+	const char	*status;
+	int64_t		 ended_at;	/* 0: not yet */
+	long		 pages;
+	long		 read;		/* records on them */
+	long		 changed;	/* new or changed */
+	long		 sent;		/* made events */
+	long		 failed;	/* refused: no key, a failed transform */
+	const char	*watermark_to;	/* NULL: none */
+	const char	*error;		/* NULL: none */
+};
+int	journal_sync_run_start(struct journal *, const char *job, int64_t now,
+	    int full, const char *watermark, int64_t *id);
+int	journal_sync_run_update(struct journal *,
+	    const struct journal_sync_run *);
+/* A record as last sent on: the SHA-256 of its JSON, and the JSON. */
+#define JOURNAL_SYNC_HASH_LEN	32
+int	journal_sync_record_get(struct journal *, const char *job,
+	    const char *key, unsigned char hash[JOURNAL_SYNC_HASH_LEN],
+	    struct buf *record, int *found);
+int	journal_sync_record_put(struct journal *, const char *job,
+	    const char *key, const unsigned char hash[JOURNAL_SYNC_HASH_LEN],
+	    const char *record, size_t len, int64_t now);
+/*
+ * As JSON (integra-sync(1) shows the shapes): the runs of job (NULL: of
+ * every job), newest first, at most limit (0: all), each its id and its
+ * JSON to fn; one run; a job's state (watermark, lock, records kept, its
+ * last run and last success); and, by job, what the runs since since did.
+ */
+int	journal_sync_runs(struct journal *, const char *job, int limit,
+	    journal_row_fn fn, void *ctx);
+int	journal_sync_run_get(struct journal *, int64_t id, struct buf *out,
+	    int *found);
+int	journal_sync_job_state(struct journal *, const char *job,
+	    struct buf *out);
+int	journal_sync_stats(struct journal *, int64_t since, journal_row_fn fn,
+	    void *ctx);
 
 /*
  * A paced target (one with a rate limit) is sent to by one process at a

@@ -27,6 +27,7 @@ enum count_stmt {
 	K_READ,
 	K_TARGETS,
 	K_WAITING,
+	K_SYNCS,
 	K_COUNT
 };
 
@@ -79,6 +80,15 @@ static const char *const count_sql[K_COUNT] = {
 	    "  deliveries d WHERE d.status IN ('pending', 'failed') AND"
 	    "  d.priority = p.column1) AS m FROM (VALUES (0), (1), (2), (3),"
 	    "  (4)) p) WHERE m <= ?1)",
+	[K_SYNCS] =
+	    "SELECT job, (SELECT status FROM sync_runs l WHERE l.job = r.job"
+	    " ORDER BY id DESC LIMIT 1), sum(status = 'ok' AND"
+	    " started_at >= ?1), sum(status = 'failed' AND started_at >= ?1),"
+	    " sum(status = 'running'), coalesce(max(CASE WHEN status = 'ok'"
+	    " THEN ended_at END), 0), sum(CASE WHEN started_at >= ?1 THEN"
+	    " read ELSE 0 END), sum(CASE WHEN started_at >= ?1 THEN changed"
+	    " ELSE 0 END), sum(CASE WHEN started_at >= ?1 THEN failed ELSE 0"
+	    " END) FROM sync_runs r GROUP BY job ORDER BY job",
 };
 
 static sqlite3_stmt *
@@ -263,11 +273,13 @@ journal_report(struct journal *j, enum journal_report which, int64_t since_ms,
 		[JOURNAL_REPORT_COUNTS] = K_READ,
 		[JOURNAL_REPORT_TARGETS] = K_TARGETS,
 		[JOURNAL_REPORT_WAITING] = K_WAITING,
+		[JOURNAL_REPORT_SYNCS] = K_SYNCS,
 	};
 	static const int nnames[] = {
 		[JOURNAL_REPORT_COUNTS] = 4,
 		[JOURNAL_REPORT_TARGETS] = 1,
 		[JOURNAL_REPORT_WAITING] = 0,
+		[JOURNAL_REPORT_SYNCS] = 2,
 	};
 	struct journal_report_row row;
 	sqlite3_stmt *st;

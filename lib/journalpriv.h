@@ -6,7 +6,8 @@
  * circuits, in tgt[]; journalmap.c those of the versioned mappings, in
  * map[]; journalcontact.c those of leads' contacts and messages'
  * statuses, in contact[]; journalcount.c keeps the counts of what
- * happened (migration 8) and reads them, in count[].
+ * happened (migration 8) and reads them, in count[]; journalsync.c
+ * those of the scheduled syncs, in sync[].
  */
 #ifndef INTEGRA_JOURNALPRIV_H
 #define INTEGRA_JOURNALPRIV_H
@@ -20,7 +21,8 @@
 #define JOURNAL_TARGET_STMTS	16	/* journaltarget.c's, at most */
 #define JOURNAL_MAP_STMTS	8	/* journalmap.c's, at most */
 #define JOURNAL_CONTACT_STMTS	4	/* journalcontact.c's, at most */
-#define JOURNAL_COUNT_STMTS	4	/* journalcount.c's, at most */
+#define JOURNAL_COUNT_STMTS	8	/* journalcount.c's, at most */
+#define JOURNAL_SYNC_STMTS	16	/* journalsync.c's, at most */
 
 /* One count a transaction adds to: see journal_count. */
 struct journal_tally {
@@ -43,6 +45,7 @@ struct journal {
 	sqlite3_stmt	*map[JOURNAL_MAP_STMTS];
 	sqlite3_stmt	*contact[JOURNAL_CONTACT_STMTS];
 	sqlite3_stmt	*count[JOURNAL_COUNT_STMTS];
+	sqlite3_stmt	*sync[JOURNAL_SYNC_STMTS];
 	struct journal_tally *tally;	/* open addressing, key NULL: free */
 	size_t		 ntally;	/* slots */
 	size_t		 tally_used;

@@ -38,9 +38,11 @@ number(struct buf *out, double d)
 	buf_adds(out, text);
 }
 
-/* Writes v, which it borrows. */
+static void	dump_sorted(struct buf *, jv);
+
+/* Writes v, which it borrows; with sorted, members by their names. */
 static void
-dump(struct buf *out, jv v)
+dump(struct buf *out, jv v, int sorted)
 {
 	int i, n, first;
 
@@ -69,12 +71,16 @@ dump(struct buf *out, jv v)
 
 			if (i > 0)
 				buf_addc(out, ',');
-			dump(out, e);
+			dump(out, e, sorted);
 			jv_free(e);
 		}
 		buf_addc(out, ']');
 		break;
 	case JV_KIND_OBJECT:
+		if (sorted) {
+			dump_sorted(out, v);
+			break;
+		}
 		buf_addc(out, '{');
 		first = 1;
 		for (i = jv_object_iter(v); jv_object_iter_valid(v, i);
@@ -85,9 +91,9 @@ dump(struct buf *out, jv v)
 			if (!first)
 				buf_addc(out, ',');
 			first = 0;
-			dump(out, k);
+			dump(out, k, 0);
 			buf_addc(out, ':');
-			dump(out, e);
+			dump(out, e, 0);
 			jv_free(k);
 			jv_free(e);
 		}
@@ -100,9 +106,40 @@ dump(struct buf *out, jv v)
 	}
 }
 
+/* An object, borrowed, its members in the order of jv_keys: sorted. */
+static void
+dump_sorted(struct buf *out, jv v)
+{
+	jv keys = jv_keys(jv_copy(v));
+	int i, n = jv_array_length(jv_copy(keys));
+
+	buf_addc(out, '{');
+	for (i = 0; i < n; i++) {
+		jv k = jv_array_get(jv_copy(keys), i);
+		jv e = jv_object_get(jv_copy(v), jv_copy(k));
+
+		if (i > 0)
+			buf_addc(out, ',');
+		dump(out, k, 0);
+		buf_addc(out, ':');
+		dump(out, e, 1);
+		jv_free(k);
+		jv_free(e);
+	}
+	buf_addc(out, '}');
+	jv_free(keys);
+}
+
 void
 jvdump(struct buf *out, jv v)
 {
-	dump(out, v);
+	dump(out, v, 0);
+	jv_free(v);
+}
+
+void
+jvdump_sorted(struct buf *out, jv v)
+{
+	dump(out, v, 1);
 	jv_free(v);
 }

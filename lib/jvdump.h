@@ -14,5 +14,10 @@
 struct buf;
 
 void	jvdump(struct buf *out, jv v);
+/*
+ * The same with every object's members sorted by name: one text for one
+ * value whatever the order its members came in, to hash.
+ */
+void	jvdump_sorted(struct buf *out, jv v);
 
 #endif

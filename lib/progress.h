@@ -19,6 +19,8 @@ struct progress {
 void	progress_init(struct progress *, const char *unit);
 /* n of the unit done so far; the line is redrawn at most 4 times a second. */
 void	progress_update(struct progress *, long n);
+/* The same, of total (-1: unknown, and no time left shown), and pages. */
+void	progress_pages(struct progress *, long n, long total, long pages);
 /* Clears the line. */
 void	progress_done(struct progress *);
 

@@ -27,6 +27,7 @@
 
 #include "apidlq.h"
 #include "apimappings.h"
+#include "apisync.h"
 #include "apiread.h"
 #include "cehttp.h"
 #include "checkpointer.h"
@@ -325,7 +326,9 @@ submit(struct request *req)
 		return httpreply_fail(req->conn, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
 		    "the body is larger than the limit", NULL, NULL);
 	if (req->kind == ADMIN)
-		return apimappings_post(rv->reader, rv->cfg, req->conn,
+		return apisync_owns(req->admin_url) ? apisync_post(rv->reader,
+		    rv->cfg, req->conn, req->admin_url, s, n) :
+		    apimappings_post(rv->reader, rv->cfg, req->conn,
 		    req->admin_url, s, n);
 	if (req->kind == BINARY) {
 		struct buf ev = BUF_INIT;
@@ -574,10 +577,12 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 	}
 	if (strcmp(url, "/api/dlq") == 0 || strncmp(url, "/api/dlq/", 9) == 0)
 		return apidlq_answer(rv->reader, conn, url, method);
-	if (apimappings_owns(url)) {
+	if (apimappings_owns(url) || apisync_owns(url)) {
 		int body;
 
-		if ((ret = apimappings_start(rv->reader, conn, url, method,
+		if ((ret = apisync_owns(url) ? apisync_start(rv->reader,
+		    rv->cfg, conn, url, method, &body) :
+		    apimappings_start(rv->reader, conn, url, method,
 		    &body)) != MHD_YES || !body)
 			return ret;
 		ig = NULL;

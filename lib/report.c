@@ -147,6 +147,26 @@ keep_waiting(void *ctx, const struct journal_report_row *row)
 	return 0;
 }
 
+static int
+keep_sync(void *ctx, const struct journal_report_row *row)
+{
+	struct report *r = ctx;
+	struct report_sync *y;
+
+	r->syncs = xrealloc(r->syncs, (r->nsyncs + 1) * sizeof(*r->syncs));
+	y = &r->syncs[r->nsyncs++];
+	y->name = xstrdup(row->name[0]);
+	y->last = xstrdup(row->name[1] != NULL ? row->name[1] : "");
+	y->ok = row->num[0];
+	y->failed = row->num[1];
+	y->running = row->num[2];
+	y->last_ok = row->num[3];
+	y->read = row->num[4];
+	y->changed = row->num[5];
+	y->refused = row->num[6];
+	return 0;
+}
+
 int
 report_load(struct report *r, struct journal *j, int64_t now,
     int64_t since_ms)
@@ -161,6 +181,8 @@ report_load(struct report *r, struct journal *j, int64_t now,
 	    (rc = journal_report(j, JOURNAL_REPORT_TARGETS, now, keep_target,
 	    r)) != 0 ||
 	    (rc = journal_report(j, JOURNAL_REPORT_WAITING, now, keep_waiting,
+	    r)) != 0 ||
+	    (rc = journal_report(j, JOURNAL_REPORT_SYNCS, r->since, keep_sync,
 	    r)) != 0)
 		return rc;
 	return 0;
@@ -180,6 +202,11 @@ report_free(struct report *r)
 		sums_free(&r->targets[i].status);
 	}
 	free(r->targets);
+	for (i = 0; i < r->nsyncs; i++) {
+		free(r->syncs[i].name);
+		free(r->syncs[i].last);
+	}
+	free(r->syncs);
 	sums_free(&r->ev_type);
 	sums_free(&r->ev_source);
 	sums_free(&r->ev_status);
@@ -298,6 +325,13 @@ stats_text(const struct report *r, struct buf *out)
 			buf_addf(out, "%lld ms", (long long)p95);
 		buf_addf(out, " (%lld delivered)\n", (long long)r->delivered);
 	}
+	for (i = 0; i < r->nsyncs; i++)
+		buf_addf(out, "sync %-7s %lld ok, %lld failed; %lld records"
+		    " read, %lld new or changed, %lld refused; the last %s\n",
+		    r->syncs[i].name, (long long)r->syncs[i].ok,
+		    (long long)r->syncs[i].failed, (long long)r->syncs[i].read,
+		    (long long)r->syncs[i].changed,
+		    (long long)r->syncs[i].refused, r->syncs[i].last);
 	buf_addf(out, "waiting now  %lld events to normalize, %lld to map;"
 	    " deliveries %lld pending, %lld to retry, %lld in flight;"
 	    " %lld dead letters", (long long)r->waiting[WAIT_RECEIVED],
@@ -360,6 +394,17 @@ stats_json(const struct report *r, struct buf *out)
 		    (long long)p95);
 	else
 		buf_adds(out, ",\"mean\":null,\"p95\":null");
+	buf_adds(out, "},\"syncs\":{");
+	for (i = 0; i < r->nsyncs; i++) {
+		const struct report_sync *y = &r->syncs[i];
+
+		buf_adds(out, i > 0 ? "," : "");
+		buf_add_json_string(out, y->name, strlen(y->name));
+		buf_addf(out, ":{\"ok\":%lld,\"failed\":%lld,\"read\":%lld,"
+		    "\"changed\":%lld,\"refused\":%lld,\"last\":\"%s\"}",
+		    (long long)y->ok, (long long)y->failed, (long long)y->read,
+		    (long long)y->changed, (long long)y->refused, y->last);
+	}
 	buf_addf(out, "},\"waiting\":{\"to_normalize\":%lld,\"to_map\":%lld,"
 	    "\"pending\":%lld,\"to_retry\":%lld,\"in_flight\":%lld,"
 	    "\"dead_letters\":%lld,\"oldest_age_ms\":%lld}}\n",
@@ -451,6 +496,58 @@ histogram(struct buf *b, const struct report_target *t)
 	buf_addf(b, "} %lld\n", (long long)cum);
 }
 
+/* One line of a sync family: name{job="..."[,extra]} value. */
+static void
+sync_line(struct buf *b, const char *name, const char *job,
+    const char *extra, long long v)
+{
+	buf_addf(b, "%s{", name);
+	label(b, "job", job, 1);
+	buf_addf(b, "%s} %lld\n", extra, v);
+}
+
+static void
+sync_metrics(struct buf *out, const struct report *r)
+{
+	const struct report_sync *y;
+	size_t i;
+
+	family(out, "integra_sync_runs_total", "counter", "Runs of a sync"
+	    " job that ended ok or failed.");
+	for (i = 0, y = r->syncs; i < r->nsyncs; i++, y++) {
+		sync_line(out, "integra_sync_runs_total", y->name,
+		    ",status=\"ok\"", y->ok);
+		sync_line(out, "integra_sync_runs_total", y->name,
+		    ",status=\"failed\"", y->failed);
+	}
+	family(out, "integra_sync_records_total", "counter", "Records a sync"
+	    " job read, found new or changed, or refused.");
+	for (i = 0, y = r->syncs; i < r->nsyncs; i++, y++) {
+		sync_line(out, "integra_sync_records_total", y->name,
+		    ",outcome=\"read\"", y->read);
+		sync_line(out, "integra_sync_records_total", y->name,
+		    ",outcome=\"changed\"", y->changed);
+		sync_line(out, "integra_sync_records_total", y->name,
+		    ",outcome=\"refused\"", y->refused);
+	}
+	family(out, "integra_sync_running", "gauge", "Runs of a sync job"
+	    " going on.");
+	for (i = 0, y = r->syncs; i < r->nsyncs; i++, y++)
+		sync_line(out, "integra_sync_running", y->name, "",
+		    y->running);
+	family(out, "integra_sync_last_failed", "gauge", "1 if a sync job's"
+	    " last run failed.");
+	for (i = 0, y = r->syncs; i < r->nsyncs; i++, y++)
+		sync_line(out, "integra_sync_last_failed", y->name, "",
+		    strcmp(y->last, "failed") == 0);
+	family(out, "integra_sync_last_success_seconds", "gauge", "When a"
+	    " sync job's last run that ended ok ended, in seconds since the"
+	    " epoch; 0 if none has.");
+	for (i = 0, y = r->syncs; i < r->nsyncs; i++, y++)
+		sync_line(out, "integra_sync_last_success_seconds", y->name,
+		    "", y->last_ok / 1000);
+}
+
 void
 report_metrics(const struct report *r, struct buf *out)
 {
@@ -509,6 +606,7 @@ report_metrics(const struct report *r, struct buf *out)
 	    " oldest event waiting or delivery due; 0 if none.");
 	buf_addf(out, "integra_oldest_pending_seconds %.3f\n",
 	    (double)report_oldest_age(r) / 1000);
+	sync_metrics(out, r);
 	family(out, "integra_target_disabled", "gauge", "1 if the target is"
 	    " disabled.");
 	for (i = 0; i < r->ntargets; i++) {
@@ -552,6 +650,14 @@ report_health(const struct report *r, const struct report_limits *l,
 			status = REPORT_WARNING;
 		buf_addf(&why, "; %lld in the dead-letter queue",
 		    (long long)r->waiting[WAIT_DEAD]);
+	}
+	for (i = 0; i < r->nsyncs; i++) {
+		if (strcmp(r->syncs[i].last, "failed") != 0)
+			continue;
+		if (status < REPORT_WARNING)
+			status = REPORT_WARNING;
+		buf_addf(&why, "; sync '%s' failed its last run",
+		    r->syncs[i].name);
 	}
 	for (i = 0; i < r->ntargets; i++) {
 		if (!r->targets[i].disabled && r->targets[i].circuit != 1)

@@ -34,6 +34,15 @@ struct report_target {
 	int		 circuit;	/* 0 closed, 1 open, 2 half-open */
 };
 
+/* A sync job's runs (journal_report's JOURNAL_REPORT_SYNCS). */
+struct report_sync {
+	char		*name;
+	char		*last;		/* its last run's status */
+	int64_t		 ok, failed, running;
+	int64_t		 last_ok;	/* ms; 0: never */
+	int64_t		 read, changed, refused;
+};
+
 /* What journal_report's JOURNAL_REPORT_WAITING row holds, by name. */
 enum report_waiting {
 	WAIT_RECEIVED, WAIT_NORMALIZED, WAIT_PENDING, WAIT_FAILED,
@@ -57,6 +66,8 @@ struct report {
 	struct report_sums outcome;
 	int64_t		 latency[JOURNAL_LATENCY_BUCKETS + 1];
 	int64_t		 delivered, latency_ms;
+	struct report_sync *syncs;
+	size_t		 nsyncs;
 	/* Now. */
 	int64_t		 waiting[WAIT_COUNT];
 };

@@ -168,6 +168,73 @@ start_receiver() {
 	URL=http://127.0.0.1:$RECEIVER_PORT
 }
 
+# sync_setup: for the tests of the syncs, a sink for the systems they feed
+# ($OPS), the CRM's token, and cfg.in: three jobs (contracts, runner crm,
+# page paging, incremental updated_since; billing, runner fin, offset
+# paging; caregivers, runner crm, cursor paging from the last cursor).
+# sync_remote GEN [sink options] then (re)starts the CRM's API, the sink's
+# $SYNC_N records of generation GEN behind a bearer token, and makes
+# cfg.yaml of cfg.in for it.
+SYNC_N=250
+sync_setup() {
+	export CRM_TOKEN=s3cret
+	start_sink ops
+	OPS=$SINK_PORT
+	cat >cfg.in <<'SYNCEOF'
+targets:
+  crm:
+    url: http://127.0.0.1:@CRM@/crm
+    auth: {header: Authorization, scheme: Bearer, secret_env: CRM_TOKEN}
+  operacao:
+    url: http://127.0.0.1:@OPS@/operacao
+  financeiro:
+    url: http://127.0.0.1:@OPS@/financeiro
+routes:
+  - on: contract.synced
+    to: operacao
+    method: PUT
+    path: /contracts
+    body: .data.record
+syncs:
+  contracts:
+    runner: crm
+    schedule: "0 * * * *"
+    from: crm
+    path: /contracts
+    page_size: 100
+    incremental: updated_since
+    transform: '{contract_id: .id, client: .name, amount}'
+    event: contract.synced
+  billing:
+    runner: fin
+    from: crm
+    path: /billing
+    paging: offset
+    page_size: 40
+    transform: '{client_id: .id, amount: (.amount + ([.addons[].amount] | add))}'
+    event: billing.synced
+  caregivers:
+    runner: crm
+    from: crm
+    path: /caregivers
+    paging: cursor
+    page_size: 64
+    incremental: cursor
+    key: .phone
+    transform: '{phone, name}'
+    event: caregiver.updated
+SYNCEOF
+}
+sync_remote() {
+	gen=$1
+	shift
+	[ -n "${SYNC_REMOTE:-}" ] && kill "$SYNC_REMOTE" 2>/dev/null
+	start_sink crm -G $SYNC_N -g "$gen" -A "Authorization: Bearer s3cret" \
+	    "$@"
+	SYNC_REMOTE=$(echo $sink_pids | awk '{ print $NF }')
+	sed -e "s/@CRM@/$SINK_PORT/g" -e "s/@OPS@/$OPS/g" cfg.in >cfg.yaml
+}
+
 # config_for TEMPLATE OUT: the template with @PORT@ set to $SINK_PORT.
 config_for() {
 	sed "s/@PORT@/$SINK_PORT/g" "$1" >"$2"

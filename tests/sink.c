@@ -26,6 +26,47 @@
  * Idempotency-Key, so that a test can see an answer's data used (and a
  * Z-API message id that status callbacks can name).
  *
+ * With -G N it also plays a paged remote API (a CRM, an ERP) for tests
+ * and benchmarks of integra-sync: every GET gets a page of N generated
+ * records of collection C, C the path's last segment (before any '?')
+ * with all but [A-Za-z0-9_-] dropped and cut at 32 bytes (none left: 404
+ * {"error":"no such collection"}).  Record i, from
+ * 0, is
+ *	{"id":"C-%06d","name":"Name %d","email":"user%d@example.com",
+ *	"phone":"+55119%08d","amount":A,"addons":[{"name":"noturno",
+ *	"amount":X},{"name":"feriado","amount":Y}],"rev":R,"updated_at":"T"}
+ * with R = G (-g) if G > 1 and i % 10 == 0, else 1; A = i % 500 + 100 +
+ * (R - 1) * 10, X = i % 7 * 10, Y = i % 3 * 5; and T
+ * 2026-01-01T00:00:00.000Z plus i seconds if R == 1, else
+ * 2026-06-01T00:00:00.000Z plus R - 1 days plus i seconds: generation 2
+ * changes a tenth of the records (their amount, rev and updated_at), each
+ * to a time after every unchanged one.  Records are served by (updated_at, i).  The
+ * answer is {"data":[...],"total":T,"next_cursor":NC}, T the number of
+ * records that match updated_since, NC the cursor of the rest or null if
+ * this page is the last (a page past the end has "data":[]).  Query
+ * parameters are percent-decoded; the first of each name counts, unknown
+ * ones are ignored and a bad value is 400 {"error":"bad NAME"}:
+ *	updated_since=T	only records updated after T, which is
+ *			YYYY-MM-DDTHH:MM:SS[.f]Z, 1 to 9 digits of fraction
+ *	cursor=NC	page from a next_cursor ("": the start)
+ *	offset=O	page from position O (from 0)
+ *	page=P		page P (from 1)
+ *	limit=L, per_page=L	page size, 1..1000
+ * The first of cursor, offset and page present chooses the paging (none:
+ * page 1).  The size is limit for cursor and offset and per_page for
+ * page; without it the other one, without either 100.  A cursor is a
+ * position in the filtered order and is good only with the collection and
+ * updated_since it came with: the client sends the same filter with every
+ * page, or gets 400 {"error":"bad cursor"}.  With -A only page requests
+ * that carry that header (name in any case) with exactly that value
+ * (blanks around it aside) are served, others get 401
+ * {"error":"unauthorized"}.  With -X K the K-th page request and every
+ * later one get 503 {"error":"sink answered 503"}, to play a remote that
+ * fails in the middle of a run.  Page requests are logged as any request.
+ * 413, -R and -f answer them as any request, and those answers are not
+ * counted by -X; -D and -a apply to them; -s, -b and -e do not.  Other
+ * methods (the upserts a sync leads to) are answered as any request.
+ *
  * Each connection has its own thread, so a delay holds up only its own
  * connection.  The port goes to the -P file (written atomically) or,
  * without -P, to standard output.  SIGTERM or SIGINT cut pending delays
@@ -61,6 +102,15 @@
 #define CONN_MEMORY	(128 * 1024)	/* per connection, bounds headers */
 #define STACK_SIZE	(256 * 1024)
 #define MAXDELAY	3600000		/* ms */
+#define MAXRECORDS	2000000
+#define MAXGEN		1000
+#define MAXCOLL		32		/* bytes of a collection name */
+#define PAGESIZE	100		/* default records per page */
+#define MAXPAGESIZE	1000
+#define RECMAX		384		/* bytes of a record, with room */
+#define CURSORMAX	32
+#define OLDTIME		1767225600	/* 2026-01-01T00:00:00Z */
+#define NEWTIME		1780272000	/* 2026-06-01T00:00:00Z */
 
 struct rule {
 	const char	*prefix;
@@ -107,11 +157,24 @@ struct hdrs {
 	int		 err;
 };
 
+/* What a page request asks for. */
+struct pageq {
+	int64_t		 since;		/* ms; INT64_MIN: no filter */
+	int		 has_cursor;
+	char		 cursor[CURSORMAX];
+	long		 limit;		/* -1: not given */
+	long		 offset;	/* -1: not given */
+	long		 page;		/* 1 if not given */
+	long		 per_page;	/* -1: not given */
+};
+
 static void	usage(FILE *, int) __attribute__((__noreturn__));
 static long	numarg(const char *, char, long, long);
 static void	rulearg(struct rule *, size_t *, const char *, char, long,
 		    long);
+static void	autharg(const char *);
 static const struct rule *match(const struct rule *, size_t, const char *);
+static int	add_headers(struct MHD_Response *, unsigned int);
 static int	add_answer(unsigned int);
 static struct answer *find_answer(unsigned int);
 static uint64_t	rnd(void);
@@ -123,6 +186,23 @@ static void	sb_add(struct sbuf *, const void *, size_t);
 static void	sb_adds(struct sbuf *, const char *);
 static void	sb_addjson(struct sbuf *, const char *, size_t, int);
 static void	sb_addjsonz(struct sbuf *, const char *);
+static int64_t	days_from_civil(int, unsigned int, unsigned int);
+static void	civil_from_days(int64_t, int *, unsigned int *,
+		    unsigned int *);
+static long	rec_rev(unsigned int);
+static int64_t	rec_time(unsigned int);
+static int	make_order(void);
+static long	first_after(int64_t);
+static void	sb_addrecord(struct sbuf *, const char *, unsigned int);
+static int	hexval(int);
+static int	pct_decode(const char *, size_t, char *, size_t);
+static int	qnum(const char *, long, long, long *);
+static int	parse_time(const char *, int64_t *);
+static const char *parse_query(const char *, struct pageq *);
+static void	make_cursor(char *, size_t, long, int64_t, const char *);
+static int	parse_cursor(const char *, int64_t, const char *, long *);
+static unsigned int serve_page(struct MHD_Connection *, const char *,
+		    struct sbuf *);
 static enum MHD_Result collect(void *, enum MHD_ValueKind, const char *,
 		    size_t, const char *, size_t);
 static int	log_request(struct MHD_Connection *, struct req *, const char *,
@@ -130,6 +210,8 @@ static int	log_request(struct MHD_Connection *, struct req *, const char *,
 static void	*uri_cb(void *, const char *, struct MHD_Connection *);
 static void	done_cb(void *, struct MHD_Connection *, void **,
 		    enum MHD_RequestTerminationCode);
+static enum MHD_Result queue_json(struct MHD_Connection *, unsigned int,
+		    struct sbuf *);
 static enum MHD_Result echo_answer(struct MHD_Connection *, unsigned int);
 static enum MHD_Result finish(struct MHD_Connection *, struct req *,
 		    const char *);
@@ -150,6 +232,14 @@ static size_t		 ndelay_rules;
 static struct answer	*answers;
 static size_t		 nanswers;
 
+static long		 gen_n = -1;	/* -G: records served, -1: none */
+static long		 gen = 1;	/* -g */
+static uint32_t		*order;		/* record numbers by (updated_at, i) */
+static char		*auth_name;	/* -A */
+static char		*auth_value;
+static long		 fail_after;	/* -X, 0: never */
+static atomic_long	 npages;	/* page requests counted by -X */
+
 static _Atomic uint64_t	 rng_state;
 
 static FILE		*logfp;
@@ -167,6 +257,7 @@ usage(FILE *fp, int status)
 	    "[-s status]\n"
 	    "\t[-f percent] [-F failstatus] [-S seed] [-R prefix=status]...\n"
 	    "\t[-D prefix=ms]... [-a retry_after_seconds] [-e] [-b body]\n"
+	    "\t[-G records [-g generation] [-A 'Name: value'] [-X k]]\n"
 	    "  -p port      TCP port on 127.0.0.1 (default 0: any free port)\n"
 	    "  -P portfile  write the port there once listening "
 	    "(else to stdout)\n"
@@ -183,7 +274,16 @@ usage(FILE *fp, int status)
 	    "  -b body      2xx answers carry body instead of {\"ok\":true}\n"
 	    "  -e           2xx answers are {\"ok\":true,\"id\":KEY,"
 	    "\"messageId\":KEY},\n"
-	    "               KEY the request's Idempotency-Key\n",
+	    "               KEY the request's Idempotency-Key\n"
+	    "  -G records   serve that many generated records (0..2000000) "
+	    "in pages\n"
+	    "               on every GET: .../COLLECTION\n"
+	    "  -g gen       their generation, 1..1000 (default 1); above 1, "
+	    "a tenth of\n"
+	    "               them has rev gen and a later updated_at\n"
+	    "  -A 'Name: value'  page requests without this header get 401\n"
+	    "  -X k         the k-th page request and all later ones get "
+	    "503\n",
 	    PROGNAME);
 	exit(status);
 }
@@ -223,6 +323,32 @@ rulearg(struct rule *rules, size_t *n, const char *arg, char opt, long min,
 	(*n)++;
 }
 
+/* -A 'Name: value': the value without blanks around it. */
+static void
+autharg(const char *arg)
+{
+	const char	*v, *e;
+	size_t		 n;
+
+	n = strcspn(arg, ": \t");
+	if (n == 0 || arg[n] != ':') {
+		fprintf(stderr, "%s: -A: want 'Name: value', not '%s'\n",
+		    PROGNAME, arg);
+		usage(stderr, EX_USAGE);
+	}
+	for (v = arg + n + 1; *v == ' ' || *v == '\t'; v++)
+		;
+	for (e = v + strlen(v); e > v && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	free(auth_name);
+	free(auth_value);
+	if ((auth_name = strndup(arg, n)) == NULL ||
+	    (auth_value = strndup(v, e - v)) == NULL) {
+		fprintf(stderr, "%s: out of memory\n", PROGNAME);
+		exit(EX_OSERR);
+	}
+}
+
 static const struct rule *
 match(const struct rule *rules, size_t n, const char *path)
 {
@@ -234,12 +360,29 @@ match(const struct rule *rules, size_t n, const char *path)
 	return NULL;
 }
 
+/* Headers of every answer: the type and -a's Retry-After. */
+static int
+add_headers(struct MHD_Response *resp, unsigned int status)
+{
+	char	 ra[32];
+
+	if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "application/json") == MHD_NO)
+		return -1;
+	if (retry_after >= 0 && (status < 200 || status >= 300)) {
+		snprintf(ra, sizeof(ra), "%ld", retry_after);
+		if (MHD_add_response_header(resp,
+		    MHD_HTTP_HEADER_RETRY_AFTER, ra) == MHD_NO)
+			return -1;
+	}
+	return 0;
+}
+
 /* Prepares the one shared response for a status, if not done yet. */
 static int
 add_answer(unsigned int status)
 {
 	struct answer	*a;
-	char		 ra[32];
 	size_t		 blen;
 
 	if (find_answer(status) != NULL)
@@ -259,17 +402,8 @@ add_answer(unsigned int status)
 	else
 		a->resp = MHD_create_response_from_buffer(blen, a->body,
 		    MHD_RESPMEM_PERSISTENT);
-	if (a->resp == NULL)
+	if (a->resp == NULL || add_headers(a->resp, status) == -1)
 		return -1;
-	if (MHD_add_response_header(a->resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "application/json") == MHD_NO)
-		return -1;
-	if (retry_after >= 0 && (status < 200 || status >= 300)) {
-		snprintf(ra, sizeof(ra), "%ld", retry_after);
-		if (MHD_add_response_header(a->resp,
-		    MHD_HTTP_HEADER_RETRY_AFTER, ra) == MHD_NO)
-			return -1;
-	}
 	nanswers++;
 	return 0;
 }
@@ -518,6 +652,440 @@ sb_addjsonz(struct sbuf *sb, const char *s)
 		sb_addjson(sb, s, strlen(s), 0);
 }
 
+/* Days from 1970-01-01 to a proleptic Gregorian date (after H. Hinnant). */
+static int64_t
+days_from_civil(int y, unsigned int m, unsigned int d)
+{
+	int64_t		 era;
+	unsigned int	 yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned int)(y - era * 400);
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* The inverse, without gmtime_r()'s lock on the time zone. */
+static void
+civil_from_days(int64_t z, int *y, unsigned int *m, unsigned int *d)
+{
+	int64_t		 era;
+	unsigned int	 doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned int)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* Generation gen changes every tenth record, the same ones each time. */
+static long
+rec_rev(unsigned int i)
+{
+	return gen > 1 && i % 10 == 0 ? gen : 1;
+}
+
+/* updated_at of record i, in seconds since the epoch. */
+static int64_t
+rec_time(unsigned int i)
+{
+	long	 rev;
+
+	if ((rev = rec_rev(i)) == 1)
+		return OLDTIME + (int64_t)i;
+	return NEWTIME + (int64_t)(rev - 1) * 86400 + i;
+}
+
+/*
+ * Orders the records by (updated_at, i) without sorting: unchanged ones
+ * fall in 2026-01-01..24 (i < 2000000 seconds) and changed ones after
+ * 2026-06-01, all with the same rev, so each group is in i order.
+ */
+static int
+make_order(void)
+{
+	size_t		 k = 0;
+	unsigned int	 i;
+	int		 changed;
+
+	if (gen_n == 0)
+		return 0;
+	if ((order = malloc(gen_n * sizeof(*order))) == NULL)
+		return -1;
+	for (changed = 0; changed <= 1; changed++)
+		for (i = 0; i < (unsigned int)gen_n; i++)
+			if ((rec_rev(i) != 1) == changed)
+				order[k++] = i;
+	return 0;
+}
+
+/* The position in order of the first record updated after since (ms). */
+static long
+first_after(int64_t since)
+{
+	long	 lo = 0, hi = gen_n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (rec_time(order[mid]) * 1000 > since)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* Appends record i of collection coll, whose bytes need no escaping. */
+static void
+sb_addrecord(struct sbuf *sb, const char *coll, unsigned int i)
+{
+	int64_t		 t;
+	unsigned int	 m, d, s;
+	int		 y, n;
+
+	sb_grow(sb, RECMAX);
+	if (sb->err)
+		return;
+	t = rec_time(i);
+	civil_from_days(t / 86400, &y, &m, &d);
+	s = t % 86400;
+	n = snprintf(sb->p + sb->len, RECMAX, "{\"id\":\"%s-%06u\","
+	    "\"name\":\"Name %u\",\"email\":\"user%u@example.com\","
+	    "\"phone\":\"+55119%08u\",\"amount\":%u,"
+	    "\"addons\":[{\"name\":\"noturno\",\"amount\":%u},"
+	    "{\"name\":\"feriado\",\"amount\":%u}],\"rev\":%ld,"
+	    "\"updated_at\":\"%04d-%02u-%02uT%02u:%02u:%02u.000Z\"}",
+	    coll, i, i, i, i, (unsigned int)(i % 500 + 100 +
+	    (rec_rev(i) - 1) * 10), i % 7 * 10, i % 3 * 5, rec_rev(i), y, m,
+	    d, s / 3600, s / 60 % 60, s % 60);
+	if (n < 0 || n >= RECMAX) {
+		sb->err = 1;
+		return;
+	}
+	sb->len += n;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Decodes the %XX escapes of s[0..n) into out, NUL-terminated.  Fails on
+ * a bad escape, on a NUL or if it does not fit.
+ */
+static int
+pct_decode(const char *s, size_t n, char *out, size_t size)
+{
+	size_t	 i, o = 0;
+	int	 c, hi, lo;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c == '%') {
+			if (n - i < 3 || (hi = hexval(s[i + 1])) == -1 ||
+			    (lo = hexval(s[i + 2])) == -1)
+				return -1;
+			c = hi << 4 | lo;
+			i += 2;
+		}
+		if (c == '\0' || o + 1 >= size)
+			return -1;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* Parses a whole unsigned decimal number in [min, max]. */
+static int
+qnum(const char *s, long min, long max, long *v)
+{
+	long	 n = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || n > (max - (*s - '0')) / 10)
+			return -1;
+		n = n * 10 + (*s - '0');
+	}
+	if (n < min)
+		return -1;
+	*v = n;
+	return 0;
+}
+
+/* Parses YYYY-MM-DDTHH:MM:SS[.f...]Z into ms since the epoch, cut to ms. */
+static int
+parse_time(const char *s, int64_t *ms)
+{
+	static const char	 pat[] = "dddd-dd-ddTdd:dd:dd";
+	unsigned int		 m, d, dm, dd, hh, mm, ss, frac, k;
+	int			 y, dy;
+	int64_t			 days;
+	size_t			 i;
+
+	for (i = 0; pat[i] != '\0'; i++)
+		if (pat[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != pat[i])
+			return -1;
+#define DIG(j)	((unsigned int)(s[j] - '0'))
+	y = DIG(0) * 1000 + DIG(1) * 100 + DIG(2) * 10 + DIG(3);
+	m = DIG(5) * 10 + DIG(6);
+	d = DIG(8) * 10 + DIG(9);
+	hh = DIG(11) * 10 + DIG(12);
+	mm = DIG(14) * 10 + DIG(15);
+	ss = DIG(17) * 10 + DIG(18);
+#undef DIG
+	s += i;
+	frac = 0;
+	if (*s == '.') {
+		/* Keep ms: records are on whole ms, so "after" still holds. */
+		for (k = 0, s++; *s >= '0' && *s <= '9'; k++, s++)
+			if (k < 3)
+				frac = frac * 10 + (*s - '0');
+		if (k == 0 || k > 9)
+			return -1;
+		for (; k < 3; k++)
+			frac *= 10;
+	}
+	if (s[0] != 'Z' || s[1] != '\0')
+		return -1;
+	if (m < 1 || m > 12 || d < 1 || hh > 23 || mm > 59 || ss > 59)
+		return -1;
+	/* A day past the end of its month comes back as another date. */
+	days = days_from_civil(y, m, d);
+	civil_from_days(days, &dy, &dm, &dd);
+	if (dy != y || dm != m || dd != d)
+		return -1;
+	*ms = ((days * 86400 + hh * 3600 + mm * 60 + ss) * 1000) + frac;
+	return 0;
+}
+
+/* Fills pq from a raw query; NULL, or the name of a bad parameter. */
+static const char *
+parse_query(const char *q, struct pageq *pq)
+{
+	enum { SINCE, CURSOR, LIMIT, OFFSET, PAGE, PER_PAGE, NNAMES };
+	static const char *const names[NNAMES] = {
+		[SINCE] = "updated_since", [CURSOR] = "cursor",
+		[LIMIT] = "limit", [OFFSET] = "offset", [PAGE] = "page",
+		[PER_PAGE] = "per_page"
+	};
+	char		 key[16], val[64];
+	const char	*e, *eq;
+	int		 seen[NNAMES] = { 0 };
+	int		 k, bad;
+
+	pq->since = INT64_MIN;
+	pq->has_cursor = 0;
+	pq->limit = -1;
+	pq->offset = -1;
+	pq->page = 1;
+	pq->per_page = -1;
+	for (; *q != '\0'; q = *e == '\0' ? e : e + 1) {
+		e = q + strcspn(q, "&");
+		if ((eq = memchr(q, '=', e - q)) == NULL)
+			eq = e;
+		if (pct_decode(q, eq - q, key, sizeof(key)) == -1)
+			continue;	/* not one of ours */
+		for (k = 0; k < NNAMES && strcmp(key, names[k]) != 0; k++)
+			;
+		if (k == NNAMES || seen[k])
+			continue;
+		seen[k] = 1;
+		if (pct_decode(eq == e ? e : eq + 1, eq == e ? 0 : e - eq - 1,
+		    val, sizeof(val)) == -1)
+			return names[k];
+		switch (k) {
+		case SINCE:
+			bad = parse_time(val, &pq->since);
+			break;
+		case CURSOR:
+			pq->has_cursor = 1;
+			bad = strlen(val) >= sizeof(pq->cursor);
+			if (!bad)
+				strcpy(pq->cursor, val);
+			break;
+		case LIMIT:
+			bad = qnum(val, 1, MAXPAGESIZE, &pq->limit);
+			break;
+		case OFFSET:
+			bad = qnum(val, 0, LONG_MAX, &pq->offset);
+			break;
+		case PAGE:
+			bad = qnum(val, 1, LONG_MAX, &pq->page);
+			break;
+		case PER_PAGE:
+			bad = qnum(val, 1, MAXPAGESIZE, &pq->per_page);
+			break;
+		}
+		if (bad)
+			return names[k];
+	}
+	return NULL;
+}
+
+/*
+ * A cursor is a position in the filtered order and an FNV-1a of what it
+ * is good for, so that garbage and a cursor sent with another filter or
+ * collection are refused rather than served from the wrong place.
+ */
+static void
+make_cursor(char *buf, size_t size, long pos, int64_t since,
+    const char *coll)
+{
+	char		 s[MAXCOLL + 64];
+	uint32_t	 h = 2166136261U;
+	int		 i, n;
+
+	n = snprintf(s, sizeof(s), "%ld %lld %s", pos, (long long)since,
+	    coll);
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619U;
+	}
+	snprintf(buf, size, "%lx.%08lx", pos, (unsigned long)h);
+}
+
+static int
+parse_cursor(const char *s, int64_t since, const char *coll, long *pos)
+{
+	char		 want[CURSORMAX];
+	const char	*c;
+	long		 p = 0;
+	int		 v;
+
+	if (*s == '\0') {
+		*pos = 0;
+		return 0;
+	}
+	/* We never hand out a position past MAXRECORDS. */
+	for (c = s; (v = hexval(*c)) != -1 && p <= MAXRECORDS; c++)
+		p = p * 16 + v;
+	make_cursor(want, sizeof(want), p, since, coll);
+	if (strcmp(s, want) != 0)
+		return -1;
+	*pos = p;
+	return 0;
+}
+
+/*
+ * A GET with -G: puts the answer in sb and returns its status,
+ * or leaves sb empty for the shared answer to the status returned.
+ */
+static unsigned int
+serve_page(struct MHD_Connection *conn, const char *uri, struct sbuf *sb)
+{
+	struct pageq	 pq;
+	char		 coll[MAXCOLL + 1], cur[CURSORMAX], num[64];
+	const char	*p, *q, *v, *bad;
+	unsigned int	 status;
+	long		 start, total, off, size, k;
+	size_t		 n, alen;
+
+	if (fail_after > 0 && atomic_fetch_add(&npages, 1) + 1 >= fail_after)
+		return MHD_HTTP_SERVICE_UNAVAILABLE;
+	/* MHD keeps trailing blanks, which are not part of the value. */
+	alen = auth_value == NULL ? 0 : strlen(auth_value);
+	if (auth_name != NULL && ((v = MHD_lookup_connection_value(conn,
+	    MHD_HEADER_KIND, auth_name)) == NULL ||
+	    strncmp(v, auth_value, alen) != 0 ||
+	    v[alen + strspn(v + alen, " \t")] != '\0')) {
+		status = MHD_HTTP_UNAUTHORIZED;
+		sb_adds(sb, "{\"error\":\"unauthorized\"}");
+		goto out;
+	}
+	q = uri + strcspn(uri, "?");
+	for (p = q; p > uri && p[-1] != '/'; p--)
+		;
+	n = 0;
+	for (; p < q && n < MAXCOLL; p++)
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-')
+			coll[n++] = *p;
+	coll[n] = '\0';
+	if (n == 0) {
+		status = MHD_HTTP_NOT_FOUND;
+		sb_adds(sb, "{\"error\":\"no such collection\"}");
+		goto out;
+	}
+	if ((bad = parse_query(*q == '?' ? q + 1 : q, &pq)) != NULL) {
+		status = MHD_HTTP_BAD_REQUEST;
+		sb_adds(sb, "{\"error\":\"bad ");
+		sb_adds(sb, bad);
+		sb_adds(sb, "\"}");
+		goto out;
+	}
+
+	start = first_after(pq.since);
+	total = gen_n - start;
+	/* A size asked for under the other name beats the default. */
+	if (pq.limit == -1)
+		pq.limit = pq.per_page == -1 ? PAGESIZE : pq.per_page;
+	if (pq.per_page == -1)
+		pq.per_page = pq.limit;
+	if (pq.has_cursor) {
+		if (parse_cursor(pq.cursor, pq.since, coll, &off) == -1) {
+			status = MHD_HTTP_BAD_REQUEST;
+			sb_adds(sb, "{\"error\":\"bad cursor\"}");
+			goto out;
+		}
+		size = pq.limit;
+	} else if (pq.offset >= 0) {
+		off = pq.offset;
+		size = pq.limit;
+	} else {
+		size = pq.per_page;
+		/* Far pages are past the end, without overflowing. */
+		off = pq.page - 1 > total / size ? total :
+		    (pq.page - 1) * size;
+	}
+	if (off > total)
+		off = total;
+	if (size > total - off)
+		size = total - off;
+
+	status = MHD_HTTP_OK;
+	sb_grow(sb, 64 + (size_t)size * RECMAX);
+	sb_adds(sb, "{\"data\":[");
+	for (k = 0; k < size; k++) {
+		if (k > 0)
+			sb_add(sb, ",", 1);
+		sb_addrecord(sb, coll, order[start + off + k]);
+	}
+	snprintf(num, sizeof(num), "],\"total\":%ld,\"next_cursor\":", total);
+	sb_adds(sb, num);
+	if (off + size < total) {
+		make_cursor(cur, sizeof(cur), off + size, pq.since, coll);
+		sb_add(sb, "\"", 1);
+		sb_adds(sb, cur);
+		sb_add(sb, "\"}", 2);
+	} else
+		sb_adds(sb, "null}");
+out:
+	if (sb->err) {
+		free(sb->p);
+		memset(sb, 0, sizeof(*sb));
+		return MHD_HTTP_INTERNAL_SERVER_ERROR;
+	}
+	return status;
+}
+
 static enum MHD_Result
 collect(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen,
     const char *value, size_t vlen)
@@ -681,6 +1249,7 @@ finish(struct MHD_Connection *conn, struct req *r, const char *method)
 {
 	const struct rule	*rule;
 	struct answer		*a;
+	struct sbuf		 page = { NULL, 0, 0, 0 };
 	unsigned int		 status;
 
 	if (r->answered) {
@@ -694,17 +1263,52 @@ finish(struct MHD_Connection *conn, struct req *r, const char *method)
 		status = rule->value;
 	else if (fail_percent > 0 && (long)(rnd() % 100) < fail_percent)
 		status = fail_status;
+	else if (gen_n >= 0 && strcmp(method, MHD_HTTP_METHOD_GET) == 0)
+		status = 0;		/* a page, after any delay */
 	else
 		status = def_status;
 	if ((rule = match(delay_rules, ndelay_rules, r->uri)) != NULL &&
 	    rule->value > 0)
 		delay(rule->value);
-	if (logfp != NULL && log_request(conn, r, method, status) == -1)
+	if (status == 0)
+		status = serve_page(conn, r->uri, &page);
+	if (logfp != NULL && log_request(conn, r, method, status) == -1) {
 		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		free(page.p);
+		page.p = NULL;
+	}
+	if (page.p != NULL)
+		return queue_json(conn, status, &page);
 	if (echo_key && status >= 200 && status < 300 && status != 204)
 		return echo_answer(conn, status);
 	a = find_answer(status);
 	return MHD_queue_response(conn, a->status, a->resp);
+}
+
+/* Answers with the JSON built in sb, whose buffer MHD then frees. */
+static enum MHD_Result
+queue_json(struct MHD_Connection *conn, unsigned int status, struct sbuf *sb)
+{
+	struct MHD_Response	*resp;
+	enum MHD_Result		 rc;
+
+	if (sb->err) {
+		free(sb->p);
+		return MHD_NO;
+	}
+	resp = MHD_create_response_from_buffer(sb->len, sb->p,
+	    MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(sb->p);
+		return MHD_NO;
+	}
+	if (add_headers(resp, status) == -1) {
+		MHD_destroy_response(resp);
+		return MHD_NO;
+	}
+	rc = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return rc;
 }
 
 /*
@@ -715,9 +1319,7 @@ static enum MHD_Result
 echo_answer(struct MHD_Connection *conn, unsigned int status)
 {
 	struct sbuf		 sb = { NULL, 0, 0, 0 };
-	struct MHD_Response	*resp;
 	const char		*key;
-	enum MHD_Result		 rc;
 
 	key = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    "Idempotency-Key");
@@ -726,24 +1328,7 @@ echo_answer(struct MHD_Connection *conn, unsigned int status)
 	sb_adds(&sb, ",\"messageId\":");
 	sb_addjsonz(&sb, key);
 	sb_adds(&sb, "}");
-	if (sb.err) {
-		free(sb.p);
-		return MHD_NO;
-	}
-	resp = MHD_create_response_from_buffer(sb.len, sb.p,
-	    MHD_RESPMEM_MUST_FREE);
-	if (resp == NULL) {
-		free(sb.p);
-		return MHD_NO;
-	}
-	if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "application/json") == MHD_NO) {
-		MHD_destroy_response(resp);
-		return MHD_NO;
-	}
-	rc = MHD_queue_response(conn, status, resp);
-	MHD_destroy_response(resp);
-	return rc;
+	return queue_json(conn, status, &sb);
 }
 
 static enum MHD_Result
@@ -840,20 +1425,26 @@ main(int argc, char *argv[])
 	unsigned int		 port = 0, limit;
 	size_t			 i;
 	long			 seed = -1;
-	int			 ch, sig;
+	int			 ch, sig, pageopt = 0;
 
 	status_rules = calloc(argc, sizeof(*status_rules));
 	delay_rules = calloc(argc, sizeof(*delay_rules));
-	answers = calloc(argc + 4, sizeof(*answers));
+	/* The fixed answers (see below) and one per -R at most. */
+	answers = calloc(argc + 5, sizeof(*answers));
 	if (status_rules == NULL || delay_rules == NULL || answers == NULL) {
 		fprintf(stderr, "%s: out of memory\n", PROGNAME);
 		return EX_OSERR;
 	}
 
-	while ((ch = getopt(argc, argv, "a:b:D:ef:F:ho:p:P:R:s:S:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:A:b:D:ef:F:g:G:ho:p:P:R:s:S:X:")) !=
+	    -1) {
 		switch (ch) {
 		case 'a':
 			retry_after = numarg(optarg, ch, 0, INT_MAX);
+			break;
+		case 'A':
+			autharg(optarg);
+			pageopt = ch;
 			break;
 		case 'D':
 			rulearg(delay_rules, &ndelay_rules, optarg, ch, 0,
@@ -870,6 +1461,13 @@ main(int argc, char *argv[])
 			break;
 		case 'F':
 			fail_status = numarg(optarg, ch, 200, 599);
+			break;
+		case 'g':
+			gen = numarg(optarg, ch, 1, MAXGEN);
+			pageopt = ch;
+			break;
+		case 'G':
+			gen_n = numarg(optarg, ch, 0, MAXRECORDS);
 			break;
 		case 'h':
 			usage(stdout, EX_OK);
@@ -893,6 +1491,10 @@ main(int argc, char *argv[])
 		case 'S':
 			seed = numarg(optarg, ch, 0, LONG_MAX);
 			break;
+		case 'X':
+			fail_after = numarg(optarg, ch, 1, LONG_MAX);
+			pageopt = ch;
+			break;
 		default:
 			usage(stderr, EX_USAGE);
 		}
@@ -902,6 +1504,11 @@ main(int argc, char *argv[])
 		    argv[optind]);
 		usage(stderr, EX_USAGE);
 	}
+	if (pageopt != 0 && gen_n < 0) {
+		fprintf(stderr, "%s: -%c is for pages: give -G too\n",
+		    PROGNAME, pageopt);
+		usage(stderr, EX_USAGE);
+	}
 
 	if (seed == -1)
 		seed = (long)time(NULL) ^ ((long)getpid() << 16);
@@ -909,7 +1516,8 @@ main(int argc, char *argv[])
 
 	if (add_answer(def_status) == -1 || add_answer(fail_status) == -1 ||
 	    add_answer(MHD_HTTP_CONTENT_TOO_LARGE) == -1 ||
-	    add_answer(MHD_HTTP_INTERNAL_SERVER_ERROR) == -1) {
+	    add_answer(MHD_HTTP_INTERNAL_SERVER_ERROR) == -1 ||
+	    add_answer(MHD_HTTP_SERVICE_UNAVAILABLE) == -1) {
 		fprintf(stderr, "%s: cannot make responses\n", PROGNAME);
 		return EX_OSERR;
 	}
@@ -919,6 +1527,11 @@ main(int argc, char *argv[])
 			    PROGNAME);
 			return EX_OSERR;
 		}
+
+	if (gen_n >= 0 && make_order() == -1) {
+		fprintf(stderr, "%s: out of memory\n", PROGNAME);
+		return EX_OSERR;
+	}
 
 	if (logfile != NULL && (logfp = fopen(logfile, "ae")) == NULL) {
 		fprintf(stderr, "%s: %s: %s\n", PROGNAME, logfile,
@@ -1017,6 +1630,9 @@ main(int argc, char *argv[])
 	free(answers);
 	free(status_rules);
 	free(delay_rules);
+	free(order);
+	free(auth_name);
+	free(auth_value);
 	if (logfp != NULL && fclose(logfp) != 0) {
 		fprintf(stderr, "%s: %s: %s\n", PROGNAME, logfile,
 		    strerror(errno));

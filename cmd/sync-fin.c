@@ -1,0 +1,12 @@
+/*
+ * integra-sync-fin: runs the scheduled syncs whose runner is fin,
+ * finance's: those that feed it (operations to finance, CRM to
+ * finance).  See syncprog.h and sync.h.
+ */
+#include "syncprog.h"
+
+int
+main(int argc, char *argv[])
+{
+	return syncprog_main(argc, argv, "fin");
+}

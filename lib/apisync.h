@@ -1,0 +1,37 @@
+/*
+ * apisync: the receiver's /api/sync, the scheduled syncs over HTTP, on the
+ * server thread's own journal connection like apiread.  The answers are
+ * syncapi's, the same as integra-sync's.
+ *
+ *	GET	/api/sync/jobs		every job and its state (events:read)
+ *	GET	/api/sync/jobs/NAME	one, with its last runs (events:read)
+ *	GET	/api/sync/stats		by job, the runs of a window
+ *					(?window=7d; events:read)
+ *	POST	/api/sync/start		{"job": NAME, "full": false}: a run
+ *					started in the background (admin)
+ */
+#ifndef INTEGRA_APISYNC_H
+#define INTEGRA_APISYNC_H
+
+#include <stddef.h>
+
+#include <microhttpd.h>
+
+struct cfg;
+struct journal;
+
+/* Whether url is /api/sync or below it. */
+int		apisync_owns(const char *url);
+/*
+ * Answers what has no body to wait for; a POST to /api/sync/start with an
+ * admin key returns MHD_YES with *body set, unanswered.
+ */
+enum MHD_Result	apisync_start(struct journal *reader, const struct cfg *,
+		    struct MHD_Connection *, const char *url,
+		    const char *method, int *body);
+/* POST /api/sync/start's answer, once its body is in. */
+enum MHD_Result	apisync_post(struct journal *reader, const struct cfg *,
+		    struct MHD_Connection *, const char *url,
+		    const char *body, size_t len);
+
+#endif
