@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "config.h"
 #include "exitcode.h"
+#include "alerts.h"
 #include "journal.h"
 #include "log.h"
 #include "options.h"
@@ -23,9 +24,30 @@ static const char usage_text[] =
 "                      [--json]\n"
 "       integra-report [-h] [-c config] [-j journal] metrics\n"
 "       integra-report [-h] [-c config] [-j journal] health [-W age]\n"
-"                      [-C age] [-r retries]\n";
+"                      [-C age] [-r retries]\n"
+"       integra-report [-h] [-c config] [-j journal] alerts\n";
 
-enum cmd { STATS, METRICS, HEALTH };
+enum cmd { STATS, METRICS, HEALTH, ALERTS };
+
+/* The alerts evaluated, their events written; an exit code. */
+static int
+alerts(struct journal *journal, const struct cfg *cfg, int64_t now)
+{
+	struct alerts_result res;
+	int rc;
+
+	if ((rc = alerts_run(journal, cfg, now, stdout, &res)) == 1) {
+		log_error(NULL, "write: standard output");
+		return EX_IOERR;
+	}
+	if (rc != 0) {
+		log_error(NULL, "%s", journal_error(journal));
+		return journal_busy(journal) ? EX_TEMPFAIL : EX_SOFTWARE;
+	}
+	log_info(NULL, "alerts: %ld firing; %ld posted, %ld resolved",
+	    res.firing, res.posted, res.resolved);
+	return EX_OK;
+}
 
 int
 main(int argc, char *argv[])
@@ -79,6 +101,8 @@ main(int argc, char *argv[])
 		cmd = METRICS;
 	else if (strcmp(argv[optind], "health") == 0)
 		cmd = HEALTH;
+	else if (strcmp(argv[optind], "alerts") == 0)
+		cmd = ALERTS;
 	else
 		return options_usage(usage_text);
 	argc -= optind;
@@ -125,6 +149,10 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	now = clock_ms();
+	if (cmd == ALERTS) {
+		rc = alerts(journal, cfg, now);
+		goto out;
+	}
 	if ((rc = report_load(&report, journal, now, cmd == STATS ?
 	    now - window : 0)) != 0) {
 		log_error(NULL, "%s", journal_error(journal));
@@ -144,6 +172,8 @@ main(int argc, char *argv[])
 	case HEALTH:
 		status = report_health(&report, &limits, &out);
 		break;
+	case ALERTS:
+		break;		/* done above */
 	}
 	if (fwrite(out.data, 1, out.len, stdout) != out.len ||
 	    fflush(stdout) != 0) {

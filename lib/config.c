@@ -1481,6 +1481,40 @@ syncs_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 }
 
 static int
+alerts_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg_alerts *a = ctx;
+	struct cfg_circuit rate;
+	int64_t *ms = NULL;
+
+	if (strcmp(k, "cooldown") == 0)
+		ms = &a->cooldown_ms;
+	else if (strcmp(k, "dlq_window") == 0)
+		ms = &a->dlq_window_ms;
+	else if (strcmp(k, "error_window") == 0)
+		ms = &a->error_window_ms;
+	if (ms != NULL) {
+		if (get_duration(ld, v, k, ms) != 0)
+			return -1;
+		if (*ms < 60000 || *ms > 7 * 86400000LL)
+			return bad(ld, v, "alerts: %s must be from 1m to 7d", k);
+		return 0;
+	}
+	if (strcmp(k, "retry_backlog") == 0)
+		return get_long(ld, v, k, 0, 1000000000, &a->retry_backlog);
+	if (strcmp(k, "error_min") == 0)
+		return get_long(ld, v, k, 1, 1000000000, &a->error_min);
+	if (strcmp(k, "error_rate") == 0) {
+		/* A circuit's error_rate says the same: its parser reads it. */
+		if (circuit_pair(ld, &rate, k, v) != 0)
+			return -1;
+		a->error_rate = rate.error_rate;
+		return 0;
+	}
+	return unknown(ld, v, k, "alerts");
+}
+
+static int
 top_defaults(struct loader *ld, void *ctx, const char *k,
     const yaml_node_t *v)
 {
@@ -1521,6 +1555,8 @@ top_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		    &cfg->nbranding);
 	if (strcmp(k, "syncs") == 0)
 		return each_pair(ld, v, "syncs", syncs_pair, cfg);
+	if (strcmp(k, "alerts") == 0)
+		return each_pair(ld, v, "alerts", alerts_pair, &cfg->alerts);
 	return unknown(ld, v, k, "the top level");
 }
 
@@ -1543,6 +1579,12 @@ cfg_defaults(void)
 	cfg->circuit.error_rate = 50;
 	cfg->circuit.window_ms = 60000;
 	cfg->circuit.cooldown_ms = 30000;
+	cfg->alerts.cooldown_ms = 3600000;
+	cfg->alerts.retry_backlog = 100;
+	cfg->alerts.dlq_window_ms = 3600000;
+	cfg->alerts.error_rate = 5;
+	cfg->alerts.error_window_ms = 900000;
+	cfg->alerts.error_min = 20;
 	return cfg;
 }
 

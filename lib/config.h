@@ -51,6 +51,20 @@ struct cfg_circuit {
 };
 
 /*
+ * The alerts integra-report alerts raises (alerts.h): when each of the
+ * seed's rules fires, and how long a posted alert keeps another of its
+ * kind from being posted.
+ */
+struct cfg_alerts {
+	int64_t	 cooldown_ms;
+	long	 retry_backlog;		/* failed deliveries waiting, over */
+	int64_t	 dlq_window_ms;		/* deliveries died within it */
+	int	 error_rate;		/* percent of the attempts, over, */
+	int64_t	 error_window_ms;	/* within it, */
+	long	 error_min;		/* of at least that many */
+};
+
+/*
  * A webhook signature scheme: how the receiver knows a webhook comes from
  * its source (a source's auth), and how dispatch signs what it sends to a
  * target (a target's signing: hmac or standard-webhooks).
@@ -252,6 +266,7 @@ struct cfg {
 	char			*link_secret_file;
 	struct cfg_sync		*syncs;
 	size_t			 nsyncs;
+	struct cfg_alerts	 alerts;
 };
 
 /*

@@ -340,6 +340,19 @@ static const char *const migrations[] = {
 	"  updated_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (job, key)"
 	") WITHOUT ROWID;",
+	/*
+	 * 9 -> 10: the alerts integra-report alerts raises (alerts.h): each
+	 * one's state, whether its rule holds and since when, what it says,
+	 * and when an event of it was last made, a firing one or not.
+	 */
+	"CREATE TABLE alert_states ("
+	"  alert         TEXT PRIMARY KEY,"
+	"  firing        INTEGER NOT NULL,"
+	"  since         INTEGER NOT NULL,"
+	"  message       TEXT NOT NULL,"
+	"  posted_at     INTEGER,"
+	"  posted_firing INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -785,6 +798,8 @@ journal_close(struct journal *j)
 		sqlite3_finalize(j->count[i]);
 	for (i = 0; i < JOURNAL_SYNC_STMTS; i++)
 		sqlite3_finalize(j->sync[i]);
+	for (i = 0; i < JOURNAL_ALERT_STMTS; i++)
+		sqlite3_finalize(j->alert[i]);
 	journal_count_drop(j, 1);
 	sqlite3_close(j->db);
 	free(j->path);

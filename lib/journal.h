@@ -533,6 +533,26 @@ int	journal_sync_stats(struct journal *, int64_t since, journal_row_fn fn,
 	    void *ctx);
 
 /*
+ * The alerts (alerts.h).  journal_alert_inputs counts the deliveries that
+ * died since died_since, and of the last 200,000 attempts those made since
+ * tried_since and those of them that failed.
+ */
+int	journal_alert_inputs(struct journal *, int64_t died_since,
+	    int64_t tried_since, int64_t *died, int64_t *tried,
+	    int64_t *failed);
+struct journal_alert {
+	const char	*alert;
+	int		 firing;
+	int64_t		 since;
+	const char	*message;
+	int64_t		 posted_at;	/* 0: never */
+	int		 posted_firing;
+};
+typedef int (*journal_alert_fn)(void *ctx, const struct journal_alert *);
+int	journal_alerts(struct journal *, journal_alert_fn fn, void *ctx);
+int	journal_alert_put(struct journal *, const struct journal_alert *);
+
+/*
  * A paced target (one with a rate limit) is sent to by one process at a
  * time, so that its rate and concurrency hold whatever the number of
  * processes.  owner holds target until held_until, if no one else holds

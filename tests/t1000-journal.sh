@@ -4,7 +4,7 @@
 # opened.
 . "$top_srcdir/tests/lib.sh"
 
-SCHEMA_VERSION=9
+SCHEMA_VERSION=10
 
 test_expect_success 'ingest creates a journal with the current schema' '
 	echo "{\"a\":1}" | integra-ingest -j journal.db -s t -t lead.created \
@@ -14,9 +14,10 @@ test_expect_success 'ingest creates a journal with the current schema' '
 	test "$(q "PRAGMA page_size")" = 4096 &&
 	q "SELECT name FROM sqlite_master WHERE type = \"table\"
 	    ORDER BY name" >tables &&
-	printf "%s\n" api_keys attempts canonical_envelopes counts deliveries \
-	    events lead_contacts mapping_heads mappings rate_windows raw_envelopes \
-	    sync_jobs sync_records sync_runs target_states >expect &&
+	printf "%s\n" alert_states api_keys attempts canonical_envelopes counts \
+	    deliveries events lead_contacts mapping_heads mappings rate_windows \
+	    raw_envelopes sync_jobs sync_records sync_runs target_states \
+	    >expect &&
 	test_cmp expect tables
 '
 test_expect_success 'the journal passes SQLite integrity_check' '
@@ -36,6 +37,7 @@ test_expect_success 'a version 1 journal is migrated forward, its dead kept' '
 	    headers, status, attempts, not_before, created_at, updated_at)
 	    VALUES (\"d1\", (SELECT id FROM events LIMIT 1), \"t\", \"r\",
 	    \"POST\", \"u\", \"{}\", \"dead\", 4, 0, 0, 1234);
+	    DROP TABLE alert_states;
 	    DROP TABLE sync_jobs; DROP TABLE sync_runs; DROP TABLE sync_records;
 	    DROP TABLE counts;
 	    DROP TABLE lead_contacts; DROP INDEX deliveries_remote;
