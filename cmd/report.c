@@ -3,16 +3,19 @@
  * metrics for Prometheus, and a health check for Nagios-style monitors,
  * each from the counts the journal's writers keep (report.h).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "alerts.h"
 #include "buf.h"
 #include "clock.h"
 #include "config.h"
+#include "dashboard.h"
 #include "exitcode.h"
-#include "alerts.h"
 #include "journal.h"
 #include "log.h"
 #include "options.h"
@@ -25,9 +28,10 @@ static const char usage_text[] =
 "       integra-report [-h] [-c config] [-j journal] metrics\n"
 "       integra-report [-h] [-c config] [-j journal] health [-W age]\n"
 "                      [-C age] [-r retries]\n"
-"       integra-report [-h] [-c config] [-j journal] alerts\n";
+"       integra-report [-h] [-c config] [-j journal] alerts\n"
+"       integra-report [-h] [-c config] [-j journal] dashboard [-o file]\n";
 
-enum cmd { STATS, METRICS, HEALTH, ALERTS };
+enum cmd { STATS, METRICS, HEALTH, ALERTS, DASHBOARD };
 
 /* The alerts evaluated, their events written; an exit code. */
 static int
@@ -49,6 +53,46 @@ alerts(struct journal *journal, const struct cfg *cfg, int64_t now)
 	return EX_OK;
 }
 
+/*
+ * The page written whole to a new file beside path, then renamed over it,
+ * so that a browser or a web server never reads half of one.
+ */
+static int
+dashboard(struct journal *journal, const struct cfg *cfg, int64_t now,
+    const char *path)
+{
+	struct buf page = BUF_INIT, tmp = BUF_INIT;
+	FILE *f = stdout;
+	int rc = EX_OK;
+
+	if (dashboard_write(journal, cfg, now, &page) != 0) {
+		log_error(NULL, "%s", journal_error(journal));
+		rc = journal_busy(journal) ? EX_TEMPFAIL : EX_SOFTWARE;
+		goto out;
+	}
+	if (path != NULL) {
+		buf_addf(&tmp, "%s.tmp", path);
+		if ((f = fopen(tmp.data, "w")) == NULL) {
+			log_error(NULL, "%s: %s", tmp.data, strerror(errno));
+			rc = EX_CANTCREAT;
+			goto out;
+		}
+	}
+	if (fwrite(page.data, 1, page.len, f) != page.len ||
+	    fflush(f) != 0 || (path != NULL && (fclose(f) != 0 ||
+	    rename(tmp.data, path) != 0))) {
+		log_error(NULL, "write: %s: %s", path != NULL ? path :
+		    "standard output", strerror(errno));
+		if (path != NULL)
+			unlink(tmp.data);
+		rc = EX_IOERR;
+	}
+out:
+	buf_free(&page);
+	buf_free(&tmp);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -60,13 +104,14 @@ main(int argc, char *argv[])
 		{ "warn-age", required_argument, NULL, 'W' },
 		{ "crit-age", required_argument, NULL, 'C' },
 		{ "retries", required_argument, NULL, 'r' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct report_limits limits = { REPORT_WARN_AGE_MS,
 	    REPORT_CRIT_AGE_MS, REPORT_WARN_RETRIES };
-	const char *cfgpath = NULL, *jpath = NULL;
+	const char *cfgpath = NULL, *jpath = NULL, *output = NULL;
 	struct journal *journal = NULL;
 	struct cfg *cfg = NULL;
 	struct buf out = BUF_INIT;
@@ -103,14 +148,22 @@ main(int argc, char *argv[])
 		cmd = HEALTH;
 	else if (strcmp(argv[optind], "alerts") == 0)
 		cmd = ALERTS;
+	else if (strcmp(argv[optind], "dashboard") == 0)
+		cmd = DASHBOARD;
 	else
 		return options_usage(usage_text);
 	argc -= optind;
 	argv += optind;
 	optind = 0;	/* glibc: start again, on the command's arguments */
 	while ((ch = getopt_long(argc, argv, cmd == STATS ? "w:" :
-	    cmd == HEALTH ? "W:C:r:" : "", longopts, NULL)) != -1)
+	    cmd == HEALTH ? "W:C:r:" : cmd == DASHBOARD ? "o:" : "", longopts,
+	    NULL)) != -1)
 		switch (ch) {
+		case 'o':
+			if (cmd != DASHBOARD)
+				return options_usage(usage_text);
+			output = optarg;
+			break;
 		case 'w':
 			if (cmd != STATS || clock_duration(optarg, &window) !=
 			    0 || window == 0)
@@ -153,6 +206,10 @@ main(int argc, char *argv[])
 		rc = alerts(journal, cfg, now);
 		goto out;
 	}
+	if (cmd == DASHBOARD) {
+		rc = dashboard(journal, cfg, now, output);
+		goto out;
+	}
 	if ((rc = report_load(&report, journal, now, cmd == STATS ?
 	    now - window : 0)) != 0) {
 		log_error(NULL, "%s", journal_error(journal));
@@ -173,6 +230,7 @@ main(int argc, char *argv[])
 		status = report_health(&report, &limits, &out);
 		break;
 	case ALERTS:
+	case DASHBOARD:
 		break;		/* done above */
 	}
 	if (fwrite(out.data, 1, out.len, stdout) != out.len ||

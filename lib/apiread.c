@@ -16,6 +16,7 @@
 #include "ids.h"
 #include "journal.h"
 #include "log.h"
+#include "dashboard.h"
 #include "report.h"
 
 unsigned int
@@ -220,6 +221,40 @@ apiread_state(struct journal *reader, int journal_ok,
 	return ret;
 }
 
+
+enum MHD_Result
+apiread_dashboard(struct journal *reader, const struct cfg *cfg,
+    struct MHD_Connection *conn)
+{
+	struct journal_key key;
+	struct MHD_Response *resp;
+	struct buf b = BUF_INIT;
+	enum MHD_Result ret;
+	unsigned int status;
+
+	if ((status = apiread_key(reader, conn, "events:read", &key)) != 0)
+		return apiread_key_refused(conn, status);
+	if (dashboard_write(reader, cfg, clock_ms(), &b) != 0) {
+		buf_free(&b);
+		log_error(NULL, "api: %s", journal_error(reader));
+		return httpreply_fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "unavailable", "the journal failed",
+		    MHD_HTTP_HEADER_RETRY_AFTER, "5");
+	}
+	resp = MHD_create_response_from_buffer(b.len, b.data,
+	    MHD_RESPMEM_MUST_COPY);
+	buf_free(&b);
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/html; charset=utf-8");
+	/* Nothing from elsewhere, and no script: say so to the browser. */
+	MHD_add_response_header(resp, "Content-Security-Policy",
+	    "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+	ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
 
 enum MHD_Result
 apiread_metrics(struct journal *reader, struct MHD_Connection *conn)

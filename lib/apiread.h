@@ -2,8 +2,9 @@
  * apiread: the receiver's API that is answered at once, on the server
  * thread, from a journal connection of that thread's own (reader): the
  * API key check, GET /api/events, GET /api/events/ID, POST
- * /api/events/ID/retry, GET /status and GET /health/detailed.  What
- * journals events goes through the journal thread instead (receiver.c).
+ * /api/events/ID/retry, GET /status, GET /health/detailed, GET /metrics
+ * and GET /dashboard.  What journals events goes through the journal
+ * thread instead (receiver.c).
  */
 #ifndef INTEGRA_APIREAD_H
 #define INTEGRA_APIREAD_H
@@ -11,6 +12,8 @@
 #include <microhttpd.h>
 
 #include "journal.h"
+
+struct cfg;
 
 /*
  * The request's API key, from X-API-Key or Authorization: Bearer, checked
@@ -40,6 +43,9 @@ enum MHD_Result	apiread_events(struct journal *reader, struct MHD_Connection *,
  */
 enum MHD_Result	apiread_state(struct journal *reader, int journal_ok,
 		    struct MHD_Connection *, int detailed);
+/* GET /dashboard: integra-report dashboard's page. */
+enum MHD_Result	apiread_dashboard(struct journal *reader, const struct cfg *,
+		    struct MHD_Connection *);
 /* GET /metrics: integra-report metrics, for Prometheus to scrape. */
 enum MHD_Result	apiread_metrics(struct journal *reader,
 		    struct MHD_Connection *);

@@ -1297,7 +1297,8 @@ sources_pair(struct loader *ld, void *ctx, const char *k,
 	    strcmp(src->path, "/health") == 0 ||
 	    strncmp(src->path, "/health/", 8) == 0 ||
 	    strcmp(src->path, "/status") == 0 ||
-	    strcmp(src->path, "/metrics") == 0)
+	    strcmp(src->path, "/metrics") == 0 ||
+	    strcmp(src->path, "/dashboard") == 0)
 		return bad(ld, v, "source '%s': path '%s' is the receiver's"
 		    " own", k, src->path);
 	return 0;

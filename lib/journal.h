@@ -443,13 +443,18 @@ int	journal_message_status(struct journal *, const char *remote_id,
  *   running, [3] when the last ok one ended (ms, 0: never), [4] records
  *   read, [5] new or changed, [6] refused, by the runs started since
  *   since_ms (the counts) or ever (the rest).
+ * - JOURNAL_REPORT_HOURLY: the counts of events, deliveries and attempts
+ *   by hour from the one since_ms falls in: name[0] the kind, name[1]
+ *   the status reached or the outcome; num[0] the hour (ms / 3600000),
+ *   num[1] n.
  * fn returning non-zero stops the walk and is returned.
  */
 enum journal_report {
 	JOURNAL_REPORT_COUNTS,
 	JOURNAL_REPORT_TARGETS,
 	JOURNAL_REPORT_WAITING,
-	JOURNAL_REPORT_SYNCS
+	JOURNAL_REPORT_SYNCS,
+	JOURNAL_REPORT_HOURLY
 };
 struct journal_report_row {
 	const char	*name[4];

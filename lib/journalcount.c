@@ -28,6 +28,7 @@ enum count_stmt {
 	K_TARGETS,
 	K_WAITING,
 	K_SYNCS,
+	K_HOURLY,
 	K_COUNT
 };
 
@@ -89,6 +90,11 @@ static const char *const count_sql[K_COUNT] = {
 	    " read ELSE 0 END), sum(CASE WHEN started_at >= ?1 THEN changed"
 	    " ELSE 0 END), sum(CASE WHEN started_at >= ?1 THEN failed ELSE 0"
 	    " END) FROM sync_runs r GROUP BY job ORDER BY job",
+	[K_HOURLY] =
+	    "SELECT kind, CASE kind WHEN 'event' THEN c ELSE b END, hour,"
+	    " sum(n) FROM counts WHERE hour >= ?1 / " XSTR(HOUR_MS)
+	    " AND kind IN ('event', 'delivery', 'attempt')"
+	    " GROUP BY 1, 2, 3 ORDER BY 3",
 };
 
 static sqlite3_stmt *
@@ -274,12 +280,14 @@ journal_report(struct journal *j, enum journal_report which, int64_t since_ms,
 		[JOURNAL_REPORT_TARGETS] = K_TARGETS,
 		[JOURNAL_REPORT_WAITING] = K_WAITING,
 		[JOURNAL_REPORT_SYNCS] = K_SYNCS,
+		[JOURNAL_REPORT_HOURLY] = K_HOURLY,
 	};
 	static const int nnames[] = {
 		[JOURNAL_REPORT_COUNTS] = 4,
 		[JOURNAL_REPORT_TARGETS] = 1,
 		[JOURNAL_REPORT_WAITING] = 0,
 		[JOURNAL_REPORT_SYNCS] = 2,
+		[JOURNAL_REPORT_HOURLY] = 2,
 	};
 	struct journal_report_row row;
 	sqlite3_stmt *st;

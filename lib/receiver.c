@@ -559,12 +559,13 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 		buf_free(&b);
 		return ret;
 	}
-	if (strcmp(url, "/metrics") == 0) {
+	if (strcmp(url, "/metrics") == 0 || strcmp(url, "/dashboard") == 0) {
 		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 			return httpreply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 			    "method_not_allowed", "use GET",
 			    MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-		return apiread_metrics(rv->reader, conn);
+		return url[1] == 'm' ? apiread_metrics(rv->reader, conn) :
+		    apiread_dashboard(rv->reader, rv->cfg, conn);
 	}
 	if (strcmp(url, "/status") == 0 || strcmp(url, "/health/detailed") ==
 	    0) {
