@@ -28,6 +28,20 @@ sum_add(struct report_sums *s, const char *name, int64_t n)
 	s->v[s->len++].n = n;
 }
 
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct report_sum *)a)->name,
+	    ((const struct report_sum *)b)->name);
+}
+
+static void
+sums_sort(struct report_sums *s)
+{
+	if (s->len > 1)
+		qsort(s->v, s->len, sizeof(*s->v), by_name);
+}
+
 static void
 sums_free(struct report_sums *s)
 {
@@ -185,6 +199,11 @@ report_load(struct report *r, struct journal *j, int64_t now,
 	    (rc = journal_report(j, JOURNAL_REPORT_SYNCS, r->since, keep_sync,
 	    r)) != 0)
 		return rc;
+	/* The counts come by type; the other sums are sorted too. */
+	sums_sort(&r->ev_source);
+	sums_sort(&r->ev_status);
+	sums_sort(&r->dl_status);
+	sums_sort(&r->outcome);
 	return 0;
 }
 
@@ -327,7 +346,7 @@ stats_text(const struct report *r, struct buf *out)
 	}
 	for (i = 0; i < r->nsyncs; i++)
 		buf_addf(out, "sync %-7s %lld ok, %lld failed; %lld records"
-		    " read, %lld new or changed, %lld refused; the last %s\n",
+		    " read, %lld new or changed, %lld refused; last run %s\n",
 		    r->syncs[i].name, (long long)r->syncs[i].ok,
 		    (long long)r->syncs[i].failed, (long long)r->syncs[i].read,
 		    (long long)r->syncs[i].changed,
