@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -58,7 +59,7 @@ main(int argc, char *argv[])
 	    .apply = normalize_apply, .work_free = normalize_work_free,
 	    .ctx = &n, .no_tree = 1 };
 	struct buf dir = BUF_INIT;
-	char err[1024];
+	char err[1024], *salt = NULL;
 	int ch, rc, pending = 0, list = 0;
 
 	log_init("integra-normalize");
@@ -113,7 +114,15 @@ main(int argc, char *argv[])
 		setup_wait_input(STDIN_FILENO);
 	if ((rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
 		goto out;
-	normalize_init(&n, schemas, cfg, contact_calling_code(cfg->country));
+	/* Without it, a lead whose contacts retention hashed is new again. */
+	if (cfg->retention.on && (salt = cfg_retention_salt(cfg, err,
+	    sizeof(err))) == NULL) {
+		log_error(NULL, "%s", err);
+		rc = EX_CONFIG;
+		goto out;
+	}
+	normalize_init(&n, schemas, cfg, contact_calling_code(cfg->country),
+	    salt);
 	s.journal = journal;
 	rc = pending ? stream_pending(&s, JOURNAL_RECEIVED, &stage) :
 	    stream_fd(&s, STDIN_FILENO, &stage);
@@ -127,6 +136,10 @@ out:
 	stream_release(&s);
 	schema_free(schemas);
 	journal_close(journal);
+	if (salt != NULL) {
+		explicit_bzero(salt, strlen(salt));
+		free(salt);
+	}
 	cfg_free(cfg);
 	return setup_finish(rc);
 }

@@ -3,6 +3,8 @@
  * metrics for Prometheus, and a health check for Nagios-style monitors,
  * each from the counts the journal's writers keep (report.h).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 #include "log.h"
 #include "options.h"
 #include "report.h"
+#include "retention.h"
 #include "setup.h"
 
 static const char usage_text[] =
@@ -29,9 +32,10 @@ static const char usage_text[] =
 "       integra-report [-h] [-c config] [-j journal] health [-W age]\n"
 "                      [-C age] [-r retries]\n"
 "       integra-report [-h] [-c config] [-j journal] alerts\n"
-"       integra-report [-h] [-c config] [-j journal] dashboard [-o file]\n";
+"       integra-report [-h] [-c config] [-j journal] dashboard [-o file]\n"
+"       integra-report [-h] [-c config] [-j journal] retention [-n]\n";
 
-enum cmd { STATS, METRICS, HEALTH, ALERTS, DASHBOARD };
+enum cmd { STATS, METRICS, HEALTH, ALERTS, DASHBOARD, RETENTION };
 
 /* The alerts evaluated, their events written; an exit code. */
 static int
@@ -54,43 +58,89 @@ alerts(struct journal *journal, const struct cfg *cfg, int64_t now)
 }
 
 /*
- * The page written whole to a new file beside path, then renamed over it,
- * so that a browser or a web server never reads half of one.
+ * The page written whole to a new file beside path (a name of its own, so
+ * that runs at once do not mix), then renamed over it, so that a browser
+ * or a web server never reads half of one.
  */
 static int
 dashboard(struct journal *journal, const struct cfg *cfg, int64_t now,
     const char *path)
 {
 	struct buf page = BUF_INIT, tmp = BUF_INIT;
-	FILE *f = stdout;
-	int rc = EX_OK;
+	mode_t mask;
+	int rc = EX_OK, fd, ok;
+	ssize_t n;
+	size_t off;
 
 	if (dashboard_write(journal, cfg, now, &page) != 0) {
 		log_error(NULL, "%s", journal_error(journal));
 		rc = journal_busy(journal) ? EX_TEMPFAIL : EX_SOFTWARE;
 		goto out;
 	}
-	if (path != NULL) {
-		buf_addf(&tmp, "%s.tmp", path);
-		if ((f = fopen(tmp.data, "w")) == NULL) {
-			log_error(NULL, "%s: %s", tmp.data, strerror(errno));
-			rc = EX_CANTCREAT;
-			goto out;
+	if (path == NULL) {
+		if (fwrite(page.data, 1, page.len, stdout) != page.len ||
+		    fflush(stdout) != 0) {
+			log_error(NULL, "write: standard output");
+			rc = EX_IOERR;
 		}
+		goto out;
 	}
-	if (fwrite(page.data, 1, page.len, f) != page.len ||
-	    fflush(f) != 0 || (path != NULL && (fclose(f) != 0 ||
-	    rename(tmp.data, path) != 0))) {
-		log_error(NULL, "write: %s: %s", path != NULL ? path :
-		    "standard output", strerror(errno));
-		if (path != NULL)
-			unlink(tmp.data);
+	buf_addf(&tmp, "%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp.data)) == -1) {
+		log_error(NULL, "%s: %s", tmp.data, strerror(errno));
+		rc = EX_CANTCREAT;
+		goto out;
+	}
+	/* A page to serve: readable as a file made with the umask would be. */
+	mask = umask(0);
+	umask(mask);
+	for (off = 0; off < page.len; off += (size_t)n)
+		if ((n = write(fd, page.data + off, page.len - off)) <= 0)
+			break;
+	ok = off == page.len && fchmod(fd, 0666 & ~mask) == 0;
+	if (close(fd) != 0)
+		ok = 0;
+	if (!ok || rename(tmp.data, path) != 0) {
+		log_error(NULL, "write: %s: %s", path, strerror(errno));
+		unlink(tmp.data);
 		rc = EX_IOERR;
 	}
 out:
 	buf_free(&page);
 	buf_free(&tmp);
 	return rc;
+}
+
+/* What retention replaced, or would: one line on stdout. */
+static int
+retention(struct journal *journal, const struct cfg *cfg, int64_t now,
+    int dry_run)
+{
+	struct retention_result res;
+	char err[512], before[RFC3339_LEN + 1], *salt;
+	int rc;
+
+	if (!cfg->retention.on) {
+		log_error(NULL, "retention: the config has no retention");
+		return EX_CONFIG;
+	}
+	if ((salt = cfg_retention_salt(cfg, err, sizeof(err))) == NULL) {
+		log_error(NULL, "%s", err);
+		return EX_CONFIG;
+	}
+	rc = retention_run(journal, cfg, salt, now, dry_run, &res);
+	explicit_bzero(salt, strlen(salt));
+	free(salt);
+	if (rc != 0) {
+		log_error(NULL, "%s", journal_error(journal));
+		return journal_busy(journal) ? EX_TEMPFAIL : EX_SOFTWARE;
+	}
+	clock_rfc3339(now - cfg->retention.after_ms, before);
+	printf("%s%ld events, %ld deliveries, %ld contacts and %ld synced"
+	    " records from before %s%s\n", dry_run ? "would replace: " :
+	    "replaced: ", res.events, res.deliveries, res.contacts,
+	    res.records, before, dry_run ? " (nothing changed)" : "");
+	return EX_OK;
 }
 
 int
@@ -105,6 +155,7 @@ main(int argc, char *argv[])
 		{ "crit-age", required_argument, NULL, 'C' },
 		{ "retries", required_argument, NULL, 'r' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -119,7 +170,7 @@ main(int argc, char *argv[])
 	enum report_status status = REPORT_OK;
 	int64_t window = 24 * 3600000LL, now;
 	enum cmd cmd;
-	int ch, rc, json = 0;
+	int ch, rc, json = 0, dry_run = 0;
 	char *end;
 
 	log_init("integra-report");
@@ -150,15 +201,22 @@ main(int argc, char *argv[])
 		cmd = ALERTS;
 	else if (strcmp(argv[optind], "dashboard") == 0)
 		cmd = DASHBOARD;
+	else if (strcmp(argv[optind], "retention") == 0)
+		cmd = RETENTION;
 	else
 		return options_usage(usage_text);
 	argc -= optind;
 	argv += optind;
 	optind = 0;	/* glibc: start again, on the command's arguments */
 	while ((ch = getopt_long(argc, argv, cmd == STATS ? "w:" :
-	    cmd == HEALTH ? "W:C:r:" : cmd == DASHBOARD ? "o:" : "", longopts,
-	    NULL)) != -1)
+	    cmd == HEALTH ? "W:C:r:" : cmd == DASHBOARD ? "o:" : cmd ==
+	    RETENTION ? "n" : "", longopts, NULL)) != -1)
 		switch (ch) {
+		case 'n':
+			if (cmd != RETENTION)
+				return options_usage(usage_text);
+			dry_run = 1;
+			break;
 		case 'o':
 			if (cmd != DASHBOARD)
 				return options_usage(usage_text);
@@ -210,6 +268,10 @@ main(int argc, char *argv[])
 		rc = dashboard(journal, cfg, now, output);
 		goto out;
 	}
+	if (cmd == RETENTION) {
+		rc = retention(journal, cfg, now, dry_run);
+		goto out;
+	}
 	if ((rc = report_load(&report, journal, now, cmd == STATS ?
 	    now - window : 0)) != 0) {
 		log_error(NULL, "%s", journal_error(journal));
@@ -231,6 +293,7 @@ main(int argc, char *argv[])
 		break;
 	case ALERTS:
 	case DASHBOARD:
+	case RETENTION:
 		break;		/* done above */
 	}
 	if (fwrite(out.data, 1, out.len, stdout) != out.len ||

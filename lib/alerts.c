@@ -75,7 +75,8 @@ keep_state(void *ctx, const struct journal_alert *ja)
 	/* Not evaluated this run (a job gone): it no longer fires. */
 	if (a->message[0] == '\0') {
 		free(a->message);
-		a->message = xstrdup(ja->message);
+		a->message = xstrdup("no longer checked: its job or target is"
+		    " gone from the config");
 	}
 	return 0;
 }
@@ -112,10 +113,13 @@ evaluate(struct eval *e, const struct cfg *cfg, const struct report *r,
 	for (i = 0; i < r->ntargets; i++) {
 		snprintf(name, sizeof(name), "circuit_open:%s",
 		    r->targets[i].name);
-		firing = r->targets[i].circuit == 1;
+		/* Half-open is not well yet: resolved once a probe got
+		 * through and closed it. */
+		firing = r->targets[i].circuit != 0;
 		rule(e, name, firing, "target '%s' has its circuit %s",
-		    r->targets[i].name, firing ? "open" : r->targets[i].circuit
-		    == 2 ? "half-open: a probe goes next" : "closed");
+		    r->targets[i].name, r->targets[i].circuit == 1 ? "open" :
+		    r->targets[i].circuit == 2 ? "half-open: a probe goes next"
+		    : "closed again");
 	}
 }
 

@@ -10,12 +10,14 @@
  *	error_rate		over a share of the attempts of the window
  *				(15 min) failed, of enough of them
  *	sync_failing:JOB	the job's last run failed
- *	circuit_open:TARGET	the target's circuit is open
+ *	circuit_open:TARGET	the target's circuit is not closed: open,
+ *				or half-open until a probe gets through
  *
  * An alert is posted (an event made) when it starts to fire, unless an
- * event of it was made within the cool-down: then when it has fired that
- * long.  Its resolution is posted once it no longer fires, if its firing
- * was.  Running again with nothing changed makes nothing.
+ * event of it was made within the cool-down: then at the first run after
+ * the cool-down, if it still fires.  Its resolution is posted once it no
+ * longer fires, if its firing was.  Running again with nothing changed
+ * makes nothing.
  */
 #ifndef INTEGRA_ALERTS_H
 #define INTEGRA_ALERTS_H

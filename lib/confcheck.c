@@ -144,6 +144,10 @@ confcheck(const struct cfg *cfg, struct buf *err)
 	}
 	for (i = 0; i < cfg->nsyncs; i++)
 		check_sync(&cfg->syncs[i], schemas, file, err);
+	if (cfg->retention.on) {
+		secret = cfg_retention_salt(cfg, msg, sizeof(msg));
+		secret_seen(secret, msg, file, cfg->retention.line, err);
+	}
 	schema_free(schemas);
 	buf_free(&dir);
 	if (err->len > 0 && err->data[err->len - 1] == '\n')

@@ -1515,6 +1515,63 @@ alerts_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	return unknown(ld, v, k, "alerts");
 }
 
+/* The members retention replaces unless the config names others. */
+static const char *const personal_fields[] = {
+	"name", "first_name", "last_name", "full_name", "client_name",
+	"phone", "mobile", "whatsapp", "email", "cpf", "rg", "document",
+	"address", "street", "message", "text", "notes", "comment",
+	"caption", "sender_name", "chat_name", NULL
+};
+
+static int
+retention_pair(struct loader *ld, void *ctx, const char *k,
+    const yaml_node_t *v)
+{
+	struct cfg_retention *r = ctx;
+
+	if (strcmp(k, "after") == 0) {
+		if (get_duration(ld, v, k, &r->after_ms) != 0)
+			return -1;
+		if (r->after_ms < 86400000)
+			return bad(ld, v, "retention: after must be a day or"
+			    " more");
+		return 0;
+	}
+	if (strcmp(k, "salt_env") == 0)
+		return get_string(ld, v, k, &r->salt_env);
+	if (strcmp(k, "salt_file") == 0)
+		return get_string(ld, v, k, &r->salt_file);
+	if (strcmp(k, "fields") == 0) {
+		free_names(r->fields, r->nfields);
+		r->fields = NULL;
+		r->nfields = 0;
+		return get_names(ld, v, "fields", &r->fields, &r->nfields);
+	}
+	return unknown(ld, v, k, "retention");
+}
+
+static int
+load_retention(struct loader *ld, const yaml_node_t *v,
+    struct cfg_retention *r)
+{
+	size_t i;
+
+	r->on = 1;
+	r->line = line_of(v);
+	r->after_ms = 90 * 86400000LL;
+	for (i = 0; personal_fields[i] != NULL; i++) {
+		r->fields = xrealloc(r->fields, (i + 1) * sizeof(*r->fields));
+		r->fields[i] = xstrdup(personal_fields[i]);
+	}
+	r->nfields = i;
+	if (each_pair(ld, v, "retention", retention_pair, r) != 0)
+		return -1;
+	if ((r->salt_env == NULL) == (r->salt_file == NULL))
+		return bad(ld, v, "retention: one of salt_env and salt_file"
+		    " is required");
+	return 0;
+}
+
 static int
 top_defaults(struct loader *ld, void *ctx, const char *k,
     const yaml_node_t *v)
@@ -1558,6 +1615,8 @@ top_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		return each_pair(ld, v, "syncs", syncs_pair, cfg);
 	if (strcmp(k, "alerts") == 0)
 		return each_pair(ld, v, "alerts", alerts_pair, &cfg->alerts);
+	if (strcmp(k, "retention") == 0)
+		return load_retention(ld, v, &cfg->retention);
 	return unknown(ld, v, k, "the top level");
 }
 
@@ -1816,6 +1875,9 @@ cfg_free(struct cfg *cfg)
 		free(sy->event);
 	}
 	free(cfg->syncs);
+	free(cfg->retention.salt_env);
+	free(cfg->retention.salt_file);
+	free_names(cfg->retention.fields, cfg->retention.nfields);
 	free_headers(cfg->branding, cfg->nbranding);
 	free(cfg->link_secret_env);
 	free(cfg->link_secret_file);
@@ -1873,6 +1935,13 @@ cfg_source(const struct cfg *cfg, const char *name)
 		if (strcmp(cfg->sources[i].name, name) == 0)
 			return &cfg->sources[i];
 	return NULL;
+}
+
+char *
+cfg_retention_salt(const struct cfg *cfg, char *err, size_t errsz)
+{
+	return cfg_secret_read("retention salt", cfg->retention.salt_env,
+	    cfg->retention.salt_file, err, errsz);
 }
 
 const struct cfg_sync *

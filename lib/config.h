@@ -65,6 +65,22 @@ struct cfg_alerts {
 };
 
 /*
+ * LGPD retention (retention.h): after after_ms, the personal members
+ * (fields, by name, anywhere in an event's data, a delivery's body or a
+ * synced record) are replaced by their salted hash, the salt a secret.
+ * on is 0 without a retention section: nothing is ever replaced.
+ */
+struct cfg_retention {
+	int	 on;
+	int64_t	 after_ms;
+	char	*salt_env;
+	char	*salt_file;
+	char	**fields;
+	size_t	 nfields;
+	int	 line;
+};
+
+/*
  * A webhook signature scheme: how the receiver knows a webhook comes from
  * its source (a source's auth), and how dispatch signs what it sends to a
  * target (a target's signing: hmac or standard-webhooks).
@@ -267,6 +283,7 @@ struct cfg {
 	struct cfg_sync		*syncs;
 	size_t			 nsyncs;
 	struct cfg_alerts	 alerts;
+	struct cfg_retention	 retention;
 };
 
 /*
@@ -294,6 +311,9 @@ char			*cfg_link_secret(const struct cfg *, char *err,
  */
 char			*cfg_secret_read(const char *owner, const char *env,
 			    const char *file, char *err, size_t errsz);
+/* The retention's salt (caller frees), or NULL with the reason in err. */
+char			*cfg_retention_salt(const struct cfg *, char *err,
+			    size_t errsz);
 /* The target's secret (caller frees), or NULL with the reason in err. */
 char			*cfg_secret(const struct cfg_target *, char *err,
 			    size_t errsz);

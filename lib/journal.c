@@ -353,6 +353,13 @@ static const char *const migrations[] = {
 	"  posted_at     INTEGER,"
 	"  posted_firing INTEGER NOT NULL DEFAULT 0"
 	") WITHOUT ROWID;",
+	/*
+	 * 10 -> 11: when LGPD retention (retention.h) replaced the personal
+	 * data of an event (and of its deliveries and attempts) or of a
+	 * synced record, so that it is done once.
+	 */
+	"ALTER TABLE events ADD COLUMN retained_at INTEGER;"
+	"ALTER TABLE sync_records ADD COLUMN retained_at INTEGER;",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -800,6 +807,8 @@ journal_close(struct journal *j)
 		sqlite3_finalize(j->sync[i]);
 	for (i = 0; i < JOURNAL_ALERT_STMTS; i++)
 		sqlite3_finalize(j->alert[i]);
+	for (i = 0; i < JOURNAL_RETAIN_STMTS; i++)
+		sqlite3_finalize(j->retain[i]);
 	journal_count_drop(j, 1);
 	sqlite3_close(j->db);
 	free(j->path);

@@ -439,7 +439,7 @@ int	journal_message_status(struct journal *, const char *remote_id,
  *   flight, [5] dead and not archived; [6] the oldest waiting event's
  *   time and [7] the oldest due delivery's, in ms (0: none).
  * - JOURNAL_REPORT_SYNCS: each sync job that has run, name[0], and
- *   name[1] its last run's status; num[0] its runs ok, [1] failed, [2]
+ *   name[1] its last ended run's status ("running" if none has ended); num[0] its runs ok, [1] failed, [2]
  *   running, [3] when the last ok one ended (ms, 0: never), [4] records
  *   read, [5] new or changed, [6] refused, by the runs started since
  *   since_ms (the counts) or ever (the rest).
@@ -556,6 +556,43 @@ struct journal_alert {
 typedef int (*journal_alert_fn)(void *ctx, const struct journal_alert *);
 int	journal_alerts(struct journal *, journal_alert_fn fn, void *ctx);
 int	journal_alert_put(struct journal *, const struct journal_alert *);
+
+/*
+ * LGPD retention (retention.h).  The events journal_retain_events hands
+ * out are those before before_ms (by their ids' time), done with (mapped
+ * or rejected), not retained yet, and with no delivery open or dead: at
+ * most limit, oldest first, each with its subject (NULL if none), its
+ * idempotency key and its canonical envelope (NULL if it has none).  journal_retain_event replaces its canonical envelope (if
+ * not NULL), subject and idempotency key, drops its raw envelope and
+ * marks it retained.  Its deliveries come with their bodies; a delivery's
+ * body is replaced (NULL: dropped) and its attempts' response excerpts
+ * dropped.  The leads' contacts made before before_ms and not hashed yet
+ * ("h:" prefix), and the synced records not updated since, not retained
+ * yet, come likewise.
+ */
+typedef int (*journal_retain_fn)(void *ctx, int64_t seq, const char *id,
+    const char *subject, const char *key, const char *text, size_t len);
+int	journal_retain_events(struct journal *, int64_t before_ms, int limit,
+	    journal_retain_fn, void *ctx);
+int	journal_retain_event(struct journal *, int64_t seq,
+	    const char *canonical, size_t len, const char *subject,
+	    const char *key, int64_t now);
+int	journal_retain_deliveries(struct journal *, const char *event_id,
+	    journal_row_fn, void *ctx);
+int	journal_retain_delivery(struct journal *, const char *id,
+	    const char *body, size_t len);
+typedef int (*journal_contact_fn)(void *ctx, const char *tenant,
+    const char *contact);
+int	journal_retain_contacts(struct journal *, int64_t before_ms,
+	    int limit, journal_contact_fn, void *ctx);
+int	journal_retain_contact(struct journal *, const char *tenant,
+	    const char *contact, const char *hashed);
+typedef int (*journal_record_fn)(void *ctx, const char *job,
+    const char *key, const char *record, size_t len);
+int	journal_retain_records(struct journal *, int64_t before_ms, int limit,
+	    journal_record_fn, void *ctx);
+int	journal_retain_record(struct journal *, const char *job,
+	    const char *key, const char *record, size_t len, int64_t now);
 
 /*
  * A paced target (one with a rate limit) is sent to by one process at a

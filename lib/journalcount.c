@@ -82,8 +82,9 @@ static const char *const count_sql[K_COUNT] = {
 	    "  d.priority = p.column1) AS m FROM (VALUES (0), (1), (2), (3),"
 	    "  (4)) p) WHERE m <= ?1)",
 	[K_SYNCS] =
-	    "SELECT job, (SELECT status FROM sync_runs l WHERE l.job = r.job"
-	    " ORDER BY id DESC LIMIT 1), sum(status = 'ok' AND"
+	    "SELECT job, coalesce((SELECT status FROM sync_runs l"
+	    " WHERE l.job = r.job AND status <> 'running' ORDER BY id DESC"
+	    " LIMIT 1), 'running'), sum(status = 'ok' AND"
 	    " started_at >= ?1), sum(status = 'failed' AND started_at >= ?1),"
 	    " sum(status = 'running'), coalesce(max(CASE WHEN status = 'ok'"
 	    " THEN ended_at END), 0), sum(CASE WHEN started_at >= ?1 THEN"

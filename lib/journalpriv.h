@@ -8,7 +8,8 @@
  * statuses, in contact[]; journalcount.c keeps the counts of what
  * happened (migration 8) and reads them, in count[]; journalsync.c
  * those of the scheduled syncs, in sync[]; journalalert.c those of the
- * alerts, in alert[].
+ * alerts, in alert[]; journalretain.c those of LGPD retention, in
+ * retain[].
  */
 #ifndef INTEGRA_JOURNALPRIV_H
 #define INTEGRA_JOURNALPRIV_H
@@ -25,6 +26,7 @@
 #define JOURNAL_COUNT_STMTS	8	/* journalcount.c's, at most */
 #define JOURNAL_SYNC_STMTS	16	/* journalsync.c's, at most */
 #define JOURNAL_ALERT_STMTS	4	/* journalalert.c's, at most */
+#define JOURNAL_RETAIN_STMTS	12	/* journalretain.c's, at most */
 
 /* One count a transaction adds to: see journal_count. */
 struct journal_tally {
@@ -49,6 +51,7 @@ struct journal {
 	sqlite3_stmt	*count[JOURNAL_COUNT_STMTS];
 	sqlite3_stmt	*sync[JOURNAL_SYNC_STMTS];
 	sqlite3_stmt	*alert[JOURNAL_ALERT_STMTS];
+	sqlite3_stmt	*retain[JOURNAL_RETAIN_STMTS];
 	struct journal_tally *tally;	/* open addressing, key NULL: free */
 	size_t		 ntally;	/* slots */
 	size_t		 tally_used;

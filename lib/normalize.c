@@ -20,6 +20,7 @@
 #include "jvparse.h"
 #include "log.h"
 #include "normalize.h"
+#include "retention.h"
 #include "schema.h"
 #include "zapiin.h"
 
@@ -27,12 +28,13 @@
 
 void
 normalize_init(struct normalize *n, const struct schema_set *schemas,
-    const struct cfg *cfg, const char *calling_code)
+    const struct cfg *cfg, const char *calling_code, const char *salt)
 {
 	memset(n, 0, sizeof(*n));
 	n->schemas = schemas;
 	n->cfg = cfg;
 	n->calling_code = calling_code;
+	n->salt = salt;
 	buf_init(&n->scratch);
 	buf_init(&n->data);
 }
@@ -42,6 +44,32 @@ normalize_release(struct normalize *n)
 {
 	buf_free(&n->scratch);
 	buf_free(&n->data);
+}
+
+/*
+ * The lead a contact of contacts[0..n) belongs to: looked up as it is,
+ * and, once retention has hashed the old ones, as its hash.
+ */
+static int
+find_lead(const struct normalize *nz, struct journal *j, const char *tenant,
+    const char *const contacts[], size_t n, char lead_id[ID_LEN + 1],
+    int *found)
+{
+	char hashes[2][RETENTION_HASH_LEN + 1];
+	const char *hashed[2] = { NULL, NULL };
+	size_t i;
+	int rc;
+
+	if ((rc = journal_lead_find(j, tenant, contacts, n, lead_id,
+	    found)) != 0 || *found || nz->salt == NULL)
+		return rc;
+	for (i = 0; i < n && i < 2; i++)
+		if (contacts[i] != NULL) {
+			retention_hash(nz->salt, contacts[i],
+			    strlen(contacts[i]), hashes[i]);
+			hashed[i] = hashes[i];
+		}
+	return journal_lead_find(j, tenant, hashed, i, lead_id, found);
 }
 
 /* A value changed in data: where it stands in the text, and what it is. */
@@ -477,7 +505,7 @@ new_lead(struct normalize *n, struct stream *s, const struct stream_rec *r,
 	int rc, found, done;
 	int64_t ms = clock_ms();
 
-	if ((rc = journal_lead_find(s->journal, tenant, &tel, 1, lead_id,
+	if ((rc = find_lead(n, s->journal, tenant, &tel, 1, lead_id,
 	    &found)) != 0 || found)
 		return rc;
 	lead_of(r->event, lead_id);
@@ -569,8 +597,8 @@ normalize_apply(void *ctx, struct stream *s, struct stream_rec *r)
 		const char *contacts[2] = { str(w, w->contacts[0]),
 		    str(w, w->contacts[1]) };
 
-		if (journal_lead_find(s->journal, str(w, w->tenant), contacts,
-		    2, lead_id, &found) != 0)
+		if (find_lead(n, s->journal, str(w, w->tenant), contacts, 2,
+		    lead_id, &found) != 0)
 			return stream_journal_failed(s, r);
 		if (found) {
 			lead_updated(&n->scratch, w, lead_id);

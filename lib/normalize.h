@@ -25,12 +25,16 @@ struct normalize {
 	const struct schema_set	*schemas;
 	const struct cfg	*cfg;		/* its sources' normalizers */
 	const char		*calling_code;	/* for phones without one */
+	const char		*salt;		/* retention's: the leads' contacts
+						   it hashed are looked up too;
+						   NULL: none */
 	struct buf		 scratch;	/* apply's */
 	struct buf		 data;		/* apply's */
 };
 
 void		normalize_init(struct normalize *, const struct schema_set *,
-		    const struct cfg *, const char *calling_code);
+		    const struct cfg *, const char *calling_code,
+		    const char *salt);
 void		normalize_release(struct normalize *);
 /* The halves of integra-normalize's stage; see stream.h. */
 enum stream_rc	normalize_prepare(void *ctx, struct stream_rec *,

@@ -24,18 +24,18 @@ test_expect_success 'integra --version prints the version' '
 	integra --version | grep -q "^integra [0-9]"
 '
 test_expect_success 'config check accepts the sample config' '
-	INTEGRA_CRM_TOKEN=x INTEGRA_ZAPI_CLIENT_TOKEN=y INTEGRA_ZAPI_TOKEN=z INTEGRA_LINK_SECRET=l \
+	INTEGRA_CRM_TOKEN=x INTEGRA_ZAPI_CLIENT_TOKEN=y INTEGRA_ZAPI_TOKEN=z INTEGRA_LINK_SECRET=l INTEGRA_RETENTION_SALT=s \
 	    integra config check -c "$top_srcdir/etc/integra.yaml" >out &&
 	grep -q "ok: 9 targets, 40 routes, 4 syncs" out
 '
 test_expect_code 78 'config check names a secret that is not set' '
-	env -u INTEGRA_CRM_TOKEN INTEGRA_ZAPI_CLIENT_TOKEN=y INTEGRA_ZAPI_TOKEN=z INTEGRA_LINK_SECRET=l \
+	env -u INTEGRA_CRM_TOKEN INTEGRA_ZAPI_CLIENT_TOKEN=y INTEGRA_ZAPI_TOKEN=z INTEGRA_LINK_SECRET=l INTEGRA_RETENTION_SALT=s \
 	    integra config check -c "$top_srcdir/etc/integra.yaml" 2>err;
 	rc=$?; cat err; grep -q "INTEGRA_CRM_TOKEN" err && exit $rc
 '
 test_expect_success 'config check reads INTEGRA_CONFIG' '
 	INTEGRA_CONFIG="$top_srcdir/etc/integra.yaml" INTEGRA_CRM_TOKEN=x \
-	    INTEGRA_ZAPI_CLIENT_TOKEN=y INTEGRA_ZAPI_TOKEN=z INTEGRA_LINK_SECRET=l integra config check
+	    INTEGRA_ZAPI_CLIENT_TOKEN=y INTEGRA_ZAPI_TOKEN=z INTEGRA_LINK_SECRET=l INTEGRA_RETENTION_SALT=s integra config check
 '
 test_expect_code 64 'config without check exits 64' '
 	integra config

@@ -4,7 +4,7 @@
 # opened.
 . "$top_srcdir/tests/lib.sh"
 
-SCHEMA_VERSION=10
+SCHEMA_VERSION=11
 
 test_expect_success 'ingest creates a journal with the current schema' '
 	echo "{\"a\":1}" | integra-ingest -j journal.db -s t -t lead.created \
@@ -37,7 +37,7 @@ test_expect_success 'a version 1 journal is migrated forward, its dead kept' '
 	    headers, status, attempts, not_before, created_at, updated_at)
 	    VALUES (\"d1\", (SELECT id FROM events LIMIT 1), \"t\", \"r\",
 	    \"POST\", \"u\", \"{}\", \"dead\", 4, 0, 0, 1234);
-	    DROP TABLE alert_states;
+	    DROP TABLE alert_states; ALTER TABLE events DROP COLUMN retained_at;
 	    DROP TABLE sync_jobs; DROP TABLE sync_runs; DROP TABLE sync_records;
 	    DROP TABLE counts;
 	    DROP TABLE lead_contacts; DROP INDEX deliveries_remote;

@@ -103,7 +103,7 @@ test_expect_success 'config: a template there is not, or outside templates/' '
 '
 test_expect_success 'the shipped templates render with the sample branding' '
 	INTEGRA_DATADIR=$top_srcdir/share INTEGRA_CRM_TOKEN=x \
-	    INTEGRA_ZAPI_CLIENT_TOKEN=y INTEGRA_ZAPI_TOKEN=z INTEGRA_LINK_SECRET=l \
+	    INTEGRA_ZAPI_CLIENT_TOKEN=y INTEGRA_ZAPI_TOKEN=z INTEGRA_LINK_SECRET=l INTEGRA_RETENTION_SALT=s \
 	    integra config check \
 	    -c "$top_srcdir/etc/integra.yaml" >ok &&
 	grep -q "^.*integra.yaml: ok" ok

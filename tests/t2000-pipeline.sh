@@ -15,8 +15,10 @@ INTEGRA_CRM_TOKEN=crm-token
 INTEGRA_ZAPI_CLIENT_TOKEN=zapi-token
 INTEGRA_ZAPI_TOKEN=instance-token
 INTEGRA_LINK_SECRET=link-secret
+INTEGRA_RETENTION_SALT=retention-salt
 export INTEGRA_CONFIG INTEGRA_JOURNAL INTEGRA_CRM_TOKEN \
-    INTEGRA_ZAPI_CLIENT_TOKEN INTEGRA_ZAPI_TOKEN INTEGRA_LINK_SECRET
+    INTEGRA_ZAPI_CLIENT_TOKEN INTEGRA_ZAPI_TOKEN INTEGRA_LINK_SECRET \
+    INTEGRA_RETENTION_SALT
 
 test_expect_success 'the shipped mappings are seeded' '
 	integra-map seed >seeded && grep -q "^5 mappings seeded" seeded

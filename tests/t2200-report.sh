@@ -138,7 +138,8 @@ test_expect_code 64 'misuse: an unknown command, a bad window' '
 '
 test_expect_success 'an older journal is migrated, its rows counted once' '
 	cp journal.db old.db &&
-	sqlite3 old.db "DROP TABLE alert_states; DROP TABLE sync_jobs;
+	sqlite3 old.db "DROP TABLE alert_states;
+	    ALTER TABLE events DROP COLUMN retained_at; DROP TABLE sync_jobs;
 	    DROP TABLE sync_runs;
 	    DROP TABLE sync_records; DROP TABLE counts;
 	    PRAGMA user_version = 7" &&

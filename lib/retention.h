@@ -1,0 +1,48 @@
+/*
+ * retention: LGPD retention of personal data (cfg_retention).  Once an
+ * event is older than the retention's after, done with (mapped or
+ * rejected) and has no delivery open or dead, its personal members (by
+ * name, anywhere in its data), its subject and its idempotency key are
+ * replaced by their salted hash, "h:" and 32 hex digits of HMAC-SHA256
+ * keyed with the salt; its raw envelope is dropped; its deliveries'
+ * bodies are scrubbed alike (a body that is not JSON, an e-mail, is
+ * dropped) and their attempts' response excerpts dropped.  The leads'
+ * contacts older than that are replaced by their hashes, which
+ * integra-normalize also looks up, so a lead seen again is still known;
+ * and so are the personal members of synced records not updated since.
+ * Each is done once, a few hundred a commit.
+ */
+#ifndef INTEGRA_RETENTION_H
+#define INTEGRA_RETENTION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jv.h>
+
+struct cfg;
+struct cfg_retention;
+struct journal;
+
+#define RETENTION_HASH_LEN	34	/* "h:" and 32 hex digits */
+
+struct retention_result {
+	long	 events;	/* scrubbed, their raw envelopes dropped */
+	long	 deliveries;
+	long	 contacts;
+	long	 records;
+};
+
+/* The salted hash of value[0..len). */
+void	retention_hash(const char *salt, const char *value, size_t len,
+	    char out[RETENTION_HASH_LEN + 1]);
+/* v (consumed) with the personal members' values hashed. */
+jv	retention_scrub(jv v, const struct cfg_retention *, const char *salt);
+/*
+ * Does what is due at now, or with dry_run counts it and changes nothing.
+ * Returns 0 or the journal's failure.
+ */
+int	retention_run(struct journal *, const struct cfg *, const char *salt,
+	    int64_t now, int dry_run, struct retention_result *);
+
+#endif
