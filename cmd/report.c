@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "config.h"
 #include "dashboard.h"
+#include "eventsapi.h"
 #include "exitcode.h"
 #include "journal.h"
 #include "log.h"
@@ -24,6 +25,7 @@
 #include "report.h"
 #include "retention.h"
 #include "setup.h"
+#include "weekly.h"
 
 static const char usage_text[] =
 "usage: integra-report [-h] [-c config] [-j journal] stats [-w window]\n"
@@ -33,9 +35,13 @@ static const char usage_text[] =
 "                      [-C age] [-r retries]\n"
 "       integra-report [-h] [-c config] [-j journal] alerts\n"
 "       integra-report [-h] [-c config] [-j journal] dashboard [-o file]\n"
-"       integra-report [-h] [-c config] [-j journal] retention [-n]\n";
+"       integra-report [-h] [-c config] [-j journal] retention [-n]\n"
+"       integra-report [-h] [-c config] [-j journal] weekly\n"
+"       integra-report [-h] [-c config] [-j journal] events [-t type]\n"
+"                      [-s source] [-S status] [-T tenant] [-a since]\n"
+"                      [-b until] [-n limit] [-C cursor]\n";
 
-enum cmd { STATS, METRICS, HEALTH, ALERTS, DASHBOARD, RETENTION };
+enum cmd { STATS, METRICS, HEALTH, ALERTS, DASHBOARD, RETENTION, WEEKLY };
 
 /* The alerts evaluated, their events written; an exit code. */
 static int
@@ -109,6 +115,87 @@ out:
 	buf_free(&page);
 	buf_free(&tmp);
 	return rc;
+}
+
+/*
+ * events: the journal's events, filtered, a page at a time: what
+ * integra-events list prints, for the admin who is in integra-report.
+ */
+static int
+events(int argc, char *argv[], const char *cfgpath, const char *jpath)
+{
+	static const struct option longopts[] = {
+		{ "type", required_argument, NULL, 't' },
+		{ "source", required_argument, NULL, 's' },
+		{ "status", required_argument, NULL, 'S' },
+		{ "tenant", required_argument, NULL, 'T' },
+		{ "since", required_argument, NULL, 'a' },
+		{ "until", required_argument, NULL, 'b' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "cursor", required_argument, NULL, 'C' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char *const filters[128] = {
+		['t'] = "type", ['s'] = "source", ['S'] = "status",
+		['T'] = "tenant", ['a'] = "since", ['b'] = "until",
+		['n'] = "limit", ['C'] = "cursor",
+	};
+	struct journal_filter f;
+	struct journal *journal = NULL;
+	struct cfg *cfg = NULL;
+	struct buf out = BUF_INIT;
+	char err[160];
+	int ch, rc;
+
+	eventsapi_filter_init(&f);
+	while ((ch = getopt_long(argc, argv, "t:s:S:T:a:b:n:C:", longopts,
+	    NULL)) != -1) {
+		if (ch == '?' || ch < 0 || ch >= 128 || filters[ch] == NULL)
+			return options_usage(usage_text);
+		if (eventsapi_filter_set(&f, filters[ch], optarg, err,
+		    sizeof(err)) != 0) {
+			log_error(NULL, "%s", err);
+			return options_usage(usage_text);
+		}
+	}
+	if (optind != argc)
+		return options_usage(usage_text);
+	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK ||
+	    (rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
+		goto out;
+	if (eventsapi_list(journal, &f, &out) != 0) {
+		log_error(NULL, "%s", journal_error(journal));
+		rc = journal_busy(journal) ? EX_TEMPFAIL : EX_SOFTWARE;
+	} else
+		printf("%s\n", out.data);
+out:
+	buf_free(&out);
+	journal_close(journal);
+	cfg_free(cfg);
+	return setup_finish(rc);
+}
+
+/* The week's summary made an event, for map to route to the managers. */
+static int
+weekly(struct journal *journal, const struct cfg *cfg, int64_t now)
+{
+	int rc, made;
+
+	if (cfg->nweekly_to == 0) {
+		log_error(NULL, "weekly: the config has no weekly: to");
+		return EX_CONFIG;
+	}
+	if ((rc = weekly_run(journal, cfg, now, stdout, &made)) == 1) {
+		log_error(NULL, "write: standard output");
+		return EX_IOERR;
+	}
+	if (rc != 0) {
+		log_error(NULL, "%s", journal_error(journal));
+		return journal_busy(journal) ? EX_TEMPFAIL : EX_SOFTWARE;
+	}
+	log_info(NULL, made ? "weekly: the summary is made" : "weekly: made"
+	    " today already");
+	return EX_OK;
 }
 
 /* What retention replaced, or would: one line on stdout. */
@@ -203,7 +290,15 @@ main(int argc, char *argv[])
 		cmd = DASHBOARD;
 	else if (strcmp(argv[optind], "retention") == 0)
 		cmd = RETENTION;
-	else
+	else if (strcmp(argv[optind], "weekly") == 0)
+		cmd = WEEKLY;
+	else if (strcmp(argv[optind], "events") == 0) {
+		/* Its options are integra-events list's. */
+		argc -= optind;
+		argv += optind;
+		optind = 0;
+		return events(argc, argv, cfgpath, jpath);
+	} else
 		return options_usage(usage_text);
 	argc -= optind;
 	argv += optind;
@@ -272,6 +367,10 @@ main(int argc, char *argv[])
 		rc = retention(journal, cfg, now, dry_run);
 		goto out;
 	}
+	if (cmd == WEEKLY) {
+		rc = weekly(journal, cfg, now);
+		goto out;
+	}
 	if ((rc = report_load(&report, journal, now, cmd == STATS ?
 	    now - window : 0)) != 0) {
 		log_error(NULL, "%s", journal_error(journal));
@@ -294,6 +393,7 @@ main(int argc, char *argv[])
 	case ALERTS:
 	case DASHBOARD:
 	case RETENTION:
+	case WEEKLY:
 		break;		/* done above */
 	}
 	if (fwrite(out.data, 1, out.len, stdout) != out.len ||

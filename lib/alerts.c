@@ -10,9 +10,8 @@
 #include "buf.h"
 #include "clock.h"
 #include "config.h"
-#include "event.h"
-#include "ids.h"
 #include "journal.h"
+#include "made.h"
 #include "report.h"
 
 /* An alert as this run finds it, and as the journal had it. */
@@ -123,21 +122,16 @@ evaluate(struct eval *e, const struct cfg *cfg, const struct report *r,
 	}
 }
 
-/* integra.alert.firing or .resolved: journaled canonical, its line kept. */
+/* integra.alert.firing or .resolved, its line kept. */
 static int
 post(struct journal *j, const struct cfg *cfg, const struct alert *a,
     int64_t since, int64_t now, struct buf *lines)
 {
-	struct buf data = BUF_INIT, env = BUF_INIT, key = BUF_INIT;
-	struct buf text = BUF_INIT;
-	struct journal_event je;
+	struct buf data = BUF_INIT, key = BUF_INIT, text = BUF_INIT;
 	const char *status = a->firing ? "firing" : "resolved";
-	char id[ID_LEN + 1], dup[ID_LEN + 1], time[RFC3339_LEN + 1];
 	char since_s[RFC3339_LEN + 1], type[32];
-	int rc, done;
+	int rc;
 
-	id_new(id);
-	clock_rfc3339(now, time);
 	clock_rfc3339(since, since_s);
 	snprintf(type, sizeof(type), "integra.alert.%s", status);
 	buf_addf(&key, "alert:%s:%s:%lld", a->name, status, (long long)now);
@@ -152,26 +146,12 @@ post(struct journal *j, const struct cfg *cfg, const struct alert *a,
 	buf_adds(&data, ",\"text\":");
 	buf_add_json_string(&data, text.data, text.len);
 	buf_addc(&data, '}');
-	event_write(&env, &(struct event_head){ .id = id,
-	    .source = ALERTS_SOURCE, .type = type, .time = time,
-	    .subject = a->name, .tenant = cfg->tenant,
-	    .idempotencykey = key.data }, data.data, data.len);
-	je = (struct journal_event){ .id = id, .source = ALERTS_SOURCE,
-	    .type = type, .tenant = cfg->tenant, .subject = a->name,
-	    .time = time, .idempotency_key = key.data, .envelope = env.data,
-	    .envelope_len = env.len, .received_at = now };
-	if ((rc = journal_event_add(j, &je, dup, NULL)) == 0)
-		rc = journal_event_normalize(j, id, NULL, env.data, env.len,
-		    &done);
-	else if (rc == 1)
-		rc = 0;
-	if (rc == 0) {
-		buf_add(lines, env.data, env.len);
-		buf_addc(lines, '\n');
-	}
+	rc = made_event(j, &(struct made){ .source = ALERTS_SOURCE,
+	    .type = type, .subject = a->name, .tenant = cfg->tenant,
+	    .key = key.data, .data = data.data, .len = data.len, .now = now },
+	    lines);
 	buf_free(&data);
 	buf_free(&text);
-	buf_free(&env);
 	buf_free(&key);
 	return rc;
 }

@@ -297,25 +297,43 @@ get_headers(struct loader *ld, const yaml_node_t *n,
 
 /* A list of names (tenants, a step's signed vars, a link's members). */
 static int
-get_names(struct loader *ld, const yaml_node_t *n, const char *what,
-    char ***out, size_t *nout)
+get_list(struct loader *ld, const yaml_node_t *n, const char *what,
+    int (*valid)(const char *), const char *kind, char ***out, size_t *nout)
 {
 	yaml_node_item_t *it;
 	const char *s;
 
 	if (n->type != YAML_SEQUENCE_NODE)
-		return bad(ld, n, "%s must be a list of names", what);
+		return bad(ld, n, "%s must be a list of %ss", what, kind);
 	for (it = n->data.sequence.items.start;
 	    it < n->data.sequence.items.top; it++) {
 		if ((s = scalar(ld, node(ld, *it), what)) == NULL)
 			return -1;
-		if (!valid_name(s))
+		if (!valid(s))
 			return bad(ld, node(ld, *it), "%s: '%s' is not a"
-			    " valid name", what, s);
+			    " valid %s", what, s, kind);
 		*out = xrealloc(*out, (*nout + 1) * sizeof(**out));
 		(*out)[(*nout)++] = xstrdup(s);
 	}
 	return 0;
+}
+
+static int
+get_names(struct loader *ld, const yaml_node_t *n, const char *what,
+    char ***out, size_t *nout)
+{
+	return get_list(ld, n, what, valid_name, "name", out, nout);
+}
+
+/* One e-mail address, alone: mail.h checks it again when it sends. */
+static int
+valid_address(const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	return at != NULL && at > s && at[1] != '\0' &&
+	    strchr(at + 1, '@') == NULL && strlen(s) < 256 &&
+	    strpbrk(s, " \t\r\n,;<>\"()[]\\") == NULL;
 }
 
 static void
@@ -1518,6 +1536,7 @@ alerts_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 /* The members retention replaces unless the config names others. */
 static const char *const personal_fields[] = {
 	"name", "first_name", "last_name", "full_name", "client_name",
+	"client_phone", "client_email", "caregiver_name", "caregiver_phone",
 	"phone", "mobile", "whatsapp", "email", "cpf", "rg", "document",
 	"address", "street", "message", "text", "notes", "comment",
 	"caption", "sender_name", "chat_name", NULL
@@ -1573,6 +1592,24 @@ load_retention(struct loader *ld, const yaml_node_t *v,
 }
 
 static int
+weekly_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg *cfg = ctx;
+
+	if (strcmp(k, "to") != 0)
+		return unknown(ld, v, k, "weekly");
+	free_names(cfg->weekly_to, cfg->nweekly_to);
+	cfg->weekly_to = NULL;
+	cfg->nweekly_to = 0;
+	if (get_list(ld, v, "weekly: to", valid_address, "address",
+	    &cfg->weekly_to, &cfg->nweekly_to) != 0)
+		return -1;
+	if (cfg->nweekly_to == 0 || cfg->nweekly_to > 50)
+		return bad(ld, v, "weekly: to must list 1 to 50 addresses");
+	return 0;
+}
+
+static int
 top_defaults(struct loader *ld, void *ctx, const char *k,
     const yaml_node_t *v)
 {
@@ -1617,6 +1654,10 @@ top_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		return each_pair(ld, v, "alerts", alerts_pair, &cfg->alerts);
 	if (strcmp(k, "retention") == 0)
 		return load_retention(ld, v, &cfg->retention);
+	if (strcmp(k, "weekly") == 0) {
+		cfg->weekly_line = line_of(v);
+		return each_pair(ld, v, "weekly", weekly_pair, cfg);
+	}
 	return unknown(ld, v, k, "the top level");
 }
 
@@ -1878,6 +1919,7 @@ cfg_free(struct cfg *cfg)
 	free(cfg->retention.salt_env);
 	free(cfg->retention.salt_file);
 	free_names(cfg->retention.fields, cfg->retention.nfields);
+	free_names(cfg->weekly_to, cfg->nweekly_to);
 	free_headers(cfg->branding, cfg->nbranding);
 	free(cfg->link_secret_env);
 	free(cfg->link_secret_file);

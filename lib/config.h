@@ -284,6 +284,9 @@ struct cfg {
 	size_t			 nsyncs;
 	struct cfg_alerts	 alerts;
 	struct cfg_retention	 retention;
+	char			**weekly_to;	/* who gets the weekly summary */
+	size_t			 nweekly_to;
+	int			 weekly_line;
 };
 
 /*

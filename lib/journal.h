@@ -447,6 +447,9 @@ int	journal_message_status(struct journal *, const char *remote_id,
  *   by hour from the one since_ms falls in: name[0] the kind, name[1]
  *   the status reached or the outcome; num[0] the hour (ms / 3600000),
  *   num[1] n.
+ * - JOURNAL_REPORT_DEAD: why deliveries died since since_ms, the five
+ *   reasons most of them died of: name[0] the target, [1] the error
+ *   class, [2] the error; num[0] how many.
  * fn returning non-zero stops the walk and is returned.
  */
 enum journal_report {
@@ -454,7 +457,8 @@ enum journal_report {
 	JOURNAL_REPORT_TARGETS,
 	JOURNAL_REPORT_WAITING,
 	JOURNAL_REPORT_SYNCS,
-	JOURNAL_REPORT_HOURLY
+	JOURNAL_REPORT_HOURLY,
+	JOURNAL_REPORT_DEAD
 };
 struct journal_report_row {
 	const char	*name[4];

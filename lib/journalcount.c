@@ -29,6 +29,7 @@ enum count_stmt {
 	K_WAITING,
 	K_SYNCS,
 	K_HOURLY,
+	K_DEAD,
 	K_COUNT
 };
 
@@ -96,6 +97,10 @@ static const char *const count_sql[K_COUNT] = {
 	    " sum(n) FROM counts WHERE hour >= ?1 / " XSTR(HOUR_MS)
 	    " AND kind IN ('event', 'delivery', 'attempt')"
 	    " GROUP BY 1, 2, 3 ORDER BY 3",
+	[K_DEAD] =
+	    "SELECT target, coalesce(error_class, ''), coalesce(last_error,"
+	    " ''), count(*) FROM deliveries WHERE status = 'dead'"
+	    " AND dead_at >= ?1 GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1 LIMIT 5",
 };
 
 static sqlite3_stmt *
@@ -282,6 +287,7 @@ journal_report(struct journal *j, enum journal_report which, int64_t since_ms,
 		[JOURNAL_REPORT_WAITING] = K_WAITING,
 		[JOURNAL_REPORT_SYNCS] = K_SYNCS,
 		[JOURNAL_REPORT_HOURLY] = K_HOURLY,
+		[JOURNAL_REPORT_DEAD] = K_DEAD,
 	};
 	static const int nnames[] = {
 		[JOURNAL_REPORT_COUNTS] = 4,
@@ -289,6 +295,7 @@ journal_report(struct journal *j, enum journal_report which, int64_t since_ms,
 		[JOURNAL_REPORT_WAITING] = 0,
 		[JOURNAL_REPORT_SYNCS] = 2,
 		[JOURNAL_REPORT_HOURLY] = 2,
+		[JOURNAL_REPORT_DEAD] = 3,
 	};
 	struct journal_report_row row;
 	sqlite3_stmt *st;

@@ -78,7 +78,7 @@ static const char *const sstmt_sql[Y_COUNT] = {
 	    "INSERT INTO sync_records (job, key, hash, record, updated_at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET"
 	    " hash = excluded.hash, record = excluded.record,"
-	    " updated_at = excluded.updated_at",
+	    " updated_at = excluded.updated_at, retained_at = NULL",
 	/* Newest first; each filter applies when it is not NULL. */
 	[Y_RUNS] =
 	    "SELECT r.id, " RUN_JSON " FROM sync_runs r"

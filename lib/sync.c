@@ -19,7 +19,6 @@
 #include "clock.h"
 #include "config.h"
 #include "digest.h"
-#include "event.h"
 #include "exitcode.h"
 #include "http.h"
 #include "ids.h"
@@ -27,6 +26,7 @@
 #include "jqprog.h"
 #include "jvdump.h"
 #include "log.h"
+#include "made.h"
 #include "progress.h"
 #include "sync.h"
 
@@ -331,16 +331,14 @@ static int
 record(struct run *r, jv rec, long index)
 {
 	struct buf *b = &r->scratch;
-	struct journal_event je;
 	struct buf key = BUF_INIT, canon = BUF_INIT, idem = BUF_INIT;
-	struct buf env = BUF_INIT, source = BUF_INIT;
+	struct buf source = BUF_INIT;
 	unsigned char hash[DIGEST_LEN], was[JOURNAL_SYNC_HASH_LEN];
-	char id[ID_LEN + 1], dup[ID_LEN + 1], now[RFC3339_LEN + 1];
 	char hex[2 * DIGEST_LEN + 1];
 	jv out, k, v, w, prev;
 	struct iovec iov;
 	int64_t ms = clock_ms();
-	int rc = 0, found, done;
+	int rc = 0, found;
 
 	buf_reset(b);
 	out = jv_null();
@@ -408,32 +406,20 @@ record(struct run *r, jv rec, long index)
 
 	digest_sha256_hex(&iov, 1, hex);
 	hex[32] = '\0';
-	id_new(id);
-	clock_rfc3339(ms, now);
 	buf_addf(&idem, "%s:%s:%lld:%s", r->job->name, key.data,
 	    (long long)r->run_id, hex);
 	buf_addf(&source, "sync/%s", r->job->name);
-	event_write(&env, &(struct event_head){ .id = id,
-	    .source = source.data, .type = r->job->event, .time = now,
-	    .subject = key.data, .tenant = r->o->cfg->tenant,
-	    .idempotencykey = idem.data }, b->data, b->len);
-	je = (struct journal_event){ .id = id, .source = source.data,
-	    .type = r->job->event, .tenant = r->o->cfg->tenant,
-	    .subject = key.data, .time = now, .idempotency_key = idem.data,
-	    .envelope = env.data, .envelope_len = env.len, .received_at = ms };
 	/* Canonical as made: normalized at once, for map to route. */
-	if ((rc = journal_event_add(r->o->journal, &je, dup, NULL)) < 0 ||
-	    (rc == 0 && journal_event_normalize(r->o->journal, id, NULL,
-	    env.data, env.len, &done) != 0) ||
+	if (made_event(r->o->journal, &(struct made){ .source = source.data,
+	    .type = r->job->event, .subject = key.data,
+	    .tenant = r->o->cfg->tenant, .key = idem.data, .data = b->data,
+	    .len = b->len, .now = ms }, &r->lines) != 0 ||
 	    journal_sync_record_put(r->o->journal, r->job->name, key.data,
 	    hash, canon.data, canon.len, ms) != 0) {
 		rc = -1;
 		goto out_kvw;
 	}
-	rc = 0;
 	r->res->sent++;
-	buf_add(&r->lines, env.data, env.len);
-	buf_addc(&r->lines, '\n');
 out_kvw:
 	jv_free(k);
 	jv_free(v);
@@ -442,7 +428,6 @@ out_rec:
 	buf_free(&key);
 	buf_free(&canon);
 	buf_free(&idem);
-	buf_free(&env);
 	buf_free(&source);
 	jv_free(rec);
 	return rc;

@@ -32,7 +32,9 @@ fi
 PATH="$BIN:$top_builddir/tests:$PATH"
 INTEGRA_DATADIR="$top_srcdir/share"
 INTEGRA_LOG=info
-export PATH INTEGRA_DATADIR INTEGRA_LOG
+# Every log line of the suite, for t9999-logs to read for personal data.
+INTEGRA_LOG_COPY="$top_builddir/tests/suite-logs.ndjson"
+export PATH INTEGRA_DATADIR INTEGRA_LOG INTEGRA_LOG_COPY
 unset INTEGRA_CONFIG INTEGRA_JOURNAL
 # ASan: fail on errors, and keep leak reports about libjq 1.6 itself out.
 ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99"

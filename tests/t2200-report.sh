@@ -132,6 +132,17 @@ test_expect_success 'GET /metrics: the same, for a key that reads events' '
 	grep -v "^integra_oldest" got >g && grep -v "^integra_oldest" want >w &&
 	test_cmp w g
 '
+test_expect_success 'events: the filtered listing of integra-events list' '
+	integra-report -j journal.db events -t client.registered >got &&
+	integra-events -j journal.db list -t client.registered >want &&
+	test_cmp want got &&
+	jq -e ".events | length == 1" got >/dev/null &&
+	integra-report -j journal.db events -S rejected -n 5 |
+	    jq -e "[.events[].status] == [\"rejected\"]" >/dev/null
+'
+test_expect_code 64 'events: a filter that is none' '
+	integra-report -j journal.db events -S nosuchstatus
+'
 test_expect_code 64 'misuse: an unknown command, a bad window' '
 	integra-report -j journal.db nope 2>/dev/null ||
 	integra-report -j journal.db stats -w soon
