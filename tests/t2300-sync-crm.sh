@@ -105,6 +105,20 @@ test_expect_success 'a lock whose holder on this host is gone is taken' '
 	test "$(q "SELECT lock_owner IS NULL FROM sync_jobs
 	    WHERE job = \"contracts\"")" = 1
 '
+# On a terminal (script(1) gives it one) a run shows its progress on
+# stderr: records of the total, pages, records a second, time left; in a
+# pipe, never.  The pages are slowed, so that the line is drawn.
+sync_remote 3 -D /crm/contracts=200
+test_expect_success 'a progress line on a terminal, none in a pipe' '
+	script -qec "integra-sync-crm -c cfg.yaml -j journal.db --full contracts >/dev/null" \
+	    tty.out >/dev/null 2>&1 &&
+	tr "\r" "\n" <tty.out |
+	    grep -q "integra-sync-crm: [0-9]* of $N records, [0-9]* pages, [0-9]*/s, [0-9]* s left" &&
+	integra-sync-crm -c cfg.yaml -j journal.db --full contracts \
+	    2>pipe.err >/dev/null &&
+	! grep -q "records, " pipe.err
+'
+sync_remote 3
 test_expect_success 'cursor paging, resumed from the last cursor' '
 	: >crm.log &&
 	integra-sync-crm -c cfg.yaml -j journal.db caregivers >events \
