@@ -150,6 +150,9 @@ spawn(const struct cfg *cfg, struct journal *reader, const char *name,
     int full)
 {
 	char self[PATH_MAX], prog[PATH_MAX + 16], *slash;
+	char when[RFC3339_LEN + 1];
+	struct buf failed = BUF_INIT;	/* the log line if exec fails */
+	struct buf msg = BUF_INIT;
 	const char *argv[10];
 	size_t n = 0;
 	ssize_t len;
@@ -179,10 +182,23 @@ spawn(const struct cfg *cfg, struct journal *reader, const char *name,
 		argv[n++] = "-f";
 	argv[n++] = name;
 	argv[n] = NULL;
-	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
+	clock_rfc3339(clock_ms(), when);
+	buf_addf(&msg, "%s: api: sync '%s': %s cannot be run", log_prog(),
+	    name, prog);
+	buf_addf(&failed, "{\"time\":\"%s\",\"level\":\"error\",\"prog\":",
+	    when);
+	buf_add_json_string(&failed, log_prog(), strlen(log_prog()));
+	buf_adds(&failed, ",\"msg\":");
+	buf_add_json_string(&failed, msg.data, msg.len);
+	buf_adds(&failed, "}\n");
+	buf_free(&msg);
+	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1) {
+		buf_free(&failed);
 		return -1;
+	}
 	if ((pid = fork()) == -1) {
 		close(devnull);
+		buf_free(&failed);
 		return -1;
 	}
 	if (pid == 0) {
@@ -196,9 +212,12 @@ spawn(const struct cfg *cfg, struct journal *reader, const char *name,
 			execv(prog, (char *const *)argv);
 		else
 			execvp(prog, (char *const *)argv);
+		/* Only write(2) here: the line is made before the fork. */
+		(void)write(STDERR_FILENO, failed.data, failed.len);
 		_exit(127);
 	}
 	close(devnull);
+	buf_free(&failed);
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
 	return 0;
