@@ -28,22 +28,10 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "journal", required_argument, NULL, 'j' },
-		{ "type", required_argument, NULL, 't' },
-		{ "source", required_argument, NULL, 's' },
-		{ "status", required_argument, NULL, 'S' },
-		{ "tenant", required_argument, NULL, 'T' },
-		{ "since", required_argument, NULL, 'a' },
-		{ "until", required_argument, NULL, 'b' },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "cursor", required_argument, NULL, 'C' },
+		EVENTSAPI_FILTER_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
-	};
-	static const char *const filters[128] = {
-		['t'] = "type", ['s'] = "source", ['S'] = "status",
-		['T'] = "tenant", ['a'] = "since", ['b'] = "until",
-		['n'] = "limit", ['C'] = "cursor",
 	};
 	const char *cfgpath = NULL, *jpath = NULL, *cmd, *id = NULL;
 	struct journal_filter f;
@@ -55,7 +43,7 @@ main(int argc, char *argv[])
 
 	log_init("integra-events");
 	eventsapi_filter_init(&f);
-	while ((ch = getopt_long(argc, argv, "c:j:t:s:S:T:a:b:n:C:hV",
+	while ((ch = getopt_long(argc, argv, "c:j:hV" EVENTSAPI_FILTER_OPTS,
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -71,8 +59,8 @@ main(int argc, char *argv[])
 		case '?':
 			return options_usage(usage_text);
 		default:
-			if (eventsapi_filter_set(&f, filters[ch], optarg, err,
-			    sizeof(err)) != 0) {
+			if (eventsapi_filter_set(&f, eventsapi_filter_of(ch),
+			    optarg, err, sizeof(err)) != 0) {
 				log_error(NULL, "%s", err);
 				return options_usage(usage_text);
 			}

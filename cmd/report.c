@@ -125,20 +125,8 @@ static int
 events(int argc, char *argv[], const char *cfgpath, const char *jpath)
 {
 	static const struct option longopts[] = {
-		{ "type", required_argument, NULL, 't' },
-		{ "source", required_argument, NULL, 's' },
-		{ "status", required_argument, NULL, 'S' },
-		{ "tenant", required_argument, NULL, 'T' },
-		{ "since", required_argument, NULL, 'a' },
-		{ "until", required_argument, NULL, 'b' },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "cursor", required_argument, NULL, 'C' },
+		EVENTSAPI_FILTER_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
-	};
-	static const char *const filters[128] = {
-		['t'] = "type", ['s'] = "source", ['S'] = "status",
-		['T'] = "tenant", ['a'] = "since", ['b'] = "until",
-		['n'] = "limit", ['C'] = "cursor",
 	};
 	struct journal_filter f;
 	struct journal *journal = NULL;
@@ -148,12 +136,12 @@ events(int argc, char *argv[], const char *cfgpath, const char *jpath)
 	int ch, rc;
 
 	eventsapi_filter_init(&f);
-	while ((ch = getopt_long(argc, argv, "t:s:S:T:a:b:n:C:", longopts,
+	while ((ch = getopt_long(argc, argv, EVENTSAPI_FILTER_OPTS, longopts,
 	    NULL)) != -1) {
-		if (ch == '?' || ch < 0 || ch >= 128 || filters[ch] == NULL)
+		if (eventsapi_filter_of(ch) == NULL)
 			return options_usage(usage_text);
-		if (eventsapi_filter_set(&f, filters[ch], optarg, err,
-		    sizeof(err)) != 0) {
+		if (eventsapi_filter_set(&f, eventsapi_filter_of(ch), optarg,
+		    err, sizeof(err)) != 0) {
 			log_error(NULL, "%s", err);
 			return options_usage(usage_text);
 		}

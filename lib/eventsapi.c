@@ -9,6 +9,18 @@
 #include "clock.h"
 #include "eventsapi.h"
 
+const char *
+eventsapi_filter_of(int ch)
+{
+	static const char *const filters[128] = {
+		['t'] = "type", ['s'] = "source", ['S'] = "status",
+		['T'] = "tenant", ['a'] = "since", ['b'] = "until",
+		['n'] = "limit", ['C'] = "cursor",
+	};
+
+	return ch > 0 && ch < 128 ? filters[ch] : NULL;
+}
+
 void
 eventsapi_filter_init(struct journal_filter *f)
 {

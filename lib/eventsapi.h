@@ -19,6 +19,23 @@
 
 struct buf;
 
+/*
+ * The filters as command-line options, for integra-events list and
+ * integra-report events: getopt's letters, getopt_long's entries, and the
+ * filter a letter sets (NULL if none).
+ */
+#define EVENTSAPI_FILTER_OPTS	"t:s:S:T:a:b:n:C:"
+#define EVENTSAPI_FILTER_LONGOPTS					\
+	{ "type", required_argument, NULL, 't' },			\
+	{ "source", required_argument, NULL, 's' },			\
+	{ "status", required_argument, NULL, 'S' },			\
+	{ "tenant", required_argument, NULL, 'T' },			\
+	{ "since", required_argument, NULL, 'a' },			\
+	{ "until", required_argument, NULL, 'b' },			\
+	{ "limit", required_argument, NULL, 'n' },			\
+	{ "cursor", required_argument, NULL, 'C' }
+const char	*eventsapi_filter_of(int ch);
+
 /* Resets f to no filter and the default page. */
 void	eventsapi_filter_init(struct journal_filter *f);
 /*
