@@ -41,7 +41,18 @@ static const char usage_text[] =
 "                      [-s source] [-S status] [-T tenant] [-a since]\n"
 "                      [-b until] [-n limit] [-C cursor]\n";
 
-enum cmd { STATS, METRICS, HEALTH, ALERTS, DASHBOARD, RETENTION, WEEKLY };
+enum cmd { STATS, METRICS, HEALTH, ALERTS, DASHBOARD, RETENTION, WEEKLY,
+    EVENTS };
+static const char *const cmd_names[] = { "stats", "metrics", "health",
+    "alerts", "dashboard", "retention", "weekly", "events" };
+
+/* The journal failed: logged, and the exit code that says how. */
+static int
+journal_failed(struct journal *journal)
+{
+	log_error(NULL, "%s", journal_error(journal));
+	return journal_busy(journal) ? EX_TEMPFAIL : EX_SOFTWARE;
+}
 
 /* The alerts evaluated, their events written; an exit code. */
 static int
@@ -55,8 +66,7 @@ alerts(struct journal *journal, const struct cfg *cfg, int64_t now)
 		return EX_IOERR;
 	}
 	if (rc != 0) {
-		log_error(NULL, "%s", journal_error(journal));
-		return journal_busy(journal) ? EX_TEMPFAIL : EX_SOFTWARE;
+		return journal_failed(journal);
 	}
 	log_info(NULL, "alerts: %ld firing; %ld posted, %ld resolved",
 	    res.firing, res.posted, res.resolved);
@@ -79,8 +89,7 @@ dashboard(struct journal *journal, const struct cfg *cfg, int64_t now,
 	size_t off;
 
 	if (dashboard_write(journal, cfg, now, &page) != 0) {
-		log_error(NULL, "%s", journal_error(journal));
-		rc = journal_busy(journal) ? EX_TEMPFAIL : EX_SOFTWARE;
+		rc = journal_failed(journal);
 		goto out;
 	}
 	if (path == NULL) {
@@ -152,8 +161,7 @@ events(int argc, char *argv[], const char *cfgpath, const char *jpath)
 	    (rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
 		goto out;
 	if (eventsapi_list(journal, &f, &out) != 0) {
-		log_error(NULL, "%s", journal_error(journal));
-		rc = journal_busy(journal) ? EX_TEMPFAIL : EX_SOFTWARE;
+		rc = journal_failed(journal);
 	} else
 		printf("%s\n", out.data);
 out:
@@ -178,8 +186,7 @@ weekly(struct journal *journal, const struct cfg *cfg, int64_t now)
 		return EX_IOERR;
 	}
 	if (rc != 0) {
-		log_error(NULL, "%s", journal_error(journal));
-		return journal_busy(journal) ? EX_TEMPFAIL : EX_SOFTWARE;
+		return journal_failed(journal);
 	}
 	log_info(NULL, made ? "weekly: the summary is made" : "weekly: made"
 	    " today already");
@@ -207,8 +214,7 @@ retention(struct journal *journal, const struct cfg *cfg, int64_t now,
 	explicit_bzero(salt, strlen(salt));
 	free(salt);
 	if (rc != 0) {
-		log_error(NULL, "%s", journal_error(journal));
-		return journal_busy(journal) ? EX_TEMPFAIL : EX_SOFTWARE;
+		return journal_failed(journal);
 	}
 	clock_rfc3339(now - cfg->retention.after_ms, before);
 	printf("%s%ld events, %ld deliveries, %ld contacts and %ld synced"
@@ -216,6 +222,47 @@ retention(struct journal *journal, const struct cfg *cfg, int64_t now,
 	    "replaced: ", res.events, res.deliveries, res.contacts,
 	    res.records, before, dry_run ? " (nothing changed)" : "");
 	return EX_OK;
+}
+
+/*
+ * stats, metrics or health: read from the counts and the work waiting.
+ * health exits as a monitor wants: 0, 1 or 2, and 2 if it cannot read.
+ */
+static int
+counted(struct journal *journal, enum cmd cmd, int64_t now, int64_t window,
+    int json, const struct report_limits *limits)
+{
+	struct report report;
+	struct buf out = BUF_INIT;
+	enum report_status status = REPORT_OK;
+	int rc = EX_OK;
+
+	if (report_load(&report, journal, now, cmd == STATS ? now - window :
+	    0) != 0) {
+		rc = journal_failed(journal);
+		if (cmd == HEALTH) {
+			printf("CRITICAL: the journal cannot be read\n");
+			rc = REPORT_CRITICAL;
+		}
+		goto out;
+	}
+	if (cmd == STATS)
+		report_stats(&report, json, &out);
+	else if (cmd == METRICS)
+		report_metrics(&report, &out);
+	else
+		status = report_health(&report, limits, &out);
+	if (fwrite(out.data, 1, out.len, stdout) != out.len ||
+	    fflush(stdout) != 0) {
+		log_error(NULL, "write: standard output");
+		rc = EX_IOERR;
+		goto out;
+	}
+	rc = cmd == HEALTH ? (int)status : EX_OK;
+out:
+	report_free(&report);
+	buf_free(&out);
+	return rc;
 }
 
 int
@@ -240,9 +287,6 @@ main(int argc, char *argv[])
 	const char *cfgpath = NULL, *jpath = NULL, *output = NULL;
 	struct journal *journal = NULL;
 	struct cfg *cfg = NULL;
-	struct buf out = BUF_INIT;
-	struct report report = { 0 };
-	enum report_status status = REPORT_OK;
 	int64_t window = 24 * 3600000LL, now;
 	enum cmd cmd;
 	int ch, rc, json = 0, dry_run = 0;
@@ -266,31 +310,16 @@ main(int argc, char *argv[])
 		}
 	if (optind >= argc)
 		return options_usage(usage_text);
-	if (strcmp(argv[optind], "stats") == 0)
-		cmd = STATS;
-	else if (strcmp(argv[optind], "metrics") == 0)
-		cmd = METRICS;
-	else if (strcmp(argv[optind], "health") == 0)
-		cmd = HEALTH;
-	else if (strcmp(argv[optind], "alerts") == 0)
-		cmd = ALERTS;
-	else if (strcmp(argv[optind], "dashboard") == 0)
-		cmd = DASHBOARD;
-	else if (strcmp(argv[optind], "retention") == 0)
-		cmd = RETENTION;
-	else if (strcmp(argv[optind], "weekly") == 0)
-		cmd = WEEKLY;
-	else if (strcmp(argv[optind], "events") == 0) {
-		/* Its options are integra-events list's. */
-		argc -= optind;
-		argv += optind;
-		optind = 0;
-		return events(argc, argv, cfgpath, jpath);
-	} else
+	for (cmd = STATS; cmd <= EVENTS; cmd++)
+		if (strcmp(argv[optind], cmd_names[cmd]) == 0)
+			break;
+	if (cmd > EVENTS)
 		return options_usage(usage_text);
 	argc -= optind;
 	argv += optind;
 	optind = 0;	/* glibc: start again, on the command's arguments */
+	if (cmd == EVENTS)	/* its options are integra-events list's */
+		return events(argc, argv, cfgpath, jpath);
 	while ((ch = getopt_long(argc, argv, cmd == STATS ? "w:" :
 	    cmd == HEALTH ? "W:C:r:" : cmd == DASHBOARD ? "o:" : cmd ==
 	    RETENTION ? "n" : "", longopts, NULL)) != -1)
@@ -343,57 +372,24 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	now = clock_ms();
-	if (cmd == ALERTS) {
-		rc = alerts(journal, cfg, now);
-		goto out;
-	}
-	if (cmd == DASHBOARD) {
-		rc = dashboard(journal, cfg, now, output);
-		goto out;
-	}
-	if (cmd == RETENTION) {
-		rc = retention(journal, cfg, now, dry_run);
-		goto out;
-	}
-	if (cmd == WEEKLY) {
-		rc = weekly(journal, cfg, now);
-		goto out;
-	}
-	if ((rc = report_load(&report, journal, now, cmd == STATS ?
-	    now - window : 0)) != 0) {
-		log_error(NULL, "%s", journal_error(journal));
-		if (cmd == HEALTH)
-			printf("CRITICAL: the journal cannot be read\n");
-		rc = cmd == HEALTH ? REPORT_CRITICAL : journal_busy(journal) ?
-		    EX_TEMPFAIL : EX_SOFTWARE;
-		goto out;
-	}
 	switch (cmd) {
-	case STATS:
-		report_stats(&report, json, &out);
-		break;
-	case METRICS:
-		report_metrics(&report, &out);
-		break;
-	case HEALTH:
-		status = report_health(&report, &limits, &out);
-		break;
 	case ALERTS:
+		rc = alerts(journal, cfg, now);
+		break;
 	case DASHBOARD:
+		rc = dashboard(journal, cfg, now, output);
+		break;
 	case RETENTION:
+		rc = retention(journal, cfg, now, dry_run);
+		break;
 	case WEEKLY:
-		break;		/* done above */
+		rc = weekly(journal, cfg, now);
+		break;
+	default:
+		rc = counted(journal, cmd, now, window, json, &limits);
+		break;
 	}
-	if (fwrite(out.data, 1, out.len, stdout) != out.len ||
-	    fflush(stdout) != 0) {
-		log_error(NULL, "write: standard output");
-		rc = EX_IOERR;
-		goto out;
-	}
-	rc = cmd == HEALTH ? (int)status : EX_OK;
 out:
-	report_free(&report);
-	buf_free(&out);
 	journal_close(journal);
 	cfg_free(cfg);
 	return setup_finish(rc);

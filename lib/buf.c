@@ -263,3 +263,28 @@ buf_add_json_string(struct buf *b, const char *s, size_t n)
 		buf_add(b, s + run, n - run);
 	buf_addc(b, '"');
 }
+
+void
+buf_add_html(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++)
+		switch (*s) {
+		case '&':
+			buf_adds(b, "&amp;");
+			break;
+		case '<':
+			buf_adds(b, "&lt;");
+			break;
+		case '>':
+			buf_adds(b, "&gt;");
+			break;
+		case '"':
+			buf_adds(b, "&quot;");
+			break;
+		case '\'':
+			buf_adds(b, "&#39;");
+			break;
+		default:
+			buf_addc(b, *s);
+		}
+}

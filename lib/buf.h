@@ -33,6 +33,8 @@ void	 buf_addf(struct buf *, const char *, ...)
 void	 buf_vaddf(struct buf *, const char *, va_list);
 /* Appends s[0..n) as a quoted JSON string, escaping as RFC 8259 requires. */
 void	 buf_add_json_string(struct buf *, const char *, size_t);
+/* s as HTML text or an attribute's value: & < > " ' escaped. */
+void	 buf_add_html(struct buf *, const char *s);
 /*
  * Appends what f holds up to its end: 0, -1 if reading failed (errno),
  * or -2 past max bytes (0: no limit).

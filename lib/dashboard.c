@@ -32,31 +32,6 @@ struct alerts_firing {
 	long		 n;
 };
 
-static void
-html(struct buf *b, const char *s)
-{
-	for (; *s != '\0'; s++)
-		switch (*s) {
-		case '<':
-			buf_adds(b, "&lt;");
-			break;
-		case '>':
-			buf_adds(b, "&gt;");
-			break;
-		case '&':
-			buf_adds(b, "&amp;");
-			break;
-		case '"':
-			buf_adds(b, "&quot;");
-			break;
-		case '\'':
-			buf_adds(b, "&#39;");
-			break;
-		default:
-			buf_addc(b, *s);
-		}
-}
-
 static int
 keep_hour(void *ctx, const struct journal_report_row *row)
 {
@@ -92,9 +67,9 @@ keep_alert(void *ctx, const struct journal_alert *a)
 	f->n++;
 	clock_rfc3339(a->since, since);
 	buf_adds(&f->html, "<tr><td>");
-	html(&f->html, a->alert);
+	buf_add_html(&f->html, a->alert);
 	buf_adds(&f->html, "</td><td>");
-	html(&f->html, a->message);
+	buf_add_html(&f->html, a->message);
 	buf_addf(&f->html, "</td><td>%s</td></tr>\n", since);
 	return 0;
 }
@@ -200,7 +175,7 @@ targets_table(struct buf *b, const struct report *r)
 	for (i = 0; i < r->ntargets; i++) {
 		t = &r->targets[i];
 		buf_adds(b, "<tr><td>");
-		html(b, t->name);
+		buf_add_html(b, t->name);
 		buf_addf(b, "</td><td class=\"n\">%lld</td><td class=\"n\">"
 		    "%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld"
 		    "</td><td>%s</td><td>%s</td></tr>\n",
@@ -229,7 +204,7 @@ syncs_table(struct buf *b, const struct report *r)
 		else
 			snprintf(last, sizeof(last), "never");
 		buf_adds(b, "<tr><td>");
-		html(b, r->syncs[i].name);
+		buf_add_html(b, r->syncs[i].name);
 		buf_addf(b, "</td><td class=\"n\">%lld</td><td class=\"n\">"
 		    "%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld"
 		    "</td><td class=\"n\">%lld</td><td>%s</td><td>%s</td>"
@@ -278,12 +253,12 @@ dashboard_write(struct journal *j, const struct cfg *cfg, int64_t now,
 	    " charset=\"utf-8\"><title>integra</title><style>");
 	buf_adds(out, style);
 	buf_adds(out, "</style></head><body>\n<h1>integra: ");
-	html(out, cfg->tenant);
+	buf_add_html(out, cfg->tenant);
 	buf_addf(out, "</h1>\n<p class=\"sub\">the last 24 hours, from %.13s:00Z"
 	    " to <span id=\"generated\">%s</span></p>\n<p><span class=\"status"
 	    " %s\" id=\"health\" data-value=\"%s\">", first, when,
 	    statuses[status], statuses[status]);
-	html(out, health.data != NULL ? health.data : "");
+	buf_add_html(out, health.data != NULL ? health.data : "");
 	buf_adds(out, "</span></p>\n<div class=\"tiles\">\n");
 	/* The tiles say what integra-report stats -w 24h says. */
 	tile_n(out, "kpi-received", "events received", r.received, 0);

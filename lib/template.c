@@ -147,31 +147,6 @@ template_var(const struct template *t, size_t i)
 	return i < t->nnames ? t->names[i] : NULL;
 }
 
-static void
-add_escaped(struct buf *out, const char *s)
-{
-	for (; *s != '\0'; s++)
-		switch (*s) {
-		case '&':
-			buf_adds(out, "&amp;");
-			break;
-		case '<':
-			buf_adds(out, "&lt;");
-			break;
-		case '>':
-			buf_adds(out, "&gt;");
-			break;
-		case '"':
-			buf_adds(out, "&quot;");
-			break;
-		case '\'':
-			buf_adds(out, "&#39;");
-			break;
-		default:
-			buf_addc(out, *s);
-		}
-}
-
 int
 template_render(const struct template *t, template_value_fn value, void *ctx,
     struct buf *out, struct buf *err)
@@ -191,7 +166,7 @@ template_render(const struct template *t, template_value_fn value, void *ctx,
 			return -1;
 		}
 		if (t->html)
-			add_escaped(out, v);
+			buf_add_html(out, v);
 		else
 			buf_adds(out, v);
 	}

@@ -70,20 +70,6 @@ keep_dead(void *ctx, const struct journal_report_row *row)
 	return 0;
 }
 
-static void
-html(struct buf *b, const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (*s == '<')
-			buf_adds(b, "&lt;");
-		else if (*s == '>')
-			buf_adds(b, "&gt;");
-		else if (*s == '&')
-			buf_adds(b, "&amp;");
-		else
-			buf_addc(b, *s);
-}
-
 #define TD	"<td style=\"padding:4px 10px;border-bottom:1px solid #ddd\">"
 #define TDN	"<td style=\"padding:4px 10px;border-bottom:1px solid #ddd;" \
 		"text-align:right\">"
@@ -116,7 +102,7 @@ table(struct buf *text, struct buf *h, const char *title,
 				continue;
 			buf_addf(text, " %s", l->v[i].cell[k]);
 			buf_adds(h, TD);
-			html(h, l->v[i].cell[k]);
+			buf_add_html(h, l->v[i].cell[k]);
 			buf_adds(h, "</td>");
 		}
 		buf_addf(text, ": %lld\n", (long long)l->v[i].n);
@@ -214,7 +200,7 @@ summary(struct journal *j, const struct report *r, struct buf *text,
 		    (long long)report_sum(&t->status, "failed"),
 		    (long long)report_sum(&t->status, "dead"));
 		buf_adds(h, "<tr>" TD);
-		html(h, t->name);
+		buf_add_html(h, t->name);
 		buf_addf(h, "</td>" TDN "%lld</td>" TDN "%lld</td>" TDN "%lld"
 		    "</td></tr>\n", (long long)report_sum(&t->status,
 		    "delivered"), (long long)report_sum(&t->status, "failed"),
@@ -239,7 +225,7 @@ summary(struct journal *j, const struct report *r, struct buf *text,
 		    (long long)y->read, (long long)y->changed,
 		    (long long)y->refused, y->last);
 		buf_adds(h, "<p>");
-		html(h, y->name);
+		buf_add_html(h, y->name);
 		buf_addf(h, ": %lld runs ok, %lld failed; %lld records read,"
 		    " %lld new or changed, %lld refused; last run <b>%s</b>"
 		    "</p>\n", (long long)y->ok, (long long)y->failed,
@@ -273,7 +259,7 @@ weekly_run(struct journal *j, const struct cfg *cfg, int64_t now, FILE *out,
 	buf_addf(&text, "%s (from %s)\n\n", subject.data, since);
 	buf_adds(&h, "<!DOCTYPE html><html><body style=\"font-family:"
 	    "sans-serif;color:#1d2430\"><h1 style=\"font-size:20px\">");
-	html(&h, subject.data);
+	buf_add_html(&h, subject.data);
 	buf_addf(&h, "</h1><p style=\"color:#5b6472\">from %s to %s</p>\n",
 	    since, until);
 	if ((rc = summary(j, &r, &text, &h)) != 0)
