@@ -293,31 +293,10 @@ main(int argc, char *argv[])
 	char *end;
 
 	log_init("integra-report");
-	while ((ch = getopt_long(argc, argv, "+c:j:hV", longopts, NULL)) != -1)
-		switch (ch) {
-		case 'c':
-			cfgpath = optarg;
-			break;
-		case 'j':
-			jpath = optarg;
-			break;
-		case 'h':
-			return options_help(usage_text);
-		case 'V':
-			return options_version("integra-report");
-		default:
-			return options_usage(usage_text);
-		}
-	if (optind >= argc)
-		return options_usage(usage_text);
-	for (cmd = STATS; cmd <= EVENTS; cmd++)
-		if (strcmp(argv[optind], cmd_names[cmd]) == 0)
-			break;
-	if (cmd > EVENTS)
-		return options_usage(usage_text);
-	argc -= optind;
-	argv += optind;
-	optind = 0;	/* glibc: start again, on the command's arguments */
+	if ((ch = options_command(&argc, &argv, "integra-report", usage_text,
+	    cmd_names, EVENTS + 1, &cfgpath, &jpath, &rc)) < 0)
+		return rc;
+	cmd = (enum cmd)ch;
 	if (cmd == EVENTS)	/* its options are integra-events list's */
 		return events(argc, argv, cfgpath, jpath);
 	while ((ch = getopt_long(argc, argv, cmd == STATS ? "w:" :

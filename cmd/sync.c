@@ -67,31 +67,10 @@ main(int argc, char *argv[])
 	char *end;
 
 	log_init("integra-sync");
-	while ((ch = getopt_long(argc, argv, "+c:j:hV", longopts, NULL)) != -1)
-		switch (ch) {
-		case 'c':
-			cfgpath = optarg;
-			break;
-		case 'j':
-			jpath = optarg;
-			break;
-		case 'h':
-			return options_help(usage_text);
-		case 'V':
-			return options_version("integra-sync");
-		default:
-			return options_usage(usage_text);
-		}
-	if (optind >= argc)
-		return options_usage(usage_text);
-	for (cmd = LIST; cmd <= SHOW; cmd++)
-		if (strcmp(argv[optind], names[cmd]) == 0)
-			break;
-	if (cmd > SHOW)
-		return options_usage(usage_text);
-	argc -= optind;
-	argv += optind;
-	optind = 0;	/* glibc: start again, on the command's arguments */
+	if ((ch = options_command(&argc, &argv, "integra-sync", usage_text,
+	    names, SHOW + 1, &cfgpath, &jpath, &rc)) < 0)
+		return rc;
+	cmd = (enum cmd)ch;
 	while ((ch = getopt_long(argc, argv, cmd == START ? "fn" : cmd == RUNS ?
 	    "n:" : cmd == STATS ? "w:" : "", longopts, NULL)) != -1)
 		switch (ch) {

@@ -926,6 +926,22 @@ journal_step_end(struct journal *j, sqlite3_stmt *st, int rc, const char *what)
 }
 
 int
+journal_step_rows(struct journal *j, sqlite3_stmt *st, journal_row_fn fn,
+    void *ctx, const char *what)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1))) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	return journal_step_end(j, st, rc, what);
+}
+
+int
 journal_event_add(struct journal *j, const struct journal_event *ev,
     char dup_id[ID_LEN + 1], struct buf *dup_envelope)
 {
@@ -1142,27 +1158,13 @@ journal_events_in(struct journal *j, enum journal_event_status status,
     const char *after_id, int limit, journal_row_fn fn, void *ctx)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = stmt(j, S_EVENTS_IN)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, status_names[status]);
 	journal_bind_text(st, 2, after_id != NULL ? after_id : "");
 	sqlite3_bind_int(st, 3, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		/*
-		 * fn may write to the journal, and this statement stays
-		 * open meanwhile, which SQLite allows on one connection.
-		 */
-		rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    (size_t)sqlite3_column_bytes(st, 1));
-		if (rc != 0) {
-			sqlite3_reset(st);
-			return rc;
-		}
-	}
-	return journal_step_end(j, st, rc, "list events");
+	return journal_step_rows(j, st, fn, ctx, "list events");
 }
 
 int
@@ -1494,7 +1496,6 @@ journal_events_query(struct journal *j, const struct journal_filter *f,
     journal_row_fn fn, void *ctx)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = stmt(j, S_EVENTS_QUERY)) == NULL)
 		return -1;
@@ -1512,12 +1513,7 @@ journal_events_query(struct journal *j, const struct journal_filter *f,
 		sqlite3_bind_null(st, 6);
 	journal_bind_opt(st, 7, f->after);
 	sqlite3_bind_int(st, 8, f->limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (fn(ctx, (const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    (size_t)sqlite3_column_bytes(st, 1)) != 0)
-			break;
-	return journal_step_end(j, st, rc, "list events");
+	return journal_step_rows(j, st, fn, ctx, "list events");
 }
 
 int

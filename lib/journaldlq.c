@@ -109,7 +109,6 @@ journal_dlq_query(struct journal *j, const struct journal_dlq_filter *f,
     int full, journal_row_fn fn, void *ctx)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = more(j, M_DLQ_QUERY)) == NULL)
 		return -1;
@@ -121,16 +120,7 @@ journal_dlq_query(struct journal *j, const struct journal_dlq_filter *f,
 	journal_bind_opt(st, 5, f->after);
 	sqlite3_bind_int(st, 6, f->limit > 0 ? f->limit : -1);
 	sqlite3_bind_int(st, 7, full);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    (size_t)sqlite3_column_bytes(st, 1));
-		if (rc != 0) {
-			sqlite3_reset(st);
-			return rc;
-		}
-	}
-	return journal_step_end(j, st, rc, "list dead letters");
+	return journal_step_rows(j, st, fn, ctx, "list dead letters");
 }
 
 int

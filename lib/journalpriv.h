@@ -79,6 +79,14 @@ int		 journal_step_changed(struct journal *, sqlite3_stmt *,
  */
 int		 journal_step_end(struct journal *, sqlite3_stmt *, int rc,
 		    const char *what);
+/*
+ * Steps st, calling fn with each row's first column and its second (text
+ * and length), until fn returns non-zero: returns that, else 0 at the end
+ * or the failure.  fn may write to the journal meanwhile: SQLite lets a
+ * statement stay open while the same connection writes.
+ */
+int		 journal_step_rows(struct journal *, sqlite3_stmt *,
+		    journal_row_fn, void *ctx, const char *what);
 
 /*
  * Adds n (and total) to the count of kind, a, b, c for the hour at_ms

@@ -141,19 +141,11 @@ journal_retain_deliveries(struct journal *j, const char *event_id,
     journal_row_fn fn, void *ctx)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = rstmt(j, R_DELIVERIES)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, event_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    (size_t)sqlite3_column_bytes(st, 1))) != 0) {
-			sqlite3_reset(st);
-			return rc;
-		}
-	return journal_step_end(j, st, rc, "find deliveries to retain");
+	return journal_step_rows(j, st, fn, ctx, "find deliveries to retain");
 }
 
 int

@@ -290,20 +290,12 @@ journal_sync_runs(struct journal *j, const char *job, int limit,
     journal_row_fn fn, void *ctx)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = sstmt(j, Y_RUNS)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, job);
 	sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    (size_t)sqlite3_column_bytes(st, 1))) != 0) {
-			sqlite3_reset(st);
-			return rc;
-		}
-	return journal_step_end(j, st, rc, "list sync runs");
+	return journal_step_rows(j, st, fn, ctx, "list sync runs");
 }
 
 /* The one JSON value of statement which, bound to text or to n. */
@@ -350,17 +342,9 @@ journal_sync_stats(struct journal *j, int64_t since, journal_row_fn fn,
     void *ctx)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = sstmt(j, Y_STATS)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, since);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    (size_t)sqlite3_column_bytes(st, 1))) != 0) {
-			sqlite3_reset(st);
-			return rc;
-		}
-	return journal_step_end(j, st, rc, "count sync runs");
+	return journal_step_rows(j, st, fn, ctx, "count sync runs");
 }

@@ -2,8 +2,10 @@
  * options: shared command-line conventions.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "exitcode.h"
 #include "log.h"
@@ -72,4 +74,52 @@ options_max_line(const char *arg, size_t *out)
 	}
 	*out = (size_t)v;
 	return 0;
+}
+
+int
+options_command(int *argc, char ***argv, const char *prog, const char *usage,
+    const char *const names[], size_t n, const char **cfgpath,
+    const char **jpath, int *rc)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "journal", required_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	size_t cmd;
+	int ch;
+
+	/* "+": the options end at the command, which has its own. */
+	while ((ch = getopt_long(*argc, *argv, "+c:j:hV", longopts,
+	    NULL)) != -1)
+		switch (ch) {
+		case 'c':
+			*cfgpath = optarg;
+			break;
+		case 'j':
+			*jpath = optarg;
+			break;
+		case 'h':
+			*rc = options_help(usage);
+			return -1;
+		case 'V':
+			*rc = options_version(prog);
+			return -1;
+		default:
+			*rc = options_usage(usage);
+			return -1;
+		}
+	for (cmd = 0; optind < *argc && cmd < n; cmd++)
+		if (strcmp((*argv)[optind], names[cmd]) == 0)
+			break;
+	if (optind >= *argc || cmd == n) {
+		*rc = options_usage(usage);
+		return -1;
+	}
+	*argc -= optind;
+	*argv += optind;
+	optind = 0;	/* glibc: start again, on the command's arguments */
+	return (int)cmd;
 }

@@ -20,5 +20,15 @@ int	options_batch(const char *arg, size_t *out);
 int	options_max_line(const char *arg, size_t *out);
 /* A whole number from min to max, or -1. */
 long	options_number(const char *arg, long min, long max);
+/*
+ * For a program run as PROG [-hV] [-c config] [-j journal] COMMAND ...:
+ * reads the options before the command, then the command, one of
+ * names[0..n).  Returns its index, with *argc and *argv starting at it
+ * and getopt set to read the command's own options; or -1 with *rc the
+ * status to exit with (after -h, -V or a misuse).
+ */
+int	options_command(int *argc, char ***argv, const char *prog,
+	    const char *usage, const char *const names[], size_t n,
+	    const char **cfgpath, const char **jpath, int *rc);
 
 #endif

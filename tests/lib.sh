@@ -250,6 +250,27 @@ deliveries() {
 	    integra-normalize -j "$1" | integra-map -j "$1" -c "$2"
 }
 
+# lead_deliveries N: N site leads (in leads.ndjson) through the pipeline
+# into journal.db, delivered to cfg.yaml's targets.
+lead_deliveries() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		printf '{"name":"Lead %d","phone":"119876%05d"}\n' $i $i
+		i=$((i + 1))
+	done >leads.ndjson
+	deliveries journal.db cfg.yaml leads.ndjson 2>/dev/null |
+	    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1
+}
+
+# deliver_events: the CloudEvent lines on stdin through ingest, normalize,
+# map and dispatch, into journal.db with cfg.yaml.
+deliver_events() {
+	integra-ingest -j journal.db 2>/dev/null |
+	    integra-normalize -j journal.db 2>/dev/null |
+	    integra-map -j journal.db -c cfg.yaml 2>/dev/null |
+	    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1
+}
+
 # ce TYPE ID DATA: one CloudEvent line.
 ce() {
 	printf '{"specversion":"1.0","id":"%s","source":"test","type":"%s","data":%s}\n' \

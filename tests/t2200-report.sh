@@ -24,18 +24,9 @@ routes:
   - on: client.registered
     to: broken
 EOF
-i=0
-while [ $i -lt 20 ]; do
-	printf '{"name":"Lead %d","phone":"119876%05d"}\n' $i $i
-	i=$((i + 1))
-done >leads.ndjson
-deliveries journal.db cfg.yaml leads.ndjson 2>/dev/null |
-    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1
+lead_deliveries 20
 ce client.registered c1 '{"client_id":"C1","name":"Ana","email":"a@x.com"}' |
-    integra-ingest -j journal.db 2>/dev/null |
-    integra-normalize -j journal.db 2>/dev/null |
-    integra-map -j journal.db -c cfg.yaml 2>/dev/null |
-    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1
+    deliver_events
 printf '{"name":"Bad"}\n' | integra-ingest -j journal.db -s site \
     -t lead.created 2>/dev/null | integra-normalize -j journal.db \
     >/dev/null 2>&1

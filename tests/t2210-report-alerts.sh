@@ -41,13 +41,7 @@ alerts:
   error_rate: 5
   error_min: 3
 EOF
-i=0
-while [ $i -lt 5 ]; do
-	printf '{"name":"Lead %d","phone":"119876%05d"}\n' $i $i
-	i=$((i + 1))
-done >leads.ndjson
-deliveries journal.db cfg.yaml leads.ndjson 2>/dev/null |
-    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1
+lead_deliveries 5
 # cancel AT: a service.cancelled, whose delivery dies at once (400), at
 # the clock offset AT in seconds.
 cancel() {

@@ -35,18 +35,9 @@ routes:
   - on: client.registered
     to: gone
 EOF
-i=0
-while [ $i -lt 30 ]; do
-	printf '{"name":"Lead %d","phone":"119876%05d"}\n' $i $i
-	i=$((i + 1))
-done >leads.ndjson
-deliveries journal.db cfg.yaml leads.ndjson 2>/dev/null |
-    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1
+lead_deliveries 30
 ce client.registered c1 '{"client_id":"C1","name":"Ana","email":"a@x.com"}' |
-    integra-ingest -j journal.db 2>/dev/null |
-    integra-normalize -j journal.db 2>/dev/null |
-    integra-map -j journal.db -c cfg.yaml 2>/dev/null |
-    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1
+    deliver_events
 integra-report -j journal.db -c cfg.yaml alerts >/dev/null 2>&1
 
 # tile ID: the data-value of the tile ID in the DOM Chromium made.

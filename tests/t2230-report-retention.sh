@@ -43,10 +43,7 @@ deliveries journal.db cfg.yaml leads.ndjson 2>/dev/null |
 {
 	ce client.registered c1 '{"client_id":"C1","name":"Ana Souza","email":"ana@example.com"}'
 	ce service.completed s1 '{"service_id":"S1","client_id":"C1","caregiver_id":"K1","notes":"Dona Rosa gostou"}'
-} | integra-ingest -j journal.db 2>/dev/null |
-    integra-normalize -j journal.db 2>/dev/null |
-    integra-map -j journal.db -c cfg.yaml 2>/dev/null |
-    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1
+} | deliver_events
 q "UPDATE attempts SET response_excerpt = '{\"echo\":\"Marta Reis\"}'
     WHERE delivery_id IN (SELECT id FROM deliveries WHERE target = 'crm')"
 

@@ -35,18 +35,9 @@ routes:
 weekly:
   to: [gestao@example.com, dono@example.com]
 EOF
-i=0
-while [ $i -lt 6 ]; do
-	printf '{"name":"Lead %d","phone":"119876%05d"}\n' $i $i
-	i=$((i + 1))
-done >leads.ndjson
-deliveries journal.db cfg.yaml leads.ndjson 2>/dev/null |
-    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1
+lead_deliveries 6
 ce client.registered c1 '{"client_id":"C1","name":"Ana","email":"a@x.com"}' |
-    integra-ingest -j journal.db 2>/dev/null |
-    integra-normalize -j journal.db 2>/dev/null |
-    integra-map -j journal.db -c cfg.yaml 2>/dev/null |
-    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1
+    deliver_events
 
 test_expect_success 'the summary is an event, sent as an e-mail' '
 	integra-report -j journal.db -c cfg.yaml weekly >weekly 2>err &&
