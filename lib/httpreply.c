@@ -99,6 +99,43 @@ httpreply_media_type_is(struct MHD_Connection *conn, const char *type)
 	return *ct == '\0' || *ct == ';';
 }
 
+static int
+control_in(const char *s, size_t n, int tab_ok)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] < 0x20 && !(tab_ok && s[i] == '\t')) ||
+		    s[i] == 0x7f)
+			return 1;
+	return 0;
+}
+
+static enum MHD_Result
+header_clean(void *cls, enum MHD_ValueKind kind, const char *name,
+    size_t name_len, const char *value, size_t value_len)
+{
+	int *clean = cls;
+
+	(void)kind;
+	if (control_in(name, name_len, 0) || (value != NULL &&
+	    control_in(value, value_len, 1))) {
+		*clean = 0;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+int
+httpreply_headers_clean(struct MHD_Connection *conn)
+{
+	int clean = 1;
+
+	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, header_clean,
+	    &clean);
+	return clean;
+}
+
 const char *
 httpreply_header(void *ctx, const char *name)
 {

@@ -38,6 +38,12 @@ enum MHD_Result	httpreply_fail(struct MHD_Connection *, unsigned int status,
 /* Whether the request's media type (parameters aside) is type. */
 int		httpreply_media_type_is(struct MHD_Connection *,
 		    const char *type);
+/*
+ * 1 if no request header's name or value holds a control character (a
+ * value may hold tabs): a bare CR or LF, a NUL, is how headers are
+ * injected, and RFC 9112 lets a server refuse it.
+ */
+int		httpreply_headers_clean(struct MHD_Connection *);
 /* A request header (conn is the connection), or NULL. */
 const char	*httpreply_header(void *conn, const char *name);
 

@@ -546,6 +546,9 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 	unsigned long long len;
 	char *end;
 
+	if (!httpreply_headers_clean(conn))
+		return httpreply_fail(conn, MHD_HTTP_BAD_REQUEST, "bad_header",
+		    "a header holds a control character", NULL, NULL);
 	if (strcmp(url, "/health") == 0) {
 		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 			return httpreply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,

@@ -166,6 +166,22 @@ test_expect_success 'oversized headers: 431, nothing journaled' '
 	    "$URL/webhooks/site/lead" >status &&
 	test "$(cat status)" = 431 && test "$(q "SELECT count(*) FROM events")" = "$n"
 '
+CR=$(printf '\r') ESC=$(printf '\033') TAB=$(printf '\t')
+test_expect_success 'header injection: a control character in a header is 400' '
+	n=$(q "SELECT count(*) FROM events") &&
+	for h in "X-A: a${CR}X-Injected: 1" "X-A: a${ESC}[2J" "Idempotency-Key: k${CR}"; do
+		curl -s -o body -w "%{http_code}\n" -H "$h" \
+		    -H "Content-Type: application/json" --data "{\"x\":1}" \
+		    "$URL/webhooks/site/lead" >status &&
+		test "$(cat status)" = 400 &&
+		test "$(jq -r .error.code body)" = bad_header || return 1
+	done &&
+	test "$(q "SELECT count(*) FROM events")" = "$n" &&
+	curl -s -o body -w "%{http_code}\n" -H "X-A: a${TAB}b" \
+	    -H "Content-Type: application/json" --data "{\"tab\":1}" \
+	    "$URL/webhooks/site/lead" >status &&
+	test "$(cat status)" = 202
+'
 test_expect_success 'GET /health' '
 	curl -s -o body -w "%{http_code}\n" "$URL/health" >status &&
 	test "$(cat status)" = 200 && test "$(jq -r .status body)" = ok &&

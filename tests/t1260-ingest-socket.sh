@@ -113,6 +113,29 @@ test_expect_success 'inetd and Accept=no serve every endpoint, as -l does' '
 	test_cmp expect.inetd inetd.status &&
 	test_cmp expect.activated activated.status
 '
+CR=$(printf '\r')
+test_expect_success 'inetd and Accept=no refuse an injected header: 400' '
+	for mode in inetd activated; do
+		rm -f "port.$mode"
+		if [ $mode = inetd ]; then
+			integra-sockrun -a -P "port.$mode" -- integra-ingest -i \
+			    -c cfg.yaml -j journal.db 2>"$mode.log" &
+		else
+			integra-sockrun -P "port.$mode" -- integra-ingest -I 1 \
+			    -c cfg.yaml -j journal.db 2>"$mode.log" &
+		fi
+		pid=$!
+		wait_file "port.$mode"
+		curl -s -o "$mode.body" -w "%{http_code}\n" \
+		    -H "X-A: a${CR}X-B: b" -H "Content-Type: application/json" \
+		    --data "{\"m\":1}" \
+		    "http://127.0.0.1:$(cat "port.$mode")/webhooks/site" \
+		    >"$mode.status"
+		wait $pid || exit 1
+		test "$(cat "$mode.status")" = 400 &&
+		test "$(jq -r .error.code "$mode.body")" = bad_header || exit 1
+	done
+'
 test_expect_success 'inetd without a socket on standard input: exit 71' '
 	integra-ingest -i -c cfg.yaml -j journal.db </dev/null 2>err;
 	test $? -eq 71 && grep -q "not a connected socket" err
