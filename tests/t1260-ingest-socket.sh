@@ -77,20 +77,26 @@ test_expect_success '-x with a downstream that goes away: the receiver goes on' 
 	printf "202\n202\n202\n" >expect && test_cmp expect status &&
 	grep -q "no more output" gone.log
 '
+# serve MODE: the receiver as inetd runs it (one connection) or as systemd
+# does with Accept=no (exits when idle for 1 s), its pid in $pid, its port
+# in port.MODE.
+serve() {
+	rm -f "port.$1"
+	if [ "$1" = inetd ]; then
+		integra-sockrun -a -P "port.$1" -- integra-ingest -i \
+		    -c cfg.yaml -j journal.db 2>"$1.log" &
+	else
+		integra-sockrun -P "port.$1" -- integra-ingest -I 1 \
+		    -c cfg.yaml -j journal.db 2>"$1.log" &
+	fi
+	pid=$!
+	wait_file "port.$1"
+}
 test_expect_success 'inetd and Accept=no serve every endpoint, as -l does' '
 	key=$(integra-keys -j journal.db add modes -R 0 2>/dev/null) &&
 	ev="{\"specversion\":\"1.0\",\"id\":\"m-1\",\"source\":\"crm\",\"type\":\"t\"}" &&
 	for mode in inetd activated; do
-		rm -f "port.$mode"
-		if [ $mode = inetd ]; then
-			integra-sockrun -a -P "port.$mode" -- integra-ingest -i \
-			    -c cfg.yaml -j journal.db 2>"$mode.log" &
-		else
-			integra-sockrun -P "port.$mode" -- integra-ingest -I 1 \
-			    -c cfg.yaml -j journal.db 2>"$mode.log" &
-		fi
-		pid=$!
-		wait_file "port.$mode"
+		serve $mode
 		u=http://127.0.0.1:$(cat "port.$mode")
 		curl -s -o /dev/null -w "%{http_code}\n" \
 		    -H "Content-Type: application/json" --data "{\"m\":\"$mode\"}" \
@@ -116,16 +122,7 @@ test_expect_success 'inetd and Accept=no serve every endpoint, as -l does' '
 CR=$(printf '\r')
 test_expect_success 'inetd and Accept=no refuse an injected header: 400' '
 	for mode in inetd activated; do
-		rm -f "port.$mode"
-		if [ $mode = inetd ]; then
-			integra-sockrun -a -P "port.$mode" -- integra-ingest -i \
-			    -c cfg.yaml -j journal.db 2>"$mode.log" &
-		else
-			integra-sockrun -P "port.$mode" -- integra-ingest -I 1 \
-			    -c cfg.yaml -j journal.db 2>"$mode.log" &
-		fi
-		pid=$!
-		wait_file "port.$mode"
+		serve $mode
 		curl -s -o "$mode.body" -w "%{http_code}\n" \
 		    -H "X-A: a${CR}X-B: b" -H "Content-Type: application/json" \
 		    --data "{\"m\":1}" \
