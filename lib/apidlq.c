@@ -133,10 +133,7 @@ apidlq_answer(struct journal *reader, struct MHD_Connection *conn,
 	}
 	if (rc != 0) {
 		buf_free(&b);
-		log_error(NULL, "api: %s", journal_error(reader));
-		return httpreply_fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    "unavailable", "the journal failed",
-		    MHD_HTTP_HEADER_RETRY_AFTER, "5");
+		return apiread_journal_failed(reader, conn);
 	}
 	if (!found) {
 		buf_free(&b);

@@ -74,15 +74,6 @@ route(const char *url, const char *method, enum action *a, char *type,
 	return 0;
 }
 
-static enum MHD_Result
-journal_failed(struct journal *reader, struct MHD_Connection *conn)
-{
-	log_error(NULL, "api: %s", journal_error(reader));
-	return httpreply_fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
-	    "unavailable", "the journal failed", MHD_HTTP_HEADER_RETRY_AFTER,
-	    "5");
-}
-
 /* out, wrapped as {"NAME": out}. */
 static void
 wrap(struct buf *b, const char *name, const struct buf *out)
@@ -149,7 +140,7 @@ apimappings_start(struct journal *reader, struct MHD_Connection *conn,
 	buf_free(&out);
 	if (rc != 0) {
 		buf_free(&b);
-		return journal_failed(reader, conn);
+		return apiread_journal_failed(reader, conn);
 	}
 	if (!found) {
 		buf_free(&b);
@@ -272,7 +263,7 @@ apimappings_post(struct journal *reader, const struct cfg *cfg,
 			jv_free(req);
 			buf_free(&b);
 			buf_free(&err);
-			return journal_failed(reader, conn);
+			return apiread_journal_failed(reader, conn);
 		} else {
 			status = MHD_HTTP_CREATED;
 			log_info(NULL, "mapping %s/%s: a version added over"

@@ -52,6 +52,35 @@ apiread_key(struct journal *reader, struct MHD_Connection *conn,
 }
 
 enum MHD_Result
+apiread_journal_failed(struct journal *reader, struct MHD_Connection *conn)
+{
+	log_error(NULL, "api: %s", journal_error(reader));
+	return httpreply_fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+	    "unavailable", "the journal failed", MHD_HTTP_HEADER_RETRY_AFTER,
+	    "5");
+}
+
+/* A body that is not JSON: of media type type, with header: value. */
+static enum MHD_Result
+send_text(struct MHD_Connection *conn, const struct buf *b, const char *type,
+    const char *header, const char *value)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(b->len, b->data,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (header != NULL)
+		MHD_add_response_header(resp, header, value);
+	ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+enum MHD_Result
 apiread_key_refused(struct MHD_Connection *conn, unsigned int status)
 {
 	if (status == MHD_HTTP_UNAUTHORIZED)
@@ -155,9 +184,7 @@ apiread_events(struct journal *reader, struct MHD_Connection *conn,
 		rc = eventsapi_show(reader, id, &b, &found);
 	if (rc != 0) {
 		buf_free(&b);
-		log_error(NULL, "api: %s", journal_error(reader));
-		return httpreply_fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
-		    "the journal failed", MHD_HTTP_HEADER_RETRY_AFTER, "5");
+		return apiread_journal_failed(reader, conn);
 	}
 	if (!found) {
 		buf_free(&b);
@@ -211,9 +238,7 @@ apiread_state(struct journal *reader, int journal_ok,
 	}
 	if (rc != 0) {
 		buf_free(&b);
-		log_error(NULL, "api: %s", journal_error(reader));
-		return httpreply_fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
-		    "the journal failed", MHD_HTTP_HEADER_RETRY_AFTER, "5");
+		return apiread_journal_failed(reader, conn);
 	}
 	ret = httpreply_send(conn, ok ? MHD_HTTP_OK :
 	    MHD_HTTP_SERVICE_UNAVAILABLE, &b, NULL, NULL, NULL);
@@ -227,7 +252,6 @@ apiread_dashboard(struct journal *reader, const struct cfg *cfg,
     struct MHD_Connection *conn)
 {
 	struct journal_key key;
-	struct MHD_Response *resp;
 	struct buf b = BUF_INIT;
 	enum MHD_Result ret;
 	unsigned int status;
@@ -236,23 +260,13 @@ apiread_dashboard(struct journal *reader, const struct cfg *cfg,
 		return apiread_key_refused(conn, status);
 	if (dashboard_write(reader, cfg, clock_ms(), &b) != 0) {
 		buf_free(&b);
-		log_error(NULL, "api: %s", journal_error(reader));
-		return httpreply_fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    "unavailable", "the journal failed",
-		    MHD_HTTP_HEADER_RETRY_AFTER, "5");
+		return apiread_journal_failed(reader, conn);
 	}
-	resp = MHD_create_response_from_buffer(b.len, b.data,
-	    MHD_RESPMEM_MUST_COPY);
-	buf_free(&b);
-	if (resp == NULL)
-		return MHD_NO;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "text/html; charset=utf-8");
 	/* Nothing from elsewhere, and no script: say so to the browser. */
-	MHD_add_response_header(resp, "Content-Security-Policy",
+	ret = send_text(conn, &b, "text/html; charset=utf-8",
+	    "Content-Security-Policy",
 	    "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
-	ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
-	MHD_destroy_response(resp);
+	buf_free(&b);
 	return ret;
 }
 
@@ -260,7 +274,6 @@ enum MHD_Result
 apiread_metrics(struct journal *reader, struct MHD_Connection *conn)
 {
 	struct journal_key key;
-	struct MHD_Response *resp;
 	struct buf b = BUF_INIT;
 	struct report r;
 	enum MHD_Result ret;
@@ -270,22 +283,13 @@ apiread_metrics(struct journal *reader, struct MHD_Connection *conn)
 		return apiread_key_refused(conn, status);
 	if (report_load(&r, reader, clock_ms(), 0) != 0) {
 		report_free(&r);
-		log_error(NULL, "api: %s", journal_error(reader));
-		return httpreply_fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    "unavailable", "the journal failed",
-		    MHD_HTTP_HEADER_RETRY_AFTER, "5");
+		return apiread_journal_failed(reader, conn);
 	}
 	report_metrics(&r, &b);
 	report_free(&r);
-	resp = MHD_create_response_from_buffer(b.len, b.data,
-	    MHD_RESPMEM_MUST_COPY);
-	buf_free(&b);
-	if (resp == NULL)
-		return MHD_NO;
 	/* The text exposition format's media type. */
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "text/plain; version=0.0.4; charset=utf-8");
-	ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
-	MHD_destroy_response(resp);
+	ret = send_text(conn, &b, "text/plain; version=0.0.4; charset=utf-8",
+	    NULL, NULL);
+	buf_free(&b);
 	return ret;
 }

@@ -31,6 +31,9 @@ typedef int	(*apiread_filter_fn)(void *filter, const char *name,
 		    const char *value, char *err, size_t errsz);
 int		apiread_query(struct MHD_Connection *, apiread_filter_fn set,
 		    void *filter, char *err, size_t errsz);
+/* The reader's journal failed: logged, and answered 503 with Retry-After. */
+enum MHD_Result	apiread_journal_failed(struct journal *reader,
+		    struct MHD_Connection *);
 /* The answer for a key apiread_key refused with status. */
 enum MHD_Result	apiread_key_refused(struct MHD_Connection *,
 		    unsigned int status);

@@ -36,15 +36,6 @@ apisync_owns(const char *url)
 }
 
 static enum MHD_Result
-journal_failed(struct journal *reader, struct MHD_Connection *conn)
-{
-	log_error(NULL, "api: %s", journal_error(reader));
-	return httpreply_fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
-	    "unavailable", "the journal failed", MHD_HTTP_HEADER_RETRY_AFTER,
-	    "5");
-}
-
-static enum MHD_Result
 send_json(struct MHD_Connection *conn, unsigned int status, struct buf *b)
 {
 	enum MHD_Result ret = httpreply_send(conn, status, b, NULL, NULL,
@@ -67,13 +58,13 @@ job(struct journal *reader, const struct cfg *cfg,
 		    "no such sync", NULL, NULL);
 	if (syncapi_job(sy, reader, &b) != 0) {
 		buf_free(&b);
-		return journal_failed(reader, conn);
+		return apiread_journal_failed(reader, conn);
 	}
 	b.data[--b.len] = '\0';		/* the job's closing brace */
 	buf_adds(&b, ",\"runs\":");
 	if (syncapi_runs(reader, name, JOB_RUNS, &b) != 0) {
 		buf_free(&b);
-		return journal_failed(reader, conn);
+		return apiread_journal_failed(reader, conn);
 	}
 	buf_addc(&b, '}');
 	return send_json(conn, MHD_HTTP_OK, &b);
@@ -132,7 +123,7 @@ apisync_start(struct journal *reader, const struct cfg *cfg,
 	}
 	if (rc != 0) {
 		buf_free(&b);
-		return journal_failed(reader, conn);
+		return apiread_journal_failed(reader, conn);
 	}
 	return send_json(conn, MHD_HTTP_OK, &b);
 }
@@ -267,7 +258,7 @@ apisync_post(struct journal *reader, const struct cfg *cfg,
 		buf_free(&state.lock_owner);
 		jv_free(full);
 		if (rc != 0)
-			return journal_failed(reader, conn);
+			return apiread_journal_failed(reader, conn);
 		return httpreply_fail(conn, MHD_HTTP_CONFLICT, "running",
 		    "a run of this sync holds its lock", NULL, NULL);
 	}
