@@ -267,7 +267,7 @@ ingest_prepare(void *ctx, struct stream_rec *r, const char *line, size_t len,
 
 /*
  * Journals the event and writes its envelope (or the original's, for a
- * duplicate) to the stream.
+ * duplicate, unless retention has dropped it) to the stream.
  */
 enum stream_rc
 ingest_apply(void *ctx, struct stream *s, struct stream_rec *r)
@@ -297,10 +297,15 @@ ingest_apply(void *ctx, struct stream *s, struct stream_rec *r)
 		w->duplicate = 1;
 		log_info(&ids, "duplicate of event %s from source '%s'", dup,
 		    w->je.source);
-		buf_add(&s->out, ig->scratch.data, ig->scratch.len);
-	} else
+		/* Unless retention has dropped the original's envelope. */
+		if (ig->scratch.len > 0) {
+			buf_add(&s->out, ig->scratch.data, ig->scratch.len);
+			buf_addc(&s->out, '\n');
+		}
+	} else {
 		buf_add(&s->out, w->env.data, w->env.len);
-	buf_addc(&s->out, '\n');
+		buf_addc(&s->out, '\n');
+	}
 	snprintf(r->event, sizeof(r->event), "%s", rc == 1 ? dup : w->je.id);
 	return STREAM_OK;
 }

@@ -14,6 +14,7 @@
 #include "digest.h"
 #include "journal.h"
 #include "journalpriv.h"
+#include "keyindex.h"
 #include "priority.h"
 
 /* A macro's value as a string, for numbers written into SQL. */
@@ -21,11 +22,10 @@
 #define XSTR(x)	STR(x)
 
 #define BUSY_TIMEOUT_MS	30000
-#define KEY_DIGEST_LEN	16
 /*
  * SQLite's 4 KB pages, set when the journal is created (SQLite ignores it
- * on an existing one).  Each event the receiver takes dirties one page of
- * the key digest's index at random, and a commit writes such pages whole:
+ * on an existing one).  Each event with a random key dirties one page of
+ * the key index at random (keyindex.h), and a commit writes such pages whole:
  * 16 KB pages held it to 22-24k events/s, 4 KB pages give 29-32k
  * (bench/README.md), while ingest, which once gained 11% from 16 KB
  * pages, keeps 117-125k/s since the stream frees work where it was made.
@@ -41,7 +41,7 @@
 #define WAL_CHECKPOINT_PAGES	"8000"
 /*
  * 8 MB of page cache, not SQLite's 2 MB: the random inserts into the key
- * digest's index find their pages in memory (bench/run: ingest 4-5%
+ * index find their pages in memory (bench/run: ingest 4-5%
  * faster; peak RSS 16 -> 22 MB of the 30 MB allowed).
  */
 #define CACHE_KIB	"-8192"
@@ -76,7 +76,7 @@ static const char *const migrations[] = {
 	"  subject         TEXT,"
 	"  time            TEXT NOT NULL,"
 	"  idempotency_key TEXT NOT NULL,"
-	/* SHA-256 of (source, key), cut to 128 bits: a small unique index. */
+	/* SHA-256 of (source, key), cut to 128 bits (until migration 12). */
 	"  key_digest      BLOB NOT NULL UNIQUE,"
 	"  status          TEXT NOT NULL DEFAULT 'received' CHECK (status IN"
 	"                  ('received', 'normalized', 'mapped', 'rejected')),"
@@ -360,6 +360,43 @@ static const char *const migrations[] = {
 	 */
 	"ALTER TABLE events ADD COLUMN retained_at INTEGER;"
 	"ALTER TABLE sync_records ADD COLUMN retained_at INTEGER;",
+	/*
+	 * 11 -> 12: the idempotency index in the keys' own order
+	 * (keyindex.h), in place of the digest, whose random order made each
+	 * event write an index page of its own.  A column's UNIQUE cannot be
+	 * dropped, so events is made again (SQLite's "other kinds of table
+	 * schema changes"; migrate runs with the foreign keys off).  A retained
+	 * event's key is gone: 'd' and its digest are its index form.
+	 */
+	"CREATE TABLE events_12 ("
+	"  seq             INTEGER PRIMARY KEY,"
+	"  id              TEXT NOT NULL UNIQUE,"
+	"  source          TEXT NOT NULL,"
+	"  type            TEXT NOT NULL,"
+	"  tenant          TEXT NOT NULL,"
+	"  subject         TEXT,"
+	"  time            TEXT NOT NULL,"
+	"  idempotency_key TEXT NOT NULL,"
+	"  key_index       BLOB NOT NULL,"
+	"  status          TEXT NOT NULL DEFAULT 'received' CHECK (status IN"
+	"                  ('received', 'normalized', 'mapped', 'rejected')),"
+	"  error           TEXT,"
+	"  received_at     INTEGER NOT NULL,"
+	"  retained_at     INTEGER,"
+	"  UNIQUE (source, key_index)"
+	");"
+	"INSERT INTO events_12 SELECT seq, id, source, type, tenant, subject,"
+	"  time, idempotency_key, CASE WHEN retained_at IS NULL"
+	"  THEN integra_key_index(idempotency_key)"
+	"  ELSE CAST(X'64' || key_digest AS BLOB) END,"	/* || makes text */
+	"  status, error, received_at, retained_at FROM events;"
+	"DROP TABLE events;"
+	"ALTER TABLE events_12 RENAME TO events;"
+	"CREATE INDEX events_todo ON events (status, id)"
+	"  WHERE status IN ('received', 'normalized');"
+	/* Whether there are retained keys to look up (any_retained). */
+	"CREATE INDEX events_retained ON events (retained_at)"
+	"  WHERE retained_at IS NOT NULL;",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -367,6 +404,7 @@ enum stmt {
 	S_EVENT_ADD,
 	S_RAW_ADD,
 	S_EVENT_BY_KEY,
+	S_RETAINED_ANY,
 	S_EVENT_STATUS,
 	S_EVENT_NORMALIZE,
 	S_CANONICAL_ADD,
@@ -439,15 +477,17 @@ _Static_assert(S_COUNT <= JOURNAL_STMTS, "journalpriv.h: raise JOURNAL_STMTS");
 static const char *const stmt_sql[S_COUNT] = {
 	[S_EVENT_ADD] =
 	    "INSERT INTO events (id, source, type, tenant, subject, time,"
-	    " idempotency_key, received_at, key_digest, status, error)"
+	    " idempotency_key, received_at, key_index, status, error)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
 	    " CASE WHEN ?10 IS NULL THEN 'received' ELSE 'rejected' END, ?10)"
-	    " ON CONFLICT (key_digest) DO NOTHING",
+	    " ON CONFLICT (source, key_index) DO NOTHING",
 	[S_RAW_ADD] =
 	    "INSERT INTO raw_envelopes (event, envelope) VALUES (?1, ?2)",
 	[S_EVENT_BY_KEY] =
-	    "SELECT id, envelope FROM events JOIN raw_envelopes ON event = seq"
-	    " WHERE key_digest = ?1",
+	    "SELECT id, envelope FROM events LEFT JOIN raw_envelopes"
+	    " ON event = seq WHERE source = ?1 AND key_index = ?2",
+	[S_RETAINED_ANY] =
+	    "SELECT EXISTS (SELECT 1 FROM events WHERE retained_at IS NOT NULL)",
 	[S_EVENT_STATUS] =
 	    "SELECT status, envelope FROM events LEFT JOIN canonical_envelopes"
 	    " ON event = seq WHERE id = ?1",
@@ -683,6 +723,78 @@ journal_bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
 
+/*
+ * SQL's names for keyindex.h, for migration 12 and retention, which make
+ * the index form of keys already in the journal.
+ */
+static void
+sql_key_index(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	const char *key = (const char *)sqlite3_value_text(argv[0]);
+	size_t len = (size_t)sqlite3_value_bytes(argv[0]);
+	unsigned char *out;
+
+	(void)argc;
+	if (key == NULL) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	out = xmalloc(len + 1);
+	sqlite3_result_blob(cx, out, (int)key_index(key, len, out), free);
+}
+
+static void
+sql_key_retained(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	const char *source = (const char *)sqlite3_value_text(argv[0]);
+	const char *key = (const char *)sqlite3_value_text(argv[1]);
+	unsigned char out[KEY_INDEX_RETAINED_LEN];
+
+	(void)argc;
+	if (source == NULL || key == NULL) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	key_index_retained(source, key, (size_t)sqlite3_value_bytes(argv[1]),
+	    out);
+	sqlite3_result_blob(cx, out, sizeof(out), SQLITE_TRANSIENT);
+}
+
+static int
+add_functions(struct journal *j)
+{
+	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY;
+
+	if (sqlite3_create_function(j->db, "integra_key_index", 1, flags,
+	    NULL, sql_key_index, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(j->db, "integra_key_retained", 2, flags,
+	    NULL, sql_key_retained, NULL, NULL) != SQLITE_OK)
+		return journal_fail(j, "add SQL functions");
+	return 0;
+}
+
+/* 0 if no row breaks a foreign key, as if they had been on. */
+static int
+foreign_keys_hold(struct journal *j)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(j->db, "PRAGMA foreign_key_check", -1, &st,
+	    NULL) != SQLITE_OK)
+		return journal_fail(j, "check foreign keys");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(j->err, sizeof(j->err), "journal '%s': a row of %s"
+		    " refers to a %s that is not there", j->path,
+		    (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 2));
+	else if (rc != SQLITE_DONE)
+		journal_fail(j, "check foreign keys");
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 static int
 migrate(struct journal *j)
 {
@@ -720,6 +832,10 @@ migrate(struct journal *j)
 		}
 	if ((size_t)version < NMIGRATIONS) {
 		char sql[64];
+
+		/* Migration 12 made events again with the foreign keys off. */
+		if ((rc = foreign_keys_hold(j)) != 0)
+			goto out;
 
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu",
 		    NMIGRATIONS);
@@ -772,10 +888,10 @@ journal_open(const char *path, char *err, size_t errsz)
 	if (exec(j, "PRAGMA page_size = " JOURNAL_PAGE_SIZE) != 0 ||
 	    exec(j, "PRAGMA journal_mode = WAL") != 0 ||
 	    exec(j, "PRAGMA synchronous = FULL") != 0 ||
-	    exec(j, "PRAGMA foreign_keys = ON") != 0 ||
 	    exec(j, "PRAGMA wal_autocheckpoint = " WAL_CHECKPOINT_PAGES) != 0 ||
 	    exec(j, "PRAGMA cache_size = " CACHE_KIB) != 0 ||
-	    migrate(j) != 0)
+	    add_functions(j) != 0 || migrate(j) != 0 ||
+	    exec(j, "PRAGMA foreign_keys = ON") != 0)
 		goto bad;
 	return j;
 bad:
@@ -810,6 +926,7 @@ journal_close(struct journal *j)
 	for (i = 0; i < JOURNAL_RETAIN_STMTS; i++)
 		sqlite3_finalize(j->retain[i]);
 	journal_count_drop(j, 1);
+	buf_free(&j->key_form);
 	sqlite3_close(j->db);
 	free(j->path);
 	free(j);
@@ -838,8 +955,10 @@ journal_begin(struct journal *j)
 {
 	int rc;
 
-	if ((rc = exec(j, "BEGIN IMMEDIATE")) == 0)
+	if ((rc = exec(j, "BEGIN IMMEDIATE")) == 0) {
 		j->in_tx = 1;
+		j->retained = -1;
+	}
 	return rc;
 }
 
@@ -867,27 +986,6 @@ int
 journal_in_transaction(const struct journal *j)
 {
 	return j->in_tx;
-}
-
-/*
- * The idempotency index holds a digest of (source, key), not the text:
- * keys are hashes or producers' ids that land at random in the index, and
- * every commit writes each index page it touched, so a small index is
- * what keeps a journal's writes in proportion to its events.  128 bits
- * make a collision as likely as none at all.
- */
-static void
-key_digest(const char *source, const char *key,
-    unsigned char out[KEY_DIGEST_LEN])
-{
-	struct iovec iov[2] = {
-		{ (void *)source, strlen(source) + 1 },
-		{ (void *)key, strlen(key) },
-	};
-	unsigned char md[DIGEST_LEN];
-
-	digest_sha256(iov, 2, md);
-	memcpy(out, md, KEY_DIGEST_LEN);
 }
 
 int
@@ -941,13 +1039,79 @@ journal_step_rows(struct journal *j, sqlite3_stmt *st, journal_row_fn fn,
 	return journal_step_end(j, st, rc, what);
 }
 
+/*
+ * 1 if retention has replaced the key of any event, 0 if not: asked once a
+ * transaction, since no other writer can retain one while it lasts (a
+ * lookup of the index events_retained, empty until retention runs).
+ */
+static int
+any_retained(struct journal *j)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (j->in_tx && j->retained >= 0)
+		return j->retained;
+	if ((st = stmt(j, S_RETAINED_ANY)) == NULL)
+		return -1;
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return journal_step_end(j, st, rc, "look for retained events");
+	rc = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (j->in_tx)
+		j->retained = rc;
+	return rc;
+}
+
+/*
+ * The event of a source with a key in index form: 1 and its id in id (and
+ * its raw envelope in envelope, if not NULL and not dropped by retention),
+ * 0 if there is none.
+ */
+static int
+event_by_key(struct journal *j, const char *source, const void *form,
+    size_t formlen, char id[ID_LEN + 1], struct buf *envelope)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_EVENT_BY_KEY)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, source);
+	sqlite3_bind_blob(st, 2, form, (int)formlen, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return journal_step_end(j, st, rc, "find duplicate event");
+	snprintf(id, ID_LEN + 1, "%s", (const char *)sqlite3_column_text(st, 0));
+	if (envelope != NULL)
+		buf_add(envelope, sqlite3_column_text(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1));
+	sqlite3_reset(st);
+	return 1;
+}
+
 int
 journal_event_add(struct journal *j, const struct journal_event *ev,
     char dup_id[ID_LEN + 1], struct buf *dup_envelope)
 {
-	unsigned char digest[KEY_DIGEST_LEN];
+	unsigned char retained[KEY_INDEX_RETAINED_LEN];
+	size_t keylen = strlen(ev->idempotency_key), formlen;
 	sqlite3_stmt *st;
 	int rc;
+
+	/* The key of an event retention has replaced is known by its digest. */
+	if ((rc = any_retained(j)) < 0)
+		return rc;
+	if (rc == 1) {
+		key_index_retained(ev->source, ev->idempotency_key, keylen,
+		    retained);
+		if ((rc = event_by_key(j, ev->source, retained,
+		    sizeof(retained), dup_id, dup_envelope)) != 0)
+			return rc;
+	}
+	buf_reset(&j->key_form);
+	buf_grow(&j->key_form, keylen + 1);
+	formlen = key_index(ev->idempotency_key, keylen,
+	    (unsigned char *)j->key_form.data);
 
 	if ((st = stmt(j, S_EVENT_ADD)) == NULL)
 		return -1;
@@ -959,8 +1123,7 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 	journal_bind_text(st, 6, ev->time);
 	journal_bind_text(st, 7, ev->idempotency_key);
 	sqlite3_bind_int64(st, 8, ev->received_at);
-	key_digest(ev->source, ev->idempotency_key, digest);
-	sqlite3_bind_blob(st, 9, digest, sizeof(digest), SQLITE_STATIC);
+	sqlite3_bind_blob(st, 9, j->key_form.data, (int)formlen, SQLITE_STATIC);
 	journal_bind_text(st, 10, ev->rejected);
 	if ((rc = journal_step_done(j, st, "add event")) != 0)
 		return rc;
@@ -985,21 +1148,13 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 	}
 
 	/* The source sent this key before: hand back the original. */
-	if ((st = stmt(j, S_EVENT_BY_KEY)) == NULL)
+	if ((rc = event_by_key(j, ev->source, j->key_form.data, formlen,
+	    dup_id, dup_envelope)) == 0) {
+		snprintf(j->err, sizeof(j->err), "journal '%s': find duplicate"
+		    " event: not found", j->path);
 		return -1;
-	sqlite3_bind_blob(st, 1, digest, sizeof(digest), SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = journal_fail(j, "find duplicate event");
-		sqlite3_reset(st);
-		return rc;
 	}
-	snprintf(dup_id, ID_LEN + 1, "%s",
-	    (const char *)sqlite3_column_text(st, 0));
-	if (dup_envelope != NULL)
-		buf_add(dup_envelope, sqlite3_column_text(st, 1),
-		    (size_t)sqlite3_column_bytes(st, 1));
-	sqlite3_reset(st);
-	return 1;
+	return rc;
 }
 
 int

@@ -135,7 +135,8 @@ int	journal_in_transaction(const struct journal *);
 /*
  * Stores a new event.  Returns 0 if stored, 1 if the source already sent
  * this idempotency key: then dup_id gets the original event's id and
- * dup_envelope (if not NULL) its envelope.
+ * dup_envelope (if not NULL) its envelope, or nothing if retention has
+ * dropped it.
  */
 int	journal_event_add(struct journal *, const struct journal_event *,
 	    char dup_id[ID_LEN + 1], struct buf *dup_envelope);

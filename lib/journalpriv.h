@@ -18,6 +18,8 @@
 
 #include <sqlite3.h>
 
+#include "buf.h"
+
 #define JOURNAL_STMTS		48	/* journal.c's, at most */
 #define JOURNAL_MORE_STMTS	24	/* journaldlq.c's, at most */
 #define JOURNAL_TARGET_STMTS	16	/* journaltarget.c's, at most */
@@ -55,6 +57,9 @@ struct journal {
 	struct journal_tally *tally;	/* open addressing, key NULL: free */
 	size_t		 ntally;	/* slots */
 	size_t		 tally_used;
+	struct buf	 key_form;	/* a key's index form (keyindex.h) */
+	int		 retained;	/* in this transaction: whether an event
+					   was retained, -1: not looked yet */
 	char		 err[512];
 };
 

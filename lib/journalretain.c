@@ -42,8 +42,10 @@ static const char *const rstmt_sql[R_COUNT] = {
 	    " (SELECT 1 FROM deliveries d WHERE d.event_id = e.id"
 	    "  AND d.status IN ('pending', 'failed', 'in_flight', 'dead'))"
 	    " ORDER BY e.id LIMIT ?2",
+	/* The key's index form from the key it replaces (keyindex.h). */
 	[R_EVENT] =
 	    "UPDATE events SET subject = ?2, idempotency_key = ?3,"
+	    " key_index = integra_key_retained(source, idempotency_key),"
 	    " retained_at = ?4 WHERE seq = ?1",
 	[R_RAW_DROP] =
 	    "DELETE FROM raw_envelopes WHERE event = ?1",
@@ -133,7 +135,9 @@ journal_retain_event(struct journal *j, int64_t seq, const char *canonical,
 	journal_bind_text(st, 2, subject);
 	journal_bind_text(st, 3, key);
 	sqlite3_bind_int64(st, 4, now);
-	return journal_step_done(j, st, "retain an event");
+	if ((rc = journal_step_done(j, st, "retain an event")) == 0)
+		j->retained = 1;
+	return rc;
 }
 
 int

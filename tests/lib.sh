@@ -271,6 +271,29 @@ deliver_events() {
 	    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1
 }
 
+# events_before_12 DB: the events table of journal DB made as it was before
+# schema version 12, with key_digest in place of key_index: a retained
+# event's digest, any unique bytes for the others (migration 12 reads their
+# keys instead).
+events_before_12() {
+	sqlite3 -batch "$1" "PRAGMA foreign_keys = OFF; BEGIN;
+	    CREATE TABLE events_11 (seq INTEGER PRIMARY KEY,
+	    id TEXT NOT NULL UNIQUE, source TEXT NOT NULL, type TEXT NOT NULL,
+	    tenant TEXT NOT NULL, subject TEXT, time TEXT NOT NULL,
+	    idempotency_key TEXT NOT NULL, key_digest BLOB NOT NULL UNIQUE,
+	    status TEXT NOT NULL DEFAULT 'received' CHECK (status IN
+	    ('received', 'normalized', 'mapped', 'rejected')), error TEXT,
+	    received_at INTEGER NOT NULL, retained_at INTEGER);
+	    INSERT INTO events_11 SELECT seq, id, source, type, tenant, subject,
+	    time, idempotency_key, CASE WHEN retained_at IS NULL
+	    THEN randomblob(16) ELSE substr(key_index, 2) END, status, error,
+	    received_at, retained_at FROM events;
+	    DROP TABLE events; ALTER TABLE events_11 RENAME TO events;
+	    CREATE INDEX events_todo ON events (status, id)
+	    WHERE status IN ('received', 'normalized');
+	    PRAGMA user_version = 11; COMMIT"
+}
+
 # ce TYPE ID DATA: one CloudEvent line.
 ce() {
 	printf '{"specversion":"1.0","id":"%s","source":"test","type":"%s","data":%s}\n' \

@@ -4,7 +4,7 @@
 # opened.
 . "$top_srcdir/tests/lib.sh"
 
-SCHEMA_VERSION=11
+SCHEMA_VERSION=12
 
 test_expect_success 'ingest creates a journal with the current schema' '
 	echo "{\"a\":1}" | integra-ingest -j journal.db -s t -t lead.created \
@@ -31,7 +31,7 @@ test_expect_success 'an empty file is migrated forward' '
 # A version 1 journal, made by taking the current one apart, with a dead
 # delivery.
 test_expect_success 'a version 1 journal is migrated forward, its dead kept' '
-	cp journal.db v1.db &&
+	cp journal.db v1.db && events_before_12 v1.db &&
 	sqlite3 v1.db "PRAGMA foreign_keys = OFF;
 	    INSERT INTO deliveries (id, event_id, target, route, method, url,
 	    headers, status, attempts, not_before, created_at, updated_at)
@@ -72,6 +72,46 @@ test_expect_success 'migrating to version 8 counts the rows there were' '
 	test "$(sqlite3 v1.db "SELECT sum(n) FROM counts
 	    WHERE kind = \"event\" AND c = \"received\"")" = \
 	    "$(sqlite3 v1.db "SELECT count(*) FROM events")"
+'
+# Version 12 indexes the keys in their own order (keyindex.h): a version 11
+# journal, with a key of each shape and one retention has replaced (its
+# digest, SHA-256 of source NUL key, kept), knows all of them afterwards.
+sq="'"	# for a blob literal in a test
+test_expect_success 'a version 11 journal: every key known after migration 12' '
+	{
+		ce x lead-0-1 "{}"
+		ce x 0190f3a2-7c1e-7abc-8def-0123456789ab "{}"
+		ce x 3EB0C767D097B7C7C030 "{}"
+		ce x gone-1 "{}"
+	} >keys.ndjson &&
+	integra-ingest -j v11.db <keys.ndjson 2>/dev/null | jq -r .id >first &&
+	digest=$(printf "test\000gone-1" | sha256sum | cut -c1-32) &&
+	sqlite3 v11.db "PRAGMA foreign_keys = OFF;
+	    UPDATE events SET idempotency_key = \"h:0\", retained_at = 1,
+	    key_index = X${sq}64$digest$sq WHERE idempotency_key = \"gone-1\";
+	    DELETE FROM raw_envelopes WHERE event =
+	    (SELECT seq FROM events WHERE retained_at IS NOT NULL)" &&
+	events_before_12 v11.db &&
+	integra-ingest -j v11.db <keys.ndjson 2>err | jq -r .id >again &&
+	test "$(sqlite3 v11.db "PRAGMA user_version")" = $SCHEMA_VERSION &&
+	sed 3q first >expect && test_cmp expect again &&
+	grep -q "4 read, 0 journaled, 4 duplicate" err &&
+	sqlite3 v11.db "SELECT char(unicode(key_index)) FROM events
+	    ORDER BY seq" >forms &&
+	printf "%s\n" t u X d >expect && test_cmp expect forms &&
+	test "$(sqlite3 v11.db "SELECT DISTINCT typeof(key_index) FROM events")" = blob &&
+	test "$(sqlite3 v11.db "SELECT count(*) FROM raw_envelopes")" = 3 &&
+	test "$(sqlite3 v11.db "PRAGMA integrity_check")" = ok &&
+	test -z "$(sqlite3 v11.db "PRAGMA foreign_key_check")"
+'
+test_expect_success 'a migration that would leave a row without its event: 73' '
+	ce x k-1 "{}" | integra-ingest -j broken.db >/dev/null 2>&1 &&
+	events_before_12 broken.db &&
+	sqlite3 broken.db "PRAGMA foreign_keys = OFF;
+	    INSERT INTO raw_envelopes (event, envelope) VALUES (99, \"{}\")" &&
+	echo "{}" | integra-ingest -j broken.db -s t -t x 2>err;
+	test $? -eq 73 && grep -q "raw_envelopes refers to a events" err &&
+	test "$(sqlite3 broken.db "PRAGMA user_version")" = 11
 '
 test_expect_success 'a journal from a newer integra is refused, unchanged' '
 	sqlite3 newer.db "PRAGMA user_version = 99; CREATE TABLE x (y);" &&

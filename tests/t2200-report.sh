@@ -139,7 +139,7 @@ test_expect_code 64 'misuse: an unknown command, a bad window' '
 	integra-report -j journal.db stats -w soon
 '
 test_expect_success 'an older journal is migrated, its rows counted once' '
-	cp journal.db old.db &&
+	cp journal.db old.db && events_before_12 old.db &&
 	sqlite3 old.db "DROP TABLE alert_states;
 	    ALTER TABLE events DROP COLUMN retained_at; DROP TABLE sync_jobs;
 	    DROP TABLE sync_runs;

@@ -80,6 +80,13 @@ test_expect_success 'the leads: no name, phone, e-mail or message left' '
 	    ON e.seq = r.event WHERE e.type = \"lead.created\"")" = 0 &&
 	test "$(q "SELECT count(*) FROM events WHERE retained_at IS NOT NULL")" = 2
 '
+test_expect_success 'a lead sent again is still known by its key, and passed on no more' '
+	first=$(q "SELECT id FROM events ORDER BY seq LIMIT 1") &&
+	sed 1q leads.ndjson | INTEGRA_LOG=info integra-ingest -j journal.db \
+	    -s site -t lead.created >out 2>err &&
+	test ! -s out && grep -q "1 read, 0 journaled, 1 duplicate" err &&
+	grep -q "duplicate of event $first" err
+'
 test_expect_success '... hashes instead, the same for the same person' '
 	q "SELECT envelope FROM canonical_envelopes c JOIN events e
 	    ON e.seq = c.event WHERE e.type = \"lead.created\"" >canon &&
