@@ -1081,7 +1081,8 @@ event_by_key(struct journal *j, const char *source, const void *form,
 	sqlite3_bind_blob(st, 2, form, (int)formlen, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
 		return journal_step_end(j, st, rc, "find duplicate event");
-	snprintf(id, ID_LEN + 1, "%s", (const char *)sqlite3_column_text(st, 0));
+	snprintf(id, ID_LEN + 1, "%s",
+	    (const char *)sqlite3_column_text(st, 0));
 	if (envelope != NULL)
 		buf_add(envelope, sqlite3_column_text(st, 1),
 		    (size_t)sqlite3_column_bytes(st, 1));

@@ -4,10 +4,10 @@
  *
  * A key keeps its own order there, so that keys a producer makes in order
  * (UUIDv7s, KSUIDs, ULIDs, counters) land next to each other and a commit
- * writes a few index pages, not one at random for each event: the
- * receiver's 30k to 42k events/s (bench/README.md).  The common shapes of
- * random keys are packed to bytes, so that their index stays as small as a
- * digest's:
+ * writes a few index pages, not one at random for each event (the
+ * receiver: ~30k events/s before, 41-44k after; bench/README.md).  The
+ * common shapes of random keys are packed to bytes, so that their index
+ * stays as small as a digest's:
  *
  *	'u' + 16 bytes	a lower-case UUID (8-4-4-4-12 hex digits)
  *	'U' + 16 bytes	an upper-case one
@@ -27,8 +27,8 @@
  *
  *	'd' + 16 bytes	the first 128 bits of SHA-256(source NUL key)
  *
- * which journal_event_add looks up as well, so that deduplication outlives
- * retention.
+ * which journal_event_add looks up as well once any event has been
+ * retained, so that deduplication outlives retention.
  */
 #ifndef INTEGRA_KEYINDEX_H
 #define INTEGRA_KEYINDEX_H
