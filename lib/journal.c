@@ -11,7 +11,6 @@
 
 #include "buf.h"
 #include "clock.h"
-#include "digest.h"
 #include "journal.h"
 #include "journalpriv.h"
 #include "keyindex.h"
@@ -786,7 +785,7 @@ foreign_keys_hold(struct journal *j)
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		snprintf(j->err, sizeof(j->err), "journal '%s': a row of %s"
-		    " refers to a %s that is not there", j->path,
+		    " refers to a row of %s that is not there", j->path,
 		    (const char *)sqlite3_column_text(st, 0),
 		    (const char *)sqlite3_column_text(st, 2));
 	else if (rc != SQLITE_DONE)

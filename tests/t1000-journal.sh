@@ -110,7 +110,7 @@ test_expect_success 'a migration that would leave a row without its event: 73' '
 	sqlite3 broken.db "PRAGMA foreign_keys = OFF;
 	    INSERT INTO raw_envelopes (event, envelope) VALUES (99, \"{}\")" &&
 	echo "{}" | integra-ingest -j broken.db -s t -t x 2>err;
-	test $? -eq 73 && grep -q "raw_envelopes refers to a events" err &&
+	test $? -eq 73 && grep -q "raw_envelopes refers to a row of events" err &&
 	test "$(sqlite3 broken.db "PRAGMA user_version")" = 11
 '
 test_expect_success 'a journal from a newer integra is refused, unchanged' '
