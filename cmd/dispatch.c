@@ -6,14 +6,14 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "dispatch.h"
-#include "exitcode.h"
-#include "journal.h"
-#include "log.h"
-#include "ndjson.h"
-#include "options.h"
-#include "setup.h"
+#include "conf/config.h"
+#include "stage/dispatch.h"
+#include "base/exitcode.h"
+#include "journal/journal.h"
+#include "base/log.h"
+#include "json/ndjson.h"
+#include "cli/options.h"
+#include "cli/setup.h"
 
 static const char usage_text[] =
 "usage: integra-dispatch [-h] [-c config] [-j journal] [-B records]\n"

@@ -14,19 +14,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "clock.h"
-#include "config.h"
-#include "dlqapi.h"
-#include "exitcode.h"
-#include "ids.h"
-#include "journal.h"
-#include "log.h"
-#include "ndjson.h"
-#include "options.h"
-#include "progress.h"
-#include "setup.h"
-#include "stream.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "conf/config.h"
+#include "ops/dlq.h"
+#include "base/exitcode.h"
+#include "base/ids.h"
+#include "journal/journal.h"
+#include "base/log.h"
+#include "json/ndjson.h"
+#include "cli/options.h"
+#include "base/progress.h"
+#include "cli/setup.h"
+#include "stage/stream.h"
 
 #define BATCH	500	/* dead letters changed a commit */
 

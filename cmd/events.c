@@ -6,14 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
-#include "config.h"
-#include "eventsapi.h"
-#include "exitcode.h"
-#include "journal.h"
-#include "log.h"
-#include "options.h"
-#include "setup.h"
+#include "base/buf.h"
+#include "conf/config.h"
+#include "ops/events.h"
+#include "base/exitcode.h"
+#include "journal/journal.h"
+#include "base/log.h"
+#include "cli/options.h"
+#include "cli/setup.h"
 
 static const char usage_text[] =
 "usage: integra-events [-h] [-c config] [-j journal] list [-t type]\n"

@@ -12,17 +12,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "event.h"
-#include "exitcode.h"
-#include "ingest.h"
-#include "journal.h"
-#include "log.h"
-#include "listen.h"
-#include "options.h"
-#include "receiver.h"
-#include "setup.h"
-#include "stream.h"
+#include "conf/config.h"
+#include "json/event.h"
+#include "base/exitcode.h"
+#include "stage/ingest.h"
+#include "journal/journal.h"
+#include "base/log.h"
+#include "httpd/listen.h"
+#include "cli/options.h"
+#include "httpd/receiver.h"
+#include "cli/setup.h"
+#include "stage/stream.h"
 
 static const char usage_text[] =
 "usage: integra-ingest [-h] [-c config] [-j journal] [-T tenant]\n"

@@ -10,12 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "config.h"
-#include "confcheck.h"
-#include "exitcode.h"
-#include "log.h"
-#include "options.h"
+#include "base/buf.h"
+#include "conf/config.h"
+#include "conf/confcheck.h"
+#include "base/exitcode.h"
+#include "base/log.h"
+#include "cli/options.h"
 
 static const char usage_text[] =
 "usage: integra [-h] [-V] command [args ...]\n"

@@ -6,15 +6,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "apikey.h"
-#include "clock.h"
-#include "config.h"
-#include "event.h"
-#include "exitcode.h"
-#include "journal.h"
-#include "log.h"
-#include "options.h"
-#include "setup.h"
+#include "httpd/apikey.h"
+#include "base/clock.h"
+#include "conf/config.h"
+#include "json/event.h"
+#include "base/exitcode.h"
+#include "journal/journal.h"
+#include "base/log.h"
+#include "cli/options.h"
+#include "cli/setup.h"
 
 #define DEFAULT_SCOPES	"events:write events:read"
 #define DEFAULT_RATE	60	/* requests a minute */

@@ -1,7 +1,7 @@
 /*
  * integra-map: route canonical events and build their deliveries; with a
  * command (list, show, versions, add, rollback, seed, test), manage the
- * versioned mappings they use, over lib/mappings.
+ * versioned mappings they use, over lib/ops/mappings.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,18 +11,18 @@
 
 #include <jv.h>
 
-#include "buf.h"
-#include "clock.h"
-#include "config.h"
-#include "exitcode.h"
-#include "journal.h"
-#include "log.h"
-#include "map.h"
-#include "mappings.h"
-#include "mapstore.h"
-#include "options.h"
-#include "setup.h"
-#include "stream.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "conf/config.h"
+#include "base/exitcode.h"
+#include "journal/journal.h"
+#include "base/log.h"
+#include "stage/map.h"
+#include "ops/mappings.h"
+#include "stage/mapstore.h"
+#include "cli/options.h"
+#include "cli/setup.h"
+#include "stage/stream.h"
 
 #define PROGRAM_MAX	(1 << 20)	/* bytes of a program or an event */
 
@@ -195,7 +195,7 @@ test(const struct cfg *cfg, struct journal *jn, const char *type,
 	return rc;
 }
 
-/* A lib/mappings result as an exit status, its reason logged. */
+/* A lib/ops/mappings result as an exit status, its reason logged. */
 static int
 status(struct journal *jn, int rc, const struct buf *err)
 {
@@ -384,7 +384,7 @@ main(int argc, char *argv[])
 
 	log_init("integra-map");
 	stream_init(&s, NULL);
-	/* "+": a command's own options are its own (cmd/mapcmd.c). */
+	/* "+": a command's own options are its own (command() below). */
 	while ((ch = getopt_long(argc, argv, "+c:j:B:L:hV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {

@@ -7,17 +7,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "config.h"
-#include "contact.h"
-#include "exitcode.h"
-#include "journal.h"
-#include "log.h"
-#include "normalize.h"
-#include "options.h"
-#include "schema.h"
-#include "setup.h"
-#include "stream.h"
+#include "base/buf.h"
+#include "conf/config.h"
+#include "rules/contact.h"
+#include "base/exitcode.h"
+#include "journal/journal.h"
+#include "base/log.h"
+#include "stage/normalize.h"
+#include "cli/options.h"
+#include "rules/schema.h"
+#include "cli/setup.h"
+#include "stage/stream.h"
 
 static const char usage_text[] =
 "usage: integra-normalize [-h] [-c config] [-j journal] [-B records]\n"

@@ -14,14 +14,14 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "clock.h"
-#include "config.h"
-#include "dispatch.h"
-#include "exitcode.h"
-#include "journal.h"
-#include "log.h"
-#include "options.h"
-#include "setup.h"
+#include "base/clock.h"
+#include "conf/config.h"
+#include "stage/dispatch.h"
+#include "base/exitcode.h"
+#include "journal/journal.h"
+#include "base/log.h"
+#include "cli/options.h"
+#include "cli/setup.h"
 
 static const char usage_text[] =
 "usage: integra-retry [-h] [-c config] [-j journal] [--lease seconds]\n"

@@ -1,9 +1,9 @@
 /*
  * integra-sync-crm: runs the scheduled syncs whose runner is crm,
  * the CRM's: those that read from it or feed it (CRM to operations,
- * caregivers to CRM).  See syncprog.h and sync.h.
+ * caregivers to CRM).  See stage/syncjobs.h and sync.h.
  */
-#include "syncprog.h"
+#include "stage/syncjobs.h"
 
 int
 main(int argc, char *argv[])

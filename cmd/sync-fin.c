@@ -1,9 +1,9 @@
 /*
  * integra-sync-fin: runs the scheduled syncs whose runner is fin,
  * finance's: those that feed it (operations to finance, CRM to
- * finance).  See syncprog.h and sync.h.
+ * finance).  See stage/syncjobs.h and sync.h.
  */
-#include "syncprog.h"
+#include "stage/syncjobs.h"
 
 int
 main(int argc, char *argv[])

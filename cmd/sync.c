@@ -1,23 +1,23 @@
 /*
  * integra-sync: the scheduled syncs, for an admin: the jobs and their
  * state, their runs, one run started now, and what they did.  The same
- * JSON as the receiver's /api/sync (syncapi.h).
+ * JSON as the receiver's /api/sync (ops/syncs.h).
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "clock.h"
-#include "config.h"
-#include "exitcode.h"
-#include "journal.h"
-#include "log.h"
-#include "options.h"
-#include "setup.h"
-#include "syncapi.h"
-#include "syncprog.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "conf/config.h"
+#include "base/exitcode.h"
+#include "journal/journal.h"
+#include "base/log.h"
+#include "cli/options.h"
+#include "cli/setup.h"
+#include "ops/syncs.h"
+#include "stage/syncjobs.h"
 
 static const char usage_text[] =
 "usage: integra-sync [-hV] [-c config] [-j journal] list\n"

@@ -11,15 +11,15 @@
 
 #include <jv.h>
 
-#include "buf.h"
-#include "clock.h"
-#include "config.h"
-#include "exitcode.h"
-#include "http.h"
-#include "journal.h"
-#include "log.h"
-#include "options.h"
-#include "setup.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "conf/config.h"
+#include "base/exitcode.h"
+#include "transport/http.h"
+#include "journal/journal.h"
+#include "base/log.h"
+#include "cli/options.h"
+#include "cli/setup.h"
 
 static const char usage_text[] =
 "usage: integra-targets [-h] [-c config] [-j journal] [list [--json]]\n"

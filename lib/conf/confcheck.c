@@ -1,0 +1,156 @@
+/*
+ * confcheck: the deep check of a configuration.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "conf/config.h"
+#include "conf/confcheck.h"
+#include "json/jqprog.h"
+#include "stage/map.h"
+#include "stage/outcome.h"
+#include "rules/schema.h"
+#include "transport/webhookauth.h"
+
+/* Whether a signature scheme's secrets can be read, and are well formed. */
+static void
+check_scheme(const struct cfg_webhook_auth *a, const char *owner,
+    const char *file, int line, struct buf *err)
+{
+	struct webhookauth *w;
+	char msg[512];
+
+	if (a->scheme == CFG_AUTH_NONE)
+		return;
+	if ((w = webhookauth_new(a, owner, msg, sizeof(msg))) == NULL)
+		buf_addf(err, "%s:%d: %s\n", file, line, msg);
+	webhookauth_free(w);
+}
+
+/*
+ * A secret read to see that it can be: dropped at once, or, if it could
+ * not be read (NULL), the reason msg reported at file:line.
+ */
+static void
+secret_seen(char *secret, const char *msg, const char *file, int line,
+    struct buf *err)
+{
+	if (secret == NULL) {
+		buf_addf(err, "%s:%d: %s\n", file, line, msg);
+		return;
+	}
+	explicit_bzero(secret, strlen(secret));
+	free(secret);
+}
+
+/* Whether a sync's jq programs compile, and its events are known. */
+static void
+check_sync(const struct cfg_sync *sy, const struct schema_set *schemas,
+    const char *file, struct buf *err)
+{
+	const struct {
+		const char	*what;
+		const char	*text;
+	} programs[] = {
+		{ "records", sy->records }, { "next", sy->next },
+		{ "total", sy->total }, { "watermark", sy->watermark },
+		{ "key", sy->key }, { "transform", sy->transform },
+	};
+	struct buf msg = BUF_INIT;
+	struct jqprog *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
+		buf_reset(&msg);
+		if ((p = jqprog_compile(programs[i].text, &msg)) != NULL) {
+			jqprog_free(p);
+			continue;
+		}
+		buf_addf(err, "%s:%d: sync '%s': %s does not compile: %s\n",
+		    file, sy->line, sy->name, programs[i].what,
+		    msg.data != NULL ? msg.data : "");
+	}
+	buf_free(&msg);
+	if (schemas != NULL && !schema_has(schemas, sy->event))
+		buf_addf(err, "%s:%d: sync '%s' makes event type '%s', which"
+		    " is not in the catalogue\n", file, sy->line, sy->name,
+		    sy->event);
+}
+
+int
+confcheck(const struct cfg *cfg, struct buf *err)
+{
+	struct schema_set *schemas;
+	struct buf dir = BUF_INIT;
+	const char *file = cfg->path != NULL ? cfg->path : "config";
+	char msg[1024], owner[160];
+	struct map m;
+	char *secret;
+	size_t i;
+
+	if (map_init(&m, cfg, err) == 0)
+		map_release(&m);
+	else
+		buf_addc(err, '\n');
+	buf_addf(&dir, "%s/schemas", cfg_datadir(cfg));
+	if ((schemas = schema_load(dir.data, msg, sizeof(msg))) == NULL)
+		buf_addf(err, "schemas: %s\n", msg);
+	for (i = 0; schemas != NULL && i < cfg->nroutes; i++)
+		if (!schema_has(schemas, cfg->routes[i].on) &&
+		    !outcome_type_known(cfg->routes[i].on))
+			buf_addf(err, "%s:%d: route '%s' takes event type '%s',"
+			    " which is not in the catalogue (%s)\n", file,
+			    cfg->routes[i].line, cfg->routes[i].name,
+			    cfg->routes[i].on, dir.data);
+	for (i = 0; i < cfg->ntargets; i++) {
+		snprintf(owner, sizeof(owner), "target '%s' signing",
+		    cfg->targets[i].name);
+		check_scheme(&cfg->targets[i].signing, owner, file,
+		    cfg->targets[i].line, err);
+		if (cfg->targets[i].zapi_instance != NULL) {
+			snprintf(owner, sizeof(owner), "target '%s' zapi token",
+			    cfg->targets[i].name);
+			secret = cfg_secret_read(owner,
+			    cfg->targets[i].zapi_token_env,
+			    cfg->targets[i].zapi_token_file, msg, sizeof(msg));
+			secret_seen(secret, msg, file, cfg->targets[i].line,
+			    err);
+		}
+		if (cfg->targets[i].ca_file != NULL &&
+		    access(cfg->targets[i].ca_file, R_OK) != 0)
+			buf_addf(err, "%s:%d: target '%s': ca_file '%s': %s\n",
+			    file, cfg->targets[i].line, cfg->targets[i].name,
+			    cfg->targets[i].ca_file, strerror(errno));
+		if (cfg->targets[i].auth_header == NULL &&
+		    cfg->targets[i].username == NULL)
+			continue;
+		secret = cfg_secret(&cfg->targets[i], msg, sizeof(msg));
+		secret_seen(secret, msg, file, cfg->targets[i].line, err);
+	}
+	for (i = 0; i < cfg->nsources; i++) {
+		snprintf(owner, sizeof(owner), "source '%s'",
+		    cfg->sources[i].name);
+		check_scheme(&cfg->sources[i].auth, owner, file,
+		    cfg->sources[i].line, err);
+		if (cfg->sources[i].links.on) {
+			secret = cfg_link_secret(cfg, msg, sizeof(msg));
+			secret_seen(secret, msg, file, cfg->sources[i].line,
+			    err);
+		}
+	}
+	for (i = 0; i < cfg->nsyncs; i++)
+		check_sync(&cfg->syncs[i], schemas, file, err);
+	if (cfg->retention.on) {
+		secret = cfg_retention_salt(cfg, msg, sizeof(msg));
+		secret_seen(secret, msg, file, cfg->retention.line, err);
+	}
+	schema_free(schemas);
+	buf_free(&dir);
+	if (err->len > 0 && err->data[err->len - 1] == '\n')
+		err->data[--err->len] = '\0';
+	return err->len > 0 ? -1 : 0;
+}

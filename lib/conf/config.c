@@ -1,0 +1,2123 @@
+/*
+ * config: reads integra.yaml with libyaml's document API, which keeps the
+ * line of every node, so each complaint can say where it is.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "base/buf.h"
+#include "base/clock.h"
+#include "conf/config.h"
+#include "rules/contact.h"
+#include "stage/outcome.h"
+#include "stage/priority.h"
+#include "rules/template.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR	"/etc"
+#endif
+#ifndef LOCALSTATEDIR
+#define LOCALSTATEDIR	"/var"
+#endif
+#ifndef PKGDATADIR
+#define PKGDATADIR	"/usr/share/integra"
+#endif
+
+#define DEFAULT_CONFIG	SYSCONFDIR "/integra/integra.yaml"
+#define DEFAULT_JOURNAL	LOCALSTATEDIR "/lib/integra/journal.db"
+#define SECRET_MAX	4096
+
+struct loader {
+	yaml_document_t	 doc;
+	const char	*file;
+	char		*err;
+	size_t		 errsz;
+};
+
+/* Says what is wrong with node n, once, and returns -1. */
+static int
+bad(struct loader *ld, const yaml_node_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	len = snprintf(ld->err, ld->errsz, "%s:%zu: ", ld->file,
+	    n != NULL ? n->start_mark.line + 1 : 1);
+	if (len < 0 || (size_t)len >= ld->errsz)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(ld->err + len, ld->errsz - (size_t)len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static yaml_node_t *
+node(struct loader *ld, int i)
+{
+	return yaml_document_get_node(&ld->doc, i);
+}
+
+static int
+line_of(const yaml_node_t *n)
+{
+	return (int)n->start_mark.line + 1;
+}
+
+static const char *
+scalar(struct loader *ld, const yaml_node_t *n, const char *what)
+{
+	if (n->type != YAML_SCALAR_NODE) {
+		bad(ld, n, "%s must be a single value", what);
+		return NULL;
+	}
+	return (const char *)n->data.scalar.value;
+}
+
+static int
+get_string(struct loader *ld, const yaml_node_t *n, const char *what,
+    char **out)
+{
+	const char *s;
+
+	if ((s = scalar(ld, n, what)) == NULL)
+		return -1;
+	free(*out);
+	*out = xstrdup(s);
+	return 0;
+}
+
+static int
+get_long(struct loader *ld, const yaml_node_t *n, const char *what,
+    long min, long max, long *out)
+{
+	const char *s;
+	char *end;
+	long v;
+
+	if ((s = scalar(ld, n, what)) == NULL)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0 || v < min || v > max)
+		return bad(ld, n, "%s must be a whole number from %ld to %ld,"
+		    " not '%s'", what, min, max, s);
+	*out = v;
+	return 0;
+}
+
+/*
+ * A duration: a number of milliseconds, or a number with ms, s, m, h or
+ * d.
+ */
+static int
+get_duration(struct loader *ld, const yaml_node_t *n, const char *what,
+    int64_t *out)
+{
+	const char *s;
+
+	if ((s = scalar(ld, n, what)) == NULL)
+		return -1;
+	if (clock_duration(s, out) == 0)
+		return 0;
+	return bad(ld, n, "%s must be a duration like 500ms, 10s, 5m or 1h,"
+	    " not '%s'", what, s);
+}
+
+/* A request timeout: a duration from 1 ms to an hour. */
+static int
+get_timeout(struct loader *ld, const yaml_node_t *n, const char *what,
+    long *out)
+{
+	int64_t ms;
+
+	if (get_duration(ld, n, what, &ms) != 0)
+		return -1;
+	if (ms < 1 || ms > 3600000)
+		return bad(ld, n, "%s must be from 1ms to 1h", what);
+	*out = (long)ms;
+	return 0;
+}
+
+static int
+get_concurrency(struct loader *ld, const yaml_node_t *n, int *out)
+{
+	long v;
+
+	if (get_long(ld, n, "concurrency", 1, 1024, &v) != 0)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int
+get_bool(struct loader *ld, const yaml_node_t *n, const char *what, int *out)
+{
+	const char *s;
+
+	if ((s = scalar(ld, n, what)) == NULL)
+		return -1;
+	if (strcmp(s, "true") == 0 || strcmp(s, "false") == 0) {
+		*out = s[0] == 't';
+		return 0;
+	}
+	return bad(ld, n, "%s must be true or false, not '%s'", what, s);
+}
+
+/* A rate: "N/s", "N/m" or "N/h", or a plain N a second; in requests a second. */
+static int
+get_rate(struct loader *ld, const yaml_node_t *n, double *out)
+{
+	const char *s;
+	char *end;
+	long v;
+
+	if ((s = scalar(ld, n, "rate_limit")) == NULL)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end != s && errno == 0 && v >= 1 && v <= 100000) {
+		if (*end == '\0' || strcmp(end, "/s") == 0) {
+			*out = (double)v;
+			return 0;
+		}
+		if (strcmp(end, "/m") == 0) {
+			*out = (double)v / 60;
+			return 0;
+		}
+		if (strcmp(end, "/h") == 0) {
+			*out = (double)v / 3600;
+			return 0;
+		}
+	}
+	return bad(ld, n, "rate_limit must be requests a second, minute or"
+	    " hour, from 1 to 100000, like 20/s or 600/m, not '%s'", s);
+}
+
+static int
+get_factor(struct loader *ld, const yaml_node_t *n, double *out)
+{
+	const char *s;
+	char *end;
+	double v;
+
+	if ((s = scalar(ld, n, "factor")) == NULL)
+		return -1;
+	v = strtod(s, &end);
+	if (end == s || *end != '\0' || !(v >= 1.0 && v <= 100.0))
+		return bad(ld, n, "factor must be a number from 1 to 100,"
+		    " not '%s'", s);
+	*out = v;
+	return 0;
+}
+
+/* Names: of targets, routes, tenants, event types.  No blanks, no quotes. */
+static int
+valid_name(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 128)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && strchr("._:-/", *s) == NULL)
+			return 0;
+	return 1;
+}
+
+/* An HTTP header name is a token (RFC 9110); a value has no CR, LF, NUL. */
+static int
+valid_header(const char *name, const char *value)
+{
+	const char *p;
+
+	if (*name == '\0')
+		return 0;
+	for (p = name; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) &&
+		    strchr("!#$%&'*+-.^_`|~", *p) == NULL)
+			return 0;
+	return value == NULL || strpbrk(value, "\r\n") == NULL;
+}
+
+/* Headers whose values are credentials belong in auth, not in the file. */
+static int
+secret_header(const char *name)
+{
+	static const char *const words[] = {
+		"authorization", "cookie", "token", "secret", "password",
+		"api-key", "apikey", "api_key", NULL
+	};
+	char lower[128];
+	size_t i;
+
+	for (i = 0; name[i] != '\0' && i < sizeof(lower) - 1; i++)
+		lower[i] = (char)tolower((unsigned char)name[i]);
+	lower[i] = '\0';
+	for (i = 0; words[i] != NULL; i++)
+		if (strstr(lower, words[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+static int
+get_headers(struct loader *ld, const yaml_node_t *n,
+    struct cfg_header **out, size_t *nout)
+{
+	const yaml_node_pair_t *p;
+	const char *k, *v;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return bad(ld, n, "headers must be a mapping of name: value");
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	    p++) {
+		if ((k = scalar(ld, node(ld, p->key), "a header name")) ==
+		    NULL || (v = scalar(ld, node(ld, p->value),
+		    "a header value")) == NULL)
+			return -1;
+		if (!valid_header(k, v))
+			return bad(ld, node(ld, p->key), "header '%s' is not a"
+			    " valid header name and value", k);
+		if (secret_header(k))
+			return bad(ld, node(ld, p->key), "header '%s' carries a"
+			    " secret, which never sits in the config file: use"
+			    " auth with secret_env or secret_file", k);
+		*out = xrealloc(*out, (*nout + 1) * sizeof(**out));
+		(*out)[*nout].name = xstrdup(k);
+		(*out)[*nout].value = xstrdup(v);
+		(*nout)++;
+	}
+	return 0;
+}
+
+/* A list of names (tenants, a step's signed vars, a link's members). */
+static int
+get_list(struct loader *ld, const yaml_node_t *n, const char *what,
+    int (*valid)(const char *), const char *kind, char ***out, size_t *nout)
+{
+	yaml_node_item_t *it;
+	const char *s;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return bad(ld, n, "%s must be a list of %ss", what, kind);
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++) {
+		if ((s = scalar(ld, node(ld, *it), what)) == NULL)
+			return -1;
+		if (!valid(s))
+			return bad(ld, node(ld, *it), "%s: '%s' is not a"
+			    " valid %s", what, s, kind);
+		*out = xrealloc(*out, (*nout + 1) * sizeof(**out));
+		(*out)[(*nout)++] = xstrdup(s);
+	}
+	return 0;
+}
+
+static int
+get_names(struct loader *ld, const yaml_node_t *n, const char *what,
+    char ***out, size_t *nout)
+{
+	return get_list(ld, n, what, valid_name, "name", out, nout);
+}
+
+/* One e-mail address, alone: mail.h checks it again when it sends. */
+static int
+valid_address(const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	return at != NULL && at > s && at[1] != '\0' &&
+	    strchr(at + 1, '@') == NULL && strlen(s) < 256 &&
+	    strpbrk(s, " \t\r\n,;<>\"()[]\\") == NULL;
+}
+
+static void
+free_names(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/*
+ * A mapping of names to strings: the branding's settings, or a step's
+ * vars (each a jq program).
+ */
+static int
+get_named(struct loader *ld, const yaml_node_t *n, const char *what,
+    struct cfg_header **out, size_t *nout)
+{
+	const yaml_node_pair_t *p;
+	const char *k, *v;
+	size_t i;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return bad(ld, n, "%s must be a mapping of name: value", what);
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	    p++) {
+		if ((k = scalar(ld, node(ld, p->key), "a name")) == NULL ||
+		    (v = scalar(ld, node(ld, p->value), "a value")) == NULL)
+			return -1;
+		if (!template_name_valid(k, strlen(k)))
+			return bad(ld, node(ld, p->key), "'%s' in %s is not a"
+			    " name: a letter or _, then letters, digits and _",
+			    k, what);
+		for (i = 0; i < *nout; i++)
+			if (strcmp((*out)[i].name, k) == 0)
+				return bad(ld, node(ld, p->key), "'%s' is given"
+				    " twice in %s", k, what);
+		*out = xrealloc(*out, (*nout + 1) * sizeof(**out));
+		(*out)[*nout].name = xstrdup(k);
+		(*out)[*nout].value = xstrdup(v);
+		(*nout)++;
+	}
+	return 0;
+}
+
+/* Calls fn for each key: value of mapping n; what names n in messages. */
+typedef int (*pair_fn)(struct loader *, void *, const char *key,
+    const yaml_node_t *value);
+
+static int
+each_pair(struct loader *ld, const yaml_node_t *n, const char *what,
+    pair_fn fn, void *ctx)
+{
+	const yaml_node_pair_t *p;
+	const char *k;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return bad(ld, n, "%s must be a mapping", what);
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	    p++) {
+		if ((k = scalar(ld, node(ld, p->key), "a key")) == NULL)
+			return -1;
+		if (fn(ld, ctx, k, node(ld, p->value)) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+unknown(struct loader *ld, const yaml_node_t *v, const char *key,
+    const char *what)
+{
+	return bad(ld, v, "unknown key '%s' in %s", key, what);
+}
+
+/* The Standard Webhooks schedule: after the first try, these waits. */
+static const int64_t standard_webhooks_delays[] = {
+	5000, 300000, 1800000, 7200000, 18000000, 36000000, 50400000,
+	72000000, 86400000,
+};
+
+/* A retry mapping being read: which of the two kinds of schedule it set. */
+struct retry_load {
+	struct cfg_retry	*r;
+	int			 exponential;	/* max_attempts, base, ... */
+	int			 schedule;	/* delays or preset */
+};
+
+static void
+set_schedule(struct cfg_retry *r, const int64_t *delays, size_t n)
+{
+	memcpy(r->delays, delays, n * sizeof(*delays));
+	r->ndelays = n;
+	r->max_attempts = (int)n + 1;
+}
+
+static int
+get_delays(struct loader *ld, const yaml_node_t *n, struct cfg_retry *r)
+{
+	int64_t delays[CFG_RETRY_DELAYS_MAX];
+	yaml_node_item_t *it;
+	size_t nd = 0;
+
+	if (n->type != YAML_SEQUENCE_NODE ||
+	    n->data.sequence.items.top == n->data.sequence.items.start)
+		return bad(ld, n, "delays must be a list of durations");
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++) {
+		if (nd == CFG_RETRY_DELAYS_MAX)
+			return bad(ld, n, "delays: at most %d",
+			    CFG_RETRY_DELAYS_MAX);
+		if (get_duration(ld, node(ld, *it), "a delay",
+		    &delays[nd]) != 0)
+			return -1;
+		if (delays[nd] > 7 * 86400000LL)
+			return bad(ld, node(ld, *it), "a delay is at most a"
+			    " week (168h)");
+		nd++;
+	}
+	set_schedule(r, delays, nd);
+	return 0;
+}
+
+static int
+get_retry_on(struct loader *ld, const yaml_node_t *n, struct cfg_retry *r)
+{
+	yaml_node_item_t *it;
+	long status;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return bad(ld, n, "retry_on must be a list of HTTP statuses");
+	r->nretry_on = 0;
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++) {
+		if (r->nretry_on == CFG_RETRY_ON_MAX)
+			return bad(ld, n, "retry_on: at most %d statuses",
+			    CFG_RETRY_ON_MAX);
+		if (get_long(ld, node(ld, *it), "a status in retry_on", 400,
+		    499, &status) != 0)
+			return -1;
+		r->retry_on[r->nretry_on++] = (int)status;
+	}
+	return 0;
+}
+
+static int
+retry_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct retry_load *rl = ctx;
+	struct cfg_retry *r = rl->r;
+	const char *s;
+	long n;
+
+	if (strcmp(k, "retry_on") == 0)
+		return get_retry_on(ld, v, r);
+	if (strcmp(k, "delays") == 0 || strcmp(k, "preset") == 0) {
+		if (rl->exponential || rl->schedule)
+			return bad(ld, v, "retry: give one of delays, preset,"
+			    " or max_attempts/base/factor/cap");
+		rl->schedule = 1;
+		if (strcmp(k, "delays") == 0)
+			return get_delays(ld, v, r);
+		if ((s = scalar(ld, v, "preset")) == NULL)
+			return -1;
+		if (strcmp(s, "standard-webhooks") != 0)
+			return bad(ld, v, "unknown retry preset '%s' (there"
+			    " is standard-webhooks)", s);
+		set_schedule(r, standard_webhooks_delays,
+		    sizeof(standard_webhooks_delays) /
+		    sizeof(standard_webhooks_delays[0]));
+		return 0;
+	}
+	if (rl->schedule)
+		return bad(ld, v, "retry: give one of delays, preset, or"
+		    " max_attempts/base/factor/cap");
+	if (!rl->exponential) {
+		rl->exponential = 1;
+		r->ndelays = 0;	/* inherited a schedule: replaced */
+	}
+	if (strcmp(k, "max_attempts") == 0) {
+		if (get_long(ld, v, "max_attempts", 1, 100, &n) != 0)
+			return -1;
+		r->max_attempts = (int)n;
+		return 0;
+	}
+	if (strcmp(k, "base") == 0)
+		return get_duration(ld, v, "base", &r->base_ms);
+	if (strcmp(k, "cap") == 0)
+		return get_duration(ld, v, "cap", &r->cap_ms);
+	if (strcmp(k, "factor") == 0)
+		return get_factor(ld, v, &r->factor);
+	return unknown(ld, v, k, "retry");
+}
+
+static int
+load_retry(struct loader *ld, const yaml_node_t *v, struct cfg_retry *r)
+{
+	struct retry_load rl = { .r = r };
+
+	return each_pair(ld, v, "retry", retry_pair, &rl);
+}
+
+/* The outcomes that become events: a list of their names. */
+static int
+get_outcomes(struct loader *ld, const yaml_node_t *n, unsigned *out)
+{
+	yaml_node_item_t *it;
+	const char *s;
+	unsigned bit;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return bad(ld, n, "outcomes must be a list");
+	*out = 0;
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++) {
+		if ((s = scalar(ld, node(ld, *it), "an outcome")) == NULL)
+			return -1;
+		if (outcome_parse(s, &bit) != 0)
+			return bad(ld, node(ld, *it), "an outcome is succeeded,"
+			    " failed, dead or disabled, not '%s'", s);
+		*out |= bit;
+	}
+	return 0;
+}
+
+static int
+circuit_pair(struct loader *ld, void *ctx, const char *k,
+    const yaml_node_t *v)
+{
+	struct cfg_circuit *c = ctx;
+	const char *s;
+	int64_t *ms;
+	char *end;
+	long n;
+
+	if (strcmp(k, "failures") == 0) {
+		if (get_long(ld, v, "failures", 0, 1000, &n) != 0)
+			return -1;
+		c->failures = (int)n;
+		return 0;
+	}
+	if (strcmp(k, "cooldown") == 0 || strcmp(k, "window") == 0) {
+		ms = k[0] == 'c' ? &c->cooldown_ms : &c->window_ms;
+		if (get_duration(ld, v, k, ms) != 0)
+			return -1;
+		if (*ms < 1000 || *ms > 86400000)
+			return bad(ld, v, "%s must be from 1s to 24h", k);
+		return 0;
+	}
+	if (strcmp(k, "error_rate") == 0) {
+		if ((s = scalar(ld, v, "error_rate")) == NULL)
+			return -1;
+		errno = 0;
+		n = strtol(s, &end, 10);
+		if (!isdigit((unsigned char)*s) || errno != 0 || n < 1 ||
+		    n > 100 ||
+		    (*end != '\0' && strcmp(end, "%") != 0))
+			return bad(ld, v, "error_rate must be a percentage"
+			    " from 1%% to 100%%, not '%s'", s);
+		c->error_rate = (int)n;
+		return 0;
+	}
+	return unknown(ld, v, k, "circuit");
+}
+
+static int
+defaults_pair(struct loader *ld, void *ctx, const char *k,
+    const yaml_node_t *v)
+{
+	struct cfg *cfg = ctx;
+
+	if (strcmp(k, "tenant") == 0) {
+		if (get_string(ld, v, "tenant", &cfg->tenant) != 0)
+			return -1;
+		if (!valid_name(cfg->tenant))
+			return bad(ld, v, "tenant '%s' is not a valid name",
+			    cfg->tenant);
+		return 0;
+	}
+	if (strcmp(k, "country") == 0) {
+		if (get_string(ld, v, "country", &cfg->country) != 0)
+			return -1;
+		if (contact_calling_code(cfg->country) == NULL)
+			return bad(ld, v, "country '%s' is not an ISO 3166"
+			    " code integra knows", cfg->country);
+		return 0;
+	}
+	if (strcmp(k, "datadir") == 0)
+		return get_string(ld, v, "datadir", &cfg->datadir);
+	if (strcmp(k, "timeout") == 0)
+		return get_timeout(ld, v, k, &cfg->timeout_ms);
+	if (strcmp(k, "connect_timeout") == 0)
+		return get_timeout(ld, v, k, &cfg->connect_timeout_ms);
+	if (strcmp(k, "concurrency") == 0)
+		return get_concurrency(ld, v, &cfg->concurrency);
+	if (strcmp(k, "retry") == 0)
+		return load_retry(ld, v, &cfg->retry);
+	if (strcmp(k, "circuit") == 0)
+		return each_pair(ld, v, "circuit", circuit_pair, &cfg->circuit);
+	if (strcmp(k, "outcomes") == 0)
+		return get_outcomes(ld, v, &cfg->outcomes);
+	return unknown(ld, v, k, "defaults");
+}
+
+/*
+ * A signature scheme being read: a source's auth (checked), or a target's
+ * signing (made), whose kind and name the errors give.
+ */
+struct auth_load {
+	struct cfg_webhook_auth	*a;
+	const char		*kind;		/* "source" or "target" */
+	const char		*name;
+	int			 signing;
+};
+
+static int
+webhook_auth_pair(struct loader *ld, void *ctx, const char *k,
+    const yaml_node_t *v)
+{
+	struct auth_load *al = ctx;
+	struct cfg_webhook_auth *a = al->a;
+	const char *s;
+
+	if (strcmp(k, "scheme") == 0) {
+		if ((s = scalar(ld, v, "scheme")) == NULL)
+			return -1;
+		if (strcmp(s, "hmac-sha256") == 0)
+			a->scheme = CFG_AUTH_HMAC;
+		else if (strcmp(s, "standard-webhooks") == 0)
+			a->scheme = CFG_AUTH_STANDARD_WEBHOOKS;
+		else if (strcmp(s, "token") == 0 && !al->signing)
+			a->scheme = CFG_AUTH_TOKEN;
+		else
+			return bad(ld, v, "%s '%s': scheme is hmac-sha256%s"
+			    " standard-webhooks%s, not '%s'", al->kind,
+			    al->name, al->signing ? " or" : ",",
+			    al->signing ? "" : " or token", s);
+		return 0;
+	}
+	if (strcmp(k, "header") == 0) {
+		if (get_string(ld, v, "header", &a->header) != 0)
+			return -1;
+		if (!valid_header(a->header, NULL))
+			return bad(ld, v, "%s '%s': header '%s' is not a"
+			    " valid header name", al->kind, al->name,
+			    a->header);
+		return 0;
+	}
+	if (strcmp(k, "encoding") == 0) {
+		if ((s = scalar(ld, v, "encoding")) == NULL)
+			return -1;
+		if (strcmp(s, "hex") != 0 && strcmp(s, "base64") != 0)
+			return bad(ld, v, "%s '%s': encoding is hex or"
+			    " base64", al->kind, al->name);
+		a->base64 = strcmp(s, "base64") == 0;
+		return 0;
+	}
+	if (strcmp(k, "prefix") == 0) {
+		if (get_string(ld, v, "prefix", &a->prefix) != 0)
+			return -1;
+		if (strpbrk(a->prefix, "\r\n") != NULL)
+			return bad(ld, v, "%s '%s': prefix has a line break",
+			    al->kind, al->name);
+		return 0;
+	}
+	if (strcmp(k, "secret_env") == 0)
+		return get_string(ld, v, k, &a->secret_env);
+	if (strcmp(k, "secret_file") == 0)
+		return get_string(ld, v, k, &a->secret_file);
+	if (strcmp(k, "previous_secret_env") == 0)
+		return get_string(ld, v, k, &a->previous_env);
+	if (strcmp(k, "previous_secret_file") == 0)
+		return get_string(ld, v, k, &a->previous_file);
+	if (strcmp(k, "tolerance") == 0 && !al->signing)
+		return get_duration(ld, v, "tolerance", &a->tolerance_ms);
+	if (strcmp(k, "secret") == 0 || strcmp(k, "token") == 0)
+		return bad(ld, v, "%s '%s': a secret never sits in the"
+		    " config file: use secret_env or secret_file", al->kind,
+		    al->name);
+	return unknown(ld, v, k, al->signing ? "signing" : "auth");
+}
+
+/* What each scheme needs, checked once the mapping is read. */
+static int
+webhook_auth_check(struct loader *ld, const yaml_node_t *v,
+    struct auth_load *al)
+{
+	struct cfg_webhook_auth *a = al->a;
+	const char *what = al->signing ? "signing" : "auth";
+
+	if (a->scheme == CFG_AUTH_NONE)
+		return bad(ld, v, "%s '%s': %s needs a scheme", al->kind,
+		    al->name, what);
+	if ((a->secret_env == NULL) == (a->secret_file == NULL))
+		return bad(ld, v, "%s '%s': %s needs exactly one of"
+		    " secret_env and secret_file", al->kind, al->name, what);
+	if (a->previous_env != NULL && a->previous_file != NULL)
+		return bad(ld, v, "%s '%s': at most one of"
+		    " previous_secret_env and previous_secret_file",
+		    al->kind, al->name);
+	if (a->scheme == CFG_AUTH_HMAC && a->header == NULL)
+		return bad(ld, v, "%s '%s': hmac-sha256 needs the header"
+		    " that carries the signature", al->kind, al->name);
+	if (al->signing && a->scheme == CFG_AUTH_HMAC &&
+	    (a->previous_env != NULL || a->previous_file != NULL))
+		return bad(ld, v, "%s '%s': hmac-sha256 signs with one"
+		    " secret: no previous_secret", al->kind, al->name);
+	if (a->scheme == CFG_AUTH_TOKEN && a->header == NULL)
+		a->header = xstrdup("Client-Token");
+	if (a->scheme == CFG_AUTH_STANDARD_WEBHOOKS && a->header != NULL)
+		return bad(ld, v, "%s '%s': standard-webhooks has its own"
+		    " headers", al->kind, al->name);
+	if (a->tolerance_ms == 0)
+		a->tolerance_ms = 5 * 60 * 1000;
+	return 0;
+}
+
+static int
+load_webhook_auth(struct loader *ld, const yaml_node_t *v,
+    struct cfg_webhook_auth *a, const char *kind, const char *name,
+    int signing)
+{
+	struct auth_load al = { .a = a, .kind = kind, .name = name,
+	    .signing = signing };
+
+	return each_pair(ld, v, signing ? "signing" : "auth",
+	    webhook_auth_pair, &al) != 0 ? -1 :
+	    webhook_auth_check(ld, v, &al);
+}
+
+static int
+auth_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg_target *t = ctx;
+
+	if (strcmp(k, "header") == 0)
+		return get_string(ld, v, "header", &t->auth_header);
+	if (strcmp(k, "scheme") == 0)
+		return get_string(ld, v, "scheme", &t->auth_scheme);
+	if (strcmp(k, "secret_env") == 0)
+		return get_string(ld, v, "secret_env", &t->secret_env);
+	if (strcmp(k, "secret_file") == 0)
+		return get_string(ld, v, "secret_file", &t->secret_file);
+	if (strcmp(k, "username") == 0)
+		return get_string(ld, v, "username", &t->username);
+	if (strcmp(k, "secret") == 0 || strcmp(k, "token") == 0 ||
+	    strcmp(k, "password") == 0)
+		return bad(ld, v, "target '%s': a secret never sits in the"
+		    " config file: use secret_env or secret_file", t->name);
+	return unknown(ld, v, k, "auth");
+}
+
+static int
+zapi_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg_target *t = ctx;
+
+	if (strcmp(k, "instance") == 0) {
+		if (get_string(ld, v, "instance", &t->zapi_instance) != 0)
+			return -1;
+		if (t->zapi_instance[0] == '\0' || strspn(t->zapi_instance,
+		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789_-") != strlen(t->zapi_instance))
+			return bad(ld, v, "target '%s': the zapi instance is"
+			    " letters, digits, _ and -", t->name);
+		return 0;
+	}
+	if (strcmp(k, "token_env") == 0)
+		return get_string(ld, v, "token_env", &t->zapi_token_env);
+	if (strcmp(k, "token_file") == 0)
+		return get_string(ld, v, "token_file", &t->zapi_token_file);
+	if (strcmp(k, "token") == 0)
+		return bad(ld, v, "target '%s': a secret never sits in the"
+		    " config file: use token_env or token_file", t->name);
+	return unknown(ld, v, k, "zapi");
+}
+
+static int
+target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg_target *t = ctx;
+
+	if (strcmp(k, "url") == 0) {
+		if (get_string(ld, v, "url", &t->url) != 0)
+			return -1;
+		t->smtp = strncmp(t->url, "smtp://", 7) == 0 ||
+		    strncmp(t->url, "smtps://", 8) == 0;
+		if ((strncmp(t->url, "http://", 7) != 0 &&
+		    strncmp(t->url, "https://", 8) != 0 && !t->smtp) ||
+		    strpbrk(t->url, " \t\r\n") != NULL)
+			return bad(ld, v, "target '%s': url must be an http://,"
+			    " https://, smtp:// or smtps:// URL", t->name);
+		return 0;
+	}
+	if (strcmp(k, "auth") == 0)
+		return each_pair(ld, v, "auth", auth_pair, t);
+	if (strcmp(k, "from") == 0) {
+		if (get_string(ld, v, "from", &t->from) != 0)
+			return -1;
+		if (strpbrk(t->from, "\r\n") != NULL ||
+		    strchr(t->from, '@') == NULL)
+			return bad(ld, v, "target '%s': from must be an e-mail"
+			    " address, as Name <address> or address", t->name);
+		return 0;
+	}
+	if (strcmp(k, "starttls") == 0)
+		return get_bool(ld, v, "starttls", &t->starttls);
+	if (strcmp(k, "reply_to") == 0) {
+		if (get_string(ld, v, "reply_to", &t->reply_to) != 0)
+			return -1;
+		if (strpbrk(t->reply_to, " <>\r\n") != NULL ||
+		    strchr(t->reply_to, '@') == NULL)
+			return bad(ld, v, "target '%s': reply_to must be an"
+			    " e-mail address", t->name);
+		return 0;
+	}
+	if (strcmp(k, "ca_file") == 0)
+		return get_string(ld, v, "ca_file", &t->ca_file);
+	if (strcmp(k, "zapi") == 0) {
+		if (each_pair(ld, v, "zapi", zapi_pair, t) != 0)
+			return -1;
+		if (t->zapi_instance == NULL || (t->zapi_token_env == NULL) ==
+		    (t->zapi_token_file == NULL))
+			return bad(ld, v, "target '%s': zapi needs instance and"
+			    " exactly one of token_env and token_file",
+			    t->name);
+		return 0;
+	}
+	if (strcmp(k, "headers") == 0)
+		return get_headers(ld, v, &t->headers, &t->nheaders);
+	if (strcmp(k, "timeout") == 0)
+		return get_timeout(ld, v, k, &t->timeout_ms);
+	if (strcmp(k, "connect_timeout") == 0)
+		return get_timeout(ld, v, k, &t->connect_timeout_ms);
+	if (strcmp(k, "concurrency") == 0)
+		return get_concurrency(ld, v, &t->concurrency);
+	if (strcmp(k, "rate_limit") == 0)
+		return get_rate(ld, v, &t->rate);
+	if (strcmp(k, "exclusive") == 0)
+		return get_bool(ld, v, "exclusive", &t->exclusive);
+	if (strcmp(k, "retry") == 0)
+		return load_retry(ld, v, &t->retry);
+	if (strcmp(k, "circuit") == 0)
+		return each_pair(ld, v, "circuit", circuit_pair, &t->circuit);
+	if (strcmp(k, "signing") == 0)
+		return load_webhook_auth(ld, v, &t->signing, "target",
+		    t->name, 1);
+	if (strcmp(k, "outcomes") == 0)
+		return get_outcomes(ld, v, &t->outcomes);
+	return unknown(ld, v, k, "a target");
+}
+
+/*
+ * A target's auth, once its url says what it is: a header with a secret
+ * for HTTP, a username with a secret (the password) for SMTP.
+ */
+static int
+check_auth(struct loader *ld, const yaml_node_t *v, struct cfg_target *t)
+{
+	int has = t->auth_header != NULL || t->username != NULL ||
+	    t->secret_env != NULL || t->secret_file != NULL;
+
+	if (!has)
+		return 0;
+	if (t->smtp && (t->username == NULL || t->auth_header != NULL))
+		return bad(ld, v, "target '%s': an SMTP server's auth is a"
+		    " username and a secret, no header", t->name);
+	if (!t->smtp && t->username != NULL)
+		return bad(ld, v, "target '%s': username is for an SMTP"
+		    " server's auth", t->name);
+	if (!t->smtp && t->auth_header == NULL)
+		return bad(ld, v, "target '%s': auth needs a header",
+		    t->name);
+	if (!t->smtp && !valid_header(t->auth_header, t->auth_scheme))
+		return bad(ld, v, "target '%s': auth header '%s' is not a"
+		    " valid header name", t->name, t->auth_header);
+	if ((t->secret_env == NULL) == (t->secret_file == NULL))
+		return bad(ld, v, "target '%s': auth needs exactly one of"
+		    " secret_env and secret_file", t->name);
+	return 0;
+}
+
+static int
+targets_pair(struct loader *ld, void *ctx, const char *k,
+    const yaml_node_t *v)
+{
+	struct cfg *cfg = ctx;
+	struct cfg_target *t;
+	size_t i;
+
+	if (!valid_name(k))
+		return bad(ld, v, "target name '%s' is not valid (letters,"
+		    " digits and ._:-/ only)", k);
+	for (i = 0; i < cfg->ntargets; i++)
+		if (strcmp(cfg->targets[i].name, k) == 0)
+			return bad(ld, v, "target '%s' is defined twice", k);
+	cfg->targets = xrealloc(cfg->targets,
+	    (cfg->ntargets + 1) * sizeof(*cfg->targets));
+	t = &cfg->targets[cfg->ntargets++];
+	memset(t, 0, sizeof(*t));
+	t->name = xstrdup(k);
+	t->line = line_of(v);
+	t->timeout_ms = cfg->timeout_ms;
+	t->connect_timeout_ms = cfg->connect_timeout_ms;
+	t->concurrency = cfg->concurrency;
+	t->retry = cfg->retry;
+	t->circuit = cfg->circuit;
+	t->outcomes = cfg->outcomes;
+	t->starttls = -1;
+	if (each_pair(ld, v, "a target", target_pair, t) != 0)
+		return -1;
+	if (t->url == NULL)
+		return bad(ld, v, "target '%s' has no url", k);
+	if (t->starttls < 0)	/* smtp:// asks for TLS unless told not to */
+		t->starttls = t->smtp && strncmp(t->url, "smtp://", 7) == 0;
+	else if (!t->smtp)
+		return bad(ld, v, "target '%s': starttls is for an smtp:// url",
+		    k);
+	if ((t->from != NULL || t->reply_to != NULL) && !t->smtp)
+		return bad(ld, v, "target '%s': %s is for an smtp:// or"
+		    " smtps:// url", k, t->from != NULL ? "from" : "reply_to");
+	if (t->zapi_instance != NULL && t->smtp)
+		return bad(ld, v, "target '%s': zapi is for an http(s) url", k);
+	return check_auth(ld, v, t);
+}
+
+/*
+ * A step being read: which of the route's, and what it is.  Steps are
+ * appended to the route as they are met (a fallback inside a "then" item
+ * comes before the next item), so they are held by index, not pointer.
+ */
+enum step_kind { STEP_FIRST, STEP_THEN, STEP_FALLBACK };
+
+struct step_load {
+	struct cfg_route	*r;
+	size_t			 i;
+	enum step_kind		 kind;
+};
+
+static size_t
+add_step(struct cfg_route *r, const yaml_node_t *n)
+{
+	struct cfg_step *s;
+
+	r->steps = xrealloc(r->steps, (r->nsteps + 1) * sizeof(*r->steps));
+	s = &r->steps[r->nsteps];
+	memset(s, 0, sizeof(*s));
+	s->line = line_of(n);
+	s->priority = -1;	/* the route's, once it is known */
+	return r->nsteps++;
+}
+
+static int	step_pair(struct loader *, void *, const char *,
+		    const yaml_node_t *);
+
+static int
+load_step(struct loader *ld, struct cfg_route *r, const yaml_node_t *n,
+    enum step_kind kind, size_t *index)
+{
+	struct step_load sl = { .r = r, .kind = kind };
+
+	sl.i = *index = add_step(r, n);
+	return each_pair(ld, n, kind == STEP_FALLBACK ? "a fallback" :
+	    "a step", step_pair, &sl);
+}
+
+/* The route's "then": steps made one after the other. */
+static int
+load_then(struct loader *ld, struct cfg_route *r, const yaml_node_t *n)
+{
+	yaml_node_item_t *it;
+	size_t prev = 0, i;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return bad(ld, n, "then must be a list of steps");
+	if (r->steps[0].next != 0)
+		return bad(ld, n, "then is given twice");
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++) {
+		if (load_step(ld, r, node(ld, *it), STEP_THEN, &i) != 0)
+			return -1;
+		r->steps[prev].next = (int)i;
+		prev = i;
+	}
+	return 0;
+}
+
+static int
+step_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	static const char *const methods[] = {
+		"POST", "PUT", "PATCH", "DELETE", "GET", NULL
+	};
+	struct step_load *sl = ctx;
+	struct cfg_step *st = &sl->r->steps[sl->i];
+	const char *s;
+	size_t i;
+
+	if (strcmp(k, "to") == 0)
+		return get_string(ld, v, "to", &st->target);
+	if (strcmp(k, "when") == 0) {
+		st->when_line = line_of(v);
+		return get_string(ld, v, "when", &st->when);
+	}
+	if (strcmp(k, "body") == 0) {
+		st->body_line = line_of(v);
+		return get_string(ld, v, "body", &st->body);
+	}
+	if (strcmp(k, "path") == 0) {
+		if (get_string(ld, v, "path", &st->path) != 0)
+			return -1;
+		if ((st->path[0] != '/' && st->path[0] != '\0') ||
+		    strpbrk(st->path, " \t\r\n") != NULL)
+			return bad(ld, v, "path must start with / and have no"
+			    " blanks");
+		return 0;
+	}
+	if (strcmp(k, "method") == 0) {
+		if (get_string(ld, v, "method", &st->method) != 0)
+			return -1;
+		for (i = 0; methods[i] != NULL; i++)
+			if (strcmp(st->method, methods[i]) == 0)
+				return 0;
+		return bad(ld, v, "method must be POST, PUT, PATCH, DELETE or"
+		    " GET, not '%s'", st->method);
+	}
+	if (strcmp(k, "headers") == 0)
+		return get_headers(ld, v, &st->headers, &st->nheaders);
+	if (strcmp(k, "priority") == 0) {
+		if ((s = scalar(ld, v, "priority")) == NULL)
+			return -1;
+		if (priority_parse(s, &st->priority) != 0)
+			return bad(ld, v, "priority must be high, default,"
+			    " notification or low, not '%s'", s);
+		return 0;
+	}
+	if (strcmp(k, "delay") == 0)
+		return get_duration(ld, v, "delay", &st->delay_ms);
+	if (strcmp(k, "template") == 0) {
+		if (get_string(ld, v, "template", &st->template) != 0)
+			return -1;
+		if (st->template[0] == '\0' || st->template[0] == '/' ||
+		    strstr(st->template, "..") != NULL ||
+		    strspn(st->template, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/") !=
+		    strlen(st->template))
+			return bad(ld, v, "template must be a name under"
+			    " templates/, like whatsapp/lead-welcome");
+		return 0;
+	}
+	if (strcmp(k, "vars") == 0)
+		return get_named(ld, v, "vars", &st->vars, &st->nvars);
+	if (strcmp(k, "sign") == 0)
+		return get_names(ld, v, "sign", &st->sign, &st->nsign);
+	if (strcmp(k, "fallback") == 0) {
+		if (sl->kind == STEP_FALLBACK)
+			return bad(ld, v, "a fallback has no fallback of its"
+			    " own");
+		if (st->fallback != 0)
+			return bad(ld, v, "fallback is given twice");
+		if (load_step(ld, sl->r, v, STEP_FALLBACK, &i) != 0)
+			return -1;
+		sl->r->steps[sl->i].fallback = (int)i;
+		return 0;
+	}
+	if (strcmp(k, "then") == 0) {
+		if (sl->kind != STEP_FIRST)
+			return bad(ld, v, "then belongs to the route, not to"
+			    " one of its steps");
+		return load_then(ld, sl->r, v);
+	}
+	return unknown(ld, v, k, sl->kind == STEP_FIRST ? "a route" :
+	    sl->kind == STEP_THEN ? "a step" : "a fallback");
+}
+
+static int
+route_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg_route *r = ctx;
+	struct step_load sl = { .r = r, .i = 0, .kind = STEP_FIRST };
+
+	if (strcmp(k, "name") == 0)
+		return get_string(ld, v, "name", &r->name);
+	if (strcmp(k, "on") == 0)
+		return get_string(ld, v, "on", &r->on);
+	return step_pair(ld, &sl, k, v);
+}
+
+static int
+load_routes(struct loader *ld, struct cfg *cfg, const yaml_node_t *n)
+{
+	yaml_node_item_t *it;
+	struct cfg_route *r;
+	struct cfg_step *st;
+	const yaml_node_t *rn;
+	struct buf name = BUF_INIT;
+	size_t i;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return bad(ld, n, "routes must be a list");
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++) {
+		rn = node(ld, *it);
+		cfg->routes = xrealloc(cfg->routes,
+		    (cfg->nroutes + 1) * sizeof(*cfg->routes));
+		r = &cfg->routes[cfg->nroutes++];
+		memset(r, 0, sizeof(*r));
+		r->line = line_of(rn);
+		add_step(r, rn);
+		if (each_pair(ld, rn, "a route", route_pair, r) != 0)
+			return -1;
+		if (r->on == NULL || !valid_name(r->on))
+			return bad(ld, rn, "a route needs 'on': the event type"
+			    " it takes");
+		if (r->steps[0].target == NULL)
+			return bad(ld, rn, "route for '%s' needs 'to': a"
+			    " target", r->on);
+		if (r->name == NULL) {
+			buf_reset(&name);
+			buf_addf(&name, "%s:%s", r->on, r->steps[0].target);
+			r->name = buf_detach(&name);
+		}
+		if (!valid_name(r->name))
+			return bad(ld, rn, "route name '%s' is not valid",
+			    r->name);
+		for (i = 0; i + 1 < cfg->nroutes; i++)
+			if (strcmp(cfg->routes[i].name, r->name) == 0)
+				return bad(ld, rn, "route '%s' is defined twice"
+				    " (first at line %d): give one a name",
+				    r->name, cfg->routes[i].line);
+		if (r->steps[0].priority < 0)
+			r->steps[0].priority = PRIORITY_DEFAULT;
+		/* A later step goes, as it is sent, where the route does. */
+		for (i = 0; i < r->nsteps; i++) {
+			st = &r->steps[i];
+			if (st->target == NULL)
+				st->target = xstrdup(r->steps[0].target);
+			if (st->priority < 0)
+				st->priority = r->steps[0].priority;
+			if (st->method == NULL)
+				st->method = xstrdup("POST");
+			if (st->path == NULL)
+				st->path = xstrdup("");
+		}
+	}
+	buf_free(&name);
+	return 0;
+}
+
+static int
+links_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg_source *src = ctx;
+
+	if (strcmp(k, "choices") == 0)
+		return get_names(ld, v, "choices", &src->links.choices,
+		    &src->links.nchoices);
+	if (strcmp(k, "numbers") == 0)
+		return get_names(ld, v, "numbers", &src->links.numbers,
+		    &src->links.nnumbers);
+	if (strcmp(k, "redirect") == 0) {
+		if (get_string(ld, v, "redirect", &src->links.redirect) != 0)
+			return -1;
+		if ((strncmp(src->links.redirect, "https://", 8) != 0 &&
+		    strncmp(src->links.redirect, "http://", 7) != 0) ||
+		    strpbrk(src->links.redirect, " \t\r\n") != NULL)
+			return bad(ld, v, "source '%s': redirect must be an"
+			    " http(s) URL", src->name);
+		return 0;
+	}
+	return unknown(ld, v, k, "a source's links");
+}
+
+/* links: the secret that signs them, for map and the receiver. */
+static int
+top_links_pair(struct loader *ld, void *ctx, const char *k,
+    const yaml_node_t *v)
+{
+	struct cfg *cfg = ctx;
+
+	if (strcmp(k, "secret_env") == 0)
+		return get_string(ld, v, "secret_env", &cfg->link_secret_env);
+	if (strcmp(k, "secret_file") == 0)
+		return get_string(ld, v, "secret_file",
+		    &cfg->link_secret_file);
+	return unknown(ld, v, k, "links");
+}
+
+
+static int
+source_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg_source *src = ctx;
+	const char *s;
+
+	if (strcmp(k, "auth") == 0)
+		return load_webhook_auth(ld, v, &src->auth, "source",
+		    src->name, 0);
+
+	if (strcmp(k, "path") == 0) {
+		if (get_string(ld, v, "path", &src->path) != 0)
+			return -1;
+		if (src->path[0] != '/' || strlen(src->path) > 256 ||
+		    strpbrk(src->path, " \t\r\n?#%") != NULL)
+			return bad(ld, v, "source '%s': path must start with"
+			    " '/' and hold no blanks, '?', '#' or '%%'",
+			    src->name);
+		return 0;
+	}
+	if (strcmp(k, "type") == 0) {
+		if (get_string(ld, v, "type", &src->type) != 0)
+			return -1;
+		if (!valid_name(src->type))
+			return bad(ld, v, "source '%s': type '%s' is not a"
+			    " valid name", src->name, src->type);
+		return 0;
+	}
+	if (strcmp(k, "key") == 0)
+		return get_string(ld, v, "key", &src->key);
+	if (strcmp(k, "normalizer") == 0) {
+		if ((s = scalar(ld, v, "normalizer")) == NULL)
+			return -1;
+		if (strcmp(s, "zapi") == 0)
+			src->normalizer = CFG_NORMALIZER_ZAPI;
+		else if (strcmp(s, "none") == 0)
+			src->normalizer = CFG_NORMALIZER_NONE;
+		else
+			return bad(ld, v, "source '%s': normalizer must be"
+			    " zapi or none, not '%s'", src->name, s);
+		return 0;
+	}
+	if (strcmp(k, "rate_limit") == 0)
+		return get_long(ld, v, "rate_limit", 0, 1000000000,
+		    &src->rate_limit);
+	if (strcmp(k, "links") == 0) {
+		src->links.on = 1;
+		return each_pair(ld, v, "a source's links", links_pair, src);
+	}
+	return unknown(ld, v, k, "a source");
+}
+
+static int
+sources_pair(struct loader *ld, void *ctx, const char *k,
+    const yaml_node_t *v)
+{
+	struct cfg *cfg = ctx;
+	struct cfg_source *src;
+	size_t i;
+
+	if (!valid_name(k))
+		return bad(ld, v, "source name '%s' is not valid (letters,"
+		    " digits and ._:-/ only)", k);
+	cfg->sources = xrealloc(cfg->sources,
+	    (cfg->nsources + 1) * sizeof(*cfg->sources));
+	src = &cfg->sources[cfg->nsources++];
+	memset(src, 0, sizeof(*src));
+	src->name = xstrdup(k);
+	src->line = line_of(v);
+	if (each_pair(ld, v, "a source", source_pair, src) != 0)
+		return -1;
+	if (src->type == NULL)
+		return bad(ld, v, "source '%s' has no type", k);
+	if (src->path == NULL) {
+		src->path = xmalloc(strlen("/webhooks/") + strlen(k) + 1);
+		strcpy(src->path, "/webhooks/");
+		strcat(src->path, k);
+	}
+	for (i = 0; i + 1 < cfg->nsources; i++) {
+		if (strcmp(cfg->sources[i].name, k) == 0)
+			return bad(ld, v, "source '%s' is defined twice", k);
+		if (strcmp(cfg->sources[i].path, src->path) == 0)
+			return bad(ld, v, "source '%s': path '%s' is source"
+			    " '%s''s already", k, src->path,
+			    cfg->sources[i].name);
+	}
+	if (strncmp(src->path, "/api/", 5) == 0 ||
+	    strcmp(src->path, "/health") == 0 ||
+	    strncmp(src->path, "/health/", 8) == 0 ||
+	    strcmp(src->path, "/status") == 0 ||
+	    strcmp(src->path, "/metrics") == 0 ||
+	    strcmp(src->path, "/dashboard") == 0)
+		return bad(ld, v, "source '%s': path '%s' is the receiver's"
+		    " own", k, src->path);
+	return 0;
+}
+
+/* One of words, as its index in *out. */
+static int
+get_word(struct loader *ld, const yaml_node_t *n, const char *what,
+    const char *const words[], int *out)
+{
+	const char *s;
+	int i;
+
+	if ((s = scalar(ld, n, what)) == NULL)
+		return -1;
+	for (i = 0; words[i] != NULL; i++)
+		if (strcmp(s, words[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	{
+		struct buf list = BUF_INIT;
+		int rc;
+
+		for (i = 0; words[i] != NULL; i++)
+			buf_addf(&list, "%s%s", i == 0 ? "" : words[i + 1] ==
+			    NULL ? " or " : ", ", words[i]);
+		rc = bad(ld, n, "%s must be %s, not '%s'", what, list.data, s);
+		buf_free(&list);
+		return rc;
+	}
+}
+
+/* Five fields of cron's characters, as etc/cron.d/integra would take. */
+static int
+cron_fields(const char *s)
+{
+	int fields = 0;
+
+	while (*s != '\0') {
+		s += strspn(s, " \t");
+		if (*s == '\0')
+			break;
+		if (strcspn(s, " \t") != strspn(s, "0123456789*/,-"))
+			return 0;
+		s += strcspn(s, " \t");
+		fields++;
+	}
+	return fields == 5;
+}
+
+static int
+sync_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	static const char *const runners[] = { "crm", "fin", NULL };
+	static const char *const pagings[] = { "page", "offset", "cursor",
+	    NULL };
+	static const char *const incrementals[] = { "none", "updated_since",
+	    "cursor", NULL };
+	static const struct {
+		const char	*key;
+		size_t		 off;
+	} programs[] = {
+		{ "records", offsetof(struct cfg_sync, records) },
+		{ "next", offsetof(struct cfg_sync, next) },
+		{ "total", offsetof(struct cfg_sync, total) },
+		{ "watermark", offsetof(struct cfg_sync, watermark) },
+		{ "key", offsetof(struct cfg_sync, key) },
+		{ "transform", offsetof(struct cfg_sync, transform) },
+	};
+	struct cfg_sync *sy = ctx;
+	int word;
+	size_t i;
+
+	for (i = 0; i < sizeof(programs) / sizeof(programs[0]); i++)
+		if (strcmp(k, programs[i].key) == 0) {
+			char **slot = (char **)((char *)sy + programs[i].off);
+
+			return get_string(ld, v, k, slot);
+		}
+	if (strcmp(k, "runner") == 0) {
+		if (get_word(ld, v, "runner", runners, &word) != 0)
+			return -1;
+		free(sy->runner);
+		sy->runner = xstrdup(runners[word]);
+		return 0;
+	}
+	if (strcmp(k, "paging") == 0) {
+		if (get_word(ld, v, "paging", pagings, &word) != 0)
+			return -1;
+		sy->paging = (enum cfg_paging)word;
+		return 0;
+	}
+	if (strcmp(k, "incremental") == 0) {
+		if (get_word(ld, v, "incremental", incrementals, &word) != 0)
+			return -1;
+		sy->incremental = (enum cfg_incremental)word;
+		return 0;
+	}
+	if (strcmp(k, "schedule") == 0) {
+		if (get_string(ld, v, "schedule", &sy->schedule) != 0)
+			return -1;
+		if (!cron_fields(sy->schedule))
+			return bad(ld, v, "sync '%s': schedule must be cron's"
+			    " five fields, like \"0 * * * *\"", sy->name);
+		return 0;
+	}
+	if (strcmp(k, "from") == 0)
+		return get_string(ld, v, "from", &sy->from);
+	if (strcmp(k, "since_param") == 0) {
+		if (get_string(ld, v, "since_param", &sy->since_param) != 0)
+			return -1;
+		if (sy->since_param[0] == '\0' ||
+		    strspn(sy->since_param, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+		    strlen(sy->since_param))
+			return bad(ld, v, "sync '%s': since_param must be"
+			    " letters, digits and _.- only", sy->name);
+		return 0;
+	}
+	if (strcmp(k, "page_size") == 0)
+		return get_long(ld, v, "page_size", 1, 10000, &sy->page_size);
+	if (strcmp(k, "path") == 0) {
+		if (get_string(ld, v, "path", &sy->path) != 0)
+			return -1;
+		if (sy->path[0] != '/' || strpbrk(sy->path, " \t\r\n?#") !=
+		    NULL)
+			return bad(ld, v, "sync '%s': path must start with '/'"
+			    " and hold no blanks, '?' or '#'", sy->name);
+		return 0;
+	}
+	if (strcmp(k, "event") == 0) {
+		if (get_string(ld, v, "event", &sy->event) != 0)
+			return -1;
+		if (!valid_name(sy->event))
+			return bad(ld, v, "sync '%s': event '%s' is not a"
+			    " valid type", sy->name, sy->event);
+		return 0;
+	}
+	return unknown(ld, v, k, "a sync");
+}
+
+static int
+syncs_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg *cfg = ctx;
+	struct cfg_sync *sy;
+	size_t i;
+
+	if (!valid_name(k) || strchr(k, '/') != NULL)
+		return bad(ld, v, "sync name '%s' is not valid (letters,"
+		    " digits and ._:- only)", k);
+	for (i = 0; i < cfg->nsyncs; i++)
+		if (strcmp(cfg->syncs[i].name, k) == 0)
+			return bad(ld, v, "sync '%s' is defined twice", k);
+	cfg->syncs = xrealloc(cfg->syncs, (cfg->nsyncs + 1) *
+	    sizeof(*cfg->syncs));
+	sy = &cfg->syncs[cfg->nsyncs++];
+	memset(sy, 0, sizeof(*sy));
+	sy->name = xstrdup(k);
+	sy->line = line_of(v);
+	sy->page_size = 100;
+	sy->since_param = xstrdup("updated_since");
+	sy->records = xstrdup(".data");
+	sy->next = xstrdup(".next_cursor");
+	sy->total = xstrdup(".total");
+	sy->watermark = xstrdup(".updated_at");
+	sy->key = xstrdup(".id");
+	sy->transform = xstrdup(".");
+	if (each_pair(ld, v, "a sync", sync_pair, sy) != 0)
+		return -1;
+	if (sy->runner == NULL || sy->from == NULL || sy->path == NULL ||
+	    sy->event == NULL)
+		return bad(ld, v, "sync '%s' needs runner, from, path and"
+		    " event", k);
+	if (sy->incremental == CFG_INCREMENTAL_CURSOR &&
+	    sy->paging != CFG_PAGING_CURSOR)
+		return bad(ld, v, "sync '%s': incremental cursor needs paging"
+		    " cursor", k);
+	return 0;
+}
+
+static int
+alerts_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg_alerts *a = ctx;
+	struct cfg_circuit rate;
+	int64_t *ms = NULL;
+
+	if (strcmp(k, "cooldown") == 0)
+		ms = &a->cooldown_ms;
+	else if (strcmp(k, "dlq_window") == 0)
+		ms = &a->dlq_window_ms;
+	else if (strcmp(k, "error_window") == 0)
+		ms = &a->error_window_ms;
+	if (ms != NULL) {
+		if (get_duration(ld, v, k, ms) != 0)
+			return -1;
+		if (*ms < 60000 || *ms > 7 * 86400000LL)
+			return bad(ld, v, "alerts: %s must be from 1m to 7d", k);
+		return 0;
+	}
+	if (strcmp(k, "retry_backlog") == 0)
+		return get_long(ld, v, k, 0, 1000000000, &a->retry_backlog);
+	if (strcmp(k, "error_min") == 0)
+		return get_long(ld, v, k, 1, 1000000000, &a->error_min);
+	if (strcmp(k, "error_rate") == 0) {
+		/* A circuit's error_rate says the same: its parser reads it. */
+		if (circuit_pair(ld, &rate, k, v) != 0)
+			return -1;
+		a->error_rate = rate.error_rate;
+		return 0;
+	}
+	return unknown(ld, v, k, "alerts");
+}
+
+/* The members retention replaces unless the config names others. */
+static const char *const personal_fields[] = {
+	"name", "first_name", "last_name", "full_name", "client_name",
+	"client_phone", "client_email", "caregiver_name", "caregiver_phone",
+	"phone", "mobile", "whatsapp", "email", "cpf", "rg", "document",
+	"address", "street", "message", "text", "notes", "comment",
+	"caption", "sender_name", "chat_name", NULL
+};
+
+static int
+retention_pair(struct loader *ld, void *ctx, const char *k,
+    const yaml_node_t *v)
+{
+	struct cfg_retention *r = ctx;
+
+	if (strcmp(k, "after") == 0) {
+		if (get_duration(ld, v, k, &r->after_ms) != 0)
+			return -1;
+		if (r->after_ms < 86400000)
+			return bad(ld, v, "retention: after must be a day or"
+			    " more");
+		return 0;
+	}
+	if (strcmp(k, "salt_env") == 0)
+		return get_string(ld, v, k, &r->salt_env);
+	if (strcmp(k, "salt_file") == 0)
+		return get_string(ld, v, k, &r->salt_file);
+	if (strcmp(k, "fields") == 0) {
+		free_names(r->fields, r->nfields);
+		r->fields = NULL;
+		r->nfields = 0;
+		return get_names(ld, v, "fields", &r->fields, &r->nfields);
+	}
+	return unknown(ld, v, k, "retention");
+}
+
+static int
+load_retention(struct loader *ld, const yaml_node_t *v,
+    struct cfg_retention *r)
+{
+	size_t i;
+
+	r->on = 1;
+	r->line = line_of(v);
+	r->after_ms = 90 * 86400000LL;
+	for (i = 0; personal_fields[i] != NULL; i++) {
+		r->fields = xrealloc(r->fields, (i + 1) * sizeof(*r->fields));
+		r->fields[i] = xstrdup(personal_fields[i]);
+	}
+	r->nfields = i;
+	if (each_pair(ld, v, "retention", retention_pair, r) != 0)
+		return -1;
+	if ((r->salt_env == NULL) == (r->salt_file == NULL))
+		return bad(ld, v, "retention: one of salt_env and salt_file"
+		    " is required");
+	return 0;
+}
+
+static int
+weekly_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg *cfg = ctx;
+
+	if (strcmp(k, "to") != 0)
+		return unknown(ld, v, k, "weekly");
+	free_names(cfg->weekly_to, cfg->nweekly_to);
+	cfg->weekly_to = NULL;
+	cfg->nweekly_to = 0;
+	if (get_list(ld, v, "weekly: to", valid_address, "address",
+	    &cfg->weekly_to, &cfg->nweekly_to) != 0)
+		return -1;
+	if (cfg->nweekly_to == 0 || cfg->nweekly_to > 50)
+		return bad(ld, v, "weekly: to must list 1 to 50 addresses");
+	return 0;
+}
+
+static int
+top_defaults(struct loader *ld, void *ctx, const char *k,
+    const yaml_node_t *v)
+{
+	if (strcmp(k, "defaults") == 0)
+		return each_pair(ld, v, "defaults", defaults_pair, ctx);
+	return 0;
+}
+
+static int
+top_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg *cfg = ctx;
+
+	if (strcmp(k, "defaults") == 0)
+		return 0;
+	if (strcmp(k, "journal") == 0)
+		return get_string(ld, v, "journal", &cfg->journal);
+	if (strcmp(k, "tenants") == 0)
+		return get_names(ld, v, "tenants", &cfg->tenants,
+		    &cfg->ntenants);
+	if (strcmp(k, "links") == 0) {
+		if (each_pair(ld, v, "links", top_links_pair, cfg) != 0)
+			return -1;
+		if ((cfg->link_secret_env == NULL) ==
+		    (cfg->link_secret_file == NULL))
+			return bad(ld, v, "links: one of secret_env and"
+			    " secret_file is required");
+		return 0;
+	}
+	if (strcmp(k, "targets") == 0)
+		return each_pair(ld, v, "targets", targets_pair, cfg);
+	if (strcmp(k, "routes") == 0)
+		return load_routes(ld, cfg, v);
+	if (strcmp(k, "sources") == 0)
+		return each_pair(ld, v, "sources", sources_pair, cfg);
+	if (strcmp(k, "branding") == 0)
+		return get_named(ld, v, "branding", &cfg->branding,
+		    &cfg->nbranding);
+	if (strcmp(k, "syncs") == 0)
+		return each_pair(ld, v, "syncs", syncs_pair, cfg);
+	if (strcmp(k, "alerts") == 0)
+		return each_pair(ld, v, "alerts", alerts_pair, &cfg->alerts);
+	if (strcmp(k, "retention") == 0)
+		return load_retention(ld, v, &cfg->retention);
+	if (strcmp(k, "weekly") == 0) {
+		cfg->weekly_line = line_of(v);
+		return each_pair(ld, v, "weekly", weekly_pair, cfg);
+	}
+	return unknown(ld, v, k, "the top level");
+}
+
+struct cfg *
+cfg_defaults(void)
+{
+	struct cfg *cfg;
+
+	cfg = xcalloc(1, sizeof(*cfg));
+	cfg->tenant = xstrdup("default");
+	cfg->country = xstrdup("BR");
+	cfg->timeout_ms = 10000;
+	cfg->connect_timeout_ms = 3000;
+	cfg->concurrency = 8;
+	cfg->retry.max_attempts = 4;
+	cfg->retry.base_ms = 1000;
+	cfg->retry.factor = 2.0;
+	cfg->retry.cap_ms = 3600000;
+	cfg->circuit.failures = 5;
+	cfg->circuit.error_rate = 50;
+	cfg->circuit.window_ms = 60000;
+	cfg->circuit.cooldown_ms = 30000;
+	cfg->alerts.cooldown_ms = 3600000;
+	cfg->alerts.retry_backlog = 100;
+	cfg->alerts.dlq_window_ms = 3600000;
+	cfg->alerts.error_rate = 5;
+	cfg->alerts.error_window_ms = 900000;
+	cfg->alerts.error_min = 20;
+	return cfg;
+}
+
+struct cfg *
+cfg_load(const char *path, char *err, size_t errsz)
+{
+	struct loader ld = { .file = path, .err = err, .errsz = errsz };
+	yaml_parser_t parser;
+	yaml_node_t *root;
+	struct cfg *cfg;
+	size_t i;
+	FILE *f;
+	int rc = -1;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	cfg = cfg_defaults();
+	cfg->path = xstrdup(path);
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, &ld.doc)) {
+		snprintf(err, errsz, "%s:%zu: %s", path,
+		    parser.problem_mark.line + 1, parser.problem != NULL ?
+		    parser.problem : "not valid YAML");
+		yaml_parser_delete(&parser);
+		fclose(f);
+		cfg_free(cfg);
+		return NULL;
+	}
+	/* An empty file is a valid config: the defaults, nothing routed. */
+	root = yaml_document_get_root_node(&ld.doc);
+	if (root != NULL &&
+	    (each_pair(&ld, root, "the file", top_defaults, cfg) != 0 ||
+	    each_pair(&ld, root, "the file", top_pair, cfg) != 0))
+		goto out;
+	for (i = 0; i < cfg->ntargets; i++) {
+		struct cfg_target *t = &cfg->targets[i];
+		size_t k;
+
+		for (k = 0; t->smtp && k < cfg->nbranding; k++) {
+			if (t->from == NULL &&
+			    strcmp(cfg->branding[k].name, "sender") == 0)
+				t->from = xstrdup(cfg->branding[k].value);
+			if (t->reply_to == NULL &&
+			    strcmp(cfg->branding[k].name, "reply_to") == 0)
+				t->reply_to = xstrdup(cfg->branding[k].value);
+		}
+		if (t->smtp && (t->from == NULL || strchr(t->from, '@') ==
+		    NULL || strpbrk(t->from, "\r\n") != NULL)) {
+			snprintf(err, errsz, "%s:%d: target '%s' needs from,"
+			    " an e-mail address, or a branding sender", path,
+			    t->line, t->name);
+			goto out;
+		}
+	}
+	for (i = 0; i < cfg->nroutes; i++) {
+		struct cfg_route *r = &cfg->routes[i];
+		struct cfg_step *st;
+		size_t k;
+
+		for (k = 0; k < r->nsteps; k++) {
+			st = &r->steps[k];
+			if ((st->to = cfg_target(cfg, st->target)) != NULL)
+				continue;
+			snprintf(err, errsz, "%s:%d: route '%s' goes to target"
+			    " '%s', which is not defined", path, st->line,
+			    r->name, st->target);
+			goto out;
+		}
+	}
+	for (i = 0; i < cfg->nsyncs; i++) {
+		struct cfg_sync *sy = &cfg->syncs[i];
+
+		if ((sy->source = cfg_target(cfg, sy->from)) != NULL &&
+		    !sy->source->smtp && sy->source->zapi_instance == NULL)
+			continue;
+		snprintf(err, errsz, "%s:%d: sync '%s' reads from '%s', which"
+		    " is not an HTTP target", path, sy->line, sy->name,
+		    sy->from);
+		goto out;
+	}
+	rc = 0;
+out:
+	yaml_document_delete(&ld.doc);
+	yaml_parser_delete(&parser);
+	fclose(f);
+	if (rc != 0) {
+		cfg_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+const char *
+cfg_path(const char *path, int *explicit)
+{
+	const char *env;
+
+	*explicit = 1;
+	if (path != NULL)
+		return path;
+	if ((env = getenv("INTEGRA_CONFIG")) != NULL && *env != '\0')
+		return env;
+	*explicit = 0;
+	return DEFAULT_CONFIG;
+}
+
+struct cfg *
+cfg_open(const char *path, char *err, size_t errsz)
+{
+	int explicit;
+
+	path = cfg_path(path, &explicit);
+	if (!explicit) {
+		FILE *f = fopen(path, "r");
+
+		if (f == NULL && errno == ENOENT)
+			return cfg_defaults();
+		if (f != NULL)
+			fclose(f);
+	}
+	return cfg_load(path, err, errsz);
+}
+
+static void
+free_headers(struct cfg_header *h, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(h[i].name);
+		free(h[i].value);
+	}
+	free(h);
+}
+
+static void
+free_webhook_auth(struct cfg_webhook_auth *a)
+{
+	free(a->header);
+	free(a->prefix);
+	free(a->secret_env);
+	free(a->secret_file);
+	free(a->previous_env);
+	free(a->previous_file);
+}
+
+void
+cfg_free(struct cfg *cfg)
+{
+	size_t i;
+
+	if (cfg == NULL)
+		return;
+	for (i = 0; i < cfg->ntargets; i++) {
+		struct cfg_target *t = &cfg->targets[i];
+
+		free(t->name);
+		free(t->url);
+		free(t->auth_header);
+		free(t->auth_scheme);
+		free(t->secret_env);
+		free(t->secret_file);
+		free(t->username);
+		free(t->from);
+		free(t->reply_to);
+		free(t->ca_file);
+		free(t->zapi_instance);
+		free(t->zapi_token_env);
+		free(t->zapi_token_file);
+		free_headers(t->headers, t->nheaders);
+		free_webhook_auth(&t->signing);
+	}
+	free(cfg->targets);
+	for (i = 0; i < cfg->nroutes; i++) {
+		struct cfg_route *r = &cfg->routes[i];
+
+		size_t k;
+
+		free(r->name);
+		free(r->on);
+		for (k = 0; k < r->nsteps; k++) {
+			struct cfg_step *st = &r->steps[k];
+
+			free(st->target);
+			free(st->when);
+			free(st->body);
+			free(st->method);
+			free(st->path);
+			free(st->template);
+			free_headers(st->headers, st->nheaders);
+			free_headers(st->vars, st->nvars);
+			free_names(st->sign, st->nsign);
+		}
+		free(r->steps);
+	}
+	free(cfg->routes);
+	for (i = 0; i < cfg->nsources; i++) {
+		struct cfg_source *src = &cfg->sources[i];
+
+		free(src->name);
+		free(src->path);
+		free(src->type);
+		free(src->key);
+		free_webhook_auth(&src->auth);
+		free_names(src->links.choices, src->links.nchoices);
+		free_names(src->links.numbers, src->links.nnumbers);
+		free(src->links.redirect);
+	}
+	free(cfg->sources);
+	for (i = 0; i < cfg->nsyncs; i++) {
+		struct cfg_sync *sy = &cfg->syncs[i];
+
+		free(sy->name);
+		free(sy->runner);
+		free(sy->schedule);
+		free(sy->from);
+		free(sy->path);
+		free(sy->since_param);
+		free(sy->records);
+		free(sy->next);
+		free(sy->total);
+		free(sy->watermark);
+		free(sy->key);
+		free(sy->transform);
+		free(sy->event);
+	}
+	free(cfg->syncs);
+	free(cfg->retention.salt_env);
+	free(cfg->retention.salt_file);
+	free_names(cfg->retention.fields, cfg->retention.nfields);
+	free_names(cfg->weekly_to, cfg->nweekly_to);
+	free_headers(cfg->branding, cfg->nbranding);
+	free(cfg->link_secret_env);
+	free(cfg->link_secret_file);
+	for (i = 0; i < cfg->ntenants; i++)
+		free(cfg->tenants[i]);
+	free(cfg->tenants);
+	free(cfg->path);
+	free(cfg->journal);
+	free(cfg->tenant);
+	free(cfg->country);
+	free(cfg->datadir);
+	free(cfg);
+}
+
+const struct cfg_target *
+cfg_target(const struct cfg *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->ntargets; i++)
+		if (strcmp(cfg->targets[i].name, name) == 0)
+			return &cfg->targets[i];
+	return NULL;
+}
+
+const struct cfg_route *
+cfg_route(const struct cfg *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nroutes; i++)
+		if (strcmp(cfg->routes[i].name, name) == 0)
+			return &cfg->routes[i];
+	return NULL;
+}
+
+char *
+cfg_link_secret(const struct cfg *cfg, char *err, size_t errsz)
+{
+	if (cfg->link_secret_env == NULL && cfg->link_secret_file == NULL) {
+		snprintf(err, errsz, "links: no secret_env or secret_file at"
+		    " the top level to sign them with");
+		return NULL;
+	}
+	return cfg_secret_read("links", cfg->link_secret_env,
+	    cfg->link_secret_file, err, errsz);
+}
+
+const struct cfg_source *
+cfg_source(const struct cfg *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsources; i++)
+		if (strcmp(cfg->sources[i].name, name) == 0)
+			return &cfg->sources[i];
+	return NULL;
+}
+
+char *
+cfg_retention_salt(const struct cfg *cfg, char *err, size_t errsz)
+{
+	return cfg_secret_read("retention salt", cfg->retention.salt_env,
+	    cfg->retention.salt_file, err, errsz);
+}
+
+const struct cfg_sync *
+cfg_sync(const struct cfg *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsyncs; i++)
+		if (strcmp(cfg->syncs[i].name, name) == 0)
+			return &cfg->syncs[i];
+	return NULL;
+}
+
+char *
+cfg_secret_read(const char *owner, const char *env_name, const char *file,
+    char *err, size_t errsz)
+{
+	char buf[SECRET_MAX], *secret;
+	const char *env;
+	size_t n;
+	FILE *f;
+
+	if (env_name != NULL) {
+		if ((env = getenv(env_name)) == NULL || *env == '\0') {
+			snprintf(err, errsz, "%s: environment"
+			    " variable '%s' is not set", owner,
+			    env_name);
+			return NULL;
+		}
+		if (strpbrk(env, "\r\n") != NULL) {
+			snprintf(err, errsz, "%s: the secret in '%s'"
+			    " has a line break", owner, env_name);
+			return NULL;
+		}
+		return xstrdup(env);
+	}
+	if ((f = fopen(file, "r")) == NULL) {
+		snprintf(err, errsz, "%s: secret file '%s': %s",
+		    owner, file, strerror(errno));
+		return NULL;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	if (n == sizeof(buf) - 1 && fgetc(f) != EOF) {
+		fclose(f);
+		snprintf(err, errsz, "%s: secret file '%s' is longer"
+		    " than %d bytes", owner, file, SECRET_MAX - 1);
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	/* One trailing newline is how editors save a file; drop it. */
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '\r')
+		buf[--n] = '\0';
+	if (n == 0 || strpbrk(buf, "\r\n") != NULL || strlen(buf) != n) {
+		snprintf(err, errsz, "%s: secret file '%s' must hold"
+		    " one line", owner, file);
+		explicit_bzero(buf, sizeof(buf));
+		return NULL;
+	}
+	secret = xstrdup(buf);
+	explicit_bzero(buf, sizeof(buf));
+	return secret;
+}
+
+char *
+cfg_secret(const struct cfg_target *t, char *err, size_t errsz)
+{
+	char owner[160];
+
+	snprintf(owner, sizeof(owner), "target '%s'", t->name);
+	return cfg_secret_read(owner, t->secret_env, t->secret_file, err,
+	    errsz);
+}
+
+char *
+cfg_auth_line(const struct cfg_target *t, char *err, size_t errsz)
+{
+	struct buf line = BUF_INIT;
+	char *secret;
+
+	if ((secret = cfg_secret(t, err, errsz)) == NULL)
+		return NULL;
+	buf_addf(&line, "%s: %s%s%s", t->auth_header, t->auth_scheme != NULL ?
+	    t->auth_scheme : "", t->auth_scheme != NULL ? " " : "", secret);
+	explicit_bzero(secret, strlen(secret));
+	free(secret);
+	return buf_detach(&line);
+}
+
+char *
+cfg_zapi_base(const struct cfg_target *t, char *err, size_t errsz)
+{
+	struct buf owner = BUF_INIT, base = BUF_INIT;
+	char *secret;
+
+	buf_addf(&owner, "target '%s' zapi token", t->name);
+	secret = cfg_secret_read(owner.data, t->zapi_token_env,
+	    t->zapi_token_file, err, errsz);
+	buf_free(&owner);
+	if (secret == NULL)
+		return NULL;
+	buf_adds(&base, t->url);
+	if (base.len > 0 && base.data[base.len - 1] == '/')
+		base.data[--base.len] = '\0';
+	buf_addf(&base, "/instances/%s/token/%s", t->zapi_instance, secret);
+	explicit_bzero(secret, strlen(secret));
+	free(secret);
+	return buf_detach(&base);
+}
+
+const char *
+cfg_journal(const struct cfg *cfg, const char *path)
+{
+	const char *env;
+
+	if (path != NULL)
+		return path;
+	if ((env = getenv("INTEGRA_JOURNAL")) != NULL && *env != '\0')
+		return env;
+	if (cfg != NULL && cfg->journal != NULL)
+		return cfg->journal;
+	return DEFAULT_JOURNAL;
+}
+
+const char *
+cfg_datadir(const struct cfg *cfg)
+{
+	const char *env;
+
+	if ((env = getenv("INTEGRA_DATADIR")) != NULL && *env != '\0')
+		return env;
+	if (cfg != NULL && cfg->datadir != NULL)
+		return cfg->datadir;
+	return PKGDATADIR;
+}

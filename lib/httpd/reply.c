@@ -1,0 +1,144 @@
+/*
+ * httpreply: the receiver's answers.  See httpd/reply.h.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/buf.h"
+#include "base/clock.h"
+#include "httpd/reply.h"
+
+void
+httpreply_error_body(struct buf *b, const char *code, const char *message)
+{
+	buf_adds(b, "{\"error\":{\"code\":\"");
+	buf_adds(b, code);
+	buf_adds(b, "\",\"message\":");
+	buf_add_json_string(b, message, strlen(message));
+	buf_adds(b, "}}");
+}
+
+/* The rate-limit headers: the IETF draft's, and the older X- ones. */
+static void
+rate_headers(struct MHD_Response *resp, const struct httpreply_rate *rate)
+{
+	char limit[24], remaining[24], reset[24], reset_at[24];
+	int64_t left_ms = rate->window_end - clock_ms();
+
+	if (left_ms < 0)
+		left_ms = 0;
+	snprintf(limit, sizeof(limit), "%ld", rate->limit);
+	snprintf(remaining, sizeof(remaining), "%ld", rate->count >= rate->limit ?
+	    0 : rate->limit - rate->count);
+	snprintf(reset, sizeof(reset), "%lld", (long long)(left_ms + 999) /
+	    1000);
+	snprintf(reset_at, sizeof(reset_at), "%lld",
+	    (long long)(rate->window_end + 999) / 1000);
+	MHD_add_response_header(resp, "RateLimit-Limit", limit);
+	MHD_add_response_header(resp, "RateLimit-Remaining", remaining);
+	MHD_add_response_header(resp, "RateLimit-Reset", reset);
+	MHD_add_response_header(resp, "X-RateLimit-Limit", limit);
+	MHD_add_response_header(resp, "X-RateLimit-Remaining", remaining);
+	MHD_add_response_header(resp, "X-RateLimit-Reset", reset_at);
+	if (rate->limited)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER,
+		    reset);
+}
+
+enum MHD_Result
+httpreply_send(struct MHD_Connection *conn, unsigned int status,
+    const struct buf *body, const char *header, const char *value,
+    const struct httpreply_rate *rate)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(body->len, body->data,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "application/json");
+	if (header != NULL)
+		MHD_add_response_header(resp, header, value);
+	if (rate != NULL && rate->limit > 0 && rate->window_end > 0)
+		rate_headers(resp, rate);
+	ret = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+enum MHD_Result
+httpreply_fail(struct MHD_Connection *conn, unsigned int status,
+    const char *code, const char *message, const char *header,
+    const char *value)
+{
+	struct buf b = BUF_INIT;
+	enum MHD_Result ret;
+
+	httpreply_error_body(&b, code, message);
+	ret = httpreply_send(conn, status, &b, header, value, NULL);
+	buf_free(&b);
+	return ret;
+}
+
+int
+httpreply_media_type_is(struct MHD_Connection *conn, const char *type)
+{
+	const char *ct;
+	size_t n = strlen(type);
+
+	ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (ct == NULL || strncasecmp(ct, type, n) != 0)
+		return 0;
+	ct += n;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return *ct == '\0' || *ct == ';';
+}
+
+static int
+control_in(const char *s, size_t n, int tab_ok)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] < 0x20 && !(tab_ok && s[i] == '\t')) ||
+		    s[i] == 0x7f)
+			return 1;
+	return 0;
+}
+
+static enum MHD_Result
+header_clean(void *cls, enum MHD_ValueKind kind, const char *name,
+    size_t name_len, const char *value, size_t value_len)
+{
+	int *clean = cls;
+
+	(void)kind;
+	if (control_in(name, name_len, 0) || (value != NULL &&
+	    control_in(value, value_len, 1))) {
+		*clean = 0;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+int
+httpreply_headers_clean(struct MHD_Connection *conn)
+{
+	int clean = 1;
+
+	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, header_clean,
+	    &clean);
+	return clean;
+}
+
+const char *
+httpreply_header(void *ctx, const char *name)
+{
+	return MHD_lookup_connection_value(ctx, MHD_HEADER_KIND, name);
+}
+

@@ -1,0 +1,281 @@
+/*
+ * apisync: /api/sync on the receiver.  See httpd/syncs.h.
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jv.h>
+
+#include "httpd/read.h"
+#include "httpd/syncs.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "conf/config.h"
+#include "httpd/reply.h"
+#include "journal/journal.h"
+#include "base/log.h"
+#include "ops/syncs.h"
+
+#define PREFIX		"/api/sync"
+#define PREFIX_LEN	(sizeof(PREFIX) - 1)
+#define JOB_RUNS	20	/* the runs GET /api/sync/jobs/NAME shows */
+
+int
+apisync_owns(const char *url)
+{
+	return strncmp(url, PREFIX, PREFIX_LEN) == 0 &&
+	    (url[PREFIX_LEN] == '\0' || url[PREFIX_LEN] == '/');
+}
+
+static enum MHD_Result
+send_json(struct MHD_Connection *conn, unsigned int status, struct buf *b)
+{
+	enum MHD_Result ret = httpreply_send(conn, status, b, NULL, NULL,
+	    NULL);
+
+	buf_free(b);
+	return ret;
+}
+
+/* GET /api/sync/jobs/NAME: the job and its last runs. */
+static enum MHD_Result
+job(struct journal *reader, const struct cfg *cfg,
+    struct MHD_Connection *conn, const char *name)
+{
+	const struct cfg_sync *sy = cfg_sync(cfg, name);
+	struct buf b = BUF_INIT;
+
+	if (sy == NULL)
+		return httpreply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+		    "no such sync", NULL, NULL);
+	if (syncapi_job(sy, reader, &b) != 0) {
+		buf_free(&b);
+		return apiread_journal_failed(reader, conn);
+	}
+	b.data[--b.len] = '\0';		/* the job's closing brace */
+	buf_adds(&b, ",\"runs\":");
+	if (syncapi_runs(reader, name, JOB_RUNS, &b) != 0) {
+		buf_free(&b);
+		return apiread_journal_failed(reader, conn);
+	}
+	buf_addc(&b, '}');
+	return send_json(conn, MHD_HTTP_OK, &b);
+}
+
+enum MHD_Result
+apisync_start(struct journal *reader, const struct cfg *cfg,
+    struct MHD_Connection *conn, const char *url, const char *method,
+    int *body)
+{
+	const char *rest = url + PREFIX_LEN, *v;
+	struct journal_key key;
+	struct buf b = BUF_INIT;
+	unsigned int status;
+	int64_t window = 7 * 86400000LL;
+	int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+	int rc;
+
+	*body = 0;
+	if (strcmp(rest, "/start") == 0) {
+		if (strcmp(method, "POST") != 0)
+			return httpreply_fail(conn,
+			    MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+			    "use POST", MHD_HTTP_HEADER_ALLOW, "POST");
+		if ((status = apiread_key(reader, conn, "admin", &key)) != 0)
+			return apiread_key_refused(conn, status);
+		*body = 1;
+		return MHD_YES;
+	}
+	if (strcmp(rest, "/jobs") != 0 && strcmp(rest, "/stats") != 0 &&
+	    (strncmp(rest, "/jobs/", 6) != 0 || rest[6] == '\0' ||
+	    strchr(rest + 6, '/') != NULL))
+		return httpreply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+		    "no such sync endpoint", NULL, NULL);
+	if (!get)
+		return httpreply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "method_not_allowed", "use GET", MHD_HTTP_HEADER_ALLOW,
+		    "GET, HEAD");
+	if ((status = apiread_key(reader, conn, "events:read", &key)) != 0)
+		return apiread_key_refused(conn, status);
+	if (strncmp(rest, "/jobs/", 6) == 0)
+		return job(reader, cfg, conn, rest + 6);
+	if (strcmp(rest, "/jobs") == 0) {
+		buf_adds(&b, "{\"jobs\":");
+		rc = syncapi_jobs(cfg, reader, &b);
+		buf_addc(&b, '}');
+	} else {
+		v = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
+		    "window");
+		if (v != NULL && (clock_duration(v, &window) != 0 ||
+		    window == 0))
+			return httpreply_fail(conn, MHD_HTTP_BAD_REQUEST,
+			    "invalid_query", "window is a duration such as 1h"
+			    " or 7d", NULL, NULL);
+		rc = syncapi_stats(reader, clock_ms() - window, &b);
+	}
+	if (rc != 0) {
+		buf_free(&b);
+		return apiread_journal_failed(reader, conn);
+	}
+	return send_json(conn, MHD_HTTP_OK, &b);
+}
+
+/*
+ * Starts integra-sync start [-f] job in the background, detached: a
+ * grandchild, so that no zombie waits for the receiver, with the
+ * receiver's config and journal, no descriptor of the receiver's but its
+ * stderr (for the log), and its events to the journal only.  Between fork
+ * and exec the child of a threaded process may only make
+ * async-signal-safe calls, so everything is made ready first.
+ */
+static int
+spawn(const struct cfg *cfg, struct journal *reader, const char *name,
+    int full)
+{
+	char self[PATH_MAX], prog[PATH_MAX + 16], *slash;
+	char when[RFC3339_LEN + 1];
+	struct buf failed = BUF_INIT;	/* the log line if exec fails */
+	struct buf msg = BUF_INIT;
+	const char *argv[10];
+	size_t n = 0;
+	ssize_t len;
+	pid_t pid;
+	int status, devnull;
+
+	/* Beside the receiver (a build tree runs its own), else PATH's. */
+	snprintf(prog, sizeof(prog), "integra-sync");
+	if ((len = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
+		self[len] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			snprintf(prog, sizeof(prog), "%s/integra-sync", self);
+			if (access(prog, X_OK) != 0)
+				snprintf(prog, sizeof(prog), "integra-sync");
+		}
+	}
+	argv[n++] = "integra-sync";
+	if (cfg->path != NULL) {
+		argv[n++] = "-c";
+		argv[n++] = cfg->path;
+	}
+	argv[n++] = "-j";
+	argv[n++] = journal_path(reader);
+	argv[n++] = "start";
+	if (full)
+		argv[n++] = "-f";
+	argv[n++] = name;
+	argv[n] = NULL;
+	clock_rfc3339(clock_ms(), when);
+	buf_addf(&msg, "%s: api: sync '%s': %s cannot be run", log_prog(),
+	    name, prog);
+	buf_addf(&failed, "{\"time\":\"%s\",\"level\":\"error\",\"prog\":",
+	    when);
+	buf_add_json_string(&failed, log_prog(), strlen(log_prog()));
+	buf_adds(&failed, ",\"msg\":");
+	buf_add_json_string(&failed, msg.data, msg.len);
+	buf_adds(&failed, "}\n");
+	buf_free(&msg);
+	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1) {
+		buf_free(&failed);
+		return -1;
+	}
+	if ((pid = fork()) == -1) {
+		close(devnull);
+		buf_free(&failed);
+		return -1;
+	}
+	if (pid == 0) {
+		if (fork() != 0)
+			_exit(0);
+		setsid();
+		dup2(devnull, STDIN_FILENO);
+		dup2(devnull, STDOUT_FILENO);
+		close_range(3, ~0U, 0);
+		if (strchr(prog, '/') != NULL)
+			execv(prog, (char *const *)argv);
+		else
+			execvp(prog, (char *const *)argv);
+		/* Only write(2) here: the line is made before the fork. */
+		(void)write(STDERR_FILENO, failed.data, failed.len);
+		_exit(127);
+	}
+	close(devnull);
+	buf_free(&failed);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	return 0;
+}
+
+enum MHD_Result
+apisync_post(struct journal *reader, const struct cfg *cfg,
+    struct MHD_Connection *conn, const char *url, const char *body,
+    size_t len)
+{
+	struct journal_sync_job state = { BUF_INIT, BUF_INIT, 0 };
+	const struct cfg_sync *sy = NULL;
+	struct buf b = BUF_INIT;
+	jv v, name, full;
+	int rc;
+
+	(void)url;	/* apisync_start let only /api/sync/start through */
+	v = jv_parse_sized(body, (int)len);
+	name = jv_get_kind(v) == JV_KIND_OBJECT ? jv_object_get(jv_copy(v),
+	    jv_string("job")) : jv_invalid();
+	/* Absent, it is jq's invalid: the same as null, false. */
+	full = jv_get_kind(v) == JV_KIND_OBJECT ? jv_object_get(jv_copy(v),
+	    jv_string("full")) : jv_null();
+	jv_free(v);
+	if (jv_get_kind(name) != JV_KIND_STRING ||
+	    (jv_get_kind(full) != JV_KIND_INVALID &&
+	    jv_get_kind(full) != JV_KIND_NULL &&
+	    jv_get_kind(full) != JV_KIND_TRUE &&
+	    jv_get_kind(full) != JV_KIND_FALSE)) {
+		jv_free(name);
+		jv_free(full);
+		return httpreply_fail(conn, MHD_HTTP_BAD_REQUEST, "invalid",
+		    "the body must be {\"job\": NAME, \"full\": false}", NULL,
+		    NULL);
+	}
+	if ((sy = cfg_sync(cfg, jv_string_value(name))) == NULL) {
+		jv_free(name);
+		jv_free(full);
+		return httpreply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+		    "no such sync", NULL, NULL);
+	}
+	jv_free(name);
+	/* A run holding the lock would make the new one exit at once. */
+	if ((rc = journal_sync_job(reader, sy->name, &state)) != 0 ||
+	    (state.lock_owner.len > 0 && state.lock_until > clock_ms())) {
+		buf_free(&state.watermark);
+		buf_free(&state.lock_owner);
+		jv_free(full);
+		if (rc != 0)
+			return apiread_journal_failed(reader, conn);
+		return httpreply_fail(conn, MHD_HTTP_CONFLICT, "running",
+		    "a run of this sync holds its lock", NULL, NULL);
+	}
+	buf_free(&state.watermark);
+	buf_free(&state.lock_owner);
+	if (spawn(cfg, reader, sy->name, jv_get_kind(full) ==
+	    JV_KIND_TRUE) != 0) {
+		jv_free(full);
+		log_error(NULL, "api: sync '%s': cannot start integra-sync",
+		    sy->name);
+		return httpreply_fail(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "internal", "the sync could not be started", NULL, NULL);
+	}
+	jv_free(full);
+	log_info(NULL, "api: sync '%s' started", sy->name);
+	buf_adds(&b, "{\"job\":");
+	buf_add_json_string(&b, sy->name, strlen(sy->name));
+	buf_adds(&b, ",\"started\":true}");
+	return send_json(conn, MHD_HTTP_ACCEPTED, &b);
+}

@@ -1,0 +1,332 @@
+/*
+ * journalcount: the counts of what happened (migration 8), kept by the
+ * writers and read by integra-report.  See journal/private.h and journal.h.
+ *
+ * A trigger a row made ingest 2.1 times slower (SQLite sets up the
+ * trigger's frame for every row), so the counts wait in memory, a small
+ * hash table of the transaction's, and a commit writes them: a few upserts
+ * for thousands of rows.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "base/buf.h"
+#include "base/ids.h"
+#include "journal/journal.h"
+#include "journal/private.h"
+
+#define HOUR_MS		3600000
+#define STR(x)		#x
+#define XSTR(x)		STR(x)
+
+enum count_stmt {
+	K_ADD,
+	K_READ,
+	K_TARGETS,
+	K_WAITING,
+	K_SYNCS,
+	K_HOURLY,
+	K_DEAD,
+	K_COUNT
+};
+
+_Static_assert(K_COUNT <= JOURNAL_COUNT_STMTS,
+    "journal/private.h: raise JOURNAL_COUNT_STMTS");
+
+/* As migration 8's LATENCY_BUCKETS has them. */
+const int64_t journal_latency_bounds[JOURNAL_LATENCY_BUCKETS] = {
+	100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000,
+	900000, 3600000, 21600000, 86400000
+};
+
+static const char *const count_sql[K_COUNT] = {
+	[K_ADD] =
+	    "INSERT INTO counts (hour, kind, a, b, c, n, total)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO UPDATE"
+	    " SET n = n + excluded.n, total = total + excluded.total",
+	[K_READ] =
+	    "SELECT kind, a, b, c, sum(n), sum(total) FROM counts"
+	    " WHERE hour >= ?1 / " XSTR(HOUR_MS)
+	    " GROUP BY kind, a, b, c ORDER BY kind, a, b, c",
+	[K_TARGETS] =
+	    "SELECT target, disabled_at IS NOT NULL, CASE WHEN open_until > ?1"
+	    " THEN 1 WHEN open_until IS NOT NULL THEN 2 ELSE 0 END"
+	    " FROM target_states ORDER BY target",
+	/*
+	 * Each count is a range of a partial index, which the repeated
+	 * IN term lets SQLite use.  Ids are UUIDv7, so the oldest event
+	 * of a status is its least id; the due deliveries' least
+	 * not_before is looked up in the due index a class at a time.
+	 */
+	[K_WAITING] =
+	    "SELECT (SELECT count(*) FROM events WHERE status IN"
+	    "  ('received', 'normalized') AND status = 'received'),"
+	    " (SELECT count(*) FROM events WHERE status IN"
+	    "  ('received', 'normalized') AND status = 'normalized'),"
+	    " (SELECT count(*) FROM deliveries WHERE status IN"
+	    "  ('pending', 'failed') AND status = 'pending'),"
+	    " (SELECT count(*) FROM deliveries WHERE status IN"
+	    "  ('pending', 'failed') AND status = 'failed'),"
+	    " (SELECT count(*) FROM deliveries WHERE status = 'in_flight'),"
+	    " (SELECT count(*) FROM deliveries WHERE status = 'dead'"
+	    "  AND archived_at IS NULL),"
+	    " (SELECT min(id) FROM (SELECT min(id) AS id FROM events"
+	    "  WHERE status IN ('received', 'normalized')"
+	    "  AND status = 'received' UNION ALL SELECT min(id) FROM events"
+	    "  WHERE status IN ('received', 'normalized')"
+	    "  AND status = 'normalized')),"
+	    " (SELECT min(m) FROM (SELECT (SELECT min(not_before) FROM"
+	    "  deliveries d WHERE d.status IN ('pending', 'failed') AND"
+	    "  d.priority = p.column1) AS m FROM (VALUES (0), (1), (2), (3),"
+	    "  (4)) p) WHERE m <= ?1)",
+	[K_SYNCS] =
+	    "SELECT job, coalesce((SELECT status FROM sync_runs l"
+	    " WHERE l.job = r.job AND status <> 'running' ORDER BY id DESC"
+	    " LIMIT 1), 'running'), sum(status = 'ok' AND"
+	    " started_at >= ?1), sum(status = 'failed' AND started_at >= ?1),"
+	    " sum(status = 'running'), coalesce(max(CASE WHEN status = 'ok'"
+	    " THEN ended_at END), 0), sum(CASE WHEN started_at >= ?1 THEN"
+	    " read ELSE 0 END), sum(CASE WHEN started_at >= ?1 THEN changed"
+	    " ELSE 0 END), sum(CASE WHEN started_at >= ?1 THEN failed ELSE 0"
+	    " END) FROM sync_runs r GROUP BY job ORDER BY job",
+	[K_HOURLY] =
+	    "SELECT kind, CASE kind WHEN 'event' THEN c ELSE b END, hour,"
+	    " sum(n) FROM counts WHERE hour >= ?1 / " XSTR(HOUR_MS)
+	    " AND kind IN ('event', 'delivery', 'attempt')"
+	    " GROUP BY 1, 2, 3 ORDER BY 3",
+	[K_DEAD] =
+	    "SELECT target, coalesce(error_class, ''), coalesce(last_error,"
+	    " ''), count(*) FROM deliveries WHERE status = 'dead'"
+	    " AND dead_at >= ?1 GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1 LIMIT 5",
+};
+
+static sqlite3_stmt *
+count_stmt(struct journal *j, enum count_stmt which)
+{
+	return journal_prepared(j, &j->count[which], count_sql[which]);
+}
+
+/* FNV-1a over the hour and the names, each with its NUL. */
+static uint32_t
+tally_hash(int64_t hour, const char *const names[4])
+{
+	uint32_t h = 2166136261u;
+	const char *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(hour); i++) {
+		h ^= (uint8_t)(hour >> (8 * i));
+		h *= 16777619u;
+	}
+	for (i = 0; i < 4; i++)
+		for (p = names[i]; ; p++) {
+			h ^= (uint8_t)*p;
+			h *= 16777619u;
+			if (*p == '\0')
+				break;
+		}
+	return h;
+}
+
+static int
+tally_is(const struct journal_tally *t, int64_t hour, uint32_t hash,
+    const char *const names[4])
+{
+	const char *k = t->key;
+	size_t i, len;
+
+	if (t->hour != hour || t->hash != hash)
+		return 0;
+	for (i = 0; i < 4; i++) {
+		len = strlen(names[i]) + 1;
+		if ((size_t)(t->key + t->keylen - k) < len ||
+		    memcmp(k, names[i], len) != 0)
+			return 0;
+		k += len;
+	}
+	return 1;
+}
+
+/* The slot of hash's key, or the free one where it would go. */
+static struct journal_tally *
+tally_slot(struct journal_tally *tab, size_t ntab, int64_t hour,
+    uint32_t hash, const char *const names[4])
+{
+	size_t i = hash & (ntab - 1);
+
+	while (tab[i].key != NULL && !tally_is(&tab[i], hour, hash, names))
+		i = (i + 1) & (ntab - 1);
+	return &tab[i];
+}
+
+static void
+tally_grow(struct journal *j)
+{
+	struct journal_tally *old = j->tally, *t;
+	size_t nold = j->ntally, i;
+
+	j->ntally = nold > 0 ? nold * 2 : 16;
+	j->tally = xcalloc(j->ntally, sizeof(*j->tally));
+	for (i = 0; i < nold; i++) {
+		if (old[i].key == NULL)
+			continue;
+		t = j->tally + (old[i].hash & (j->ntally - 1));
+		while (t->key != NULL)
+			t = t + 1 < j->tally + j->ntally ? t + 1 : j->tally;
+		*t = old[i];
+	}
+	free(old);
+}
+
+int
+journal_count(struct journal *j, int64_t at_ms, const char *kind,
+    const char *a, const char *b, const char *c, int64_t n, int64_t total)
+{
+	const char *names[4] = { kind, a != NULL ? a : "", b != NULL ? b : "",
+	    c != NULL ? c : "" };
+	struct journal_tally *t;
+	int64_t hour = at_ms / HOUR_MS;
+	uint32_t hash = tally_hash(hour, names);
+	size_t i, len;
+	char *k;
+
+	if ((j->tally_used + 1) * 2 > j->ntally)
+		tally_grow(j);
+	t = tally_slot(j->tally, j->ntally, hour, hash, names);
+	if (t->key == NULL) {
+		for (i = 0, len = 0; i < 4; i++)
+			len += strlen(names[i]) + 1;
+		t->key = k = xmalloc(len);
+		for (i = 0; i < 4; i++)
+			k = stpcpy(k, names[i]) + 1;
+		t->keylen = len;
+		t->hour = hour;
+		t->hash = hash;
+		t->n = t->total = 0;
+		j->tally_used++;
+	}
+	t->n += n;
+	t->total += total;
+	return j->in_tx ? 0 : journal_count_flush(j);
+}
+
+int
+journal_count_latency(struct journal *j, const char *target,
+    const char *event_id, int64_t at_ms)
+{
+	int64_t since = id_time_ms(event_id), ms;
+	char bound[24] = "inf";
+	size_t i;
+
+	if (since < 0)
+		return 0;	/* not a time: nothing to tell */
+	ms = at_ms > since ? at_ms - since : 0;
+	for (i = 0; i < JOURNAL_LATENCY_BUCKETS; i++)
+		if (ms <= journal_latency_bounds[i]) {
+			snprintf(bound, sizeof(bound), "%lld",
+			    (long long)journal_latency_bounds[i]);
+			break;
+		}
+	return journal_count(j, at_ms, "latency", target, bound, NULL, 1, ms);
+}
+
+int
+journal_count_flush(struct journal *j)
+{
+	struct journal_tally *t;
+	sqlite3_stmt *st;
+	const char *k;
+	int rc = 0, i;
+
+	for (t = j->tally; t < j->tally + j->ntally && rc == 0; t++) {
+		if (t->key == NULL)
+			continue;
+		if ((st = count_stmt(j, K_ADD)) == NULL) {
+			rc = -1;
+			break;
+		}
+		sqlite3_bind_int64(st, 1, t->hour);
+		for (i = 0, k = t->key; i < 4; i++, k += strlen(k) + 1)
+			sqlite3_bind_text(st, 2 + i, k, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 6, t->n);
+		sqlite3_bind_int64(st, 7, t->total);
+		rc = journal_step_done(j, st, "add to the counts");
+	}
+	journal_count_drop(j, 0);
+	return rc;
+}
+
+void
+journal_count_drop(struct journal *j, int all)
+{
+	size_t i;
+
+	for (i = 0; i < j->ntally && j->tally_used > 0; i++)
+		if (j->tally[i].key != NULL) {
+			free(j->tally[i].key);
+			j->tally[i].key = NULL;
+			j->tally_used--;
+		}
+	if (all) {
+		free(j->tally);
+		j->tally = NULL;
+		j->ntally = 0;
+	}
+}
+
+int
+journal_report(struct journal *j, enum journal_report which, int64_t since_ms,
+    journal_report_fn fn, void *ctx)
+{
+	static const enum count_stmt stmts[] = {
+		[JOURNAL_REPORT_COUNTS] = K_READ,
+		[JOURNAL_REPORT_TARGETS] = K_TARGETS,
+		[JOURNAL_REPORT_WAITING] = K_WAITING,
+		[JOURNAL_REPORT_SYNCS] = K_SYNCS,
+		[JOURNAL_REPORT_HOURLY] = K_HOURLY,
+		[JOURNAL_REPORT_DEAD] = K_DEAD,
+	};
+	static const int nnames[] = {
+		[JOURNAL_REPORT_COUNTS] = 4,
+		[JOURNAL_REPORT_TARGETS] = 1,
+		[JOURNAL_REPORT_WAITING] = 0,
+		[JOURNAL_REPORT_SYNCS] = 2,
+		[JOURNAL_REPORT_HOURLY] = 2,
+		[JOURNAL_REPORT_DEAD] = 3,
+	};
+	struct journal_report_row row;
+	sqlite3_stmt *st;
+	const char *s;
+	int rc, i, n;
+
+	if ((st = count_stmt(j, stmts[which])) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, since_ms);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&row, 0, sizeof(row));
+		n = sqlite3_column_count(st);
+		for (i = 0; i < n; i++) {
+			if (i < nnames[which]) {
+				row.name[i] = (const char *)
+				    sqlite3_column_text(st, i);
+				continue;
+			}
+			/* The oldest event: the time of its id. */
+			if (which == JOURNAL_REPORT_WAITING && i == 6) {
+				s = (const char *)sqlite3_column_text(st, i);
+				row.num[i] = s != NULL && id_time_ms(s) > 0 ?
+				    id_time_ms(s) : 0;
+			} else
+				row.num[i - nnames[which]] =
+				    sqlite3_column_int64(st, i);
+		}
+		if ((rc = fn(ctx, &row)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	return journal_step_end(j, st, rc, "read the counts");
+}

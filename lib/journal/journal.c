@@ -1,0 +1,1761 @@
+/*
+ * journal: the shared SQLite journal.  See journal.h.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "base/buf.h"
+#include "base/clock.h"
+#include "journal/journal.h"
+#include "journal/private.h"
+#include "journal/keyindex.h"
+#include "stage/priority.h"
+
+/* A macro's value as a string, for numbers written into SQL. */
+#define STR(x)	#x
+#define XSTR(x)	STR(x)
+
+#define BUSY_TIMEOUT_MS	30000
+/*
+ * SQLite's 4 KB pages, set when the journal is created (SQLite ignores it
+ * on an existing one).  Each event with a random key dirties one page of
+ * the key index at random (keyindex.h), and a commit writes such pages whole:
+ * 16 KB pages held it to 22-24k events/s, 4 KB pages give 29-32k
+ * (bench/README.md), while ingest, which once gained 11% from 16 KB
+ * pages, keeps 117-125k/s since the stream frees work where it was made.
+ */
+#define JOURNAL_PAGE_SIZE	"4096"
+/*
+ * Pages of WAL before a checkpoint copies them into the database: 32 MB
+ * rather than SQLite's 4 MB, so a page a stream rewrites commit after
+ * commit is copied once, not eight times.  The receiver also copies the
+ * WAL from a thread of its own (checkpointer.h), so that the commit that
+ * reaches this size has little left to copy.
+ */
+#define WAL_CHECKPOINT_PAGES	"8000"
+/*
+ * 8 MB of page cache, not SQLite's 2 MB: the random inserts into the key
+ * index find their pages in memory (bench/run: ingest 4-5%
+ * faster; peak RSS 16 -> 22 MB of the 30 MB allowed).
+ */
+#define CACHE_KIB	"-8192"
+
+/*
+ * The latency buckets of migration 8 as a CASE over ms:
+ * journal_latency_bounds (journal.h), as text.
+ */
+#define LATENCY_BUCKETS							\
+	"  WHEN ms <= 100 THEN '100' WHEN ms <= 250 THEN '250'"	\
+	"  WHEN ms <= 500 THEN '500' WHEN ms <= 1000 THEN '1000'"	\
+	"  WHEN ms <= 2500 THEN '2500' WHEN ms <= 5000 THEN '5000'"	\
+	"  WHEN ms <= 10000 THEN '10000' WHEN ms <= 30000 THEN '30000'" \
+	"  WHEN ms <= 60000 THEN '60000' WHEN ms <= 300000 THEN '300000'" \
+	"  WHEN ms <= 900000 THEN '900000'"				\
+	"  WHEN ms <= 3600000 THEN '3600000'"				\
+	"  WHEN ms <= 21600000 THEN '21600000'"			\
+	"  WHEN ms <= 86400000 THEN '86400000' ELSE 'inf'"
+
+/*
+ * Migrations: migrations[i] takes a journal from user_version i to i + 1.
+ * Never edit one that has shipped; add the next.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: events and their payloads, deliveries, attempts. */
+	"CREATE TABLE events ("
+	"  seq             INTEGER PRIMARY KEY,"
+	"  id              TEXT NOT NULL UNIQUE,"
+	"  source          TEXT NOT NULL,"
+	"  type            TEXT NOT NULL,"
+	"  tenant          TEXT NOT NULL,"
+	"  subject         TEXT,"
+	"  time            TEXT NOT NULL,"
+	"  idempotency_key TEXT NOT NULL,"
+	/* SHA-256 of (source, key), cut to 128 bits (until migration 12). */
+	"  key_digest      BLOB NOT NULL UNIQUE,"
+	"  status          TEXT NOT NULL DEFAULT 'received' CHECK (status IN"
+	"                  ('received', 'normalized', 'mapped', 'rejected')),"
+	"  error           TEXT,"
+	"  received_at     INTEGER NOT NULL"
+	");"
+	/* What normalize and map have left to do, kept small by the WHERE. */
+	"CREATE INDEX events_todo ON events (status, id)"
+	"  WHERE status IN ('received', 'normalized');"
+	/*
+	 * The envelopes, in tables of their own: a stage moving an event on
+	 * rewrites its short row in events, and adds its envelope at the end
+	 * of a table instead of growing a row in the middle of one
+	 * (bench/run: map 1.43 s -> 1.10 s on 100k events).
+	 */
+	"CREATE TABLE raw_envelopes ("	/* as ingest wrote them */
+	"  event    INTEGER PRIMARY KEY"
+	"           REFERENCES events (seq) ON DELETE CASCADE,"
+	"  envelope TEXT NOT NULL"
+	");"
+	"CREATE TABLE canonical_envelopes ("	/* as normalize wrote them */
+	"  event    INTEGER PRIMARY KEY"
+	"           REFERENCES events (seq) ON DELETE CASCADE,"
+	"  envelope TEXT NOT NULL"
+	");"
+	"CREATE TABLE deliveries ("
+	"  id          TEXT PRIMARY KEY,"
+	"  event_id    TEXT NOT NULL REFERENCES events (id),"
+	"  target      TEXT NOT NULL,"
+	"  route       TEXT NOT NULL,"
+	"  step        INTEGER NOT NULL DEFAULT 0,"
+	"  method      TEXT NOT NULL,"
+	"  url         TEXT NOT NULL,"
+	"  headers     TEXT NOT NULL,"
+	"  body        TEXT,"
+	"  status      TEXT NOT NULL DEFAULT 'pending' CHECK (status IN"
+	"              ('pending', 'in_flight', 'delivered', 'failed', 'dead')),"
+	"  attempts    INTEGER NOT NULL DEFAULT 0,"
+	"  not_before  INTEGER NOT NULL,"
+	"  lease_owner TEXT,"
+	"  lease_until INTEGER,"
+	"  last_error  TEXT,"
+	"  created_at  INTEGER NOT NULL,"
+	"  updated_at  INTEGER NOT NULL"
+	");"
+	"CREATE INDEX deliveries_event ON deliveries (event_id);"
+	"CREATE INDEX deliveries_due ON deliveries (not_before)"
+	"  WHERE status IN ('pending', 'failed');"
+	"CREATE INDEX deliveries_lease ON deliveries (lease_until)"
+	"  WHERE status = 'in_flight';"
+	"CREATE TABLE attempts ("
+	"  id               INTEGER PRIMARY KEY,"
+	"  delivery_id      TEXT NOT NULL REFERENCES deliveries (id),"
+	"  attempt          INTEGER NOT NULL,"
+	"  started_at       INTEGER NOT NULL,"
+	"  duration_ms      INTEGER NOT NULL,"
+	"  http_status      INTEGER,"
+	"  error_class      TEXT,"
+	"  error            TEXT,"
+	"  response_excerpt TEXT"
+	");"
+	"CREATE INDEX attempts_delivery ON attempts (delivery_id);"
+	/* API keys: only their SHA-256 is kept. */
+	"CREATE TABLE api_keys ("
+	"  id         INTEGER PRIMARY KEY,"
+	"  name       TEXT NOT NULL UNIQUE,"
+	"  tenant     TEXT NOT NULL,"
+	"  scopes     TEXT NOT NULL,"	/* space-separated */
+	"  key_hash   BLOB NOT NULL UNIQUE,"
+	"  prefix     TEXT NOT NULL,"	/* its first characters, to tell keys apart */
+	"  created_at INTEGER NOT NULL,"
+	"  revoked_at INTEGER,"
+	"  rate_limit INTEGER NOT NULL"	/* requests a minute; 0: none */
+	");"
+	/* Requests counted in the current minute, by key or source. */
+	"CREATE TABLE rate_windows ("
+	"  bucket TEXT PRIMARY KEY,"
+	"  window INTEGER NOT NULL,"	/* its start, ms since the epoch */
+	"  count  INTEGER NOT NULL"
+	") WITHOUT ROWID;",
+	/*
+	 * 1 -> 2: the dead-letter queue (dead deliveries, with when they died
+	 * and the class of their last error, archived or not) and the state
+	 * an admin or a target's answers put a target in.
+	 */
+	"ALTER TABLE deliveries ADD COLUMN error_class TEXT;"
+	"ALTER TABLE deliveries ADD COLUMN dead_at INTEGER;"
+	"ALTER TABLE deliveries ADD COLUMN archived_at INTEGER;"
+	"UPDATE deliveries SET dead_at = updated_at WHERE status = 'dead';"
+	"CREATE INDEX deliveries_dead ON deliveries (dead_at)"
+	"  WHERE status = 'dead';"
+	"CREATE TABLE target_states ("
+	"  target          TEXT PRIMARY KEY,"
+	"  disabled_at     INTEGER,"	/* NULL: enabled */
+	"  disabled_reason TEXT,"
+	"  updated_at      INTEGER NOT NULL"
+	") WITHOUT ROWID;",
+	/*
+	 * 2 -> 3: each target's circuit breaker (circuit.h): its failed
+	 * tries in a row; while open (or half-open, once open_until has
+	 * passed) when it opened and until when it stays so; the tries and
+	 * failures of its window and of the window before.
+	 */
+	"ALTER TABLE target_states ADD COLUMN failures INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE target_states ADD COLUMN opened_at INTEGER;"
+	"ALTER TABLE target_states ADD COLUMN open_until INTEGER;"
+	"ALTER TABLE target_states ADD COLUMN window_start INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE target_states ADD COLUMN window_tries INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE target_states ADD COLUMN window_failures INTEGER"
+	"  NOT NULL DEFAULT 0;"
+	"ALTER TABLE target_states ADD COLUMN last_tries INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE target_states ADD COLUMN last_failures INTEGER NOT NULL"
+	"  DEFAULT 0;",
+	/*
+	 * 3 -> 4: each delivery's class (priority.h), which claims take in
+	 * order; those that failed already are retries.
+	 */
+	"ALTER TABLE deliveries ADD COLUMN priority INTEGER NOT NULL"
+	"  DEFAULT " XSTR(PRIORITY_DEFAULT) ";"
+	"UPDATE deliveries SET priority = " XSTR(PRIORITY_RETRY)
+	"  WHERE status = 'failed';"
+	"DROP INDEX deliveries_due;"
+	"CREATE INDEX deliveries_due ON deliveries (priority, not_before)"
+	"  WHERE status IN ('pending', 'failed');",
+	/*
+	 * 4 -> 5: the process that sends to a paced target (one with a rate
+	 * limit), until when, and until when it claims no more of the
+	 * target's deliveries (journal_target_hold).
+	 */
+	"ALTER TABLE target_states ADD COLUMN holder TEXT;"
+	"ALTER TABLE target_states ADD COLUMN held_until INTEGER;"
+	"ALTER TABLE target_states ADD COLUMN claim_after INTEGER;",
+	/*
+	 * 5 -> 6: versioned mappings, the jq programs that build a target
+	 * system's request from an event type, each version kept; the one
+	 * in force for each pair; and the version that built a delivery.
+	 */
+	"CREATE TABLE mappings ("
+	"  type       TEXT NOT NULL,"
+	"  system     TEXT NOT NULL,"
+	"  version    INTEGER NOT NULL,"
+	"  program    TEXT NOT NULL,"
+	"  origin     TEXT,"	/* the file it came from, if any */
+	"  created_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (type, system, version)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE mapping_heads ("
+	"  type       TEXT NOT NULL,"
+	"  system     TEXT NOT NULL,"
+	"  version    INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (type, system)"
+	") WITHOUT ROWID;"
+	"ALTER TABLE deliveries ADD COLUMN mapping_version INTEGER;",
+	/*
+	 * 6 -> 7: the lead each of a tenant's contacts (a phone as
+	 * "tel:+E164", an address as "mailto:...") belongs to, so that a lead
+	 * seen before is updated rather than made twice; the id a channel
+	 * gave a delivered message (Z-API's messageId) and the furthest
+	 * status it has reported for it (sent, received, read, played).
+	 */
+	"CREATE TABLE lead_contacts ("
+	"  tenant     TEXT NOT NULL,"
+	"  contact    TEXT NOT NULL,"
+	"  lead_id    TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (tenant, contact)"
+	") WITHOUT ROWID;"
+	"ALTER TABLE deliveries ADD COLUMN remote_id TEXT;"
+	"ALTER TABLE deliveries ADD COLUMN remote_status TEXT;"
+	"ALTER TABLE deliveries ADD COLUMN remote_status_at INTEGER;"
+	"CREATE INDEX deliveries_remote ON deliveries (remote_id)"
+	"  WHERE remote_id IS NOT NULL;",
+	/*
+	 * 7 -> 8: counts of what happened, by the hour it happened in (ms /
+	 * 3600000), for integra-report: the writers keep them, a commit's
+	 * worth at a time (journal/counts.c).  kind "event": a is the type, b
+	 * the source, c the status reached (received counts every event
+	 * that came, rejected at the door too); "delivery": a is the target,
+	 * b what became of it (created, failed, delivered, dead, requeued);
+	 * "attempt": a the target, b the outcome ("ok" or the error class),
+	 * total the tries' ms; "latency": a the target, b the bound in ms
+	 * of the bucket that the time from the event's receipt to its
+	 * delivery falls in ("inf": more than a day), total those ms.
+	 * Then what a journal held before, as far as its rows tell.
+	 */
+	"CREATE TABLE counts ("
+	"  hour  INTEGER NOT NULL,"
+	"  kind  TEXT NOT NULL,"
+	"  a     TEXT NOT NULL,"
+	"  b     TEXT NOT NULL,"
+	"  c     TEXT NOT NULL,"
+	"  n     INTEGER NOT NULL,"
+	"  total INTEGER NOT NULL,"
+	"  PRIMARY KEY (hour, kind, a, b, c)"
+	") WITHOUT ROWID;"
+	"INSERT INTO counts SELECT received_at / 3600000, 'event', type,"
+	"  source, 'received', count(*), 0 FROM events GROUP BY 1, 3, 4;"
+	"INSERT INTO counts SELECT received_at / 3600000, 'event', type,"
+	"  source, 'normalized', count(*), 0 FROM events"
+	"  WHERE status IN ('normalized', 'mapped') GROUP BY 1, 3, 4;"
+	"INSERT INTO counts SELECT received_at / 3600000, 'event', type,"
+	"  source, status, count(*), 0 FROM events"
+	"  WHERE status IN ('mapped', 'rejected') GROUP BY 1, 3, 4, 5;"
+	"INSERT INTO counts SELECT created_at / 3600000, 'delivery', target,"
+	"  'created', '', count(*), 0 FROM deliveries GROUP BY 1, 3;"
+	"INSERT INTO counts SELECT coalesce(dead_at, updated_at) / 3600000,"
+	"  'delivery', target, status, '', count(*), 0 FROM deliveries"
+	"  WHERE status IN ('delivered', 'dead') GROUP BY 1, 3, 4;"
+	"INSERT INTO counts SELECT a.started_at / 3600000, 'attempt',"
+	"  coalesce(d.target, ''), coalesce(a.error_class, 'ok'), '',"
+	"  count(*), sum(a.duration_ms) FROM attempts a"
+	"  LEFT JOIN deliveries d ON d.id = a.delivery_id GROUP BY 1, 3, 4;"
+	"INSERT INTO counts SELECT hour, 'latency', target, CASE"
+	LATENCY_BUCKETS " END, '', count(*), sum(ms) FROM"
+	"  (SELECT d.updated_at / 3600000 AS hour, d.target,"
+	"  max(0, d.updated_at - e.received_at) AS ms FROM deliveries d"
+	"  JOIN events e ON e.id = d.event_id WHERE d.status = 'delivered')"
+	"  GROUP BY 1, 3, 4;",
+	/*
+	 * 8 -> 9: the scheduled syncs (sync.h): each job's watermark (the
+	 * latest updated_since seen, or a cursor) and the lease of the run
+	 * that holds it; each run, with what it read and made; and each
+	 * record as last sent on, with the SHA-256 of its canonical JSON,
+	 * so that only a new or changed one is.
+	 */
+	"CREATE TABLE sync_jobs ("
+	"  job        TEXT PRIMARY KEY,"
+	"  watermark  TEXT,"
+	"  lock_owner TEXT,"
+	"  lock_until INTEGER,"
+	"  updated_at INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE sync_runs ("
+	"  id           INTEGER PRIMARY KEY,"
+	"  job          TEXT NOT NULL,"
+	"  started_at   INTEGER NOT NULL,"
+	"  ended_at     INTEGER,"
+	"  status       TEXT NOT NULL CHECK (status IN"
+	"               ('running', 'ok', 'failed')),"
+	"  full         INTEGER NOT NULL,"
+	"  pages        INTEGER NOT NULL DEFAULT 0,"
+	"  read         INTEGER NOT NULL DEFAULT 0,"
+	"  changed      INTEGER NOT NULL DEFAULT 0,"
+	"  sent         INTEGER NOT NULL DEFAULT 0,"
+	"  failed       INTEGER NOT NULL DEFAULT 0,"
+	"  watermark_from TEXT,"
+	"  watermark_to TEXT,"
+	"  error        TEXT"
+	");"
+	"CREATE INDEX sync_runs_job ON sync_runs (job, id);"
+	"CREATE TABLE sync_records ("
+	"  job        TEXT NOT NULL,"
+	"  key        TEXT NOT NULL,"
+	"  hash       BLOB NOT NULL,"
+	"  record     TEXT NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (job, key)"
+	") WITHOUT ROWID;",
+	/*
+	 * 9 -> 10: the alerts integra-report alerts raises (alerts.h): each
+	 * one's state, whether its rule holds and since when, what it says,
+	 * and when an event of it was last made, a firing one or not.
+	 */
+	"CREATE TABLE alert_states ("
+	"  alert         TEXT PRIMARY KEY,"
+	"  firing        INTEGER NOT NULL,"
+	"  since         INTEGER NOT NULL,"
+	"  message       TEXT NOT NULL,"
+	"  posted_at     INTEGER,"
+	"  posted_firing INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;",
+	/*
+	 * 10 -> 11: when LGPD retention (retention.h) replaced the personal
+	 * data of an event (and of its deliveries and attempts) or of a
+	 * synced record, so that it is done once.
+	 */
+	"ALTER TABLE events ADD COLUMN retained_at INTEGER;"
+	"ALTER TABLE sync_records ADD COLUMN retained_at INTEGER;",
+	/*
+	 * 11 -> 12: the idempotency index in the keys' own order
+	 * (keyindex.h), in place of the digest, whose random order made each
+	 * event write an index page of its own.  A column's UNIQUE cannot be
+	 * dropped, so events is made again (SQLite's "other kinds of table
+	 * schema changes"; migrate runs with the foreign keys off).  A retained
+	 * event's key is gone: 'd' and its digest are its index form.
+	 */
+	"CREATE TABLE events_12 ("
+	"  seq             INTEGER PRIMARY KEY,"
+	"  id              TEXT NOT NULL UNIQUE,"
+	"  source          TEXT NOT NULL,"
+	"  type            TEXT NOT NULL,"
+	"  tenant          TEXT NOT NULL,"
+	"  subject         TEXT,"
+	"  time            TEXT NOT NULL,"
+	"  idempotency_key TEXT NOT NULL,"
+	"  key_index       BLOB NOT NULL,"
+	"  status          TEXT NOT NULL DEFAULT 'received' CHECK (status IN"
+	"                  ('received', 'normalized', 'mapped', 'rejected')),"
+	"  error           TEXT,"
+	"  received_at     INTEGER NOT NULL,"
+	"  retained_at     INTEGER,"
+	"  UNIQUE (source, key_index)"
+	");"
+	"INSERT INTO events_12 SELECT seq, id, source, type, tenant, subject,"
+	"  time, idempotency_key, CASE WHEN retained_at IS NULL"
+	"  THEN integra_key_index(idempotency_key)"
+	"  ELSE CAST(X'64' || key_digest AS BLOB) END,"	/* || makes text */
+	"  status, error, received_at, retained_at FROM events;"
+	"DROP TABLE events;"
+	"ALTER TABLE events_12 RENAME TO events;"
+	"CREATE INDEX events_todo ON events (status, id)"
+	"  WHERE status IN ('received', 'normalized');"
+	/* Whether there are retained keys to look up (any_retained). */
+	"CREATE INDEX events_retained ON events (retained_at)"
+	"  WHERE retained_at IS NOT NULL;",
+};
+#define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
+
+enum stmt {
+	S_EVENT_ADD,
+	S_RAW_ADD,
+	S_EVENT_BY_KEY,
+	S_RETAINED_ANY,
+	S_EVENT_STATUS,
+	S_EVENT_NORMALIZE,
+	S_CANONICAL_ADD,
+	S_EVENT_FIND,
+	S_EVENT_MAP,
+	S_EVENT_REJECT,
+	S_EVENTS_IN,
+	S_DELIVERY_ADD,
+	S_CLAIM_ID,
+	S_CLAIM_DUE,
+	S_CLAIM_PROBE,
+	S_ATTEMPT_ADD,
+	S_DELIVERY_DONE,
+	S_CLAIM_RELEASE,
+	S_KEY_ADD,
+	S_KEY_FIND,
+	S_KEY_LIST,
+	S_KEY_REVOKE,
+	S_RATE_HIT,
+	S_RATE_COUNT,
+	S_EVENTS_QUERY,
+	S_EVENT_DETAIL,
+	S_EVENT_RETRY,
+	S_DELIVERIES_RETRY,
+	S_STATUS,
+	S_TARGETS_LAST,
+	S_COUNT
+};
+
+/* What key_row reads. */
+#define KEY_COLUMNS	"name, tenant, scopes, prefix, created_at, revoked_at," \
+			" rate_limit"
+
+#define CLAIM_SET							\
+	"UPDATE deliveries SET status = 'in_flight', lease_owner = ?1,"	\
+	" lease_until = ?2, updated_at = ?3 "
+/*
+ * A disabled target's deliveries wait, claimed by no one, and so do those
+ * of a target whose circuit is open; half-open, it gets one probe
+ * (journal_claim_probe).  A paced target's are claimed only by the
+ * process that holds it, while it wants more (?1 is the claimer, ?3 now).
+ */
+#define TARGET_ENABLED							\
+	" target NOT IN (SELECT target FROM target_states"		\
+	"  WHERE disabled_at IS NOT NULL OR open_until IS NOT NULL"	\
+	"  OR (held_until > ?3 AND (holder IS NOT ?1 OR claim_after > ?3)))"
+#define CLAIM_DUE_WHERE							\
+	" ((status IN ('pending', 'failed') AND not_before <= ?3)"	\
+	"  OR (status = 'in_flight' AND lease_until < ?3))"		\
+	" AND" TARGET_ENABLED
+/* With its event's type and tenant, for the outcomes it may make. */
+#define CLAIM_RETURNING							\
+	" RETURNING id, event_id, target, route, method, url, headers,"	\
+	" body, attempts, priority,"					\
+	" (SELECT type FROM events WHERE events.id = event_id),"	\
+	" (SELECT tenant FROM events WHERE events.id = event_id), step"
+/*
+ * The due deliveries of class p, oldest first: a range of the index
+ * deliveries_due each, so that the classes above cost a lookup when they
+ * are empty, whatever waits in them for later.
+ */
+#define DUE_IN(p)							\
+	" SELECT id FROM (SELECT id FROM deliveries"			\
+	"  WHERE status IN ('pending', 'failed') AND priority = " XSTR(p) \
+	"  AND not_before <= ?3 AND" TARGET_ENABLED			\
+	"  ORDER BY not_before LIMIT ?4) UNION ALL"
+
+_Static_assert(S_COUNT <= JOURNAL_STMTS, "journal/private.h: raise JOURNAL_STMTS");
+
+static const char *const stmt_sql[S_COUNT] = {
+	[S_EVENT_ADD] =
+	    "INSERT INTO events (id, source, type, tenant, subject, time,"
+	    " idempotency_key, received_at, key_index, status, error)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	    " CASE WHEN ?10 IS NULL THEN 'received' ELSE 'rejected' END, ?10)"
+	    " ON CONFLICT (source, key_index) DO NOTHING",
+	[S_RAW_ADD] =
+	    "INSERT INTO raw_envelopes (event, envelope) VALUES (?1, ?2)",
+	[S_EVENT_BY_KEY] =
+	    "SELECT id, envelope FROM events LEFT JOIN raw_envelopes"
+	    " ON event = seq WHERE source = ?1 AND key_index = ?2",
+	[S_RETAINED_ANY] =
+	    "SELECT EXISTS (SELECT 1 FROM events WHERE retained_at IS NOT NULL)",
+	[S_EVENT_STATUS] =
+	    "SELECT status, envelope FROM events LEFT JOIN canonical_envelopes"
+	    " ON event = seq WHERE id = ?1",
+	[S_EVENT_NORMALIZE] =
+	    "UPDATE events SET status = 'normalized', type = coalesce(?2, type)"
+	    " WHERE id = ?1 AND status = 'received'",
+	[S_CANONICAL_ADD] =
+	    "INSERT INTO canonical_envelopes (event, envelope) VALUES (?1, ?2)",
+	[S_EVENT_FIND] =
+	    "SELECT seq, type, source, status FROM events WHERE id = ?1",
+	[S_EVENT_MAP] =
+	    "UPDATE events SET status = 'mapped'"
+	    " WHERE id = ?1 AND status = 'normalized'",
+	[S_EVENT_REJECT] =
+	    "UPDATE events SET status = 'rejected', error = ?2"
+	    " WHERE id = ?1 AND status = ?3",
+	[S_EVENTS_IN] =
+	    "SELECT id, CASE status WHEN 'received' THEN"
+	    " (SELECT envelope FROM raw_envelopes WHERE event = seq) ELSE"
+	    " (SELECT envelope FROM canonical_envelopes WHERE event = seq) END"
+	    " FROM events WHERE status = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+	[S_DELIVERY_ADD] =
+	    "INSERT INTO deliveries (id, event_id, target, route, step, method,"
+	    " url, headers, body, not_before, created_at, updated_at, priority,"
+	    " status, last_error, error_class, dead_at, mapping_version)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12,"
+	    " CASE WHEN ?13 IS NULL THEN 'pending' ELSE 'dead' END, ?13,"
+	    " CASE WHEN ?13 IS NOT NULL THEN 'mapping' END,"
+	    " CASE WHEN ?13 IS NOT NULL THEN ?11 END, nullif(?14, 0))"
+	    " ON CONFLICT (id) DO NOTHING",
+	[S_CLAIM_ID] =
+	    CLAIM_SET "WHERE id = ?4 AND" CLAIM_DUE_WHERE CLAIM_RETURNING,
+	/*
+	 * At most ?4 in all: the due ones class by class, then expired
+	 * leases.  SQLite runs a compound SELECT in order and stops at its
+	 * LIMIT.
+	 */
+	[S_CLAIM_DUE] =
+	    CLAIM_SET "WHERE id IN (SELECT id FROM (" DUE_IN(PRIORITY_HIGH)
+	    DUE_IN(PRIORITY_DEFAULT) DUE_IN(PRIORITY_NOTIFICATION)
+	    DUE_IN(PRIORITY_LOW) DUE_IN(PRIORITY_RETRY)
+	    " SELECT id FROM (SELECT id FROM deliveries"
+	    "  WHERE status = 'in_flight' AND lease_until < ?3"
+	    "  AND" TARGET_ENABLED " ORDER BY lease_until LIMIT ?4))"
+	    " LIMIT ?4)" CLAIM_RETURNING,
+	/* One of target ?4's, due or with its lease run out, whatever its
+	 * circuit. */
+	[S_CLAIM_PROBE] =
+	    CLAIM_SET "WHERE id IN (SELECT id FROM (SELECT id FROM deliveries"
+	    "  WHERE status IN ('pending', 'failed') AND not_before <= ?3"
+	    "  AND target = ?4 ORDER BY priority, not_before LIMIT 1)"
+	    " UNION ALL SELECT id FROM (SELECT id FROM deliveries"
+	    "  WHERE status = 'in_flight' AND lease_until < ?3"
+	    "  AND target = ?4 ORDER BY lease_until LIMIT 1)"
+	    " LIMIT 1)" CLAIM_RETURNING,
+	[S_ATTEMPT_ADD] =
+	    "INSERT INTO attempts (delivery_id, attempt, started_at,"
+	    " duration_ms, http_status, error_class, error, response_excerpt)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_DELIVERY_DONE] =
+	    "UPDATE deliveries SET status = ?2, attempts = ?3, not_before = ?4,"
+	    " last_error = ?5, error_class = ?8, lease_owner = NULL,"
+	    " lease_until = NULL, updated_at = ?6,"
+	    " dead_at = CASE ?2 WHEN 'dead' THEN ?6 END, archived_at = NULL,"
+	    " remote_id = coalesce(?9, remote_id),"
+	    " priority = CASE WHEN ?2 = 'failed' AND priority <> "
+	    XSTR(PRIORITY_HIGH) " THEN " XSTR(PRIORITY_RETRY)
+	    " ELSE priority END"
+	    " WHERE id = ?1 AND lease_owner = ?7 AND status = 'in_flight'",
+	[S_CLAIM_RELEASE] =
+	    "UPDATE deliveries SET status = CASE WHEN attempts > 0 THEN"
+	    " 'failed' ELSE 'pending' END, not_before = ?3,"
+	    " lease_owner = NULL, lease_until = NULL, updated_at = ?3"
+	    " WHERE id = ?1 AND lease_owner = ?2 AND status = 'in_flight'",
+	[S_KEY_ADD] =
+	    "INSERT INTO api_keys (name, tenant, scopes, key_hash, prefix,"
+	    " created_at, rate_limit) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	    " ON CONFLICT (name) DO NOTHING",
+	[S_KEY_FIND] =
+	    "SELECT " KEY_COLUMNS " FROM api_keys"
+	    " WHERE key_hash = ?1 AND revoked_at IS NULL",
+	[S_KEY_LIST] =
+	    "SELECT " KEY_COLUMNS " FROM api_keys ORDER BY name",
+	[S_KEY_REVOKE] =
+	    "UPDATE api_keys SET revoked_at = ?2"
+	    " WHERE name = ?1 AND revoked_at IS NULL",
+	[S_RATE_HIT] =
+	    "INSERT INTO rate_windows (bucket, window, count) VALUES (?1, ?2, 1)"
+	    " ON CONFLICT (bucket) DO UPDATE SET"
+	    " count = CASE WHEN window = ?2 THEN count + 1 ELSE 1 END,"
+	    " window = ?2",
+	/* Not RETURNING: SQLite builds a temporary table for each. */
+	[S_RATE_COUNT] =
+	    "SELECT count FROM rate_windows WHERE bucket = ?1",
+	/* Each filter applies when its parameter is not NULL. */
+	[S_EVENTS_QUERY] =
+	    "SELECT id, json_object('id', id, 'source', source, 'type', type,"
+	    " 'tenant', tenant, 'subject', subject, 'time', time,"
+	    " 'idempotency_key', idempotency_key, 'status', status,"
+	    " 'error', error, 'received_at', received_at) FROM events"
+	    " WHERE (?1 IS NULL OR type = ?1) AND (?2 IS NULL OR source = ?2)"
+	    " AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR tenant = ?4)"
+	    " AND (?5 IS NULL OR received_at >= ?5)"
+	    " AND (?6 IS NULL OR received_at < ?6)"
+	    " AND (?7 IS NULL OR id > ?7) ORDER BY id LIMIT ?8",
+	/* An event, its envelopes, its deliveries and their attempts. */
+	[S_EVENT_DETAIL] =
+	    "SELECT json_object('id', e.id, 'source', e.source, 'type', e.type,"
+	    " 'tenant', e.tenant, 'subject', e.subject, 'time', e.time,"
+	    " 'idempotency_key', e.idempotency_key, 'status', e.status,"
+	    " 'error', e.error, 'received_at', e.received_at,"
+	    " 'raw', (SELECT CASE WHEN typeof(envelope) = 'text' AND"
+	    "  json_valid(envelope) THEN json(envelope) END"
+	    "  FROM raw_envelopes WHERE event = e.seq),"
+	    " 'canonical', (SELECT json(envelope) FROM canonical_envelopes"
+	    "  WHERE event = e.seq),"
+	    " 'deliveries', (SELECT json_group_array(json_object('id', d.id,"
+	    "  'target', d.target, 'route', d.route, 'step', d.step,"
+	    "  'method', d.method, 'url', d.url, 'status', d.status,"
+	    "  'attempts', d.attempts, 'not_before', d.not_before,"
+	    "  'mapping_version', d.mapping_version,"
+	    "  'remote_id', d.remote_id, 'remote_status', d.remote_status,"
+	    "  'remote_status_at', d.remote_status_at,"
+	    "  'last_error', d.last_error, 'tries', (SELECT"
+	    "  json_group_array(json_object('attempt', a.attempt,"
+	    "  'started_at', a.started_at, 'duration_ms', a.duration_ms,"
+	    "  'http_status', a.http_status, 'error_class', a.error_class,"
+	    "  'error', a.error)) FROM attempts a WHERE a.delivery_id = d.id)))"
+	    "  FROM deliveries d WHERE d.event_id = e.id))"
+	    " FROM events e WHERE e.id = ?1",
+	/* Counts by status, what is left to do, and how old it is. */
+	[S_STATUS] =
+	    "SELECT json_object("
+	    " 'events', (SELECT json_group_object(status, n) FROM"
+	    "  (SELECT status, count(*) AS n FROM events GROUP BY status)),"
+	    " 'deliveries', (SELECT json_group_object(status, n) FROM"
+	    "  (SELECT status, count(*) AS n FROM deliveries GROUP BY status)),"
+	    " 'events_backlog', (SELECT count(*) FROM events"
+	    "  WHERE status IN ('received', 'normalized')),"
+	    " 'delivery_backlog', (SELECT count(*) FROM deliveries"
+	    "  WHERE status IN ('pending', 'failed')),"
+	    " 'oldest_pending_ms', (SELECT ?1 - min(created_at) FROM deliveries"
+	    "  WHERE status IN ('pending', 'failed')),"
+	    " 'dead_letters', (SELECT count(*) FROM deliveries"
+	    "  WHERE status = 'dead' AND archived_at IS NULL),"
+	    " 'targets_disabled', (SELECT json_group_array(target)"
+	    "  FROM target_states WHERE disabled_at IS NOT NULL),"
+	    " 'circuits_open', (SELECT json_group_object(target,"
+	    "  json_object('state', CASE WHEN open_until > ?1 THEN 'open'"
+	    "  ELSE 'half_open' END, 'opened_at', opened_at, 'open_until',"
+	    "  open_until, 'failures', failures))"
+	    "  FROM target_states WHERE open_until IS NOT NULL))",
+	/* Each target's last attempt (the row of max(): SQLite's bare
+	 * columns). */
+	[S_TARGETS_LAST] =
+	    "SELECT json_group_object(target, json_object('at', at,"
+	    " 'http_status', http_status, 'error_class', error_class,"
+	    " 'delivery_status', status)) FROM (SELECT d.target,"
+	    " max(a.started_at) AS at, a.http_status, a.error_class, d.status"
+	    " FROM attempts a JOIN deliveries d ON d.id = a.delivery_id"
+	    " GROUP BY d.target)",
+	/* Mapped again by the next integra-map --pending. */
+	[S_EVENT_RETRY] =
+	    "UPDATE events SET status = 'normalized'"
+	    " WHERE id = ?1 AND status IN ('normalized', 'mapped')",
+	/* Its deliveries that failed or died, due again from now. */
+	[S_DELIVERIES_RETRY] =
+	    "UPDATE deliveries SET status = 'pending', attempts = 0,"
+	    " not_before = ?2, lease_owner = NULL, lease_until = NULL,"
+	    " dead_at = NULL, archived_at = NULL, updated_at = ?2"
+	    " WHERE event_id = ?1 AND status IN ('failed', 'dead')"
+	    " RETURNING target",
+};
+
+static const char *const status_names[] = {
+	[JOURNAL_RECEIVED] = "received",
+	[JOURNAL_NORMALIZED] = "normalized",
+	[JOURNAL_MAPPED] = "mapped",
+	[JOURNAL_REJECTED] = "rejected",
+};
+
+
+int
+journal_fail(struct journal *j, const char *what)
+{
+	int code = sqlite3_extended_errcode(j->db);
+
+	snprintf(j->err, sizeof(j->err), "journal '%s': %s: %s", j->path,
+	    what, sqlite3_errmsg(j->db));
+	j->busy = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED;
+	return j->busy ? JOURNAL_BUSY : -1;
+}
+
+static int
+exec(struct journal *j, const char *sql)
+{
+	if (sqlite3_exec(j->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return journal_fail(j, sql);
+	return 0;
+}
+
+sqlite3_stmt *
+journal_prepared(struct journal *j, sqlite3_stmt **slot, const char *sql)
+{
+	sqlite3_stmt *st = *slot;
+
+	if (st == NULL) {
+		if (sqlite3_prepare_v3(j->db, sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+			journal_fail(j, "prepare");
+			return NULL;
+		}
+		*slot = st;
+	} else {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	return st;
+}
+
+static sqlite3_stmt *
+stmt(struct journal *j, enum stmt s)
+{
+	return journal_prepared(j, &j->stmt[s], stmt_sql[s]);
+}
+
+void
+journal_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+/*
+ * SQL's names for keyindex.h, for migration 12 and retention, which make
+ * the index form of keys already in the journal.
+ */
+static void
+sql_key_index(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	const char *key = (const char *)sqlite3_value_text(argv[0]);
+	size_t len = (size_t)sqlite3_value_bytes(argv[0]);
+	unsigned char *out;
+
+	(void)argc;
+	if (key == NULL) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	out = xmalloc(len + 1);
+	sqlite3_result_blob(cx, out, (int)key_index(key, len, out), free);
+}
+
+static void
+sql_key_retained(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	const char *source = (const char *)sqlite3_value_text(argv[0]);
+	const char *key = (const char *)sqlite3_value_text(argv[1]);
+	unsigned char out[KEY_INDEX_RETAINED_LEN];
+
+	(void)argc;
+	if (source == NULL || key == NULL) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	key_index_retained(source, key, (size_t)sqlite3_value_bytes(argv[1]),
+	    out);
+	sqlite3_result_blob(cx, out, sizeof(out), SQLITE_TRANSIENT);
+}
+
+static int
+add_functions(struct journal *j)
+{
+	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY;
+
+	if (sqlite3_create_function(j->db, "integra_key_index", 1, flags,
+	    NULL, sql_key_index, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(j->db, "integra_key_retained", 2, flags,
+	    NULL, sql_key_retained, NULL, NULL) != SQLITE_OK)
+		return journal_fail(j, "add SQL functions");
+	return 0;
+}
+
+/* 0 if no row breaks a foreign key, as if they had been on. */
+static int
+foreign_keys_hold(struct journal *j)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(j->db, "PRAGMA foreign_key_check", -1, &st,
+	    NULL) != SQLITE_OK)
+		return journal_fail(j, "check foreign keys");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(j->err, sizeof(j->err), "journal '%s': a row of %s"
+		    " refers to a row of %s that is not there", j->path,
+		    (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 2));
+	else if (rc != SQLITE_DONE)
+		journal_fail(j, "check foreign keys");
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+migrate(struct journal *j)
+{
+	sqlite3_stmt *st;
+	int version, rc;
+	size_t v;
+
+	if ((rc = exec(j, "BEGIN IMMEDIATE")) != 0)
+		return rc;
+	if (sqlite3_prepare_v2(j->db, "PRAGMA user_version", -1, &st,
+	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		rc = journal_fail(j, "read schema version");
+		sqlite3_finalize(st);
+		goto out;
+	}
+	version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version < 0 || (size_t)version > NMIGRATIONS) {
+		snprintf(j->err, sizeof(j->err), "journal '%s': schema version"
+		    " %d is newer than this program knows (%zu): upgrade"
+		    " integra", j->path, version, NMIGRATIONS);
+		rc = -1;
+		goto out;
+	}
+	for (v = (size_t)version; v < NMIGRATIONS; v++)
+		if (sqlite3_exec(j->db, migrations[v], NULL, NULL, NULL) !=
+		    SQLITE_OK) {
+			char what[64];
+
+			/* The statement would hide SQLite's reason. */
+			snprintf(what, sizeof(what), "migrate the schema from"
+			    " version %zu", v);
+			rc = journal_fail(j, what);
+			goto out;
+		}
+	if ((size_t)version < NMIGRATIONS) {
+		char sql[64];
+
+		/* Migration 12 made events again with the foreign keys off. */
+		if ((rc = foreign_keys_hold(j)) != 0)
+			goto out;
+
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu",
+		    NMIGRATIONS);
+		if ((rc = exec(j, sql)) != 0)
+			goto out;
+	}
+	return exec(j, "COMMIT");
+out:
+	sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/*
+ * A journal is used by one thread at a time, so SQLite's global memory
+ * statistics, which take a lock around every allocation, buy nothing:
+ * turned off (bench/run: map 9% faster).  sqlite3_config works only before
+ * SQLite initialises, so a caller must open its first journal before it
+ * starts a thread that uses SQLite.
+ */
+static void
+configure_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+struct journal *
+journal_open(const char *path, char *err, size_t errsz)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	struct journal *j;
+
+	pthread_once(&once, configure_sqlite);
+	j = xcalloc(1, sizeof(*j));
+	j->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &j->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		if (j->db == NULL)
+			snprintf(j->err, sizeof(j->err), "journal '%s': out of"
+			    " memory", path);
+		else
+			journal_fail(j, "open");
+		goto bad;
+	}
+	sqlite3_extended_result_codes(j->db, 1);
+	sqlite3_busy_timeout(j->db, BUSY_TIMEOUT_MS);
+	/*
+	 * WAL lets readers go on while one process writes; FULL makes each
+	 * commit durable, which group commit keeps affordable.
+	 */
+	if (exec(j, "PRAGMA page_size = " JOURNAL_PAGE_SIZE) != 0 ||
+	    exec(j, "PRAGMA journal_mode = WAL") != 0 ||
+	    exec(j, "PRAGMA synchronous = FULL") != 0 ||
+	    exec(j, "PRAGMA wal_autocheckpoint = " WAL_CHECKPOINT_PAGES) != 0 ||
+	    exec(j, "PRAGMA cache_size = " CACHE_KIB) != 0 ||
+	    add_functions(j) != 0 || migrate(j) != 0 ||
+	    exec(j, "PRAGMA foreign_keys = ON") != 0)
+		goto bad;
+	return j;
+bad:
+	snprintf(err, errsz, "%s", j->err);
+	journal_close(j);
+	return NULL;
+}
+
+void
+journal_close(struct journal *j)
+{
+	size_t i;
+
+	if (j == NULL)
+		return;
+	for (i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(j->stmt[i]);
+	for (i = 0; i < JOURNAL_MORE_STMTS; i++)
+		sqlite3_finalize(j->more[i]);
+	for (i = 0; i < JOURNAL_TARGET_STMTS; i++)
+		sqlite3_finalize(j->tgt[i]);
+	for (i = 0; i < JOURNAL_MAP_STMTS; i++)
+		sqlite3_finalize(j->map[i]);
+	for (i = 0; i < JOURNAL_CONTACT_STMTS; i++)
+		sqlite3_finalize(j->contact[i]);
+	for (i = 0; i < JOURNAL_COUNT_STMTS; i++)
+		sqlite3_finalize(j->count[i]);
+	for (i = 0; i < JOURNAL_SYNC_STMTS; i++)
+		sqlite3_finalize(j->sync[i]);
+	for (i = 0; i < JOURNAL_ALERT_STMTS; i++)
+		sqlite3_finalize(j->alert[i]);
+	for (i = 0; i < JOURNAL_RETAIN_STMTS; i++)
+		sqlite3_finalize(j->retain[i]);
+	journal_count_drop(j, 1);
+	buf_free(&j->key_form);
+	sqlite3_close(j->db);
+	free(j->path);
+	free(j);
+}
+
+const char *
+journal_error(const struct journal *j)
+{
+	return j->err;
+}
+
+int
+journal_busy(const struct journal *j)
+{
+	return j->busy;
+}
+
+const char *
+journal_path(const struct journal *j)
+{
+	return j->path;
+}
+
+int
+journal_begin(struct journal *j)
+{
+	int rc;
+
+	if ((rc = exec(j, "BEGIN IMMEDIATE")) == 0) {
+		j->in_tx = 1;
+		j->retained = -1;
+	}
+	return rc;
+}
+
+int
+journal_commit(struct journal *j)
+{
+	int rc;
+
+	if ((rc = journal_count_flush(j)) == 0 &&
+	    (rc = exec(j, "COMMIT")) == 0)
+		j->in_tx = 0;
+	return rc;
+}
+
+void
+journal_rollback(struct journal *j)
+{
+	if (j->in_tx)
+		sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+	j->in_tx = 0;
+	journal_count_drop(j, 0);
+}
+
+int
+journal_in_transaction(const struct journal *j)
+{
+	return j->in_tx;
+}
+
+int
+journal_step_done(struct journal *j, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return journal_fail(j, what);
+	return 0;
+}
+
+int
+journal_step_changed(struct journal *j, sqlite3_stmt *st, const char *what,
+    int *done)
+{
+	int rc;
+
+	if ((rc = journal_step_done(j, st, what)) != 0)
+		return rc;
+	*done = sqlite3_changes(j->db) == 1;
+	return 0;
+}
+
+int
+journal_step_end(struct journal *j, sqlite3_stmt *st, int rc, const char *what)
+{
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		rc = journal_fail(j, what);
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+journal_step_rows(struct journal *j, sqlite3_stmt *st, journal_row_fn fn,
+    void *ctx, const char *what)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1))) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	return journal_step_end(j, st, rc, what);
+}
+
+/*
+ * 1 if retention has replaced the key of any event, 0 if not: asked once a
+ * transaction, since no other writer can retain one while it lasts (a
+ * lookup of the index events_retained, empty until retention runs).
+ */
+static int
+any_retained(struct journal *j)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (j->in_tx && j->retained >= 0)
+		return j->retained;
+	if ((st = stmt(j, S_RETAINED_ANY)) == NULL)
+		return -1;
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return journal_step_end(j, st, rc, "look for retained events");
+	rc = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (j->in_tx)
+		j->retained = rc;
+	return rc;
+}
+
+/*
+ * The event of a source with a key in index form: 1 and its id in id (and
+ * its raw envelope in envelope, if not NULL and not dropped by retention),
+ * 0 if there is none.
+ */
+static int
+event_by_key(struct journal *j, const char *source, const void *form,
+    size_t formlen, char id[ID_LEN + 1], struct buf *envelope)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_EVENT_BY_KEY)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, source);
+	sqlite3_bind_blob(st, 2, form, (int)formlen, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return journal_step_end(j, st, rc, "find duplicate event");
+	snprintf(id, ID_LEN + 1, "%s",
+	    (const char *)sqlite3_column_text(st, 0));
+	if (envelope != NULL)
+		buf_add(envelope, sqlite3_column_text(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1));
+	sqlite3_reset(st);
+	return 1;
+}
+
+int
+journal_event_add(struct journal *j, const struct journal_event *ev,
+    char dup_id[ID_LEN + 1], struct buf *dup_envelope)
+{
+	unsigned char retained[KEY_INDEX_RETAINED_LEN];
+	size_t keylen = strlen(ev->idempotency_key), formlen;
+	sqlite3_stmt *st;
+	int rc;
+
+	/* The key of an event retention has replaced is known by its digest. */
+	if ((rc = any_retained(j)) < 0)
+		return rc;
+	if (rc == 1) {
+		key_index_retained(ev->source, ev->idempotency_key, keylen,
+		    retained);
+		if ((rc = event_by_key(j, ev->source, retained,
+		    sizeof(retained), dup_id, dup_envelope)) != 0)
+			return rc;
+	}
+	buf_reset(&j->key_form);
+	buf_grow(&j->key_form, keylen + 1);
+	formlen = key_index(ev->idempotency_key, keylen,
+	    (unsigned char *)j->key_form.data);
+
+	if ((st = stmt(j, S_EVENT_ADD)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, ev->id);
+	journal_bind_text(st, 2, ev->source);
+	journal_bind_text(st, 3, ev->type);
+	journal_bind_text(st, 4, ev->tenant);
+	journal_bind_text(st, 5, ev->subject);
+	journal_bind_text(st, 6, ev->time);
+	journal_bind_text(st, 7, ev->idempotency_key);
+	sqlite3_bind_int64(st, 8, ev->received_at);
+	sqlite3_bind_blob(st, 9, j->key_form.data, (int)formlen, SQLITE_STATIC);
+	journal_bind_text(st, 10, ev->rejected);
+	if ((rc = journal_step_done(j, st, "add event")) != 0)
+		return rc;
+	if (sqlite3_changes(j->db) == 1) {
+		if ((rc = journal_count(j, ev->received_at, "event", ev->type,
+		    ev->source, "received", 1, 0)) != 0 ||
+		    (ev->rejected != NULL && (rc = journal_count(j,
+		    ev->received_at, "event", ev->type, ev->source, "rejected",
+		    1, 0)) != 0))
+			return rc;
+		if ((st = stmt(j, S_RAW_ADD)) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(j->db));
+		/* What was refused is kept byte for byte, valid or not. */
+		if (ev->rejected != NULL)
+			sqlite3_bind_blob(st, 2, ev->envelope,
+			    (int)ev->envelope_len, SQLITE_STATIC);
+		else
+			sqlite3_bind_text(st, 2, ev->envelope,
+			    (int)ev->envelope_len, SQLITE_STATIC);
+		return journal_step_done(j, st, "add raw envelope");
+	}
+
+	/* The source sent this key before: hand back the original. */
+	if ((rc = event_by_key(j, ev->source, j->key_form.data, formlen,
+	    dup_id, dup_envelope)) == 0) {
+		snprintf(j->err, sizeof(j->err), "journal '%s': find duplicate"
+		    " event: not found", j->path);
+		return -1;
+	}
+	return rc;
+}
+
+int
+journal_event_status(struct journal *j, const char *id,
+    enum journal_event_status *status, struct buf *canonical)
+{
+	sqlite3_stmt *st;
+	const char *s;
+	int rc;
+
+	if ((st = stmt(j, S_EVENT_STATUS)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		*status = JOURNAL_UNKNOWN;
+		sqlite3_reset(st);
+		return 0;
+	}
+	if (rc != SQLITE_ROW) {
+		rc = journal_fail(j, "read event");
+		sqlite3_reset(st);
+		return rc;
+	}
+	s = (const char *)sqlite3_column_text(st, 0);
+	for (*status = JOURNAL_RECEIVED; *status < JOURNAL_UNKNOWN; (*status)++)
+		if (strcmp(s, status_names[*status]) == 0)
+			break;
+	if (canonical != NULL && sqlite3_column_type(st, 1) != SQLITE_NULL)
+		buf_add(canonical, sqlite3_column_text(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1));
+	sqlite3_reset(st);
+	return 0;
+}
+
+/*
+ * Counts an event that has just moved to status, and gives its seq; with
+ * status NULL, only finds its seq (0 if it is not there) and status.
+ */
+static int
+event_find(struct journal *j, const char *id, const char *moved,
+    int64_t *seq, enum journal_event_status *status)
+{
+	sqlite3_stmt *st;
+	const char *s;
+	int rc, n;
+
+	if ((st = stmt(j, S_EVENT_FIND)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	*seq = 0;
+	*status = JOURNAL_UNKNOWN;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		s = (const char *)sqlite3_column_text(st, 3);
+		for (*status = JOURNAL_RECEIVED; *status < JOURNAL_UNKNOWN;
+		    (*status)++)
+			if (strcmp(s, status_names[*status]) == 0)
+				break;
+		if (moved != NULL && (n = journal_count(j, clock_ms(),
+		    "event", (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2), moved, 1,
+		    0)) != 0) {
+			sqlite3_reset(st);
+			return n;
+		}
+	}
+	return journal_step_end(j, st, rc, "find event");
+}
+
+static int
+event_moved(struct journal *j, const char *id, const char *status,
+    int64_t *seq)
+{
+	enum journal_event_status now;
+
+	return event_find(j, id, status, seq, &now);
+}
+
+int
+journal_event_normalize(struct journal *j, const char *id,
+    const char *type, const char *canonical, size_t len, int *done)
+{
+	sqlite3_stmt *st;
+	int64_t seq;
+	int rc;
+
+	if ((st = stmt(j, S_EVENT_NORMALIZE)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	journal_bind_text(st, 2, type);
+	if ((rc = journal_step_done(j, st, "normalize event")) != 0)
+		return rc;
+	if (!(*done = sqlite3_changes(j->db) == 1))
+		return 0;
+	/*
+	 * Not UPDATE ... RETURNING seq: SQLite builds a temporary table for
+	 * each RETURNING, which made normalize twice as slow.
+	 */
+	if ((rc = event_moved(j, id, "normalized", &seq)) != 0 ||
+	    (st = stmt(j, S_CANONICAL_ADD)) == NULL)
+		return rc != 0 ? rc : -1;
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_text(st, 2, canonical, (int)len, SQLITE_STATIC);
+	return journal_step_done(j, st, "add canonical envelope");
+}
+
+int
+journal_event_map(struct journal *j, const char *id, const char *type,
+    const char *source, int *done)
+{
+	enum journal_event_status status;
+	sqlite3_stmt *st;
+	int64_t seq;
+	int rc;
+
+	if ((st = stmt(j, S_EVENT_MAP)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	if ((rc = journal_step_done(j, st, "map event")) != 0)
+		return rc;
+	/* Not event_moved: map is the hot path, and it knows them. */
+	if (sqlite3_changes(j->db) == 1) {
+		*done = 1;
+		return journal_count(j, clock_ms(), "event", type, source,
+		    "mapped", 1, 0);
+	}
+	/* Mapped before: done, and not counted again. */
+	if ((rc = event_find(j, id, NULL, &seq, &status)) != 0)
+		return rc;
+	*done = status == JOURNAL_MAPPED;
+	return 0;
+}
+
+int
+journal_event_reject(struct journal *j, const char *id,
+    enum journal_event_status from, const char *reason)
+{
+	sqlite3_stmt *st;
+	int64_t seq;
+	int rc;
+
+	if ((st = stmt(j, S_EVENT_REJECT)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	journal_bind_text(st, 2, reason);
+	journal_bind_text(st, 3, status_names[from]);
+	if ((rc = journal_step_done(j, st, "reject event")) != 0 ||
+	    sqlite3_changes(j->db) != 1)
+		return rc;
+	return event_moved(j, id, "rejected", &seq);
+}
+
+int
+journal_events_in(struct journal *j, enum journal_event_status status,
+    const char *after_id, int limit, journal_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *st;
+
+	if ((st = stmt(j, S_EVENTS_IN)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, status_names[status]);
+	journal_bind_text(st, 2, after_id != NULL ? after_id : "");
+	sqlite3_bind_int(st, 3, limit);
+	return journal_step_rows(j, st, fn, ctx, "list events");
+}
+
+int
+journal_delivery_add(struct journal *j, const struct journal_delivery *d,
+    int *added)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_DELIVERY_ADD)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, d->id);
+	journal_bind_text(st, 2, d->event_id);
+	journal_bind_text(st, 3, d->target);
+	journal_bind_text(st, 4, d->route);
+	sqlite3_bind_int(st, 5, d->step);
+	journal_bind_text(st, 6, d->method);
+	journal_bind_text(st, 7, d->url);
+	journal_bind_text(st, 8, d->headers);
+	sqlite3_bind_text(st, 9, d->body, (int)d->body_len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 10, d->not_before);
+	sqlite3_bind_int64(st, 11, d->created_at);
+	sqlite3_bind_int(st, 12, d->priority);
+	journal_bind_text(st, 13, d->dead);
+	sqlite3_bind_int(st, 14, d->mapping_version);
+	if ((rc = journal_step_done(j, st, "add delivery")) != 0)
+		return rc;
+	if (!(*added = sqlite3_changes(j->db) == 1))
+		return 0;
+	if ((rc = journal_count(j, d->created_at, "delivery", d->target,
+	    "created", NULL, 1, 0)) != 0)
+		return rc;
+	return d->dead == NULL ? 0 : journal_count(j, d->created_at,
+	    "delivery", d->target, "dead", NULL, 1, 0);
+}
+
+/* Hands each row of a claiming UPDATE ... RETURNING to fn. */
+static int
+claim_rows(struct journal *j, sqlite3_stmt *st, journal_claim_fn fn,
+    void *ctx, int *n)
+{
+	struct journal_claim c;
+	int rc, cbrc = 0;
+
+	*n = 0;
+	/*
+	 * Step to the end before calling back: the claim is one statement,
+	 * and SQLite applies RETURNING's changes as the rows come.
+	 */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cbrc != 0)
+			continue;
+		c.id = (const char *)sqlite3_column_text(st, 0);
+		c.event_id = (const char *)sqlite3_column_text(st, 1);
+		c.target = (const char *)sqlite3_column_text(st, 2);
+		c.route = (const char *)sqlite3_column_text(st, 3);
+		c.method = (const char *)sqlite3_column_text(st, 4);
+		c.url = (const char *)sqlite3_column_text(st, 5);
+		c.headers = (const char *)sqlite3_column_text(st, 6);
+		c.body = (const char *)sqlite3_column_text(st, 7);
+		c.body_len = (size_t)sqlite3_column_bytes(st, 7);
+		c.attempts = sqlite3_column_int(st, 8);
+		c.priority = sqlite3_column_int(st, 9);
+		c.event_type = (const char *)sqlite3_column_text(st, 10);
+		c.tenant = (const char *)sqlite3_column_text(st, 11);
+		c.step = sqlite3_column_int(st, 12);
+		cbrc = fn(ctx, &c);
+		(*n)++;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = journal_fail(j, "claim deliveries");
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return cbrc;
+}
+
+int
+journal_claim_id(struct journal *j, const char *id, const char *owner,
+    int64_t now, int64_t lease_until, journal_claim_fn fn, void *ctx,
+    int *claimed)
+{
+	sqlite3_stmt *st;
+
+	if ((st = stmt(j, S_CLAIM_ID)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, owner);
+	sqlite3_bind_int64(st, 2, lease_until);
+	sqlite3_bind_int64(st, 3, now);
+	journal_bind_text(st, 4, id);
+	return claim_rows(j, st, fn, ctx, claimed);
+}
+
+int
+journal_claim_due(struct journal *j, int limit, const char *owner,
+    int64_t now, int64_t lease_until, journal_claim_fn fn, void *ctx,
+    int *nclaimed)
+{
+	sqlite3_stmt *st;
+
+	if ((st = stmt(j, S_CLAIM_DUE)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, owner);
+	sqlite3_bind_int64(st, 2, lease_until);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int(st, 4, limit);
+	return claim_rows(j, st, fn, ctx, nclaimed);
+}
+
+int
+journal_claim_probe(struct journal *j, const char *target, const char *owner,
+    int64_t now, int64_t lease_until, journal_claim_fn fn, void *ctx,
+    int *claimed)
+{
+	sqlite3_stmt *st;
+
+	if ((st = stmt(j, S_CLAIM_PROBE)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, owner);
+	sqlite3_bind_int64(st, 2, lease_until);
+	sqlite3_bind_int64(st, 3, now);
+	journal_bind_text(st, 4, target);
+	return claim_rows(j, st, fn, ctx, claimed);
+}
+
+int
+journal_attempt_add(struct journal *j, const struct journal_attempt *a,
+    const char *owner, int *kept)
+{
+	int64_t done_at = a->started_at + a->duration_ms;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_ATTEMPT_ADD)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, a->delivery_id);
+	sqlite3_bind_int(st, 2, a->attempt);
+	sqlite3_bind_int64(st, 3, a->started_at);
+	sqlite3_bind_int64(st, 4, a->duration_ms);
+	if (a->http_status > 0)
+		sqlite3_bind_int(st, 5, a->http_status);
+	journal_bind_text(st, 6, a->error_class);
+	journal_bind_text(st, 7, a->error);
+	journal_bind_text(st, 8, a->excerpt);
+	if ((rc = journal_step_done(j, st, "add attempt")) != 0 ||
+	    (rc = journal_count(j, a->started_at, "attempt", a->target,
+	    a->error_class != NULL ? a->error_class : "ok", NULL, 1,
+	    a->duration_ms)) != 0)
+		return rc;
+
+	if ((st = stmt(j, S_DELIVERY_DONE)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, a->delivery_id);
+	journal_bind_text(st, 2, a->status);
+	sqlite3_bind_int(st, 3, a->attempt);
+	sqlite3_bind_int64(st, 4, a->not_before);
+	journal_bind_text(st, 5, a->error);
+	sqlite3_bind_int64(st, 6, done_at);
+	journal_bind_text(st, 7, owner);
+	journal_bind_text(st, 8, a->error_class);
+	journal_bind_text(st, 9, a->remote_id);
+	if ((rc = journal_step_done(j, st, "finish delivery")) != 0)
+		return rc;
+	/* Not "pending": that delivery's target is disabled, it waits. */
+	if (!(*kept = sqlite3_changes(j->db) == 1) ||
+	    strcmp(a->status, "pending") == 0)
+		return 0;
+	if ((rc = journal_count(j, done_at, "delivery", a->target, a->status,
+	    NULL, 1, 0)) != 0)
+		return rc;
+	return strcmp(a->status, "delivered") != 0 ? 0 :
+	    journal_count_latency(j, a->target, a->event_id, done_at);
+}
+
+int
+journal_claim_release(struct journal *j, const char *id, const char *owner,
+    int64_t now)
+{
+	sqlite3_stmt *st;
+
+	if ((st = stmt(j, S_CLAIM_RELEASE)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	journal_bind_text(st, 2, owner);
+	sqlite3_bind_int64(st, 3, now);
+	return journal_step_done(j, st, "release a claim");
+}
+
+int
+journal_key_add(struct journal *j, const struct journal_key *k,
+    const unsigned char hash[JOURNAL_KEY_HASH_LEN], int *added)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_KEY_ADD)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, k->name);
+	journal_bind_text(st, 2, k->tenant);
+	journal_bind_text(st, 3, k->scopes);
+	sqlite3_bind_blob(st, 4, hash, JOURNAL_KEY_HASH_LEN, SQLITE_STATIC);
+	journal_bind_text(st, 5, k->prefix);
+	sqlite3_bind_int64(st, 6, k->created_at);
+	sqlite3_bind_int64(st, 7, k->rate_limit);
+	if ((rc = journal_step_done(j, st, "add key")) != 0)
+		return rc;
+	*added = sqlite3_changes(j->db) == 1;
+	return 0;
+}
+
+/* Copies column i of st into a buffer of n bytes, cut if need be. */
+static void
+column_copy(sqlite3_stmt *st, int i, char *out, size_t n)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	snprintf(out, n, "%s", s != NULL ? (const char *)s : "");
+}
+
+/* The KEY_COLUMNS of st's row into k. */
+static void
+key_row(sqlite3_stmt *st, struct journal_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	column_copy(st, 0, k->name_buf, sizeof(k->name_buf));
+	column_copy(st, 1, k->tenant_buf, sizeof(k->tenant_buf));
+	column_copy(st, 2, k->scopes_buf, sizeof(k->scopes_buf));
+	column_copy(st, 3, k->prefix_buf, sizeof(k->prefix_buf));
+	k->name = k->name_buf;
+	k->tenant = k->tenant_buf;
+	k->scopes = k->scopes_buf;
+	k->prefix = k->prefix_buf;
+	k->created_at = sqlite3_column_int64(st, 4);
+	k->revoked_at = sqlite3_column_type(st, 5) == SQLITE_NULL ? 0 :
+	    sqlite3_column_int64(st, 5);
+	k->rate_limit = sqlite3_column_int64(st, 6);
+}
+
+int
+journal_key_find(struct journal *j,
+    const unsigned char hash[JOURNAL_KEY_HASH_LEN], struct journal_key *k,
+    int *found)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_KEY_FIND)) == NULL)
+		return -1;
+	sqlite3_bind_blob(st, 1, hash, JOURNAL_KEY_HASH_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	if (*found)
+		key_row(st, k);
+	return journal_step_end(j, st, rc, "find key");
+}
+
+int
+journal_key_list(struct journal *j, journal_key_fn fn, void *ctx)
+{
+	struct journal_key k;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_KEY_LIST)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		key_row(st, &k);
+		if (fn(ctx, &k) != 0)
+			break;
+	}
+	return journal_step_end(j, st, rc, "list keys");
+}
+
+int
+journal_key_revoke(struct journal *j, const char *name, int64_t now,
+    int *done)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_KEY_REVOKE)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, name);
+	sqlite3_bind_int64(st, 2, now);
+	if ((rc = journal_step_done(j, st, "revoke key")) != 0)
+		return rc;
+	*done = sqlite3_changes(j->db) == 1;
+	return 0;
+}
+
+int
+journal_rate_hit(struct journal *j, const char *bucket, int64_t window,
+    long *count)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_RATE_HIT)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, bucket);
+	sqlite3_bind_int64(st, 2, window);
+	if ((rc = journal_step_done(j, st, "count a request")) != 0)
+		return rc;
+	if ((st = stmt(j, S_RATE_COUNT)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, bucket);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		rc = journal_fail(j, "count a request");
+		sqlite3_reset(st);
+		return rc;
+	}
+	*count = (long)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+void
+journal_bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s != NULL && *s != '\0')
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int
+journal_events_query(struct journal *j, const struct journal_filter *f,
+    journal_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *st;
+
+	if ((st = stmt(j, S_EVENTS_QUERY)) == NULL)
+		return -1;
+	journal_bind_opt(st, 1, f->type);
+	journal_bind_opt(st, 2, f->source);
+	journal_bind_opt(st, 3, f->status);
+	journal_bind_opt(st, 4, f->tenant);
+	if (f->since > 0)
+		sqlite3_bind_int64(st, 5, f->since);
+	else
+		sqlite3_bind_null(st, 5);
+	if (f->until > 0)
+		sqlite3_bind_int64(st, 6, f->until);
+	else
+		sqlite3_bind_null(st, 6);
+	journal_bind_opt(st, 7, f->after);
+	sqlite3_bind_int(st, 8, f->limit);
+	return journal_step_rows(j, st, fn, ctx, "list events");
+}
+
+int
+journal_event_detail(struct journal *j, const char *id, struct buf *out,
+    int *found)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_EVENT_DETAIL)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	if ((*found = rc == SQLITE_ROW))
+		buf_add(out, sqlite3_column_text(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0));
+	return journal_step_end(j, st, rc, "show event");
+}
+
+int
+journal_event_retry(struct journal *j, const char *id, int64_t now,
+    int *remap, int *redeliver)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, S_EVENT_RETRY)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	if ((rc = journal_step_done(j, st, "retry event")) != 0)
+		return rc;
+	*remap = sqlite3_changes(j->db);
+	if ((st = stmt(j, S_DELIVERIES_RETRY)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	*redeliver = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		(*redeliver)++;
+		if ((rc = journal_count(j, now, "delivery",
+		    (const char *)sqlite3_column_text(st, 0), "requeued", NULL,
+		    1, 0)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	return journal_step_end(j, st, rc, "retry deliveries");
+}
+
+/* One JSON value from st, bound with ?1 = now if it takes it. */
+static int
+json_of(struct journal *j, enum stmt which, int64_t now, struct buf *out,
+    const char *what)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(j, which)) == NULL)
+		return -1;
+	if (sqlite3_bind_parameter_count(st) > 0)
+		sqlite3_bind_int64(st, 1, now);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		buf_add(out, sqlite3_column_text(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0));
+	return journal_step_end(j, st, rc, what);
+}
+
+int
+journal_status(struct journal *j, int64_t now, struct buf *out)
+{
+	return json_of(j, S_STATUS, now, out, "count");
+}
+
+int
+journal_targets_last(struct journal *j, struct buf *out)
+{
+	return json_of(j, S_TARGETS_LAST, 0, out, "read the last attempts");
+}
+
+int
+journal_checkpoint(struct journal *j, int *left)
+{
+	int log = 0, done = 0;
+
+	if (sqlite3_wal_checkpoint_v2(j->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	    &log, &done) != SQLITE_OK)
+		return journal_fail(j, "checkpoint");
+	*left = log > done ? log - done : 0;
+	return 0;
+}

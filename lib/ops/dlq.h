@@ -1,0 +1,51 @@
+/*
+ * dlqapi: what integra-dlq and the receiver's /api/dlq/... show and do,
+ * one function each, so the command line and HTTP agree.
+ *
+ * Every answer is JSON, appended to out: a listing
+ * {"dead_letters":[...],"next":ID|null}, a dead letter with its request,
+ * its event and every attempt, the queue's stats, or what became of one
+ * ({"id":...,"status":"pending"|"archived"|"deleted"}).
+ */
+#ifndef INTEGRA_DLQAPI_H
+#define INTEGRA_DLQAPI_H
+
+#include <stddef.h>
+
+#include "journal/journal.h"
+
+#define DLQAPI_LIMIT		100	/* dead letters a page, by default */
+#define DLQAPI_LIMIT_MAX	1000
+
+struct buf;
+
+/* Resets f to the queue (not archived), no filter and the default page. */
+void	dlqapi_filter_init(struct journal_dlq_filter *f);
+/*
+ * Sets the filter called name (type, target, since, limit, cursor,
+ * archived: "no", "yes" or "all") from value, which f keeps pointing to.
+ * Returns 0, or -1 with the reason in err.
+ */
+int	dlqapi_filter_set(struct journal_dlq_filter *f, const char *name,
+	    const char *value, char *err, size_t errsz);
+/* Each returns 0, or -1 (the journal's error). */
+int	dlqapi_list(struct journal *, const struct journal_dlq_filter *,
+	    struct buf *out);
+int	dlqapi_show(struct journal *, const char *id, struct buf *out,
+	    int *found);
+int	dlqapi_stats(struct journal *, struct buf *out);
+/*
+ * One dead letter back to pending, archived or deleted, each in a
+ * transaction of its own (the journal must have none open).  *found is 0
+ * if there is no such dead letter (for archive: none in the queue); a
+ * delete of one not archived, without force, is refused with
+ * JOURNAL_DLQ_NOT_ARCHIVED in *result and nothing in out.
+ */
+int	dlqapi_retry(struct journal *, const char *id, struct buf *out,
+	    int *found);
+int	dlqapi_archive(struct journal *, const char *id, struct buf *out,
+	    int *found);
+int	dlqapi_delete(struct journal *, const char *id, int force,
+	    struct buf *out, enum journal_dlq_deleted *result);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * eventsapi: list, show and retry events.  See ops/events.h.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ops/page.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "ops/events.h"
+
+const char *
+eventsapi_filter_of(int ch)
+{
+	static const char *const filters[128] = {
+		['t'] = "type", ['s'] = "source", ['S'] = "status",
+		['T'] = "tenant", ['a'] = "since", ['b'] = "until",
+		['n'] = "limit", ['C'] = "cursor",
+	};
+
+	return ch > 0 && ch < 128 ? filters[ch] : NULL;
+}
+
+void
+eventsapi_filter_init(struct journal_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->limit = EVENTSAPI_LIMIT;
+}
+
+int
+eventsapi_filter_set(struct journal_filter *f, const char *name,
+    const char *value, char *err, size_t errsz)
+{
+	static const char *const statuses[] = { "received", "normalized",
+	    "mapped", "rejected" };
+	size_t i;
+
+	if (strcmp(name, "type") == 0)
+		f->type = value;
+	else if (strcmp(name, "source") == 0)
+		f->source = value;
+	else if (strcmp(name, "tenant") == 0)
+		f->tenant = value;
+	else if (strcmp(name, "cursor") == 0)
+		f->after = value;
+	else if (strcmp(name, "status") == 0) {
+		for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+			if (strcmp(value, statuses[i]) == 0)
+				break;
+		if (i == sizeof(statuses) / sizeof(statuses[0])) {
+			snprintf(err, errsz, "status is received, normalized,"
+			    " mapped or rejected");
+			return -1;
+		}
+		f->status = value;
+	} else if (strcmp(name, "since") == 0 || strcmp(name, "until") == 0) {
+		if (apipage_time(value, strcmp(name, "since") == 0 ?
+		    &f->since : &f->until) != 0) {
+			snprintf(err, errsz, "%s is an RFC 3339 time or ms"
+			    " since the epoch", name);
+			return -1;
+		}
+	} else if (strcmp(name, "limit") == 0) {
+		if (apipage_limit(value, EVENTSAPI_LIMIT_MAX, &f->limit) != 0) {
+			snprintf(err, errsz, "limit is from 1 to %d",
+			    EVENTSAPI_LIMIT_MAX);
+			return -1;
+		}
+	} else {
+		snprintf(err, errsz, "unknown filter '%.40s'", name);
+		return -1;
+	}
+	return 0;
+}
+
+int
+eventsapi_list(struct journal *j, const struct journal_filter *f,
+    struct buf *out)
+{
+	struct apipage p;
+
+	apipage_open(&p, out, "events");
+	if (journal_events_query(j, f, apipage_row, &p) != 0)
+		return -1;
+	apipage_close(&p, f->limit);
+	return 0;
+}
+
+int
+eventsapi_show(struct journal *j, const char *id, struct buf *out, int *found)
+{
+	return journal_event_detail(j, id, out, found);
+}
+
+int
+eventsapi_retry(struct journal *j, const char *id, struct buf *out,
+    int *found)
+{
+	enum journal_event_status st;
+	int remap, redeliver;
+
+	*found = 0;
+	if (journal_event_status(j, id, &st, NULL) != 0)
+		return -1;
+	if (st == JOURNAL_UNKNOWN)
+		return 0;
+	*found = 1;
+	if (journal_begin(j) != 0)
+		return -1;
+	if (journal_event_retry(j, id, clock_ms(), &remap, &redeliver) != 0 ||
+	    journal_commit(j) != 0) {
+		journal_rollback(j);
+		return -1;
+	}
+	buf_addf(out, "{\"id\":\"%s\",\"remapped\":%s,\"redelivered\":%d}", id,
+	    remap ? "true" : "false", redeliver);
+	return 0;
+}

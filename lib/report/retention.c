@@ -1,0 +1,368 @@
+/*
+ * retention: LGPD retention of personal data.  See retention.h.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "base/buf.h"
+#include "conf/config.h"
+#include "journal/journal.h"
+#include "json/jvdump.h"
+#include "report/retention.h"
+
+#define BATCH	200	/* events, contacts or records a commit */
+
+void
+retention_hash(const char *salt, const char *value, size_t len,
+    char out[RETENTION_HASH_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+
+	HMAC(EVP_sha256(), salt, (int)strlen(salt),
+	    (const unsigned char *)value, len, md, &mdlen);
+	out[0] = 'h';
+	out[1] = ':';
+	for (i = 0; i < 16 && i < mdlen; i++) {
+		out[2 + 2 * i] = hex[md[i] >> 4];
+		out[3 + 2 * i] = hex[md[i] & 0xf];
+	}
+	out[RETENTION_HASH_LEN] = '\0';
+}
+
+/* Whether s is a hash already: retention runs again change nothing. */
+static int
+hashed(const char *s)
+{
+	return strlen(s) == RETENTION_HASH_LEN && s[0] == 'h' && s[1] == ':' &&
+	    strspn(s + 2, "0123456789abcdef") == RETENTION_HASH_LEN - 2;
+}
+
+static int
+personal(const struct cfg_retention *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfields; i++)
+		if (strcmp(r->fields[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* A personal value (consumed), hashed: a string's text, else its JSON. */
+static jv
+hash_value(jv v, const char *salt)
+{
+	char h[RETENTION_HASH_LEN + 1];
+	struct buf b = BUF_INIT;
+
+	if (jv_get_kind(v) == JV_KIND_NULL)
+		return v;
+	if (jv_get_kind(v) == JV_KIND_STRING) {
+		if (hashed(jv_string_value(v)))
+			return v;
+		retention_hash(salt, jv_string_value(v),
+		    (size_t)jv_string_length_bytes(jv_copy(v)), h);
+		jv_free(v);
+		return jv_string(h);
+	}
+	jvdump(&b, v);
+	retention_hash(salt, b.data, b.len, h);
+	buf_free(&b);
+	return jv_string(h);
+}
+
+jv
+retention_scrub(jv v, const struct cfg_retention *r, const char *salt)
+{
+	jv keys, k, out;
+	int i, n;
+
+	switch (jv_get_kind(v)) {
+	case JV_KIND_OBJECT:
+		keys = jv_keys(jv_copy(v));
+		n = jv_array_length(jv_copy(keys));
+		out = v;
+		for (i = 0; i < n; i++) {
+			k = jv_array_get(jv_copy(keys), i);
+			v = jv_object_get(jv_copy(out), jv_copy(k));
+			v = personal(r, jv_string_value(k)) ?
+			    hash_value(v, salt) : retention_scrub(v, r, salt);
+			out = jv_object_set(out, k, v);
+		}
+		jv_free(keys);
+		return out;
+	case JV_KIND_ARRAY:
+		n = jv_array_length(jv_copy(v));
+		for (i = 0; i < n; i++)
+			v = jv_array_set(v, i, retention_scrub(jv_array_get(
+			    jv_copy(v), i), r, salt));
+		return v;
+	default:
+		return v;
+	}
+}
+
+struct run {
+	struct journal		*j;
+	const struct cfg	*cfg;
+	const char		*salt;
+	int64_t			 now;
+	int			 dry_run;
+	struct retention_result	*res;
+	/* A batch, copied out of the statement that found it. */
+	struct item {
+		int64_t	 seq;
+		char	*a, *b, *c, *d;
+		size_t	 clen;
+	}			*items;
+	size_t			 nitems;
+};
+
+static void
+items_free(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nitems; i++) {
+		free(r->items[i].a);
+		free(r->items[i].b);
+		free(r->items[i].c);
+		free(r->items[i].d);
+	}
+	free(r->items);
+	r->items = NULL;
+	r->nitems = 0;
+}
+
+static void
+item_add(struct run *r, int64_t seq, const char *a, const char *b,
+    const char *c, size_t clen)
+{
+	struct item *it;
+
+	r->items = xrealloc(r->items, (r->nitems + 1) * sizeof(*r->items));
+	it = &r->items[r->nitems++];
+	it->seq = seq;
+	it->a = a != NULL ? xstrdup(a) : NULL;
+	it->b = b != NULL ? xstrdup(b) : NULL;
+	it->c = it->d = NULL;
+	it->clen = clen;
+	if (c != NULL) {
+		it->c = xmalloc(clen + 1);
+		memcpy(it->c, c, clen);
+		it->c[clen] = '\0';
+	}
+}
+
+/* JSON text scrubbed into out; 0, or -1 if it is not JSON. */
+static int
+scrub_text(struct run *r, const char *text, size_t len, struct buf *out)
+{
+	jv v = jv_parse_sized(text, (int)(len < INT_MAX ? len : INT_MAX));
+
+	if (!jv_is_valid(v)) {
+		jv_free(v);
+		return -1;
+	}
+	jvdump(out, retention_scrub(v, &r->cfg->retention, r->salt));
+	return 0;
+}
+
+static int
+count_delivery(void *ctx, const char *id, const char *body, size_t len)
+{
+	struct run *r = ctx;
+
+	(void)id;
+	(void)body;
+	(void)len;
+	r->res->deliveries++;
+	return 0;
+}
+
+static int
+keep_delivery(void *ctx, const char *id, const char *body, size_t len)
+{
+	item_add(ctx, 0, id, NULL, body, len);
+	return 0;
+}
+
+static int
+keep_event(void *ctx, int64_t seq, const char *id, const char *subject,
+    const char *key, const char *text, size_t len)
+{
+	struct run *r = ctx;
+
+	if (r->dry_run) {
+		r->res->events++;
+		return journal_retain_deliveries(r->j, id, count_delivery, r);
+	}
+	item_add(r, seq, id, subject, text, len);
+	r->items[r->nitems - 1].d = xstrdup(key);
+	return 0;
+}
+
+/* The deliveries of event id, scrubbed. */
+static int
+deliveries(struct run *r, const char *id)
+{
+	struct run d = { .j = r->j, .cfg = r->cfg, .salt = r->salt };
+	struct buf body = BUF_INIT;
+	size_t i;
+	int rc;
+
+	if ((rc = journal_retain_deliveries(r->j, id, keep_delivery, &d)) != 0)
+		goto out;
+	for (i = 0; i < d.nitems && rc == 0; i++) {
+		buf_reset(&body);
+		if (d.items[i].c == NULL || scrub_text(r, d.items[i].c,
+		    d.items[i].clen, &body) != 0)
+			buf_free(&body);	/* not JSON: dropped */
+		rc = journal_retain_delivery(r->j, d.items[i].a, body.data,
+		    body.len);
+		r->res->deliveries++;
+	}
+out:
+	buf_free(&body);
+	items_free(&d);
+	return rc;
+}
+
+/*
+ * One event: its canonical envelope scrubbed, its subject and idempotency
+ * key hashed whatever the config says (a sync's key may be a phone), its
+ * raw envelope dropped, its deliveries scrubbed.
+ */
+static int
+event(struct run *r, const struct item *it)
+{
+	char *attrs_names[] = { "subject", "idempotencykey" };
+	struct cfg_retention attrs = { .fields = attrs_names, .nfields = 2 };
+	char subject[RETENTION_HASH_LEN + 1], key[RETENTION_HASH_LEN + 1];
+	struct buf env = BUF_INIT;
+	jv v = jv_null();
+	int rc;
+
+	if (it->b != NULL)
+		retention_hash(r->salt, it->b, strlen(it->b), subject);
+	retention_hash(r->salt, it->d, strlen(it->d), key);
+	if (it->c != NULL) {
+		v = jv_parse_sized(it->c, (int)it->clen);
+		if (jv_get_kind(v) == JV_KIND_OBJECT) {
+			v = jv_object_set(v, jv_string("data"),
+			    retention_scrub(jv_object_get(jv_copy(v),
+			    jv_string("data")), &r->cfg->retention, r->salt));
+			jvdump(&env, retention_scrub(v, &attrs, r->salt));
+		} else
+			jv_free(v);
+	}
+	rc = journal_retain_event(r->j, it->seq, env.data, env.len,
+	    it->b != NULL ? subject : NULL, key, r->now);
+	buf_free(&env);
+	if (rc == 0)
+		rc = deliveries(r, it->a);
+	r->res->events++;
+	return rc;
+}
+
+static int
+keep_contact(void *ctx, const char *tenant, const char *contact)
+{
+	struct run *r = ctx;
+
+	if (r->dry_run)
+		r->res->contacts++;
+	else
+		item_add(r, 0, tenant, contact, NULL, 0);
+	return 0;
+}
+
+static int
+keep_record(void *ctx, const char *job, const char *key, const char *record,
+    size_t len)
+{
+	struct run *r = ctx;
+
+	if (r->dry_run)
+		r->res->records++;
+	else
+		item_add(r, 0, job, key, record, len);
+	return 0;
+}
+
+enum what { EVENTS, CONTACTS, RECORDS };
+
+/* One batch of what, in a commit; *more says whether there may be more. */
+static int
+batch(struct run *r, enum what what, int64_t before, int *more)
+{
+	struct buf rec = BUF_INIT;
+	char h[RETENTION_HASH_LEN + 1];
+	size_t i;
+	int rc, limit = r->dry_run ? INT_MAX : BATCH;
+
+	*more = 0;
+	if (!r->dry_run && (rc = journal_begin(r->j)) != 0)
+		return rc;
+	rc = what == EVENTS ? journal_retain_events(r->j, before, limit,
+	    keep_event, r) : what == CONTACTS ? journal_retain_contacts(r->j,
+	    before, limit, keep_contact, r) : journal_retain_records(r->j,
+	    before, limit, keep_record, r);
+	for (i = 0; i < r->nitems && rc == 0; i++)
+		switch (what) {
+		case EVENTS:
+			rc = event(r, &r->items[i]);
+			break;
+		case CONTACTS:
+			retention_hash(r->salt, r->items[i].b,
+			    strlen(r->items[i].b), h);
+			rc = journal_retain_contact(r->j, r->items[i].a,
+			    r->items[i].b, h);
+			r->res->contacts++;
+			break;
+		case RECORDS:
+			buf_reset(&rec);
+			if (scrub_text(r, r->items[i].c, r->items[i].clen,
+			    &rec) != 0)
+				buf_adds(&rec, "null");
+			rc = journal_retain_record(r->j, r->items[i].a,
+			    r->items[i].b, rec.data, rec.len, r->now);
+			r->res->records++;
+			break;
+		}
+	*more = r->nitems == (size_t)limit;
+	items_free(r);
+	buf_free(&rec);
+	if (r->dry_run)
+		return rc;
+	if (rc == 0)
+		rc = journal_commit(r->j);
+	if (rc != 0)
+		journal_rollback(r->j);
+	return rc;
+}
+
+int
+retention_run(struct journal *j, const struct cfg *cfg, const char *salt,
+    int64_t now, int dry_run, struct retention_result *res)
+{
+	struct run r = { .j = j, .cfg = cfg, .salt = salt, .now = now,
+	    .dry_run = dry_run, .res = res };
+	int64_t before = now - cfg->retention.after_ms;
+	enum what what;
+	int rc = 0, more;
+
+	memset(res, 0, sizeof(*res));
+	for (what = EVENTS; what <= RECORDS && rc == 0; what++)
+		do
+			rc = batch(&r, what, before, &more);
+		while (rc == 0 && more);
+	return rc;
+}

@@ -1,0 +1,1327 @@
+/*
+ * dispatch: the delivery loop.
+ *
+ * One thread runs it all: stdin, libcurl's transfers and the journal.  A
+ * tick commits, in one transaction, the attempts that came back and the
+ * claims for the next deliveries; only then are outcomes written and the
+ * claimed requests sent.  So an outcome on stdout is always in the
+ * journal, and a delivery is sent only by the process whose claim was
+ * committed.  A process killed after sending but before its tick leaves an
+ * in-flight delivery whose lease runs out: it is sent again (at least
+ * once), with the same Idempotency-Key.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "transport/circuit.h"
+#include "base/clock.h"
+#include "conf/config.h"
+#include "stage/dispatch.h"
+#include "base/exitcode.h"
+#include "stage/followup.h"
+#include "transport/http.h"
+#include "base/ids.h"
+#include "journal/journal.h"
+#include "json/jvdump.h"
+#include "base/log.h"
+#include "transport/mail.h"
+#include "stage/map.h"
+#include "json/ndjson.h"
+#include "stage/outcome.h"
+#include "stage/priority.h"
+#include "base/progress.h"
+#include "transport/redact.h"
+#include "transport/retrypolicy.h"
+#include "stage/stream.h"
+#include "json/jsonscan.h"
+#include "transport/webhookauth.h"
+
+#define REMOTE_ID_MAX	128	/* the longest message id kept */
+
+#define CAPACITY_MAX	1024	/* claimed deliveries held at once */
+#define LEASE_MIN_MS	60000
+#define IDLE_WAIT_MS	1000
+
+/*
+ * A target's claimed deliveries waiting for a slot: one FIFO a class, the
+ * highest class's taken first.
+ */
+struct queue {
+	struct job		*head[PRIORITY_COUNT];
+	struct job		*tail[PRIORITY_COUNT];
+	size_t			 n;
+};
+
+struct target_rt {
+	const struct cfg_target	*cfg;
+	char			*auth;		/* "Header: value", or NULL */
+	char			*password;	/* an SMTP server's, or NULL */
+	char			*zapi_base;	/* Z-API: url/instances/I/token/T */
+	struct webhookauth	*signer;	/* NULL: it asks for none */
+	int			 inflight;
+	int			 gone;		/* 1: answered 410, 2: disabled */
+	struct circuit_tries	 tries;		/* since the last tick */
+	/*
+	 * Failed tries in a row as far as this run knows: the journal's
+	 * count at the last tick, and its own since.  At the threshold,
+	 * with the tries since the last tick failing at the error rate, no
+	 * more is started until the tick has said whether the circuit
+	 * opens (held).
+	 */
+	int			 streak;
+	int			 held;
+	int			 probing;	/* this run holds its probe */
+	/*
+	 * A paced target's: whether this run holds it (sends to it), and
+	 * its token bucket, of one token: requests start 1/rate apart.
+	 */
+	int			 holding;
+	int			 more;		/* deliveries given back since
+						   the last claim */
+	int64_t			 claim_after;	/* claims none before then */
+	double			 tokens;
+	int64_t			 tokens_at;	/* mono ms */
+	struct queue		 queue;
+};
+
+struct job {
+	struct job		*next;
+	struct target_rt	*t;		/* NULL: not in the config */
+	char			 id[ID_LEN + 1];
+	char			 event[ID_LEN + 1];
+	char			*target;
+	char			*route;
+	int			 step;		/* in its route */
+	char			*method;
+	char			*url;
+	char			*body;
+	size_t			 body_len;
+	char			**headers;
+	int			 attempt;
+	int			 priority;
+	int			 own;		/* of integra's own event */
+	char			*tenant;	/* its event's */
+	int			 untried;	/* failed before it was sent */
+	int64_t			 lease_until;	/* when the claim runs out */
+	struct mail		 mail;		/* to an SMTP server: the message */
+	struct http_mail	 envelope;
+	struct http_xfer	 x;
+	/* The outcome. */
+	const char		*status;
+	int64_t			 not_before;
+	char			 excerpt[REDACT_EXCERPT_MAX + 1];
+	char			 remote_id[REMOTE_ID_MAX + 1];
+};
+
+struct run {
+	const struct dispatch_opts	*o;
+	struct dispatch_stats		*st;
+	struct http			*http;
+	struct target_rt		*targets;
+	size_t				 ntargets;
+	struct map			*steps;		/* NULL: no route has
+							   later steps */
+	char				 owner[128];
+	struct ndjson			*in;
+	int				 in_done;	/* no more to read or claim */
+	int				 read_failed;
+	char				(*ids)[ID_LEN + 1];	/* read, to claim */
+	size_t				 nids;
+	struct job			**done;		/* back, to record */
+	size_t				 ndone;
+	size_t				 held;		/* claimed, not recorded */
+	struct job			*claimed;	/* the last one */
+	int64_t				 now;		/* of the tick */
+	int64_t				 lease_until;	/* of the claims being made */
+	size_t				 capacity;
+	int64_t				 oldest;	/* mono ms of the oldest unflushed */
+	int64_t				 wake;		/* mono ms a paced start is
+							   due; 0: none */
+	int64_t				 more_at;	/* ms a paced target wants
+							   more claimed; 0: none */
+	struct buf			 out;
+	struct buf			 reason;
+	struct progress			 progress;
+	uint64_t			 rng;
+	char				*err;
+	size_t				 errsz;
+};
+
+static uint64_t
+rng_next(struct run *r)
+{
+	/* xorshift64*: the jitter needs spread, not secrecy. */
+	r->rng ^= r->rng >> 12;
+	r->rng ^= r->rng << 25;
+	r->rng ^= r->rng >> 27;
+	return r->rng * 2685821657736338717ULL;
+}
+
+static int
+setup_targets(struct run *r)
+{
+	const struct cfg *cfg = r->o->cfg;
+	struct buf line = BUF_INIT;
+	size_t i;
+
+	r->ntargets = cfg->ntargets;
+	r->targets = xcalloc(cfg->ntargets + 1, sizeof(*r->targets));
+	for (i = 0; i < cfg->ntargets; i++) {
+		const struct cfg_target *t = &cfg->targets[i];
+
+		r->targets[i].cfg = t;
+		if (t->signing.scheme != CFG_AUTH_NONE) {
+			buf_reset(&line);
+			buf_addf(&line, "target '%s' signing", t->name);
+			if ((r->targets[i].signer = webhookauth_new(&t->signing,
+			    line.data, r->err, r->errsz)) == NULL) {
+				buf_free(&line);
+				return -1;
+			}
+		}
+		if (t->zapi_instance != NULL &&
+		    (r->targets[i].zapi_base = cfg_zapi_base(t, r->err,
+		    r->errsz)) == NULL) {
+			buf_free(&line);
+			return -1;
+		}
+		if (t->smtp && t->username != NULL) {
+			if ((r->targets[i].password = cfg_secret(t, r->err,
+			    r->errsz)) == NULL) {
+				buf_free(&line);
+				return -1;
+			}
+			continue;
+		}
+		if (t->auth_header != NULL && (r->targets[i].auth =
+		    cfg_auth_line(t, r->err, r->errsz)) == NULL) {
+			buf_free(&line);
+			return -1;
+		}
+	}
+	buf_free(&line);
+	return 0;
+}
+
+/* The routes' later steps, built here as the steps before them end. */
+static int
+setup_steps(struct run *r)
+{
+	struct buf err = BUF_INIT;
+
+	if (!followup_any(r->o->cfg))
+		return 0;
+	r->steps = xcalloc(1, sizeof(*r->steps));
+	if (map_init(r->steps, r->o->cfg, &err) != 0) {
+		snprintf(r->err, r->errsz, "%s", err.data);
+		buf_free(&err);
+		free(r->steps);
+		r->steps = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static struct target_rt *
+find_target(struct run *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->ntargets; i++)
+		if (strcmp(r->targets[i].cfg->name, name) == 0)
+			return &r->targets[i];
+	return NULL;
+}
+
+static void
+job_free(struct job *j)
+{
+	char **h;
+
+	if (j->headers != NULL)
+		for (h = j->headers; *h != NULL; h++)
+			free(*h);
+	free(j->headers);
+	free(j->target);
+	free(j->tenant);
+	free(j->route);
+	free(j->method);
+	free(j->url);
+	free(j->body);
+	mail_free(&j->mail);
+	http_xfer_release(&j->x);
+	free(j);
+}
+
+/*
+ * The request's header lines: the delivery's own (from the journal, so
+ * checked again for line breaks), then integra's and the target's auth.
+ */
+static char **
+header_lines(const struct journal_claim *c,
+    const struct target_rt *t)
+{
+	struct buf line = BUF_INIT;
+	char **lines;
+	size_t n = 0, cap = 8;
+	jv obj;
+
+	lines = xcalloc(cap, sizeof(*lines));
+	obj = jv_parse(c->headers != NULL ? c->headers : "{}");
+	if (jv_get_kind(obj) == JV_KIND_OBJECT) {
+		jv_object_foreach(obj, k, v) {
+			if (jv_get_kind(v) == JV_KIND_STRING &&
+			    strpbrk(jv_string_value(k), "\r\n:") == NULL &&
+			    strpbrk(jv_string_value(v), "\r\n") == NULL) {
+				buf_reset(&line);
+				buf_addf(&line, "%s: %s", jv_string_value(k),
+				    jv_string_value(v));
+				if (n + 6 >= cap)
+					lines = xrealloc(lines,
+					    (cap *= 2) * sizeof(*lines));
+				lines[n++] = buf_detach(&line);
+			}
+			jv_free(k);
+			jv_free(v);
+		}
+	}
+	jv_free(obj);
+	buf_addf(&line, "Idempotency-Key: %s", c->id);
+	lines[n++] = buf_detach(&line);
+	buf_addf(&line, "X-Integra-Event: %s", c->event_id);
+	lines[n++] = buf_detach(&line);
+	lines[n++] = xstrdup("User-Agent: integra/" PACKAGE_VERSION);
+	/* No "Expect: 100-continue" round trip before a larger body. */
+	lines[n++] = xstrdup("Expect:");
+	if (t != NULL && t->auth != NULL)
+		lines[n++] = xstrdup(t->auth);
+	lines[n] = NULL;
+	return lines;
+}
+
+/*
+ * The id Z-API gave a message it took ({"zaapId", "messageId", "id"}),
+ * which its status callbacks name: kept on the delivery (journal.h).
+ */
+static void
+remote_id(struct job *j)
+{
+	const char *b = j->x.response.data;
+	size_t vs, ve;
+
+	if (j->x.response.len == 0 || json_member(b, j->x.response.len,
+	    "messageId", &vs, &ve) != 1 || b[vs] != '"' || ve - vs < 3 ||
+	    ve - vs - 2 > REMOTE_ID_MAX || memchr(b + vs, '\\', ve - vs) !=
+	    NULL)
+		return;
+	memcpy(j->remote_id, b + vs + 1, ve - vs - 2);
+	j->remote_id[ve - vs - 2] = '\0';
+}
+
+static void
+finish(struct run *r, struct job *j)
+{
+	const struct cfg_retry *policy = j->t != NULL ? &j->t->cfg->retry :
+	    &r->o->cfg->retry;
+	int64_t now = clock_ms();
+	enum retry_verdict v;
+
+	j->not_before = now;
+	v = policy_verdict(policy, j->x.status, j->x.error_class);
+	/* Any answer tells the circuit the target is there. */
+	if (j->t != NULL && !j->untried) {
+		struct target_rt *t = j->t;
+
+		t->tries.tries++;
+		if (v == RETRY_AGAIN) {
+			t->tries.failed++;
+			t->tries.failures_after++;
+			/* Failing like a target that is down? */
+			if (++t->streak >= t->cfg->circuit.failures &&
+			    t->cfg->circuit.failures > 0 &&
+			    t->tries.failed * 100 >=
+			    t->cfg->circuit.error_rate * t->tries.tries)
+				t->held = 1;
+		} else {
+			t->tries.answered = 1;
+			t->tries.failures_after = t->streak = 0;
+		}
+	}
+	switch (v) {
+	case RETRY_DONE:
+		j->status = "delivered";
+		if (j->t != NULL && j->t->zapi_base != NULL)
+			remote_id(j);
+		break;
+	case RETRY_NEVER:
+		j->status = "dead";
+		break;
+	case RETRY_GONE:
+		/* Not the delivery's fault: it waits for the target. */
+		j->status = "pending";
+		if (j->t->gone == 0)
+			j->t->gone = 1;
+		break;
+	case RETRY_AGAIN:
+		if (j->attempt >= policy->max_attempts) {
+			j->status = "dead";
+			break;
+		}
+		j->status = "failed";
+		j->not_before = now + policy_wait(policy, j->attempt,
+		    j->x.status, j->x.retry_after_ms, rng_next(r));
+		break;
+	}
+	if (j->x.response.len > 0)
+		redact_excerpt(j->x.response.data, j->x.response.len,
+		    j->excerpt, sizeof(j->excerpt), REDACT_EXCERPT_MAX);
+	if (r->ndone == 0 && r->nids == 0)
+		r->oldest = clock_mono_ms();
+	r->done[r->ndone++] = j;
+}
+
+/* A delivery that cannot be tried: recorded as a failed attempt. */
+static void
+fail_now(struct run *r, struct job *j, const char *class, const char *why)
+{
+	j->x.started_ms = clock_ms();
+	j->x.duration_ms = 0;
+	j->x.status = 0;
+	j->x.retry_after_ms = -1;
+	j->x.error_class = class;
+	snprintf(j->x.error, sizeof(j->x.error), "%s", why);
+	j->untried = 1;
+	finish(r, j);
+}
+
+static void
+queue_push(struct queue *q, struct job *j)
+{
+	int p = j->priority >= 0 && j->priority < PRIORITY_COUNT ?
+	    j->priority : PRIORITY_DEFAULT;
+
+	j->next = NULL;
+	if (q->tail[p] != NULL)
+		q->tail[p]->next = j;
+	else
+		q->head[p] = j;
+	q->tail[p] = j;
+	q->n++;
+}
+
+/* The next job to start, or NULL. */
+static struct job *
+queue_pop(struct queue *q)
+{
+	struct job *j;
+	int p;
+
+	for (p = 0; p < PRIORITY_COUNT; p++)
+		if ((j = q->head[p]) != NULL) {
+			if ((q->head[p] = j->next) == NULL)
+				q->tail[p] = NULL;
+			j->next = NULL;
+			q->n--;
+			return j;
+		}
+	return NULL;
+}
+
+/*
+ * Whether a paced target may start a request now: it has a token.  If
+ * not, r->wake says when it will.
+ */
+static int
+paced_token(struct run *r, struct target_rt *t)
+{
+	int64_t mono = clock_mono_ms(), at;
+
+	if (t->cfg->rate <= 0)
+		return 1;
+	t->tokens += (double)(mono - t->tokens_at) * t->cfg->rate / 1000;
+	if (t->tokens > 1)
+		t->tokens = 1;
+	t->tokens_at = mono;
+	if (t->tokens >= 1) {
+		t->tokens -= 1;
+		return 1;
+	}
+	at = mono + 1 + (int64_t)((1 - t->tokens) * 1000 / t->cfg->rate);
+	if (r->wake == 0 || at < r->wake)
+		r->wake = at;
+	return 0;
+}
+
+static int
+on_claim(void *ctx, const struct journal_claim *c)
+{
+	struct run *r = ctx;
+	struct job *j;
+
+	j = xcalloc(1, sizeof(*j));
+	snprintf(j->id, sizeof(j->id), "%s", c->id);
+	snprintf(j->event, sizeof(j->event), "%s", c->event_id);
+	j->target = xstrdup(c->target);
+	j->route = xstrdup(c->route);
+	j->step = c->step;
+	j->method = xstrdup(c->method);
+	j->url = xstrdup(c->url);
+	j->body = xstrndup(c->body != NULL ? c->body : "", c->body_len);
+	j->body_len = c->body_len;
+	j->attempt = c->attempts + 1;
+	j->priority = c->priority;
+	j->own = outcome_is_own(c->event_type);
+	j->tenant = c->tenant != NULL ? xstrdup(c->tenant) : NULL;
+	j->lease_until = r->lease_until;
+	j->t = find_target(r, c->target);
+	j->headers = header_lines(c, j->t);
+	r->held++;
+	r->claimed = j;
+	if (j->t == NULL) {
+		fail_now(r, j, "config", "target is not in the config");
+		return 0;
+	}
+	queue_push(&j->t->queue, j);
+	return 0;
+}
+
+/*
+ * Signs a request as it goes, so that its timestamp is its own: the
+ * delivery's id is the message id, which stays the same on every try.
+ */
+static void
+sign(const struct target_rt *t, struct job *j)
+{
+	char *lines[WEBHOOKAUTH_LINES_MAX];
+	size_t i, n, have;
+
+	for (have = 0; j->headers[have] != NULL; have++)
+		;
+	n = webhookauth_sign(t->signer, j->id, clock_ms() / 1000, j->body,
+	    j->body_len, lines);
+	j->headers = xrealloc(j->headers, (have + n + 1) *
+	    sizeof(*j->headers));
+	for (i = 0; i < n; i++)
+		j->headers[have + i] = lines[i];
+	j->headers[have + n] = NULL;
+}
+
+/*
+ * An e-mail's message from j's body, and its envelope; a body that is no
+ * e-mail can never be sent: it dies.
+ */
+static int
+compose(struct run *r, struct target_rt *t, struct job *j)
+{
+	char why[256];
+
+	if (mail_build(&j->mail, j->body, j->body_len, t->cfg->from,
+	    t->cfg->reply_to, j->id, clock_ms(), why, sizeof(why)) != 0) {
+		fail_now(r, j, "invalid", why);
+		return -1;
+	}
+	j->envelope = (struct http_mail){ .from = j->mail.from,
+	    .rcpt = (const char *const *)j->mail.rcpt,
+	    .starttls = t->cfg->starttls, .username = t->cfg->username,
+	    .password = t->password };
+	return 0;
+}
+
+/*
+ * A Z-API request: its URL gets the instance and token after the target's
+ * base URL (the journal's copy has neither), and its body's phone is
+ * digits only, as Z-API takes it.
+ */
+static int
+zapi(struct run *r, struct target_rt *t, struct job *j)
+{
+	struct buf b = BUF_INIT;
+	size_t n = strlen(t->cfg->url);
+	const char *p;
+	jv body, phone;
+
+	if (n > 0 && t->cfg->url[n - 1] == '/')
+		n--;
+	if (strncmp(j->url, t->cfg->url, n) == 0) {
+		buf_addf(&b, "%s%s", t->zapi_base, j->url + n);
+		free(j->url);
+		j->url = buf_detach(&b);
+	}
+	body = jv_parse_sized(j->body, (int)j->body_len);
+	phone = jv_get_kind(body) == JV_KIND_OBJECT ?
+	    jv_object_get(jv_copy(body), jv_string("phone")) : jv_invalid();
+	if (jv_get_kind(phone) == JV_KIND_STRING) {
+		for (p = jv_string_value(phone); *p != '\0'; p++)
+			if (*p >= '0' && *p <= '9')
+				buf_addc(&b, *p);
+		if (b.len < 8 || b.len > 15) {
+			buf_free(&b);
+			jv_free(phone);
+			jv_free(body);
+			fail_now(r, j, "invalid", "the phone is not one: Z-API"
+			    " takes 8 to 15 digits");
+			return -1;
+		}
+		body = jv_object_set(body, jv_string("phone"),
+		    jv_string(b.data));
+		buf_reset(&b);
+		jvdump(&b, body);
+		free(j->body);
+		j->body_len = b.len;
+		j->body = buf_detach(&b);
+	} else
+		jv_free(body);
+	jv_free(phone);
+	buf_free(&b);
+	return 0;
+}
+
+/* Starts what the targets' concurrency allows. */
+static void
+start_ready(struct run *r)
+{
+	struct target_rt *t;
+	struct job *j;
+	size_t i;
+
+	r->wake = 0;
+	for (i = 0; i < r->ntargets; i++) {
+		t = &r->targets[i];
+		while (!t->gone && !t->held &&
+		    t->inflight < t->cfg->concurrency && t->queue.n > 0 &&
+		    paced_token(r, t) && (j = queue_pop(&t->queue)) != NULL) {
+			/*
+			 * A transfer that could outlive its claim is not
+			 * started: once the lease runs out another dispatch
+			 * may claim it, and two must never send it at once.
+			 * It stays in flight in the journal until then.
+			 */
+			if (clock_ms() + t->cfg->timeout_ms >= j->lease_until) {
+				log_warn(&(struct log_ids){ .delivery = j->id,
+				    .event = j->event, .target = j->target },
+				    "delivery %s to '%s' waited out its claim:"
+				    " left for the next claim", j->id,
+				    j->target);
+				r->st->released++;
+				r->held--;
+				job_free(j);
+				continue;
+			}
+			if ((t->cfg->smtp && compose(r, t, j) != 0) ||
+			    (t->zapi_base != NULL && zapi(r, t, j) != 0))
+				continue;
+			if (t->signer != NULL)
+				sign(t, j);
+			j->x = (struct http_xfer){ .method = j->method,
+			    .url = j->url,
+			    .headers = (const char *const *)j->headers,
+			    .body = j->body, .body_len = j->body_len,
+			    .timeout_ms = t->cfg->timeout_ms,
+			    .connect_timeout_ms = t->cfg->connect_timeout_ms,
+			    .ca_file = t->cfg->ca_file, .udata = j };
+			if (t->cfg->smtp) {
+				j->x.mail = &j->envelope;
+				j->x.body = j->mail.message;
+				j->x.body_len = j->mail.len;
+			}
+			if (http_start(r->http, &j->x) != 0) {
+				char why[sizeof(j->x.error)];
+
+				snprintf(why, sizeof(why), "%s", j->x.error);
+				fail_now(r, j, "internal", why);
+				continue;
+			}
+			t->inflight++;
+		}
+	}
+}
+
+static void
+write_outcome(struct run *r, const struct job *j)
+{
+	struct buf *o = &r->out;
+	char when[RFC3339_LEN + 1];
+
+	buf_addf(o, "{\"delivery\":\"%s\",\"event\":\"%s\",\"target\":",
+	    j->id, j->event);
+	buf_add_json_string(o, j->target, strlen(j->target));
+	buf_adds(o, ",\"route\":");
+	buf_add_json_string(o, j->route, strlen(j->route));
+	buf_addf(o, ",\"status\":\"%s\",\"attempt\":%d", j->status,
+	    j->attempt);
+	if (j->x.status > 0)
+		buf_addf(o, ",\"http_status\":%d", j->x.status);
+	buf_addf(o, ",\"duration_ms\":%lld", (long long)j->x.duration_ms);
+	if (j->x.error_class != NULL) {
+		buf_addf(o, ",\"error_class\":\"%s\",\"error\":",
+		    j->x.error_class);
+		buf_add_json_string(o, j->x.error, strlen(j->x.error));
+	}
+	if (strcmp(j->status, "failed") == 0) {
+		clock_rfc3339(j->not_before, when);
+		buf_addf(o, ",\"not_before\":\"%s\"", when);
+	}
+	buf_adds(o, "}\n");
+}
+
+static void
+count_and_log(struct run *r, const struct job *j)
+{
+	struct log_ids ids = { .event = j->event, .delivery = j->id,
+	    .target = j->target };
+
+	if (strcmp(j->status, "delivered") == 0) {
+		r->st->delivered++;
+		log_debug(&ids, "delivery %s to '%s': %d in %lld ms", j->id,
+		    j->target, j->x.status, (long long)j->x.duration_ms);
+	} else if (strcmp(j->status, "dead") == 0) {
+		r->st->dead++;
+		log_error(&ids, "delivery %s to '%s' is dead after %d"
+		    " attempt%s: %s", j->id, j->target, j->attempt,
+		    j->attempt == 1 ? "" : "s", j->x.error);
+	} else if (strcmp(j->status, "pending") == 0) {
+		r->st->waiting++;
+		log_warn(&ids, "delivery %s to '%s': %s; it waits for the"
+		    " target to be enabled again", j->id, j->target,
+		    j->x.error);
+	} else {
+		r->st->failed++;
+		log_warn(&ids, "delivery %s to '%s' failed (attempt %d): %s:"
+		    " %s", j->id, j->target, j->attempt, j->x.error_class,
+		    j->x.error);
+	}
+}
+
+static int
+journal_failed(struct run *r, int rc)
+{
+	snprintf(r->err, r->errsz, "%s", journal_error(r->o->journal));
+	journal_rollback(r->o->journal);
+	return rc == JOURNAL_BUSY ? EX_TEMPFAIL : EX_SOFTWARE;
+}
+
+/*
+ * Gives back the deliveries claimed for t and not started: they wait in
+ * the journal, their attempts untouched.
+ */
+static int
+hold_back(struct run *r, struct target_rt *t)
+{
+	struct job *j;
+	int rc;
+
+	while ((j = queue_pop(&t->queue)) != NULL) {
+		rc = journal_claim_release(r->o->journal, j->id, r->owner,
+		    r->now);
+		r->st->waiting++;
+		r->held--;
+		job_free(j);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * A target that answered 410 Gone is disabled until an admin enables it
+ * again.  Committed or not, this run sends it no more.
+ */
+static int
+disable_gone(struct run *r)
+{
+	struct target_rt *t;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < r->ntargets; i++) {
+		t = &r->targets[i];
+		if (t->gone != 1)
+			continue;
+		t->gone = 2;
+		log_error(&(struct log_ids){ .target = t->cfg->name },
+		    "target '%s' answered 410 Gone: disabled until an admin"
+		    " enables it (integra targets enable %s)", t->cfg->name,
+		    t->cfg->name);
+		if ((rc = journal_target_disable(r->o->journal, t->cfg->name,
+		    "410 Gone", r->now)) != 0 || (rc = hold_back(r, t)) != 0)
+			return rc;
+		if ((t->cfg->outcomes & OUTCOME_DISABLED) &&
+		    (rc = outcome_journal(r->o->journal, &(struct outcome){
+		    .kind = OUTCOME_DISABLED, .tenant = r->o->cfg->tenant,
+		    .target = t->cfg->name, .http_status = 410,
+		    .error = "410 Gone" }, r->now)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * Each target's circuit learns the tries that came back since the last
+ * tick.  While it is open, the deliveries claimed for the target and not
+ * started are given back.
+ */
+static int
+circuits(struct run *r)
+{
+	struct journal *jn = r->o->journal;
+	struct circuit_state c;
+	struct target_rt *t;
+	struct log_ids ids = { .target = NULL };
+	char until[RFC3339_LEN + 1];
+	size_t i;
+	int rc, probed;
+
+	for (i = 0; i < r->ntargets; i++) {
+		t = &r->targets[i];
+		if (t->gone || t->tries.tries == 0)
+			continue;
+		ids.target = t->cfg->name;
+		probed = t->probing;
+		t->probing = t->held = 0;
+		if ((rc = journal_circuit_get(jn, t->cfg->name, &c)) != 0)
+			return rc;
+		switch (circuit_update(&c, &t->cfg->circuit, &t->tries,
+		    r->now)) {
+		case CIRCUIT_OPENED:
+		case CIRCUIT_OPEN_AGAIN:
+			clock_rfc3339(c.open_until, until);
+			if (probed)
+				log_warn(&ids, "target '%s' failed the probe:"
+				    " its circuit is open again until %s",
+				    t->cfg->name, until);
+			else if (c.opened_at == r->now)
+				log_error(&ids, "target '%s' failed %d times"
+				    " in a row: its circuit is open until %s",
+				    t->cfg->name, c.failures, until);
+			break;
+		case CIRCUIT_CLOSED:
+			log_info(&ids, "target '%s' answered: its circuit is"
+			    " closed", t->cfg->name);
+			/* Its deliveries may be claimed again: go on. */
+			if (probed)
+				r->in_done = 0;
+			break;
+		case CIRCUIT_SAME:
+			break;
+		}
+		memset(&t->tries, 0, sizeof(t->tries));
+		t->streak = c.failures;
+		if ((rc = journal_circuit_put(jn, t->cfg->name, &c,
+		    r->now)) != 0)
+			return rc;
+		if (c.open_until > r->now && (rc = hold_back(r, t)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * A journal_name_fn: this run holds the probe of target name's half-open
+ * circuit, and claims one delivery to send as the probe.
+ */
+static int
+probe(void *ctx, const char *name)
+{
+	struct run *r = ctx;
+	struct target_rt *t = find_target(r, name);
+	int rc, n = 0;
+
+	if (t != NULL && !t->gone && (rc = journal_claim_probe(r->o->journal,
+	    name, r->owner, r->now, r->lease_until, on_claim, r, &n)) != 0)
+		return rc;
+	if (n == 0)
+		return journal_circuit_unprobe(r->o->journal, name,
+		    r->lease_until, r->now);
+	t->probing = 1;
+	t->streak = 0;
+	log_info(&(struct log_ids){ .target = name, .delivery =
+	    r->claimed->id }, "target '%s': its circuit is half-open:"
+	    " delivery %s is the probe", name, r->claimed->id);
+	return 0;
+}
+
+/*
+ * The outcome event of j's try, if its target asks for one, in the
+ * transaction that records the try.
+ */
+static int
+tell(struct run *r, const struct job *j)
+{
+	struct outcome o;
+
+	if (j->t == NULL || j->own)
+		return 0;
+	if (strcmp(j->status, "delivered") == 0)
+		o.kind = OUTCOME_SUCCEEDED;
+	else if (strcmp(j->status, "failed") == 0)
+		o.kind = OUTCOME_FAILED;
+	else if (strcmp(j->status, "dead") == 0)
+		o.kind = OUTCOME_DEAD;
+	else
+		return 0;
+	if ((j->t->cfg->outcomes & o.kind) == 0)
+		return 0;
+	o = (struct outcome){ .kind = o.kind, .tenant = j->tenant != NULL ?
+	    j->tenant : r->o->cfg->tenant, .target = j->target,
+	    .delivery = j->id, .event = j->event, .route = j->route,
+	    .attempt = j->attempt, .http_status = j->x.status,
+	    .error_class = j->x.error_class, .error = j->x.error_class !=
+	    NULL ? j->x.error : NULL, .not_before = j->not_before };
+	return outcome_journal(r->o->journal, &o, r->now);
+}
+
+/*
+ * A paced target (a rate limit, or exclusive) is held by the run that has
+ * work for it, and let go of when it has none.  With a rate, its queue
+ * holds what the rate sends in half a lease at most: the rest is given
+ * back, and no more is claimed until half of that is sent.
+ */
+static int
+pace(struct run *r)
+{
+	struct target_rt *t;
+	struct job *keep = NULL, **tail = &keep, *j;
+	size_t i, room, n;
+	int64_t claim_after;
+	int rc, held;
+
+	for (i = 0; i < r->ntargets; i++) {
+		t = &r->targets[i];
+		if ((t->cfg->rate <= 0 && !t->cfg->exclusive) || t->gone)
+			continue;
+		if (t->queue.n == 0 && t->inflight == 0) {
+			if (t->holding && (rc = journal_target_unhold(
+			    r->o->journal, t->cfg->name, r->owner,
+			    r->now)) != 0)
+				return rc;
+			t->holding = 0;
+			t->claim_after = 0;
+			continue;
+		}
+		/* Without a rate, the queue is as long as claims make it. */
+		room = t->cfg->rate > 0 ? (size_t)(t->cfg->rate *
+		    (double)r->o->lease_ms / 2000) : SIZE_MAX;
+		if (room < 1)
+			room = 1;
+		claim_after = 0;
+		if (t->queue.n >= room) {
+			/* In class order, the first room stay. */
+			for (n = 0; (j = queue_pop(&t->queue)) != NULL; n++) {
+				if (n < room) {
+					*tail = j;
+					tail = &j->next;
+					continue;
+				}
+				rc = journal_claim_release(r->o->journal,
+				    j->id, r->owner, r->now);
+				r->held--;
+				job_free(j);
+				if (rc != 0)
+					return rc;
+			}
+			*tail = NULL;
+			while ((j = keep) != NULL) {
+				keep = j->next;
+				queue_push(&t->queue, j);
+			}
+			tail = &keep;
+			claim_after = r->now + (int64_t)((double)room / 2 *
+			    1000 / t->cfg->rate);
+			t->more = 1;
+		}
+		t->claim_after = claim_after;
+		if ((rc = journal_target_hold(r->o->journal, t->cfg->name,
+		    r->owner, r->now, r->now + r->o->lease_ms, claim_after,
+		    &held)) != 0)
+			return rc;
+		if (!held && t->holding)
+			log_warn(&(struct log_ids){ .target = t->cfg->name },
+			    "target '%s': another process holds it now",
+			    t->cfg->name);
+		t->holding = held;
+		if (!held && (rc = hold_back(r, t)) != 0)
+			return rc;
+	}
+	/* When to claim again what was given back. */
+	r->more_at = 0;
+	for (i = 0; i < r->ntargets; i++) {
+		t = &r->targets[i];
+		if (!t->more)
+			continue;
+		claim_after = t->claim_after > r->now ? t->claim_after : r->now;
+		if (r->more_at == 0 || claim_after < r->more_at)
+			r->more_at = claim_after;
+	}
+	return 0;
+}
+
+/* The run ends: the paced targets it holds are free for others. */
+static void
+let_go(struct run *r)
+{
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < r->ntargets; i++)
+		any |= r->targets[i].holding;
+	if (!any || journal_begin(r->o->journal) != 0)
+		return;
+	for (i = 0; i < r->ntargets; i++)
+		if (r->targets[i].holding && journal_target_unhold(
+		    r->o->journal, r->targets[i].cfg->name, r->owner,
+		    clock_ms()) != 0) {
+			journal_rollback(r->o->journal);
+			return;
+		}
+	if (journal_commit(r->o->journal) != 0)
+		journal_rollback(r->o->journal);
+}
+
+/*
+ * The step that j's end leads to in its route, in the transaction that
+ * records j's try.  One due at once is claimed in this tick too: read
+ * from stdin, it would otherwise wait for integra-retry.
+ */
+static int
+follow(struct run *r, const struct job *j)
+{
+	struct followup_made made;
+	int delivered = strcmp(j->status, "delivered") == 0, rc;
+
+	if (r->steps == NULL || (!delivered && strcmp(j->status, "dead") != 0))
+		return 0;
+	if ((rc = followup_make(r->steps, r->o->journal, &(struct followup_end){
+	    .delivery = j->id, .event = j->event, .route = j->route,
+	    .step = j->step, .delivered = delivered,
+	    .http_status = j->x.status, .response = j->x.response.data,
+	    .response_len = j->x.response.len, .error = j->x.error_class !=
+	    NULL ? j->x.error : NULL }, r->now, &made)) != 0 ||
+	    made.id[0] == '\0')
+		return rc;
+	r->st->followups++;
+	if (made.dead || made.not_before > r->now)
+		return 0;
+	if (r->o->pending)
+		r->in_done = 0;
+	else if (r->nids < r->capacity)
+		snprintf(r->ids[r->nids++], ID_LEN + 1, "%s", made.id);
+	return 0;
+}
+
+/*
+ * One commit: the attempts that came back, and new claims.  Then the
+ * outcomes are written and the claimed requests started.
+ */
+static int
+tick(struct run *r)
+{
+	struct journal *jn = r->o->journal;
+	struct journal_attempt a;
+	size_t i, want;
+	int rc, kept, n;
+
+	r->now = clock_ms();
+	if ((rc = journal_begin(jn)) != 0)
+		return journal_failed(r, rc);
+	for (i = 0; i < r->ndone; i++) {
+		struct job *j = r->done[i];
+
+		a = (struct journal_attempt){ .delivery_id = j->id,
+		    .attempt = j->attempt, .started_at = j->x.started_ms,
+		    .duration_ms = j->x.duration_ms,
+		    .http_status = j->x.status,
+		    .error_class = j->x.error_class,
+		    .error = j->x.error_class != NULL ? j->x.error : NULL,
+		    .excerpt = j->excerpt[0] != '\0' ? j->excerpt : NULL,
+		    .remote_id = j->remote_id[0] != '\0' ? j->remote_id : NULL,
+		    .target = j->target, .event_id = j->event,
+		    .status = j->status, .not_before = j->not_before };
+		if ((rc = journal_attempt_add(jn, &a, r->owner, &kept)) != 0 ||
+		    (kept && ((rc = tell(r, j)) != 0 ||
+		    (rc = follow(r, j)) != 0)))
+			return journal_failed(r, rc);
+		/* Due again at once: --pending runs until nothing is due. */
+		if (kept && r->o->pending && strcmp(j->status, "failed") == 0 &&
+		    j->not_before <= r->now)
+			r->in_done = 0;
+		if (!kept)
+			log_warn(&(struct log_ids){ .delivery = j->id },
+			    "delivery %s: lease lost before the outcome was"
+			    " recorded; another dispatch may send it again",
+			    j->id);
+	}
+	if ((rc = disable_gone(r)) != 0 || (rc = circuits(r)) != 0)
+		return journal_failed(r, rc);
+	r->lease_until = r->now + r->o->lease_ms;
+	for (i = 0; i < r->nids; i++) {
+		if ((rc = journal_claim_id(jn, r->ids[i], r->owner, r->now,
+		    r->lease_until, on_claim, r, &n)) != 0)
+			return journal_failed(r, rc);
+		if (n == 0) {
+			r->st->skipped++;
+			log_info(&(struct log_ids){ .delivery = r->ids[i] },
+			    "delivery %s is not due (delivered, in flight"
+			    " elsewhere, waiting to retry, for its target or"
+			    " for its turn at a paced one, or unknown):"
+			    " skipped", r->ids[i]);
+		}
+	}
+	r->nids = 0;
+	if (r->o->pending && !r->in_done && r->held < r->capacity / 2) {
+		if ((rc = journal_circuit_probes(jn, r->now, r->lease_until,
+		    probe, r)) != 0)
+			return journal_failed(r, rc);
+		want = r->capacity - r->held;
+		for (i = 0; i < r->ntargets; i++)
+			r->targets[i].more = 0;
+		if ((rc = journal_claim_due(jn, (int)want, r->owner, r->now,
+		    r->lease_until, on_claim, r, &n)) != 0)
+			return journal_failed(r, rc);
+		if ((size_t)n < want)
+			r->in_done = 1;
+	}
+	if ((rc = pace(r)) != 0)
+		return journal_failed(r, rc);
+	if ((rc = journal_commit(jn)) != 0)
+		return journal_failed(r, rc);
+
+	/* Committed: now the outcomes may be told. */
+	for (i = 0; i < r->ndone; i++) {
+		write_outcome(r, r->done[i]);
+		count_and_log(r, r->done[i]);
+		job_free(r->done[i]);
+	}
+	r->held -= r->ndone;
+	r->ndone = 0;
+	progress_update(&r->progress, r->st->delivered + r->st->failed +
+	    r->st->dead);
+	if (r->out.len > 0) {
+		if (fwrite(r->out.data, 1, r->out.len, stdout) != r->out.len ||
+		    fflush(stdout) != 0) {
+			snprintf(r->err, r->errsz, "write: %s",
+			    strerror(errno));
+			return EX_IOERR;
+		}
+		buf_reset(&r->out);
+	}
+	start_ready(r);
+	return EX_OK;
+}
+
+/* Reads the ids waiting on stdin, as many as there is room for. */
+static void
+read_ids(struct run *r)
+{
+	const char *line;
+	size_t len;
+	jv v, id;
+
+	while (!r->in_done && r->held + r->nids < r->capacity) {
+		switch (ndjson_next(r->in, &line, &len, 0)) {
+		case NDJSON_TIMEOUT:
+			return;
+		case NDJSON_EOF:
+			r->in_done = 1;
+			return;
+		case NDJSON_ERROR:
+			log_error(NULL, "read: %s", strerror(errno));
+			r->in_done = 1;
+			r->read_failed = 1;
+			return;
+		case NDJSON_TOOLONG:
+			r->st->read++;
+			r->st->rejected++;
+			log_error(&(struct log_ids){ .line =
+			    ndjson_lineno(r->in) }, "line %ld: line is longer"
+			    " than the limit", ndjson_lineno(r->in));
+			continue;
+		case NDJSON_LINE:
+			break;
+		}
+		r->st->read++;
+		buf_reset(&r->reason);
+		if (stream_parse(line, len, &v, &r->reason) == 0) {
+			id = jv_object_get(v, jv_string("id"));
+			if (jv_get_kind(id) == JV_KIND_STRING &&
+			    id_valid(jv_string_value(id))) {
+				if (r->ndone == 0 && r->nids == 0)
+					r->oldest = clock_mono_ms();
+				snprintf(r->ids[r->nids++], ID_LEN + 1, "%s",
+				    jv_string_value(id));
+				jv_free(id);
+				continue;
+			}
+			jv_free(id);
+			buf_adds(&r->reason, "not a delivery record (no valid"
+			    " \"id\")");
+		}
+		r->st->rejected++;
+		log_error(&(struct log_ids){ .line = ndjson_lineno(r->in) },
+		    "line %ld: %s", ndjson_lineno(r->in), r->reason.data);
+	}
+}
+
+static void
+collect(struct run *r)
+{
+	struct http_xfer *x;
+	struct job *j;
+
+	while ((x = http_done(r->http)) != NULL) {
+		j = x->udata;
+		j->t->inflight--;
+		finish(r, j);
+	}
+}
+
+static int
+loop(struct run *r)
+{
+	size_t pending;
+	int64_t due;
+	int rc, wait;
+
+	for (;;) {
+		if (!r->o->pending)
+			read_ids(r);
+		/* A paced target's queue has room again: claim for it. */
+		if (r->o->pending && r->more_at != 0 &&
+		    clock_ms() >= r->more_at) {
+			r->more_at = 0;
+			r->in_done = 0;
+		}
+		collect(r);
+		/* What is claimed is committed: it may go out as slots free. */
+		start_ready(r);
+		pending = r->ndone + r->nids;
+		due = r->oldest + r->o->batch_ms - clock_mono_ms();
+		if (pending >= r->o->batch_max || (pending > 0 && due <= 0) ||
+		    (r->o->pending && !r->in_done &&
+		    r->held < r->capacity / 2) ||
+		    (r->in_done && pending > 0 && http_running(r->http) == 0)) {
+			if ((rc = tick(r)) != EX_OK)
+				return rc;
+			continue;
+		}
+		if (r->in_done && r->held == 0 &&
+		    (r->more_at == 0 || !r->o->pending))
+			return EX_OK;
+		wait = pending > 0 ? (int)(due > 0 ? due : 0) : IDLE_WAIT_MS;
+		if (r->wake != 0 && r->wake - clock_mono_ms() < wait)
+			wait = (int)(r->wake > clock_mono_ms() ?
+			    r->wake - clock_mono_ms() : 0);
+		if (r->o->pending && r->more_at != 0 &&
+		    r->more_at - clock_ms() < wait)
+			wait = (int)(r->more_at > clock_ms() ?
+			    r->more_at - clock_ms() : 0);
+		if (http_wait(r->http, r->o->pending || r->in_done ||
+		    r->held + r->nids >= r->capacity ? -1 : r->o->in_fd,
+		    wait) != 0) {
+			snprintf(r->err, r->errsz, "curl: waiting for"
+			    " transfers failed");
+			return EX_SOFTWARE;
+		}
+	}
+}
+
+int64_t
+dispatch_lease_ms(const struct cfg *cfg)
+{
+	int64_t ms = LEASE_MIN_MS;
+	size_t i;
+
+	for (i = 0; i < cfg->ntargets; i++)
+		if (2 * (int64_t)cfg->targets[i].timeout_ms + 10000 > ms)
+			ms = 2 * (int64_t)cfg->targets[i].timeout_ms + 10000;
+	return ms;
+}
+
+int
+dispatch_run(const struct dispatch_opts *o, struct dispatch_stats *st,
+    char *err, size_t errsz)
+{
+	struct run r = { .o = o, .st = st, .err = err, .errsz = errsz };
+	char host[64];
+	size_t i, conc = 0;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	if (setup_targets(&r) != 0 || setup_steps(&r) != 0) {
+		rc = EX_CONFIG;
+		goto out;
+	}
+	for (i = 0; i < r.ntargets; i++)
+		conc += (size_t)r.targets[i].cfg->concurrency;
+	/* Enough claimed to keep every target busy, and a batch more. */
+	r.capacity = conc + o->batch_max;
+	if (r.capacity > CAPACITY_MAX)
+		r.capacity = CAPACITY_MAX;
+	r.ids = xcalloc(r.capacity, sizeof(*r.ids));
+	r.done = xcalloc(r.capacity, sizeof(*r.done));
+	if (getrandom(&r.rng, sizeof(r.rng), 0) != sizeof(r.rng) || r.rng == 0)
+		r.rng = (uint64_t)clock_ms() | 1;
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(r.owner, sizeof(r.owner), "%s:%ld:%016llx", host,
+	    (long)getpid(), (unsigned long long)rng_next(&r));
+	if ((r.http = http_new()) == NULL) {
+		snprintf(err, errsz, "curl: cannot initialise");
+		rc = EX_SOFTWARE;
+		goto out;
+	}
+	if (!o->pending)
+		r.in = ndjson_open(o->in_fd, o->max_line);
+	buf_init(&r.out);
+	buf_init(&r.reason);
+	progress_init(&r.progress, "deliveries");
+	rc = loop(&r);
+	let_go(&r);
+	progress_done(&r.progress);
+	if (rc == EX_OK)
+		rc = r.read_failed ? EX_IOERR : st->rejected > 0 ? EX_DATAERR :
+		    st->dead > 0 ? EX_UNAVAILABLE :
+		    st->failed + st->released + st->waiting > 0 ? EX_TEMPFAIL :
+		    EX_OK;
+	ndjson_close(r.in);
+	buf_free(&r.out);
+	buf_free(&r.reason);
+out:
+	http_free(r.http);
+	for (i = 0; i < r.ndone; i++)
+		job_free(r.done[i]);
+	for (i = 0; i < r.ntargets; i++) {
+		struct job *j;
+
+		while ((j = queue_pop(&r.targets[i].queue)) != NULL)
+			job_free(j);
+		webhookauth_free(r.targets[i].signer);
+		if (r.targets[i].zapi_base != NULL) {
+			explicit_bzero(r.targets[i].zapi_base,
+			    strlen(r.targets[i].zapi_base));
+			free(r.targets[i].zapi_base);
+		}
+		if (r.targets[i].password != NULL) {
+			explicit_bzero(r.targets[i].password,
+			    strlen(r.targets[i].password));
+			free(r.targets[i].password);
+		}
+		if (r.targets[i].auth != NULL) {
+			explicit_bzero(r.targets[i].auth,
+			    strlen(r.targets[i].auth));
+			free(r.targets[i].auth);
+		}
+	}
+	if (r.steps != NULL)
+		map_release(r.steps);
+	free(r.steps);
+	free(r.targets);
+	free(r.ids);
+	free(r.done);
+	return rc;
+}

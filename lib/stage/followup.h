@@ -1,0 +1,54 @@
+/*
+ * followup: the steps a delivery leads to once it ends.  The steps of a
+ * route's "then" list are made one after the other, each when the one
+ * before it is delivered, due after its delay; a step's fallback is made
+ * when that step dies.  Dispatch makes them in the transaction that
+ * records the try, so that a crash can neither lose one nor, their ids
+ * being derived like every step's, make one twice.
+ */
+#ifndef INTEGRA_FOLLOWUP_H
+#define INTEGRA_FOLLOWUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/ids.h"
+
+struct cfg;
+struct journal;
+struct map;
+
+/* How a delivery ended. */
+struct followup_end {
+	const char	*delivery;
+	const char	*event;
+	const char	*route;
+	int		 step;
+	int		 delivered;	/* 1: delivered; 0: dead */
+	int		 http_status;	/* 0: no answer */
+	const char	*response;	/* the answer's body, as much as kept */
+	size_t		 response_len;
+	const char	*error;		/* NULL if delivered */
+};
+
+/* The delivery made, if made[0] is not '\0'. */
+struct followup_made {
+	char		 id[ID_LEN + 1];
+	int64_t		 not_before;	/* when it is due */
+	int		 dead;		/* it could not be built */
+};
+
+/* 1 if some route of cfg has a step after its first. */
+int	followup_any(const struct cfg *);
+/*
+ * Makes the step that follows e in its route, if there is one and its
+ * condition holds for the event and e's answer.  A step whose program
+ * fails is made dead, with jq's reason, so that it waits in the
+ * dead-letter queue instead of vanishing.  Returns 0, or a journal
+ * failure (journal.h).
+ */
+int	followup_make(struct map *, struct journal *,
+	    const struct followup_end *e, int64_t now,
+	    struct followup_made *made);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * map: the stage that routes each canonical event to its targets and
+ * builds one delivery a route: the request (method, URL, headers, body from
+ * the route's jq program) that dispatch will send.
+ */
+#ifndef INTEGRA_MAP_H
+#define INTEGRA_MAP_H
+
+#include "base/buf.h"
+#include "stage/stream.h"
+
+struct cfg;
+struct cfg_route;
+struct map_step;
+struct mapstore;
+
+/* A route's steps, compiled (mapstep.h). */
+struct map_route {
+	const struct cfg_route	*cfg;
+	struct map_step		*steps;
+};
+
+struct map {
+	const struct cfg	*cfg;
+	struct map_route	*routes;
+	size_t			 nroutes;
+	struct mapstore		*store;		/* the versioned mappings, or
+						   NULL: routes' bodies only */
+	long			 ndeliveries;
+};
+
+/*
+ * Compiles the jq programs of every route's steps.  Returns 0, or -1 with
+ * "FILE:LINE: route 'NAME': jq: ..." in err.
+ */
+int		map_init(struct map *, const struct cfg *, struct buf *err);
+void		map_release(struct map *);
+/*
+ * What mapping the canonical event v (consumed) would make for system:
+ * for each route to system that takes it, a line
+ * {"route","method","url","headers","body","mapping_version"} appended
+ * to out.  Nothing is journaled or sent.  Returns how many routes took
+ * it, or -1 with the reason in err.
+ */
+int		map_test(struct map *, jv v, const char *system,
+		    struct buf *out, struct buf *err);
+/* The route called name, or NULL. */
+const struct map_route *map_route(const struct map *, const char *name);
+/* The halves of integra-map's stage; see stream.h. */
+enum stream_rc	map_prepare(void *ctx, struct stream_rec *, const char *line,
+		    size_t len, jv v);
+enum stream_rc	map_apply(void *ctx, struct stream *, struct stream_rec *);
+void		map_work_free(void *work);
+
+#endif

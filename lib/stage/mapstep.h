@@ -1,0 +1,72 @@
+/*
+ * mapstep: one step of a route, compiled.  Its condition says whether it
+ * is made for an event; its request is a method, a URL, headers and a
+ * body built by its jq program.  map makes each route's first step when
+ * an event is mapped; followup makes the later ones as the step before
+ * them is delivered or dies, and their programs see its answer as
+ * $response.
+ *
+ * Ownership: the functions taking a jv consume it.
+ */
+#ifndef INTEGRA_MAPSTEP_H
+#define INTEGRA_MAPSTEP_H
+
+#include <jv.h>
+
+#include "base/ids.h"
+
+struct buf;
+struct cfg;
+struct cfg_route;
+struct cfg_step;
+struct jqprog;
+struct template;
+
+#define MAP_STEP_PARTS	3	/* a template's: text, html, subject */
+
+struct map_step {
+	const struct cfg_route	*route;
+	const struct cfg_step	*cfg;
+	int			 index;		/* in the route's steps */
+	int			 wrapped;	/* its programs see $response
+						   or $template */
+	struct jqprog		*when;
+	struct jqprog		*body;		/* NULL: the event itself */
+	struct jqprog		**vars;		/* its template's */
+	struct template		*parts[MAP_STEP_PARTS];	/* NULL: none */
+	char			*link_secret;	/* signs its links; NULL: none */
+	char			*url;
+	char			*headers;	/* a JSON object's text */
+};
+
+/*
+ * Compiles step index of route r.  Returns 0, or -1 with
+ * "FILE:LINE: route 'NAME': jq: ..." in err.
+ */
+int	map_step_compile(struct map_step *, const struct cfg *,
+	    const struct cfg_route *r, int index, struct buf *err);
+void	map_step_release(struct map_step *);
+/*
+ * What the step's programs run on: the event for a route's first step
+ * without a template; else the event with the answer to the step before
+ * as $response ({"status", "body", "error"}, for a later step) and its
+ * rendered template as $template ({"text", "html", "subject"}, those of
+ * its parts it has).
+ */
+jv	map_step_input(const struct map_step *, jv event, jv response);
+/* 1 if the step is made for input, 0 if not; -1 with the reason in err. */
+int	map_step_takes(struct map_step *, jv input, struct buf *err);
+/*
+ * The request's body (the caller frees it): the output of program, if
+ * not NULL (a versioned mapping, for a step without a template), else of
+ * the step's own, else its rendered template, else the event's own text.
+ * A template's var without a value fails it.
+ */
+int	map_step_body(const struct cfg *, struct map_step *,
+	    struct jqprog *program, jv input, const char *event,
+	    size_t event_len, char **body, size_t *len, struct buf *err);
+/* The delivery's id: the same for the same event, route and step. */
+void	map_step_id(const struct map_step *, const char *event_id,
+	    char id[ID_LEN + 1]);
+
+#endif

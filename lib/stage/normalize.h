@@ -1,0 +1,45 @@
+/*
+ * normalize: the stage that turns an event's data into its canonical form
+ * (the type is in the catalogue, required fields are there with the right
+ * types, e-mails lower-case, phones E.164) and marks it normalized in the
+ * journal.  Source-specific normalizers plug in before the schema check:
+ * a source with "normalizer: zapi" has its Z-API callbacks read by
+ * zapiin.h.
+ *
+ * Leads are deduplicated: a lead.created gets a lead_id, its own event id;
+ * one whose phone or e-mail is some earlier lead's becomes lead.updated
+ * with that lead's id.  A whatsapp.inbound from a number no lead has
+ * makes a lead.created too, written after it.  A whatsapp.status is
+ * recorded on the deliveries of the messages it names.
+ */
+#ifndef INTEGRA_NORMALIZE_H
+#define INTEGRA_NORMALIZE_H
+
+#include "base/buf.h"
+#include "stage/stream.h"
+
+struct cfg;
+struct schema_set;
+
+struct normalize {
+	const struct schema_set	*schemas;
+	const struct cfg	*cfg;		/* its sources' normalizers */
+	const char		*calling_code;	/* for phones without one */
+	const char		*salt;		/* retention's: the leads' contacts
+						   it hashed are looked up too;
+						   NULL: none */
+	struct buf		 scratch;	/* apply's */
+	struct buf		 data;		/* apply's */
+};
+
+void		normalize_init(struct normalize *, const struct schema_set *,
+		    const struct cfg *, const char *calling_code,
+		    const char *salt);
+void		normalize_release(struct normalize *);
+/* The halves of integra-normalize's stage; see stream.h. */
+enum stream_rc	normalize_prepare(void *ctx, struct stream_rec *,
+		    const char *line, size_t len, jv v);
+enum stream_rc	normalize_apply(void *ctx, struct stream *, struct stream_rec *);
+void		normalize_work_free(void *work);
+
+#endif

@@ -1,0 +1,738 @@
+/*
+ * sync: one run of a scheduled sync job.  See sync.h.
+ */
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jv.h>
+
+#include "base/buf.h"
+#include "base/clock.h"
+#include "conf/config.h"
+#include "base/digest.h"
+#include "base/exitcode.h"
+#include "transport/http.h"
+#include "base/ids.h"
+#include "journal/journal.h"
+#include "json/jqprog.h"
+#include "json/jvdump.h"
+#include "base/log.h"
+#include "stage/made.h"
+#include "base/progress.h"
+#include "stage/sync.h"
+
+struct run {
+	const struct sync_opts	*o;
+	const struct cfg_sync	*job;
+	struct sync_result	*res;
+	struct jqprog		*records;	/* on a page */
+	struct jqprog		*next;
+	struct jqprog		*total;
+	struct jqprog		*each;		/* [key, transform, watermark] */
+	struct http		*http;
+	char			*auth;		/* "Header: secret", or NULL */
+	char			 owner[96];
+	int64_t			 run_id;
+	struct buf		 from;		/* the watermark it started from */
+	struct buf		 mark;		/* the latest seen, or cursor */
+	struct buf		 cursor;	/* of the page to fetch */
+	struct buf		 lines;		/* of a page, written once
+						   committed */
+	struct buf		 scratch;
+	struct buf		 previous;
+	long			 total_n;	/* -1: unknown */
+	struct progress		 progress;
+};
+
+int
+sync_runs(const struct cfg_sync *job, const char *runner)
+{
+	return strcmp(job->runner, runner) == 0;
+}
+
+static int
+fail(struct run *r, int code, const char *fmt, ...)
+    __attribute__((__format__(__printf__, 3, 4)));
+
+static int
+fail(struct run *r, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->res->error, sizeof(r->res->error), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int
+journal_failed(struct run *r)
+{
+	journal_rollback(r->o->journal);
+	return fail(r, journal_busy(r->o->journal) ? EX_TEMPFAIL :
+	    EX_SOFTWARE, "%s", journal_error(r->o->journal));
+}
+
+static int
+compile(struct run *r, struct jqprog **prog, const char *what,
+    const char *text)
+{
+	struct buf err = BUF_INIT;
+	int rc = 0;
+
+	if ((*prog = jqprog_compile(text, &err)) == NULL)
+		rc = fail(r, EX_CONFIG, "%s does not compile: %s", what,
+		    err.data != NULL ? err.data : "");
+	buf_free(&err);
+	return rc;
+}
+
+static int
+prepare(struct run *r)
+{
+	struct buf each = BUF_INIT;
+	const struct cfg_target *t = r->job->source;
+	char err[256];
+	int rc;
+
+	buf_addf(&each, "[(%s), (%s), (%s)]", r->job->key, r->job->transform,
+	    r->job->incremental == CFG_INCREMENTAL_UPDATED_SINCE ?
+	    r->job->watermark : "null");
+	rc = compile(r, &r->records, "records", r->job->records);
+	if (rc == 0)
+		rc = compile(r, &r->total, "total", r->job->total);
+	if (rc == 0 && r->job->paging == CFG_PAGING_CURSOR)
+		rc = compile(r, &r->next, "next", r->job->next);
+	if (rc == 0)
+		rc = compile(r, &r->each, "key, transform or watermark",
+		    each.data);
+	buf_free(&each);
+	if (rc != 0)
+		return rc;
+	if (t->auth_header != NULL &&
+	    (r->auth = cfg_auth_line(t, err, sizeof(err))) == NULL)
+		return fail(r, EX_CONFIG, "%s", err);
+	r->http = http_new();
+	return 0;
+}
+
+/* The query's value v, escaped. */
+static void
+param(struct buf *b, const char *name, const char *v)
+{
+	char *e = curl_easy_escape(NULL, v, 0);
+
+	buf_addf(b, "%c%s=%s", strchr(b->data, '?') != NULL ? '&' : '?',
+	    name, e != NULL ? e : "");
+	curl_free(e);
+}
+
+static void
+page_url(struct run *r, long page, struct buf *url)
+{
+	const struct cfg_sync *job = r->job;
+	char n[32];
+	size_t len;
+
+	buf_reset(url);
+	buf_adds(url, job->source->url);
+	len = url->len;
+	if (len > 0 && url->data[len - 1] == '/')
+		url->data[--url->len] = '\0';
+	buf_adds(url, job->path);
+	if (job->incremental == CFG_INCREMENTAL_UPDATED_SINCE &&
+	    r->from.len > 0)
+		param(url, job->since_param, r->from.data);
+	switch (job->paging) {
+	case CFG_PAGING_PAGE:
+		snprintf(n, sizeof(n), "%ld", page);
+		param(url, "page", n);
+		snprintf(n, sizeof(n), "%ld", job->page_size);
+		param(url, "per_page", n);
+		break;
+	case CFG_PAGING_OFFSET:
+		snprintf(n, sizeof(n), "%ld", (page - 1) * job->page_size);
+		param(url, "offset", n);
+		snprintf(n, sizeof(n), "%ld", job->page_size);
+		param(url, "limit", n);
+		break;
+	case CFG_PAGING_CURSOR:
+		if (r->cursor.len > 0)
+			param(url, "cursor", r->cursor.data);
+		snprintf(n, sizeof(n), "%ld", job->page_size);
+		param(url, "limit", n);
+		break;
+	}
+}
+
+/* GETs url whole into body; 0, or an exit code with the reason. */
+static int
+fetch(struct run *r, const char *url, long page, struct buf *body)
+{
+	const struct cfg_target *t = r->job->source;
+	const char *headers[40];
+	struct http_xfer x, *done;
+	struct buf lines = BUF_INIT;
+	size_t n = 0, i;
+	int rc = 0;
+
+	headers[n++] = "Accept: application/json";
+	if (r->auth != NULL)
+		headers[n++] = r->auth;
+	for (i = 0; i < t->nheaders && n + 1 < sizeof(headers) /
+	    sizeof(headers[0]); i++) {
+		buf_addf(&lines, "%s: %s", t->headers[i].name,
+		    t->headers[i].value);
+		buf_addc(&lines, '\0');
+	}
+	for (i = 0; i < lines.len && n + 1 < sizeof(headers) /
+	    sizeof(headers[0]); i += strlen(lines.data + i) + 1)
+		headers[n++] = lines.data + i;
+	headers[n] = NULL;
+	x = (struct http_xfer){ .method = "GET", .url = url,
+	    .headers = headers, .timeout_ms = t->timeout_ms,
+	    .connect_timeout_ms = t->connect_timeout_ms,
+	    .ca_file = t->ca_file, .response_max = SYNC_RESPONSE_MAX };
+	if (http_start(r->http, &x) != 0) {
+		rc = fail(r, EX_SOFTWARE, "page %ld: %s", page, x.error);
+		goto out;
+	}
+	do {
+		if (http_wait(r->http, -1, 1000) != 0) {
+			rc = fail(r, EX_SOFTWARE, "page %ld: libcurl failed",
+			    page);
+			goto out;
+		}
+	} while ((done = http_done(r->http)) == NULL);
+	if (done->error_class != NULL)
+		rc = fail(r, EX_TEMPFAIL, "page %ld: %s (%s)", page,
+		    done->error, done->error_class);
+	else
+		buf_add(body, done->response.data, done->response.len);
+	http_xfer_release(done);
+out:
+	buf_free(&lines);
+	return rc;
+}
+
+/* The text of a key: a string, or a number as JSON writes it. */
+static int
+key_text(jv k, struct buf *out)
+{
+	buf_reset(out);
+	if (jv_get_kind(k) == JV_KIND_STRING) {
+		buf_add(out, jv_string_value(k),
+		    (size_t)jv_string_length_bytes(jv_copy(k)));
+		return out->len > 0 && strlen(out->data) == out->len ? 0 : -1;
+	}
+	if (jv_get_kind(k) == JV_KIND_NUMBER) {
+		jvdump(out, jv_copy(k));
+		return 0;
+	}
+	return -1;
+}
+
+/* The names of the members of now that differ from was's, as a JSON array. */
+static void
+changed_members(jv was, jv now, struct buf *out)
+{
+	jv keys = jv_keys(jv_copy(now));
+	int i, n = jv_array_length(jv_copy(keys)), first = 1;
+
+	buf_addc(out, '[');
+	for (i = 0; i < n; i++) {
+		jv k = jv_array_get(jv_copy(keys), i);
+
+		if (!jv_equal(jv_object_get(jv_copy(was), jv_copy(k)),
+		    jv_object_get(jv_copy(now), jv_copy(k)))) {
+			buf_adds(out, first ? "" : ",");
+			first = 0;
+			jvdump(out, jv_copy(k));
+		}
+		jv_free(k);
+	}
+	jv_free(keys);
+	keys = jv_keys(jv_copy(was));
+	n = jv_array_length(jv_copy(keys));
+	for (i = 0; i < n; i++) {
+		jv k = jv_array_get(jv_copy(keys), i);
+
+		/* Gone from the record: changed too. */
+		if (!jv_object_has(jv_copy(now), jv_copy(k))) {
+			buf_adds(out, first ? "" : ",");
+			first = 0;
+			jvdump(out, jv_copy(k));
+		}
+		jv_free(k);
+	}
+	jv_free(keys);
+	buf_addc(out, ']');
+}
+
+/*
+ * A record that cannot be taken: journaled rejected with why, so that it
+ * is kept and can be looked at; the run goes on.
+ */
+static int
+refuse(struct run *r, jv rec, long index, const char *why)
+{
+	struct journal_event je;
+	struct buf text = BUF_INIT, key = BUF_INIT, source = BUF_INIT;
+	char id[ID_LEN + 1], dup[ID_LEN + 1], now[RFC3339_LEN + 1];
+	char hex[2 * DIGEST_LEN + 1];
+	struct iovec iov;
+	int64_t ms = clock_ms();
+	int rc = 0;
+
+	r->res->failed++;
+	id_new(id);
+	/* Not why: a jq error may quote the record, personal data. */
+	log_warn(&(struct log_ids){ .event = r->o->dry_run ? NULL : id },
+	    "sync '%s': record %ld of page %ld refused%s", r->job->name, index,
+	    r->res->pages + 1, r->o->dry_run ? "" : "; the reason is kept"
+	    " with its event");
+	if (r->o->dry_run)
+		goto out;
+	jvdump(&text, jv_copy(rec));
+	clock_rfc3339(ms, now);
+	/* By content: a record that stays bad is kept once, not each run. */
+	iov = (struct iovec){ text.data, text.len };
+	digest_sha256_hex(&iov, 1, hex);
+	buf_addf(&key, "%s:refused:%s", r->job->name, hex);
+	buf_addf(&source, "sync/%s", r->job->name);
+	je = (struct journal_event){ .id = id, .source = source.data,
+	    .type = r->job->event, .tenant = r->o->cfg->tenant, .time = now,
+	    .idempotency_key = key.data, .envelope = text.data,
+	    .envelope_len = text.len, .rejected = why, .received_at = ms };
+	if (journal_event_add(r->o->journal, &je, dup, NULL) < 0)
+		rc = -1;
+out:
+	buf_free(&text);
+	buf_free(&key);
+	buf_free(&source);
+	return rc;
+}
+
+/*
+ * One record: if it is new or changed, its event (journaled canonical, and
+ * its line kept for the output) and its new hash.  Returns 0, or -1 if the
+ * journal failed.
+ */
+static int
+record(struct run *r, jv rec, long index)
+{
+	struct buf *b = &r->scratch;
+	struct buf key = BUF_INIT, canon = BUF_INIT, idem = BUF_INIT;
+	struct buf source = BUF_INIT;
+	unsigned char hash[DIGEST_LEN], was[JOURNAL_SYNC_HASH_LEN];
+	char hex[2 * DIGEST_LEN + 1];
+	jv out, k, v, w, prev;
+	struct iovec iov;
+	int64_t ms = clock_ms();
+	int rc = 0, found;
+
+	buf_reset(b);
+	out = jv_null();
+	if (jqprog_run(r->each, jv_copy(rec), &out, b) != 0 ||
+	    jv_get_kind(out) != JV_KIND_ARRAY ||
+	    jv_array_length(jv_copy(out)) != 3) {
+		if (b->len == 0)
+			buf_adds(b, "the key, transform or watermark made no"
+			    " single value");
+		jv_free(out);
+		rc = refuse(r, rec, index, b->data);
+		goto out_rec;
+	}
+	k = jv_array_get(jv_copy(out), 0);
+	v = jv_array_get(jv_copy(out), 1);
+	w = jv_array_get(out, 2);
+	if (key_text(k, &key) != 0) {
+		rc = refuse(r, rec, index, "its key is not a string or a"
+		    " number");
+		goto out_kvw;
+	}
+	if (jv_get_kind(w) == JV_KIND_STRING && (r->mark.len == 0 ||
+	    strcmp(jv_string_value(w), r->mark.data) > 0)) {
+		buf_reset(&r->mark);
+		buf_adds(&r->mark, jv_string_value(w));
+	}
+	jvdump_sorted(&canon, jv_copy(v));
+	iov = (struct iovec){ canon.data, canon.len };
+	digest_sha256(&iov, 1, hash);
+	buf_reset(&r->previous);
+	if (journal_sync_record_get(r->o->journal, r->job->name, key.data,
+	    was, &r->previous, &found) != 0) {
+		rc = -1;
+		goto out_kvw;
+	}
+	if (found && memcmp(was, hash, sizeof(hash)) == 0)
+		goto out_kvw;	/* as it was */
+	r->res->changed++;
+
+	/* {"key":..,"created":..,"changed":[..],"record":{..}} */
+	buf_reset(b);
+	buf_adds(b, "{\"key\":");
+	buf_add_json_string(b, key.data, key.len);
+	buf_addf(b, ",\"created\":%s,\"changed\":", found ? "false" : "true");
+	prev = found ? jv_parse_sized(r->previous.data,
+	    (int)r->previous.len) : jv_object();
+	if (jv_get_kind(prev) == JV_KIND_OBJECT &&
+	    jv_get_kind(v) == JV_KIND_OBJECT)
+		changed_members(prev, v, b);
+	else
+		buf_adds(b, "[]");
+	jv_free(prev);
+	buf_adds(b, ",\"record\":");
+	buf_add(b, canon.data, canon.len);
+	buf_addc(b, '}');
+	if (r->o->dry_run) {
+		buf_adds(&r->lines, "{\"job\":");
+		buf_add_json_string(&r->lines, r->job->name,
+		    strlen(r->job->name));
+		buf_adds(&r->lines, ",");
+		buf_add(&r->lines, b->data + 1, b->len - 1);
+		buf_addc(&r->lines, '\n');
+		goto out_kvw;
+	}
+
+	digest_sha256_hex(&iov, 1, hex);
+	hex[32] = '\0';
+	buf_addf(&idem, "%s:%s:%lld:%s", r->job->name, key.data,
+	    (long long)r->run_id, hex);
+	buf_addf(&source, "sync/%s", r->job->name);
+	/* Canonical as made: normalized at once, for map to route. */
+	if (made_event(r->o->journal, &(struct made){ .source = source.data,
+	    .type = r->job->event, .subject = key.data,
+	    .tenant = r->o->cfg->tenant, .key = idem.data, .data = b->data,
+	    .len = b->len, .now = ms }, &r->lines) != 0 ||
+	    journal_sync_record_put(r->o->journal, r->job->name, key.data,
+	    hash, canon.data, canon.len, ms) != 0) {
+		rc = -1;
+		goto out_kvw;
+	}
+	r->res->sent++;
+out_kvw:
+	jv_free(k);
+	jv_free(v);
+	jv_free(w);
+out_rec:
+	buf_free(&key);
+	buf_free(&canon);
+	buf_free(&idem);
+	buf_free(&source);
+	jv_free(rec);
+	return rc;
+}
+
+/* A number or a string a page gave: its text (empty for null). */
+static int
+page_value(struct run *r, struct jqprog *prog, jv page, struct buf *out)
+{
+	jv v;
+
+	buf_reset(out);
+	buf_reset(&r->scratch);
+	if (jqprog_run(prog, page, &v, &r->scratch) != 0)
+		return -1;
+	if (jv_get_kind(v) == JV_KIND_STRING)
+		buf_adds(out, jv_string_value(v));
+	else if (jv_get_kind(v) == JV_KIND_NUMBER)
+		jvdump(out, jv_copy(v));
+	else if (jv_get_kind(v) != JV_KIND_NULL) {
+		jv_free(v);
+		return -1;
+	}
+	jv_free(v);
+	return 0;
+}
+
+/*
+ * One page: its records handled in one commit, with the run's counts and
+ * the lock's lease.  *more says whether another page follows.
+ */
+static int
+page(struct run *r, const char *text, size_t len, long n, int *more)
+{
+	struct journal *j = r->o->journal;
+	struct journal_sync_run jr;
+	struct buf next = BUF_INIT, total = BUF_INIT;
+	jv doc, recs;
+	int i, count, got, rc = 0;
+
+	recs = jv_null();
+	int64_t now;
+
+	*more = 0;
+	doc = jv_parse_sized(text, (int)(len < INT_MAX ? len : INT_MAX));
+	if (!jv_is_valid(doc)) {
+		jv_free(doc);
+		return fail(r, EX_TEMPFAIL, "page %ld: the answer is not JSON",
+		    n);
+	}
+	buf_reset(&r->scratch);
+	recs = jv_null();
+	if (jqprog_run(r->records, jv_copy(doc), &recs, &r->scratch) != 0 ||
+	    jv_get_kind(recs) != JV_KIND_ARRAY) {
+		jv_free(recs);
+		jv_free(doc);
+		return fail(r, EX_TEMPFAIL, "page %ld: records (%s) is not an"
+		    " array", n, r->job->records);
+	}
+	if (page_value(r, r->total, jv_copy(doc), &total) == 0 &&
+	    total.len > 0)
+		r->total_n = strtol(total.data, NULL, 10);
+	if (r->next != NULL && page_value(r, r->next, jv_copy(doc),
+	    &next) != 0) {
+		rc = fail(r, EX_TEMPFAIL, "page %ld: next (%s) is not a"
+		    " string, a number or null", n, r->job->next);
+		goto out;
+	}
+	count = jv_array_length(jv_copy(recs));
+	buf_reset(&r->lines);
+	if (!r->o->dry_run && journal_begin(j) != 0) {
+		rc = journal_failed(r);
+		goto out;
+	}
+	for (i = 0; i < count; i++) {
+		r->res->read++;
+		if (record(r, jv_array_get(jv_copy(recs), i), i) != 0) {
+			rc = journal_failed(r);
+			goto out;
+		}
+	}
+	r->res->pages++;
+	if (!r->o->dry_run) {
+		now = clock_ms();
+		jr = (struct journal_sync_run){ .id = r->run_id,
+		    .status = "running", .pages = r->res->pages,
+		    .read = r->res->read, .changed = r->res->changed,
+		    .sent = r->res->sent, .failed = r->res->failed };
+		if (journal_sync_lock(j, r->job->name, r->owner, now,
+		    now + SYNC_LEASE_MS, &got, NULL) != 0 ||
+		    (got && (journal_sync_run_update(j, &jr) != 0 ||
+		    journal_commit(j) != 0))) {
+			rc = journal_failed(r);
+			goto out;
+		}
+		/* Its lease ran out and another run took the job over. */
+		if (!got) {
+			journal_rollback(j);
+			rc = fail(r, EX_TEMPFAIL, "page %ld: another run took"
+			    " the lock over; this one stops", n);
+			goto out;
+		}
+	}
+	/* The journal first, then the pipe. */
+	if (r->lines.len > 0 && (fwrite(r->lines.data, 1, r->lines.len,
+	    r->o->out) != r->lines.len || fflush(r->o->out) != 0)) {
+		rc = fail(r, EX_IOERR, "write: standard output");
+		goto out;
+	}
+	if (r->o->progress)
+		progress_pages(&r->progress, r->res->read, r->total_n,
+		    r->res->pages);
+	switch (r->job->paging) {
+	case CFG_PAGING_PAGE:
+	case CFG_PAGING_OFFSET:
+		/* A short page is the last; so is the one that makes up
+		 * the total the remote gave. */
+		*more = count >= r->job->page_size && (r->total_n < 0 ||
+		    r->res->read < r->total_n);
+		break;
+	case CFG_PAGING_CURSOR:
+		/* A cursor that does not move would loop for ever. */
+		*more = count > 0 && next.len > 0 &&
+		    strcmp(next.data, r->cursor.data != NULL ?
+		    r->cursor.data : "") != 0;
+		if (*more) {
+			buf_reset(&r->cursor);
+			buf_add(&r->cursor, next.data, next.len);
+		}
+		break;
+	}
+out:
+	jv_free(recs);
+	jv_free(doc);
+	buf_free(&next);
+	buf_free(&total);
+	return rc;
+}
+
+/* The run's end, recorded; the lock let go, the watermark moved if ok. */
+static int
+finish(struct run *r, int rc)
+{
+	struct journal *j = r->o->journal;
+	struct journal_sync_run jr;
+	const char *mark = NULL;
+	int64_t now = clock_ms();
+
+	if (r->o->dry_run)
+		return rc;
+	if (rc == EX_OK || rc == EX_DATAERR)
+		switch (r->job->incremental) {
+		case CFG_INCREMENTAL_UPDATED_SINCE:
+			mark = r->mark.len > 0 ? r->mark.data : NULL;
+			break;
+		case CFG_INCREMENTAL_CURSOR:
+			mark = r->cursor.len > 0 ? r->cursor.data : NULL;
+			break;
+		case CFG_INCREMENTAL_NONE:
+			break;
+		}
+	jr = (struct journal_sync_run){ .id = r->run_id,
+	    .status = rc == EX_OK || rc == EX_DATAERR ? "ok" : "failed",
+	    .ended_at = now, .pages = r->res->pages, .read = r->res->read,
+	    .changed = r->res->changed, .sent = r->res->sent,
+	    .failed = r->res->failed, .watermark_to = mark != NULL ? mark :
+	    r->from.data, .error = rc == EX_OK || rc == EX_DATAERR ? NULL :
+	    r->res->error };
+	if (journal_begin(j) != 0 || journal_sync_run_update(j, &jr) != 0 ||
+	    journal_sync_unlock(j, r->job->name, r->owner, mark, now) != 0 ||
+	    journal_commit(j) != 0) {
+		journal_rollback(j);
+		if (rc == EX_OK || rc == EX_DATAERR)
+			rc = fail(r, journal_busy(j) ? EX_TEMPFAIL :
+			    EX_SOFTWARE, "%s", journal_error(j));
+	}
+	return rc;
+}
+
+/*
+ * Whether the lock's holder, "host:pid:tag", was a process of this host
+ * that is gone: killed, its lease not yet out.  Then the lock is taken
+ * over at once instead of in SYNC_LEASE_MS.
+ */
+static int
+holder_gone(const char *owner, const char *host)
+{
+	size_t n = strlen(host);
+	long pid;
+	char *end;
+
+	if (owner == NULL || strncmp(owner, host, n) != 0 || owner[n] != ':')
+		return 0;
+	pid = strtol(owner + n + 1, &end, 10);
+	return pid > 0 && *end == ':' && kill((pid_t)pid, 0) == -1 &&
+	    errno == ESRCH;
+}
+
+/* Takes the job's lock and starts its run; EX_TEMPFAIL if it is held. */
+static int
+start(struct run *r)
+{
+	struct journal *j = r->o->journal;
+	struct journal_sync_job state = { BUF_INIT, BUF_INIT, 0 };
+	char host[64] = "host", until[RFC3339_LEN + 1], id[ID_LEN + 1];
+	int64_t now = clock_ms();
+	int got, rc = 0;
+
+	/* Who holds the lock, for the message of a run that finds it held. */
+	gethostname(host, sizeof(host) - 1);
+	id_new(id);
+	snprintf(r->owner, sizeof(r->owner), "%s:%ld:%.8s", host,
+	    (long)getpid(), id + 28);
+	if (r->o->dry_run) {
+		if (journal_sync_job(j, r->job->name, &state) != 0)
+			rc = journal_failed(r);
+		goto out;
+	}
+	if (journal_begin(j) != 0 || journal_sync_lock(j, r->job->name,
+	    r->owner, now, now + SYNC_LEASE_MS, &got, &state) != 0) {
+		rc = journal_failed(r);
+		goto out;
+	}
+	if (!got && holder_gone(state.lock_owner.data, host) &&
+	    journal_sync_steal(j, r->job->name, state.lock_owner.data,
+	    r->owner, now, now + SYNC_LEASE_MS, &got) != 0) {
+		rc = journal_failed(r);
+		goto out;
+	}
+	if (!got) {
+		journal_rollback(j);
+		clock_rfc3339(state.lock_until, until);
+		rc = fail(r, EX_TEMPFAIL, "it is running already (%s holds it"
+		    " until %s); try again later", state.lock_owner.data !=
+		    NULL ? state.lock_owner.data : "?", until);
+		goto out;
+	}
+	if (journal_sync_abandon(j, r->job->name, now) != 0 ||
+	    journal_sync_run_start(j, r->job->name, now, r->o->full,
+	    state.watermark.len > 0 ? state.watermark.data : NULL,
+	    &r->run_id) != 0 || journal_commit(j) != 0) {
+		rc = journal_failed(r);
+		goto out;
+	}
+	r->res->run = r->run_id;
+out:
+	if (rc == 0 && !r->o->full && state.watermark.len > 0) {
+		buf_add(&r->from, state.watermark.data, state.watermark.len);
+		buf_add(&r->mark, state.watermark.data, state.watermark.len);
+		if (r->job->incremental == CFG_INCREMENTAL_CURSOR)
+			buf_add(&r->cursor, state.watermark.data,
+			    state.watermark.len);
+	}
+	buf_free(&state.watermark);
+	buf_free(&state.lock_owner);
+	return rc;
+}
+
+int
+sync_run(const struct sync_opts *o, struct sync_result *res)
+{
+	struct run r = { .o = o, .job = o->job, .res = res, .total_n = -1 };
+	struct buf url = BUF_INIT, body = BUF_INIT;
+	long n;
+	int rc, more;
+
+	memset(res, 0, sizeof(*res));
+	if ((rc = prepare(&r)) != 0 || (rc = start(&r)) != 0)
+		goto out;
+	if (o->progress)
+		progress_init(&r.progress, "records");
+	for (n = 1, more = 1; more; n++) {
+		page_url(&r, n, &url);
+		buf_reset(&body);
+		if ((rc = fetch(&r, url.data, n, &body)) != 0 ||
+		    (rc = page(&r, body.data != NULL ? body.data : "",
+		    body.len, n, &more)) != 0)
+			break;
+	}
+	if (o->progress)
+		progress_done(&r.progress);
+	if (rc == 0 && res->failed > 0) {
+		rc = EX_DATAERR;
+		snprintf(res->error, sizeof(res->error), "%ld records"
+		    " refused", res->failed);
+	}
+	rc = finish(&r, rc);
+out:
+	buf_free(&url);
+	buf_free(&body);
+	buf_free(&r.from);
+	buf_free(&r.mark);
+	buf_free(&r.cursor);
+	buf_free(&r.lines);
+	buf_free(&r.scratch);
+	buf_free(&r.previous);
+	jqprog_free(r.records);
+	jqprog_free(r.next);
+	jqprog_free(r.total);
+	jqprog_free(r.each);
+	if (r.http != NULL)
+		http_free(r.http);
+	if (r.auth != NULL) {
+		explicit_bzero(r.auth, strlen(r.auth));
+		free(r.auth);
+	}
+	return rc;
+}
