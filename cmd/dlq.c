@@ -61,7 +61,7 @@ ids_add(struct ids *l, const char *id)
 }
 
 static void
-ids_free(struct ids *l)
+ids_release(struct ids *l)
 {
 	size_t i;
 
@@ -137,7 +137,7 @@ read_ids(struct ids *l)
 		jv_free(id);
 	}
 	ndjson_close(in);
-	buf_free(&reason);
+	buf_release(&reason);
 	return rc;
 }
 
@@ -202,7 +202,7 @@ change_all(struct journal *jn, enum cmd cmd, const struct ids *l, int force)
 		}
 	}
 	progress_done(&pr);
-	buf_free(&out);
+	buf_release(&out);
 	log_info(NULL, "%zu %s, %ld not found, %ld refused",
 	    l->n - (size_t)missing - (size_t)refused, cmd == RETRY ?
 	    "back to pending" : cmd == ARCHIVE ? "archived" : "deleted",
@@ -210,7 +210,7 @@ change_all(struct journal *jn, enum cmd cmd, const struct ids *l, int force)
 	return missing + refused > 0 ? EX_DATAERR : EX_OK;
 fail:
 	progress_done(&pr);
-	buf_free(&out);
+	buf_release(&out);
 	return journal_failed(jn);
 }
 
@@ -350,7 +350,7 @@ main(int argc, char *argv[])
 	size_t i;
 
 	log_init("integra-dlq");
-	dlqapi_filter_init(&f);
+	ops_dlq_filter_init(&f);
 	while ((ch = getopt_long(argc, argv, "c:j:t:T:a:n:C:yfhV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -382,7 +382,7 @@ main(int argc, char *argv[])
 		case '?':
 			return options_usage(usage_text);
 		default:
-			if (dlqapi_filter_set(&f, filters[ch], optarg, err,
+			if (ops_dlq_filter_set(&f, filters[ch], optarg, err,
 			    sizeof(err)) != 0) {
 				log_error(NULL, "%s", err);
 				return options_usage(usage_text);
@@ -435,12 +435,12 @@ main(int argc, char *argv[])
 		rc = journal_dlq_query(journal, &f, 1, print_line, NULL);
 		break;
 	case SHOW:
-		rc = dlqapi_show(journal, argv[optind], &out, &found);
+		rc = ops_dlq_show(journal, argv[optind], &out, &found);
 		if (rc == 0 && found)
 			printf("%s\n", out.data);
 		break;
 	case STATS:
-		if ((rc = dlqapi_stats(journal, &out)) == 0) {
+		if ((rc = ops_dlq_stats(journal, &out)) == 0) {
 			if (json)
 				printf("%s\n", out.data);
 			else
@@ -478,8 +478,8 @@ main(int argc, char *argv[])
 	} else
 		rc = EX_OK;
 out:
-	ids_free(&ids);
-	buf_free(&out);
+	ids_release(&ids);
+	buf_release(&out);
 	journal_close(journal);
 	cfg_free(cfg);
 	return setup_finish(rc);

@@ -28,7 +28,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "journal", required_argument, NULL, 'j' },
-		EVENTSAPI_FILTER_LONGOPTS,
+		OPS_EVENTS_FILTER_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -42,8 +42,8 @@ main(int argc, char *argv[])
 	int ch, rc, found = 1, nfilters = 0;
 
 	log_init("integra-events");
-	eventsapi_filter_init(&f);
-	while ((ch = getopt_long(argc, argv, "c:j:hV" EVENTSAPI_FILTER_OPTS,
+	ops_events_filter_init(&f);
+	while ((ch = getopt_long(argc, argv, "c:j:hV" OPS_EVENTS_FILTER_OPTS,
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -59,7 +59,7 @@ main(int argc, char *argv[])
 		case '?':
 			return options_usage(usage_text);
 		default:
-			if (eventsapi_filter_set(&f, eventsapi_filter_of(ch),
+			if (ops_events_filter_set(&f, ops_events_filter_of(ch),
 			    optarg, err, sizeof(err)) != 0) {
 				log_error(NULL, "%s", err);
 				return options_usage(usage_text);
@@ -81,11 +81,11 @@ main(int argc, char *argv[])
 	    (rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
 		goto out;
 	if (strcmp(cmd, "list") == 0)
-		rc = eventsapi_list(journal, &f, &out);
+		rc = ops_events_list(journal, &f, &out);
 	else if (strcmp(cmd, "show") == 0)
-		rc = eventsapi_show(journal, id, &out, &found);
+		rc = ops_events_show(journal, id, &out, &found);
 	else
-		rc = eventsapi_retry(journal, id, &out, &found);
+		rc = ops_events_retry(journal, id, &out, &found);
 	if (rc != 0) {
 		log_error(NULL, "%s", journal_error(journal));
 		rc = journal_busy(journal) ? EX_TEMPFAIL : EX_SOFTWARE;
@@ -98,7 +98,7 @@ main(int argc, char *argv[])
 		rc = EX_OK;
 	}
 out:
-	buf_free(&out);
+	buf_release(&out);
 	journal_close(journal);
 	cfg_free(cfg);
 	return setup_finish(rc);

@@ -86,7 +86,7 @@ config_check(int argc, char *argv[])
 				*next++ = '\0';
 			fprintf(stderr, "integra: %s\n", line);
 		}
-		buf_free(&err);
+		buf_release(&err);
 		cfg_free(cfg);
 		return EX_CONFIG;
 	}
@@ -97,7 +97,7 @@ config_check(int argc, char *argv[])
 		printf(", %zu sync%s", cfg->nsyncs, cfg->nsyncs == 1 ? "" :
 		    "s");
 	putchar('\n');
-	buf_free(&err);
+	buf_release(&err);
 	cfg_free(cfg);
 	return EX_OK;
 }
@@ -132,8 +132,8 @@ run(const char *cmd, char *argv[])
 	execvp(name.data, argv);
 	fprintf(stderr, "integra: '%s' is not an integra command (%s: %s)\n",
 	    cmd, name.data, strerror(errno));
-	buf_free(&path);
-	buf_free(&name);
+	buf_release(&path);
+	buf_release(&name);
 	return errno == ENOENT ? EX_USAGE : EX_UNAVAILABLE;
 }
 

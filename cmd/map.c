@@ -70,7 +70,7 @@ slurp(const char *path, size_t *len)
 		    "longer than 1 MiB");
 		if (f != stdin)
 			fclose(f);
-		buf_free(&b);
+		buf_release(&b);
 		return NULL;
 	}
 	if (f != stdin)
@@ -81,7 +81,7 @@ slurp(const char *path, size_t *len)
 	return buf_detach(&b);
 }
 
-/* A table of pairs from mappings_list's JSON. */
+/* A table of pairs from ops_mappings_list's JSON. */
 static void
 print_pairs(const struct buf *json)
 {
@@ -110,7 +110,7 @@ print_pairs(const struct buf *json)
 	jv_free(list);
 }
 
-/* A table of versions from mappings_versions' JSON. */
+/* A table of versions from ops_mappings_versions' JSON. */
 static void
 print_versions(const struct buf *json)
 {
@@ -171,7 +171,7 @@ test(const struct cfg *cfg, struct journal *jn, const char *type,
 	jv_free(t);
 	if (map_init(&m, cfg, &err) != 0) {
 		log_error(NULL, "config: %s", err.data);
-		buf_free(&err);
+		buf_release(&err);
 		jv_free(v);
 		return EX_CONFIG;
 	}
@@ -190,8 +190,8 @@ test(const struct cfg *cfg, struct journal *jn, const char *type,
 		jv_free(v);
 	mapstore_close(m.store);
 	map_release(&m);
-	buf_free(&out);
-	buf_free(&err);
+	buf_release(&out);
+	buf_release(&err);
 	return rc;
 }
 
@@ -201,7 +201,7 @@ status(struct journal *jn, int rc, const struct buf *err)
 {
 	if (rc == 0)
 		return EX_OK;
-	if (rc == MAPPINGS_REFUSED) {
+	if (rc == OPS_MAPPINGS_REFUSED) {
 		log_error(NULL, "%s", err->data);
 		return EX_DATAERR;
 	}
@@ -268,7 +268,7 @@ command(int argc, char *argv[], const char *cfgpath, const char *jpath)
 		goto out;
 	switch (cmd) {
 	case LIST:
-		if ((rc = status(jn, mappings_list(jn, &out), &err)) ==
+		if ((rc = status(jn, ops_mappings_list(jn, &out), &err)) ==
 		    EX_OK) {
 			if (json)
 				printf("%s\n", out.data);
@@ -277,7 +277,7 @@ command(int argc, char *argv[], const char *cfgpath, const char *jpath)
 		}
 		break;
 	case SHOW:
-		rc = status(jn, mappings_show(jn, argv[0], argv[1],
+		rc = status(jn, ops_mappings_show(jn, argv[0], argv[1],
 		    (int)version, &out, &found), &err);
 		if (rc != EX_OK)
 			break;
@@ -298,7 +298,7 @@ command(int argc, char *argv[], const char *cfgpath, const char *jpath)
 		}
 		break;
 	case VERSIONS:
-		rc = status(jn, mappings_versions(jn, argv[0], argv[1], &out,
+		rc = status(jn, ops_mappings_versions(jn, argv[0], argv[1], &out,
 		    &found), &err);
 		if (rc != EX_OK)
 			break;
@@ -321,7 +321,7 @@ command(int argc, char *argv[], const char *cfgpath, const char *jpath)
 			rc = EX_DATAERR;
 			break;
 		}
-		if ((rc = status(jn, mappings_add(jn, argv[0], argv[1],
+		if ((rc = status(jn, ops_mappings_add(jn, argv[0], argv[1],
 		    program, strcmp(argv[2], "-") == 0 ? NULL : argv[2], &out,
 		    &err), &err)) == EX_OK) {
 			jv v = jv_object_get(jv_parse(out.data),
@@ -333,13 +333,13 @@ command(int argc, char *argv[], const char *cfgpath, const char *jpath)
 		}
 		break;
 	case ROLLBACK:
-		if ((rc = status(jn, mappings_rollback(jn, argv[0], argv[1],
+		if ((rc = status(jn, ops_mappings_rollback(jn, argv[0], argv[1],
 		    (int)version, &out, &err), &err)) == EX_OK)
 			printf("%s/%s: version %ld in force\n", argv[0],
 			    argv[1], version);
 		break;
 	case SEED:
-		if ((rc = status(jn, mappings_seed(jn, cfg_datadir(cfg),
+		if ((rc = status(jn, ops_mappings_seed(jn, cfg_datadir(cfg),
 		    &seeded, &err), &err)) == EX_OK)
 			printf("%d mapping%s seeded from %s/mappings\n",
 			    seeded, seeded == 1 ? "" : "s", cfg_datadir(cfg));
@@ -350,8 +350,8 @@ command(int argc, char *argv[], const char *cfgpath, const char *jpath)
 	}
 out:
 	free(program);
-	buf_free(&out);
-	buf_free(&err);
+	buf_release(&out);
+	buf_release(&err);
 	journal_close(jn);
 	cfg_free(cfg);
 	return setup_finish(rc);
@@ -451,7 +451,7 @@ main(int argc, char *argv[])
 	mapstore_close(m.store);
 	map_release(&m);
 out:
-	buf_free(&err);
+	buf_release(&err);
 	stream_release(&s);
 	journal_close(journal);
 	cfg_free(cfg);

@@ -132,7 +132,7 @@ main(int argc, char *argv[])
 	    s.nread, s.nok, s.nskipped, s.nrejected);
 	normalize_release(&n);
 out:
-	buf_free(&dir);
+	buf_release(&dir);
 	stream_release(&s);
 	schema_free(schemas);
 	journal_close(journal);

@@ -121,8 +121,8 @@ dashboard(struct journal *journal, const struct cfg *cfg, int64_t now,
 		rc = EX_IOERR;
 	}
 out:
-	buf_free(&page);
-	buf_free(&tmp);
+	buf_release(&page);
+	buf_release(&tmp);
 	return rc;
 }
 
@@ -134,7 +134,7 @@ static int
 events(int argc, char *argv[], const char *cfgpath, const char *jpath)
 {
 	static const struct option longopts[] = {
-		EVENTSAPI_FILTER_LONGOPTS,
+		OPS_EVENTS_FILTER_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct journal_filter f;
@@ -144,12 +144,12 @@ events(int argc, char *argv[], const char *cfgpath, const char *jpath)
 	char err[160];
 	int ch, rc;
 
-	eventsapi_filter_init(&f);
-	while ((ch = getopt_long(argc, argv, EVENTSAPI_FILTER_OPTS, longopts,
+	ops_events_filter_init(&f);
+	while ((ch = getopt_long(argc, argv, OPS_EVENTS_FILTER_OPTS, longopts,
 	    NULL)) != -1) {
-		if (eventsapi_filter_of(ch) == NULL)
+		if (ops_events_filter_of(ch) == NULL)
 			return options_usage(usage_text);
-		if (eventsapi_filter_set(&f, eventsapi_filter_of(ch), optarg,
+		if (ops_events_filter_set(&f, ops_events_filter_of(ch), optarg,
 		    err, sizeof(err)) != 0) {
 			log_error(NULL, "%s", err);
 			return options_usage(usage_text);
@@ -160,12 +160,12 @@ events(int argc, char *argv[], const char *cfgpath, const char *jpath)
 	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK ||
 	    (rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
 		goto out;
-	if (eventsapi_list(journal, &f, &out) != 0) {
+	if (ops_events_list(journal, &f, &out) != 0) {
 		rc = journal_failed(journal);
 	} else
 		printf("%s\n", out.data);
 out:
-	buf_free(&out);
+	buf_release(&out);
 	journal_close(journal);
 	cfg_free(cfg);
 	return setup_finish(rc);
@@ -260,8 +260,8 @@ counted(struct journal *journal, enum cmd cmd, int64_t now, int64_t window,
 	}
 	rc = cmd == HEALTH ? (int)status : EX_OK;
 out:
-	report_free(&report);
-	buf_free(&out);
+	report_release(&report);
+	buf_release(&out);
 	return rc;
 }
 

@@ -8,5 +8,5 @@
 int
 main(int argc, char *argv[])
 {
-	return syncprog_main(argc, argv, "fin");
+	return syncjobs_main(argc, argv, "fin");
 }

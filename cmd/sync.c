@@ -120,7 +120,7 @@ main(int argc, char *argv[])
 	case LIST:
 		for (i = 0, rc = 0; i < cfg->nsyncs && rc == 0; i++) {
 			buf_reset(&out);
-			if ((rc = syncapi_job(&cfg->syncs[i], journal,
+			if ((rc = ops_syncs_job(&cfg->syncs[i], journal,
 			    &out)) == 0)
 				printf("%s\n", out.data);
 		}
@@ -130,10 +130,10 @@ main(int argc, char *argv[])
 		    NULL);
 		break;
 	case START:
-		rc = syncprog_job(cfg, journal, job, full, dry_run);
+		rc = syncjobs_job(cfg, journal, job, full, dry_run);
 		goto out;
 	case STATS:
-		if ((rc = syncapi_stats(journal, clock_ms() - window,
+		if ((rc = ops_syncs_stats(journal, clock_ms() - window,
 		    &out)) == 0)
 			printf("%s\n", out.data);
 		break;
@@ -153,7 +153,7 @@ main(int argc, char *argv[])
 		rc = journal_busy(journal) ? EX_TEMPFAIL : EX_SOFTWARE;
 	}
 out:
-	buf_free(&out);
+	buf_release(&out);
 	journal_close(journal);
 	cfg_free(cfg);
 	return setup_finish(rc);

@@ -74,7 +74,7 @@ print_json(const char *name, int configured,
 	buf_addf(&o, ",\"waiting\":%ld,\"dead\":%ld}",
 	    ts != NULL ? ts->waiting : 0, ts != NULL ? ts->dead : 0);
 	printf("%s\n", o.data);
-	buf_free(&o);
+	buf_release(&o);
 }
 
 static void
@@ -111,7 +111,7 @@ print_state(struct listing *l, const char *name,
 	printf("%-20s %-9s %8ld %8ld  %s%s\n", name, state,
 	    ts != NULL ? ts->waiting : 0, ts != NULL ? ts->dead : 0, since,
 	    why.data != NULL ? why.data : "");
-	buf_free(&why);
+	buf_release(&why);
 }
 
 static int
@@ -229,7 +229,7 @@ status(const struct cfg *cfg, const char *name)
 	http_xfer_release(&x);
 	http_free(h);
 	explicit_bzero(url.data, url.len);
-	buf_free(&url);
+	buf_release(&url);
 	explicit_bzero(base, strlen(base));
 	free(base);
 	if (auth != NULL) {

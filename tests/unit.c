@@ -332,7 +332,7 @@ test_buf(void)
 			good = 0;
 	}
 	ok(good, "buf: json string of every ASCII byte is valid JSON");
-	buf_free(&b);
+	buf_release(&b);
 }
 
 /*
@@ -445,7 +445,7 @@ test_ndjson_mixed(size_t chunk)
 
 	if ((pid = writer(in.data, in.len, chunk, &fd)) == -1) {
 		ok(0, "ndjson: mixed input, writes of %zu: fork", chunk);
-		buf_free(&in);
+		buf_release(&in);
 		return;
 	}
 	r = ndjson_open(fd, 1024);
@@ -491,7 +491,7 @@ test_ndjson_mixed(size_t chunk)
 	ndjson_close(r);
 	close(fd);
 	ok(reap(pid), "ndjson: writer of %zu-byte chunks exited well", chunk);
-	buf_free(&in);
+	buf_release(&in);
 }
 
 static void
@@ -515,7 +515,7 @@ test_ndjson_many(void)
 	}
 	if ((pid = writer(in.data, in.len, 100000, &fd)) == -1) {
 		ok(0, "ndjson: many lines: fork");
-		buf_free(&in);
+		buf_release(&in);
 		return;
 	}
 	r = ndjson_open(fd, 0);
@@ -538,7 +538,7 @@ test_ndjson_many(void)
 	ndjson_close(r);
 	close(fd);
 	reap(pid);
-	buf_free(&in);
+	buf_release(&in);
 }
 
 static void
@@ -561,7 +561,7 @@ test_ndjson_default_max(void)
 	buf_adds(&in, "\nok\n");
 	if ((pid = writer(in.data, in.len, 65536, &fd)) == -1) {
 		ok(0, "ndjson: default limit: fork");
-		buf_free(&in);
+		buf_release(&in);
 		return;
 	}
 	r = ndjson_open(fd, 0);
@@ -581,7 +581,7 @@ test_ndjson_default_max(void)
 	ndjson_close(r);
 	close(fd);
 	reap(pid);
-	buf_free(&in);
+	buf_release(&in);
 }
 
 static int
@@ -810,7 +810,7 @@ derive_ref(const char *parent, const char *tail, size_t n)
 		buf_add(&in, tail, n);
 	}
 	SHA256((const unsigned char *)in.data, in.len, md);
-	buf_free(&in);
+	buf_release(&in);
 	for (i = 0; i < SHA256_DIGEST_LENGTH; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	snprintf(out, sizeof(out), "%.13s-7%.3s-%c%.3s-%.12s", parent, hex + 1,
@@ -1333,7 +1333,7 @@ test_redact(void)
 	ok(n == REDACT_EXCERPT_MAX && strchr(out, 'b') == NULL &&
 	    strcmp(out + 1020, " ***") == 0,
 	    "redact: an e-mail across the cut is masked whole");
-	buf_free(&in);
+	buf_release(&in);
 
 	n = redact_excerpt("hello, world", 12, small, sizeof(small), 5);
 	ok(n == 5 && strcmp(small, "hello") == 0, "redact: max 5");
@@ -1436,7 +1436,7 @@ log_long(void)
 		buf_adds(&b, i % 3 == 0 ? "\xe2\x82\xac" : i % 3 == 1 ? "\n" :
 		    "\xff");
 	log_info(&ids, "%s", b.data);
-	buf_free(&b);
+	buf_release(&b);
 }
 
 static void
@@ -1934,7 +1934,7 @@ test_jsonscan_validate(void)
 	buf_addc(&b, ']');
 	ok(validate(b.data, b.len, NULL, NULL) == JSON_ARRAY,
 	    "jsonscan: 2000 shallow containers in a row");
-	buf_free(&b);
+	buf_release(&b);
 }
 
 /* The strings "<a * 20 with bytes set>" against the strict checker above,
@@ -2185,7 +2185,7 @@ test_jsonscan_jq(void)
 
 	test_jvparse(docs, ndocs);
 	for (i = 0; i < ndocs; i++)
-		buf_free(&docs[i]);
+		buf_release(&docs[i]);
 	free(docs);
 }
 
@@ -2355,7 +2355,7 @@ test_jsonscan_member(void)
 				good = 0;
 	}
 	ok(good, "jsonscan: every prefix of an object is invalid");
-	buf_free(&b);
+	buf_release(&b);
 }
 
 static void
@@ -2432,7 +2432,7 @@ test_jsonscan_skip(void)
 	nest(&b, JSON_MAX_DEPTH + 1, 1);
 	ok(skip(b.data, b.len, 0) == SKIP_BAD, "jsonscan: skip %d deep is "
 	    "invalid", JSON_MAX_DEPTH + 1);
-	buf_free(&b);
+	buf_release(&b);
 }
 
 /* Walks s with json_next_member; the members' names, or -1. */
@@ -2846,8 +2846,8 @@ test_template(void)
 	    strcmp(out.data, "no braces } { here") == 0,
 	    "template: text without names is itself");
 	template_free(t);
-	buf_free(&out);
-	buf_free(&err);
+	buf_release(&out);
+	buf_release(&err);
 }
 
 static void
@@ -2892,7 +2892,7 @@ test_link(void)
 	for (i = 0; i < NELEM(bad); i++)
 		ok(link_sign("k", 1, bad[i], &b) == -1,
 		    "link: %s is not signed", bad[i]);
-	buf_free(&b);
+	buf_release(&b);
 }
 
 static void
@@ -2931,7 +2931,7 @@ test_mail(void)
 	ok(m.message != NULL && strstr(m.message, "multipart/alternative")
 	    != NULL && strstr(m.message, "text/plain") <
 	    strstr(m.message, "text/html"), "mail: the text, then the HTML");
-	mail_free(&m);
+	mail_release(&m);
 	for (i = 0; i < NELEM(bodies); i++)
 		ok(mail_build(&m, bodies[i], strlen(bodies[i]), "c@x.com", NULL,
 		    "01a2", 0, err, sizeof(err)) == -1 && err[0] != '\0',
@@ -2971,6 +2971,6 @@ main(void)
 	test_mail();
 
 	printf("1..%d\n%s", ntests, tap.data != NULL ? tap.data : "");
-	buf_free(&tap);
+	buf_release(&tap);
 	return nfailed == 0 ? 0 : 1;
 }

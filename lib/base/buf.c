@@ -78,7 +78,7 @@ buf_init(struct buf *b)
 }
 
 void
-buf_free(struct buf *b)
+buf_release(struct buf *b)
 {
 	free(b->data);
 	buf_init(b);

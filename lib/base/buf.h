@@ -1,12 +1,12 @@
 /*
  * buf: a growable byte buffer, always NUL-terminated.
  *
- * Ownership: a struct buf owns its data; buf_free releases it, buf_detach
+ * Ownership: a struct buf owns its data; buf_release releases it, buf_detach
  * hands it to the caller (who frees it with free(3)).  Out of memory aborts
  * the process: there is nothing sane a filter can do without memory.
  */
-#ifndef INTEGRA_BUF_H
-#define INTEGRA_BUF_H
+#ifndef INTEGRA_BASE_BUF_H
+#define INTEGRA_BASE_BUF_H
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,7 +21,7 @@ struct buf {
 #define BUF_INIT { NULL, 0, 0 }
 
 void	 buf_init(struct buf *);
-void	 buf_free(struct buf *);
+void	 buf_release(struct buf *);
 char	*buf_detach(struct buf *);
 void	 buf_reset(struct buf *);
 void	 buf_grow(struct buf *, size_t);

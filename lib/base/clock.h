@@ -2,8 +2,8 @@
  * clock: wall-clock time in milliseconds since the epoch, and its RFC 3339
  * text form.
  */
-#ifndef INTEGRA_CLOCK_H
-#define INTEGRA_CLOCK_H
+#ifndef INTEGRA_BASE_CLOCK_H
+#define INTEGRA_BASE_CLOCK_H
 
 #include <stdint.h>
 

@@ -7,8 +7,8 @@
  * it is for one thread.  A failure inside OpenSSL (out of memory) aborts,
  * as xmalloc does.
  */
-#ifndef INTEGRA_DIGEST_H
-#define INTEGRA_DIGEST_H
+#ifndef INTEGRA_BASE_DIGEST_H
+#define INTEGRA_BASE_DIGEST_H
 
 #include <stddef.h>
 #include <sys/uio.h>

@@ -11,8 +11,8 @@
  *   75 EX_TEMPFAIL     temporary failure: run again later
  *   78 EX_CONFIG       bad configuration
  */
-#ifndef INTEGRA_EXITCODE_H
-#define INTEGRA_EXITCODE_H
+#ifndef INTEGRA_BASE_EXITCODE_H
+#define INTEGRA_BASE_EXITCODE_H
 
 #include <sysexits.h>
 

@@ -2,8 +2,8 @@
  * ids: record identifiers.  Every id is a UUIDv7 (RFC 9562) in its
  * canonical lower-case text form: time-ordered, unique across processes.
  */
-#ifndef INTEGRA_IDS_H
-#define INTEGRA_IDS_H
+#ifndef INTEGRA_BASE_IDS_H
+#define INTEGRA_BASE_IDS_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -137,7 +137,7 @@ log_add_string(struct buf *b, const char *s, size_t n)
 		}
 	}
 	buf_add_json_string(b, clean.data, clean.len);
-	buf_free(&clean);
+	buf_release(&clean);
 }
 
 /*
@@ -257,9 +257,9 @@ log_msg(enum log_level level, const struct log_ids *ids, const char *fmt, ...)
 	buf_add(&line, tail.data, tail.len);
 
 	log_write(line.data, line.len);
-	buf_free(&line);
-	buf_free(&text);
-	buf_free(&msg);
-	buf_free(&tail);
+	buf_release(&line);
+	buf_release(&text);
+	buf_release(&msg);
+	buf_release(&tail);
 	errno = saved;
 }

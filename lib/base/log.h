@@ -8,8 +8,8 @@
  * Ids go in the fields, never personal data or secrets.  INTEGRA_LOG
  * (debug, info, warn, error) sets the lowest level written; default info.
  */
-#ifndef INTEGRA_LOG_H
-#define INTEGRA_LOG_H
+#ifndef INTEGRA_BASE_LOG_H
+#define INTEGRA_BASE_LOG_H
 
 enum log_level { LOGL_DEBUG, LOGL_INFO, LOGL_WARN, LOGL_ERROR };
 

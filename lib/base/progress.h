@@ -4,8 +4,8 @@
  * pipes never see it.  The line ends with a carriage return, so a log
  * line written meanwhile starts over it.
  */
-#ifndef INTEGRA_PROGRESS_H
-#define INTEGRA_PROGRESS_H
+#ifndef INTEGRA_BASE_PROGRESS_H
+#define INTEGRA_BASE_PROGRESS_H
 
 #include <stdint.h>
 

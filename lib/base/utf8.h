@@ -2,8 +2,8 @@
  * utf8: strict UTF-8 validation (RFC 3629): no overlong forms, no
  * surrogates, nothing above U+10FFFF, no NUL byte.
  */
-#ifndef INTEGRA_UTF8_H
-#define INTEGRA_UTF8_H
+#ifndef INTEGRA_BASE_UTF8_H
+#define INTEGRA_BASE_UTF8_H
 
 #include <stddef.h>
 

@@ -3,8 +3,8 @@
  * usage on stdout and exits 0, misuse prints it on stderr and exits 64,
  * and the options that tune a stream parse the same way everywhere.
  */
-#ifndef INTEGRA_OPTIONS_H
-#define INTEGRA_OPTIONS_H
+#ifndef INTEGRA_CLI_OPTIONS_H
+#define INTEGRA_CLI_OPTIONS_H
 
 #include <stddef.h>
 

@@ -3,8 +3,8 @@
  * and open the journal.  Each function logs what went wrong and returns
  * the exit code to end with, or EX_OK.
  */
-#ifndef INTEGRA_SETUP_H
-#define INTEGRA_SETUP_H
+#ifndef INTEGRA_CLI_SETUP_H
+#define INTEGRA_CLI_SETUP_H
 
 struct cfg;
 struct journal;

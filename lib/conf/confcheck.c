@@ -74,7 +74,7 @@ check_sync(const struct cfg_sync *sy, const struct schema_set *schemas,
 		    file, sy->line, sy->name, programs[i].what,
 		    msg.data != NULL ? msg.data : "");
 	}
-	buf_free(&msg);
+	buf_release(&msg);
 	if (schemas != NULL && !schema_has(schemas, sy->event))
 		buf_addf(err, "%s:%d: sync '%s' makes event type '%s', which"
 		    " is not in the catalogue\n", file, sy->line, sy->name,
@@ -149,7 +149,7 @@ confcheck(const struct cfg *cfg, struct buf *err)
 		secret_seen(secret, msg, file, cfg->retention.line, err);
 	}
 	schema_free(schemas);
-	buf_free(&dir);
+	buf_release(&dir);
 	if (err->len > 0 && err->data[err->len - 1] == '\n')
 		err->data[--err->len] = '\0';
 	return err->len > 0 ? -1 : 0;

@@ -4,8 +4,8 @@
  * programs, every route's event type against the catalogue, and every
  * target's secret.  `integra config check` and the receiver share it.
  */
-#ifndef INTEGRA_CONFCHECK_H
-#define INTEGRA_CONFCHECK_H
+#ifndef INTEGRA_CONF_CONFCHECK_H
+#define INTEGRA_CONF_CONFCHECK_H
 
 struct buf;
 struct cfg;

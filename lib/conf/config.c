@@ -1181,7 +1181,7 @@ load_routes(struct loader *ld, struct cfg *cfg, const yaml_node_t *n)
 				st->path = xstrdup("");
 		}
 	}
-	buf_free(&name);
+	buf_release(&name);
 	return 0;
 }
 
@@ -1345,7 +1345,7 @@ get_word(struct loader *ld, const yaml_node_t *n, const char *what,
 			buf_addf(&list, "%s%s", i == 0 ? "" : words[i + 1] ==
 			    NULL ? " or " : ", ", words[i]);
 		rc = bad(ld, n, "%s must be %s, not '%s'", what, list.data, s);
-		buf_free(&list);
+		buf_release(&list);
 		return rc;
 	}
 }
@@ -2084,7 +2084,7 @@ cfg_zapi_base(const struct cfg_target *t, char *err, size_t errsz)
 	buf_addf(&owner, "target '%s' zapi token", t->name);
 	secret = cfg_secret_read(owner.data, t->zapi_token_env,
 	    t->zapi_token_file, err, errsz);
-	buf_free(&owner);
+	buf_release(&owner);
 	if (secret == NULL)
 		return NULL;
 	buf_adds(&base, t->url);

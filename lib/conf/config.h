@@ -7,8 +7,8 @@
  * all.  Secrets are never in the file: a target names an environment
  * variable or a file, read by cfg_secret when it is needed.
  */
-#ifndef INTEGRA_CONFIG_H
-#define INTEGRA_CONFIG_H
+#ifndef INTEGRA_CONF_CONFIG_H
+#define INTEGRA_CONF_CONFIG_H
 
 #include <stddef.h>
 #include <stdint.h>

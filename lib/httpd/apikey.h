@@ -6,8 +6,8 @@
  * Scopes are words, space-separated: events:write, events:read, admin
  * (which grants every scope).
  */
-#ifndef INTEGRA_APIKEY_H
-#define INTEGRA_APIKEY_H
+#ifndef INTEGRA_HTTPD_APIKEY_H
+#define INTEGRA_HTTPD_APIKEY_H
 
 #include <stddef.h>
 

@@ -59,7 +59,7 @@ ce_header(void *cls, enum MHD_ValueKind kind, const char *key,
 	buf_addc(out, ':');
 	buf_add_json_string(out, v.data != NULL ? v.data : "", v.len);
 	buf_addc(out, ',');
-	buf_free(&v);
+	buf_release(&v);
 	return MHD_YES;
 }
 

@@ -3,8 +3,8 @@
  * binary-mode event made into its structured form, and the members of a
  * batch.
  */
-#ifndef INTEGRA_CEHTTP_H
-#define INTEGRA_CEHTTP_H
+#ifndef INTEGRA_HTTPD_CEHTTP_H
+#define INTEGRA_HTTPD_CEHTTP_H
 
 #include <stddef.h>
 

@@ -1,5 +1,5 @@
 /*
- * apidlq: /api/dlq on the receiver.  See httpd/dlq.h.
+ * httpd/dlq: /api/dlq on the receiver.  See httpd/dlq.h.
  */
 #include <stdio.h>
 #include <string.h>
@@ -32,7 +32,7 @@ static int
 dlq_filter_set(void *f, const char *name, const char *value, char *err,
     size_t errsz)
 {
-	return dlqapi_filter_set(f, name, value, err, errsz);
+	return ops_dlq_filter_set(f, name, value, err, errsz);
 }
 
 /*
@@ -81,7 +81,7 @@ forced(struct MHD_Connection *conn)
 }
 
 enum MHD_Result
-apidlq_answer(struct journal *reader, struct MHD_Connection *conn,
+httpd_dlq_answer(struct journal *reader, struct MHD_Connection *conn,
     const char *url, const char *method)
 {
 	struct journal_key key;
@@ -95,61 +95,61 @@ apidlq_answer(struct journal *reader, struct MHD_Connection *conn,
 	int found = 1, rc = -1;
 
 	if (route(url, method, &a, id) != 0)
-		return httpreply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+		return httpd_reply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
 		    "no such dead letter", NULL, NULL);
 	if (strcmp(method, methods[a].method) != 0 && !(strcmp(method,
 	    "HEAD") == 0 && strcmp(methods[a].method, "GET") == 0))
-		return httpreply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+		return httpd_reply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    "method_not_allowed", "the method does not apply here",
 		    MHD_HTTP_HEADER_ALLOW, methods[a].allow);
-	if ((status = apiread_key(reader, conn, "admin", &key)) != 0)
-		return apiread_key_refused(conn, status);
+	if ((status = httpd_read_key(reader, conn, "admin", &key)) != 0)
+		return httpd_read_key_refused(conn, status);
 
 	switch (a) {
 	case LIST:
-		dlqapi_filter_init(&f);
-		if (apiread_query(conn, dlq_filter_set, &f, err,
+		ops_dlq_filter_init(&f);
+		if (httpd_read_query(conn, dlq_filter_set, &f, err,
 		    sizeof(err)) != 0)
-			return httpreply_fail(conn, MHD_HTTP_BAD_REQUEST,
+			return httpd_reply_fail(conn, MHD_HTTP_BAD_REQUEST,
 			    "invalid_query", err, NULL, NULL);
-		rc = dlqapi_list(reader, &f, &b);
+		rc = ops_dlq_list(reader, &f, &b);
 		break;
 	case STATS:
-		rc = dlqapi_stats(reader, &b);
+		rc = ops_dlq_stats(reader, &b);
 		break;
 	case SHOW:
-		rc = dlqapi_show(reader, id, &b, &found);
+		rc = ops_dlq_show(reader, id, &b, &found);
 		break;
 	case RETRY:
-		rc = dlqapi_retry(reader, id, &b, &found);
+		rc = ops_dlq_retry(reader, id, &b, &found);
 		break;
 	case ARCHIVE:
-		rc = dlqapi_archive(reader, id, &b, &found);
+		rc = ops_dlq_archive(reader, id, &b, &found);
 		break;
 	case DELETE:
-		rc = dlqapi_delete(reader, id, forced(conn), &b, &deleted);
+		rc = ops_dlq_delete(reader, id, forced(conn), &b, &deleted);
 		found = deleted != JOURNAL_DLQ_NOT_DEAD;
 		break;
 	}
 	if (rc != 0) {
-		buf_free(&b);
-		return apiread_journal_failed(reader, conn);
+		buf_release(&b);
+		return httpd_read_journal_failed(reader, conn);
 	}
 	if (!found) {
-		buf_free(&b);
-		return httpreply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+		buf_release(&b);
+		return httpd_reply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
 		    a == ARCHIVE ? "no such dead letter in the queue" :
 		    "no such dead letter", NULL, NULL);
 	}
 	if (deleted == JOURNAL_DLQ_NOT_ARCHIVED)
-		return httpreply_fail(conn, MHD_HTTP_CONFLICT, "not_archived",
+		return httpd_reply_fail(conn, MHD_HTTP_CONFLICT, "not_archived",
 		    "archive the dead letter first, or delete with force=1",
 		    NULL, NULL);
 	if (a == RETRY || a == ARCHIVE || a == DELETE)
 		log_info(&(struct log_ids){ .delivery = id }, "dead letter %s:"
 		    " %s with key '%s'", id, a == RETRY ? "retried" : a ==
 		    ARCHIVE ? "archived" : "deleted", key.name);
-	ret = httpreply_send(conn, MHD_HTTP_OK, &b, NULL, NULL, NULL);
-	buf_free(&b);
+	ret = httpd_reply_send(conn, MHD_HTTP_OK, &b, NULL, NULL, NULL);
+	buf_release(&b);
 	return ret;
 }

@@ -1,6 +1,6 @@
 /*
- * apidlq: the receiver's /api/dlq, the dead-letter queue over HTTP, on
- * the server thread's own journal connection like apiread.  Every call
+ * httpd/dlq: the receiver's /api/dlq, the dead-letter queue over HTTP, on
+ * the server thread's own journal connection like httpd/read.  Every call
  * needs an API key with the admin scope: a dead letter holds the request
  * that was sent, with whatever personal data it carried.
  *
@@ -12,17 +12,17 @@
  *	POST	/api/dlq/ID/archive	set aside
  *	DELETE	/api/dlq/ID[?force=1]	gone (archived ones, unless force)
  *
- * The answers are dlqapi's, the same as integra-dlq's.
+ * The answers are ops/dlq's, the same as integra-dlq's.
  */
-#ifndef INTEGRA_APIDLQ_H
-#define INTEGRA_APIDLQ_H
+#ifndef INTEGRA_HTTPD_DLQ_H
+#define INTEGRA_HTTPD_DLQ_H
 
 #include <microhttpd.h>
 
 struct journal;
 
 /* Answers a request whose url is /api/dlq or starts with /api/dlq/. */
-enum MHD_Result	apidlq_answer(struct journal *reader,
+enum MHD_Result	httpd_dlq_answer(struct journal *reader,
 		    struct MHD_Connection *, const char *url,
 		    const char *method);
 

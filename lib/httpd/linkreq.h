@@ -4,8 +4,8 @@
  * member a query member, a string, or a number for those the source names
  * as numbers.
  */
-#ifndef INTEGRA_LINKREQ_H
-#define INTEGRA_LINKREQ_H
+#ifndef INTEGRA_HTTPD_LINKREQ_H
+#define INTEGRA_HTTPD_LINKREQ_H
 
 #include <microhttpd.h>
 

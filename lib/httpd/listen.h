@@ -4,8 +4,8 @@
  * An address is HOST:PORT with HOST an IPv4 address, [IPv6]:PORT, or a
  * path (it contains a '/') for a unix socket, which is created anew.
  */
-#ifndef INTEGRA_LISTEN_H
-#define INTEGRA_LISTEN_H
+#ifndef INTEGRA_HTTPD_LISTEN_H
+#define INTEGRA_HTTPD_LISTEN_H
 
 #include <stddef.h>
 

@@ -1,5 +1,5 @@
 /*
- * apimappings: /api/mappings on the receiver.  See httpd/mappings.h.
+ * httpd/mappings: /api/mappings on the receiver.  See httpd/mappings.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +24,7 @@
 enum action { LIST, ADD, TEST, SHOW, VERSIONS };
 
 int
-apimappings_owns(const char *url)
+httpd_mappings_owns(const char *url)
 {
 	return strncmp(url, PREFIX, PREFIX_LEN) == 0 &&
 	    (url[PREFIX_LEN] == '\0' || url[PREFIX_LEN] == '/');
@@ -84,7 +84,7 @@ wrap(struct buf *b, const char *name, const struct buf *out)
 }
 
 enum MHD_Result
-apimappings_start(struct journal *reader, struct MHD_Connection *conn,
+httpd_mappings_start(struct journal *reader, struct MHD_Connection *conn,
     const char *url, const char *method, int *body)
 {
 	struct journal_key key;
@@ -99,23 +99,23 @@ apimappings_start(struct journal *reader, struct MHD_Connection *conn,
 
 	*body = 0;
 	if (route(url, method, &a, type, system, sizeof(type), &allow) != 0)
-		return httpreply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+		return httpd_reply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
 		    "no such mapping endpoint", NULL, NULL);
 	get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 	if ((a == ADD || a == TEST) != (strcmp(method, "POST") == 0) ||
 	    (a != ADD && a != TEST && !get))
-		return httpreply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+		return httpd_reply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    "method_not_allowed", "the method does not apply here",
 		    MHD_HTTP_HEADER_ALLOW, allow);
-	if ((status = apiread_key(reader, conn, "admin", &key)) != 0)
-		return apiread_key_refused(conn, status);
+	if ((status = httpd_read_key(reader, conn, "admin", &key)) != 0)
+		return httpd_read_key_refused(conn, status);
 	if (a == ADD || a == TEST) {
 		*body = 1;
 		return MHD_YES;
 	}
 	switch (a) {
 	case LIST:
-		if ((rc = mappings_list(reader, &out)) == 0)
+		if ((rc = ops_mappings_list(reader, &out)) == 0)
 			wrap(&b, "mappings", &out);
 		break;
 	case SHOW:
@@ -123,32 +123,32 @@ apimappings_start(struct journal *reader, struct MHD_Connection *conn,
 		    "version");
 		if (v != NULL && (version = options_number(v, 1,
 		    1000000000)) < 0) {
-			buf_free(&out);
-			return httpreply_fail(conn, MHD_HTTP_BAD_REQUEST,
+			buf_release(&out);
+			return httpd_reply_fail(conn, MHD_HTTP_BAD_REQUEST,
 			    "invalid_query", "version is a whole number from"
 			    " 1", NULL, NULL);
 		}
-		rc = mappings_show(reader, type, system, (int)version, &b,
+		rc = ops_mappings_show(reader, type, system, (int)version, &b,
 		    &found);
 		break;
 	default:
-		if ((rc = mappings_versions(reader, type, system, &out,
+		if ((rc = ops_mappings_versions(reader, type, system, &out,
 		    &found)) == 0)
 			wrap(&b, "versions", &out);
 		break;
 	}
-	buf_free(&out);
+	buf_release(&out);
 	if (rc != 0) {
-		buf_free(&b);
-		return apiread_journal_failed(reader, conn);
+		buf_release(&b);
+		return httpd_read_journal_failed(reader, conn);
 	}
 	if (!found) {
-		buf_free(&b);
-		return httpreply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+		buf_release(&b);
+		return httpd_reply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
 		    "no such mapping", NULL, NULL);
 	}
-	ret = httpreply_send(conn, MHD_HTTP_OK, &b, NULL, NULL, NULL);
-	buf_free(&b);
+	ret = httpd_reply_send(conn, MHD_HTTP_OK, &b, NULL, NULL, NULL);
+	buf_release(&b);
 	return ret;
 }
 
@@ -200,7 +200,7 @@ test(struct journal *reader, const struct cfg *cfg, const char *type,
 	mapstore_close(m.store);
 	map_release(&m);
 	if (n < 0) {
-		buf_free(&out);
+		buf_release(&out);
 		*status = MHD_HTTP_BAD_REQUEST;
 		return -1;
 	}
@@ -212,12 +212,12 @@ test(struct journal *reader, const struct cfg *cfg, const char *type,
 		else if (i + 1 < out.len)
 			buf_addc(b, ',');
 	buf_adds(b, "]}");
-	buf_free(&out);
+	buf_release(&out);
 	return 0;
 }
 
 enum MHD_Result
-apimappings_post(struct journal *reader, const struct cfg *cfg,
+httpd_mappings_post(struct journal *reader, const struct cfg *cfg,
     struct MHD_Connection *conn, const char *url, const char *body,
     size_t len)
 {
@@ -231,7 +231,7 @@ apimappings_post(struct journal *reader, const struct cfg *cfg,
 	req = jv_parse_sized(body, (int)len);
 	if (!jv_is_valid(req) || jv_get_kind(req) != JV_KIND_OBJECT) {
 		jv_free(req);
-		return httpreply_fail(conn, MHD_HTTP_BAD_REQUEST, "invalid_json",
+		return httpd_reply_fail(conn, MHD_HTTP_BAD_REQUEST, "invalid_json",
 		    "the body is not a JSON object", NULL, NULL);
 	}
 	type = member(req, "type", &t);
@@ -252,18 +252,18 @@ apimappings_post(struct journal *reader, const struct cfg *cfg,
 		buf_adds(&err, "program is a string");
 		status = MHD_HTTP_BAD_REQUEST;
 	} else {
-		rc = mappings_add(reader, type, system, program, NULL, &b,
+		rc = ops_mappings_add(reader, type, system, program, NULL, &b,
 		    &err);
 		jv_free(p);
-		if (rc == MAPPINGS_REFUSED)
+		if (rc == OPS_MAPPINGS_REFUSED)
 			status = MHD_HTTP_UNPROCESSABLE_CONTENT;
 		else if (rc != 0) {
 			jv_free(t);
 			jv_free(s);
 			jv_free(req);
-			buf_free(&b);
-			buf_free(&err);
-			return apiread_journal_failed(reader, conn);
+			buf_release(&b);
+			buf_release(&err);
+			return httpd_read_journal_failed(reader, conn);
 		} else {
 			status = MHD_HTTP_CREATED;
 			log_info(NULL, "mapping %s/%s: a version added over"
@@ -274,12 +274,12 @@ apimappings_post(struct journal *reader, const struct cfg *cfg,
 	jv_free(s);
 	jv_free(req);
 	if (err.len > 0)
-		ret = httpreply_fail(conn, status, status ==
+		ret = httpd_reply_fail(conn, status, status ==
 		    MHD_HTTP_UNPROCESSABLE_CONTENT ? "invalid_mapping" :
 		    "invalid_request", err.data, NULL, NULL);
 	else
-		ret = httpreply_send(conn, status, &b, NULL, NULL, NULL);
-	buf_free(&b);
-	buf_free(&err);
+		ret = httpd_reply_send(conn, status, &b, NULL, NULL, NULL);
+	buf_release(&b);
+	buf_release(&err);
 	return ret;
 }

@@ -1,5 +1,5 @@
 /*
- * apimappings: /api/mappings on the receiver, for an API key with the
+ * httpd/mappings: /api/mappings on the receiver, for an API key with the
  * admin scope, answered with lib/ops/mappings' JSON as integra-map's commands
  * print it:
  *	GET  /api/mappings				{"mappings": [pair...]}
@@ -10,8 +10,8 @@
  *	GET  /api/mappings/TYPE/SYSTEM/versions		{"versions": [...]}
  * Run on the server's thread: it compiles jq programs.
  */
-#ifndef INTEGRA_APIMAPPINGS_H
-#define INTEGRA_APIMAPPINGS_H
+#ifndef INTEGRA_HTTPD_MAPPINGS_H
+#define INTEGRA_HTTPD_MAPPINGS_H
 
 #include <stddef.h>
 
@@ -21,17 +21,17 @@ struct cfg;
 struct journal;
 
 /* Whether url is /api/mappings or below it. */
-int		apimappings_owns(const char *url);
+int		httpd_mappings_owns(const char *url);
 /*
  * A request that has no body to wait for: a GET or HEAD, or a method or
  * URL refused.  Returns MHD_YES with *body set if it is a POST to read
  * (its key checked), without answering.
  */
-enum MHD_Result	apimappings_start(struct journal *reader,
+enum MHD_Result	httpd_mappings_start(struct journal *reader,
 		    struct MHD_Connection *, const char *url,
 		    const char *method, int *body);
 /* A POST's answer, once its body is in. */
-enum MHD_Result	apimappings_post(struct journal *reader, const struct cfg *,
+enum MHD_Result	httpd_mappings_post(struct journal *reader, const struct cfg *,
 		    struct MHD_Connection *, const char *url,
 		    const char *body, size_t len);
 

@@ -1,5 +1,5 @@
 /*
- * apiread: the receiver's API answered at once.  See httpd/read.h.
+ * httpd/read: the receiver's API answered at once.  See httpd/read.h.
  */
 #include <sys/statvfs.h>
 
@@ -20,15 +20,15 @@
 #include "report/report.h"
 
 unsigned int
-apiread_key(struct journal *reader, struct MHD_Connection *conn,
+httpd_read_key(struct journal *reader, struct MHD_Connection *conn,
     const char *scope, struct journal_key *k)
 {
 	unsigned char hash[JOURNAL_KEY_HASH_LEN];
 	const char *key;
 	int found;
 
-	if ((key = httpreply_header(conn, "X-API-Key")) == NULL &&
-	    (key = httpreply_header(conn, "Authorization")) != NULL) {
+	if ((key = httpd_reply_header(conn, "X-API-Key")) == NULL &&
+	    (key = httpd_reply_header(conn, "Authorization")) != NULL) {
 		if (strncasecmp(key, "Bearer ", 7) != 0)
 			return MHD_HTTP_UNAUTHORIZED;
 		key += 7;
@@ -52,10 +52,10 @@ apiread_key(struct journal *reader, struct MHD_Connection *conn,
 }
 
 enum MHD_Result
-apiread_journal_failed(struct journal *reader, struct MHD_Connection *conn)
+httpd_read_journal_failed(struct journal *reader, struct MHD_Connection *conn)
 {
 	log_error(NULL, "api: %s", journal_error(reader));
-	return httpreply_fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+	return httpd_reply_fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
 	    "unavailable", "the journal failed", MHD_HTTP_HEADER_RETRY_AFTER,
 	    "5");
 }
@@ -81,20 +81,20 @@ send_text(struct MHD_Connection *conn, const struct buf *b, const char *type,
 }
 
 enum MHD_Result
-apiread_key_refused(struct MHD_Connection *conn, unsigned int status)
+httpd_read_key_refused(struct MHD_Connection *conn, unsigned int status)
 {
 	if (status == MHD_HTTP_UNAUTHORIZED)
-		return httpreply_fail(conn, status, "unauthorized", "a valid API key is"
+		return httpd_reply_fail(conn, status, "unauthorized", "a valid API key is"
 		    " needed", MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
 	if (status == MHD_HTTP_FORBIDDEN)
-		return httpreply_fail(conn, status, "forbidden", "the API key lacks the"
+		return httpd_reply_fail(conn, status, "forbidden", "the API key lacks the"
 		    " scope", NULL, NULL);
-	return httpreply_fail(conn, status, "unavailable", "the journal failed", NULL,
+	return httpd_reply_fail(conn, status, "unavailable", "the journal failed", NULL,
 	    NULL);
 }
 
 struct query {
-	apiread_filter_fn	 set;
+	httpd_read_filter_fn	 set;
 	void			*filter;
 	char			*err;
 	size_t			 errsz;
@@ -115,7 +115,7 @@ query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 }
 
 int
-apiread_query(struct MHD_Connection *conn, apiread_filter_fn set,
+httpd_read_query(struct MHD_Connection *conn, httpd_read_filter_fn set,
     void *filter, char *err, size_t errsz)
 {
 	struct query q = { .set = set, .filter = filter, .err = err,
@@ -129,11 +129,11 @@ static int
 events_filter_set(void *f, const char *name, const char *value, char *err,
     size_t errsz)
 {
-	return eventsapi_filter_set(f, name, value, err, errsz);
+	return ops_events_filter_set(f, name, value, err, errsz);
 }
 
 enum MHD_Result
-apiread_events(struct journal *reader, struct MHD_Connection *conn,
+httpd_read_events(struct journal *reader, struct MHD_Connection *conn,
     const char *url, const char *method)
 {
 	struct journal_key key;
@@ -148,7 +148,7 @@ apiread_events(struct journal *reader, struct MHD_Connection *conn,
 
 	if (strcmp(url, "/api/events") == 0) {
 		if (!get)
-			return httpreply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+			return httpd_reply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 			    "method_not_allowed", "use GET or POST",
 			    MHD_HTTP_HEADER_ALLOW, "GET, HEAD, POST");
 		id = NULL;
@@ -157,51 +157,51 @@ apiread_events(struct journal *reader, struct MHD_Connection *conn,
 		retry = slash != NULL && strcmp(slash, "/retry") == 0;
 		if ((slash != NULL && !retry) || (size_t)(slash != NULL ?
 		    slash - id : (long)strlen(id)) != ID_LEN)
-			return httpreply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+			return httpd_reply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
 			    "no such event", NULL, NULL);
 		memcpy(idbuf, id, ID_LEN);
 		idbuf[ID_LEN] = '\0';
 		id = idbuf;
 		if (retry ? strcmp(method, "POST") != 0 : !get)
-			return httpreply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+			return httpd_reply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 			    "method_not_allowed", retry ? "use POST" :
 			    "use GET", MHD_HTTP_HEADER_ALLOW, retry ? "POST" :
 			    "GET, HEAD");
 	}
-	if ((status = apiread_key(reader, conn, retry ? "events:write" :
+	if ((status = httpd_read_key(reader, conn, retry ? "events:write" :
 	    "events:read", &key)) != 0)
-		return apiread_key_refused(conn, status);
+		return httpd_read_key_refused(conn, status);
 	if (id == NULL) {
-		eventsapi_filter_init(&f);
-		if (apiread_query(conn, events_filter_set, &f, err,
+		ops_events_filter_init(&f);
+		if (httpd_read_query(conn, events_filter_set, &f, err,
 		    sizeof(err)) != 0)
-			return httpreply_fail(conn, MHD_HTTP_BAD_REQUEST,
+			return httpd_reply_fail(conn, MHD_HTTP_BAD_REQUEST,
 			    "invalid_query", err, NULL, NULL);
-		rc = eventsapi_list(reader, &f, &b);
+		rc = ops_events_list(reader, &f, &b);
 	} else if (retry)
-		rc = eventsapi_retry(reader, id, &b, &found);
+		rc = ops_events_retry(reader, id, &b, &found);
 	else
-		rc = eventsapi_show(reader, id, &b, &found);
+		rc = ops_events_show(reader, id, &b, &found);
 	if (rc != 0) {
-		buf_free(&b);
-		return apiread_journal_failed(reader, conn);
+		buf_release(&b);
+		return httpd_read_journal_failed(reader, conn);
 	}
 	if (!found) {
-		buf_free(&b);
-		return httpreply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+		buf_release(&b);
+		return httpd_reply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
 		    "no such event", NULL, NULL);
 	}
 	if (retry)
 		log_info(&(struct log_ids){ .event = id }, "event %s: retry"
 		    " asked with key '%s'", id, key.name);
-	ret = httpreply_send(conn, retry ? MHD_HTTP_ACCEPTED : MHD_HTTP_OK, &b,
+	ret = httpd_reply_send(conn, retry ? MHD_HTTP_ACCEPTED : MHD_HTTP_OK, &b,
 	    NULL, NULL, NULL);
-	buf_free(&b);
+	buf_release(&b);
 	return ret;
 }
 
 enum MHD_Result
-apiread_state(struct journal *reader, int journal_ok,
+httpd_read_state(struct journal *reader, int journal_ok,
     struct MHD_Connection *conn, int detailed)
 {
 	struct journal_key key;
@@ -212,8 +212,8 @@ apiread_state(struct journal *reader, int journal_ok,
 	const char *path = journal_path(reader), *slash;
 	int rc, ok = journal_ok;
 
-	if ((status = apiread_key(reader, conn, "events:read", &key)) != 0)
-		return apiread_key_refused(conn, status);
+	if ((status = httpd_read_key(reader, conn, "events:read", &key)) != 0)
+		return httpd_read_key_refused(conn, status);
 	if (!detailed) {
 		buf_addf(&b, "{\"version\":\"%s\",\"counts\":",
 		    PACKAGE_VERSION);
@@ -234,21 +234,21 @@ apiread_state(struct journal *reader, int journal_ok,
 		buf_adds(&b, "},\"targets\":");
 		rc = journal_targets_last(reader, &b);
 		buf_addc(&b, '}');
-		buf_free(&dir);
+		buf_release(&dir);
 	}
 	if (rc != 0) {
-		buf_free(&b);
-		return apiread_journal_failed(reader, conn);
+		buf_release(&b);
+		return httpd_read_journal_failed(reader, conn);
 	}
-	ret = httpreply_send(conn, ok ? MHD_HTTP_OK :
+	ret = httpd_reply_send(conn, ok ? MHD_HTTP_OK :
 	    MHD_HTTP_SERVICE_UNAVAILABLE, &b, NULL, NULL, NULL);
-	buf_free(&b);
+	buf_release(&b);
 	return ret;
 }
 
 
 enum MHD_Result
-apiread_dashboard(struct journal *reader, const struct cfg *cfg,
+httpd_read_dashboard(struct journal *reader, const struct cfg *cfg,
     struct MHD_Connection *conn)
 {
 	struct journal_key key;
@@ -256,22 +256,22 @@ apiread_dashboard(struct journal *reader, const struct cfg *cfg,
 	enum MHD_Result ret;
 	unsigned int status;
 
-	if ((status = apiread_key(reader, conn, "events:read", &key)) != 0)
-		return apiread_key_refused(conn, status);
+	if ((status = httpd_read_key(reader, conn, "events:read", &key)) != 0)
+		return httpd_read_key_refused(conn, status);
 	if (dashboard_write(reader, cfg, clock_ms(), &b) != 0) {
-		buf_free(&b);
-		return apiread_journal_failed(reader, conn);
+		buf_release(&b);
+		return httpd_read_journal_failed(reader, conn);
 	}
 	/* Nothing from elsewhere, and no script: say so to the browser. */
 	ret = send_text(conn, &b, "text/html; charset=utf-8",
 	    "Content-Security-Policy",
 	    "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
-	buf_free(&b);
+	buf_release(&b);
 	return ret;
 }
 
 enum MHD_Result
-apiread_metrics(struct journal *reader, struct MHD_Connection *conn)
+httpd_read_metrics(struct journal *reader, struct MHD_Connection *conn)
 {
 	struct journal_key key;
 	struct buf b = BUF_INIT;
@@ -279,17 +279,17 @@ apiread_metrics(struct journal *reader, struct MHD_Connection *conn)
 	enum MHD_Result ret;
 	unsigned int status;
 
-	if ((status = apiread_key(reader, conn, "events:read", &key)) != 0)
-		return apiread_key_refused(conn, status);
+	if ((status = httpd_read_key(reader, conn, "events:read", &key)) != 0)
+		return httpd_read_key_refused(conn, status);
 	if (report_load(&r, reader, clock_ms(), 0) != 0) {
-		report_free(&r);
-		return apiread_journal_failed(reader, conn);
+		report_release(&r);
+		return httpd_read_journal_failed(reader, conn);
 	}
 	report_metrics(&r, &b);
-	report_free(&r);
+	report_release(&r);
 	/* The text exposition format's media type. */
 	ret = send_text(conn, &b, "text/plain; version=0.0.4; charset=utf-8",
 	    NULL, NULL);
-	buf_free(&b);
+	buf_release(&b);
 	return ret;
 }

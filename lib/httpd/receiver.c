@@ -64,7 +64,7 @@ struct request {
 	const char		*redirect;	/* LINK: where the reader goes */
 	char			 tenant[129];	/* the API key's, or "" */
 	char			 bucket[160];	/* what its rate is counted by */
-	struct httpreply_rate	 rate;		/* counted by the journal
+	struct httpd_reply_rate	 rate;		/* counted by the journal
 						   thread, under rv->lock */
 	struct buf		 body;
 	int			 too_large;
@@ -210,28 +210,28 @@ answer(struct request *req)
 	pthread_mutex_lock(&rv->lock);
 	if (req->failed) {
 		pthread_mutex_unlock(&rv->lock);
-		return httpreply_fail(req->conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+		return httpd_reply_fail(req->conn, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "unavailable", "the journal could not take the event",
 		    MHD_HTTP_HEADER_RETRY_AFTER, "5");
 	}
 	if (req->bad_code != NULL) {
 		/* Kept in the journal as rejected: its id goes with the 400. */
-		httpreply_error_body(&b, req->bad_code, req->bad_message);
+		httpd_reply_error_body(&b, req->bad_code, req->bad_message);
 		b.len--;
 		buf_addf(&b, ",\"id\":\"%s\"}", req->ids[0]);
 		pthread_mutex_unlock(&rv->lock);
-		ret = httpreply_send(req->conn, MHD_HTTP_BAD_REQUEST, &b, NULL,
+		ret = httpd_reply_send(req->conn, MHD_HTTP_BAD_REQUEST, &b, NULL,
 		    NULL, &req->rate);
-		buf_free(&b);
+		buf_release(&b);
 		return ret;
 	}
 	if (req->rate.limited) {
 		pthread_mutex_unlock(&rv->lock);
-		httpreply_error_body(&b, "rate_limited", "too many requests: see"
+		httpd_reply_error_body(&b, "rate_limited", "too many requests: see"
 		    " Retry-After");
-		ret = httpreply_send(req->conn, MHD_HTTP_TOO_MANY_REQUESTS, &b,
+		ret = httpd_reply_send(req->conn, MHD_HTTP_TOO_MANY_REQUESTS, &b,
 		    NULL, NULL, &req->rate);
-		buf_free(&b);
+		buf_release(&b);
 		return ret;
 	}
 	status = req->nduplicates == req->nevents ? MHD_HTTP_OK :
@@ -250,12 +250,12 @@ answer(struct request *req)
 	}
 	pthread_mutex_unlock(&rv->lock);
 	if (req->redirect != NULL)
-		ret = httpreply_send(req->conn, MHD_HTTP_SEE_OTHER, &b,
+		ret = httpd_reply_send(req->conn, MHD_HTTP_SEE_OTHER, &b,
 		    MHD_HTTP_HEADER_LOCATION, req->redirect, &req->rate);
 	else
-		ret = httpreply_send(req->conn, status, &b, NULL, NULL,
+		ret = httpd_reply_send(req->conn, status, &b, NULL, NULL,
 		    &req->rate);
-	buf_free(&b);
+	buf_release(&b);
 	return ret;
 }
 
@@ -270,8 +270,8 @@ request_key(struct request *req, int *bad)
 	const char *k, *p;
 
 	*bad = 0;
-	if ((k = httpreply_header(req->conn, "Idempotency-Key")) == NULL &&
-	    (k = httpreply_header(req->conn, "webhook-id")) == NULL)
+	if ((k = httpd_reply_header(req->conn, "Idempotency-Key")) == NULL &&
+	    (k = httpd_reply_header(req->conn, "webhook-id")) == NULL)
 		return NULL;
 	for (p = k; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
@@ -323,34 +323,34 @@ submit(struct request *req)
 	int bad = 0;
 
 	if (req->too_large)
-		return httpreply_fail(req->conn, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
+		return httpd_reply_fail(req->conn, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
 		    "the body is larger than the limit", NULL, NULL);
 	if (req->kind == ADMIN)
-		return apisync_owns(req->admin_url) ? apisync_post(rv->reader,
+		return httpd_syncs_owns(req->admin_url) ? httpd_syncs_post(rv->reader,
 		    rv->cfg, req->conn, req->admin_url, s, n) :
-		    apimappings_post(rv->reader, rv->cfg, req->conn,
+		    httpd_mappings_post(rv->reader, rv->cfg, req->conn,
 		    req->admin_url, s, n);
 	if (req->kind == BINARY) {
 		struct buf ev = BUF_INIT;
 
 		cehttp_structure(req->conn, s, n, &ev);
-		buf_free(&req->body);
+		buf_release(&req->body);
 		req->body = ev;
 		s = req->body.data;
 		n = req->body.len;
 	}
 	/* No hint to the client which part was wrong; the log says. */
-	if (req->auth != NULL && webhookauth_check(req->auth, httpreply_header,
+	if (req->auth != NULL && webhookauth_check(req->auth, httpd_reply_header,
 	    req->conn, s, n, clock_ms() / 1000, &why) != 0) {
 		log_warn(NULL, "source '%s': %s: refused", req->ig->source,
 		    why);
-		return httpreply_fail(req->conn, MHD_HTTP_UNAUTHORIZED, "unauthorized",
+		return httpd_reply_fail(req->conn, MHD_HTTP_UNAUTHORIZED, "unauthorized",
 		    "authentication failed", NULL, NULL);
 	}
 	if (req->kind == WEBHOOK) {
 		req->ig->request_key = request_key(req, &bad);
 		if (bad)
-			return httpreply_fail(req->conn, MHD_HTTP_BAD_REQUEST,
+			return httpd_reply_fail(req->conn, MHD_HTTP_BAD_REQUEST,
 			    "invalid_key", "the idempotency key is not 1 to"
 			    " 256 printable bytes", NULL, NULL);
 	}
@@ -360,11 +360,11 @@ submit(struct request *req)
 		if ((type = json_validate(s, n, &at, &why)) == JSON_INVALID) {
 			snprintf(msg, sizeof(msg), "invalid JSON: %s at byte"
 			    " %zu", why, at + 1);
-			return httpreply_fail(req->conn, MHD_HTTP_BAD_REQUEST,
+			return httpd_reply_fail(req->conn, MHD_HTTP_BAD_REQUEST,
 			    "invalid_json", msg, NULL, NULL);
 		}
 		if (type != JSON_ARRAY)
-			return httpreply_fail(req->conn, MHD_HTTP_BAD_REQUEST,
+			return httpd_reply_fail(req->conn, MHD_HTTP_BAD_REQUEST,
 			    "invalid_batch", "a batch is a JSON array of"
 			    " CloudEvents", NULL, NULL);
 		nitems = cehttp_batch_items(s, n, starts, ends,
@@ -372,7 +372,7 @@ submit(struct request *req)
 		if (nitems == 0 || nitems > BATCH_MAX_EVENTS) {
 			snprintf(msg, sizeof(msg), "a batch holds 1 to %d"
 			    " events", BATCH_MAX_EVENTS);
-			return httpreply_fail(req->conn, MHD_HTTP_BAD_REQUEST,
+			return httpd_reply_fail(req->conn, MHD_HTTP_BAD_REQUEST,
 			    "invalid_batch", msg, NULL, NULL);
 		}
 	}
@@ -415,13 +415,13 @@ submit(struct request *req)
 			    recs[i].reason.data);
 		else
 			snprintf(msg, sizeof(msg), "%s", recs[i].reason.data);
-		ret = bad == -3 ? httpreply_fail(req->conn,
+		ret = bad == -3 ? httpd_reply_fail(req->conn,
 		    MHD_HTTP_FORBIDDEN, "forbidden", msg, NULL, NULL) :
-		    httpreply_fail(req->conn, MHD_HTTP_BAD_REQUEST, bad == -1 ?
+		    httpd_reply_fail(req->conn, MHD_HTTP_BAD_REQUEST, bad == -1 ?
 		    "invalid_json" : "invalid_event", msg, NULL, NULL);
 		for (nitems = i + 1, i = 0; i < nitems; i++) {
 			ingest_work_free(recs[i].work);
-			buf_free(&recs[i].reason);
+			buf_release(&recs[i].reason);
 		}
 		free(recs);
 		return ret;
@@ -454,7 +454,7 @@ submit(struct request *req)
 	}
 	for (i = 0; i < nitems; i++) {
 		ingest_work_free(recs[i].work);
-		buf_free(&recs[i].reason);
+		buf_release(&recs[i].reason);
 	}
 	free(recs);
 	return MHD_YES;
@@ -512,12 +512,12 @@ link_start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 
 	if ((status = linkreq_body(conn, url, &cs->links, rv->link_secret,
 	    &body, &why)) != 0) {
-		buf_free(&body);
+		buf_release(&body);
 		if (status != MHD_HTTP_UNAUTHORIZED)
-			return httpreply_fail(conn, status, "invalid_link",
+			return httpd_reply_fail(conn, status, "invalid_link",
 			    why, NULL, NULL);
 		log_warn(NULL, "source '%s': %s: refused", cs->name, why);
-		return httpreply_fail(conn, status, "unauthorized",
+		return httpd_reply_fail(conn, status, "unauthorized",
 		    "authentication failed", NULL, NULL);
 	}
 	req = request_new(rv, conn, LINK, &rv->sources[src], NULL, req_cls);
@@ -546,59 +546,59 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 	unsigned long long len;
 	char *end;
 
-	if (!httpreply_headers_clean(conn))
-		return httpreply_fail(conn, MHD_HTTP_BAD_REQUEST, "bad_header",
+	if (!httpd_reply_headers_clean(conn))
+		return httpd_reply_fail(conn, MHD_HTTP_BAD_REQUEST, "bad_header",
 		    "a header holds a control character", NULL, NULL);
 	if (strcmp(url, "/health") == 0) {
 		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-			return httpreply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+			return httpd_reply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 			    "method_not_allowed", "use GET",
 			    MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 		if (stream_feed_stopped(rv->feed))
-			return httpreply_fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+			return httpd_reply_fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
 			    "unavailable", "the journal failed", NULL, NULL);
 		buf_adds(&b, "{\"status\":\"ok\"}");
-		ret = httpreply_send(conn, MHD_HTTP_OK, &b, NULL, NULL, NULL);
-		buf_free(&b);
+		ret = httpd_reply_send(conn, MHD_HTTP_OK, &b, NULL, NULL, NULL);
+		buf_release(&b);
 		return ret;
 	}
 	if (strcmp(url, "/metrics") == 0 || strcmp(url, "/dashboard") == 0) {
 		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-			return httpreply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+			return httpd_reply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 			    "method_not_allowed", "use GET",
 			    MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-		return url[1] == 'm' ? apiread_metrics(rv->reader, conn) :
-		    apiread_dashboard(rv->reader, rv->cfg, conn);
+		return url[1] == 'm' ? httpd_read_metrics(rv->reader, conn) :
+		    httpd_read_dashboard(rv->reader, rv->cfg, conn);
 	}
 	if (strcmp(url, "/status") == 0 || strcmp(url, "/health/detailed") ==
 	    0) {
 		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-			return httpreply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+			return httpd_reply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 			    "method_not_allowed", "use GET",
 			    MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-		return apiread_state(rv->reader, !stream_feed_stopped(rv->feed),
+		return httpd_read_state(rv->reader, !stream_feed_stopped(rv->feed),
 		    conn, url[1] == 'h');
 	}
 	if (strcmp(url, "/api/dlq") == 0 || strncmp(url, "/api/dlq/", 9) == 0)
-		return apidlq_answer(rv->reader, conn, url, method);
-	if (apimappings_owns(url) || apisync_owns(url)) {
+		return httpd_dlq_answer(rv->reader, conn, url, method);
+	if (httpd_mappings_owns(url) || httpd_syncs_owns(url)) {
 		int body;
 
-		if ((ret = apisync_owns(url) ? apisync_start(rv->reader,
+		if ((ret = httpd_syncs_owns(url) ? httpd_syncs_start(rv->reader,
 		    rv->cfg, conn, url, method, &body) :
-		    apimappings_start(rv->reader, conn, url, method,
+		    httpd_mappings_start(rv->reader, conn, url, method,
 		    &body)) != MHD_YES || !body)
 			return ret;
 		ig = NULL;
 		kind = ADMIN;
 	} else if (strncmp(url, "/api/events/", 12) == 0 || (strcmp(url,
 	    "/api/events") == 0 && strcmp(method, "POST") != 0))
-		return apiread_events(rv->reader, conn, url, method);
+		return httpd_read_events(rv->reader, conn, url, method);
 	else if (strcmp(url, "/api/events") == 0) {
 		ig = &rv->events_ig;
 		kind = EVENT;
-		if ((status = apiread_key(rv->reader, conn, "events:write", &key)) != 0)
-			return apiread_key_refused(conn, status);
+		if ((status = httpd_read_key(rv->reader, conn, "events:write", &key)) != 0)
+			return httpd_read_key_refused(conn, status);
 	} else if ((src = source_at(rv, url)) >= 0) {
 		ig = &rv->sources[src];
 		auth = rv->auths[src];
@@ -607,30 +607,30 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 			if (strcmp(method, "GET") == 0)
 				return link_start(rv, conn, url, src, req_cls);
 			if (strcmp(method, "POST") != 0)
-				return httpreply_fail(conn,
+				return httpd_reply_fail(conn,
 				    MHD_HTTP_METHOD_NOT_ALLOWED,
 				    "method_not_allowed", "use POST, or GET"
 				    " with a signed link",
 				    MHD_HTTP_HEADER_ALLOW, "GET, POST");
 		}
 	} else
-		return httpreply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+		return httpd_reply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
 		    "no such endpoint", NULL, NULL);
 	if (strcmp(method, "POST") != 0)
-		return httpreply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+		return httpd_reply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    "method_not_allowed", "use POST", MHD_HTTP_HEADER_ALLOW,
 		    "POST");
 
-	if (kind == EVENT && httpreply_media_type_is(conn,
+	if (kind == EVENT && httpd_reply_media_type_is(conn,
 	    "application/cloudevents-batch+json"))
 		kind = BATCH;
-	else if (kind == EVENT && httpreply_header(conn, "ce-specversion") != NULL &&
-	    httpreply_media_type_is(conn, "application/json"))
+	else if (kind == EVENT && httpd_reply_header(conn, "ce-specversion") != NULL &&
+	    httpd_reply_media_type_is(conn, "application/json"))
 		kind = BINARY;
-	else if (kind == EVENT ? !httpreply_media_type_is(conn,
-	    "application/cloudevents+json") : !httpreply_media_type_is(conn,
+	else if (kind == EVENT ? !httpd_reply_media_type_is(conn,
+	    "application/cloudevents+json") : !httpd_reply_media_type_is(conn,
 	    "application/json"))
-		return httpreply_fail(conn, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+		return httpd_reply_fail(conn, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
 		    "unsupported_media_type", kind == EVENT ? "use"
 		    " application/cloudevents+json,"
 		    " application/cloudevents-batch+json, or ce- headers"
@@ -642,7 +642,7 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 		errno = 0;
 		len = strtoull(cl, &end, 10);
 		if (errno == 0 && *end == '\0' && len > rv->opts->max_body)
-			return httpreply_fail(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+			return httpd_reply_fail(conn, MHD_HTTP_CONTENT_TOO_LARGE,
 			    "too_large", "the body is larger than the limit",
 			    NULL, NULL);
 	}
@@ -720,7 +720,7 @@ completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	pthread_mutex_lock(&rv->lock);
 	rv->active--;
 	pthread_mutex_unlock(&rv->lock);
-	buf_free(&req->body);
+	buf_release(&req->body);
 	free(req->admin_url);
 	free(req->ids);
 	free(req->bad_message);

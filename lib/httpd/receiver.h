@@ -13,8 +13,8 @@
  * applies and commits them, and the caller's thread waits for SIGTERM or
  * SIGINT, then stops both in order: no request that got a 2xx is lost.
  */
-#ifndef INTEGRA_RECEIVER_H
-#define INTEGRA_RECEIVER_H
+#ifndef INTEGRA_HTTPD_RECEIVER_H
+#define INTEGRA_HTTPD_RECEIVER_H
 
 #include <stddef.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
- * httpreply: the receiver's answers.  See httpd/reply.h.
+ * httpd/reply: the receiver's answers.  See httpd/reply.h.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,7 +10,7 @@
 #include "httpd/reply.h"
 
 void
-httpreply_error_body(struct buf *b, const char *code, const char *message)
+httpd_reply_error_body(struct buf *b, const char *code, const char *message)
 {
 	buf_adds(b, "{\"error\":{\"code\":\"");
 	buf_adds(b, code);
@@ -21,7 +21,7 @@ httpreply_error_body(struct buf *b, const char *code, const char *message)
 
 /* The rate-limit headers: the IETF draft's, and the older X- ones. */
 static void
-rate_headers(struct MHD_Response *resp, const struct httpreply_rate *rate)
+rate_headers(struct MHD_Response *resp, const struct httpd_reply_rate *rate)
 {
 	char limit[24], remaining[24], reset[24], reset_at[24];
 	int64_t left_ms = rate->window_end - clock_ms();
@@ -47,9 +47,9 @@ rate_headers(struct MHD_Response *resp, const struct httpreply_rate *rate)
 }
 
 enum MHD_Result
-httpreply_send(struct MHD_Connection *conn, unsigned int status,
+httpd_reply_send(struct MHD_Connection *conn, unsigned int status,
     const struct buf *body, const char *header, const char *value,
-    const struct httpreply_rate *rate)
+    const struct httpd_reply_rate *rate)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
@@ -70,21 +70,21 @@ httpreply_send(struct MHD_Connection *conn, unsigned int status,
 }
 
 enum MHD_Result
-httpreply_fail(struct MHD_Connection *conn, unsigned int status,
+httpd_reply_fail(struct MHD_Connection *conn, unsigned int status,
     const char *code, const char *message, const char *header,
     const char *value)
 {
 	struct buf b = BUF_INIT;
 	enum MHD_Result ret;
 
-	httpreply_error_body(&b, code, message);
-	ret = httpreply_send(conn, status, &b, header, value, NULL);
-	buf_free(&b);
+	httpd_reply_error_body(&b, code, message);
+	ret = httpd_reply_send(conn, status, &b, header, value, NULL);
+	buf_release(&b);
 	return ret;
 }
 
 int
-httpreply_media_type_is(struct MHD_Connection *conn, const char *type)
+httpd_reply_media_type_is(struct MHD_Connection *conn, const char *type)
 {
 	const char *ct;
 	size_t n = strlen(type);
@@ -127,7 +127,7 @@ header_clean(void *cls, enum MHD_ValueKind kind, const char *name,
 }
 
 int
-httpreply_headers_clean(struct MHD_Connection *conn)
+httpd_reply_headers_clean(struct MHD_Connection *conn)
 {
 	int clean = 1;
 
@@ -137,7 +137,7 @@ httpreply_headers_clean(struct MHD_Connection *conn)
 }
 
 const char *
-httpreply_header(void *ctx, const char *name)
+httpd_reply_header(void *ctx, const char *name)
 {
 	return MHD_lookup_connection_value(ctx, MHD_HEADER_KIND, name);
 }

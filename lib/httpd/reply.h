@@ -1,12 +1,12 @@
 /*
- * httpreply: the receiver's answers over libmicrohttpd: JSON bodies, the
+ * httpd/reply: the receiver's answers over libmicrohttpd: JSON bodies, the
  * error shape {"error": {"code": ..., "message": ...}}, and the rate-limit
  * headers of a request that has a rate.
  *
  * Ownership: the body is copied; the caller keeps its buffer.
  */
-#ifndef INTEGRA_HTTPREPLY_H
-#define INTEGRA_HTTPREPLY_H
+#ifndef INTEGRA_HTTPD_REPLY_H
+#define INTEGRA_HTTPD_REPLY_H
 
 #include <stdint.h>
 
@@ -15,36 +15,36 @@
 struct buf;
 
 /* Where a request stands against its rate, as the journal counted it. */
-struct httpreply_rate {
+struct httpd_reply_rate {
 	long	 limit;		/* requests a minute; 0: none */
 	long	 count;		/* in the window, this one too */
 	int64_t	 window_end;	/* ms since the epoch; 0: not counted */
 	int	 limited;	/* over the limit: 429 */
 };
 
-void		httpreply_error_body(struct buf *, const char *code,
+void		httpd_reply_error_body(struct buf *, const char *code,
 		    const char *message);
 /*
  * Queues status with the JSON body, header: value if header is not NULL,
  * and rate's headers if it is counted (with Retry-After if limited).
  */
-enum MHD_Result	httpreply_send(struct MHD_Connection *, unsigned int status,
+enum MHD_Result	httpd_reply_send(struct MHD_Connection *, unsigned int status,
 		    const struct buf *body, const char *header,
-		    const char *value, const struct httpreply_rate *rate);
+		    const char *value, const struct httpd_reply_rate *rate);
 /* Queues status with the error shape. */
-enum MHD_Result	httpreply_fail(struct MHD_Connection *, unsigned int status,
+enum MHD_Result	httpd_reply_fail(struct MHD_Connection *, unsigned int status,
 		    const char *code, const char *message, const char *header,
 		    const char *value);
 /* Whether the request's media type (parameters aside) is type. */
-int		httpreply_media_type_is(struct MHD_Connection *,
+int		httpd_reply_media_type_is(struct MHD_Connection *,
 		    const char *type);
 /*
  * 1 if no request header's name or value holds a control character (a
  * value may hold tabs): a bare CR or LF, a NUL, is how headers are
  * injected, and RFC 9112 lets a server refuse it.
  */
-int		httpreply_headers_clean(struct MHD_Connection *);
+int		httpd_reply_headers_clean(struct MHD_Connection *);
 /* A request header (conn is the connection), or NULL. */
-const char	*httpreply_header(void *conn, const char *name);
+const char	*httpd_reply_header(void *conn, const char *name);
 
 #endif

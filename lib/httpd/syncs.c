@@ -1,5 +1,5 @@
 /*
- * apisync: /api/sync on the receiver.  See httpd/syncs.h.
+ * httpd/syncs: /api/sync on the receiver.  See httpd/syncs.h.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -29,7 +29,7 @@
 #define JOB_RUNS	20	/* the runs GET /api/sync/jobs/NAME shows */
 
 int
-apisync_owns(const char *url)
+httpd_syncs_owns(const char *url)
 {
 	return strncmp(url, PREFIX, PREFIX_LEN) == 0 &&
 	    (url[PREFIX_LEN] == '\0' || url[PREFIX_LEN] == '/');
@@ -38,10 +38,10 @@ apisync_owns(const char *url)
 static enum MHD_Result
 send_json(struct MHD_Connection *conn, unsigned int status, struct buf *b)
 {
-	enum MHD_Result ret = httpreply_send(conn, status, b, NULL, NULL,
+	enum MHD_Result ret = httpd_reply_send(conn, status, b, NULL, NULL,
 	    NULL);
 
-	buf_free(b);
+	buf_release(b);
 	return ret;
 }
 
@@ -54,24 +54,24 @@ job(struct journal *reader, const struct cfg *cfg,
 	struct buf b = BUF_INIT;
 
 	if (sy == NULL)
-		return httpreply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+		return httpd_reply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
 		    "no such sync", NULL, NULL);
-	if (syncapi_job(sy, reader, &b) != 0) {
-		buf_free(&b);
-		return apiread_journal_failed(reader, conn);
+	if (ops_syncs_job(sy, reader, &b) != 0) {
+		buf_release(&b);
+		return httpd_read_journal_failed(reader, conn);
 	}
 	b.data[--b.len] = '\0';		/* the job's closing brace */
 	buf_adds(&b, ",\"runs\":");
-	if (syncapi_runs(reader, name, JOB_RUNS, &b) != 0) {
-		buf_free(&b);
-		return apiread_journal_failed(reader, conn);
+	if (ops_syncs_runs(reader, name, JOB_RUNS, &b) != 0) {
+		buf_release(&b);
+		return httpd_read_journal_failed(reader, conn);
 	}
 	buf_addc(&b, '}');
 	return send_json(conn, MHD_HTTP_OK, &b);
 }
 
 enum MHD_Result
-apisync_start(struct journal *reader, const struct cfg *cfg,
+httpd_syncs_start(struct journal *reader, const struct cfg *cfg,
     struct MHD_Connection *conn, const char *url, const char *method,
     int *body)
 {
@@ -86,44 +86,44 @@ apisync_start(struct journal *reader, const struct cfg *cfg,
 	*body = 0;
 	if (strcmp(rest, "/start") == 0) {
 		if (strcmp(method, "POST") != 0)
-			return httpreply_fail(conn,
+			return httpd_reply_fail(conn,
 			    MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
 			    "use POST", MHD_HTTP_HEADER_ALLOW, "POST");
-		if ((status = apiread_key(reader, conn, "admin", &key)) != 0)
-			return apiread_key_refused(conn, status);
+		if ((status = httpd_read_key(reader, conn, "admin", &key)) != 0)
+			return httpd_read_key_refused(conn, status);
 		*body = 1;
 		return MHD_YES;
 	}
 	if (strcmp(rest, "/jobs") != 0 && strcmp(rest, "/stats") != 0 &&
 	    (strncmp(rest, "/jobs/", 6) != 0 || rest[6] == '\0' ||
 	    strchr(rest + 6, '/') != NULL))
-		return httpreply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+		return httpd_reply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
 		    "no such sync endpoint", NULL, NULL);
 	if (!get)
-		return httpreply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+		return httpd_reply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    "method_not_allowed", "use GET", MHD_HTTP_HEADER_ALLOW,
 		    "GET, HEAD");
-	if ((status = apiread_key(reader, conn, "events:read", &key)) != 0)
-		return apiread_key_refused(conn, status);
+	if ((status = httpd_read_key(reader, conn, "events:read", &key)) != 0)
+		return httpd_read_key_refused(conn, status);
 	if (strncmp(rest, "/jobs/", 6) == 0)
 		return job(reader, cfg, conn, rest + 6);
 	if (strcmp(rest, "/jobs") == 0) {
 		buf_adds(&b, "{\"jobs\":");
-		rc = syncapi_jobs(cfg, reader, &b);
+		rc = ops_syncs_jobs(cfg, reader, &b);
 		buf_addc(&b, '}');
 	} else {
 		v = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
 		    "window");
 		if (v != NULL && (clock_duration(v, &window) != 0 ||
 		    window == 0))
-			return httpreply_fail(conn, MHD_HTTP_BAD_REQUEST,
+			return httpd_reply_fail(conn, MHD_HTTP_BAD_REQUEST,
 			    "invalid_query", "window is a duration such as 1h"
 			    " or 7d", NULL, NULL);
-		rc = syncapi_stats(reader, clock_ms() - window, &b);
+		rc = ops_syncs_stats(reader, clock_ms() - window, &b);
 	}
 	if (rc != 0) {
-		buf_free(&b);
-		return apiread_journal_failed(reader, conn);
+		buf_release(&b);
+		return httpd_read_journal_failed(reader, conn);
 	}
 	return send_json(conn, MHD_HTTP_OK, &b);
 }
@@ -182,14 +182,14 @@ spawn(const struct cfg *cfg, struct journal *reader, const char *name,
 	buf_adds(&failed, ",\"msg\":");
 	buf_add_json_string(&failed, msg.data, msg.len);
 	buf_adds(&failed, "}\n");
-	buf_free(&msg);
+	buf_release(&msg);
 	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1) {
-		buf_free(&failed);
+		buf_release(&failed);
 		return -1;
 	}
 	if ((pid = fork()) == -1) {
 		close(devnull);
-		buf_free(&failed);
+		buf_release(&failed);
 		return -1;
 	}
 	if (pid == 0) {
@@ -208,14 +208,14 @@ spawn(const struct cfg *cfg, struct journal *reader, const char *name,
 		_exit(127);
 	}
 	close(devnull);
-	buf_free(&failed);
+	buf_release(&failed);
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
 	return 0;
 }
 
 enum MHD_Result
-apisync_post(struct journal *reader, const struct cfg *cfg,
+httpd_syncs_post(struct journal *reader, const struct cfg *cfg,
     struct MHD_Connection *conn, const char *url, const char *body,
     size_t len)
 {
@@ -225,7 +225,7 @@ apisync_post(struct journal *reader, const struct cfg *cfg,
 	jv v, name, full;
 	int rc;
 
-	(void)url;	/* apisync_start let only /api/sync/start through */
+	(void)url;	/* httpd_syncs_start let only /api/sync/start through */
 	v = jv_parse_sized(body, (int)len);
 	name = jv_get_kind(v) == JV_KIND_OBJECT ? jv_object_get(jv_copy(v),
 	    jv_string("job")) : jv_invalid();
@@ -240,36 +240,36 @@ apisync_post(struct journal *reader, const struct cfg *cfg,
 	    jv_get_kind(full) != JV_KIND_FALSE)) {
 		jv_free(name);
 		jv_free(full);
-		return httpreply_fail(conn, MHD_HTTP_BAD_REQUEST, "invalid",
+		return httpd_reply_fail(conn, MHD_HTTP_BAD_REQUEST, "invalid",
 		    "the body must be {\"job\": NAME, \"full\": false}", NULL,
 		    NULL);
 	}
 	if ((sy = cfg_sync(cfg, jv_string_value(name))) == NULL) {
 		jv_free(name);
 		jv_free(full);
-		return httpreply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+		return httpd_reply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
 		    "no such sync", NULL, NULL);
 	}
 	jv_free(name);
 	/* A run holding the lock would make the new one exit at once. */
 	if ((rc = journal_sync_job(reader, sy->name, &state)) != 0 ||
 	    (state.lock_owner.len > 0 && state.lock_until > clock_ms())) {
-		buf_free(&state.watermark);
-		buf_free(&state.lock_owner);
+		buf_release(&state.watermark);
+		buf_release(&state.lock_owner);
 		jv_free(full);
 		if (rc != 0)
-			return apiread_journal_failed(reader, conn);
-		return httpreply_fail(conn, MHD_HTTP_CONFLICT, "running",
+			return httpd_read_journal_failed(reader, conn);
+		return httpd_reply_fail(conn, MHD_HTTP_CONFLICT, "running",
 		    "a run of this sync holds its lock", NULL, NULL);
 	}
-	buf_free(&state.watermark);
-	buf_free(&state.lock_owner);
+	buf_release(&state.watermark);
+	buf_release(&state.lock_owner);
 	if (spawn(cfg, reader, sy->name, jv_get_kind(full) ==
 	    JV_KIND_TRUE) != 0) {
 		jv_free(full);
 		log_error(NULL, "api: sync '%s': cannot start integra-sync",
 		    sy->name);
-		return httpreply_fail(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		return httpd_reply_fail(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    "internal", "the sync could not be started", NULL, NULL);
 	}
 	jv_free(full);

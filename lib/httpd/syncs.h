@@ -1,7 +1,7 @@
 /*
- * apisync: the receiver's /api/sync, the scheduled syncs over HTTP, on the
- * server thread's own journal connection like apiread.  The answers are
- * syncapi's, the same as integra-sync's.
+ * httpd/syncs: the receiver's /api/sync, the scheduled syncs over HTTP, on the
+ * server thread's own journal connection like httpd/read.  The answers are
+ * ops/syncs', the same as integra-sync's.
  *
  *	GET	/api/sync/jobs		every job and its state (events:read)
  *	GET	/api/sync/jobs/NAME	one, with its last runs (events:read)
@@ -10,8 +10,8 @@
  *	POST	/api/sync/start		{"job": NAME, "full": false}: a run
  *					started in the background (admin)
  */
-#ifndef INTEGRA_APISYNC_H
-#define INTEGRA_APISYNC_H
+#ifndef INTEGRA_HTTPD_SYNCS_H
+#define INTEGRA_HTTPD_SYNCS_H
 
 #include <stddef.h>
 
@@ -21,16 +21,16 @@ struct cfg;
 struct journal;
 
 /* Whether url is /api/sync or below it. */
-int		apisync_owns(const char *url);
+int		httpd_syncs_owns(const char *url);
 /*
  * Answers what has no body to wait for; a POST to /api/sync/start with an
  * admin key returns MHD_YES with *body set, unanswered.
  */
-enum MHD_Result	apisync_start(struct journal *reader, const struct cfg *,
+enum MHD_Result	httpd_syncs_start(struct journal *reader, const struct cfg *,
 		    struct MHD_Connection *, const char *url,
 		    const char *method, int *body);
 /* POST /api/sync/start's answer, once its body is in. */
-enum MHD_Result	apisync_post(struct journal *reader, const struct cfg *,
+enum MHD_Result	httpd_syncs_post(struct journal *reader, const struct cfg *,
 		    struct MHD_Connection *, const char *url,
 		    const char *body, size_t len);
 

@@ -6,8 +6,8 @@
  * a commit is not held up copying megabytes (bench/README.md: the
  * receiver).
  */
-#ifndef INTEGRA_CHECKPOINTER_H
-#define INTEGRA_CHECKPOINTER_H
+#ifndef INTEGRA_JOURNAL_CHECKPOINTER_H
+#define INTEGRA_JOURNAL_CHECKPOINTER_H
 
 #include <stddef.h>
 

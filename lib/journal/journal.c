@@ -925,7 +925,7 @@ journal_close(struct journal *j)
 	for (i = 0; i < JOURNAL_RETAIN_STMTS; i++)
 		sqlite3_finalize(j->retain[i]);
 	journal_count_drop(j, 1);
-	buf_free(&j->key_form);
+	buf_release(&j->key_form);
 	sqlite3_close(j->db);
 	free(j->path);
 	free(j);

@@ -13,8 +13,8 @@
  * in journal_error(); JOURNAL_BUSY means the database stayed locked past
  * the busy timeout (try again later).
  */
-#ifndef INTEGRA_JOURNAL_H
-#define INTEGRA_JOURNAL_H
+#ifndef INTEGRA_JOURNAL_JOURNAL_H
+#define INTEGRA_JOURNAL_JOURNAL_H
 
 #include <stddef.h>
 #include <stdint.h>

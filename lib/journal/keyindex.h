@@ -30,8 +30,8 @@
  * which journal_event_add looks up as well once any event has been
  * retained, so that deduplication outlives retention.
  */
-#ifndef INTEGRA_KEYINDEX_H
-#define INTEGRA_KEYINDEX_H
+#ifndef INTEGRA_JOURNAL_KEYINDEX_H
+#define INTEGRA_JOURNAL_KEYINDEX_H
 
 #include <stddef.h>
 

@@ -1,5 +1,5 @@
 /*
- * journalpriv: what the journal's own source files share, and nothing
+ * journal/private: what the journal's own source files share, and nothing
  * outside them may use.  journal.c owns the schema and the statements of
  * the pipeline; journal/dlq.c those of the dead letters, prepared into the
  * slots of more[]; journal/targets.c those of the targets' state and
@@ -11,8 +11,8 @@
  * alerts, in alert[]; journal/retention.c those of LGPD retention, in
  * retain[].
  */
-#ifndef INTEGRA_JOURNALPRIV_H
-#define INTEGRA_JOURNALPRIV_H
+#ifndef INTEGRA_JOURNAL_PRIVATE_H
+#define INTEGRA_JOURNAL_PRIVATE_H
 
 #include <stdint.h>
 

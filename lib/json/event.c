@@ -171,7 +171,7 @@ event_parse(struct event *ev, jv v, char *err, size_t errsz)
 	if (!bad && fill(ev, err, errsz) == 0)
 		return 0;
 bad:
-	event_free(ev);
+	event_release(ev);
 	return -1;
 }
 
@@ -222,12 +222,12 @@ event_scan(struct event *ev, const char *s, size_t n, size_t *data_start,
 	else if (fill(ev, err, errsz) == 0)
 		return 0;
 bad:
-	event_free(ev);
+	event_release(ev);
 	return -1;
 }
 
 void
-event_free(struct event *ev)
+event_release(struct event *ev)
 {
 	jv_free(ev->root);
 	ev->root = jv_invalid();

@@ -5,10 +5,10 @@
  *
  * Ownership: event_parse consumes the jv it is given and keeps it in
  * ev->root; the attribute strings point into that root and live as long as
- * it does.  event_free releases it.
+ * it does.  event_release releases it.
  */
-#ifndef INTEGRA_EVENT_H
-#define INTEGRA_EVENT_H
+#ifndef INTEGRA_JSON_EVENT_H
+#define INTEGRA_JSON_EVENT_H
 
 #include <stddef.h>
 
@@ -50,7 +50,7 @@ int	event_parse(struct event *ev, jv v, char *err, size_t errsz);
  */
 int	event_scan(struct event *ev, const char *s, size_t n,
 	    size_t *data_start, size_t *data_end, char *err, size_t errsz);
-void	event_free(struct event *ev);
+void	event_release(struct event *ev);
 /* 1 if s is usable as an event type, source, tenant or target name. */
 int	event_name_valid(const char *s);
 /*

@@ -5,8 +5,8 @@
  * the caller an output it must jv_free.  libjq 1.6 is not thread-safe: use
  * every jqprog from one thread.
  */
-#ifndef INTEGRA_JQPROG_H
-#define INTEGRA_JQPROG_H
+#ifndef INTEGRA_JSON_JQPROG_H
+#define INTEGRA_JSON_JQPROG_H
 
 #include <jv.h>
 

@@ -20,8 +20,8 @@
  * into a digit ("01" is invalid, not 0 followed by 1); its JSON_MAX_DEPTH
  * counts from s[i].
  */
-#ifndef INTEGRA_JSONSCAN_H
-#define INTEGRA_JSONSCAN_H
+#ifndef INTEGRA_JSON_JSONSCAN_H
+#define INTEGRA_JSON_JSONSCAN_H
 
 #include <stddef.h>
 

@@ -6,8 +6,8 @@
  *
  * Ownership: jvdump consumes its jv, like jv_dump_string.
  */
-#ifndef INTEGRA_JVDUMP_H
-#define INTEGRA_JVDUMP_H
+#ifndef INTEGRA_JSON_JVDUMP_H
+#define INTEGRA_JSON_JVDUMP_H
 
 #include <jv.h>
 

@@ -236,6 +236,6 @@ jvparse(const char *s, size_t n)
 		jv_free(v);
 		v = jv_invalid();
 	}
-	buf_free(&p.unescaped);
+	buf_release(&p.unescaped);
 	return v;
 }

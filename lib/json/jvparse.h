@@ -11,8 +11,8 @@
  *
  * Ownership: the jv returned is the caller's.
  */
-#ifndef INTEGRA_JVPARSE_H
-#define INTEGRA_JVPARSE_H
+#ifndef INTEGRA_JSON_JVPARSE_H
+#define INTEGRA_JSON_JVPARSE_H
 
 #include <stddef.h>
 

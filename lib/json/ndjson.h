@@ -7,8 +7,8 @@
  * limit is skipped whole and reported once as NDJSON_TOOLONG, so one huge
  * record never stops a stream.
  */
-#ifndef INTEGRA_NDJSON_H
-#define INTEGRA_NDJSON_H
+#ifndef INTEGRA_JSON_NDJSON_H
+#define INTEGRA_JSON_NDJSON_H
 
 #include <stddef.h>
 

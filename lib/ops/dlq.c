@@ -1,5 +1,5 @@
 /*
- * dlqapi: list, show, count, retry, archive and delete dead letters.  See
+ * ops/dlq: list, show, count, retry, archive and delete dead letters.  See
  * ops/dlq.h.
  */
 #include <stdio.h>
@@ -11,14 +11,14 @@
 #include "ops/dlq.h"
 
 void
-dlqapi_filter_init(struct journal_dlq_filter *f)
+ops_dlq_filter_init(struct journal_dlq_filter *f)
 {
 	memset(f, 0, sizeof(*f));
-	f->limit = DLQAPI_LIMIT;
+	f->limit = OPS_DLQ_LIMIT;
 }
 
 int
-dlqapi_filter_set(struct journal_dlq_filter *f, const char *name,
+ops_dlq_filter_set(struct journal_dlq_filter *f, const char *name,
     const char *value, char *err, size_t errsz)
 {
 	if (strcmp(name, "type") == 0)
@@ -39,15 +39,15 @@ dlqapi_filter_set(struct journal_dlq_filter *f, const char *name,
 			return -1;
 		}
 	} else if (strcmp(name, "since") == 0) {
-		if (apipage_time(value, &f->since) != 0) {
+		if (ops_page_time(value, &f->since) != 0) {
 			snprintf(err, errsz, "since is an RFC 3339 time or ms"
 			    " since the epoch");
 			return -1;
 		}
 	} else if (strcmp(name, "limit") == 0) {
-		if (apipage_limit(value, DLQAPI_LIMIT_MAX, &f->limit) != 0) {
+		if (ops_page_limit(value, OPS_DLQ_LIMIT_MAX, &f->limit) != 0) {
 			snprintf(err, errsz, "limit is from 1 to %d",
-			    DLQAPI_LIMIT_MAX);
+			    OPS_DLQ_LIMIT_MAX);
 			return -1;
 		}
 	} else {
@@ -58,26 +58,26 @@ dlqapi_filter_set(struct journal_dlq_filter *f, const char *name,
 }
 
 int
-dlqapi_list(struct journal *j, const struct journal_dlq_filter *f,
+ops_dlq_list(struct journal *j, const struct journal_dlq_filter *f,
     struct buf *out)
 {
-	struct apipage p;
+	struct ops_page p;
 
-	apipage_open(&p, out, "dead_letters");
-	if (journal_dlq_query(j, f, 0, apipage_row, &p) != 0)
+	ops_page_open(&p, out, "dead_letters");
+	if (journal_dlq_query(j, f, 0, ops_page_row, &p) != 0)
 		return -1;
-	apipage_close(&p, f->limit);
+	ops_page_close(&p, f->limit);
 	return 0;
 }
 
 int
-dlqapi_show(struct journal *j, const char *id, struct buf *out, int *found)
+ops_dlq_show(struct journal *j, const char *id, struct buf *out, int *found)
 {
 	return journal_dlq_detail(j, id, out, found);
 }
 
 int
-dlqapi_stats(struct journal *j, struct buf *out)
+ops_dlq_stats(struct journal *j, struct buf *out)
 {
 	return journal_dlq_stats(j, clock_ms(), out);
 }
@@ -108,20 +108,20 @@ change_one(struct journal *j, enum change what, const char *id,
 }
 
 int
-dlqapi_retry(struct journal *j, const char *id, struct buf *out, int *found)
+ops_dlq_retry(struct journal *j, const char *id, struct buf *out, int *found)
 {
 	return change_one(j, RETRY, id, out, found);
 }
 
 int
-dlqapi_archive(struct journal *j, const char *id, struct buf *out,
+ops_dlq_archive(struct journal *j, const char *id, struct buf *out,
     int *found)
 {
 	return change_one(j, ARCHIVE, id, out, found);
 }
 
 int
-dlqapi_delete(struct journal *j, const char *id, int force, struct buf *out,
+ops_dlq_delete(struct journal *j, const char *id, int force, struct buf *out,
     enum journal_dlq_deleted *result)
 {
 	if (journal_begin(j) != 0)

@@ -1,5 +1,5 @@
 /*
- * dlqapi: what integra-dlq and the receiver's /api/dlq/... show and do,
+ * ops/dlq: what integra-dlq and the receiver's /api/dlq/... show and do,
  * one function each, so the command line and HTTP agree.
  *
  * Every answer is JSON, appended to out: a listing
@@ -7,33 +7,33 @@
  * its event and every attempt, the queue's stats, or what became of one
  * ({"id":...,"status":"pending"|"archived"|"deleted"}).
  */
-#ifndef INTEGRA_DLQAPI_H
-#define INTEGRA_DLQAPI_H
+#ifndef INTEGRA_OPS_DLQ_H
+#define INTEGRA_OPS_DLQ_H
 
 #include <stddef.h>
 
 #include "journal/journal.h"
 
-#define DLQAPI_LIMIT		100	/* dead letters a page, by default */
-#define DLQAPI_LIMIT_MAX	1000
+#define OPS_DLQ_LIMIT		100	/* dead letters a page, by default */
+#define OPS_DLQ_LIMIT_MAX	1000
 
 struct buf;
 
 /* Resets f to the queue (not archived), no filter and the default page. */
-void	dlqapi_filter_init(struct journal_dlq_filter *f);
+void	ops_dlq_filter_init(struct journal_dlq_filter *f);
 /*
  * Sets the filter called name (type, target, since, limit, cursor,
  * archived: "no", "yes" or "all") from value, which f keeps pointing to.
  * Returns 0, or -1 with the reason in err.
  */
-int	dlqapi_filter_set(struct journal_dlq_filter *f, const char *name,
+int	ops_dlq_filter_set(struct journal_dlq_filter *f, const char *name,
 	    const char *value, char *err, size_t errsz);
 /* Each returns 0, or -1 (the journal's error). */
-int	dlqapi_list(struct journal *, const struct journal_dlq_filter *,
+int	ops_dlq_list(struct journal *, const struct journal_dlq_filter *,
 	    struct buf *out);
-int	dlqapi_show(struct journal *, const char *id, struct buf *out,
+int	ops_dlq_show(struct journal *, const char *id, struct buf *out,
 	    int *found);
-int	dlqapi_stats(struct journal *, struct buf *out);
+int	ops_dlq_stats(struct journal *, struct buf *out);
 /*
  * One dead letter back to pending, archived or deleted, each in a
  * transaction of its own (the journal must have none open).  *found is 0
@@ -41,11 +41,11 @@ int	dlqapi_stats(struct journal *, struct buf *out);
  * delete of one not archived, without force, is refused with
  * JOURNAL_DLQ_NOT_ARCHIVED in *result and nothing in out.
  */
-int	dlqapi_retry(struct journal *, const char *id, struct buf *out,
+int	ops_dlq_retry(struct journal *, const char *id, struct buf *out,
 	    int *found);
-int	dlqapi_archive(struct journal *, const char *id, struct buf *out,
+int	ops_dlq_archive(struct journal *, const char *id, struct buf *out,
 	    int *found);
-int	dlqapi_delete(struct journal *, const char *id, int force,
+int	ops_dlq_delete(struct journal *, const char *id, int force,
 	    struct buf *out, enum journal_dlq_deleted *result);
 
 #endif

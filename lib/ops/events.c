@@ -1,5 +1,5 @@
 /*
- * eventsapi: list, show and retry events.  See ops/events.h.
+ * ops/events: list, show and retry events.  See ops/events.h.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,7 +10,7 @@
 #include "ops/events.h"
 
 const char *
-eventsapi_filter_of(int ch)
+ops_events_filter_of(int ch)
 {
 	static const char *const filters[128] = {
 		['t'] = "type", ['s'] = "source", ['S'] = "status",
@@ -22,14 +22,14 @@ eventsapi_filter_of(int ch)
 }
 
 void
-eventsapi_filter_init(struct journal_filter *f)
+ops_events_filter_init(struct journal_filter *f)
 {
 	memset(f, 0, sizeof(*f));
-	f->limit = EVENTSAPI_LIMIT;
+	f->limit = OPS_EVENTS_LIMIT;
 }
 
 int
-eventsapi_filter_set(struct journal_filter *f, const char *name,
+ops_events_filter_set(struct journal_filter *f, const char *name,
     const char *value, char *err, size_t errsz)
 {
 	static const char *const statuses[] = { "received", "normalized",
@@ -55,16 +55,16 @@ eventsapi_filter_set(struct journal_filter *f, const char *name,
 		}
 		f->status = value;
 	} else if (strcmp(name, "since") == 0 || strcmp(name, "until") == 0) {
-		if (apipage_time(value, strcmp(name, "since") == 0 ?
+		if (ops_page_time(value, strcmp(name, "since") == 0 ?
 		    &f->since : &f->until) != 0) {
 			snprintf(err, errsz, "%s is an RFC 3339 time or ms"
 			    " since the epoch", name);
 			return -1;
 		}
 	} else if (strcmp(name, "limit") == 0) {
-		if (apipage_limit(value, EVENTSAPI_LIMIT_MAX, &f->limit) != 0) {
+		if (ops_page_limit(value, OPS_EVENTS_LIMIT_MAX, &f->limit) != 0) {
 			snprintf(err, errsz, "limit is from 1 to %d",
-			    EVENTSAPI_LIMIT_MAX);
+			    OPS_EVENTS_LIMIT_MAX);
 			return -1;
 		}
 	} else {
@@ -75,26 +75,26 @@ eventsapi_filter_set(struct journal_filter *f, const char *name,
 }
 
 int
-eventsapi_list(struct journal *j, const struct journal_filter *f,
+ops_events_list(struct journal *j, const struct journal_filter *f,
     struct buf *out)
 {
-	struct apipage p;
+	struct ops_page p;
 
-	apipage_open(&p, out, "events");
-	if (journal_events_query(j, f, apipage_row, &p) != 0)
+	ops_page_open(&p, out, "events");
+	if (journal_events_query(j, f, ops_page_row, &p) != 0)
 		return -1;
-	apipage_close(&p, f->limit);
+	ops_page_close(&p, f->limit);
 	return 0;
 }
 
 int
-eventsapi_show(struct journal *j, const char *id, struct buf *out, int *found)
+ops_events_show(struct journal *j, const char *id, struct buf *out, int *found)
 {
 	return journal_event_detail(j, id, out, found);
 }
 
 int
-eventsapi_retry(struct journal *j, const char *id, struct buf *out,
+ops_events_retry(struct journal *j, const char *id, struct buf *out,
     int *found)
 {
 	enum journal_event_status st;

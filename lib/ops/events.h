@@ -1,5 +1,5 @@
 /*
- * eventsapi: what integra-events and the receiver's /api/events/... show
+ * ops/events: what integra-events and the receiver's /api/events/... show
  * and do, one function each, so the command line and HTTP agree.
  *
  * Every answer is JSON, appended to out: a listing
@@ -7,15 +7,15 @@
  * when this one is full), an event with its deliveries and their attempts,
  * or a retry's {"id":...,"remapped":bool,"redelivered":n}.
  */
-#ifndef INTEGRA_EVENTSAPI_H
-#define INTEGRA_EVENTSAPI_H
+#ifndef INTEGRA_OPS_EVENTS_H
+#define INTEGRA_OPS_EVENTS_H
 
 #include <stddef.h>
 
 #include "journal/journal.h"
 
-#define EVENTSAPI_LIMIT		100	/* events a page, by default */
-#define EVENTSAPI_LIMIT_MAX	1000
+#define OPS_EVENTS_LIMIT		100	/* events a page, by default */
+#define OPS_EVENTS_LIMIT_MAX	1000
 
 struct buf;
 
@@ -24,8 +24,8 @@ struct buf;
  * integra-report events: getopt's letters, getopt_long's entries, and the
  * filter a letter sets (NULL if none).
  */
-#define EVENTSAPI_FILTER_OPTS	"t:s:S:T:a:b:n:C:"
-#define EVENTSAPI_FILTER_LONGOPTS					\
+#define OPS_EVENTS_FILTER_OPTS	"t:s:S:T:a:b:n:C:"
+#define OPS_EVENTS_FILTER_LONGOPTS					\
 	{ "type", required_argument, NULL, 't' },			\
 	{ "source", required_argument, NULL, 's' },			\
 	{ "status", required_argument, NULL, 'S' },			\
@@ -34,24 +34,24 @@ struct buf;
 	{ "until", required_argument, NULL, 'b' },			\
 	{ "limit", required_argument, NULL, 'n' },			\
 	{ "cursor", required_argument, NULL, 'C' }
-const char	*eventsapi_filter_of(int ch);
+const char	*ops_events_filter_of(int ch);
 
 /* Resets f to no filter and the default page. */
-void	eventsapi_filter_init(struct journal_filter *f);
+void	ops_events_filter_init(struct journal_filter *f);
 /*
  * Sets the filter called name (type, source, status, tenant, since,
  * until, limit, cursor) from value, which f keeps pointing to.  Returns
  * 0, or -1 with the reason in err.
  */
-int	eventsapi_filter_set(struct journal_filter *f, const char *name,
+int	ops_events_filter_set(struct journal_filter *f, const char *name,
 	    const char *value, char *err, size_t errsz);
 /* Returns 0, or -1 (the journal's error). */
-int	eventsapi_list(struct journal *, const struct journal_filter *,
+int	ops_events_list(struct journal *, const struct journal_filter *,
 	    struct buf *out);
-int	eventsapi_show(struct journal *, const char *id, struct buf *out,
+int	ops_events_show(struct journal *, const char *id, struct buf *out,
 	    int *found);
 /* In a transaction of its own: the journal must have none open. */
-int	eventsapi_retry(struct journal *, const char *id, struct buf *out,
+int	ops_events_retry(struct journal *, const char *id, struct buf *out,
 	    int *found);
 
 #endif

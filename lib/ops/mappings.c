@@ -20,11 +20,11 @@ check_pair(const char *type, const char *system, struct buf *err)
 {
 	if (!event_name_valid(type)) {
 		buf_addf(err, "'%s' is not a valid event type", type);
-		return MAPPINGS_REFUSED;
+		return OPS_MAPPINGS_REFUSED;
 	}
 	if (!event_name_valid(system)) {
 		buf_addf(err, "'%s' is not a valid target name", system);
-		return MAPPINGS_REFUSED;
+		return OPS_MAPPINGS_REFUSED;
 	}
 	return 0;
 }
@@ -90,7 +90,7 @@ one_version(void *ctx, const struct journal_mapping *m)
 }
 
 int
-mappings_list(struct journal *j, struct buf *out)
+ops_mappings_list(struct journal *j, struct buf *out)
 {
 	int rc;
 
@@ -102,7 +102,7 @@ mappings_list(struct journal *j, struct buf *out)
 }
 
 int
-mappings_show(struct journal *j, const char *type, const char *system,
+ops_mappings_show(struct journal *j, const char *type, const char *system,
     int version, struct buf *out, int *found)
 {
 	return journal_mapping_get(j, type, system, version, one_version, out,
@@ -110,7 +110,7 @@ mappings_show(struct journal *j, const char *type, const char *system,
 }
 
 int
-mappings_versions(struct journal *j, const char *type, const char *system,
+ops_mappings_versions(struct journal *j, const char *type, const char *system,
     struct buf *out, int *found)
 {
 	int rc;
@@ -131,16 +131,16 @@ compiles(const char *program, const char *what, struct buf *err)
 
 	if ((p = jqprog_compile(program, &msg)) == NULL) {
 		buf_addf(err, "%s does not compile: %s", what, msg.data);
-		buf_free(&msg);
-		return MAPPINGS_REFUSED;
+		buf_release(&msg);
+		return OPS_MAPPINGS_REFUSED;
 	}
 	jqprog_free(p);
-	buf_free(&msg);
+	buf_release(&msg);
 	return 0;
 }
 
 int
-mappings_add(struct journal *j, const char *type, const char *system,
+ops_mappings_add(struct journal *j, const char *type, const char *system,
     const char *program, const char *origin, struct buf *out,
     struct buf *err)
 {
@@ -156,11 +156,11 @@ mappings_add(struct journal *j, const char *type, const char *system,
 		journal_rollback(j);
 		return rc;
 	}
-	return mappings_show(j, type, system, version, out, &found);
+	return ops_mappings_show(j, type, system, version, out, &found);
 }
 
 int
-mappings_rollback(struct journal *j, const char *type, const char *system,
+ops_mappings_rollback(struct journal *j, const char *type, const char *system,
     int version, struct buf *out, struct buf *err)
 {
 	int rc, done, found;
@@ -171,9 +171,9 @@ mappings_rollback(struct journal *j, const char *type, const char *system,
 	if (!done) {
 		buf_addf(err, "%s/%s has no version %d", type, system,
 		    version);
-		return MAPPINGS_REFUSED;
+		return OPS_MAPPINGS_REFUSED;
 	}
-	return mappings_show(j, type, system, version, out, &found);
+	return ops_mappings_show(j, type, system, version, out, &found);
 }
 
 /* The text of the file at path, or NULL with the reason in err. */
@@ -190,7 +190,7 @@ read_file(const char *path, struct buf *err)
 	if (buf_read(&text, f, 0) != 0) {
 		buf_addf(err, "%s: %s", path, strerror(errno));
 		fclose(f);
-		buf_free(&text);
+		buf_release(&text);
 		return NULL;
 	}
 	fclose(f);
@@ -213,7 +213,7 @@ seed_type(struct journal *j, const char *dir, const char *type, int64_t now,
 
 	buf_addf(&path, "%s/%s", dir, type);
 	if ((d = opendir(path.data)) == NULL) {
-		buf_free(&path);
+		buf_release(&path);
 		return 0;	/* not a directory: not a type's */
 	}
 	while (rc == 0 && (e = readdir(d)) != NULL) {
@@ -227,7 +227,7 @@ seed_type(struct journal *j, const char *dir, const char *type, int64_t now,
 		if ((rc = check_pair(type, system.data, err)) != 0)
 			break;
 		if ((program = read_file(path.data, err)) == NULL) {
-			rc = MAPPINGS_REFUSED;
+			rc = OPS_MAPPINGS_REFUSED;
 			break;
 		}
 		if ((rc = compiles(program, path.data, err)) == 0 &&
@@ -237,13 +237,13 @@ seed_type(struct journal *j, const char *dir, const char *type, int64_t now,
 		free(program);
 	}
 	closedir(d);
-	buf_free(&path);
-	buf_free(&system);
+	buf_release(&path);
+	buf_release(&system);
 	return rc;
 }
 
 int
-mappings_seed(struct journal *j, const char *datadir, int *seeded,
+ops_mappings_seed(struct journal *j, const char *datadir, int *seeded,
     struct buf *err)
 {
 	struct buf dir = BUF_INIT;
@@ -255,8 +255,8 @@ mappings_seed(struct journal *j, const char *datadir, int *seeded,
 	buf_addf(&dir, "%s/mappings", datadir);
 	if ((d = opendir(dir.data)) == NULL) {
 		buf_addf(err, "%s: %s", dir.data, strerror(errno));
-		buf_free(&dir);
-		return MAPPINGS_REFUSED;
+		buf_release(&dir);
+		return OPS_MAPPINGS_REFUSED;
 	}
 	if ((rc = journal_begin(j)) == 0) {
 		while (rc == 0 && (e = readdir(d)) != NULL)
@@ -271,6 +271,6 @@ mappings_seed(struct journal *j, const char *datadir, int *seeded,
 		}
 	}
 	closedir(d);
-	buf_free(&dir);
+	buf_release(&dir);
 	return rc;
 }

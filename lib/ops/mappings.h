@@ -8,41 +8,41 @@
  *	    "created_at","program"};
  * a list is an array of pairs, versions an array of versions.
  *
- * Each returns 0, a journal failure (journal.h), or MAPPINGS_REFUSED with
+ * Each returns 0, a journal failure (journal.h), or OPS_MAPPINGS_REFUSED with
  * the reason in err (a name that is not valid, a program that does not
  * compile, no such version).
  */
-#ifndef INTEGRA_MAPPINGS_H
-#define INTEGRA_MAPPINGS_H
+#ifndef INTEGRA_OPS_MAPPINGS_H
+#define INTEGRA_OPS_MAPPINGS_H
 
 #include <stdint.h>
 
-#define MAPPINGS_REFUSED	(-3)
+#define OPS_MAPPINGS_REFUSED	(-3)
 
 struct buf;
 struct journal;
 
-int	mappings_list(struct journal *, struct buf *out);
+int	ops_mappings_list(struct journal *, struct buf *out);
 /* version 0: the one in force; *found is 0 if there is none. */
-int	mappings_show(struct journal *, const char *type, const char *system,
+int	ops_mappings_show(struct journal *, const char *type, const char *system,
 	    int version, struct buf *out, int *found);
-int	mappings_versions(struct journal *, const char *type,
+int	ops_mappings_versions(struct journal *, const char *type,
 	    const char *system, struct buf *out, int *found);
 /*
  * Compiles program and, if it compiles, adds it as the pair's new version
  * in force, in a transaction of its own; out gets the version.
  */
-int	mappings_add(struct journal *, const char *type, const char *system,
+int	ops_mappings_add(struct journal *, const char *type, const char *system,
 	    const char *program, const char *origin, struct buf *out,
 	    struct buf *err);
-int	mappings_rollback(struct journal *, const char *type,
+int	ops_mappings_rollback(struct journal *, const char *type,
 	    const char *system, int version, struct buf *out, struct buf *err);
 /*
  * Version 1 of each pair that has none, from the files
  * datadir/mappings/TYPE/SYSTEM.jq, in one transaction; *seeded counts
  * them.  A file that does not compile refuses the whole seed.
  */
-int	mappings_seed(struct journal *, const char *datadir, int *seeded,
+int	ops_mappings_seed(struct journal *, const char *datadir, int *seeded,
 	    struct buf *err);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * apipage: pages of JSON rows, and their filters' times and sizes.  See
+ * ops/page: pages of JSON rows, and their filters' times and sizes.  See
  * ops/page.h.
  */
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include "base/clock.h"
 
 void
-apipage_open(struct apipage *p, struct buf *out, const char *member)
+ops_page_open(struct ops_page *p, struct buf *out, const char *member)
 {
 	p->out = out;
 	p->n = 0;
@@ -20,9 +20,9 @@ apipage_open(struct apipage *p, struct buf *out, const char *member)
 }
 
 int
-apipage_row(void *ctx, const char *id, const char *json, size_t len)
+ops_page_row(void *ctx, const char *id, const char *json, size_t len)
 {
-	struct apipage *p = ctx;
+	struct ops_page *p = ctx;
 
 	if (p->n++ > 0)
 		buf_addc(p->out, ',');
@@ -32,7 +32,7 @@ apipage_row(void *ctx, const char *id, const char *json, size_t len)
 }
 
 void
-apipage_close(struct apipage *p, int limit)
+ops_page_close(struct ops_page *p, int limit)
 {
 	buf_adds(p->out, "],\"next\":");
 	if (limit > 0 && p->n == limit)
@@ -42,7 +42,7 @@ apipage_close(struct apipage *p, int limit)
 }
 
 int
-apipage_time(const char *s, int64_t *ms)
+ops_page_time(const char *s, int64_t *ms)
 {
 	char *end;
 	long long v;
@@ -58,7 +58,7 @@ apipage_time(const char *s, int64_t *ms)
 }
 
 int
-apipage_limit(const char *s, int max, int *n)
+ops_page_limit(const char *s, int max, int *n)
 {
 	char *end;
 	long v;

@@ -1,11 +1,11 @@
 /*
- * apipage: what the API's JSON listings share (eventsapi, dlqapi): a page
+ * ops/page: what the API's JSON listings share (ops/events, ops/dlq): a page
  * {"MEMBER":[row,...],"next":ID|null}, where next is the cursor for the
  * page after when this one is full, and the way their filters read a
  * time and a page size.
  */
-#ifndef INTEGRA_APIPAGE_H
-#define INTEGRA_APIPAGE_H
+#ifndef INTEGRA_OPS_PAGE_H
+#define INTEGRA_OPS_PAGE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -14,21 +14,21 @@
 
 struct buf;
 
-struct apipage {
+struct ops_page {
 	struct buf	*out;
 	int		 n;
 	char		 last[ID_LEN + 1];
 };
 
 /* Starts a page of member in out. */
-void	apipage_open(struct apipage *, struct buf *out, const char *member);
+void	ops_page_open(struct ops_page *, struct buf *out, const char *member);
 /* A journal_row_fn: appends one row's JSON to the page. */
-int	apipage_row(void *ctx, const char *id, const char *json, size_t len);
+int	ops_page_row(void *ctx, const char *id, const char *json, size_t len);
 /* Ends the page; limit is the page size asked for (0: no limit). */
-void	apipage_close(struct apipage *, int limit);
+void	ops_page_close(struct ops_page *, int limit);
 /* An RFC 3339 time or ms since the epoch: 0 and *ms set, or -1. */
-int	apipage_time(const char *s, int64_t *ms);
+int	ops_page_time(const char *s, int64_t *ms);
 /* A page size from 1 to max: 0 and *n set, or -1. */
-int	apipage_limit(const char *s, int max, int *n);
+int	ops_page_limit(const char *s, int max, int *n);
 
 #endif

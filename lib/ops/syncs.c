@@ -1,5 +1,5 @@
 /*
- * syncapi: the sync jobs and their runs as JSON, for integra-sync and the
+ * ops/syncs: the sync jobs and their runs as JSON, for integra-sync and the
  * receiver's /api/sync.  See ops/syncs.h.
  */
 #include <string.h>
@@ -24,7 +24,7 @@ member(struct buf *b, const char *name, const char *value)
 }
 
 int
-syncapi_job(const struct cfg_sync *job, struct journal *j, struct buf *out)
+ops_syncs_job(const struct cfg_sync *job, struct journal *j, struct buf *out)
 {
 	buf_adds(out, "{\"job\":");
 	buf_add_json_string(out, job->name, strlen(job->name));
@@ -43,7 +43,7 @@ syncapi_job(const struct cfg_sync *job, struct journal *j, struct buf *out)
 }
 
 int
-syncapi_jobs(const struct cfg *cfg, struct journal *j, struct buf *out)
+ops_syncs_jobs(const struct cfg *cfg, struct journal *j, struct buf *out)
 {
 	size_t i;
 
@@ -51,7 +51,7 @@ syncapi_jobs(const struct cfg *cfg, struct journal *j, struct buf *out)
 	for (i = 0; i < cfg->nsyncs; i++) {
 		if (i > 0)
 			buf_addc(out, ',');
-		if (syncapi_job(&cfg->syncs[i], j, out) != 0)
+		if (ops_syncs_job(&cfg->syncs[i], j, out) != 0)
 			return -1;
 	}
 	buf_addc(out, ']');
@@ -71,7 +71,7 @@ add_run(void *ctx, const char *id, const char *text, size_t len)
 }
 
 int
-syncapi_runs(struct journal *j, const char *job, int limit, struct buf *out)
+ops_syncs_runs(struct journal *j, const char *job, int limit, struct buf *out)
 {
 	buf_addc(out, '[');
 	if (journal_sync_runs(j, job, limit, add_run, out) != 0)
@@ -94,7 +94,7 @@ add_stats(void *ctx, const char *job, const char *text, size_t len)
 }
 
 int
-syncapi_stats(struct journal *j, int64_t since, struct buf *out)
+ops_syncs_stats(struct journal *j, int64_t since, struct buf *out)
 {
 	buf_addf(out, "{\"since\":%lld,\"jobs\":{", (long long)since);
 	if (journal_sync_stats(j, since, add_stats, out) != 0)

@@ -1,10 +1,10 @@
 /*
- * syncapi: the sync jobs and their runs as JSON, one function each for
+ * ops/syncs: the sync jobs and their runs as JSON, one function each for
  * integra-sync and the receiver's GET /api/sync/... (integra-sync(1) has
  * the shapes).  Each returns 0, or -1 if the journal failed.
  */
-#ifndef INTEGRA_SYNCAPI_H
-#define INTEGRA_SYNCAPI_H
+#ifndef INTEGRA_OPS_SYNCS_H
+#define INTEGRA_OPS_SYNCS_H
 
 #include <stdint.h>
 
@@ -14,13 +14,13 @@ struct cfg_sync;
 struct journal;
 
 /* A job: its config, and its state in the journal. */
-int	syncapi_job(const struct cfg_sync *, struct journal *, struct buf *);
+int	ops_syncs_job(const struct cfg_sync *, struct journal *, struct buf *);
 /* Every job of the config, as an array. */
-int	syncapi_jobs(const struct cfg *, struct journal *, struct buf *);
+int	ops_syncs_jobs(const struct cfg *, struct journal *, struct buf *);
 /* The runs of job (NULL: all), newest first, at most limit, an array. */
-int	syncapi_runs(struct journal *, const char *job, int limit,
+int	ops_syncs_runs(struct journal *, const char *job, int limit,
 	    struct buf *);
 /* By job, what the runs started since since (ms) did. */
-int	syncapi_stats(struct journal *, int64_t since, struct buf *);
+int	ops_syncs_stats(struct journal *, int64_t since, struct buf *);
 
 #endif

@@ -150,9 +150,9 @@ post(struct journal *j, const struct cfg *cfg, const struct alert *a,
 	    .type = type, .subject = a->name, .tenant = cfg->tenant,
 	    .key = key.data, .data = data.data, .len = data.len, .now = now },
 	    lines);
-	buf_free(&data);
-	buf_free(&text);
-	buf_free(&key);
+	buf_release(&data);
+	buf_release(&text);
+	buf_release(&key);
 	return rc;
 }
 
@@ -231,7 +231,7 @@ out:
 		free(e.v[i].message);
 	}
 	free(e.v);
-	buf_free(&lines);
-	report_free(&r);
+	buf_release(&lines);
+	report_release(&r);
 	return rc;
 }

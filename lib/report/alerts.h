@@ -19,8 +19,8 @@
  * longer fires, if its firing was.  Running again with nothing changed
  * makes nothing.
  */
-#ifndef INTEGRA_ALERTS_H
-#define INTEGRA_ALERTS_H
+#ifndef INTEGRA_REPORT_ALERTS_H
+#define INTEGRA_REPORT_ALERTS_H
 
 #include <stdint.h>
 #include <stdio.h>

@@ -317,8 +317,8 @@ dashboard_write(struct journal *j, const struct cfg *cfg, int64_t now,
 		buf_add(out, fire.html.data, fire.html.len);
 	buf_adds(out, "</table>\n</body></html>\n");
 out:
-	buf_free(&fire.html);
-	buf_free(&health);
-	report_free(&r);
+	buf_release(&fire.html);
+	buf_release(&health);
+	report_release(&r);
 	return rc;
 }

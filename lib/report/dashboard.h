@@ -6,8 +6,8 @@
  * sync runs and the alerts firing.  Every figure of a tile carries an id
  * and its value in data-value, for a program to read back.
  */
-#ifndef INTEGRA_DASHBOARD_H
-#define INTEGRA_DASHBOARD_H
+#ifndef INTEGRA_REPORT_DASHBOARD_H
+#define INTEGRA_REPORT_DASHBOARD_H
 
 #include <stdint.h>
 

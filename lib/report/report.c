@@ -43,7 +43,7 @@ sums_sort(struct report_sums *s)
 }
 
 static void
-sums_free(struct report_sums *s)
+sums_release(struct report_sums *s)
 {
 	size_t i;
 
@@ -208,7 +208,7 @@ report_load(struct report *r, struct journal *j, int64_t now,
 }
 
 void
-report_free(struct report *r)
+report_release(struct report *r)
 {
 	size_t i, k;
 
@@ -218,7 +218,7 @@ report_free(struct report *r)
 	free(r->rows);
 	for (i = 0; i < r->ntargets; i++) {
 		free(r->targets[i].name);
-		sums_free(&r->targets[i].status);
+		sums_release(&r->targets[i].status);
 	}
 	free(r->targets);
 	for (i = 0; i < r->nsyncs; i++) {
@@ -226,11 +226,11 @@ report_free(struct report *r)
 		free(r->syncs[i].last);
 	}
 	free(r->syncs);
-	sums_free(&r->ev_type);
-	sums_free(&r->ev_source);
-	sums_free(&r->ev_status);
-	sums_free(&r->dl_status);
-	sums_free(&r->outcome);
+	sums_release(&r->ev_type);
+	sums_release(&r->ev_source);
+	sums_release(&r->ev_status);
+	sums_release(&r->dl_status);
+	sums_release(&r->outcome);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -695,6 +695,6 @@ report_health(const struct report *r, const struct report_limits *l,
 		    (long long)r->waiting[WAIT_FAILED]);
 	else
 		buf_addf(out, "%s: %s\n", names[status], why.data + 2);
-	buf_free(&why);
+	buf_release(&why);
 	return status;
 }

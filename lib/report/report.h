@@ -5,8 +5,8 @@
  * few thousand rows whatever the journal's size, and the work waiting
  * from partial indexes, which hold only what waits.
  */
-#ifndef INTEGRA_REPORT_H
-#define INTEGRA_REPORT_H
+#ifndef INTEGRA_REPORT_REPORT_H
+#define INTEGRA_REPORT_REPORT_H
 
 #include <stdint.h>
 
@@ -88,11 +88,11 @@ enum report_status { REPORT_OK, REPORT_WARNING, REPORT_CRITICAL };
 /*
  * Reads the counts of the whole hours from the one since_ms falls in
  * (0: all), the targets' states and the work waiting.  Returns 0, or the
- * journal's failure; report_free in either case.
+ * journal's failure; report_release in either case.
  */
 int	report_load(struct report *, struct journal *, int64_t now,
 	    int64_t since_ms);
-void	report_free(struct report *);
+void	report_release(struct report *);
 /* n of name in sums, 0 if none. */
 int64_t	report_sum(const struct report_sums *, const char *name);
 /* delivered / (delivered + dead), or -1 if none settled. */

@@ -74,7 +74,7 @@ hash_value(jv v, const char *salt)
 	}
 	jvdump(&b, v);
 	retention_hash(salt, b.data, b.len, h);
-	buf_free(&b);
+	buf_release(&b);
 	return jv_string(h);
 }
 
@@ -126,7 +126,7 @@ struct run {
 };
 
 static void
-items_free(struct run *r)
+items_release(struct run *r)
 {
 	size_t i;
 
@@ -224,14 +224,14 @@ deliveries(struct run *r, const char *id)
 		buf_reset(&body);
 		if (d.items[i].c == NULL || scrub_text(r, d.items[i].c,
 		    d.items[i].clen, &body) != 0)
-			buf_free(&body);	/* not JSON: dropped */
+			buf_release(&body);	/* not JSON: dropped */
 		rc = journal_retain_delivery(r->j, d.items[i].a, body.data,
 		    body.len);
 		r->res->deliveries++;
 	}
 out:
-	buf_free(&body);
-	items_free(&d);
+	buf_release(&body);
+	items_release(&d);
 	return rc;
 }
 
@@ -265,7 +265,7 @@ event(struct run *r, const struct item *it)
 	}
 	rc = journal_retain_event(r->j, it->seq, env.data, env.len,
 	    it->b != NULL ? subject : NULL, key, r->now);
-	buf_free(&env);
+	buf_release(&env);
 	if (rc == 0)
 		rc = deliveries(r, it->a);
 	r->res->events++;
@@ -338,8 +338,8 @@ batch(struct run *r, enum what what, int64_t before, int *more)
 			break;
 		}
 	*more = r->nitems == (size_t)limit;
-	items_free(r);
-	buf_free(&rec);
+	items_release(r);
+	buf_release(&rec);
 	if (r->dry_run)
 		return rc;
 	if (rc == 0)

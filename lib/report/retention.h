@@ -12,8 +12,8 @@
  * and so are the personal members of synced records not updated since.
  * Each is done once, a few hundred a commit.
  */
-#ifndef INTEGRA_RETENTION_H
-#define INTEGRA_RETENTION_H
+#ifndef INTEGRA_REPORT_RETENTION_H
+#define INTEGRA_REPORT_RETENTION_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -43,7 +43,7 @@ line_add(struct lines *l, const char *a, const char *b, const char *c,
 }
 
 static void
-lines_free(struct lines *l)
+lines_release(struct lines *l)
 {
 	size_t i, k;
 
@@ -233,9 +233,9 @@ summary(struct journal *j, const struct report *r, struct buf *text,
 		    (long long)y->refused, y->last);
 	}
 out:
-	lines_free(&sources);
-	lines_free(&dead);
-	lines_free(&tries);
+	lines_release(&sources);
+	lines_release(&dead);
+	lines_release(&tries);
 	return rc;
 }
 
@@ -296,12 +296,12 @@ weekly_run(struct journal *j, const struct cfg *cfg, int64_t now, FILE *out,
 	    lines.len || fflush(out) != 0))
 		rc = 1;
 out:
-	report_free(&r);
-	buf_free(&text);
-	buf_free(&h);
-	buf_free(&data);
-	buf_free(&key);
-	buf_free(&subject);
-	buf_free(&lines);
+	report_release(&r);
+	buf_release(&text);
+	buf_release(&h);
+	buf_release(&data);
+	buf_release(&key);
+	buf_release(&subject);
+	buf_release(&lines);
 	return rc;
 }

@@ -6,8 +6,8 @@
  * canonical for map to route to the e-mail target (its data is a mail.h
  * body already: to, subject, text, html), one a day at most.
  */
-#ifndef INTEGRA_WEEKLY_H
-#define INTEGRA_WEEKLY_H
+#ifndef INTEGRA_REPORT_WEEKLY_H
+#define INTEGRA_REPORT_WEEKLY_H
 
 #include <stdint.h>
 #include <stdio.h>

@@ -2,8 +2,8 @@
  * contact: canonical forms of phone numbers and e-mail addresses, done in C
  * because jq 1.6's regular expressions are several times slower.
  */
-#ifndef INTEGRA_CONTACT_H
-#define INTEGRA_CONTACT_H
+#ifndef INTEGRA_RULES_CONTACT_H
+#define INTEGRA_RULES_CONTACT_H
 
 #include <stddef.h>
 

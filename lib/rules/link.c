@@ -80,14 +80,14 @@ signature(const char *secret, size_t secretlen, const char *path,
 	for (i = 0; i < n; i++) {
 		if (strpbrk(m[i].name, "=\n") != NULL ||
 		    strchr(m[i].value, '\n') != NULL) {
-			buf_free(&text);
+			buf_release(&text);
 			return -1;
 		}
 		buf_addf(&text, "%s=%s\n", m[i].name, m[i].value);
 	}
 	HMAC(EVP_sha256(), secret, (int)secretlen,
 	    (const unsigned char *)text.data, text.len, mac, &maclen);
-	buf_free(&text);
+	buf_release(&text);
 	EVP_EncodeBlock(b64, mac, MAC_LEN);	/* 44 characters, one '=' */
 	for (i = 0; i < LINK_SIG_LEN; i++)
 		sig[i] = b64[i] == '+' ? '-' : b64[i] == '/' ? '_' :

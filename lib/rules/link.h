@@ -11,8 +11,8 @@
  * reader's choice: the receiver leaves out of the signature the members
  * its source names as choices, and refuses any other.
  */
-#ifndef INTEGRA_LINK_H
-#define INTEGRA_LINK_H
+#ifndef INTEGRA_RULES_LINK_H
+#define INTEGRA_RULES_LINK_H
 
 #include <stddef.h>
 

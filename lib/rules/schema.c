@@ -57,7 +57,7 @@ static const struct {
 };
 
 static int	compile(jv, struct node *, char *, size_t);
-static void	node_free(struct node *);
+static void	node_release(struct node *);
 
 struct schema {
 	char		*type;
@@ -128,7 +128,7 @@ schema_load(const char *dir, char *err, size_t errsz)
 		root = xcalloc(1, sizeof(*root));
 		if (compile(def, root, msg, sizeof(msg)) != 0) {
 			snprintf(err, errsz, "%s: %s", path.data, msg);
-			node_free(root);
+			node_release(root);
 			free(root);
 			goto bad;
 		}
@@ -138,14 +138,14 @@ schema_load(const char *dir, char *err, size_t errsz)
 		set->n++;
 	}
 	closedir(d);
-	buf_free(&path);
-	buf_free(&text);
+	buf_release(&path);
+	buf_release(&text);
 	qsort(set->v, set->n, sizeof(*set->v), by_type);
 	return set;
 bad:
 	closedir(d);
-	buf_free(&path);
-	buf_free(&text);
+	buf_release(&path);
+	buf_release(&text);
 	schema_free(set);
 	return NULL;
 }
@@ -159,7 +159,7 @@ schema_free(struct schema_set *set)
 		return;
 	for (i = 0; i < set->n; i++) {
 		free(set->v[i].type);
-		node_free(set->v[i].root);
+		node_release(set->v[i].root);
 		free(set->v[i].root);
 	}
 	free(set->v);
@@ -334,7 +334,7 @@ bad:
 }
 
 static void
-names_free(struct names *l)
+names_release(struct names *l)
 {
 	size_t i;
 
@@ -344,17 +344,17 @@ names_free(struct names *l)
 }
 
 static void
-node_free(struct node *nd)
+node_release(struct node *nd)
 {
 	size_t i;
 
-	names_free(&nd->required);
+	names_release(&nd->required);
 	for (i = 0; i < nd->nany; i++)
-		names_free(&nd->any[i]);
+		names_release(&nd->any[i]);
 	free(nd->any);
 	for (i = 0; i < nd->nprops; i++) {
 		jv_free(nd->prop_names[i]);
-		node_free(&nd->props[i]);
+		node_release(&nd->props[i]);
 	}
 	free(nd->prop_names);
 	free(nd->props);
@@ -440,7 +440,7 @@ fail(char *err, size_t errsz, const struct path *p, const char *name,
 		snprintf(err, errsz, "field '%s' %s", b.data, what);
 	else
 		snprintf(err, errsz, "data %s", what);
-	buf_free(&b);
+	buf_release(&b);
 	return -1;
 }
 
@@ -486,11 +486,11 @@ apply_object(const struct node *nd, jv obj, const struct path *p,
 	}
 	if (nd->nany > 0 && i == nd->nany) {
 		rc = fail(err, errsz, p, NULL, names.data);
-		buf_free(&names);
+		buf_release(&names);
 		jv_free(obj);
 		return rc;
 	}
-	buf_free(&names);
+	buf_release(&names);
 	for (i = 0; i < nd->nprops && rc == 0; i++) {
 		jv v = jv_object_get(jv_copy(obj), jv_copy(nd->prop_names[i]));
 		struct path here = { p, jv_string_value(nd->prop_names[i]) };

@@ -10,8 +10,8 @@
  * Ownership: a schema_set owns its schemas; schema_apply consumes its data
  * and hands back the canonical data in *out, which the caller frees.
  */
-#ifndef INTEGRA_SCHEMA_H
-#define INTEGRA_SCHEMA_H
+#ifndef INTEGRA_RULES_SCHEMA_H
+#define INTEGRA_RULES_SCHEMA_H
 
 #include <stddef.h>
 

@@ -5,8 +5,8 @@
  * is special: no logic, no includes, no way for a value to become markup.
  * In an HTML part every value is escaped (& < > " ').
  */
-#ifndef INTEGRA_TEMPLATE_H
-#define INTEGRA_TEMPLATE_H
+#ifndef INTEGRA_RULES_TEMPLATE_H
+#define INTEGRA_RULES_TEMPLATE_H
 
 #include <stddef.h>
 

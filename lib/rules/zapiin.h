@@ -15,8 +15,8 @@
  * Ownership: zapi_inbound consumes the payload and hands back the data in
  * *out, which the caller frees.
  */
-#ifndef INTEGRA_ZAPIIN_H
-#define INTEGRA_ZAPIIN_H
+#ifndef INTEGRA_RULES_ZAPIIN_H
+#define INTEGRA_RULES_ZAPIIN_H
 
 #include <stddef.h>
 

@@ -180,31 +180,31 @@ setup_targets(struct run *r)
 			buf_addf(&line, "target '%s' signing", t->name);
 			if ((r->targets[i].signer = webhookauth_new(&t->signing,
 			    line.data, r->err, r->errsz)) == NULL) {
-				buf_free(&line);
+				buf_release(&line);
 				return -1;
 			}
 		}
 		if (t->zapi_instance != NULL &&
 		    (r->targets[i].zapi_base = cfg_zapi_base(t, r->err,
 		    r->errsz)) == NULL) {
-			buf_free(&line);
+			buf_release(&line);
 			return -1;
 		}
 		if (t->smtp && t->username != NULL) {
 			if ((r->targets[i].password = cfg_secret(t, r->err,
 			    r->errsz)) == NULL) {
-				buf_free(&line);
+				buf_release(&line);
 				return -1;
 			}
 			continue;
 		}
 		if (t->auth_header != NULL && (r->targets[i].auth =
 		    cfg_auth_line(t, r->err, r->errsz)) == NULL) {
-			buf_free(&line);
+			buf_release(&line);
 			return -1;
 		}
 	}
-	buf_free(&line);
+	buf_release(&line);
 	return 0;
 }
 
@@ -219,7 +219,7 @@ setup_steps(struct run *r)
 	r->steps = xcalloc(1, sizeof(*r->steps));
 	if (map_init(r->steps, r->o->cfg, &err) != 0) {
 		snprintf(r->err, r->errsz, "%s", err.data);
-		buf_free(&err);
+		buf_release(&err);
 		free(r->steps);
 		r->steps = NULL;
 		return -1;
@@ -253,7 +253,7 @@ job_free(struct job *j)
 	free(j->method);
 	free(j->url);
 	free(j->body);
-	mail_free(&j->mail);
+	mail_release(&j->mail);
 	http_xfer_release(&j->x);
 	free(j);
 }
@@ -560,7 +560,7 @@ zapi(struct run *r, struct target_rt *t, struct job *j)
 			if (*p >= '0' && *p <= '9')
 				buf_addc(&b, *p);
 		if (b.len < 8 || b.len > 15) {
-			buf_free(&b);
+			buf_release(&b);
 			jv_free(phone);
 			jv_free(body);
 			fail_now(r, j, "invalid", "the phone is not one: Z-API"
@@ -577,7 +577,7 @@ zapi(struct run *r, struct target_rt *t, struct job *j)
 	} else
 		jv_free(body);
 	jv_free(phone);
-	buf_free(&b);
+	buf_release(&b);
 	return 0;
 }
 
@@ -1289,8 +1289,8 @@ dispatch_run(const struct dispatch_opts *o, struct dispatch_stats *st,
 		    st->failed + st->released + st->waiting > 0 ? EX_TEMPFAIL :
 		    EX_OK;
 	ndjson_close(r.in);
-	buf_free(&r.out);
-	buf_free(&r.reason);
+	buf_release(&r.out);
+	buf_release(&r.reason);
 out:
 	http_free(r.http);
 	for (i = 0; i < r.ndone; i++)

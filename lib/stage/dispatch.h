@@ -5,8 +5,8 @@
  * target, records every attempt, and writes one outcome record a delivery
  * once that outcome is committed.
  */
-#ifndef INTEGRA_DISPATCH_H
-#define INTEGRA_DISPATCH_H
+#ifndef INTEGRA_STAGE_DISPATCH_H
+#define INTEGRA_STAGE_DISPATCH_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -134,8 +134,8 @@ dead:
 	rc = add(jn, s, e, made->id, &body, err.data, now);
 out:
 	free(text);
-	buf_free(&canonical);
-	buf_free(&body);
-	buf_free(&err);
+	buf_release(&canonical);
+	buf_release(&body);
+	buf_release(&err);
 	return rc;
 }

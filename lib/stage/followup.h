@@ -6,8 +6,8 @@
  * records the try, so that a crash can neither lose one nor, their ids
  * being derived like every step's, make one twice.
  */
-#ifndef INTEGRA_FOLLOWUP_H
-#define INTEGRA_FOLLOWUP_H
+#ifndef INTEGRA_STAGE_FOLLOWUP_H
+#define INTEGRA_STAGE_FOLLOWUP_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -32,7 +32,7 @@ ingest_init(struct ingest *ig)
 void
 ingest_release(struct ingest *ig)
 {
-	buf_free(&ig->scratch);
+	buf_release(&ig->scratch);
 }
 
 /* An event prepared without the journal, then applied. */
@@ -79,7 +79,7 @@ ingest_work_free(void *work)
 		return;
 	for (i = 0; i < w->nkept; i++)
 		free(w->kept[i]);
-	buf_free(&w->env);
+	buf_release(&w->env);
 	free(w);
 }
 
@@ -186,7 +186,7 @@ ingest_cloudevent(struct ingest *ig, struct stream_rec *r, const char *line,
 		;
 	if (json_member(line, len, "id", &vs, &ve) != 1) {
 		buf_adds(&r->reason, "not a CloudEvent: no id");
-		event_free(&ev);
+		event_release(&ev);
 		return STREAM_REJECT;
 	}
 	ms = clock_ms();
@@ -220,7 +220,7 @@ ingest_cloudevent(struct ingest *ig, struct stream_rec *r, const char *line,
 	    .idempotency_key = keep(w, ev.idempotencykey != NULL ?
 	    ev.idempotencykey : ev.id), .received_at = ms };
 	r->work = w;
-	event_free(&ev);
+	event_release(&ev);
 	return STREAM_OK;
 }
 

@@ -3,8 +3,8 @@
  * their envelopes.  A record is either a CloudEvent in structured mode, or
  * (when source is set) a raw JSON payload that ingest wraps in one.
  */
-#ifndef INTEGRA_INGEST_H
-#define INTEGRA_INGEST_H
+#ifndef INTEGRA_STAGE_INGEST_H
+#define INTEGRA_STAGE_INGEST_H
 
 #include "base/buf.h"
 #include "stage/stream.h"

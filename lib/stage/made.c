@@ -32,6 +32,6 @@ made_event(struct journal *j, const struct made *m, struct buf *line)
 		buf_addc(line, '\n');
 	} else if (rc == 1)
 		rc = 0;		/* made before */
-	buf_free(&env);
+	buf_release(&env);
 	return rc;
 }

@@ -4,8 +4,8 @@
  * nothing to normalize in it.  A second one with the same source and key
  * is the first one again: not journaled, not written.
  */
-#ifndef INTEGRA_MADE_H
-#define INTEGRA_MADE_H
+#ifndef INTEGRA_STAGE_MADE_H
+#define INTEGRA_STAGE_MADE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -211,8 +211,8 @@ map_prepare(void *ctx, struct stream_rec *r, const char *line, size_t len,
 			/* Not the event's fault: it stays to be mapped. */
 			buf_addf(&r->reason, "%s", err.data);
 			r->work = w;
-			buf_free(&err);
-			event_free(&ev);
+			buf_release(&err);
+			event_release(&ev);
 			return STREAM_FATAL;
 		}
 		if (err.len > 0) {
@@ -223,8 +223,8 @@ map_prepare(void *ctx, struct stream_rec *r, const char *line, size_t len,
 		}
 	}
 	r->work = w;
-	buf_free(&err);
-	event_free(&ev);
+	buf_release(&err);
+	event_release(&ev);
 	return STREAM_OK;
 }
 
@@ -342,7 +342,7 @@ map_test(struct map *m, jv v, const char *system, struct buf *out,
 		d.body = NULL;
 		n++;
 	}
-	buf_free(&text);
-	event_free(&ev);
+	buf_release(&text);
+	event_release(&ev);
 	return n;
 }

@@ -3,8 +3,8 @@
  * builds one delivery a route: the request (method, URL, headers, body from
  * the route's jq program) that dispatch will send.
  */
-#ifndef INTEGRA_MAP_H
-#define INTEGRA_MAP_H
+#ifndef INTEGRA_STAGE_MAP_H
+#define INTEGRA_STAGE_MAP_H
 
 #include "base/buf.h"
 #include "stage/stream.h"

@@ -45,8 +45,8 @@ compile(const struct cfg *cfg, const struct map_step *m, const char *text,
 			buf_addf(err, " step %d", m->index);
 		buf_addf(err, ": %s", msg.data);
 	}
-	buf_free(&prog);
-	buf_free(&msg);
+	buf_release(&prog);
+	buf_release(&msg);
 	return *out != NULL ? 0 : -1;
 }
 
@@ -140,9 +140,9 @@ load_template(const struct cfg *cfg, struct map_step *m, struct buf *err)
 		    s->template, cfg_datadir(cfg), s->template);
 		rc = -1;
 	}
-	buf_free(&path);
-	buf_free(&text);
-	buf_free(&msg);
+	buf_release(&path);
+	buf_release(&text);
+	buf_release(&msg);
 	return rc;
 }
 
@@ -390,7 +390,7 @@ render(const struct cfg *cfg, struct map_step *m, jv *input,
 	for (i = 0; i < m->cfg->nvars; i++)
 		free(v.vals[i]);
 	free(v.vals);
-	buf_free(&b);
+	buf_release(&b);
 	if (rc != 0) {
 		jv_free(t);
 		return -1;

@@ -8,8 +8,8 @@
  *
  * Ownership: the functions taking a jv consume it.
  */
-#ifndef INTEGRA_MAPSTEP_H
-#define INTEGRA_MAPSTEP_H
+#ifndef INTEGRA_STAGE_MAPSTEP_H
+#define INTEGRA_STAGE_MAPSTEP_H
 
 #include <jv.h>
 

@@ -44,7 +44,7 @@ mapstore_open(const char *path, char *err, size_t errsz)
 }
 
 static void
-head_free(struct head *h)
+head_release(struct head *h)
 {
 	free(h->type);
 	free(h->system);
@@ -60,7 +60,7 @@ mapstore_close(struct mapstore *ms)
 	if (ms == NULL)
 		return;
 	for (i = 0; i < ms->nheads; i++)
-		head_free(&ms->heads[i]);
+		head_release(&ms->heads[i]);
 	free(ms->heads);
 	journal_close(ms->journal);
 	free(ms);
@@ -128,7 +128,7 @@ refresh(struct mapstore *ms)
 		if (ms->heads[i].seen)
 			ms->heads[n++] = ms->heads[i];
 		else
-			head_free(&ms->heads[i]);
+			head_release(&ms->heads[i]);
 	}
 	ms->nheads = n;
 }
@@ -153,7 +153,7 @@ mapstore_find(struct mapstore *ms, const char *type, const char *system,
 	    (h->compiled = jqprog_compile(h->program, &msg)) == NULL) {
 		buf_addf(err, "mapping %s/%s version %d: %s", type, system,
 		    h->version, msg.data);
-		buf_free(&msg);
+		buf_release(&msg);
 		*version = MAPSTORE_BROKEN;
 		return NULL;
 	}

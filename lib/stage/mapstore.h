@@ -6,8 +6,8 @@
  * for the events mapped after that, with no restart; a program is
  * compiled once a version.  Use it from the thread that runs jq.
  */
-#ifndef INTEGRA_MAPSTORE_H
-#define INTEGRA_MAPSTORE_H
+#ifndef INTEGRA_STAGE_MAPSTORE_H
+#define INTEGRA_STAGE_MAPSTORE_H
 
 #include <stddef.h>
 

@@ -42,8 +42,8 @@ normalize_init(struct normalize *n, const struct schema_set *schemas,
 void
 normalize_release(struct normalize *n)
 {
-	buf_free(&n->scratch);
-	buf_free(&n->data);
+	buf_release(&n->scratch);
+	buf_release(&n->data);
 }
 
 /*
@@ -189,8 +189,8 @@ normalize_work_free(void *work)
 
 	if (w == NULL)
 		return;
-	buf_free(&w->text);
-	buf_free(&w->strings);
+	buf_release(&w->text);
+	buf_release(&w->strings);
 	free(w->ids);
 	free(w);
 }
@@ -386,7 +386,7 @@ rejected:
 out:
 	jv_free(as_sent);
 	jv_free(data);
-	event_free(&ev);
+	event_release(&ev);
 	return STREAM_OK;
 }
 

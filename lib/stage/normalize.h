@@ -12,8 +12,8 @@
  * makes a lead.created too, written after it.  A whatsapp.status is
  * recorded on the deliveries of the messages it names.
  */
-#ifndef INTEGRA_NORMALIZE_H
-#define INTEGRA_NORMALIZE_H
+#ifndef INTEGRA_STAGE_NORMALIZE_H
+#define INTEGRA_STAGE_NORMALIZE_H
 
 #include "base/buf.h"
 #include "stage/stream.h"

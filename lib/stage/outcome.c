@@ -118,7 +118,7 @@ outcome_journal(struct journal *j, const struct outcome *o, int64_t now)
 		rc = journal_event_normalize(j, id, NULL, env.data, env.len, &done);
 	else if (rc == 1)
 		rc = 0;		/* told already */
-	buf_free(&env);
-	buf_free(&key);
+	buf_release(&env);
+	buf_release(&key);
 	return rc;
 }

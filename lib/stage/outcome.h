@@ -9,8 +9,8 @@
  * The loop guard: a delivery of an event of integra's own makes no
  * outcome, so an outcome never makes one about itself.
  */
-#ifndef INTEGRA_OUTCOME_H
-#define INTEGRA_OUTCOME_H
+#ifndef INTEGRA_STAGE_OUTCOME_H
+#define INTEGRA_STAGE_OUTCOME_H
 
 #include <stdint.h>
 

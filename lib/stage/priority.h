@@ -5,8 +5,8 @@
  * after every first try, unless it is high.  Numbers, because the journal
  * keeps and orders them (journal.c writes them into its SQL).
  */
-#ifndef INTEGRA_PRIORITY_H
-#define INTEGRA_PRIORITY_H
+#ifndef INTEGRA_STAGE_PRIORITY_H
+#define INTEGRA_STAGE_PRIORITY_H
 
 #define PRIORITY_HIGH		0
 #define PRIORITY_DEFAULT	1

@@ -59,7 +59,7 @@ stream_init(struct stream *s, struct journal *j)
 void
 stream_release(struct stream *s)
 {
-	buf_free(&s->out);
+	buf_release(&s->out);
 }
 
 int
@@ -245,7 +245,7 @@ feed_free(struct stream_feed *q)
 	size_t i;
 
 	for (i = 0; i < QUEUE_LEN; i++)
-		buf_free(&q->slot[i].reason);
+		buf_release(&q->slot[i].reason);
 	pthread_cond_destroy(&q->emptied);
 	pthread_cond_destroy(&q->filled);
 	pthread_mutex_destroy(&q->lock);
@@ -586,7 +586,7 @@ stream_pending(struct stream *s, enum journal_event_status status,
 		if ((rc = flush(s, NULL, &nbatch)) != EX_OK)
 			break;
 	} while (p.n == PENDING_PAGE);
-	buf_free(&p.rec.reason);
+	buf_release(&p.rec.reason);
 	progress_done(&s->progress);
 	return rc != EX_OK ? rc : result(s);
 }

@@ -22,8 +22,8 @@
  * apply; the stream frees it afterwards with the stage's work_free, or
  * without apply if the stream stopped before.
  */
-#ifndef INTEGRA_STREAM_H
-#define INTEGRA_STREAM_H
+#ifndef INTEGRA_STAGE_STREAM_H
+#define INTEGRA_STAGE_STREAM_H
 
 #include <stddef.h>
 #include <stdio.h>

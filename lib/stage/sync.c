@@ -92,7 +92,7 @@ compile(struct run *r, struct jqprog **prog, const char *what,
 	if ((*prog = jqprog_compile(text, &err)) == NULL)
 		rc = fail(r, EX_CONFIG, "%s does not compile: %s", what,
 		    err.data != NULL ? err.data : "");
-	buf_free(&err);
+	buf_release(&err);
 	return rc;
 }
 
@@ -115,7 +115,7 @@ prepare(struct run *r)
 	if (rc == 0)
 		rc = compile(r, &r->each, "key, transform or watermark",
 		    each.data);
-	buf_free(&each);
+	buf_release(&each);
 	if (rc != 0)
 		return rc;
 	if (t->auth_header != NULL &&
@@ -220,7 +220,7 @@ fetch(struct run *r, const char *url, long page, struct buf *body)
 		buf_add(body, done->response.data, done->response.len);
 	http_xfer_release(done);
 out:
-	buf_free(&lines);
+	buf_release(&lines);
 	return rc;
 }
 
@@ -316,9 +316,9 @@ refuse(struct run *r, jv rec, long index, const char *why)
 	if (journal_event_add(r->o->journal, &je, dup, NULL) < 0)
 		rc = -1;
 out:
-	buf_free(&text);
-	buf_free(&key);
-	buf_free(&source);
+	buf_release(&text);
+	buf_release(&key);
+	buf_release(&source);
 	return rc;
 }
 
@@ -425,10 +425,10 @@ out_kvw:
 	jv_free(v);
 	jv_free(w);
 out_rec:
-	buf_free(&key);
-	buf_free(&canon);
-	buf_free(&idem);
-	buf_free(&source);
+	buf_release(&key);
+	buf_release(&canon);
+	buf_release(&idem);
+	buf_release(&source);
 	jv_free(rec);
 	return rc;
 }
@@ -562,8 +562,8 @@ page(struct run *r, const char *text, size_t len, long n, int *more)
 out:
 	jv_free(recs);
 	jv_free(doc);
-	buf_free(&next);
-	buf_free(&total);
+	buf_release(&next);
+	buf_release(&total);
 	return rc;
 }
 
@@ -681,8 +681,8 @@ out:
 			buf_add(&r->cursor, state.watermark.data,
 			    state.watermark.len);
 	}
-	buf_free(&state.watermark);
-	buf_free(&state.lock_owner);
+	buf_release(&state.watermark);
+	buf_release(&state.lock_owner);
 	return rc;
 }
 
@@ -716,14 +716,14 @@ sync_run(const struct sync_opts *o, struct sync_result *res)
 	}
 	rc = finish(&r, rc);
 out:
-	buf_free(&url);
-	buf_free(&body);
-	buf_free(&r.from);
-	buf_free(&r.mark);
-	buf_free(&r.cursor);
-	buf_free(&r.lines);
-	buf_free(&r.scratch);
-	buf_free(&r.previous);
+	buf_release(&url);
+	buf_release(&body);
+	buf_release(&r.from);
+	buf_release(&r.mark);
+	buf_release(&r.cursor);
+	buf_release(&r.lines);
+	buf_release(&r.scratch);
+	buf_release(&r.previous);
 	jqprog_free(r.records);
 	jqprog_free(r.next);
 	jqprog_free(r.total);

@@ -13,8 +13,8 @@
  * expected) ends the run with its watermark unchanged; a record without a
  * key, or whose transform fails, is journaled rejected and the run goes on.
  */
-#ifndef INTEGRA_SYNC_H
-#define INTEGRA_SYNC_H
+#ifndef INTEGRA_STAGE_SYNC_H
+#define INTEGRA_STAGE_SYNC_H
 
 #include <stdint.h>
 #include <stdio.h>

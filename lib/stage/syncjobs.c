@@ -1,5 +1,5 @@
 /*
- * syncprog: integra-sync-crm and integra-sync-fin, which differ only in
+ * syncjobs: integra-sync-crm and integra-sync-fin, which differ only in
  * the jobs they run (a job's runner).  See stage/syncjobs.h.
  */
 #include <getopt.h>
@@ -20,7 +20,7 @@
  * over a remote that failed, that over refused records.
  */
 int
-syncprog_worst(int a, int b)
+syncjobs_worst(int a, int b)
 {
 	static const int order[] = { EX_OK, EX_DATAERR, EX_TEMPFAIL, EX_IOERR,
 	    EX_SOFTWARE, EX_CONFIG };
@@ -36,7 +36,7 @@ syncprog_worst(int a, int b)
 }
 
 int
-syncprog_job(const struct cfg *cfg, struct journal *journal,
+syncjobs_job(const struct cfg *cfg, struct journal *journal,
     const struct cfg_sync *job, int full, int dry_run)
 {
 	struct sync_result res;
@@ -60,7 +60,7 @@ syncprog_job(const struct cfg *cfg, struct journal *journal,
 }
 
 int
-syncprog_main(int argc, char *argv[], const char *runner)
+syncjobs_main(int argc, char *argv[], const char *runner)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -125,12 +125,12 @@ syncprog_main(int argc, char *argv[], const char *runner)
 	/* The jobs named, in that order, or all of the runner's. */
 	if (optind < argc)
 		for (i = optind; i < argc; i++)
-			rc = syncprog_worst(rc, syncprog_job(cfg, journal,
+			rc = syncjobs_worst(rc, syncjobs_job(cfg, journal,
 			    cfg_sync(cfg, argv[i]), full, dry_run));
 	else
 		for (k = 0; k < cfg->nsyncs; k++)
 			if (sync_runs(&cfg->syncs[k], runner))
-				rc = syncprog_worst(rc, syncprog_job(cfg,
+				rc = syncjobs_worst(rc, syncjobs_job(cfg,
 				    journal, &cfg->syncs[k], full, dry_run));
 out:
 	journal_close(journal);

@@ -1,20 +1,20 @@
 /*
- * syncprog: what integra-sync-crm and integra-sync-fin share: running a
+ * syncjobs: what integra-sync-crm and integra-sync-fin share: running a
  * runner's sync jobs (sync.h), or those named, one after the other.
  */
-#ifndef INTEGRA_SYNCPROG_H
-#define INTEGRA_SYNCPROG_H
+#ifndef INTEGRA_STAGE_SYNCJOBS_H
+#define INTEGRA_STAGE_SYNCJOBS_H
 
 struct cfg;
 struct cfg_sync;
 struct journal;
 
 /* The program's main, for runner "crm" or "fin". */
-int	syncprog_main(int argc, char *argv[], const char *runner);
+int	syncjobs_main(int argc, char *argv[], const char *runner);
 /* Runs one job, writing its events on stdout and logging how it went. */
-int	syncprog_job(const struct cfg *, struct journal *,
+int	syncjobs_job(const struct cfg *, struct journal *,
 	    const struct cfg_sync *, int full, int dry_run);
 /* Of two exit codes, the one to end with. */
-int	syncprog_worst(int a, int b);
+int	syncjobs_worst(int a, int b);
 
 #endif

@@ -12,8 +12,8 @@
  * stays so cooldown after its last failure; then it is half-open, and one
  * probe goes: any answer closes it, a failure opens it again.
  */
-#ifndef INTEGRA_CIRCUIT_H
-#define INTEGRA_CIRCUIT_H
+#ifndef INTEGRA_TRANSPORT_CIRCUIT_H
+#define INTEGRA_TRANSPORT_CIRCUIT_H
 
 #include <stdint.h>
 

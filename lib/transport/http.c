@@ -369,5 +369,5 @@ http_running(const struct http *h)
 void
 http_xfer_release(struct http_xfer *x)
 {
-	buf_free(&x->response);
+	buf_release(&x->response);
 }

@@ -6,8 +6,8 @@
  * points to until the transfer comes back from http_done.  The response
  * buffer is the transfer's own; http_xfer_release frees it.
  */
-#ifndef INTEGRA_HTTP_H
-#define INTEGRA_HTTP_H
+#ifndef INTEGRA_TRANSPORT_HTTP_H
+#define INTEGRA_TRANSPORT_HTTP_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -285,7 +285,7 @@ mail_build(struct mail *m, const char *body, size_t len, const char *from,
 	rc = 0;
 out:
 	if (rc != 0)
-		mail_free(m);
+		mail_release(m);
 	jv_free(o);
 	free(subject);
 	free(text);
@@ -295,7 +295,7 @@ out:
 }
 
 void
-mail_free(struct mail *m)
+mail_release(struct mail *m)
 {
 	size_t i;
 

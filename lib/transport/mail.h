@@ -10,8 +10,8 @@
  * message is known as the same one.  Nothing from the body reaches a
  * header unchecked: an address is one address, a line break is refused.
  */
-#ifndef INTEGRA_MAIL_H
-#define INTEGRA_MAIL_H
+#ifndef INTEGRA_TRANSPORT_MAIL_H
+#define INTEGRA_TRANSPORT_MAIL_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -34,6 +34,6 @@ struct mail {
 int	mail_build(struct mail *m, const char *body, size_t len,
 	    const char *from, const char *reply_to, const char *id,
 	    int64_t now, char *err, size_t errsz);
-void	mail_free(struct mail *m);
+void	mail_release(struct mail *m);
 
 #endif

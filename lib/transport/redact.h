@@ -1,8 +1,8 @@
 /*
  * redact: makes a short, safe excerpt of a response body for the journal.
  */
-#ifndef INTEGRA_REDACT_H
-#define INTEGRA_REDACT_H
+#ifndef INTEGRA_TRANSPORT_REDACT_H
+#define INTEGRA_TRANSPORT_REDACT_H
 
 #include <stddef.h>
 

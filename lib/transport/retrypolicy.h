@@ -3,8 +3,8 @@
  * next one is due.  Pure functions of the target's policy and the answer,
  * so that dispatch and the tests agree on them.
  */
-#ifndef INTEGRA_RETRYPOLICY_H
-#define INTEGRA_RETRYPOLICY_H
+#ifndef INTEGRA_TRANSPORT_RETRYPOLICY_H
+#define INTEGRA_TRANSPORT_RETRYPOLICY_H
 
 #include <stdint.h>
 

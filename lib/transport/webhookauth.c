@@ -245,7 +245,7 @@ check_standard(const struct webhookauth *a, webhookauth_header_fn get,
 			ok = any_key_signed(a, sig, signed_text.data,
 			    signed_text.len);
 	}
-	buf_free(&signed_text);
+	buf_release(&signed_text);
 	if (!ok)
 		*why = "no v1 signature matches";
 	return ok ? 0 : -1;
@@ -338,7 +338,7 @@ webhookauth_sign(const struct webhookauth *a, const char *id, int64_t now,
 			add_base64(&b, sig);
 		}
 		lines[n++] = buf_detach(&b);
-		buf_free(&text);
+		buf_release(&text);
 	}
 	OPENSSL_cleanse(sig, sizeof(sig));
 	return n;

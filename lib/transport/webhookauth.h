@@ -21,8 +21,8 @@
  * webhookauth_free wipes.  Reasons are static strings that name what was
  * wrong (for the log); they never hold a secret or a signature.
  */
-#ifndef INTEGRA_WEBHOOKAUTH_H
-#define INTEGRA_WEBHOOKAUTH_H
+#ifndef INTEGRA_TRANSPORT_WEBHOOKAUTH_H
+#define INTEGRA_TRANSPORT_WEBHOOKAUTH_H
 
 #include <stddef.h>
 #include <stdint.h>
