@@ -4,6 +4,8 @@
 #   test_expect_code N 'what' 'commands'      they end with exit code N
 #   test_cmp expected actual                   the files are the same
 #   test_done                                  the plan; exit 1 if any failed
+#   started PID                                stop PID when the script ends
+#   stop_started                               stop every server started so far
 #
 # Each script runs in a fresh directory ($TRASH), removed at the end unless
 # TEST_KEEP is set.  The programs are the build's own.  TEST_VALGRIND=1
@@ -43,13 +45,59 @@ export ASAN_OPTIONS UBSAN_OPTIONS
 
 test_count=0
 test_failures=0
-sink_pids=
 
-cleanup() {
-	for p in $sink_pids; do
-		kill "$p" 2>/dev/null
+# Every program the script runs carries this mark in its environment, so
+# that test_done finds any of them still running, however it was started
+# (in a test body's subshell too, where a variable set would be lost).
+INTEGRA_TEST_MARK=$TRASH
+export INTEGRA_TEST_MARK
+# The servers the script started, a pid a line: a file, not a variable,
+# so that a server started in a test body is stopped too.
+PIDS=$TRASH/.pids
+: >"$PIDS"
+
+started() {
+	echo "$1" >>"$PIDS"
+}
+
+# stop_pids PID...: TERM, then KILL after 5 s; waits until they are gone.
+stop_pids() {
+	[ $# -gt 0 ] || return 0
+	kill "$@" 2>/dev/null
+	i=0
+	while kill -0 "$@" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	kill -9 "$@" 2>/dev/null
+	for p in "$@"; do
 		wait "$p" 2>/dev/null
 	done
+	return 0
+}
+
+stop_started() {
+	# shellcheck disable=SC2046
+	stop_pids $(cat "$PIDS")
+	: >"$PIDS"
+}
+
+# The processes the script started that are still running, as "PID
+# COMMAND" lines: those whose environment holds this script's mark.
+outliving() {
+	(
+		unset INTEGRA_TEST_MARK
+		grep -lzx "INTEGRA_TEST_MARK=$TRASH" /proc/[0-9]*/environ \
+		    2>/dev/null | while IFS=/ read -r _ _ pid _; do
+			[ "$pid" = $$ ] && continue
+			printf '%s %s\n' "$pid" \
+			    "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+		done
+	)
+}
+
+cleanup() {
+	stop_started
 	cd /
 	[ -n "${TEST_KEEP:-}" ] || rm -rf "$TRASH"
 }
@@ -87,20 +135,34 @@ test_cmp() {
 	diff -u "$1" "$2"
 }
 
+# The plan, after one more test: once the servers the script started are
+# stopped, no process it started outlives it.
 test_done() {
+	stop_started
+	outliving >"$TRASH/.out"
+	if [ -s "$TRASH/.out" ]; then
+		# shellcheck disable=SC2046
+		stop_pids $(cut -d' ' -f1 "$TRASH/.out")
+		sed -i '1i\
+still running at the end (a server no test stopped):' "$TRASH/.out"
+		say_result fail 'no process the script started outlives it'
+	else
+		say_result ok 'no process the script started outlives it'
+	fi
 	echo "1..$test_count"
 	[ "$test_failures" -eq 0 ]
 	exit $?
 }
 
 # start_sink NAME [sink options]: a test sink logging to NAME.log; its port
-# goes in NAME.port and in $SINK_PORT.
+# goes in NAME.port and in $SINK_PORT, its pid in $SINK_PID.
 start_sink() {
 	name=$1
 	shift
 	rm -f "$name.port"
 	integra-sink -P "$name.port" -o "$name.log" "$@" 2>"$name.err" &
-	sink_pids="$sink_pids $!"
+	SINK_PID=$!
+	started $SINK_PID
 	i=0
 	while [ ! -s "$name.port" ] && [ $i -lt 100 ]; do
 		sleep 0.05
@@ -121,7 +183,7 @@ start_smtpd() {
 	rm -f smtp.port
 	"$PY" "$top_srcdir/tests/smtpd.py" -P smtp.port -d mails "$@" \
 	    2>smtpd.err &
-	sink_pids="$sink_pids $!"
+	started $!
 	i=0
 	while [ ! -s smtp.port ] && [ $i -lt 100 ]; do
 		sleep 0.05
@@ -158,7 +220,7 @@ start_receiver() {
 	    2>"$log" &
 	RECEIVER=$!
 	# cleanup stops it too, if the test has not.
-	sink_pids="$sink_pids $RECEIVER"
+	started $RECEIVER
 	i=0
 	RECEIVER_PORT=
 	while [ -z "$RECEIVER_PORT" ] && [ $i -lt 100 ]; do
@@ -230,10 +292,10 @@ SYNCEOF
 sync_remote() {
 	gen=$1
 	shift
-	[ -n "${SYNC_REMOTE:-}" ] && kill "$SYNC_REMOTE" 2>/dev/null
+	[ -n "${SYNC_REMOTE:-}" ] && stop_pids "$SYNC_REMOTE"
 	start_sink crm -G $SYNC_N -g "$gen" -A "Authorization: Bearer s3cret" \
 	    "$@"
-	SYNC_REMOTE=$(echo $sink_pids | awk '{ print $NF }')
+	SYNC_REMOTE=$SINK_PID
 	sed -e "s/@CRM@/$SINK_PORT/g" -e "s/@OPS@/$OPS/g" cfg.in >cfg.yaml
 }
 

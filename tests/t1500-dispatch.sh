@@ -7,8 +7,7 @@
 # A port nothing listens on: one a sink had, once the sink is gone.
 start_sink gone
 closed=$SINK_PORT
-kill $sink_pids && wait $sink_pids 2>/dev/null
-sink_pids=
+stop_started
 start_sink sink -R /fail=503 -R /gone=404 -D /slow=3000
 
 cat >cfg.yaml <<EOF

@@ -8,13 +8,12 @@
 # A port nothing listens on, until a sink takes it.
 start_sink down
 closed=$SINK_PORT
-kill $sink_pids && wait $sink_pids 2>/dev/null
-sink_pids=
+stop_started
 start_sink flaky -f 30 -S 7
 flaky=$SINK_PORT
 start_sink gonesink -R /gone=410
 gone=$SINK_PORT
-gonepid=$!
+gonepid=$SINK_PID
 start_sink sink -R /busy=429 -R /conflict=409 -R /bad=400 -R /fail=500 \
     -D /slow=2000 -a 30
 good=$SINK_PORT
@@ -183,9 +182,9 @@ test_expect_success '... no round sends to it while it is disabled' '
 '
 test_expect_success '... enabled again: every one delivered' '
 	integra-targets -j "$J" -c gone.yaml enable gone 2>/dev/null &&
-	kill $gonepid && wait $gonepid;
+	stop_pids $gonepid;
 	integra-sink -p $gone -o back.log 2>/dev/null &
-	sink_pids="$sink_pids $!" && up $gone &&
+	started $! && up $gone &&
 	integra-retry -j "$J" -c gone.yaml >o 2>/dev/null &&
 	test "$(qj "SELECT status, count(*) FROM deliveries
 	    WHERE target = \"gone\" GROUP BY status")" = "delivered|5"
@@ -231,7 +230,7 @@ test_expect_success 'a target that is down: connection refused, retried' '
 '
 test_expect_success '... back up: the next round delivers them' '
 	integra-sink -p $closed -o up.log 2>/dev/null &
-	sink_pids="$sink_pids $!" && up $closed &&
+	started $! && up $closed &&
 	later 3600 integra-retry -j "$J" -c down.yaml >o 2>/dev/null &&
 	jq -e -s "length == 3 and all(.status == \"delivered\")" o
 '

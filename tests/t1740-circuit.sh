@@ -8,8 +8,7 @@
 # A port nothing listens on yet: a sink comes up on it later.
 start_sink later
 PORT=$SINK_PORT
-kill $sink_pids && wait $sink_pids 2>/dev/null
-sink_pids=
+stop_started
 start_sink flaky -R /flaky=503 -D /flaky=300
 cat >cfg.yaml <<EOF
 defaults:

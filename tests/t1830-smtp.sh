@@ -127,7 +127,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem \
 tls_server() {
 	"$PY" "$top_srcdir/tests/smtpd.py" -P "$1.port" -d "$1" \
 	    "$2" cert.pem key.pem 2>"$1.err" &
-	sink_pids="$sink_pids $!"
+	started $!
 	i=0
 	while [ ! -s "$1.port" ] && [ $i -lt 100 ]; do
 		sleep 0.05
