@@ -158,6 +158,18 @@ test_expect_success 'unknown path: 404; wrong method: 405 with Allow' '
 	test "$(cat status)" = 405 &&
 	grep -i "^Allow: POST" headers
 '
+test_expect_success 'a path that is a source'"'"'s up to a %00 is 404, nothing journaled' '
+	n=$(q "SELECT count(*) FROM events") &&
+	for p in /webhooks/site/lead%00x /webhooks/site/lead%00 \
+	    /webhooks/site%00/lead /webhooks%2fsite%2flead%00; do
+		post "$p" application/json "{\"nul\":1}" &&
+		test "$(cat status)" = 404 &&
+		test "$(jq -r .error.code body)" = not_found || return 1
+	done &&
+	post /webhooks/site/%6cead application/json "{\"nul\":2}" &&
+	test "$(cat status)" = 202 &&
+	test "$(q "SELECT count(*) FROM events")" = $((n + 1))
+'
 test_expect_success 'oversized headers: 431, nothing journaled' '
 	n=$(q "SELECT count(*) FROM events") &&
 	big=$(head -c 20000 /dev/zero | tr "\0" a) &&

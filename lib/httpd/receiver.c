@@ -791,6 +791,23 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	log_warn(NULL, "http: %s", msg);
 }
 
+/*
+ * libmicrohttpd's own unescaping, unless the text holds a %00: decoded, it
+ * would end the path early and "/webhooks/site%00x" would be taken as the
+ * source at "/webhooks/site".  Left escaped, such a path is no route's and
+ * is answered 404; a query value keeps its escapes too, and matches
+ * nothing.
+ */
+static size_t
+unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	if (strstr(s, "%00") != NULL)
+		return strlen(s);
+	return MHD_http_unescape(s);
+}
+
 #define DAEMON_FLAGS	(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | \
 			    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | \
 			    MHD_USE_ERROR_LOG)
@@ -799,6 +816,7 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	MHD_OPTION_EXTERNAL_LOGGER, mhd_log, (rv),			\
 	MHD_OPTION_NOTIFY_COMPLETED, completed, (rv),			\
 	MHD_OPTION_NOTIFY_CONNECTION, connection_event, (rv),		\
+	MHD_OPTION_UNESCAPE_CALLBACK, unescape, (rv),			\
 	MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONN_LIMIT,		\
 	MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONN_TIMEOUT,	\
 	MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY
