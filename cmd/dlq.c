@@ -141,13 +141,6 @@ read_ids(struct ids *l)
 	return rc;
 }
 
-static int
-journal_failed(struct journal *jn)
-{
-	log_error(NULL, "%s", journal_error(jn));
-	journal_rollback(jn);
-	return journal_busy(jn) ? EX_TEMPFAIL : EX_SOFTWARE;
-}
 
 /*
  * retry, archive or delete each id, BATCH a commit, writing what became
@@ -211,7 +204,7 @@ change_all(struct journal *jn, enum cmd cmd, const struct ids *l, int force)
 fail:
 	progress_done(&pr);
 	buf_release(&out);
-	return journal_failed(jn);
+	return setup_journal_failed(jn);
 }
 
 /* delete asks first, on a terminal; elsewhere it takes --yes. */
@@ -469,8 +462,7 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	if (rc != 0) {
-		log_error(NULL, "%s", journal_error(journal));
-		rc = journal_busy(journal) ? EX_TEMPFAIL : EX_SOFTWARE;
+		rc = setup_journal_failed(journal);
 	} else if (!found) {
 		log_error(NULL, "no dead letter '%s' in journal '%s'",
 		    argv[optind], journal_path(journal));

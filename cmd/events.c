@@ -87,8 +87,7 @@ main(int argc, char *argv[])
 	else
 		rc = ops_events_retry(journal, id, &out, &found);
 	if (rc != 0) {
-		log_error(NULL, "%s", journal_error(journal));
-		rc = journal_busy(journal) ? EX_TEMPFAIL : EX_SOFTWARE;
+		rc = setup_journal_failed(journal);
 	} else if (!found) {
 		log_error(NULL, "no event '%s' in journal '%s'", id,
 		    journal_path(journal));

@@ -205,8 +205,7 @@ status(struct journal *jn, int rc, const struct buf *err)
 		log_error(NULL, "%s", err->data);
 		return EX_DATAERR;
 	}
-	log_error(NULL, "%s", journal_error(jn));
-	return rc == JOURNAL_BUSY ? EX_TEMPFAIL : EX_SOFTWARE;
+	return setup_journal_failed(jn);
 }
 
 /*

@@ -46,13 +46,6 @@ enum cmd { STATS, METRICS, HEALTH, ALERTS, DASHBOARD, RETENTION, WEEKLY,
 static const char *const cmd_names[] = { "stats", "metrics", "health",
     "alerts", "dashboard", "retention", "weekly", "events" };
 
-/* The journal failed: logged, and the exit code that says how. */
-static int
-journal_failed(struct journal *journal)
-{
-	log_error(NULL, "%s", journal_error(journal));
-	return journal_busy(journal) ? EX_TEMPFAIL : EX_SOFTWARE;
-}
 
 /* The alerts evaluated, their events written; an exit code. */
 static int
@@ -66,7 +59,7 @@ alerts(struct journal *journal, const struct cfg *cfg, int64_t now)
 		return EX_IOERR;
 	}
 	if (rc != 0) {
-		return journal_failed(journal);
+		return setup_journal_failed(journal);
 	}
 	log_info(NULL, "alerts: %ld firing; %ld posted, %ld resolved",
 	    res.firing, res.posted, res.resolved);
@@ -89,7 +82,7 @@ dashboard(struct journal *journal, const struct cfg *cfg, int64_t now,
 	size_t off;
 
 	if (dashboard_write(journal, cfg, now, &page) != 0) {
-		rc = journal_failed(journal);
+		rc = setup_journal_failed(journal);
 		goto out;
 	}
 	if (path == NULL) {
@@ -161,7 +154,7 @@ events(int argc, char *argv[], const char *cfgpath, const char *jpath)
 	    (rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
 		goto out;
 	if (ops_events_list(journal, &f, &out) != 0) {
-		rc = journal_failed(journal);
+		rc = setup_journal_failed(journal);
 	} else
 		printf("%s\n", out.data);
 out:
@@ -186,7 +179,7 @@ weekly(struct journal *journal, const struct cfg *cfg, int64_t now)
 		return EX_IOERR;
 	}
 	if (rc != 0) {
-		return journal_failed(journal);
+		return setup_journal_failed(journal);
 	}
 	log_info(NULL, made ? "weekly: the summary is made" : "weekly: made"
 	    " today already");
@@ -214,7 +207,7 @@ retention(struct journal *journal, const struct cfg *cfg, int64_t now,
 	explicit_bzero(salt, strlen(salt));
 	free(salt);
 	if (rc != 0) {
-		return journal_failed(journal);
+		return setup_journal_failed(journal);
 	}
 	clock_rfc3339(now - cfg->retention.after_ms, before);
 	printf("%s%ld events, %ld deliveries, %ld contacts and %ld synced"
@@ -239,7 +232,7 @@ counted(struct journal *journal, enum cmd cmd, int64_t now, int64_t window,
 
 	if (report_load(&report, journal, now, cmd == STATS ? now - window :
 	    0) != 0) {
-		rc = journal_failed(journal);
+		rc = setup_journal_failed(journal);
 		if (cmd == HEALTH) {
 			printf("CRITICAL: the journal cannot be read\n");
 			rc = REPORT_CRITICAL;

@@ -56,9 +56,7 @@ sweep(const struct cfg *cfg, struct journal *jn, long *moved)
 		goto fail;
 	return EX_OK;
 fail:
-	log_error(NULL, "%s", journal_error(jn));
-	journal_rollback(jn);
-	return rc == JOURNAL_BUSY ? EX_TEMPFAIL : EX_SOFTWARE;
+	return setup_journal_failed(jn);
 }
 
 static int

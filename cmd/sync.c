@@ -149,8 +149,7 @@ main(int argc, char *argv[])
 		break;
 	}
 	if (rc != 0) {
-		log_error(NULL, "%s", journal_error(journal));
-		rc = journal_busy(journal) ? EX_TEMPFAIL : EX_SOFTWARE;
+		rc = setup_journal_failed(journal);
 	}
 out:
 	buf_release(&out);

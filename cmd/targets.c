@@ -307,8 +307,7 @@ main(int argc, char *argv[])
 		rc = change(journal, cmd, name, reason != NULL ? reason :
 		    "disabled by an admin");
 	if (rc != 0) {
-		log_error(NULL, "%s", journal_error(journal));
-		rc = journal_busy(journal) ? EX_TEMPFAIL : EX_SOFTWARE;
+		rc = setup_journal_failed(journal);
 	}
 out:
 	journal_close(journal);

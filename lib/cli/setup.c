@@ -54,6 +54,13 @@ setup_journal(const struct cfg *cfg, const char *path, int create,
 }
 
 int
+setup_journal_failed(struct journal *j)
+{
+	log_error(NULL, "%s", journal_error(j));
+	return journal_abort(j);
+}
+
+int
 setup_finish(int rc)
 {
 	int earlier = ferror(stdout), err = 0;

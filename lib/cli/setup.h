@@ -2,6 +2,10 @@
  * setup: what every program does before its work: read the configuration
  * and open the journal.  Each function logs what went wrong and returns
  * the exit code to end with, or EX_OK.
+ *
+ * Ownership: on EX_OK, setup_config hands the caller a struct cfg to free
+ * with cfg_free, and setup_journal a journal to close with journal_close.
+ * The paths given are only read during the call.
  */
 #ifndef INTEGRA_CLI_SETUP_H
 #define INTEGRA_CLI_SETUP_H
@@ -20,6 +24,12 @@ void	setup_wait_input(int fd);
 /* -j path (or NULL); only a program that creates the journal passes create. */
 int	setup_journal(const struct cfg *, const char *path, int create,
 	    struct journal **);
+
+/*
+ * A failure of the journal, logged: the transaction rolled back and the
+ * exit status it means (journal_abort).
+ */
+int	setup_journal_failed(struct journal *);
 
 /*
  * The end of every main: stdout is closed and checked, so a full disk or a

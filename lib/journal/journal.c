@@ -11,6 +11,7 @@
 
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/exitcode.h"
 #include "journal/journal.h"
 #include "journal/private.h"
 #include "journal/keyindex.h"
@@ -941,6 +942,13 @@ int
 journal_busy(const struct journal *j)
 {
 	return j->busy;
+}
+
+int
+journal_abort(struct journal *j)
+{
+	journal_rollback(j);
+	return j->busy ? EX_TEMPFAIL : EX_SOFTWARE;
 }
 
 const char *

@@ -124,6 +124,13 @@ void		 journal_close(struct journal *);
 const char	*journal_error(const struct journal *);
 /* 1 if the last failure was the journal staying locked (try again later). */
 int		 journal_busy(const struct journal *);
+/*
+ * After a failure: rolls back the transaction it left open, if any, and
+ * returns the exit status it means (sysexits), EX_TEMPFAIL when the
+ * journal stayed locked (try again later), EX_SOFTWARE otherwise.  The
+ * failure's text stays in journal_error().
+ */
+int		 journal_abort(struct journal *);
 const char	*journal_path(const struct journal *);
 
 /* A write transaction (BEGIN IMMEDIATE): group many records in one commit. */

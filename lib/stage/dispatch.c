@@ -698,11 +698,10 @@ count_and_log(struct run *r, const struct job *j)
 }
 
 static int
-journal_failed(struct run *r, int rc)
+journal_failed(struct run *r)
 {
 	snprintf(r->err, r->errsz, "%s", journal_error(r->o->journal));
-	journal_rollback(r->o->journal);
-	return rc == JOURNAL_BUSY ? EX_TEMPFAIL : EX_SOFTWARE;
+	return journal_abort(r->o->journal);
 }
 
 /*
@@ -1027,7 +1026,7 @@ tick(struct run *r)
 
 	r->now = clock_ms();
 	if ((rc = journal_begin(jn)) != 0)
-		return journal_failed(r, rc);
+		return journal_failed(r);
 	for (i = 0; i < r->ndone; i++) {
 		struct job *j = r->done[i];
 
@@ -1044,7 +1043,7 @@ tick(struct run *r)
 		if ((rc = journal_attempt_add(jn, &a, r->owner, &kept)) != 0 ||
 		    (kept && ((rc = tell(r, j)) != 0 ||
 		    (rc = follow(r, j)) != 0)))
-			return journal_failed(r, rc);
+			return journal_failed(r);
 		/* Due again at once: --pending runs until nothing is due. */
 		if (kept && r->o->pending && strcmp(j->status, "failed") == 0 &&
 		    j->not_before <= r->now)
@@ -1056,12 +1055,12 @@ tick(struct run *r)
 			    j->id);
 	}
 	if ((rc = disable_gone(r)) != 0 || (rc = circuits(r)) != 0)
-		return journal_failed(r, rc);
+		return journal_failed(r);
 	r->lease_until = r->now + r->o->lease_ms;
 	for (i = 0; i < r->nids; i++) {
 		if ((rc = journal_claim_id(jn, r->ids[i], r->owner, r->now,
 		    r->lease_until, on_claim, r, &n)) != 0)
-			return journal_failed(r, rc);
+			return journal_failed(r);
 		if (n == 0) {
 			r->st->skipped++;
 			log_info(&(struct log_ids){ .delivery = r->ids[i] },
@@ -1075,20 +1074,20 @@ tick(struct run *r)
 	if (r->o->pending && !r->in_done && r->held < r->capacity / 2) {
 		if ((rc = journal_circuit_probes(jn, r->now, r->lease_until,
 		    probe, r)) != 0)
-			return journal_failed(r, rc);
+			return journal_failed(r);
 		want = r->capacity - r->held;
 		for (i = 0; i < r->ntargets; i++)
 			r->targets[i].more = 0;
 		if ((rc = journal_claim_due(jn, (int)want, r->owner, r->now,
 		    r->lease_until, on_claim, r, &n)) != 0)
-			return journal_failed(r, rc);
+			return journal_failed(r);
 		if ((size_t)n < want)
 			r->in_done = 1;
 	}
 	if ((rc = pace(r)) != 0)
-		return journal_failed(r, rc);
+		return journal_failed(r);
 	if ((rc = journal_commit(jn)) != 0)
-		return journal_failed(r, rc);
+		return journal_failed(r);
 
 	/* Committed: now the outcomes may be told. */
 	for (i = 0; i < r->ndone; i++) {

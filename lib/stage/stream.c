@@ -110,11 +110,10 @@ prepare(const struct stream_stage *st, struct stream_rec *r, const char *line,
 }
 
 static int
-journal_failed(struct stream *s, int rc)
+journal_failed(struct stream *s)
 {
 	snprintf(s->err, sizeof(s->err), "%s", journal_error(s->journal));
-	journal_rollback(s->journal);
-	return rc == JOURNAL_BUSY ? EX_TEMPFAIL : EX_SOFTWARE;
+	return journal_abort(s->journal);
 }
 
 /*
@@ -129,7 +128,7 @@ flush(struct stream *s, const struct stream_stage *st, size_t *nbatch)
 	progress_update(&s->progress, s->nread);
 	if (journal_in_transaction(s->journal) &&
 	    (rc = journal_commit(s->journal)) != 0) {
-		rc = journal_failed(s, rc);
+		rc = journal_failed(s);
 		if (st != NULL && st->committed != NULL)
 			st->committed(st->ctx, 0);
 		return rc;
@@ -192,7 +191,7 @@ apply(struct stream *s, const struct stream_stage *st, struct stream_rec *r)
 	if (rc == STREAM_OK) {
 		if (!journal_in_transaction(s->journal) &&
 		    (jrc = journal_begin(s->journal)) != 0)
-			return journal_failed(s, jrc);
+			return journal_failed(s);
 		rc = st->apply(st->ctx, s, r);
 	}
 	if (st->applied != NULL)
@@ -210,8 +209,7 @@ apply(struct stream *s, const struct stream_stage *st, struct stream_rec *r)
 	case STREAM_FATAL:
 		snprintf(s->err, sizeof(s->err), "%s", r->reason.len > 0 ?
 		    r->reason.data : "failed");
-		journal_rollback(s->journal);
-		return journal_busy(s->journal) ? EX_TEMPFAIL : EX_SOFTWARE;
+		return journal_abort(s->journal);
 	}
 	return EX_OK;
 }
@@ -568,7 +566,7 @@ stream_pending(struct stream *s, enum journal_event_status status,
 	do {
 		p.n = 0;
 		if ((rc = journal_begin(s->journal)) != 0) {
-			rc = journal_failed(s, rc);
+			rc = journal_failed(s);
 			break;
 		}
 		rc = journal_events_in(s->journal, status,
@@ -580,7 +578,7 @@ stream_pending(struct stream *s, enum journal_event_status status,
 			break;
 		}
 		if (rc != 0) {
-			rc = journal_failed(s, rc);
+			rc = journal_failed(s);
 			break;
 		}
 		if ((rc = flush(s, NULL, &nbatch)) != EX_OK)

@@ -77,9 +77,8 @@ fail(struct run *r, int code, const char *fmt, ...)
 static int
 journal_failed(struct run *r)
 {
-	journal_rollback(r->o->journal);
-	return fail(r, journal_busy(r->o->journal) ? EX_TEMPFAIL :
-	    EX_SOFTWARE, "%s", journal_error(r->o->journal));
+	return fail(r, journal_abort(r->o->journal), "%s",
+	    journal_error(r->o->journal));
 }
 
 static int
@@ -599,10 +598,10 @@ finish(struct run *r, int rc)
 	if (journal_begin(j) != 0 || journal_sync_run_update(j, &jr) != 0 ||
 	    journal_sync_unlock(j, r->job->name, r->owner, mark, now) != 0 ||
 	    journal_commit(j) != 0) {
-		journal_rollback(j);
 		if (rc == EX_OK || rc == EX_DATAERR)
-			rc = fail(r, journal_busy(j) ? EX_TEMPFAIL :
-			    EX_SOFTWARE, "%s", journal_error(j));
+			rc = fail(r, journal_abort(j), "%s", journal_error(j));
+		else
+			journal_rollback(j);
 	}
 	return rc;
 }
