@@ -1,6 +1,9 @@
 /*
  * clock: wall-clock time in milliseconds since the epoch, and its RFC 3339
  * text form.
+ *
+ * Ownership: nothing here allocates.  Results go into the caller's out
+ * buffer or *ms; the strings given are only read during the call.
  */
 #ifndef INTEGRA_BASE_CLOCK_H
 #define INTEGRA_BASE_CLOCK_H

@@ -2,10 +2,14 @@
  * digest: SHA-256 for ids, idempotency keys and their index.
  *
  * OpenSSL 3 looks the algorithm up, under locks, on every one-shot call;
- * the hot paths hash once or twice a record, so the algorithm and a context
- * are fetched once and kept for the process.  Like the rest of the library
- * it is for one thread.  A failure inside OpenSSL (out of memory) aborts,
- * as xmalloc does.
+ * the hot paths hash once or twice a record, so the algorithm is fetched
+ * once for the process and a context once for each thread that hashes
+ * (the filters hash on two).  A failure inside OpenSSL (out of memory)
+ * aborts, as xmalloc does.
+ *
+ * Ownership: the caller gives the out buffer and nothing is handed back to
+ * free.  The algorithm is fetched once and kept for the process; each
+ * thread's context is kept until that thread ends.
  */
 #ifndef INTEGRA_BASE_DIGEST_H
 #define INTEGRA_BASE_DIGEST_H

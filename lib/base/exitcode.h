@@ -10,6 +10,8 @@
  *   74 EX_IOERR        reading input or writing output failed
  *   75 EX_TEMPFAIL     temporary failure: run again later
  *   78 EX_CONFIG       bad configuration
+ *
+ * Ownership: constants only; nothing here allocates.
  */
 #ifndef INTEGRA_BASE_EXITCODE_H
 #define INTEGRA_BASE_EXITCODE_H

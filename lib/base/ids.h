@@ -1,6 +1,9 @@
 /*
  * ids: record identifiers.  Every id is a UUIDv7 (RFC 9562) in its
  * canonical lower-case text form: time-ordered, unique across processes.
+ *
+ * Ownership: nothing here allocates.  Ids are written into the caller's
+ * out buffer of ID_LEN + 1 bytes; the strings given are only read.
  */
 #ifndef INTEGRA_BASE_IDS_H
 #define INTEGRA_BASE_IDS_H

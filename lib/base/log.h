@@ -7,6 +7,11 @@
  * The message starts with the program name, lower case, no full stop.
  * Ids go in the fields, never personal data or secrets.  INTEGRA_LOG
  * (debug, info, warn, error) sets the lowest level written; default info.
+ *
+ * Ownership: log_init copies the program name into a static buffer, and
+ * log_prog returns that buffer, which the next log_init rewrites.  The
+ * file of INTEGRA_LOG_COPY stays open for the life of the process.
+ * log_msg only reads its arguments; nothing is handed back to free.
  */
 #ifndef INTEGRA_BASE_LOG_H
 #define INTEGRA_BASE_LOG_H

@@ -3,6 +3,9 @@
  * on, when stderr is a terminal; nothing at all otherwise, so logs and
  * pipes never see it.  The line ends with a carriage return, so a log
  * line written meanwhile starts over it.
+ *
+ * Ownership: nothing here allocates.  A struct progress keeps the unit
+ * pointer it was given, not a copy: the string must outlive it.
  */
 #ifndef INTEGRA_BASE_PROGRESS_H
 #define INTEGRA_BASE_PROGRESS_H

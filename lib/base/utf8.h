@@ -1,6 +1,9 @@
 /*
  * utf8: strict UTF-8 validation (RFC 3629): no overlong forms, no
  * surrogates, nothing above U+10FFFF, no NUL byte.
+ *
+ * Ownership: nothing here allocates; the functions only read what they are
+ * given, and utf8_encode writes into the caller's out.
  */
 #ifndef INTEGRA_BASE_UTF8_H
 #define INTEGRA_BASE_UTF8_H

@@ -2,6 +2,9 @@
  * options: the command-line conventions every program shares: -h prints
  * usage on stdout and exits 0, misuse prints it on stderr and exits 64,
  * and the options that tune a stream parse the same way everywhere.
+ *
+ * Ownership: nothing here allocates.  options_command sets *cfgpath and
+ * *jpath to point into argv, and moves *argv forward within the array.
  */
 #ifndef INTEGRA_CLI_OPTIONS_H
 #define INTEGRA_CLI_OPTIONS_H

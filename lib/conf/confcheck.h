@@ -3,6 +3,11 @@
  * running anything: the YAML and its values (cfg_load), every route's jq
  * programs, every route's event type against the catalogue, and every
  * target's secret.  `integra config check` and the receiver share it.
+ *
+ * Ownership: confcheck only reads the cfg and appends to the caller's err
+ * buffer, which the caller releases with buf_release.  What it builds to
+ * check (jq programs, schemas, secrets) it frees before returning; secrets
+ * are cleared first.
  */
 #ifndef INTEGRA_CONF_CONFCHECK_H
 #define INTEGRA_CONF_CONFCHECK_H

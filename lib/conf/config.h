@@ -6,6 +6,13 @@
  * The struct cfg it returns owns every string in it; cfg_free releases it
  * all.  Secrets are never in the file: a target names an environment
  * variable or a file, read by cfg_secret when it is needed.
+ *
+ * Ownership: cfg_load, cfg_open and cfg_defaults return a struct cfg to
+ * free with cfg_free; cfg_target, cfg_route, cfg_source and cfg_sync point
+ * into it until then.  The secrets and the lines made with them are
+ * malloc'd: the caller clears them and frees them with free(3).  cfg_path,
+ * cfg_journal and cfg_datadir return the path given, the environment's,
+ * the config's or a built-in one: nothing to free.
  */
 #ifndef INTEGRA_CONF_CONFIG_H
 #define INTEGRA_CONF_CONFIG_H

@@ -5,6 +5,9 @@
  *
  * Scopes are words, space-separated: events:write, events:read, admin
  * (which grants every scope).
+ *
+ * Ownership: nothing here allocates.  Keys and hashes are written into the
+ * caller's out buffers; the strings given are only read.
  */
 #ifndef INTEGRA_HTTPD_APIKEY_H
 #define INTEGRA_HTTPD_APIKEY_H

@@ -2,6 +2,10 @@
  * cehttp: CloudEvents over HTTP (the HTTP protocol binding): a
  * binary-mode event made into its structured form, and the members of a
  * batch.
+ *
+ * Ownership: nothing is handed back to free.  cehttp_structure appends to
+ * the caller's buf; cehttp_batch_items fills the caller's start and end
+ * arrays, of max offsets each.  Both only read the rest.
  */
 #ifndef INTEGRA_HTTPD_CEHTTP_H
 #define INTEGRA_HTTPD_CEHTTP_H

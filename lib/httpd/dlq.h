@@ -13,6 +13,10 @@
  *	DELETE	/api/dlq/ID[?force=1]	gone (archived ones, unless force)
  *
  * The answers are ops/dlq's, the same as integra-dlq's.
+ *
+ * Ownership: httpd_dlq_answer only reads url and method, and uses the
+ * reader without closing it.  The answer is built in a buffer of its own,
+ * copied by libmicrohttpd (reply.h) and released before it returns.
  */
 #ifndef INTEGRA_HTTPD_DLQ_H
 #define INTEGRA_HTTPD_DLQ_H

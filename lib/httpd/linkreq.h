@@ -3,6 +3,10 @@
  * made the JSON object a webhook of that source would have posted: one
  * member a query member, a string, or a number for those the source names
  * as numbers.
+ *
+ * Ownership: linkreq_body appends to the caller's body, which may hold a
+ * part of the object after a refusal: the caller releases it either way.
+ * *why points to a static string.  The query is only read during the call.
  */
 #ifndef INTEGRA_HTTPD_LINKREQ_H
 #define INTEGRA_HTTPD_LINKREQ_H

@@ -3,6 +3,9 @@
  *
  * An address is HOST:PORT with HOST an IPv4 address, [IPv6]:PORT, or a
  * path (it contains a '/') for a unix socket, which is created anew.
+ *
+ * Ownership: listen_on and listen_inherited hand the caller a socket to
+ * close with close(2).  Nothing else is allocated; addr is only read.
  */
 #ifndef INTEGRA_HTTPD_LISTEN_H
 #define INTEGRA_HTTPD_LISTEN_H

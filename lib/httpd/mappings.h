@@ -9,6 +9,11 @@
  *	GET  /api/mappings/TYPE/SYSTEM[?version=N]	a version
  *	GET  /api/mappings/TYPE/SYSTEM/versions		{"versions": [...]}
  * Run on the server's thread: it compiles jq programs.
+ *
+ * Ownership: url, method and body are only read; what is parsed from the
+ * body, and the map and mapstore a test opens, are freed before the call
+ * returns.  The reader and cfg are used, not kept.  Answers are built in
+ * buffers of their own, copied by libmicrohttpd (reply.h).
  */
 #ifndef INTEGRA_HTTPD_MAPPINGS_H
 #define INTEGRA_HTTPD_MAPPINGS_H

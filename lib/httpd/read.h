@@ -5,6 +5,12 @@
  * /api/events/ID/retry, GET /status, GET /health/detailed, GET /metrics
  * and GET /dashboard.  What journals events goes through the journal
  * thread instead (receiver.c).
+ *
+ * Ownership: nothing is handed back to free.  httpd_read_key fills the
+ * caller's *k, whose strings point into its own arrays (journal.h).  The
+ * values httpd_read_query hands set belong to the connection and live as
+ * long as the request.  Answers are built in buffers of their own, copied
+ * by libmicrohttpd (reply.h); the reader is used, never closed.
  */
 #ifndef INTEGRA_HTTPD_READ_H
 #define INTEGRA_HTTPD_READ_H

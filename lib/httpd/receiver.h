@@ -12,6 +12,12 @@
  * their events (the only thread that uses jv), the stream's journal thread
  * applies and commits them, and the caller's thread waits for SIGTERM or
  * SIGINT, then stops both in order: no request that got a 2xx is lost.
+ *
+ * Ownership: receiver_run borrows the cfg, the journal and opts, and
+ * frees all it made (its own reader connection, sources' secrets,
+ * requests) before it returns.  It writes to opts->out but does not close
+ * it, nor a listening opts->fd: the caller closes both.  An inetd
+ * connection is handed to libmicrohttpd, which closes it.
  */
 #ifndef INTEGRA_HTTPD_RECEIVER_H
 #define INTEGRA_HTTPD_RECEIVER_H

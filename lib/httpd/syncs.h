@@ -9,6 +9,11 @@
  *					(?window=7d; events:read)
  *	POST	/api/sync/start		{"job": NAME, "full": false}: a run
  *					started in the background (admin)
+ *
+ * Ownership: url, method and body are only read; what is parsed from the
+ * body is freed before the call returns, and the run started is detached,
+ * with nothing of it kept.  The reader and cfg are used, not kept.
+ * Answers are built in buffers of their own, copied by libmicrohttpd.
  */
 #ifndef INTEGRA_HTTPD_SYNCS_H
 #define INTEGRA_HTTPD_SYNCS_H

@@ -5,6 +5,10 @@
  * automatic checkpoint, which the committing thread runs) is little, and
  * a commit is not held up copying megabytes (bench/README.md: the
  * receiver).
+ *
+ * Ownership: checkpointer_start returns a checkpointer that owns its
+ * thread and its own journal connection; checkpointer_stop joins the
+ * thread, closes the connection and frees it all.  path is only read.
  */
 #ifndef INTEGRA_JOURNAL_CHECKPOINTER_H
 #define INTEGRA_JOURNAL_CHECKPOINTER_H

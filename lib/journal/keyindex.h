@@ -29,6 +29,9 @@
  *
  * which journal_event_add looks up as well once any event has been
  * retained, so that deduplication outlives retention.
+ *
+ * Ownership: nothing here allocates.  The index form is written into the
+ * caller's out; the key and source are only read.
  */
 #ifndef INTEGRA_JOURNAL_KEYINDEX_H
 #define INTEGRA_JOURNAL_KEYINDEX_H

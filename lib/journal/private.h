@@ -10,6 +10,13 @@
  * those of the scheduled syncs, in sync[]; journal/alerts.c those of the
  * alerts, in alert[]; journal/retention.c those of LGPD retention, in
  * retain[].
+ *
+ * Ownership: a struct journal owns its connection, path, statements,
+ * tally and key_form; journal_close frees them.  journal_prepared returns
+ * the statement its slot keeps: never finalize it.  journal_bind_text
+ * binds s without a copy (it must live until the last step),
+ * journal_bind_opt with one.  A tally's key is malloc'd; flush and drop
+ * free it.
  */
 #ifndef INTEGRA_JOURNAL_PRIVATE_H
 #define INTEGRA_JOURNAL_PRIVATE_H

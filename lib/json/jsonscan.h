@@ -19,6 +19,9 @@
  * json_skip looks at nothing after the value, but a number may not run on
  * into a digit ("01" is invalid, not 0 followed by 1); its JSON_MAX_DEPTH
  * counts from s[i].
+ *
+ * Ownership: nothing here allocates; the functions only read s and write
+ * offsets into the caller's variables.  *why points to a static string.
  */
 #ifndef INTEGRA_JSON_JSONSCAN_H
 #define INTEGRA_JSON_JSONSCAN_H

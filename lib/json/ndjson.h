@@ -6,6 +6,10 @@
  * the line.  Empty lines are skipped but counted.  A line longer than the
  * limit is skipped whole and reported once as NDJSON_TOOLONG, so one huge
  * record never stops a stream.
+ *
+ * Ownership: ndjson_open returns a reader that owns its buffer;
+ * ndjson_close frees it all but the fd, which stays the caller's to
+ * close.  A line points into that buffer: copy it to keep it.
  */
 #ifndef INTEGRA_JSON_NDJSON_H
 #define INTEGRA_JSON_NDJSON_H

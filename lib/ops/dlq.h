@@ -6,6 +6,11 @@
  * {"dead_letters":[...],"next":ID|null}, a dead letter with its request,
  * its event and every attempt, the queue's stats, or what became of one
  * ({"id":...,"status":"pending"|"archived"|"deleted"}).
+ *
+ * Ownership: nothing is allocated but the text appended to the caller's
+ * out, which the caller releases with buf_release (also after a failure).
+ * ops_dlq_filter_set keeps pointers to the values it is given, not
+ * copies: they must outlive the filter.
  */
 #ifndef INTEGRA_OPS_DLQ_H
 #define INTEGRA_OPS_DLQ_H

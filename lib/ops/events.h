@@ -6,6 +6,12 @@
  * {"events":[...],"next":ID|null} (next: the cursor for the page after,
  * when this one is full), an event with its deliveries and their attempts,
  * or a retry's {"id":...,"remapped":bool,"redelivered":n}.
+ *
+ * Ownership: nothing is allocated but the text appended to the caller's
+ * out, which the caller releases with buf_release (also after a failure).
+ * ops_events_filter_set keeps pointers to the values it is given, not
+ * copies: they must outlive the filter.  ops_events_filter_of returns a
+ * static string.
  */
 #ifndef INTEGRA_OPS_EVENTS_H
 #define INTEGRA_OPS_EVENTS_H

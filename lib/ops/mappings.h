@@ -11,6 +11,11 @@
  * Each returns 0, a journal failure (journal.h), or OPS_MAPPINGS_REFUSED with
  * the reason in err (a name that is not valid, a program that does not
  * compile, no such version).
+ *
+ * Ownership: nothing is allocated but the text appended to the caller's
+ * out and err, which the caller releases with buf_release (also after a
+ * failure).  The strings given are only read; what is compiled or read
+ * from files to check it is freed before the call returns.
  */
 #ifndef INTEGRA_OPS_MAPPINGS_H
 #define INTEGRA_OPS_MAPPINGS_H

@@ -3,6 +3,10 @@
  * {"MEMBER":[row,...],"next":ID|null}, where next is the cursor for the
  * page after when this one is full, and the way their filters read a
  * time and a page size.
+ *
+ * Ownership: a struct ops_page points to the caller's out buffer, which
+ * must outlive it, and only appends to it; the page itself holds nothing
+ * to free.  The other functions only read what they are given.
  */
 #ifndef INTEGRA_OPS_PAGE_H
 #define INTEGRA_OPS_PAGE_H

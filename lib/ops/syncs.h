@@ -2,6 +2,10 @@
  * ops/syncs: the sync jobs and their runs as JSON, one function each for
  * integra-sync and the receiver's GET /api/sync/... (integra-sync(1) has
  * the shapes).  Each returns 0, or -1 if the journal failed.
+ *
+ * Ownership: nothing is allocated but the text appended to the caller's
+ * buf, which the caller releases with buf_release (also after a failure).
+ * The config, the job's name and the journal are only read.
  */
 #ifndef INTEGRA_OPS_SYNCS_H
 #define INTEGRA_OPS_SYNCS_H

@@ -18,6 +18,10 @@
  * the cool-down, if it still fires.  Its resolution is posted once it no
  * longer fires, if its firing was.  Running again with nothing changed
  * makes nothing.
+ *
+ * Ownership: alerts_run borrows the journal, the cfg and out (written
+ * and flushed, not closed) and fills the caller's result.  What it builds
+ * (the alerts, their report, the lines) it frees before it returns.
  */
 #ifndef INTEGRA_REPORT_ALERTS_H
 #define INTEGRA_REPORT_ALERTS_H

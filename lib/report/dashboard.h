@@ -5,6 +5,10 @@
  * as tiles, charts of the window by hour (inline SVG), the targets, the
  * sync runs and the alerts firing.  Every figure of a tile carries an id
  * and its value in data-value, for a program to read back.
+ *
+ * Ownership: dashboard_write appends to the caller's out, which the
+ * caller releases with buf_release; it only reads the journal and cfg,
+ * and frees what it loads (the report, the series) before it returns.
  */
 #ifndef INTEGRA_REPORT_DASHBOARD_H
 #define INTEGRA_REPORT_DASHBOARD_H

@@ -4,6 +4,11 @@
  * that the writers keep by the hour (journal_report), so a report costs a
  * few thousand rows whatever the journal's size, and the work waiting
  * from partial indexes, which hold only what waits.
+ *
+ * Ownership: report_load fills a struct report that owns its arrays and
+ * every name in them, copied from the journal's rows; report_release
+ * frees them (after a failed load too) and zeroes the struct.  The other
+ * functions only read the report, and append to the caller's out.
  */
 #ifndef INTEGRA_REPORT_REPORT_H
 #define INTEGRA_REPORT_REPORT_H

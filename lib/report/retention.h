@@ -11,6 +11,11 @@
  * integra-normalize also looks up, so a lead seen again is still known;
  * and so are the personal members of synced records not updated since.
  * Each is done once, a few hundred a commit.
+ *
+ * Ownership: retention_scrub consumes v and returns a jv the caller must
+ * jv_free.  retention_hash writes into the caller's out.  retention_run
+ * borrows the journal, cfg and salt, and frees the copies of rows it
+ * makes before it returns.
  */
 #ifndef INTEGRA_REPORT_RETENTION_H
 #define INTEGRA_REPORT_RETENTION_H

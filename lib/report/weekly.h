@@ -5,6 +5,10 @@
  * the alerts fired.  It is an event, integra.report.weekly, journaled
  * canonical for map to route to the e-mail target (its data is a mail.h
  * body already: to, subject, text, html), one a day at most.
+ *
+ * Ownership: weekly_run borrows the journal, the cfg and out (written
+ * and flushed, not closed).  What it builds (the report, the tables, the
+ * texts) it frees before it returns.
  */
 #ifndef INTEGRA_REPORT_WEEKLY_H
 #define INTEGRA_REPORT_WEEKLY_H

@@ -1,6 +1,9 @@
 /*
  * contact: canonical forms of phone numbers and e-mail addresses, done in C
  * because jq 1.6's regular expressions are several times slower.
+ *
+ * Ownership: nothing here allocates.  Canonical forms are written into
+ * the caller's out; contact_calling_code returns a static string.
  */
 #ifndef INTEGRA_RULES_CONTACT_H
 #define INTEGRA_RULES_CONTACT_H

@@ -10,6 +10,10 @@
  * is added to a link after it is signed (a template's "&rating=5") is the
  * reader's choice: the receiver leaves out of the signature the members
  * its source names as choices, and refuses any other.
+ *
+ * Ownership: a struct link_member points to strings it does not own.
+ * link_sign appends to the caller's out and frees the decoded copies it
+ * makes before it returns; link_check only reads what it is given.
  */
 #ifndef INTEGRA_RULES_LINK_H
 #define INTEGRA_RULES_LINK_H

@@ -4,6 +4,11 @@
  * branding setting (blanks inside the braces are allowed); nothing else
  * is special: no logic, no includes, no way for a value to become markup.
  * In an HTML part every value is escaped (& < > " ').
+ *
+ * Ownership: template_parse copies text; the template it returns owns
+ * that copy and its names, and template_free frees it all.  template_var
+ * points into the template until then.  template_render appends to the
+ * caller's out and only reads the values value() returns.
  */
 #ifndef INTEGRA_RULES_TEMPLATE_H
 #define INTEGRA_RULES_TEMPLATE_H

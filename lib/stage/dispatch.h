@@ -4,6 +4,11 @@
  * with many requests in flight and at most a target's concurrency to each
  * target, records every attempt, and writes one outcome record a delivery
  * once that outcome is committed.
+ *
+ * Ownership: dispatch_run borrows the cfg and journal of its options,
+ * reads in_fd without closing it, and fills the caller's stats and err.
+ * The secrets, jobs and later steps it makes are freed (secrets cleared)
+ * before it returns.
  */
 #ifndef INTEGRA_STAGE_DISPATCH_H
 #define INTEGRA_STAGE_DISPATCH_H

@@ -5,6 +5,11 @@
  * when that step dies.  Dispatch makes them in the transaction that
  * records the try, so that a crash can neither lose one nor, their ids
  * being derived like every step's, make one twice.
+ *
+ * Ownership: the strings of a followup_end are the caller's, only read
+ * during the call; made is filled in the caller's struct.  What
+ * followup_make builds (the event read back, $response, the body) it
+ * frees before it returns.  The map and journal are borrowed.
  */
 #ifndef INTEGRA_STAGE_FOLLOWUP_H
 #define INTEGRA_STAGE_FOLLOWUP_H

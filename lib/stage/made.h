@@ -3,6 +3,10 @@
  * journaled canonical at once, for map to route like any other: there is
  * nothing to normalize in it.  A second one with the same source and key
  * is the first one again: not journaled, not written.
+ *
+ * Ownership: a struct made points to the caller's strings, only read
+ * during the call.  made_event appends to the caller's line and frees
+ * the envelope it builds before it returns.
  */
 #ifndef INTEGRA_STAGE_MADE_H
 #define INTEGRA_STAGE_MADE_H

@@ -2,6 +2,11 @@
  * map: the stage that routes each canonical event to its targets and
  * builds one delivery a route: the request (method, URL, headers, body from
  * the route's jq program) that dispatch will send.
+ *
+ * Ownership: a struct map owns its compiled routes and borrows cfg, which
+ * must outlive it; map_release frees them (a failed map_init has already).
+ * m->store is the caller's to open and close.  map_test and map_prepare
+ * consume v; map_route points into the map; map_work_free frees the work.
  */
 #ifndef INTEGRA_STAGE_MAP_H
 #define INTEGRA_STAGE_MAP_H

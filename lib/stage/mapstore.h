@@ -5,6 +5,11 @@
  * MAPSTORE_REFRESH_MS, so that a version added or rolled back is used
  * for the events mapped after that, with no restart; a program is
  * compiled once a version.  Use it from the thread that runs jq.
+ *
+ * Ownership: mapstore_open returns a store that owns its own journal
+ * connection and the programs it compiles; mapstore_close frees it all.
+ * The program mapstore_find returns is the store's: never free it; it is
+ * valid until the next mapstore_find (a refresh may replace it) or close.
  */
 #ifndef INTEGRA_STAGE_MAPSTORE_H
 #define INTEGRA_STAGE_MAPSTORE_H

@@ -11,6 +11,11 @@
  * with that lead's id.  A whatsapp.inbound from a number no lead has
  * makes a lead.created too, written after it.  A whatsapp.status is
  * recorded on the deliveries of the messages it names.
+ *
+ * Ownership: a struct normalize borrows what normalize_init is given (it
+ * must outlive it) and owns scratch and data, which normalize_release
+ * frees.  normalize_prepare reads the text only: its stage asks for no
+ * tree, and v is left alone.  normalize_work_free frees a work.
  */
 #ifndef INTEGRA_STAGE_NORMALIZE_H
 #define INTEGRA_STAGE_NORMALIZE_H

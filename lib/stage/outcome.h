@@ -8,6 +8,10 @@
  *
  * The loop guard: a delivery of an event of integra's own makes no
  * outcome, so an outcome never makes one about itself.
+ *
+ * Ownership: a struct outcome points to the caller's strings, only read
+ * during the call.  outcome_journal frees the envelope and key it builds
+ * before it returns; the other functions only read their arguments.
  */
 #ifndef INTEGRA_STAGE_OUTCOME_H
 #define INTEGRA_STAGE_OUTCOME_H

@@ -4,6 +4,9 @@
  * sync batches); a delivery tried and due again is in the retry class,
  * after every first try, unless it is high.  Numbers, because the journal
  * keeps and orders them (journal.c writes them into its SQL).
+ *
+ * Ownership: nothing here allocates; priority_name returns a static
+ * string.
  */
 #ifndef INTEGRA_STAGE_PRIORITY_H
 #define INTEGRA_STAGE_PRIORITY_H

@@ -12,6 +12,11 @@
  * each page).  A remote that fails (no answer, not a 2xx, not the JSON
  * expected) ends the run with its watermark unchanged; a record without a
  * key, or whose transform fails, is journaled rejected and the run goes on.
+ *
+ * Ownership: sync_run borrows everything its options point to (out is
+ * written, not closed) and fills the caller's result.  The programs,
+ * secret and buffers it makes are freed, the secret cleared, before it
+ * returns.  sync_runs only reads.
  */
 #ifndef INTEGRA_STAGE_SYNC_H
 #define INTEGRA_STAGE_SYNC_H

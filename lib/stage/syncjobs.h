@@ -1,6 +1,10 @@
 /*
  * syncjobs: what integra-sync-crm and integra-sync-fin share: running a
  * runner's sync jobs (sync.h), or those named, one after the other.
+ *
+ * Ownership: syncjobs_main opens the config and journal and frees and
+ * closes them, and stdout (setup_finish), before it returns.
+ * syncjobs_job borrows its arguments; nothing is handed back to free.
  */
 #ifndef INTEGRA_STAGE_SYNCJOBS_H
 #define INTEGRA_STAGE_SYNCJOBS_H

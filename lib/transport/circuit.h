@@ -11,6 +11,9 @@
  * by how much of it the last window still covers.  Open, the circuit
  * stays so cooldown after its last failure; then it is half-open, and one
  * probe goes: any answer closes it, a failure opens it again.
+ *
+ * Ownership: nothing here allocates.  circuit_update changes the caller's
+ * state in place and only reads the policy and the tries.
  */
 #ifndef INTEGRA_TRANSPORT_CIRCUIT_H
 #define INTEGRA_TRANSPORT_CIRCUIT_H

@@ -9,6 +9,10 @@
  * not ASCII.  Its Message-ID is made of the delivery's id, so a retried
  * message is known as the same one.  Nothing from the body reaches a
  * header unchecked: an address is one address, a line break is refused.
+ *
+ * Ownership: mail_build fills m with copies it owns; mail_release frees
+ * them and zeroes m.  A failed mail_build has released m already.  The
+ * body, sender, reply_to and id are only read.
  */
 #ifndef INTEGRA_TRANSPORT_MAIL_H
 #define INTEGRA_TRANSPORT_MAIL_H

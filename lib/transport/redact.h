@@ -1,5 +1,8 @@
 /*
  * redact: makes a short, safe excerpt of a response body for the journal.
+ *
+ * Ownership: nothing here allocates; redact_excerpt only reads in and
+ * writes into the caller's out.
  */
 #ifndef INTEGRA_TRANSPORT_REDACT_H
 #define INTEGRA_TRANSPORT_REDACT_H

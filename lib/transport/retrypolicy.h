@@ -2,6 +2,9 @@
  * retrypolicy: what a failed try means for its delivery, and when the
  * next one is due.  Pure functions of the target's policy and the answer,
  * so that dispatch and the tests agree on them.
+ *
+ * Ownership: nothing here allocates; the functions only read what they
+ * are given.
  */
 #ifndef INTEGRA_TRANSPORT_RETRYPOLICY_H
 #define INTEGRA_TRANSPORT_RETRYPOLICY_H
