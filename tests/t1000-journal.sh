@@ -20,6 +20,11 @@ test_expect_success 'ingest creates a journal with the current schema' '
 	    >expect &&
 	test_cmp expect tables
 '
+test_expect_success 'its schema is lib/journal/schema.sql' '
+	sed "1,/^\$/d" "$top_srcdir/lib/journal/schema.sql" >expect &&
+	sqlite3 journal.db .schema >schema &&
+	test_cmp expect schema
+'
 test_expect_success 'the journal passes SQLite integrity_check' '
 	test "$(q "PRAGMA integrity_check")" = ok
 '

@@ -36,7 +36,7 @@ enum count_stmt {
 _Static_assert(K_COUNT <= JOURNAL_COUNT_STMTS,
     "journal/private.h: raise JOURNAL_COUNT_STMTS");
 
-/* As migration 8's LATENCY_BUCKETS has them. */
+/* As migrations/0008-counts.sql has them. */
 const int64_t journal_latency_bounds[JOURNAL_LATENCY_BUCKETS] = {
 	100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000,
 	900000, 3600000, 21600000, 86400000

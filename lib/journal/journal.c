@@ -46,359 +46,6 @@
  */
 #define CACHE_KIB	"-8192"
 
-/*
- * The latency buckets of migration 8 as a CASE over ms:
- * journal_latency_bounds (journal.h), as text.
- */
-#define LATENCY_BUCKETS							\
-	"  WHEN ms <= 100 THEN '100' WHEN ms <= 250 THEN '250'"	\
-	"  WHEN ms <= 500 THEN '500' WHEN ms <= 1000 THEN '1000'"	\
-	"  WHEN ms <= 2500 THEN '2500' WHEN ms <= 5000 THEN '5000'"	\
-	"  WHEN ms <= 10000 THEN '10000' WHEN ms <= 30000 THEN '30000'" \
-	"  WHEN ms <= 60000 THEN '60000' WHEN ms <= 300000 THEN '300000'" \
-	"  WHEN ms <= 900000 THEN '900000'"				\
-	"  WHEN ms <= 3600000 THEN '3600000'"				\
-	"  WHEN ms <= 21600000 THEN '21600000'"			\
-	"  WHEN ms <= 86400000 THEN '86400000' ELSE 'inf'"
-
-/*
- * Migrations: migrations[i] takes a journal from user_version i to i + 1.
- * Never edit one that has shipped; add the next.
- */
-static const char *const migrations[] = {
-	/* 0 -> 1: events and their payloads, deliveries, attempts. */
-	"CREATE TABLE events ("
-	"  seq             INTEGER PRIMARY KEY,"
-	"  id              TEXT NOT NULL UNIQUE,"
-	"  source          TEXT NOT NULL,"
-	"  type            TEXT NOT NULL,"
-	"  tenant          TEXT NOT NULL,"
-	"  subject         TEXT,"
-	"  time            TEXT NOT NULL,"
-	"  idempotency_key TEXT NOT NULL,"
-	/* SHA-256 of (source, key), cut to 128 bits (until migration 12). */
-	"  key_digest      BLOB NOT NULL UNIQUE,"
-	"  status          TEXT NOT NULL DEFAULT 'received' CHECK (status IN"
-	"                  ('received', 'normalized', 'mapped', 'rejected')),"
-	"  error           TEXT,"
-	"  received_at     INTEGER NOT NULL"
-	");"
-	/* What normalize and map have left to do, kept small by the WHERE. */
-	"CREATE INDEX events_todo ON events (status, id)"
-	"  WHERE status IN ('received', 'normalized');"
-	/*
-	 * The envelopes, in tables of their own: a stage moving an event on
-	 * rewrites its short row in events, and adds its envelope at the end
-	 * of a table instead of growing a row in the middle of one
-	 * (bench/run: map 1.43 s -> 1.10 s on 100k events).
-	 */
-	"CREATE TABLE raw_envelopes ("	/* as ingest wrote them */
-	"  event    INTEGER PRIMARY KEY"
-	"           REFERENCES events (seq) ON DELETE CASCADE,"
-	"  envelope TEXT NOT NULL"
-	");"
-	"CREATE TABLE canonical_envelopes ("	/* as normalize wrote them */
-	"  event    INTEGER PRIMARY KEY"
-	"           REFERENCES events (seq) ON DELETE CASCADE,"
-	"  envelope TEXT NOT NULL"
-	");"
-	"CREATE TABLE deliveries ("
-	"  id          TEXT PRIMARY KEY,"
-	"  event_id    TEXT NOT NULL REFERENCES events (id),"
-	"  target      TEXT NOT NULL,"
-	"  route       TEXT NOT NULL,"
-	"  step        INTEGER NOT NULL DEFAULT 0,"
-	"  method      TEXT NOT NULL,"
-	"  url         TEXT NOT NULL,"
-	"  headers     TEXT NOT NULL,"
-	"  body        TEXT,"
-	"  status      TEXT NOT NULL DEFAULT 'pending' CHECK (status IN"
-	"              ('pending', 'in_flight', 'delivered', 'failed', 'dead')),"
-	"  attempts    INTEGER NOT NULL DEFAULT 0,"
-	"  not_before  INTEGER NOT NULL,"
-	"  lease_owner TEXT,"
-	"  lease_until INTEGER,"
-	"  last_error  TEXT,"
-	"  created_at  INTEGER NOT NULL,"
-	"  updated_at  INTEGER NOT NULL"
-	");"
-	"CREATE INDEX deliveries_event ON deliveries (event_id);"
-	"CREATE INDEX deliveries_due ON deliveries (not_before)"
-	"  WHERE status IN ('pending', 'failed');"
-	"CREATE INDEX deliveries_lease ON deliveries (lease_until)"
-	"  WHERE status = 'in_flight';"
-	"CREATE TABLE attempts ("
-	"  id               INTEGER PRIMARY KEY,"
-	"  delivery_id      TEXT NOT NULL REFERENCES deliveries (id),"
-	"  attempt          INTEGER NOT NULL,"
-	"  started_at       INTEGER NOT NULL,"
-	"  duration_ms      INTEGER NOT NULL,"
-	"  http_status      INTEGER,"
-	"  error_class      TEXT,"
-	"  error            TEXT,"
-	"  response_excerpt TEXT"
-	");"
-	"CREATE INDEX attempts_delivery ON attempts (delivery_id);"
-	/* API keys: only their SHA-256 is kept. */
-	"CREATE TABLE api_keys ("
-	"  id         INTEGER PRIMARY KEY,"
-	"  name       TEXT NOT NULL UNIQUE,"
-	"  tenant     TEXT NOT NULL,"
-	"  scopes     TEXT NOT NULL,"	/* space-separated */
-	"  key_hash   BLOB NOT NULL UNIQUE,"
-	"  prefix     TEXT NOT NULL,"	/* its first characters, to tell keys apart */
-	"  created_at INTEGER NOT NULL,"
-	"  revoked_at INTEGER,"
-	"  rate_limit INTEGER NOT NULL"	/* requests a minute; 0: none */
-	");"
-	/* Requests counted in the current minute, by key or source. */
-	"CREATE TABLE rate_windows ("
-	"  bucket TEXT PRIMARY KEY,"
-	"  window INTEGER NOT NULL,"	/* its start, ms since the epoch */
-	"  count  INTEGER NOT NULL"
-	") WITHOUT ROWID;",
-	/*
-	 * 1 -> 2: the dead-letter queue (dead deliveries, with when they died
-	 * and the class of their last error, archived or not) and the state
-	 * an admin or a target's answers put a target in.
-	 */
-	"ALTER TABLE deliveries ADD COLUMN error_class TEXT;"
-	"ALTER TABLE deliveries ADD COLUMN dead_at INTEGER;"
-	"ALTER TABLE deliveries ADD COLUMN archived_at INTEGER;"
-	"UPDATE deliveries SET dead_at = updated_at WHERE status = 'dead';"
-	"CREATE INDEX deliveries_dead ON deliveries (dead_at)"
-	"  WHERE status = 'dead';"
-	"CREATE TABLE target_states ("
-	"  target          TEXT PRIMARY KEY,"
-	"  disabled_at     INTEGER,"	/* NULL: enabled */
-	"  disabled_reason TEXT,"
-	"  updated_at      INTEGER NOT NULL"
-	") WITHOUT ROWID;",
-	/*
-	 * 2 -> 3: each target's circuit breaker (circuit.h): its failed
-	 * tries in a row; while open (or half-open, once open_until has
-	 * passed) when it opened and until when it stays so; the tries and
-	 * failures of its window and of the window before.
-	 */
-	"ALTER TABLE target_states ADD COLUMN failures INTEGER NOT NULL"
-	"  DEFAULT 0;"
-	"ALTER TABLE target_states ADD COLUMN opened_at INTEGER;"
-	"ALTER TABLE target_states ADD COLUMN open_until INTEGER;"
-	"ALTER TABLE target_states ADD COLUMN window_start INTEGER NOT NULL"
-	"  DEFAULT 0;"
-	"ALTER TABLE target_states ADD COLUMN window_tries INTEGER NOT NULL"
-	"  DEFAULT 0;"
-	"ALTER TABLE target_states ADD COLUMN window_failures INTEGER"
-	"  NOT NULL DEFAULT 0;"
-	"ALTER TABLE target_states ADD COLUMN last_tries INTEGER NOT NULL"
-	"  DEFAULT 0;"
-	"ALTER TABLE target_states ADD COLUMN last_failures INTEGER NOT NULL"
-	"  DEFAULT 0;",
-	/*
-	 * 3 -> 4: each delivery's class (priority.h), which claims take in
-	 * order; those that failed already are retries.
-	 */
-	"ALTER TABLE deliveries ADD COLUMN priority INTEGER NOT NULL"
-	"  DEFAULT " XSTR(PRIORITY_DEFAULT) ";"
-	"UPDATE deliveries SET priority = " XSTR(PRIORITY_RETRY)
-	"  WHERE status = 'failed';"
-	"DROP INDEX deliveries_due;"
-	"CREATE INDEX deliveries_due ON deliveries (priority, not_before)"
-	"  WHERE status IN ('pending', 'failed');",
-	/*
-	 * 4 -> 5: the process that sends to a paced target (one with a rate
-	 * limit), until when, and until when it claims no more of the
-	 * target's deliveries (journal_target_hold).
-	 */
-	"ALTER TABLE target_states ADD COLUMN holder TEXT;"
-	"ALTER TABLE target_states ADD COLUMN held_until INTEGER;"
-	"ALTER TABLE target_states ADD COLUMN claim_after INTEGER;",
-	/*
-	 * 5 -> 6: versioned mappings, the jq programs that build a target
-	 * system's request from an event type, each version kept; the one
-	 * in force for each pair; and the version that built a delivery.
-	 */
-	"CREATE TABLE mappings ("
-	"  type       TEXT NOT NULL,"
-	"  system     TEXT NOT NULL,"
-	"  version    INTEGER NOT NULL,"
-	"  program    TEXT NOT NULL,"
-	"  origin     TEXT,"	/* the file it came from, if any */
-	"  created_at INTEGER NOT NULL,"
-	"  PRIMARY KEY (type, system, version)"
-	") WITHOUT ROWID;"
-	"CREATE TABLE mapping_heads ("
-	"  type       TEXT NOT NULL,"
-	"  system     TEXT NOT NULL,"
-	"  version    INTEGER NOT NULL,"
-	"  updated_at INTEGER NOT NULL,"
-	"  PRIMARY KEY (type, system)"
-	") WITHOUT ROWID;"
-	"ALTER TABLE deliveries ADD COLUMN mapping_version INTEGER;",
-	/*
-	 * 6 -> 7: the lead each of a tenant's contacts (a phone as
-	 * "tel:+E164", an address as "mailto:...") belongs to, so that a lead
-	 * seen before is updated rather than made twice; the id a channel
-	 * gave a delivered message (Z-API's messageId) and the furthest
-	 * status it has reported for it (sent, received, read, played).
-	 */
-	"CREATE TABLE lead_contacts ("
-	"  tenant     TEXT NOT NULL,"
-	"  contact    TEXT NOT NULL,"
-	"  lead_id    TEXT NOT NULL,"
-	"  created_at INTEGER NOT NULL,"
-	"  PRIMARY KEY (tenant, contact)"
-	") WITHOUT ROWID;"
-	"ALTER TABLE deliveries ADD COLUMN remote_id TEXT;"
-	"ALTER TABLE deliveries ADD COLUMN remote_status TEXT;"
-	"ALTER TABLE deliveries ADD COLUMN remote_status_at INTEGER;"
-	"CREATE INDEX deliveries_remote ON deliveries (remote_id)"
-	"  WHERE remote_id IS NOT NULL;",
-	/*
-	 * 7 -> 8: counts of what happened, by the hour it happened in (ms /
-	 * 3600000), for integra-report: the writers keep them, a commit's
-	 * worth at a time (journal/counts.c).  kind "event": a is the type, b
-	 * the source, c the status reached (received counts every event
-	 * that came, rejected at the door too); "delivery": a is the target,
-	 * b what became of it (created, failed, delivered, dead, requeued);
-	 * "attempt": a the target, b the outcome ("ok" or the error class),
-	 * total the tries' ms; "latency": a the target, b the bound in ms
-	 * of the bucket that the time from the event's receipt to its
-	 * delivery falls in ("inf": more than a day), total those ms.
-	 * Then what a journal held before, as far as its rows tell.
-	 */
-	"CREATE TABLE counts ("
-	"  hour  INTEGER NOT NULL,"
-	"  kind  TEXT NOT NULL,"
-	"  a     TEXT NOT NULL,"
-	"  b     TEXT NOT NULL,"
-	"  c     TEXT NOT NULL,"
-	"  n     INTEGER NOT NULL,"
-	"  total INTEGER NOT NULL,"
-	"  PRIMARY KEY (hour, kind, a, b, c)"
-	") WITHOUT ROWID;"
-	"INSERT INTO counts SELECT received_at / 3600000, 'event', type,"
-	"  source, 'received', count(*), 0 FROM events GROUP BY 1, 3, 4;"
-	"INSERT INTO counts SELECT received_at / 3600000, 'event', type,"
-	"  source, 'normalized', count(*), 0 FROM events"
-	"  WHERE status IN ('normalized', 'mapped') GROUP BY 1, 3, 4;"
-	"INSERT INTO counts SELECT received_at / 3600000, 'event', type,"
-	"  source, status, count(*), 0 FROM events"
-	"  WHERE status IN ('mapped', 'rejected') GROUP BY 1, 3, 4, 5;"
-	"INSERT INTO counts SELECT created_at / 3600000, 'delivery', target,"
-	"  'created', '', count(*), 0 FROM deliveries GROUP BY 1, 3;"
-	"INSERT INTO counts SELECT coalesce(dead_at, updated_at) / 3600000,"
-	"  'delivery', target, status, '', count(*), 0 FROM deliveries"
-	"  WHERE status IN ('delivered', 'dead') GROUP BY 1, 3, 4;"
-	"INSERT INTO counts SELECT a.started_at / 3600000, 'attempt',"
-	"  coalesce(d.target, ''), coalesce(a.error_class, 'ok'), '',"
-	"  count(*), sum(a.duration_ms) FROM attempts a"
-	"  LEFT JOIN deliveries d ON d.id = a.delivery_id GROUP BY 1, 3, 4;"
-	"INSERT INTO counts SELECT hour, 'latency', target, CASE"
-	LATENCY_BUCKETS " END, '', count(*), sum(ms) FROM"
-	"  (SELECT d.updated_at / 3600000 AS hour, d.target,"
-	"  max(0, d.updated_at - e.received_at) AS ms FROM deliveries d"
-	"  JOIN events e ON e.id = d.event_id WHERE d.status = 'delivered')"
-	"  GROUP BY 1, 3, 4;",
-	/*
-	 * 8 -> 9: the scheduled syncs (sync.h): each job's watermark (the
-	 * latest updated_since seen, or a cursor) and the lease of the run
-	 * that holds it; each run, with what it read and made; and each
-	 * record as last sent on, with the SHA-256 of its canonical JSON,
-	 * so that only a new or changed one is.
-	 */
-	"CREATE TABLE sync_jobs ("
-	"  job        TEXT PRIMARY KEY,"
-	"  watermark  TEXT,"
-	"  lock_owner TEXT,"
-	"  lock_until INTEGER,"
-	"  updated_at INTEGER NOT NULL"
-	") WITHOUT ROWID;"
-	"CREATE TABLE sync_runs ("
-	"  id           INTEGER PRIMARY KEY,"
-	"  job          TEXT NOT NULL,"
-	"  started_at   INTEGER NOT NULL,"
-	"  ended_at     INTEGER,"
-	"  status       TEXT NOT NULL CHECK (status IN"
-	"               ('running', 'ok', 'failed')),"
-	"  full         INTEGER NOT NULL,"
-	"  pages        INTEGER NOT NULL DEFAULT 0,"
-	"  read         INTEGER NOT NULL DEFAULT 0,"
-	"  changed      INTEGER NOT NULL DEFAULT 0,"
-	"  sent         INTEGER NOT NULL DEFAULT 0,"
-	"  failed       INTEGER NOT NULL DEFAULT 0,"
-	"  watermark_from TEXT,"
-	"  watermark_to TEXT,"
-	"  error        TEXT"
-	");"
-	"CREATE INDEX sync_runs_job ON sync_runs (job, id);"
-	"CREATE TABLE sync_records ("
-	"  job        TEXT NOT NULL,"
-	"  key        TEXT NOT NULL,"
-	"  hash       BLOB NOT NULL,"
-	"  record     TEXT NOT NULL,"
-	"  updated_at INTEGER NOT NULL,"
-	"  PRIMARY KEY (job, key)"
-	") WITHOUT ROWID;",
-	/*
-	 * 9 -> 10: the alerts integra-report alerts raises (alerts.h): each
-	 * one's state, whether its rule holds and since when, what it says,
-	 * and when an event of it was last made, a firing one or not.
-	 */
-	"CREATE TABLE alert_states ("
-	"  alert         TEXT PRIMARY KEY,"
-	"  firing        INTEGER NOT NULL,"
-	"  since         INTEGER NOT NULL,"
-	"  message       TEXT NOT NULL,"
-	"  posted_at     INTEGER,"
-	"  posted_firing INTEGER NOT NULL DEFAULT 0"
-	") WITHOUT ROWID;",
-	/*
-	 * 10 -> 11: when LGPD retention (retention.h) replaced the personal
-	 * data of an event (and of its deliveries and attempts) or of a
-	 * synced record, so that it is done once.
-	 */
-	"ALTER TABLE events ADD COLUMN retained_at INTEGER;"
-	"ALTER TABLE sync_records ADD COLUMN retained_at INTEGER;",
-	/*
-	 * 11 -> 12: the idempotency index in the keys' own order
-	 * (keyindex.h), in place of the digest, whose random order made each
-	 * event write an index page of its own.  A column's UNIQUE cannot be
-	 * dropped, so events is made again (SQLite's "other kinds of table
-	 * schema changes"; migrate runs with the foreign keys off).  A retained
-	 * event's key is gone: 'd' and its digest are its index form.
-	 */
-	"CREATE TABLE events_12 ("
-	"  seq             INTEGER PRIMARY KEY,"
-	"  id              TEXT NOT NULL UNIQUE,"
-	"  source          TEXT NOT NULL,"
-	"  type            TEXT NOT NULL,"
-	"  tenant          TEXT NOT NULL,"
-	"  subject         TEXT,"
-	"  time            TEXT NOT NULL,"
-	"  idempotency_key TEXT NOT NULL,"
-	"  key_index       BLOB NOT NULL,"
-	"  status          TEXT NOT NULL DEFAULT 'received' CHECK (status IN"
-	"                  ('received', 'normalized', 'mapped', 'rejected')),"
-	"  error           TEXT,"
-	"  received_at     INTEGER NOT NULL,"
-	"  retained_at     INTEGER,"
-	"  UNIQUE (source, key_index)"
-	");"
-	"INSERT INTO events_12 SELECT seq, id, source, type, tenant, subject,"
-	"  time, idempotency_key, CASE WHEN retained_at IS NULL"
-	"  THEN integra_key_index(idempotency_key)"
-	"  ELSE CAST(X'64' || key_digest AS BLOB) END,"	/* || makes text */
-	"  status, error, received_at, retained_at FROM events;"
-	"DROP TABLE events;"
-	"ALTER TABLE events_12 RENAME TO events;"
-	"CREATE INDEX events_todo ON events (status, id)"
-	"  WHERE status IN ('received', 'normalized');"
-	/* Whether there are retained keys to look up (any_retained). */
-	"CREATE INDEX events_retained ON events (retained_at)"
-	"  WHERE retained_at IS NOT NULL;",
-};
-#define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
 enum stmt {
 	S_EVENT_ADD,
@@ -812,16 +459,16 @@ migrate(struct journal *j)
 	}
 	version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	if (version < 0 || (size_t)version > NMIGRATIONS) {
+	if (version < 0 || (size_t)version > journal_nmigrations) {
 		snprintf(j->err, sizeof(j->err), "journal '%s': schema version"
 		    " %d is newer than this program knows (%zu): upgrade"
-		    " integra", j->path, version, NMIGRATIONS);
+		    " integra", j->path, version, journal_nmigrations);
 		rc = -1;
 		goto out;
 	}
-	for (v = (size_t)version; v < NMIGRATIONS; v++)
-		if (sqlite3_exec(j->db, migrations[v], NULL, NULL, NULL) !=
-		    SQLITE_OK) {
+	for (v = (size_t)version; v < journal_nmigrations; v++)
+		if (sqlite3_exec(j->db, journal_migrations[v], NULL, NULL,
+		    NULL) != SQLITE_OK) {
 			char what[64];
 
 			/* The statement would hide SQLite's reason. */
@@ -830,7 +477,7 @@ migrate(struct journal *j)
 			rc = journal_fail(j, what);
 			goto out;
 		}
-	if ((size_t)version < NMIGRATIONS) {
+	if ((size_t)version < journal_nmigrations) {
 		char sql[64];
 
 		/* Migration 12 made events again with the foreign keys off. */
@@ -838,7 +485,7 @@ migrate(struct journal *j)
 			goto out;
 
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu",
-		    NMIGRATIONS);
+		    journal_nmigrations);
 		if ((rc = exec(j, sql)) != 0)
 			goto out;
 	}

@@ -1,7 +1,8 @@
 /*
  * journal/private: what the journal's own source files share, and nothing
- * outside them may use.  journal.c owns the schema and the statements of
- * the pipeline; journal/dlq.c those of the dead letters, prepared into the
+ * outside them may use.  The schema is SQL: migrations/NNNN-what.sql,
+ * compiled in as journal_migrations (embed-sql.sh), the current state in
+ * schema.sql.  journal.c migrates and owns the statements of the pipeline; journal/dlq.c those of the dead letters, prepared into the
  * slots of more[]; journal/targets.c those of the targets' state and
  * circuits, in tgt[]; journal/mappings.c those of the versioned mappings, in
  * map[]; journal/contacts.c those of leads' contacts and messages'
@@ -36,6 +37,14 @@
 #define JOURNAL_SYNC_STMTS	16	/* journal/syncs.c's, at most */
 #define JOURNAL_ALERT_STMTS	4	/* journal/alerts.c's, at most */
 #define JOURNAL_RETAIN_STMTS	12	/* journal/retention.c's, at most */
+
+/*
+ * journal_migrations[v] takes a journal from user_version v to v + 1;
+ * there are journal_nmigrations.  A migration that has shipped is never
+ * edited: the next one is added.
+ */
+extern const char *const	journal_migrations[];
+extern const size_t		journal_nmigrations;
 
 /* One count a transaction adds to: see journal_count. */
 struct journal_tally {
