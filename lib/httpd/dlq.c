@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "httpd/dlq.h"
-#include "httpd/read.h"
+#include "httpd/status.h"
 #include "base/buf.h"
 #include "ops/dlq.h"
 #include "httpd/reply.h"
@@ -102,13 +102,13 @@ httpd_dlq_answer(struct journal *reader, struct MHD_Connection *conn,
 		return httpd_reply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    "method_not_allowed", "the method does not apply here",
 		    MHD_HTTP_HEADER_ALLOW, methods[a].allow);
-	if ((status = httpd_read_key(reader, conn, "admin", &key)) != 0)
-		return httpd_read_key_refused(conn, status);
+	if ((status = httpd_status_key(reader, conn, "admin", &key)) != 0)
+		return httpd_status_key_refused(conn, status);
 
 	switch (a) {
 	case LIST:
 		ops_dlq_filter_init(&f);
-		if (httpd_read_query(conn, dlq_filter_set, &f, err,
+		if (httpd_status_query(conn, dlq_filter_set, &f, err,
 		    sizeof(err)) != 0)
 			return httpd_reply_fail(conn, MHD_HTTP_BAD_REQUEST,
 			    "invalid_query", err, NULL, NULL);
@@ -133,7 +133,7 @@ httpd_dlq_answer(struct journal *reader, struct MHD_Connection *conn,
 	}
 	if (rc != 0) {
 		buf_release(&b);
-		return httpd_read_journal_failed(reader, conn);
+		return httpd_status_journal_failed(reader, conn);
 	}
 	if (!found) {
 		buf_release(&b);

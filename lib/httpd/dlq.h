@@ -1,6 +1,6 @@
 /*
  * httpd/dlq: the receiver's /api/dlq, the dead-letter queue over HTTP, on
- * the server thread's own journal connection like httpd/read.  Every call
+ * the server thread's own journal connection like httpd/status.  Every call
  * needs an API key with the admin scope: a dead letter holds the request
  * that was sent, with whatever personal data it carried.
  *

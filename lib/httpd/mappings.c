@@ -8,7 +8,7 @@
 #include <jv.h>
 
 #include "httpd/mappings.h"
-#include "httpd/read.h"
+#include "httpd/status.h"
 #include "base/buf.h"
 #include "httpd/reply.h"
 #include "journal/journal.h"
@@ -107,8 +107,8 @@ httpd_mappings_start(struct journal *reader, struct MHD_Connection *conn,
 		return httpd_reply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    "method_not_allowed", "the method does not apply here",
 		    MHD_HTTP_HEADER_ALLOW, allow);
-	if ((status = httpd_read_key(reader, conn, "admin", &key)) != 0)
-		return httpd_read_key_refused(conn, status);
+	if ((status = httpd_status_key(reader, conn, "admin", &key)) != 0)
+		return httpd_status_key_refused(conn, status);
 	if (a == ADD || a == TEST) {
 		*body = 1;
 		return MHD_YES;
@@ -140,7 +140,7 @@ httpd_mappings_start(struct journal *reader, struct MHD_Connection *conn,
 	buf_release(&out);
 	if (rc != 0) {
 		buf_release(&b);
-		return httpd_read_journal_failed(reader, conn);
+		return httpd_status_journal_failed(reader, conn);
 	}
 	if (!found) {
 		buf_release(&b);
@@ -263,7 +263,7 @@ httpd_mappings_post(struct journal *reader, const struct cfg *cfg,
 			jv_free(req);
 			buf_release(&b);
 			buf_release(&err);
-			return httpd_read_journal_failed(reader, conn);
+			return httpd_status_journal_failed(reader, conn);
 		} else {
 			status = MHD_HTTP_CREATED;
 			log_info(NULL, "mapping %s/%s: a version added over"

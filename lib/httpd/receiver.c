@@ -28,7 +28,7 @@
 #include "httpd/dlq.h"
 #include "httpd/mappings.h"
 #include "httpd/syncs.h"
-#include "httpd/read.h"
+#include "httpd/status.h"
 #include "httpd/cehttp.h"
 #include "journal/checkpointer.h"
 #include "base/clock.h"
@@ -567,8 +567,8 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 			return httpd_reply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 			    "method_not_allowed", "use GET",
 			    MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-		return url[1] == 'm' ? httpd_read_metrics(rv->reader, conn) :
-		    httpd_read_dashboard(rv->reader, rv->cfg, conn);
+		return url[1] == 'm' ? httpd_status_metrics(rv->reader, conn) :
+		    httpd_status_dashboard(rv->reader, rv->cfg, conn);
 	}
 	if (strcmp(url, "/status") == 0 || strcmp(url, "/health/detailed") ==
 	    0) {
@@ -576,7 +576,7 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 			return httpd_reply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 			    "method_not_allowed", "use GET",
 			    MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-		return httpd_read_state(rv->reader, !stream_feed_stopped(rv->feed),
+		return httpd_status_state(rv->reader, !stream_feed_stopped(rv->feed),
 		    conn, url[1] == 'h');
 	}
 	if (strcmp(url, "/api/dlq") == 0 || strncmp(url, "/api/dlq/", 9) == 0)
@@ -593,12 +593,12 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 		kind = ADMIN;
 	} else if (strncmp(url, "/api/events/", 12) == 0 || (strcmp(url,
 	    "/api/events") == 0 && strcmp(method, "POST") != 0))
-		return httpd_read_events(rv->reader, conn, url, method);
+		return httpd_status_events(rv->reader, conn, url, method);
 	else if (strcmp(url, "/api/events") == 0) {
 		ig = &rv->events_ig;
 		kind = EVENT;
-		if ((status = httpd_read_key(rv->reader, conn, "events:write", &key)) != 0)
-			return httpd_read_key_refused(conn, status);
+		if ((status = httpd_status_key(rv->reader, conn, "events:write", &key)) != 0)
+			return httpd_status_key_refused(conn, status);
 	} else if ((src = source_at(rv, url)) >= 0) {
 		ig = &rv->sources[src];
 		auth = rv->auths[src];

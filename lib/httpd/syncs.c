@@ -14,7 +14,7 @@
 
 #include <jv.h>
 
-#include "httpd/read.h"
+#include "httpd/status.h"
 #include "httpd/syncs.h"
 #include "base/buf.h"
 #include "base/clock.h"
@@ -58,13 +58,13 @@ job(struct journal *reader, const struct cfg *cfg,
 		    "no such sync", NULL, NULL);
 	if (ops_syncs_job(sy, reader, &b) != 0) {
 		buf_release(&b);
-		return httpd_read_journal_failed(reader, conn);
+		return httpd_status_journal_failed(reader, conn);
 	}
 	b.data[--b.len] = '\0';		/* the job's closing brace */
 	buf_adds(&b, ",\"runs\":");
 	if (ops_syncs_runs(reader, name, JOB_RUNS, &b) != 0) {
 		buf_release(&b);
-		return httpd_read_journal_failed(reader, conn);
+		return httpd_status_journal_failed(reader, conn);
 	}
 	buf_addc(&b, '}');
 	return send_json(conn, MHD_HTTP_OK, &b);
@@ -89,8 +89,8 @@ httpd_syncs_start(struct journal *reader, const struct cfg *cfg,
 			return httpd_reply_fail(conn,
 			    MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
 			    "use POST", MHD_HTTP_HEADER_ALLOW, "POST");
-		if ((status = httpd_read_key(reader, conn, "admin", &key)) != 0)
-			return httpd_read_key_refused(conn, status);
+		if ((status = httpd_status_key(reader, conn, "admin", &key)) != 0)
+			return httpd_status_key_refused(conn, status);
 		*body = 1;
 		return MHD_YES;
 	}
@@ -103,8 +103,8 @@ httpd_syncs_start(struct journal *reader, const struct cfg *cfg,
 		return httpd_reply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    "method_not_allowed", "use GET", MHD_HTTP_HEADER_ALLOW,
 		    "GET, HEAD");
-	if ((status = httpd_read_key(reader, conn, "events:read", &key)) != 0)
-		return httpd_read_key_refused(conn, status);
+	if ((status = httpd_status_key(reader, conn, "events:read", &key)) != 0)
+		return httpd_status_key_refused(conn, status);
 	if (strncmp(rest, "/jobs/", 6) == 0)
 		return job(reader, cfg, conn, rest + 6);
 	if (strcmp(rest, "/jobs") == 0) {
@@ -123,7 +123,7 @@ httpd_syncs_start(struct journal *reader, const struct cfg *cfg,
 	}
 	if (rc != 0) {
 		buf_release(&b);
-		return httpd_read_journal_failed(reader, conn);
+		return httpd_status_journal_failed(reader, conn);
 	}
 	return send_json(conn, MHD_HTTP_OK, &b);
 }
@@ -258,7 +258,7 @@ httpd_syncs_post(struct journal *reader, const struct cfg *cfg,
 		buf_release(&state.lock_owner);
 		jv_free(full);
 		if (rc != 0)
-			return httpd_read_journal_failed(reader, conn);
+			return httpd_status_journal_failed(reader, conn);
 		return httpd_reply_fail(conn, MHD_HTTP_CONFLICT, "running",
 		    "a run of this sync holds its lock", NULL, NULL);
 	}

@@ -1,6 +1,6 @@
 /*
  * httpd/syncs: the receiver's /api/sync, the scheduled syncs over HTTP, on the
- * server thread's own journal connection like httpd/read.  The answers are
+ * server thread's own journal connection like httpd/status.  The answers are
  * ops/syncs', the same as integra-sync's.
  *
  *	GET	/api/sync/jobs		every job and its state (events:read)

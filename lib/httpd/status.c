@@ -1,5 +1,5 @@
 /*
- * httpd/read: the receiver's API answered at once.  See httpd/read.h.
+ * httpd/status: the receiver's API answered at once.  See httpd/status.h.
  */
 #include <sys/statvfs.h>
 
@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "httpd/apikey.h"
-#include "httpd/read.h"
+#include "httpd/status.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "ops/events.h"
@@ -20,7 +20,7 @@
 #include "report/report.h"
 
 unsigned int
-httpd_read_key(struct journal *reader, struct MHD_Connection *conn,
+httpd_status_key(struct journal *reader, struct MHD_Connection *conn,
     const char *scope, struct journal_key *k)
 {
 	unsigned char hash[JOURNAL_KEY_HASH_LEN];
@@ -52,7 +52,7 @@ httpd_read_key(struct journal *reader, struct MHD_Connection *conn,
 }
 
 enum MHD_Result
-httpd_read_journal_failed(struct journal *reader, struct MHD_Connection *conn)
+httpd_status_journal_failed(struct journal *reader, struct MHD_Connection *conn)
 {
 	log_error(NULL, "api: %s", journal_error(reader));
 	return httpd_reply_fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
@@ -81,7 +81,7 @@ send_text(struct MHD_Connection *conn, const struct buf *b, const char *type,
 }
 
 enum MHD_Result
-httpd_read_key_refused(struct MHD_Connection *conn, unsigned int status)
+httpd_status_key_refused(struct MHD_Connection *conn, unsigned int status)
 {
 	if (status == MHD_HTTP_UNAUTHORIZED)
 		return httpd_reply_fail(conn, status, "unauthorized", "a valid API key is"
@@ -94,7 +94,7 @@ httpd_read_key_refused(struct MHD_Connection *conn, unsigned int status)
 }
 
 struct query {
-	httpd_read_filter_fn	 set;
+	httpd_status_filter_fn	 set;
 	void			*filter;
 	char			*err;
 	size_t			 errsz;
@@ -115,7 +115,7 @@ query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 }
 
 int
-httpd_read_query(struct MHD_Connection *conn, httpd_read_filter_fn set,
+httpd_status_query(struct MHD_Connection *conn, httpd_status_filter_fn set,
     void *filter, char *err, size_t errsz)
 {
 	struct query q = { .set = set, .filter = filter, .err = err,
@@ -133,7 +133,7 @@ events_filter_set(void *f, const char *name, const char *value, char *err,
 }
 
 enum MHD_Result
-httpd_read_events(struct journal *reader, struct MHD_Connection *conn,
+httpd_status_events(struct journal *reader, struct MHD_Connection *conn,
     const char *url, const char *method)
 {
 	struct journal_key key;
@@ -168,12 +168,12 @@ httpd_read_events(struct journal *reader, struct MHD_Connection *conn,
 			    "use GET", MHD_HTTP_HEADER_ALLOW, retry ? "POST" :
 			    "GET, HEAD");
 	}
-	if ((status = httpd_read_key(reader, conn, retry ? "events:write" :
+	if ((status = httpd_status_key(reader, conn, retry ? "events:write" :
 	    "events:read", &key)) != 0)
-		return httpd_read_key_refused(conn, status);
+		return httpd_status_key_refused(conn, status);
 	if (id == NULL) {
 		ops_events_filter_init(&f);
-		if (httpd_read_query(conn, events_filter_set, &f, err,
+		if (httpd_status_query(conn, events_filter_set, &f, err,
 		    sizeof(err)) != 0)
 			return httpd_reply_fail(conn, MHD_HTTP_BAD_REQUEST,
 			    "invalid_query", err, NULL, NULL);
@@ -184,7 +184,7 @@ httpd_read_events(struct journal *reader, struct MHD_Connection *conn,
 		rc = ops_events_show(reader, id, &b, &found);
 	if (rc != 0) {
 		buf_release(&b);
-		return httpd_read_journal_failed(reader, conn);
+		return httpd_status_journal_failed(reader, conn);
 	}
 	if (!found) {
 		buf_release(&b);
@@ -201,7 +201,7 @@ httpd_read_events(struct journal *reader, struct MHD_Connection *conn,
 }
 
 enum MHD_Result
-httpd_read_state(struct journal *reader, int journal_ok,
+httpd_status_state(struct journal *reader, int journal_ok,
     struct MHD_Connection *conn, int detailed)
 {
 	struct journal_key key;
@@ -212,8 +212,8 @@ httpd_read_state(struct journal *reader, int journal_ok,
 	const char *path = journal_path(reader), *slash;
 	int rc, ok = journal_ok;
 
-	if ((status = httpd_read_key(reader, conn, "events:read", &key)) != 0)
-		return httpd_read_key_refused(conn, status);
+	if ((status = httpd_status_key(reader, conn, "events:read", &key)) != 0)
+		return httpd_status_key_refused(conn, status);
 	if (!detailed) {
 		buf_addf(&b, "{\"version\":\"%s\",\"counts\":",
 		    PACKAGE_VERSION);
@@ -238,7 +238,7 @@ httpd_read_state(struct journal *reader, int journal_ok,
 	}
 	if (rc != 0) {
 		buf_release(&b);
-		return httpd_read_journal_failed(reader, conn);
+		return httpd_status_journal_failed(reader, conn);
 	}
 	ret = httpd_reply_send(conn, ok ? MHD_HTTP_OK :
 	    MHD_HTTP_SERVICE_UNAVAILABLE, &b, NULL, NULL, NULL);
@@ -248,7 +248,7 @@ httpd_read_state(struct journal *reader, int journal_ok,
 
 
 enum MHD_Result
-httpd_read_dashboard(struct journal *reader, const struct cfg *cfg,
+httpd_status_dashboard(struct journal *reader, const struct cfg *cfg,
     struct MHD_Connection *conn)
 {
 	struct journal_key key;
@@ -256,11 +256,11 @@ httpd_read_dashboard(struct journal *reader, const struct cfg *cfg,
 	enum MHD_Result ret;
 	unsigned int status;
 
-	if ((status = httpd_read_key(reader, conn, "events:read", &key)) != 0)
-		return httpd_read_key_refused(conn, status);
+	if ((status = httpd_status_key(reader, conn, "events:read", &key)) != 0)
+		return httpd_status_key_refused(conn, status);
 	if (dashboard_write(reader, cfg, clock_ms(), &b) != 0) {
 		buf_release(&b);
-		return httpd_read_journal_failed(reader, conn);
+		return httpd_status_journal_failed(reader, conn);
 	}
 	/* Nothing from elsewhere, and no script: say so to the browser. */
 	ret = send_text(conn, &b, "text/html; charset=utf-8",
@@ -271,7 +271,7 @@ httpd_read_dashboard(struct journal *reader, const struct cfg *cfg,
 }
 
 enum MHD_Result
-httpd_read_metrics(struct journal *reader, struct MHD_Connection *conn)
+httpd_status_metrics(struct journal *reader, struct MHD_Connection *conn)
 {
 	struct journal_key key;
 	struct buf b = BUF_INIT;
@@ -279,11 +279,11 @@ httpd_read_metrics(struct journal *reader, struct MHD_Connection *conn)
 	enum MHD_Result ret;
 	unsigned int status;
 
-	if ((status = httpd_read_key(reader, conn, "events:read", &key)) != 0)
-		return httpd_read_key_refused(conn, status);
+	if ((status = httpd_status_key(reader, conn, "events:read", &key)) != 0)
+		return httpd_status_key_refused(conn, status);
 	if (report_load(&r, reader, clock_ms(), 0) != 0) {
 		report_release(&r);
-		return httpd_read_journal_failed(reader, conn);
+		return httpd_status_journal_failed(reader, conn);
 	}
 	report_metrics(&r, &b);
 	report_release(&r);
