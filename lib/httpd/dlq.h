@@ -1,8 +1,8 @@
 /*
  * httpd/dlq: the receiver's /api/dlq, the dead-letter queue over HTTP, on
- * the server thread's own journal connection like httpd/status.  Every call
- * needs an API key with the admin scope: a dead letter holds the request
- * that was sent, with whatever personal data it carried.
+ * the server thread's own journal connection.  Every route needs an API
+ * key with the admin scope: a dead letter holds the request that was
+ * sent, with whatever personal data it carried.
  *
  *	GET	/api/dlq		list (type, target, since, archived,
  *					limit, cursor)
@@ -14,20 +14,19 @@
  *
  * The answers are ops/dlq's, the same as integra-dlq's.
  *
- * Ownership: httpd_dlq_answer only reads url and method, and uses the
- * reader without closing it.  The answer is built in a buffer of its own,
- * copied by libmicrohttpd (reply.h) and released before it returns.
+ * Ownership: each answer is built in a buffer of its own, copied by
+ * libmicrohttpd and released before the handler returns.
  */
 #ifndef INTEGRA_HTTPD_DLQ_H
 #define INTEGRA_HTTPD_DLQ_H
 
-#include <microhttpd.h>
+#include "httpd/route.h"
 
-struct journal;
-
-/* Answers a request whose url is /api/dlq or starts with /api/dlq/. */
-enum MHD_Result	httpd_dlq_answer(struct journal *reader,
-		    struct MHD_Connection *, const char *url,
-		    const char *method);
+enum MHD_Result	httpd_dlq_list(const struct httpd_call *);
+enum MHD_Result	httpd_dlq_stats(const struct httpd_call *);
+enum MHD_Result	httpd_dlq_show(const struct httpd_call *);
+enum MHD_Result	httpd_dlq_retry(const struct httpd_call *);
+enum MHD_Result	httpd_dlq_archive(const struct httpd_call *);
+enum MHD_Result	httpd_dlq_delete(const struct httpd_call *);
 
 #endif

@@ -7,149 +7,74 @@
 
 #include <jv.h>
 
-#include "httpd/mappings.h"
-#include "httpd/status.h"
 #include "base/buf.h"
+#include "base/log.h"
+#include "cli/options.h"
+#include "httpd/mappings.h"
 #include "httpd/reply.h"
 #include "journal/journal.h"
-#include "base/log.h"
-#include "stage/map.h"
 #include "ops/mappings.h"
+#include "stage/map.h"
 #include "stage/mapstore.h"
-#include "cli/options.h"
 
-#define PREFIX		"/api/mappings"
-#define PREFIX_LEN	(sizeof(PREFIX) - 1)
-
-enum action { LIST, ADD, TEST, SHOW, VERSIONS };
-
-int
-httpd_mappings_owns(const char *url)
+/* out, wrapped as {"NAME": out}, sent; or what went wrong. */
+static enum MHD_Result
+wrapped(const struct httpd_call *c, int rc, int found, const char *name,
+    struct buf *out)
 {
-	return strncmp(url, PREFIX, PREFIX_LEN) == 0 &&
-	    (url[PREFIX_LEN] == '\0' || url[PREFIX_LEN] == '/');
-}
+	struct buf b = BUF_INIT;
 
-/*
- * Which action url and method ask for, the pair copied for SHOW and
- * VERSIONS: 0, or -1 if url names nothing here.  *allow gets the methods
- * url takes.
- */
-static int
-route(const char *url, const char *method, enum action *a, char *type,
-    char *system, size_t size, const char **allow)
-{
-	const char *rest = url + PREFIX_LEN, *slash, *end;
-	int post = strcmp(method, "POST") == 0;
-
-	*allow = "GET, HEAD";
-	if (*rest == '\0') {
-		*allow = "GET, HEAD, POST";
-		*a = post ? ADD : LIST;
-		return 0;
+	if (rc == 0 && !found)
+		rc = 1;
+	if (rc == 0) {
+		buf_addf(&b, "{\"%s\":", name);
+		buf_add(&b, out->data, out->len);
+		buf_addc(&b, '}');
 	}
-	rest++;
-	if (strcmp(rest, "test") == 0) {
-		*allow = "POST";
-		*a = TEST;
-		return 0;
-	}
-	if ((slash = strchr(rest, '/')) == NULL || slash == rest ||
-	    (size_t)(slash - rest) >= size)
-		return -1;
-	snprintf(type, size, "%.*s", (int)(slash - rest), rest);
-	rest = slash + 1;
-	end = strchr(rest, '/');
-	if (end == rest || (size_t)(end != NULL ? end - rest :
-	    (long)strlen(rest)) >= size || (end == NULL && *rest == '\0'))
-		return -1;
-	snprintf(system, size, "%.*s", (int)(end != NULL ? end - rest :
-	    (long)strlen(rest)), rest);
-	if (end == NULL)
-		*a = SHOW;
-	else if (strcmp(end, "/versions") == 0)
-		*a = VERSIONS;
-	else
-		return -1;
-	return 0;
-}
-
-/* out, wrapped as {"NAME": out}. */
-static void
-wrap(struct buf *b, const char *name, const struct buf *out)
-{
-	buf_addf(b, "{\"%s\":", name);
-	buf_add(b, out->data, out->len);
-	buf_addc(b, '}');
+	buf_release(out);
+	return httpd_reply_result(c->conn, c->reader, rc, "no such mapping",
+	    MHD_HTTP_OK, &b);
 }
 
 enum MHD_Result
-httpd_mappings_start(struct journal *reader, struct MHD_Connection *conn,
-    const char *url, const char *method, int *body)
+httpd_mappings_list(const struct httpd_call *c)
 {
-	struct journal_key key;
-	struct buf out = BUF_INIT, b = BUF_INIT;
-	const char *allow, *v;
-	char type[129], system[129];
-	enum MHD_Result ret;
-	enum action a;
-	unsigned int status;
-	long version = 0;
-	int rc, found = 1, get;
+	struct buf out = BUF_INIT;
 
-	*body = 0;
-	if (route(url, method, &a, type, system, sizeof(type), &allow) != 0)
-		return httpd_reply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
-		    "no such mapping endpoint", NULL, NULL);
-	get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-	if ((a == ADD || a == TEST) != (strcmp(method, "POST") == 0) ||
-	    (a != ADD && a != TEST && !get))
-		return httpd_reply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    "method_not_allowed", "the method does not apply here",
-		    MHD_HTTP_HEADER_ALLOW, allow);
-	if ((status = httpd_status_key(reader, conn, "admin", &key)) != 0)
-		return httpd_status_key_refused(conn, status);
-	if (a == ADD || a == TEST) {
-		*body = 1;
-		return MHD_YES;
-	}
-	switch (a) {
-	case LIST:
-		if ((rc = ops_mappings_list(reader, &out)) == 0)
-			wrap(&b, "mappings", &out);
-		break;
-	case SHOW:
-		v = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
-		    "version");
-		if (v != NULL && (version = options_number(v, 1,
-		    1000000000)) < 0) {
-			buf_release(&out);
-			return httpd_reply_fail(conn, MHD_HTTP_BAD_REQUEST,
-			    "invalid_query", "version is a whole number from"
-			    " 1", NULL, NULL);
-		}
-		rc = ops_mappings_show(reader, type, system, (int)version, &b,
-		    &found);
-		break;
-	default:
-		if ((rc = ops_mappings_versions(reader, type, system, &out,
-		    &found)) == 0)
-			wrap(&b, "versions", &out);
-		break;
-	}
-	buf_release(&out);
-	if (rc != 0) {
-		buf_release(&b);
-		return httpd_status_journal_failed(reader, conn);
-	}
-	if (!found) {
-		buf_release(&b);
-		return httpd_reply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
-		    "no such mapping", NULL, NULL);
-	}
-	ret = httpd_reply_send(conn, MHD_HTTP_OK, &b, NULL, NULL, NULL);
-	buf_release(&b);
-	return ret;
+	return wrapped(c, ops_mappings_list(c->reader, &out), 1, "mappings",
+	    &out);
+}
+
+enum MHD_Result
+httpd_mappings_show(const struct httpd_call *c)
+{
+	struct buf b = BUF_INIT;
+	const char *v;
+	long version = 0;
+	int found, rc;
+
+	v = MHD_lookup_connection_value(c->conn, MHD_GET_ARGUMENT_KIND,
+	    "version");
+	if (v != NULL && (version = options_number(v, 1, 1000000000)) < 0)
+		return httpd_reply_fail(c->conn, MHD_HTTP_BAD_REQUEST,
+		    "invalid_query", "version is a whole number from 1", NULL,
+		    NULL);
+	if ((rc = ops_mappings_show(c->reader, c->arg[0], c->arg[1],
+	    (int)version, &b, &found)) == 0 && !found)
+		rc = 1;
+	return httpd_reply_result(c->conn, c->reader, rc, "no such mapping",
+	    MHD_HTTP_OK, &b);
+}
+
+enum MHD_Result
+httpd_mappings_versions(const struct httpd_call *c)
+{
+	struct buf out = BUF_INIT;
+	int found, rc;
+
+	rc = ops_mappings_versions(c->reader, c->arg[0], c->arg[1], &out,
+	    &found);
+	return wrapped(c, rc, found, "versions", &out);
 }
 
 /* Member name of object o as a string, or NULL (o is kept). */
@@ -216,70 +141,106 @@ test(struct journal *reader, const struct cfg *cfg, const char *type,
 	return 0;
 }
 
+/*
+ * The body of a POST, a JSON object with the strings type and system: 0;
+ * or -1, answered.
+ */
+static int
+body_parse(const struct httpd_call *c, jv *req, const char **type,
+    const char **system, jv *t, jv *s, enum MHD_Result *ret)
+{
+	*req = jv_parse_sized(c->body, (int)c->body_len);
+	if (!jv_is_valid(*req) || jv_get_kind(*req) != JV_KIND_OBJECT) {
+		jv_free(*req);
+		*ret = httpd_reply_fail(c->conn, MHD_HTTP_BAD_REQUEST,
+		    "invalid_json", "the body is not a JSON object", NULL, NULL);
+		return -1;
+	}
+	*type = member(*req, "type", t);
+	*system = member(*req, "system", s);
+	if (*type == NULL || *system == NULL) {
+		jv_free(*t);
+		jv_free(*s);
+		jv_free(*req);
+		*ret = httpd_reply_fail(c->conn, MHD_HTTP_BAD_REQUEST,
+		    "invalid_request", "type and system are strings", NULL,
+		    NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* What a POST answers: err's reason if there is one, else b. */
+static enum MHD_Result
+posted(const struct httpd_call *c, unsigned int status, struct buf *b,
+    struct buf *err)
+{
+	enum MHD_Result ret;
+
+	if (err->len > 0)
+		ret = httpd_reply_fail(c->conn, status, status ==
+		    MHD_HTTP_UNPROCESSABLE_CONTENT ? "invalid_mapping" :
+		    "invalid_request", err->data, NULL, NULL);
+	else
+		ret = httpd_reply_send(c->conn, status, b, NULL, NULL, NULL);
+	buf_release(b);
+	buf_release(err);
+	return ret;
+}
+
 enum MHD_Result
-httpd_mappings_post(struct journal *reader, const struct cfg *cfg,
-    struct MHD_Connection *conn, const char *url, const char *body,
-    size_t len)
+httpd_mappings_test(const struct httpd_call *c)
 {
 	struct buf b = BUF_INIT, err = BUF_INIT;
-	const char *type, *system, *program;
+	const char *type, *system;
 	unsigned int status = MHD_HTTP_OK;
 	enum MHD_Result ret;
-	jv req, t, s, p, e;
-	int rc;
+	jv req, t, s, e;
 
-	req = jv_parse_sized(body, (int)len);
-	if (!jv_is_valid(req) || jv_get_kind(req) != JV_KIND_OBJECT) {
-		jv_free(req);
-		return httpd_reply_fail(conn, MHD_HTTP_BAD_REQUEST, "invalid_json",
-		    "the body is not a JSON object", NULL, NULL);
-	}
-	type = member(req, "type", &t);
-	system = member(req, "system", &s);
-	if (type == NULL || system == NULL) {
-		buf_adds(&err, "type and system are strings");
+	if (body_parse(c, &req, &type, &system, &t, &s, &ret) != 0)
+		return ret;
+	e = jv_object_get(jv_copy(req), jv_string("event"));
+	if (jv_get_kind(e) != JV_KIND_OBJECT) {
+		jv_free(e);
+		buf_adds(&err, "event is a CloudEvent, an object");
 		status = MHD_HTTP_BAD_REQUEST;
-	} else if (strcmp(url, PREFIX "/test") == 0) {
-		e = jv_object_get(jv_copy(req), jv_string("event"));
-		if (jv_get_kind(e) != JV_KIND_OBJECT) {
-			jv_free(e);
-			buf_adds(&err, "event is a CloudEvent, an object");
-			status = MHD_HTTP_BAD_REQUEST;
-		} else
-			test(reader, cfg, type, system, e, &b, &err, &status);
-	} else if ((program = member(req, "program", &p)) == NULL) {
-		jv_free(p);
-		buf_adds(&err, "program is a string");
-		status = MHD_HTTP_BAD_REQUEST;
-	} else {
-		rc = ops_mappings_add(reader, type, system, program, NULL, &b,
-		    &err);
-		jv_free(p);
-		if (rc == OPS_MAPPINGS_REFUSED)
-			status = MHD_HTTP_UNPROCESSABLE_CONTENT;
-		else if (rc != 0) {
-			jv_free(t);
-			jv_free(s);
-			jv_free(req);
-			buf_release(&b);
-			buf_release(&err);
-			return httpd_status_journal_failed(reader, conn);
-		} else {
-			status = MHD_HTTP_CREATED;
-			log_info(NULL, "mapping %s/%s: a version added over"
-			    " the API", type, system);
-		}
-	}
+	} else
+		test(c->reader, c->cfg, type, system, e, &b, &err, &status);
 	jv_free(t);
 	jv_free(s);
 	jv_free(req);
-	if (err.len > 0)
-		ret = httpd_reply_fail(conn, status, status ==
-		    MHD_HTTP_UNPROCESSABLE_CONTENT ? "invalid_mapping" :
-		    "invalid_request", err.data, NULL, NULL);
-	else
-		ret = httpd_reply_send(conn, status, &b, NULL, NULL, NULL);
-	buf_release(&b);
-	buf_release(&err);
-	return ret;
+	return posted(c, status, &b, &err);
+}
+
+enum MHD_Result
+httpd_mappings_add(const struct httpd_call *c)
+{
+	struct buf b = BUF_INIT, err = BUF_INIT;
+	const char *type, *system, *program;
+	unsigned int status = MHD_HTTP_CREATED;
+	enum MHD_Result ret;
+	jv req, t, s, p;
+	int rc = 0;
+
+	if (body_parse(c, &req, &type, &system, &t, &s, &ret) != 0)
+		return ret;
+	if ((program = member(req, "program", &p)) == NULL) {
+		buf_adds(&err, "program is a string");
+		status = MHD_HTTP_BAD_REQUEST;
+	} else if ((rc = ops_mappings_add(c->reader, type, system, program,
+	    NULL, &b, &err)) == OPS_MAPPINGS_REFUSED)
+		status = MHD_HTTP_UNPROCESSABLE_CONTENT;
+	else if (rc == 0)
+		log_info(NULL, "mapping %s/%s: a version added over the API",
+		    type, system);
+	jv_free(p);
+	jv_free(t);
+	jv_free(s);
+	jv_free(req);
+	if (rc != 0 && rc != OPS_MAPPINGS_REFUSED) {
+		buf_release(&b);
+		buf_release(&err);
+		return httpd_reply_journal_failed(c->reader, c->conn);
+	}
+	return posted(c, status, &b, &err);
 }

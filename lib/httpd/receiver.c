@@ -25,10 +25,8 @@
 
 #include <microhttpd.h>
 
-#include "httpd/dlq.h"
-#include "httpd/mappings.h"
-#include "httpd/syncs.h"
-#include "httpd/status.h"
+#include "httpd/auth.h"
+#include "httpd/route.h"
 #include "httpd/cehttp.h"
 #include "journal/checkpointer.h"
 #include "base/clock.h"
@@ -60,7 +58,8 @@ struct request {
 	enum kind		 kind;
 	struct ingest		*ig;		/* how to wrap its events */
 	const struct webhookauth	*auth;		/* webhooks: their source's */
-	char			*admin_url;	/* ADMIN: the API's URL */
+	const struct httpd_route	*route;		/* ADMIN: the route */
+	struct httpd_call	*call;		/* ADMIN: and its call */
 	const char		*redirect;	/* LINK: where the reader goes */
 	char			 tenant[129];	/* the API key's, or "" */
 	char			 bucket[160];	/* what its rate is counted by */
@@ -325,11 +324,12 @@ submit(struct request *req)
 	if (req->too_large)
 		return httpd_reply_fail(req->conn, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
 		    "the body is larger than the limit", NULL, NULL);
-	if (req->kind == ADMIN)
-		return httpd_syncs_owns(req->admin_url) ? httpd_syncs_post(rv->reader,
-		    rv->cfg, req->conn, req->admin_url, s, n) :
-		    httpd_mappings_post(rv->reader, rv->cfg, req->conn,
-		    req->admin_url, s, n);
+	if (req->kind == ADMIN) {
+		req->call->body = s;
+		req->call->body_len = n;
+		req->call->journal_ok = !stream_feed_stopped(rv->feed);
+		return req->route->handler(req->call);
+	}
 	if (req->kind == BINARY) {
 		struct buf ev = BUF_INIT;
 
@@ -528,104 +528,25 @@ link_start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 	return submit(req);
 }
 
-/* A new request: routed, or answered at once. */
+/*
+ * A request whose body is to be read, once its media type and length are
+ * right: MHD_YES with the request in *req_cls, or answered.
+ */
 static enum MHD_Result
-start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
-    const char *method, void **req_cls)
+body_start(struct receiver *rv, struct MHD_Connection *conn, enum kind kind,
+    struct ingest *ig, const struct webhookauth *auth, void **req_cls,
+    struct request **out)
 {
-	struct request *req;
-	struct ingest *ig;
-	const struct webhookauth *auth = NULL;
 	const char *cl;
-	struct journal_key key = { .name = NULL };
-	unsigned int status;
-	long src = -1;
-	enum kind kind;
-	struct buf b = BUF_INIT;
-	enum MHD_Result ret;
 	unsigned long long len;
 	char *end;
 
-	if (!httpd_reply_headers_clean(conn))
-		return httpd_reply_fail(conn, MHD_HTTP_BAD_REQUEST, "bad_header",
-		    "a header holds a control character", NULL, NULL);
-	if (strcmp(url, "/health") == 0) {
-		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-			return httpd_reply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-			    "method_not_allowed", "use GET",
-			    MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-		if (stream_feed_stopped(rv->feed))
-			return httpd_reply_fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
-			    "unavailable", "the journal failed", NULL, NULL);
-		buf_adds(&b, "{\"status\":\"ok\"}");
-		ret = httpd_reply_send(conn, MHD_HTTP_OK, &b, NULL, NULL, NULL);
-		buf_release(&b);
-		return ret;
-	}
-	if (strcmp(url, "/metrics") == 0 || strcmp(url, "/dashboard") == 0) {
-		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-			return httpd_reply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-			    "method_not_allowed", "use GET",
-			    MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-		return url[1] == 'm' ? httpd_status_metrics(rv->reader, conn) :
-		    httpd_status_dashboard(rv->reader, rv->cfg, conn);
-	}
-	if (strcmp(url, "/status") == 0 || strcmp(url, "/health/detailed") ==
-	    0) {
-		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-			return httpd_reply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-			    "method_not_allowed", "use GET",
-			    MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-		return httpd_status_state(rv->reader, !stream_feed_stopped(rv->feed),
-		    conn, url[1] == 'h');
-	}
-	if (strcmp(url, "/api/dlq") == 0 || strncmp(url, "/api/dlq/", 9) == 0)
-		return httpd_dlq_answer(rv->reader, conn, url, method);
-	if (httpd_mappings_owns(url) || httpd_syncs_owns(url)) {
-		int body;
-
-		if ((ret = httpd_syncs_owns(url) ? httpd_syncs_start(rv->reader,
-		    rv->cfg, conn, url, method, &body) :
-		    httpd_mappings_start(rv->reader, conn, url, method,
-		    &body)) != MHD_YES || !body)
-			return ret;
-		ig = NULL;
-		kind = ADMIN;
-	} else if (strncmp(url, "/api/events/", 12) == 0 || (strcmp(url,
-	    "/api/events") == 0 && strcmp(method, "POST") != 0))
-		return httpd_status_events(rv->reader, conn, url, method);
-	else if (strcmp(url, "/api/events") == 0) {
-		ig = &rv->events_ig;
-		kind = EVENT;
-		if ((status = httpd_status_key(rv->reader, conn, "events:write", &key)) != 0)
-			return httpd_status_key_refused(conn, status);
-	} else if ((src = source_at(rv, url)) >= 0) {
-		ig = &rv->sources[src];
-		auth = rv->auths[src];
-		kind = WEBHOOK;
-		if (rv->cfg_sources[src].links.on) {
-			if (strcmp(method, "GET") == 0)
-				return link_start(rv, conn, url, src, req_cls);
-			if (strcmp(method, "POST") != 0)
-				return httpd_reply_fail(conn,
-				    MHD_HTTP_METHOD_NOT_ALLOWED,
-				    "method_not_allowed", "use POST, or GET"
-				    " with a signed link",
-				    MHD_HTTP_HEADER_ALLOW, "GET, POST");
-		}
-	} else
-		return httpd_reply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
-		    "no such endpoint", NULL, NULL);
-	if (strcmp(method, "POST") != 0)
-		return httpd_reply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    "method_not_allowed", "use POST", MHD_HTTP_HEADER_ALLOW,
-		    "POST");
-
+	*out = NULL;
 	if (kind == EVENT && httpd_reply_media_type_is(conn,
 	    "application/cloudevents-batch+json"))
 		kind = BATCH;
-	else if (kind == EVENT && httpd_reply_header(conn, "ce-specversion") != NULL &&
-	    httpd_reply_media_type_is(conn, "application/json"))
+	else if (kind == EVENT && httpd_reply_header(conn, "ce-specversion") !=
+	    NULL && httpd_reply_media_type_is(conn, "application/json"))
 		kind = BINARY;
 	else if (kind == EVENT ? !httpd_reply_media_type_is(conn,
 	    "application/cloudevents+json") : !httpd_reply_media_type_is(conn,
@@ -646,21 +567,125 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 			    "too_large", "the body is larger than the limit",
 			    NULL, NULL);
 	}
-
-	req = request_new(rv, conn, kind, ig, auth, req_cls);
-	if (kind == ADMIN)
-		req->admin_url = xstrdup(url);
-	else if (key.name != NULL) {
-		snprintf(req->tenant, sizeof(req->tenant), "%s", key.tenant);
-		snprintf(req->bucket, sizeof(req->bucket), "key:%s",
-		    key.name);
-		req->rate.limit = key.rate_limit;
-	} else if (kind == WEBHOOK) {
-		snprintf(req->bucket, sizeof(req->bucket), "source:%s",
-		    ig->source);
-		req->rate.limit = rv->cfg_sources[src].rate_limit;
-	}
+	*out = request_new(rv, conn, kind, ig, auth, req_cls);
 	return MHD_YES;
+}
+
+/* A POST to a configured source's path. */
+static enum MHD_Result
+webhook_start(struct receiver *rv, struct MHD_Connection *conn,
+    const char *url, const char *method, long src, void **req_cls)
+{
+	struct request *req;
+	enum MHD_Result ret;
+
+	if (rv->cfg_sources[src].links.on) {
+		if (strcmp(method, "GET") == 0)
+			return link_start(rv, conn, url, src, req_cls);
+		if (strcmp(method, "POST") != 0)
+			return httpd_reply_fail(conn,
+			    MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+			    "use POST, or GET with a signed link",
+			    MHD_HTTP_HEADER_ALLOW, "GET, POST");
+	}
+	if (strcmp(method, "POST") != 0)
+		return httpd_reply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "method_not_allowed", "use POST", MHD_HTTP_HEADER_ALLOW,
+		    "POST");
+	if ((ret = body_start(rv, conn, WEBHOOK, &rv->sources[src],
+	    rv->auths[src], req_cls, &req)) != MHD_YES || req == NULL)
+		return ret;
+	snprintf(req->bucket, sizeof(req->bucket), "source:%s",
+	    rv->sources[src].source);
+	req->rate.limit = rv->cfg_sources[src].rate_limit;
+	return MHD_YES;
+}
+
+/* POST /api/events, its key checked. */
+static enum MHD_Result
+events_start(struct receiver *rv, struct MHD_Connection *conn,
+    const struct journal_key *key, void **req_cls)
+{
+	struct request *req;
+	enum MHD_Result ret;
+
+	if ((ret = body_start(rv, conn, EVENT, &rv->events_ig, NULL, req_cls,
+	    &req)) != MHD_YES || req == NULL)
+		return ret;
+	snprintf(req->tenant, sizeof(req->tenant), "%s", key->tenant);
+	snprintf(req->bucket, sizeof(req->bucket), "key:%s", key->name);
+	req->rate.limit = key->rate_limit;
+	return MHD_YES;
+}
+
+/*
+ * A route answered once its body is in: the call is kept with the
+ * request, and its key checked where it stays (journal_key's strings
+ * point into it).
+ */
+static enum MHD_Result
+admin_start(struct receiver *rv, const struct httpd_route *route,
+    const struct httpd_call *found, void **req_cls)
+{
+	struct request *req;
+	struct httpd_call *call;
+	enum MHD_Result ret;
+	unsigned int status;
+
+	call = xmalloc(sizeof(*call));
+	*call = *found;
+	if (route->scope != NULL && (status = httpd_auth_key(rv->reader,
+	    call->conn, route->scope, &call->key)) != 0) {
+		free(call);
+		return httpd_auth_refused(found->conn, status);
+	}
+	if ((ret = body_start(rv, found->conn, ADMIN, NULL, NULL, req_cls,
+	    &req)) != MHD_YES || req == NULL) {
+		free(call);
+		return ret;
+	}
+	req->route = route;
+	req->call = call;
+	return MHD_YES;
+}
+
+/* A new request: routed, or answered at once. */
+static enum MHD_Result
+start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
+    const char *method, void **req_cls)
+{
+	struct httpd_call call = { .conn = conn, .method = method,
+	    .reader = rv->reader, .cfg = rv->cfg,
+	    .journal_ok = !stream_feed_stopped(rv->feed) };
+	const struct httpd_route *route;
+	char allow[64];
+	unsigned int status;
+	long src;
+
+	if (!httpd_reply_headers_clean(conn))
+		return httpd_reply_fail(conn, MHD_HTTP_BAD_REQUEST,
+		    "bad_header", "a header holds a control character", NULL,
+		    NULL);
+	route = httpd_route_find(method, url, &call, &status, allow,
+	    sizeof(allow));
+	if (route == NULL && status == MHD_HTTP_NOT_FOUND &&
+	    (src = source_at(rv, url)) >= 0)
+		return webhook_start(rv, conn, url, method, src, req_cls);
+	if (route == NULL && status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		return httpd_reply_fail(conn, status, "method_not_allowed",
+		    "the method does not apply here", MHD_HTTP_HEADER_ALLOW,
+		    allow);
+	if (route == NULL)
+		return httpd_reply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+		    "no such endpoint", NULL, NULL);
+	if (route->takes == HTTPD_BODY)
+		return admin_start(rv, route, &call, req_cls);
+	if (route->scope != NULL && (status = httpd_auth_key(rv->reader, conn,
+	    route->scope, &call.key)) != 0)
+		return httpd_auth_refused(conn, status);
+	if (route->takes == HTTPD_EVENTS)
+		return events_start(rv, conn, &call.key, req_cls);
+	return route->handler(&call);
 }
 
 static enum MHD_Result
@@ -721,7 +746,7 @@ completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	rv->active--;
 	pthread_mutex_unlock(&rv->lock);
 	buf_release(&req->body);
-	free(req->admin_url);
+	free(req->call);
 	free(req->ids);
 	free(req->bad_message);
 	free(req);

@@ -7,7 +7,9 @@
 
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/log.h"
 #include "httpd/reply.h"
+#include "journal/journal.h"
 
 void
 httpd_reply_error_body(struct buf *b, const char *code, const char *message)
@@ -142,3 +144,48 @@ httpd_reply_header(void *ctx, const char *name)
 	return MHD_lookup_connection_value(ctx, MHD_HEADER_KIND, name);
 }
 
+enum MHD_Result
+httpd_reply_text(struct MHD_Connection *conn, const struct buf *b,
+    const char *type, const char *header, const char *value)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(b->len, b->data,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (header != NULL)
+		MHD_add_response_header(resp, header, value);
+	ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+enum MHD_Result
+httpd_reply_journal_failed(struct journal *reader,
+    struct MHD_Connection *conn)
+{
+	log_error(NULL, "api: %s", journal_error(reader));
+	return httpd_reply_fail(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+	    "unavailable", "the journal failed", MHD_HTTP_HEADER_RETRY_AFTER,
+	    "5");
+}
+
+enum MHD_Result
+httpd_reply_result(struct MHD_Connection *conn, struct journal *reader,
+    int rc, const char *missing, unsigned int status, struct buf *b)
+{
+	enum MHD_Result ret;
+
+	if (rc < 0)
+		ret = httpd_reply_journal_failed(reader, conn);
+	else if (rc > 0)
+		ret = httpd_reply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+		    missing, NULL, NULL);
+	else
+		ret = httpd_reply_send(conn, status, b, NULL, NULL, NULL);
+	buf_release(b);
+	return ret;
+}

@@ -14,7 +14,6 @@
 
 #include <jv.h>
 
-#include "httpd/status.h"
 #include "httpd/syncs.h"
 #include "base/buf.h"
 #include "base/clock.h"
@@ -24,108 +23,58 @@
 #include "base/log.h"
 #include "ops/syncs.h"
 
-#define PREFIX		"/api/sync"
-#define PREFIX_LEN	(sizeof(PREFIX) - 1)
 #define JOB_RUNS	20	/* the runs GET /api/sync/jobs/NAME shows */
 
-int
-httpd_syncs_owns(const char *url)
+enum MHD_Result
+httpd_syncs_jobs(const struct httpd_call *c)
 {
-	return strncmp(url, PREFIX, PREFIX_LEN) == 0 &&
-	    (url[PREFIX_LEN] == '\0' || url[PREFIX_LEN] == '/');
-}
-
-static enum MHD_Result
-send_json(struct MHD_Connection *conn, unsigned int status, struct buf *b)
-{
-	enum MHD_Result ret = httpd_reply_send(conn, status, b, NULL, NULL,
-	    NULL);
-
-	buf_release(b);
-	return ret;
-}
-
-/* GET /api/sync/jobs/NAME: the job and its last runs. */
-static enum MHD_Result
-job(struct journal *reader, const struct cfg *cfg,
-    struct MHD_Connection *conn, const char *name)
-{
-	const struct cfg_sync *sy = cfg_sync(cfg, name);
 	struct buf b = BUF_INIT;
+	int rc;
+
+	buf_adds(&b, "{\"jobs\":");
+	rc = ops_syncs_jobs(c->cfg, c->reader, &b);
+	buf_addc(&b, '}');
+	return httpd_reply_result(c->conn, c->reader, rc, NULL, MHD_HTTP_OK,
+	    &b);
+}
+
+/* The job and its last runs. */
+enum MHD_Result
+httpd_syncs_job(const struct httpd_call *c)
+{
+	const struct cfg_sync *sy = cfg_sync(c->cfg, c->arg[0]);
+	struct buf b = BUF_INIT;
+	int rc;
 
 	if (sy == NULL)
-		return httpd_reply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
+		return httpd_reply_fail(c->conn, MHD_HTTP_NOT_FOUND, "not_found",
 		    "no such sync", NULL, NULL);
-	if (ops_syncs_job(sy, reader, &b) != 0) {
-		buf_release(&b);
-		return httpd_status_journal_failed(reader, conn);
+	if ((rc = ops_syncs_job(sy, c->reader, &b)) == 0) {
+		b.data[--b.len] = '\0';	/* the job's closing brace */
+		buf_adds(&b, ",\"runs\":");
+		rc = ops_syncs_runs(c->reader, sy->name, JOB_RUNS, &b);
+		buf_addc(&b, '}');
 	}
-	b.data[--b.len] = '\0';		/* the job's closing brace */
-	buf_adds(&b, ",\"runs\":");
-	if (ops_syncs_runs(reader, name, JOB_RUNS, &b) != 0) {
-		buf_release(&b);
-		return httpd_status_journal_failed(reader, conn);
-	}
-	buf_addc(&b, '}');
-	return send_json(conn, MHD_HTTP_OK, &b);
+	return httpd_reply_result(c->conn, c->reader, rc, NULL, MHD_HTTP_OK,
+	    &b);
 }
 
 enum MHD_Result
-httpd_syncs_start(struct journal *reader, const struct cfg *cfg,
-    struct MHD_Connection *conn, const char *url, const char *method,
-    int *body)
+httpd_syncs_stats(const struct httpd_call *c)
 {
-	const char *rest = url + PREFIX_LEN, *v;
-	struct journal_key key;
 	struct buf b = BUF_INIT;
-	unsigned int status;
+	const char *v;
 	int64_t window = 7 * 86400000LL;
-	int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-	int rc;
 
-	*body = 0;
-	if (strcmp(rest, "/start") == 0) {
-		if (strcmp(method, "POST") != 0)
-			return httpd_reply_fail(conn,
-			    MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
-			    "use POST", MHD_HTTP_HEADER_ALLOW, "POST");
-		if ((status = httpd_status_key(reader, conn, "admin", &key)) != 0)
-			return httpd_status_key_refused(conn, status);
-		*body = 1;
-		return MHD_YES;
-	}
-	if (strcmp(rest, "/jobs") != 0 && strcmp(rest, "/stats") != 0 &&
-	    (strncmp(rest, "/jobs/", 6) != 0 || rest[6] == '\0' ||
-	    strchr(rest + 6, '/') != NULL))
-		return httpd_reply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
-		    "no such sync endpoint", NULL, NULL);
-	if (!get)
-		return httpd_reply_fail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    "method_not_allowed", "use GET", MHD_HTTP_HEADER_ALLOW,
-		    "GET, HEAD");
-	if ((status = httpd_status_key(reader, conn, "events:read", &key)) != 0)
-		return httpd_status_key_refused(conn, status);
-	if (strncmp(rest, "/jobs/", 6) == 0)
-		return job(reader, cfg, conn, rest + 6);
-	if (strcmp(rest, "/jobs") == 0) {
-		buf_adds(&b, "{\"jobs\":");
-		rc = ops_syncs_jobs(cfg, reader, &b);
-		buf_addc(&b, '}');
-	} else {
-		v = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
-		    "window");
-		if (v != NULL && (clock_duration(v, &window) != 0 ||
-		    window == 0))
-			return httpd_reply_fail(conn, MHD_HTTP_BAD_REQUEST,
-			    "invalid_query", "window is a duration such as 1h"
-			    " or 7d", NULL, NULL);
-		rc = ops_syncs_stats(reader, clock_ms() - window, &b);
-	}
-	if (rc != 0) {
-		buf_release(&b);
-		return httpd_status_journal_failed(reader, conn);
-	}
-	return send_json(conn, MHD_HTTP_OK, &b);
+	v = MHD_lookup_connection_value(c->conn, MHD_GET_ARGUMENT_KIND,
+	    "window");
+	if (v != NULL && (clock_duration(v, &window) != 0 || window == 0))
+		return httpd_reply_fail(c->conn, MHD_HTTP_BAD_REQUEST,
+		    "invalid_query", "window is a duration such as 1h or 7d",
+		    NULL, NULL);
+	return httpd_reply_result(c->conn, c->reader,
+	    ops_syncs_stats(c->reader, clock_ms() - window, &b), NULL,
+	    MHD_HTTP_OK, &b);
 }
 
 /*
@@ -215,18 +164,18 @@ spawn(const struct cfg *cfg, struct journal *reader, const char *name,
 }
 
 enum MHD_Result
-httpd_syncs_post(struct journal *reader, const struct cfg *cfg,
-    struct MHD_Connection *conn, const char *url, const char *body,
-    size_t len)
+httpd_syncs_start(const struct httpd_call *c)
 {
+	struct MHD_Connection *conn = c->conn;
+	struct journal *reader = c->reader;
+	const struct cfg *cfg = c->cfg;
 	struct journal_sync_job state = { BUF_INIT, BUF_INIT, 0 };
 	const struct cfg_sync *sy = NULL;
 	struct buf b = BUF_INIT;
 	jv v, name, full;
 	int rc;
 
-	(void)url;	/* httpd_syncs_start let only /api/sync/start through */
-	v = jv_parse_sized(body, (int)len);
+	v = jv_parse_sized(c->body, (int)c->body_len);
 	name = jv_get_kind(v) == JV_KIND_OBJECT ? jv_object_get(jv_copy(v),
 	    jv_string("job")) : jv_invalid();
 	/* Absent, it is jq's invalid: the same as null, false. */
@@ -258,7 +207,7 @@ httpd_syncs_post(struct journal *reader, const struct cfg *cfg,
 		buf_release(&state.lock_owner);
 		jv_free(full);
 		if (rc != 0)
-			return httpd_status_journal_failed(reader, conn);
+			return httpd_reply_journal_failed(reader, conn);
 		return httpd_reply_fail(conn, MHD_HTTP_CONFLICT, "running",
 		    "a run of this sync holds its lock", NULL, NULL);
 	}
@@ -277,5 +226,6 @@ httpd_syncs_post(struct journal *reader, const struct cfg *cfg,
 	buf_adds(&b, "{\"job\":");
 	buf_add_json_string(&b, sy->name, strlen(sy->name));
 	buf_adds(&b, ",\"started\":true}");
-	return send_json(conn, MHD_HTTP_ACCEPTED, &b);
+	return httpd_reply_result(conn, reader, 0, NULL, MHD_HTTP_ACCEPTED,
+	    &b);
 }
