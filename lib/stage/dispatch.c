@@ -27,9 +27,7 @@
 #include "transport/http.h"
 #include "base/ids.h"
 #include "journal/journal.h"
-#include "json/jvdump.h"
 #include "base/log.h"
-#include "transport/mail.h"
 #include "stage/map.h"
 #include "json/ndjson.h"
 #include "stage/outcome.h"
@@ -37,11 +35,8 @@
 #include "base/progress.h"
 #include "transport/redact.h"
 #include "transport/retrypolicy.h"
+#include "transport/transport.h"
 #include "stage/stream.h"
-#include "json/jsonscan.h"
-#include "transport/webhookauth.h"
-
-#define REMOTE_ID_MAX	128	/* the longest message id kept */
 
 #define CAPACITY_MAX	1024	/* claimed deliveries held at once */
 #define LEASE_MIN_MS	60000
@@ -58,11 +53,7 @@ struct queue {
 };
 
 struct target_rt {
-	const struct cfg_target	*cfg;
-	char			*auth;		/* "Header: value", or NULL */
-	char			*password;	/* an SMTP server's, or NULL */
-	char			*zapi_base;	/* Z-API: url/instances/I/token/T */
-	struct webhookauth	*signer;	/* NULL: it asks for none */
+	struct transport_target	 tt;		/* its config, its secrets */
 	int			 inflight;
 	int			 gone;		/* 1: answered 410, 2: disabled */
 	struct circuit_tries	 tries;		/* since the last tick */
@@ -97,25 +88,17 @@ struct job {
 	char			*target;
 	char			*route;
 	int			 step;		/* in its route */
-	char			*method;
-	char			*url;
-	char			*body;
-	size_t			 body_len;
-	char			**headers;
+	struct transport_req	 req;
 	int			 attempt;
 	int			 priority;
 	int			 own;		/* of integra's own event */
 	char			*tenant;	/* its event's */
 	int			 untried;	/* failed before it was sent */
 	int64_t			 lease_until;	/* when the claim runs out */
-	struct mail		 mail;		/* to an SMTP server: the message */
-	struct http_mail	 envelope;
-	struct http_xfer	 x;
 	/* The outcome. */
 	const char		*status;
 	int64_t			 not_before;
 	char			 excerpt[REDACT_EXCERPT_MAX + 1];
-	char			 remote_id[REMOTE_ID_MAX + 1];
 };
 
 struct run {
@@ -166,45 +149,14 @@ static int
 setup_targets(struct run *r)
 {
 	const struct cfg *cfg = r->o->cfg;
-	struct buf line = BUF_INIT;
 	size_t i;
 
 	r->ntargets = cfg->ntargets;
 	r->targets = xcalloc(cfg->ntargets + 1, sizeof(*r->targets));
-	for (i = 0; i < cfg->ntargets; i++) {
-		const struct cfg_target *t = &cfg->targets[i];
-
-		r->targets[i].cfg = t;
-		if (t->signing.scheme != CFG_AUTH_NONE) {
-			buf_reset(&line);
-			buf_addf(&line, "target '%s' signing", t->name);
-			if ((r->targets[i].signer = webhookauth_new(&t->signing,
-			    line.data, r->err, r->errsz)) == NULL) {
-				buf_release(&line);
-				return -1;
-			}
-		}
-		if (t->zapi_instance != NULL &&
-		    (r->targets[i].zapi_base = cfg_zapi_base(t, r->err,
-		    r->errsz)) == NULL) {
-			buf_release(&line);
+	for (i = 0; i < cfg->ntargets; i++)
+		if (transport_target_init(&r->targets[i].tt, &cfg->targets[i],
+		    r->err, r->errsz) != 0)
 			return -1;
-		}
-		if (t->smtp && t->username != NULL) {
-			if ((r->targets[i].password = cfg_secret(t, r->err,
-			    r->errsz)) == NULL) {
-				buf_release(&line);
-				return -1;
-			}
-			continue;
-		}
-		if (t->auth_header != NULL && (r->targets[i].auth =
-		    cfg_auth_line(t, r->err, r->errsz)) == NULL) {
-			buf_release(&line);
-			return -1;
-		}
-	}
-	buf_release(&line);
 	return 0;
 }
 
@@ -233,7 +185,7 @@ find_target(struct run *r, const char *name)
 	size_t i;
 
 	for (i = 0; i < r->ntargets; i++)
-		if (strcmp(r->targets[i].cfg->name, name) == 0)
+		if (strcmp(r->targets[i].tt.cfg->name, name) == 0)
 			return &r->targets[i];
 	return NULL;
 }
@@ -241,98 +193,23 @@ find_target(struct run *r, const char *name)
 static void
 job_free(struct job *j)
 {
-	char **h;
-
-	if (j->headers != NULL)
-		for (h = j->headers; *h != NULL; h++)
-			free(*h);
-	free(j->headers);
+	transport_req_release(&j->req);
 	free(j->target);
 	free(j->tenant);
 	free(j->route);
-	free(j->method);
-	free(j->url);
-	free(j->body);
-	mail_release(&j->mail);
-	http_xfer_release(&j->x);
 	free(j);
-}
-
-/*
- * The request's header lines: the delivery's own (from the journal, so
- * checked again for line breaks), then integra's and the target's auth.
- */
-static char **
-header_lines(const struct journal_claim *c,
-    const struct target_rt *t)
-{
-	struct buf line = BUF_INIT;
-	char **lines;
-	size_t n = 0, cap = 8;
-	jv obj;
-
-	lines = xcalloc(cap, sizeof(*lines));
-	obj = jv_parse(c->headers != NULL ? c->headers : "{}");
-	if (jv_get_kind(obj) == JV_KIND_OBJECT) {
-		jv_object_foreach(obj, k, v) {
-			if (jv_get_kind(v) == JV_KIND_STRING &&
-			    strpbrk(jv_string_value(k), "\r\n:") == NULL &&
-			    strpbrk(jv_string_value(v), "\r\n") == NULL) {
-				buf_reset(&line);
-				buf_addf(&line, "%s: %s", jv_string_value(k),
-				    jv_string_value(v));
-				if (n + 6 >= cap)
-					lines = xrealloc(lines,
-					    (cap *= 2) * sizeof(*lines));
-				lines[n++] = buf_detach(&line);
-			}
-			jv_free(k);
-			jv_free(v);
-		}
-	}
-	jv_free(obj);
-	buf_addf(&line, "Idempotency-Key: %s", c->id);
-	lines[n++] = buf_detach(&line);
-	buf_addf(&line, "X-Integra-Event: %s", c->event_id);
-	lines[n++] = buf_detach(&line);
-	lines[n++] = xstrdup("User-Agent: integra/" PACKAGE_VERSION);
-	/* No "Expect: 100-continue" round trip before a larger body. */
-	lines[n++] = xstrdup("Expect:");
-	if (t != NULL && t->auth != NULL)
-		lines[n++] = xstrdup(t->auth);
-	lines[n] = NULL;
-	return lines;
-}
-
-/*
- * The id Z-API gave a message it took ({"zaapId", "messageId", "id"}),
- * which its status callbacks name: kept on the delivery (journal.h).
- */
-static void
-remote_id(struct job *j)
-{
-	const char *b = j->x.response.data;
-	size_t vs, ve;
-
-	if (j->x.response.len == 0 || json_member(b, j->x.response.len,
-	    "messageId", &vs, &ve) != 1 || b[vs] != '"' || ve - vs < 3 ||
-	    ve - vs - 2 > REMOTE_ID_MAX || memchr(b + vs, '\\', ve - vs) !=
-	    NULL)
-		return;
-	memcpy(j->remote_id, b + vs + 1, ve - vs - 2);
-	j->remote_id[ve - vs - 2] = '\0';
 }
 
 static void
 finish(struct run *r, struct job *j)
 {
-	const struct cfg_retry *policy = j->t != NULL ? &j->t->cfg->retry :
+	const struct cfg_retry *policy = j->t != NULL ? &j->t->tt.cfg->retry :
 	    &r->o->cfg->retry;
 	int64_t now = clock_ms();
 	enum retry_verdict v;
 
 	j->not_before = now;
-	v = policy_verdict(policy, j->x.status, j->x.error_class);
+	v = policy_verdict(policy, j->req.x.status, j->req.x.error_class);
 	/* Any answer tells the circuit the target is there. */
 	if (j->t != NULL && !j->untried) {
 		struct target_rt *t = j->t;
@@ -342,10 +219,10 @@ finish(struct run *r, struct job *j)
 			t->tries.failed++;
 			t->tries.failures_after++;
 			/* Failing like a target that is down? */
-			if (++t->streak >= t->cfg->circuit.failures &&
-			    t->cfg->circuit.failures > 0 &&
+			if (++t->streak >= t->tt.cfg->circuit.failures &&
+			    t->tt.cfg->circuit.failures > 0 &&
 			    t->tries.failed * 100 >=
-			    t->cfg->circuit.error_rate * t->tries.tries)
+			    t->tt.cfg->circuit.error_rate * t->tries.tries)
 				t->held = 1;
 		} else {
 			t->tries.answered = 1;
@@ -355,8 +232,8 @@ finish(struct run *r, struct job *j)
 	switch (v) {
 	case RETRY_DONE:
 		j->status = "delivered";
-		if (j->t != NULL && j->t->zapi_base != NULL)
-			remote_id(j);
+		if (j->t != NULL)
+			transport_delivered(&j->t->tt, &j->req);
 		break;
 	case RETRY_NEVER:
 		j->status = "dead";
@@ -374,11 +251,11 @@ finish(struct run *r, struct job *j)
 		}
 		j->status = "failed";
 		j->not_before = now + policy_wait(policy, j->attempt,
-		    j->x.status, j->x.retry_after_ms, rng_next(r));
+		    j->req.x.status, j->req.x.retry_after_ms, rng_next(r));
 		break;
 	}
-	if (j->x.response.len > 0)
-		redact_excerpt(j->x.response.data, j->x.response.len,
+	if (j->req.x.response.len > 0)
+		redact_excerpt(j->req.x.response.data, j->req.x.response.len,
 		    j->excerpt, sizeof(j->excerpt), REDACT_EXCERPT_MAX);
 	if (r->ndone == 0 && r->nids == 0)
 		r->oldest = clock_mono_ms();
@@ -389,12 +266,12 @@ finish(struct run *r, struct job *j)
 static void
 fail_now(struct run *r, struct job *j, const char *class, const char *why)
 {
-	j->x.started_ms = clock_ms();
-	j->x.duration_ms = 0;
-	j->x.status = 0;
-	j->x.retry_after_ms = -1;
-	j->x.error_class = class;
-	snprintf(j->x.error, sizeof(j->x.error), "%s", why);
+	j->req.x.started_ms = clock_ms();
+	j->req.x.duration_ms = 0;
+	j->req.x.status = 0;
+	j->req.x.retry_after_ms = -1;
+	j->req.x.error_class = class;
+	snprintf(j->req.x.error, sizeof(j->req.x.error), "%s", why);
 	j->untried = 1;
 	finish(r, j);
 }
@@ -441,9 +318,9 @@ paced_token(struct run *r, struct target_rt *t)
 {
 	int64_t mono = clock_mono_ms(), at;
 
-	if (t->cfg->rate <= 0)
+	if (t->tt.cfg->rate <= 0)
 		return 1;
-	t->tokens += (double)(mono - t->tokens_at) * t->cfg->rate / 1000;
+	t->tokens += (double)(mono - t->tokens_at) * t->tt.cfg->rate / 1000;
 	if (t->tokens > 1)
 		t->tokens = 1;
 	t->tokens_at = mono;
@@ -451,7 +328,7 @@ paced_token(struct run *r, struct target_rt *t)
 		t->tokens -= 1;
 		return 1;
 	}
-	at = mono + 1 + (int64_t)((1 - t->tokens) * 1000 / t->cfg->rate);
+	at = mono + 1 + (int64_t)((1 - t->tokens) * 1000 / t->tt.cfg->rate);
 	if (r->wake == 0 || at < r->wake)
 		r->wake = at;
 	return 0;
@@ -469,17 +346,19 @@ on_claim(void *ctx, const struct journal_claim *c)
 	j->target = xstrdup(c->target);
 	j->route = xstrdup(c->route);
 	j->step = c->step;
-	j->method = xstrdup(c->method);
-	j->url = xstrdup(c->url);
-	j->body = xstrndup(c->body != NULL ? c->body : "", c->body_len);
-	j->body_len = c->body_len;
+	j->req.id = j->id;
+	j->req.method = xstrdup(c->method);
+	j->req.url = xstrdup(c->url);
+	j->req.body = xstrndup(c->body != NULL ? c->body : "", c->body_len);
+	j->req.body_len = c->body_len;
 	j->attempt = c->attempts + 1;
 	j->priority = c->priority;
 	j->own = outcome_is_own(c->event_type);
 	j->tenant = c->tenant != NULL ? xstrdup(c->tenant) : NULL;
 	j->lease_until = r->lease_until;
 	j->t = find_target(r, c->target);
-	j->headers = header_lines(c, j->t);
+	j->req.headers = transport_headers(c->headers, c->id, c->event_id,
+	    j->t != NULL ? &j->t->tt : NULL);
 	r->held++;
 	r->claimed = j;
 	if (j->t == NULL) {
@@ -490,110 +369,20 @@ on_claim(void *ctx, const struct journal_claim *c)
 	return 0;
 }
 
-/*
- * Signs a request as it goes, so that its timestamp is its own: the
- * delivery's id is the message id, which stays the same on every try.
- */
-static void
-sign(const struct target_rt *t, struct job *j)
-{
-	char *lines[WEBHOOKAUTH_LINES_MAX];
-	size_t i, n, have;
-
-	for (have = 0; j->headers[have] != NULL; have++)
-		;
-	n = webhookauth_sign(t->signer, j->id, clock_ms() / 1000, j->body,
-	    j->body_len, lines);
-	j->headers = xrealloc(j->headers, (have + n + 1) *
-	    sizeof(*j->headers));
-	for (i = 0; i < n; i++)
-		j->headers[have + i] = lines[i];
-	j->headers[have + n] = NULL;
-}
-
-/*
- * An e-mail's message from j's body, and its envelope; a body that is no
- * e-mail can never be sent: it dies.
- */
-static int
-compose(struct run *r, struct target_rt *t, struct job *j)
-{
-	char why[256];
-
-	if (mail_build(&j->mail, j->body, j->body_len, t->cfg->from,
-	    t->cfg->reply_to, j->id, clock_ms(), why, sizeof(why)) != 0) {
-		fail_now(r, j, "invalid", why);
-		return -1;
-	}
-	j->envelope = (struct http_mail){ .from = j->mail.from,
-	    .rcpt = (const char *const *)j->mail.rcpt,
-	    .starttls = t->cfg->starttls, .username = t->cfg->username,
-	    .password = t->password };
-	return 0;
-}
-
-/*
- * A Z-API request: its URL gets the instance and token after the target's
- * base URL (the journal's copy has neither), and its body's phone is
- * digits only, as Z-API takes it.
- */
-static int
-zapi(struct run *r, struct target_rt *t, struct job *j)
-{
-	struct buf b = BUF_INIT;
-	size_t n = strlen(t->cfg->url);
-	const char *p;
-	jv body, phone;
-
-	if (n > 0 && t->cfg->url[n - 1] == '/')
-		n--;
-	if (strncmp(j->url, t->cfg->url, n) == 0) {
-		buf_addf(&b, "%s%s", t->zapi_base, j->url + n);
-		free(j->url);
-		j->url = buf_detach(&b);
-	}
-	body = jv_parse_sized(j->body, (int)j->body_len);
-	phone = jv_get_kind(body) == JV_KIND_OBJECT ?
-	    jv_object_get(jv_copy(body), jv_string("phone")) : jv_invalid();
-	if (jv_get_kind(phone) == JV_KIND_STRING) {
-		for (p = jv_string_value(phone); *p != '\0'; p++)
-			if (*p >= '0' && *p <= '9')
-				buf_addc(&b, *p);
-		if (b.len < 8 || b.len > 15) {
-			buf_release(&b);
-			jv_free(phone);
-			jv_free(body);
-			fail_now(r, j, "invalid", "the phone is not one: Z-API"
-			    " takes 8 to 15 digits");
-			return -1;
-		}
-		body = jv_object_set(body, jv_string("phone"),
-		    jv_string(b.data));
-		buf_reset(&b);
-		jvdump(&b, body);
-		free(j->body);
-		j->body_len = b.len;
-		j->body = buf_detach(&b);
-	} else
-		jv_free(body);
-	jv_free(phone);
-	buf_release(&b);
-	return 0;
-}
-
 /* Starts what the targets' concurrency allows. */
 static void
 start_ready(struct run *r)
 {
 	struct target_rt *t;
 	struct job *j;
+	char why[sizeof(j->req.x.error)];
 	size_t i;
 
 	r->wake = 0;
 	for (i = 0; i < r->ntargets; i++) {
 		t = &r->targets[i];
 		while (!t->gone && !t->held &&
-		    t->inflight < t->cfg->concurrency && t->queue.n > 0 &&
+		    t->inflight < t->tt.cfg->concurrency && t->queue.n > 0 &&
 		    paced_token(r, t) && (j = queue_pop(&t->queue)) != NULL) {
 			/*
 			 * A transfer that could outlive its claim is not
@@ -601,7 +390,8 @@ start_ready(struct run *r)
 			 * may claim it, and two must never send it at once.
 			 * It stays in flight in the journal until then.
 			 */
-			if (clock_ms() + t->cfg->timeout_ms >= j->lease_until) {
+			if (clock_ms() + t->tt.cfg->timeout_ms >=
+			    j->lease_until) {
 				log_warn(&(struct log_ids){ .delivery = j->id,
 				    .event = j->event, .target = j->target },
 				    "delivery %s to '%s' waited out its claim:"
@@ -612,27 +402,14 @@ start_ready(struct run *r)
 				job_free(j);
 				continue;
 			}
-			if ((t->cfg->smtp && compose(r, t, j) != 0) ||
-			    (t->zapi_base != NULL && zapi(r, t, j) != 0))
+			if (transport_prepare(&t->tt, &j->req, j, why,
+			    sizeof(why)) != 0) {
+				fail_now(r, j, "invalid", why);
 				continue;
-			if (t->signer != NULL)
-				sign(t, j);
-			j->x = (struct http_xfer){ .method = j->method,
-			    .url = j->url,
-			    .headers = (const char *const *)j->headers,
-			    .body = j->body, .body_len = j->body_len,
-			    .timeout_ms = t->cfg->timeout_ms,
-			    .connect_timeout_ms = t->cfg->connect_timeout_ms,
-			    .ca_file = t->cfg->ca_file, .udata = j };
-			if (t->cfg->smtp) {
-				j->x.mail = &j->envelope;
-				j->x.body = j->mail.message;
-				j->x.body_len = j->mail.len;
 			}
-			if (http_start(r->http, &j->x) != 0) {
-				char why[sizeof(j->x.error)];
-
-				snprintf(why, sizeof(why), "%s", j->x.error);
+			if (http_start(r->http, &j->req.x) != 0) {
+				snprintf(why, sizeof(why), "%s",
+				    j->req.x.error);
 				fail_now(r, j, "internal", why);
 				continue;
 			}
@@ -654,13 +431,13 @@ write_outcome(struct run *r, const struct job *j)
 	buf_add_json_string(o, j->route, strlen(j->route));
 	buf_addf(o, ",\"status\":\"%s\",\"attempt\":%d", j->status,
 	    j->attempt);
-	if (j->x.status > 0)
-		buf_addf(o, ",\"http_status\":%d", j->x.status);
-	buf_addf(o, ",\"duration_ms\":%lld", (long long)j->x.duration_ms);
-	if (j->x.error_class != NULL) {
+	if (j->req.x.status > 0)
+		buf_addf(o, ",\"http_status\":%d", j->req.x.status);
+	buf_addf(o, ",\"duration_ms\":%lld", (long long)j->req.x.duration_ms);
+	if (j->req.x.error_class != NULL) {
 		buf_addf(o, ",\"error_class\":\"%s\",\"error\":",
-		    j->x.error_class);
-		buf_add_json_string(o, j->x.error, strlen(j->x.error));
+		    j->req.x.error_class);
+		buf_add_json_string(o, j->req.x.error, strlen(j->req.x.error));
 	}
 	if (strcmp(j->status, "failed") == 0) {
 		clock_rfc3339(j->not_before, when);
@@ -678,22 +455,22 @@ count_and_log(struct run *r, const struct job *j)
 	if (strcmp(j->status, "delivered") == 0) {
 		r->st->delivered++;
 		log_debug(&ids, "delivery %s to '%s': %d in %lld ms", j->id,
-		    j->target, j->x.status, (long long)j->x.duration_ms);
+		    j->target, j->req.x.status, (long long)j->req.x.duration_ms);
 	} else if (strcmp(j->status, "dead") == 0) {
 		r->st->dead++;
 		log_error(&ids, "delivery %s to '%s' is dead after %d"
 		    " attempt%s: %s", j->id, j->target, j->attempt,
-		    j->attempt == 1 ? "" : "s", j->x.error);
+		    j->attempt == 1 ? "" : "s", j->req.x.error);
 	} else if (strcmp(j->status, "pending") == 0) {
 		r->st->waiting++;
 		log_warn(&ids, "delivery %s to '%s': %s; it waits for the"
 		    " target to be enabled again", j->id, j->target,
-		    j->x.error);
+		    j->req.x.error);
 	} else {
 		r->st->failed++;
 		log_warn(&ids, "delivery %s to '%s' failed (attempt %d): %s:"
-		    " %s", j->id, j->target, j->attempt, j->x.error_class,
-		    j->x.error);
+		    " %s", j->id, j->target, j->attempt, j->req.x.error_class,
+		    j->req.x.error);
 	}
 }
 
@@ -742,17 +519,17 @@ disable_gone(struct run *r)
 		if (t->gone != 1)
 			continue;
 		t->gone = 2;
-		log_error(&(struct log_ids){ .target = t->cfg->name },
+		log_error(&(struct log_ids){ .target = t->tt.cfg->name },
 		    "target '%s' answered 410 Gone: disabled until an admin"
-		    " enables it (integra targets enable %s)", t->cfg->name,
-		    t->cfg->name);
-		if ((rc = journal_target_disable(r->o->journal, t->cfg->name,
+		    " enables it (integra targets enable %s)", t->tt.cfg->name,
+		    t->tt.cfg->name);
+		if ((rc = journal_target_disable(r->o->journal, t->tt.cfg->name,
 		    "410 Gone", r->now)) != 0 || (rc = hold_back(r, t)) != 0)
 			return rc;
-		if ((t->cfg->outcomes & OUTCOME_DISABLED) &&
+		if ((t->tt.cfg->outcomes & OUTCOME_DISABLED) &&
 		    (rc = outcome_journal(r->o->journal, &(struct outcome){
 		    .kind = OUTCOME_DISABLED, .tenant = r->o->cfg->tenant,
-		    .target = t->cfg->name, .http_status = 410,
+		    .target = t->tt.cfg->name, .http_status = 410,
 		    .error = "410 Gone" }, r->now)) != 0)
 			return rc;
 	}
@@ -779,12 +556,12 @@ circuits(struct run *r)
 		t = &r->targets[i];
 		if (t->gone || t->tries.tries == 0)
 			continue;
-		ids.target = t->cfg->name;
+		ids.target = t->tt.cfg->name;
 		probed = t->probing;
 		t->probing = t->held = 0;
-		if ((rc = journal_circuit_get(jn, t->cfg->name, &c)) != 0)
+		if ((rc = journal_circuit_get(jn, t->tt.cfg->name, &c)) != 0)
 			return rc;
-		switch (circuit_update(&c, &t->cfg->circuit, &t->tries,
+		switch (circuit_update(&c, &t->tt.cfg->circuit, &t->tries,
 		    r->now)) {
 		case CIRCUIT_OPENED:
 		case CIRCUIT_OPEN_AGAIN:
@@ -792,15 +569,15 @@ circuits(struct run *r)
 			if (probed)
 				log_warn(&ids, "target '%s' failed the probe:"
 				    " its circuit is open again until %s",
-				    t->cfg->name, until);
+				    t->tt.cfg->name, until);
 			else if (c.opened_at == r->now)
 				log_error(&ids, "target '%s' failed %d times"
 				    " in a row: its circuit is open until %s",
-				    t->cfg->name, c.failures, until);
+				    t->tt.cfg->name, c.failures, until);
 			break;
 		case CIRCUIT_CLOSED:
 			log_info(&ids, "target '%s' answered: its circuit is"
-			    " closed", t->cfg->name);
+			    " closed", t->tt.cfg->name);
 			/* Its deliveries may be claimed again: go on. */
 			if (probed)
 				r->in_done = 0;
@@ -810,7 +587,7 @@ circuits(struct run *r)
 		}
 		memset(&t->tries, 0, sizeof(t->tries));
 		t->streak = c.failures;
-		if ((rc = journal_circuit_put(jn, t->cfg->name, &c,
+		if ((rc = journal_circuit_put(jn, t->tt.cfg->name, &c,
 		    r->now)) != 0)
 			return rc;
 		if (c.open_until > r->now && (rc = hold_back(r, t)) != 0)
@@ -863,14 +640,14 @@ tell(struct run *r, const struct job *j)
 		o.kind = OUTCOME_DEAD;
 	else
 		return 0;
-	if ((j->t->cfg->outcomes & o.kind) == 0)
+	if ((j->t->tt.cfg->outcomes & o.kind) == 0)
 		return 0;
 	o = (struct outcome){ .kind = o.kind, .tenant = j->tenant != NULL ?
 	    j->tenant : r->o->cfg->tenant, .target = j->target,
 	    .delivery = j->id, .event = j->event, .route = j->route,
-	    .attempt = j->attempt, .http_status = j->x.status,
-	    .error_class = j->x.error_class, .error = j->x.error_class !=
-	    NULL ? j->x.error : NULL, .not_before = j->not_before };
+	    .attempt = j->attempt, .http_status = j->req.x.status,
+	    .error_class = j->req.x.error_class, .error = j->req.x.error_class !=
+	    NULL ? j->req.x.error : NULL, .not_before = j->not_before };
 	return outcome_journal(r->o->journal, &o, r->now);
 }
 
@@ -891,11 +668,11 @@ pace(struct run *r)
 
 	for (i = 0; i < r->ntargets; i++) {
 		t = &r->targets[i];
-		if ((t->cfg->rate <= 0 && !t->cfg->exclusive) || t->gone)
+		if ((t->tt.cfg->rate <= 0 && !t->tt.cfg->exclusive) || t->gone)
 			continue;
 		if (t->queue.n == 0 && t->inflight == 0) {
 			if (t->holding && (rc = journal_target_unhold(
-			    r->o->journal, t->cfg->name, r->owner,
+			    r->o->journal, t->tt.cfg->name, r->owner,
 			    r->now)) != 0)
 				return rc;
 			t->holding = 0;
@@ -903,7 +680,7 @@ pace(struct run *r)
 			continue;
 		}
 		/* Without a rate, the queue is as long as claims make it. */
-		room = t->cfg->rate > 0 ? (size_t)(t->cfg->rate *
+		room = t->tt.cfg->rate > 0 ? (size_t)(t->tt.cfg->rate *
 		    (double)r->o->lease_ms / 2000) : SIZE_MAX;
 		if (room < 1)
 			room = 1;
@@ -930,18 +707,18 @@ pace(struct run *r)
 			}
 			tail = &keep;
 			claim_after = r->now + (int64_t)((double)room / 2 *
-			    1000 / t->cfg->rate);
+			    1000 / t->tt.cfg->rate);
 			t->more = 1;
 		}
 		t->claim_after = claim_after;
-		if ((rc = journal_target_hold(r->o->journal, t->cfg->name,
+		if ((rc = journal_target_hold(r->o->journal, t->tt.cfg->name,
 		    r->owner, r->now, r->now + r->o->lease_ms, claim_after,
 		    &held)) != 0)
 			return rc;
 		if (!held && t->holding)
-			log_warn(&(struct log_ids){ .target = t->cfg->name },
+			log_warn(&(struct log_ids){ .target = t->tt.cfg->name },
 			    "target '%s': another process holds it now",
-			    t->cfg->name);
+			    t->tt.cfg->name);
 		t->holding = held;
 		if (!held && (rc = hold_back(r, t)) != 0)
 			return rc;
@@ -972,7 +749,7 @@ let_go(struct run *r)
 		return;
 	for (i = 0; i < r->ntargets; i++)
 		if (r->targets[i].holding && journal_target_unhold(
-		    r->o->journal, r->targets[i].cfg->name, r->owner,
+		    r->o->journal, r->targets[i].tt.cfg->name, r->owner,
 		    clock_ms()) != 0) {
 			journal_rollback(r->o->journal);
 			return;
@@ -997,9 +774,9 @@ follow(struct run *r, const struct job *j)
 	if ((rc = followup_make(r->steps, r->o->journal, &(struct followup_end){
 	    .delivery = j->id, .event = j->event, .route = j->route,
 	    .step = j->step, .delivered = delivered,
-	    .http_status = j->x.status, .response = j->x.response.data,
-	    .response_len = j->x.response.len, .error = j->x.error_class !=
-	    NULL ? j->x.error : NULL }, r->now, &made)) != 0 ||
+	    .http_status = j->req.x.status, .response = j->req.x.response.data,
+	    .response_len = j->req.x.response.len, .error = j->req.x.error_class !=
+	    NULL ? j->req.x.error : NULL }, r->now, &made)) != 0 ||
 	    made.id[0] == '\0')
 		return rc;
 	r->st->followups++;
@@ -1031,13 +808,13 @@ tick(struct run *r)
 		struct job *j = r->done[i];
 
 		a = (struct journal_attempt){ .delivery_id = j->id,
-		    .attempt = j->attempt, .started_at = j->x.started_ms,
-		    .duration_ms = j->x.duration_ms,
-		    .http_status = j->x.status,
-		    .error_class = j->x.error_class,
-		    .error = j->x.error_class != NULL ? j->x.error : NULL,
+		    .attempt = j->attempt, .started_at = j->req.x.started_ms,
+		    .duration_ms = j->req.x.duration_ms,
+		    .http_status = j->req.x.status,
+		    .error_class = j->req.x.error_class,
+		    .error = j->req.x.error_class != NULL ? j->req.x.error : NULL,
 		    .excerpt = j->excerpt[0] != '\0' ? j->excerpt : NULL,
-		    .remote_id = j->remote_id[0] != '\0' ? j->remote_id : NULL,
+		    .remote_id = j->req.remote_id[0] != '\0' ? j->req.remote_id : NULL,
 		    .target = j->target, .event_id = j->event,
 		    .status = j->status, .not_before = j->not_before };
 		if ((rc = journal_attempt_add(jn, &a, r->owner, &kept)) != 0 ||
@@ -1255,7 +1032,7 @@ dispatch_run(const struct dispatch_opts *o, struct dispatch_stats *st,
 		goto out;
 	}
 	for (i = 0; i < r.ntargets; i++)
-		conc += (size_t)r.targets[i].cfg->concurrency;
+		conc += (size_t)r.targets[i].tt.cfg->concurrency;
 	/* Enough claimed to keep every target busy, and a batch more. */
 	r.capacity = conc + o->batch_max;
 	if (r.capacity > CAPACITY_MAX)
@@ -1299,22 +1076,7 @@ out:
 
 		while ((j = queue_pop(&r.targets[i].queue)) != NULL)
 			job_free(j);
-		webhookauth_free(r.targets[i].signer);
-		if (r.targets[i].zapi_base != NULL) {
-			explicit_bzero(r.targets[i].zapi_base,
-			    strlen(r.targets[i].zapi_base));
-			free(r.targets[i].zapi_base);
-		}
-		if (r.targets[i].password != NULL) {
-			explicit_bzero(r.targets[i].password,
-			    strlen(r.targets[i].password));
-			free(r.targets[i].password);
-		}
-		if (r.targets[i].auth != NULL) {
-			explicit_bzero(r.targets[i].auth,
-			    strlen(r.targets[i].auth));
-			free(r.targets[i].auth);
-		}
+		transport_target_release(&r.targets[i].tt);
 	}
 	if (r.steps != NULL)
 		map_release(r.steps);
