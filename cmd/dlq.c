@@ -21,6 +21,7 @@
 #include "base/exitcode.h"
 #include "base/ids.h"
 #include "journal/journal.h"
+#include "journal/dlq.h"
 #include "base/log.h"
 #include "json/ndjson.h"
 #include "cli/options.h"

@@ -12,6 +12,7 @@
 #include "json/event.h"
 #include "base/exitcode.h"
 #include "journal/journal.h"
+#include "journal/keys.h"
 #include "base/log.h"
 #include "cli/options.h"
 #include "cli/setup.h"

@@ -16,6 +16,7 @@
 #include "conf/config.h"
 #include "base/exitcode.h"
 #include "journal/journal.h"
+#include "journal/events.h"
 #include "base/log.h"
 #include "stage/map.h"
 #include "ops/mappings.h"

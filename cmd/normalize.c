@@ -12,6 +12,7 @@
 #include "rules/contact.h"
 #include "base/exitcode.h"
 #include "journal/journal.h"
+#include "journal/events.h"
 #include "base/log.h"
 #include "stage/normalize.h"
 #include "cli/options.h"

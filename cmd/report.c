@@ -20,6 +20,7 @@
 #include "ops/events.h"
 #include "base/exitcode.h"
 #include "journal/journal.h"
+#include "journal/events.h"
 #include "base/log.h"
 #include "cli/options.h"
 #include "report/report.h"

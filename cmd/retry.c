@@ -19,6 +19,7 @@
 #include "stage/dispatch.h"
 #include "base/exitcode.h"
 #include "journal/journal.h"
+#include "journal/dlq.h"
 #include "base/log.h"
 #include "cli/options.h"
 #include "cli/setup.h"

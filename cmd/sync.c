@@ -13,6 +13,7 @@
 #include "conf/config.h"
 #include "base/exitcode.h"
 #include "journal/journal.h"
+#include "journal/syncs.h"
 #include "base/log.h"
 #include "cli/options.h"
 #include "cli/setup.h"

@@ -17,6 +17,7 @@
 #include "base/exitcode.h"
 #include "transport/http.h"
 #include "journal/journal.h"
+#include "journal/targets.h"
 #include "base/log.h"
 #include "cli/options.h"
 #include "cli/setup.h"

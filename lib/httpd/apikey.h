@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "journal/journal.h"
+#include "journal/keys.h"
 
 #define APIKEY_PREFIX	"itg_"
 #define APIKEY_LEN	(4 + 43)

@@ -9,6 +9,7 @@
 #include "httpd/auth.h"
 #include "httpd/reply.h"
 #include "journal/journal.h"
+#include "journal/keys.h"
 
 unsigned int
 httpd_auth_key(struct journal *reader, struct MHD_Connection *conn,

@@ -12,6 +12,7 @@
 #include <microhttpd.h>
 
 #include "journal/journal.h"
+#include "journal/keys.h"
 
 /*
  * 0 with the key in *k, or the HTTP status to answer with: 401 unknown or

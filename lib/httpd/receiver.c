@@ -35,6 +35,7 @@
 #include "httpd/reply.h"
 #include "stage/ingest.h"
 #include "journal/journal.h"
+#include "journal/keys.h"
 #include "json/jsonscan.h"
 #include "httpd/linkreq.h"
 #include "base/log.h"

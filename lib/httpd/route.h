@@ -24,7 +24,7 @@
 
 #include <microhttpd.h>
 
-#include "journal/journal.h"
+#include "journal/keys.h"
 
 #define HTTPD_ROUTE_ARGS	2	/* the {} segments of a path, at most */
 #define HTTPD_ARG_MAX		128	/* a {name} segment's length, at most */

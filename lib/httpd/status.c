@@ -11,6 +11,7 @@
 #include "httpd/reply.h"
 #include "httpd/status.h"
 #include "journal/journal.h"
+#include "journal/counts.h"
 #include "report/dashboard.h"
 #include "report/report.h"
 

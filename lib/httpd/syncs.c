@@ -20,6 +20,7 @@
 #include "conf/config.h"
 #include "httpd/reply.h"
 #include "journal/journal.h"
+#include "journal/syncs.h"
 #include "base/log.h"
 #include "ops/syncs.h"
 

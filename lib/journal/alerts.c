@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "journal/journal.h"
+#include "journal/alerts.h"
 #include "journal/private.h"
 
 enum astmt {

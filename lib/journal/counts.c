@@ -16,6 +16,7 @@
 #include "base/buf.h"
 #include "base/ids.h"
 #include "journal/journal.h"
+#include "journal/counts.h"
 #include "journal/private.h"
 
 #define HOUR_MS		3600000

@@ -8,6 +8,7 @@
 
 #include "base/buf.h"
 #include "journal/journal.h"
+#include "journal/dlq.h"
 #include "journal/private.h"
 
 enum more {

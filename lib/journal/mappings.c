@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "journal/journal.h"
+#include "journal/mappings.h"
 #include "journal/private.h"
 
 enum mstmt {

@@ -27,6 +27,7 @@
 #include <sqlite3.h>
 
 #include "base/buf.h"
+#include "journal/journal.h"
 
 #define JOURNAL_STMTS		48	/* journal.c's, at most */
 #define JOURNAL_MORE_STMTS	24	/* journal/dlq.c's, at most */

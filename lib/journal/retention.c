@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "journal/journal.h"
+#include "journal/retention.h"
 #include "journal/private.h"
 
 enum rstmt {

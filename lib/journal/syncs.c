@@ -9,6 +9,7 @@
 
 #include "base/buf.h"
 #include "journal/journal.h"
+#include "journal/syncs.h"
 #include "journal/private.h"
 
 enum sstmt {

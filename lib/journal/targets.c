@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "transport/circuit.h"
 #include "journal/journal.h"
+#include "journal/targets.h"
 #include "journal/private.h"
 
 enum tstmt {

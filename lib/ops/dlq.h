@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "journal/journal.h"
+#include "journal/dlq.h"
 
 #define OPS_DLQ_LIMIT		100	/* dead letters a page, by default */
 #define OPS_DLQ_LIMIT_MAX	1000

@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "journal/journal.h"
+#include "journal/events.h"
 
 #define OPS_EVENTS_LIMIT		100	/* events a page, by default */
 #define OPS_EVENTS_LIMIT_MAX	1000

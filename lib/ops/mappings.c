@@ -13,6 +13,7 @@
 #include "json/event.h"
 #include "json/jqprog.h"
 #include "journal/journal.h"
+#include "journal/mappings.h"
 #include "ops/mappings.h"
 
 static int

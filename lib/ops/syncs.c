@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "conf/config.h"
 #include "journal/journal.h"
+#include "journal/syncs.h"
 #include "ops/syncs.h"
 
 static const char *const pagings[] = { "page", "offset", "cursor" };

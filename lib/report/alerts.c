@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "conf/config.h"
 #include "journal/journal.h"
+#include "journal/alerts.h"
 #include "stage/made.h"
 #include "report/report.h"
 

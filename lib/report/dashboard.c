@@ -10,6 +10,8 @@
 #include "conf/config.h"
 #include "report/dashboard.h"
 #include "journal/journal.h"
+#include "journal/alerts.h"
+#include "journal/counts.h"
 #include "report/report.h"
 
 #define HOUR_MS		3600000

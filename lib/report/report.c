@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "journal/journal.h"
+#include "journal/counts.h"
 #include "report/report.h"
 
 #define HOUR_MS		3600000

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "journal/journal.h"
+#include "journal/counts.h"
 
 struct buf;
 

@@ -12,6 +12,7 @@
 #include "base/buf.h"
 #include "conf/config.h"
 #include "journal/journal.h"
+#include "journal/retention.h"
 #include "json/jvdump.h"
 #include "report/retention.h"
 

@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "conf/config.h"
 #include "journal/journal.h"
+#include "journal/counts.h"
 #include "stage/made.h"
 #include "report/report.h"
 #include "report/weekly.h"

@@ -27,6 +27,8 @@
 #include "transport/http.h"
 #include "base/ids.h"
 #include "journal/journal.h"
+#include "journal/deliveries.h"
+#include "journal/targets.h"
 #include "base/log.h"
 #include "stage/map.h"
 #include "json/ndjson.h"

@@ -12,6 +12,8 @@
 #include "conf/config.h"
 #include "stage/followup.h"
 #include "journal/journal.h"
+#include "journal/deliveries.h"
+#include "journal/events.h"
 #include "base/log.h"
 #include "stage/map.h"
 #include "stage/mapstep.h"

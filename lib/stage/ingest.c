@@ -16,7 +16,7 @@
 #include "json/event.h"
 #include "base/ids.h"
 #include "stage/ingest.h"
-#include "journal/journal.h"
+#include "journal/events.h"
 #include "json/jsonscan.h"
 #include "base/log.h"
 

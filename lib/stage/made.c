@@ -6,6 +6,7 @@
 #include "json/event.h"
 #include "base/ids.h"
 #include "journal/journal.h"
+#include "journal/events.h"
 #include "stage/made.h"
 
 int

@@ -15,6 +15,8 @@
 #include "json/event.h"
 #include "base/ids.h"
 #include "journal/journal.h"
+#include "journal/deliveries.h"
+#include "journal/events.h"
 #include "json/jvdump.h"
 #include "base/log.h"
 #include "stage/map.h"

@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "json/jqprog.h"
 #include "journal/journal.h"
+#include "journal/mappings.h"
 #include "stage/mapstore.h"
 
 struct head {

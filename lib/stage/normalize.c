@@ -15,6 +15,8 @@
 #include "json/event.h"
 #include "base/ids.h"
 #include "journal/journal.h"
+#include "journal/contacts.h"
+#include "journal/events.h"
 #include "json/jsonscan.h"
 #include "json/jvdump.h"
 #include "json/jvparse.h"

@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "base/ids.h"
 #include "journal/journal.h"
+#include "journal/events.h"
 #include "stage/outcome.h"
 
 #define OUTCOME_SOURCE	"integra/dispatch"

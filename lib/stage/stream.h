@@ -33,6 +33,7 @@
 #include "base/buf.h"
 #include "base/ids.h"
 #include "journal/journal.h"
+#include "journal/events.h"
 #include "base/progress.h"
 
 enum stream_rc {

@@ -23,6 +23,8 @@
 #include "transport/http.h"
 #include "base/ids.h"
 #include "journal/journal.h"
+#include "journal/events.h"
+#include "journal/syncs.h"
 #include "json/jqprog.h"
 #include "json/jvdump.h"
 #include "base/log.h"

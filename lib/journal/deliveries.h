@@ -1,0 +1,110 @@
+/*
+ * journal/deliveries: the deliveries: made by map, claimed with a lease by
+ * dispatch, each try recorded as an attempt.
+ *
+ * Ownership: as journal.h says: strings passed in are only read during
+ * the call, rows handed to a callback live during that call only, and
+ * every function returns 0, or -1 (JOURNAL_BUSY) with the reason in
+ * journal_error().
+ */
+#ifndef INTEGRA_JOURNAL_DELIVERIES_H
+#define INTEGRA_JOURNAL_DELIVERIES_H
+
+#include "journal/journal.h"
+
+/* A delivery as map creates it. */
+struct journal_delivery {
+	const char	*id;
+	const char	*event_id;
+	const char	*target;
+	const char	*route;
+	int		 step;
+	const char	*method;
+	const char	*url;
+	const char	*headers;	/* JSON object, without secrets */
+	const char	*body;
+	size_t		 body_len;
+	int64_t		 created_at;
+	int64_t		 not_before;	/* due from then */
+	int		 priority;	/* its class: priority.h */
+	int		 mapping_version;	/* that built its body; 0: none */
+	const char	*dead;		/* NULL; or why it cannot be sent: it
+					   is added dead, in the queue */
+};
+
+/* A delivery claimed for sending. */
+struct journal_claim {
+	const char	*id;
+	const char	*event_id;
+	const char	*target;
+	const char	*route;
+	int		 step;		/* in its route */
+	const char	*method;
+	const char	*url;
+	const char	*headers;
+	const char	*body;
+	size_t		 body_len;
+	int		 attempts;	/* attempts made before this one */
+	int		 priority;	/* its class: priority.h */
+	const char	*event_type;	/* its event's; NULL if it is gone */
+	const char	*tenant;
+};
+
+/* The outcome of one try. */
+struct journal_attempt {
+	const char	*delivery_id;
+	int		 attempt;	/* 1 for the first try */
+	int64_t		 started_at;
+	int64_t		 duration_ms;
+	int		 http_status;	/* 0 if no answer */
+	const char	*error_class;	/* NULL on success */
+	const char	*error;		/* NULL on success */
+	const char	*excerpt;	/* redacted, may be NULL */
+	const char	*remote_id;	/* the id the target gave the message
+					   (Z-API's messageId), or NULL */
+	const char	*target;	/* the delivery's, and its event's id, */
+	const char	*event_id;	/* for the counts */
+	/* What becomes of the delivery. */
+	const char	*status;	/* "delivered", "failed", "dead", or
+					   "pending" (its target is disabled) */
+	int64_t		 not_before;	/* for "failed": when to try again */
+};
+
+typedef int (*journal_claim_fn)(void *ctx, const struct journal_claim *);
+
+/* Adds a delivery; *added is 0 if a delivery with that id exists. */
+int	journal_delivery_add(struct journal *,
+	    const struct journal_delivery *, int *added);
+/*
+ * Claims one delivery for owner until lease_until if it is due (pending or
+ * failed with not_before <= now, or in flight with an expired lease) and
+ * calls fn with it.  *claimed says whether it was.
+ */
+int	journal_claim_id(struct journal *, const char *id, const char *owner,
+	    int64_t now, int64_t lease_until, journal_claim_fn fn, void *ctx,
+	    int *claimed);
+/*
+ * Claims at most limit due deliveries, oldest first, calling fn for each;
+ * none of a disabled target's, or of one whose circuit is not closed.
+ */
+int	journal_claim_due(struct journal *, int limit, const char *owner,
+	    int64_t now, int64_t lease_until, journal_claim_fn fn, void *ctx,
+	    int *nclaimed);
+/*
+ * Claims one delivery to target that is due or whose lease ran out,
+ * whatever its circuit: the probe of a half-open circuit.
+ */
+int	journal_claim_probe(struct journal *, const char *target,
+	    const char *owner, int64_t now, int64_t lease_until,
+	    journal_claim_fn fn, void *ctx, int *claimed);
+/*
+ * Records one try and moves its delivery to a->status, if owner still holds
+ * the lease (*kept says whether it did; the attempt is recorded either way).
+ */
+int	journal_attempt_add(struct journal *, const struct journal_attempt *,
+	    const char *owner, int *kept);
+/* Gives back owner's claim on a delivery not tried: due again at once. */
+int	journal_claim_release(struct journal *, const char *id,
+	    const char *owner, int64_t now);
+
+#endif

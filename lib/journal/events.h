@@ -1,0 +1,109 @@
+/*
+ * journal/events: the events: stored as they come, moved from received to
+ * normalized to mapped (or rejected), listed, shown and retried.
+ *
+ * Ownership: as journal.h says: strings passed in are only read during
+ * the call, rows handed to a callback live during that call only, and
+ * every function returns 0, or -1 (JOURNAL_BUSY) with the reason in
+ * journal_error().
+ */
+#ifndef INTEGRA_JOURNAL_EVENTS_H
+#define INTEGRA_JOURNAL_EVENTS_H
+
+#include "journal/journal.h"
+
+/* An event as ingest stores it. */
+struct journal_event {
+	const char	*id;
+	const char	*source;
+	const char	*type;
+	const char	*tenant;
+	const char	*subject;	/* may be NULL */
+	const char	*time;
+	const char	*idempotency_key;
+	const char	*envelope;	/* the raw envelope, as written on stdout */
+	size_t		 envelope_len;
+	const char	*rejected;	/* NULL; or why it is kept as rejected,
+					   envelope being the bytes as they came */
+	int64_t		 received_at;	/* ms since the epoch */
+};
+
+enum journal_event_status {
+	JOURNAL_RECEIVED,
+	JOURNAL_NORMALIZED,
+	JOURNAL_MAPPED,
+	JOURNAL_REJECTED,
+	JOURNAL_UNKNOWN		/* no such event */
+};
+
+/*
+ * Stores a new event.  Returns 0 if stored, 1 if the source already sent
+ * this idempotency key: then dup_id gets the original event's id and
+ * dup_envelope (if not NULL) its envelope, or nothing if retention has
+ * dropped it.
+ */
+int	journal_event_add(struct journal *, const struct journal_event *,
+	    char dup_id[ID_LEN + 1], struct buf *dup_envelope);
+/* Status of an event; canonical (if not NULL) gets its canonical envelope. */
+int	journal_event_status(struct journal *, const char *id,
+	    enum journal_event_status *, struct buf *canonical);
+/*
+ * received -> normalized with its canonical envelope, and type its type if
+ * not NULL (normalize may find that a lead.created updates a lead).  *done
+ * is 1 if the event moved, 0 if it was not in state received (see
+ * journal_event_status).
+ */
+int	journal_event_normalize(struct journal *, const char *id,
+	    const char *type, const char *canonical, size_t len, int *done);
+/*
+ * normalized -> mapped; *done is 1 if it moved or was mapped already.
+ * type and source are the event's, for the counts.
+ */
+int	journal_event_map(struct journal *, const char *id, const char *type,
+	    const char *source, int *done);
+/* from (received or normalized) -> rejected, with the reason. */
+int	journal_event_reject(struct journal *, const char *id,
+	    enum journal_event_status from, const char *reason);
+/*
+ * Calls fn for at most limit events in state status (JOURNAL_RECEIVED: the
+ * raw envelope; JOURNAL_NORMALIZED: the canonical one) with ids after
+ * after_id (NULL: from the start), in id order.  fn returning non-zero
+ * stops the walk and is returned.
+ */
+int	journal_events_in(struct journal *, enum journal_event_status status,
+	    const char *after_id, int limit, journal_row_fn fn, void *ctx);
+
+/* What journal_events_query lists; NULL, empty or 0 filters nothing. */
+struct journal_filter {
+	const char	*type;
+	const char	*source;
+	const char	*status;
+	const char	*tenant;
+	int64_t		 since;		/* received at or after, ms */
+	int64_t		 until;		/* received before, ms */
+	const char	*after;		/* ids after this one: the cursor */
+	int		 limit;
+};
+
+/*
+ * Calls fn with each event's id and a JSON object of its attributes, by
+ * id, until it returns non-zero.
+ */
+int	journal_events_query(struct journal *, const struct journal_filter *,
+	    journal_row_fn, void *ctx);
+/*
+ * The event called id, if *found, as a JSON object appended to out: its
+ * attributes, its raw and canonical envelopes, its deliveries and each
+ * one's attempts (as "tries").
+ */
+int	journal_event_detail(struct journal *, const char *id, struct buf *out,
+	    int *found);
+/*
+ * Has the event mapped again (*remap: 1 if it was normalized or mapped)
+ * and its failed or dead deliveries sent again from now (*redeliver: how
+ * many), by the next --pending runs.
+ */
+int	journal_event_retry(struct journal *, const char *id, int64_t now,
+	    int *remap, int *redeliver);
+
+#endif
