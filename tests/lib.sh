@@ -312,14 +312,17 @@ deliveries() {
 	    integra-normalize -j "$1" | integra-map -j "$1" -c "$2"
 }
 
+# site_leads N [NAME]: N site leads on stdout, "NAME 0" (default "Lead")
+# and on, each with a phone of its own.
+site_leads() {
+	awk -v n="$1" -v name="${2:-Lead}" 'BEGIN { for (i = 0; i < n; i++)
+	    printf "{\"name\":\"%s %d\",\"phone\":\"119%08d\"}\n", name, i, i }'
+}
+
 # lead_deliveries N: N site leads (in leads.ndjson) through the pipeline
 # into journal.db, delivered to cfg.yaml's targets.
 lead_deliveries() {
-	i=0
-	while [ $i -lt "$1" ]; do
-		printf '{"name":"Lead %d","phone":"119876%05d"}\n' $i $i
-		i=$((i + 1))
-	done >leads.ndjson
+	site_leads "$1" >leads.ndjson
 	deliveries journal.db cfg.yaml leads.ndjson 2>/dev/null |
 	    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1
 }

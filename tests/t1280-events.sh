@@ -21,9 +21,7 @@ routes:
   - on: lead.created
     to: marketing
 EOF
-awk 'BEGIN { for (i = 0; i < 5; i++)
-    printf "{\"name\":\"Lead %d\",\"phone\":\"119%08d\"}\n", i, i }' \
-    >leads.ndjson
+site_leads 5 >leads.ndjson
 deliveries journal.db cfg.yaml leads.ndjson 2>/dev/null |
     integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1
 echo '{"specversion":"1.0","id":"c1","source":"crm","type":"client.registered"}' |

@@ -18,9 +18,7 @@ routes:
   - on: lead.created
     to: marketing
 EOF
-awk 'BEGIN { for (i = 0; i < 3000; i++)
-    printf "{\"name\":\"Lead %d\",\"phone\":\"119%08d\"}\n", i, i }' \
-    >leads.ndjson
+site_leads 3000 >leads.ndjson
 
 test_expect_success 'journal 6000 deliveries without sending them' '
 	deliveries journal.db cfg.yaml leads.ndjson >/dev/null 2>&1 &&

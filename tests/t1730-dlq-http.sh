@@ -12,9 +12,7 @@ routes:
   - on: lead.created
     to: crm
 EOF
-awk 'BEGIN { for (i = 0; i < 4; i++)
-    printf "{\"name\":\"Dead %d\",\"phone\":\"119%08d\"}\n", i, i }' \
-    >leads.ndjson
+site_leads 4 Dead >leads.ndjson
 deliveries journal.db cfg.yaml leads.ndjson 2>/dev/null |
     integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1
 ADMIN=$(integra-keys -j journal.db add ops -S admin 2>/dev/null)

@@ -34,9 +34,7 @@ routes:
   - on: client.registered
     to: flaky
 EOF
-awk 'BEGIN { for (i = 0; i < 10; i++)
-    printf "{\"name\":\"Lead %d\",\"phone\":\"119%08d\"}\n", i, i }' \
-    >leads.ndjson
+site_leads 10 >leads.ndjson
 # tries TARGET: attempts recorded for the target's deliveries.
 tries() {
 	q "SELECT count(*) FROM attempts a JOIN deliveries d
