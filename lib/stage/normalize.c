@@ -15,14 +15,13 @@
 #include "json/event.h"
 #include "base/ids.h"
 #include "journal/journal.h"
-#include "journal/contacts.h"
 #include "journal/events.h"
 #include "json/jsonscan.h"
 #include "json/jvdump.h"
 #include "json/jvparse.h"
 #include "base/log.h"
+#include "stage/leads.h"
 #include "stage/normalize.h"
-#include "report/retention.h"
 #include "rules/schema.h"
 #include "rules/zapiin.h"
 
@@ -36,42 +35,15 @@ normalize_init(struct normalize *n, const struct schema_set *schemas,
 	n->schemas = schemas;
 	n->cfg = cfg;
 	n->calling_code = calling_code;
-	n->salt = salt;
+	leads_init(&n->leads, salt);
 	buf_init(&n->scratch);
-	buf_init(&n->data);
 }
 
 void
 normalize_release(struct normalize *n)
 {
 	buf_release(&n->scratch);
-	buf_release(&n->data);
-}
-
-/*
- * The lead a contact of contacts[0..n) belongs to: looked up as it is,
- * and, once retention has hashed the old ones, as its hash.
- */
-static int
-find_lead(const struct normalize *nz, struct journal *j, const char *tenant,
-    const char *const contacts[], size_t n, char lead_id[ID_LEN + 1],
-    int *found)
-{
-	char hashes[2][RETENTION_HASH_LEN + 1];
-	const char *hashed[2] = { NULL, NULL };
-	size_t i;
-	int rc;
-
-	if ((rc = journal_lead_find(j, tenant, contacts, n, lead_id,
-	    found)) != 0 || *found || nz->salt == NULL)
-		return rc;
-	for (i = 0; i < n && i < 2; i++)
-		if (contacts[i] != NULL) {
-			retention_hash(nz->salt, contacts[i],
-			    strlen(contacts[i]), hashes[i]);
-			hashed[i] = hashes[i];
-		}
-	return journal_lead_find(j, tenant, hashed, i, lead_id, found);
+	leads_release(&n->leads);
 }
 
 /* A value changed in data: where it stands in the text, and what it is. */
@@ -140,48 +112,13 @@ splice(struct buf *out, const char *line, size_t len, size_t ds, size_t de,
 	buf_add(out, line + at, len - at);
 }
 
-/* What else an event leads to, besides its canonical envelope. */
-enum work_kind {
-	W_EVENT,	/* nothing */
-	W_LEAD,		/* a lead.created: a lead seen before is updated */
-	W_MESSAGE,	/* a person's message: a new number makes a lead */
-	W_STATUS	/* a message status: recorded on its deliveries */
-};
-
-struct span {
-	size_t	start;
-	size_t	end;
-};
-
-#define NONE	((size_t)-1)	/* a string that is not there */
-
 /* What an event leads to: prepared without the journal, then applied. */
 struct normalize_work {
 	int		 rejected;	/* text: why; else the canonical text */
 	struct buf	 text;
 	const char	*type;		/* its type, if it is not the one it
 					   came with */
-	enum work_kind	 kind;
-	/*
-	 * The strings below, one after another in one buffer and known by
-	 * their offsets (NONE: absent): a few allocations a record instead
-	 * of a dozen, freed by another thread (bench/README.md).
-	 */
-	struct buf	 strings;
-	size_t		 tenant;
-	size_t		 contacts[2];	/* W_LEAD: "tel:+E164", "mailto:...";
-					   W_MESSAGE: its number's */
-	struct span	 type_at;	/* W_LEAD: in text */
-	struct span	 lead_at;
-	struct {			/* W_MESSAGE: the lead it may make */
-		size_t	 source;
-		size_t	 time;
-		size_t	 name;
-		size_t	 message;
-	}		 lead;
-	size_t		 status;	/* W_STATUS: what, and of which */
-	size_t		*ids;
-	size_t		 nids;
+	struct leads_note leads;	/* and what it leads to besides */
 };
 
 void
@@ -192,43 +129,8 @@ normalize_work_free(void *work)
 	if (w == NULL)
 		return;
 	buf_release(&w->text);
-	buf_release(&w->strings);
-	free(w->ids);
+	leads_note_release(&w->leads);
 	free(w);
-}
-
-/* The string at offset at, or NULL. */
-static const char *
-str(const struct normalize_work *w, size_t at)
-{
-	return at == NONE ? NULL : w->strings.data + at;
-}
-
-/* Keeps prefix and s[0..n) as one string; its offset. */
-static size_t
-keep(struct normalize_work *w, const char *prefix, const char *s, size_t n)
-{
-	size_t at = w->strings.len;
-
-	buf_adds(&w->strings, prefix);
-	buf_add(&w->strings, s, n);
-	buf_addc(&w->strings, '\0');
-	return at;
-}
-
-/* Keeps a string member of o (borrowed) after prefix; NONE if it is none. */
-static size_t
-keep_member(struct normalize_work *w, jv o, const char *key,
-    const char *prefix)
-{
-	jv v = jv_object_get(jv_copy(o), jv_string(key));
-	size_t at = NONE;
-
-	if (jv_get_kind(v) == JV_KIND_STRING)
-		at = keep(w, prefix, jv_string_value(v),
-		    (size_t)jv_string_length_bytes(jv_copy(v)));
-	jv_free(v);
-	return at;
 }
 
 /* 1 if the event's source reads Z-API's callbacks and data is one. */
@@ -240,90 +142,6 @@ from_zapi(const struct normalize *n, const struct event *ev, jv data)
 	return n->cfg != NULL && (src = cfg_source(n->cfg, ev->source)) !=
 	    NULL && src->normalizer == CFG_NORMALIZER_ZAPI &&
 	    zapi_is_callback(data);
-}
-
-/*
- * What the lead a message (canonical data msg, borrowed) makes is made
- * of, if no lead has its number: the sender's name as WhatsApp shows it
- * (or the number), the number, the message.  Apply writes it only then.
- */
-static void
-keep_lead(struct normalize_work *w, const struct event *ev, jv msg)
-{
-	w->lead.source = keep(w, "", ev->source, strlen(ev->source));
-	w->lead.time = ev->time != NULL ? keep(w, "", ev->time,
-	    strlen(ev->time)) : NONE;
-	if ((w->lead.name = keep_member(w, msg, "sender_name", "")) == NONE ||
-	    *str(w, w->lead.name) == '\0')
-		w->lead.name = keep_member(w, msg, "chat_name", "");
-	if (w->lead.name == NONE || *str(w, w->lead.name) == '\0')
-		w->lead.name = w->contacts[0] + strlen("tel:");
-	w->lead.message = keep_member(w, msg, "text", "");
-}
-
-/* A status report's status and the ids of the messages it is about. */
-static void
-keep_status(struct normalize_work *w, jv status)
-{
-	jv ids = jv_object_get(jv_copy(status), jv_string("message_ids"));
-
-	w->status = keep_member(w, status, "status", "");
-	if (jv_get_kind(ids) == JV_KIND_ARRAY) {
-		w->ids = xcalloc((size_t)jv_array_length(jv_copy(ids)),
-		    sizeof(*w->ids));
-		jv_array_foreach(ids, i, id) {
-			if (jv_get_kind(id) == JV_KIND_STRING)
-				w->ids[w->nids++] = keep(w, "",
-				    jv_string_value(id), (size_t)
-				    jv_string_length_bytes(jv_copy(id)));
-			jv_free(id);
-		}
-	}
-	jv_free(ids);
-}
-
-/*
- * What the canonical data of the event's type leads to, besides its
- * envelope; a lead.created's data (consumed, returned) gets its lead_id.
- */
-static jv
-consequences(struct normalize_work *w, const struct event *ev,
-    const char *type, jv canon)
-{
-	if (strcmp(type, "lead.created") == 0) {
-		w->kind = W_LEAD;
-		canon = jv_object_set(canon, jv_string("lead_id"),
-		    jv_string(ev->id));
-		w->contacts[0] = keep_member(w, canon, "phone", "tel:");
-		w->contacts[1] = keep_member(w, canon, "email", "mailto:");
-	} else if (strcmp(type, "whatsapp.inbound") == 0) {
-		if ((w->contacts[0] = keep_member(w, canon, "phone", "tel:")) !=
-		    NONE) {
-			w->kind = W_MESSAGE;
-			keep_lead(w, ev, canon);
-		}
-	} else if (strcmp(type, "whatsapp.status") == 0) {
-		w->kind = W_STATUS;
-		keep_status(w, canon);
-	}
-	return canon;
-}
-
-/* Where a lead.created's type and lead_id stand in its text. */
-static void
-locate_lead(struct normalize_work *w)
-{
-	const char *t = w->text.data;
-	size_t ds, de, vs, ve;
-
-	if (json_member(t, w->text.len, "type", &w->type_at.start,
-	    &w->type_at.end) != 1 ||
-	    json_member(t, w->text.len, "data", &ds, &de) != 1 ||
-	    json_member(t + ds, de - ds, "lead_id", &vs, &ve) != 1) {
-		w->kind = W_EVENT;	/* cannot be: normalize wrote them */
-		return;
-	}
-	w->lead_at = (struct span){ ds + vs, ds + ve };
 }
 
 enum stream_rc
@@ -347,11 +165,7 @@ normalize_prepare(void *ctx, struct stream_rec *r, const char *line,
 	w = xcalloc(1, sizeof(*w));
 	buf_init(&w->text);
 	buf_grow(&w->text, len + 64);
-	buf_init(&w->strings);
-	buf_grow(&w->strings, 128);
-	w->tenant = ev.tenant != NULL ? keep(w, "", ev.tenant,
-	    strlen(ev.tenant)) : keep(w, "", "", 0);
-	w->contacts[0] = w->contacts[1] = w->status = NONE;
+	leads_note_init(&w->leads, ev.tenant);
 	r->work = w;
 	type = ev.type;
 	data = de > ds ? jvparse(line + ds, de - ds) : jv_null();
@@ -369,7 +183,7 @@ normalize_prepare(void *ctx, struct stream_rec *r, const char *line,
 	if (schema_apply(n->schemas, type, jv_copy(data), n->calling_code,
 	    &canon, err, sizeof(err)) != 0)
 		goto rejected;
-	canon = consequences(w, &ev, type, canon);
+	canon = leads_note(&w->leads, &ev, type, canon);
 	/*
 	 * Unchanged data keeps the record as it came; changed members are
 	 * spliced into it.  Only what cannot be spliced is written anew.
@@ -378,8 +192,7 @@ normalize_prepare(void *ctx, struct stream_rec *r, const char *line,
 		buf_add(&w->text, line, len);
 	else
 		splice(&w->text, line, len, ds, de, as_sent, canon, w->type);
-	if (w->kind == W_LEAD)
-		locate_lead(w);
+	leads_note_text(&w->leads, &w->text);
 	jv_free(canon);
 	goto out;
 rejected:
@@ -410,15 +223,6 @@ replay_one(struct normalize *n, struct stream *s, const char *id,
 	return 0;
 }
 
-/* The id of the lead a message makes: derived from the message's. */
-static void
-lead_of(const char *message, char lead_id[ID_LEN + 1])
-{
-	static const char *const parts[] = { "lead" };
-
-	id_derive(lead_id, message, parts, 1);
-}
-
 /*
  * The event was not in state received: act on what the journal says.  A
  * message that made a lead writes it again too.
@@ -432,9 +236,9 @@ replay(struct normalize *n, struct stream *s, struct stream_rec *r,
 
 	if (replay_one(n, s, r->event, &st) != 0)
 		return stream_journal_failed(s, r);
-	if (w->kind == W_MESSAGE && (st == JOURNAL_NORMALIZED ||
+	if (w->leads.kind == LEADS_MESSAGE && (st == JOURNAL_NORMALIZED ||
 	    st == JOURNAL_MAPPED)) {
-		lead_of(r->event, lead_id);
+		leads_of_message(r->event, lead_id);
 		if (replay_one(n, s, lead_id, &lead) != 0)
 			return stream_journal_failed(s, r);
 	}
@@ -453,131 +257,6 @@ replay(struct normalize *n, struct stream *s, struct stream_rec *r,
 	}
 }
 
-/* The lead.created w holds, as lead.updated of lead lead_id, in out. */
-static void
-lead_updated(struct buf *out, const struct normalize_work *w,
-    const char *lead_id)
-{
-	const struct span *a = &w->type_at, *b = &w->lead_at, *t;
-	const char *text = w->text.data;
-
-	buf_reset(out);
-	if (a->start > b->start) {
-		t = a;
-		a = b;
-		b = t;
-	}
-	buf_add(out, text, a->start);
-	if (a == &w->type_at)
-		buf_adds(out, "\"lead.updated\"");
-	else
-		buf_add_json_string(out, lead_id, strlen(lead_id));
-	buf_add(out, text + a->end, b->start - a->end);
-	if (b == &w->type_at)
-		buf_adds(out, "\"lead.updated\"");
-	else
-		buf_add_json_string(out, lead_id, strlen(lead_id));
-	buf_add(out, text + b->end, w->text.len - b->end);
-}
-
-/* Appends "name":"value" (value JSON-escaped) after a comma if not first. */
-static void
-member(struct buf *b, const char *name, const char *value)
-{
-	if (b->len > 1)
-		buf_addc(b, ',');
-	buf_add_json_string(b, name, strlen(name));
-	buf_addc(b, ':');
-	buf_add_json_string(b, value, strlen(value));
-}
-
-/*
- * A message from a number no lead has: its lead, journaled and written.
- * Its envelope is written here, not in prepare, since few messages make
- * one.
- */
-static int
-new_lead(struct normalize *n, struct stream *s, const struct stream_rec *r,
-    const struct normalize_work *w)
-{
-	const char *tenant = str(w, w->tenant), *tel = str(w, w->contacts[0]);
-	struct journal_event je;
-	char lead_id[ID_LEN + 1], key[ID_LEN + 6], dup[ID_LEN + 1];
-	char now[RFC3339_LEN + 1];
-	int rc, found, done;
-	int64_t ms = clock_ms();
-
-	if ((rc = find_lead(n, s->journal, tenant, &tel, 1, lead_id,
-	    &found)) != 0 || found)
-		return rc;
-	lead_of(r->event, lead_id);
-	snprintf(key, sizeof(key), "lead:%s", lead_id);
-	clock_rfc3339(ms, now);
-	buf_reset(&n->data);
-	buf_addc(&n->data, '{');
-	member(&n->data, "name", str(w, w->lead.name));
-	member(&n->data, "phone", tel + strlen("tel:"));
-	if (w->lead.message != NONE)
-		member(&n->data, "message", str(w, w->lead.message));
-	member(&n->data, "lead_id", lead_id);
-	buf_addc(&n->data, '}');
-	buf_reset(&n->scratch);
-	event_write(&n->scratch, &(struct event_head){ .id = lead_id,
-	    .source = str(w, w->lead.source), .type = "lead.created",
-	    .time = w->lead.time != NONE ? str(w, w->lead.time) : now,
-	    .tenant = tenant, .idempotencykey = key }, n->data.data,
-	    n->data.len);
-
-	je = (struct journal_event){ .id = lead_id,
-	    .source = str(w, w->lead.source), .type = "lead.created",
-	    .tenant = tenant, .time = w->lead.time != NONE ?
-	    str(w, w->lead.time) : now, .idempotency_key = key,
-	    .envelope = n->scratch.data, .envelope_len = n->scratch.len,
-	    .received_at = ms };
-	if ((rc = journal_event_add(s->journal, &je, dup, NULL)) == 1)
-		return 0;	/* made before */
-	if (rc != 0 || (rc = journal_event_normalize(s->journal, lead_id,
-	    NULL, n->scratch.data, n->scratch.len, &done)) != 0 ||
-	    (rc = journal_lead_link(s->journal, tenant, tel, lead_id,
-	    ms)) != 0)
-		return rc;
-	buf_add(&s->out, n->scratch.data, n->scratch.len);
-	buf_addc(&s->out, '\n');
-	return 0;
-}
-
-/* What the event leads to besides itself; lead_id its lead's, if any. */
-static int
-consequences_apply(struct normalize *n, struct stream *s,
-    const struct stream_rec *r, const struct normalize_work *w,
-    const char *lead_id)
-{
-	int64_t now = clock_ms();
-	size_t i;
-	int rc = 0, changed;
-
-	switch (w->kind) {
-	case W_LEAD:
-		for (i = 0; i < 2 && rc == 0; i++)
-			if (w->contacts[i] != NONE)
-				rc = journal_lead_link(s->journal,
-				    str(w, w->tenant), str(w, w->contacts[i]),
-				    lead_id, now);
-		return rc;
-	case W_MESSAGE:
-		return new_lead(n, s, r, w);
-	case W_STATUS:
-		for (i = 0; i < w->nids && rc == 0 && w->status != NONE; i++)
-			rc = journal_message_status(s->journal,
-			    str(w, w->ids[i]), str(w, w->status), now,
-			    &changed);
-		return rc;
-	case W_EVENT:
-		break;
-	}
-	return 0;
-}
-
 enum stream_rc
 normalize_apply(void *ctx, struct stream *s, struct stream_rec *r)
 {
@@ -585,8 +264,8 @@ normalize_apply(void *ctx, struct stream *s, struct stream_rec *r)
 	const struct normalize_work *w = r->work;
 	const char *type = w->type, *text = w->text.data;
 	size_t len = w->text.len;
-	char lead_id[ID_LEN + 1];
-	int done, found = 0;
+	char lead_id[ID_LEN + 1] = "";
+	int done;
 
 	if (w->rejected) {
 		if (journal_event_reject(s->journal, r->event,
@@ -595,21 +274,9 @@ normalize_apply(void *ctx, struct stream *s, struct stream_rec *r)
 		buf_add(&r->reason, w->text.data, w->text.len);
 		return STREAM_REJECT;
 	}
-	if (w->kind == W_LEAD) {
-		const char *contacts[2] = { str(w, w->contacts[0]),
-		    str(w, w->contacts[1]) };
-
-		if (find_lead(n, s->journal, str(w, w->tenant), contacts, 2,
-		    lead_id, &found) != 0)
-			return stream_journal_failed(s, r);
-		if (found) {
-			lead_updated(&n->scratch, w, lead_id);
-			text = n->scratch.data;
-			len = n->scratch.len;
-			type = "lead.updated";
-		} else
-			snprintf(lead_id, sizeof(lead_id), "%s", r->event);
-	}
+	if (leads_resolve(&n->leads, s->journal, &w->leads, r->event, &text,
+	    &len, &type, lead_id) != 0)
+		return stream_journal_failed(s, r);
 	if (journal_event_normalize(s->journal, r->event, type, text, len,
 	    &done) != 0)
 		return stream_journal_failed(s, r);
@@ -617,7 +284,8 @@ normalize_apply(void *ctx, struct stream *s, struct stream_rec *r)
 		return replay(n, s, r, w);
 	buf_add(&s->out, text, len);
 	buf_addc(&s->out, '\n');
-	if (consequences_apply(n, s, r, w, lead_id) != 0)
+	if (leads_apply(&n->leads, s->journal, &w->leads, r->event, lead_id,
+	    &s->out) != 0)
 		return stream_journal_failed(s, r);
 	return STREAM_OK;
 }

@@ -4,16 +4,11 @@
  * types, e-mails lower-case, phones E.164) and marks it normalized in the
  * journal.  Source-specific normalizers plug in before the schema check:
  * a source with "normalizer: zapi" has its Z-API callbacks read by
- * zapiin.h.
- *
- * Leads are deduplicated: a lead.created gets a lead_id, its own event id;
- * one whose phone or e-mail is some earlier lead's becomes lead.updated
- * with that lead's id.  A whatsapp.inbound from a number no lead has
- * makes a lead.created too, written after it.  A whatsapp.status is
- * recorded on the deliveries of the messages it names.
+ * rules/zapiin.h.  What an event leads to besides (a lead deduplicated or
+ * made, a message's status recorded) is stage/leads.h's.
  *
  * Ownership: a struct normalize borrows what normalize_init is given (it
- * must outlive it) and owns scratch and data, which normalize_release
+ * must outlive it) and owns scratch and leads, which normalize_release
  * frees.  normalize_prepare reads the text only: its stage asks for no
  * tree, and v is left alone.  normalize_work_free frees a work.
  */
@@ -21,6 +16,7 @@
 #define INTEGRA_STAGE_NORMALIZE_H
 
 #include "base/buf.h"
+#include "stage/leads.h"
 #include "stage/stream.h"
 
 struct cfg;
@@ -30,11 +26,8 @@ struct normalize {
 	const struct schema_set	*schemas;
 	const struct cfg	*cfg;		/* its sources' normalizers */
 	const char		*calling_code;	/* for phones without one */
-	const char		*salt;		/* retention's: the leads' contacts
-						   it hashed are looked up too;
-						   NULL: none */
+	struct leads		 leads;		/* apply's */
 	struct buf		 scratch;	/* apply's */
-	struct buf		 data;		/* apply's */
 };
 
 void		normalize_init(struct normalize *, const struct schema_set *,
