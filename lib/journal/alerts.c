@@ -1,51 +1,12 @@
 /*
- * journalalert: what the alerts are evaluated from, and their states
- * (migration 10).  See journal.h.
+ * journal/alerts: what the alerts are evaluated from, and their states
+ * (migration 10).  See journal/alerts.h.
  */
 #include <sqlite3.h>
 
 #include "journal/journal.h"
 #include "journal/alerts.h"
 #include "journal/private.h"
-
-enum astmt {
-	A_INPUTS,
-	A_STATES,
-	A_PUT,
-	A_COUNT
-};
-
-_Static_assert(A_COUNT <= JOURNAL_ALERT_STMTS,
-    "journal/private.h: raise JOURNAL_ALERT_STMTS");
-
-static const char *const astmt_sql[A_COUNT] = {
-	/*
-	 * The dead from the dead index; the attempts, which have no index
-	 * on their time, from the newest rows back, so that the cost stays
-	 * bounded however many the journal holds.
-	 */
-	[A_INPUTS] =
-	    "SELECT (SELECT count(*) FROM deliveries WHERE status = 'dead'"
-	    " AND dead_at >= ?1), count(*), coalesce(sum(error_class IS NOT"
-	    " NULL), 0) FROM (SELECT started_at, error_class FROM attempts"
-	    " ORDER BY id DESC LIMIT 200000) WHERE started_at >= ?2",
-	[A_STATES] =
-	    "SELECT alert, firing, since, message, coalesce(posted_at, 0),"
-	    " posted_firing FROM alert_states ORDER BY alert",
-	[A_PUT] =
-	    "INSERT INTO alert_states (alert, firing, since, message,"
-	    " posted_at, posted_firing) VALUES (?1, ?2, ?3, ?4, nullif(?5, 0),"
-	    " ?6) ON CONFLICT DO UPDATE SET firing = excluded.firing,"
-	    " since = excluded.since, message = excluded.message,"
-	    " posted_at = excluded.posted_at,"
-	    " posted_firing = excluded.posted_firing",
-};
-
-static sqlite3_stmt *
-astmt(struct journal *j, enum astmt which)
-{
-	return journal_prepared(j, &j->alert[which], astmt_sql[which]);
-}
 
 int
 journal_alert_inputs(struct journal *j, int64_t died_since,
@@ -54,7 +15,7 @@ journal_alert_inputs(struct journal *j, int64_t died_since,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = astmt(j, A_INPUTS)) == NULL)
+	if ((st = journal_sql(j, SQL_ALERT_INPUTS)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, died_since);
 	sqlite3_bind_int64(st, 2, tried_since);
@@ -74,7 +35,7 @@ journal_alerts(struct journal *j, journal_alert_fn fn, void *ctx)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = astmt(j, A_STATES)) == NULL)
+	if ((st = journal_sql(j, SQL_ALERT_STATES)) == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		a = (struct journal_alert){
@@ -97,7 +58,7 @@ journal_alert_put(struct journal *j, const struct journal_alert *a)
 {
 	sqlite3_stmt *st;
 
-	if ((st = astmt(j, A_PUT)) == NULL)
+	if ((st = journal_sql(j, SQL_ALERT_PUT)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, a->alert);
 	sqlite3_bind_int(st, 2, a->firing);

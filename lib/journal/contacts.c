@@ -1,6 +1,6 @@
 /*
- * journalcontact: leads' contacts, and what channels report about the
- * messages they were given.  See journal.h.
+ * journal/contacts: leads' contacts, and what channels report about the
+ * messages they were given.  See journal/contacts.h.
  */
 #include <stdio.h>
 
@@ -9,40 +9,6 @@
 #include "journal/journal.h"
 #include "journal/contacts.h"
 #include "journal/private.h"
-
-enum cstmt {
-	C_LEAD_FIND,
-	C_LEAD_LINK,
-	C_MESSAGE_STATUS,
-	C_COUNT
-};
-
-_Static_assert(C_COUNT <= JOURNAL_CONTACT_STMTS,
-    "journal/private.h: raise JOURNAL_CONTACT_STMTS");
-
-/* How far on a message's status is; 0: not a status. */
-#define STATUS_RANK(x)							\
-	"CASE " x " WHEN 'sent' THEN 1 WHEN 'received' THEN 2"		\
-	" WHEN 'read' THEN 3 WHEN 'played' THEN 4 ELSE 0 END"
-
-static const char *const cstmt_sql[C_COUNT] = {
-	[C_LEAD_FIND] =
-	    "SELECT lead_id FROM lead_contacts WHERE tenant = ?1"
-	    " AND contact = ?2",
-	[C_LEAD_LINK] =
-	    "INSERT INTO lead_contacts (tenant, contact, lead_id, created_at)"
-	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
-	[C_MESSAGE_STATUS] =
-	    "UPDATE deliveries SET remote_status = ?2, remote_status_at = ?3"
-	    " WHERE remote_id = ?1 AND " STATUS_RANK("?2") " > "
-	    STATUS_RANK("coalesce(remote_status, '')"),
-};
-
-static sqlite3_stmt *
-cstmt(struct journal *j, enum cstmt which)
-{
-	return journal_prepared(j, &j->contact[which], cstmt_sql[which]);
-}
 
 int
 journal_lead_find(struct journal *j, const char *tenant,
@@ -57,7 +23,7 @@ journal_lead_find(struct journal *j, const char *tenant,
 	for (i = 0; i < n && !*found; i++) {
 		if (contacts[i] == NULL)
 			continue;
-		if ((st = cstmt(j, C_LEAD_FIND)) == NULL)
+		if ((st = journal_sql(j, SQL_LEAD_FIND)) == NULL)
 			return -1;
 		journal_bind_text(st, 1, tenant);
 		journal_bind_text(st, 2, contacts[i]);
@@ -78,7 +44,7 @@ journal_lead_link(struct journal *j, const char *tenant, const char *contact,
 {
 	sqlite3_stmt *st;
 
-	if ((st = cstmt(j, C_LEAD_LINK)) == NULL)
+	if ((st = journal_sql(j, SQL_LEAD_LINK)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, tenant);
 	journal_bind_text(st, 2, contact);
@@ -94,7 +60,7 @@ journal_message_status(struct journal *j, const char *remote_id,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = cstmt(j, C_MESSAGE_STATUS)) == NULL)
+	if ((st = journal_sql(j, SQL_MESSAGE_STATUS)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, remote_id);
 	journal_bind_text(st, 2, status);

@@ -1,6 +1,6 @@
 /*
- * journalcount: the counts of what happened (migration 8), kept by the
- * writers and read by integra-report.  See journal/private.h and journal.h.
+ * journal/counts: the counts of what happened (migration 8), kept by the
+ * writers and read by integra-report.  See journal/counts.h.
  *
  * A trigger a row made ingest 2.1 times slower (SQLite sets up the
  * trigger's frame for every row), so the counts wait in memory, a small
@@ -19,96 +19,11 @@
 #include "journal/counts.h"
 #include "journal/private.h"
 
-#define HOUR_MS		3600000
-#define STR(x)		#x
-#define XSTR(x)		STR(x)
-
-enum count_stmt {
-	K_ADD,
-	K_READ,
-	K_TARGETS,
-	K_WAITING,
-	K_SYNCS,
-	K_HOURLY,
-	K_DEAD,
-	K_COUNT
-};
-
-_Static_assert(K_COUNT <= JOURNAL_COUNT_STMTS,
-    "journal/private.h: raise JOURNAL_COUNT_STMTS");
-
 /* As migrations/0008-counts.sql has them. */
 const int64_t journal_latency_bounds[JOURNAL_LATENCY_BUCKETS] = {
 	100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000,
 	900000, 3600000, 21600000, 86400000
 };
-
-static const char *const count_sql[K_COUNT] = {
-	[K_ADD] =
-	    "INSERT INTO counts (hour, kind, a, b, c, n, total)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO UPDATE"
-	    " SET n = n + excluded.n, total = total + excluded.total",
-	[K_READ] =
-	    "SELECT kind, a, b, c, sum(n), sum(total) FROM counts"
-	    " WHERE hour >= ?1 / " XSTR(HOUR_MS)
-	    " GROUP BY kind, a, b, c ORDER BY kind, a, b, c",
-	[K_TARGETS] =
-	    "SELECT target, disabled_at IS NOT NULL, CASE WHEN open_until > ?1"
-	    " THEN 1 WHEN open_until IS NOT NULL THEN 2 ELSE 0 END"
-	    " FROM target_states ORDER BY target",
-	/*
-	 * Each count is a range of a partial index, which the repeated
-	 * IN term lets SQLite use.  Ids are UUIDv7, so the oldest event
-	 * of a status is its least id; the due deliveries' least
-	 * not_before is looked up in the due index a class at a time.
-	 */
-	[K_WAITING] =
-	    "SELECT (SELECT count(*) FROM events WHERE status IN"
-	    "  ('received', 'normalized') AND status = 'received'),"
-	    " (SELECT count(*) FROM events WHERE status IN"
-	    "  ('received', 'normalized') AND status = 'normalized'),"
-	    " (SELECT count(*) FROM deliveries WHERE status IN"
-	    "  ('pending', 'failed') AND status = 'pending'),"
-	    " (SELECT count(*) FROM deliveries WHERE status IN"
-	    "  ('pending', 'failed') AND status = 'failed'),"
-	    " (SELECT count(*) FROM deliveries WHERE status = 'in_flight'),"
-	    " (SELECT count(*) FROM deliveries WHERE status = 'dead'"
-	    "  AND archived_at IS NULL),"
-	    " (SELECT min(id) FROM (SELECT min(id) AS id FROM events"
-	    "  WHERE status IN ('received', 'normalized')"
-	    "  AND status = 'received' UNION ALL SELECT min(id) FROM events"
-	    "  WHERE status IN ('received', 'normalized')"
-	    "  AND status = 'normalized')),"
-	    " (SELECT min(m) FROM (SELECT (SELECT min(not_before) FROM"
-	    "  deliveries d WHERE d.status IN ('pending', 'failed') AND"
-	    "  d.priority = p.column1) AS m FROM (VALUES (0), (1), (2), (3),"
-	    "  (4)) p) WHERE m <= ?1)",
-	[K_SYNCS] =
-	    "SELECT job, coalesce((SELECT status FROM sync_runs l"
-	    " WHERE l.job = r.job AND status <> 'running' ORDER BY id DESC"
-	    " LIMIT 1), 'running'), sum(status = 'ok' AND"
-	    " started_at >= ?1), sum(status = 'failed' AND started_at >= ?1),"
-	    " sum(status = 'running'), coalesce(max(CASE WHEN status = 'ok'"
-	    " THEN ended_at END), 0), sum(CASE WHEN started_at >= ?1 THEN"
-	    " read ELSE 0 END), sum(CASE WHEN started_at >= ?1 THEN changed"
-	    " ELSE 0 END), sum(CASE WHEN started_at >= ?1 THEN failed ELSE 0"
-	    " END) FROM sync_runs r GROUP BY job ORDER BY job",
-	[K_HOURLY] =
-	    "SELECT kind, CASE kind WHEN 'event' THEN c ELSE b END, hour,"
-	    " sum(n) FROM counts WHERE hour >= ?1 / " XSTR(HOUR_MS)
-	    " AND kind IN ('event', 'delivery', 'attempt')"
-	    " GROUP BY 1, 2, 3 ORDER BY 3",
-	[K_DEAD] =
-	    "SELECT target, coalesce(error_class, ''), coalesce(last_error,"
-	    " ''), count(*) FROM deliveries WHERE status = 'dead'"
-	    " AND dead_at >= ?1 GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1 LIMIT 5",
-};
-
-static sqlite3_stmt *
-count_stmt(struct journal *j, enum count_stmt which)
-{
-	return journal_prepared(j, &j->count[which], count_sql[which]);
-}
 
 /* FNV-1a over the hour and the names, each with its NUL. */
 static uint32_t
@@ -189,7 +104,7 @@ journal_count(struct journal *j, int64_t at_ms, const char *kind,
 	const char *names[4] = { kind, a != NULL ? a : "", b != NULL ? b : "",
 	    c != NULL ? c : "" };
 	struct journal_tally *t;
-	int64_t hour = at_ms / HOUR_MS;
+	int64_t hour = at_ms / JOURNAL_HOUR_MS;
 	uint32_t hash = tally_hash(hour, names);
 	size_t i, len;
 	char *k;
@@ -245,7 +160,7 @@ journal_count_flush(struct journal *j)
 	for (t = j->tally; t < j->tally + j->ntally && rc == 0; t++) {
 		if (t->key == NULL)
 			continue;
-		if ((st = count_stmt(j, K_ADD)) == NULL) {
+		if ((st = journal_sql(j, SQL_COUNT_ADD)) == NULL) {
 			rc = -1;
 			break;
 		}
@@ -282,13 +197,13 @@ int
 journal_report(struct journal *j, enum journal_report which, int64_t since_ms,
     journal_report_fn fn, void *ctx)
 {
-	static const enum count_stmt stmts[] = {
-		[JOURNAL_REPORT_COUNTS] = K_READ,
-		[JOURNAL_REPORT_TARGETS] = K_TARGETS,
-		[JOURNAL_REPORT_WAITING] = K_WAITING,
-		[JOURNAL_REPORT_SYNCS] = K_SYNCS,
-		[JOURNAL_REPORT_HOURLY] = K_HOURLY,
-		[JOURNAL_REPORT_DEAD] = K_DEAD,
+	static const enum journal_sql stmts[] = {
+		[JOURNAL_REPORT_COUNTS] = SQL_COUNT_READ,
+		[JOURNAL_REPORT_TARGETS] = SQL_COUNT_TARGETS,
+		[JOURNAL_REPORT_WAITING] = SQL_COUNT_WAITING,
+		[JOURNAL_REPORT_SYNCS] = SQL_COUNT_SYNCS,
+		[JOURNAL_REPORT_HOURLY] = SQL_COUNT_HOURLY,
+		[JOURNAL_REPORT_DEAD] = SQL_COUNT_DEAD,
 	};
 	static const int nnames[] = {
 		[JOURNAL_REPORT_COUNTS] = 4,
@@ -303,7 +218,7 @@ journal_report(struct journal *j, enum journal_report which, int64_t since_ms,
 	const char *s;
 	int rc, i, n;
 
-	if ((st = count_stmt(j, stmts[which])) == NULL)
+	if ((st = journal_sql(j, stmts[which])) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, since_ms);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

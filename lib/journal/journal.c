@@ -21,10 +21,6 @@
 #include "journal/keyindex.h"
 #include "stage/priority.h"
 
-/* A macro's value as a string, for numbers written into SQL. */
-#define STR(x)	#x
-#define XSTR(x)	STR(x)
-
 #define BUSY_TIMEOUT_MS	30000
 /*
  * SQLite's 4 KB pages, set when the journal is created (SQLite ignores it
@@ -50,276 +46,12 @@
  */
 #define CACHE_KIB	"-8192"
 
-
-enum stmt {
-	S_EVENT_ADD,
-	S_RAW_ADD,
-	S_EVENT_BY_KEY,
-	S_RETAINED_ANY,
-	S_EVENT_STATUS,
-	S_EVENT_NORMALIZE,
-	S_CANONICAL_ADD,
-	S_EVENT_FIND,
-	S_EVENT_MAP,
-	S_EVENT_REJECT,
-	S_EVENTS_IN,
-	S_DELIVERY_ADD,
-	S_CLAIM_ID,
-	S_CLAIM_DUE,
-	S_CLAIM_PROBE,
-	S_ATTEMPT_ADD,
-	S_DELIVERY_DONE,
-	S_CLAIM_RELEASE,
-	S_KEY_ADD,
-	S_KEY_FIND,
-	S_KEY_LIST,
-	S_KEY_REVOKE,
-	S_RATE_HIT,
-	S_RATE_COUNT,
-	S_EVENTS_QUERY,
-	S_EVENT_DETAIL,
-	S_EVENT_RETRY,
-	S_DELIVERIES_RETRY,
-	S_STATUS,
-	S_TARGETS_LAST,
-	S_COUNT
-};
-
-/* What key_row reads. */
-#define KEY_COLUMNS	"name, tenant, scopes, prefix, created_at, revoked_at," \
-			" rate_limit"
-
-#define CLAIM_SET							\
-	"UPDATE deliveries SET status = 'in_flight', lease_owner = ?1,"	\
-	" lease_until = ?2, updated_at = ?3 "
-/*
- * A disabled target's deliveries wait, claimed by no one, and so do those
- * of a target whose circuit is open; half-open, it gets one probe
- * (journal_claim_probe).  A paced target's are claimed only by the
- * process that holds it, while it wants more (?1 is the claimer, ?3 now).
- */
-#define TARGET_ENABLED							\
-	" target NOT IN (SELECT target FROM target_states"		\
-	"  WHERE disabled_at IS NOT NULL OR open_until IS NOT NULL"	\
-	"  OR (held_until > ?3 AND (holder IS NOT ?1 OR claim_after > ?3)))"
-#define CLAIM_DUE_WHERE							\
-	" ((status IN ('pending', 'failed') AND not_before <= ?3)"	\
-	"  OR (status = 'in_flight' AND lease_until < ?3))"		\
-	" AND" TARGET_ENABLED
-/* With its event's type and tenant, for the outcomes it may make. */
-#define CLAIM_RETURNING							\
-	" RETURNING id, event_id, target, route, method, url, headers,"	\
-	" body, attempts, priority,"					\
-	" (SELECT type FROM events WHERE events.id = event_id),"	\
-	" (SELECT tenant FROM events WHERE events.id = event_id), step"
-/*
- * The due deliveries of class p, oldest first: a range of the index
- * deliveries_due each, so that the classes above cost a lookup when they
- * are empty, whatever waits in them for later.
- */
-#define DUE_IN(p)							\
-	" SELECT id FROM (SELECT id FROM deliveries"			\
-	"  WHERE status IN ('pending', 'failed') AND priority = " XSTR(p) \
-	"  AND not_before <= ?3 AND" TARGET_ENABLED			\
-	"  ORDER BY not_before LIMIT ?4) UNION ALL"
-
-_Static_assert(S_COUNT <= JOURNAL_STMTS, "journal/private.h: raise JOURNAL_STMTS");
-
-static const char *const stmt_sql[S_COUNT] = {
-	[S_EVENT_ADD] =
-	    "INSERT INTO events (id, source, type, tenant, subject, time,"
-	    " idempotency_key, received_at, key_index, status, error)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-	    " CASE WHEN ?10 IS NULL THEN 'received' ELSE 'rejected' END, ?10)"
-	    " ON CONFLICT (source, key_index) DO NOTHING",
-	[S_RAW_ADD] =
-	    "INSERT INTO raw_envelopes (event, envelope) VALUES (?1, ?2)",
-	[S_EVENT_BY_KEY] =
-	    "SELECT id, envelope FROM events LEFT JOIN raw_envelopes"
-	    " ON event = seq WHERE source = ?1 AND key_index = ?2",
-	[S_RETAINED_ANY] =
-	    "SELECT EXISTS (SELECT 1 FROM events WHERE retained_at IS NOT NULL)",
-	[S_EVENT_STATUS] =
-	    "SELECT status, envelope FROM events LEFT JOIN canonical_envelopes"
-	    " ON event = seq WHERE id = ?1",
-	[S_EVENT_NORMALIZE] =
-	    "UPDATE events SET status = 'normalized', type = coalesce(?2, type)"
-	    " WHERE id = ?1 AND status = 'received'",
-	[S_CANONICAL_ADD] =
-	    "INSERT INTO canonical_envelopes (event, envelope) VALUES (?1, ?2)",
-	[S_EVENT_FIND] =
-	    "SELECT seq, type, source, status FROM events WHERE id = ?1",
-	[S_EVENT_MAP] =
-	    "UPDATE events SET status = 'mapped'"
-	    " WHERE id = ?1 AND status = 'normalized'",
-	[S_EVENT_REJECT] =
-	    "UPDATE events SET status = 'rejected', error = ?2"
-	    " WHERE id = ?1 AND status = ?3",
-	[S_EVENTS_IN] =
-	    "SELECT id, CASE status WHEN 'received' THEN"
-	    " (SELECT envelope FROM raw_envelopes WHERE event = seq) ELSE"
-	    " (SELECT envelope FROM canonical_envelopes WHERE event = seq) END"
-	    " FROM events WHERE status = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
-	[S_DELIVERY_ADD] =
-	    "INSERT INTO deliveries (id, event_id, target, route, step, method,"
-	    " url, headers, body, not_before, created_at, updated_at, priority,"
-	    " status, last_error, error_class, dead_at, mapping_version)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12,"
-	    " CASE WHEN ?13 IS NULL THEN 'pending' ELSE 'dead' END, ?13,"
-	    " CASE WHEN ?13 IS NOT NULL THEN 'mapping' END,"
-	    " CASE WHEN ?13 IS NOT NULL THEN ?11 END, nullif(?14, 0))"
-	    " ON CONFLICT (id) DO NOTHING",
-	[S_CLAIM_ID] =
-	    CLAIM_SET "WHERE id = ?4 AND" CLAIM_DUE_WHERE CLAIM_RETURNING,
-	/*
-	 * At most ?4 in all: the due ones class by class, then expired
-	 * leases.  SQLite runs a compound SELECT in order and stops at its
-	 * LIMIT.
-	 */
-	[S_CLAIM_DUE] =
-	    CLAIM_SET "WHERE id IN (SELECT id FROM (" DUE_IN(PRIORITY_HIGH)
-	    DUE_IN(PRIORITY_DEFAULT) DUE_IN(PRIORITY_NOTIFICATION)
-	    DUE_IN(PRIORITY_LOW) DUE_IN(PRIORITY_RETRY)
-	    " SELECT id FROM (SELECT id FROM deliveries"
-	    "  WHERE status = 'in_flight' AND lease_until < ?3"
-	    "  AND" TARGET_ENABLED " ORDER BY lease_until LIMIT ?4))"
-	    " LIMIT ?4)" CLAIM_RETURNING,
-	/* One of target ?4's, due or with its lease run out, whatever its
-	 * circuit. */
-	[S_CLAIM_PROBE] =
-	    CLAIM_SET "WHERE id IN (SELECT id FROM (SELECT id FROM deliveries"
-	    "  WHERE status IN ('pending', 'failed') AND not_before <= ?3"
-	    "  AND target = ?4 ORDER BY priority, not_before LIMIT 1)"
-	    " UNION ALL SELECT id FROM (SELECT id FROM deliveries"
-	    "  WHERE status = 'in_flight' AND lease_until < ?3"
-	    "  AND target = ?4 ORDER BY lease_until LIMIT 1)"
-	    " LIMIT 1)" CLAIM_RETURNING,
-	[S_ATTEMPT_ADD] =
-	    "INSERT INTO attempts (delivery_id, attempt, started_at,"
-	    " duration_ms, http_status, error_class, error, response_excerpt)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	[S_DELIVERY_DONE] =
-	    "UPDATE deliveries SET status = ?2, attempts = ?3, not_before = ?4,"
-	    " last_error = ?5, error_class = ?8, lease_owner = NULL,"
-	    " lease_until = NULL, updated_at = ?6,"
-	    " dead_at = CASE ?2 WHEN 'dead' THEN ?6 END, archived_at = NULL,"
-	    " remote_id = coalesce(?9, remote_id),"
-	    " priority = CASE WHEN ?2 = 'failed' AND priority <> "
-	    XSTR(PRIORITY_HIGH) " THEN " XSTR(PRIORITY_RETRY)
-	    " ELSE priority END"
-	    " WHERE id = ?1 AND lease_owner = ?7 AND status = 'in_flight'",
-	[S_CLAIM_RELEASE] =
-	    "UPDATE deliveries SET status = CASE WHEN attempts > 0 THEN"
-	    " 'failed' ELSE 'pending' END, not_before = ?3,"
-	    " lease_owner = NULL, lease_until = NULL, updated_at = ?3"
-	    " WHERE id = ?1 AND lease_owner = ?2 AND status = 'in_flight'",
-	[S_KEY_ADD] =
-	    "INSERT INTO api_keys (name, tenant, scopes, key_hash, prefix,"
-	    " created_at, rate_limit) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-	    " ON CONFLICT (name) DO NOTHING",
-	[S_KEY_FIND] =
-	    "SELECT " KEY_COLUMNS " FROM api_keys"
-	    " WHERE key_hash = ?1 AND revoked_at IS NULL",
-	[S_KEY_LIST] =
-	    "SELECT " KEY_COLUMNS " FROM api_keys ORDER BY name",
-	[S_KEY_REVOKE] =
-	    "UPDATE api_keys SET revoked_at = ?2"
-	    " WHERE name = ?1 AND revoked_at IS NULL",
-	[S_RATE_HIT] =
-	    "INSERT INTO rate_windows (bucket, window, count) VALUES (?1, ?2, 1)"
-	    " ON CONFLICT (bucket) DO UPDATE SET"
-	    " count = CASE WHEN window = ?2 THEN count + 1 ELSE 1 END,"
-	    " window = ?2",
-	/* Not RETURNING: SQLite builds a temporary table for each. */
-	[S_RATE_COUNT] =
-	    "SELECT count FROM rate_windows WHERE bucket = ?1",
-	/* Each filter applies when its parameter is not NULL. */
-	[S_EVENTS_QUERY] =
-	    "SELECT id, json_object('id', id, 'source', source, 'type', type,"
-	    " 'tenant', tenant, 'subject', subject, 'time', time,"
-	    " 'idempotency_key', idempotency_key, 'status', status,"
-	    " 'error', error, 'received_at', received_at) FROM events"
-	    " WHERE (?1 IS NULL OR type = ?1) AND (?2 IS NULL OR source = ?2)"
-	    " AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR tenant = ?4)"
-	    " AND (?5 IS NULL OR received_at >= ?5)"
-	    " AND (?6 IS NULL OR received_at < ?6)"
-	    " AND (?7 IS NULL OR id > ?7) ORDER BY id LIMIT ?8",
-	/* An event, its envelopes, its deliveries and their attempts. */
-	[S_EVENT_DETAIL] =
-	    "SELECT json_object('id', e.id, 'source', e.source, 'type', e.type,"
-	    " 'tenant', e.tenant, 'subject', e.subject, 'time', e.time,"
-	    " 'idempotency_key', e.idempotency_key, 'status', e.status,"
-	    " 'error', e.error, 'received_at', e.received_at,"
-	    " 'raw', (SELECT CASE WHEN typeof(envelope) = 'text' AND"
-	    "  json_valid(envelope) THEN json(envelope) END"
-	    "  FROM raw_envelopes WHERE event = e.seq),"
-	    " 'canonical', (SELECT json(envelope) FROM canonical_envelopes"
-	    "  WHERE event = e.seq),"
-	    " 'deliveries', (SELECT json_group_array(json_object('id', d.id,"
-	    "  'target', d.target, 'route', d.route, 'step', d.step,"
-	    "  'method', d.method, 'url', d.url, 'status', d.status,"
-	    "  'attempts', d.attempts, 'not_before', d.not_before,"
-	    "  'mapping_version', d.mapping_version,"
-	    "  'remote_id', d.remote_id, 'remote_status', d.remote_status,"
-	    "  'remote_status_at', d.remote_status_at,"
-	    "  'last_error', d.last_error, 'tries', (SELECT"
-	    "  json_group_array(json_object('attempt', a.attempt,"
-	    "  'started_at', a.started_at, 'duration_ms', a.duration_ms,"
-	    "  'http_status', a.http_status, 'error_class', a.error_class,"
-	    "  'error', a.error)) FROM attempts a WHERE a.delivery_id = d.id)))"
-	    "  FROM deliveries d WHERE d.event_id = e.id))"
-	    " FROM events e WHERE e.id = ?1",
-	/* Counts by status, what is left to do, and how old it is. */
-	[S_STATUS] =
-	    "SELECT json_object("
-	    " 'events', (SELECT json_group_object(status, n) FROM"
-	    "  (SELECT status, count(*) AS n FROM events GROUP BY status)),"
-	    " 'deliveries', (SELECT json_group_object(status, n) FROM"
-	    "  (SELECT status, count(*) AS n FROM deliveries GROUP BY status)),"
-	    " 'events_backlog', (SELECT count(*) FROM events"
-	    "  WHERE status IN ('received', 'normalized')),"
-	    " 'delivery_backlog', (SELECT count(*) FROM deliveries"
-	    "  WHERE status IN ('pending', 'failed')),"
-	    " 'oldest_pending_ms', (SELECT ?1 - min(created_at) FROM deliveries"
-	    "  WHERE status IN ('pending', 'failed')),"
-	    " 'dead_letters', (SELECT count(*) FROM deliveries"
-	    "  WHERE status = 'dead' AND archived_at IS NULL),"
-	    " 'targets_disabled', (SELECT json_group_array(target)"
-	    "  FROM target_states WHERE disabled_at IS NOT NULL),"
-	    " 'circuits_open', (SELECT json_group_object(target,"
-	    "  json_object('state', CASE WHEN open_until > ?1 THEN 'open'"
-	    "  ELSE 'half_open' END, 'opened_at', opened_at, 'open_until',"
-	    "  open_until, 'failures', failures))"
-	    "  FROM target_states WHERE open_until IS NOT NULL))",
-	/* Each target's last attempt (the row of max(): SQLite's bare
-	 * columns). */
-	[S_TARGETS_LAST] =
-	    "SELECT json_group_object(target, json_object('at', at,"
-	    " 'http_status', http_status, 'error_class', error_class,"
-	    " 'delivery_status', status)) FROM (SELECT d.target,"
-	    " max(a.started_at) AS at, a.http_status, a.error_class, d.status"
-	    " FROM attempts a JOIN deliveries d ON d.id = a.delivery_id"
-	    " GROUP BY d.target)",
-	/* Mapped again by the next integra-map --pending. */
-	[S_EVENT_RETRY] =
-	    "UPDATE events SET status = 'normalized'"
-	    " WHERE id = ?1 AND status IN ('normalized', 'mapped')",
-	/* Its deliveries that failed or died, due again from now. */
-	[S_DELIVERIES_RETRY] =
-	    "UPDATE deliveries SET status = 'pending', attempts = 0,"
-	    " not_before = ?2, lease_owner = NULL, lease_until = NULL,"
-	    " dead_at = NULL, archived_at = NULL, updated_at = ?2"
-	    " WHERE event_id = ?1 AND status IN ('failed', 'dead')"
-	    " RETURNING target",
-};
-
 static const char *const status_names[] = {
 	[JOURNAL_RECEIVED] = "received",
 	[JOURNAL_NORMALIZED] = "normalized",
 	[JOURNAL_MAPPED] = "mapped",
 	[JOURNAL_REJECTED] = "rejected",
 };
-
 
 int
 journal_fail(struct journal *j, const char *what)
@@ -341,28 +73,22 @@ exec(struct journal *j, const char *sql)
 }
 
 sqlite3_stmt *
-journal_prepared(struct journal *j, sqlite3_stmt **slot, const char *sql)
+journal_sql(struct journal *j, enum journal_sql which)
 {
-	sqlite3_stmt *st = *slot;
+	sqlite3_stmt *st = j->stmt[which];
 
 	if (st == NULL) {
-		if (sqlite3_prepare_v3(j->db, sql, -1,
+		if (sqlite3_prepare_v3(j->db, journal_sql_text[which], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
 			journal_fail(j, "prepare");
 			return NULL;
 		}
-		*slot = st;
+		j->stmt[which] = st;
 	} else {
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);
 	}
 	return st;
-}
-
-static sqlite3_stmt *
-stmt(struct journal *j, enum stmt s)
-{
-	return journal_prepared(j, &j->stmt[s], stmt_sql[s]);
 }
 
 void
@@ -558,24 +284,8 @@ journal_close(struct journal *j)
 
 	if (j == NULL)
 		return;
-	for (i = 0; i < S_COUNT; i++)
+	for (i = 0; i < JOURNAL_NSQL; i++)
 		sqlite3_finalize(j->stmt[i]);
-	for (i = 0; i < JOURNAL_MORE_STMTS; i++)
-		sqlite3_finalize(j->more[i]);
-	for (i = 0; i < JOURNAL_TARGET_STMTS; i++)
-		sqlite3_finalize(j->tgt[i]);
-	for (i = 0; i < JOURNAL_MAP_STMTS; i++)
-		sqlite3_finalize(j->map[i]);
-	for (i = 0; i < JOURNAL_CONTACT_STMTS; i++)
-		sqlite3_finalize(j->contact[i]);
-	for (i = 0; i < JOURNAL_COUNT_STMTS; i++)
-		sqlite3_finalize(j->count[i]);
-	for (i = 0; i < JOURNAL_SYNC_STMTS; i++)
-		sqlite3_finalize(j->sync[i]);
-	for (i = 0; i < JOURNAL_ALERT_STMTS; i++)
-		sqlite3_finalize(j->alert[i]);
-	for (i = 0; i < JOURNAL_RETAIN_STMTS; i++)
-		sqlite3_finalize(j->retain[i]);
 	journal_count_drop(j, 1);
 	buf_release(&j->key_form);
 	sqlite3_close(j->db);
@@ -710,7 +420,7 @@ any_retained(struct journal *j)
 
 	if (j->in_tx && j->retained >= 0)
 		return j->retained;
-	if ((st = stmt(j, S_RETAINED_ANY)) == NULL)
+	if ((st = journal_sql(j, SQL_RETAINED_ANY)) == NULL)
 		return -1;
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
 		return journal_step_end(j, st, rc, "look for retained events");
@@ -733,7 +443,7 @@ event_by_key(struct journal *j, const char *source, const void *form,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = stmt(j, S_EVENT_BY_KEY)) == NULL)
+	if ((st = journal_sql(j, SQL_EVENT_BY_KEY)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, source);
 	sqlite3_bind_blob(st, 2, form, (int)formlen, SQLITE_STATIC);
@@ -772,7 +482,7 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 	formlen = key_index(ev->idempotency_key, keylen,
 	    (unsigned char *)j->key_form.data);
 
-	if ((st = stmt(j, S_EVENT_ADD)) == NULL)
+	if ((st = journal_sql(j, SQL_EVENT_ADD)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, ev->id);
 	journal_bind_text(st, 2, ev->source);
@@ -793,7 +503,7 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 		    ev->received_at, "event", ev->type, ev->source, "rejected",
 		    1, 0)) != 0))
 			return rc;
-		if ((st = stmt(j, S_RAW_ADD)) == NULL)
+		if ((st = journal_sql(j, SQL_RAW_ADD)) == NULL)
 			return -1;
 		sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(j->db));
 		/* What was refused is kept byte for byte, valid or not. */
@@ -824,7 +534,7 @@ journal_event_status(struct journal *j, const char *id,
 	const char *s;
 	int rc;
 
-	if ((st = stmt(j, S_EVENT_STATUS)) == NULL)
+	if ((st = journal_sql(j, SQL_EVENT_STATUS)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
 	rc = sqlite3_step(st);
@@ -861,7 +571,7 @@ event_find(struct journal *j, const char *id, const char *moved,
 	const char *s;
 	int rc, n;
 
-	if ((st = stmt(j, S_EVENT_FIND)) == NULL)
+	if ((st = journal_sql(j, SQL_EVENT_FIND)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
 	*seq = 0;
@@ -901,7 +611,7 @@ journal_event_normalize(struct journal *j, const char *id,
 	int64_t seq;
 	int rc;
 
-	if ((st = stmt(j, S_EVENT_NORMALIZE)) == NULL)
+	if ((st = journal_sql(j, SQL_EVENT_NORMALIZE)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
 	journal_bind_text(st, 2, type);
@@ -914,7 +624,7 @@ journal_event_normalize(struct journal *j, const char *id,
 	 * each RETURNING, which made normalize twice as slow.
 	 */
 	if ((rc = event_moved(j, id, "normalized", &seq)) != 0 ||
-	    (st = stmt(j, S_CANONICAL_ADD)) == NULL)
+	    (st = journal_sql(j, SQL_CANONICAL_ADD)) == NULL)
 		return rc != 0 ? rc : -1;
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_text(st, 2, canonical, (int)len, SQLITE_STATIC);
@@ -930,7 +640,7 @@ journal_event_map(struct journal *j, const char *id, const char *type,
 	int64_t seq;
 	int rc;
 
-	if ((st = stmt(j, S_EVENT_MAP)) == NULL)
+	if ((st = journal_sql(j, SQL_EVENT_MAP)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
 	if ((rc = journal_step_done(j, st, "map event")) != 0)
@@ -956,7 +666,7 @@ journal_event_reject(struct journal *j, const char *id,
 	int64_t seq;
 	int rc;
 
-	if ((st = stmt(j, S_EVENT_REJECT)) == NULL)
+	if ((st = journal_sql(j, SQL_EVENT_REJECT)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
 	journal_bind_text(st, 2, reason);
@@ -973,7 +683,7 @@ journal_events_in(struct journal *j, enum journal_event_status status,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(j, S_EVENTS_IN)) == NULL)
+	if ((st = journal_sql(j, SQL_EVENTS_IN)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, status_names[status]);
 	journal_bind_text(st, 2, after_id != NULL ? after_id : "");
@@ -988,7 +698,7 @@ journal_delivery_add(struct journal *j, const struct journal_delivery *d,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = stmt(j, S_DELIVERY_ADD)) == NULL)
+	if ((st = journal_sql(j, SQL_DELIVERY_ADD)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, d->id);
 	journal_bind_text(st, 2, d->event_id);
@@ -1064,7 +774,7 @@ journal_claim_id(struct journal *j, const char *id, const char *owner,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(j, S_CLAIM_ID)) == NULL)
+	if ((st = journal_sql(j, SQL_CLAIM_ID)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, owner);
 	sqlite3_bind_int64(st, 2, lease_until);
@@ -1080,7 +790,7 @@ journal_claim_due(struct journal *j, int limit, const char *owner,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(j, S_CLAIM_DUE)) == NULL)
+	if ((st = journal_sql(j, SQL_CLAIM_DUE)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, owner);
 	sqlite3_bind_int64(st, 2, lease_until);
@@ -1096,7 +806,7 @@ journal_claim_probe(struct journal *j, const char *target, const char *owner,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(j, S_CLAIM_PROBE)) == NULL)
+	if ((st = journal_sql(j, SQL_CLAIM_PROBE)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, owner);
 	sqlite3_bind_int64(st, 2, lease_until);
@@ -1113,7 +823,7 @@ journal_attempt_add(struct journal *j, const struct journal_attempt *a,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = stmt(j, S_ATTEMPT_ADD)) == NULL)
+	if ((st = journal_sql(j, SQL_ATTEMPT_ADD)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, a->delivery_id);
 	sqlite3_bind_int(st, 2, a->attempt);
@@ -1130,7 +840,7 @@ journal_attempt_add(struct journal *j, const struct journal_attempt *a,
 	    a->duration_ms)) != 0)
 		return rc;
 
-	if ((st = stmt(j, S_DELIVERY_DONE)) == NULL)
+	if ((st = journal_sql(j, SQL_DELIVERY_DONE)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, a->delivery_id);
 	journal_bind_text(st, 2, a->status);
@@ -1160,7 +870,7 @@ journal_claim_release(struct journal *j, const char *id, const char *owner,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(j, S_CLAIM_RELEASE)) == NULL)
+	if ((st = journal_sql(j, SQL_CLAIM_RELEASE)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
 	journal_bind_text(st, 2, owner);
@@ -1175,7 +885,7 @@ journal_key_add(struct journal *j, const struct journal_key *k,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = stmt(j, S_KEY_ADD)) == NULL)
+	if ((st = journal_sql(j, SQL_KEY_ADD)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, k->name);
 	journal_bind_text(st, 2, k->tenant);
@@ -1199,7 +909,7 @@ column_copy(sqlite3_stmt *st, int i, char *out, size_t n)
 	snprintf(out, n, "%s", s != NULL ? (const char *)s : "");
 }
 
-/* The KEY_COLUMNS of st's row into k. */
+/* The KEY_COLUMNS (statements.c) of st's row into k. */
 static void
 key_row(sqlite3_stmt *st, struct journal_key *k)
 {
@@ -1226,7 +936,7 @@ journal_key_find(struct journal *j,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = stmt(j, S_KEY_FIND)) == NULL)
+	if ((st = journal_sql(j, SQL_KEY_FIND)) == NULL)
 		return -1;
 	sqlite3_bind_blob(st, 1, hash, JOURNAL_KEY_HASH_LEN, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -1243,7 +953,7 @@ journal_key_list(struct journal *j, journal_key_fn fn, void *ctx)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = stmt(j, S_KEY_LIST)) == NULL)
+	if ((st = journal_sql(j, SQL_KEY_LIST)) == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		key_row(st, &k);
@@ -1260,7 +970,7 @@ journal_key_revoke(struct journal *j, const char *name, int64_t now,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = stmt(j, S_KEY_REVOKE)) == NULL)
+	if ((st = journal_sql(j, SQL_KEY_REVOKE)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, name);
 	sqlite3_bind_int64(st, 2, now);
@@ -1277,13 +987,13 @@ journal_rate_hit(struct journal *j, const char *bucket, int64_t window,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = stmt(j, S_RATE_HIT)) == NULL)
+	if ((st = journal_sql(j, SQL_RATE_HIT)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, bucket);
 	sqlite3_bind_int64(st, 2, window);
 	if ((rc = journal_step_done(j, st, "count a request")) != 0)
 		return rc;
-	if ((st = stmt(j, S_RATE_COUNT)) == NULL)
+	if ((st = journal_sql(j, SQL_RATE_COUNT)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, bucket);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
@@ -1311,7 +1021,7 @@ journal_events_query(struct journal *j, const struct journal_filter *f,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(j, S_EVENTS_QUERY)) == NULL)
+	if ((st = journal_sql(j, SQL_EVENTS_QUERY)) == NULL)
 		return -1;
 	journal_bind_opt(st, 1, f->type);
 	journal_bind_opt(st, 2, f->source);
@@ -1337,7 +1047,7 @@ journal_event_detail(struct journal *j, const char *id, struct buf *out,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = stmt(j, S_EVENT_DETAIL)) == NULL)
+	if ((st = journal_sql(j, SQL_EVENT_DETAIL)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
 	rc = sqlite3_step(st);
@@ -1354,13 +1064,13 @@ journal_event_retry(struct journal *j, const char *id, int64_t now,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = stmt(j, S_EVENT_RETRY)) == NULL)
+	if ((st = journal_sql(j, SQL_EVENT_RETRY)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
 	if ((rc = journal_step_done(j, st, "retry event")) != 0)
 		return rc;
 	*remap = sqlite3_changes(j->db);
-	if ((st = stmt(j, S_DELIVERIES_RETRY)) == NULL)
+	if ((st = journal_sql(j, SQL_DELIVERIES_RETRY)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, now);
@@ -1379,13 +1089,13 @@ journal_event_retry(struct journal *j, const char *id, int64_t now,
 
 /* One JSON value from st, bound with ?1 = now if it takes it. */
 static int
-json_of(struct journal *j, enum stmt which, int64_t now, struct buf *out,
+json_of(struct journal *j, enum journal_sql which, int64_t now, struct buf *out,
     const char *what)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = stmt(j, which)) == NULL)
+	if ((st = journal_sql(j, which)) == NULL)
 		return -1;
 	if (sqlite3_bind_parameter_count(st) > 0)
 		sqlite3_bind_int64(st, 1, now);
@@ -1398,13 +1108,13 @@ json_of(struct journal *j, enum stmt which, int64_t now, struct buf *out,
 int
 journal_status(struct journal *j, int64_t now, struct buf *out)
 {
-	return json_of(j, S_STATUS, now, out, "count");
+	return json_of(j, SQL_STATUS, now, out, "count");
 }
 
 int
 journal_targets_last(struct journal *j, struct buf *out)
 {
-	return json_of(j, S_TARGETS_LAST, 0, out, "read the last attempts");
+	return json_of(j, SQL_TARGETS_LAST, 0, out, "read the last attempts");
 }
 
 int

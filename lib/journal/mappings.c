@@ -1,5 +1,6 @@
 /*
- * journalmap: the versioned mappings, in the journal.  See journal.h.
+ * journal/mappings: the versioned mappings, in the journal.  See
+ * journal/mappings.h.
  */
 #include <sqlite3.h>
 
@@ -7,70 +8,13 @@
 #include "journal/mappings.h"
 #include "journal/private.h"
 
-enum mstmt {
-	P_ADD,
-	P_SEED,
-	P_HEAD,
-	P_GET,
-	P_HEADS,
-	P_VERSIONS,
-	P_ROLLBACK,
-	P_COUNT
-};
-
-_Static_assert(P_COUNT <= JOURNAL_MAP_STMTS,
-    "journal/private.h: raise JOURNAL_MAP_STMTS");
-
-/* A version, with its pair's head and latest: what journal_mapping holds. */
-#define MAPPING_ROW							\
-	"SELECT m.type, m.system, m.version, h.version,"		\
-	" (SELECT max(version) FROM mappings x"				\
-	"  WHERE x.type = m.type AND x.system = m.system),"		\
-	" m.program, m.origin, m.created_at, h.updated_at"		\
-	" FROM mappings m JOIN mapping_heads h"				\
-	" ON h.type = m.type AND h.system = m.system "
-
-static const char *const mstmt_sql[P_COUNT] = {
-	[P_ADD] =
-	    "INSERT INTO mappings (type, system, version, program, origin,"
-	    " created_at) VALUES (?1, ?2, (SELECT coalesce(max(version), 0)"
-	    " + 1 FROM mappings WHERE type = ?1 AND system = ?2), ?3, ?4, ?5)"
-	    " RETURNING version",
-	[P_SEED] =
-	    "INSERT INTO mappings (type, system, version, program, origin,"
-	    " created_at) SELECT ?1, ?2, 1, ?3, ?4, ?5 WHERE NOT EXISTS"
-	    " (SELECT 1 FROM mappings WHERE type = ?1 AND system = ?2)",
-	[P_HEAD] =
-	    "INSERT INTO mapping_heads (type, system, version, updated_at)"
-	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (type, system) DO UPDATE"
-	    " SET version = ?3, updated_at = ?4",
-	[P_GET] =
-	    MAPPING_ROW "WHERE m.type = ?1 AND m.system = ?2"
-	    " AND m.version = CASE WHEN ?3 > 0 THEN ?3 ELSE h.version END",
-	[P_HEADS] =
-	    MAPPING_ROW "WHERE m.version = h.version ORDER BY m.type, m.system",
-	[P_VERSIONS] =
-	    MAPPING_ROW "WHERE m.type = ?1 AND m.system = ?2"
-	    " ORDER BY m.version",
-	[P_ROLLBACK] =
-	    "UPDATE mapping_heads SET version = ?3, updated_at = ?4"
-	    " WHERE type = ?1 AND system = ?2 AND EXISTS (SELECT 1 FROM"
-	    " mappings WHERE type = ?1 AND system = ?2 AND version = ?3)",
-};
-
-static sqlite3_stmt *
-mstmt(struct journal *j, enum mstmt s)
-{
-	return journal_prepared(j, &j->map[s], mstmt_sql[s]);
-}
-
 static int
 set_head(struct journal *j, const char *type, const char *system,
     int version, int64_t now)
 {
 	sqlite3_stmt *st;
 
-	if ((st = mstmt(j, P_HEAD)) == NULL)
+	if ((st = journal_sql(j, SQL_MAPPING_HEAD)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, type);
 	journal_bind_text(st, 2, system);
@@ -79,14 +23,14 @@ set_head(struct journal *j, const char *type, const char *system,
 	return journal_step_done(j, st, "set a mapping's version");
 }
 
-/* P_ADD or P_SEED, bound: a version's columns but its number. */
+/* SQL_MAPPING_ADD or SQL_MAPPING_SEED, bound: a version's columns but its number. */
 static sqlite3_stmt *
-new_version(struct journal *j, enum mstmt s, const char *type,
+new_version(struct journal *j, enum journal_sql s, const char *type,
     const char *system, const char *program, const char *origin, int64_t now)
 {
 	sqlite3_stmt *st;
 
-	if ((st = mstmt(j, s)) == NULL)
+	if ((st = journal_sql(j, s)) == NULL)
 		return NULL;
 	journal_bind_text(st, 1, type);
 	journal_bind_text(st, 2, system);
@@ -103,7 +47,7 @@ journal_mapping_add(struct journal *j, const char *type, const char *system,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = new_version(j, P_ADD, type, system, program, origin,
+	if ((st = new_version(j, SQL_MAPPING_ADD, type, system, program, origin,
 	    now)) == NULL)
 		return -1;
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
@@ -122,7 +66,7 @@ journal_mapping_seed(struct journal *j, const char *type, const char *system,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = new_version(j, P_SEED, type, system, program, origin,
+	if ((st = new_version(j, SQL_MAPPING_SEED, type, system, program, origin,
 	    now)) == NULL)
 		return -1;
 	if ((rc = journal_step_changed(j, st, "seed a mapping", added)) != 0 ||
@@ -168,7 +112,7 @@ journal_mapping_get(struct journal *j, const char *type, const char *system,
 {
 	sqlite3_stmt *st;
 
-	if ((st = mstmt(j, P_GET)) == NULL)
+	if ((st = journal_sql(j, SQL_MAPPING_GET)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, type);
 	journal_bind_text(st, 2, system);
@@ -181,7 +125,7 @@ journal_mapping_heads(struct journal *j, journal_mapping_fn fn, void *ctx)
 {
 	sqlite3_stmt *st;
 
-	if ((st = mstmt(j, P_HEADS)) == NULL)
+	if ((st = journal_sql(j, SQL_MAPPING_HEADS)) == NULL)
 		return -1;
 	return rows(j, st, fn, ctx, NULL);
 }
@@ -192,7 +136,7 @@ journal_mapping_versions(struct journal *j, const char *type,
 {
 	sqlite3_stmt *st;
 
-	if ((st = mstmt(j, P_VERSIONS)) == NULL)
+	if ((st = journal_sql(j, SQL_MAPPING_VERSIONS)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, type);
 	journal_bind_text(st, 2, system);
@@ -205,7 +149,7 @@ journal_mapping_rollback(struct journal *j, const char *type,
 {
 	sqlite3_stmt *st;
 
-	if ((st = mstmt(j, P_ROLLBACK)) == NULL)
+	if ((st = journal_sql(j, SQL_MAPPING_ROLLBACK)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, type);
 	journal_bind_text(st, 2, system);

@@ -2,19 +2,15 @@
  * journal/private: what the journal's own source files share, and nothing
  * outside them may use.  The schema is SQL: migrations/NNNN-what.sql,
  * compiled in as journal_migrations (embed-sql.sh), the current state in
- * schema.sql.  journal.c migrates and owns the statements of the pipeline; journal/dlq.c those of the dead letters, prepared into the
- * slots of more[]; journal/targets.c those of the targets' state and
- * circuits, in tgt[]; journal/mappings.c those of the versioned mappings, in
- * map[]; journal/contacts.c those of leads' contacts and messages'
- * statuses, in contact[]; journal/counts.c keeps the counts of what
- * happened (migration 8) and reads them, in count[]; journal/syncs.c
- * those of the scheduled syncs, in sync[]; journal/alerts.c those of the
- * alerts, in alert[]; journal/retention.c those of LGPD retention, in
- * retain[].
+ * schema.sql.  Every statement is in one registry: enum journal_sql
+ * names it, statements.c holds its text, journal_sql() prepares it on
+ * first use.  journal.c opens, migrates, and keeps the events, deliveries
+ * and keys; a file a subject (dlq.c, targets.c, mappings.c, contacts.c,
+ * counts.c, syncs.c, alerts.c, retention.c) keeps the rest.
  *
  * Ownership: a struct journal owns its connection, path, statements,
- * tally and key_form; journal_close frees them.  journal_prepared returns
- * the statement its slot keeps: never finalize it.  journal_bind_text
+ * tally and key_form; journal_close frees them.  journal_sql returns the
+ * statement the journal keeps: never finalize it.  journal_bind_text
  * binds s without a copy (it must live until the last step),
  * journal_bind_opt with one.  A tally's key is malloc'd; flush and drop
  * free it.
@@ -29,15 +25,117 @@
 #include "base/buf.h"
 #include "journal/journal.h"
 
-#define JOURNAL_STMTS		48	/* journal.c's, at most */
-#define JOURNAL_MORE_STMTS	24	/* journal/dlq.c's, at most */
-#define JOURNAL_TARGET_STMTS	16	/* journal/targets.c's, at most */
-#define JOURNAL_MAP_STMTS	8	/* journal/mappings.c's, at most */
-#define JOURNAL_CONTACT_STMTS	4	/* journal/contacts.c's, at most */
-#define JOURNAL_COUNT_STMTS	8	/* journal/counts.c's, at most */
-#define JOURNAL_SYNC_STMTS	16	/* journal/syncs.c's, at most */
-#define JOURNAL_ALERT_STMTS	4	/* journal/alerts.c's, at most */
-#define JOURNAL_RETAIN_STMTS	12	/* journal/retention.c's, at most */
+/* The counts' hours (migration 8) are ms / JOURNAL_HOUR_MS. */
+#define JOURNAL_HOUR_MS	3600000
+
+/* Every statement the journal prepares: statements.c has their text. */
+enum journal_sql {
+	/* journal.c */
+	SQL_EVENT_ADD,
+	SQL_RAW_ADD,
+	SQL_EVENT_BY_KEY,
+	SQL_RETAINED_ANY,
+	SQL_EVENT_STATUS,
+	SQL_EVENT_NORMALIZE,
+	SQL_CANONICAL_ADD,
+	SQL_EVENT_FIND,
+	SQL_EVENT_MAP,
+	SQL_EVENT_REJECT,
+	SQL_EVENTS_IN,
+	SQL_DELIVERY_ADD,
+	SQL_CLAIM_ID,
+	SQL_CLAIM_DUE,
+	SQL_CLAIM_PROBE,
+	SQL_ATTEMPT_ADD,
+	SQL_DELIVERY_DONE,
+	SQL_CLAIM_RELEASE,
+	SQL_KEY_ADD,
+	SQL_KEY_FIND,
+	SQL_KEY_LIST,
+	SQL_KEY_REVOKE,
+	SQL_RATE_HIT,
+	SQL_RATE_COUNT,
+	SQL_EVENTS_QUERY,
+	SQL_EVENT_DETAIL,
+	SQL_EVENT_RETRY,
+	SQL_DELIVERIES_RETRY,
+	SQL_STATUS,
+	SQL_TARGETS_LAST,
+	/* dlq.c */
+	SQL_DLQ_QUERY,
+	SQL_DLQ_DETAIL,
+	SQL_DLQ_STATS,
+	SQL_DLQ_RETRY,
+	SQL_DLQ_ARCHIVE,
+	SQL_DLQ_FIND,
+	SQL_ATTEMPTS_DELETE,
+	SQL_DELIVERY_DELETE,
+	SQL_DLQ_SWEEP,
+	/* targets.c */
+	SQL_TARGET_DISABLE,
+	SQL_TARGET_ENABLE,
+	SQL_TARGET_STATES,
+	SQL_TARGET_CIRCUIT_GET,
+	SQL_TARGET_CIRCUIT_PUT,
+	SQL_TARGET_PROBES_TAKE,
+	SQL_TARGET_PROBE_GIVE_BACK,
+	SQL_TARGET_HOLD,
+	SQL_TARGET_UNHOLD,
+	/* mappings.c */
+	SQL_MAPPING_ADD,
+	SQL_MAPPING_SEED,
+	SQL_MAPPING_HEAD,
+	SQL_MAPPING_GET,
+	SQL_MAPPING_HEADS,
+	SQL_MAPPING_VERSIONS,
+	SQL_MAPPING_ROLLBACK,
+	/* contacts.c */
+	SQL_LEAD_FIND,
+	SQL_LEAD_LINK,
+	SQL_MESSAGE_STATUS,
+	/* counts.c */
+	SQL_COUNT_ADD,
+	SQL_COUNT_READ,
+	SQL_COUNT_TARGETS,
+	SQL_COUNT_WAITING,
+	SQL_COUNT_SYNCS,
+	SQL_COUNT_HOURLY,
+	SQL_COUNT_DEAD,
+	/* syncs.c */
+	SQL_SYNC_JOB_ADD,
+	SQL_SYNC_LOCK,
+	SQL_SYNC_STEAL,
+	SQL_SYNC_ABANDON,
+	SQL_SYNC_JOB_READ,
+	SQL_SYNC_UNLOCK,
+	SQL_SYNC_RUN_START,
+	SQL_SYNC_RUN_UPDATE,
+	SQL_SYNC_RECORD_GET,
+	SQL_SYNC_RECORD_PUT,
+	SQL_SYNC_RUNS,
+	SQL_SYNC_RUN_GET,
+	SQL_SYNC_JOB_STATE,
+	SQL_SYNC_STATS,
+	/* alerts.c */
+	SQL_ALERT_INPUTS,
+	SQL_ALERT_STATES,
+	SQL_ALERT_PUT,
+	/* retention.c */
+	SQL_RETAIN_EVENTS,
+	SQL_RETAIN_EVENT,
+	SQL_RETAIN_RAW_DROP,
+	SQL_RETAIN_CANONICAL,
+	SQL_RETAIN_DELIVERIES,
+	SQL_RETAIN_DELIVERY,
+	SQL_RETAIN_EXCERPTS,
+	SQL_RETAIN_CONTACTS,
+	SQL_RETAIN_CONTACT_ADD,
+	SQL_RETAIN_CONTACT_DROP,
+	SQL_RETAIN_RECORDS,
+	SQL_RETAIN_RECORD,
+	JOURNAL_NSQL
+};
+extern const char *const	journal_sql_text[JOURNAL_NSQL];
 
 /*
  * journal_migrations[v] takes a journal from user_version v to v + 1;
@@ -62,15 +160,7 @@ struct journal {
 	char		*path;
 	int		 in_tx;
 	int		 busy;		/* the last failure was SQLITE_BUSY */
-	sqlite3_stmt	*stmt[JOURNAL_STMTS];
-	sqlite3_stmt	*more[JOURNAL_MORE_STMTS];
-	sqlite3_stmt	*tgt[JOURNAL_TARGET_STMTS];
-	sqlite3_stmt	*map[JOURNAL_MAP_STMTS];
-	sqlite3_stmt	*contact[JOURNAL_CONTACT_STMTS];
-	sqlite3_stmt	*count[JOURNAL_COUNT_STMTS];
-	sqlite3_stmt	*sync[JOURNAL_SYNC_STMTS];
-	sqlite3_stmt	*alert[JOURNAL_ALERT_STMTS];
-	sqlite3_stmt	*retain[JOURNAL_RETAIN_STMTS];
+	sqlite3_stmt	*stmt[JOURNAL_NSQL];	/* prepared on first use */
 	struct journal_tally *tally;	/* open addressing, key NULL: free */
 	size_t		 ntally;	/* slots */
 	size_t		 tally_used;
@@ -82,9 +172,8 @@ struct journal {
 
 /* Sets the error from SQLite's; returns JOURNAL_BUSY or -1. */
 int		 journal_fail(struct journal *, const char *what);
-/* The statement in *slot, reset and cleared, prepared from sql at first. */
-sqlite3_stmt	*journal_prepared(struct journal *, sqlite3_stmt **slot,
-		    const char *sql);
+/* The statement which, reset and cleared, prepared at its first use. */
+sqlite3_stmt	*journal_sql(struct journal *, enum journal_sql which);
 /* Binds s, or NULL if s is NULL. */
 void		 journal_bind_text(sqlite3_stmt *, int i, const char *s);
 /* Binds s, or NULL if s is NULL or empty. */

@@ -1,6 +1,6 @@
 /*
- * journalretain: what LGPD retention reads and replaces (migration 11).
- * See journal.h and retention.h.
+ * journal/retention: what LGPD retention reads and replaces (migration 11).
+ * See journal/retention.h.
  */
 #include <stdio.h>
 
@@ -10,78 +10,6 @@
 #include "journal/retention.h"
 #include "journal/private.h"
 
-enum rstmt {
-	R_EVENTS,
-	R_EVENT,
-	R_RAW_DROP,
-	R_CANONICAL,
-	R_DELIVERIES,
-	R_DELIVERY,
-	R_EXCERPTS,
-	R_CONTACTS,
-	R_CONTACT_ADD,
-	R_CONTACT_DROP,
-	R_RECORDS,
-	R_RECORD,
-	R_COUNT
-};
-
-_Static_assert(R_COUNT <= JOURNAL_RETAIN_STMTS,
-    "journal/private.h: raise JOURNAL_RETAIN_STMTS");
-
-static const char *const rstmt_sql[R_COUNT] = {
-	/*
-	 * Ids are UUIDv7, their time first: ?1, an id's first 13
-	 * characters, bounds a range of the id index.
-	 */
-	[R_EVENTS] =
-	    "SELECT e.seq, e.id, e.subject, e.idempotency_key, c.envelope"
-	    " FROM events e"
-	    " LEFT JOIN canonical_envelopes c ON c.event = e.seq"
-	    " WHERE e.id < ?1 AND e.retained_at IS NULL"
-	    " AND e.status IN ('mapped', 'rejected') AND NOT EXISTS"
-	    " (SELECT 1 FROM deliveries d WHERE d.event_id = e.id"
-	    "  AND d.status IN ('pending', 'failed', 'in_flight', 'dead'))"
-	    " ORDER BY e.id LIMIT ?2",
-	/* The key's index form from the key it replaces (keyindex.h). */
-	[R_EVENT] =
-	    "UPDATE events SET subject = ?2, idempotency_key = ?3,"
-	    " key_index = integra_key_retained(source, idempotency_key),"
-	    " retained_at = ?4 WHERE seq = ?1",
-	[R_RAW_DROP] =
-	    "DELETE FROM raw_envelopes WHERE event = ?1",
-	[R_CANONICAL] =
-	    "UPDATE canonical_envelopes SET envelope = ?2 WHERE event = ?1",
-	[R_DELIVERIES] =
-	    "SELECT id, body FROM deliveries WHERE event_id = ?1",
-	[R_DELIVERY] =
-	    "UPDATE deliveries SET body = ?2 WHERE id = ?1",
-	[R_EXCERPTS] =
-	    "UPDATE attempts SET response_excerpt = NULL"
-	    " WHERE delivery_id = ?1",
-	[R_CONTACTS] =
-	    "SELECT tenant, contact FROM lead_contacts WHERE created_at < ?1"
-	    " AND contact NOT LIKE 'h:%' LIMIT ?2",
-	[R_CONTACT_ADD] =
-	    "INSERT INTO lead_contacts (tenant, contact, lead_id, created_at)"
-	    " SELECT tenant, ?3, lead_id, created_at FROM lead_contacts"
-	    " WHERE tenant = ?1 AND contact = ?2 ON CONFLICT DO NOTHING",
-	[R_CONTACT_DROP] =
-	    "DELETE FROM lead_contacts WHERE tenant = ?1 AND contact = ?2",
-	[R_RECORDS] =
-	    "SELECT job, key, record FROM sync_records WHERE updated_at < ?1"
-	    " AND retained_at IS NULL LIMIT ?2",
-	[R_RECORD] =
-	    "UPDATE sync_records SET record = ?3, retained_at = ?4"
-	    " WHERE job = ?1 AND key = ?2",
-};
-
-static sqlite3_stmt *
-rstmt(struct journal *j, enum rstmt which)
-{
-	return journal_prepared(j, &j->retain[which], rstmt_sql[which]);
-}
-
 int
 journal_retain_events(struct journal *j, int64_t before_ms, int limit,
     journal_retain_fn fn, void *ctx)
@@ -90,7 +18,7 @@ journal_retain_events(struct journal *j, int64_t before_ms, int limit,
 	char bound[16];
 	int rc;
 
-	if ((st = rstmt(j, R_EVENTS)) == NULL)
+	if ((st = journal_sql(j, SQL_RETAIN_EVENTS)) == NULL)
 		return -1;
 	snprintf(bound, sizeof(bound), "%08llx-%04llx",
 	    (unsigned long long)(before_ms >> 16) & 0xffffffffULL,
@@ -118,19 +46,19 @@ journal_retain_event(struct journal *j, int64_t seq, const char *canonical,
 	int rc;
 
 	if (canonical != NULL) {
-		if ((st = rstmt(j, R_CANONICAL)) == NULL)
+		if ((st = journal_sql(j, SQL_RETAIN_CANONICAL)) == NULL)
 			return -1;
 		sqlite3_bind_int64(st, 1, seq);
 		sqlite3_bind_text(st, 2, canonical, (int)len, SQLITE_STATIC);
 		if ((rc = journal_step_done(j, st, "retain an envelope")) != 0)
 			return rc;
 	}
-	if ((st = rstmt(j, R_RAW_DROP)) == NULL)
+	if ((st = journal_sql(j, SQL_RETAIN_RAW_DROP)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, seq);
 	if ((rc = journal_step_done(j, st, "drop a raw envelope")) != 0)
 		return rc;
-	if ((st = rstmt(j, R_EVENT)) == NULL)
+	if ((st = journal_sql(j, SQL_RETAIN_EVENT)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, seq);
 	journal_bind_text(st, 2, subject);
@@ -147,7 +75,7 @@ journal_retain_deliveries(struct journal *j, const char *event_id,
 {
 	sqlite3_stmt *st;
 
-	if ((st = rstmt(j, R_DELIVERIES)) == NULL)
+	if ((st = journal_sql(j, SQL_RETAIN_DELIVERIES)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, event_id);
 	return journal_step_rows(j, st, fn, ctx, "find deliveries to retain");
@@ -160,14 +88,14 @@ journal_retain_delivery(struct journal *j, const char *id, const char *body,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = rstmt(j, R_DELIVERY)) == NULL)
+	if ((st = journal_sql(j, SQL_RETAIN_DELIVERY)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
 	if (body != NULL)
 		sqlite3_bind_text(st, 2, body, (int)len, SQLITE_STATIC);
 	if ((rc = journal_step_done(j, st, "retain a delivery")) != 0)
 		return rc;
-	if ((st = rstmt(j, R_EXCERPTS)) == NULL)
+	if ((st = journal_sql(j, SQL_RETAIN_EXCERPTS)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
 	return journal_step_done(j, st, "drop response excerpts");
@@ -180,7 +108,7 @@ journal_retain_contacts(struct journal *j, int64_t before_ms, int limit,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = rstmt(j, R_CONTACTS)) == NULL)
+	if ((st = journal_sql(j, SQL_RETAIN_CONTACTS)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, before_ms);
 	sqlite3_bind_int(st, 2, limit);
@@ -200,14 +128,14 @@ journal_retain_contact(struct journal *j, const char *tenant,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = rstmt(j, R_CONTACT_ADD)) == NULL)
+	if ((st = journal_sql(j, SQL_RETAIN_CONTACT_ADD)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, tenant);
 	journal_bind_text(st, 2, contact);
 	journal_bind_text(st, 3, hashed);
 	if ((rc = journal_step_done(j, st, "hash a contact")) != 0)
 		return rc;
-	if ((st = rstmt(j, R_CONTACT_DROP)) == NULL)
+	if ((st = journal_sql(j, SQL_RETAIN_CONTACT_DROP)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, tenant);
 	journal_bind_text(st, 2, contact);
@@ -221,7 +149,7 @@ journal_retain_records(struct journal *j, int64_t before_ms, int limit,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = rstmt(j, R_RECORDS)) == NULL)
+	if ((st = journal_sql(j, SQL_RETAIN_RECORDS)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, before_ms);
 	sqlite3_bind_int(st, 2, limit);
@@ -242,7 +170,7 @@ journal_retain_record(struct journal *j, const char *job, const char *key,
 {
 	sqlite3_stmt *st;
 
-	if ((st = rstmt(j, R_RECORD)) == NULL)
+	if ((st = journal_sql(j, SQL_RETAIN_RECORD)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, job);
 	journal_bind_text(st, 2, key);

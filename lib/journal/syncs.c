@@ -1,7 +1,7 @@
 /*
- * journalsync: the scheduled syncs' state (migration 9): each job's
+ * journal/syncs: the scheduled syncs' state (migration 9): each job's
  * watermark and lock, its runs, and the records as last sent on.  See
- * journal.h.
+ * journal/syncs.h.
  */
 #include <string.h>
 
@@ -12,108 +12,6 @@
 #include "journal/syncs.h"
 #include "journal/private.h"
 
-enum sstmt {
-	Y_JOB_ADD,
-	Y_LOCK,
-	Y_STEAL,
-	Y_ABANDON,
-	Y_JOB_READ,
-	Y_UNLOCK,
-	Y_RUN_START,
-	Y_RUN_UPDATE,
-	Y_RECORD_GET,
-	Y_RECORD_PUT,
-	Y_RUNS,
-	Y_RUN_GET,
-	Y_JOB_STATE,
-	Y_STATS,
-	Y_COUNT
-};
-
-_Static_assert(Y_COUNT <= JOURNAL_SYNC_STMTS,
-    "journal/private.h: raise JOURNAL_SYNC_STMTS");
-
-/* A run as JSON, from sync_runs r. */
-#define RUN_JSON							\
-	"json_object('id', r.id, 'job', r.job, 'started_at', r.started_at," \
-	" 'ended_at', r.ended_at, 'status', r.status, 'full', r.full,"	\
-	" 'pages', r.pages, 'read', r.read, 'changed', r.changed,"	\
-	" 'sent', r.sent, 'failed', r.failed,"				\
-	" 'watermark_from', r.watermark_from,"				\
-	" 'watermark_to', r.watermark_to, 'error', r.error)"
-
-static const char *const sstmt_sql[Y_COUNT] = {
-	[Y_JOB_ADD] =
-	    "INSERT INTO sync_jobs (job, updated_at) VALUES (?1, ?2)"
-	    " ON CONFLICT DO NOTHING",
-	/* Free, its lease run out, or already ours: a renewal. */
-	[Y_LOCK] =
-	    "UPDATE sync_jobs SET lock_owner = ?2, lock_until = ?4,"
-	    " updated_at = ?3 WHERE job = ?1 AND (lock_owner IS NULL"
-	    " OR lock_owner = ?2 OR lock_until < ?3)",
-	[Y_STEAL] =
-	    "UPDATE sync_jobs SET lock_owner = ?3, lock_until = ?5,"
-	    " updated_at = ?4 WHERE job = ?1 AND lock_owner = ?2",
-	/* Whoever holds the lock now, no run of the job goes on. */
-	[Y_ABANDON] =
-	    "UPDATE sync_runs SET status = 'failed', ended_at = ?2,"
-	    " error = 'it stopped before its end (killed?)'"
-	    " WHERE job = ?1 AND status = 'running'",
-	[Y_JOB_READ] =
-	    "SELECT coalesce(watermark, ''), coalesce(lock_owner, ''),"
-	    " coalesce(lock_until, 0) FROM sync_jobs WHERE job = ?1",
-	[Y_UNLOCK] =
-	    "UPDATE sync_jobs SET lock_owner = NULL, lock_until = NULL,"
-	    " watermark = CASE WHEN ?3 THEN ?4 ELSE watermark END,"
-	    " updated_at = ?5 WHERE job = ?1 AND lock_owner = ?2",
-	[Y_RUN_START] =
-	    "INSERT INTO sync_runs (job, started_at, status, full,"
-	    " watermark_from) VALUES (?1, ?2, 'running', ?3, ?4)",
-	[Y_RUN_UPDATE] =
-	    "UPDATE sync_runs SET status = ?2, ended_at = ?3, pages = ?4,"
-	    " read = ?5, changed = ?6, sent = ?7, failed = ?8,"
-	    " watermark_to = ?9, error = ?10 WHERE id = ?1",
-	[Y_RECORD_GET] =
-	    "SELECT hash, record FROM sync_records WHERE job = ?1 AND key = ?2",
-	[Y_RECORD_PUT] =
-	    "INSERT INTO sync_records (job, key, hash, record, updated_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET"
-	    " hash = excluded.hash, record = excluded.record,"
-	    " updated_at = excluded.updated_at, retained_at = NULL",
-	/* Newest first; each filter applies when it is not NULL. */
-	[Y_RUNS] =
-	    "SELECT r.id, " RUN_JSON " FROM sync_runs r"
-	    " WHERE (?1 IS NULL OR r.job = ?1) ORDER BY r.id DESC LIMIT ?2",
-	[Y_RUN_GET] =
-	    "SELECT " RUN_JSON " FROM sync_runs r WHERE r.id = ?1",
-	[Y_JOB_STATE] =
-	    "SELECT json_object('watermark', j.watermark, 'lock_owner',"
-	    " j.lock_owner, 'lock_until', j.lock_until, 'records',"
-	    " (SELECT count(*) FROM sync_records WHERE job = ?1),"
-	    " 'last_run', (SELECT " RUN_JSON " FROM sync_runs r"
-	    "  WHERE r.job = ?1 ORDER BY r.id DESC LIMIT 1),"
-	    " 'last_ok', (SELECT max(ended_at) FROM sync_runs"
-	    "  WHERE job = ?1 AND status = 'ok'))"
-	    " FROM (SELECT ?1 AS job) q LEFT JOIN sync_jobs j USING (job)",
-	/* By job, the runs started since ?1. */
-	[Y_STATS] =
-	    "SELECT job, json_object('runs', count(*), 'ok',"
-	    " sum(status = 'ok'), 'failed', sum(status = 'failed'),"
-	    " 'running', sum(status = 'running'), 'pages', sum(pages),"
-	    " 'read', sum(read), 'changed', sum(changed), 'sent', sum(sent),"
-	    " 'records_failed', sum(failed), 'last_ok', max(CASE WHEN"
-	    " status = 'ok' THEN ended_at END), 'last_error', (SELECT error"
-	    " FROM sync_runs e WHERE e.job = r.job AND e.status = 'failed'"
-	    " ORDER BY e.id DESC LIMIT 1))"
-	    " FROM sync_runs r WHERE started_at >= ?1 GROUP BY job ORDER BY job",
-};
-
-static sqlite3_stmt *
-sstmt(struct journal *j, enum sstmt which)
-{
-	return journal_prepared(j, &j->sync[which], sstmt_sql[which]);
-}
-
 int
 journal_sync_lock(struct journal *j, const char *job, const char *owner,
     int64_t now, int64_t until, int *got, struct journal_sync_job *state)
@@ -121,13 +19,13 @@ journal_sync_lock(struct journal *j, const char *job, const char *owner,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = sstmt(j, Y_JOB_ADD)) == NULL)
+	if ((st = journal_sql(j, SQL_SYNC_JOB_ADD)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, job);
 	sqlite3_bind_int64(st, 2, now);
 	if ((rc = journal_step_done(j, st, "add a sync job")) != 0)
 		return rc;
-	if ((st = sstmt(j, Y_LOCK)) == NULL)
+	if ((st = journal_sql(j, SQL_SYNC_LOCK)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, job);
 	journal_bind_text(st, 2, owner);
@@ -144,7 +42,7 @@ journal_sync_steal(struct journal *j, const char *job, const char *dead,
 {
 	sqlite3_stmt *st;
 
-	if ((st = sstmt(j, Y_STEAL)) == NULL)
+	if ((st = journal_sql(j, SQL_SYNC_STEAL)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, job);
 	journal_bind_text(st, 2, dead);
@@ -159,7 +57,7 @@ journal_sync_abandon(struct journal *j, const char *job, int64_t now)
 {
 	sqlite3_stmt *st;
 
-	if ((st = sstmt(j, Y_ABANDON)) == NULL)
+	if ((st = journal_sql(j, SQL_SYNC_ABANDON)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, job);
 	sqlite3_bind_int64(st, 2, now);
@@ -173,7 +71,7 @@ journal_sync_job(struct journal *j, const char *job,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = sstmt(j, Y_JOB_READ)) == NULL)
+	if ((st = journal_sql(j, SQL_SYNC_JOB_READ)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, job);
 	buf_reset(&state->watermark);
@@ -195,7 +93,7 @@ journal_sync_unlock(struct journal *j, const char *job, const char *owner,
 {
 	sqlite3_stmt *st;
 
-	if ((st = sstmt(j, Y_UNLOCK)) == NULL)
+	if ((st = journal_sql(j, SQL_SYNC_UNLOCK)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, job);
 	journal_bind_text(st, 2, owner);
@@ -212,7 +110,7 @@ journal_sync_run_start(struct journal *j, const char *job, int64_t now,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = sstmt(j, Y_RUN_START)) == NULL)
+	if ((st = journal_sql(j, SQL_SYNC_RUN_START)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, job);
 	sqlite3_bind_int64(st, 2, now);
@@ -229,7 +127,7 @@ journal_sync_run_update(struct journal *j, const struct journal_sync_run *r)
 {
 	sqlite3_stmt *st;
 
-	if ((st = sstmt(j, Y_RUN_UPDATE)) == NULL)
+	if ((st = journal_sql(j, SQL_SYNC_RUN_UPDATE)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, r->id);
 	journal_bind_text(st, 2, r->status);
@@ -253,7 +151,7 @@ journal_sync_record_get(struct journal *j, const char *job, const char *key,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = sstmt(j, Y_RECORD_GET)) == NULL)
+	if ((st = journal_sql(j, SQL_SYNC_RECORD_GET)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, job);
 	journal_bind_text(st, 2, key);
@@ -276,7 +174,7 @@ journal_sync_record_put(struct journal *j, const char *job, const char *key,
 {
 	sqlite3_stmt *st;
 
-	if ((st = sstmt(j, Y_RECORD_PUT)) == NULL)
+	if ((st = journal_sql(j, SQL_SYNC_RECORD_PUT)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, job);
 	journal_bind_text(st, 2, key);
@@ -292,7 +190,7 @@ journal_sync_runs(struct journal *j, const char *job, int limit,
 {
 	sqlite3_stmt *st;
 
-	if ((st = sstmt(j, Y_RUNS)) == NULL)
+	if ((st = journal_sql(j, SQL_SYNC_RUNS)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, job);
 	sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
@@ -301,13 +199,13 @@ journal_sync_runs(struct journal *j, const char *job, int limit,
 
 /* The one JSON value of statement which, bound to text or to n. */
 static int
-json_one(struct journal *j, enum sstmt which, const char *text, int64_t n,
+json_one(struct journal *j, enum journal_sql which, const char *text, int64_t n,
     struct buf *out, int *found, const char *what)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = sstmt(j, which)) == NULL)
+	if ((st = journal_sql(j, which)) == NULL)
 		return -1;
 	if (text != NULL)
 		journal_bind_text(st, 1, text);
@@ -326,7 +224,7 @@ int
 journal_sync_run_get(struct journal *j, int64_t id, struct buf *out,
     int *found)
 {
-	return json_one(j, Y_RUN_GET, NULL, id, out, found, "read a sync run");
+	return json_one(j, SQL_SYNC_RUN_GET, NULL, id, out, found, "read a sync run");
 }
 
 int
@@ -334,7 +232,7 @@ journal_sync_job_state(struct journal *j, const char *job, struct buf *out)
 {
 	int found;
 
-	return json_one(j, Y_JOB_STATE, job, 0, out, &found,
+	return json_one(j, SQL_SYNC_JOB_STATE, job, 0, out, &found,
 	    "read a sync job");
 }
 
@@ -344,7 +242,7 @@ journal_sync_stats(struct journal *j, int64_t since, journal_row_fn fn,
 {
 	sqlite3_stmt *st;
 
-	if ((st = sstmt(j, Y_STATS)) == NULL)
+	if ((st = journal_sql(j, SQL_SYNC_STATS)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, since);
 	return journal_step_rows(j, st, fn, ctx, "count sync runs");

@@ -1,0 +1,621 @@
+/*
+ * journal/statements: every SQL statement the journal prepares, in one
+ * registry: enum journal_sql (private.h) names them, journal_sql_text
+ * holds their SQLite text, and journal_sql() prepares one on first use
+ * and keeps it for the connection's life.  Grouped by the file that uses
+ * them.  See journal/private.h.
+ */
+#include <stddef.h>
+
+#include "journal/journal.h"
+#include "journal/private.h"
+#include "stage/priority.h"
+
+/* A macro's value as a string, for numbers written into SQL. */
+#define STR(x)	#x
+#define XSTR(x)	STR(x)
+
+/* What key_row reads. */
+#define KEY_COLUMNS	"name, tenant, scopes, prefix, created_at, revoked_at," \
+			" rate_limit"
+
+#define CLAIM_SET							\
+	"UPDATE deliveries SET status = 'in_flight', lease_owner = ?1,"	\
+	" lease_until = ?2, updated_at = ?3 "
+
+/*
+ * A disabled target's deliveries wait, claimed by no one, and so do those
+ * of a target whose circuit is open; half-open, it gets one probe
+ * (journal_claim_probe).  A paced target's are claimed only by the
+ * process that holds it, while it wants more (?1 is the claimer, ?3 now).
+ */
+#define TARGET_ENABLED							\
+	" target NOT IN (SELECT target FROM target_states"		\
+	"  WHERE disabled_at IS NOT NULL OR open_until IS NOT NULL"	\
+	"  OR (held_until > ?3 AND (holder IS NOT ?1 OR claim_after > ?3)))"
+
+#define CLAIM_DUE_WHERE							\
+	" ((status IN ('pending', 'failed') AND not_before <= ?3)"	\
+	"  OR (status = 'in_flight' AND lease_until < ?3))"		\
+	" AND" TARGET_ENABLED
+
+/* With its event's type and tenant, for the outcomes it may make. */
+#define CLAIM_RETURNING							\
+	" RETURNING id, event_id, target, route, method, url, headers,"	\
+	" body, attempts, priority,"					\
+	" (SELECT type FROM events WHERE events.id = event_id),"	\
+	" (SELECT tenant FROM events WHERE events.id = event_id), step"
+
+/*
+ * The due deliveries of class p, oldest first: a range of the index
+ * deliveries_due each, so that the classes above cost a lookup when they
+ * are empty, whatever waits in them for later.
+ */
+#define DUE_IN(p)							\
+	" SELECT id FROM (SELECT id FROM deliveries"			\
+	"  WHERE status IN ('pending', 'failed') AND priority = " XSTR(p) \
+	"  AND not_before <= ?3 AND" TARGET_ENABLED			\
+	"  ORDER BY not_before LIMIT ?4) UNION ALL"
+
+/* A dead letter's summary, as a list shows it. */
+#define DLQ_SUMMARY							\
+	"'id', d.id, 'event', d.event_id, 'type', e.type,"		\
+	" 'target', d.target, 'route', d.route, 'attempts', d.attempts,"	\
+	" 'error_class', d.error_class, 'last_error', d.last_error,"	\
+	" 'dead_at', d.dead_at, 'archived_at', d.archived_at"
+
+/* And what it takes to send it again. */
+#define DLQ_REQUEST							\
+	"'step', d.step, 'method', d.method, 'url', d.url,"		\
+	" 'headers', json(d.headers), 'body', d.body"
+
+#define CIRCUIT_COLUMNS							\
+	"failures, opened_at, open_until, window_start, window_tries,"	\
+	" window_failures, last_tries, last_failures"
+
+/* A version, with its pair's head and latest: what journal_mapping holds. */
+#define MAPPING_ROW							\
+	"SELECT m.type, m.system, m.version, h.version,"		\
+	" (SELECT max(version) FROM mappings x"				\
+	"  WHERE x.type = m.type AND x.system = m.system),"		\
+	" m.program, m.origin, m.created_at, h.updated_at"		\
+	" FROM mappings m JOIN mapping_heads h"				\
+	" ON h.type = m.type AND h.system = m.system "
+
+/* How far on a message's status is; 0: not a status. */
+#define STATUS_RANK(x)							\
+	"CASE " x " WHEN 'sent' THEN 1 WHEN 'received' THEN 2"		\
+	" WHEN 'read' THEN 3 WHEN 'played' THEN 4 ELSE 0 END"
+
+/* A run as JSON, from sync_runs r. */
+#define RUN_JSON							\
+	"json_object('id', r.id, 'job', r.job, 'started_at', r.started_at," \
+	" 'ended_at', r.ended_at, 'status', r.status, 'full', r.full,"	\
+	" 'pages', r.pages, 'read', r.read, 'changed', r.changed,"	\
+	" 'sent', r.sent, 'failed', r.failed,"				\
+	" 'watermark_from', r.watermark_from,"				\
+	" 'watermark_to', r.watermark_to, 'error', r.error)"
+
+const char *const journal_sql_text[JOURNAL_NSQL] = {
+	/* journal.c */
+	[SQL_EVENT_ADD] =
+	    "INSERT INTO events (id, source, type, tenant, subject, time,"
+	    " idempotency_key, received_at, key_index, status, error)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	    " CASE WHEN ?10 IS NULL THEN 'received' ELSE 'rejected' END, ?10)"
+	    " ON CONFLICT (source, key_index) DO NOTHING",
+	[SQL_RAW_ADD] =
+	    "INSERT INTO raw_envelopes (event, envelope) VALUES (?1, ?2)",
+	[SQL_EVENT_BY_KEY] =
+	    "SELECT id, envelope FROM events LEFT JOIN raw_envelopes"
+	    " ON event = seq WHERE source = ?1 AND key_index = ?2",
+	[SQL_RETAINED_ANY] =
+	    "SELECT EXISTS (SELECT 1 FROM events WHERE retained_at IS NOT NULL)",
+	[SQL_EVENT_STATUS] =
+	    "SELECT status, envelope FROM events LEFT JOIN canonical_envelopes"
+	    " ON event = seq WHERE id = ?1",
+	[SQL_EVENT_NORMALIZE] =
+	    "UPDATE events SET status = 'normalized', type = coalesce(?2, type)"
+	    " WHERE id = ?1 AND status = 'received'",
+	[SQL_CANONICAL_ADD] =
+	    "INSERT INTO canonical_envelopes (event, envelope) VALUES (?1, ?2)",
+	[SQL_EVENT_FIND] =
+	    "SELECT seq, type, source, status FROM events WHERE id = ?1",
+	[SQL_EVENT_MAP] =
+	    "UPDATE events SET status = 'mapped'"
+	    " WHERE id = ?1 AND status = 'normalized'",
+	[SQL_EVENT_REJECT] =
+	    "UPDATE events SET status = 'rejected', error = ?2"
+	    " WHERE id = ?1 AND status = ?3",
+	[SQL_EVENTS_IN] =
+	    "SELECT id, CASE status WHEN 'received' THEN"
+	    " (SELECT envelope FROM raw_envelopes WHERE event = seq) ELSE"
+	    " (SELECT envelope FROM canonical_envelopes WHERE event = seq) END"
+	    " FROM events WHERE status = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+	[SQL_DELIVERY_ADD] =
+	    "INSERT INTO deliveries (id, event_id, target, route, step, method,"
+	    " url, headers, body, not_before, created_at, updated_at, priority,"
+	    " status, last_error, error_class, dead_at, mapping_version)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12,"
+	    " CASE WHEN ?13 IS NULL THEN 'pending' ELSE 'dead' END, ?13,"
+	    " CASE WHEN ?13 IS NOT NULL THEN 'mapping' END,"
+	    " CASE WHEN ?13 IS NOT NULL THEN ?11 END, nullif(?14, 0))"
+	    " ON CONFLICT (id) DO NOTHING",
+	[SQL_CLAIM_ID] =
+	    CLAIM_SET "WHERE id = ?4 AND" CLAIM_DUE_WHERE CLAIM_RETURNING,
+	/*
+	 * At most ?4 in all: the due ones class by class, then expired
+	 * leases.  SQLite runs a compound SELECT in order and stops at its
+	 * LIMIT.
+	 */
+	[SQL_CLAIM_DUE] =
+	    CLAIM_SET "WHERE id IN (SELECT id FROM (" DUE_IN(PRIORITY_HIGH)
+	    DUE_IN(PRIORITY_DEFAULT) DUE_IN(PRIORITY_NOTIFICATION)
+	    DUE_IN(PRIORITY_LOW) DUE_IN(PRIORITY_RETRY)
+	    " SELECT id FROM (SELECT id FROM deliveries"
+	    "  WHERE status = 'in_flight' AND lease_until < ?3"
+	    "  AND" TARGET_ENABLED " ORDER BY lease_until LIMIT ?4))"
+	    " LIMIT ?4)" CLAIM_RETURNING,
+	/* One of target ?4's, due or with its lease run out, whatever its
+	 * circuit. */
+	[SQL_CLAIM_PROBE] =
+	    CLAIM_SET "WHERE id IN (SELECT id FROM (SELECT id FROM deliveries"
+	    "  WHERE status IN ('pending', 'failed') AND not_before <= ?3"
+	    "  AND target = ?4 ORDER BY priority, not_before LIMIT 1)"
+	    " UNION ALL SELECT id FROM (SELECT id FROM deliveries"
+	    "  WHERE status = 'in_flight' AND lease_until < ?3"
+	    "  AND target = ?4 ORDER BY lease_until LIMIT 1)"
+	    " LIMIT 1)" CLAIM_RETURNING,
+	[SQL_ATTEMPT_ADD] =
+	    "INSERT INTO attempts (delivery_id, attempt, started_at,"
+	    " duration_ms, http_status, error_class, error, response_excerpt)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[SQL_DELIVERY_DONE] =
+	    "UPDATE deliveries SET status = ?2, attempts = ?3, not_before = ?4,"
+	    " last_error = ?5, error_class = ?8, lease_owner = NULL,"
+	    " lease_until = NULL, updated_at = ?6,"
+	    " dead_at = CASE ?2 WHEN 'dead' THEN ?6 END, archived_at = NULL,"
+	    " remote_id = coalesce(?9, remote_id),"
+	    " priority = CASE WHEN ?2 = 'failed' AND priority <> "
+	    XSTR(PRIORITY_HIGH) " THEN " XSTR(PRIORITY_RETRY)
+	    " ELSE priority END"
+	    " WHERE id = ?1 AND lease_owner = ?7 AND status = 'in_flight'",
+	[SQL_CLAIM_RELEASE] =
+	    "UPDATE deliveries SET status = CASE WHEN attempts > 0 THEN"
+	    " 'failed' ELSE 'pending' END, not_before = ?3,"
+	    " lease_owner = NULL, lease_until = NULL, updated_at = ?3"
+	    " WHERE id = ?1 AND lease_owner = ?2 AND status = 'in_flight'",
+	[SQL_KEY_ADD] =
+	    "INSERT INTO api_keys (name, tenant, scopes, key_hash, prefix,"
+	    " created_at, rate_limit) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	    " ON CONFLICT (name) DO NOTHING",
+	[SQL_KEY_FIND] =
+	    "SELECT " KEY_COLUMNS " FROM api_keys"
+	    " WHERE key_hash = ?1 AND revoked_at IS NULL",
+	[SQL_KEY_LIST] =
+	    "SELECT " KEY_COLUMNS " FROM api_keys ORDER BY name",
+	[SQL_KEY_REVOKE] =
+	    "UPDATE api_keys SET revoked_at = ?2"
+	    " WHERE name = ?1 AND revoked_at IS NULL",
+	[SQL_RATE_HIT] =
+	    "INSERT INTO rate_windows (bucket, window, count) VALUES (?1, ?2, 1)"
+	    " ON CONFLICT (bucket) DO UPDATE SET"
+	    " count = CASE WHEN window = ?2 THEN count + 1 ELSE 1 END,"
+	    " window = ?2",
+	/* Not RETURNING: SQLite builds a temporary table for each. */
+	[SQL_RATE_COUNT] =
+	    "SELECT count FROM rate_windows WHERE bucket = ?1",
+	/* Each filter applies when its parameter is not NULL. */
+	[SQL_EVENTS_QUERY] =
+	    "SELECT id, json_object('id', id, 'source', source, 'type', type,"
+	    " 'tenant', tenant, 'subject', subject, 'time', time,"
+	    " 'idempotency_key', idempotency_key, 'status', status,"
+	    " 'error', error, 'received_at', received_at) FROM events"
+	    " WHERE (?1 IS NULL OR type = ?1) AND (?2 IS NULL OR source = ?2)"
+	    " AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR tenant = ?4)"
+	    " AND (?5 IS NULL OR received_at >= ?5)"
+	    " AND (?6 IS NULL OR received_at < ?6)"
+	    " AND (?7 IS NULL OR id > ?7) ORDER BY id LIMIT ?8",
+	/* An event, its envelopes, its deliveries and their attempts. */
+	[SQL_EVENT_DETAIL] =
+	    "SELECT json_object('id', e.id, 'source', e.source, 'type', e.type,"
+	    " 'tenant', e.tenant, 'subject', e.subject, 'time', e.time,"
+	    " 'idempotency_key', e.idempotency_key, 'status', e.status,"
+	    " 'error', e.error, 'received_at', e.received_at,"
+	    " 'raw', (SELECT CASE WHEN typeof(envelope) = 'text' AND"
+	    "  json_valid(envelope) THEN json(envelope) END"
+	    "  FROM raw_envelopes WHERE event = e.seq),"
+	    " 'canonical', (SELECT json(envelope) FROM canonical_envelopes"
+	    "  WHERE event = e.seq),"
+	    " 'deliveries', (SELECT json_group_array(json_object('id', d.id,"
+	    "  'target', d.target, 'route', d.route, 'step', d.step,"
+	    "  'method', d.method, 'url', d.url, 'status', d.status,"
+	    "  'attempts', d.attempts, 'not_before', d.not_before,"
+	    "  'mapping_version', d.mapping_version,"
+	    "  'remote_id', d.remote_id, 'remote_status', d.remote_status,"
+	    "  'remote_status_at', d.remote_status_at,"
+	    "  'last_error', d.last_error, 'tries', (SELECT"
+	    "  json_group_array(json_object('attempt', a.attempt,"
+	    "  'started_at', a.started_at, 'duration_ms', a.duration_ms,"
+	    "  'http_status', a.http_status, 'error_class', a.error_class,"
+	    "  'error', a.error)) FROM attempts a WHERE a.delivery_id = d.id)))"
+	    "  FROM deliveries d WHERE d.event_id = e.id))"
+	    " FROM events e WHERE e.id = ?1",
+	/* Counts by status, what is left to do, and how old it is. */
+	[SQL_STATUS] =
+	    "SELECT json_object("
+	    " 'events', (SELECT json_group_object(status, n) FROM"
+	    "  (SELECT status, count(*) AS n FROM events GROUP BY status)),"
+	    " 'deliveries', (SELECT json_group_object(status, n) FROM"
+	    "  (SELECT status, count(*) AS n FROM deliveries GROUP BY status)),"
+	    " 'events_backlog', (SELECT count(*) FROM events"
+	    "  WHERE status IN ('received', 'normalized')),"
+	    " 'delivery_backlog', (SELECT count(*) FROM deliveries"
+	    "  WHERE status IN ('pending', 'failed')),"
+	    " 'oldest_pending_ms', (SELECT ?1 - min(created_at) FROM deliveries"
+	    "  WHERE status IN ('pending', 'failed')),"
+	    " 'dead_letters', (SELECT count(*) FROM deliveries"
+	    "  WHERE status = 'dead' AND archived_at IS NULL),"
+	    " 'targets_disabled', (SELECT json_group_array(target)"
+	    "  FROM target_states WHERE disabled_at IS NOT NULL),"
+	    " 'circuits_open', (SELECT json_group_object(target,"
+	    "  json_object('state', CASE WHEN open_until > ?1 THEN 'open'"
+	    "  ELSE 'half_open' END, 'opened_at', opened_at, 'open_until',"
+	    "  open_until, 'failures', failures))"
+	    "  FROM target_states WHERE open_until IS NOT NULL))",
+	/* Each target's last attempt (the row of max(): SQLite's bare
+	 * columns). */
+	[SQL_TARGETS_LAST] =
+	    "SELECT json_group_object(target, json_object('at', at,"
+	    " 'http_status', http_status, 'error_class', error_class,"
+	    " 'delivery_status', status)) FROM (SELECT d.target,"
+	    " max(a.started_at) AS at, a.http_status, a.error_class, d.status"
+	    " FROM attempts a JOIN deliveries d ON d.id = a.delivery_id"
+	    " GROUP BY d.target)",
+	/* Mapped again by the next integra-map --pending. */
+	[SQL_EVENT_RETRY] =
+	    "UPDATE events SET status = 'normalized'"
+	    " WHERE id = ?1 AND status IN ('normalized', 'mapped')",
+	/* Its deliveries that failed or died, due again from now. */
+	[SQL_DELIVERIES_RETRY] =
+	    "UPDATE deliveries SET status = 'pending', attempts = 0,"
+	    " not_before = ?2, lease_owner = NULL, lease_until = NULL,"
+	    " dead_at = NULL, archived_at = NULL, updated_at = ?2"
+	    " WHERE event_id = ?1 AND status IN ('failed', 'dead')"
+	    " RETURNING target",
+	/* dlq.c */
+	/* Each filter applies when its parameter is not NULL. */
+	[SQL_DLQ_QUERY] =
+	    "SELECT d.id, CASE WHEN ?7 THEN json_object(" DLQ_SUMMARY ", "
+	    DLQ_REQUEST ") ELSE json_object(" DLQ_SUMMARY ") END"
+	    " FROM deliveries d JOIN events e ON e.id = d.event_id"
+	    " WHERE d.status = 'dead'"
+	    " AND (?1 IS NULL OR e.type = ?1) AND (?2 IS NULL OR d.target = ?2)"
+	    " AND (?3 IS NULL OR d.dead_at >= ?3)"
+	    " AND (?4 = -1 OR (d.archived_at IS NOT NULL) = ?4)"
+	    " AND (?5 IS NULL OR d.id > ?5) ORDER BY d.id LIMIT ?6",
+	[SQL_DLQ_DETAIL] =
+	    "SELECT json_object(" DLQ_SUMMARY ", " DLQ_REQUEST ","
+	    " 'event_attributes', json_object('id', e.id, 'source', e.source,"
+	    "  'type', e.type, 'tenant', e.tenant, 'subject', e.subject,"
+	    "  'time', e.time, 'status', e.status),"
+	    " 'tries', (SELECT json_group_array(json_object("
+	    "  'attempt', a.attempt, 'started_at', a.started_at,"
+	    "  'duration_ms', a.duration_ms, 'http_status', a.http_status,"
+	    "  'error_class', a.error_class, 'error', a.error,"
+	    "  'response_excerpt', a.response_excerpt))"
+	    "  FROM (SELECT * FROM attempts WHERE delivery_id = d.id"
+	    "  ORDER BY id) a))"
+	    " FROM deliveries d JOIN events e ON e.id = d.event_id"
+	    " WHERE d.id = ?1 AND d.status = 'dead'",
+	[SQL_DLQ_STATS] =
+	    "WITH q AS (SELECT d.target, d.dead_at, e.type,"
+	    "  coalesce(d.error_class, 'unknown') AS class"
+	    "  FROM deliveries d JOIN events e ON e.id = d.event_id"
+	    "  WHERE d.status = 'dead' AND d.archived_at IS NULL)"
+	    " SELECT json_object('dead', (SELECT count(*) FROM q),"
+	    " 'archived', (SELECT count(*) FROM deliveries"
+	    "  WHERE status = 'dead' AND archived_at IS NOT NULL),"
+	    " 'oldest_ms', (SELECT ?1 - min(dead_at) FROM q),"
+	    " 'by_type', (SELECT json_group_object(type, n) FROM"
+	    "  (SELECT type, count(*) AS n FROM q GROUP BY type)),"
+	    " 'by_target', (SELECT json_group_object(target, n) FROM"
+	    "  (SELECT target, count(*) AS n FROM q GROUP BY target)),"
+	    " 'by_error_class', (SELECT json_group_object(class, n) FROM"
+	    "  (SELECT class, count(*) AS n FROM q GROUP BY class)))",
+	[SQL_DLQ_RETRY] =
+	    "UPDATE deliveries SET status = 'pending', attempts = 0,"
+	    " not_before = ?2, dead_at = NULL, archived_at = NULL,"
+	    " updated_at = ?2 WHERE id = ?1 AND status = 'dead'"
+	    " RETURNING target",
+	[SQL_DLQ_ARCHIVE] =
+	    "UPDATE deliveries SET archived_at = ?2, updated_at = ?2"
+	    " WHERE id = ?1 AND status = 'dead' AND archived_at IS NULL",
+	[SQL_DLQ_FIND] =
+	    "SELECT archived_at IS NOT NULL FROM deliveries"
+	    " WHERE id = ?1 AND status = 'dead'",
+	[SQL_ATTEMPTS_DELETE] =
+	    "DELETE FROM attempts WHERE delivery_id = ?1",
+	[SQL_DELIVERY_DELETE] =
+	    "DELETE FROM deliveries WHERE id = ?1 AND status = 'dead'",
+	[SQL_DLQ_SWEEP] =
+	    "UPDATE deliveries SET status = 'dead', dead_at = ?3,"
+	    " updated_at = ?3 WHERE status = 'failed' AND target = ?1"
+	    " AND attempts >= ?2",
+	/* targets.c */
+	[SQL_TARGET_DISABLE] =
+	    "INSERT INTO target_states (target, disabled_at, disabled_reason,"
+	    " updated_at) VALUES (?1, ?2, ?3, ?2) ON CONFLICT (target) DO"
+	    " UPDATE SET disabled_reason = CASE WHEN disabled_at IS NULL"
+	    " THEN excluded.disabled_reason ELSE disabled_reason END,"
+	    " disabled_at = coalesce(disabled_at, excluded.disabled_at),"
+	    " updated_at = excluded.updated_at",
+	[SQL_TARGET_ENABLE] =
+	    "UPDATE target_states SET disabled_at = NULL,"
+	    " disabled_reason = NULL, failures = 0, opened_at = NULL,"
+	    " open_until = NULL, window_tries = 0, window_failures = 0,"
+	    " last_tries = 0, last_failures = 0, updated_at = ?2"
+	    " WHERE target = ?1"
+	    " AND (disabled_at IS NOT NULL OR open_until IS NOT NULL)",
+	[SQL_TARGET_STATES] =
+	    "SELECT c.t, s.disabled_at, s.disabled_reason,"
+	    " coalesce(s.failures, 0), s.opened_at, s.open_until, c.waiting,"
+	    " c.dead FROM (SELECT t, sum(waiting) AS waiting, sum(dead) AS dead"
+	    "  FROM (SELECT target AS t,"
+	    "   status IN ('pending', 'failed') AS waiting,"
+	    "   (status = 'dead' AND archived_at IS NULL) AS dead"
+	    "   FROM deliveries UNION ALL SELECT target, 0, 0 FROM target_states)"
+	    "  GROUP BY t) c LEFT JOIN target_states s ON s.target = c.t"
+	    " ORDER BY c.t",
+	[SQL_TARGET_CIRCUIT_GET] =
+	    "SELECT " CIRCUIT_COLUMNS " FROM target_states WHERE target = ?1",
+	[SQL_TARGET_CIRCUIT_PUT] =
+	    "INSERT INTO target_states (target, updated_at, " CIRCUIT_COLUMNS
+	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+	    " ON CONFLICT (target) DO UPDATE SET updated_at = ?2,"
+	    " failures = ?3, opened_at = ?4, open_until = ?5,"
+	    " window_start = ?6, window_tries = ?7, window_failures = ?8,"
+	    " last_tries = ?9, last_failures = ?10",
+	[SQL_TARGET_PROBES_TAKE] =
+	    "UPDATE target_states SET open_until = ?2, updated_at = ?1"
+	    " WHERE open_until <= ?1 AND disabled_at IS NULL RETURNING target",
+	[SQL_TARGET_PROBE_GIVE_BACK] =
+	    "UPDATE target_states SET open_until = ?3, updated_at = ?3"
+	    " WHERE target = ?1 AND open_until = ?2",
+	[SQL_TARGET_HOLD] =
+	    "INSERT INTO target_states (target, updated_at, holder,"
+	    " held_until, claim_after) VALUES (?1, ?3, ?2, ?4, ?5)"
+	    " ON CONFLICT (target) DO UPDATE SET holder = ?2,"
+	    " held_until = ?4, claim_after = ?5, updated_at = ?3"
+	    " WHERE holder IS ?2 OR held_until IS NULL OR held_until <= ?3",
+	[SQL_TARGET_UNHOLD] =
+	    "UPDATE target_states SET holder = NULL, held_until = NULL,"
+	    " claim_after = NULL, updated_at = ?3"
+	    " WHERE target = ?1 AND holder = ?2",
+	/* mappings.c */
+	[SQL_MAPPING_ADD] =
+	    "INSERT INTO mappings (type, system, version, program, origin,"
+	    " created_at) VALUES (?1, ?2, (SELECT coalesce(max(version), 0)"
+	    " + 1 FROM mappings WHERE type = ?1 AND system = ?2), ?3, ?4, ?5)"
+	    " RETURNING version",
+	[SQL_MAPPING_SEED] =
+	    "INSERT INTO mappings (type, system, version, program, origin,"
+	    " created_at) SELECT ?1, ?2, 1, ?3, ?4, ?5 WHERE NOT EXISTS"
+	    " (SELECT 1 FROM mappings WHERE type = ?1 AND system = ?2)",
+	[SQL_MAPPING_HEAD] =
+	    "INSERT INTO mapping_heads (type, system, version, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (type, system) DO UPDATE"
+	    " SET version = ?3, updated_at = ?4",
+	[SQL_MAPPING_GET] =
+	    MAPPING_ROW "WHERE m.type = ?1 AND m.system = ?2"
+	    " AND m.version = CASE WHEN ?3 > 0 THEN ?3 ELSE h.version END",
+	[SQL_MAPPING_HEADS] =
+	    MAPPING_ROW "WHERE m.version = h.version ORDER BY m.type, m.system",
+	[SQL_MAPPING_VERSIONS] =
+	    MAPPING_ROW "WHERE m.type = ?1 AND m.system = ?2"
+	    " ORDER BY m.version",
+	[SQL_MAPPING_ROLLBACK] =
+	    "UPDATE mapping_heads SET version = ?3, updated_at = ?4"
+	    " WHERE type = ?1 AND system = ?2 AND EXISTS (SELECT 1 FROM"
+	    " mappings WHERE type = ?1 AND system = ?2 AND version = ?3)",
+	/* contacts.c */
+	[SQL_LEAD_FIND] =
+	    "SELECT lead_id FROM lead_contacts WHERE tenant = ?1"
+	    " AND contact = ?2",
+	[SQL_LEAD_LINK] =
+	    "INSERT INTO lead_contacts (tenant, contact, lead_id, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+	[SQL_MESSAGE_STATUS] =
+	    "UPDATE deliveries SET remote_status = ?2, remote_status_at = ?3"
+	    " WHERE remote_id = ?1 AND " STATUS_RANK("?2") " > "
+	    STATUS_RANK("coalesce(remote_status, '')"),
+	/* counts.c */
+	[SQL_COUNT_ADD] =
+	    "INSERT INTO counts (hour, kind, a, b, c, n, total)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO UPDATE"
+	    " SET n = n + excluded.n, total = total + excluded.total",
+	[SQL_COUNT_READ] =
+	    "SELECT kind, a, b, c, sum(n), sum(total) FROM counts"
+	    " WHERE hour >= ?1 / " XSTR(JOURNAL_HOUR_MS)
+	    " GROUP BY kind, a, b, c ORDER BY kind, a, b, c",
+	[SQL_COUNT_TARGETS] =
+	    "SELECT target, disabled_at IS NOT NULL, CASE WHEN open_until > ?1"
+	    " THEN 1 WHEN open_until IS NOT NULL THEN 2 ELSE 0 END"
+	    " FROM target_states ORDER BY target",
+	/*
+	 * Each count is a range of a partial index, which the repeated
+	 * IN term lets SQLite use.  Ids are UUIDv7, so the oldest event
+	 * of a status is its least id; the due deliveries' least
+	 * not_before is looked up in the due index a class at a time.
+	 */
+	[SQL_COUNT_WAITING] =
+	    "SELECT (SELECT count(*) FROM events WHERE status IN"
+	    "  ('received', 'normalized') AND status = 'received'),"
+	    " (SELECT count(*) FROM events WHERE status IN"
+	    "  ('received', 'normalized') AND status = 'normalized'),"
+	    " (SELECT count(*) FROM deliveries WHERE status IN"
+	    "  ('pending', 'failed') AND status = 'pending'),"
+	    " (SELECT count(*) FROM deliveries WHERE status IN"
+	    "  ('pending', 'failed') AND status = 'failed'),"
+	    " (SELECT count(*) FROM deliveries WHERE status = 'in_flight'),"
+	    " (SELECT count(*) FROM deliveries WHERE status = 'dead'"
+	    "  AND archived_at IS NULL),"
+	    " (SELECT min(id) FROM (SELECT min(id) AS id FROM events"
+	    "  WHERE status IN ('received', 'normalized')"
+	    "  AND status = 'received' UNION ALL SELECT min(id) FROM events"
+	    "  WHERE status IN ('received', 'normalized')"
+	    "  AND status = 'normalized')),"
+	    " (SELECT min(m) FROM (SELECT (SELECT min(not_before) FROM"
+	    "  deliveries d WHERE d.status IN ('pending', 'failed') AND"
+	    "  d.priority = p.column1) AS m FROM (VALUES (0), (1), (2), (3),"
+	    "  (4)) p) WHERE m <= ?1)",
+	[SQL_COUNT_SYNCS] =
+	    "SELECT job, coalesce((SELECT status FROM sync_runs l"
+	    " WHERE l.job = r.job AND status <> 'running' ORDER BY id DESC"
+	    " LIMIT 1), 'running'), sum(status = 'ok' AND"
+	    " started_at >= ?1), sum(status = 'failed' AND started_at >= ?1),"
+	    " sum(status = 'running'), coalesce(max(CASE WHEN status = 'ok'"
+	    " THEN ended_at END), 0), sum(CASE WHEN started_at >= ?1 THEN"
+	    " read ELSE 0 END), sum(CASE WHEN started_at >= ?1 THEN changed"
+	    " ELSE 0 END), sum(CASE WHEN started_at >= ?1 THEN failed ELSE 0"
+	    " END) FROM sync_runs r GROUP BY job ORDER BY job",
+	[SQL_COUNT_HOURLY] =
+	    "SELECT kind, CASE kind WHEN 'event' THEN c ELSE b END, hour,"
+	    " sum(n) FROM counts WHERE hour >= ?1 / " XSTR(JOURNAL_HOUR_MS)
+	    " AND kind IN ('event', 'delivery', 'attempt')"
+	    " GROUP BY 1, 2, 3 ORDER BY 3",
+	[SQL_COUNT_DEAD] =
+	    "SELECT target, coalesce(error_class, ''), coalesce(last_error,"
+	    " ''), count(*) FROM deliveries WHERE status = 'dead'"
+	    " AND dead_at >= ?1 GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1 LIMIT 5",
+	/* syncs.c */
+	[SQL_SYNC_JOB_ADD] =
+	    "INSERT INTO sync_jobs (job, updated_at) VALUES (?1, ?2)"
+	    " ON CONFLICT DO NOTHING",
+	/* Free, its lease run out, or already ours: a renewal. */
+	[SQL_SYNC_LOCK] =
+	    "UPDATE sync_jobs SET lock_owner = ?2, lock_until = ?4,"
+	    " updated_at = ?3 WHERE job = ?1 AND (lock_owner IS NULL"
+	    " OR lock_owner = ?2 OR lock_until < ?3)",
+	[SQL_SYNC_STEAL] =
+	    "UPDATE sync_jobs SET lock_owner = ?3, lock_until = ?5,"
+	    " updated_at = ?4 WHERE job = ?1 AND lock_owner = ?2",
+	/* Whoever holds the lock now, no run of the job goes on. */
+	[SQL_SYNC_ABANDON] =
+	    "UPDATE sync_runs SET status = 'failed', ended_at = ?2,"
+	    " error = 'it stopped before its end (killed?)'"
+	    " WHERE job = ?1 AND status = 'running'",
+	[SQL_SYNC_JOB_READ] =
+	    "SELECT coalesce(watermark, ''), coalesce(lock_owner, ''),"
+	    " coalesce(lock_until, 0) FROM sync_jobs WHERE job = ?1",
+	[SQL_SYNC_UNLOCK] =
+	    "UPDATE sync_jobs SET lock_owner = NULL, lock_until = NULL,"
+	    " watermark = CASE WHEN ?3 THEN ?4 ELSE watermark END,"
+	    " updated_at = ?5 WHERE job = ?1 AND lock_owner = ?2",
+	[SQL_SYNC_RUN_START] =
+	    "INSERT INTO sync_runs (job, started_at, status, full,"
+	    " watermark_from) VALUES (?1, ?2, 'running', ?3, ?4)",
+	[SQL_SYNC_RUN_UPDATE] =
+	    "UPDATE sync_runs SET status = ?2, ended_at = ?3, pages = ?4,"
+	    " read = ?5, changed = ?6, sent = ?7, failed = ?8,"
+	    " watermark_to = ?9, error = ?10 WHERE id = ?1",
+	[SQL_SYNC_RECORD_GET] =
+	    "SELECT hash, record FROM sync_records WHERE job = ?1 AND key = ?2",
+	[SQL_SYNC_RECORD_PUT] =
+	    "INSERT INTO sync_records (job, key, hash, record, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET"
+	    " hash = excluded.hash, record = excluded.record,"
+	    " updated_at = excluded.updated_at, retained_at = NULL",
+	/* Newest first; each filter applies when it is not NULL. */
+	[SQL_SYNC_RUNS] =
+	    "SELECT r.id, " RUN_JSON " FROM sync_runs r"
+	    " WHERE (?1 IS NULL OR r.job = ?1) ORDER BY r.id DESC LIMIT ?2",
+	[SQL_SYNC_RUN_GET] =
+	    "SELECT " RUN_JSON " FROM sync_runs r WHERE r.id = ?1",
+	[SQL_SYNC_JOB_STATE] =
+	    "SELECT json_object('watermark', j.watermark, 'lock_owner',"
+	    " j.lock_owner, 'lock_until', j.lock_until, 'records',"
+	    " (SELECT count(*) FROM sync_records WHERE job = ?1),"
+	    " 'last_run', (SELECT " RUN_JSON " FROM sync_runs r"
+	    "  WHERE r.job = ?1 ORDER BY r.id DESC LIMIT 1),"
+	    " 'last_ok', (SELECT max(ended_at) FROM sync_runs"
+	    "  WHERE job = ?1 AND status = 'ok'))"
+	    " FROM (SELECT ?1 AS job) q LEFT JOIN sync_jobs j USING (job)",
+	/* By job, the runs started since ?1. */
+	[SQL_SYNC_STATS] =
+	    "SELECT job, json_object('runs', count(*), 'ok',"
+	    " sum(status = 'ok'), 'failed', sum(status = 'failed'),"
+	    " 'running', sum(status = 'running'), 'pages', sum(pages),"
+	    " 'read', sum(read), 'changed', sum(changed), 'sent', sum(sent),"
+	    " 'records_failed', sum(failed), 'last_ok', max(CASE WHEN"
+	    " status = 'ok' THEN ended_at END), 'last_error', (SELECT error"
+	    " FROM sync_runs e WHERE e.job = r.job AND e.status = 'failed'"
+	    " ORDER BY e.id DESC LIMIT 1))"
+	    " FROM sync_runs r WHERE started_at >= ?1 GROUP BY job ORDER BY job",
+	/* alerts.c */
+	/*
+	 * The dead from the dead index; the attempts, which have no index
+	 * on their time, from the newest rows back, so that the cost stays
+	 * bounded however many the journal holds.
+	 */
+	[SQL_ALERT_INPUTS] =
+	    "SELECT (SELECT count(*) FROM deliveries WHERE status = 'dead'"
+	    " AND dead_at >= ?1), count(*), coalesce(sum(error_class IS NOT"
+	    " NULL), 0) FROM (SELECT started_at, error_class FROM attempts"
+	    " ORDER BY id DESC LIMIT 200000) WHERE started_at >= ?2",
+	[SQL_ALERT_STATES] =
+	    "SELECT alert, firing, since, message, coalesce(posted_at, 0),"
+	    " posted_firing FROM alert_states ORDER BY alert",
+	[SQL_ALERT_PUT] =
+	    "INSERT INTO alert_states (alert, firing, since, message,"
+	    " posted_at, posted_firing) VALUES (?1, ?2, ?3, ?4, nullif(?5, 0),"
+	    " ?6) ON CONFLICT DO UPDATE SET firing = excluded.firing,"
+	    " since = excluded.since, message = excluded.message,"
+	    " posted_at = excluded.posted_at,"
+	    " posted_firing = excluded.posted_firing",
+	/* retention.c */
+	/*
+	 * Ids are UUIDv7, their time first: ?1, an id's first 13
+	 * characters, bounds a range of the id index.
+	 */
+	[SQL_RETAIN_EVENTS] =
+	    "SELECT e.seq, e.id, e.subject, e.idempotency_key, c.envelope"
+	    " FROM events e"
+	    " LEFT JOIN canonical_envelopes c ON c.event = e.seq"
+	    " WHERE e.id < ?1 AND e.retained_at IS NULL"
+	    " AND e.status IN ('mapped', 'rejected') AND NOT EXISTS"
+	    " (SELECT 1 FROM deliveries d WHERE d.event_id = e.id"
+	    "  AND d.status IN ('pending', 'failed', 'in_flight', 'dead'))"
+	    " ORDER BY e.id LIMIT ?2",
+	/* The key's index form from the key it replaces (keyindex.h). */
+	[SQL_RETAIN_EVENT] =
+	    "UPDATE events SET subject = ?2, idempotency_key = ?3,"
+	    " key_index = integra_key_retained(source, idempotency_key),"
+	    " retained_at = ?4 WHERE seq = ?1",
+	[SQL_RETAIN_RAW_DROP] =
+	    "DELETE FROM raw_envelopes WHERE event = ?1",
+	[SQL_RETAIN_CANONICAL] =
+	    "UPDATE canonical_envelopes SET envelope = ?2 WHERE event = ?1",
+	[SQL_RETAIN_DELIVERIES] =
+	    "SELECT id, body FROM deliveries WHERE event_id = ?1",
+	[SQL_RETAIN_DELIVERY] =
+	    "UPDATE deliveries SET body = ?2 WHERE id = ?1",
+	[SQL_RETAIN_EXCERPTS] =
+	    "UPDATE attempts SET response_excerpt = NULL"
+	    " WHERE delivery_id = ?1",
+	[SQL_RETAIN_CONTACTS] =
+	    "SELECT tenant, contact FROM lead_contacts WHERE created_at < ?1"
+	    " AND contact NOT LIKE 'h:%' LIMIT ?2",
+	[SQL_RETAIN_CONTACT_ADD] =
+	    "INSERT INTO lead_contacts (tenant, contact, lead_id, created_at)"
+	    " SELECT tenant, ?3, lead_id, created_at FROM lead_contacts"
+	    " WHERE tenant = ?1 AND contact = ?2 ON CONFLICT DO NOTHING",
+	[SQL_RETAIN_CONTACT_DROP] =
+	    "DELETE FROM lead_contacts WHERE tenant = ?1 AND contact = ?2",
+	[SQL_RETAIN_RECORDS] =
+	    "SELECT job, key, record FROM sync_records WHERE updated_at < ?1"
+	    " AND retained_at IS NULL LIMIT ?2",
+	[SQL_RETAIN_RECORD] =
+	    "UPDATE sync_records SET record = ?3, retained_at = ?4"
+	    " WHERE job = ?1 AND key = ?2",
+};
