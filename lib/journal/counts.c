@@ -246,3 +246,33 @@ journal_report(struct journal *j, enum journal_report which, int64_t since_ms,
 	}
 	return journal_step_end(j, st, rc, "read the counts");
 }
+
+/* One JSON value from st, bound with ?1 = now if it takes it. */
+static int
+json_of(struct journal *j, enum journal_sql which, int64_t now, struct buf *out,
+    const char *what)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = journal_sql(j, which)) == NULL)
+		return -1;
+	if (sqlite3_bind_parameter_count(st) > 0)
+		sqlite3_bind_int64(st, 1, now);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		buf_add(out, sqlite3_column_text(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0));
+	return journal_step_end(j, st, rc, what);
+}
+
+int
+journal_status(struct journal *j, int64_t now, struct buf *out)
+{
+	return json_of(j, SQL_STATUS, now, out, "count");
+}
+
+int
+journal_targets_last(struct journal *j, struct buf *out)
+{
+	return json_of(j, SQL_TARGETS_LAST, 0, out, "read the last attempts");
+}

@@ -1,0 +1,201 @@
+/*
+ * journal/deliveries: the deliveries: added, claimed, tried.  See
+ * journal/deliveries.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "base/buf.h"
+#include "journal/journal.h"
+#include "journal/deliveries.h"
+#include "journal/private.h"
+
+int
+journal_delivery_add(struct journal *j, const struct journal_delivery *d,
+    int *added)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = journal_sql(j, SQL_DELIVERY_ADD)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, d->id);
+	journal_bind_text(st, 2, d->event_id);
+	journal_bind_text(st, 3, d->target);
+	journal_bind_text(st, 4, d->route);
+	sqlite3_bind_int(st, 5, d->step);
+	journal_bind_text(st, 6, d->method);
+	journal_bind_text(st, 7, d->url);
+	journal_bind_text(st, 8, d->headers);
+	sqlite3_bind_text(st, 9, d->body, (int)d->body_len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 10, d->not_before);
+	sqlite3_bind_int64(st, 11, d->created_at);
+	sqlite3_bind_int(st, 12, d->priority);
+	journal_bind_text(st, 13, d->dead);
+	sqlite3_bind_int(st, 14, d->mapping_version);
+	if ((rc = journal_step_done(j, st, "add delivery")) != 0)
+		return rc;
+	if (!(*added = sqlite3_changes(j->db) == 1))
+		return 0;
+	if ((rc = journal_count(j, d->created_at, "delivery", d->target,
+	    "created", NULL, 1, 0)) != 0)
+		return rc;
+	return d->dead == NULL ? 0 : journal_count(j, d->created_at,
+	    "delivery", d->target, "dead", NULL, 1, 0);
+}
+
+/* Hands each row of a claiming UPDATE ... RETURNING to fn. */
+static int
+claim_rows(struct journal *j, sqlite3_stmt *st, journal_claim_fn fn,
+    void *ctx, int *n)
+{
+	struct journal_claim c;
+	int rc, cbrc = 0;
+
+	*n = 0;
+	/*
+	 * Step to the end before calling back: the claim is one statement,
+	 * and SQLite applies RETURNING's changes as the rows come.
+	 */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cbrc != 0)
+			continue;
+		c.id = (const char *)sqlite3_column_text(st, 0);
+		c.event_id = (const char *)sqlite3_column_text(st, 1);
+		c.target = (const char *)sqlite3_column_text(st, 2);
+		c.route = (const char *)sqlite3_column_text(st, 3);
+		c.method = (const char *)sqlite3_column_text(st, 4);
+		c.url = (const char *)sqlite3_column_text(st, 5);
+		c.headers = (const char *)sqlite3_column_text(st, 6);
+		c.body = (const char *)sqlite3_column_text(st, 7);
+		c.body_len = (size_t)sqlite3_column_bytes(st, 7);
+		c.attempts = sqlite3_column_int(st, 8);
+		c.priority = sqlite3_column_int(st, 9);
+		c.event_type = (const char *)sqlite3_column_text(st, 10);
+		c.tenant = (const char *)sqlite3_column_text(st, 11);
+		c.step = sqlite3_column_int(st, 12);
+		cbrc = fn(ctx, &c);
+		(*n)++;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = journal_fail(j, "claim deliveries");
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return cbrc;
+}
+
+int
+journal_claim_id(struct journal *j, const char *id, const char *owner,
+    int64_t now, int64_t lease_until, journal_claim_fn fn, void *ctx,
+    int *claimed)
+{
+	sqlite3_stmt *st;
+
+	if ((st = journal_sql(j, SQL_CLAIM_ID)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, owner);
+	sqlite3_bind_int64(st, 2, lease_until);
+	sqlite3_bind_int64(st, 3, now);
+	journal_bind_text(st, 4, id);
+	return claim_rows(j, st, fn, ctx, claimed);
+}
+
+int
+journal_claim_due(struct journal *j, int limit, const char *owner,
+    int64_t now, int64_t lease_until, journal_claim_fn fn, void *ctx,
+    int *nclaimed)
+{
+	sqlite3_stmt *st;
+
+	if ((st = journal_sql(j, SQL_CLAIM_DUE)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, owner);
+	sqlite3_bind_int64(st, 2, lease_until);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int(st, 4, limit);
+	return claim_rows(j, st, fn, ctx, nclaimed);
+}
+
+int
+journal_claim_probe(struct journal *j, const char *target, const char *owner,
+    int64_t now, int64_t lease_until, journal_claim_fn fn, void *ctx,
+    int *claimed)
+{
+	sqlite3_stmt *st;
+
+	if ((st = journal_sql(j, SQL_CLAIM_PROBE)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, owner);
+	sqlite3_bind_int64(st, 2, lease_until);
+	sqlite3_bind_int64(st, 3, now);
+	journal_bind_text(st, 4, target);
+	return claim_rows(j, st, fn, ctx, claimed);
+}
+
+int
+journal_attempt_add(struct journal *j, const struct journal_attempt *a,
+    const char *owner, int *kept)
+{
+	int64_t done_at = a->started_at + a->duration_ms;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = journal_sql(j, SQL_ATTEMPT_ADD)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, a->delivery_id);
+	sqlite3_bind_int(st, 2, a->attempt);
+	sqlite3_bind_int64(st, 3, a->started_at);
+	sqlite3_bind_int64(st, 4, a->duration_ms);
+	if (a->http_status > 0)
+		sqlite3_bind_int(st, 5, a->http_status);
+	journal_bind_text(st, 6, a->error_class);
+	journal_bind_text(st, 7, a->error);
+	journal_bind_text(st, 8, a->excerpt);
+	if ((rc = journal_step_done(j, st, "add attempt")) != 0 ||
+	    (rc = journal_count(j, a->started_at, "attempt", a->target,
+	    a->error_class != NULL ? a->error_class : "ok", NULL, 1,
+	    a->duration_ms)) != 0)
+		return rc;
+
+	if ((st = journal_sql(j, SQL_DELIVERY_DONE)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, a->delivery_id);
+	journal_bind_text(st, 2, a->status);
+	sqlite3_bind_int(st, 3, a->attempt);
+	sqlite3_bind_int64(st, 4, a->not_before);
+	journal_bind_text(st, 5, a->error);
+	sqlite3_bind_int64(st, 6, done_at);
+	journal_bind_text(st, 7, owner);
+	journal_bind_text(st, 8, a->error_class);
+	journal_bind_text(st, 9, a->remote_id);
+	if ((rc = journal_step_done(j, st, "finish delivery")) != 0)
+		return rc;
+	/* Not "pending": that delivery's target is disabled, it waits. */
+	if (!(*kept = sqlite3_changes(j->db) == 1) ||
+	    strcmp(a->status, "pending") == 0)
+		return 0;
+	if ((rc = journal_count(j, done_at, "delivery", a->target, a->status,
+	    NULL, 1, 0)) != 0)
+		return rc;
+	return strcmp(a->status, "delivered") != 0 ? 0 :
+	    journal_count_latency(j, a->target, a->event_id, done_at);
+}
+
+int
+journal_claim_release(struct journal *j, const char *id, const char *owner,
+    int64_t now)
+{
+	sqlite3_stmt *st;
+
+	if ((st = journal_sql(j, SQL_CLAIM_RELEASE)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	journal_bind_text(st, 2, owner);
+	sqlite3_bind_int64(st, 3, now);
+	return journal_step_done(j, st, "release a claim");
+}

@@ -1,0 +1,380 @@
+/*
+ * journal/events: the events, from ingest on.  See
+ * journal/events.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "base/buf.h"
+#include "base/clock.h"
+#include "journal/journal.h"
+#include "journal/counts.h"
+#include "journal/events.h"
+#include "journal/keyindex.h"
+#include "journal/private.h"
+
+static const char *const status_names[] = {
+	[JOURNAL_RECEIVED] = "received",
+	[JOURNAL_NORMALIZED] = "normalized",
+	[JOURNAL_MAPPED] = "mapped",
+	[JOURNAL_REJECTED] = "rejected",
+};
+
+/*
+ * 1 if retention has replaced the key of any event, 0 if not: asked once a
+ * transaction, since no other writer can retain one while it lasts (a
+ * lookup of the index events_retained, empty until retention runs).
+ */
+static int
+any_retained(struct journal *j)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (j->in_tx && j->retained >= 0)
+		return j->retained;
+	if ((st = journal_sql(j, SQL_RETAINED_ANY)) == NULL)
+		return -1;
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return journal_step_end(j, st, rc, "look for retained events");
+	rc = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (j->in_tx)
+		j->retained = rc;
+	return rc;
+}
+
+/*
+ * The event of a source with a key in index form: 1 and its id in id (and
+ * its raw envelope in envelope, if not NULL and not dropped by retention),
+ * 0 if there is none.
+ */
+static int
+event_by_key(struct journal *j, const char *source, const void *form,
+    size_t formlen, char id[ID_LEN + 1], struct buf *envelope)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = journal_sql(j, SQL_EVENT_BY_KEY)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, source);
+	sqlite3_bind_blob(st, 2, form, (int)formlen, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return journal_step_end(j, st, rc, "find duplicate event");
+	snprintf(id, ID_LEN + 1, "%s",
+	    (const char *)sqlite3_column_text(st, 0));
+	if (envelope != NULL)
+		buf_add(envelope, sqlite3_column_text(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1));
+	sqlite3_reset(st);
+	return 1;
+}
+
+int
+journal_event_add(struct journal *j, const struct journal_event *ev,
+    char dup_id[ID_LEN + 1], struct buf *dup_envelope)
+{
+	unsigned char retained[KEY_INDEX_RETAINED_LEN];
+	size_t keylen = strlen(ev->idempotency_key), formlen;
+	sqlite3_stmt *st;
+	int rc;
+
+	/* The key of an event retention has replaced is known by its digest. */
+	if ((rc = any_retained(j)) < 0)
+		return rc;
+	if (rc == 1) {
+		key_index_retained(ev->source, ev->idempotency_key, keylen,
+		    retained);
+		if ((rc = event_by_key(j, ev->source, retained,
+		    sizeof(retained), dup_id, dup_envelope)) != 0)
+			return rc;
+	}
+	buf_reset(&j->key_form);
+	buf_grow(&j->key_form, keylen + 1);
+	formlen = key_index(ev->idempotency_key, keylen,
+	    (unsigned char *)j->key_form.data);
+
+	if ((st = journal_sql(j, SQL_EVENT_ADD)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, ev->id);
+	journal_bind_text(st, 2, ev->source);
+	journal_bind_text(st, 3, ev->type);
+	journal_bind_text(st, 4, ev->tenant);
+	journal_bind_text(st, 5, ev->subject);
+	journal_bind_text(st, 6, ev->time);
+	journal_bind_text(st, 7, ev->idempotency_key);
+	sqlite3_bind_int64(st, 8, ev->received_at);
+	sqlite3_bind_blob(st, 9, j->key_form.data, (int)formlen, SQLITE_STATIC);
+	journal_bind_text(st, 10, ev->rejected);
+	if ((rc = journal_step_done(j, st, "add event")) != 0)
+		return rc;
+	if (sqlite3_changes(j->db) == 1) {
+		if ((rc = journal_count(j, ev->received_at, "event", ev->type,
+		    ev->source, "received", 1, 0)) != 0 ||
+		    (ev->rejected != NULL && (rc = journal_count(j,
+		    ev->received_at, "event", ev->type, ev->source, "rejected",
+		    1, 0)) != 0))
+			return rc;
+		if ((st = journal_sql(j, SQL_RAW_ADD)) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(j->db));
+		/* What was refused is kept byte for byte, valid or not. */
+		if (ev->rejected != NULL)
+			sqlite3_bind_blob(st, 2, ev->envelope,
+			    (int)ev->envelope_len, SQLITE_STATIC);
+		else
+			sqlite3_bind_text(st, 2, ev->envelope,
+			    (int)ev->envelope_len, SQLITE_STATIC);
+		return journal_step_done(j, st, "add raw envelope");
+	}
+
+	/* The source sent this key before: hand back the original. */
+	if ((rc = event_by_key(j, ev->source, j->key_form.data, formlen,
+	    dup_id, dup_envelope)) == 0) {
+		snprintf(j->err, sizeof(j->err), "journal '%s': find duplicate"
+		    " event: not found", j->path);
+		return -1;
+	}
+	return rc;
+}
+
+int
+journal_event_status(struct journal *j, const char *id,
+    enum journal_event_status *status, struct buf *canonical)
+{
+	sqlite3_stmt *st;
+	const char *s;
+	int rc;
+
+	if ((st = journal_sql(j, SQL_EVENT_STATUS)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		*status = JOURNAL_UNKNOWN;
+		sqlite3_reset(st);
+		return 0;
+	}
+	if (rc != SQLITE_ROW) {
+		rc = journal_fail(j, "read event");
+		sqlite3_reset(st);
+		return rc;
+	}
+	s = (const char *)sqlite3_column_text(st, 0);
+	for (*status = JOURNAL_RECEIVED; *status < JOURNAL_UNKNOWN; (*status)++)
+		if (strcmp(s, status_names[*status]) == 0)
+			break;
+	if (canonical != NULL && sqlite3_column_type(st, 1) != SQLITE_NULL)
+		buf_add(canonical, sqlite3_column_text(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1));
+	sqlite3_reset(st);
+	return 0;
+}
+
+/*
+ * Counts an event that has just moved to status, and gives its seq; with
+ * status NULL, only finds its seq (0 if it is not there) and status.
+ */
+static int
+event_find(struct journal *j, const char *id, const char *moved,
+    int64_t *seq, enum journal_event_status *status)
+{
+	sqlite3_stmt *st;
+	const char *s;
+	int rc, n;
+
+	if ((st = journal_sql(j, SQL_EVENT_FIND)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	*seq = 0;
+	*status = JOURNAL_UNKNOWN;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		s = (const char *)sqlite3_column_text(st, 3);
+		for (*status = JOURNAL_RECEIVED; *status < JOURNAL_UNKNOWN;
+		    (*status)++)
+			if (strcmp(s, status_names[*status]) == 0)
+				break;
+		if (moved != NULL && (n = journal_count(j, clock_ms(),
+		    "event", (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2), moved, 1,
+		    0)) != 0) {
+			sqlite3_reset(st);
+			return n;
+		}
+	}
+	return journal_step_end(j, st, rc, "find event");
+}
+
+static int
+event_moved(struct journal *j, const char *id, const char *status,
+    int64_t *seq)
+{
+	enum journal_event_status now;
+
+	return event_find(j, id, status, seq, &now);
+}
+
+int
+journal_event_normalize(struct journal *j, const char *id,
+    const char *type, const char *canonical, size_t len, int *done)
+{
+	sqlite3_stmt *st;
+	int64_t seq;
+	int rc;
+
+	if ((st = journal_sql(j, SQL_EVENT_NORMALIZE)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	journal_bind_text(st, 2, type);
+	if ((rc = journal_step_done(j, st, "normalize event")) != 0)
+		return rc;
+	if (!(*done = sqlite3_changes(j->db) == 1))
+		return 0;
+	/*
+	 * Not UPDATE ... RETURNING seq: SQLite builds a temporary table for
+	 * each RETURNING, which made normalize twice as slow.
+	 */
+	if ((rc = event_moved(j, id, "normalized", &seq)) != 0 ||
+	    (st = journal_sql(j, SQL_CANONICAL_ADD)) == NULL)
+		return rc != 0 ? rc : -1;
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_text(st, 2, canonical, (int)len, SQLITE_STATIC);
+	return journal_step_done(j, st, "add canonical envelope");
+}
+
+int
+journal_event_map(struct journal *j, const char *id, const char *type,
+    const char *source, int *done)
+{
+	enum journal_event_status status;
+	sqlite3_stmt *st;
+	int64_t seq;
+	int rc;
+
+	if ((st = journal_sql(j, SQL_EVENT_MAP)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	if ((rc = journal_step_done(j, st, "map event")) != 0)
+		return rc;
+	/* Not event_moved: map is the hot path, and it knows them. */
+	if (sqlite3_changes(j->db) == 1) {
+		*done = 1;
+		return journal_count(j, clock_ms(), "event", type, source,
+		    "mapped", 1, 0);
+	}
+	/* Mapped before: done, and not counted again. */
+	if ((rc = event_find(j, id, NULL, &seq, &status)) != 0)
+		return rc;
+	*done = status == JOURNAL_MAPPED;
+	return 0;
+}
+
+int
+journal_event_reject(struct journal *j, const char *id,
+    enum journal_event_status from, const char *reason)
+{
+	sqlite3_stmt *st;
+	int64_t seq;
+	int rc;
+
+	if ((st = journal_sql(j, SQL_EVENT_REJECT)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	journal_bind_text(st, 2, reason);
+	journal_bind_text(st, 3, status_names[from]);
+	if ((rc = journal_step_done(j, st, "reject event")) != 0 ||
+	    sqlite3_changes(j->db) != 1)
+		return rc;
+	return event_moved(j, id, "rejected", &seq);
+}
+
+int
+journal_events_in(struct journal *j, enum journal_event_status status,
+    const char *after_id, int limit, journal_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *st;
+
+	if ((st = journal_sql(j, SQL_EVENTS_IN)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, status_names[status]);
+	journal_bind_text(st, 2, after_id != NULL ? after_id : "");
+	sqlite3_bind_int(st, 3, limit);
+	return journal_step_rows(j, st, fn, ctx, "list events");
+}
+
+int
+journal_events_query(struct journal *j, const struct journal_filter *f,
+    journal_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *st;
+
+	if ((st = journal_sql(j, SQL_EVENTS_QUERY)) == NULL)
+		return -1;
+	journal_bind_opt(st, 1, f->type);
+	journal_bind_opt(st, 2, f->source);
+	journal_bind_opt(st, 3, f->status);
+	journal_bind_opt(st, 4, f->tenant);
+	if (f->since > 0)
+		sqlite3_bind_int64(st, 5, f->since);
+	else
+		sqlite3_bind_null(st, 5);
+	if (f->until > 0)
+		sqlite3_bind_int64(st, 6, f->until);
+	else
+		sqlite3_bind_null(st, 6);
+	journal_bind_opt(st, 7, f->after);
+	sqlite3_bind_int(st, 8, f->limit);
+	return journal_step_rows(j, st, fn, ctx, "list events");
+}
+
+int
+journal_event_detail(struct journal *j, const char *id, struct buf *out,
+    int *found)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = journal_sql(j, SQL_EVENT_DETAIL)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	if ((*found = rc == SQLITE_ROW))
+		buf_add(out, sqlite3_column_text(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0));
+	return journal_step_end(j, st, rc, "show event");
+}
+
+int
+journal_event_retry(struct journal *j, const char *id, int64_t now,
+    int *remap, int *redeliver)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = journal_sql(j, SQL_EVENT_RETRY)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	if ((rc = journal_step_done(j, st, "retry event")) != 0)
+		return rc;
+	*remap = sqlite3_changes(j->db);
+	if ((st = journal_sql(j, SQL_DELIVERIES_RETRY)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	*redeliver = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		(*redeliver)++;
+		if ((rc = journal_count(j, now, "delivery",
+		    (const char *)sqlite3_column_text(st, 0), "requeued", NULL,
+		    1, 0)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	return journal_step_end(j, st, rc, "retry deliveries");
+}
