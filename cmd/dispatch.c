@@ -1,7 +1,6 @@
 /*
  * integra-dispatch: deliver, record every attempt, write the outcomes.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -15,24 +14,9 @@
 #include "cli/options.h"
 #include "cli/setup.h"
 
-static const char usage_text[] =
-"usage: integra-dispatch [-h] [-c config] [-j journal] [-B records]\n"
-"                        [-L bytes] [--lease seconds] [--pending]\n";
-
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "journal", required_argument, NULL, 'j' },
-		{ "pending", no_argument, NULL, 'p' },
-		{ "lease", required_argument, NULL, 'l' },
-		{ "batch", required_argument, NULL, 'B' },
-		{ "max-line", required_argument, NULL, 'L' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct dispatch_opts o = { .in_fd = STDIN_FILENO, .batch_max = 500,
 	    .batch_ms = 20, .max_line = NDJSON_MAX_LINE };
 	const char *cfgpath = NULL, *jpath = NULL;
@@ -41,46 +25,24 @@ main(int argc, char *argv[])
 	struct cfg *cfg = NULL;
 	char err[1024];
 	long lease = 0;
-	int ch, rc;
+	const struct options_spec opts[] = {
+		OPTIONS_CONFIG(&cfgpath),
+		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_BATCH(&o.batch_max),
+		OPTIONS_MAX_LINE(&o.max_line),
+		OPTIONS_LEASE(&lease),
+		OPTIONS_FLAG(0, "pending", &o.pending),
+		OPTIONS_END
+	};
+	const struct options_program prog = { .name = "integra-dispatch",
+	    .opts = opts };
+	int i, rc;
 
 	log_init("integra-dispatch");
-	while ((ch = getopt_long(argc, argv, "c:j:B:L:hV", longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			cfgpath = optarg;
-			break;
-		case 'j':
-			jpath = optarg;
-			break;
-		case 'p':
-			o.pending = 1;
-			break;
-		case 'l':
-			if ((lease = options_number(optarg, 1, 86400)) < 0) {
-				log_error(NULL, "--lease takes seconds, from 1"
-				    " to 86400");
-				return options_usage(usage_text);
-			}
-			break;
-		case 'B':
-			if (options_batch(optarg, &o.batch_max) != 0)
-				return options_usage(usage_text);
-			break;
-		case 'L':
-			if (options_max_line(optarg, &o.max_line) != 0)
-				return options_usage(usage_text);
-			break;
-		case 'h':
-			return options_help(usage_text);
-		case 'V':
-			return options_version("integra-dispatch");
-		default:
-			return options_usage(usage_text);
-		}
-	}
-	if (optind != argc)
-		return options_usage(usage_text);
+	if ((i = options_parse(&prog, NULL, argc, argv, &rc)) < 0)
+		return rc;
+	if (i != argc)
+		return options_usage(&prog);
 
 	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK)
 		goto out;

@@ -8,7 +8,6 @@
  * (else the next integra-retry does); `retry -` takes the ids from an
  * export, or any lines with an "id", on stdin.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,18 +30,11 @@
 
 #define BATCH	500	/* dead letters changed a commit */
 
-static const char usage_text[] =
-"usage: integra-dlq [-h] [-c config] [-j journal] list [-t type] [-T target]\n"
-"                   [-a since] [-n limit] [-C cursor] [--archived] [--json]\n"
-"       integra-dlq [-h] [-c config] [-j journal] show id\n"
-"       integra-dlq [-h] [-c config] [-j journal] stats [--json]\n"
-"       integra-dlq [-h] [-c config] [-j journal] retry|archive\n"
-"                   id... | - | --all [-t type] [-T target] [-a since]\n"
-"                   [--archived]\n"
-"       integra-dlq [-h] [-c config] [-j journal] delete [--yes] [--force]\n"
-"                   id...\n"
-"       integra-dlq [-h] [-c config] [-j journal] export [-t type]\n"
-"                   [-T target] [-a since] [--archived]\n";
+/* The filters of list, retry, archive and export: see filter(). */
+#define FILTERS(f)							\
+	OPTIONS_CALLBACK('t', "type", "type", filter, f),		\
+	OPTIONS_CALLBACK('T', "target", "target", filter, f),		\
+	OPTIONS_CALLBACK('a', "since", "since", filter, f)
 
 enum cmd { LIST, SHOW, STATS, RETRY, ARCHIVE, DELETE, EXPORT };
 
@@ -305,32 +297,20 @@ print_stats(const struct buf *json)
 	jv_free(v);
 }
 
+/* Filters given, which retry and archive take only with --all. */
+static int nfilters;
+
+/* -t, -T, -a, -n and -C: a filter of f, or its page. */
+static int
+filter(void *f, const char *name, const char *arg, char *err, size_t errsz)
+{
+	nfilters++;
+	return ops_dlq_filter_set(f, name, arg, err, errsz);
+}
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "journal", required_argument, NULL, 'j' },
-		{ "type", required_argument, NULL, 't' },
-		{ "target", required_argument, NULL, 'T' },
-		{ "since", required_argument, NULL, 'a' },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "cursor", required_argument, NULL, 'C' },
-		{ "archived", no_argument, NULL, 'A' },
-		{ "all", no_argument, NULL, 'L' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "yes", no_argument, NULL, 'y' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	static const char *const filters[128] = {
-		['t'] = "type", ['T'] = "target", ['a'] = "since",
-		['n'] = "limit", ['C'] = "cursor",
-	};
-	static const char *const names[] = { "list", "show", "stats",
-	    "retry", "archive", "delete", "export" };
 	const char *cfgpath = NULL, *jpath = NULL;
 	struct journal_dlq_filter f;
 	struct journal *journal = NULL;
@@ -338,81 +318,72 @@ main(int argc, char *argv[])
 	struct buf out = BUF_INIT;
 	struct ids ids = { 0 };
 	enum cmd cmd;
-	char err[160];
-	int ch, rc, found = 1, nfilters = 0, page = 0, archived = 0, all = 0;
+	int c, i, rc, found = 1, archived = 0, all = 0;
 	int json = 0, yes = 0, force = 0, fromstdin = 0, n = 0;
-	size_t i;
+	const struct options_spec opts[] = {
+		OPTIONS_CONFIG(&cfgpath),
+		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_END
+	}, list_opts[] = {
+		FILTERS(&f),
+		OPTIONS_CALLBACK('n', "limit", "limit", filter, &f),
+		OPTIONS_CALLBACK('C', "cursor", "cursor", filter, &f),
+		OPTIONS_FLAG(0, "archived", &archived),
+		OPTIONS_FLAG(0, "json", &json),
+		OPTIONS_END
+	}, stats_opts[] = {
+		OPTIONS_FLAG(0, "json", &json),
+		OPTIONS_END
+	}, retry_opts[] = {
+		OPTIONS_SHOW("", 1),	/* --all: with the operands */
+		OPTIONS_FLAG(0, "all", &all),
+		FILTERS(&f),
+		OPTIONS_FLAG(0, "archived", &archived),
+		OPTIONS_END
+	}, archive_opts[] = {
+		OPTIONS_SHOW("", 1),
+		OPTIONS_FLAG(0, "all", &all),
+		FILTERS(&f),
+		OPTIONS_END
+	}, delete_opts[] = {
+		OPTIONS_SHOW("[--yes] [--force]", 2),
+		OPTIONS_FLAG('y', "yes", &yes),
+		OPTIONS_FLAG('f', "force", &force),
+		OPTIONS_END
+	}, export_opts[] = {
+		FILTERS(&f),
+		OPTIONS_FLAG(0, "archived", &archived),
+		OPTIONS_END
+	};
+	const struct options_command cmds[] = {
+		[LIST] = { "list", list_opts, NULL },
+		[SHOW] = { "show", NULL, "id" },
+		[STATS] = { "stats", stats_opts, NULL },
+		[RETRY] = { "retry", retry_opts, "id ... | - | --all" },
+		[ARCHIVE] = { "archive", archive_opts, "id ... | - | --all" },
+		[DELETE] = { "delete", delete_opts, "id ..." },
+		[EXPORT] = { "export", export_opts, NULL },
+		OPTIONS_COMMANDS_END
+	};
+	const struct options_program prog = { .name = "integra-dlq",
+	    .opts = opts, .commands = cmds };
 
 	log_init("integra-dlq");
 	ops_dlq_filter_init(&f);
-	while ((ch = getopt_long(argc, argv, "c:j:t:T:a:n:C:yfhV", longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			cfgpath = optarg;
-			break;
-		case 'j':
-			jpath = optarg;
-			break;
-		case 'A':
-			archived = 1;
-			break;
-		case 'L':
-			all = 1;
-			break;
-		case 'J':
-			json = 1;
-			break;
-		case 'y':
-			yes = 1;
-			break;
-		case 'f':
-			force = 1;
-			break;
-		case 'h':
-			return options_help(usage_text);
-		case 'V':
-			return options_version("integra-dlq");
-		case '?':
-			return options_usage(usage_text);
-		default:
-			if (ops_dlq_filter_set(&f, filters[ch], optarg, err,
-			    sizeof(err)) != 0) {
-				log_error(NULL, "%s", err);
-				return options_usage(usage_text);
-			}
-			if (ch == 'n' || ch == 'C')
-				page = 1;
-			else
-				nfilters++;
-		}
-	}
-	if (optind >= argc)
-		return options_usage(usage_text);
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(argv[optind], names[i]) == 0)
-			break;
-	if (i == sizeof(names) / sizeof(names[0]))
-		return options_usage(usage_text);
-	cmd = (enum cmd)i;
-	optind++;
-	if (optind + 1 == argc && strcmp(argv[optind], "-") == 0) {
+	if ((c = options_command(&prog, argc, argv, &i, &rc)) < 0)
+		return rc;
+	cmd = (enum cmd)c;
+	if (i + 1 == argc && strcmp(argv[i], "-") == 0) {
 		fromstdin = 1;
-		optind++;
+		i++;
 	}
-	/* Which options go with which command. */
-	if ((cmd != LIST && page) ||
-	    (cmd != LIST && cmd != STATS && json) ||
-	    (cmd != LIST && cmd != EXPORT && cmd != RETRY && archived) ||
-	    (cmd != RETRY && cmd != ARCHIVE && (all || fromstdin)) ||
-	    (cmd != DELETE && (yes || force)) ||
+	if ((fromstdin && cmd != RETRY && cmd != ARCHIVE) ||
 	    ((cmd == RETRY || cmd == ARCHIVE) ?
-	    (all + fromstdin + (optind < argc) != 1 ||
+	    (all + fromstdin + (i < argc) != 1 ||
 	    (nfilters + archived > 0 && !all)) :
-	    cmd == SHOW ? optind + 1 != argc || nfilters > 0 :
-	    cmd == DELETE ? optind == argc || nfilters > 0 :
-	    optind != argc) || (cmd == STATS && nfilters > 0))
-		return options_usage(usage_text);
+	    cmd == SHOW ? i + 1 != argc : cmd == DELETE ? i == argc :
+	    i != argc))
+		return options_usage(&prog);
 
 	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK ||
 	    (rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
@@ -429,7 +400,7 @@ main(int argc, char *argv[])
 		rc = journal_dlq_query(journal, &f, 1, print_line, NULL);
 		break;
 	case SHOW:
-		rc = ops_dlq_show(journal, argv[optind], &out, &found);
+		rc = ops_dlq_show(journal, argv[i], &out, &found);
 		if (rc == 0 && found)
 			printf("%s\n", out.data);
 		break;
@@ -453,8 +424,8 @@ main(int argc, char *argv[])
 			    collect_row, &ids)) != 0)
 				break;
 		} else
-			for (; optind < argc; optind++)
-				ids_add(&ids, argv[optind]);
+			for (; i < argc; i++)
+				ids_add(&ids, argv[i]);
 		if (cmd == DELETE && !yes && !confirm(ids.n)) {
 			rc = EX_USAGE;
 			goto out;
@@ -466,7 +437,7 @@ main(int argc, char *argv[])
 		rc = setup_journal_failed(journal);
 	} else if (!found) {
 		log_error(NULL, "no dead letter '%s' in journal '%s'",
-		    argv[optind], journal_path(journal));
+		    argv[i], journal_path(journal));
 		rc = EX_DATAERR;
 	} else
 		rc = EX_OK;

@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +22,6 @@
 #include "httpd/receiver.h"
 #include "cli/setup.h"
 #include "stage/stream.h"
-
-static const char usage_text[] =
-"usage: integra-ingest [-h] [-c config] [-j journal] [-T tenant]\n"
-"                      [-s source -t type [-k member]] [-B records]\n"
-"                      [-L bytes]\n"
-"       integra-ingest [-l address | -i] [-c config] [-j journal]\n"
-"                      [-T tenant] [-M bytes] [-I seconds] [-x command]\n";
 
 #define MAX_BODY	(1024 * 1024)
 
@@ -131,114 +123,70 @@ serve(const struct cfg *cfg, struct journal *journal, const char *addr,
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "journal", required_argument, NULL, 'j' },
-		{ "source", required_argument, NULL, 's' },
-		{ "type", required_argument, NULL, 't' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "tenant", required_argument, NULL, 'T' },
-		{ "batch", required_argument, NULL, 'B' },
-		{ "max-line", required_argument, NULL, 'L' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "max-body", required_argument, NULL, 'M' },
-		{ "inetd", no_argument, NULL, 'i' },
-		{ "idle-exit", required_argument, NULL, 'I' },
-		{ "exec", required_argument, NULL, 'x' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *cfgpath = NULL, *jpath = NULL, *tenant = NULL;
 	const char *listen = NULL, *exec = NULL;
 	struct receiver_opts ro = { .max_body = MAX_BODY };
 	char err[256];
-	long n;
-	int stream_opts = 0, inetd = 0, inherited, server;
+	long idle = 0;
+	size_t batch = 0;
+	int stream_opts, inetd = 0, inherited, server;
 	struct journal *journal = NULL;
 	struct cfg *cfg = NULL;
 	struct ingest ig;
 	struct stream s;
 	struct stream_stage stage = { .prepare = ingest_prepare,
 	    .apply = ingest_apply, .work_free = ingest_work_free, .ctx = &ig };
-	int ch, rc;
+	int i, rc;
+	const struct options_spec opts[] = {
+		OPTIONS_CONFIG(&cfgpath),
+		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_STRING('T', "tenant", "tenant", &tenant),
+		OPTIONS_END
+	}, stream_form[] = {
+		OPTIONS_SHOW("[-s source -t type [-k member]]", 3),
+		OPTIONS_STRING('s', "source", "source", &ig.source),
+		OPTIONS_STRING('t', "type", "type", &ig.type),
+		OPTIONS_STRING('k', "key", "member", &ig.key),
+		OPTIONS_BATCH(&batch),
+		OPTIONS_MAX_LINE(&s.max_line),
+		OPTIONS_END
+	}, server_form[] = {
+		OPTIONS_SHOW("[-l address | -i]", 2),
+		OPTIONS_STRING('l', "listen", "address", &listen),
+		OPTIONS_FLAG('i', "inetd", &inetd),
+		OPTIONS_SIZE('M', "max-body", "bytes", &ro.max_body, 64,
+		    64L << 20, "-M: a size from 64 to 67108864 bytes"),
+		OPTIONS_NUMBER('I', "idle-exit", "seconds", &idle, 1, 86400,
+		    "-I: seconds, from 1 to 86400"),
+		OPTIONS_STRING('x', "exec", "command", &exec),
+		OPTIONS_END
+	};
+	const struct options_command forms[] = {
+		{ NULL, stream_form, NULL },
+		{ NULL, server_form, NULL },
+		OPTIONS_COMMANDS_END
+	};
+	const struct options_program prog = { .name = "integra-ingest",
+	    .opts = opts, .commands = forms };
 
 	log_init("integra-ingest");
 	ingest_init(&ig);
 	stream_init(&s, NULL);
-	while ((ch = getopt_long(argc, argv, "c:j:s:t:k:T:B:L:l:M:iI:x:hV", longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			cfgpath = optarg;
-			break;
-		case 'j':
-			jpath = optarg;
-			break;
-		case 's':
-			ig.source = optarg;
-			stream_opts = 1;
-			break;
-		case 't':
-			ig.type = optarg;
-			stream_opts = 1;
-			break;
-		case 'k':
-			ig.key = optarg;
-			stream_opts = 1;
-			break;
-		case 'l':
-			listen = optarg;
-			break;
-		case 'M':
-			if ((n = options_number(optarg, 64, 64L << 20)) == -1) {
-				log_error(NULL, "-M: a size from 64 to 67108864"
-				    " bytes");
-				return options_usage(usage_text);
-			}
-			ro.max_body = (size_t)n;
-			break;
-		case 'i':
-			inetd = 1;
-			break;
-		case 'x':
-			exec = optarg;
-			break;
-		case 'I':
-			if ((n = options_number(optarg, 1, 86400)) == -1) {
-				log_error(NULL, "-I: seconds, from 1 to 86400");
-				return options_usage(usage_text);
-			}
-			ro.idle_exit = (int)n;
-			break;
-		case 'T':
-			tenant = optarg;
-			break;
-		case 'B':
-			if (options_batch(optarg, &s.batch_max) != 0)
-				return options_usage(usage_text);
-			stream_opts = 1;
-			break;
-		case 'L':
-			if (options_max_line(optarg, &s.max_line) != 0)
-				return options_usage(usage_text);
-			stream_opts = 1;
-			break;
-		case 'h':
-			return options_help(usage_text);
-		case 'V':
-			return options_version("integra-ingest");
-		default:
-			return options_usage(usage_text);
-		}
-	}
+	if ((i = options_parse(&prog, NULL, argc, argv, &rc)) < 0)
+		return rc;
+	ro.idle_exit = (int)idle;
+	/* -B goes to batch, not s.batch_max, to tell whether it was given. */
+	if (batch != 0)
+		s.batch_max = batch;
+	stream_opts = ig.source != NULL || ig.type != NULL || ig.key != NULL ||
+	    batch != 0 || s.max_line != 0;
 	/* A socket from systemd makes a server, as -l and -i do. */
 	if ((inherited = listen_inherited(err, sizeof(err))) == -2) {
 		log_error(NULL, "%s", err);
 		return EX_USAGE;
 	}
 	server = listen != NULL || inetd || inherited >= 0;
-	if (optind != argc || (server && stream_opts) ||
+	if (i != argc || (server && stream_opts) ||
 	    (listen != NULL) + inetd + (inherited >= 0) > 1 ||
 	    (!server && (ro.max_body != MAX_BODY || ro.idle_exit != 0 ||
 	    exec != NULL)) || (inetd && exec != NULL &&
@@ -246,13 +194,13 @@ main(int argc, char *argv[])
 	    (inetd && ro.idle_exit != 0) ||
 	    (ig.source == NULL) != (ig.type == NULL) ||
 	    (ig.key != NULL && ig.source == NULL))
-		return options_usage(usage_text);
+		return options_usage(&prog);
 	if ((ig.source != NULL && !event_name_valid(ig.source)) ||
 	    (ig.type != NULL && !event_name_valid(ig.type)) ||
 	    (tenant != NULL && !event_name_valid(tenant))) {
 		log_error(NULL, "source, type and tenant are letters, digits"
 		    " and ._:-/");
-		return options_usage(usage_text);
+		return options_usage(&prog);
 	}
 
 	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK ||

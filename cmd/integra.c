@@ -3,7 +3,6 @@
  * style; the few admin commands that belong to no single filter live here.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,9 +16,7 @@
 #include "base/log.h"
 #include "cli/options.h"
 
-static const char usage_text[] =
-"usage: integra [-h] [-V] command [args ...]\n"
-"       integra config check [-c config]\n"
+static const char commands[] =
 "\n"
 "commands:\n"
 "   ingest      take events in, journal them, write their envelopes\n"
@@ -38,42 +35,36 @@ static const char usage_text[] =
 "\n"
 "`integra command --help` shows a command's options; integra(7) the whole.\n";
 
-static const char config_usage[] =
-"usage: integra config check [-h] [-c config]\n";
+/* At file scope, as config check's -c is in the usage main prints. */
+static const char *config_path;
+static const struct options_spec config_opts[] = {
+	OPTIONS_CONFIG(&config_path),
+	OPTIONS_END
+};
+static const struct options_command lines[] = {
+	{ NULL, NULL, "command [args ...]" },
+	{ "config check", config_opts, NULL },
+	OPTIONS_COMMANDS_END
+};
+static const struct options_program prog = { .name = "integra",
+    .commands = lines, .trailer = commands };
 
 static int
 config_check(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *path = NULL;
 	struct buf err = BUF_INIT;
 	struct cfg *cfg;
+	const char *path;
 	char msg[1024];
-	int ch, explicit;
+	int explicit, n, rc;
 
 	if (argc < 2 || strcmp(argv[1], "check") != 0)
-		return options_usage(config_usage);
-	argc--;
-	argv++;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			path = optarg;
-			break;
-		case 'h':
-			return options_help(config_usage);
-		default:
-			return options_usage(config_usage);
-		}
-	}
-	if (optind != argc)
-		return options_usage(config_usage);
-	path = cfg_path(path, &explicit);
+		return options_usage(&prog);
+	if ((n = options_parse(&prog, &lines[1], argc - 1, argv + 1, &rc)) < 0)
+		return rc;
+	if (n != argc - 1)
+		return options_usage(&prog);
+	path = cfg_path(config_path, &explicit);
 	if ((cfg = cfg_load(path, msg, sizeof(msg))) == NULL) {
 		fprintf(stderr, "integra: %s\n", msg);
 		return EX_CONFIG;
@@ -140,17 +131,16 @@ run(const char *cmd, char *argv[])
 int
 main(int argc, char *argv[])
 {
+	int i, rc;
+
 	log_init("integra");
-	if (argc < 2)
-		return options_usage(usage_text);
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "help") == 0)
-		return options_help(usage_text);
-	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0)
-		return options_version("integra");
-	if (argv[1][0] == '-')
-		return options_usage(usage_text);
-	if (strcmp(argv[1], "config") == 0)
-		return config_check(argc - 1, argv + 1);
-	return run(argv[1], argv + 1);
+	if ((i = options_parse(&prog, NULL, argc, argv, &rc)) < 0)
+		return rc;
+	if (i == argc)
+		return options_usage(&prog);
+	if (strcmp(argv[i], "help") == 0)
+		return options_help(&prog);
+	if (strcmp(argv[i], "config") == 0)
+		return config_check(argc - i, argv + i);
+	return run(argv[i], argv + i);
 }

@@ -1,7 +1,6 @@
 /*
  * integra-keys: the API keys of the receiver: add, list, revoke.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -20,11 +19,7 @@
 #define DEFAULT_SCOPES	"events:write events:read"
 #define DEFAULT_RATE	60	/* requests a minute */
 
-static const char usage_text[] =
-"usage: integra-keys [-h] [-c config] [-j journal] add [-T tenant]\n"
-"                    [-S scopes] [-R rate] name\n"
-"       integra-keys [-h] [-c config] [-j journal] list\n"
-"       integra-keys [-h] [-c config] [-j journal] revoke name\n";
+enum cmd { ADD, LIST, REVOKE };
 
 static int
 add(struct journal *j, const char *name, const char *tenant,
@@ -96,88 +91,55 @@ revoke(struct journal *j, const char *name)
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "journal", required_argument, NULL, 'j' },
-		{ "tenant", required_argument, NULL, 'T' },
-		{ "scopes", required_argument, NULL, 'S' },
-		{ "rate", required_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *cfgpath = NULL, *jpath = NULL, *tenant = NULL;
-	const char *scopes = NULL, *cmd, *name = NULL;
+	const char *scopes = DEFAULT_SCOPES, *name;
 	struct journal *journal = NULL;
 	struct cfg *cfg = NULL;
-	long rate = -1;
-	int ch, rc;
+	long rate = DEFAULT_RATE;
+	enum cmd cmd;
+	int c, i, rc;
+	const struct options_spec opts[] = {
+		OPTIONS_CONFIG(&cfgpath),
+		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_END
+	}, add_opts[] = {
+		OPTIONS_STRING('T', "tenant", "tenant", &tenant),
+		OPTIONS_STRING('S', "scopes", "scopes", &scopes),
+		OPTIONS_NUMBER('R', "rate", "rate", &rate, 0, 1000000000,
+		    "-R: requests a minute, 0 for no limit"),
+		OPTIONS_END
+	};
+	const struct options_command cmds[] = {
+		[ADD] = { "add", add_opts, "name" },
+		[LIST] = { "list", NULL, NULL },
+		[REVOKE] = { "revoke", NULL, "name" },
+		OPTIONS_COMMANDS_END
+	};
+	const struct options_program prog = { .name = "integra-keys",
+	    .opts = opts, .commands = cmds };
 
 	log_init("integra-keys");
-	/* Options may come before or after the command, as in git. */
-	while ((ch = getopt_long(argc, argv, "c:j:T:S:R:hV", longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			cfgpath = optarg;
-			break;
-		case 'j':
-			jpath = optarg;
-			break;
-		case 'T':
-			tenant = optarg;
-			break;
-		case 'S':
-			scopes = optarg;
-			break;
-		case 'R':
-			if ((rate = options_number(optarg, 0, 1000000000)) ==
-			    -1) {
-				log_error(NULL, "-R: requests a minute, 0 for no"
-				    " limit");
-				return options_usage(usage_text);
-			}
-			break;
-		case 'h':
-			return options_help(usage_text);
-		case 'V':
-			return options_version("integra-keys");
-		default:
-			return options_usage(usage_text);
-		}
-	}
-	if (optind >= argc)
-		return options_usage(usage_text);
-	cmd = argv[optind++];
-	if (optind < argc)
-		name = argv[optind++];
-	if (optind != argc ||
-	    (strcmp(cmd, "list") == 0 ? name != NULL : name == NULL) ||
-	    (strcmp(cmd, "add") != 0 && strcmp(cmd, "list") != 0 &&
-	    strcmp(cmd, "revoke") != 0) ||
-	    (strcmp(cmd, "add") != 0 && (tenant != NULL || scopes != NULL ||
-	    rate != -1)))
-		return options_usage(usage_text);
-	if (scopes == NULL)
-		scopes = DEFAULT_SCOPES;
-	if (rate == -1)
-		rate = DEFAULT_RATE;
+	if ((c = options_command(&prog, argc, argv, &i, &rc)) < 0)
+		return rc;
+	cmd = (enum cmd)c;
+	if (argc - i != (cmd == LIST ? 0 : 1))
+		return options_usage(&prog);
+	name = cmd == LIST ? NULL : argv[i];
 	if ((name != NULL && !event_name_valid(name)) ||
 	    (tenant != NULL && !event_name_valid(tenant)) ||
 	    !apikey_scopes_valid(scopes)) {
 		log_error(NULL, "a name or tenant is letters, digits and"
 		    " ._:-/; scopes are events:write, events:read, admin");
-		return options_usage(usage_text);
+		return options_usage(&prog);
 	}
 
 	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK ||
-	    (rc = setup_journal(cfg, jpath, strcmp(cmd, "add") == 0,
-	    &journal)) != EX_OK)
+	    (rc = setup_journal(cfg, jpath, cmd == ADD, &journal)) != EX_OK)
 		goto out;
-	if (strcmp(cmd, "add") == 0)
+	if (cmd == ADD)
 		rc = add(journal, name, tenant != NULL ? tenant : cfg->tenant,
 		    scopes, rate);
-	else if (strcmp(cmd, "revoke") == 0)
+	else if (cmd == REVOKE)
 		rc = revoke(journal, name);
 	else if (journal_key_list(journal, list_one, NULL) != 0) {
 		log_error(NULL, "%s", journal_error(journal));

@@ -3,7 +3,6 @@
  * command (list, show, versions, add, rollback, seed, test), manage the
  * versioned mappings they use, over lib/ops/mappings.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,32 +26,12 @@
 
 #define PROGRAM_MAX	(1 << 20)	/* bytes of a program or an event */
 
-static const char usage_text[] =
-"usage: integra-map [-h] [-c config] [-j journal] [-B records] [-L bytes]\n"
-"                   [--pending]\n"
-"       integra-map [-c config] [-j journal] list [--json]\n"
-"       integra-map [-c config] [-j journal] show type system\n"
-"                   [--version n] [--json]\n"
-"       integra-map [-c config] [-j journal] versions type system [--json]\n"
-"       integra-map [-c config] [-j journal] add type system file | -\n"
-"       integra-map [-c config] [-j journal] rollback type system n\n"
-"       integra-map [-c config] [-j journal] seed\n"
-"       integra-map [-c config] [-j journal] test type system < event\n";
+#define STAGE	0	/* no command: the filter */
+enum cmd { LIST = STAGE + 1, SHOW, VERSIONS, ADD, ROLLBACK, SEED, TEST };
 
-enum cmd { LIST, SHOW, VERSIONS, ADD, ROLLBACK, SEED, TEST };
-
-static const struct {
-	const char	*name;
-	int		 nargs;		/* after the command's name */
-} cmds[] = {
-	[LIST] = { "list", 0 },
-	[SHOW] = { "show", 2 },
-	[VERSIONS] = { "versions", 2 },
-	[ADD] = { "add", 3 },
-	[ROLLBACK] = { "rollback", 3 },
-	[SEED] = { "seed", 0 },
-	[TEST] = { "test", 2 },
-};
+/* The operands after each command's name. */
+static const int nargs[] = { [SHOW] = 2, [VERSIONS] = 2, [ADD] = 3,
+    [ROLLBACK] = 3, [TEST] = 2 };
 
 /* The whole of a file, or of stdin for "-"; NULL with the reason logged. */
 static char *
@@ -210,57 +189,20 @@ status(struct journal *jn, int rc, const struct buf *err)
 }
 
 /*
- * Runs the command argv[0] with its arguments; cfgpath and jpath are the
- * -c and -j given before it, or NULL.  Returns an exit status.
+ * Runs the command cmd on its operands argv, with --json and --version n
+ * (or rollback's n); cfgpath and jpath are the -c and -j given, or NULL.
+ * Returns an exit status.
  */
 static int
-command(int argc, char *argv[], const char *cfgpath, const char *jpath)
+command(enum cmd cmd, char *argv[], const char *cfgpath, const char *jpath,
+    int json, long version)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "version", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct journal *jn = NULL;
 	struct cfg *cfg = NULL;
 	struct buf out = BUF_INIT, err = BUF_INIT;
-	enum cmd cmd;
 	char *program = NULL;
-	size_t i, len;
-	long version = 0;
-	int ch, rc, json = 0, found = 1, seeded;
-
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (strcmp(argv[0], cmds[i].name) == 0)
-			break;
-	if (i == sizeof(cmds) / sizeof(cmds[0]))
-		return options_usage(usage_text);
-	cmd = (enum cmd)i;
-	optind = 0;	/* glibc: start again, argv[0] being the command */
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'J':
-			json = 1;
-			break;
-		case 'n':
-			if ((version = options_number(optarg, 1, 1000000000)) <
-			    0)
-				return options_usage(usage_text);
-			break;
-		case 'h':
-			return options_help(usage_text);
-		default:
-			return options_usage(usage_text);
-		}
-	}
-	if (argc - optind != cmds[cmd].nargs || (version && cmd != SHOW) ||
-	    (json && cmd != LIST && cmd != SHOW && cmd != VERSIONS))
-		return options_usage(usage_text);
-	argv += optind;
-	if (cmd == ROLLBACK && (version = options_number(argv[2], 1,
-	    1000000000)) < 0)
-		return options_usage(usage_text);
+	size_t len;
+	int rc, found = 1, seeded;
 
 	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK ||
 	    (rc = setup_journal(cfg, jpath, cmd == SEED || cmd == ADD,
@@ -361,16 +303,6 @@ out:
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "journal", required_argument, NULL, 'j' },
-		{ "pending", no_argument, NULL, 'p' },
-		{ "batch", required_argument, NULL, 'B' },
-		{ "max-line", required_argument, NULL, 'L' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *cfgpath = NULL, *jpath = NULL;
 	struct journal *journal = NULL;
 	struct cfg *cfg = NULL;
@@ -380,45 +312,50 @@ main(int argc, char *argv[])
 	const struct stream_stage stage = { .prepare = map_prepare,
 	    .apply = map_apply, .work_free = map_work_free, .ctx = &m };
 	char serr[1024];
-	int ch, rc, pending = 0, stage_opts = 0;
+	long version = 0;
+	int c, i, rc, pending = 0, json = 0;
+	const struct options_spec opts[] = {
+		OPTIONS_CONFIG(&cfgpath),
+		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_END
+	}, stage_opts[] = {
+		OPTIONS_BATCH(&s.batch_max),
+		OPTIONS_MAX_LINE(&s.max_line),
+		OPTIONS_FLAG(0, "pending", &pending),
+		OPTIONS_END
+	}, list_opts[] = {
+		OPTIONS_FLAG(0, "json", &json),
+		OPTIONS_END
+	}, show_opts[] = {
+		OPTIONS_NUMBER(0, "version", "n", &version, 1, 1000000000,
+		    NULL),
+		OPTIONS_FLAG(0, "json", &json),
+		OPTIONS_END
+	};
+	const struct options_command cmds[] = {
+		[STAGE] = { NULL, stage_opts, NULL },
+		[LIST] = { "list", list_opts, NULL },
+		[SHOW] = { "show", show_opts, "type system" },
+		[VERSIONS] = { "versions", list_opts, "type system" },
+		[ADD] = { "add", NULL, "type system file | -" },
+		[ROLLBACK] = { "rollback", NULL, "type system n" },
+		[SEED] = { "seed", NULL, NULL },
+		[TEST] = { "test", NULL, "type system < event" },
+		OPTIONS_COMMANDS_END
+	};
+	const struct options_program prog = { .name = "integra-map",
+	    .opts = opts, .commands = cmds };
 
 	log_init("integra-map");
 	stream_init(&s, NULL);
-	/* "+": a command's own options are its own (command() below). */
-	while ((ch = getopt_long(argc, argv, "+c:j:B:L:hV", longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			cfgpath = optarg;
-			break;
-		case 'j':
-			jpath = optarg;
-			break;
-		case 'p':
-			pending = stage_opts = 1;
-			break;
-		case 'B':
-			if (options_batch(optarg, &s.batch_max) != 0)
-				return options_usage(usage_text);
-			stage_opts = 1;
-			break;
-		case 'L':
-			if (options_max_line(optarg, &s.max_line) != 0)
-				return options_usage(usage_text);
-			stage_opts = 1;
-			break;
-		case 'h':
-			return options_help(usage_text);
-		case 'V':
-			return options_version("integra-map");
-		default:
-			return options_usage(usage_text);
-		}
-	}
-	if (optind != argc) {
-		if (stage_opts)
-			return options_usage(usage_text);
-		rc = command(argc - optind, argv + optind, cfgpath, jpath);
+	if ((c = options_command(&prog, argc, argv, &i, &rc)) < 0)
+		return rc;
+	if (c != STAGE) {
+		if (argc - i != nargs[c] || (c == ROLLBACK && (version =
+		    options_number(argv[i + 2], 1, 1000000000)) < 0))
+			return options_usage(&prog);
+		rc = command((enum cmd)c, argv + i, cfgpath, jpath, json,
+		    version);
 		stream_release(&s);
 		return rc;
 	}

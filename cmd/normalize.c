@@ -1,7 +1,6 @@
 /*
  * integra-normalize: turn envelopes into canonical events.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,11 +19,6 @@
 #include "cli/setup.h"
 #include "stage/stream.h"
 
-static const char usage_text[] =
-"usage: integra-normalize [-h] [-c config] [-j journal] [-B records]\n"
-"                         [-L bytes] [--pending]\n"
-"       integra-normalize -l\n";
-
 static int
 list_types(const struct schema_set *set)
 {
@@ -38,17 +32,6 @@ list_types(const struct schema_set *set)
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "journal", required_argument, NULL, 'j' },
-		{ "pending", no_argument, NULL, 'p' },
-		{ "list-types", no_argument, NULL, 'l' },
-		{ "batch", required_argument, NULL, 'B' },
-		{ "max-line", required_argument, NULL, 'L' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *cfgpath = NULL, *jpath = NULL;
 	struct schema_set *schemas = NULL;
 	struct journal *journal = NULL;
@@ -61,43 +44,33 @@ main(int argc, char *argv[])
 	    .ctx = &n, .no_tree = 1 };
 	struct buf dir = BUF_INIT;
 	char err[1024], *salt = NULL;
-	int ch, rc, pending = 0, list = 0;
+	int i, rc, pending = 0, list = 0;
+	const struct options_spec opts[] = {
+		OPTIONS_CONFIG(&cfgpath),
+		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_BATCH(&s.batch_max),
+		OPTIONS_MAX_LINE(&s.max_line),
+		OPTIONS_FLAG(0, "pending", &pending),
+		OPTIONS_END
+	}, list_opts[] = {
+		OPTIONS_SHOW("-l", 1),
+		OPTIONS_FLAG('l', "list-types", &list),
+		OPTIONS_END
+	};
+	const struct options_command forms[] = {
+		{ NULL, opts, NULL },
+		{ NULL, list_opts, NULL },
+		OPTIONS_COMMANDS_END
+	};
+	const struct options_program prog = { .name = "integra-normalize",
+	    .commands = forms };
 
 	log_init("integra-normalize");
 	stream_init(&s, NULL);
-	while ((ch = getopt_long(argc, argv, "c:j:lB:L:hV", longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			cfgpath = optarg;
-			break;
-		case 'j':
-			jpath = optarg;
-			break;
-		case 'p':
-			pending = 1;
-			break;
-		case 'l':
-			list = 1;
-			break;
-		case 'B':
-			if (options_batch(optarg, &s.batch_max) != 0)
-				return options_usage(usage_text);
-			break;
-		case 'L':
-			if (options_max_line(optarg, &s.max_line) != 0)
-				return options_usage(usage_text);
-			break;
-		case 'h':
-			return options_help(usage_text);
-		case 'V':
-			return options_version("integra-normalize");
-		default:
-			return options_usage(usage_text);
-		}
-	}
-	if (optind != argc || (list && pending))
-		return options_usage(usage_text);
+	if ((i = options_parse(&prog, NULL, argc, argv, &rc)) < 0)
+		return rc;
+	if (i != argc || (list && pending))
+		return options_usage(&prog);
 
 	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK)
 		goto out;

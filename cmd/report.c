@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,24 +28,8 @@
 #include "cli/setup.h"
 #include "report/weekly.h"
 
-static const char usage_text[] =
-"usage: integra-report [-h] [-c config] [-j journal] stats [-w window]\n"
-"                      [--json]\n"
-"       integra-report [-h] [-c config] [-j journal] metrics\n"
-"       integra-report [-h] [-c config] [-j journal] health [-W age]\n"
-"                      [-C age] [-r retries]\n"
-"       integra-report [-h] [-c config] [-j journal] alerts\n"
-"       integra-report [-h] [-c config] [-j journal] dashboard [-o file]\n"
-"       integra-report [-h] [-c config] [-j journal] retention [-n]\n"
-"       integra-report [-h] [-c config] [-j journal] weekly\n"
-"       integra-report [-h] [-c config] [-j journal] events [-t type]\n"
-"                      [-s source] [-S status] [-T tenant] [-a since]\n"
-"                      [-b until] [-n limit] [-C cursor]\n";
-
 enum cmd { STATS, METRICS, HEALTH, ALERTS, DASHBOARD, RETENTION, WEEKLY,
     EVENTS };
-static const char *const cmd_names[] = { "stats", "metrics", "health",
-    "alerts", "dashboard", "retention", "weekly", "events" };
 
 
 /* The alerts evaluated, their events written; an exit code. */
@@ -125,36 +109,18 @@ out:
  * integra-events list prints, for the admin who is in integra-report.
  */
 static int
-events(int argc, char *argv[], const char *cfgpath, const char *jpath)
+events(const struct journal_filter *f, const char *cfgpath,
+    const char *jpath)
 {
-	static const struct option longopts[] = {
-		OPS_EVENTS_FILTER_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
-	struct journal_filter f;
 	struct journal *journal = NULL;
 	struct cfg *cfg = NULL;
 	struct buf out = BUF_INIT;
-	char err[160];
-	int ch, rc;
+	int rc;
 
-	ops_events_filter_init(&f);
-	while ((ch = getopt_long(argc, argv, OPS_EVENTS_FILTER_OPTS, longopts,
-	    NULL)) != -1) {
-		if (ops_events_filter_of(ch) == NULL)
-			return options_usage(usage_text);
-		if (ops_events_filter_set(&f, ops_events_filter_of(ch), optarg,
-		    err, sizeof(err)) != 0) {
-			log_error(NULL, "%s", err);
-			return options_usage(usage_text);
-		}
-	}
-	if (optind != argc)
-		return options_usage(usage_text);
 	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK ||
 	    (rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
 		goto out;
-	if (ops_events_list(journal, &f, &out) != 0) {
+	if (ops_events_list(journal, f, &out) != 0) {
 		rc = setup_journal_failed(journal);
 	} else
 		printf("%s\n", out.data);
@@ -262,79 +228,66 @@ out:
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "journal", required_argument, NULL, 'j' },
-		{ "window", required_argument, NULL, 'w' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "warn-age", required_argument, NULL, 'W' },
-		{ "crit-age", required_argument, NULL, 'C' },
-		{ "retries", required_argument, NULL, 'r' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct report_limits limits = { REPORT_WARN_AGE_MS,
 	    REPORT_CRIT_AGE_MS, REPORT_WARN_RETRIES };
 	const char *cfgpath = NULL, *jpath = NULL, *output = NULL;
 	struct journal *journal = NULL;
 	struct cfg *cfg = NULL;
+	struct journal_filter f;
 	int64_t window = 24 * 3600000LL, now;
+	long retries = REPORT_WARN_RETRIES;
 	enum cmd cmd;
-	int ch, rc, json = 0, dry_run = 0;
-	char *end;
+	int c, i, rc, json = 0, dry_run = 0;
+	const struct options_spec opts[] = {
+		OPTIONS_CONFIG(&cfgpath),
+		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_END
+	}, stats_opts[] = {
+		OPTIONS_DURATION('w', "window", "window", &window, 1),
+		OPTIONS_FLAG(0, "json", &json),
+		OPTIONS_END
+	}, health_opts[] = {
+		OPTIONS_DURATION('W', "warn-age", "age", &limits.warn_age_ms,
+		    0),
+		OPTIONS_DURATION('C', "crit-age", "age", &limits.crit_age_ms,
+		    0),
+		OPTIONS_NUMBER('r', "retries", "retries", &retries, 0, LONG_MAX,
+		    NULL),
+		OPTIONS_END
+	}, dashboard_opts[] = {
+		OPTIONS_STRING('o', "output", "file", &output),
+		OPTIONS_END
+	}, retention_opts[] = {
+		OPTIONS_FLAG('n', "dry-run", &dry_run),
+		OPTIONS_END
+	}, events_opts[] = {
+		OPS_EVENTS_FILTER_OPTIONS(&f),
+		OPTIONS_END
+	};
+	const struct options_command cmds[] = {
+		[STATS] = { "stats", stats_opts, NULL },
+		[METRICS] = { "metrics", NULL, NULL },
+		[HEALTH] = { "health", health_opts, NULL },
+		[ALERTS] = { "alerts", NULL, NULL },
+		[DASHBOARD] = { "dashboard", dashboard_opts, NULL },
+		[RETENTION] = { "retention", retention_opts, NULL },
+		[WEEKLY] = { "weekly", NULL, NULL },
+		[EVENTS] = { "events", events_opts, NULL },
+		OPTIONS_COMMANDS_END
+	};
+	const struct options_program prog = { .name = "integra-report",
+	    .opts = opts, .commands = cmds };
 
 	log_init("integra-report");
-	if ((ch = options_command(&argc, &argv, "integra-report", usage_text,
-	    cmd_names, EVENTS + 1, &cfgpath, &jpath, &rc)) < 0)
+	ops_events_filter_init(&f);
+	if ((c = options_command(&prog, argc, argv, &i, &rc)) < 0)
 		return rc;
-	cmd = (enum cmd)ch;
-	if (cmd == EVENTS)	/* its options are integra-events list's */
-		return events(argc, argv, cfgpath, jpath);
-	while ((ch = getopt_long(argc, argv, cmd == STATS ? "w:" :
-	    cmd == HEALTH ? "W:C:r:" : cmd == DASHBOARD ? "o:" : cmd ==
-	    RETENTION ? "n" : "", longopts, NULL)) != -1)
-		switch (ch) {
-		case 'n':
-			if (cmd != RETENTION)
-				return options_usage(usage_text);
-			dry_run = 1;
-			break;
-		case 'o':
-			if (cmd != DASHBOARD)
-				return options_usage(usage_text);
-			output = optarg;
-			break;
-		case 'w':
-			if (cmd != STATS || clock_duration(optarg, &window) !=
-			    0 || window == 0)
-				return options_usage(usage_text);
-			break;
-		case 'J':
-			if (cmd != STATS)
-				return options_usage(usage_text);
-			json = 1;
-			break;
-		case 'W':
-		case 'C':
-			if (cmd != HEALTH || clock_duration(optarg, ch == 'W' ?
-			    &limits.warn_age_ms : &limits.crit_age_ms) != 0)
-				return options_usage(usage_text);
-			break;
-		case 'r':
-			if (cmd != HEALTH)
-				return options_usage(usage_text);
-			limits.warn_retries = strtoll(optarg, &end, 10);
-			if (*optarg < '0' || *optarg > '9' || *end != '\0')
-				return options_usage(usage_text);
-			break;
-		default:
-			return options_usage(usage_text);
-		}
-	if (optind != argc)
-		return options_usage(usage_text);
+	cmd = (enum cmd)c;
+	if (i != argc)
+		return options_usage(&prog);
+	limits.warn_retries = retries;
+	if (cmd == EVENTS)
+		return events(&f, cfgpath, jpath);
 
 	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK ||
 	    (rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK) {

@@ -8,7 +8,6 @@
  * repeats the round until SIGTERM or SIGINT.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +22,6 @@
 #include "base/log.h"
 #include "cli/options.h"
 #include "cli/setup.h"
-
-static const char usage_text[] =
-"usage: integra-retry [-h] [-c config] [-j journal] [--lease seconds]\n"
-"                     [--once | --loop seconds]\n";
 
 /* Out of attempts by the policy in force now: into the queue. */
 static int
@@ -116,62 +111,31 @@ loop(const struct dispatch_opts *o, long interval)
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "journal", required_argument, NULL, 'j' },
-		{ "lease", required_argument, NULL, 'l' },
-		{ "once", no_argument, NULL, 'o' },
-		{ "loop", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct dispatch_opts o = { .pending = 1, .in_fd = -1,
 	    .batch_max = 500, .batch_ms = 20 };
 	const char *cfgpath = NULL, *jpath = NULL;
 	struct journal *journal = NULL;
 	struct cfg *cfg = NULL;
 	long lease = 0, interval = 0;
-	int ch, once = 0, rc;
+	int i, once = 0, rc;
+	const struct options_spec opts[] = {
+		OPTIONS_CONFIG(&cfgpath),
+		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_LEASE(&lease),
+		OPTIONS_SHOW("[--once | --loop seconds]", 2),
+		OPTIONS_FLAG(0, "once", &once),
+		OPTIONS_NUMBER(0, "loop", "seconds", &interval, 1, 86400,
+		    "--loop takes seconds, from 1 to 86400"),
+		OPTIONS_END
+	};
+	const struct options_program prog = { .name = "integra-retry",
+	    .opts = opts };
 
 	log_init("integra-retry");
-	while ((ch = getopt_long(argc, argv, "c:j:hV", longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			cfgpath = optarg;
-			break;
-		case 'j':
-			jpath = optarg;
-			break;
-		case 'l':
-			if ((lease = options_number(optarg, 1, 86400)) < 0) {
-				log_error(NULL, "--lease takes seconds, from 1"
-				    " to 86400");
-				return options_usage(usage_text);
-			}
-			break;
-		case 'o':
-			once = 1;
-			break;
-		case 'r':
-			if ((interval = options_number(optarg, 1,
-			    86400)) < 0) {
-				log_error(NULL, "--loop takes seconds, from 1"
-				    " to 86400");
-				return options_usage(usage_text);
-			}
-			break;
-		case 'h':
-			return options_help(usage_text);
-		case 'V':
-			return options_version("integra-retry");
-		default:
-			return options_usage(usage_text);
-		}
-	}
-	if (optind != argc || (once && interval > 0))
-		return options_usage(usage_text);
+	if ((i = options_parse(&prog, NULL, argc, argv, &rc)) < 0)
+		return rc;
+	if (i != argc || (once && interval > 0))
+		return options_usage(&prog);
 
 	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK)
 		goto out;

@@ -3,7 +3,6 @@
  * state, their runs, one run started now, and what they did.  The same
  * JSON as the receiver's /api/sync (ops/syncs.h).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +19,6 @@
 #include "ops/syncs.h"
 #include "stage/syncjobs.h"
 
-static const char usage_text[] =
-"usage: integra-sync [-hV] [-c config] [-j journal] list\n"
-"       integra-sync [-hV] [-c config] [-j journal] runs [-n count] [job]\n"
-"       integra-sync [-hV] [-c config] [-j journal] start [-fn] job\n"
-"       integra-sync [-hV] [-c config] [-j journal] stats [-w window]\n"
-"       integra-sync [-hV] [-c config] [-j journal] show run\n";
-
 enum cmd { LIST, RUNS, START, STATS, SHOW };
 
 static int
@@ -42,65 +34,52 @@ print_run(void *ctx, const char *id, const char *text, size_t len)
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "journal", required_argument, NULL, 'j' },
-		{ "full", no_argument, NULL, 'f' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "count", required_argument, NULL, 'N' },
-		{ "window", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	static const char *const names[] = { "list", "runs", "start", "stats",
-	    "show" };
 	const char *cfgpath = NULL, *jpath = NULL, *arg = NULL;
 	const struct cfg_sync *job = NULL;
 	struct journal *journal = NULL;
 	struct cfg *cfg = NULL;
 	struct buf out = BUF_INIT;
 	int64_t window = 7 * 86400000LL, run = 0;
-	int ch, rc, full = 0, dry_run = 0, found;
+	int c, first, rc, full = 0, dry_run = 0, found;
 	long count = 20;
 	enum cmd cmd;
 	size_t i;
 	char *end;
+	const struct options_spec opts[] = {
+		OPTIONS_CONFIG(&cfgpath),
+		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_END
+	}, runs_opts[] = {
+		OPTIONS_NUMBER('n', "count", "count", &count, 1, 100000, NULL),
+		OPTIONS_END
+	}, start_opts[] = {
+		OPTIONS_FLAG('f', "full", &full),
+		OPTIONS_FLAG('n', "dry-run", &dry_run),
+		OPTIONS_END
+	}, stats_opts[] = {
+		OPTIONS_DURATION('w', "window", "window", &window, 1),
+		OPTIONS_END
+	};
+	const struct options_command cmds[] = {
+		[LIST] = { "list", NULL, NULL },
+		[RUNS] = { "runs", runs_opts, "[job]" },
+		[START] = { "start", start_opts, "job" },
+		[STATS] = { "stats", stats_opts, NULL },
+		[SHOW] = { "show", NULL, "run" },
+		OPTIONS_COMMANDS_END
+	};
+	const struct options_program prog = { .name = "integra-sync",
+	    .opts = opts, .commands = cmds };
 
 	log_init("integra-sync");
-	if ((ch = options_command(&argc, &argv, "integra-sync", usage_text,
-	    names, SHOW + 1, &cfgpath, &jpath, &rc)) < 0)
+	if ((c = options_command(&prog, argc, argv, &first, &rc)) < 0)
 		return rc;
-	cmd = (enum cmd)ch;
-	while ((ch = getopt_long(argc, argv, cmd == START ? "fn" : cmd == RUNS ?
-	    "n:" : cmd == STATS ? "w:" : "", longopts, NULL)) != -1)
-		switch (ch) {
-		case 'f':
-			full = 1;
-			break;
-		case 'n':	/* start's --dry-run, runs' count */
-		case 'N':
-			if (cmd == START && ch == 'n' && optarg == NULL) {
-				dry_run = 1;
-				break;
-			}
-			if (cmd != RUNS || optarg == NULL ||
-			    (count = options_number(optarg, 1, 100000)) < 0)
-				return options_usage(usage_text);
-			break;
-		case 'w':
-			if (cmd != STATS || clock_duration(optarg, &window) !=
-			    0 || window == 0)
-				return options_usage(usage_text);
-			break;
-		default:
-			return options_usage(usage_text);
-		}
+	cmd = (enum cmd)c;
 	/* A job or a run for start and show, maybe a job for runs. */
-	if (argc - optind > (cmd == LIST || cmd == STATS ? 0 : 1) ||
-	    ((cmd == START || cmd == SHOW) && optind == argc))
-		return options_usage(usage_text);
-	arg = optind < argc ? argv[optind] : NULL;
+	if (argc - first > (cmd == LIST || cmd == STATS ? 0 : 1) ||
+	    ((cmd == START || cmd == SHOW) && first == argc))
+		return options_usage(&prog);
+	arg = first < argc ? argv[first] : NULL;
 	if (cmd == SHOW && ((run = strtoll(arg, &end, 10)) <= 0 ||
 	    *end != '\0')) {
 		log_error(NULL, "show: '%s' is not a run's number", arg);

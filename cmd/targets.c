@@ -4,7 +4,6 @@
  * to enable one that a 410 Gone disabled or close its circuit, or to
  * disable one by hand; and a Z-API target's instance status.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,12 +21,7 @@
 #include "cli/options.h"
 #include "cli/setup.h"
 
-static const char usage_text[] =
-"usage: integra-targets [-h] [-c config] [-j journal] [list [--json]]\n"
-"       integra-targets [-h] [-c config] [-j journal] enable name\n"
-"       integra-targets [-h] [-c config] [-j journal] disable name\n"
-"                       [--reason text]\n"
-"       integra-targets [-h] [-c config] status name\n";
+enum cmd { LIST, ENABLE, DISABLE, STATUS };
 
 struct listing {
 	const struct cfg	*cfg;
@@ -243,58 +237,41 @@ status(const struct cfg *cfg, const char *name)
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "journal", required_argument, NULL, 'j' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "reason", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *cfgpath = NULL, *jpath = NULL, *cmd = "list", *name = NULL;
-	const char *reason = NULL;
+	const char *cfgpath = NULL, *jpath = NULL, *name, *reason = NULL;
 	struct journal *journal = NULL;
 	struct cfg *cfg = NULL;
-	int ch, rc, json = 0;
+	enum cmd cmd;
+	int c, i, rc, json = 0;
+	const struct options_spec opts[] = {
+		OPTIONS_CONFIG(&cfgpath),
+		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_END
+	}, list_opts[] = {
+		OPTIONS_FLAG(0, "json", &json),
+		OPTIONS_END
+	}, disable_opts[] = {
+		OPTIONS_STRING(0, "reason", "text", &reason),
+		OPTIONS_END
+	};
+	const struct options_command cmds[] = {
+		[LIST] = { "list", list_opts, NULL },
+		[ENABLE] = { "enable", NULL, "name" },
+		[DISABLE] = { "disable", disable_opts, "name" },
+		[STATUS] = { "status", NULL, "name" },
+		OPTIONS_COMMANDS_END
+	};
+	const struct options_program prog = { .name = "integra-targets",
+	    .opts = opts, .commands = cmds, .implied = "list" };
 
 	log_init("integra-targets");
-	while ((ch = getopt_long(argc, argv, "c:j:hV", longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			cfgpath = optarg;
-			break;
-		case 'j':
-			jpath = optarg;
-			break;
-		case 'J':
-			json = 1;
-			break;
-		case 'r':
-			reason = optarg;
-			break;
-		case 'h':
-			return options_help(usage_text);
-		case 'V':
-			return options_version("integra-targets");
-		default:
-			return options_usage(usage_text);
-		}
-	}
-	if (optind < argc)
-		cmd = argv[optind++];
-	if (optind < argc)
-		name = argv[optind++];
-	if (optind != argc ||
-	    (strcmp(cmd, "list") == 0 ? name != NULL || reason != NULL :
-	    (strcmp(cmd, "enable") != 0 && strcmp(cmd, "disable") != 0 &&
-	    strcmp(cmd, "status") != 0) ||
-	    name == NULL || json || (reason != NULL &&
-	    strcmp(cmd, "disable") != 0)))
-		return options_usage(usage_text);
+	if ((c = options_command(&prog, argc, argv, &i, &rc)) < 0)
+		return rc;
+	cmd = (enum cmd)c;
+	if (argc - i != (cmd == LIST ? 0 : 1))
+		return options_usage(&prog);
+	name = cmd == LIST ? NULL : argv[i];
 
-	if (strcmp(cmd, "status") == 0) {
+	if (cmd == STATUS) {
 		if ((rc = setup_config(cfgpath, &cfg)) == EX_OK)
 			rc = status(cfg, name);
 		goto out;
@@ -302,11 +279,11 @@ main(int argc, char *argv[])
 	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK ||
 	    (rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
 		goto out;
-	if (strcmp(cmd, "list") == 0)
+	if (cmd == LIST)
 		rc = list(journal, cfg, json);
 	else
-		rc = change(journal, cmd, name, reason != NULL ? reason :
-		    "disabled by an admin");
+		rc = change(journal, cmds[cmd].name, name, reason != NULL ?
+		    reason : "disabled by an admin");
 	if (rc != 0) {
 		rc = setup_journal_failed(journal);
 	}

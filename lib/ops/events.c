@@ -9,18 +9,6 @@
 #include "base/clock.h"
 #include "ops/events.h"
 
-const char *
-ops_events_filter_of(int ch)
-{
-	static const char *const filters[128] = {
-		['t'] = "type", ['s'] = "source", ['S'] = "status",
-		['T'] = "tenant", ['a'] = "since", ['b'] = "until",
-		['n'] = "limit", ['C'] = "cursor",
-	};
-
-	return ch > 0 && ch < 128 ? filters[ch] : NULL;
-}
-
 void
 ops_events_filter_init(struct journal_filter *f)
 {
@@ -72,6 +60,13 @@ ops_events_filter_set(struct journal_filter *f, const char *name,
 		return -1;
 	}
 	return 0;
+}
+
+int
+ops_events_filter_option(void *f, const char *name, const char *value,
+    char *err, size_t errsz)
+{
+	return ops_events_filter_set(f, name, value, err, errsz);
 }
 
 int

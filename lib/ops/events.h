@@ -26,23 +26,6 @@
 
 struct buf;
 
-/*
- * The filters as command-line options, for integra-events list and
- * integra-report events: getopt's letters, getopt_long's entries, and the
- * filter a letter sets (NULL if none).
- */
-#define OPS_EVENTS_FILTER_OPTS	"t:s:S:T:a:b:n:C:"
-#define OPS_EVENTS_FILTER_LONGOPTS					\
-	{ "type", required_argument, NULL, 't' },			\
-	{ "source", required_argument, NULL, 's' },			\
-	{ "status", required_argument, NULL, 'S' },			\
-	{ "tenant", required_argument, NULL, 'T' },			\
-	{ "since", required_argument, NULL, 'a' },			\
-	{ "until", required_argument, NULL, 'b' },			\
-	{ "limit", required_argument, NULL, 'n' },			\
-	{ "cursor", required_argument, NULL, 'C' }
-const char	*ops_events_filter_of(int ch);
-
 /* Resets f to no filter and the default page. */
 void	ops_events_filter_init(struct journal_filter *f);
 /*
@@ -52,6 +35,24 @@ void	ops_events_filter_init(struct journal_filter *f);
  */
 int	ops_events_filter_set(struct journal_filter *f, const char *name,
 	    const char *value, char *err, size_t errsz);
+/*
+ * The filters as command-line options (cli/options.h), for integra-events
+ * list and integra-report events: an option's long name is the filter's,
+ * which ops_events_filter_option sets in f, a struct journal_filter *.
+ */
+#define OPS_EVENTS_FILTER_OPTIONS(f)					\
+	OPS_EVENTS_FILTER_OPTION('t', "type", f),			\
+	OPS_EVENTS_FILTER_OPTION('s', "source", f),			\
+	OPS_EVENTS_FILTER_OPTION('S', "status", f),			\
+	OPS_EVENTS_FILTER_OPTION('T', "tenant", f),			\
+	OPS_EVENTS_FILTER_OPTION('a', "since", f),			\
+	OPS_EVENTS_FILTER_OPTION('b', "until", f),			\
+	OPS_EVENTS_FILTER_OPTION('n', "limit", f),			\
+	OPS_EVENTS_FILTER_OPTION('C', "cursor", f)
+#define OPS_EVENTS_FILTER_OPTION(letter, name, f)			\
+	OPTIONS_CALLBACK(letter, name, name, ops_events_filter_option, f)
+int	ops_events_filter_option(void *f, const char *name, const char *value,
+	    char *err, size_t errsz);
 /* Returns 0, or -1 (the journal's error). */
 int	ops_events_list(struct journal *, const struct journal_filter *,
 	    struct buf *out);

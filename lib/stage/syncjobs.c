@@ -2,7 +2,6 @@
  * syncjobs: integra-sync-crm and integra-sync-fin, which differ only in
  * the jobs they run (a job's runner).  See stage/syncjobs.h.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -62,52 +61,34 @@ syncjobs_job(const struct cfg *cfg, struct journal *journal,
 int
 syncjobs_main(int argc, char *argv[], const char *runner)
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "journal", required_argument, NULL, 'j' },
-		{ "full", no_argument, NULL, 'f' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	char prog[32], usage[256];
+	char prog[32];
 	const char *cfgpath = NULL, *jpath = NULL;
 	const struct cfg_sync *job;
 	struct journal *journal = NULL;
 	struct cfg *cfg = NULL;
-	int ch, i, full = 0, dry_run = 0, rc;
+	int first, i, full = 0, dry_run = 0, rc;
 	size_t k;
+	const struct options_spec opts[] = {
+		OPTIONS_CONFIG(&cfgpath),
+		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_FLAG('f', "full", &full),
+		OPTIONS_FLAG('n', "dry-run", &dry_run),
+		OPTIONS_END
+	};
+	const struct options_command forms[] = {
+		{ NULL, NULL, "[job ...]" },
+		OPTIONS_COMMANDS_END
+	};
+	const struct options_program p = { .name = prog, .opts = opts,
+	    .commands = forms };
 
 	snprintf(prog, sizeof(prog), "integra-sync-%s", runner);
-	snprintf(usage, sizeof(usage), "usage: %s [-fhnV] [-c config]"
-	    " [-j journal] [job ...]\n", prog);
 	log_init(prog);
-	while ((ch = getopt_long(argc, argv, "c:fhj:nV", longopts, NULL)) !=
-	    -1)
-		switch (ch) {
-		case 'c':
-			cfgpath = optarg;
-			break;
-		case 'f':
-			full = 1;
-			break;
-		case 'h':
-			return options_help(usage);
-		case 'j':
-			jpath = optarg;
-			break;
-		case 'n':
-			dry_run = 1;
-			break;
-		case 'V':
-			return options_version(prog);
-		default:
-			return options_usage(usage);
-		}
+	if ((first = options_parse(&p, NULL, argc, argv, &rc)) < 0)
+		return rc;
 	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK)
 		goto out;
-	for (i = optind; i < argc; i++) {
+	for (i = first; i < argc; i++) {
 		if ((job = cfg_sync(cfg, argv[i])) == NULL) {
 			log_error(NULL, "no sync '%s' in the config", argv[i]);
 			rc = EX_USAGE;
@@ -123,8 +104,8 @@ syncjobs_main(int argc, char *argv[], const char *runner)
 	if ((rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
 		goto out;
 	/* The jobs named, in that order, or all of the runner's. */
-	if (optind < argc)
-		for (i = optind; i < argc; i++)
+	if (first < argc)
+		for (i = first; i < argc; i++)
 			rc = syncjobs_worst(rc, syncjobs_job(cfg, journal,
 			    cfg_sync(cfg, argv[i]), full, dry_run));
 	else
