@@ -13,22 +13,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jv.h>
+
 #include "base/buf.h"
 #include "base/clock.h"
 #include "conf/config.h"
 #include "ops/dlq.h"
+#include "ops/idlist.h"
 #include "base/exitcode.h"
-#include "base/ids.h"
 #include "journal/journal.h"
-#include "journal/dlq.h"
 #include "base/log.h"
-#include "json/ndjson.h"
 #include "cli/options.h"
 #include "base/progress.h"
 #include "cli/setup.h"
-#include "stage/stream.h"
-
-#define BATCH	500	/* dead letters changed a commit */
 
 /* The filters of list, retry, archive and export: see filter(). */
 #define FILTERS(f)							\
@@ -38,166 +35,63 @@
 
 enum cmd { LIST, SHOW, STATS, RETRY, ARCHIVE, DELETE, EXPORT };
 
-struct ids {
-	char	**v;
-	size_t	  n;
-	size_t	  cap;
+/* What a change did, as it is written and counted. */
+struct changed {
+	enum ops_dlq_action	 a;
+	struct progress		 pr;
+	size_t			 n;
+	long			 missing;
+	long			 refused;
 };
 
+/* Each id once its batch is committed: written, or logged. */
 static void
-ids_add(struct ids *l, const char *id)
+change_done(void *ctx, const char *id, enum ops_dlq_outcome outcome)
 {
-	if (l->n == l->cap)
-		l->v = xrealloc(l->v, (l->cap = l->cap ? 2 * l->cap : 64) *
-		    sizeof(*l->v));
-	l->v[l->n++] = xstrdup(id);
-}
+	struct changed *c = ctx;
+	struct buf line = BUF_INIT;
 
-static void
-ids_release(struct ids *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-}
-
-static int
-collect_row(void *ctx, const char *id, const char *json, size_t len)
-{
-	(void)json;
-	(void)len;
-	ids_add(ctx, id);
-	return 0;
-}
-
-/* Ids from stdin: a bare id a line, or a JSON object with an "id". */
-static int
-read_ids(struct ids *l)
-{
-	struct ndjson *in = ndjson_open(STDIN_FILENO, NDJSON_MAX_LINE);
-	struct buf reason = BUF_INIT;
-	const char *line;
-	size_t len;
-	int rc = EX_OK, r;
-	jv v, id;
-
-	while ((r = ndjson_next(in, &line, &len, -1)) != NDJSON_EOF) {
-		if (r == NDJSON_ERROR) {
-			log_error(NULL, "read: standard input failed");
-			rc = EX_IOERR;
-			break;
-		}
-		if (r == NDJSON_TOOLONG) {
-			log_error(NULL, "line %ld: longer than the limit",
-			    ndjson_lineno(in));
-			rc = EX_DATAERR;
-			continue;
-		}
-		if (len > 0 && line[0] != '{') {
-			char text[ID_LEN + 1];
-
-			if (len == ID_LEN) {
-				memcpy(text, line, ID_LEN);
-				text[ID_LEN] = '\0';
-				if (id_valid(text)) {
-					ids_add(l, text);
-					continue;
-				}
-			}
-			log_error(NULL, "line %ld: not an id",
-			    ndjson_lineno(in));
-			rc = EX_DATAERR;
-			continue;
-		}
-		buf_reset(&reason);
-		if (stream_parse(line, len, &v, &reason) != 0) {
-			log_error(NULL, "line %ld: %s", ndjson_lineno(in),
-			    reason.data);
-			rc = EX_DATAERR;
-			continue;
-		}
-		id = jv_object_get(v, jv_string("id"));
-		if (jv_get_kind(id) == JV_KIND_STRING &&
-		    id_valid(jv_string_value(id)))
-			ids_add(l, jv_string_value(id));
-		else {
-			log_error(NULL, "line %ld: no valid \"id\"",
-			    ndjson_lineno(in));
-			rc = EX_DATAERR;
-		}
-		jv_free(id);
+	switch (outcome) {
+	case OPS_DLQ_DONE:
+		ops_dlq_changed_json(&line, id, c->a);
+		printf("%s\n", line.data);
+		buf_release(&line);
+		break;
+	case OPS_DLQ_MISSING:
+		c->missing++;
+		log_error(&(struct log_ids){ .delivery = id },
+		    "no dead letter %s%s", id, c->a == OPS_DLQ_ARCHIVE ?
+		    " in the queue" : "");
+		break;
+	case OPS_DLQ_NOT_ARCHIVED:
+		c->refused++;
+		log_error(&(struct log_ids){ .delivery = id }, "dead letter %s"
+		    " is not archived: archive it first, or give --force", id);
+		break;
 	}
-	ndjson_close(in);
-	buf_release(&reason);
-	return rc;
+	if (++c->n % OPS_DLQ_BATCH == 0)
+		progress_update(&c->pr, (long)c->n);
 }
 
-
-/*
- * retry, archive or delete each id, BATCH a commit, writing what became
- * of each on stdout once its batch is committed.
- */
+/* retry, archive or delete each id, what became of each on stdout. */
 static int
-change_all(struct journal *jn, enum cmd cmd, const struct ids *l, int force)
+change_all(struct journal *jn, enum ops_dlq_action a,
+    const struct ops_idlist *l, int force)
 {
-	struct progress pr;
-	struct buf out = BUF_INIT;
-	enum journal_dlq_deleted del;
-	int64_t now = clock_ms();
-	long missing = 0, refused = 0;
-	size_t i;
-	int done;
+	struct changed c = { .a = a };
+	int rc;
 
-	progress_init(&pr, "dead letters");
-	for (i = 0; i < l->n; i++) {
-		if (i % BATCH == 0 && journal_begin(jn) != 0)
-			goto fail;
-		if (cmd == DELETE) {
-			if (journal_dlq_delete(jn, l->v[i], force, &del) != 0)
-				goto fail;
-			done = del == JOURNAL_DLQ_DELETED;
-			if (del == JOURNAL_DLQ_NOT_ARCHIVED) {
-				refused++;
-				log_error(&(struct log_ids){ .delivery =
-				    l->v[i] }, "dead letter %s is not archived:"
-				    " archive it first, or give --force",
-				    l->v[i]);
-			}
-		} else if ((cmd == RETRY ? journal_dlq_retry(jn, l->v[i], now,
-		    &done) : journal_dlq_archive(jn, l->v[i], now, &done)) != 0)
-			goto fail;
-		if (done)
-			buf_addf(&out, "{\"id\":\"%s\",\"status\":\"%s\"}\n",
-			    l->v[i], cmd == RETRY ? "pending" : cmd == ARCHIVE ?
-			    "archived" : "deleted");
-		else if (cmd != DELETE || del == JOURNAL_DLQ_NOT_DEAD) {
-			missing++;
-			log_error(&(struct log_ids){ .delivery = l->v[i] },
-			    "no dead letter %s%s", l->v[i], cmd == ARCHIVE ?
-			    " in the queue" : "");
-		}
-		if ((i + 1) % BATCH == 0 || i + 1 == l->n) {
-			if (journal_commit(jn) != 0)
-				goto fail;
-			fwrite(out.data != NULL ? out.data : "", 1, out.len,
-			    stdout);
-			buf_reset(&out);
-			progress_update(&pr, (long)i + 1);
-		}
-	}
-	progress_done(&pr);
-	buf_release(&out);
+	progress_init(&c.pr, "dead letters");
+	rc = ops_dlq_change(jn, a, (const char *const *)l->v, l->n, force,
+	    change_done, &c);
+	progress_done(&c.pr);
+	if (rc != 0)
+		return setup_journal_failed(jn);
 	log_info(NULL, "%zu %s, %ld not found, %ld refused",
-	    l->n - (size_t)missing - (size_t)refused, cmd == RETRY ?
-	    "back to pending" : cmd == ARCHIVE ? "archived" : "deleted",
-	    missing, refused);
-	return missing + refused > 0 ? EX_DATAERR : EX_OK;
-fail:
-	progress_done(&pr);
-	buf_release(&out);
-	return setup_journal_failed(jn);
+	    l->n - (size_t)c.missing - (size_t)c.refused, a == OPS_DLQ_RETRY ?
+	    "back to pending" : a == OPS_DLQ_ARCHIVE ? "archived" : "deleted",
+	    c.missing, c.refused);
+	return c.missing + c.refused > 0 ? EX_DATAERR : EX_OK;
 }
 
 /* delete asks first, on a terminal; elsewhere it takes --yes. */
@@ -297,6 +191,17 @@ print_stats(const struct buf *json)
 	jv_free(v);
 }
 
+/* What the options say. */
+struct args {
+	struct journal_dlq_filter	 f;
+	int				 archived;
+	int				 all;
+	int				 json;
+	int				 yes;
+	int				 force;
+	int				 fromstdin;	/* ids on stdin: "-" */
+};
+
 /* Filters given, which retry and archive take only with --all. */
 static int nfilters;
 
@@ -308,51 +213,119 @@ filter(void *f, const char *name, const char *arg, char *err, size_t errsz)
 	return ops_dlq_filter_set(f, name, arg, err, errsz);
 }
 
+/* The command, its options in a and its operands argv[0..argc). */
+static int
+command(struct journal *journal, enum cmd cmd, struct args *a, char *argv[],
+    int argc)
+{
+	struct ops_idlist ids = OPS_IDLIST_INIT;
+	struct buf out = BUF_INIT;
+	int i, rc = 0, found = 1, n = 0;
+
+	if (a->archived)
+		a->f.archived = cmd == RETRY ? -1 : 1;
+	switch (cmd) {
+	case LIST:
+		rc = ops_dlq_each(journal, &a->f, 0, a->json ? print_line :
+		    print_row, &n);
+		break;
+	case EXPORT:
+		a->f.limit = 0;
+		rc = ops_dlq_each(journal, &a->f, 1, print_line, NULL);
+		break;
+	case SHOW:
+		rc = ops_dlq_show(journal, argv[0], &out, &found);
+		if (rc == 0 && found)
+			printf("%s\n", out.data);
+		break;
+	case STATS:
+		if ((rc = ops_dlq_stats(journal, &out)) == 0) {
+			if (a->json)
+				printf("%s\n", out.data);
+			else
+				print_stats(&out);
+		}
+		break;
+	case RETRY:
+	case ARCHIVE:
+	case DELETE:
+		if (a->fromstdin) {
+			if ((rc = ops_idlist_read(&ids, STDIN_FILENO)) != EX_OK)
+				goto end;
+		} else if (a->all) {
+			a->f.limit = 0;
+			if ((rc = ops_dlq_each(journal, &a->f, 0,
+			    ops_idlist_row, &ids)) != 0)
+				break;
+		} else
+			for (i = 0; i < argc; i++)
+				ops_idlist_add(&ids, argv[i]);
+		if (cmd == DELETE && !a->yes && !confirm(ids.n)) {
+			rc = EX_USAGE;
+			goto end;
+		}
+		/* An exit status already: the journal's failure logged. */
+		rc = change_all(journal, cmd == RETRY ? OPS_DLQ_RETRY :
+		    cmd == ARCHIVE ? OPS_DLQ_ARCHIVE : OPS_DLQ_DELETE, &ids,
+		    a->force);
+		goto end;
+	}
+	if (rc != 0)
+		rc = setup_journal_failed(journal);
+	else if (!found) {
+		log_error(NULL, "no dead letter '%s' in journal '%s'",
+		    argv[0], journal_path(journal));
+		rc = EX_DATAERR;
+	} else
+		rc = EX_OK;
+end:
+	ops_idlist_release(&ids);
+	buf_release(&out);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
 	const char *cfgpath = NULL, *jpath = NULL;
-	struct journal_dlq_filter f;
 	struct journal *journal = NULL;
 	struct cfg *cfg = NULL;
-	struct buf out = BUF_INIT;
-	struct ids ids = { 0 };
+	struct args a = { .fromstdin = 0 };
 	enum cmd cmd;
-	int c, i, rc, found = 1, archived = 0, all = 0;
-	int json = 0, yes = 0, force = 0, fromstdin = 0, n = 0;
+	int c, i, rc;
 	const struct options_spec opts[] = {
 		OPTIONS_CONFIG(&cfgpath),
 		OPTIONS_JOURNAL(&jpath),
 		OPTIONS_END
 	}, list_opts[] = {
-		FILTERS(&f),
-		OPTIONS_CALLBACK('n', "limit", "limit", filter, &f),
-		OPTIONS_CALLBACK('C', "cursor", "cursor", filter, &f),
-		OPTIONS_FLAG(0, "archived", &archived),
-		OPTIONS_FLAG(0, "json", &json),
+		FILTERS(&a.f),
+		OPTIONS_CALLBACK('n', "limit", "limit", filter, &a.f),
+		OPTIONS_CALLBACK('C', "cursor", "cursor", filter, &a.f),
+		OPTIONS_FLAG(0, "archived", &a.archived),
+		OPTIONS_FLAG(0, "json", &a.json),
 		OPTIONS_END
 	}, stats_opts[] = {
-		OPTIONS_FLAG(0, "json", &json),
+		OPTIONS_FLAG(0, "json", &a.json),
 		OPTIONS_END
 	}, retry_opts[] = {
 		OPTIONS_SHOW("", 1),	/* --all: with the operands */
-		OPTIONS_FLAG(0, "all", &all),
-		FILTERS(&f),
-		OPTIONS_FLAG(0, "archived", &archived),
+		OPTIONS_FLAG(0, "all", &a.all),
+		FILTERS(&a.f),
+		OPTIONS_FLAG(0, "archived", &a.archived),
 		OPTIONS_END
 	}, archive_opts[] = {
 		OPTIONS_SHOW("", 1),
-		OPTIONS_FLAG(0, "all", &all),
-		FILTERS(&f),
+		OPTIONS_FLAG(0, "all", &a.all),
+		FILTERS(&a.f),
 		OPTIONS_END
 	}, delete_opts[] = {
 		OPTIONS_SHOW("[--yes] [--force]", 2),
-		OPTIONS_FLAG('y', "yes", &yes),
-		OPTIONS_FLAG('f', "force", &force),
+		OPTIONS_FLAG('y', "yes", &a.yes),
+		OPTIONS_FLAG('f', "force", &a.force),
 		OPTIONS_END
 	}, export_opts[] = {
-		FILTERS(&f),
-		OPTIONS_FLAG(0, "archived", &archived),
+		FILTERS(&a.f),
+		OPTIONS_FLAG(0, "archived", &a.archived),
 		OPTIONS_END
 	};
 	const struct options_command cmds[] = {
@@ -369,18 +342,18 @@ main(int argc, char *argv[])
 	    .opts = opts, .commands = cmds };
 
 	log_init("integra-dlq");
-	ops_dlq_filter_init(&f);
+	ops_dlq_filter_init(&a.f);
 	if ((c = options_command(&prog, argc, argv, &i, &rc)) < 0)
 		return rc;
 	cmd = (enum cmd)c;
 	if (i + 1 == argc && strcmp(argv[i], "-") == 0) {
-		fromstdin = 1;
+		a.fromstdin = 1;
 		i++;
 	}
-	if ((fromstdin && cmd != RETRY && cmd != ARCHIVE) ||
+	if ((a.fromstdin && cmd != RETRY && cmd != ARCHIVE) ||
 	    ((cmd == RETRY || cmd == ARCHIVE) ?
-	    (all + fromstdin + (i < argc) != 1 ||
-	    (nfilters + archived > 0 && !all)) :
+	    (a.all + a.fromstdin + (i < argc) != 1 ||
+	    (nfilters + a.archived > 0 && !a.all)) :
 	    cmd == SHOW ? i + 1 != argc : cmd == DELETE ? i == argc :
 	    i != argc))
 		return options_usage(&prog);
@@ -388,62 +361,8 @@ main(int argc, char *argv[])
 	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK ||
 	    (rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
 		goto out;
-	if (archived)
-		f.archived = cmd == RETRY ? -1 : 1;
-	switch (cmd) {
-	case LIST:
-		rc = json ? journal_dlq_query(journal, &f, 0, print_line,
-		    NULL) : journal_dlq_query(journal, &f, 0, print_row, &n);
-		break;
-	case EXPORT:
-		f.limit = 0;
-		rc = journal_dlq_query(journal, &f, 1, print_line, NULL);
-		break;
-	case SHOW:
-		rc = ops_dlq_show(journal, argv[i], &out, &found);
-		if (rc == 0 && found)
-			printf("%s\n", out.data);
-		break;
-	case STATS:
-		if ((rc = ops_dlq_stats(journal, &out)) == 0) {
-			if (json)
-				printf("%s\n", out.data);
-			else
-				print_stats(&out);
-		}
-		break;
-	case RETRY:
-	case ARCHIVE:
-	case DELETE:
-		if (fromstdin) {
-			if ((rc = read_ids(&ids)) != EX_OK)
-				goto out;
-		} else if (all) {
-			f.limit = 0;
-			if ((rc = journal_dlq_query(journal, &f, 0,
-			    collect_row, &ids)) != 0)
-				break;
-		} else
-			for (; i < argc; i++)
-				ids_add(&ids, argv[i]);
-		if (cmd == DELETE && !yes && !confirm(ids.n)) {
-			rc = EX_USAGE;
-			goto out;
-		}
-		rc = change_all(journal, cmd, &ids, force);
-		goto out;
-	}
-	if (rc != 0) {
-		rc = setup_journal_failed(journal);
-	} else if (!found) {
-		log_error(NULL, "no dead letter '%s' in journal '%s'",
-		    argv[i], journal_path(journal));
-		rc = EX_DATAERR;
-	} else
-		rc = EX_OK;
+	rc = command(journal, cmd, &a, argv + i, argc - i);
 out:
-	ids_release(&ids);
-	buf_release(&out);
 	journal_close(journal);
 	cfg_free(cfg);
 	return setup_finish(rc);

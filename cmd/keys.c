@@ -15,9 +15,7 @@
 #include "base/log.h"
 #include "cli/options.h"
 #include "cli/setup.h"
-
-#define DEFAULT_SCOPES	"events:write events:read"
-#define DEFAULT_RATE	60	/* requests a minute */
+#include "ops/keys.h"
 
 enum cmd { ADD, LIST, REVOKE };
 
@@ -25,25 +23,14 @@ static int
 add(struct journal *j, const char *name, const char *tenant,
     const char *scopes, long rate)
 {
-	struct journal_key k = { .name = name, .tenant = tenant,
-	    .scopes = scopes, .rate_limit = rate };
-	unsigned char hash[JOURNAL_KEY_HASH_LEN];
-	char key[APIKEY_LEN + 1], shown[APIKEY_SHOWN + 1];
+	char key[APIKEY_LEN + 1];
 	int added;
 
-	apikey_new(key);
-	apikey_hash(key, hash);
-	memcpy(shown, key, APIKEY_SHOWN);
-	shown[APIKEY_SHOWN] = '\0';
-	k.prefix = shown;
-	k.created_at = clock_ms();
-	if (journal_key_add(j, &k, hash, &added) != 0) {
-		log_error(NULL, "%s", journal_error(j));
-		return EX_SOFTWARE;
-	}
+	if (ops_keys_add(j, name, tenant, scopes, rate, clock_ms(), key,
+	    &added) != 0)
+		return setup_journal_failed(j);
 	if (!added) {
 		log_error(NULL, "a key called '%s' exists already", name);
-		explicit_bzero(key, sizeof(key));
 		return EX_DATAERR;
 	}
 	/* The one time the key is shown: only its hash is kept. */
@@ -76,10 +63,8 @@ revoke(struct journal *j, const char *name)
 {
 	int done;
 
-	if (journal_key_revoke(j, name, clock_ms(), &done) != 0) {
-		log_error(NULL, "%s", journal_error(j));
-		return EX_SOFTWARE;
-	}
+	if (ops_keys_revoke(j, name, clock_ms(), &done) != 0)
+		return setup_journal_failed(j);
 	if (!done) {
 		log_error(NULL, "no key called '%s' in force", name);
 		return EX_DATAERR;
@@ -92,10 +77,10 @@ int
 main(int argc, char *argv[])
 {
 	const char *cfgpath = NULL, *jpath = NULL, *tenant = NULL;
-	const char *scopes = DEFAULT_SCOPES, *name;
+	const char *scopes = OPS_KEYS_SCOPES, *name;
 	struct journal *journal = NULL;
 	struct cfg *cfg = NULL;
-	long rate = DEFAULT_RATE;
+	long rate = OPS_KEYS_RATE;
 	enum cmd cmd;
 	int c, i, rc;
 	const struct options_spec opts[] = {
@@ -141,10 +126,8 @@ main(int argc, char *argv[])
 		    scopes, rate);
 	else if (cmd == REVOKE)
 		rc = revoke(journal, name);
-	else if (journal_key_list(journal, list_one, NULL) != 0) {
-		log_error(NULL, "%s", journal_error(journal));
-		rc = EX_SOFTWARE;
-	}
+	else if (ops_keys_list(journal, list_one, NULL) != 0)
+		rc = setup_journal_failed(journal);
 out:
 	journal_close(journal);
 	cfg_free(cfg);

@@ -1,112 +1,17 @@
 /*
- * integra-retry: the scheduler.  A round moves deliveries that are out of
- * attempts to the dead-letter queue, then sends whatever is due: retries
- * whose backoff has passed, delayed steps, and claims whose lease ran out
- * (their dispatch died).  Sending is dispatch's own loop, in process, so
- * claims keep any number of retry and dispatch processes from sending a
- * delivery twice.  Once by default (cron runs it every minute); --loop
- * repeats the round until SIGTERM or SIGINT.
+ * integra-retry: the scheduler (stage/retry.h).  A round once by default
+ * (cron runs it every minute); --loop repeats it until SIGTERM or SIGINT.
  */
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
 
-#include "base/clock.h"
-#include "conf/config.h"
-#include "stage/dispatch.h"
 #include "base/exitcode.h"
-#include "journal/journal.h"
-#include "journal/dlq.h"
 #include "base/log.h"
 #include "cli/options.h"
 #include "cli/setup.h"
-
-/* Out of attempts by the policy in force now: into the queue. */
-static int
-sweep(const struct cfg *cfg, struct journal *jn, long *moved)
-{
-	const struct cfg_target *t;
-	int64_t now = clock_ms();
-	size_t i;
-	int rc, n;
-
-	*moved = 0;
-	if ((rc = journal_begin(jn)) != 0)
-		goto fail;
-	for (i = 0; i < cfg->ntargets; i++) {
-		t = &cfg->targets[i];
-		if ((rc = journal_dlq_sweep(jn, t->name, t->retry.max_attempts,
-		    now, &n)) != 0)
-			goto fail;
-		if (n > 0)
-			log_error(&(struct log_ids){ .target = t->name },
-			    "%d failed deliver%s to '%s' out of attempts"
-			    " (max_attempts %d): moved to the dead-letter"
-			    " queue", n, n == 1 ? "y" : "ies", t->name,
-			    t->retry.max_attempts);
-		*moved += n;
-	}
-	if ((rc = journal_commit(jn)) != 0)
-		goto fail;
-	return EX_OK;
-fail:
-	return setup_journal_failed(jn);
-}
-
-static int
-round_once(const struct dispatch_opts *o)
-{
-	struct dispatch_stats st;
-	char err[1024];
-	long moved;
-	int rc;
-
-	if ((rc = sweep(o->cfg, o->journal, &moved)) != EX_OK)
-		return rc;
-	err[0] = '\0';
-	rc = dispatch_run(o, &st, err, sizeof(err));
-	if (err[0] != '\0')
-		log_error(NULL, "%s", err);
-	log_info(NULL, "%ld moved to the dead-letter queue, %ld delivered,"
-	    " %ld failed, %ld dead, %ld waiting for their target,"
-	    " %ld released", moved, st.delivered, st.failed, st.dead,
-	    st.waiting, st.released);
-	if (rc == EX_OK && moved > 0)
-		rc = EX_UNAVAILABLE;
-	return rc;
-}
-
-/*
- * Rounds every interval seconds.  SIGTERM and SIGINT are blocked during a
- * round, so a round ends what it started (a kill -9 would be safe too:
- * its claims run out and the next round takes them).
- */
-static int
-loop(const struct dispatch_opts *o, long interval)
-{
-	struct timespec ts = { .tv_sec = interval };
-	sigset_t stop;
-	int rc;
-
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	sigprocmask(SIG_BLOCK, &stop, NULL);
-	for (;;) {
-		rc = round_once(o);
-		/* What a round finds wrong with a delivery is in the journal;
-		 * only the journal or the config failing ends the loop. */
-		if (rc != EX_OK && rc != EX_UNAVAILABLE && rc != EX_TEMPFAIL &&
-		    rc != EX_DATAERR)
-			return rc;
-		if (sigtimedwait(&stop, NULL, &ts) != -1)
-			return EX_OK;
-		if (errno != EAGAIN && errno != EINTR)
-			return EX_OSERR;
-	}
-}
+#include "conf/config.h"
+#include "journal/journal.h"
+#include "stage/dispatch.h"
+#include "stage/retry.h"
 
 int
 main(int argc, char *argv[])
@@ -144,7 +49,7 @@ main(int argc, char *argv[])
 	o.cfg = cfg;
 	o.journal = journal;
 	o.lease_ms = lease > 0 ? lease * 1000 : dispatch_lease_ms(cfg);
-	rc = interval > 0 ? loop(&o, interval) : round_once(&o);
+	rc = interval > 0 ? retry_loop(&o, interval) : retry_round(&o);
 out:
 	journal_close(journal);
 	cfg_free(cfg);

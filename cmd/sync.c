@@ -106,7 +106,7 @@ main(int argc, char *argv[])
 		}
 		break;
 	case RUNS:
-		rc = journal_sync_runs(journal, arg, (int)count, print_run,
+		rc = ops_syncs_each_run(journal, arg, (int)count, print_run,
 		    NULL);
 		break;
 	case START:
@@ -118,7 +118,7 @@ main(int argc, char *argv[])
 			printf("%s\n", out.data);
 		break;
 	case SHOW:
-		if ((rc = journal_sync_run_get(journal, run, &out,
+		if ((rc = ops_syncs_run(journal, run, &out,
 		    &found)) == 0 && !found) {
 			log_error(NULL, "no sync run %lld", (long long)run);
 			rc = EX_DATAERR;

@@ -41,11 +41,44 @@ int	ops_dlq_show(struct journal *, const char *id, struct buf *out,
 	    int *found);
 int	ops_dlq_stats(struct journal *, struct buf *out);
 /*
- * One dead letter back to pending, archived or deleted, each in a
- * transaction of its own (the journal must have none open).  *found is 0
- * if there is no such dead letter (for archive: none in the queue); a
- * delete of one not archived, without force, is refused with
- * JOURNAL_DLQ_NOT_ARCHIVED in *result and nothing in out.
+ * Calls fn with each dead letter f selects (f's limit and cursor apply),
+ * its id and a JSON object; with full, the object has its request too: a
+ * line of an export.
+ */
+int	ops_dlq_each(struct journal *, const struct journal_dlq_filter *,
+	    int full, journal_row_fn fn, void *ctx);
+
+enum ops_dlq_action {
+	OPS_DLQ_RETRY,		/* back to pending, attempts reset */
+	OPS_DLQ_ARCHIVE,	/* out of the queue, kept */
+	OPS_DLQ_DELETE		/* gone: an archived one, or any with force */
+};
+enum ops_dlq_outcome {
+	OPS_DLQ_DONE,
+	OPS_DLQ_MISSING,	/* no such dead letter (archive: in the queue) */
+	OPS_DLQ_NOT_ARCHIVED	/* a delete refused: archive it, or force */
+};
+#define OPS_DLQ_BATCH	500	/* dead letters changed a transaction */
+typedef void	(*ops_dlq_fn)(void *ctx, const char *id,
+		    enum ops_dlq_outcome);
+/*
+ * Does a to each of ids[0..n), OPS_DLQ_BATCH a transaction (the journal
+ * must have none open), calling fn with each id's outcome once its
+ * transaction is committed.  Returns 0, or the journal's failure (the
+ * open batch rolled back; the batches before it stay done).
+ */
+int	ops_dlq_change(struct journal *, enum ops_dlq_action a,
+	    const char *const ids[], size_t n, int force, ops_dlq_fn fn,
+	    void *ctx);
+/* {"id":ID,"status":"pending"|"archived"|"deleted"}: a done, to id. */
+void	ops_dlq_changed_json(struct buf *, const char *id,
+	    enum ops_dlq_action a);
+/*
+ * One dead letter back to pending, archived or deleted (ops_dlq_change
+ * of one), what became of it in out.  *found is 0 if there is no such
+ * dead letter (for archive: none in the queue); a delete of one not
+ * archived, without force, is refused with JOURNAL_DLQ_NOT_ARCHIVED in
+ * *result and nothing in out.
  */
 int	ops_dlq_retry(struct journal *, const char *id, struct buf *out,
 	    int *found);

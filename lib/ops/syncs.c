@@ -72,13 +72,26 @@ add_run(void *ctx, const char *id, const char *text, size_t len)
 }
 
 int
+ops_syncs_each_run(struct journal *j, const char *job, int limit,
+    journal_row_fn fn, void *ctx)
+{
+	return journal_sync_runs(j, job, limit, fn, ctx);
+}
+
+int
 ops_syncs_runs(struct journal *j, const char *job, int limit, struct buf *out)
 {
 	buf_addc(out, '[');
-	if (journal_sync_runs(j, job, limit, add_run, out) != 0)
+	if (ops_syncs_each_run(j, job, limit, add_run, out) != 0)
 		return -1;
 	buf_addc(out, ']');
 	return 0;
+}
+
+int
+ops_syncs_run(struct journal *j, int64_t id, struct buf *out, int *found)
+{
+	return journal_sync_run_get(j, id, out, found);
 }
 
 static int
