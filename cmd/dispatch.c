@@ -26,8 +26,7 @@ main(int argc, char *argv[])
 	char err[1024];
 	long lease = 0;
 	const struct options_spec opts[] = {
-		OPTIONS_CONFIG(&cfgpath),
-		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_SETUP(&cfgpath, &jpath),
 		OPTIONS_BATCH(&o.batch_max),
 		OPTIONS_MAX_LINE(&o.max_line),
 		OPTIONS_LEASE(&lease),

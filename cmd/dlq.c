@@ -294,8 +294,7 @@ main(int argc, char *argv[])
 	enum cmd cmd;
 	int c, i, rc;
 	const struct options_spec opts[] = {
-		OPTIONS_CONFIG(&cfgpath),
-		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_SETUP(&cfgpath, &jpath),
 		OPTIONS_END
 	}, list_opts[] = {
 		FILTERS(&a.f),

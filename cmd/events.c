@@ -27,8 +27,7 @@ main(int argc, char *argv[])
 	enum cmd cmd;
 	int c, i, rc, found = 1;
 	const struct options_spec opts[] = {
-		OPTIONS_CONFIG(&cfgpath),
-		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_SETUP(&cfgpath, &jpath),
 		OPTIONS_END
 	}, list_opts[] = {
 		OPS_EVENTS_FILTER_OPTIONS(&f),
@@ -48,8 +47,6 @@ main(int argc, char *argv[])
 	if ((c = options_command(&prog, argc, argv, &i, &rc)) < 0)
 		return rc;
 	cmd = (enum cmd)c;
-	if (argc - i != (cmd == LIST ? 0 : 1))
-		return options_usage(&prog);
 	id = cmd == LIST ? NULL : argv[i];
 
 	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK ||

@@ -138,8 +138,7 @@ main(int argc, char *argv[])
 	    .apply = ingest_apply, .work_free = ingest_work_free, .ctx = &ig };
 	int i, rc;
 	const struct options_spec opts[] = {
-		OPTIONS_CONFIG(&cfgpath),
-		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_SETUP(&cfgpath, &jpath),
 		OPTIONS_STRING('T', "tenant", "tenant", &tenant),
 		OPTIONS_END
 	}, stream_form[] = {

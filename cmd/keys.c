@@ -84,8 +84,7 @@ main(int argc, char *argv[])
 	enum cmd cmd;
 	int c, i, rc;
 	const struct options_spec opts[] = {
-		OPTIONS_CONFIG(&cfgpath),
-		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_SETUP(&cfgpath, &jpath),
 		OPTIONS_END
 	}, add_opts[] = {
 		OPTIONS_STRING('T', "tenant", "tenant", &tenant),
@@ -107,8 +106,6 @@ main(int argc, char *argv[])
 	if ((c = options_command(&prog, argc, argv, &i, &rc)) < 0)
 		return rc;
 	cmd = (enum cmd)c;
-	if (argc - i != (cmd == LIST ? 0 : 1))
-		return options_usage(&prog);
 	name = cmd == LIST ? NULL : argv[i];
 	if ((name != NULL && !event_name_valid(name)) ||
 	    (tenant != NULL && !event_name_valid(tenant)) ||

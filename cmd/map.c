@@ -315,8 +315,7 @@ main(int argc, char *argv[])
 	long version = 0;
 	int c, i, rc, pending = 0, json = 0;
 	const struct options_spec opts[] = {
-		OPTIONS_CONFIG(&cfgpath),
-		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_SETUP(&cfgpath, &jpath),
 		OPTIONS_END
 	}, stage_opts[] = {
 		OPTIONS_BATCH(&s.batch_max),

@@ -46,8 +46,7 @@ main(int argc, char *argv[])
 	char err[1024], *salt = NULL;
 	int i, rc, pending = 0, list = 0;
 	const struct options_spec opts[] = {
-		OPTIONS_CONFIG(&cfgpath),
-		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_SETUP(&cfgpath, &jpath),
 		OPTIONS_BATCH(&s.batch_max),
 		OPTIONS_MAX_LINE(&s.max_line),
 		OPTIONS_FLAG(0, "pending", &pending),

@@ -239,8 +239,7 @@ main(int argc, char *argv[])
 	enum cmd cmd;
 	int c, i, rc, json = 0, dry_run = 0;
 	const struct options_spec opts[] = {
-		OPTIONS_CONFIG(&cfgpath),
-		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_SETUP(&cfgpath, &jpath),
 		OPTIONS_END
 	}, stats_opts[] = {
 		OPTIONS_DURATION('w', "window", "window", &window, 1),

@@ -24,8 +24,7 @@ main(int argc, char *argv[])
 	long lease = 0, interval = 0;
 	int i, once = 0, rc;
 	const struct options_spec opts[] = {
-		OPTIONS_CONFIG(&cfgpath),
-		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_SETUP(&cfgpath, &jpath),
 		OPTIONS_LEASE(&lease),
 		OPTIONS_SHOW("[--once | --loop seconds]", 2),
 		OPTIONS_FLAG(0, "once", &once),

@@ -46,8 +46,7 @@ main(int argc, char *argv[])
 	size_t i;
 	char *end;
 	const struct options_spec opts[] = {
-		OPTIONS_CONFIG(&cfgpath),
-		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_SETUP(&cfgpath, &jpath),
 		OPTIONS_END
 	}, runs_opts[] = {
 		OPTIONS_NUMBER('n', "count", "count", &count, 1, 100000, NULL),

@@ -133,8 +133,7 @@ main(int argc, char *argv[])
 	enum cmd cmd;
 	int c, i, rc, json = 0;
 	const struct options_spec opts[] = {
-		OPTIONS_CONFIG(&cfgpath),
-		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_SETUP(&cfgpath, &jpath),
 		OPTIONS_END
 	}, list_opts[] = {
 		OPTIONS_FLAG(0, "json", &json),
@@ -157,8 +156,6 @@ main(int argc, char *argv[])
 	if ((c = options_command(&prog, argc, argv, &i, &rc)) < 0)
 		return rc;
 	cmd = (enum cmd)c;
-	if (argc - i != (cmd == LIST ? 0 : 1))
-		return options_usage(&prog);
 	name = cmd == LIST ? NULL : argv[i];
 
 	if (cmd == STATUS) {

@@ -228,6 +228,23 @@ options_parse(const struct options_program *p,
 	return parse(p, cmd, argc, argv, &extra, rc);
 }
 
+/* The operands c takes, or -1 if its text says more than a count. */
+static int
+operands(const struct options_command *c)
+{
+	const char *s = c->operands;
+	int n = 0;
+
+	if (s == NULL)
+		return 0;
+	if (strpbrk(s, "[|<") != NULL || strstr(s, "...") != NULL)
+		return -1;
+	for (; *s != '\0'; s++)
+		if (*s != ' ' && (s[1] == ' ' || s[1] == '\0'))
+			n++;
+	return n;
+}
+
 int
 options_command(const struct options_program *p, int argc, char *argv[],
     int *argi, int *rc)
@@ -253,6 +270,10 @@ options_command(const struct options_program *p, int argc, char *argv[],
 		if (n < 0)
 			return -1;
 		*argi = i + n;
+	}
+	if ((n = operands(c)) >= 0 && argc - *argi != n) {
+		*rc = options_usage(p);
+		return -1;
 	}
 	return (int)(c - p->commands);
 }

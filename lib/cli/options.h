@@ -7,8 +7,7 @@
  * and ended by OPTIONS_END:
  *
  *	const struct options_spec opts[] = {
- *		OPTIONS_CONFIG(&cfgpath),
- *		OPTIONS_JOURNAL(&jpath),
+ *		OPTIONS_SETUP(&cfgpath, &jpath),
  *		OPTIONS_BATCH(&s.batch_max),
  *		OPTIONS_FLAG(0, "pending", &pending),
  *		OPTIONS_END
@@ -118,9 +117,10 @@ struct options_spec {
 #define OPTIONS_SHOW(text, n)						\
 	{ .kind = OPTIONS_KIND_SHOW, .argname = (text), .max = (n) }
 
-/* The options most programs share. */
+/* The options most programs share: -c config and -j journal. */
 #define OPTIONS_CONFIG(v)	OPTIONS_STRING('c', "config", "config", v)
 #define OPTIONS_JOURNAL(v)	OPTIONS_STRING('j', "journal", "journal", v)
+#define OPTIONS_SETUP(c, j)	OPTIONS_CONFIG(c), OPTIONS_JOURNAL(j)
 /* Records a commit, and the longest input line in bytes, of a filter. */
 #define OPTIONS_BATCH(v)						\
 	OPTIONS_SIZE('B', "batch", "records", v, 1, 100000,		\
@@ -163,7 +163,9 @@ int	options_parse(const struct options_program *p,
  * command's options.  Returns the index of the command in p->commands,
  * with *argi the index of the command's first operand in argv.  Options
  * of a line without a command, or of the implied command, given before
- * another command are a misuse.
+ * another command are a misuse; so are operands that are not as many as
+ * the command's operands text has words, where it is plain words (no
+ * "[", "|", "<" or "...": NULL is none, "type system" two).
  */
 int	options_command(const struct options_program *p, int argc,
 	    char *argv[], int *argi, int *rc);

@@ -69,8 +69,7 @@ syncjobs_main(int argc, char *argv[], const char *runner)
 	int first, i, full = 0, dry_run = 0, rc;
 	size_t k;
 	const struct options_spec opts[] = {
-		OPTIONS_CONFIG(&cfgpath),
-		OPTIONS_JOURNAL(&jpath),
+		OPTIONS_SETUP(&cfgpath, &jpath),
 		OPTIONS_FLAG('f', "full", &full),
 		OPTIONS_FLAG('n', "dry-run", &dry_run),
 		OPTIONS_END
