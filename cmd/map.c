@@ -125,11 +125,10 @@ test(const struct cfg *cfg, struct journal *jn, const char *type,
     const char *system)
 {
 	struct buf err = BUF_INIT, out = BUF_INIT;
-	struct map m;
-	char *text, serr[512];
+	char *text;
 	size_t len;
-	jv v, t;
-	int n, rc = EX_OK;
+	jv v;
+	int n = 0, rc;
 
 	if ((text = slurp("-", &len)) == NULL)
 		return EX_IOERR;
@@ -140,36 +139,27 @@ test(const struct cfg *cfg, struct journal *jn, const char *type,
 		jv_free(v);
 		return EX_DATAERR;
 	}
-	t = jv_object_get(jv_copy(v), jv_string("type"));
-	if (jv_get_kind(t) != JV_KIND_STRING ||
-	    strcmp(jv_string_value(t), type) != 0) {
-		log_error(NULL, "stdin: the event's type is not '%s'", type);
-		jv_free(t);
-		jv_free(v);
-		return EX_DATAERR;
-	}
-	jv_free(t);
-	if (map_init(&m, cfg, &err) != 0) {
-		log_error(NULL, "config: %s", err.data);
-		buf_release(&err);
-		jv_free(v);
-		return EX_CONFIG;
-	}
-	if ((m.store = mapstore_open(journal_path(jn), serr,
-	    sizeof(serr))) == NULL) {
-		log_error(NULL, "%s", serr);
-		rc = EX_SOFTWARE;
-	} else if ((n = map_test(&m, v, system, &out, &err)) < 0) {
-		log_error(NULL, "%s", err.data);
+	switch (ops_mappings_test(jn, cfg, type, system, v, &out, &n, &err)) {
+	case 0:
+		if (n == 0)
+			log_warn(NULL, "no route takes this event to '%s'",
+			    system);
+		fwrite(out.data != NULL ? out.data : "", 1, out.len, stdout);
+		rc = EX_OK;
+		break;
+	case OPS_MAPPINGS_REFUSED:
+		log_error(NULL, "stdin: %s", err.data);
 		rc = EX_DATAERR;
-	} else if (n == 0)
-		log_warn(NULL, "no route takes this event to '%s'", system);
-	else
-		fwrite(out.data, 1, out.len, stdout);
-	if (m.store == NULL)
-		jv_free(v);
-	mapstore_close(m.store);
-	map_release(&m);
+		break;
+	case OPS_MAPPINGS_CONFIG:
+		log_error(NULL, "config: %s", err.data);
+		rc = EX_CONFIG;
+		break;
+	default:
+		log_error(NULL, "%s", err.data);
+		rc = EX_SOFTWARE;
+		break;
+	}
 	buf_release(&out);
 	buf_release(&err);
 	return rc;

@@ -14,8 +14,6 @@
 #include "httpd/reply.h"
 #include "journal/journal.h"
 #include "ops/mappings.h"
-#include "stage/map.h"
-#include "stage/mapstore.h"
 
 /* out, wrapped as {"NAME": out}, sent; or what went wrong. */
 static enum MHD_Result
@@ -87,58 +85,37 @@ member(jv o, const char *name, jv *keep)
 }
 
 /* What POST /api/mappings/test answers: the requests it would make. */
-static int
-test(struct journal *reader, const struct cfg *cfg, const char *type,
-    const char *system, jv event, struct buf *b, struct buf *err,
-    unsigned int *status)
+static void
+test(const struct httpd_call *c, const char *type, const char *system,
+    jv event, struct buf *b, struct buf *err, unsigned int *status)
 {
 	struct buf out = BUF_INIT;
-	struct map m;
-	char serr[512];
-	jv t;
+	size_t i;
 	int n;
 
-	t = jv_object_get(jv_copy(event), jv_string("type"));
-	n = jv_get_kind(t) == JV_KIND_STRING &&
-	    strcmp(jv_string_value(t), type) == 0;
-	jv_free(t);
-	if (!n) {
-		jv_free(event);
-		buf_addf(err, "the event's type is not '%s'", type);
+	switch (ops_mappings_test(c->reader, c->cfg, type, system, event,
+	    &out, &n, err)) {
+	case 0:
+		/* One JSON object a line: an array's items. */
+		buf_adds(b, "{\"requests\":[");
+		for (i = 0; i < out.len; i++)
+			if (out.data[i] != '\n')
+				buf_addc(b, out.data[i]);
+			else if (i + 1 < out.len)
+				buf_addc(b, ',');
+		buf_adds(b, "]}");
+		break;
+	case OPS_MAPPINGS_REFUSED:
 		*status = MHD_HTTP_BAD_REQUEST;
-		return -1;
-	}
-	if (map_init(&m, cfg, err) != 0) {
-		jv_free(event);
+		break;
+	case OPS_MAPPINGS_CONFIG:
 		*status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-		return -1;
-	}
-	if ((m.store = mapstore_open(journal_path(reader), serr,
-	    sizeof(serr))) == NULL) {
-		jv_free(event);
-		map_release(&m);
-		buf_adds(err, serr);
+		break;
+	default:
 		*status = MHD_HTTP_SERVICE_UNAVAILABLE;
-		return -1;
+		break;
 	}
-	n = map_test(&m, event, system, &out, err);
-	mapstore_close(m.store);
-	map_release(&m);
-	if (n < 0) {
-		buf_release(&out);
-		*status = MHD_HTTP_BAD_REQUEST;
-		return -1;
-	}
-	/* One JSON object a line: an array's items. */
-	buf_adds(b, "{\"requests\":[");
-	for (size_t i = 0; i < out.len; i++)
-		if (out.data[i] != '\n')
-			buf_addc(b, out.data[i]);
-		else if (i + 1 < out.len)
-			buf_addc(b, ',');
-	buf_adds(b, "]}");
 	buf_release(&out);
-	return 0;
 }
 
 /*
@@ -205,7 +182,7 @@ httpd_mappings_test(const struct httpd_call *c)
 		buf_adds(&err, "event is a CloudEvent, an object");
 		status = MHD_HTTP_BAD_REQUEST;
 	} else
-		test(c->reader, c->cfg, type, system, e, &b, &err, &status);
+		test(c, type, system, e, &b, &err, &status);
 	jv_free(t);
 	jv_free(s);
 	jv_free(req);

@@ -15,6 +15,8 @@
 #include "journal/journal.h"
 #include "journal/mappings.h"
 #include "ops/mappings.h"
+#include "stage/map.h"
+#include "stage/mapstore.h"
 
 static int
 check_pair(const char *type, const char *system, struct buf *err)
@@ -274,4 +276,39 @@ ops_mappings_seed(struct journal *j, const char *datadir, int *seeded,
 	closedir(d);
 	buf_release(&dir);
 	return rc;
+}
+
+int
+ops_mappings_test(struct journal *j, const struct cfg *cfg, const char *type,
+    const char *system, jv event, struct buf *out, int *n, struct buf *err)
+{
+	struct map m;
+	char serr[512];
+	jv t;
+	int same;
+
+	t = jv_object_get(jv_copy(event), jv_string("type"));
+	same = jv_get_kind(t) == JV_KIND_STRING &&
+	    strcmp(jv_string_value(t), type) == 0;
+	jv_free(t);
+	if (!same) {
+		jv_free(event);
+		buf_addf(err, "the event's type is not '%s'", type);
+		return OPS_MAPPINGS_REFUSED;
+	}
+	if (map_init(&m, cfg, err) != 0) {
+		jv_free(event);
+		return OPS_MAPPINGS_CONFIG;
+	}
+	if ((m.store = mapstore_open(journal_path(j), serr,
+	    sizeof(serr))) == NULL) {
+		jv_free(event);
+		map_release(&m);
+		buf_adds(err, serr);
+		return -1;
+	}
+	*n = map_test(&m, event, system, out, err);
+	mapstore_close(m.store);
+	map_release(&m);
+	return *n < 0 ? OPS_MAPPINGS_REFUSED : 0;
 }

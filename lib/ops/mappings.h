@@ -1,5 +1,5 @@
 /*
- * mappings: what `integra-map list|show|versions|add|rollback|seed` do
+ * ops/mappings: what `integra-map list|show|versions|add|rollback|seed|test` do
  * over the journal's versioned mappings (journal.h), one function each,
  * so that the command line and an HTTP API agree.  Answers are JSON,
  * appended to out:
@@ -22,9 +22,13 @@
 
 #include <stdint.h>
 
+#include <jv.h>
+
 #define OPS_MAPPINGS_REFUSED	(-3)
+#define OPS_MAPPINGS_CONFIG	(-4)	/* the config's routes do not compile */
 
 struct buf;
+struct cfg;
 struct journal;
 
 int	ops_mappings_list(struct journal *, struct buf *out);
@@ -49,5 +53,17 @@ int	ops_mappings_rollback(struct journal *, const char *type,
  */
 int	ops_mappings_seed(struct journal *, const char *datadir, int *seeded,
 	    struct buf *err);
+
+/*
+ * What event (consumed) would make for system with the mappings in force
+ * and cfg's routes, sending nothing: the requests, a JSON object a line,
+ * appended to out, *n of them (0: no route takes it to system).  Returns
+ * 0; OPS_MAPPINGS_REFUSED with the reason in err if the event's type is
+ * not type or a mapping fails on it; OPS_MAPPINGS_CONFIG, or -1 if the
+ * mappings cannot be read, with the reason in err.
+ */
+int	ops_mappings_test(struct journal *, const struct cfg *,
+	    const char *type, const char *system, jv event, struct buf *out,
+	    int *n, struct buf *err);
 
 #endif
