@@ -38,22 +38,9 @@ ops_dlq_filter_set(struct journal_dlq_filter *f, const char *name,
 			snprintf(err, errsz, "archived is no, yes or all");
 			return -1;
 		}
-	} else if (strcmp(name, "since") == 0) {
-		if (ops_page_time(value, &f->since) != 0) {
-			snprintf(err, errsz, "since is an RFC 3339 time or ms"
-			    " since the epoch");
-			return -1;
-		}
-	} else if (strcmp(name, "limit") == 0) {
-		if (ops_page_limit(value, OPS_DLQ_LIMIT_MAX, &f->limit) != 0) {
-			snprintf(err, errsz, "limit is from 1 to %d",
-			    OPS_DLQ_LIMIT_MAX);
-			return -1;
-		}
-	} else {
-		snprintf(err, errsz, "unknown filter '%.40s'", name);
-		return -1;
-	}
+	} else
+		return ops_page_filter(name, value, &f->since, NULL, &f->limit,
+		    OPS_DLQ_LIMIT_MAX, err, errsz);
 	return 0;
 }
 

@@ -42,23 +42,9 @@ ops_events_filter_set(struct journal_filter *f, const char *name,
 			return -1;
 		}
 		f->status = value;
-	} else if (strcmp(name, "since") == 0 || strcmp(name, "until") == 0) {
-		if (ops_page_time(value, strcmp(name, "since") == 0 ?
-		    &f->since : &f->until) != 0) {
-			snprintf(err, errsz, "%s is an RFC 3339 time or ms"
-			    " since the epoch", name);
-			return -1;
-		}
-	} else if (strcmp(name, "limit") == 0) {
-		if (ops_page_limit(value, OPS_EVENTS_LIMIT_MAX, &f->limit) != 0) {
-			snprintf(err, errsz, "limit is from 1 to %d",
-			    OPS_EVENTS_LIMIT_MAX);
-			return -1;
-		}
-	} else {
-		snprintf(err, errsz, "unknown filter '%.40s'", name);
-		return -1;
-	}
+	} else
+		return ops_page_filter(name, value, &f->since, &f->until,
+		    &f->limit, OPS_EVENTS_LIMIT_MAX, err, errsz);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ops/page.h"
 #include "base/buf.h"
@@ -41,8 +42,9 @@ ops_page_close(struct ops_page *p, int limit)
 		buf_adds(p->out, "null}");
 }
 
-int
-ops_page_time(const char *s, int64_t *ms)
+/* An RFC 3339 time or ms since the epoch: 0 and *ms set, or -1. */
+static int
+time_of(const char *s, int64_t *ms)
 {
 	char *end;
 	long long v;
@@ -57,8 +59,9 @@ ops_page_time(const char *s, int64_t *ms)
 	return 0;
 }
 
-int
-ops_page_limit(const char *s, int max, int *n)
+/* A page size from 1 to max: 0 and *n set, or -1. */
+static int
+limit_of(const char *s, int max, int *n)
 {
 	char *end;
 	long v;
@@ -68,5 +71,29 @@ ops_page_limit(const char *s, int max, int *n)
 	if (*s == '\0' || *end != '\0' || errno != 0 || v < 1 || v > max)
 		return -1;
 	*n = (int)v;
+	return 0;
+}
+
+int
+ops_page_filter(const char *name, const char *value, int64_t *since,
+    int64_t *until, int *limit, int max, char *err, size_t errsz)
+{
+	int is_since = strcmp(name, "since") == 0;
+
+	if (is_since || (until != NULL && strcmp(name, "until") == 0)) {
+		if (time_of(value, is_since ? since : until) != 0) {
+			snprintf(err, errsz, "%s is an RFC 3339 time or ms"
+			    " since the epoch", name);
+			return -1;
+		}
+	} else if (strcmp(name, "limit") == 0) {
+		if (limit_of(value, max, limit) != 0) {
+			snprintf(err, errsz, "limit is from 1 to %d", max);
+			return -1;
+		}
+	} else {
+		snprintf(err, errsz, "unknown filter '%.40s'", name);
+		return -1;
+	}
 	return 0;
 }

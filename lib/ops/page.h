@@ -30,9 +30,13 @@ void	ops_page_open(struct ops_page *, struct buf *out, const char *member);
 int	ops_page_row(void *ctx, const char *id, const char *json, size_t len);
 /* Ends the page; limit is the page size asked for (0: no limit). */
 void	ops_page_close(struct ops_page *, int limit);
-/* An RFC 3339 time or ms since the epoch: 0 and *ms set, or -1. */
-int	ops_page_time(const char *s, int64_t *ms);
-/* A page size from 1 to max: 0 and *n set, or -1. */
-int	ops_page_limit(const char *s, int max, int *n);
+/*
+ * The filters every listing has, by name: since, until (if until is not
+ * NULL) and limit (from 1 to max).  0 with the value set; or -1 with the
+ * reason in err, for a value that is not one or a name that is none of
+ * them.
+ */
+int	ops_page_filter(const char *name, const char *value, int64_t *since,
+	    int64_t *until, int *limit, int max, char *err, size_t errsz);
 
 #endif
