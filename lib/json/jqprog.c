@@ -1,18 +1,152 @@
 /*
- * jqprog: compiles and runs jq programs through libjq.
+ * jqprog: compiles and runs jq programs through libjq, in integra's
+ * sandbox.  See json/jqprog.h.
  */
+#include <sys/syscall.h>
+
+#include <ctype.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <jq.h>
 
 #include "base/buf.h"
 #include "json/jqprog.h"
 
+/*
+ * What a program may not reach, defined over jq's builtins of the same
+ * names: the environment (env, and $ENV bound around the program), the
+ * process's input and its name (input, inputs, input_filename,
+ * input_line_number), stderr (debug, stderr: the value passes, nothing is
+ * written), ending the process (halt, halt_error) and the module search
+ * path.  On the program's first line, so that jq's line numbers stay the
+ * program's own.
+ */
+#define SANDBOX								\
+	"def env: {}; "							\
+	"def input: error(\"input is not allowed\"); "			\
+	"def inputs: error(\"inputs is not allowed\"); "		\
+	"def input_filename: null; "					\
+	"def input_line_number: 0; "					\
+	"def debug: .; "						\
+	"def stderr: .; "						\
+	"def halt: error(\"halt is not allowed\"); "			\
+	"def halt_error: error(\"halt_error is not allowed\"); "	\
+	"def halt_error($code): error(\"halt_error is not allowed\"); "	\
+	"def get_search_list: []; "					\
+	"def modulemeta: error(\"modulemeta is not allowed\"); "	\
+	"{} as $ENV | ("
+
+/*
+ * A run that is still going after JQPROG_TICKS ticks of its thread's CPU
+ * time, JQPROG_TICK_MS each, is halted: it has used between
+ * (JQPROG_TICKS - 1) * JQPROG_TICK_MS and JQPROG_TICKS * JQPROG_TICK_MS.
+ * The timer runs all the time, so a run costs no system call; jq 1.6
+ * checks jq_halted() before every instruction, and jq_halt with invalid
+ * values stores two fields and allocates nothing, so the handler may call
+ * it.
+ */
+#define JQPROG_TICK_MS	100
+#define JQPROG_TICKS	3
+
 struct jqprog {
 	jq_state	*jq;
 	struct buf	*err;	/* where jq's error callback writes */
 };
+
+/* The run in progress (NULL: none) and the ticks it has lasted. */
+static struct jqprog *volatile	running;
+static volatile unsigned long	run_seq;
+static unsigned long		seen_seq;
+static int			ticks;
+
+static void
+on_tick(int sig)
+{
+	struct jqprog *p = running;
+
+	(void)sig;
+	if (p == NULL || run_seq != seen_seq) {
+		seen_seq = run_seq;
+		ticks = 0;
+		return;
+	}
+	if (++ticks >= JQPROG_TICKS && !jq_halted(p->jq))
+		jq_halt(p->jq, jv_invalid(), jv_invalid());
+}
+
+/*
+ * Starts the ticks of the calling thread's CPU time, once: libjq runs on
+ * one thread of a process, and that is the thread whose programs are
+ * timed.  0, or -1 if the timer cannot be made.
+ */
+static int
+ticks_start(void)
+{
+	static _Thread_local int timed;
+	struct sigaction sa;
+	struct sigevent sev;
+	struct itimerspec its;
+	timer_t t;
+
+	if (timed)
+		return 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_tick;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGRTMIN + 3, &sa, NULL) != 0)
+		return -1;
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_THREAD_ID;
+	sev.sigev_signo = SIGRTMIN + 3;
+	/* sigev_notify_thread_id, which glibc 2.36 does not name. */
+	sev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
+	if (timer_create(CLOCK_THREAD_CPUTIME_ID, &sev, &t) != 0)
+		return -1;
+	its.it_interval.tv_sec = 0;
+	its.it_interval.tv_nsec = JQPROG_TICK_MS * 1000000L;
+	its.it_value = its.it_interval;
+	if (timer_settime(t, 0, &its, NULL) != 0) {
+		timer_delete(t);
+		return -1;
+	}
+	timed = 1;
+	return 0;
+}
+
+/*
+ * Whether text imports or includes a module ("import" or "include" after
+ * a start, a ";" or a space, then spaces and a string): refused, with its
+ * reason.  (Not with regcomp(3): libonig, which libjq links, defines one
+ * of its own that takes the name.)
+ */
+static int
+uses_modules(const char *text)
+{
+	static const char *const words[] = { "import", "include" };
+	const char *p, *q;
+	size_t i, n;
+
+	for (p = text; *p != '\0'; p++) {
+		if (p != text && p[-1] != ';' && !isspace((unsigned char)p[-1]))
+			continue;
+		for (i = 0; i < 2; i++) {
+			n = strlen(words[i]);
+			if (strncmp(p, words[i], n) != 0 ||
+			    !isspace((unsigned char)p[n]))
+				continue;
+			for (q = p + n; isspace((unsigned char)*q); q++)
+				;
+			if (*q == '"')
+				return 1;
+		}
+	}
+	return 0;
+}
 
 /* jq reports compile errors through this callback, one message a call. */
 static void
@@ -35,7 +169,14 @@ struct jqprog *
 jqprog_compile(const char *text, struct buf *err)
 {
 	struct jqprog *p;
+	struct buf wrapped = BUF_INIT;
+	int ok;
 
+	if (uses_modules(text)) {
+		buf_adds(err, "jq: import and include are not allowed: a"
+		    " program is one text");
+		return NULL;
+	}
 	p = xcalloc(1, sizeof(*p));
 	if ((p->jq = jq_init()) == NULL) {
 		buf_adds(err, "jq: cannot initialise");
@@ -44,7 +185,13 @@ jqprog_compile(const char *text, struct buf *err)
 	}
 	p->err = err;
 	jq_set_error_cb(p->jq, collect_error, p);
-	if (!jq_compile(p->jq, text)) {
+	/* No module can be found, whatever jq's default search path. */
+	jq_set_attr(p->jq, jv_string("JQ_LIBRARY_PATH"), jv_array());
+	/* A newline before ")": a program may end in a comment. */
+	buf_addf(&wrapped, SANDBOX "%s\n)", text);
+	ok = jq_compile(p->jq, wrapped.data);
+	buf_release(&wrapped);
+	if (!ok) {
 		if (err->len == 0)
 			buf_adds(err, "jq: compile error");
 		jqprog_free(p);
@@ -80,8 +227,22 @@ jqprog_run(struct jqprog *p, jv input, jv *out, struct buf *err)
 {
 	jv v, msg;
 
+	if (ticks_start() != 0) {
+		jv_free(input);
+		buf_adds(err, "jq: the run's CPU time cannot be limited");
+		return -1;
+	}
 	jq_start(p->jq, input, 0);
+	run_seq++;
+	running = p;
 	v = jq_next(p->jq);
+	running = NULL;
+	if (jq_halted(p->jq)) {
+		jv_free(v);
+		buf_addf(err, "jq: the program ran past its limit of %d ms of"
+		    " CPU time", JQPROG_TICKS * JQPROG_TICK_MS);
+		return -1;
+	}
 	if (jv_is_valid(v)) {
 		*out = v;
 		return 0;

@@ -1,5 +1,10 @@
 /*
- * jqprog: a compiled jq program, run one input at a time.
+ * jqprog: a compiled jq program, run one input at a time, in integra's
+ * sandbox: no environment (env and $ENV are {}), no input, nothing written
+ * to stderr, no halting the process, no modules, and at most 300 ms of
+ * the thread's CPU time a run (integra.yaml(5) says what a program sees).
+ * The limit is a CPU-time timer of the thread that runs programs, started
+ * at its first run: that thread's slow system calls may return EINTR.
  *
  * Ownership follows jq's jv rules: jqprog_run consumes its input and hands
  * the caller an output it must jv_free.  libjq 1.6 is not thread-safe: use
