@@ -3,6 +3,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,13 +289,26 @@ compile(jv def, struct node *nd, char *err, size_t errsz)
 	if (jv_get_kind(v) == JV_KIND_ARRAY) {
 		n = jv_array_length(jv_copy(v));
 		nd->any = xcalloc((size_t)n + 1, sizeof(*nd->any));
-		for (i = 0; i < n; i++, nd->nany++)
-			if (compile_names(jv_object_get(jv_array_get(jv_copy(v),
-			    i), jv_string("required")), &nd->any[i], err,
+		for (i = 0; i < n; i++) {
+			jv item = jv_array_get(jv_copy(v), i);
+
+			/* Counted first: a branch that fails half-way is
+			 * freed with the rest. */
+			nd->nany++;
+			if (jv_get_kind(item) != JV_KIND_OBJECT) {
+				snprintf(err, errsz, "\"anyOf\" must be a list"
+				    " of schemas");
+				jv_free(item);
+				jv_free(v);
+				goto bad;
+			}
+			if (compile_names(jv_object_get(item,
+			    jv_string("required")), &nd->any[i], err,
 			    errsz) != 0) {
 				jv_free(v);
 				goto bad;
 			}
+		}
 	}
 	jv_free(v);
 	v = jv_object_get(jv_copy(def), jv_string("properties"));
@@ -317,8 +332,17 @@ compile(jv def, struct node *nd, char *err, size_t errsz)
 	else
 		jv_free(v);
 	v = jv_object_get(jv_copy(def), jv_string("minLength"));
-	if (jv_get_kind(v) == JV_KIND_NUMBER)
-		nd->min_length = (int)jv_number_value(v);
+	if (jv_get_kind(v) == JV_KIND_NUMBER) {
+		double d = jv_number_value(v);
+
+		if (!(d >= 0 && d <= INT_MAX) || d != floor(d)) {
+			snprintf(err, errsz, "\"minLength\" must be a whole"
+			    " number from 0 to %d", INT_MAX);
+			jv_free(v);
+			goto bad;
+		}
+		nd->min_length = (int)d;
+	}
 	jv_free(v);
 	v = jv_object_get(jv_copy(def), jv_string("format"));
 	if (jv_get_kind(v) == JV_KIND_STRING)
@@ -398,8 +422,9 @@ type_ok(const struct node *nd, jv v)
 		if (nd->types & T_NUMBER)
 			return 1;
 		d = jv_number_value(v);
-		return (nd->types & T_INTEGER) != 0 &&
-		    d == (double)(long long)d;
+		/* floor, not a cast: 5e19 is past long long's range. */
+		return (nd->types & T_INTEGER) != 0 && isfinite(d) &&
+		    d == floor(d);
 	case JV_KIND_STRING:
 		return (nd->types & T_STRING) != 0;
 	case JV_KIND_ARRAY:

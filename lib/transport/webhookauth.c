@@ -1,6 +1,7 @@
 /*
  * webhookauth: webhook signatures, checked and made.  See webhookauth.h.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -218,7 +219,7 @@ check_standard(const struct webhookauth *a, webhookauth_header_fn get,
 	struct buf signed_text = BUF_INIT;
 	const char *p, *end;
 	char *tsend;
-	long long t;
+	long long t, tol;
 	int n, ok = 0;
 
 	if (id == NULL || ts == NULL || sigs == NULL || *id == '\0') {
@@ -226,9 +227,15 @@ check_standard(const struct webhookauth *a, webhookauth_header_fn get,
 		    " missing";
 		return -1;
 	}
+	/*
+	 * Compared, not subtracted: a timestamp of -66666666666666666666
+	 * saturates strtoll, and now - t would overflow.
+	 */
+	errno = 0;
 	t = strtoll(ts, &tsend, 10);
-	if (*ts == '\0' || *tsend != '\0' ||
-	    llabs(now - t) > a->cfg->tolerance_ms / 1000) {
+	tol = a->cfg->tolerance_ms / 1000;
+	if (*ts == '\0' || *tsend != '\0' || errno == ERANGE ||
+	    t < now - tol || t > now + tol) {
 		*why = "webhook-timestamp is not within the tolerance";
 		return -1;
 	}

@@ -76,6 +76,15 @@ test_webhookauth(void)
 	static const char *const token_bad[] = { "client-token", "tok-124",
 	    NULL };
 	static const char *const none[] = { NULL };
+	static const char *const huge_ts[] = {
+		"webhook-id", "msg_p5jXN8AQM9LWM0D4loKWxJek",
+		"webhook-timestamp", "-66666666666666666666",
+		"webhook-signature",
+		"v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", NULL,
+		"webhook-id", "msg_p5jXN8AQM9LWM0D4loKWxJek",
+		"webhook-timestamp", "99999999999999999999",
+		"webhook-signature",
+		"v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", NULL };
 	const int64_t ts = 1614265330;
 	struct cfg_source src;
 	const char *why;
@@ -103,6 +112,13 @@ test_webhookauth(void)
 	ok(auth_check(&src, none, body, ts, &why) == -1 &&
 	    strstr(why, "missing") != NULL,
 	    "webhookauth: no webhook headers: refused");
+	/* strtoll saturates; now - t used to overflow (UBSan). */
+	ok(auth_check(&src, huge_ts, body, ts, &why) == -1 &&
+	    strstr(why, "tolerance") != NULL,
+	    "webhookauth: a timestamp past long long's range is refused");
+	ok(auth_check(&src, huge_ts + 7, body, ts, &why) == -1 &&
+	    strstr(why, "tolerance") != NULL,
+	    "webhookauth: and one past it the other way");
 	setenv("UNIT_SECRET", "whsec_bmV3LXNlY3JldC1ieXRlcy0xMjM0NTY3OA==", 1);
 	setenv("UNIT_PREVIOUS", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", 1);
 	ok(auth_check(&src, good, body, ts, &why) == -1,
