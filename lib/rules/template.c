@@ -81,9 +81,15 @@ struct template *
 template_parse(const char *text, size_t len, int html, struct buf *err)
 {
 	struct template *t;
-	const char *open, *close, *s, *e;
+	const char *open, *close, *s, *e, *nul;
 	size_t at = 0;
 
+	/* The text is read as a C string: a NUL would end it early. */
+	if ((nul = memchr(text, '\0', len)) != NULL) {
+		buf_addf(err, "line %zu: holds a NUL byte",
+		    line_at(text, (size_t)(nul - text)));
+		return NULL;
+	}
 	t = xcalloc(1, sizeof(*t));
 	t->text = xstrndup(text, len);
 	t->html = html;

@@ -63,6 +63,12 @@ test_template(void)
 	ok(t == NULL && strstr(err.data, "line 1: {{ is not closed") != NULL,
 	    "template: {{ not closed on its line");
 	buf_reset(&err);
+	/* The trust issue's finding 4: the copy stopped at the NUL while
+	 * the pieces kept the whole length (ASan: heap over-read). */
+	t = template_parse("a\n{{x}}\0 {{y}} and more", 23, 0, &err);
+	ok(t == NULL && strstr(err.data, "line 2: holds a NUL byte") != NULL,
+	    "template: a NUL byte is refused, with its line");
+	buf_reset(&err);
 	t = template_parse("no braces } { here", 18, 0, &err);
 	buf_reset(&out);
 	ok(t != NULL && template_nvars(t) == 0 && template_render(t,
