@@ -37,6 +37,21 @@ bad unknown-key 3 "unknown key 'ulr' in a target" 'targets:
   crm:
     ulr: http://x
 '
+# A key given twice is refused with both its lines (the trust issue's
+# finding 5: a second retention: leaked the first one's strings).
+bad twice-top 6 "'retention' is given twice in the file (first on line 1)" 'retention:
+  after: 90d
+targets:
+  crm:
+    url: http://127.0.0.1:9
+retention:
+  after: 30d
+'
+bad twice-target 4 "'url' is given twice in a target (first on line 3)" 'targets:
+  crm:
+    url: http://127.0.0.1:9
+    url: http://127.0.0.1:8
+'
 bad inline-secret 6 'never sits in the config file' 'targets:
   crm:
     url: http://127.0.0.1:9

@@ -389,7 +389,8 @@ static int
 each_pair(struct loader *ld, const yaml_node_t *n, const char *what,
     pair_fn fn, void *ctx)
 {
-	const yaml_node_pair_t *p;
+	const yaml_node_pair_t *p, *q;
+	const yaml_node_t *first;
 	const char *k;
 
 	if (n->type != YAML_MAPPING_NODE)
@@ -398,6 +399,14 @@ each_pair(struct loader *ld, const yaml_node_t *n, const char *what,
 	    p++) {
 		if ((k = scalar(ld, node(ld, p->key), "a key")) == NULL)
 			return -1;
+		/* YAML leaves a key given twice to the reader: refused. */
+		for (q = n->data.mapping.pairs.start; q < p; q++)
+			if ((first = node(ld, q->key))->type ==
+			    YAML_SCALAR_NODE && strcmp((const char *)
+			    first->data.scalar.value, k) == 0)
+				return bad(ld, node(ld, p->key), "'%s' is given"
+				    " twice in %s (first on line %lu)", k, what,
+				    (unsigned long)first->start_mark.line + 1);
 		if (fn(ld, ctx, k, node(ld, p->value)) != 0)
 			return -1;
 	}
