@@ -69,6 +69,10 @@ test_expect_code 78 'import and include are refused when the config is read' '
 	{ integra config check -c cfg.yaml 2>err; test $? = 78; } &&
 	grep -q "import and include are not allowed" err || exit 1; exit $rc
 '
+test_expect_success 'the word import in a string is no import' '
+	try ".data.name + \" import \" + \"x\"" &&
+	jq -e ".body == \"Ana import x\"" out
+'
 test_expect_code 65 'a loop that never ends is stopped' '
 	try "[until(false; .)]"; rc=$?;
 	grep -q "ran past its limit of 300 ms of CPU time" err || exit 1;

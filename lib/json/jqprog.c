@@ -4,7 +4,6 @@
  */
 #include <sys/syscall.h>
 
-#include <ctype.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,36 +117,6 @@ ticks_start(void)
 	return 0;
 }
 
-/*
- * Whether text imports or includes a module ("import" or "include" after
- * a start, a ";" or a space, then spaces and a string): refused, with its
- * reason.  (Not with regcomp(3): libonig, which libjq links, defines one
- * of its own that takes the name.)
- */
-static int
-uses_modules(const char *text)
-{
-	static const char *const words[] = { "import", "include" };
-	const char *p, *q;
-	size_t i, n;
-
-	for (p = text; *p != '\0'; p++) {
-		if (p != text && p[-1] != ';' && !isspace((unsigned char)p[-1]))
-			continue;
-		for (i = 0; i < 2; i++) {
-			n = strlen(words[i]);
-			if (strncmp(p, words[i], n) != 0 ||
-			    !isspace((unsigned char)p[n]))
-				continue;
-			for (q = p + n; isspace((unsigned char)*q); q++)
-				;
-			if (*q == '"')
-				return 1;
-		}
-	}
-	return 0;
-}
-
 /* jq reports compile errors through this callback, one message a call. */
 static void
 collect_error(void *ctx, jv msg)
@@ -170,13 +139,9 @@ jqprog_compile(const char *text, struct buf *err)
 {
 	struct jqprog *p;
 	struct buf wrapped = BUF_INIT;
+	size_t had = err->len;	/* the caller's text, kept */
 	int ok;
 
-	if (uses_modules(text)) {
-		buf_adds(err, "jq: import and include are not allowed: a"
-		    " program is one text");
-		return NULL;
-	}
 	p = xcalloc(1, sizeof(*p));
 	if ((p->jq = jq_init()) == NULL) {
 		buf_adds(err, "jq: cannot initialise");
@@ -192,7 +157,19 @@ jqprog_compile(const char *text, struct buf *err)
 	ok = jq_compile(p->jq, wrapped.data);
 	buf_release(&wrapped);
 	if (!ok) {
-		if (err->len == 0)
+		/*
+		 * Inside the sandbox's parentheses a module directive cannot
+		 * parse: jq's syntax error is the sign of one.
+		 */
+		if (err->len > had && (strstr(err->data + had,
+		    "unexpected import") != NULL || strstr(err->data + had,
+		    "unexpected include") != NULL)) {
+			err->len = had;
+			err->data[had] = '\0';
+			buf_adds(err, "jq: import and include are not allowed:"
+			    " a program is one text");
+		}
+		if (err->len == had)
 			buf_adds(err, "jq: compile error");
 		jqprog_free(p);
 		return NULL;
