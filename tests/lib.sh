@@ -339,9 +339,10 @@ deliver_events() {
 # events_before_12 DB: the events table of journal DB made as it was before
 # schema version 12, with key_digest in place of key_index: a retained
 # event's digest, any unique bytes for the others (migration 12 reads their
-# keys instead).
+# keys instead); the tables of later versions dropped.
 events_before_12() {
 	sqlite3 -batch "$1" "PRAGMA foreign_keys = OFF; BEGIN;
+	    $(drop_after_12)
 	    CREATE TABLE events_11 (seq INTEGER PRIMARY KEY,
 	    id TEXT NOT NULL UNIQUE, source TEXT NOT NULL, type TEXT NOT NULL,
 	    tenant TEXT NOT NULL, subject TEXT, time TEXT NOT NULL,
@@ -357,6 +358,13 @@ events_before_12() {
 	    CREATE INDEX events_todo ON events (status, id)
 	    WHERE status IN ('received', 'normalized');
 	    PRAGMA user_version = 11; COMMIT"
+}
+
+# drop_after_12: the SQL that drops what migrations after 12 made, for a
+# test that makes an older journal from a new one.
+drop_after_12() {
+	echo "DROP TABLE flow_instances; DROP TABLE flow_numbers;
+	    DROP TABLE flow_arrivals; DROP TABLE flow_log;"
 }
 
 # ce TYPE ID DATA: one CloudEvent line.

@@ -976,7 +976,7 @@ targets_pair(struct loader *ld, void *ctx, const char *k,
  * appended to the route as they are met (a fallback inside a "then" item
  * comes before the next item), so they are held by index, not pointer.
  */
-enum step_kind { STEP_FIRST, STEP_THEN, STEP_FALLBACK };
+enum step_kind { STEP_FIRST, STEP_THEN, STEP_FALLBACK, STEP_FLOW };
 
 struct step_load {
 	struct cfg_route	*r;
@@ -1099,6 +1099,10 @@ step_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		return get_named(ld, v, "vars", &st->vars, &st->nvars);
 	if (strcmp(k, "sign") == 0)
 		return get_names(ld, v, "sign", &st->sign, &st->nsign);
+	if (sl->kind == STEP_FLOW && (strcmp(k, "fallback") == 0 ||
+	    strcmp(k, "then") == 0))
+		return bad(ld, v, "a flow's step has no %s: its steps follow"
+		    " one another, and a failing one fails the instance", k);
 	if (strcmp(k, "fallback") == 0) {
 		if (sl->kind == STEP_FALLBACK)
 			return bad(ld, v, "a fallback has no fallback of its"
@@ -1117,7 +1121,8 @@ step_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		return load_then(ld, sl->r, v);
 	}
 	return unknown(ld, v, k, sl->kind == STEP_FIRST ? "a route" :
-	    sl->kind == STEP_THEN ? "a step" : "a fallback");
+	    sl->kind == STEP_THEN ? "a step" : sl->kind == STEP_FLOW ?
+	    "a flow's step" : "a fallback");
 }
 
 static int
@@ -1152,6 +1157,7 @@ load_routes(struct loader *ld, struct cfg *cfg, const yaml_node_t *n)
 		    (cfg->nroutes + 1) * sizeof(*cfg->routes));
 		r = &cfg->routes[cfg->nroutes++];
 		memset(r, 0, sizeof(*r));
+		r->kind = "route";
 		r->line = line_of(rn);
 		add_step(r, rn);
 		if (each_pair(ld, rn, "a route", route_pair, r) != 0)
@@ -1508,6 +1514,412 @@ syncs_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	return 0;
 }
 
+/*
+ * A setting's default, kept as JSON: true, false and numbers as they
+ * are, anything else a string.
+ */
+static int
+setting_pair(struct loader *ld, void *ctx, const char *k,
+    const yaml_node_t *v)
+{
+	struct cfg_flow *f = ctx;
+	struct buf json = BUF_INIT;
+	const char *s;
+	char *end;
+	double d;
+
+	if (!template_name_valid(k, strlen(k)))
+		return bad(ld, v, "setting '%s' is not a name: a letter or _,"
+		    " then letters, digits and _", k);
+	if ((s = scalar(ld, v, "a setting")) == NULL)
+		return -1;
+	d = strtod(s, &end);
+	if (strcmp(s, "true") == 0 || strcmp(s, "false") == 0 ||
+	    (end != s && *end == '\0' && d == d && d - d == 0 &&
+	    strspn(s, "-0123456789.eE+") == strlen(s)))
+		buf_adds(&json, s);
+	else
+		buf_add_json_string(&json, s, strlen(s));
+	f->settings = xrealloc(f->settings, (f->nsettings + 1) *
+	    sizeof(*f->settings));
+	f->settings[f->nsettings].name = xstrdup(k);
+	f->settings[f->nsettings++].value = buf_detach(&json);
+	return 0;
+}
+
+/* The statuses a flow's labels may name. */
+static const char *const flow_statuses[] = {
+	"started", "completed", "cancelled", "failed", NULL
+};
+
+static int
+label_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg_flow *f = ctx;
+	const char *s;
+	size_t i;
+
+	for (i = 0; flow_statuses[i] != NULL; i++)
+		if (strcmp(flow_statuses[i], k) == 0)
+			break;
+	if (flow_statuses[i] == NULL)
+		return bad(ld, v, "labels: '%s' is not one of started,"
+		    " completed, cancelled and failed; a step's label is its"
+		    " own", k);
+	if ((s = scalar(ld, v, "a label")) == NULL)
+		return -1;
+	if (!valid_name(s))
+		return bad(ld, v, "label '%s' is not a valid name", s);
+	f->labels = xrealloc(f->labels, (f->nlabels + 1) * sizeof(*f->labels));
+	f->labels[f->nlabels].name = xstrdup(k);
+	f->labels[f->nlabels++].value = xstrdup(s);
+	return 0;
+}
+
+/* One item of on_timeout: "goto STEP", fail, cancel or continue. */
+static int
+add_timeout(struct loader *ld, struct cfg_flow_step *st, const yaml_node_t *n)
+{
+	struct cfg_flow_timeout *t;
+	const char *s;
+
+	if ((s = scalar(ld, n, "on_timeout")) == NULL)
+		return -1;
+	st->on_timeout = xrealloc(st->on_timeout, (st->non_timeout + 1) *
+	    sizeof(*st->on_timeout));
+	t = &st->on_timeout[st->non_timeout++];
+	memset(t, 0, sizeof(*t));
+	if (strcmp(s, "fail") == 0)
+		t->what = CFG_FLOW_FAIL;
+	else if (strcmp(s, "cancel") == 0)
+		t->what = CFG_FLOW_CANCEL;
+	else if (strcmp(s, "continue") == 0)
+		t->what = CFG_FLOW_CONTINUE;
+	else if (strncmp(s, "goto ", 5) == 0 && valid_name(s + 5)) {
+		t->what = CFG_FLOW_GOTO;
+		t->step = xstrdup(s + 5);
+	} else
+		return bad(ld, n, "on_timeout is 'goto STEP', fail, cancel or"
+		    " continue, not '%s'", s);
+	return 0;
+}
+
+struct flow_step_load {
+	struct cfg_flow		*f;
+	size_t			 i;
+	struct step_load	 action;	/* its request's keys */
+};
+
+static int
+flow_step_pair(struct loader *ld, void *ctx, const char *k,
+    const yaml_node_t *v)
+{
+	struct flow_step_load *fl = ctx;
+	struct cfg_flow_step *st = &fl->f->steps[fl->i];
+	yaml_node_item_t *it;
+
+	if (strcmp(k, "id") == 0) {
+		if (get_string(ld, v, "id", &st->id) != 0)
+			return -1;
+		if (!valid_name(st->id))
+			return bad(ld, v, "step id '%s' is not a valid name",
+			    st->id);
+		return 0;
+	}
+	if (strcmp(k, "label") == 0) {
+		if (get_string(ld, v, "label", &st->label) != 0)
+			return -1;
+		if (!valid_name(st->label))
+			return bad(ld, v, "label '%s' is not a valid name",
+			    st->label);
+		return 0;
+	}
+	if (strcmp(k, "save") == 0)
+		return get_named(ld, v, "save", &st->save, &st->nsave);
+	if (strcmp(k, "await") == 0)
+		return get_string(ld, v, "await", &st->await);
+	if (strcmp(k, "match") == 0)
+		return get_string(ld, v, "match", &st->match);
+	if (strcmp(k, "equals") == 0)
+		return get_string(ld, v, "equals", &st->equals);
+	if (strcmp(k, "timeout") == 0)
+		return get_duration(ld, v, "timeout", &st->timeout_ms);
+	if (strcmp(k, "on_timeout") == 0) {
+		if (st->non_timeout > 0)
+			return bad(ld, v, "on_timeout is given twice");
+		if (v->type != YAML_SEQUENCE_NODE)
+			return add_timeout(ld, st, v);
+		for (it = v->data.sequence.items.start;
+		    it < v->data.sequence.items.top; it++)
+			if (add_timeout(ld, st, node(ld, *it)) != 0)
+				return -1;
+		if (st->non_timeout == 0)
+			return bad(ld, v, "on_timeout is an empty list");
+		return 0;
+	}
+	if (st->action < 0) {
+		st->action = (int)add_step(&fl->f->route, v);
+		fl->action.i = (size_t)st->action;
+	}
+	return step_pair(ld, &fl->action, k, v);
+}
+
+/* The index of step id in flow f, or -1. */
+static int
+flow_step_index(const struct cfg_flow *f, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < f->nsteps; i++)
+		if (strcmp(f->steps[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* What an await must have, and what an action must not. */
+static int
+flow_step_check(struct loader *ld, struct cfg_flow *f, struct cfg_flow_step *st,
+    const yaml_node_t *n)
+{
+	struct cfg_step *a;
+	size_t i;
+
+	if (st->id == NULL)
+		return bad(ld, n, "flow '%s': a step needs an id, which"
+		    " instances stand on", f->name);
+	for (i = 0; &f->steps[i] != st; i++)
+		if (strcmp(f->steps[i].id, st->id) == 0)
+			return bad(ld, n, "flow '%s': step '%s' is defined"
+			    " twice (first at line %d)", f->name, st->id,
+			    f->steps[i].line);
+	if (st->await == NULL) {
+		if (st->match != NULL || st->equals != NULL ||
+		    st->timeout_ms != 0 || st->non_timeout > 0)
+			return bad(ld, n, "flow '%s': step '%s': match, equals,"
+			    " timeout and on_timeout belong to an await",
+			    f->name, st->id);
+		if (st->action < 0 || (a = &f->route.steps[st->action])->
+		    target == NULL)
+			return bad(ld, n, "flow '%s': step '%s' needs 'to' (an"
+			    " action) or 'await'", f->name, st->id);
+		if (a->method == NULL)
+			a->method = xstrdup("POST");
+		if (a->path == NULL)
+			a->path = xstrdup("");
+		if (a->priority < 0)
+			a->priority = PRIORITY_DEFAULT;
+		return 0;
+	}
+	if (st->action >= 0)
+		return bad(ld, n, "flow '%s': step '%s' is an await: it sends"
+		    " nothing (to, body, template... belong to an action)",
+		    f->name, st->id);
+	if (!valid_name(st->await))
+		return bad(ld, n, "flow '%s': step '%s': await '%s' is not an"
+		    " event type", f->name, st->id, st->await);
+	if (st->match == NULL || st->equals == NULL || st->timeout_ms <= 0)
+		return bad(ld, n, "flow '%s': step '%s' awaits '%s': it needs"
+		    " match (on the event), equals (on the instance) and a"
+		    " timeout", f->name, st->id, st->await);
+	if (st->non_timeout == 0)
+		add_timeout(ld, st, &(yaml_node_t){ .type = YAML_SCALAR_NODE,
+		    .data.scalar.value = (yaml_char_t *)"fail" });
+	return 0;
+}
+
+static int
+cancel_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg_flow_cancel *c = ctx;
+
+	if (strcmp(k, "on") == 0)
+		return get_string(ld, v, "on", &c->on);
+	if (strcmp(k, "match") == 0)
+		return get_string(ld, v, "match", &c->match);
+	return unknown(ld, v, k, "cancel_on");
+}
+
+static int
+repeat_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg_flow *f = ctx;
+
+	if (strcmp(k, "days") == 0)
+		return get_string(ld, v, "days", &f->repeat_days);
+	if (strcmp(k, "from") == 0)
+		return get_string(ld, v, "from", &f->repeat_from);
+	return unknown(ld, v, k, "repeat");
+}
+
+static int
+flow_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg_flow *f = ctx;
+	struct cfg_flow_cancel *c;
+	struct flow_step_load fl = { .f = f };
+	yaml_node_item_t *it;
+	const yaml_node_t *n;
+
+	if (strcmp(k, "on") == 0)
+		return get_string(ld, v, "on", &f->on);
+	if (strcmp(k, "key") == 0)
+		return get_string(ld, v, "key", &f->key);
+	if (strcmp(k, "tenant") == 0)
+		return get_string(ld, v, "tenant", &f->tenant);
+	if (strcmp(k, "number") == 0)
+		return get_string(ld, v, "number", &f->number);
+	if (strcmp(k, "settings") == 0)
+		return each_pair(ld, v, "settings", setting_pair, f);
+	if (strcmp(k, "settings_from") == 0)
+		return get_string(ld, v, "settings_from", &f->settings_from);
+	if (strcmp(k, "labels") == 0)
+		return each_pair(ld, v, "labels", label_pair, f);
+	if (strcmp(k, "repeat") == 0) {
+		if (each_pair(ld, v, "repeat", repeat_pair, f) != 0)
+			return -1;
+		if (f->repeat_days == NULL || f->repeat_from == NULL)
+			return bad(ld, v, "repeat needs days (jq on the"
+			    " instance) and from (a step id)");
+		return 0;
+	}
+	if (strcmp(k, "cancel_on") == 0) {
+		if (v->type != YAML_SEQUENCE_NODE)
+			return bad(ld, v, "cancel_on must be a list of {on,"
+			    " match}");
+		for (it = v->data.sequence.items.start;
+		    it < v->data.sequence.items.top; it++) {
+			n = node(ld, *it);
+			f->cancel_on = xrealloc(f->cancel_on,
+			    (f->ncancel_on + 1) * sizeof(*f->cancel_on));
+			c = &f->cancel_on[f->ncancel_on++];
+			memset(c, 0, sizeof(*c));
+			c->line = line_of(n);
+			if (each_pair(ld, n, "cancel_on", cancel_pair, c) != 0)
+				return -1;
+			if (c->on == NULL || !valid_name(c->on) ||
+			    c->match == NULL)
+				return bad(ld, n, "cancel_on: an item needs on"
+				    " (an event type) and match (jq on it,"
+				    " compared with the instance's key)");
+		}
+		return 0;
+	}
+	if (strcmp(k, "steps") == 0) {
+		if (v->type != YAML_SEQUENCE_NODE || f->nsteps > 0)
+			return bad(ld, v, "steps must be one list of steps");
+		for (it = v->data.sequence.items.start;
+		    it < v->data.sequence.items.top; it++) {
+			n = node(ld, *it);
+			f->steps = xrealloc(f->steps, (f->nsteps + 1) *
+			    sizeof(*f->steps));
+			fl.i = f->nsteps++;
+			memset(&f->steps[fl.i], 0, sizeof(f->steps[fl.i]));
+			f->steps[fl.i].action = -1;
+			f->steps[fl.i].line = line_of(n);
+			fl.action = (struct step_load){ .r = &f->route,
+			    .kind = STEP_FLOW };
+			if (each_pair(ld, n, "a flow's step", flow_step_pair,
+			    &fl) != 0 || flow_step_check(ld, f,
+			    &f->steps[fl.i], n) != 0)
+				return -1;
+		}
+		return 0;
+	}
+	return unknown(ld, v, k, "a flow");
+}
+
+/* A number's format: {year}, {seq}, {seq:N} (N digits) and {tenant}. */
+static int
+number_valid(const char *s)
+{
+	int seq = 0;
+	char *end;
+	long w;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '}')
+			return 0;
+		if (*s != '{')
+			continue;
+		if (strncmp(s, "{year}", 6) == 0)
+			s += 5;
+		else if (strncmp(s, "{tenant}", 8) == 0)
+			s += 7;
+		else if (strncmp(s, "{seq}", 5) == 0) {
+			seq = 1;
+			s += 4;
+		} else if (strncmp(s, "{seq:", 5) == 0) {
+			w = strtol(s + 5, &end, 10);
+			if (end == s + 5 || *end != '}' || w < 1 || w > 18)
+				return 0;
+			seq = 1;
+			s = end;
+		} else
+			return 0;
+	}
+	return seq;
+}
+
+static int
+flows_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg *cfg = ctx;
+	struct cfg_flow *f;
+	size_t i;
+	int to;
+
+	if (!valid_name(k) || strchr(k, '/') != NULL)
+		return bad(ld, v, "flow name '%s' is not valid (letters,"
+		    " digits and ._:- only)", k);
+	cfg->flows = xrealloc(cfg->flows, (cfg->nflows + 1) *
+	    sizeof(*cfg->flows));
+	f = &cfg->flows[cfg->nflows++];
+	memset(f, 0, sizeof(*f));
+	f->name = xstrdup(k);
+	f->line = line_of(v);
+	f->route.kind = "flow";
+	f->route.name = xstrdup(k);
+	f->route.line = f->line;
+	if (each_pair(ld, v, "a flow", flow_pair, f) != 0)
+		return -1;
+	f->route.on = xstrdup(f->on != NULL ? f->on : "");
+	if (f->on == NULL || !valid_name(f->on) || f->key == NULL ||
+	    f->nsteps == 0)
+		return bad(ld, v, "flow '%s' needs on (the event type that"
+		    " starts it), key (jq on that event: what names an"
+		    " instance) and steps", k);
+	if (f->number == NULL)
+		f->number = xstrdup("{year}-{seq:6}");
+	else if (!number_valid(f->number) || strlen(f->number) > 64)
+		return bad(ld, v, "flow '%s': number '%s' must hold {seq} or"
+		    " {seq:N} (N from 1 to 18), and may hold {year} and"
+		    " {tenant}", k, f->number);
+	for (i = 0; i < f->nsteps; i++) {
+		struct cfg_flow_step *st = &f->steps[i];
+		size_t t;
+
+		for (t = 0; t < st->non_timeout; t++) {
+			if (st->on_timeout[t].what != CFG_FLOW_GOTO)
+				continue;
+			if ((to = flow_step_index(f, st->on_timeout[t].step)) <
+			    0)
+				return bad(ld, v, "flow '%s': step '%s':"
+				    " on_timeout goes to step '%s', which is"
+				    " not one of its steps", k, st->id,
+				    st->on_timeout[t].step);
+			st->on_timeout[t].to = to;
+		}
+	}
+	if (f->repeat_from != NULL && (f->repeat_to = flow_step_index(f,
+	    f->repeat_from)) < 0)
+		return bad(ld, v, "flow '%s': repeat from '%s', which is not"
+		    " one of its steps", k, f->repeat_from);
+	for (i = 0; i + 1 < cfg->nflows; i++)
+		if (strcmp(cfg->flows[i].name, k) == 0)
+			return bad(ld, v, "flow '%s' is defined twice", k);
+	return 0;
+}
+
 static int
 alerts_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 {
@@ -1659,6 +2071,8 @@ top_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		    &cfg->nbranding);
 	if (strcmp(k, "syncs") == 0)
 		return each_pair(ld, v, "syncs", syncs_pair, cfg);
+	if (strcmp(k, "flows") == 0)
+		return each_pair(ld, v, "flows", flows_pair, cfg);
 	if (strcmp(k, "alerts") == 0)
 		return each_pair(ld, v, "alerts", alerts_pair, &cfg->alerts);
 	if (strcmp(k, "retention") == 0)
@@ -1767,6 +2181,27 @@ cfg_load(const char *path, char *err, size_t errsz)
 			goto out;
 		}
 	}
+	for (i = 0; i < cfg->nflows; i++) {
+		struct cfg_flow *fl = &cfg->flows[i];
+		struct cfg_step *st;
+		size_t k;
+
+		if (cfg_route(cfg, fl->name) != NULL) {
+			snprintf(err, errsz, "%s:%d: flow '%s' has the name of"
+			    " a route: a delivery names one or the other",
+			    path, fl->line, fl->name);
+			goto out;
+		}
+		for (k = 0; k < fl->route.nsteps; k++) {
+			st = &fl->route.steps[k];
+			if ((st->to = cfg_target(cfg, st->target)) != NULL)
+				continue;
+			snprintf(err, errsz, "%s:%d: flow '%s' goes to target"
+			    " '%s', which is not defined", path, st->line,
+			    fl->name, st->target);
+			goto out;
+		}
+	}
 	for (i = 0; i < cfg->nsyncs; i++) {
 		struct cfg_sync *sy = &cfg->syncs[i];
 
@@ -1844,6 +2279,66 @@ free_webhook_auth(struct cfg_webhook_auth *a)
 	free(a->previous_file);
 }
 
+static void
+free_route(struct cfg_route *r)
+{
+	size_t k;
+
+	free(r->name);
+	free(r->on);
+	for (k = 0; k < r->nsteps; k++) {
+		struct cfg_step *st = &r->steps[k];
+
+		free(st->target);
+		free(st->when);
+		free(st->body);
+		free(st->method);
+		free(st->path);
+		free(st->template);
+		free_headers(st->headers, st->nheaders);
+		free_headers(st->vars, st->nvars);
+		free_names(st->sign, st->nsign);
+	}
+	free(r->steps);
+}
+
+static void
+free_flow(struct cfg_flow *f)
+{
+	size_t i, k;
+
+	free(f->name);
+	free(f->on);
+	free(f->key);
+	free(f->tenant);
+	free(f->number);
+	free(f->settings_from);
+	free(f->repeat_days);
+	free(f->repeat_from);
+	free_headers(f->settings, f->nsettings);
+	free_headers(f->labels, f->nlabels);
+	for (i = 0; i < f->nsteps; i++) {
+		struct cfg_flow_step *st = &f->steps[i];
+
+		free(st->id);
+		free(st->label);
+		free(st->await);
+		free(st->match);
+		free(st->equals);
+		free_headers(st->save, st->nsave);
+		for (k = 0; k < st->non_timeout; k++)
+			free(st->on_timeout[k].step);
+		free(st->on_timeout);
+	}
+	free(f->steps);
+	for (i = 0; i < f->ncancel_on; i++) {
+		free(f->cancel_on[i].on);
+		free(f->cancel_on[i].match);
+	}
+	free(f->cancel_on);
+	free_route(&f->route);
+}
+
 void
 cfg_free(struct cfg *cfg)
 {
@@ -1871,29 +2366,12 @@ cfg_free(struct cfg *cfg)
 		free_webhook_auth(&t->signing);
 	}
 	free(cfg->targets);
-	for (i = 0; i < cfg->nroutes; i++) {
-		struct cfg_route *r = &cfg->routes[i];
-
-		size_t k;
-
-		free(r->name);
-		free(r->on);
-		for (k = 0; k < r->nsteps; k++) {
-			struct cfg_step *st = &r->steps[k];
-
-			free(st->target);
-			free(st->when);
-			free(st->body);
-			free(st->method);
-			free(st->path);
-			free(st->template);
-			free_headers(st->headers, st->nheaders);
-			free_headers(st->vars, st->nvars);
-			free_names(st->sign, st->nsign);
-		}
-		free(r->steps);
-	}
+	for (i = 0; i < cfg->nroutes; i++)
+		free_route(&cfg->routes[i]);
 	free(cfg->routes);
+	for (i = 0; i < cfg->nflows; i++)
+		free_flow(&cfg->flows[i]);
+	free(cfg->flows);
 	for (i = 0; i < cfg->nsources; i++) {
 		struct cfg_source *src = &cfg->sources[i];
 
@@ -1993,6 +2471,28 @@ cfg_retention_salt(const struct cfg *cfg, char *err, size_t errsz)
 {
 	return cfg_secret_read("retention salt", cfg->retention.salt_env,
 	    cfg->retention.salt_file, err, errsz);
+}
+
+const struct cfg_flow *
+cfg_flow(const struct cfg *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nflows; i++)
+		if (strcmp(cfg->flows[i].name, name) == 0)
+			return &cfg->flows[i];
+	return NULL;
+}
+
+const char *
+cfg_flow_label(const struct cfg_flow *f, const char *status)
+{
+	size_t i;
+
+	for (i = 0; i < f->nlabels; i++)
+		if (strcmp(f->labels[i].name, status) == 0)
+			return f->labels[i].value;
+	return status;
 }
 
 const struct cfg_sync *

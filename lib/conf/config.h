@@ -8,9 +8,10 @@
  * variable or a file, read by cfg_secret when it is needed.
  *
  * Ownership: cfg_load, cfg_open and cfg_defaults return a struct cfg to
- * free with cfg_free; cfg_target, cfg_route, cfg_source and cfg_sync point
- * into it until then.  The secrets and the lines made with them are
- * malloc'd: the caller clears them and frees them with free(3).  cfg_path,
+ * free with cfg_free; cfg_target, cfg_route, cfg_source, cfg_sync,
+ * cfg_flow and cfg_flow_label point into it until then.  The secrets and
+ * the lines made with them are malloc'd: the caller clears them and frees
+ * them with free(3).  cfg_path,
  * cfg_journal and cfg_datadir return the path given, the environment's,
  * the config's or a built-in one: nothing to free.
  */
@@ -193,6 +194,8 @@ struct cfg_step {
 };
 
 struct cfg_route {
+	const char		*kind;		/* "route", or "flow" for a
+						   flow's actions: in messages */
 	char			*name;		/* unique; default "TYPE:TARGET" */
 	char			*on;		/* event type */
 	struct cfg_step		*steps;		/* at least one */
@@ -237,6 +240,82 @@ struct cfg_sync {
 	char			*key;		/* what names it */
 	char			*transform;	/* what the event carries */
 	char			*event;		/* the events' type */
+	int			 line;
+};
+
+/*
+ * A flow (flow.h): an instance started by an event of type on, named by
+ * key, numbered per tenant and year, that goes through its steps one
+ * after the other.  An action is a request, as a route's step is (its
+ * struct cfg_step is route.steps[action]); an await waits for an event
+ * of its type whose match equals the instance's equals, for at most
+ * timeout, then does on_timeout's next item (the last one again once
+ * they are used up).  Every jq program of a flow runs on the instance:
+ * {"id","flow","number","key","tenant","status","label","settings",
+ * "vars","event"}, event the one that started it.
+ */
+enum cfg_flow_end {
+	CFG_FLOW_GOTO,		/* to step goto */
+	CFG_FLOW_FAIL,
+	CFG_FLOW_CANCEL,
+	CFG_FLOW_CONTINUE	/* to the next step, without the event */
+};
+
+struct cfg_flow_timeout {
+	enum cfg_flow_end	 what;
+	char			*step;		/* CFG_FLOW_GOTO's */
+	int			 to;		/* its index */
+};
+
+struct cfg_flow_step {
+	char			*id;		/* stable: instances stand on it */
+	char			*label;		/* the instance's once it is
+						   done; NULL: none */
+	int			 action;	/* index in route.steps; -1: an
+						   await */
+	struct cfg_header	*save;		/* vars: name, jq on the instance
+						   with $response or $event */
+	size_t			 nsave;
+	char			*await;		/* event type */
+	char			*match;		/* jq on that event */
+	char			*equals;	/* jq on the instance */
+	int64_t			 timeout_ms;
+	struct cfg_flow_timeout	*on_timeout;
+	size_t			 non_timeout;
+	int			 line;
+};
+
+/* An event that cancels the instance whose key its match gives. */
+struct cfg_flow_cancel {
+	char			*on;
+	char			*match;
+	int			 line;
+};
+
+struct cfg_flow {
+	char			*name;		/* not a route's too */
+	char			*on;		/* the start event's type */
+	char			*key;		/* jq on the start event */
+	char			*tenant;	/* jq on it; NULL: its tenant */
+	char			*number;	/* {year} {seq} {seq:N} {tenant} */
+	struct cfg_header	*settings;	/* name: default, as JSON */
+	size_t			 nsettings;
+	char			*settings_from;	/* jq on the start event: an
+						   object over the defaults */
+	struct cfg_header	*labels;	/* started, completed, cancelled,
+						   failed: what people see */
+	size_t			 nlabels;
+	struct cfg_flow_step	*steps;
+	size_t			 nsteps;
+	struct cfg_flow_cancel	*cancel_on;
+	size_t			 ncancel_on;
+	char			*repeat_days;	/* jq on the instance: once it
+						   completes, the days until it
+						   runs again from repeat_from;
+						   null or 0: it does not */
+	char			*repeat_from;
+	int			 repeat_to;	/* its index */
+	struct cfg_route	 route;		/* its actions, named as it is */
 	int			 line;
 };
 
@@ -289,6 +368,8 @@ struct cfg {
 	char			*link_secret_file;
 	struct cfg_sync		*syncs;
 	size_t			 nsyncs;
+	struct cfg_flow		*flows;
+	size_t			 nflows;
 	struct cfg_alerts	 alerts;
 	struct cfg_retention	 retention;
 	char			**weekly_to;	/* who gets the weekly summary */
@@ -312,6 +393,13 @@ const struct cfg_target	*cfg_target(const struct cfg *, const char *name);
 const struct cfg_route	*cfg_route(const struct cfg *, const char *name);
 const struct cfg_source	*cfg_source(const struct cfg *, const char *name);
 const struct cfg_sync	*cfg_sync(const struct cfg *, const char *name);
+const struct cfg_flow	*cfg_flow(const struct cfg *, const char *name);
+/*
+ * What people see of status (started, completed, cancelled, failed): the
+ * flow's label for it, else status itself.
+ */
+const char		*cfg_flow_label(const struct cfg_flow *,
+			    const char *status);
 /* The links' secret (caller frees), or NULL with the reason in err. */
 char			*cfg_link_secret(const struct cfg *, char *err,
 			    size_t errsz);

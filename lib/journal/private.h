@@ -6,7 +6,7 @@
  * names it, statements.c holds its text, journal_sql() prepares it on
  * first use.  journal.c opens, migrates, and keeps the events, deliveries
  * and keys; a file a subject (dlq.c, targets.c, mappings.c, contacts.c,
- * counts.c, syncs.c, alerts.c, retention.c) keeps the rest.
+ * counts.c, syncs.c, alerts.c, retention.c, flows.c) keeps the rest.
  *
  * Ownership: a struct journal owns its connection, path, statements,
  * tally and key_form; journal_close frees them.  journal_sql returns the
@@ -133,6 +133,27 @@ enum journal_sql {
 	SQL_RETAIN_CONTACT_DROP,
 	SQL_RETAIN_RECORDS,
 	SQL_RETAIN_RECORD,
+	/* flows.c */
+	SQL_FLOW_NUMBER,
+	SQL_FLOW_ADD,
+	SQL_FLOW_PUT,
+	SQL_FLOW_GET,
+	SQL_FLOW_BY_KEY,
+	SQL_FLOW_BY_DELIVERY,
+	SQL_FLOW_DUE,
+	SQL_FLOW_WAITING,
+	SQL_FLOW_ARRIVAL_ADD,
+	SQL_FLOW_ARRIVAL_TAKE,
+	SQL_FLOW_LOG_ADD,
+	SQL_FLOW_DELIVERY_DROP,
+	SQL_FLOW_DELIVERY_STATE,
+	SQL_FLOW_QUERY,
+	SQL_FLOW_DETAIL,
+	SQL_FLOW_COUNTS,
+	SQL_FLOW_DURATIONS,
+	SQL_FLOW_DURATION_AT,
+	SQL_FLOW_LONGEST,
+	SQL_FLOW_UNMATCHED,
 	JOURNAL_NSQL
 };
 extern const char *const	journal_sql_text[JOURNAL_NSQL];

@@ -96,6 +96,20 @@
 	" 'watermark_from', r.watermark_from,"				\
 	" 'watermark_to', r.watermark_to, 'error', r.error)"
 
+/* An instance as its listings show it. */
+#define FLOW_SUMMARY \
+	"json_object('id', id, 'flow', flow, 'number', number, 'key', key," \
+	" 'tenant', tenant, 'status', status, 'label', label, 'step', step," \
+	" 'cycle', cycle, 'due_at', due_at, 'error', error, 'event', event_id," \
+	" 'started_at', started_at, 'step_at', step_at, 'updated_at'," \
+	" updated_at, 'ended_at', ended_at)"
+/* An instance's columns, in struct journal_flow's order (flows.c). */
+#define FLOW_COLS \
+	"id, flow, key, tenant, number, event_id, status, label, step," \
+	" visit, timeouts, due_at, delivery, wait_value, matched," \
+	" paused_from, settings, vars, error, cycle, transitions," \
+	" started_at, step_at, updated_at, ended_at"
+
 const char *const journal_sql_text[JOURNAL_NSQL] = {
 	/* journal.c */
 	[SQL_EVENT_ADD] =
@@ -618,4 +632,113 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	[SQL_RETAIN_RECORD] =
 	    "UPDATE sync_records SET record = ?3, retained_at = ?4"
 	    " WHERE job = ?1 AND key = ?2",
+	/* flows.c */
+	[SQL_FLOW_NUMBER] =
+	    "INSERT INTO flow_numbers (flow, tenant, year, last)"
+	    " VALUES (?1, ?2, ?3, 1) ON CONFLICT DO UPDATE SET"
+	    " last = last + 1 RETURNING last",
+	[SQL_FLOW_ADD] =
+	    "INSERT INTO flow_instances (" FLOW_COLS ")"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+	    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24,"
+	    " ?25) ON CONFLICT (flow, key) DO NOTHING",
+	[SQL_FLOW_PUT] =
+	    "UPDATE flow_instances SET status = ?7, label = ?8, step = ?9,"
+	    " visit = ?10, timeouts = ?11, due_at = ?12, delivery = ?13,"
+	    " wait_value = ?14, matched = ?15, paused_from = ?16,"
+	    " settings = ?17, vars = ?18, error = ?19, cycle = ?20,"
+	    " transitions = ?21, step_at = ?23, updated_at = ?24,"
+	    " ended_at = ?25 WHERE id = ?1",
+	[SQL_FLOW_GET] =
+	    "SELECT " FLOW_COLS " FROM flow_instances WHERE id = ?1"
+	    " UNION ALL SELECT " FLOW_COLS " FROM flow_instances"
+	    " WHERE number = ?1 LIMIT 1",
+	[SQL_FLOW_BY_KEY] =
+	    "SELECT " FLOW_COLS " FROM flow_instances"
+	    " WHERE flow = ?1 AND key = ?2",
+	[SQL_FLOW_BY_DELIVERY] =
+	    "SELECT " FLOW_COLS " FROM flow_instances WHERE delivery = ?1",
+	/*
+	 * Due: its step runs, its wait matched or timed out; or its step's
+	 * delivery died without dispatch seeing it (integra-retry's sweep).
+	 */
+	[SQL_FLOW_DUE] =
+	    "SELECT id FROM (SELECT id, due_at AS t FROM flow_instances"
+	    "  WHERE due_at <= ?1 AND status IN ('running', 'waiting')"
+	    " UNION ALL SELECT i.id, i.updated_at FROM flow_instances i"
+	    "  JOIN deliveries d ON d.id = i.delivery"
+	    "  WHERE i.delivery IS NOT NULL AND i.status = 'running'"
+	    "  AND d.status = 'dead')"
+	    " ORDER BY t LIMIT ?2",
+	[SQL_FLOW_WAITING] =
+	    "SELECT id FROM flow_instances"
+	    " WHERE flow = ?1 AND step = ?2 AND wait_value = ?3",
+	[SQL_FLOW_ARRIVAL_ADD] =
+	    "INSERT INTO flow_arrivals (flow, step, value, event_id,"
+	    " received_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+	[SQL_FLOW_ARRIVAL_TAKE] =
+	    "UPDATE flow_arrivals SET taken_by = ?5 WHERE flow = ?1 AND"
+	    " step = ?2 AND value = ?3 AND event_id = (SELECT event_id"
+	    " FROM flow_arrivals WHERE flow = ?1 AND step = ?2 AND"
+	    " value = ?3 AND received_at >= ?4 AND taken_by IS NULL"
+	    " ORDER BY received_at LIMIT 1) RETURNING event_id",
+	[SQL_FLOW_LOG_ADD] =
+	    "INSERT INTO flow_log (instance, seq, at, what, step, status_from,"
+	    " status_to, label, duration_ms, attempt, event_id, detail, flow)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	/* Not sent yet: into the queue's archive, never sent. */
+	[SQL_FLOW_DELIVERY_DROP] =
+	    "UPDATE deliveries SET status = 'dead', last_error = ?2,"
+	    " error_class = 'cancelled', dead_at = ?3, archived_at = ?3,"
+	    " updated_at = ?3, lease_owner = NULL, lease_until = NULL"
+	    " WHERE id = ?1 AND status IN ('pending', 'failed')",
+	[SQL_FLOW_DELIVERY_STATE] =
+	    "SELECT status, last_error, attempts FROM deliveries WHERE id = ?1",
+	/* Each filter applies when it is not NULL. */
+	[SQL_FLOW_QUERY] =
+	    "SELECT id, " FLOW_SUMMARY " FROM flow_instances"
+	    " WHERE (?1 IS NULL OR flow = ?1) AND (?2 IS NULL OR status = ?2)"
+	    " AND (?3 IS NULL OR tenant = ?3)"
+	    " AND (?4 IS NULL OR started_at >= ?4)"
+	    " AND (?5 IS NULL OR started_at < ?5)"
+	    " AND (?6 = 0 OR error IS NOT NULL)"
+	    " AND (?7 IS NULL OR id > ?7) ORDER BY id LIMIT ?8",
+	[SQL_FLOW_DETAIL] =
+	    "SELECT json_object('id', id, 'flow', flow, 'number', number,"
+	    " 'key', key, 'tenant', tenant, 'status', status, 'label', label,"
+	    " 'step', step, 'cycle', cycle, 'due_at', due_at, 'error', error,"
+	    " 'event', event_id, 'started_at', started_at, 'step_at', step_at,"
+	    " 'updated_at', updated_at, 'ended_at', ended_at,"
+	    " 'settings', json(settings), 'vars', json(vars),"
+	    " 'visit', visit, 'timeouts', timeouts, 'delivery', delivery,"
+	    " 'wait_value', wait_value, 'matched', matched,"
+	    " 'paused_from', paused_from, 'transitions', transitions,"
+	    " 'timeline', (SELECT json_group_array(json_object('seq', seq,"
+	    "  'at', at, 'what', what, 'step', step, 'status_from',"
+	    "  status_from, 'status', status_to, 'label', label,"
+	    "  'duration_ms', duration_ms, 'attempt', attempt, 'event',"
+	    "  event_id, 'detail', detail)) FROM (SELECT * FROM flow_log"
+	    "  WHERE instance = i.id ORDER BY seq)))"
+	    " FROM flow_instances i WHERE id = ?1 OR number = ?1 LIMIT 1",
+	[SQL_FLOW_COUNTS] =
+	    "SELECT flow, status, count(*) FROM flow_instances"
+	    " GROUP BY flow, status",
+	/* A flow's transitions of one kind (at one step): count and mean. */
+	[SQL_FLOW_DURATIONS] =
+	    "SELECT step, count(*), avg(duration_ms) FROM flow_log"
+	    " WHERE flow = ?1 AND what = ?2 GROUP BY step",
+	/* The duration at rank ?4 from the shortest: a percentile. */
+	[SQL_FLOW_DURATION_AT] =
+	    "SELECT duration_ms FROM flow_log WHERE flow = ?1 AND what = ?2"
+	    " AND step IS ?3 ORDER BY duration_ms LIMIT 1 OFFSET ?4",
+	[SQL_FLOW_LONGEST] =
+	    "SELECT id, json_object('id', id, 'number', number, 'step', step,"
+	    " 'since', step_at, 'waiting_ms', ?3 - step_at) FROM flow_instances"
+	    " WHERE flow = ?1 AND status = 'waiting' ORDER BY step_at LIMIT ?2",
+	[SQL_FLOW_UNMATCHED] =
+	    "SELECT event_id, json_object('event', event_id, 'flow', flow,"
+	    " 'step', step, 'value', value, 'received_at', received_at)"
+	    " FROM flow_arrivals WHERE taken_by IS NULL"
+	    " AND (?1 IS NULL OR flow = ?1) AND (?2 IS NULL OR received_at > ?2)"
+	    " ORDER BY received_at LIMIT ?3",
 };

@@ -24,6 +24,9 @@
 #include "stage/dispatch.h"
 #include "base/exitcode.h"
 #include "stage/followup.h"
+#include "flow/def.h"
+#include "flow/instance.h"
+#include "flow/run.h"
 #include "transport/http.h"
 #include "base/ids.h"
 #include "journal/journal.h"
@@ -110,7 +113,11 @@ struct run {
 	struct target_rt		*targets;
 	size_t				 ntargets;
 	struct map			*steps;		/* NULL: no route has
-							   later steps */
+							   later steps, and
+							   there is no flow */
+	char				(*instances)[ID_LEN + 1];	/* read,
+							   to move on */
+	size_t				 ninstances;
 	char				 owner[128];
 	struct ndjson			*in;
 	int				 in_done;	/* no more to read or claim */
@@ -162,13 +169,16 @@ setup_targets(struct run *r)
 	return 0;
 }
 
-/* The routes' later steps, built here as the steps before them end. */
+/*
+ * The routes' later steps, built here as the steps before them end, and
+ * the flows' steps, run as the ones before them end.
+ */
 static int
 setup_steps(struct run *r)
 {
 	struct buf err = BUF_INIT;
 
-	if (!followup_any(r->o->cfg))
+	if (!followup_any(r->o->cfg) && r->o->cfg->nflows == 0)
 		return 0;
 	r->steps = xcalloc(1, sizeof(*r->steps));
 	if (map_init(r->steps, r->o->cfg, &err) != 0) {
@@ -792,6 +802,63 @@ follow(struct run *r, const struct job *j)
 }
 
 /*
+ * A flow's step ended (delivered, failed or dead): its instance moves on
+ * in the transaction that records the try.  A step that this makes due
+ * at once is claimed in this tick, as a route's later step is.
+ */
+static int
+advance_flow(struct run *r, const struct job *j)
+{
+	struct flow_run fr;
+	int rc;
+
+	if (r->steps == NULL || r->steps->flows == NULL ||
+	    (strcmp(j->status, "delivered") != 0 &&
+	    strcmp(j->status, "failed") != 0 &&
+	    strcmp(j->status, "dead") != 0) ||
+	    cfg_flow(r->o->cfg, j->route) == NULL)
+		return 0;
+	fr = (struct flow_run){ .defs = r->steps->flows,
+	    .journal = r->o->journal, .ready = r->ids + r->nids,
+	    .maxready = r->o->pending ? 0 : r->capacity - r->nids };
+	rc = flow_run_ended(&fr, &(struct flow_run_end){ .delivery = j->id,
+	    .status = j->status, .attempt = j->attempt,
+	    .http_status = j->req.x.status, .response = j->req.x.response.data,
+	    .response_len = j->req.x.response.len,
+	    .error = j->req.x.error_class != NULL ? j->req.x.error : NULL },
+	    r->now);
+	r->nids += fr.nready;
+	if (r->o->pending && fr.steps > 0)
+		r->in_done = 0;
+	return rc;
+}
+
+/* The instances map said are due at once (flow/arrive.h). */
+static int
+move_instances(struct run *r)
+{
+	struct flow_instance fi;
+	struct flow_run fr = { .defs = r->steps->flows,
+	    .journal = r->o->journal };
+	size_t i;
+	int rc = 0, found;
+
+	for (i = 0; i < r->ninstances && rc == 0; i++) {
+		fr.ready = r->ids + r->nids;
+		fr.maxready = r->capacity - r->nids;
+		fr.nready = 0;
+		if ((rc = flow_instance_read(r->o->journal, r->o->cfg,
+		    r->instances[i], &fi, &found)) != 0 || found <= 0)
+			continue;
+		rc = flow_run_process(&fr, &fi, r->now, 0);
+		r->nids += fr.nready;
+		flow_instance_release(&fi);
+	}
+	r->ninstances = 0;
+	return rc;
+}
+
+/*
  * One commit: the attempts that came back, and new claims.  Then the
  * outcomes are written and the claimed requests started.
  */
@@ -821,7 +888,8 @@ tick(struct run *r)
 		    .status = j->status, .not_before = j->not_before };
 		if ((rc = journal_attempt_add(jn, &a, r->owner, &kept)) != 0 ||
 		    (kept && ((rc = tell(r, j)) != 0 ||
-		    (rc = follow(r, j)) != 0)))
+		    (rc = follow(r, j)) != 0 || (rc = advance_flow(r,
+		    j)) != 0)))
 			return journal_failed(r);
 		/* Due again at once: --pending runs until nothing is due. */
 		if (kept && r->o->pending && strcmp(j->status, "failed") == 0 &&
@@ -833,7 +901,8 @@ tick(struct run *r)
 			    " recorded; another dispatch may send it again",
 			    j->id);
 	}
-	if ((rc = disable_gone(r)) != 0 || (rc = circuits(r)) != 0)
+	if ((rc = disable_gone(r)) != 0 || (rc = circuits(r)) != 0 ||
+	    (r->ninstances > 0 && (rc = move_instances(r)) != 0))
 		return journal_failed(r);
 	r->lease_until = r->now + r->o->lease_ms;
 	for (i = 0; i < r->nids; i++) {
@@ -891,6 +960,34 @@ tick(struct run *r)
 	return EX_OK;
 }
 
+/*
+ * A flow's instance that map made due (flow/arrive.h): moved on in the
+ * next tick.  Consumes v if it is one.
+ */
+static int
+is_instance(struct run *r, jv v)
+{
+	jv id = jv_object_get(jv_copy(v), jv_string("instance"));
+	int yes = jv_get_kind(id) == JV_KIND_STRING &&
+	    id_valid(jv_string_value(id));
+
+	if (yes) {
+		if (r->ndone == 0 && r->nids == 0 && r->ninstances == 0)
+			r->oldest = clock_mono_ms();
+		if (r->steps != NULL && r->steps->flows != NULL &&
+		    r->ninstances < r->capacity)
+			snprintf(r->instances[r->ninstances++], ID_LEN + 1,
+			    "%s", jv_string_value(id));
+		else
+			log_info(NULL, "instance %s: its flow is not in the"
+			    " config, or too many at once: integra-retry"
+			    " moves it on", jv_string_value(id));
+		jv_free(v);
+	}
+	jv_free(id);
+	return yes;
+}
+
 /* Reads the ids waiting on stdin, as many as there is room for. */
 static void
 read_ids(struct run *r)
@@ -923,7 +1020,10 @@ read_ids(struct run *r)
 		}
 		r->st->read++;
 		buf_reset(&r->reason);
-		if (stream_parse(line, len, &v, &r->reason) == 0) {
+		if (stream_parse(line, len, &v, &r->reason) == 0 &&
+		    is_instance(r, v))
+			continue;
+		if (r->reason.len == 0) {
 			id = jv_object_get(v, jv_string("id"));
 			if (jv_get_kind(id) == JV_KIND_STRING &&
 			    id_valid(jv_string_value(id))) {
@@ -976,7 +1076,7 @@ loop(struct run *r)
 		collect(r);
 		/* What is claimed is committed: it may go out as slots free. */
 		start_ready(r);
-		pending = r->ndone + r->nids;
+		pending = r->ndone + r->nids + r->ninstances;
 		due = r->oldest + r->o->batch_ms - clock_mono_ms();
 		if (pending >= r->o->batch_max || (pending > 0 && due <= 0) ||
 		    (r->o->pending && !r->in_done &&
@@ -1040,6 +1140,7 @@ dispatch_run(const struct dispatch_opts *o, struct dispatch_stats *st,
 	if (r.capacity > CAPACITY_MAX)
 		r.capacity = CAPACITY_MAX;
 	r.ids = xcalloc(r.capacity, sizeof(*r.ids));
+	r.instances = xcalloc(r.capacity, sizeof(*r.instances));
 	r.done = xcalloc(r.capacity, sizeof(*r.done));
 	if (getrandom(&r.rng, sizeof(r.rng), 0) != sizeof(r.rng) || r.rng == 0)
 		r.rng = (uint64_t)clock_ms() | 1;
@@ -1085,6 +1186,7 @@ out:
 	free(r.steps);
 	free(r.targets);
 	free(r.ids);
+	free(r.instances);
 	free(r.done);
 	return rc;
 }

@@ -30,29 +30,6 @@ followup_any(const struct cfg *cfg)
 }
 
 /*
- * $response: {"status", "body", "error"}.  The body is JSON if it parses
- * as JSON (a cut-off one does not), else a string.
- */
-static jv
-response(const struct followup_end *e)
-{
-	jv body = jv_null();
-
-	if (e->response_len > 0) {
-		body = jv_parse_sized(e->response, (int)e->response_len);
-		if (!jv_is_valid(body)) {
-			jv_free(body);
-			body = jv_string_sized(e->response,
-			    (int)e->response_len);
-		}
-	}
-	return JV_OBJECT(jv_string("status"), e->http_status > 0 ?
-	    jv_number(e->http_status) : jv_null(), jv_string("body"), body,
-	    jv_string("error"), e->error != NULL ? jv_string(e->error) :
-	    jv_null());
-}
-
-/*
  * Adds step s's delivery for e's event: due after its delay, or dead with
  * the reason dead when its program failed.
  */
@@ -108,7 +85,8 @@ followup_make(struct map *m, struct journal *jn, const struct followup_end *e,
 		buf_adds(&err, "its event's envelope is not valid JSON");
 		goto dead;
 	}
-	input = map_step_input(s, event, response(e));
+	input = map_step_input(s, event, map_step_response(e->http_status,
+	    e->response, e->response_len, e->error));
 	if ((yes = map_step_takes(s, jv_copy(input), &err)) != 1) {
 		jv_free(input);
 		if (yes == 0) {

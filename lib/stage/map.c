@@ -19,6 +19,8 @@
 #include "journal/events.h"
 #include "json/jvdump.h"
 #include "base/log.h"
+#include "flow/arrive.h"
+#include "flow/def.h"
 #include "stage/map.h"
 #include "stage/mapstep.h"
 #include "stage/mapstore.h"
@@ -35,7 +37,8 @@ struct draft {
 
 /* What an event leads to: prepared without the journal, then applied. */
 struct map_work {
-	char		*reject;	/* a route failed: why */
+	char		*reject;	/* a route or a flow failed: why */
+	struct flow_arrival *flows;	/* what it means to them; NULL */
 	char		*type;		/* the event's */
 	char		*source;
 	size_t		 n;
@@ -64,6 +67,15 @@ map_init(struct map *m, const struct cfg *cfg, struct buf *err)
 				return -1;
 			}
 	}
+	if (cfg->nflows > 0) {
+		m->flows = xcalloc(1, sizeof(*m->flows));
+		if (flow_def_init(m->flows, cfg, err) != 0) {
+			free(m->flows);
+			m->flows = NULL;
+			map_release(m);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -80,6 +92,10 @@ map_release(struct map *m)
 	free(m->routes);
 	m->routes = NULL;
 	m->nroutes = 0;
+	if (m->flows != NULL)
+		flow_def_release(m->flows);
+	free(m->flows);
+	m->flows = NULL;
 }
 
 const struct map_route *
@@ -171,6 +187,7 @@ map_work_free(void *work)
 		return;
 	for (i = 0; i < w->n; i++)
 		free(w->drafts[i].body);
+	flow_arrive_free(w->flows);
 	free(w->type);
 	free(w->source);
 	free(w->reject);
@@ -223,6 +240,12 @@ map_prepare(void *ctx, struct stream_rec *r, const char *line, size_t len,
 			w->reject = xstrdup(r->reason.data);
 			break;
 		}
+	}
+	if (w->reject == NULL && m->flows != NULL &&
+	    flow_arrive_any(m->flows, ev.type) && flow_arrive_prepare(m->flows,
+	    &ev, &w->flows, &err) != 0) {
+		buf_addf(&r->reason, "%s", err.data);
+		w->reject = xstrdup(r->reason.data);
 	}
 	r->work = w;
 	buf_release(&err);
@@ -293,8 +316,11 @@ map_apply(void *ctx, struct stream *s, struct stream_rec *r)
 			return stream_journal_failed(s, r);
 		write_record(&s->out, d, r->event, w->type, jd.not_before);
 	}
+	if (w->flows != NULL && flow_arrive_apply(s->journal, m->cfg,
+	    w->flows, r->event, w->type, now, &s->out) != 0)
+		return stream_journal_failed(s, r);
 	m->ndeliveries += (long)w->n;
-	return w->n > 0 ? STREAM_OK : STREAM_SKIP;
+	return w->n > 0 || w->flows != NULL ? STREAM_OK : STREAM_SKIP;
 }
 
 int

@@ -3,9 +3,12 @@
  * builds one delivery a route: the request (method, URL, headers, body from
  * the route's jq program) that dispatch will send.
  *
- * Ownership: a struct map owns its compiled routes and borrows cfg, which
- * must outlive it; map_release frees them (a failed map_init has already).
- * m->store is the caller's to open and close.  map_test and map_prepare
+ * An event that starts a flow's instance, or that an instance awaits or
+ * is cancelled by, is the flows' too (flow/arrive.h).
+ *
+ * Ownership: a struct map owns its compiled routes and flows and borrows
+ * cfg, which must outlive it; map_release frees them (a failed map_init
+ * has already).  m->store is the caller's to open and close.  map_test and map_prepare
  * consume v; map_route points into the map; map_work_free frees the work.
  */
 #ifndef INTEGRA_STAGE_MAP_H
@@ -16,6 +19,7 @@
 
 struct cfg;
 struct cfg_route;
+struct flow_defs;
 struct map_step;
 struct mapstore;
 
@@ -27,6 +31,7 @@ struct map_route {
 
 struct map {
 	const struct cfg	*cfg;
+	struct flow_defs	*flows;		/* NULL: the config has none */
 	struct map_route	*routes;
 	size_t			 nroutes;
 	struct mapstore		*store;		/* the versioned mappings, or
@@ -35,8 +40,8 @@ struct map {
 };
 
 /*
- * Compiles the jq programs of every route's steps.  Returns 0, or -1 with
- * "FILE:LINE: route 'NAME': jq: ..." in err.
+ * Compiles the jq programs of every route's steps and every flow.
+ * Returns 0, or -1 with "FILE:LINE: route 'NAME': jq: ..." in err.
  */
 int		map_init(struct map *, const struct cfg *, struct buf *err);
 void		map_release(struct map *);

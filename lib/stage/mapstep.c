@@ -39,8 +39,8 @@ compile(const struct cfg *cfg, const struct map_step *m, const char *text,
 	} else
 		buf_adds(&prog, text);
 	if ((*out = jqprog_compile(prog.data, &msg)) == NULL) {
-		buf_addf(err, "%s:%d: route '%s'", cfg->path != NULL ?
-		    cfg->path : "config", line, m->route->name);
+		buf_addf(err, "%s:%d: %s '%s'", cfg->path != NULL ?
+		    cfg->path : "config", line, m->route->kind, m->route->name);
 		if (m->index > 0)
 			buf_addf(err, " step %d", m->index);
 		buf_addf(err, ": %s", msg.data);
@@ -121,10 +121,10 @@ load_template(const struct cfg *cfg, struct map_step *m, struct buf *err)
 		}
 		for (i = 0; i < template_nvars(m->parts[k]); i++)
 			if (!known_var(cfg, s, template_var(m->parts[k], i))) {
-				buf_addf(err, "%s:%d: route '%s': template %s uses"
+				buf_addf(err, "%s:%d: %s '%s': template %s uses"
 				    " {{%s}}, which is %s", cfg->path != NULL ?
 				    cfg->path : "config", s->line,
-				    m->route->name, path.data,
+				    m->route->kind, m->route->name, path.data,
 				    template_var(m->parts[k], i),
 				    strncmp(template_var(m->parts[k], i),
 				    "brand.", 6) == 0 ? "not in branding" :
@@ -134,10 +134,11 @@ load_template(const struct cfg *cfg, struct map_step *m, struct buf *err)
 			}
 	}
 	if (rc == 0 && found == 0) {
-		buf_addf(err, "%s:%d: route '%s': template '%s' has no part:"
+		buf_addf(err, "%s:%d: %s '%s': template '%s' has no part:"
 		    " %s/templates/%s.txt, .html or .subject", cfg->path !=
-		    NULL ? cfg->path : "config", s->line, m->route->name,
-		    s->template, cfg_datadir(cfg), s->template);
+		    NULL ? cfg->path : "config", s->line, m->route->kind,
+		    m->route->name, s->template, cfg_datadir(cfg),
+		    s->template);
 		rc = -1;
 	}
 	buf_release(&path);
@@ -207,16 +208,17 @@ sign_init(const struct cfg *cfg, struct map_step *m, struct buf *err)
 
 	for (i = 0; i < s->nsign; i++)
 		if (var_index(s, s->sign[i]) < 0) {
-			buf_addf(err, "%s:%d: route '%s': sign: '%s' is not"
+			buf_addf(err, "%s:%d: %s '%s': sign: '%s' is not"
 			    " one of the step's vars", cfg->path != NULL ?
-			    cfg->path : "config", s->line, m->route->name,
-			    s->sign[i]);
+			    cfg->path : "config", s->line, m->route->kind,
+			    m->route->name, s->sign[i]);
 			return -1;
 		}
 	if ((m->link_secret = cfg_link_secret(cfg, why, sizeof(why))) ==
 	    NULL) {
-		buf_addf(err, "%s:%d: route '%s': %s", cfg->path != NULL ?
-		    cfg->path : "config", s->line, m->route->name, why);
+		buf_addf(err, "%s:%d: %s '%s': %s", cfg->path != NULL ?
+		    cfg->path : "config", s->line, m->route->kind,
+		    m->route->name, why);
 		return -1;
 	}
 	return 0;
@@ -308,6 +310,24 @@ map_step_input(const struct map_step *m, jv event, jv response)
 		return event;
 	}
 	return JV_ARRAY(event, response, jv_null());
+}
+
+jv
+map_step_response(int http_status, const char *body, size_t len,
+    const char *error)
+{
+	jv b = jv_null();
+
+	if (len > 0) {
+		b = jv_parse_sized(body, (int)len);
+		if (!jv_is_valid(b)) {
+			jv_free(b);
+			b = jv_string_sized(body, (int)len);
+		}
+	}
+	return JV_OBJECT(jv_string("status"), http_status > 0 ?
+	    jv_number(http_status) : jv_null(), jv_string("body"), b,
+	    jv_string("error"), error != NULL ? jv_string(error) : jv_null());
 }
 
 /* The values of a step's vars and of the branding, for template_render. */

@@ -54,6 +54,13 @@ void	map_step_release(struct map_step *);
  * its parts it has).
  */
 jv	map_step_input(const struct map_step *, jv event, jv response);
+/*
+ * An answer as the programs see it, $response: {"status", "body",
+ * "error"}, status null without an answer; the body JSON if it parses as
+ * JSON (a cut-off one does not), else a string, null if empty.
+ */
+jv	map_step_response(int http_status, const char *body, size_t len,
+	    const char *error);
 /* 1 if the step is made for input, 0 if not; -1 with the reason in err. */
 int	map_step_takes(struct map_step *, jv input, struct buf *err);
 /*

@@ -5,12 +5,15 @@
 #include <signal.h>
 #include <time.h>
 
+#include "base/buf.h"
 #include "base/clock.h"
 #include "base/exitcode.h"
 #include "base/log.h"
 #include "conf/config.h"
 #include "journal/journal.h"
 #include "journal/dlq.h"
+#include "flow/def.h"
+#include "flow/round.h"
 #include "stage/retry.h"
 
 /* Out of attempts by the policy in force now: into the queue. */
@@ -46,6 +49,36 @@ fail:
 	return journal_abort(jn);
 }
 
+/*
+ * The flows' due instances moved on, so that the requests this makes go
+ * out in the round's dispatch.
+ */
+static int
+flows(const struct cfg *cfg, struct journal *jn)
+{
+	struct flow_defs defs;
+	struct flow_round_stats st;
+	struct buf err = BUF_INIT;
+	int rc;
+
+	if (cfg->nflows == 0)
+		return EX_OK;
+	if (flow_def_init(&defs, cfg, &err) != 0) {
+		log_error(NULL, "%s", err.data);
+		buf_release(&err);
+		return EX_CONFIG;
+	}
+	if ((rc = flow_round(&defs, jn, clock_ms(), &st)) != 0) {
+		log_error(NULL, "%s", journal_error(jn));
+		rc = journal_abort(jn);
+	} else
+		log_info(NULL, "flows: %ld instance%s moved on, %ld request%s"
+		    " made", st.instances, st.instances == 1 ? "" : "s",
+		    st.steps, st.steps == 1 ? "" : "s");
+	flow_def_release(&defs);
+	return rc != 0 ? rc : EX_OK;
+}
+
 int
 retry_round(const struct dispatch_opts *o)
 {
@@ -54,7 +87,8 @@ retry_round(const struct dispatch_opts *o)
 	long moved;
 	int rc;
 
-	if ((rc = sweep(o->cfg, o->journal, &moved)) != EX_OK)
+	if ((rc = sweep(o->cfg, o->journal, &moved)) != EX_OK ||
+	    (rc = flows(o->cfg, o->journal)) != EX_OK)
 		return rc;
 	err[0] = '\0';
 	rc = dispatch_run(o, &st, err, sizeof(err));

@@ -1,8 +1,9 @@
 /*
  * retry: the scheduler's round.  It moves the deliveries that are out of
- * attempts (by the policy in force now) to the dead-letter queue, then
- * sends whatever is due with dispatch's own loop: retries whose backoff
- * has passed, delayed steps, and claims whose lease ran out (their
+ * attempts (by the policy in force now) to the dead-letter queue, moves
+ * the flows' due instances on (flow/round.h), then sends whatever is due
+ * with dispatch's own loop: retries whose backoff has passed, delayed
+ * steps, the flows' requests, and claims whose lease ran out (their
  * dispatch died).  Claims keep any number of retry and dispatch
  * processes from sending a delivery twice.
  *
