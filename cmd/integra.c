@@ -15,6 +15,9 @@
 #include "base/exitcode.h"
 #include "base/log.h"
 #include "cli/options.h"
+#include "cli/setup.h"
+#include "journal/journal.h"
+#include "ops/flows.h"
 
 static const char commands[] =
 "\n"
@@ -31,14 +34,16 @@ static const char commands[] =
 "   sync-crm    run the CRM's syncs; sync-fin: finance's\n"
 "   keys        add, list and revoke the receiver's API keys\n"
 "   events      list, show and retry the journal's events\n"
+"   flow        the flows' instances: list, show, start, pause, cancel\n"
 "   config      check a configuration without running anything\n"
 "\n"
 "`integra command --help` shows a command's options; integra(7) the whole.\n";
 
 /* At file scope, as config check's -c is in the usage main prints. */
-static const char *config_path;
+static const char *config_path, *config_journal;
 static const struct options_spec config_opts[] = {
 	OPTIONS_CONFIG(&config_path),
+	OPTIONS_JOURNAL(&config_journal),
 	OPTIONS_END
 };
 static const struct options_command lines[] = {
@@ -48,6 +53,48 @@ static const struct options_command lines[] = {
 };
 static const struct options_program prog = { .name = "integra",
     .commands = lines, .trailer = commands };
+
+/* Prints err's lines, each after "integra: ". */
+static void
+print_lines(struct buf *err)
+{
+	char *line, *next;
+
+	for (line = err->data; line != NULL && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		fprintf(stderr, "integra: %s\n", line);
+	}
+}
+
+/*
+ * The journal's live flow instances each stand on a flow and step the
+ * config has: a step removed or renamed would strand them.  A journal
+ * that is not there (and not named with -j) has none.
+ */
+static int
+stranded(const struct cfg *cfg)
+{
+	struct journal *jn = NULL;
+	struct buf err = BUF_INIT;
+	long long n;
+	int rc;
+
+	if (config_journal == NULL &&
+	    access(cfg_journal(cfg, NULL), F_OK) != 0)
+		return EX_OK;
+	if ((rc = setup_journal(cfg, config_journal, 0, &jn)) != EX_OK)
+		return rc;
+	if (ops_flows_stranded(cfg, jn, &err, &n) != 0)
+		rc = setup_journal_failed(jn);
+	else if (n > 0) {
+		print_lines(&err);
+		rc = EX_CONFIG;
+	}
+	journal_close(jn);
+	buf_release(&err);
+	return rc;
+}
 
 static int
 config_check(int argc, char *argv[])
@@ -69,23 +116,21 @@ config_check(int argc, char *argv[])
 		fprintf(stderr, "integra: %s\n", msg);
 		return EX_CONFIG;
 	}
-	if (confcheck(cfg, &err) != 0) {
-		char *line, *next;
-
-		for (line = err.data; line != NULL; line = next) {
-			if ((next = strchr(line, '\n')) != NULL)
-				*next++ = '\0';
-			fprintf(stderr, "integra: %s\n", line);
-		}
+	rc = confcheck(cfg, &err) != 0 ? EX_CONFIG : stranded(cfg);
+	if (rc != EX_OK) {
+		print_lines(&err);
 		buf_release(&err);
 		cfg_free(cfg);
-		return EX_CONFIG;
+		return rc;
 	}
 	printf("%s: ok: %zu target%s, %zu route%s", path, cfg->ntargets,
 	    cfg->ntargets == 1 ? "" : "s", cfg->nroutes,
 	    cfg->nroutes == 1 ? "" : "s");
 	if (cfg->nsyncs > 0)
 		printf(", %zu sync%s", cfg->nsyncs, cfg->nsyncs == 1 ? "" :
+		    "s");
+	if (cfg->nflows > 0)
+		printf(", %zu flow%s", cfg->nflows, cfg->nflows == 1 ? "" :
 		    "s");
 	putchar('\n');
 	buf_release(&err);

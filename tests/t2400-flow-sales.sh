@@ -367,4 +367,26 @@ test_expect_success 'list filters by status and flow' '
 	integra-flow $J list -f vendas | head -1 | grep -q "^NUMBER" &&
 	integra-flow $J list --json --errors yes | jq -s -e "all(.error != null)"
 '
+test_expect_success 'config check refuses a step id live instances stand on' '
+	integra config check -c cfg.yaml -j journal.db >out &&
+	grep -q "1 flow" out &&
+	sed "s/id: wait_signature/id: wait_sign/" cfg.yaml >renamed.yaml &&
+	{ integra config check -c renamed.yaml -j journal.db 2>err;
+	    test $? -eq 78; } &&
+	grep -q "flow .vendas. has no step .wait_signature., where [0-9]* live instances* stands* (FLX-" err
+'
+test_expect_success 'a flow the config gets wrong is refused with its line' '
+	sed "s/        timeout: 7d//" cfg.yaml >notimeout.yaml &&
+	{ integra config check -c notimeout.yaml 2>err; test $? -eq 78; } &&
+	grep -q "step .wait_signature. awaits .contract.signed.: it needs match" err &&
+	sed "s/goto send_contract/goto nowhere/" cfg.yaml >goto.yaml &&
+	{ integra config check -c goto.yaml 2>err; test $? -eq 78; } &&
+	grep -q "on_timeout goes to step .nowhere." err &&
+	sed "s/^  vendas:/  integra.flow.failed:chat:/" cfg.yaml >clash.yaml &&
+	{ integra config check -c clash.yaml 2>err; test $? -eq 78; } &&
+	grep -q "has the name of a route" err &&
+	sed "s/await: contract.signed/await: contract.unknown/" cfg.yaml >type.yaml &&
+	{ integra config check -c type.yaml 2>err; test $? -eq 78; } &&
+	grep -q "awaits event type .contract.unknown., which is not in the catalogue" err
+'
 test_done

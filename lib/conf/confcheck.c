@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "conf/config.h"
 #include "conf/confcheck.h"
+#include "flow/instance.h"
 #include "json/jqprog.h"
 #include "stage/map.h"
 #include "stage/outcome.h"
@@ -81,6 +82,32 @@ check_sync(const struct cfg_sync *sy, const struct schema_set *schemas,
 		    sy->event);
 }
 
+/* Whether the event types a flow starts on, awaits and ends on are known. */
+static void
+check_flow_types(const struct cfg_flow *f, const struct schema_set *schemas,
+    const char *file, const char *dir, struct buf *err)
+{
+	size_t i;
+
+	if (!schema_has(schemas, f->on))
+		buf_addf(err, "%s:%d: flow '%s' starts on event type '%s', which"
+		    " is not in the catalogue (%s)\n", file, f->line, f->name,
+		    f->on, dir);
+	for (i = 0; i < f->nsteps; i++)
+		if (f->steps[i].await != NULL &&
+		    !schema_has(schemas, f->steps[i].await))
+			buf_addf(err, "%s:%d: flow '%s' step '%s' awaits event"
+			    " type '%s', which is not in the catalogue (%s)\n",
+			    file, f->steps[i].line, f->name, f->steps[i].id,
+			    f->steps[i].await, dir);
+	for (i = 0; i < f->ncancel_on; i++)
+		if (!schema_has(schemas, f->cancel_on[i].on))
+			buf_addf(err, "%s:%d: flow '%s' is cancelled by event"
+			    " type '%s', which is not in the catalogue (%s)\n",
+			    file, f->cancel_on[i].line, f->name,
+			    f->cancel_on[i].on, dir);
+}
+
 int
 confcheck(const struct cfg *cfg, struct buf *err)
 {
@@ -101,11 +128,14 @@ confcheck(const struct cfg *cfg, struct buf *err)
 		buf_addf(err, "schemas: %s\n", msg);
 	for (i = 0; schemas != NULL && i < cfg->nroutes; i++)
 		if (!schema_has(schemas, cfg->routes[i].on) &&
-		    !outcome_type_known(cfg->routes[i].on))
+		    !outcome_type_known(cfg->routes[i].on) &&
+		    !flow_instance_event_known(cfg->routes[i].on))
 			buf_addf(err, "%s:%d: route '%s' takes event type '%s',"
 			    " which is not in the catalogue (%s)\n", file,
 			    cfg->routes[i].line, cfg->routes[i].name,
 			    cfg->routes[i].on, dir.data);
+	for (i = 0; schemas != NULL && i < cfg->nflows; i++)
+		check_flow_types(&cfg->flows[i], schemas, file, dir.data, err);
 	for (i = 0; i < cfg->ntargets; i++) {
 		snprintf(owner, sizeof(owner), "target '%s' signing",
 		    cfg->targets[i].name);

@@ -1,7 +1,7 @@
 /*
  * confcheck: everything that can be checked about a configuration without
- * running anything: the YAML and its values (cfg_load), every route's jq
- * programs, every route's event type against the catalogue, and every
+ * running anything: the YAML and its values (cfg_load), every route's and
+ * flow's jq programs, their event types against the catalogue, and every
  * target's secret.  `integra config check` and the receiver share it.
  *
  * Ownership: confcheck only reads the cfg and appends to the caller's err

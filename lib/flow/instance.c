@@ -21,6 +21,27 @@ static const char *const statuses[] = {
 	NULL
 };
 
+/* The transitions, each an event integra.flow.WHAT. */
+static const char *const transitions[] = {
+	"started", "step.scheduled", "step.succeeded", "step.retried",
+	"step.failed", "step.skipped", "waiting", "matched", "timed_out",
+	"paused", "resumed", "cancelled", "completed", "failed", "repeated",
+	"settings.changed", NULL
+};
+
+int
+flow_instance_event_known(const char *type)
+{
+	size_t i;
+
+	if (strncmp(type, "integra.flow.", 13) != 0)
+		return 0;
+	for (i = 0; transitions[i] != NULL; i++)
+		if (strcmp(transitions[i], type + 13) == 0)
+			return 1;
+	return 0;
+}
+
 static const char *
 status_of(const char *s)
 {

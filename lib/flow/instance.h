@@ -134,6 +134,8 @@ int	flow_instance_resume(struct journal *, struct flow_instance *,
  */
 int	flow_instance_match(struct journal *, struct flow_instance *,
 	    const char *event_id, int64_t now, int *taken);
+/* Whether type is one of the integra.flow.* events' types. */
+int	flow_instance_event_known(const char *type);
 /* Whether status is one an instance ends in. */
 int	flow_instance_ended(const char *status);
 

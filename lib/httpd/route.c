@@ -7,6 +7,7 @@
 
 #include "base/ids.h"
 #include "httpd/dlq.h"
+#include "httpd/flows.h"
 #include "httpd/events.h"
 #include "httpd/mappings.h"
 #include "httpd/route.h"
@@ -60,6 +61,31 @@ static const struct httpd_route routes[] = {
 	{ "GET", "/api/sync/stats", "events:read", HTTPD_NOTHING,
 	    httpd_syncs_stats },
 	{ "POST", "/api/sync/start", "admin", HTTPD_BODY, httpd_syncs_start },
+
+	{ "GET", "/api/flows", "events:read", HTTPD_NOTHING,
+	    httpd_flows_list },
+	{ "POST", "/api/flows", "events:write", HTTPD_BODY,
+	    httpd_flows_start },
+	{ "GET", "/api/flows/stats", "events:read", HTTPD_NOTHING,
+	    httpd_flows_stats },
+	{ "GET", "/api/flows/dashboard", "events:read", HTTPD_NOTHING,
+	    httpd_flows_dashboard },
+	{ "GET", "/api/flows/unmatched", "events:read", HTTPD_NOTHING,
+	    httpd_flows_unmatched },
+	{ "POST", "/api/flows/process-pending", "events:write", HTTPD_NOTHING,
+	    httpd_flows_process_pending },
+	{ "GET", "/api/flows/{name}", "events:read", HTTPD_NOTHING,
+	    httpd_flows_show },
+	{ "PATCH", "/api/flows/{name}", "events:write", HTTPD_BODY,
+	    httpd_flows_set },
+	{ "POST", "/api/flows/{name}/process", "events:write", HTTPD_NOTHING,
+	    httpd_flows_process },
+	{ "POST", "/api/flows/{name}/pause", "events:write", HTTPD_NOTHING,
+	    httpd_flows_pause },
+	{ "POST", "/api/flows/{name}/resume", "events:write", HTTPD_NOTHING,
+	    httpd_flows_resume },
+	{ "POST", "/api/flows/{name}/cancel", "events:write", HTTPD_NOTHING,
+	    httpd_flows_cancel },
 };
 
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))

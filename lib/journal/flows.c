@@ -452,3 +452,21 @@ journal_flow_unmatched(struct journal *j, const char *flow, int64_t since,
 	sqlite3_bind_int(st, 3, limit > 0 ? limit : -1);
 	return journal_step_rows(j, st, fn, ctx, "list unmatched events");
 }
+
+int
+journal_flow_standing(struct journal *j, journal_flow_standing_fn fn,
+    void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = journal_sql(j, SQL_FLOW_STANDING)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = fn(ctx, text(st, 0), text(st, 1),
+		    sqlite3_column_int64(st, 2), text(st, 3))) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	return journal_step_end(j, st, rc, "find where instances stand");
+}

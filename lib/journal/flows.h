@@ -164,5 +164,13 @@ int	journal_flow_longest(struct journal *, const char *flow, int limit,
  */
 int	journal_flow_unmatched(struct journal *, const char *flow,
 	    int64_t since, int limit, journal_row_fn fn, void *ctx);
+/*
+ * Where the live (running, waiting, paused) instances stand: fn with each
+ * flow and step, their number and the first few of their numbers.
+ */
+typedef int (*journal_flow_standing_fn)(void *ctx, const char *flow,
+	    const char *step, long long n, const char *numbers);
+int	journal_flow_standing(struct journal *, journal_flow_standing_fn fn,
+	    void *ctx);
 
 #endif

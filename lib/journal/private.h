@@ -154,6 +154,7 @@ enum journal_sql {
 	SQL_FLOW_DURATION_AT,
 	SQL_FLOW_LONGEST,
 	SQL_FLOW_UNMATCHED,
+	SQL_FLOW_STANDING,
 	JOURNAL_NSQL
 };
 extern const char *const	journal_sql_text[JOURNAL_NSQL];

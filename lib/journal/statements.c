@@ -741,4 +741,12 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " FROM flow_arrivals WHERE taken_by IS NULL"
 	    " AND (?1 IS NULL OR flow = ?1) AND (?2 IS NULL OR received_at > ?2)"
 	    " ORDER BY received_at LIMIT ?3",
+	/* Where the live instances stand, a few numbers of each place. */
+	[SQL_FLOW_STANDING] =
+	    "SELECT flow, step, count(*), (SELECT group_concat(number, ', ')"
+	    " FROM (SELECT number FROM flow_instances j WHERE j.flow = i.flow"
+	    " AND j.step IS i.step AND j.status IN ('running', 'waiting',"
+	    " 'paused') ORDER BY number LIMIT 5)) FROM flow_instances i"
+	    " WHERE status IN ('running', 'waiting', 'paused')"
+	    " GROUP BY flow, step",
 };

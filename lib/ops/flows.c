@@ -262,6 +262,53 @@ ops_flows_unmatched(struct journal *j, const char *flow, int limit,
 	return 0;
 }
 
+struct stranded {
+	const struct cfg	*cfg;
+	struct buf		*err;
+	long long		 n;
+};
+
+static int
+standing(void *ctx, const char *flow, const char *step, long long n,
+    const char *numbers)
+{
+	struct stranded *s = ctx;
+	const struct cfg_flow *f = cfg_flow(s->cfg, flow);
+	size_t i;
+
+	if (f != NULL && step != NULL)
+		for (i = 0; i < f->nsteps; i++)
+			if (strcmp(f->steps[i].id, step) == 0)
+				return 0;
+	if (f != NULL && step == NULL)
+		return 0;
+	s->n += n;
+	if (f == NULL)
+		buf_addf(s->err, "%s: no flow '%s', where %lld live instance%s"
+		    " stand%s (%s%s)\n", s->cfg->path != NULL ? s->cfg->path :
+		    "config", flow, n, n == 1 ? "" : "s", n == 1 ? "s" : "",
+		    numbers, n > 5 ? ", ..." : "");
+	else
+		buf_addf(s->err, "%s:%d: flow '%s' has no step '%s', where"
+		    " %lld live instance%s stand%s (%s%s): keep its id until"
+		    " they move on, or cancel them\n", s->cfg->path != NULL ?
+		    s->cfg->path : "config", f->line, flow, step, n, n == 1 ?
+		    "" : "s", n == 1 ? "s" : "", numbers, n > 5 ? ", ..." : "");
+	return 0;
+}
+
+int
+ops_flows_stranded(const struct cfg *cfg, struct journal *j,
+    struct buf *err, long long *stranded)
+{
+	struct stranded s = { .cfg = cfg, .err = err };
+	int rc;
+
+	rc = journal_flow_standing(j, standing, &s);
+	*stranded = s.n;
+	return rc;
+}
+
 /* A change's end: committed with the instance's detail, or rolled back. */
 static int
 finish(struct journal *j, const char *id, int rc, struct buf *out,

@@ -65,6 +65,14 @@ int	ops_flows_dashboard(const struct cfg *, struct journal *, int64_t now,
 /* The awaited events no wait took, of flow (NULL: all). */
 int	ops_flows_unmatched(struct journal *, const char *flow, int limit,
 	    struct buf *out);
+/*
+ * Whether cfg has every flow and step id where live instances of the
+ * journal stand (a step removed or renamed strands them): 0, with a line
+ * in err for each place it lacks, naming the instances, and *stranded
+ * set to how many stand there.
+ */
+int	ops_flows_stranded(const struct cfg *, struct journal *,
+	    struct buf *err, long long *stranded);
 
 /*
  * Starts an instance of flow from json[0..len): a CloudEvent, or the
