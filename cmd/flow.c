@@ -20,6 +20,7 @@
 #include "cli/setup.h"
 #include "conf/config.h"
 #include "flow/def.h"
+#include "flow/simulate.h"
 #include "journal/journal.h"
 #include "json/jvdump.h"
 #include "ops/flows.h"
@@ -27,13 +28,15 @@
 #define EVENT_MAX	(1 << 20)	/* the start event, in bytes */
 
 enum cmd { LIST, SHOW, START, PROCESS, PAUSE, RESUME, CANCEL, SET, STATS,
-	DASHBOARD, UNMATCHED };
+	DASHBOARD, UNMATCHED, SIMULATE };
 
 struct args {
 	struct journal_flow_filter	 f;
 	int				 json;
 	int				 pending;
 	long				 limit;
+	const char			*events;	/* simulate's file */
+	int				 timeouts;
 };
 
 static int
@@ -203,6 +206,8 @@ command(const struct cfg *cfg, struct journal *jn, enum cmd cmd,
 		rc = ops_flows_set(cfg, jn, argv[0], in.data, in.len, now,
 		    &out, &why, &res);
 		break;
+	case SIMULATE:		/* without the journal: see main */
+		break;
 	}
 	if (cmd == START || cmd == SET || cmd == PAUSE || cmd == RESUME ||
 	    cmd == CANCEL || (cmd == PROCESS && !a->pending))
@@ -220,6 +225,59 @@ end:
 	buf_release(&out);
 	buf_release(&why);
 	buf_release(&in);
+	return rc;
+}
+
+/* The whole flow on a virtual clock, in a journal of its own. */
+static int
+simulate(const struct cfg *cfg, const char *flow, const struct args *a)
+{
+	struct flow_defs defs;
+	struct buf start = BUF_INIT, events = BUF_INIT, out = BUF_INIT;
+	struct buf why = BUF_INIT;
+	FILE *f = NULL;
+	int rc = EX_DATAERR;
+
+	if (flow_def_init(&defs, cfg, &why) != 0) {
+		log_error(NULL, "%s", why.data);
+		buf_release(&why);
+		return EX_CONFIG;
+	}
+	if (buf_read(&start, stdin, EVENT_MAX) != 0) {
+		log_error(NULL, "stdin: cannot read the start event, or it is"
+		    " over %d bytes", EVENT_MAX);
+		goto out;
+	}
+	if (a->events != NULL && ((f = fopen(a->events, "r")) == NULL ||
+	    buf_read(&events, f, 64 * EVENT_MAX) != 0)) {
+		log_error(NULL, "%s: cannot read it, or it is over %d bytes",
+		    a->events, 64 * EVENT_MAX);
+		rc = EX_NOINPUT;
+		goto out;
+	}
+	switch (flow_simulate(&defs, &(struct flow_simulation){ .flow = flow,
+	    .start = start.data != NULL ? start.data : "",
+	    .start_len = start.len, .events = events.data,
+	    .events_len = events.len, .timeouts = a->timeouts }, &out, &why)) {
+	case 0:
+		fwrite(out.data, 1, out.len, stdout);
+		rc = EX_OK;
+		break;
+	case 1:
+		log_error(NULL, "%s", why.data);
+		break;
+	default:
+		log_error(NULL, "simulation: %s", why.data);
+		rc = EX_SOFTWARE;
+	}
+out:
+	if (f != NULL)
+		fclose(f);
+	flow_def_release(&defs);
+	buf_release(&start);
+	buf_release(&events);
+	buf_release(&out);
+	buf_release(&why);
 	return rc;
 }
 
@@ -250,6 +308,10 @@ main(int argc, char *argv[])
 		OPTIONS_SHOW("", 1),	/* --pending: instead of the id */
 		OPTIONS_FLAG(0, "pending", &a.pending),
 		OPTIONS_END
+	}, simulate_opts[] = {
+		OPTIONS_STRING('e', "events", "file", &a.events),
+		OPTIONS_FLAG(0, "timeouts", &a.timeouts),
+		OPTIONS_END
 	}, unmatched_opts[] = {
 		OPTIONS_CALLBACK('f', "flow", "flow", filter, &a.f),
 		OPTIONS_NUMBER('n', "limit", "limit", &a.limit, 1, 100000,
@@ -268,6 +330,7 @@ main(int argc, char *argv[])
 		[STATS] = { "stats", NULL, NULL },
 		[DASHBOARD] = { "dashboard", NULL, NULL },
 		[UNMATCHED] = { "unmatched", unmatched_opts, NULL },
+		[SIMULATE] = { "simulate", simulate_opts, "flow" },
 		OPTIONS_COMMANDS_END
 	};
 	const struct options_program prog = { .name = "integra-flow",
@@ -281,10 +344,12 @@ main(int argc, char *argv[])
 	if (cmd == PROCESS ? (i < argc) == a.pending :
 	    cmd == SET ? argc - i < 2 : 0)
 		return options_usage(&prog);
-	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK ||
-	    (rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
+	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK)
 		goto out;
-	rc = command(cfg, journal, cmd, &a, argv + i, argc - i);
+	if (cmd == SIMULATE)
+		rc = simulate(cfg, argv[i], &a);
+	else if ((rc = setup_journal(cfg, jpath, 0, &journal)) == EX_OK)
+		rc = command(cfg, journal, cmd, &a, argv + i, argc - i);
 out:
 	journal_close(journal);
 	cfg_free(cfg);

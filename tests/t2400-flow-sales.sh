@@ -367,6 +367,33 @@ test_expect_success 'list filters by status and flow' '
 	integra-flow $J list -f vendas | head -1 | grep -q "^NUMBER" &&
 	integra-flow $J list --json --errors yes | jq -s -e "all(.error != null)"
 '
+test_expect_success 'simulate: every request, the made-up events, sending nothing' '
+	lines=$(wc -l <sink.log) && mails=$(ls mails | wc -l) &&
+	n=$(q "SELECT count(*) FROM flow_instances") &&
+	echo "{\"proposal_id\":\"S-1\",\"client_id\":\"C\",\"client_name\":\"Rui\",\"client_email\":\"rui@example.com\"}" |
+	    integra-flow -c cfg.yaml simulate vendas >sim &&
+	jq -s -e "map(select(.request) | .step) == [\"generate_contract\",
+	    \"send_contract\", \"generate_invoice\"] and
+	    (map(select(has(\"made_up\")) | .made_up) == [true, true]) and
+	    (last | .status == \"completed\" and (.timeline | length) == 12)" sim &&
+	jq -s -e ".[1].request.body.subject | startswith(\"Seu contrato\")" sim &&
+	test "$(wc -l <sink.log)" = "$lines" &&
+	test "$(ls mails | wc -l)" = "$mails" &&
+	test "$(q "SELECT count(*) FROM flow_instances")" = "$n"
+'
+test_expect_success 'simulate --timeouts, and with the events given' '
+	echo "{\"proposal_id\":\"S-2\",\"client_id\":\"C\",\"client_name\":\"Rui\",\"client_email\":\"rui@example.com\"}" >start.json &&
+	integra-flow -c cfg.yaml simulate vendas --timeouts <start.json >sim &&
+	jq -s -e "last | .status == \"failed\" and
+	    (.error | test(\"timeout 2\"))" sim &&
+	ce contract.signed x "{\"contract_id\":\"other\"}" >events.ndjson &&
+	integra-flow -c cfg.yaml simulate vendas -e events.ndjson --timeouts \
+	    <start.json >sim &&
+	jq -s -e "map(select(has(\"made_up\")) | .made_up) == [false] and
+	    (last | .status == \"failed\")" sim &&
+	{ echo "{}" | integra-flow -c cfg.yaml simulate vendas 2>err;
+	    test $? -eq 65; } && grep -q "gives nothing" err
+'
 test_expect_success 'config check refuses a step id live instances stand on' '
 	integra config check -c cfg.yaml -j journal.db >out &&
 	grep -q "1 flow" out &&

@@ -470,3 +470,19 @@ journal_flow_standing(struct journal *j, journal_flow_standing_fn fn,
 		}
 	return journal_step_end(j, st, rc, "find where instances stand");
 }
+
+int
+journal_flow_request(struct journal *j, const char *delivery,
+    struct buf *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = journal_sql(j, SQL_FLOW_REQUEST)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, delivery);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		buf_add(out, sqlite3_column_text(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0));
+	return journal_step_end(j, st, rc, "read a step's request");
+}

@@ -127,7 +127,8 @@ struct journal_flow_filter {
 	const char	*tenant;
 	int64_t		 since;		/* started at or after, ms */
 	int64_t		 until;		/* started before, ms */
-	int		 errors;	/* only those with an error */
+	int		 errors;	/* 1: only those with an error;
+					   -1: only those without */
 	const char	*after;		/* ids after this one: the cursor */
 	int		 limit;
 };
@@ -164,6 +165,9 @@ int	journal_flow_longest(struct journal *, const char *flow, int limit,
  */
 int	journal_flow_unmatched(struct journal *, const char *flow,
 	    int64_t since, int limit, journal_row_fn fn, void *ctx);
+/* A delivery's request as JSON, {target, method, url, headers, body}. */
+int	journal_flow_request(struct journal *, const char *delivery,
+	    struct buf *out);
 /*
  * Where the live (running, waiting, paused) instances stand: fn with each
  * flow and step, their number and the first few of their numbers.

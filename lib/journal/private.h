@@ -155,6 +155,7 @@ enum journal_sql {
 	SQL_FLOW_LONGEST,
 	SQL_FLOW_UNMATCHED,
 	SQL_FLOW_STANDING,
+	SQL_FLOW_REQUEST,
 	JOURNAL_NSQL
 };
 extern const char *const	journal_sql_text[JOURNAL_NSQL];

@@ -209,7 +209,8 @@ CREATE TABLE flow_instances (
   ended_at    INTEGER,
   UNIQUE (flow, key)
 );
-CREATE UNIQUE INDEX flow_instances_number ON flow_instances (flow, number);
+CREATE UNIQUE INDEX flow_instances_number
+  ON flow_instances (flow, tenant, number);
 CREATE INDEX flow_instances_status ON flow_instances (flow, status, step_at);
 CREATE INDEX flow_instances_due ON flow_instances (due_at)
   WHERE due_at IS NOT NULL;
@@ -248,7 +249,8 @@ CREATE TABLE flow_log (
   label       TEXT NOT NULL,
   duration_ms INTEGER,		-- since it came to its step
   attempt     INTEGER,
-  event_id    TEXT,		-- the event it made
+  event_id    TEXT,		-- the event that came for it, or the
+				-- start event for started
   detail      TEXT,		-- why, or what came
   PRIMARY KEY (instance, seq)
 ) WITHOUT ROWID;

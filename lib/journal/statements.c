@@ -701,7 +701,7 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " AND (?3 IS NULL OR tenant = ?3)"
 	    " AND (?4 IS NULL OR started_at >= ?4)"
 	    " AND (?5 IS NULL OR started_at < ?5)"
-	    " AND (?6 = 0 OR error IS NOT NULL)"
+	    " AND (?6 = 0 OR (?6 = 1) = (error IS NOT NULL))"
 	    " AND (?7 IS NULL OR id > ?7) ORDER BY id LIMIT ?8",
 	[SQL_FLOW_DETAIL] =
 	    "SELECT json_object('id', id, 'flow', flow, 'number', number,"
@@ -749,4 +749,8 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " 'paused') ORDER BY number LIMIT 5)) FROM flow_instances i"
 	    " WHERE status IN ('running', 'waiting', 'paused')"
 	    " GROUP BY flow, step",
+	[SQL_FLOW_REQUEST] =
+	    "SELECT json_object('target', target, 'method', method, 'url', url,"
+	    " 'headers', json(headers), 'body', CASE WHEN json_valid(body)"
+	    " THEN json(body) ELSE body END) FROM deliveries WHERE id = ?1",
 };

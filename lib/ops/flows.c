@@ -56,7 +56,7 @@ ops_flows_filter_set(struct journal_flow_filter *f, const char *name,
 			snprintf(err, errsz, "errors is yes or no");
 			return -1;
 		}
-		f->errors = value[0] == 'y';
+		f->errors = value[0] == 'y' ? 1 : -1;
 	} else if (strcmp(name, "status") == 0) {
 		for (i = 0; statuses[i] != NULL; i++)
 			if (strcmp(statuses[i], value) == 0)
@@ -340,7 +340,7 @@ journal_start(struct journal *j, const struct cfg_flow *f,
 {
 	struct buf data = BUF_INIT;
 	struct journal_event je;
-	jv attr;
+	jv attr, tattr;
 	char time[RFC3339_LEN + 1], key[ID_LEN + 1], first[ID_LEN + 1];
 	const char *source = FLOW_SOURCE, *tenant = cfg->tenant;
 	int rc, done, cloud;
@@ -365,6 +365,9 @@ journal_start(struct journal *j, const struct cfg_flow *f,
 	if (cloud && jv_get_kind(attr = jv_object_get(jv_copy(given),
 	    jv_string("source"))) == JV_KIND_STRING)
 		source = jv_string_value(attr);
+	if (cloud && jv_get_kind(tattr = jv_object_get(jv_copy(given),
+	    jv_string("tenant"))) == JV_KIND_STRING)
+		tenant = jv_string_value(tattr);
 	event_write(env, &(struct event_head){ .id = id, .source = source,
 	    .type = f->on, .time = time, .tenant = tenant,
 	    .idempotencykey = key }, data.data, data.len);
@@ -379,8 +382,10 @@ journal_start(struct journal *j, const struct cfg_flow *f,
 	} else if (rc == 0 && (rc = journal_event_normalize(j, id, NULL,
 	    env->data, env->len, &done)) == 0)
 		rc = journal_event_map(j, id, f->on, source, &done);
-	if (cloud)
+	if (cloud) {
 		jv_free(attr);
+		jv_free(tattr);
+	}
 	buf_release(&data);
 	return rc;
 }

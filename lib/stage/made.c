@@ -1,6 +1,8 @@
 /*
  * made: the events integra makes itself.  See made.h.
  */
+#include <stdio.h>
+
 #include "base/buf.h"
 #include "base/clock.h"
 #include "json/event.h"
@@ -31,8 +33,13 @@ made_event(struct journal *j, const struct made *m, struct buf *line)
 	    &done)) == 0) {
 		buf_add(line, env.data, env.len);
 		buf_addc(line, '\n');
-	} else if (rc == 1)
+		if (m->id != NULL)
+			snprintf(m->id, ID_LEN + 1, "%s", id);
+	} else if (rc == 1) {
 		rc = 0;		/* made before */
+		if (m->id != NULL)
+			m->id[0] = '\0';
+	}
 	buf_release(&env);
 	return rc;
 }

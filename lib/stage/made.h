@@ -26,6 +26,9 @@ struct made {
 	const char	*data;		/* JSON text */
 	size_t		 len;
 	int64_t		 now;
+	char		*id;		/* if not NULL: gets the event's id
+					   (ID_LEN + 1 bytes), "" if it was
+					   made before */
 };
 
 /*
