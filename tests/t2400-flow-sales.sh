@@ -362,6 +362,15 @@ test_expect_success 'stats and dashboard count the instances' '
 	    .flows.vendas.steps.generate_contract.p95_ms >= 300000" stats &&
 	integra-flow $J dashboard | jq -e ".waiting_longest.vendas | length >= 1"
 '
+test_expect_success 'the flows in integra report metrics and the dashboard' '
+	integra-report $J metrics >metrics &&
+	grep -q "^integra_flow_instances{flow=\"vendas\",status=\"completed\"} 1$" metrics &&
+	grep -q "^integra_flow_instances{flow=\"vendas\",status=\"cancelled\"} 2$" metrics &&
+	grep -q "^integra_flow_completion_seconds_count{flow=\"vendas\"} 1$" metrics &&
+	integra-report $J dashboard >dash.html &&
+	grep -q "<table id=\"flows\">" dash.html &&
+	grep -A1 "<table id=\"flows\">" dash.html | grep -q "<td>vendas</td>"
+'
 test_expect_success 'list filters by status and flow' '
 	integra-flow $J list --json -S cancelled | jq -s -e "length == 2" &&
 	integra-flow $J list -f vendas | head -1 | grep -q "^NUMBER" &&

@@ -204,6 +204,7 @@ journal_report(struct journal *j, enum journal_report which, int64_t since_ms,
 		[JOURNAL_REPORT_SYNCS] = SQL_COUNT_SYNCS,
 		[JOURNAL_REPORT_HOURLY] = SQL_COUNT_HOURLY,
 		[JOURNAL_REPORT_DEAD] = SQL_COUNT_DEAD,
+		[JOURNAL_REPORT_FLOWS] = SQL_COUNT_FLOWS,
 	};
 	static const int nnames[] = {
 		[JOURNAL_REPORT_COUNTS] = 4,
@@ -212,6 +213,7 @@ journal_report(struct journal *j, enum journal_report which, int64_t since_ms,
 		[JOURNAL_REPORT_SYNCS] = 2,
 		[JOURNAL_REPORT_HOURLY] = 2,
 		[JOURNAL_REPORT_DEAD] = 3,
+		[JOURNAL_REPORT_FLOWS] = 1,
 	};
 	struct journal_report_row row;
 	sqlite3_stmt *st;

@@ -49,6 +49,9 @@ int	journal_targets_last(struct journal *, struct buf *out);
  * - JOURNAL_REPORT_DEAD: why deliveries died since since_ms, the five
  *   reasons most of them died of: name[0] the target, [1] the error
  *   class, [2] the error; num[0] how many.
+ * - JOURNAL_REPORT_FLOWS: each flow with instances, name[0]: num[0..5]
+ *   its instances running, waiting, paused, completed, cancelled and
+ *   failed; [6] the completions and [7] their time from start, in ms.
  * fn returning non-zero stops the walk and is returned.
  */
 enum journal_report {
@@ -57,7 +60,8 @@ enum journal_report {
 	JOURNAL_REPORT_WAITING,
 	JOURNAL_REPORT_SYNCS,
 	JOURNAL_REPORT_HOURLY,
-	JOURNAL_REPORT_DEAD
+	JOURNAL_REPORT_DEAD,
+	JOURNAL_REPORT_FLOWS
 };
 struct journal_report_row {
 	const char	*name[4];

@@ -101,6 +101,7 @@ enum journal_sql {
 	SQL_COUNT_SYNCS,
 	SQL_COUNT_HOURLY,
 	SQL_COUNT_DEAD,
+	SQL_COUNT_FLOWS,
 	/* syncs.c */
 	SQL_SYNC_JOB_ADD,
 	SQL_SYNC_LOCK,

@@ -502,6 +502,14 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    "SELECT target, coalesce(error_class, ''), coalesce(last_error,"
 	    " ''), count(*) FROM deliveries WHERE status = 'dead'"
 	    " AND dead_at >= ?1 GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1 LIMIT 5",
+	[SQL_COUNT_FLOWS] =
+	    "SELECT flow, sum(status = 'running'), sum(status = 'waiting'),"
+	    " sum(status = 'paused'), sum(status = 'completed'),"
+	    " sum(status = 'cancelled'), sum(status = 'failed'),"
+	    " (SELECT count(*) FROM flow_log l WHERE l.flow = i.flow AND"
+	    "  l.what = 'completed'), (SELECT coalesce(sum(duration_ms), 0)"
+	    "  FROM flow_log l WHERE l.flow = i.flow AND l.what = 'completed')"
+	    " FROM flow_instances i GROUP BY flow ORDER BY flow",
 	/* syncs.c */
 	[SQL_SYNC_JOB_ADD] =
 	    "INSERT INTO sync_jobs (job, updated_at) VALUES (?1, ?2)"

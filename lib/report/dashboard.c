@@ -221,6 +221,36 @@ syncs_table(struct buf *b, const struct report *r)
 	buf_adds(b, "</table>\n");
 }
 
+static void
+flows_table(struct buf *b, const struct report *r)
+{
+	const struct report_flow *f;
+	size_t i, k;
+
+	if (r->nflows == 0)
+		return;
+	buf_adds(b, "<h2>Flows</h2>\n<table id=\"flows\"><tr><th>flow</th>");
+	for (k = 0; k < REPORT_FLOW_STATUSES; k++)
+		buf_addf(b, "<th>%s</th>", report_flow_statuses[k]);
+	buf_adds(b, "<th>mean to completion</th></tr>\n");
+	for (i = 0; i < r->nflows; i++) {
+		f = &r->flows[i];
+		buf_adds(b, "<tr><td>");
+		buf_add_html(b, f->name);
+		buf_adds(b, "</td>");
+		for (k = 0; k < REPORT_FLOW_STATUSES; k++)
+			buf_addf(b, "<td class=\"n\">%lld</td>",
+			    (long long)f->by[k]);
+		if (f->completions > 0)
+			buf_addf(b, "<td class=\"n\">%.1f h</td></tr>\n",
+			    (double)f->completion_ms / (double)f->completions /
+			    3600000);
+		else
+			buf_adds(b, "<td class=\"n\">-</td></tr>\n");
+	}
+	buf_adds(b, "</table>\n");
+}
+
 int
 dashboard_write(struct journal *j, const struct cfg *cfg, int64_t now,
     struct buf *out)
@@ -311,6 +341,7 @@ dashboard_write(struct journal *j, const struct cfg *cfg, int64_t now,
 	buf_adds(out, "</div>\n");
 	targets_table(out, &r);
 	syncs_table(out, &r);
+	flows_table(out, &r);
 	buf_adds(out, "<h2>Alerts firing</h2>\n<table id=\"alerts\"><tr><th>"
 	    "alert</th><th>what</th><th>since</th></tr>\n");
 	if (fire.n == 0)

@@ -182,6 +182,27 @@ keep_sync(void *ctx, const struct journal_report_row *row)
 	return 0;
 }
 
+const char *const report_flow_statuses[REPORT_FLOW_STATUSES] = {
+	"running", "waiting", "paused", "completed", "cancelled", "failed"
+};
+
+static int
+keep_flow(void *ctx, const struct journal_report_row *row)
+{
+	struct report *r = ctx;
+	struct report_flow *f;
+	size_t i;
+
+	r->flows = xrealloc(r->flows, (r->nflows + 1) * sizeof(*r->flows));
+	f = &r->flows[r->nflows++];
+	f->name = xstrdup(row->name[0]);
+	for (i = 0; i < REPORT_FLOW_STATUSES; i++)
+		f->by[i] = row->num[i];
+	f->completions = row->num[6];
+	f->completion_ms = row->num[7];
+	return 0;
+}
+
 int
 report_load(struct report *r, struct journal *j, int64_t now,
     int64_t since_ms)
@@ -198,6 +219,8 @@ report_load(struct report *r, struct journal *j, int64_t now,
 	    (rc = journal_report(j, JOURNAL_REPORT_WAITING, now, keep_waiting,
 	    r)) != 0 ||
 	    (rc = journal_report(j, JOURNAL_REPORT_SYNCS, r->since, keep_sync,
+	    r)) != 0 ||
+	    (rc = journal_report(j, JOURNAL_REPORT_FLOWS, now, keep_flow,
 	    r)) != 0)
 		return rc;
 	/* The counts come by type; the other sums are sorted too. */
@@ -227,6 +250,9 @@ report_release(struct report *r)
 		free(r->syncs[i].last);
 	}
 	free(r->syncs);
+	for (i = 0; i < r->nflows; i++)
+		free(r->flows[i].name);
+	free(r->flows);
 	sums_release(&r->ev_type);
 	sums_release(&r->ev_source);
 	sums_release(&r->ev_status);
@@ -568,6 +594,35 @@ sync_metrics(struct buf *out, const struct report *r)
 		    "", y->last_ok / 1000);
 }
 
+static void
+flow_metrics(struct buf *out, const struct report *r)
+{
+	const struct report_flow *f;
+	size_t i, k;
+
+	family(out, "integra_flow_instances", "gauge", "A flow's instances,"
+	    " by status.");
+	for (i = 0; i < r->nflows; i++)
+		for (k = 0; k < REPORT_FLOW_STATUSES; k++) {
+			f = &r->flows[i];
+			buf_adds(out, "integra_flow_instances{");
+			label(out, "flow", f->name, 1);
+			label(out, "status", report_flow_statuses[k], 0);
+			buf_addf(out, "} %lld\n", (long long)f->by[k]);
+		}
+	family(out, "integra_flow_completion_seconds", "summary", "Time from"
+	    " an instance's start to its completion.");
+	for (i = 0; i < r->nflows; i++) {
+		f = &r->flows[i];
+		buf_adds(out, "integra_flow_completion_seconds_sum{");
+		label(out, "flow", f->name, 1);
+		buf_addf(out, "} %.3f\n", (double)f->completion_ms / 1000);
+		buf_adds(out, "integra_flow_completion_seconds_count{");
+		label(out, "flow", f->name, 1);
+		buf_addf(out, "} %lld\n", (long long)f->completions);
+	}
+}
+
 void
 report_metrics(const struct report *r, struct buf *out)
 {
@@ -627,6 +682,7 @@ report_metrics(const struct report *r, struct buf *out)
 	buf_addf(out, "integra_oldest_pending_seconds %.3f\n",
 	    (double)report_oldest_age(r) / 1000);
 	sync_metrics(out, r);
+	flow_metrics(out, r);
 	family(out, "integra_target_disabled", "gauge", "1 if the target is"
 	    " disabled.");
 	for (i = 0; i < r->ntargets; i++) {

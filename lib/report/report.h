@@ -49,6 +49,15 @@ struct report_sync {
 	int64_t		 read, changed, refused;
 };
 
+/* A flow's instances by status, and its completions (flow/). */
+#define REPORT_FLOW_STATUSES	6	/* running ... failed */
+struct report_flow {
+	char		*name;
+	int64_t		 by[REPORT_FLOW_STATUSES];
+	int64_t		 completions, completion_ms;
+};
+extern const char *const report_flow_statuses[REPORT_FLOW_STATUSES];
+
 /* What journal_report's JOURNAL_REPORT_WAITING row holds, by name. */
 enum report_waiting {
 	WAIT_RECEIVED, WAIT_NORMALIZED, WAIT_PENDING, WAIT_FAILED,
@@ -74,6 +83,8 @@ struct report {
 	int64_t		 delivered, latency_ms;
 	struct report_sync *syncs;
 	size_t		 nsyncs;
+	struct report_flow *flows;
+	size_t		 nflows;
 	/* Now. */
 	int64_t		 waiting[WAIT_COUNT];
 };
