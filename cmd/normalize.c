@@ -43,6 +43,8 @@ main(int argc, char *argv[])
 	    .apply = normalize_apply, .work_free = normalize_work_free,
 	    .ctx = &n, .no_tree = 1 };
 	struct buf dir = BUF_INIT;
+	const char *dirs[2];
+	size_t ndirs;
 	char err[1024], *salt = NULL;
 	int i, rc, pending = 0, list = 0;
 	const struct options_spec opts[] = {
@@ -73,8 +75,8 @@ main(int argc, char *argv[])
 
 	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK)
 		goto out;
-	buf_addf(&dir, "%s/schemas", cfg_datadir(cfg));
-	if ((schemas = schema_load(dir.data, err, sizeof(err))) == NULL) {
+	ndirs = cfg_schema_dirs(cfg, &dir, dirs);
+	if ((schemas = schema_load(dirs, ndirs, err, sizeof(err))) == NULL) {
 		log_error(NULL, "schemas: %s", err);
 		rc = EX_CONFIG;
 		goto out;

@@ -55,4 +55,34 @@ test_expect_success '1e999 and a fraction are not integers' '
 	test "$(judged 2.5)" = rejected &&
 	test "$(judged 7)" = normalized
 '
+# The user's own event types: a directory named in the config, searched
+# before the shipped catalogue, its path from the config's directory.
+mkdir -p etc/myschemas
+echo '{"type":"object","required":["quote_id"],"properties":{"quote_id":{"type":"string"}}}' \
+    >etc/myschemas/quote.requested.json
+echo '{"type":"object","required":["name","crm_id"]}' \
+    >etc/myschemas/lead.created.json
+printf 'schemas: myschemas\n' >etc/user.yaml
+test_expect_success 'a type of the user is in the catalogue, beside the shipped' '
+	integra-normalize -c etc/user.yaml -l >types &&
+	grep -qx quote.requested types && grep -qx payment.received types &&
+	test "$(grep -cx lead.created types)" = 1
+'
+test_expect_success 'events of the user type are normalized; theirs wins' '
+	{
+		ce quote.requested q1 "{\"quote_id\":\"Q1\"}"
+		ce quote.requested q2 "{\"other\":1}"
+		ce lead.created l1 "{\"name\":\"Ana\",\"phone\":\"11987650001\"}"
+	} | integra-ingest -j journal.db 2>/dev/null |
+	    integra-normalize -c etc/user.yaml -j journal.db >/dev/null 2>&1;
+	test "$(q "SELECT status FROM events WHERE idempotency_key = \"q1\"")" = normalized &&
+	test "$(q "SELECT status FROM events WHERE idempotency_key = \"q2\"")" = rejected &&
+	q "SELECT error FROM events WHERE idempotency_key = \"l1\"" | grep -q crm_id
+'
+test_expect_success 'a schemas directory that is not there is refused: 78' '
+	printf "schemas: /nonexistent/schemas\n" >etc/missing.yaml &&
+	{ integra config check -c etc/missing.yaml 2>err; test $? -eq 78; } &&
+	grep -q "/nonexistent/schemas" err &&
+	{ integra-normalize -c etc/missing.yaml -l 2>err; test $? -eq 78; }
+'
 test_done

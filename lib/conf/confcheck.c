@@ -115,6 +115,8 @@ confcheck(const struct cfg *cfg, struct buf *err)
 	struct buf dir = BUF_INIT;
 	const char *file = cfg->path != NULL ? cfg->path : "config";
 	char msg[1024], owner[160];
+	const char *dirs[2];
+	size_t ndirs;
 	struct map m;
 	char *secret;
 	size_t i;
@@ -123,8 +125,8 @@ confcheck(const struct cfg *cfg, struct buf *err)
 		map_release(&m);
 	else
 		buf_addc(err, '\n');
-	buf_addf(&dir, "%s/schemas", cfg_datadir(cfg));
-	if ((schemas = schema_load(dir.data, msg, sizeof(msg))) == NULL)
+	ndirs = cfg_schema_dirs(cfg, &dir, dirs);
+	if ((schemas = schema_load(dirs, ndirs, msg, sizeof(msg))) == NULL)
 		buf_addf(err, "schemas: %s\n", msg);
 	for (i = 0; schemas != NULL && i < cfg->nroutes; i++)
 		if (!schema_has(schemas, cfg->routes[i].on) &&

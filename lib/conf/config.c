@@ -94,6 +94,26 @@ get_string(struct loader *ld, const yaml_node_t *n, const char *what,
 	return 0;
 }
 
+/* A path, one that is relative taken from the config file's directory. */
+static int
+get_path(struct loader *ld, const yaml_node_t *n, const char *what,
+    char **out)
+{
+	struct buf path = BUF_INIT;
+	const char *s, *slash;
+
+	if ((s = scalar(ld, n, what)) == NULL)
+		return -1;
+	if (*s == '\0')
+		return bad(ld, n, "%s is an empty path", what);
+	if (*s != '/' && (slash = strrchr(ld->file, '/')) != NULL)
+		buf_add(&path, ld->file, (size_t)(slash - ld->file + 1));
+	buf_adds(&path, s);
+	free(*out);
+	*out = buf_detach(&path);
+	return 0;
+}
+
 static int
 get_long(struct loader *ld, const yaml_node_t *n, const char *what,
     long min, long max, long *out)
@@ -2051,6 +2071,8 @@ top_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	if (strcmp(k, "tenants") == 0)
 		return get_names(ld, v, "tenants", &cfg->tenants,
 		    &cfg->ntenants);
+	if (strcmp(k, "schemas") == 0)
+		return get_path(ld, v, "schemas", &cfg->schemas);
 	if (strcmp(k, "links") == 0) {
 		if (each_pair(ld, v, "links", top_links_pair, cfg) != 0)
 			return -1;
@@ -2418,6 +2440,7 @@ cfg_free(struct cfg *cfg)
 	free(cfg->tenant);
 	free(cfg->country);
 	free(cfg->datadir);
+	free(cfg->schemas);
 	free(cfg);
 }
 
@@ -2629,4 +2652,17 @@ cfg_datadir(const struct cfg *cfg)
 	if (cfg != NULL && cfg->datadir != NULL)
 		return cfg->datadir;
 	return PKGDATADIR;
+}
+
+size_t
+cfg_schema_dirs(const struct cfg *cfg, struct buf *shipped,
+    const char *dirs[2])
+{
+	size_t n = 0;
+
+	if (cfg->schemas != NULL)
+		dirs[n++] = cfg->schemas;
+	buf_addf(shipped, "%s/schemas", cfg_datadir(cfg));
+	dirs[n++] = shipped->data;
+	return n;
 }

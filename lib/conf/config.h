@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct buf;
+
 struct cfg_header {
 	char	*name;
 	char	*value;
@@ -348,6 +350,11 @@ struct cfg {
 	char			*tenant;
 	char			*country;	/* ISO 3166-1 alpha-2, for phones */
 	char			*datadir;	/* NULL: the installed share/ */
+	char			*schemas;	/* the user's event types, a
+						   directory searched before
+						   the shipped catalogue, its
+						   path from the config's own
+						   directory; NULL: none */
 	char			**tenants;
 	size_t			 ntenants;
 	long			 timeout_ms;
@@ -431,5 +438,12 @@ char			*cfg_zapi_base(const struct cfg_target *, char *err,
 const char		*cfg_journal(const struct cfg *, const char *path);
 /* The share/ directory: $INTEGRA_DATADIR, the config's, or the installed. */
 const char		*cfg_datadir(const struct cfg *);
+/*
+ * The directories of the event catalogue, the user's (schemas) first,
+ * then share/schemas (which shipped goes to; the caller releases it): how
+ * many, 1 or 2, in dirs.
+ */
+size_t			 cfg_schema_dirs(const struct cfg *, struct buf *shipped,
+			    const char *dirs[2]);
 
 #endif

@@ -91,10 +91,23 @@ read_file(const char *path, struct buf *out)
 	return rc;
 }
 
-struct schema_set *
-schema_load(const char *dir, char *err, size_t errsz)
+/* 1 if set has type (while it is loaded: not sorted yet). */
+static int
+loaded(const struct schema_set *set, const char *type, size_t len)
 {
-	struct schema_set *set;
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (strlen(set->v[i].type) == len &&
+		    strncmp(set->v[i].type, type, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Adds every .json file of dir whose type set has not yet. */
+static int
+load_dir(struct schema_set *set, const char *dir, char *err, size_t errsz)
+{
 	struct buf path = BUF_INIT, text = BUF_INIT;
 	struct dirent *de;
 	struct node *root;
@@ -102,16 +115,17 @@ schema_load(const char *dir, char *err, size_t errsz)
 	size_t len;
 	DIR *d;
 	jv def;
+	int rc = -1;
 
 	if ((d = opendir(dir)) == NULL) {
 		snprintf(err, errsz, "%s: %s", dir, strerror(errno));
-		return NULL;
+		return -1;
 	}
-	set = xcalloc(1, sizeof(*set));
 	while ((de = readdir(d)) != NULL) {
 		len = strlen(de->d_name);
 		if (len <= 5 || de->d_name[0] == '.' ||
-		    strcmp(de->d_name + len - 5, ".json") != 0)
+		    strcmp(de->d_name + len - 5, ".json") != 0 ||
+		    loaded(set, de->d_name, len - 5))
 			continue;
 		buf_reset(&path);
 		buf_addf(&path, "%s/%s", dir, de->d_name);
@@ -119,37 +133,48 @@ schema_load(const char *dir, char *err, size_t errsz)
 		if (read_file(path.data, &text) != 0) {
 			snprintf(err, errsz, "%s: %s", path.data,
 			    strerror(errno));
-			goto bad;
+			goto out;
 		}
 		def = jv_parse_sized(text.data, (int)text.len);
 		if (!jv_is_valid(def)) {
 			snprintf(err, errsz, "%s: not valid JSON", path.data);
 			jv_free(def);
-			goto bad;
+			goto out;
 		}
 		root = xcalloc(1, sizeof(*root));
 		if (compile(def, root, msg, sizeof(msg)) != 0) {
 			snprintf(err, errsz, "%s: %s", path.data, msg);
 			node_release(root);
 			free(root);
-			goto bad;
+			goto out;
 		}
 		set->v = xrealloc(set->v, (set->n + 1) * sizeof(*set->v));
 		set->v[set->n].type = xstrndup(de->d_name, len - 5);
 		set->v[set->n].root = root;
 		set->n++;
 	}
+	rc = 0;
+out:
 	closedir(d);
 	buf_release(&path);
 	buf_release(&text);
+	return rc;
+}
+
+struct schema_set *
+schema_load(const char *const dirs[], size_t n, char *err, size_t errsz)
+{
+	struct schema_set *set;
+	size_t i;
+
+	set = xcalloc(1, sizeof(*set));
+	for (i = 0; i < n; i++)
+		if (load_dir(set, dirs[i], err, errsz) != 0) {
+			schema_free(set);
+			return NULL;
+		}
 	qsort(set->v, set->n, sizeof(*set->v), by_type);
 	return set;
-bad:
-	closedir(d);
-	buf_release(&path);
-	buf_release(&text);
-	schema_free(set);
-	return NULL;
 }
 
 void

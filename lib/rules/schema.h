@@ -19,8 +19,13 @@
 
 struct schema_set;
 
-/* Loads every .json file in dir; NULL with "FILE: reason" in err on failure. */
-struct schema_set	*schema_load(const char *dir, char *err, size_t errsz);
+/*
+ * Loads every .json file of the n directories dirs, a type's first file
+ * winning: the user's directory before the shipped one.  NULL with
+ * "FILE: reason" in err on failure.
+ */
+struct schema_set	*schema_load(const char *const dirs[], size_t n,
+			    char *err, size_t errsz);
 void			 schema_free(struct schema_set *);
 size_t			 schema_count(const struct schema_set *);
 /* The i-th type name, in name order. */
