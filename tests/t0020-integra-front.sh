@@ -26,7 +26,7 @@ test_expect_success 'integra --version prints the version' '
 test_expect_success 'config check accepts the sample config' '
 	INTEGRA_CRM_TOKEN=x INTEGRA_ZAPI_CLIENT_TOKEN=y INTEGRA_ZAPI_TOKEN=z INTEGRA_LINK_SECRET=l INTEGRA_RETENTION_SALT=s \
 	    integra config check -c "$top_srcdir/etc/integra.yaml" >out &&
-	grep -q "ok: 9 targets, 41 routes, 4 syncs" out
+	grep -q "ok: 10 targets, 42 routes, 4 syncs, 1 flow" out
 '
 test_expect_code 78 'config check names a secret that is not set' '
 	env -u INTEGRA_CRM_TOKEN INTEGRA_ZAPI_CLIENT_TOKEN=y INTEGRA_ZAPI_TOKEN=z INTEGRA_LINK_SECRET=l INTEGRA_RETENTION_SALT=s \
