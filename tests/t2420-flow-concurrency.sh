@@ -5,7 +5,7 @@
 # the next one, two flows on one event type, and a flow that repeats.
 . "$top_srcdir/tests/lib.sh"
 
-start_sink sink -e -D /slow=3000
+start_sink sink -e -D /slow=5000
 cat >cfg.yaml <<EOF
 targets:
   contratos:
@@ -117,7 +117,7 @@ test_expect_success 'a round killed during its step is recovered by the next' '
 	echo "{\"id\":\"X-1\"}" | integra-flow $J start slow >/dev/null &&
 	INTEGRA_CLOCK_OFFSET=120 integra-retry $J --lease 2 >/dev/null 2>&1 & r=$!
 	i=0 && while ! q "SELECT status FROM deliveries WHERE route = \"slow\"" |
-	    grep -q in_flight && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done &&
+	    grep -q in_flight && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done &&
 	kill -9 $r && { wait $r; true; } &&
 	test "$(q "SELECT status FROM flow_instances WHERE flow = \"slow\"")" = running &&
 	sleep 2.5 &&

@@ -221,11 +221,11 @@ row_of(const struct flow_instance *fi, int64_t now)
 }
 
 int
-flow_instance_put(struct journal *jn, const struct flow_instance *fi,
-    int64_t now)
+flow_instance_put(struct journal *jn, struct flow_instance *fi, int64_t now)
 {
 	struct journal_flow row = row_of(fi, now);
 
+	fi->dirty = 0;
 	return journal_flow_put(jn, &row);
 }
 
@@ -373,8 +373,9 @@ flow_instance_start(struct journal *jn, const struct cfg_flow *cf,
 		goto out;
 	if ((rc = flow_instance_log(jn, fi, &(struct flow_log){
 	    .what = "started", .duration_ms = 0, .event_id = s->event_id },
-	    now, out)) == 0)
-		rc = flow_instance_enter(jn, fi, 0, now, out);
+	    now, out)) == 0 &&
+	    (rc = flow_instance_enter(jn, fi, 0, now, out)) == 0)
+		rc = flow_instance_put(jn, fi, now);
 out:
 	if (rc != 0 || !*started)
 		flow_instance_release(fi);
@@ -394,11 +395,10 @@ complete(struct journal *jn, struct flow_instance *fi, int64_t now,
 	fi->step = -1;
 	fi->due_at = 0;
 	fi->ended_at = now;
-	if (flow_instance_log(jn, fi, &(struct flow_log){ .what = "completed",
-	    .from = from, .duration_ms = now - fi->started_at }, now,
-	    out) != 0)
-		return -1;
-	return flow_instance_put(jn, fi, now);
+	fi->dirty = 1;
+	return flow_instance_log(jn, fi, &(struct flow_log){
+	    .what = "completed", .from = from, .duration_ms = now -
+	    fi->started_at }, now, out);
 }
 
 int
@@ -424,7 +424,8 @@ flow_instance_enter(struct journal *jn, struct flow_instance *fi, int step,
 	}
 	if (strcmp(fi->status, "paused") != 0)
 		fi->status = "running";
-	return flow_instance_put(jn, fi, now);
+	fi->dirty = 1;
+	return 0;
 }
 
 /* Ends fi: its wait closed, its step's request, if not sent, dropped. */

@@ -56,6 +56,7 @@ struct flow_instance {
 	int64_t			 started_at;
 	int64_t			 step_at;
 	int64_t			 ended_at;	/* 0: going on */
+	int			 dirty;		/* changed since written */
 };
 
 /* A transition's line in the log, beyond what the instance says. */
@@ -92,7 +93,7 @@ int	flow_instance_by_key(struct journal *, const struct cfg_flow *,
 	    const char *key, struct flow_instance *fi, int *found);
 void	flow_instance_release(struct flow_instance *);
 /* Writes back fi's state, as of now. */
-int	flow_instance_put(struct journal *, const struct flow_instance *,
+int	flow_instance_put(struct journal *, struct flow_instance *,
 	    int64_t now);
 /*
  * Logs a transition of fi (to its status as it stands) and journals its
@@ -109,8 +110,9 @@ int	flow_instance_start(struct journal *, const struct cfg_flow *,
 	    const struct flow_start *s, int64_t now, struct flow_instance *fi,
 	    int *started, struct buf *out);
 /*
- * Brings fi to step (its index; past the last: completed), due at once
- * for an await, after its delay for an action.  Written back.
+ * Brings fi to step (its index; past the last: completed, which is
+ * logged), due at once for an await, after its delay for an action.  Not
+ * written back: fi is left dirty, for the caller to put.
  */
 int	flow_instance_enter(struct journal *, struct flow_instance *, int step,
 	    int64_t now, struct buf *out);

@@ -194,10 +194,9 @@ advance(struct flow_run *fr, struct flow_instance *fi, int to, int64_t now)
 	buf_addf(&detail, "cycle %d from step '%s' in %g days", fi->cycle,
 	    fi->cfg->repeat_from, days);
 	fr->transitions++;
-	if ((rc = flow_instance_log(fr->journal, fi, &(struct flow_log){
+	rc = flow_instance_log(fr->journal, fi, &(struct flow_log){
 	    .what = "repeated", .from = "completed", .duration_ms = 0,
-	    .detail = detail.data }, now, NULL)) == 0)
-		rc = flow_instance_put(fr->journal, fi, now);
+	    .detail = detail.data }, now, NULL);
 	buf_release(&detail);
 	return rc;
 }
@@ -255,10 +254,10 @@ run_action(struct flow_run *fr, const struct flow_def *d,
 	fi->due_at = 0;
 	fr->steps++;
 	fr->transitions++;
+	fi->dirty = 1;
 	if ((rc = flow_instance_log(fr->journal, fi, &(struct flow_log){
 	    .what = "step.scheduled", .from = fi->status, .duration_ms = -1,
-	    .detail = id }, now, NULL)) != 0 ||
-	    (rc = flow_instance_put(fr->journal, fi, now)) != 0)
+	    .detail = id }, now, NULL)) != 0)
 		goto out;
 	if (fr->ready != NULL && fr->nready < fr->maxready)
 		snprintf(fr->ready[fr->nready++], ID_LEN + 1, "%s", id);
@@ -313,12 +312,11 @@ open_wait(struct flow_run *fr, const struct flow_def *d,
 		fi->matched = xstrdup(event);
 		fi->due_at = now;
 	}
+	fi->dirty = 1;
 	fr->transitions++;
-	if ((rc = flow_instance_log(fr->journal, fi, &(struct flow_log){
+	return flow_instance_log(fr->journal, fi, &(struct flow_log){
 	    .what = "waiting", .from = from, .duration_ms = -1,
-	    .detail = s->cfg->await }, now, NULL)) != 0)
-		return rc;
-	return flow_instance_put(fr->journal, fi, now);
+	    .detail = s->cfg->await }, now, NULL);
 }
 
 /* The event that matched fi's wait: its saves, then the next step. */
@@ -434,15 +432,18 @@ check_delivery(struct flow_run *fr, struct flow_instance *fi, int64_t now,
 	return rc;
 }
 
-int
-flow_run_process(struct flow_run *fr, struct flow_instance *fi, int64_t now,
-    int force)
+/*
+ * What fi has due, and what that makes due at once, in memory: the
+ * caller writes fi back.
+ */
+static int
+moves(struct flow_run *fr, struct flow_instance *fi, int64_t now, int force)
 {
 	const struct flow_def *d = flow_def_find(fr->defs, fi->cfg->name);
 	struct buf why = BUF_INIT;
-	int moves, rc = 0, dead;
+	int n, rc = 0, dead;
 
-	for (moves = 0; moves < MOVES_MAX && rc == 0; moves++) {
+	for (n = 0; n < MOVES_MAX && rc == 0; n++) {
 		if (flow_instance_ended(fi->status) ||
 		    strcmp(fi->status, "paused") == 0 || fi->step < 0)
 			return 0;
@@ -471,6 +472,17 @@ flow_run_process(struct flow_run *fr, struct flow_instance *fi, int64_t now,
 	    " delay or a wait", MOVES_MAX);
 	rc = fail(fr, fi, &why, now);
 	buf_release(&why);
+	return rc;
+}
+
+int
+flow_run_process(struct flow_run *fr, struct flow_instance *fi, int64_t now,
+    int force)
+{
+	int rc;
+
+	if ((rc = moves(fr, fi, now, force)) == 0 && fi->dirty)
+		rc = flow_instance_put(fr->journal, fi, now);
 	return rc;
 }
 

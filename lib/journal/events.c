@@ -110,6 +110,7 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 	sqlite3_bind_int64(st, 8, ev->received_at);
 	sqlite3_bind_blob(st, 9, j->key_form.data, (int)formlen, SQLITE_STATIC);
 	journal_bind_text(st, 10, ev->rejected);
+	sqlite3_bind_int(st, 11, ev->canonical);
 	if ((rc = journal_step_done(j, st, "add event")) != 0)
 		return rc;
 	if (sqlite3_changes(j->db) == 1) {
@@ -117,9 +118,12 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 		    ev->source, "received", 1, 0)) != 0 ||
 		    (ev->rejected != NULL && (rc = journal_count(j,
 		    ev->received_at, "event", ev->type, ev->source, "rejected",
-		    1, 0)) != 0))
+		    1, 0)) != 0) ||
+		    (ev->canonical && (rc = journal_count(j, ev->received_at,
+		    "event", ev->type, ev->source, "normalized", 1, 0)) != 0))
 			return rc;
-		if ((st = journal_sql(j, SQL_RAW_ADD)) == NULL)
+		if ((st = journal_sql(j, ev->canonical ? SQL_CANONICAL_ADD :
+		    SQL_RAW_ADD)) == NULL)
 			return -1;
 		sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(j->db));
 		/* What was refused is kept byte for byte, valid or not. */

@@ -25,6 +25,9 @@ struct journal_event {
 	size_t		 envelope_len;
 	const char	*rejected;	/* NULL; or why it is kept as rejected,
 					   envelope being the bytes as they came */
+	int		 canonical;	/* the envelope is canonical already (an
+					   event integra made): journaled
+					   normalized, with no raw envelope */
 	int64_t		 received_at;	/* ms since the epoch */
 };
 

@@ -116,7 +116,8 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    "INSERT INTO events (id, source, type, tenant, subject, time,"
 	    " idempotency_key, received_at, key_index, status, error)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-	    " CASE WHEN ?10 IS NULL THEN 'received' ELSE 'rejected' END, ?10)"
+	    " CASE WHEN ?10 IS NOT NULL THEN 'rejected' WHEN ?11 THEN"
+	    " 'normalized' ELSE 'received' END, ?10)"
 	    " ON CONFLICT (source, key_index) DO NOTHING",
 	[SQL_RAW_ADD] =
 	    "INSERT INTO raw_envelopes (event, envelope) VALUES (?1, ?2)",

@@ -374,13 +374,12 @@ journal_start(struct journal *j, const struct cfg_flow *f,
 	je = (struct journal_event){ .id = id, .source = source,
 	    .type = f->on, .tenant = tenant, .time = time,
 	    .idempotency_key = key, .envelope = env->data,
-	    .envelope_len = env->len, .received_at = now };
+	    .envelope_len = env->len, .canonical = 1, .received_at = now };
 	if ((rc = journal_event_add(j, &je, first, NULL)) == 1) {
 		snprintf(id, ID_LEN + 1, "%s", first);
 		*dup = 1;
 		rc = 0;
-	} else if (rc == 0 && (rc = journal_event_normalize(j, id, NULL,
-	    env->data, env->len, &done)) == 0)
+	} else if (rc == 0)
 		rc = journal_event_map(j, id, f->on, source, &done);
 	if (cloud) {
 		jv_free(attr);

@@ -996,7 +996,8 @@ read_ids(struct run *r)
 	size_t len;
 	jv v, id;
 
-	while (!r->in_done && r->held + r->nids < r->capacity) {
+	while (!r->in_done && r->held + r->nids + r->ninstances <
+	    r->capacity) {
 		switch (ndjson_next(r->in, &line, &len, 0)) {
 		case NDJSON_TIMEOUT:
 			return;
@@ -1098,8 +1099,8 @@ loop(struct run *r)
 			wait = (int)(r->more_at > clock_ms() ?
 			    r->more_at - clock_ms() : 0);
 		if (http_wait(r->http, r->o->pending || r->in_done ||
-		    r->held + r->nids >= r->capacity ? -1 : r->o->in_fd,
-		    wait) != 0) {
+		    r->held + r->nids + r->ninstances >= r->capacity ? -1 :
+		    r->o->in_fd, wait) != 0) {
 			snprintf(r->err, r->errsz, "curl: waiting for"
 			    " transfers failed");
 			return EX_SOFTWARE;

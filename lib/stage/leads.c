@@ -270,7 +270,7 @@ new_lead(struct leads *l, struct journal *j, const struct leads_note *w,
 	struct journal_event je;
 	char lead_id[ID_LEN + 1], key[ID_LEN + 6], dup[ID_LEN + 1];
 	char now[RFC3339_LEN + 1];
-	int rc, found, done;
+	int rc, found;
 	int64_t ms = clock_ms();
 
 	if ((rc = find_lead(l, j, tenant, &tel, 1, lead_id, &found)) != 0 ||
@@ -299,12 +299,11 @@ new_lead(struct leads *l, struct journal *j, const struct leads_note *w,
 	    .tenant = tenant, .time = w->lead.time != NONE ?
 	    str(w, w->lead.time) : now, .idempotency_key = key,
 	    .envelope = l->text.data, .envelope_len = l->text.len,
-	    .received_at = ms };
+	    .canonical = 1, .received_at = ms };
 	if ((rc = journal_event_add(j, &je, dup, NULL)) == 1)
 		return 0;	/* made before */
-	if (rc != 0 || (rc = journal_event_normalize(j, lead_id, NULL,
-	    l->text.data, l->text.len, &done)) != 0 ||
-	    (rc = journal_lead_link(j, tenant, tel, lead_id, ms)) != 0)
+	if (rc != 0 || (rc = journal_lead_link(j, tenant, tel, lead_id,
+	    ms)) != 0)
 		return rc;
 	buf_add(out, l->text.data, l->text.len);
 	buf_addc(out, '\n');

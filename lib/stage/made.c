@@ -17,7 +17,7 @@ made_event(struct journal *j, const struct made *m, struct buf *line)
 	struct buf env = BUF_INIT;
 	struct journal_event je;
 	char id[ID_LEN + 1], dup[ID_LEN + 1], time[RFC3339_LEN + 1];
-	int rc, done;
+	int rc;
 
 	id_new(id);
 	clock_rfc3339(m->now, time);
@@ -27,10 +27,8 @@ made_event(struct journal *j, const struct made *m, struct buf *line)
 	je = (struct journal_event){ .id = id, .source = m->source,
 	    .type = m->type, .tenant = m->tenant, .subject = m->subject,
 	    .time = time, .idempotency_key = m->key, .envelope = env.data,
-	    .envelope_len = env.len, .received_at = m->now };
-	if ((rc = journal_event_add(j, &je, dup, NULL)) == 0 &&
-	    (rc = journal_event_normalize(j, id, NULL, env.data, env.len,
-	    &done)) == 0) {
+	    .envelope_len = env.len, .canonical = 1, .received_at = m->now };
+	if ((rc = journal_event_add(j, &je, dup, NULL)) == 0) {
 		buf_add(line, env.data, env.len);
 		buf_addc(line, '\n');
 		if (m->id != NULL)

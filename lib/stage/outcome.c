@@ -72,7 +72,7 @@ outcome_journal(struct journal *j, const struct outcome *o, int64_t now)
 	char dup[ID_LEN + 1];
 	const char *type = NULL, *subject;
 	size_t i;
-	int rc, done;
+	int rc;
 
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (kinds[i].bit == o->kind)
@@ -112,12 +112,10 @@ outcome_journal(struct journal *j, const struct outcome *o, int64_t now)
 	ev = (struct journal_event){ .id = id, .source = OUTCOME_SOURCE,
 	    .type = type, .tenant = o->tenant, .subject = subject,
 	    .time = time, .idempotency_key = key.data,
-	    .envelope = env.data, .envelope_len = env.len,
+	    .envelope = env.data, .envelope_len = env.len, .canonical = 1,
 	    .received_at = now };
-	/* Journaled and normalized at once: it is canonical as made. */
-	if ((rc = journal_event_add(j, &ev, dup, NULL)) == 0)
-		rc = journal_event_normalize(j, id, NULL, env.data, env.len, &done);
-	else if (rc == 1)
+	/* Journaled normalized: it is canonical as made. */
+	if ((rc = journal_event_add(j, &ev, dup, NULL)) == 1)
 		rc = 0;		/* told already */
 	buf_release(&env);
 	buf_release(&key);
