@@ -200,9 +200,10 @@ run(struct sim *sm)
 		buf_release(&shown);
 		return 1;
 	}
-	v = jv_parse_sized(shown.data, (int)shown.len);
-	snprintf(sm->id, sizeof(sm->id), "%s", jv_string_value(
-	    jv_object_get(jv_copy(v), jv_string("id"))));
+	v = jv_object_get(jv_parse_sized(shown.data, (int)shown.len),
+	    jv_string("id"));
+	snprintf(sm->id, sizeof(sm->id), "%s",
+	    jv_get_kind(v) == JV_KIND_STRING ? jv_string_value(v) : "");
 	jv_free(v);
 	buf_release(&shown);
 	for (n = 0; n < MOVES_MAX && !done; n++) {
