@@ -403,6 +403,17 @@ test_expect_success 'simulate --timeouts, and with the events given' '
 	{ echo "{}" | integra-flow -c cfg.yaml simulate vendas 2>err;
 	    test $? -eq 65; } && grep -q "gives nothing" err
 '
+test_expect_success 'a step whose program fails fails the instance, named' '
+	accepted 11 | feed 0 &&
+	q "UPDATE canonical_envelopes SET envelope = json_remove(envelope,
+	    \"$.data.client_name\") WHERE event = (SELECT seq FROM events
+	    WHERE id = (SELECT event_id FROM flow_instances
+	    WHERE key = \"P-11\"))" &&
+	round 6 && round 12 &&
+	test "$(inst 11 status)" = failed &&
+	inst 11 error | grep -q "^step .send_contract.: jq: error" &&
+	log_of 11 | tail -1 | grep -qx failed
+'
 test_expect_success 'config check refuses a step id live instances stand on' '
 	integra config check -c cfg.yaml -j journal.db >out &&
 	grep -q "1 flow" out &&
