@@ -180,8 +180,9 @@ command(const struct cfg *cfg, struct journal *jn, enum cmd cmd,
 			rc = EX_DATAERR;
 			goto end;
 		}
-		rc = ops_flows_start(&defs, jn, argv[0], in.data != NULL ?
-		    in.data : "", in.len, now, &out, &why, &res);
+		rc = ops_flows_start(&defs, jn, &(struct ops_flows_start){
+		    .flow = argv[0], .json = in.data != NULL ? in.data : "",
+		    .len = in.len }, now, &out, &why, &res);
 		break;
 	case PROCESS:
 		if (a->pending) {

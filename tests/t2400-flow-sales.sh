@@ -414,6 +414,17 @@ test_expect_success 'a step whose program fails fails the instance, named' '
 	inst 11 error | grep -q "^step .send_contract.: jq: error" &&
 	log_of 11 | tail -1 | grep -qx failed
 '
+test_expect_success 'retention keeps the start event of an instance that goes on' '
+	cp cfg.yaml ret.yaml &&
+	printf "retention:\n  after: 90d\n  salt_env: RET_SALT\n" >>ret.yaml &&
+	RET_SALT=s4lt at $((100 * 24 * 60)) integra-report -j journal.db \
+	    -c ret.yaml retention >/dev/null 2>&1 &&
+	test "$(q "SELECT retained_at IS NOT NULL FROM events WHERE id =
+	    (SELECT event_id FROM flow_instances WHERE key = \"P-1\")")" = 1 &&
+	test "$(q "SELECT retained_at IS NULL FROM events WHERE id =
+	    (SELECT event_id FROM flow_instances WHERE key = \"P-2\")")" = 1 &&
+	test "$(inst 2 status)" = waiting
+'
 test_expect_success 'config check refuses a step id live instances stand on' '
 	integra config check -c cfg.yaml -j journal.db >out &&
 	grep -q "1 flow" out &&

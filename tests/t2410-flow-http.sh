@@ -32,6 +32,7 @@ EOF
 integra-ingest -j journal.db -s t -t x </dev/null 2>/dev/null
 WRITE=$(integra-keys -j journal.db add writer -S events:write 2>/dev/null)
 READ=$(integra-keys -j journal.db add reader -S events:read 2>/dev/null)
+ACME=$(integra-keys -j journal.db add acme -T acme -S events:write 2>/dev/null)
 start_receiver recv.log
 # call METHOD PATH [BODY [KEY]]: the body in body, the status in status.
 call() {
@@ -118,6 +119,12 @@ test_expect_success 'stats, dashboard and unmatched' '
 	jq -e ".waiting_longest.vendas[0].number == \"V-001\"" body &&
 	call GET "/api/flows/unmatched?flow=vendas" "" "$READ" &&
 	jq -e ".unmatched == []" body
+'
+test_expect_success 'an instance started with a key is of its tenant, unless the event says' '
+	call POST /api/flows "$(start_body 3)" "$ACME" &&
+	test "$(cat status)" = 201 && jq -e ".tenant == \"acme\"" body &&
+	call POST /api/flows "{\"flow\":\"vendas\",\"event\":{\"specversion\":\"1.0\",\"id\":\"x4\",\"source\":\"crm\",\"type\":\"proposal.accepted\",\"tenant\":\"beta\",\"data\":{\"proposal_id\":\"P-4\"}}}" "$ACME" &&
+	test "$(cat status)" = 201 && jq -e ".tenant == \"beta\" and .number == \"V-001\"" body
 '
 test_expect_success 'the scopes: reading needs events:read, changes events:write' '
 	call GET /api/flows "" "" && test "$(cat status)" = 401 &&

@@ -193,8 +193,9 @@ run(struct sim *sm)
 	jv v;
 	int rc, n, done = 0;
 
-	if ((rc = ops_flows_start(sm->defs, sm->jn, sm->s->flow, sm->s->start,
-	    sm->s->start_len, sm->now, &shown, sm->why, &res)) != 0)
+	if ((rc = ops_flows_start(sm->defs, sm->jn, &(struct ops_flows_start){
+	    .flow = sm->s->flow, .json = sm->s->start,
+	    .len = sm->s->start_len }, sm->now, &shown, sm->why, &res)) != 0)
 		return rc;
 	if (res != OPS_FLOWS_DONE) {
 		buf_release(&shown);

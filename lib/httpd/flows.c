@@ -186,8 +186,10 @@ httpd_flows_start(const struct httpd_call *c)
 		return r;
 	}
 	jvdump(&event, ev);
-	rc = ops_flows_start(&defs, c->reader, jv_string_value(flow),
-	    event.data, event.len, clock_ms(), &b, &why, &res);
+	rc = ops_flows_start(&defs, c->reader, &(struct ops_flows_start){
+	    .flow = jv_string_value(flow), .json = event.data,
+	    .len = event.len, .tenant = c->key.tenant }, clock_ms(), &b, &why,
+	    &res);
 	jv_free(flow);
 	buf_release(&event);
 	flow_def_release(&defs);

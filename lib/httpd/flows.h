@@ -5,8 +5,10 @@
  * instance's id or number.
  *
  *	POST	/api/flows		{"flow": NAME, "event": {...}}: an
- *					instance started; 201, or 200 with
- *					the one its key names (events:write)
+ *					instance started, of the key's tenant
+ *					unless the event names one; 201, or
+ *					200 with the one its key names
+ *					(events:write)
  *	GET	/api/flows		instances (?flow, status, tenant, since,
  *					until, errors, limit, cursor;
  *					events:read)

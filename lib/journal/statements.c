@@ -609,6 +609,9 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " AND e.status IN ('mapped', 'rejected') AND NOT EXISTS"
 	    " (SELECT 1 FROM deliveries d WHERE d.event_id = e.id"
 	    "  AND d.status IN ('pending', 'failed', 'in_flight', 'dead'))"
+	    " AND NOT EXISTS (SELECT 1 FROM flow_instances f"
+	    "  WHERE f.event_id = e.id AND f.status IN ('running', 'waiting',"
+	    "  'paused'))"
 	    " ORDER BY e.id LIMIT ?2",
 	/* The key's index form from the key it replaces (keyindex.h). */
 	[SQL_RETAIN_EVENT] =

@@ -335,14 +335,14 @@ finish(struct journal *j, const char *id, int rc, struct buf *out,
  */
 static int
 journal_start(struct journal *j, const struct cfg_flow *f,
-    const struct cfg *cfg, jv given, int64_t now, struct buf *env,
+    const char *tenant_given, jv given, int64_t now, struct buf *env,
     char id[ID_LEN + 1], int *dup)
 {
 	struct buf data = BUF_INIT;
 	struct journal_event je;
 	jv attr, tattr;
 	char time[RFC3339_LEN + 1], key[ID_LEN + 1], first[ID_LEN + 1];
-	const char *source = FLOW_SOURCE, *tenant = cfg->tenant;
+	const char *source = FLOW_SOURCE, *tenant = tenant_given;
 	int rc, done, cloud;
 
 	cloud = jv_get_kind(attr = jv_object_get(jv_copy(given),
@@ -391,10 +391,10 @@ journal_start(struct journal *j, const struct cfg_flow *f,
 
 int
 ops_flows_start(const struct flow_defs *defs, struct journal *j,
-    const char *flow, const char *json, size_t len, int64_t now,
-    struct buf *out, struct buf *why, enum ops_flows_result *res)
+    const struct ops_flows_start *s, int64_t now, struct buf *out,
+    struct buf *why, enum ops_flows_result *res)
 {
-	const struct flow_def *d = flow_def_find(defs, flow);
+	const struct flow_def *d = flow_def_find(defs, s->flow);
 	struct flow_arrival *a = NULL;
 	struct flow_instance fi;
 	struct flow_run fr = { .defs = defs, .journal = j };
@@ -406,18 +406,18 @@ ops_flows_start(const struct flow_defs *defs, struct journal *j,
 
 	*res = OPS_FLOWS_MISSING;
 	if (d == NULL) {
-		buf_addf(why, "no flow '%s' in the config", flow);
+		buf_addf(why, "no flow '%s' in the config", s->flow);
 		return 0;
 	}
 	*res = OPS_FLOWS_BAD;
-	if (stream_parse(json, len, &given, why) != 0)
+	if (stream_parse(s->json, s->len, &given, why) != 0)
 		return 0;
 	if ((rc = journal_begin(j)) != 0) {
 		jv_free(given);
 		return rc;
 	}
-	rc = journal_start(j, d->cfg, defs->cfg, given, now, &env, event_id,
-	    &dup);
+	rc = journal_start(j, d->cfg, s->tenant != NULL ? s->tenant :
+	    defs->cfg->tenant, given, now, &env, event_id, &dup);
 	jv_free(given);
 	if (rc != 0)
 		goto out;

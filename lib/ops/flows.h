@@ -76,12 +76,19 @@ int	ops_flows_stranded(const struct cfg *, struct journal *,
 
 /*
  * Starts an instance of flow from json[0..len): a CloudEvent, or the
- * data of one (its type the flow's start type).  The event is journaled
- * as the flow's own (not routed again by map).
+ * data of one (its type the flow's start type), its tenant the one the
+ * event names, else tenant (an API key's), else the config's.  The event
+ * is journaled as the flow's own (not routed again by map).
  */
+struct ops_flows_start {
+	const char	*flow;
+	const char	*json;
+	size_t		 len;
+	const char	*tenant;	/* NULL: the config's */
+};
 int	ops_flows_start(const struct flow_defs *, struct journal *,
-	    const char *flow, const char *json, size_t len, int64_t now,
-	    struct buf *out, struct buf *why, enum ops_flows_result *);
+	    const struct ops_flows_start *, int64_t now, struct buf *out,
+	    struct buf *why, enum ops_flows_result *);
 /* Runs the instance's step now, even before its delay is over. */
 int	ops_flows_process(const struct flow_defs *, struct journal *,
 	    const char *ref, int64_t now, struct buf *out, struct buf *why,

@@ -40,6 +40,8 @@ CREATE INDEX flow_instances_wait ON flow_instances (flow, step, wait_value)
   WHERE wait_value IS NOT NULL;
 CREATE INDEX flow_instances_delivery ON flow_instances (delivery)
   WHERE delivery IS NOT NULL;
+-- Retention keeps the start event of an instance that goes on.
+CREATE INDEX flow_instances_event ON flow_instances (event_id);
 CREATE TABLE flow_numbers (
   flow   TEXT NOT NULL,
   tenant TEXT NOT NULL,
