@@ -105,6 +105,18 @@ test_expect_success 'the summary counts them' '
 	grep -q "11 read, 6 journaled, 0 duplicate, 5 rejected" summary
 '
 
+# Nesting as jq 1.6 counts it (an object's open key is a level too): a
+# payload jq could not parse is refused here, not dead-lettered later.
+test_expect_success 'a payload nested deeper than jq parses is refused at once' '
+	"$PY" -c "print(\"{\\\"\\\":\" + \"[\" * 255 + \"]\" * 255 + \"}\")" >deep.ndjson &&
+	"$PY" -c "print(\"{\\\"a\\\":\" * 128 + \"1\" + \"}\" * 128)" >ok.ndjson &&
+	"$PY" -c "print(\"{\\\"a\\\":\" * 129 + \"1\" + \"}\" * 129)" >>deep.ndjson &&
+	{ integra-ingest -j deep.db -s site -t lead.created <deep.ndjson \
+	    >/dev/null 2>err; test $? -eq 65; } &&
+	test "$(grep -c "too deeply nested" err)" = 2 &&
+	integra-ingest -j deep.db -s site -t lead.created <ok.ndjson >out &&
+	test "$(wc -l <out)" = 1
+'
 test_expect_code 65 'CloudEvents that are not valid are rejected' '
 	{
 		echo "{\"specversion\":\"1.0\",\"id\":\"a\",\"source\":\"s\"}";

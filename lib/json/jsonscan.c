@@ -261,8 +261,9 @@ jsonscan_name(const unsigned char *p, size_t n, size_t i,
 }
 
 /*
- * The value at p[i], nested at most maxdepth deep: returns the offset past
- * it.  What follows it is the caller's business.
+ * The value at p[i], nested at most maxdepth deep as jq counts (see
+ * JSON_MAX_DEPTH): returns the offset past it.  What follows it is the
+ * caller's business.
  */
 static size_t
 jsonscan_value(const unsigned char *p, size_t n, size_t i, size_t maxdepth,
@@ -270,10 +271,13 @@ jsonscan_value(const unsigned char *p, size_t n, size_t i, size_t maxdepth,
 {
 	unsigned char	stack[JSON_MAX_DEPTH];	/* the closing bytes */
 	size_t		depth;
+	size_t		objects;	/* '}' in the stack: each, inside
+					   a member's value, has its key
+					   open too */
 	unsigned char	c;
 	int		esc;
 
-	depth = 0;
+	depth = objects = 0;
 	for (;;) {
 		/* A value, its leading whitespace skipped. */
 		c = i < n ? p[i] : '\0';
@@ -308,7 +312,7 @@ jsonscan_value(const unsigned char *p, size_t n, size_t i, size_t maxdepth,
 			break;
 		case '[':
 		case '{':
-			if (depth == maxdepth)
+			if (depth + objects >= maxdepth)
 				return jsonscan_fail(e, i,
 				    "too deeply nested");
 			stack[depth++] = c == '[' ? ']' : '}';
@@ -318,6 +322,7 @@ jsonscan_value(const unsigned char *p, size_t n, size_t i, size_t maxdepth,
 				i++;
 				break;
 			}
+			objects += c == '{';
 			if (c == '{' &&
 			    (i = jsonscan_name(p, n, i, e)) == JSONSCAN_ERR)
 				return JSONSCAN_ERR;
@@ -347,7 +352,7 @@ jsonscan_value(const unsigned char *p, size_t n, size_t i, size_t maxdepth,
 				    stack[depth - 1] == ']' ?
 				    "expected ',' or ']'" :
 				    "expected ',' or '}'");
-			depth--;
+			objects -= stack[--depth] == '}';
 			i++;
 		}
 	}
@@ -514,8 +519,8 @@ json_next_member(const char *s, size_t n, size_t *pos, struct json_span *m)
 	if (i >= n || p[i] != ':')
 		return -1;
 	m->value_start = i = jsonscan_ws(p, n, i + 1);
-	/* The value is one deep in the object. */
-	if ((i = jsonscan_value(p, n, i, JSON_MAX_DEPTH - 1, &e)) ==
+	/* The value is in the object, whose key is open: two levels. */
+	if ((i = jsonscan_value(p, n, i, JSON_MAX_DEPTH - 2, &e)) ==
 	    JSONSCAN_ERR)
 		return -1;
 	m->value_end = *pos = i;

@@ -29,8 +29,12 @@
 #include <stddef.h>
 
 /*
- * The deepest nesting of arrays and objects accepted: jq 1.6's own limit,
- * so that what passes here also parses there.
+ * The deepest nesting accepted: jq 1.6's own limit, so that what passes
+ * here also parses there.  jq counts as it parses: an array or an object
+ * is a level, and so is the key of an object whose member's value is
+ * being read.  An array or object may open while fewer than this many
+ * levels are open: 256 arrays in one another, but only 128 objects
+ * (each with its key), or one object and 254 arrays in its member.
  */
 #define JSON_MAX_DEPTH	256
 
