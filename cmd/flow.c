@@ -34,7 +34,6 @@ struct args {
 	struct journal_flow_filter	 f;
 	int				 json;
 	int				 pending;
-	long				 limit;
 	const char			*events;	/* simulate's file */
 	int				 timeouts;
 };
@@ -169,8 +168,8 @@ command(const struct cfg *cfg, struct journal *jn, enum cmd cmd,
 			printf("%s\n", out.data);
 		break;
 	case UNMATCHED:
-		if ((rc = ops_flows_unmatched(jn, a->f.flow, (int)a->limit,
-		    &out)) == 0)
+		if ((rc = ops_flows_unmatched(jn, a->f.flow, a->f.after,
+		    a->f.limit, &out)) == 0)
 			printf("%s\n", out.data);
 		break;
 	case START:
@@ -288,7 +287,7 @@ main(int argc, char *argv[])
 	const char *cfgpath = NULL, *jpath = NULL;
 	struct journal *journal = NULL;
 	struct cfg *cfg = NULL;
-	struct args a = { .limit = 100 };
+	struct args a = { .json = 0 };
 	enum cmd cmd;
 	int c, i, rc;
 	const struct options_spec opts[] = {
@@ -315,8 +314,8 @@ main(int argc, char *argv[])
 		OPTIONS_END
 	}, unmatched_opts[] = {
 		OPTIONS_CALLBACK('f', "flow", "flow", filter, &a.f),
-		OPTIONS_NUMBER('n', "limit", "limit", &a.limit, 1, 100000,
-		    "-n takes a number from 1 to 100000"),
+		OPTIONS_CALLBACK('n', "limit", "limit", filter, &a.f),
+		OPTIONS_CALLBACK('C', "cursor", "cursor", filter, &a.f),
 		OPTIONS_END
 	};
 	const struct options_command cmds[] = {

@@ -228,6 +228,15 @@ test_expect_success 'an awaited event for nothing is kept and listed' '
 	jq -e ".unmatched[0].value == \"nobody\" and
 	    .unmatched[0].step == \"wait_signature\"" un
 '
+test_expect_success '... a page at a time' '
+	ce contract.signed sig-y "{\"contract_id\":\"nobody-2\"}" | feed 14 &&
+	integra-flow $J unmatched -n 1 >p1 &&
+	jq -e "(.unmatched | length) == 1 and .next != null" p1 &&
+	integra-flow $J unmatched -n 1 -C "$(jq -r .next p1)" >p2 &&
+	jq -e ".unmatched[0].value == \"nobody-2\"" p2 &&
+	integra-flow $J unmatched -f vendas >all &&
+	jq -e "(.unmatched | length) == 2 and .next == null" all
+'
 
 # Timeout: the contract sent again, then the instance fails.
 test_expect_success 'a wait that times out sends the contract again' '

@@ -67,46 +67,32 @@ httpd_flows_dashboard(const struct httpd_call *c)
 	    c->cfg, c->reader, clock_ms(), &b), NULL, MHD_HTTP_OK, &b);
 }
 
-/* unmatched's own query: a flow and a page size. */
-struct unmatched_query {
-	const char	*flow;
-	int		 limit;
-};
-
+/* unmatched's query: a flow, a page size and a cursor. */
 static int
 unmatched_set(void *ctx, const char *name, const char *value, char *err,
     size_t errsz)
 {
-	struct unmatched_query *u = ctx;
-	struct journal_flow_filter f;
-
-	if (strcmp(name, "flow") == 0) {
-		u->flow = value;
-		return 0;
-	}
-	ops_flows_filter_init(&f);
-	if (strcmp(name, "limit") != 0) {
+	if (strcmp(name, "flow") != 0 && strcmp(name, "limit") != 0 &&
+	    strcmp(name, "cursor") != 0) {
 		snprintf(err, errsz, "unknown filter '%.40s'", name);
 		return -1;
 	}
-	if (ops_flows_filter_set(&f, name, value, err, errsz) != 0)
-		return -1;
-	u->limit = f.limit;
-	return 0;
+	return ops_flows_filter_set(ctx, name, value, err, errsz);
 }
 
 enum MHD_Result
 httpd_flows_unmatched(const struct httpd_call *c)
 {
-	struct unmatched_query u = { .limit = OPS_FLOWS_LIMIT };
+	struct journal_flow_filter f;
 	struct buf b = BUF_INIT;
 	char err[128];
 
-	if (httpd_route_query(c, unmatched_set, &u, err, sizeof(err)) != 0)
+	ops_flows_filter_init(&f);
+	if (httpd_route_query(c, unmatched_set, &f, err, sizeof(err)) != 0)
 		return httpd_reply_fail(c->conn, MHD_HTTP_BAD_REQUEST,
 		    "invalid_query", err, NULL, NULL);
 	return httpd_reply_result(c->conn, c->reader, ops_flows_unmatched(
-	    c->reader, u.flow, u.limit, &b), NULL, MHD_HTTP_OK, &b);
+	    c->reader, f.flow, f.after, f.limit, &b), NULL, MHD_HTTP_OK, &b);
 }
 
 /* A change's answer: the instance, or why it did nothing. */

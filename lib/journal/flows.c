@@ -439,7 +439,7 @@ journal_flow_longest(struct journal *j, const char *flow, int limit,
 }
 
 int
-journal_flow_unmatched(struct journal *j, const char *flow, int64_t since,
+journal_flow_unmatched(struct journal *j, const char *flow, const char *after,
     int limit, journal_row_fn fn, void *ctx)
 {
 	sqlite3_stmt *st;
@@ -447,8 +447,7 @@ journal_flow_unmatched(struct journal *j, const char *flow, int64_t since,
 	if ((st = journal_sql(j, SQL_FLOW_UNMATCHED)) == NULL)
 		return -1;
 	journal_bind_opt(st, 1, flow);
-	if (since > 0)
-		sqlite3_bind_int64(st, 2, since);
+	journal_bind_opt(st, 2, after);
 	sqlite3_bind_int(st, 3, limit > 0 ? limit : -1);
 	return journal_step_rows(j, st, fn, ctx, "list unmatched events");
 }

@@ -160,11 +160,12 @@ int	journal_flow_durations(struct journal *, const char *flow,
 int	journal_flow_longest(struct journal *, const char *flow, int limit,
 	    int64_t now, journal_row_fn fn, void *ctx);
 /*
- * The awaited events no wait took (yet), of flow (NULL: all), received
- * after since, oldest first, at most limit.
+ * The awaited events no wait took (yet), of flow (NULL: all), by event
+ * id (the order they came in) after the cursor after (NULL: from the
+ * first), at most limit (0: all).
  */
 int	journal_flow_unmatched(struct journal *, const char *flow,
-	    int64_t since, int limit, journal_row_fn fn, void *ctx);
+	    const char *after, int limit, journal_row_fn fn, void *ctx);
 /* A delivery's request as JSON, {target, method, url, headers, body}. */
 int	journal_flow_request(struct journal *, const char *delivery,
 	    struct buf *out);

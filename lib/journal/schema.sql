@@ -235,7 +235,7 @@ CREATE TABLE flow_arrivals (
   taken_by    TEXT,		-- the instance whose wait took it
   PRIMARY KEY (flow, step, value, event_id)
 ) WITHOUT ROWID;
-CREATE INDEX flow_arrivals_untaken ON flow_arrivals (received_at)
+CREATE INDEX flow_arrivals_untaken ON flow_arrivals (event_id)
   WHERE taken_by IS NULL;
 CREATE TABLE flow_log (
   instance    TEXT NOT NULL,

@@ -751,8 +751,8 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    "SELECT event_id, json_object('event', event_id, 'flow', flow,"
 	    " 'step', step, 'value', value, 'received_at', received_at)"
 	    " FROM flow_arrivals WHERE taken_by IS NULL"
-	    " AND (?1 IS NULL OR flow = ?1) AND (?2 IS NULL OR received_at > ?2)"
-	    " ORDER BY received_at LIMIT ?3",
+	    " AND (?1 IS NULL OR flow = ?1) AND (?2 IS NULL OR event_id > ?2)"
+	    " ORDER BY event_id LIMIT ?3",
 	/* Where the live instances stand, a few numbers of each place. */
 	[SQL_FLOW_STANDING] =
 	    "SELECT flow, step, count(*), (SELECT group_concat(number, ', ')"

@@ -240,7 +240,7 @@ ops_flows_dashboard(const struct cfg *cfg, struct journal *j, int64_t now,
 			return rc;
 		buf_addc(out, ']');
 	}
-	if ((rc = journal_flow_unmatched(j, NULL, 0, 0, count_rows,
+	if ((rc = journal_flow_unmatched(j, NULL, NULL, 0, count_rows,
 	    &unmatched)) != 0)
 		return rc;
 	buf_addf(out, "},\"unmatched\":%ld}", unmatched);
@@ -248,17 +248,17 @@ ops_flows_dashboard(const struct cfg *cfg, struct journal *j, int64_t now,
 }
 
 int
-ops_flows_unmatched(struct journal *j, const char *flow, int limit,
-    struct buf *out)
+ops_flows_unmatched(struct journal *j, const char *flow, const char *after,
+    int limit, struct buf *out)
 {
 	struct ops_page p;
 	int rc;
 
 	ops_page_open(&p, out, "unmatched");
-	if ((rc = journal_flow_unmatched(j, flow, 0, limit, ops_page_row,
+	if ((rc = journal_flow_unmatched(j, flow, after, limit, ops_page_row,
 	    &p)) != 0)
 		return rc;
-	ops_page_close(&p, 0);
+	ops_page_close(&p, limit);
 	return 0;
 }
 

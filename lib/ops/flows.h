@@ -62,9 +62,12 @@ int	ops_flows_stats(const struct cfg *, struct journal *, int64_t now,
 /* The stats, the longest waits and the unmatched events' count. */
 int	ops_flows_dashboard(const struct cfg *, struct journal *, int64_t now,
 	    struct buf *out);
-/* The awaited events no wait took, of flow (NULL: all). */
-int	ops_flows_unmatched(struct journal *, const char *flow, int limit,
-	    struct buf *out);
+/*
+ * The awaited events no wait took, of flow (NULL: all), a page of limit
+ * after the cursor after (NULL: the first page).
+ */
+int	ops_flows_unmatched(struct journal *, const char *flow,
+	    const char *after, int limit, struct buf *out);
 /*
  * Whether cfg has every flow and step id where live instances of the
  * journal stand (a step removed or renamed strands them): 0, with a line
