@@ -15,16 +15,17 @@
  *	"idempotency_key":"..."|null,"event":"..."|null,
  *	"headers":{"content-type":"application/json",...},"body":"..."}
  * path is the request target exactly as sent (not decoded, query included);
- * -R and -D prefixes are matched against it, first match wins.  time_ms is
- * when the request line arrived; the line is written just before the
- * answer, after any -D delay.  Repeated headers are joined with ", ".  A
- * body refused with 413 is logged as "".  Requests that MHD rejects itself
- * (malformed: 400) or that the client abandons before the body is complete
- * are not logged.  204 and 304 answers carry no body; others carry
- * {"ok":true} (or -b's body) or {"error":"sink answered N"}, and with -e
- * a 2xx one is {"ok":true,"id":KEY,"messageId":KEY}, KEY the request's
- * Idempotency-Key, so that a test can see an answer's data used (and a
- * Z-API message id that status callbacks can name).
+ * -R and -D prefixes, and those of -r's routes, are matched against it,
+ * first match wins.  time_ms is when the request line arrived; the line is
+ * written just before the answer, after any delay (-D or a route's).
+ * Repeated headers are joined with ", ".  A body refused with 413 is logged
+ * as "".  Requests that MHD rejects itself (malformed: 400) or that the
+ * client abandons before the body is complete are not logged.  204 and 304
+ * answers carry no body; others carry {"ok":true} (or -b's body) or
+ * {"error":"sink answered N"}, and with -e a 2xx one is
+ * {"ok":true,"id":KEY,"messageId":KEY}, KEY the request's Idempotency-Key,
+ * so that a test can see an answer's data used (and a Z-API message id
+ * that status callbacks can name).
  *
  * With -G N it also plays a paged remote API (a CRM, an ERP) for tests
  * and benchmarks of integra-sync: every GET gets a page of N generated
@@ -66,6 +67,45 @@
  * 413, -R and -f answer them as any request, and those answers are not
  * counted by -X; -D and -a apply to them; -s, -b and -e do not.  Other
  * methods (the upserts a sync leads to) are answered as any request.
+ *
+ * With -r FILE it plays any provider by data, not C: FILE holds routes,
+ * one JSON object a line (blank lines and lines whose first non-blank is
+ * '#' are skipped), read at start.  A line that is no good route, or a
+ * file that cannot be read, makes the sink exit 2 before it listens,
+ * naming the file and line ("integra-sink: FILE:LINE: what").  Every
+ * request but a 413 one is tried against the routes in file order before
+ * anything else, and the first that matches answers it alone: -R, -D,
+ * -f, -a, -b, -e and -G with its options do not touch that answer.  A
+ * request no route matches is answered as without -r.  A route's members
+ * (any other is refused):
+ *	method		the request's method, exactly (default: any)
+ *	prefix		what the request target starts with, as for -R
+ *			(required)
+ *	header		{"Name":"value",...}: for each, one of the request's
+ *			headers of that name (in any case) has that value
+ *			(blanks after it aside)
+ *	body_contains	a string the request's body holds
+ *	times		N: the route answers the first N requests that match
+ *			it, then is passed over (default: all of them)
+ *	status		the answer's status, 200..599 (default 200)
+ *	body		the answer's body: a string, or any other JSON value
+ *			sent as it is written on the line (default: the
+ *			usual {"ok":true} or {"error":"sink answered N"}; 204
+ *			and 304 take no body)
+ *	headers		{"Name":"value",...}: headers of the answer, added to
+ *			Content-Type: application/json unless they name one;
+ *			one whose value is or comes out empty is left out
+ *	delay_ms	wait that long before answering, 0..3600000
+ * In body and in the values of headers, {{idempotency_key}} is the
+ * request's Idempotency-Key ("" if none) and {{path}} its target, both
+ * escaped for a JSON string (without the quotes); {{n}} is the number of
+ * requests the route has taken, this one included; {{count}} the number
+ * of requests the sink has had, this one included; {{now}} and {{now_ms}}
+ * the time of the answer (after the delay) in s and in ms since the
+ * epoch.  A "{{" that opens none of these is refused.  The counts hold
+ * across connections' threads.  A request a route answers is logged as
+ * any other, its line with "route":LINE after "status", LINE the route's
+ * line in FILE (from 1).
  *
  * Each connection has its own thread, so a delay holds up only its own
  * connection.  The port goes to the -P file (written atomically) or,
@@ -111,6 +151,8 @@
 #define CURSORMAX	32
 #define OLDTIME		1767225600	/* 2026-01-01T00:00:00Z */
 #define NEWTIME		1780272000	/* 2026-06-01T00:00:00Z */
+#define EX_ROUTES	2		/* a -r file that will not do */
+#define MAXDEPTH	64		/* of a route's JSON body */
 
 struct rule {
 	const char	*prefix;
@@ -157,6 +199,54 @@ struct hdrs {
 	int		 err;
 };
 
+/* A name and its value: a header to match, or one to send. */
+struct kv {
+	char	*name;
+	char	*value;
+};
+
+/* A line of the -r file: the requests it takes and how it answers. */
+struct route {
+	long		 line;		/* in the file, from 1 */
+	char		*method;	/* NULL: any */
+	char		*prefix;
+	size_t		 plen;
+	struct kv	*match;		/* header */
+	size_t		 nmatch;
+	char		*contains;	/* body_contains, NULL: none */
+	size_t		 clen;
+	long		 times;		/* -1: no limit */
+	unsigned int	 status;
+	char		*body;		/* NULL: the usual one */
+	struct kv	*headers;
+	size_t		 nheaders;
+	long		 delay_ms;
+	atomic_long	 hits;		/* requests that matched */
+};
+
+/* A header a route wants, and whether the request has it. */
+struct hdrmatch {
+	const struct kv	*want;
+	int		 found;
+};
+
+/* A line of the -r file being read; the reason for a failure goes in err. */
+struct jp {
+	const char	*line;
+	const char	*p;
+	char		*err;
+	size_t		 errsz;
+};
+
+/* What the placeholders of a route stand for in one answer. */
+struct vars {
+	const char	*key;		/* Idempotency-Key, NULL: none */
+	const char	*path;
+	long		 n;
+	long		 count;
+	int64_t		 ms;
+};
+
 /* What a page request asks for. */
 struct pageq {
 	int64_t		 since;		/* ms; INT64_MIN: no filter */
@@ -174,6 +264,34 @@ static void	rulearg(struct rule *, size_t *, const char *, char, long,
 		    long);
 static void	autharg(const char *);
 static const struct rule *match(const struct rule *, size_t, const char *);
+static long	jp_col(const struct jp *);
+static int	jp_fail(struct jp *, const char *, ...)
+		    __attribute__((__format__(__printf__, 2, 3)));
+static void	jp_ws(struct jp *);
+static int	jp_hex4(struct jp *, unsigned long *);
+static int	jp_str(struct jp *, char **);
+static int	jp_keystr(struct jp *, const char *, char **);
+static int	jp_int(struct jp *, const char *, long, long, long *);
+static int	jp_num(struct jp *);
+static int	jp_value(struct jp *, int);
+static int	jp_strmap(struct jp *, const char *, struct kv **, size_t *);
+static int	is_token(const char *);
+static int	route_check(struct jp *, const struct route *);
+static int	route_parse(struct route *, const char *, long, char *,
+		    size_t);
+static void	route_release(struct route *);
+static int	load_routes(const char *);
+static void	free_routes(void);
+static enum MHD_Result hdr_eq(void *, enum MHD_ValueKind, const char *,
+		    const char *);
+static int	has_header(struct MHD_Connection *, const struct kv *);
+static int	body_has(const struct req *, const char *, size_t);
+static struct route *route_find(struct MHD_Connection *, const struct req *,
+		    const char *, long *);
+static int	expand(struct sbuf *, const char *, const struct vars *,
+		    const char **);
+static enum MHD_Result route_answer(struct MHD_Connection *, struct req *,
+		    const char *, struct route *, long, long);
 static int	add_headers(struct MHD_Response *, unsigned int);
 static int	add_answer(unsigned int);
 static struct answer *find_answer(unsigned int);
@@ -186,6 +304,7 @@ static void	sb_add(struct sbuf *, const void *, size_t);
 static void	sb_adds(struct sbuf *, const char *);
 static void	sb_addjson(struct sbuf *, const char *, size_t, int);
 static void	sb_addjsonz(struct sbuf *, const char *);
+static void	sb_addjsonbare(struct sbuf *, const char *);
 static int64_t	days_from_civil(int, unsigned int, unsigned int);
 static void	civil_from_days(int64_t, int *, unsigned int *,
 		    unsigned int *);
@@ -206,7 +325,7 @@ static unsigned int serve_page(struct MHD_Connection *, const char *,
 static enum MHD_Result collect(void *, enum MHD_ValueKind, const char *,
 		    size_t, const char *, size_t);
 static int	log_request(struct MHD_Connection *, struct req *, const char *,
-		    unsigned int);
+		    unsigned int, long);
 static void	*uri_cb(void *, const char *, struct MHD_Connection *);
 static void	done_cb(void *, struct MHD_Connection *, void **,
 		    enum MHD_RequestTerminationCode);
@@ -240,6 +359,10 @@ static char		*auth_value;
 static long		 fail_after;	/* -X, 0: never */
 static atomic_long	 npages;	/* page requests counted by -X */
 
+static struct route	*routes;	/* -r */
+static size_t		 nroutes;
+static atomic_long	 nrequests;	/* {{count}} */
+
 static _Atomic uint64_t	 rng_state;
 
 static FILE		*logfp;
@@ -257,7 +380,8 @@ usage(FILE *fp, int status)
 	    "[-s status]\n"
 	    "\t[-f percent] [-F failstatus] [-S seed] [-R prefix=status]...\n"
 	    "\t[-D prefix=ms]... [-a retry_after_seconds] [-e] [-b body]\n"
-	    "\t[-G records [-g generation] [-A 'Name: value'] [-X k]]\n"
+	    "\t[-G records [-g generation] [-A 'Name: value'] [-X k]] "
+	    "[-r routes]\n"
 	    "  -p port      TCP port on 127.0.0.1 (default 0: any free port)\n"
 	    "  -P portfile  write the port there once listening "
 	    "(else to stdout)\n"
@@ -283,7 +407,27 @@ usage(FILE *fp, int status)
 	    "               them has rev gen and a later updated_at\n"
 	    "  -A 'Name: value'  page requests without this header get 401\n"
 	    "  -X k         the k-th page request and all later ones get "
-	    "503\n",
+	    "503\n"
+	    "  -r routes    answers by data: a file of routes, one JSON object "
+	    "a line\n"
+	    "               (blank and # lines skipped), tried first, in "
+	    "order; the first\n"
+	    "               that matches answers, else the options above do.\n"
+	    "               Matching: method, prefix (required), header "
+	    "{\"Name\":\"value\"},\n"
+	    "               body_contains, times N (only the first N "
+	    "matches).\n"
+	    "               Answer: status (200), body (a string or JSON), "
+	    "headers\n"
+	    "               {\"Name\":\"value\"} (Content-Type: "
+	    "application/json), delay_ms.\n"
+	    "               In body and header values: {{idempotency_key}} "
+	    "{{path}} (both\n"
+	    "               JSON-escaped), {{n}} (the route's matches), "
+	    "{{count}} (all\n"
+	    "               requests), {{now}} {{now_ms}}.  Logged with "
+	    "\"route\":LINE.\n"
+	    "               A bad line: exit 2, naming it\n",
 	    PROGNAME);
 	exit(status);
 }
@@ -358,6 +502,803 @@ match(const struct rule *rules, size_t n, const char *path)
 		if (strncmp(path, rules[i].prefix, rules[i].len) == 0)
 			return &rules[i];
 	return NULL;
+}
+
+/* Column of where j is, from 1, for messages. */
+static long
+jp_col(const struct jp *j)
+{
+	return (long)(j->p - j->line) + 1;
+}
+
+/* Puts the reason in j->err; returns -1. */
+static int
+jp_fail(struct jp *j, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(j->err, j->errsz, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void
+jp_ws(struct jp *j)
+{
+	while (*j->p == ' ' || *j->p == '\t' || *j->p == '\r' ||
+	    *j->p == '\n')
+		j->p++;
+}
+
+static int
+jp_hex4(struct jp *j, unsigned long *u)
+{
+	int	 i, v;
+
+	*u = 0;
+	for (i = 0; i < 4; i++) {
+		if ((v = hexval(j->p[i])) == -1)
+			return -1;
+		*u = *u << 4 | v;
+	}
+	j->p += 4;
+	return 0;
+}
+
+/*
+ * A JSON string, decoded into *out (allocated, NUL-terminated).  \u0000
+ * and a lone surrogate are refused: a C string holds neither.
+ */
+static int
+jp_str(struct jp *j, char **out)
+{
+	struct sbuf	 sb = { NULL, 0, 0, 0 };
+	unsigned long	 u, lo;
+	unsigned char	 c, utf[4];
+	size_t		 n;
+
+	if (*j->p != '"')
+		return jp_fail(j, "want a string at column %ld", jp_col(j));
+	for (j->p++; (c = *j->p) != '"'; ) {
+		if (c == '\0') {
+			free(sb.p);
+			return jp_fail(j, "unterminated string");
+		}
+		if (c < 0x20) {
+			free(sb.p);
+			return jp_fail(j, "control character in a string at "
+			    "column %ld", jp_col(j));
+		}
+		if (c != '\\') {
+			sb_add(&sb, j->p++, 1);
+			continue;
+		}
+		c = *++j->p;
+		if (c != '\0')
+			j->p++;
+		switch (c) {
+		case '"':
+		case '\\':
+		case '/':
+			sb_add(&sb, &c, 1);
+			continue;
+		case 'b':
+			sb_add(&sb, "\b", 1);
+			continue;
+		case 'f':
+			sb_add(&sb, "\f", 1);
+			continue;
+		case 'n':
+			sb_add(&sb, "\n", 1);
+			continue;
+		case 'r':
+			sb_add(&sb, "\r", 1);
+			continue;
+		case 't':
+			sb_add(&sb, "\t", 1);
+			continue;
+		case 'u':
+			break;
+		default:
+			goto bad;
+		}
+		if (jp_hex4(j, &u) == -1 || (u >= 0xdc00 && u <= 0xdfff))
+			goto bad;
+		if (u == 0) {
+			free(sb.p);
+			return jp_fail(j, "\\u0000 in a string at column %ld",
+			    jp_col(j));
+		}
+		if (u >= 0xd800 && u <= 0xdbff) {
+			if (j->p[0] != '\\' || j->p[1] != 'u')
+				goto bad;
+			j->p += 2;
+			if (jp_hex4(j, &lo) == -1 || lo < 0xdc00 || lo > 0xdfff)
+				goto bad;
+			u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+		}
+		if (u < 0x80) {
+			utf[0] = u;
+			n = 1;
+		} else if (u < 0x800) {
+			utf[0] = 0xc0 | u >> 6;
+			utf[1] = 0x80 | (u & 0x3f);
+			n = 2;
+		} else if (u < 0x10000) {
+			utf[0] = 0xe0 | u >> 12;
+			utf[1] = 0x80 | (u >> 6 & 0x3f);
+			utf[2] = 0x80 | (u & 0x3f);
+			n = 3;
+		} else {
+			utf[0] = 0xf0 | u >> 18;
+			utf[1] = 0x80 | (u >> 12 & 0x3f);
+			utf[2] = 0x80 | (u >> 6 & 0x3f);
+			utf[3] = 0x80 | (u & 0x3f);
+			n = 4;
+		}
+		sb_add(&sb, utf, n);
+	}
+	j->p++;
+	sb_add(&sb, "", 1);
+	if (sb.err) {
+		free(sb.p);
+		return jp_fail(j, "out of memory");
+	}
+	*out = sb.p;
+	return 0;
+bad:
+	free(sb.p);
+	return jp_fail(j, "bad escape in a string at column %ld", jp_col(j));
+}
+
+/* The string value of member key. */
+static int
+jp_keystr(struct jp *j, const char *key, char **out)
+{
+	if (*j->p != '"')
+		return jp_fail(j, "'%s': want a string", key);
+	return jp_str(j, out);
+}
+
+/* The whole-number value of member key, in [min, max]. */
+static int
+jp_int(struct jp *j, const char *key, long min, long max, long *v)
+{
+	const char	*s = j->p;
+	long		 n = 0;
+	int		 neg;
+
+	if ((neg = *s == '-'))
+		s++;
+	if (*s < '0' || *s > '9')
+		goto bad;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (n > (LONG_MAX - (*s - '0')) / 10)
+			goto bad;
+		n = n * 10 + (*s - '0');
+	}
+	if (*s == '.' || *s == 'e' || *s == 'E')
+		goto bad;
+	if (neg)
+		n = -n;
+	if (n < min || n > max)
+		goto bad;
+	j->p = s;
+	*v = n;
+	return 0;
+bad:
+	return jp_fail(j, "'%s': want a whole number in %ld..%ld", key, min,
+	    max);
+}
+
+/* Skips a JSON number. */
+static int
+jp_num(struct jp *j)
+{
+	const char	*s = j->p;
+
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (*s >= '1' && *s <= '9')
+		s += strspn(s, "0123456789");
+	else
+		goto bad;
+	if (*s == '.') {
+		if (*++s < '0' || *s > '9')
+			goto bad;
+		s += strspn(s, "0123456789");
+	}
+	if (*s == 'e' || *s == 'E') {
+		if (*++s == '+' || *s == '-')
+			s++;
+		if (*s < '0' || *s > '9')
+			goto bad;
+		s += strspn(s, "0123456789");
+	}
+	j->p = s;
+	return 0;
+bad:
+	return jp_fail(j, "bad JSON at column %ld", jp_col(j));
+}
+
+/* Skips any JSON value, checking it, nested at most MAXDEPTH deep. */
+static int
+jp_value(struct jp *j, int depth)
+{
+	static const char *const lits[] = { "true", "false", "null" };
+	char		*s;
+	size_t		 i, n;
+	int		 close;
+
+	if (depth > MAXDEPTH)
+		return jp_fail(j, "nested too deep at column %ld", jp_col(j));
+	switch (*j->p) {
+	case '"':
+		if (jp_str(j, &s) == -1)
+			return -1;
+		free(s);
+		return 0;
+	case '{':
+	case '[':
+		close = *j->p++ == '{' ? '}' : ']';
+		jp_ws(j);
+		if (*j->p == close) {
+			j->p++;
+			return 0;
+		}
+		for (;;) {
+			if (close == '}') {
+				if (jp_str(j, &s) == -1)
+					return -1;
+				free(s);
+				jp_ws(j);
+				if (*j->p != ':')
+					goto bad;
+				j->p++;
+				jp_ws(j);
+			}
+			if (jp_value(j, depth + 1) == -1)
+				return -1;
+			jp_ws(j);
+			if (*j->p == close) {
+				j->p++;
+				return 0;
+			}
+			if (*j->p != ',')
+				goto bad;
+			j->p++;
+			jp_ws(j);
+		}
+	}
+	for (i = 0; i < sizeof(lits) / sizeof(lits[0]); i++) {
+		n = strlen(lits[i]);
+		if (strncmp(j->p, lits[i], n) == 0) {
+			j->p += n;
+			return 0;
+		}
+	}
+	return jp_num(j);
+bad:
+	return jp_fail(j, "bad JSON at column %ld", jp_col(j));
+}
+
+/* The value of member key, an object of strings, appended to *v. */
+static int
+jp_strmap(struct jp *j, const char *key, struct kv **v, size_t *n)
+{
+	struct kv	*nv;
+	char		*name, *value;
+
+	if (*j->p != '{')
+		return jp_fail(j, "'%s': want an object of strings", key);
+	j->p++;
+	jp_ws(j);
+	if (*j->p == '}') {
+		j->p++;
+		return 0;
+	}
+	for (;;) {
+		if (jp_str(j, &name) == -1)
+			return -1;
+		jp_ws(j);
+		if (*j->p != ':') {
+			free(name);
+			return jp_fail(j, "bad JSON at column %ld", jp_col(j));
+		}
+		j->p++;
+		jp_ws(j);
+		if (jp_keystr(j, key, &value) == -1) {
+			free(name);
+			return -1;
+		}
+		if ((nv = reallocarray(*v, *n + 1, sizeof(**v))) == NULL) {
+			free(name);
+			free(value);
+			return jp_fail(j, "out of memory");
+		}
+		*v = nv;
+		nv[*n].name = name;
+		nv[*n].value = value;
+		(*n)++;
+		jp_ws(j);
+		if (*j->p == '}') {
+			j->p++;
+			return 0;
+		}
+		if (*j->p != ',')
+			return jp_fail(j, "bad JSON at column %ld", jp_col(j));
+		j->p++;
+		jp_ws(j);
+	}
+}
+
+/* An HTTP token (RFC 9110): a method or a header's name. */
+static int
+is_token(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= '0' && *s <= '9') ||
+		    strchr("!#$%&'*+-.^_`|~", *s) != NULL))
+			return 0;
+	return 1;
+}
+
+/* What a well-formed route must also be. */
+static int
+route_check(struct jp *j, const struct route *rt)
+{
+	struct MHD_Response	*resp;
+	const char		*bad;
+	size_t			 i;
+	int			 rc = 0;
+
+	if (rt->prefix == NULL)
+		return jp_fail(j, "no prefix");
+	if (rt->method != NULL && !is_token(rt->method))
+		return jp_fail(j, "'method': bad method '%s'", rt->method);
+	for (i = 0; i < rt->nmatch; i++)
+		if (!is_token(rt->match[i].name))
+			return jp_fail(j, "'header': bad name '%s'",
+			    rt->match[i].name);
+	if (rt->body != NULL && (rt->status == 204 || rt->status == 304))
+		return jp_fail(j, "'body': a %u answer has none", rt->status);
+	if (rt->body != NULL && expand(NULL, rt->body, NULL, &bad) == -1)
+		return jp_fail(j, "'body': bad placeholder '%.32s'", bad);
+	for (i = 0; i < rt->nheaders; i++) {
+		if (!is_token(rt->headers[i].name))
+			return jp_fail(j, "'headers': bad name '%s'",
+			    rt->headers[i].name);
+		if (expand(NULL, rt->headers[i].value, NULL, &bad) == -1)
+			return jp_fail(j, "'headers': '%s': bad placeholder "
+			    "'%.32s'", rt->headers[i].name, bad);
+	}
+	/* What MHD will not send (Content-Length, CR or LF in a value). */
+	if ((resp = MHD_create_response_from_buffer(0, NULL,
+	    MHD_RESPMEM_PERSISTENT)) == NULL)
+		return jp_fail(j, "cannot make a response");
+	for (i = 0; i < rt->nheaders && rc == 0; i++)
+		if (rt->headers[i].value[0] != '\0' &&
+		    MHD_add_response_header(resp, rt->headers[i].name,
+		    rt->headers[i].value) == MHD_NO)
+			rc = jp_fail(j, "'headers': libmicrohttpd will not "
+			    "send '%s'", rt->headers[i].name);
+	MHD_destroy_response(resp);
+	return rc;
+}
+
+/*
+ * Reads one line of the -r file into rt, or fails with the reason in
+ * err; either way rt is then for route_release().
+ */
+static int
+route_parse(struct route *rt, const char *line, long lineno, char *err,
+    size_t errsz)
+{
+	enum { METHOD, PREFIX, HEADER, CONTAINS, TIMES, STATUS, BODY,
+	    HEADERS, DELAY, NKEYS };
+	static const char *const keys[NKEYS] = {
+		[METHOD] = "method", [PREFIX] = "prefix", [HEADER] = "header",
+		[CONTAINS] = "body_contains", [TIMES] = "times",
+		[STATUS] = "status", [BODY] = "body", [HEADERS] = "headers",
+		[DELAY] = "delay_ms"
+	};
+	struct jp	 j;
+	const char	*start;
+	char		*key;
+	int		 seen[NKEYS] = { 0 };
+	int		 k, rc = 0;
+	long		 v;
+
+	memset(rt, 0, sizeof(*rt));
+	rt->line = lineno;
+	rt->times = -1;
+	rt->status = MHD_HTTP_OK;
+	j.line = j.p = line;
+	j.err = err;
+	j.errsz = errsz;
+
+	jp_ws(&j);
+	if (*j.p != '{')
+		return jp_fail(&j, "want a JSON object");
+	j.p++;
+	jp_ws(&j);
+	while (*j.p != '}') {
+		if (jp_str(&j, &key) == -1)
+			return -1;
+		for (k = 0; k < NKEYS && strcmp(key, keys[k]) != 0; k++)
+			;
+		if (k == NKEYS) {
+			jp_fail(&j, "unknown member '%.64s'", key);
+			free(key);
+			return -1;
+		}
+		free(key);
+		if (seen[k]++)
+			return jp_fail(&j, "'%s' given twice", keys[k]);
+		jp_ws(&j);
+		if (*j.p != ':')
+			return jp_fail(&j, "bad JSON at column %ld",
+			    jp_col(&j));
+		j.p++;
+		jp_ws(&j);
+		switch (k) {
+		case METHOD:
+			rc = jp_keystr(&j, keys[k], &rt->method);
+			break;
+		case PREFIX:
+			if ((rc = jp_keystr(&j, keys[k], &rt->prefix)) == 0)
+				rt->plen = strlen(rt->prefix);
+			break;
+		case HEADER:
+			rc = jp_strmap(&j, keys[k], &rt->match, &rt->nmatch);
+			break;
+		case CONTAINS:
+			if ((rc = jp_keystr(&j, keys[k], &rt->contains)) == 0)
+				rt->clen = strlen(rt->contains);
+			break;
+		case TIMES:
+			rc = jp_int(&j, keys[k], 0, LONG_MAX, &rt->times);
+			break;
+		case STATUS:
+			if ((rc = jp_int(&j, keys[k], 200, 599, &v)) == 0)
+				rt->status = v;
+			break;
+		case BODY:
+			if (*j.p == '"') {
+				rc = jp_str(&j, &rt->body);
+				break;
+			}
+			start = j.p;
+			if ((rc = jp_value(&j, 0)) == 0 && (rt->body =
+			    strndup(start, j.p - start)) == NULL)
+				rc = jp_fail(&j, "out of memory");
+			break;
+		case HEADERS:
+			rc = jp_strmap(&j, keys[k], &rt->headers,
+			    &rt->nheaders);
+			break;
+		case DELAY:
+			rc = jp_int(&j, keys[k], 0, MAXDELAY, &rt->delay_ms);
+			break;
+		}
+		if (rc == -1)
+			return -1;
+		jp_ws(&j);
+		if (*j.p == ',') {
+			j.p++;
+			jp_ws(&j);
+			if (*j.p == '}')
+				return jp_fail(&j, "bad JSON at column %ld",
+				    jp_col(&j));
+		} else if (*j.p != '}')
+			return jp_fail(&j, "bad JSON at column %ld",
+			    jp_col(&j));
+	}
+	j.p++;
+	jp_ws(&j);
+	if (*j.p != '\0')
+		return jp_fail(&j, "more after the object, at column %ld",
+		    jp_col(&j));
+	return route_check(&j, rt);
+}
+
+static void
+route_release(struct route *rt)
+{
+	size_t	 i;
+
+	for (i = 0; i < rt->nmatch; i++) {
+		free(rt->match[i].name);
+		free(rt->match[i].value);
+	}
+	for (i = 0; i < rt->nheaders; i++) {
+		free(rt->headers[i].name);
+		free(rt->headers[i].value);
+	}
+	free(rt->method);
+	free(rt->prefix);
+	free(rt->match);
+	free(rt->contains);
+	free(rt->body);
+	free(rt->headers);
+	memset(rt, 0, sizeof(*rt));
+}
+
+/* Reads the -r file into routes, or says why not and fails. */
+static int
+load_routes(const char *path)
+{
+	FILE		*fp;
+	struct route	*nr;
+	char		*line = NULL, err[256];
+	const char	*s;
+	size_t		 cap = 0;
+	ssize_t		 len;
+	long		 lineno = 0;
+	int		 rc = 0;
+
+	if ((fp = fopen(path, "re")) == NULL) {
+		fprintf(stderr, "%s: %s: %s\n", PROGNAME, path,
+		    strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && (len = getline(&line, &cap, fp)) != -1) {
+		lineno++;
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		s = line + strspn(line, " \t\r\n");
+		if (*s == '#' || (*s == '\0' && s == line + len))
+			continue;
+		if (strlen(line) != (size_t)len) {
+			fprintf(stderr, "%s: %s:%ld: a NUL byte\n", PROGNAME,
+			    path, lineno);
+			rc = -1;
+		} else if ((nr = reallocarray(routes, nroutes + 1,
+		    sizeof(*routes))) == NULL) {
+			fprintf(stderr, "%s: out of memory\n", PROGNAME);
+			rc = -1;
+		} else {
+			routes = nr;
+			if (route_parse(&routes[nroutes], line, lineno, err,
+			    sizeof(err)) == 0)
+				nroutes++;
+			else {
+				fprintf(stderr, "%s: %s:%ld: %s\n", PROGNAME,
+				    path, lineno, err);
+				route_release(&routes[nroutes]);
+				rc = -1;
+			}
+		}
+	}
+	if (rc == 0 && ferror(fp)) {
+		fprintf(stderr, "%s: %s: %s\n", PROGNAME, path,
+		    strerror(errno));
+		rc = -1;
+	}
+	free(line);
+	fclose(fp);
+	return rc;
+}
+
+static void
+free_routes(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < nroutes; i++)
+		route_release(&routes[i]);
+	free(routes);
+	routes = NULL;
+	nroutes = 0;
+}
+
+/* Stops at the header the route wants, if this is it. */
+static enum MHD_Result
+hdr_eq(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct hdrmatch	*m = cls;
+	size_t		 n;
+
+	(void)kind;
+	if (value == NULL || strcasecmp(key, m->want->name) != 0)
+		return MHD_YES;
+	/* MHD keeps trailing blanks, which are not part of the value. */
+	n = strlen(m->want->value);
+	if (strncmp(value, m->want->value, n) == 0 &&
+	    value[n + strspn(value + n, " \t")] == '\0') {
+		m->found = 1;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+static int
+has_header(struct MHD_Connection *conn, const struct kv *want)
+{
+	struct hdrmatch	 m = { want, 0 };
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, hdr_eq, &m);
+	return m.found;
+}
+
+static int
+body_has(const struct req *r, const char *s, size_t n)
+{
+	if (n == 0)
+		return 1;
+	return r->len >= n && memmem(r->body, r->len, s, n) != NULL;
+}
+
+/*
+ * The first route that takes this request, with the number of requests
+ * it has taken in *n, or NULL.  A route with times counts every request
+ * that matches it, so that exactly that many are its, whatever threads
+ * they come on.
+ */
+static struct route *
+route_find(struct MHD_Connection *conn, const struct req *r,
+    const char *method, long *n)
+{
+	struct route	*rt;
+	size_t		 i, k;
+
+	for (i = 0; i < nroutes; i++) {
+		rt = &routes[i];
+		if ((rt->method != NULL && strcmp(method, rt->method) != 0) ||
+		    strncmp(r->uri, rt->prefix, rt->plen) != 0 ||
+		    (rt->contains != NULL && !body_has(r, rt->contains,
+		    rt->clen)))
+			continue;
+		for (k = 0; k < rt->nmatch; k++)
+			if (!has_header(conn, &rt->match[k]))
+				break;
+		if (k < rt->nmatch)
+			continue;
+		*n = atomic_fetch_add(&rt->hits, 1) + 1;
+		if (rt->times >= 0 && *n > rt->times)
+			continue;
+		return rt;
+	}
+	return NULL;
+}
+
+/*
+ * Appends t to sb with each {{name}} in it replaced as v says; with sb
+ * NULL, only checks t.  Fails at a "{{" that opens no placeholder, which
+ * *bad then points at.
+ */
+static int
+expand(struct sbuf *sb, const char *t, const struct vars *v,
+    const char **bad)
+{
+	enum { KEY, PATH, N, COUNT, NOW, NOW_MS, NPH };
+	static const char *const names[NPH] = {
+		[KEY] = "idempotency_key", [PATH] = "path", [N] = "n",
+		[COUNT] = "count", [NOW] = "now", [NOW_MS] = "now_ms"
+	};
+	const char	*p, *e;
+	char		 num[32];
+	size_t		 n;
+	int		 k;
+
+	for (; (p = strstr(t, "{{")) != NULL; t = e + 2) {
+		if (sb != NULL)
+			sb_add(sb, t, p - t);
+		e = strstr(p + 2, "}}");
+		n = e == NULL ? 0 : (size_t)(e - p - 2);
+		for (k = 0; k < NPH; k++)
+			if (e != NULL && strlen(names[k]) == n &&
+			    strncmp(p + 2, names[k], n) == 0)
+				break;
+		if (k == NPH) {
+			*bad = p;
+			return -1;
+		}
+		if (sb == NULL)
+			continue;
+		switch (k) {
+		case KEY:
+			if (v->key != NULL)
+				sb_addjsonbare(sb, v->key);
+			break;
+		case PATH:
+			sb_addjsonbare(sb, v->path);
+			break;
+		case N:
+		case COUNT:
+			snprintf(num, sizeof(num), "%ld",
+			    k == N ? v->n : v->count);
+			sb_adds(sb, num);
+			break;
+		case NOW:
+		case NOW_MS:
+			snprintf(num, sizeof(num), "%lld",
+			    (long long)(k == NOW ? v->ms / 1000 : v->ms));
+			sb_adds(sb, num);
+			break;
+		}
+	}
+	if (sb != NULL)
+		sb_adds(sb, t);
+	return 0;
+}
+
+/* Answers as route rt says, the n-th request it takes, count-th in all. */
+static enum MHD_Result
+route_answer(struct MHD_Connection *conn, struct req *r, const char *method,
+    struct route *rt, long n, long count)
+{
+	struct MHD_Response	*resp;
+	struct answer		*a;
+	struct sbuf		 body = { NULL, 0, 0, 0 };
+	struct sbuf		 val = { NULL, 0, 0, 0 };
+	struct vars		 v;
+	enum MHD_Result		 rc = MHD_NO;
+	const char		*bad;
+	char			 dflt[64];
+	size_t			 i;
+	int			 ctype = 0;
+
+	if (rt->delay_ms > 0)
+		delay(rt->delay_ms);
+	v.key = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "Idempotency-Key");
+	v.path = r->uri;
+	v.n = n;
+	v.count = count;
+	v.ms = now_ms();
+	if (rt->body != NULL)
+		expand(&body, rt->body, &v, &bad);
+	else if (rt->status != 204 && rt->status != 304) {
+		if (rt->status >= 200 && rt->status < 300)
+			snprintf(dflt, sizeof(dflt), "{\"ok\":true}");
+		else
+			snprintf(dflt, sizeof(dflt),
+			    "{\"error\":\"sink answered %u\"}", rt->status);
+		sb_adds(&body, dflt);
+	}
+	if (body.err || (logfp != NULL &&
+	    log_request(conn, r, method, rt->status, rt->line) == -1)) {
+		free(body.p);
+		a = find_answer(MHD_HTTP_INTERNAL_SERVER_ERROR);
+		return MHD_queue_response(conn, a->status, a->resp);
+	}
+	if ((resp = MHD_create_response_from_buffer(body.len, body.p,
+	    MHD_RESPMEM_MUST_FREE)) == NULL) {
+		free(body.p);
+		return MHD_NO;
+	}
+	for (i = 0; i < rt->nheaders; i++) {
+		val.len = 0;
+		expand(&val, rt->headers[i].value, &v, &bad);
+		sb_add(&val, "", 1);
+		if (val.err)
+			goto out;
+		/* MHD sends no empty value: {{idempotency_key}} of none. */
+		if (val.p[0] == '\0')
+			continue;
+		if (MHD_add_response_header(resp, rt->headers[i].name,
+		    val.p) == MHD_NO)
+			goto out;
+		if (strcasecmp(rt->headers[i].name,
+		    MHD_HTTP_HEADER_CONTENT_TYPE) == 0)
+			ctype = 1;
+	}
+	if (!ctype && MHD_add_response_header(resp,
+	    MHD_HTTP_HEADER_CONTENT_TYPE, "application/json") == MHD_NO)
+		goto out;
+	rc = MHD_queue_response(conn, rt->status, resp);
+out:
+	MHD_destroy_response(resp);
+	free(val.p);
+	return rc;
 }
 
 /* Headers of every answer: the type and -a's Retry-After. */
@@ -531,6 +1472,8 @@ sb_grow(struct sbuf *sb, size_t more)
 static void
 sb_add(struct sbuf *sb, const void *p, size_t n)
 {
+	if (n == 0)
+		return;		/* sb->p may still be NULL */
 	sb_grow(sb, n);
 	if (sb->err)
 		return;
@@ -650,6 +1593,19 @@ sb_addjsonz(struct sbuf *sb, const char *s)
 		sb_adds(sb, "null");
 	else
 		sb_addjson(sb, s, strlen(s), 0);
+}
+
+/* Appends s escaped for a JSON string, without the quotes. */
+static void
+sb_addjsonbare(struct sbuf *sb, const char *s)
+{
+	size_t	 start = sb->len;
+
+	sb_addjson(sb, s, strlen(s), 0);
+	if (sb->err)
+		return;
+	memmove(sb->p + start, sb->p + start + 1, sb->len - start - 2);
+	sb->len -= 2;
 }
 
 /* Days from 1970-01-01 to a proleptic Gregorian date (after H. Hinnant). */
@@ -1116,10 +2072,10 @@ collect(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen,
 	return MHD_YES;
 }
 
-/* Appends the JSON line for this request to the log. */
+/* Appends the JSON line for this request to the log; route 0: none. */
 static int
 log_request(struct MHD_Connection *conn, struct req *r, const char *method,
-    unsigned int status)
+    unsigned int status, long route)
 {
 	struct hdr	 stackv[32];
 	struct hdrs	 h;
@@ -1136,9 +2092,13 @@ log_request(struct MHD_Connection *conn, struct req *r, const char *method,
 	sb_addjsonz(&sb, method);
 	sb_adds(&sb, ",\"path\":");
 	sb_addjsonz(&sb, r->uri);
-	snprintf(num, sizeof(num), ",\"status\":%u,\"idempotency_key\":",
-	    status);
+	snprintf(num, sizeof(num), ",\"status\":%u,", status);
 	sb_adds(&sb, num);
+	if (route > 0) {
+		snprintf(num, sizeof(num), "\"route\":%ld,", route);
+		sb_adds(&sb, num);
+	}
+	sb_adds(&sb, "\"idempotency_key\":");
 	sb_addjsonz(&sb, MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    "Idempotency-Key"));
 	sb_adds(&sb, ",\"event\":");
@@ -1248,15 +2208,21 @@ static enum MHD_Result
 finish(struct MHD_Connection *conn, struct req *r, const char *method)
 {
 	const struct rule	*rule;
+	struct route		*rt;
 	struct answer		*a;
 	struct sbuf		 page = { NULL, 0, 0, 0 };
 	unsigned int		 status;
+	long			 n, count;
 
 	if (r->answered) {
 		/* Refused early; MHD should not call again, but be safe. */
 		return MHD_YES;
 	}
 	r->answered = 1;
+	count = atomic_fetch_add(&nrequests, 1) + 1;
+	if (!r->toobig && nroutes > 0 &&
+	    (rt = route_find(conn, r, method, &n)) != NULL)
+		return route_answer(conn, r, method, rt, n, count);
 	if (r->toobig)
 		status = MHD_HTTP_CONTENT_TOO_LARGE;
 	else if ((rule = match(status_rules, nstatus_rules, r->uri)) != NULL)
@@ -1272,7 +2238,7 @@ finish(struct MHD_Connection *conn, struct req *r, const char *method)
 		delay(rule->value);
 	if (status == 0)
 		status = serve_page(conn, r->uri, &page);
-	if (logfp != NULL && log_request(conn, r, method, status) == -1) {
+	if (logfp != NULL && log_request(conn, r, method, status, 0) == -1) {
 		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 		free(page.p);
 		page.p = NULL;
@@ -1422,6 +2388,7 @@ main(int argc, char *argv[])
 	struct rlimit		 rl;
 	sigset_t		 sigs;
 	const char		*portfile = NULL, *logfile = NULL;
+	const char		*routefile = NULL;
 	unsigned int		 port = 0, limit;
 	size_t			 i;
 	long			 seed = -1;
@@ -1436,8 +2403,8 @@ main(int argc, char *argv[])
 		return EX_OSERR;
 	}
 
-	while ((ch = getopt(argc, argv, "a:A:b:D:ef:F:g:G:ho:p:P:R:s:S:X:")) !=
-	    -1) {
+	while ((ch = getopt(argc, argv,
+	    "a:A:b:D:ef:F:g:G:ho:p:P:r:R:s:S:X:")) != -1) {
 		switch (ch) {
 		case 'a':
 			retry_after = numarg(optarg, ch, 0, INT_MAX);
@@ -1481,6 +2448,9 @@ main(int argc, char *argv[])
 		case 'P':
 			portfile = optarg;
 			break;
+		case 'r':
+			routefile = optarg;
+			break;
 		case 'R':
 			rulearg(status_rules, &nstatus_rules, optarg, ch, 200,
 			    599);
@@ -1508,6 +2478,11 @@ main(int argc, char *argv[])
 		fprintf(stderr, "%s: -%c is for pages: give -G too\n",
 		    PROGNAME, pageopt);
 		usage(stderr, EX_USAGE);
+	}
+
+	if (routefile != NULL && load_routes(routefile) == -1) {
+		free_routes();
+		return EX_ROUTES;
 	}
 
 	if (seed == -1)
@@ -1633,6 +2608,7 @@ main(int argc, char *argv[])
 	free(order);
 	free(auth_name);
 	free(auth_value);
+	free_routes();
 	if (logfp != NULL && fclose(logfp) != 0) {
 		fprintf(stderr, "%s: %s: %s\n", PROGNAME, logfile,
 		    strerror(errno));
