@@ -16,7 +16,7 @@
 #include "journal/flows.h"
 #include "stage/made.h"
 
-static const char *const statuses[] = {
+const char *const flow_instance_statuses[FLOW_STATUSES + 1] = {
 	"running", "waiting", "paused", "completed", "cancelled", "failed",
 	NULL
 };
@@ -47,9 +47,9 @@ status_of(const char *s)
 {
 	size_t i;
 
-	for (i = 0; s != NULL && statuses[i] != NULL; i++)
-		if (strcmp(statuses[i], s) == 0)
-			return statuses[i];
+	for (i = 0; s != NULL && flow_instance_statuses[i] != NULL; i++)
+		if (strcmp(flow_instance_statuses[i], s) == 0)
+			return flow_instance_statuses[i];
 	return NULL;
 }
 

@@ -24,11 +24,19 @@
 #include "base/ids.h"
 
 struct buf;
+struct cfg;
 struct cfg_flow;
 struct journal;
 struct journal_flow;
 
 #define FLOW_SOURCE	"integra/flow"
+
+/*
+ * An instance's statuses, in this order (the order counts and listings
+ * show them in), then NULL.
+ */
+#define FLOW_STATUSES	6
+extern const char *const flow_instance_statuses[FLOW_STATUSES + 1];
 
 struct flow_instance {
 	const struct cfg_flow	*cfg;

@@ -405,17 +405,14 @@ out:
 
 /* Its step's delivery died where dispatch could not see (retry's sweep). */
 static int
-check_delivery(struct flow_run *fr, struct flow_instance *fi, int64_t now,
-    int *dead)
+check_delivery(struct flow_run *fr, struct flow_instance *fi, int64_t now)
 {
 	struct buf status = BUF_INIT, error = BUF_INIT, why = BUF_INIT;
 	int rc, attempts;
 
-	*dead = 0;
 	if ((rc = journal_flow_delivery_state(fr->journal, fi->delivery,
 	    &status, &error, &attempts)) == 0 &&
 	    strcmp(status.data != NULL ? status.data : "", "dead") == 0) {
-		*dead = 1;
 		buf_addf(&why, "its request %s died after %d attempt%s: %s",
 		    fi->delivery, attempts, attempts == 1 ? "" : "s",
 		    error.data != NULL ? error.data : "no reason kept");
@@ -441,7 +438,7 @@ moves(struct flow_run *fr, struct flow_instance *fi, int64_t now, int force)
 {
 	const struct flow_def *d = flow_def_find(fr->defs, fi->cfg->name);
 	struct buf why = BUF_INIT;
-	int n, rc = 0, dead;
+	int n, rc = 0;
 
 	for (n = 0; n < MOVES_MAX && rc == 0; n++) {
 		if (flow_instance_ended(fi->status) ||
@@ -457,7 +454,7 @@ moves(struct flow_run *fr, struct flow_instance *fi, int64_t now, int force)
 			continue;
 		}
 		if (fi->delivery != NULL)
-			return check_delivery(fr, fi, now, &dead);
+			return check_delivery(fr, fi, now);
 		if (!force && fi->due_at > now)
 			return 0;
 		force = 0;

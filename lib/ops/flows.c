@@ -27,10 +27,6 @@
 /* The longest waits the dashboard shows, a flow. */
 #define LONGEST	10
 
-static const char *const statuses[] = {
-	"running", "waiting", "paused", "completed", "cancelled", "failed",
-	NULL
-};
 
 void
 ops_flows_filter_init(struct journal_flow_filter *f)
@@ -58,10 +54,10 @@ ops_flows_filter_set(struct journal_flow_filter *f, const char *name,
 		}
 		f->errors = value[0] == 'y' ? 1 : -1;
 	} else if (strcmp(name, "status") == 0) {
-		for (i = 0; statuses[i] != NULL; i++)
-			if (strcmp(statuses[i], value) == 0)
+		for (i = 0; flow_instance_statuses[i] != NULL; i++)
+			if (strcmp(flow_instance_statuses[i], value) == 0)
 				break;
-		if (statuses[i] == NULL) {
+		if (flow_instance_statuses[i] == NULL) {
 			snprintf(err, errsz, "status is running, waiting,"
 			    " paused, completed, cancelled or failed");
 			return -1;
@@ -105,7 +101,7 @@ ops_flows_show(struct journal *j, const char *ref, struct buf *out,
 struct stats {
 	struct buf	*out;
 	const char	*flow;		/* whose counts are being read */
-	long long	 by[7];		/* statuses[]'s, then the total */
+	long long	 by[FLOW_STATUSES + 1];	/* each status's, and all */
 	int		 n;		/* members written in an object */
 };
 
@@ -117,10 +113,10 @@ count_row(void *ctx, const char *flow, const char *status, long long n)
 
 	if (strcmp(flow, s->flow) != 0)
 		return 0;
-	for (i = 0; statuses[i] != NULL; i++)
-		if (strcmp(statuses[i], status) == 0)
+	for (i = 0; flow_instance_statuses[i] != NULL; i++)
+		if (strcmp(flow_instance_statuses[i], status) == 0)
 			s->by[i] += n;
-	s->by[6] += n;
+	s->by[FLOW_STATUSES] += n;
 	return 0;
 }
 
@@ -154,9 +150,10 @@ flow_stats(struct journal *j, const char *flow, struct buf *out)
 
 	if ((rc = journal_flow_counts(j, count_row, &s)) != 0)
 		return rc;
-	buf_addf(out, "{\"instances\":%lld,\"by_status\":{", s.by[6]);
-	for (i = 0; statuses[i] != NULL; i++)
-		buf_addf(out, "%s\"%s\":%lld", i > 0 ? "," : "", statuses[i],
+	buf_addf(out, "{\"instances\":%lld,\"by_status\":{",
+	    s.by[FLOW_STATUSES]);
+	for (i = 0; flow_instance_statuses[i] != NULL; i++)
+		buf_addf(out, "%s\"%s\":%lld", i > 0 ? "," : "", flow_instance_statuses[i],
 		    s.by[i]);
 	ended = s.by[3] + s.by[4] + s.by[5];
 	buf_addf(out, "},\"active\":%lld,\"success_rate\":", s.by[0] +

@@ -230,15 +230,15 @@ flows_table(struct buf *b, const struct report *r)
 	if (r->nflows == 0)
 		return;
 	buf_adds(b, "<h2>Flows</h2>\n<table id=\"flows\"><tr><th>flow</th>");
-	for (k = 0; k < REPORT_FLOW_STATUSES; k++)
-		buf_addf(b, "<th>%s</th>", report_flow_statuses[k]);
+	for (k = 0; k < FLOW_STATUSES; k++)
+		buf_addf(b, "<th>%s</th>", flow_instance_statuses[k]);
 	buf_adds(b, "<th>mean to completion</th></tr>\n");
 	for (i = 0; i < r->nflows; i++) {
 		f = &r->flows[i];
 		buf_adds(b, "<tr><td>");
 		buf_add_html(b, f->name);
 		buf_adds(b, "</td>");
-		for (k = 0; k < REPORT_FLOW_STATUSES; k++)
+		for (k = 0; k < FLOW_STATUSES; k++)
 			buf_addf(b, "<td class=\"n\">%lld</td>",
 			    (long long)f->by[k]);
 		if (f->completions > 0)

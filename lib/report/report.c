@@ -182,10 +182,6 @@ keep_sync(void *ctx, const struct journal_report_row *row)
 	return 0;
 }
 
-const char *const report_flow_statuses[REPORT_FLOW_STATUSES] = {
-	"running", "waiting", "paused", "completed", "cancelled", "failed"
-};
-
 static int
 keep_flow(void *ctx, const struct journal_report_row *row)
 {
@@ -196,7 +192,7 @@ keep_flow(void *ctx, const struct journal_report_row *row)
 	r->flows = xrealloc(r->flows, (r->nflows + 1) * sizeof(*r->flows));
 	f = &r->flows[r->nflows++];
 	f->name = xstrdup(row->name[0]);
-	for (i = 0; i < REPORT_FLOW_STATUSES; i++)
+	for (i = 0; i < FLOW_STATUSES; i++)
 		f->by[i] = row->num[i];
 	f->completions = row->num[6];
 	f->completion_ms = row->num[7];
@@ -603,11 +599,11 @@ flow_metrics(struct buf *out, const struct report *r)
 	family(out, "integra_flow_instances", "gauge", "A flow's instances,"
 	    " by status.");
 	for (i = 0; i < r->nflows; i++)
-		for (k = 0; k < REPORT_FLOW_STATUSES; k++) {
+		for (k = 0; k < FLOW_STATUSES; k++) {
 			f = &r->flows[i];
 			buf_adds(out, "integra_flow_instances{");
 			label(out, "flow", f->name, 1);
-			label(out, "status", report_flow_statuses[k], 0);
+			label(out, "status", flow_instance_statuses[k], 0);
 			buf_addf(out, "} %lld\n", (long long)f->by[k]);
 		}
 	family(out, "integra_flow_completion_seconds", "summary", "Time from"

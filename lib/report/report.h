@@ -17,6 +17,7 @@
 
 #include "journal/journal.h"
 #include "journal/counts.h"
+#include "flow/instance.h"
 
 struct buf;
 
@@ -49,14 +50,12 @@ struct report_sync {
 	int64_t		 read, changed, refused;
 };
 
-/* A flow's instances by status, and its completions (flow/). */
-#define REPORT_FLOW_STATUSES	6	/* running ... failed */
+/* A flow's instances by status (flow_instance_statuses'), its completions. */
 struct report_flow {
 	char		*name;
-	int64_t		 by[REPORT_FLOW_STATUSES];
+	int64_t		 by[FLOW_STATUSES];
 	int64_t		 completions, completion_ms;
 };
-extern const char *const report_flow_statuses[REPORT_FLOW_STATUSES];
 
 /* What journal_report's JOURNAL_REPORT_WAITING row holds, by name. */
 enum report_waiting {
