@@ -34,7 +34,7 @@ static const char commands[] =
 "   sync-crm    run the CRM's syncs; sync-fin: finance's\n"
 "   keys        add, list and revoke the receiver's API keys\n"
 "   events      list, show and retry the journal's events\n"
-"   flow        the flows' instances: list, show, start, pause, cancel\n"
+"   flow        the flows' instances: list, show, start, pause, simulate\n"
 "   config      check a configuration without running anything\n"
 "\n"
 "`integra command --help` shows a command's options; integra(7) the whole.\n";
