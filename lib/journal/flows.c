@@ -485,3 +485,17 @@ journal_flow_request(struct journal *j, const char *delivery,
 		    (size_t)sqlite3_column_bytes(st, 0));
 	return journal_step_end(j, st, rc, "read a step's request");
 }
+
+int
+journal_flow_unmatched_count(struct journal *j, long long *n)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = journal_sql(j, SQL_FLOW_UNMATCHED_COUNT)) == NULL)
+		return -1;
+	*n = 0;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	return journal_step_end(j, st, rc, "count unmatched events");
+}

@@ -169,6 +169,8 @@ int	journal_flow_unmatched(struct journal *, const char *flow,
 /* A delivery's request as JSON, {target, method, url, headers, body}. */
 int	journal_flow_request(struct journal *, const char *delivery,
 	    struct buf *out);
+/* How many awaited events no wait took (yet). */
+int	journal_flow_unmatched_count(struct journal *, long long *n);
 /*
  * Where the live (running, waiting, paused) instances stand: fn with each
  * flow and step, their number and the first few of their numbers.

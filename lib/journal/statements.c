@@ -753,6 +753,8 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " FROM flow_arrivals WHERE taken_by IS NULL"
 	    " AND (?1 IS NULL OR flow = ?1) AND (?2 IS NULL OR event_id > ?2)"
 	    " ORDER BY event_id LIMIT ?3",
+	[SQL_FLOW_UNMATCHED_COUNT] =
+	    "SELECT count(*) FROM flow_arrivals WHERE taken_by IS NULL",
 	/* Where the live instances stand, a few numbers of each place. */
 	[SQL_FLOW_STANDING] =
 	    "SELECT flow, step, count(*), (SELECT group_concat(number, ', ')"

@@ -201,22 +201,12 @@ ops_flows_stats(const struct cfg *cfg, struct journal *j, int64_t now,
 	return 0;
 }
 
-static int
-count_rows(void *ctx, const char *id, const char *json, size_t len)
-{
-	(void)id;
-	(void)json;
-	(void)len;
-	(*(long *)ctx)++;
-	return 0;
-}
-
 int
 ops_flows_dashboard(const struct cfg *cfg, struct journal *j, int64_t now,
     struct buf *out)
 {
 	struct ops_page p;
-	long unmatched = 0;
+	long long unmatched;
 	size_t i;
 	int rc;
 
@@ -237,10 +227,9 @@ ops_flows_dashboard(const struct cfg *cfg, struct journal *j, int64_t now,
 			return rc;
 		buf_addc(out, ']');
 	}
-	if ((rc = journal_flow_unmatched(j, NULL, NULL, 0, count_rows,
-	    &unmatched)) != 0)
+	if ((rc = journal_flow_unmatched_count(j, &unmatched)) != 0)
 		return rc;
-	buf_addf(out, "},\"unmatched\":%ld}", unmatched);
+	buf_addf(out, "},\"unmatched\":%lld}", unmatched);
 	return 0;
 }
 
