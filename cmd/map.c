@@ -300,6 +300,7 @@ main(int argc, char *argv[])
 	struct map m;
 	struct stream s;
 	const struct stream_stage stage = { .prepare = map_prepare,
+	    .more = map_more,
 	    .apply = map_apply, .work_free = map_work_free, .ctx = &m };
 	char serr[1024];
 	long version = 0;

@@ -364,7 +364,9 @@ events_before_12() {
 # test that makes an older journal from a new one.
 drop_after_12() {
 	echo "DROP TABLE flow_instances; DROP TABLE flow_numbers;
-	    DROP TABLE flow_arrivals; DROP TABLE flow_log;"
+	    DROP TABLE flow_arrivals; DROP TABLE flow_log;
+	    DROP TABLE delivery_groups; DROP INDEX deliveries_group;
+	    ALTER TABLE deliveries DROP COLUMN group_name;"
 }
 
 # ce TYPE ID DATA: one CloudEvent line.

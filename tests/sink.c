@@ -102,7 +102,8 @@
  * requests the route has taken, this one included; {{count}} the number
  * of requests the sink has had, this one included; {{now}} and {{now_ms}}
  * the time of the answer (after the delay) in s and in ms since the
- * epoch.  A "{{" that opens none of these is refused.  The counts hold
+ * epoch; {{base}} the sink's own http://127.0.0.1:PORT (an OAuth2
+ * answer's instance URL).  A "{{" that opens none of these is refused.  The counts hold
  * across connections' threads.  A request a route answers is logged as
  * any other, its line with "route":LINE after "status", LINE the route's
  * line in FILE (from 1).
@@ -299,6 +300,7 @@ static uint64_t	rnd(void);
 static int64_t	now_ms(void);
 static void	delay(long);
 static int	write_portfile(const char *, unsigned int);
+static unsigned int	listen_port;	/* for {{base}} */
 static void	sb_grow(struct sbuf *, size_t);
 static void	sb_add(struct sbuf *, const void *, size_t);
 static void	sb_adds(struct sbuf *, const char *);
@@ -425,8 +427,8 @@ usage(FILE *fp, int status)
 	    "{{path}} (both\n"
 	    "               JSON-escaped), {{n}} (the route's matches), "
 	    "{{count}} (all\n"
-	    "               requests), {{now}} {{now_ms}}.  Logged with "
-	    "\"route\":LINE.\n"
+	    "               requests), {{now}} {{now_ms}} {{base}}.  Logged "
+	    "with \"route\":LINE.\n"
 	    "               A bad line: exit 2, naming it\n",
 	    PROGNAME);
 	exit(status);
@@ -1178,10 +1180,11 @@ static int
 expand(struct sbuf *sb, const char *t, const struct vars *v,
     const char **bad)
 {
-	enum { KEY, PATH, N, COUNT, NOW, NOW_MS, NPH };
+	enum { KEY, PATH, N, COUNT, NOW, NOW_MS, BASE, NPH };
 	static const char *const names[NPH] = {
 		[KEY] = "idempotency_key", [PATH] = "path", [N] = "n",
-		[COUNT] = "count", [NOW] = "now", [NOW_MS] = "now_ms"
+		[COUNT] = "count", [NOW] = "now", [NOW_MS] = "now_ms",
+		[BASE] = "base"
 	};
 	const char	*p, *e;
 	char		 num[32];
@@ -1221,6 +1224,11 @@ expand(struct sbuf *sb, const char *t, const struct vars *v,
 		case NOW_MS:
 			snprintf(num, sizeof(num), "%lld",
 			    (long long)(k == NOW ? v->ms / 1000 : v->ms));
+			sb_adds(sb, num);
+			break;
+		case BASE:
+			snprintf(num, sizeof(num), "http://127.0.0.1:%u",
+			    listen_port);
 			sb_adds(sb, num);
 			break;
 		}
@@ -2575,7 +2583,7 @@ main(int argc, char *argv[])
 		MHD_stop_daemon(d);
 		return EX_OSERR;
 	}
-	port = info->port;
+	port = listen_port = info->port;
 	if (portfile != NULL) {
 		if (write_portfile(portfile, port) == -1) {
 			MHD_stop_daemon(d);

@@ -4,7 +4,7 @@
 # opened.
 . "$top_srcdir/tests/lib.sh"
 
-SCHEMA_VERSION=13
+SCHEMA_VERSION=14
 
 test_expect_success 'ingest creates a journal with the current schema' '
 	echo "{\"a\":1}" | integra-ingest -j journal.db -s t -t lead.created \
@@ -15,9 +15,10 @@ test_expect_success 'ingest creates a journal with the current schema' '
 	q "SELECT name FROM sqlite_master WHERE type = \"table\"
 	    ORDER BY name" >tables &&
 	printf "%s\n" alert_states api_keys attempts canonical_envelopes counts \
-	    deliveries events flow_arrivals flow_instances flow_log \
-	    flow_numbers lead_contacts mapping_heads mappings rate_windows \
-	    raw_envelopes sync_jobs sync_records sync_runs target_states \
+	    deliveries delivery_groups events flow_arrivals flow_instances \
+	    flow_log flow_numbers lead_contacts mapping_heads mappings \
+	    rate_windows raw_envelopes sync_jobs sync_records sync_runs \
+	    target_states \
 	    >expect &&
 	test_cmp expect tables
 '

@@ -1053,6 +1053,69 @@ load_then(struct loader *ld, struct cfg_route *r, const yaml_node_t *n)
 }
 
 static int
+emit_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg_step *st = ctx;
+
+	if (strcmp(k, "type") == 0)
+		return get_string(ld, v, "type", &st->emit_type);
+	if (strcmp(k, "data") == 0)
+		return get_string(ld, v, "data", &st->emit_data);
+	return unknown(ld, v, k, "emit");
+}
+
+/* emit: TYPE, or {type, data}. */
+static int
+load_emit(struct loader *ld, struct cfg_step *st, const yaml_node_t *v)
+{
+	st->emit_line = line_of(v);
+	if (st->emit_type != NULL)
+		return bad(ld, v, "emit is given twice");
+	if (v->type == YAML_SCALAR_NODE) {
+		if (get_string(ld, v, "emit", &st->emit_type) != 0)
+			return -1;
+	} else if (each_pair(ld, v, "emit", emit_pair, st) != 0)
+		return -1;
+	if (st->emit_type == NULL || !valid_name(st->emit_type))
+		return bad(ld, v, "emit needs a type: the event type its"
+		    " answer becomes");
+	return 0;
+}
+
+/*
+ * The keys of a route itself, not of its steps: its group and fan-out.
+ * *done says whether k was one.
+ */
+static int
+route_key(struct loader *ld, struct cfg_route *r, const char *k,
+    const yaml_node_t *v, int *done)
+{
+	long pct;
+
+	*done = 1;
+	if (strcmp(k, "group") == 0) {
+		r->group_line = line_of(v);
+		return get_string(ld, v, "group", &r->group);
+	}
+	if (strcmp(k, "each") == 0) {
+		r->each_line = line_of(v);
+		return get_string(ld, v, "each", &r->each);
+	}
+	if (strcmp(k, "key") == 0) {
+		r->key_line = line_of(v);
+		return get_string(ld, v, "key", &r->key);
+	}
+	if (strcmp(k, "progress") == 0) {
+		if (get_long(ld, v, "progress", 1, 50, &pct) != 0)
+			return -1;
+		r->progress = (int)pct;
+		return 0;
+	}
+	*done = 0;
+	return 0;
+}
+
+static int
 step_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 {
 	static const char *const methods[] = {
@@ -1062,6 +1125,7 @@ step_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	struct cfg_step *st = &sl->r->steps[sl->i];
 	const char *s;
 	size_t i;
+	int done = 0;
 
 	if (strcmp(k, "to") == 0)
 		return get_string(ld, v, "to", &st->target);
@@ -1074,13 +1138,25 @@ step_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		return get_string(ld, v, "body", &st->body);
 	}
 	if (strcmp(k, "path") == 0) {
+		st->path_line = line_of(v);
 		if (get_string(ld, v, "path", &st->path) != 0)
 			return -1;
+		/* What is interpolated is checked as each request is made. */
 		if ((st->path[0] != '/' && st->path[0] != '\0') ||
-		    strpbrk(st->path, " \t\r\n") != NULL)
+		    strpbrk(st->path, "\r\n") != NULL ||
+		    (strstr(st->path, "\\(") == NULL &&
+		    strpbrk(st->path, " \t") != NULL))
 			return bad(ld, v, "path must start with / and have no"
 			    " blanks");
+		if (strchr(st->path, '"') != NULL)
+			return bad(ld, v, "path may not hold '\"'");
 		return 0;
+	}
+	if (strcmp(k, "emit") == 0) {
+		if (sl->kind == STEP_FLOW)
+			return bad(ld, v, "a flow's step has no emit: what it"
+			    " keeps of an answer is save's");
+		return load_emit(ld, st, v);
 	}
 	if (strcmp(k, "method") == 0) {
 		if (get_string(ld, v, "method", &st->method) != 0)
@@ -1140,6 +1216,10 @@ step_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 			    " one of its steps");
 		return load_then(ld, sl->r, v);
 	}
+	if (sl->kind == STEP_FIRST && route_key(ld, sl->r, k, v, &done) != 0)
+		return -1;
+	if (done)
+		return 0;
 	return unknown(ld, v, k, sl->kind == STEP_FIRST ? "a route" :
 	    sl->kind == STEP_THEN ? "a step" : sl->kind == STEP_FLOW ?
 	    "a flow's step" : "a fallback");
@@ -1201,6 +1281,16 @@ load_routes(struct loader *ld, struct cfg *cfg, const yaml_node_t *n)
 				return bad(ld, rn, "route '%s' is defined twice"
 				    " (first at line %d): give one a name",
 				    r->name, cfg->routes[i].line);
+		if (r->each != NULL && r->steps[0].body == NULL &&
+		    r->steps[0].template == NULL)
+			return bad(ld, rn, "route '%s': each makes a request an"
+			    " item: it needs a body or a template", r->name);
+		if (r->key != NULL && r->each == NULL)
+			return bad(ld, rn, "route '%s': key names the items of"
+			    " each, which it does not have", r->name);
+		if (r->progress > 0 && r->group == NULL)
+			return bad(ld, rn, "route '%s': progress is a group's,"
+			    " and it has no group", r->name);
 		if (r->steps[0].priority < 0)
 			r->steps[0].priority = PRIORITY_DEFAULT;
 		/* A later step goes, as it is sent, where the route does. */
@@ -2308,6 +2398,9 @@ free_route(struct cfg_route *r)
 
 	free(r->name);
 	free(r->on);
+	free(r->group);
+	free(r->each);
+	free(r->key);
 	for (k = 0; k < r->nsteps; k++) {
 		struct cfg_step *st = &r->steps[k];
 
@@ -2317,6 +2410,8 @@ free_route(struct cfg_route *r)
 		free(st->method);
 		free(st->path);
 		free(st->template);
+		free(st->emit_type);
+		free(st->emit_data);
 		free_headers(st->headers, st->nheaders);
 		free_headers(st->vars, st->nvars);
 		free_names(st->sign, st->nsign);

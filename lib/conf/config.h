@@ -177,7 +177,8 @@ struct cfg_step {
 	char			*when;		/* jq condition, or NULL */
 	char			*body;		/* jq program; NULL sends the event */
 	char			*method;
-	char			*path;
+	char			*path;		/* "\(...)" in it: interpolated */
+	int			 path_line;
 	struct cfg_header	*headers;
 	size_t			 nheaders;
 	int			 priority;	/* its deliveries' class */
@@ -190,11 +191,26 @@ struct cfg_step {
 	int64_t			 delay_ms;	/* from the event, or the step before */
 	int			 next;		/* made when it is delivered; 0: none */
 	int			 fallback;	/* made when it dies; 0: none */
+	/*
+	 * When it is delivered, its answer becomes an event of type
+	 * emit_type: data emit_data's output (jq, with $response), or the
+	 * answer's body.
+	 */
+	char			*emit_type;	/* NULL: none */
+	char			*emit_data;
+	int			 emit_line;
 	int			 line;
 	int			 body_line;
 	int			 when_line;
 };
 
+/*
+ * A route takes events of type on.  Its deliveries may be labelled with a
+ * group (fan-out and groups: map.h): group's output on the event, else
+ * the event's own group.  With each, the event makes one delivery of its
+ * first step an output of each, the item ($item in the step's programs),
+ * named by key's output on it (default: its place in the outputs).
+ */
 struct cfg_route {
 	const char		*kind;		/* "route", or "flow" for a
 						   flow's actions: in messages */
@@ -202,6 +218,15 @@ struct cfg_route {
 	char			*on;		/* event type */
 	struct cfg_step		*steps;		/* at least one */
 	size_t			 nsteps;
+	char			*group;		/* jq, or NULL */
+	char			*each;		/* jq, or NULL */
+	char			*key;		/* jq on an item, or NULL */
+	int			 progress;	/* percent between the group's
+						   integra.group.progress
+						   events; 0: none */
+	int			 group_line;
+	int			 each_line;
+	int			 key_line;
 	int			 line;
 };
 

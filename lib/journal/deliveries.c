@@ -36,6 +36,9 @@ journal_delivery_add(struct journal *j, const struct journal_delivery *d,
 	sqlite3_bind_int(st, 12, d->priority);
 	journal_bind_text(st, 13, d->dead);
 	sqlite3_bind_int(st, 14, d->mapping_version);
+	journal_bind_text(st, 15, d->group);
+	journal_bind_text(st, 16, d->dead_class != NULL ? d->dead_class :
+	    "mapping");
 	if ((rc = journal_step_done(j, st, "add delivery")) != 0)
 		return rc;
 	if (!(*added = sqlite3_changes(j->db) == 1))
@@ -77,6 +80,7 @@ claim_rows(struct journal *j, sqlite3_stmt *st, journal_claim_fn fn,
 		c.event_type = (const char *)sqlite3_column_text(st, 10);
 		c.tenant = (const char *)sqlite3_column_text(st, 11);
 		c.step = sqlite3_column_int(st, 12);
+		c.group = (const char *)sqlite3_column_text(st, 13);
 		cbrc = fn(ctx, &c);
 		(*n)++;
 	}

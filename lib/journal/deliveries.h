@@ -30,6 +30,8 @@ struct journal_delivery {
 	int		 mapping_version;	/* that built its body; 0: none */
 	const char	*dead;		/* NULL; or why it cannot be sent: it
 					   is added dead, in the queue */
+	const char	*dead_class;	/* dead's error class; NULL: mapping */
+	const char	*group;		/* its group (groups.h), or NULL */
 };
 
 /* A delivery claimed for sending. */
@@ -48,6 +50,7 @@ struct journal_claim {
 	int		 priority;	/* its class: priority.h */
 	const char	*event_type;	/* its event's; NULL if it is gone */
 	const char	*tenant;
+	const char	*group;		/* NULL: none */
 };
 
 /* The outcome of one try. */

@@ -6,7 +6,8 @@
  * names it, statements.c holds its text, journal_sql() prepares it on
  * first use.  journal.c opens, migrates, and keeps the events, deliveries
  * and keys; a file a subject (dlq.c, targets.c, mappings.c, contacts.c,
- * counts.c, syncs.c, alerts.c, retention.c, flows.c) keeps the rest.
+ * counts.c, syncs.c, alerts.c, retention.c, flows.c, groups.c) keeps the
+ * rest.
  *
  * Ownership: a struct journal owns its connection, path, statements,
  * tally and key_form; journal_close frees them.  journal_sql returns the
@@ -158,6 +159,22 @@ enum journal_sql {
 	SQL_FLOW_UNMATCHED_COUNT,
 	SQL_FLOW_STANDING,
 	SQL_FLOW_REQUEST,
+	/* groups.c */
+	SQL_GROUP_ADD,
+	SQL_GROUP_SEAL,
+	SQL_GROUP_EMIT,
+	SQL_GROUP_TOLD,
+	SQL_GROUP_SETTLE,
+	SQL_GROUP_GET,
+	SQL_GROUP_LIST,
+	SQL_GROUP_UNSETTLED,
+	SQL_GROUP_COUNTS,
+	SQL_GROUP_DEAD_CLASSES,
+	SQL_GROUP_CANCEL,
+	SQL_GROUP_CANCELLED_AT,
+	SQL_GROUP_RETRY,
+	SQL_GROUP_REOPEN,
+	SQL_GROUP_IS_CANCELLED,
 	JOURNAL_NSQL
 };
 extern const char *const	journal_sql_text[JOURNAL_NSQL];

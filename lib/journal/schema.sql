@@ -35,7 +35,7 @@ CREATE TABLE deliveries (
   created_at  INTEGER NOT NULL,
   updated_at  INTEGER NOT NULL
 , error_class TEXT, dead_at INTEGER, archived_at INTEGER, priority INTEGER NOT NULL
-  DEFAULT 1, mapping_version INTEGER, remote_id TEXT, remote_status TEXT, remote_status_at INTEGER);
+  DEFAULT 1, mapping_version INTEGER, remote_id TEXT, remote_status TEXT, remote_status_at INTEGER, group_name TEXT);
 CREATE INDEX deliveries_event ON deliveries (event_id);
 CREATE INDEX deliveries_lease ON deliveries (lease_until)
   WHERE status = 'in_flight';
@@ -256,3 +256,24 @@ CREATE TABLE flow_log (
   PRIMARY KEY (instance, seq)
 ) WITHOUT ROWID;
 CREATE INDEX flow_log_durations ON flow_log (flow, what, step, duration_ms);
+CREATE INDEX deliveries_group ON deliveries
+  (group_name, status, target, route, step) WHERE group_name IS NOT NULL;
+CREATE TABLE delivery_groups (
+  name         TEXT PRIMARY KEY,
+  route        TEXT NOT NULL,	-- the route that named it first
+  event_id     TEXT NOT NULL,	-- and the event
+  tenant       TEXT NOT NULL,
+  progress     INTEGER NOT NULL DEFAULT 0,	-- percent between progress
+						-- events; 0: none
+  told         INTEGER NOT NULL DEFAULT 0,	-- the last percent told
+  emitted      INTEGER NOT NULL DEFAULT 0,	-- events its deliveries'
+						-- answers became, not mapped
+  created_at   INTEGER NOT NULL,
+  sealed_at    INTEGER,		-- every event that names it mapped
+  settled_at   INTEGER,		-- and then every delivery ended
+  cancelled_at INTEGER,
+  updated_at   INTEGER NOT NULL
+);
+CREATE INDEX delivery_groups_created ON delivery_groups (created_at);
+CREATE INDEX delivery_groups_open ON delivery_groups (settled_at)
+  WHERE settled_at IS NULL;

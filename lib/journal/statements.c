@@ -44,7 +44,8 @@
 	" RETURNING id, event_id, target, route, method, url, headers,"	\
 	" body, attempts, priority,"					\
 	" (SELECT type FROM events WHERE events.id = event_id),"	\
-	" (SELECT tenant FROM events WHERE events.id = event_id), step"
+	" (SELECT tenant FROM events WHERE events.id = event_id), step,"	\
+	" group_name"
 
 /*
  * The due deliveries of class p, oldest first: a range of the index
@@ -103,6 +104,13 @@
 	" 'cycle', cycle, 'due_at', due_at, 'error', error, 'event', event_id," \
 	" 'started_at', started_at, 'step_at', step_at, 'updated_at'," \
 	" updated_at, 'ended_at', ended_at)"
+/* A group's row, as its listing and its status show it. */
+#define GROUP_ROW \
+	"json_object('name', name, 'route', route, 'event', event_id," \
+	" 'tenant', tenant, 'progress_every', progress, 'progress_told'," \
+	" told, 'emitted', emitted, 'created_at', created_at," \
+	" 'sealed_at', sealed_at, 'settled_at', settled_at, 'cancelled_at'," \
+	" cancelled_at)"
 /* An instance's columns, in struct journal_flow's order (flows.c). */
 #define FLOW_COLS \
 	"id, flow, key, tenant, number, event_id, status, label, step," \
@@ -150,11 +158,12 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	[SQL_DELIVERY_ADD] =
 	    "INSERT INTO deliveries (id, event_id, target, route, step, method,"
 	    " url, headers, body, not_before, created_at, updated_at, priority,"
-	    " status, last_error, error_class, dead_at, mapping_version)"
+	    " status, last_error, error_class, dead_at, mapping_version,"
+	    " group_name)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12,"
 	    " CASE WHEN ?13 IS NULL THEN 'pending' ELSE 'dead' END, ?13,"
-	    " CASE WHEN ?13 IS NOT NULL THEN 'mapping' END,"
-	    " CASE WHEN ?13 IS NOT NULL THEN ?11 END, nullif(?14, 0))"
+	    " CASE WHEN ?13 IS NOT NULL THEN ?16 END,"
+	    " CASE WHEN ?13 IS NOT NULL THEN ?11 END, nullif(?14, 0), ?15)"
 	    " ON CONFLICT (id) DO NOTHING",
 	[SQL_CLAIM_ID] =
 	    CLAIM_SET "WHERE id = ?4 AND" CLAIM_DUE_WHERE CLAIM_RETURNING,
@@ -767,4 +776,65 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    "SELECT json_object('target', target, 'method', method, 'url', url,"
 	    " 'headers', json(headers), 'body', CASE WHEN json_valid(body)"
 	    " THEN json(body) ELSE body END) FROM deliveries WHERE id = ?1",
+
+	/* groups.c */
+	[SQL_GROUP_ADD] =
+	    "INSERT INTO delivery_groups (name, route, event_id, tenant,"
+	    " progress, created_at, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT (name) DO NOTHING",
+	[SQL_GROUP_SEAL] =
+	    "UPDATE delivery_groups SET sealed_at = coalesce(sealed_at, ?2),"
+	    " emitted = max(emitted - ?3, 0), updated_at = ?2 WHERE name = ?1",
+	[SQL_GROUP_EMIT] =
+	    "UPDATE delivery_groups SET emitted = emitted + 1, updated_at = ?2"
+	    " WHERE name = ?1",
+	[SQL_GROUP_TOLD] =
+	    "UPDATE delivery_groups SET told = ?3, updated_at = ?2"
+	    " WHERE name = ?1",
+	[SQL_GROUP_SETTLE] =
+	    "UPDATE delivery_groups SET settled_at = ?2, updated_at = ?2"
+	    " WHERE name = ?1 AND settled_at IS NULL AND sealed_at IS NOT NULL"
+	    " AND emitted = 0 AND NOT EXISTS (SELECT 1 FROM deliveries"
+	    "  WHERE group_name = ?1"
+	    "  AND status IN ('pending', 'failed', 'in_flight'))",
+	[SQL_GROUP_GET] =
+	    "SELECT name, " GROUP_ROW " FROM delivery_groups WHERE name = ?1",
+	/* Newest first; the cursor is a name, its row the place. */
+	[SQL_GROUP_LIST] =
+	    "SELECT name, " GROUP_ROW " FROM delivery_groups"
+	    " WHERE ?1 IS NULL OR (created_at, name) <"
+	    "  (SELECT created_at, name FROM delivery_groups WHERE name = ?1)"
+	    " ORDER BY created_at DESC, name DESC LIMIT ?2",
+	[SQL_GROUP_UNSETTLED] =
+	    "SELECT name, " GROUP_ROW " FROM delivery_groups"
+	    " WHERE settled_at IS NULL",
+	/* From the index alone: no row is read. */
+	[SQL_GROUP_COUNTS] =
+	    "SELECT target, route, step, status, NULL, count(*)"
+	    " FROM deliveries WHERE group_name = ?1"
+	    " GROUP BY target, route, step, status",
+	[SQL_GROUP_DEAD_CLASSES] =
+	    "SELECT NULL, NULL, 0, status, coalesce(error_class, ''),"
+	    " count(*) FROM deliveries WHERE group_name = ?1"
+	    " AND status = 'dead' GROUP BY 5",
+	[SQL_GROUP_CANCEL] =
+	    "UPDATE deliveries SET status = 'dead', last_error = ?3,"
+	    " error_class = 'cancelled', dead_at = ?2, archived_at = ?2,"
+	    " updated_at = ?2, lease_owner = NULL, lease_until = NULL"
+	    " WHERE group_name = ?1 AND status IN ('pending', 'failed')"
+	    " RETURNING target",
+	[SQL_GROUP_CANCELLED_AT] =
+	    "UPDATE delivery_groups SET cancelled_at = coalesce(cancelled_at,"
+	    " ?2), updated_at = ?2 WHERE name = ?1",
+	[SQL_GROUP_RETRY] =
+	    "UPDATE deliveries SET status = 'pending', attempts = 0,"
+	    " not_before = ?2, dead_at = NULL, archived_at = NULL,"
+	    " updated_at = ?2 WHERE group_name = ?1 AND status = 'dead'"
+	    " AND error_class IS NOT 'cancelled' RETURNING target",
+	[SQL_GROUP_REOPEN] =
+	    "UPDATE delivery_groups SET settled_at = NULL, updated_at = ?2"
+	    " WHERE name = ?1",
+	[SQL_GROUP_IS_CANCELLED] =
+	    "SELECT cancelled_at IS NOT NULL FROM delivery_groups"
+	    " WHERE name = ?1",
 };

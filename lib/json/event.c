@@ -85,7 +85,7 @@ attr(struct event *ev, size_t i, const char *name, const char **out)
 /* The attributes integra reads, in the order of the slots in fill(). */
 static const char *const attr_names[] = {
 	"id", "source", "type", "specversion", "time", "subject", "tenant",
-	"idempotencykey", "datacontenttype",
+	"idempotencykey", "datacontenttype", "group",
 };
 #define NATTRS	(sizeof(attr_names) / sizeof(attr_names[0]))
 
@@ -110,7 +110,7 @@ fill(struct event *ev, char *err, size_t errsz)
 	const char **slot[NATTRS] = {
 		&ev->id, &ev->source, &ev->type, &specversion,
 		&ev->time, &ev->subject, &ev->tenant, &ev->idempotencykey,
-		&datacontenttype,
+		&datacontenttype, &ev->group,
 	};
 	size_t i;
 
@@ -256,6 +256,8 @@ event_write(struct buf *out, const struct event_head *h, const char *data,
 	buf_adds(out, ",\"datacontenttype\":\"application/json\"");
 	member(out, "tenant", h->tenant);
 	member(out, "idempotencykey", h->idempotencykey);
+	if (h->group != NULL)
+		member(out, "group", h->group);
 	buf_adds(out, ",\"data\":");
 	buf_add(out, data, n);
 	buf_addc(out, '}');

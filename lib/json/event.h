@@ -1,7 +1,8 @@
 /*
  * event: CloudEvents 1.0 envelopes in structured JSON mode, integra's
- * event record.  Besides the required attributes integra uses two
- * extensions: tenant and idempotencykey.
+ * event record.  Besides the required attributes integra uses three
+ * extensions: tenant, idempotencykey and group (the group of deliveries,
+ * journal/groups.h, whose answer became the event).
  *
  * Ownership: event_parse consumes the jv it is given and keeps it in
  * ev->root; the attribute strings point into that root and live as long as
@@ -25,6 +26,7 @@ struct event {
 	const char	*subject;	/* NULL if absent */
 	const char	*tenant;	/* NULL if absent */
 	const char	*idempotencykey;	/* NULL if absent */
+	const char	*group;		/* NULL if absent */
 };
 
 /* The attributes integra writes in front of data, in this order. */
@@ -36,6 +38,7 @@ struct event_head {
 	const char	*subject;	/* may be NULL */
 	const char	*tenant;
 	const char	*idempotencykey;
+	const char	*group;		/* may be NULL */
 };
 
 /*

@@ -199,17 +199,19 @@ add_without_values(struct buf *err, const char *msg)
 	}
 }
 
-int
-jqprog_run(struct jqprog *p, jv input, jv *out, struct buf *err)
+/*
+ * The next output of the run started on p: 1 with it in *out, 0 if there
+ * is none (with gave_none, that is the reason in err), -1 with the reason.
+ */
+static int
+next(struct jqprog *p, jv *out, int gave_none, struct buf *err)
 {
 	jv v, msg;
 
 	if (ticks_start() != 0) {
-		jv_free(input);
 		buf_adds(err, "jq: the run's CPU time cannot be limited");
 		return -1;
 	}
-	jq_start(p->jq, input, 0);
 	run_seq++;
 	running = p;
 	v = jq_next(p->jq);
@@ -222,7 +224,7 @@ jqprog_run(struct jqprog *p, jv input, jv *out, struct buf *err)
 	}
 	if (jv_is_valid(v)) {
 		*out = v;
-		return 0;
+		return 1;
 	}
 	if (jv_invalid_has_msg(jv_copy(v))) {
 		msg = jv_invalid_get_msg(v);
@@ -231,17 +233,37 @@ jqprog_run(struct jqprog *p, jv input, jv *out, struct buf *err)
 			add_without_values(err, jv_string_value(msg));
 		else {
 			jv s = jv_dump_string(msg, 0);
-
 			buf_adds(err, jv_string_value(s));
 			jv_free(s);
 			return -1;
 		}
 		jv_free(msg);
-	} else {
-		jv_free(v);
-		buf_adds(err, "jq: the program gave no output");
+		return -1;
 	}
+	jv_free(v);
+	if (!gave_none)
+		return 0;
+	buf_adds(err, "jq: the program gave no output");
 	return -1;
+}
+
+int
+jqprog_run(struct jqprog *p, jv input, jv *out, struct buf *err)
+{
+	jq_start(p->jq, input, 0);
+	return next(p, out, 1, err) == 1 ? 0 : -1;
+}
+
+void
+jqprog_start(struct jqprog *p, jv input)
+{
+	jq_start(p->jq, input, 0);
+}
+
+int
+jqprog_next(struct jqprog *p, jv *out, struct buf *err)
+{
+	return next(p, out, 0, err);
 }
 
 void

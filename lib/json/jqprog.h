@@ -27,6 +27,15 @@ struct jqprog	*jqprog_compile(const char *text, struct buf *err);
  */
 int		 jqprog_run(struct jqprog *, jv input, jv *out,
 		    struct buf *err);
+/*
+ * Every output, one at a time: jqprog_start hands the program its input
+ * (consumed), and each jqprog_next gives the next output in *out: 1, 0
+ * once there is no more, or -1 with the reason in err if it raised an
+ * error.  Each jqprog_next is a run as far as the limit goes.  Another
+ * program may run between two calls; this one may not, until it ends.
+ */
+void		 jqprog_start(struct jqprog *, jv input);
+int		 jqprog_next(struct jqprog *, jv *out, struct buf *err);
 void		 jqprog_free(struct jqprog *);
 
 #endif

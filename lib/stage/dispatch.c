@@ -24,6 +24,7 @@
 #include "stage/dispatch.h"
 #include "base/exitcode.h"
 #include "stage/followup.h"
+#include "stage/group.h"
 #include "flow/def.h"
 #include "flow/instance.h"
 #include "flow/run.h"
@@ -46,6 +47,9 @@
 #define CAPACITY_MAX	1024	/* claimed deliveries held at once */
 #define LEASE_MIN_MS	60000
 #define IDLE_WAIT_MS	1000
+#define EMIT_RESPONSE_MAX	(64 * 1024 * 1024)	/* bytes of an answer
+							   that becomes an
+							   event */
 
 /*
  * A target's claimed deliveries waiting for a slot: one FIFO a class, the
@@ -98,7 +102,11 @@ struct job {
 	int			 priority;
 	int			 own;		/* of integra's own event */
 	char			*tenant;	/* its event's */
+	char			*group;		/* NULL: none */
+	int			 emits;		/* its answer becomes an event */
+	struct buf		 emit;		/* that event's data */
 	int			 untried;	/* failed before it was sent */
+	int			 kept;		/* its try recorded as its own */
 	int64_t			 lease_until;	/* when the claim runs out */
 	/* The outcome. */
 	const char		*status;
@@ -206,10 +214,52 @@ static void
 job_free(struct job *j)
 {
 	transport_req_release(&j->req);
+	buf_release(&j->emit);
 	free(j->target);
 	free(j->tenant);
+	free(j->group);
 	free(j->route);
 	free(j);
+}
+
+/* The end of j as followup sees it. */
+static struct followup_end
+end_of(const struct job *j)
+{
+	return (struct followup_end){ .delivery = j->id, .event = j->event,
+	    .route = j->route, .step = j->step,
+	    .delivered = strcmp(j->status != NULL ? j->status : "",
+	    "delivered") == 0, .http_status = j->req.x.status,
+	    .response = j->req.x.response.data,
+	    .response_len = j->req.x.response.len,
+	    .error = j->req.x.error_class != NULL ? j->req.x.error : NULL,
+	    .request = j->req.body, .request_len = j->req.body_len,
+	    .group = j->group, .tenant = j->tenant };
+}
+
+/*
+ * A delivered answer that is to become an event: its data is made now,
+ * on dispatch's thread, and journaled with the try.  If it cannot be,
+ * the try is not a delivery: -1, with the reason as its error.
+ */
+static int
+emit_data(struct run *r, struct job *j)
+{
+	struct followup_end e = end_of(j);
+	struct buf why = BUF_INIT;
+	int rc;
+
+	if (r->steps == NULL ||
+	    (rc = followup_emit_data(r->steps, r->o->journal, &e, &j->emit,
+	    &why)) >= 0) {
+		buf_release(&why);
+		return 0;
+	}
+	buf_reset(&j->emit);
+	j->req.x.error_class = "response";
+	snprintf(j->req.x.error, sizeof(j->req.x.error), "%s", why.data);
+	buf_release(&why);
+	return -1;
 }
 
 static void
@@ -222,6 +272,9 @@ finish(struct run *r, struct job *j)
 
 	j->not_before = now;
 	v = policy_verdict(policy, j->req.x.status, j->req.x.error_class);
+	if (v == RETRY_DONE && j->emits && emit_data(r, j) != 0)
+		v = policy->max_attempts > j->attempt ? RETRY_AGAIN :
+		    RETRY_NEVER;
 	/* Any answer tells the circuit the target is there. */
 	if (j->t != NULL && !j->untried) {
 		struct target_rt *t = j->t;
@@ -350,6 +403,7 @@ static int
 on_claim(void *ctx, const struct journal_claim *c)
 {
 	struct run *r = ctx;
+	const struct cfg_route *route;
 	struct job *j;
 
 	j = xcalloc(1, sizeof(*j));
@@ -367,6 +421,10 @@ on_claim(void *ctx, const struct journal_claim *c)
 	j->priority = c->priority;
 	j->own = outcome_is_own(c->event_type);
 	j->tenant = c->tenant != NULL ? xstrdup(c->tenant) : NULL;
+	j->group = c->group != NULL ? xstrdup(c->group) : NULL;
+	j->emits = (route = cfg_route(r->o->cfg, c->route)) != NULL &&
+	    c->step >= 0 && (size_t)c->step < route->nsteps &&
+	    route->steps[c->step].emit_type != NULL;
 	j->lease_until = r->lease_until;
 	j->t = find_target(r, c->target);
 	j->req.headers = transport_headers(c->headers, c->id, c->event_id,
@@ -419,6 +477,9 @@ start_ready(struct run *r)
 				fail_now(r, j, "invalid", why);
 				continue;
 			}
+			/* An answer that becomes an event is kept whole. */
+			if (j->emits)
+				j->req.x.response_max = EMIT_RESPONSE_MAX;
 			if (http_start(r->http, &j->req.x) != 0) {
 				snprintf(why, sizeof(why), "%s",
 				    j->req.x.error);
@@ -771,25 +832,26 @@ let_go(struct run *r)
 }
 
 /*
- * The step that j's end leads to in its route, in the transaction that
- * records j's try.  One due at once is claimed in this tick too: read
- * from stdin, it would otherwise wait for integra-retry.
+ * The event j's answer becomes, and the step that j's end leads to in
+ * its route, in the transaction that records j's try.  A step due at once
+ * is claimed in this tick too: read from stdin, it would otherwise wait
+ * for integra-retry.
  */
 static int
 follow(struct run *r, const struct job *j)
 {
 	struct followup_made made;
-	int delivered = strcmp(j->status, "delivered") == 0, rc;
+	struct followup_end e;
+	int delivered = strcmp(j->status, "delivered") == 0, rc, emitted;
 
 	if (r->steps == NULL || (!delivered && strcmp(j->status, "dead") != 0))
 		return 0;
-	if ((rc = followup_make(r->steps, r->o->journal, &(struct followup_end){
-	    .delivery = j->id, .event = j->event, .route = j->route,
-	    .step = j->step, .delivered = delivered,
-	    .http_status = j->req.x.status, .response = j->req.x.response.data,
-	    .response_len = j->req.x.response.len, .error = j->req.x.error_class !=
-	    NULL ? j->req.x.error : NULL }, r->now, &made)) != 0 ||
-	    made.id[0] == '\0')
+	e = end_of(j);
+	if (delivered && j->emit.len > 0 && (rc = followup_emit(r->o->cfg,
+	    r->o->journal, &e, &j->emit, r->now, &emitted)) != 0)
+		return rc;
+	if ((rc = followup_make(r->steps, r->o->journal, &e, r->now,
+	    &made)) != 0 || made.id[0] == '\0')
 		return rc;
 	r->st->followups++;
 	if (made.dead || made.not_before > r->now)
@@ -859,6 +921,39 @@ move_instances(struct run *r)
 }
 
 /*
+ * The groups of the deliveries that ended in this tick may have settled,
+ * now that what they lead to is made: each is looked at once.
+ */
+static int
+settle(struct run *r)
+{
+	const struct job *j;
+	size_t i, k;
+	int rc, settled;
+
+	for (i = 0; i < r->ndone; i++) {
+		j = r->done[i];
+		if (j->group == NULL || !j->kept ||
+		    (strcmp(j->status, "delivered") != 0 &&
+		    strcmp(j->status, "dead") != 0))
+			continue;
+		for (k = 0; k < i; k++)
+			if (r->done[k]->group != NULL && r->done[k]->kept &&
+			    strcmp(r->done[k]->group, j->group) == 0)
+				break;
+		if (k < i)
+			continue;
+		if ((rc = group_settle(r->o->journal, r->o->cfg, j->group,
+		    r->now, &settled)) != 0)
+			return rc;
+		if (settled)
+			log_info(&(struct log_ids){ .delivery = j->id },
+			    "group '%s' settled", j->group);
+	}
+	return 0;
+}
+
+/*
  * One commit: the attempts that came back, and new claims.  Then the
  * outcomes are written and the claimed requests started.
  */
@@ -886,11 +981,12 @@ tick(struct run *r)
 		    .remote_id = j->req.remote_id[0] != '\0' ? j->req.remote_id : NULL,
 		    .target = j->target, .event_id = j->event,
 		    .status = j->status, .not_before = j->not_before };
-		if ((rc = journal_attempt_add(jn, &a, r->owner, &kept)) != 0 ||
-		    (kept && ((rc = tell(r, j)) != 0 ||
+		if ((rc = journal_attempt_add(jn, &a, r->owner, &j->kept)) != 0 ||
+		    (j->kept && ((rc = tell(r, j)) != 0 ||
 		    (rc = follow(r, j)) != 0 || (rc = advance_flow(r,
 		    j)) != 0)))
 			return journal_failed(r);
+		kept = j->kept;
 		/* Due again at once: --pending runs until nothing is due. */
 		if (kept && r->o->pending && strcmp(j->status, "failed") == 0 &&
 		    j->not_before <= r->now)
@@ -901,7 +997,8 @@ tick(struct run *r)
 			    " recorded; another dispatch may send it again",
 			    j->id);
 	}
-	if ((rc = disable_gone(r)) != 0 || (rc = circuits(r)) != 0 ||
+	if ((rc = settle(r)) != 0 || (rc = disable_gone(r)) != 0 ||
+	    (rc = circuits(r)) != 0 ||
 	    (r->ninstances > 0 && (rc = move_instances(r)) != 0))
 		return journal_failed(r);
 	r->lease_until = r->now + r->o->lease_ms;

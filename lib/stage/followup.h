@@ -1,10 +1,13 @@
 /*
- * followup: the steps a delivery leads to once it ends.  The steps of a
+ * followup: what a delivery leads to once it ends.  The steps of a
  * route's "then" list are made one after the other, each when the one
  * before it is delivered, due after its delay; a step's fallback is made
- * when that step dies.  Dispatch makes them in the transaction that
+ * when that step dies.  A step with emit has its answer become an event
+ * once it is delivered.  Dispatch makes them in the transaction that
  * records the try, so that a crash can neither lose one nor, their ids
- * being derived like every step's, make one twice.
+ * being derived like every step's, make one twice.  A later step keeps
+ * the group of the one before; after a fan-out's item, its id is derived
+ * from the item's delivery, not the event, since the items share it.
  *
  * Ownership: the strings of a followup_end are the caller's, only read
  * during the call; made is filled in the caller's struct.  What
@@ -19,6 +22,7 @@
 
 #include "base/ids.h"
 
+struct buf;
 struct cfg;
 struct journal;
 struct map;
@@ -34,6 +38,10 @@ struct followup_end {
 	const char	*response;	/* the answer's body, as much as kept */
 	size_t		 response_len;
 	const char	*error;		/* NULL if delivered */
+	const char	*request;	/* its body, as sent: $request */
+	size_t		 request_len;
+	const char	*group;		/* NULL: none */
+	const char	*tenant;	/* its event's; NULL: the config's */
 };
 
 /* The delivery made, if made[0] is not '\0'. */
@@ -43,7 +51,7 @@ struct followup_made {
 	int		 dead;		/* it could not be built */
 };
 
-/* 1 if some route of cfg has a step after its first. */
+/* 1 if some route of cfg has a step after its first, or one that emits. */
 int	followup_any(const struct cfg *);
 /*
  * Makes the step that follows e in its route, if there is one and its
@@ -55,5 +63,21 @@ int	followup_any(const struct cfg *);
 int	followup_make(struct map *, struct journal *,
 	    const struct followup_end *e, int64_t now,
 	    struct followup_made *made);
+/*
+ * The data of the event that e's answer becomes, if its step emits: 1
+ * with it appended to data; 0 if the step does not emit; -1 with why if
+ * the answer cannot become it (not JSON, or the step's program failed):
+ * then the try is not a delivery.  Runs jq: on dispatch's own thread.
+ */
+int	followup_emit_data(struct map *, struct journal *,
+	    const struct followup_end *e, struct buf *data, struct buf *why);
+/*
+ * Journals the event of e's step with data, keyed by the delivery (so
+ * once only), in the group of e.  *emitted says whether it was made now.
+ * Returns 0, or a journal failure.
+ */
+int	followup_emit(const struct cfg *, struct journal *,
+	    const struct followup_end *e, const struct buf *data, int64_t now,
+	    int *emitted);
 
 #endif

@@ -23,7 +23,8 @@ made_event(struct journal *j, const struct made *m, struct buf *line)
 	clock_rfc3339(m->now, time);
 	event_write(&env, &(struct event_head){ .id = id, .source = m->source,
 	    .type = m->type, .time = time, .subject = m->subject,
-	    .tenant = m->tenant, .idempotencykey = m->key }, m->data, m->len);
+	    .tenant = m->tenant, .idempotencykey = m->key, .group = m->group },
+	    m->data, m->len);
 	je = (struct journal_event){ .id = id, .source = m->source,
 	    .type = m->type, .tenant = m->tenant, .subject = m->subject,
 	    .time = time, .idempotency_key = m->key, .envelope = env.data,

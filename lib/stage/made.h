@@ -23,6 +23,7 @@ struct made {
 	const char	*subject;	/* may be NULL */
 	const char	*tenant;
 	const char	*key;		/* its idempotency key */
+	const char	*group;		/* may be NULL */
 	const char	*data;		/* JSON text */
 	size_t		 len;
 	int64_t		 now;

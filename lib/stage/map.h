@@ -20,13 +20,18 @@
 struct cfg;
 struct cfg_route;
 struct flow_defs;
+struct jqprog;
+struct map_fanout;
 struct map_step;
 struct mapstore;
 
-/* A route's steps, compiled (mapstep.h). */
+/* A route's steps and own programs, compiled (mapstep.h). */
 struct map_route {
 	const struct cfg_route	*cfg;
 	struct map_step		*steps;
+	struct jqprog		*group;		/* NULL: the event's group */
+	struct jqprog		*each;		/* NULL: no fan-out */
+	struct jqprog		*key;		/* NULL: an item's place */
 };
 
 struct map {
@@ -37,6 +42,9 @@ struct map {
 	struct mapstore		*store;		/* the versioned mappings, or
 						   NULL: routes' bodies only */
 	long			 ndeliveries;
+	struct map_fanout	*fanout;	/* under way, prepare's side */
+	int			 skipping;	/* apply's side: the fan-out's
+						   event is not to be mapped */
 };
 
 /*
@@ -59,6 +67,7 @@ const struct map_route *map_route(const struct map *, const char *name);
 /* The halves of integra-map's stage; see stream.h. */
 enum stream_rc	map_prepare(void *ctx, struct stream_rec *, const char *line,
 		    size_t len, jv v);
+enum stream_rc	map_more(void *ctx, struct stream_rec *);
 enum stream_rc	map_apply(void *ctx, struct stream *, struct stream_rec *);
 void		map_work_free(void *work);
 

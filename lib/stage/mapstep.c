@@ -22,7 +22,12 @@
  * jq's line numbers stay the file's, and a newline closes it, so that a
  * trailing comment cannot swallow the parenthesis.
  */
-enum { SEES_RESPONSE = 1, SEES_TEMPLATE = 2 };
+enum {
+	SEES_RESPONSE = 1,
+	SEES_TEMPLATE = 2,
+	SEES_ITEM = 4,		/* a fan-out's item: its route's first step */
+	SEES_REQUEST = 8	/* the request of the step before */
+};
 
 static int
 compile(const struct cfg *cfg, const struct map_step *m, const char *text,
@@ -35,6 +40,10 @@ compile(const struct cfg *cfg, const struct map_step *m, const char *text,
 			buf_adds(&prog, ".[1] as $response | ");
 		if (sees & SEES_TEMPLATE)
 			buf_adds(&prog, ".[2] as $template | ");
+		if (sees & SEES_ITEM)
+			buf_adds(&prog, ".[3] as $item | ");
+		if (sees & SEES_REQUEST)
+			buf_adds(&prog, ".[4] as $request | ");
 		buf_addf(&prog, ".[0] | (%s\n)", text);
 	} else
 		buf_adds(&prog, text);
@@ -241,22 +250,37 @@ map_step_compile(struct map_step *m, const struct cfg *cfg,
     const struct cfg_route *r, int index, struct buf *err)
 {
 	const struct cfg_step *s = &r->steps[index];
-	struct buf url = BUF_INIT;
-	int later = index > 0 ? SEES_RESPONSE : 0;
+	struct buf url = BUF_INIT, text = BUF_INIT;
+	int later = index > 0 ? SEES_RESPONSE | SEES_REQUEST :
+	    r->each != NULL ? SEES_ITEM : 0;
 	size_t i;
 
 	memset(m, 0, sizeof(*m));
 	m->route = r;
 	m->cfg = s;
 	m->index = index;
-	m->wrapped = index > 0 || s->template != NULL;
+	m->wrapped = index > 0 || s->template != NULL || r->each != NULL ||
+	    s->emit_type != NULL;
 	m->vars = xcalloc(s->nvars + 1, sizeof(*m->vars));
-	if ((s->when != NULL && compile(cfg, m, s->when, s->when_line, later,
-	    &m->when, err) != 0) || (s->body != NULL && compile(cfg, m,
-	    s->body, s->body_line, later | SEES_TEMPLATE, &m->body,
+	/* The route's own condition runs on the event, before its items. */
+	if ((s->when != NULL && compile(cfg, m, s->when, s->when_line,
+	    later & ~SEES_ITEM, &m->when, err) != 0) || (s->body != NULL &&
+	    compile(cfg, m, s->body, s->body_line, later | SEES_TEMPLATE,
+	    &m->body, err) != 0) || (s->emit_data != NULL && compile(cfg, m,
+	    s->emit_data, s->emit_line, later | SEES_RESPONSE, &m->emit,
 	    err) != 0)) {
 		map_step_release(m);
 		return -1;
+	}
+	if (strstr(s->path, "\\(") != NULL) {
+		buf_addf(&text, "@uri \"%s\"", s->path);
+		if (compile(cfg, m, text.data, s->path_line, later, &m->path,
+		    err) != 0) {
+			buf_release(&text);
+			map_step_release(m);
+			return -1;
+		}
+		buf_release(&text);
 	}
 	for (i = 0; i < s->nvars; i++)
 		if (compile(cfg, m, s->vars[i].value, s->line, later,
@@ -293,6 +317,8 @@ map_step_release(struct map_step *m)
 		template_free(m->parts[i]);
 	jqprog_free(m->when);
 	jqprog_free(m->body);
+	jqprog_free(m->path);
+	jqprog_free(m->emit);
 	free(m->url);
 	free(m->headers);
 	if (m->link_secret != NULL) {
@@ -310,6 +336,70 @@ map_step_input(const struct map_step *m, jv event, jv response)
 		return event;
 	}
 	return JV_ARRAY(event, response, jv_null());
+}
+
+jv
+map_step_give(const struct map_step *m, jv input, enum map_step_slot slot,
+    jv value)
+{
+	if (!m->wrapped) {
+		jv_free(value);
+		return input;
+	}
+	return jv_array_set(input, (int)slot, value);
+}
+
+int
+map_step_url(const struct map_step *m, jv input, char **url,
+    struct buf *err)
+{
+	const struct cfg_target *to = m->cfg->to;
+	struct buf b = BUF_INIT;
+	const char *path;
+	jv out;
+
+	if (m->path == NULL) {
+		jv_free(input);
+		*url = xstrdup(m->url);
+		return 0;
+	}
+	if (jqprog_run(m->path, input, &out, err) != 0)
+		return -1;
+	path = jv_string_value(out);
+	/* @uri encodes what is interpolated; the rest is the config's. */
+	if (path[0] != '/' || strpbrk(path, " \t\r\n") != NULL) {
+		jv_free(out);
+		buf_adds(err, "path: not a path once interpolated");
+		return -1;
+	}
+	buf_adds(&b, to->url);
+	if (b.len > 0 && b.data[b.len - 1] == '/')
+		b.data[--b.len] = '\0';
+	buf_adds(&b, path);
+	jv_free(out);
+	*url = buf_detach(&b);
+	return 0;
+}
+
+int
+map_step_emit(struct map_step *m, jv input, struct buf *data,
+    struct buf *err)
+{
+	jv out;
+
+	if (m->emit == NULL) {
+		out = jv_object_get(jv_array_get(input, 1), jv_string("body"));
+		if (jv_get_kind(out) != JV_KIND_OBJECT &&
+		    jv_get_kind(out) != JV_KIND_ARRAY) {
+			jv_free(out);
+			buf_adds(err, "the answer is not a JSON object or"
+			    " array");
+			return -1;
+		}
+	} else if (jqprog_run(m->emit, input, &out, err) != 0)
+		return -1;
+	jvdump(data, out);
+	return 0;
 }
 
 jv
@@ -479,4 +569,13 @@ map_step_id(const struct map_step *m, const char *event_id,
 
 	snprintf(n, sizeof(n), "%d", m->index);
 	id_derive(id, event_id, of, 3);
+}
+
+void
+map_step_item_id(const struct map_step *m, const char *base, const char *key,
+    char id[ID_LEN + 1])
+{
+	const char *of[4] = { m->route->name, m->cfg->target, "0", key };
+
+	id_derive(id, base, of, 4);
 }

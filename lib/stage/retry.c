@@ -14,6 +14,7 @@
 #include "journal/dlq.h"
 #include "flow/def.h"
 #include "flow/round.h"
+#include "stage/group.h"
 #include "stage/retry.h"
 
 /* Out of attempts by the policy in force now: into the queue. */
@@ -79,6 +80,23 @@ flows(const struct cfg *cfg, struct journal *jn)
 	return rc != 0 ? rc : EX_OK;
 }
 
+/* The groups whose time has come settle, or tell their progress. */
+static int
+groups(const struct cfg *cfg, struct journal *jn)
+{
+	long settled, told;
+
+	if (journal_begin(jn) != 0 || group_round(jn, cfg, clock_ms(),
+	    &settled, &told) != 0 || journal_commit(jn) != 0) {
+		log_error(NULL, "%s", journal_error(jn));
+		return journal_abort(jn);
+	}
+	if (settled + told > 0)
+		log_info(NULL, "groups: %ld settled, %ld told their progress",
+		    settled, told);
+	return EX_OK;
+}
+
 int
 retry_round(const struct dispatch_opts *o)
 {
@@ -88,6 +106,7 @@ retry_round(const struct dispatch_opts *o)
 	int rc;
 
 	if ((rc = sweep(o->cfg, o->journal, &moved)) != EX_OK ||
+	    (rc = groups(o->cfg, o->journal)) != EX_OK ||
 	    (rc = flows(o->cfg, o->journal)) != EX_OK)
 		return rc;
 	err[0] = '\0';

@@ -102,6 +102,7 @@ prepare(const struct stream_stage *st, struct stream_rec *r, const char *line,
 
 	r->event[0] = '\0';
 	r->work = NULL;
+	r->more = r->part = 0;
 	buf_reset(&r->reason);
 	if (stream_parse(line, len, st->no_tree ? NULL : &v, &r->reason) != 0)
 		r->rc = STREAM_REJECT;
@@ -176,6 +177,21 @@ reject(struct stream *s, const struct stream_rec *r)
 		log_error(&ids, "%s", why);
 }
 
+/* The next part of the record of line lineno and event, into r. */
+static void
+prepare_more(const struct stream_stage *st, long lineno, const char *event,
+    struct stream_rec *r)
+{
+	r->lineno = lineno;
+	if (r->event != event)
+		snprintf(r->event, sizeof(r->event), "%s", event);
+	r->work = NULL;
+	r->more = 0;
+	r->part = 1;
+	buf_reset(&r->reason);
+	r->rc = st->more(st->ctx, r);
+}
+
 /*
  * The journal half for one prepared record: applies it inside the open
  * transaction and counts it.  Returns EX_OK to go on, or an exit code to
@@ -187,7 +203,8 @@ apply(struct stream *s, const struct stream_stage *st, struct stream_rec *r)
 	enum stream_rc rc = r->rc;
 	int jrc;
 
-	s->nread++;
+	if (!r->part)
+		s->nread++;
 	if (rc == STREAM_OK) {
 		if (!journal_in_transaction(s->journal) &&
 		    (jrc = journal_begin(s->journal)) != 0)
@@ -196,6 +213,9 @@ apply(struct stream *s, const struct stream_stage *st, struct stream_rec *r)
 	}
 	if (st->applied != NULL)
 		st->applied(st->ctx, r, rc);
+	/* A record in parts counts once, as its last part went. */
+	if (r->more && rc != STREAM_FATAL)
+		return EX_OK;
 	switch (rc) {
 	case STREAM_OK:
 		s->nok++;
@@ -425,6 +445,17 @@ read_into(struct stream_feed *q, int fd, char *err, size_t errsz)
 		case NDJSON_LINE:
 			r->lineno = ndjson_lineno(in);
 			prepare(st, r, line, len);
+			while (r->more) {
+				char event[sizeof(r->event)];
+
+				memcpy(event, r->event, sizeof(event));
+				stream_feed_push(q, 0);
+				if ((r = stream_feed_slot(q)) == NULL)
+					break;
+				prepare_more(st, ndjson_lineno(in), event, r);
+			}
+			if (r == NULL)
+				break;
 			stream_feed_push(q, 0);
 			wait = 0;
 			continue;
@@ -545,9 +576,14 @@ page_row(void *ctx, const char *id, const char *text, size_t len)
 	prepare(p->st, &p->rec, text, len);
 	if (p->rec.event[0] == '\0')
 		snprintf(p->rec.event, sizeof(p->rec.event), "%s", id);
-	p->rc = apply(p->s, p->st, &p->rec);
-	p->st->work_free(p->rec.work);
-	p->rec.work = NULL;
+	for (;;) {
+		p->rc = apply(p->s, p->st, &p->rec);
+		p->st->work_free(p->rec.work);
+		p->rec.work = NULL;
+		if (p->rc != EX_OK || !p->rec.more)
+			break;
+		prepare_more(p->st, p->rec.lineno, p->rec.event, &p->rec);
+	}
 	return p->rc != EX_OK;
 }
 

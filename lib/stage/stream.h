@@ -51,6 +51,8 @@ struct stream_rec {
 	void		*work;		/* what prepare made of it, for apply */
 	void		*origin;	/* whose it is, for the applied hook */
 	enum stream_rc	 rc;		/* what prepare said */
+	int		 more;		/* a part of the record follows */
+	int		 part;		/* a part after the record's first */
 };
 
 struct stream;
@@ -71,6 +73,15 @@ struct stream_stage {
 	 */
 	enum stream_rc	(*apply)(void *ctx, struct stream *s,
 			    struct stream_rec *r);
+	/*
+	 * Optional: a record too large to prepare at once (a fan-out) is
+	 * prepared in parts.  Prepare, and then more, set r->more while a
+	 * part is to follow; the stream calls more for it, with r->event
+	 * and r->lineno the record's, and applies the parts in order, each
+	 * as a record of its own but counted once, so a batch may end
+	 * between two parts.  Memory stays bounded by the queue.
+	 */
+	enum stream_rc	(*more)(void *ctx, struct stream_rec *r);
 	void		(*work_free)(void *work);
 	/*
 	 * Optional, on the journal thread: after each record with what
