@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/ids.h"
+#include "httpd/campaigns.h"
 #include "httpd/dlq.h"
 #include "httpd/flows.h"
 #include "httpd/events.h"
@@ -62,6 +63,18 @@ static const struct httpd_route routes[] = {
 	    httpd_syncs_stats },
 	{ "POST", "/api/sync/start", "admin", HTTPD_BODY, httpd_syncs_start },
 
+	{ "POST", "/api/campaigns/dispatch", "events:write", HTTPD_BODY,
+	    httpd_campaigns_dispatch },
+	{ "GET", "/api/campaigns", "events:read", HTTPD_NOTHING,
+	    httpd_campaigns_list },
+	{ "GET", "/api/campaigns/{name}", "events:read", HTTPD_NOTHING,
+	    httpd_campaigns_show },
+	{ "GET", "/api/campaigns/{name}/status", "events:read",
+	    HTTPD_NOTHING, httpd_campaigns_status },
+	{ "POST", "/api/campaigns/{name}/cancel", "events:write",
+	    HTTPD_NOTHING, httpd_campaigns_cancel },
+	{ "POST", "/api/campaigns/{name}/retry-failed", "events:write",
+	    HTTPD_NOTHING, httpd_campaigns_retry },
 	{ "GET", "/api/flows", "events:read", HTTPD_NOTHING,
 	    httpd_flows_list },
 	{ "POST", "/api/flows", "events:write", HTTPD_BODY,

@@ -121,6 +121,19 @@ journal_group_list(struct journal *j, const char *after, int limit,
 }
 
 int
+journal_group_dead(struct journal *j, const char *name, int limit,
+    journal_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *st;
+
+	if ((st = journal_sql(j, SQL_GROUP_DEAD)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, name);
+	sqlite3_bind_int(st, 2, limit);
+	return journal_step_rows(j, st, fn, ctx, "list a group's dead");
+}
+
+int
 journal_group_unsettled(struct journal *j, journal_row_fn fn, void *ctx)
 {
 	sqlite3_stmt *st;

@@ -92,6 +92,13 @@ int	journal_group_cancel(struct journal *, const char *name,
  */
 int	journal_group_retry(struct journal *, const char *name, int64_t now,
 	    long *n);
+/*
+ * The group's latest dead deliveries, limit of them, each to fn with its
+ * id: {"id","target","route","step","error_class","last_error",
+ * "dead_at"}.
+ */
+int	journal_group_dead(struct journal *, const char *name, int limit,
+	    journal_row_fn fn, void *ctx);
 /* The groups not settled, each to fn. */
 int	journal_group_unsettled(struct journal *, journal_row_fn fn,
 	    void *ctx);

@@ -817,6 +817,12 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    "SELECT NULL, NULL, 0, status, coalesce(error_class, ''),"
 	    " count(*) FROM deliveries WHERE group_name = ?1"
 	    " AND status = 'dead' GROUP BY 5",
+	[SQL_GROUP_DEAD] =
+	    "SELECT id, json_object('id', id, 'target', target, 'route', route,"
+	    " 'step', step, 'error_class', error_class, 'last_error',"
+	    " last_error, 'dead_at', dead_at) FROM deliveries"
+	    " WHERE group_name = ?1 AND status = 'dead'"
+	    " ORDER BY dead_at DESC LIMIT ?2",
 	[SQL_GROUP_CANCEL] =
 	    "UPDATE deliveries SET status = 'dead', last_error = ?3,"
 	    " error_class = 'cancelled', dead_at = ?2, archived_at = ?2,"

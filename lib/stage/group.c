@@ -113,6 +113,35 @@ add_tallies(struct buf *out, const long *n)
 		    n[k]);
 }
 
+/* A member's number in the JSON object text, or 0. */
+static long long
+number(const char *json, const char *name)
+{
+	struct buf key = BUF_INIT;
+	const char *p;
+	long long n = 0;
+
+	buf_addf(&key, "\"%s\":", name);
+	if ((p = strstr(json, key.data)) != NULL)
+		n = strtoll(p + key.len, NULL, 10);
+	buf_release(&key);
+	return n;
+}
+
+/* ,"name":TIME, RFC 3339, or null for 0. */
+static void
+add_time(struct buf *out, const char *name, long long ms)
+{
+	char t[RFC3339_LEN + 1];
+
+	if (ms <= 0) {
+		buf_addf(out, ",\"%s\":null", name);
+		return;
+	}
+	clock_rfc3339(ms, t);
+	buf_addf(out, ",\"%s\":\"%s\"", name, t);
+}
+
 /* The group's row (journal_group_get): kept as it is, to splice. */
 static int
 keep_row(void *ctx, const char *name, const char *json, size_t len)
@@ -158,7 +187,10 @@ status(struct journal *j, const struct cfg *cfg, const char *name,
 	out->len--;		/* its closing brace */
 	buf_addc(out, ',');
 	add_tallies(out, s.all);
-	buf_addf(out, ",\"progress\":%ld,\"targets\":{", ended_pct(s.all));
+	buf_addf(out, ",\"progress\":%ld", ended_pct(s.all));
+	add_time(out, "started", number(row.data, "created_at"));
+	add_time(out, "finished", number(row.data, "settled_at"));
+	buf_adds(out, ",\"targets\":{");
 	for (i = 0; i < s.ntargets; i++) {
 		buf_addf(out, "%s", i > 0 ? "," : "");
 		buf_add_json_string(out, s.targets[i].name,
@@ -255,28 +287,14 @@ name_of(void *ctx, const char *name, const char *json, size_t len)
 	return 0;
 }
 
-/* A member's number in the JSON object text, or 0. */
-static long
-number(const char *json, const char *name)
-{
-	struct buf key = BUF_INIT;
-	const char *p;
-	long n = 0;
-
-	buf_addf(&key, "\"%s\":", name);
-	if ((p = strstr(json, key.data)) != NULL)
-		n = strtol(p + key.len, NULL, 10);
-	buf_release(&key);
-	return n;
-}
-
 int
 group_round(struct journal *j, const struct cfg *cfg, int64_t now,
     long *settled, long *told)
 {
 	struct buf names = BUF_INIT, st = BUF_INIT;
 	const char *name;
-	long pct, step;
+	long long step;
+	long pct;
 	int rc, found, done;
 
 	*settled = *told = 0;
