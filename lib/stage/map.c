@@ -479,6 +479,7 @@ fanout_fill(struct map *m, struct map_work *w, struct stream_rec *r)
 		fanout_end(m);
 	}
 	r->more = !w->last;
+	r->weight = w->n;
 	return STREAM_OK;
 }
 

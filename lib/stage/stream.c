@@ -103,6 +103,7 @@ prepare(const struct stream_stage *st, struct stream_rec *r, const char *line,
 	r->event[0] = '\0';
 	r->work = NULL;
 	r->more = r->part = 0;
+	r->weight = 0;
 	buf_reset(&r->reason);
 	if (stream_parse(line, len, st->no_tree ? NULL : &v, &r->reason) != 0)
 		r->rc = STREAM_REJECT;
@@ -188,6 +189,7 @@ prepare_more(const struct stream_stage *st, long lineno, const char *event,
 	r->work = NULL;
 	r->more = 0;
 	r->part = 1;
+	r->weight = 0;
 	buf_reset(&r->reason);
 	r->rc = st->more(st->ctx, r);
 }
@@ -394,8 +396,9 @@ applier(void *arg)
 	for (;;) {
 		switch (queue_front(q, nbatch, opened + s->batch_ms, &r)) {
 		case FRONT_RECORD:
-			if (nbatch++ == 0)
+			if (nbatch == 0)
 				opened = clock_mono_ms();
+			nbatch += r->weight > 0 ? r->weight : 1;
 			rc = apply(s, q->st, r);
 			queue_pop(q);
 			/* A failed apply rolled the batch back. */
@@ -564,6 +567,7 @@ struct page {
 	char				 last[ID_LEN + 1];
 	int				 n;
 	int				 rc;
+	int				 parts;	/* the walk stopped for them */
 };
 
 static int
@@ -576,15 +580,40 @@ page_row(void *ctx, const char *id, const char *text, size_t len)
 	prepare(p->st, &p->rec, text, len);
 	if (p->rec.event[0] == '\0')
 		snprintf(p->rec.event, sizeof(p->rec.event), "%s", id);
-	for (;;) {
-		p->rc = apply(p->s, p->st, &p->rec);
+	p->rc = apply(p->s, p->st, &p->rec);
+	p->st->work_free(p->rec.work);
+	p->rec.work = NULL;
+	/* Its other parts are applied out of the walk, with commits. */
+	p->parts = p->rc == EX_OK && p->rec.more;
+	return p->rc != EX_OK || p->parts;
+}
+
+/*
+ * The parts of p's record after its first, committed each time they
+ * weigh a batch.
+ */
+static int
+page_parts(struct page *p)
+{
+	size_t nbatch = 0;
+	int rc;
+
+	while (p->rec.more) {
+		prepare_more(p->st, p->rec.lineno, p->rec.event, &p->rec);
+		nbatch += p->rec.weight > 0 ? p->rec.weight : 1;
+		rc = apply(p->s, p->st, &p->rec);
 		p->st->work_free(p->rec.work);
 		p->rec.work = NULL;
-		if (p->rc != EX_OK || !p->rec.more)
-			break;
-		prepare_more(p->st, p->rec.lineno, p->rec.event, &p->rec);
+		if (rc != EX_OK)
+			return rc;
+		if (nbatch >= p->s->batch_max) {
+			if ((rc = flush(p->s, NULL, &nbatch)) != EX_OK)
+				return rc;
+			if ((rc = journal_begin(p->s->journal)) != 0)
+				return journal_failed(p->s);
+		}
 	}
-	return p->rc != EX_OK;
+	return EX_OK;
 }
 
 int
@@ -601,6 +630,7 @@ stream_pending(struct stream *s, enum journal_event_status status,
 	 */
 	do {
 		p.n = 0;
+		p.parts = 0;
 		if ((rc = journal_begin(s->journal)) != 0) {
 			rc = journal_failed(s);
 			break;
@@ -613,13 +643,15 @@ stream_pending(struct stream *s, enum journal_event_status status,
 			rc = p.rc;
 			break;
 		}
-		if (rc != 0) {
+		if (rc != 0 && !p.parts) {
 			rc = journal_failed(s);
 			break;
 		}
+		if (p.parts && (rc = page_parts(&p)) != EX_OK)
+			break;
 		if ((rc = flush(s, NULL, &nbatch)) != EX_OK)
 			break;
-	} while (p.n == PENDING_PAGE);
+	} while (p.n == PENDING_PAGE || p.parts);
 	buf_release(&p.rec.reason);
 	progress_done(&s->progress);
 	return rc != EX_OK ? rc : result(s);

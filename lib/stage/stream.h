@@ -53,6 +53,8 @@ struct stream_rec {
 	enum stream_rc	 rc;		/* what prepare said */
 	int		 more;		/* a part of the record follows */
 	int		 part;		/* a part after the record's first */
+	size_t		 weight;	/* records it counts as in a batch;
+					   0: one */
 };
 
 struct stream;
@@ -79,7 +81,8 @@ struct stream_stage {
 	 * part is to follow; the stream calls more for it, with r->event
 	 * and r->lineno the record's, and applies the parts in order, each
 	 * as a record of its own but counted once, so a batch may end
-	 * between two parts.  Memory stays bounded by the queue.
+	 * between two parts (a part weighs r->weight records in its batch).
+	 * Memory stays bounded by the queue.
 	 */
 	enum stream_rc	(*more)(void *ctx, struct stream_rec *r);
 	void		(*work_free)(void *work);
