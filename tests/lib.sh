@@ -366,7 +366,8 @@ drop_after_12() {
 	echo "DROP TABLE flow_instances; DROP TABLE flow_numbers;
 	    DROP TABLE flow_arrivals; DROP TABLE flow_log;
 	    DROP TABLE delivery_groups; DROP INDEX deliveries_group;
-	    ALTER TABLE deliveries DROP COLUMN group_name;"
+	    ALTER TABLE deliveries DROP COLUMN group_name;
+	    ALTER TABLE deliveries DROP COLUMN item;"
 }
 
 # ce TYPE ID DATA: one CloudEvent line.

@@ -39,6 +39,7 @@ journal_delivery_add(struct journal *j, const struct journal_delivery *d,
 	journal_bind_text(st, 15, d->group);
 	journal_bind_text(st, 16, d->dead_class != NULL ? d->dead_class :
 	    "mapping");
+	journal_bind_text(st, 17, d->item);
 	if ((rc = journal_step_done(j, st, "add delivery")) != 0)
 		return rc;
 	if (!(*added = sqlite3_changes(j->db) == 1))
@@ -81,6 +82,7 @@ claim_rows(struct journal *j, sqlite3_stmt *st, journal_claim_fn fn,
 		c.tenant = (const char *)sqlite3_column_text(st, 11);
 		c.step = sqlite3_column_int(st, 12);
 		c.group = (const char *)sqlite3_column_text(st, 13);
+		c.item = (const char *)sqlite3_column_text(st, 14);
 		cbrc = fn(ctx, &c);
 		(*n)++;
 	}

@@ -32,6 +32,8 @@ struct journal_delivery {
 					   is added dead, in the queue */
 	const char	*dead_class;	/* dead's error class; NULL: mapping */
 	const char	*group;		/* its group (groups.h), or NULL */
+	const char	*item;		/* a fan-out's item, JSON, for the
+					   route's later steps; or NULL */
 };
 
 /* A delivery claimed for sending. */
@@ -51,6 +53,7 @@ struct journal_claim {
 	const char	*event_type;	/* its event's; NULL if it is gone */
 	const char	*tenant;
 	const char	*group;		/* NULL: none */
+	const char	*item;		/* NULL: none */
 };
 
 /* The outcome of one try. */

@@ -35,7 +35,7 @@ CREATE TABLE deliveries (
   created_at  INTEGER NOT NULL,
   updated_at  INTEGER NOT NULL
 , error_class TEXT, dead_at INTEGER, archived_at INTEGER, priority INTEGER NOT NULL
-  DEFAULT 1, mapping_version INTEGER, remote_id TEXT, remote_status TEXT, remote_status_at INTEGER, group_name TEXT);
+  DEFAULT 1, mapping_version INTEGER, remote_id TEXT, remote_status TEXT, remote_status_at INTEGER, group_name TEXT, item TEXT);
 CREATE INDEX deliveries_event ON deliveries (event_id);
 CREATE INDEX deliveries_lease ON deliveries (lease_until)
   WHERE status = 'in_flight';

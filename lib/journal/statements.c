@@ -45,7 +45,7 @@
 	" body, attempts, priority,"					\
 	" (SELECT type FROM events WHERE events.id = event_id),"	\
 	" (SELECT tenant FROM events WHERE events.id = event_id), step,"	\
-	" group_name"
+	" group_name, item"
 
 /*
  * The due deliveries of class p, oldest first: a range of the index
@@ -159,11 +159,11 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    "INSERT INTO deliveries (id, event_id, target, route, step, method,"
 	    " url, headers, body, not_before, created_at, updated_at, priority,"
 	    " status, last_error, error_class, dead_at, mapping_version,"
-	    " group_name)"
+	    " group_name, item)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12,"
 	    " CASE WHEN ?13 IS NULL THEN 'pending' ELSE 'dead' END, ?13,"
 	    " CASE WHEN ?13 IS NOT NULL THEN ?16 END,"
-	    " CASE WHEN ?13 IS NOT NULL THEN ?11 END, nullif(?14, 0), ?15)"
+	    " CASE WHEN ?13 IS NOT NULL THEN ?11 END, nullif(?14, 0), ?15, ?17)"
 	    " ON CONFLICT (id) DO NOTHING",
 	[SQL_CLAIM_ID] =
 	    CLAIM_SET "WHERE id = ?4 AND" CLAIM_DUE_WHERE CLAIM_RETURNING,
@@ -634,7 +634,7 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	[SQL_RETAIN_DELIVERIES] =
 	    "SELECT id, body FROM deliveries WHERE event_id = ?1",
 	[SQL_RETAIN_DELIVERY] =
-	    "UPDATE deliveries SET body = ?2 WHERE id = ?1",
+	    "UPDATE deliveries SET body = ?2, item = NULL WHERE id = ?1",
 	[SQL_RETAIN_EXCERPTS] =
 	    "UPDATE attempts SET response_excerpt = NULL"
 	    " WHERE delivery_id = ?1",

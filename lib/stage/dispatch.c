@@ -103,6 +103,7 @@ struct job {
 	int			 own;		/* of integra's own event */
 	char			*tenant;	/* its event's */
 	char			*group;		/* NULL: none */
+	char			*item;		/* a fan-out's; NULL: none */
 	int			 emits;		/* its answer becomes an event */
 	struct buf		 emit;		/* that event's data */
 	int			 untried;	/* failed before it was sent */
@@ -218,6 +219,7 @@ job_free(struct job *j)
 	free(j->target);
 	free(j->tenant);
 	free(j->group);
+	free(j->item);
 	free(j->route);
 	free(j);
 }
@@ -234,7 +236,7 @@ end_of(const struct job *j)
 	    .response_len = j->req.x.response.len,
 	    .error = j->req.x.error_class != NULL ? j->req.x.error : NULL,
 	    .request = j->req.body, .request_len = j->req.body_len,
-	    .group = j->group, .tenant = j->tenant };
+	    .group = j->group, .tenant = j->tenant, .item = j->item };
 }
 
 /*
@@ -422,6 +424,7 @@ on_claim(void *ctx, const struct journal_claim *c)
 	j->own = outcome_is_own(c->event_type);
 	j->tenant = c->tenant != NULL ? xstrdup(c->tenant) : NULL;
 	j->group = c->group != NULL ? xstrdup(c->group) : NULL;
+	j->item = c->item != NULL ? xstrdup(c->item) : NULL;
 	j->emits = (route = cfg_route(r->o->cfg, c->route)) != NULL &&
 	    c->step >= 0 && (size_t)c->step < route->nsteps &&
 	    route->steps[c->step].emit_type != NULL;

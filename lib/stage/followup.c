@@ -47,7 +47,8 @@ add(struct journal *jn, struct map_step *s, const struct followup_end *e,
 	    .url = url != NULL ? url : s->url,
 	    .headers = s->headers, .body = body->data, .body_len = body->len,
 	    .created_at = now, .not_before = now + s->cfg->delay_ms,
-	    .priority = s->cfg->priority, .dead = dead, .group = e->group };
+	    .priority = s->cfg->priority, .dead = dead, .group = e->group,
+	    .item = e->item };
 	int added;
 
 	return journal_delivery_add(jn, &d, &added);
@@ -63,7 +64,7 @@ followup_make(struct map *m, struct journal *jn, const struct followup_end *e,
 	struct log_ids ids = { .event = e->event, .delivery = e->delivery };
 	enum journal_event_status st;
 	struct buf canonical = BUF_INIT, body = BUF_INIT, err = BUF_INIT;
-	jv event, input;
+	jv event, input, item;
 	char *text = NULL, *url = NULL;
 	size_t len = 0;
 	int rc = 0, next, yes;
@@ -95,6 +96,13 @@ followup_make(struct map *m, struct journal *jn, const struct followup_end *e,
 	    map_step_response(e->http_status, e->response, e->response_len,
 	    e->error)), MAP_STEP_REQUEST, jv_object_get(map_step_response(0,
 	    e->request, e->request_len, NULL), jv_string("body")));
+	if (e->item != NULL) {
+		if (!jv_is_valid(item = jv_parse(e->item))) {
+			jv_free(item);
+			item = jv_null();
+		}
+		input = map_step_give(s, input, MAP_STEP_ITEM, item);
+	}
 	if ((yes = map_step_takes(s, jv_copy(input), &err)) != 1) {
 		jv_free(input);
 		if (yes == 0) {

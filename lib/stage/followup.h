@@ -42,6 +42,7 @@ struct followup_end {
 	size_t		 request_len;
 	const char	*group;		/* NULL: none */
 	const char	*tenant;	/* its event's; NULL: the config's */
+	const char	*item;		/* a fan-out's item: $item; or NULL */
 };
 
 /* The delivery made, if made[0] is not '\0'. */

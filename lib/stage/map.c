@@ -49,6 +49,7 @@ struct draft {
 	size_t			 body_len;
 	char			*dead;		/* an item that cannot be sent:
 						   why; else NULL */
+	char			*item;		/* kept for later steps; NULL */
 };
 
 /*
@@ -347,6 +348,7 @@ map_work_free(void *work)
 		free(w->drafts[i].url);
 		free(w->drafts[i].body);
 		free(w->drafts[i].dead);
+		free(w->drafts[i].item);
 	}
 	for (i = 0; i < w->ngroups; i++)
 		free(w->groups[i]);
@@ -416,6 +418,12 @@ item(struct map *m, struct map_route *r, const struct map_fanout *f,
 		buf_addf(&key, "#%ld", index);
 	}
 	map_step_item_id(d->step, base, key.data, d->id);
+	/* Its route's later steps see it too. */
+	if (r->cfg->nsteps > 1) {
+		buf_reset(&key);
+		jvdump(&key, jv_copy(it));
+		d->item = buf_detach(&key);
+	}
 	input = map_step_give(d->step, map_step_input(d->step,
 	    jv_copy(f->ev.root), jv_null()), MAP_STEP_ITEM, it);
 	if (err.len == 0 && d->step->path != NULL &&
@@ -702,7 +710,8 @@ map_apply(void *ctx, struct stream *s, struct stream_rec *r)
 		    .priority = st->priority,
 		    .mapping_version = d->mapping_version, .dead = dead,
 		    .dead_class = d->dead != NULL ? "invalid" : "cancelled",
-		    .group = d->group >= 0 ? w->groups[d->group] : NULL };
+		    .group = d->group >= 0 ? w->groups[d->group] : NULL,
+		    .item = d->item };
 		if (journal_delivery_add(s->journal, &jd, &added) != 0) {
 			free(cancelled);
 			return stream_journal_failed(s, r);

@@ -251,8 +251,8 @@ map_step_compile(struct map_step *m, const struct cfg *cfg,
 {
 	const struct cfg_step *s = &r->steps[index];
 	struct buf url = BUF_INIT, text = BUF_INIT;
-	int later = index > 0 ? SEES_RESPONSE | SEES_REQUEST :
-	    r->each != NULL ? SEES_ITEM : 0;
+	int later = (index > 0 ? SEES_RESPONSE | SEES_REQUEST : 0) |
+	    (r->each != NULL ? SEES_ITEM : 0);
 	size_t i;
 
 	memset(m, 0, sizeof(*m));
@@ -264,7 +264,7 @@ map_step_compile(struct map_step *m, const struct cfg *cfg,
 	m->vars = xcalloc(s->nvars + 1, sizeof(*m->vars));
 	/* The route's own condition runs on the event, before its items. */
 	if ((s->when != NULL && compile(cfg, m, s->when, s->when_line,
-	    later & ~SEES_ITEM, &m->when, err) != 0) || (s->body != NULL &&
+	    index == 0 ? later & ~SEES_ITEM : later, &m->when, err) != 0) || (s->body != NULL &&
 	    compile(cfg, m, s->body, s->body_line, later | SEES_TEMPLATE,
 	    &m->body, err) != 0) || (s->emit_data != NULL && compile(cfg, m,
 	    s->emit_data, s->emit_line, later | SEES_RESPONSE, &m->emit,

@@ -1,6 +1,8 @@
 -- 13 -> 14: groups of deliveries (journal/groups.h): a route's label on
 -- its deliveries, such as a campaign, whose status is read from them.
 ALTER TABLE deliveries ADD COLUMN group_name TEXT;
+-- A fan-out's item (JSON), kept for the later steps of its route: $item.
+ALTER TABLE deliveries ADD COLUMN item TEXT;
 CREATE INDEX deliveries_group ON deliveries
   (group_name, status, target, route, step) WHERE group_name IS NOT NULL;
 CREATE TABLE delivery_groups (
