@@ -868,8 +868,8 @@ get_params(struct loader *ld, const yaml_node_t *n, struct cfg_token *tk)
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
 	    p++) {
 		vn = node(ld, p->value);
-		if ((k = scalar(ld, node(ld, p->key), "a param name")) == NULL ||
-		    (v = scalar(ld, vn, "a param value")) == NULL)
+		if ((k = scalar(ld, node(ld, p->key), "a param name")) ==
+		    NULL || (v = scalar(ld, vn, "a param value")) == NULL)
 			return -1;
 		if (*k == '\0' || strcmp(k, "grant_type") == 0 ||
 		    strncmp(k, "client_", 7) == 0 || strcmp(k, "scope") == 0)
@@ -1130,8 +1130,8 @@ check_auth(struct loader *ld, const yaml_node_t *v, struct cfg_target *t)
 
 	if (t->token.kind != CFG_TOKEN_NONE) {
 		if (t->smtp || t->zapi_instance != NULL)
-			return bad(ld, v, "target '%s': a token source is for an"
-			    " http(s) target, not %s", t->name, t->smtp ?
+			return bad(ld, v, "target '%s': a token source is for"
+			    " an http(s) target, not %s", t->name, t->smtp ?
 			    "an e-mail server" : "Z-API");
 		if (t->secret_env != NULL || t->secret_file != NULL ||
 		    t->username != NULL)

@@ -146,23 +146,29 @@ struct cfg_token {
 	char			*client_secret_env;
 	char			*client_secret_file;
 	char			*scope;		/* NULL: none sent */
-	int			 json;		/* the grant as JSON, else a form */
+	int			 json;		/* the grant as JSON, else a
+						   form */
 	int			 basic;		/* the client in HTTP Basic (RFC
 						   6749 2.3.1), else the body */
 	struct cfg_param	*params;	/* more members of the grant */
 	size_t			 nparams;
-	char			*base_url;	/* the answer's member that is the
-						   target's base URL; NULL: none */
+	char			*base_url;	/* the answer's member that is
+						   the target's base URL; NULL:
+						   none */
 	/* a request */
-	char			*from;		/* the target whose url, headers
-						   and auth reach the endpoint */
+	char			*from;		/* the target whose url,
+						   headers and auth reach the
+						   endpoint */
 	const struct cfg_target	*source;
 	char			*method;	/* GET or POST */
 	char			*path;
 	char			*body;		/* jq on null; NULL: none */
-	char			*pick;		/* jq on the answer: the token */
-	char			*expires_in;	/* jq on it: seconds; NULL: 3600 */
-	int64_t			 margin_ms;	/* refreshed so long before expiry */
+	char			*pick;		/* jq on the answer: the
+						   token */
+	char			*expires_in;	/* jq on it: seconds; NULL:
+						   3600 */
+	int64_t			 margin_ms;	/* refreshed so long before
+						   it expires */
 	int			 line;
 	int			 body_line;
 	int			 pick_line;

@@ -1035,7 +1035,8 @@ tick(struct run *r)
 			    j->id);
 	}
 	if ((rc = disable_gone(r)) != 0 || (rc = circuits(r)) != 0 ||
-	    (rc = tokens_down(r)) != 0 || (r->ninstances > 0 && (rc = move_instances(r)) != 0))
+	    (rc = tokens_down(r)) != 0 ||
+	    (r->ninstances > 0 && (rc = move_instances(r)) != 0))
 		return journal_failed(r);
 	r->lease_until = r->now + r->o->lease_ms;
 	for (i = 0; i < r->nids; i++) {

@@ -60,8 +60,8 @@ struct transport_req {
 	char			**headers;	/* NULL-terminated lines */
 	size_t			 nown;		/* of them, the delivery's and
 						   integra's; 0: not prepared */
-	char			*sent_url;	/* url with the token's base; NULL:
-						   url */
+	char			*sent_url;	/* url with the token's base;
+						   NULL: url */
 	unsigned		 token_gen;	/* the token it went with */
 	struct mail		 mail;		/* SMTP: the message */
 	struct http_mail	 envelope;
