@@ -306,32 +306,31 @@ ascii_string(const char *s, size_t n, struct buf *out)
 	return 0;
 }
 
-/* A token is visible ASCII (RFC 6750's b64token and the like). */
+/* Whether b is visible ASCII alone: no blank, no control, no byte > 126. */
 static int
-token_valid(const struct buf *b)
+visible(const struct buf *b)
 {
 	size_t i;
 
-	if (b->len == 0 || b->len > TOKEN_MAX)
-		return 0;
 	for (i = 0; i < b->len; i++)
 		if (b->data[i] < 0x21 || b->data[i] > 0x7e)
 			return 0;
 	return 1;
 }
 
+/* A token is visible ASCII (RFC 6750's b64token and the like). */
+static int
+token_valid(const struct buf *b)
+{
+	return b->len > 0 && b->len <= TOKEN_MAX && visible(b);
+}
+
 static int
 base_valid(const struct buf *b)
 {
-	size_t i;
-
-	if (b->len > BASE_MAX || (strncmp(b->data, "https://", 8) != 0 &&
-	    strncmp(b->data, "http://", 7) != 0))
-		return 0;
-	for (i = 0; i < b->len; i++)
-		if (b->data[i] < 0x21 || b->data[i] > 0x7e)
-			return 0;
-	return 1;
+	return b->len > 0 && b->len <= BASE_MAX &&
+	    (strncmp(b->data, "https://", 8) == 0 ||
+	    strncmp(b->data, "http://", 7) == 0) && visible(b);
 }
 
 /*
