@@ -82,6 +82,58 @@ check_sync(const struct cfg_sync *sy, const struct schema_set *schemas,
 		    sy->event);
 }
 
+/*
+ * Whether a token source's secrets can be read (oauth2's client, a
+ * request's source's auth) and its jq programs compile.
+ */
+static void
+check_token(const struct cfg_target *t, const char *file, struct buf *err)
+{
+	const struct cfg_token *tk = &t->token;
+	const struct {
+		const char	*what;
+		const char	*text;
+		int		 line;
+	} programs[] = {
+		{ "body", tk->body, tk->body_line },
+		{ "pick", tk->pick, tk->pick_line },
+		{ "expires_in", tk->expires_in, tk->expires_line },
+	};
+	struct buf msg = BUF_INIT;
+	struct jqprog *p;
+	char owner[192], why[1024];
+	size_t i;
+
+	if (tk->kind == CFG_TOKEN_OAUTH2) {
+		snprintf(owner, sizeof(owner), "target '%s' oauth2"
+		    " client_secret", t->name);
+		secret_seen(cfg_secret_read(owner, tk->client_secret_env,
+		    tk->client_secret_file, why, sizeof(why)), why, file,
+		    tk->line, err);
+		if (tk->client_id != NULL)
+			return;
+		snprintf(owner, sizeof(owner), "target '%s' oauth2 client_id",
+		    t->name);
+		secret_seen(cfg_secret_read(owner, tk->client_id_env,
+		    tk->client_id_file, why, sizeof(why)), why, file, tk->line,
+		    err);
+		return;
+	}
+	for (i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
+		if (programs[i].text == NULL)
+			continue;
+		buf_reset(&msg);
+		if ((p = jqprog_compile(programs[i].text, &msg)) != NULL) {
+			jqprog_free(p);
+			continue;
+		}
+		buf_addf(err, "%s:%d: target '%s': token %s does not compile:"
+		    " %s\n", file, programs[i].line, t->name,
+		    programs[i].what, msg.data != NULL ? msg.data : "");
+	}
+	buf_release(&msg);
+}
+
 /* Whether the event types a flow starts on, awaits and ends on are known. */
 static void
 check_flow_types(const struct cfg_flow *f, const struct schema_set *schemas,
@@ -157,6 +209,10 @@ confcheck(const struct cfg *cfg, struct buf *err)
 			buf_addf(err, "%s:%d: target '%s': ca_file '%s': %s\n",
 			    file, cfg->targets[i].line, cfg->targets[i].name,
 			    cfg->targets[i].ca_file, strerror(errno));
+		if (cfg->targets[i].token.kind != CFG_TOKEN_NONE) {
+			check_token(&cfg->targets[i], file, err);
+			continue;
+		}
 		if (cfg->targets[i].auth_header == NULL &&
 		    cfg->targets[i].username == NULL)
 			continue;

@@ -16,6 +16,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "conf/config.h"
+#include "json/jsonscan.h"
 #include "rules/contact.h"
 #include "stage/outcome.h"
 #include "stage/priority.h"
@@ -842,6 +843,204 @@ zapi_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	return unknown(ld, v, k, "zapi");
 }
 
+/* An http:// or https:// URL without blanks. */
+static int
+valid_http_url(const char *s)
+{
+	return (strncmp(s, "http://", 7) == 0 ||
+	    strncmp(s, "https://", 8) == 0) && strpbrk(s, " \t\r\n") == NULL;
+}
+
+/*
+ * The grant's extra members: a plain scalar that is a JSON number goes
+ * as a number in a JSON grant (Marketing Cloud's account_id), any other
+ * as a string.
+ */
+static int
+get_params(struct loader *ld, const yaml_node_t *n, struct cfg_token *tk)
+{
+	const yaml_node_pair_t *p;
+	const yaml_node_t *vn;
+	const char *k, *v;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return bad(ld, n, "params must be a mapping of name: value");
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	    p++) {
+		vn = node(ld, p->value);
+		if ((k = scalar(ld, node(ld, p->key), "a param name")) ==
+		    NULL || (v = scalar(ld, vn, "a param value")) == NULL)
+			return -1;
+		if (*k == '\0' || strcmp(k, "grant_type") == 0 ||
+		    strncmp(k, "client_", 7) == 0 || strcmp(k, "scope") == 0)
+			return bad(ld, node(ld, p->key), "param '%s': the grant"
+			    " sets grant_type, client_id, client_secret and"
+			    " scope itself", k);
+		tk->params = xrealloc(tk->params, (tk->nparams + 1) *
+		    sizeof(*tk->params));
+		tk->params[tk->nparams].name = xstrdup(k);
+		tk->params[tk->nparams].value = xstrdup(v);
+		tk->params[tk->nparams].number =
+		    vn->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+		    json_validate(v, strlen(v), NULL, NULL) == JSON_NUMBER;
+		tk->nparams++;
+	}
+	return 0;
+}
+
+/* A token source's margin: from 0 to a day. */
+static int
+get_margin(struct loader *ld, const yaml_node_t *v, struct cfg_token *tk)
+{
+	if (get_duration(ld, v, "margin", &tk->margin_ms) != 0)
+		return -1;
+	if (tk->margin_ms < 0 || tk->margin_ms > 86400000)
+		return bad(ld, v, "margin must be from 0s to 24h");
+	return 0;
+}
+
+static int
+oauth2_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg_target *t = ctx;
+	struct cfg_token *tk = &t->token;
+	const char *s;
+
+	if (strcmp(k, "token_url") == 0) {
+		if (get_string(ld, v, k, &tk->token_url) != 0)
+			return -1;
+		if (!valid_http_url(tk->token_url))
+			return bad(ld, v, "target '%s': token_url must be an"
+			    " http:// or https:// URL", t->name);
+		return 0;
+	}
+	if (strcmp(k, "client_id") == 0)
+		return get_string(ld, v, k, &tk->client_id);
+	if (strcmp(k, "client_id_env") == 0)
+		return get_string(ld, v, k, &tk->client_id_env);
+	if (strcmp(k, "client_id_file") == 0)
+		return get_string(ld, v, k, &tk->client_id_file);
+	if (strcmp(k, "client_secret_env") == 0)
+		return get_string(ld, v, k, &tk->client_secret_env);
+	if (strcmp(k, "client_secret_file") == 0)
+		return get_string(ld, v, k, &tk->client_secret_file);
+	if (strcmp(k, "client_secret") == 0)
+		return bad(ld, v, "target '%s': a secret never sits in the"
+		    " config file: use client_secret_env or client_secret_file",
+		    t->name);
+	if (strcmp(k, "scope") == 0)
+		return get_string(ld, v, k, &tk->scope);
+	if (strcmp(k, "encoding") == 0 || strcmp(k, "auth") == 0) {
+		if ((s = scalar(ld, v, k)) == NULL)
+			return -1;
+		if (k[0] == 'e' && (strcmp(s, "form") == 0 ||
+		    strcmp(s, "json") == 0))
+			tk->json = s[0] == 'j';
+		else if (k[0] == 'a' && (strcmp(s, "body") == 0 ||
+		    strcmp(s, "basic") == 0))
+			tk->basic = s[1] == 'a';
+		else
+			return bad(ld, v, "target '%s': %s is %s, not '%s'",
+			    t->name, k, k[0] == 'e' ? "form or json" :
+			    "body or basic", s);
+		return 0;
+	}
+	if (strcmp(k, "params") == 0)
+		return get_params(ld, v, tk);
+	if (strcmp(k, "base_url") == 0)
+		return get_string(ld, v, k, &tk->base_url);
+	if (strcmp(k, "margin") == 0)
+		return get_margin(ld, v, tk);
+	return unknown(ld, v, k, "oauth2");
+}
+
+static int
+token_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
+{
+	struct cfg_target *t = ctx;
+	struct cfg_token *tk = &t->token;
+
+	if (strcmp(k, "from") == 0)
+		return get_string(ld, v, k, &tk->from);
+	if (strcmp(k, "method") == 0) {
+		if (get_string(ld, v, k, &tk->method) != 0)
+			return -1;
+		if (strcmp(tk->method, "GET") != 0 &&
+		    strcmp(tk->method, "POST") != 0)
+			return bad(ld, v, "target '%s': a token's method is GET"
+			    " or POST, not '%s'", t->name, tk->method);
+		return 0;
+	}
+	if (strcmp(k, "path") == 0) {
+		if (get_string(ld, v, k, &tk->path) != 0)
+			return -1;
+		if (tk->path[0] != '/' || strpbrk(tk->path, " \t\r\n") != NULL)
+			return bad(ld, v, "path must start with / and have no"
+			    " blanks");
+		return 0;
+	}
+	if (strcmp(k, "body") == 0) {
+		tk->body_line = line_of(v);
+		return get_string(ld, v, k, &tk->body);
+	}
+	if (strcmp(k, "pick") == 0) {
+		tk->pick_line = line_of(v);
+		return get_string(ld, v, k, &tk->pick);
+	}
+	if (strcmp(k, "expires_in") == 0) {
+		tk->expires_line = line_of(v);
+		return get_string(ld, v, k, &tk->expires_in);
+	}
+	if (strcmp(k, "margin") == 0)
+		return get_margin(ld, v, tk);
+	return unknown(ld, v, k, "token");
+}
+
+/* A token source: one of oauth2 and token, each with what it needs. */
+static int
+load_token(struct loader *ld, const char *k, const yaml_node_t *v,
+    struct cfg_target *t)
+{
+	struct cfg_token *tk = &t->token;
+
+	if (tk->kind != CFG_TOKEN_NONE)
+		return bad(ld, v, "target '%s': give one of oauth2 and token",
+		    t->name);
+	tk->line = line_of(v);
+	tk->margin_ms = 60000;
+	if (strcmp(k, "token") == 0) {
+		tk->kind = CFG_TOKEN_REQUEST;
+		if (each_pair(ld, v, "token", token_pair, t) != 0)
+			return -1;
+		if (tk->from == NULL || tk->path == NULL || tk->pick == NULL)
+			return bad(ld, v, "target '%s': token needs from, path"
+			    " and pick", t->name);
+		if (tk->method == NULL)
+			tk->method = xstrdup("GET");
+		if (tk->body != NULL && strcmp(tk->method, "POST") != 0)
+			return bad(ld, v, "target '%s': a token's body is for"
+			    " method POST", t->name);
+		return 0;
+	}
+	tk->kind = CFG_TOKEN_OAUTH2;
+	if (each_pair(ld, v, "oauth2", oauth2_pair, t) != 0)
+		return -1;
+	if (tk->token_url == NULL)
+		return bad(ld, v, "target '%s': oauth2 needs token_url",
+		    t->name);
+	if ((tk->client_id != NULL) + (tk->client_id_env != NULL) +
+	    (tk->client_id_file != NULL) != 1)
+		return bad(ld, v, "target '%s': oauth2 needs exactly one of"
+		    " client_id, client_id_env and client_id_file", t->name);
+	if ((tk->client_secret_env == NULL) == (tk->client_secret_file == NULL))
+		return bad(ld, v, "target '%s': oauth2 needs exactly one of"
+		    " client_secret_env and client_secret_file", t->name);
+	if (tk->basic && tk->json)
+		return bad(ld, v, "target '%s': oauth2's auth basic is for the"
+		    " form encoding", t->name);
+	return 0;
+}
+
 static int
 target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 {
@@ -914,6 +1113,8 @@ target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		    t->name, 1);
 	if (strcmp(k, "outcomes") == 0)
 		return get_outcomes(ld, v, &t->outcomes);
+	if (strcmp(k, "oauth2") == 0 || strcmp(k, "token") == 0)
+		return load_token(ld, k, v, t);
 	return unknown(ld, v, k, "a target");
 }
 
@@ -927,6 +1128,27 @@ check_auth(struct loader *ld, const yaml_node_t *v, struct cfg_target *t)
 	int has = t->auth_header != NULL || t->username != NULL ||
 	    t->secret_env != NULL || t->secret_file != NULL;
 
+	if (t->token.kind != CFG_TOKEN_NONE) {
+		if (t->smtp || t->zapi_instance != NULL)
+			return bad(ld, v, "target '%s': a token source is for"
+			    " an http(s) target, not %s", t->name, t->smtp ?
+			    "an e-mail server" : "Z-API");
+		if (t->secret_env != NULL || t->secret_file != NULL ||
+		    t->username != NULL)
+			return bad(ld, v, "target '%s': its auth is the token"
+			    " its %s gives: no secret_env, secret_file or"
+			    " username", t->name, t->token.kind ==
+			    CFG_TOKEN_OAUTH2 ? "oauth2" : "token");
+		if (t->auth_header == NULL)
+			t->auth_header = xstrdup("Authorization");
+		/* Bearer unless the auth says otherwise; "" for none. */
+		if (t->auth_scheme == NULL)
+			t->auth_scheme = xstrdup("Bearer");
+		if (!valid_header(t->auth_header, t->auth_scheme))
+			return bad(ld, v, "target '%s': auth header '%s' is not"
+			    " a valid header name", t->name, t->auth_header);
+		return 0;
+	}
 	if (!has)
 		return 0;
 	if (t->smtp && (t->username == NULL || t->auth_header != NULL))
@@ -2314,10 +2536,38 @@ cfg_load(const char *path, char *err, size_t errsz)
 			goto out;
 		}
 	}
+	for (i = 0; i < cfg->ntargets; i++) {
+		struct cfg_token *tk = &cfg->targets[i].token;
+		const struct cfg_target *from;
+
+		if (tk->kind != CFG_TOKEN_REQUEST)
+			continue;
+		if ((from = cfg_target(cfg, tk->from)) != NULL &&
+		    from != &cfg->targets[i] && !from->smtp &&
+		    from->zapi_instance == NULL &&
+		    from->token.kind == CFG_TOKEN_NONE) {
+			tk->source = from;
+			continue;
+		}
+		snprintf(err, errsz, "%s:%d: target '%s' takes its token from"
+		    " '%s', %s", path, tk->line, cfg->targets[i].name, tk->from,
+		    from == NULL ? "which is not defined" :
+		    from == &cfg->targets[i] ? "itself" : from->token.kind !=
+		    CFG_TOKEN_NONE ? "whose own auth is a token source" :
+		    "which is not an HTTP target");
+		goto out;
+	}
 	for (i = 0; i < cfg->nsyncs; i++) {
 		struct cfg_sync *sy = &cfg->syncs[i];
 
 		if ((sy->source = cfg_target(cfg, sy->from)) != NULL &&
+		    sy->source->token.kind != CFG_TOKEN_NONE) {
+			snprintf(err, errsz, "%s:%d: sync '%s' reads from '%s',"
+			    " whose auth is a token source: a sync takes a"
+			    " secret", path, sy->line, sy->name, sy->from);
+			goto out;
+		}
+		if (sy->source != NULL &&
 		    !sy->source->smtp && sy->source->zapi_instance == NULL)
 			continue;
 		snprintf(err, errsz, "%s:%d: sync '%s' reads from '%s', which"
@@ -2389,6 +2639,32 @@ free_webhook_auth(struct cfg_webhook_auth *a)
 	free(a->secret_file);
 	free(a->previous_env);
 	free(a->previous_file);
+}
+
+static void
+free_token(struct cfg_token *tk)
+{
+	size_t i;
+
+	free(tk->token_url);
+	free(tk->client_id);
+	free(tk->client_id_env);
+	free(tk->client_id_file);
+	free(tk->client_secret_env);
+	free(tk->client_secret_file);
+	free(tk->scope);
+	for (i = 0; i < tk->nparams; i++) {
+		free(tk->params[i].name);
+		free(tk->params[i].value);
+	}
+	free(tk->params);
+	free(tk->base_url);
+	free(tk->from);
+	free(tk->method);
+	free(tk->path);
+	free(tk->body);
+	free(tk->pick);
+	free(tk->expires_in);
 }
 
 static void
@@ -2481,6 +2757,7 @@ cfg_free(struct cfg *cfg)
 		free(t->zapi_token_file);
 		free_headers(t->headers, t->nheaders);
 		free_webhook_auth(&t->signing);
+		free_token(&t->token);
 	}
 	free(cfg->targets);
 	for (i = 0; i < cfg->nroutes; i++)
@@ -2693,6 +2970,11 @@ cfg_auth_line(const struct cfg_target *t, char *err, size_t errsz)
 	struct buf line = BUF_INIT;
 	char *secret;
 
+	if (t->token.kind != CFG_TOKEN_NONE) {
+		snprintf(err, errsz, "target '%s': its auth is a token that"
+		    " integra-dispatch fetches", t->name);
+		return NULL;
+	}
 	if ((secret = cfg_secret(t, err, errsz)) == NULL)
 		return NULL;
 	buf_addf(&line, "%s: %s%s%s", t->auth_header, t->auth_scheme != NULL ?

@@ -115,6 +115,66 @@ struct cfg_webhook_auth {
 	int64_t			 tolerance_ms;	/* standard-webhooks' clock */
 };
 
+/* A member of an OAuth2 token request (params:), a number in JSON if
+   number. */
+struct cfg_param {
+	char			*name;
+	char			*value;
+	int			 number;
+};
+
+/*
+ * A token source (transport/token.h): the target's auth is a token that
+ * dispatch fetches, OAuth2's client credentials grant (RFC 6749 4.4) at
+ * token_url, or a request to another target whose answer pick (jq) reads.
+ * It goes in the target's auth_header with its auth_scheme, as a secret
+ * would.
+ */
+enum cfg_token_kind {
+	CFG_TOKEN_NONE,
+	CFG_TOKEN_OAUTH2,
+	CFG_TOKEN_REQUEST
+};
+
+struct cfg_token {
+	enum cfg_token_kind	 kind;
+	/* oauth2 */
+	char			*token_url;
+	char			*client_id;	/* or from _env or _file */
+	char			*client_id_env;
+	char			*client_id_file;
+	char			*client_secret_env;
+	char			*client_secret_file;
+	char			*scope;		/* NULL: none sent */
+	int			 json;		/* the grant as JSON, else a
+						   form */
+	int			 basic;		/* the client in HTTP Basic (RFC
+						   6749 2.3.1), else the body */
+	struct cfg_param	*params;	/* more members of the grant */
+	size_t			 nparams;
+	char			*base_url;	/* the answer's member that is
+						   the target's base URL; NULL:
+						   none */
+	/* a request */
+	char			*from;		/* the target whose url,
+						   headers and auth reach the
+						   endpoint */
+	const struct cfg_target	*source;
+	char			*method;	/* GET or POST */
+	char			*path;
+	char			*body;		/* jq on null; NULL: none */
+	char			*pick;		/* jq on the answer: the
+						   token */
+	char			*expires_in;	/* jq on it: seconds; NULL:
+						   3600 */
+	int64_t			 margin_ms;	/* refreshed so long before
+						   it expires */
+	int			 line;
+	int			 body_line;
+	int			 pick_line;
+	int			 expires_line;
+};
+
 struct cfg_target {
 	char			*name;
 	char			*url;		/* base URL; a route's path is appended */
@@ -122,6 +182,8 @@ struct cfg_target {
 	char			*auth_scheme;	/* "Bearer", or NULL for the bare secret */
 	char			*secret_env;
 	char			*secret_file;
+	struct cfg_token	 token;		/* the auth's source, if not a
+						   secret */
 	/*
 	 * An e-mail server (smtp:// or smtps://): deliveries are messages
 	 * (dispatch's mail.h), from from (default: the branding's sender),
@@ -450,7 +512,8 @@ char			*cfg_secret(const struct cfg_target *, char *err,
 /*
  * With its secret, so the caller clears and frees it: a target's auth
  * header line ("Header: [scheme ]secret"), or a Z-API target's base URL
- * (url/instances/INSTANCE/token/TOKEN).  NULL with the reason in err.
+ * (url/instances/INSTANCE/token/TOKEN).  NULL with the reason in err,
+ * and for a target whose auth is a token source (transport/token.h).
  */
 char			*cfg_auth_line(const struct cfg_target *, char *err,
 			    size_t errsz);

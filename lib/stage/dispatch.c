@@ -41,7 +41,9 @@
 #include "base/progress.h"
 #include "transport/redact.h"
 #include "transport/retrypolicy.h"
+#include "transport/token.h"
 #include "transport/transport.h"
+#include "stage/made.h"
 #include "stage/stream.h"
 
 #define CAPACITY_MAX	1024	/* claimed deliveries held at once */
@@ -86,6 +88,12 @@ struct target_rt {
 	int64_t			 claim_after;	/* claims none before then */
 	double			 tokens;
 	int64_t			 tokens_at;	/* mono ms */
+	/*
+	 * Its auth's token could not be had: what it claimed goes back at
+	 * the next tick, and why is told.
+	 */
+	int			 token_down;
+	struct token_failure	 token_failure;
 	struct queue		 queue;
 };
 
@@ -108,6 +116,7 @@ struct job {
 	struct buf		 emit;		/* that event's data */
 	int			 untried;	/* failed before it was sent */
 	int			 kept;		/* its try recorded as its own */
+	int			 reauth;	/* sent again after a 401 */
 	int64_t			 lease_until;	/* when the claim runs out */
 	/* The outcome. */
 	const char		*status;
@@ -145,6 +154,7 @@ struct run {
 							   due; 0: none */
 	int64_t				 more_at;	/* ms a paced target wants
 							   more claimed; 0: none */
+	int				 token_down;	/* a target's is */
 	struct buf			 out;
 	struct buf			 reason;
 	struct progress			 progress;
@@ -167,15 +177,18 @@ static int
 setup_targets(struct run *r)
 {
 	const struct cfg *cfg = r->o->cfg;
+	struct buf tokens = BUF_INIT;
 	size_t i;
+	int rc = 0;
 
 	r->ntargets = cfg->ntargets;
 	r->targets = xcalloc(cfg->ntargets + 1, sizeof(*r->targets));
-	for (i = 0; i < cfg->ntargets; i++)
-		if (transport_target_init(&r->targets[i].tt, &cfg->targets[i],
-		    r->err, r->errsz) != 0)
-			return -1;
-	return 0;
+	token_dir(journal_path(r->o->journal), &tokens);
+	for (i = 0; i < cfg->ntargets && rc == 0; i++)
+		rc = transport_target_init(&r->targets[i].tt, &cfg->targets[i],
+		    tokens.data, r->err, r->errsz);
+	buf_release(&tokens);
+	return rc;
 }
 
 /*
@@ -343,11 +356,17 @@ fail_now(struct run *r, struct job *j, const char *class, const char *why)
 	finish(r, j);
 }
 
+static int
+job_class(const struct job *j)
+{
+	return j->priority >= 0 && j->priority < PRIORITY_COUNT ?
+	    j->priority : PRIORITY_DEFAULT;
+}
+
 static void
 queue_push(struct queue *q, struct job *j)
 {
-	int p = j->priority >= 0 && j->priority < PRIORITY_COUNT ?
-	    j->priority : PRIORITY_DEFAULT;
+	int p = job_class(j);
 
 	j->next = NULL;
 	if (q->tail[p] != NULL)
@@ -355,6 +374,18 @@ queue_push(struct queue *q, struct job *j)
 	else
 		q->head[p] = j;
 	q->tail[p] = j;
+	q->n++;
+}
+
+/* j first in its class: a request sent again goes before the others. */
+static void
+queue_unshift(struct queue *q, struct job *j)
+{
+	int p = job_class(j);
+
+	if ((j->next = q->head[p]) == NULL)
+		q->tail[p] = j;
+	q->head[p] = j;
 	q->n++;
 }
 
@@ -398,6 +429,35 @@ paced_token(struct run *r, struct target_rt *t)
 	at = mono + 1 + (int64_t)((1 - t->tokens) * 1000 / t->tt.cfg->rate);
 	if (r->wake == 0 || at < r->wake)
 		r->wake = at;
+	return 0;
+}
+
+/*
+ * Whether t may start a request as far as its auth goes: it needs no
+ * token, or has one.  If it cannot have one, its deliveries go back at
+ * the next tick.
+ */
+static int
+has_token(struct run *r, struct target_rt *t)
+{
+	struct token_failure *f = &t->token_failure;
+	struct log_ids ids = { .target = t->tt.cfg->name };
+	char at[RFC3339_LEN + 1];
+
+	if (t->tt.token == NULL || token_ready(t->tt.token, clock_ms(),
+	    f) == 0)
+		return 1;
+	t->token_down = r->token_down = 1;
+	clock_rfc3339(f->retry_at, at);
+	/* The answer may hold secrets: its status alone is told. */
+	if (f->asked)
+		log_error(&ids, "target '%s': its token endpoint failed (HTTP"
+		    " %d): %s; asked again from %s, its deliveries wait",
+		    t->tt.cfg->name, f->http_status, f->error, at);
+	else
+		log_warn(&ids, "target '%s' has no token (the endpoint failed,"
+		    " HTTP %d: %s); asked again from %s, its deliveries wait",
+		    t->tt.cfg->name, f->http_status, f->error, at);
 	return 0;
 }
 
@@ -454,9 +514,10 @@ start_ready(struct run *r)
 	r->wake = 0;
 	for (i = 0; i < r->ntargets; i++) {
 		t = &r->targets[i];
-		while (!t->gone && !t->held &&
+		while (!t->gone && !t->held && !t->token_down &&
 		    t->inflight < t->tt.cfg->concurrency && t->queue.n > 0 &&
-		    paced_token(r, t) && (j = queue_pop(&t->queue)) != NULL) {
+		    has_token(r, t) && paced_token(r, t) &&
+		    (j = queue_pop(&t->queue)) != NULL) {
 			/*
 			 * A transfer that could outlive its claim is not
 			 * started: once the lease runs out another dispatch
@@ -669,6 +730,78 @@ circuits(struct run *r)
 		if (c.open_until > r->now && (rc = hold_back(r, t)) != 0)
 			return rc;
 	}
+	return 0;
+}
+
+/*
+ * The event that tells a target has no token, from the process whose
+ * fetch began the failure: one an episode, whose first failure's time
+ * its key holds, so that it is one event however often it is told.
+ */
+static int
+token_alert(struct run *r, const struct target_rt *t)
+{
+	const struct token_failure *f = &t->token_failure;
+	const char *name = t->tt.cfg->name;
+	struct buf data = BUF_INIT, key = BUF_INIT, line = BUF_INIT;
+	char at[RFC3339_LEN + 1];
+	int rc;
+
+	clock_rfc3339(f->retry_at, at);
+	buf_adds(&data, "{\"target\":");
+	buf_add_json_string(&data, name, strlen(name));
+	if (f->http_status > 0)
+		buf_addf(&data, ",\"http_status\":%d", f->http_status);
+	buf_adds(&data, ",\"error\":");
+	buf_add_json_string(&data, f->error, strlen(f->error));
+	buf_addf(&data, ",\"retry_at\":\"%s\"}", at);
+	buf_addf(&key, "%s:%lld:integra.token.failed", name,
+	    (long long)f->since);
+	rc = made_event(r->o->journal, &(struct made){
+	    .source = "integra/dispatch", .type = "integra.token.failed",
+	    .subject = name, .tenant = r->o->cfg->tenant, .key = key.data,
+	    .data = data.data, .len = data.len, .now = r->now }, &line);
+	buf_release(&data);
+	buf_release(&key);
+	buf_release(&line);
+	return rc;
+}
+
+/*
+ * The targets whose token could not be had: what they claimed and did
+ * not start goes back, untouched, and their circuit is held open until
+ * the token endpoint may be asked again, so that no process claims their
+ * deliveries before then; a half-open circuit's probe then asks it.
+ */
+static int
+tokens_down(struct run *r)
+{
+	struct circuit_state c;
+	struct target_rt *t;
+	size_t i;
+	int rc;
+
+	for (i = 0; r->token_down && i < r->ntargets; i++) {
+		t = &r->targets[i];
+		if (!t->token_down)
+			continue;
+		t->token_down = t->probing = 0;
+		if ((t->token_failure.first && (rc = token_alert(r, t)) != 0) ||
+		    (rc = journal_circuit_get(r->o->journal, t->tt.cfg->name,
+		    &c)) != 0)
+			return rc;
+		if (c.open_until < t->token_failure.retry_at) {
+			if (c.opened_at == 0)
+				c.opened_at = r->now;
+			c.open_until = t->token_failure.retry_at;
+			if ((rc = journal_circuit_put(r->o->journal,
+			    t->tt.cfg->name, &c, r->now)) != 0)
+				return rc;
+		}
+		if ((rc = hold_back(r, t)) != 0)
+			return rc;
+	}
+	r->token_down = 0;
 	return 0;
 }
 
@@ -1001,7 +1134,7 @@ tick(struct run *r)
 			    j->id);
 	}
 	if ((rc = settle(r)) != 0 || (rc = disable_gone(r)) != 0 ||
-	    (rc = circuits(r)) != 0 ||
+	    (rc = circuits(r)) != 0 || (rc = tokens_down(r)) != 0 ||
 	    (r->ninstances > 0 && (rc = move_instances(r)) != 0))
 		return journal_failed(r);
 	r->lease_until = r->now + r->o->lease_ms;
@@ -1145,6 +1278,35 @@ read_ids(struct run *r)
 	}
 }
 
+/*
+ * A 401 to a request that carried a token: the token is dropped, unless
+ * another has already taken its place, and the request goes again at once
+ * with a fresh one.  That try is not recorded, so it spends no attempt;
+ * a second 401 is final, as auth.
+ */
+static int
+reauth(struct job *j)
+{
+	struct target_rt *t = j->t;
+
+	if (t->tt.token == NULL || j->req.x.status != 401)
+		return 0;
+	if (j->reauth) {
+		j->req.x.error_class = "auth";
+		snprintf(j->req.x.error, sizeof(j->req.x.error), "HTTP 401"
+		    " with a fresh token too");
+		return 0;
+	}
+	j->reauth = 1;
+	token_drop(t->tt.token, j->req.token_gen);
+	log_info(&(struct log_ids){ .delivery = j->id, .event = j->event,
+	    .target = j->target }, "delivery %s to '%s': 401 with its token:"
+	    " sent again with a fresh one", j->id, j->target);
+	http_xfer_release(&j->req.x);
+	queue_unshift(&t->queue, j);
+	return 1;
+}
+
 static void
 collect(struct run *r)
 {
@@ -1154,7 +1316,8 @@ collect(struct run *r)
 	while ((x = http_done(r->http)) != NULL) {
 		j = x->udata;
 		j->t->inflight--;
-		finish(r, j);
+		if (!reauth(j))
+			finish(r, j);
 	}
 }
 
@@ -1180,7 +1343,7 @@ loop(struct run *r)
 		pending = r->ndone + r->nids + r->ninstances;
 		due = r->oldest + r->o->batch_ms - clock_mono_ms();
 		if (pending >= r->o->batch_max || (pending > 0 && due <= 0) ||
-		    (r->o->pending && !r->in_done &&
+		    r->token_down || (r->o->pending && !r->in_done &&
 		    r->held < r->capacity / 2) ||
 		    (r->in_done && pending > 0 && http_running(r->http) == 0)) {
 			if ((rc = tick(r)) != EX_OK)

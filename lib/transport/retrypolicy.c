@@ -14,8 +14,12 @@ policy_verdict(const struct cfg_retry *p, int status, const char *error_class)
 
 	if (error_class == NULL)
 		return RETRY_DONE;
-	/* What can never be sent, and SMTP's refusals (http.c). */
+	/*
+	 * What can never be sent, SMTP's refusals (http.c), and a 401 with a
+	 * fresh token (dispatch).
+	 */
 	if (strcmp(error_class, "invalid") == 0 ||
+	    strcmp(error_class, "auth") == 0 ||
 	    strcmp(error_class, "smtp_5xx") == 0 ||
 	    strcmp(error_class, "smtp_auth") == 0)
 		return RETRY_NEVER;

@@ -11,6 +11,7 @@
 
 #include "base/buf.h"
 #include "base/clock.h"
+#include "transport/token.h"
 #include "transport/transport.h"
 
 /* Plain HTTP: the request goes as the journal has it. */
@@ -28,7 +29,8 @@ secret_free(char *s)
 
 int
 transport_target_init(struct transport_target *t,
-    const struct cfg_target *cfg, char *err, size_t errsz)
+    const struct cfg_target *cfg, const char *tokens, char *err,
+    size_t errsz)
 {
 	struct buf what = BUF_INIT;
 
@@ -50,6 +52,9 @@ transport_target_init(struct transport_target *t,
 	if (cfg->smtp && cfg->username != NULL)
 		return (t->password = cfg_secret(cfg, err, errsz)) == NULL ?
 		    -1 : 0;
+	if (cfg->token.kind != CFG_TOKEN_NONE)
+		return (t->token = token_new(cfg, tokens, err, errsz)) ==
+		    NULL ? -1 : 0;
 	if (cfg->auth_header != NULL &&
 	    (t->auth = cfg_auth_line(cfg, err, errsz)) == NULL)
 		return -1;
@@ -60,6 +65,7 @@ void
 transport_target_release(struct transport_target *t)
 {
 	webhookauth_free(t->signer);
+	token_free(t->token);
 	secret_free(t->zapi_base);
 	secret_free(t->password);
 	secret_free(t->auth);
@@ -129,16 +135,68 @@ sign(const struct transport_target *t, struct transport_req *req)
 	req->headers[have + n] = NULL;
 }
 
+/* The lines a prepare added (auth, signature) go, wiped. */
+static void
+unprepare(struct transport_req *req)
+{
+	size_t n;
+
+	if (req->nown == 0) {
+		while (req->headers[req->nown] != NULL)
+			req->nown++;
+		return;
+	}
+	for (n = req->nown; req->headers[n] != NULL; n++)
+		secret_free(req->headers[n]);
+	req->headers[req->nown] = NULL;
+	free(req->sent_url);
+	req->sent_url = NULL;
+}
+
+/*
+ * The token's line, added as the request goes, and its base URL in place
+ * of the target's (a request's url starts with it, as map made it).
+ */
+static void
+add_token(const struct transport_target *t, struct transport_req *req)
+{
+	const char *base = token_base(t->token);
+	struct buf url = BUF_INIT;
+	size_t n = strlen(t->cfg->url), b;
+
+	req->headers = xrealloc(req->headers, (req->nown + 2) *
+	    sizeof(*req->headers));
+	req->headers[req->nown] = xstrdup(token_line(t->token));
+	req->headers[req->nown + 1] = NULL;
+	req->token_gen = token_gen(t->token);
+	if (base == NULL)
+		return;
+	if (n > 0 && t->cfg->url[n - 1] == '/')
+		n--;
+	if (strncmp(req->url, t->cfg->url, n) != 0)
+		return;
+	b = strlen(base);
+	if (b > 0 && base[b - 1] == '/')
+		b--;
+	buf_add(&url, base, b);
+	buf_adds(&url, req->url + n);
+	req->sent_url = buf_detach(&url);
+}
+
 int
 transport_prepare(const struct transport_target *t, struct transport_req *req,
     void *udata, char *why, size_t whysz)
 {
+	unprepare(req);
 	if (t->kind->prepare != NULL && t->kind->prepare(t, req, why,
 	    whysz) != 0)
 		return -1;
+	if (t->token != NULL)
+		add_token(t, req);
 	if (t->signer != NULL)
 		sign(t, req);
-	req->x = (struct http_xfer){ .method = req->method, .url = req->url,
+	req->x = (struct http_xfer){ .method = req->method,
+	    .url = req->sent_url != NULL ? req->sent_url : req->url,
 	    .headers = (const char *const *)req->headers, .body = req->body,
 	    .body_len = req->body_len, .timeout_ms = t->cfg->timeout_ms,
 	    .connect_timeout_ms = t->cfg->connect_timeout_ms,
@@ -166,10 +224,11 @@ transport_req_release(struct transport_req *req)
 
 	if (req->headers != NULL)
 		for (h = req->headers; *h != NULL; h++)
-			free(*h);
+			secret_free(*h);
 	free(req->headers);
 	free(req->method);
 	free(req->url);
+	free(req->sent_url);
 	free(req->body);
 	mail_release(&req->mail);
 	http_xfer_release(&req->x);

@@ -10,13 +10,19 @@
  *
  * Every kind's request carries the delivery's own headers, integra's
  * (Idempotency-Key, X-Integra-Event, User-Agent) and the target's auth
- * line, and is signed last when the target asks for a signature.
+ * line, and is signed last when the target asks for a signature.  A
+ * target whose auth is a token source (token.h) has its token's line
+ * added as the request is prepared, never before, and its url's base
+ * replaced by the one the token came with, if any; a request prepared
+ * again (sent again with a fresh token) loses what the last prepare
+ * added.
  *
  * Ownership: a transport_target owns the secrets it resolved (auth line,
- * password, Z-API base, signer); transport_target_release wipes and frees
- * them.  A transport_req owns its method, url, body, header lines and
- * message; transport_req_release frees them and the transfer's answer.
- * Its x points into it, so it must not move once prepared.
+ * password, Z-API base, signer, token source); transport_target_release
+ * wipes and frees them.  A transport_req owns its method, url, body,
+ * header lines and message; transport_req_release frees them (the lines
+ * wiped) and the transfer's answer.  Its x points into it, so it must not
+ * move once prepared.
  */
 #ifndef INTEGRA_TRANSPORT_TRANSPORT_H
 #define INTEGRA_TRANSPORT_TRANSPORT_H
@@ -30,6 +36,7 @@
 
 #define TRANSPORT_REMOTE_ID_MAX	128	/* the longest message id kept */
 
+struct token;
 struct transport;
 
 /* A target, with what sending to it needs resolved. */
@@ -40,6 +47,7 @@ struct transport_target {
 	char			*password;	/* an SMTP server's, or NULL */
 	char			*zapi_base;	/* url/instances/I/token/T */
 	struct webhookauth	*signer;	/* NULL: it asks for none */
+	struct token		*token;		/* its auth's source, or NULL */
 };
 
 /* A delivery's request, from its claim to its answer. */
@@ -50,6 +58,11 @@ struct transport_req {
 	char			*body;
 	size_t			 body_len;
 	char			**headers;	/* NULL-terminated lines */
+	size_t			 nown;		/* of them, the delivery's and
+						   integra's; 0: not prepared */
+	char			*sent_url;	/* url with the token's base;
+						   NULL: url */
+	unsigned		 token_gen;	/* the token it went with */
 	struct mail		 mail;		/* SMTP: the message */
 	struct http_mail	 envelope;
 	struct http_xfer	 x;		/* as started */
@@ -69,9 +82,13 @@ extern const struct transport	transport_http;
 extern const struct transport	transport_smtp;
 extern const struct transport	transport_zapi;
 
-/* t for cfg, its kind chosen and secrets resolved: 0, or -1 with err. */
+/*
+ * t for cfg, its kind chosen and secrets resolved, its token's cache (if
+ * its auth is a token source) in the directory tokens: 0, or -1 with err.
+ */
 int	transport_target_init(struct transport_target *t,
-	    const struct cfg_target *cfg, char *err, size_t errsz);
+	    const struct cfg_target *cfg, const char *tokens, char *err,
+	    size_t errsz);
 void	transport_target_release(struct transport_target *t);
 
 /*
@@ -85,6 +102,7 @@ char	**transport_headers(const char *headers_json, const char *id,
 /*
  * Makes req ready to start on t, its transfer in req->x (udata, timeouts
  * and the rest set from t): 0, or -1 with why if it can never be sent.
+ * A target with a token source must have one ready (token_ready).
  */
 int	transport_prepare(const struct transport_target *t,
 	    struct transport_req *req, void *udata, char *why, size_t whysz);
