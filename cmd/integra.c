@@ -35,6 +35,7 @@ static const char commands[] =
 "   keys        add, list and revoke the receiver's API keys\n"
 "   events      list, show and retry the journal's events\n"
 "   flow        the flows' instances: list, show, start, pause, simulate\n"
+"   campaign    campaigns: dispatch, list, status, cancel, retry-failed\n"
 "   config      check a configuration without running anything\n"
 "\n"
 "`integra command --help` shows a command's options; integra(7) the whole.\n";

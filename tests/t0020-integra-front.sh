@@ -23,19 +23,27 @@ test_expect_code 64 'integra without a command exits 64' '
 test_expect_success 'integra --version prints the version' '
 	integra --version | grep -q "^integra [0-9]"
 '
+# campaign_secrets COMMAND...: COMMAND with the sample's secrets set.
+campaign_secrets() {
+	INTEGRA_CRM_TOKEN=x INTEGRA_ZAPI_CLIENT_TOKEN=y INTEGRA_ZAPI_TOKEN=z \
+	    INTEGRA_LINK_SECRET=l INTEGRA_RETENTION_SALT=s \
+	    INTEGRA_WORDPRESS_AUTH=w INTEGRA_WORDPRESS_WEBHOOK_SECRET=whsec_aA== \
+	    INTEGRA_SALESFORCE_SECRET=f "$@"
+}
 test_expect_success 'config check accepts the sample config' '
-	INTEGRA_CRM_TOKEN=x INTEGRA_ZAPI_CLIENT_TOKEN=y INTEGRA_ZAPI_TOKEN=z INTEGRA_LINK_SECRET=l INTEGRA_RETENTION_SALT=s \
+	campaign_secrets \
 	    integra config check -c "$top_srcdir/etc/integra.yaml" >out &&
-	grep -q "ok: 10 targets, 42 routes, 4 syncs, 1 flow" out
+	grep -q "ok: 17 targets, 49 routes, 4 syncs, 1 flow" out
 '
 test_expect_code 78 'config check names a secret that is not set' '
 	env -u INTEGRA_CRM_TOKEN INTEGRA_ZAPI_CLIENT_TOKEN=y INTEGRA_ZAPI_TOKEN=z INTEGRA_LINK_SECRET=l INTEGRA_RETENTION_SALT=s \
-	    integra config check -c "$top_srcdir/etc/integra.yaml" 2>err;
+	    INTEGRA_WORDPRESS_AUTH=w INTEGRA_WORDPRESS_WEBHOOK_SECRET=whsec_aA== \
+	    INTEGRA_SALESFORCE_SECRET=f integra config check -c "$top_srcdir/etc/integra.yaml" 2>err;
 	rc=$?; cat err; grep -q "INTEGRA_CRM_TOKEN" err && exit $rc
 '
 test_expect_success 'config check reads INTEGRA_CONFIG' '
-	INTEGRA_CONFIG="$top_srcdir/etc/integra.yaml" INTEGRA_CRM_TOKEN=x \
-	    INTEGRA_ZAPI_CLIENT_TOKEN=y INTEGRA_ZAPI_TOKEN=z INTEGRA_LINK_SECRET=l INTEGRA_RETENTION_SALT=s integra config check
+	INTEGRA_CONFIG="$top_srcdir/etc/integra.yaml" campaign_secrets \
+	    integra config check
 '
 test_expect_code 64 'config without check exits 64' '
 	integra config

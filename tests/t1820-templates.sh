@@ -104,7 +104,8 @@ test_expect_success 'config: a template there is not, or outside templates/' '
 test_expect_success 'the shipped templates render with the sample branding' '
 	INTEGRA_DATADIR=$top_srcdir/share INTEGRA_CRM_TOKEN=x \
 	    INTEGRA_ZAPI_CLIENT_TOKEN=y INTEGRA_ZAPI_TOKEN=z INTEGRA_LINK_SECRET=l INTEGRA_RETENTION_SALT=s \
-	    integra config check \
+	    INTEGRA_WORDPRESS_AUTH=w INTEGRA_WORDPRESS_WEBHOOK_SECRET=whsec_aA== \
+	    INTEGRA_SALESFORCE_SECRET=f integra config check \
 	    -c "$top_srcdir/etc/integra.yaml" >ok &&
 	grep -q "^.*integra.yaml: ok" ok
 '

@@ -1370,8 +1370,6 @@ step_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		    strpbrk(st->path, " \t") != NULL))
 			return bad(ld, v, "path must start with / and have no"
 			    " blanks");
-		if (strchr(st->path, '"') != NULL)
-			return bad(ld, v, "path may not hold '\"'");
 		return 0;
 	}
 	if (strcmp(k, "emit") == 0) {

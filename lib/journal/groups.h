@@ -87,8 +87,9 @@ int	journal_group_counts(struct journal *, const char *name,
 int	journal_group_cancel(struct journal *, const char *name,
 	    const char *reason, int64_t now, long *n);
 /*
- * Its dead deliveries not cancelled are due again, their attempts from
- * 0, and the group settles again once they end; *n says how many.
+ * Its dead deliveries are due again, their attempts from 0, but those
+ * cancelled or that could never be built (classes invalid, mapping), and
+ * the group settles again once they end; *n says how many.
  */
 int	journal_group_retry(struct journal *, const char *name, int64_t now,
 	    long *n);

@@ -159,11 +159,12 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    "INSERT INTO deliveries (id, event_id, target, route, step, method,"
 	    " url, headers, body, not_before, created_at, updated_at, priority,"
 	    " status, last_error, error_class, dead_at, mapping_version,"
-	    " group_name, item)"
+	    " group_name, item, archived_at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12,"
 	    " CASE WHEN ?13 IS NULL THEN 'pending' ELSE 'dead' END, ?13,"
 	    " CASE WHEN ?13 IS NOT NULL THEN ?16 END,"
-	    " CASE WHEN ?13 IS NOT NULL THEN ?11 END, nullif(?14, 0), ?15, ?17)"
+	    " CASE WHEN ?13 IS NOT NULL THEN ?11 END, nullif(?14, 0), ?15, ?17,"
+	    " CASE WHEN ?16 = 'cancelled' THEN ?11 END)"
 	    " ON CONFLICT (id) DO NOTHING",
 	[SQL_CLAIM_ID] =
 	    CLAIM_SET "WHERE id = ?4 AND" CLAIM_DUE_WHERE CLAIM_RETURNING,
@@ -836,7 +837,8 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    "UPDATE deliveries SET status = 'pending', attempts = 0,"
 	    " not_before = ?2, dead_at = NULL, archived_at = NULL,"
 	    " updated_at = ?2 WHERE group_name = ?1 AND status = 'dead'"
-	    " AND error_class IS NOT 'cancelled' RETURNING target",
+	    " AND coalesce(error_class, '') NOT IN ('cancelled', 'invalid',"
+	    " 'mapping') RETURNING target",
 	[SQL_GROUP_REOPEN] =
 	    "UPDATE delivery_groups SET settled_at = NULL, updated_at = ?2"
 	    " WHERE name = ?1",

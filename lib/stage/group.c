@@ -155,7 +155,7 @@ keep_row(void *ctx, const char *name, const char *json, size_t len)
 static long
 ended_pct(const long *n)
 {
-	long ended = n[T_DELIVERED] + n[T_DEAD];
+	long ended = n[T_DELIVERED] + n[T_DEAD] + n[T_CANCELLED];
 
 	return n[T_TOTAL] == 0 ? 100 : ended * 100 / n[T_TOTAL];
 }
