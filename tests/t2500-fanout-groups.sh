@@ -32,6 +32,7 @@ items() {
 start_sink sink -r routes
 mkdir schemas
 echo '{"type":"object","required":["list"]}' >schemas/list.asked.json
+echo '{"type":"object","required":["items"]}' >schemas/list.fetched.json
 cat >cfg.yaml <<EOF
 schemas: schemas
 targets:
@@ -154,6 +155,14 @@ test_expect_success 'once its last delivery ends it settles, told once' '
 	jq -s "map(select(.path == \"/told\"))[0].body | fromjson" sink.log \
 	    >told &&
 	jq -e ".group == \"good\" and .delivered == 4 and .dead == 1" told
+'
+test_expect_success 'a group attribute from outside is not taken' '
+	printf "%s\n" "{\"specversion\":\"1.0\",\"id\":\"x1\",\"source\":\"site\",\"type\":\"list.fetched\",\"group\":\"good\",\"data\":{\"id\":\"forged\",\"items\":[{\"id\":\"f1\",\"to\":\"t\"}]}}" |
+	    integra-ingest $C 2>/dev/null | integra-normalize $C 2>/dev/null |
+	    integra-map $C >/dev/null 2>&1 &&
+	test "$(q "SELECT group_name IS NULL FROM deliveries
+	    WHERE body LIKE \"%forged%\"")" = 1 &&
+	test "$(q "SELECT emitted FROM delivery_groups WHERE name = \"good\"")" = 0
 '
 test_expect_success 'an answer that cannot be the event fails the try, class response' '
 	ask html &&

@@ -139,30 +139,33 @@ httpd_campaigns_status(const struct httpd_call *c)
 	return answer(c, rc, res, MHD_HTTP_OK, &b);
 }
 
-enum MHD_Result
-httpd_campaigns_cancel(const struct httpd_call *c)
+/* A change to a campaign, as ops/campaigns makes it. */
+typedef int (*change_fn)(const struct cfg *, struct journal *, const char *,
+    int64_t, struct buf *, enum ops_campaigns_result *);
+
+static enum MHD_Result
+change(const struct httpd_call *c, change_fn fn, const char *done,
+    unsigned int ok)
 {
 	enum ops_campaigns_result res;
 	struct buf b = BUF_INIT;
 	int rc;
 
-	if ((rc = ops_campaigns_cancel(c->cfg, c->reader, c->arg[0],
-	    clock_ms(), &b, &res)) == 0 && res == OPS_CAMPAIGNS_DONE)
-		log_info(NULL, "api: campaign '%s' cancelled with key '%s'",
-		    c->arg[0], c->key.name);
-	return answer(c, rc, res, MHD_HTTP_OK, &b);
+	if ((rc = fn(c->cfg, c->reader, c->arg[0], clock_ms(), &b,
+	    &res)) == 0 && res == OPS_CAMPAIGNS_DONE)
+		log_info(NULL, "api: campaign '%s' %s with key '%s'",
+		    c->arg[0], done, c->key.name);
+	return answer(c, rc, res, ok, &b);
+}
+
+enum MHD_Result
+httpd_campaigns_cancel(const struct httpd_call *c)
+{
+	return change(c, ops_campaigns_cancel, "cancelled", MHD_HTTP_OK);
 }
 
 enum MHD_Result
 httpd_campaigns_retry(const struct httpd_call *c)
 {
-	enum ops_campaigns_result res;
-	struct buf b = BUF_INIT;
-	int rc;
-
-	if ((rc = ops_campaigns_retry(c->cfg, c->reader, c->arg[0],
-	    clock_ms(), &b, &res)) == 0 && res == OPS_CAMPAIGNS_DONE)
-		log_info(NULL, "api: campaign '%s' retried with key '%s'",
-		    c->arg[0], c->key.name);
-	return answer(c, rc, res, MHD_HTTP_ACCEPTED, &b);
+	return change(c, ops_campaigns_retry, "retried", MHD_HTTP_ACCEPTED);
 }

@@ -221,6 +221,17 @@ build(struct map *m, struct draft *d, struct map_route *r,
 }
 
 /*
+ * The event's group attribute, if integra made the event (emit): from
+ * another source, it is not integra's to go by.
+ */
+static const char *
+own_group(const struct event *ev)
+{
+	return ev->group != NULL && strcmp(ev->source, "integra") == 0 ?
+	    ev->group : NULL;
+}
+
+/*
  * The index in w's groups of the group route r (NULL: none) gives the
  * event (its group program's output, else the event's own group), added
  * if new; -1 for none, -2 with the reason in err.
@@ -243,8 +254,8 @@ route_group(struct map_route *r, const struct event *ev, struct map_work *w,
 		else if (jv_get_kind(out) == JV_KIND_NUMBER)
 			jvdump(&name, jv_copy(out));
 		jv_free(out);
-	} else if (ev->group != NULL)
-		buf_adds(&name, ev->group);
+	} else if (own_group(ev) != NULL)
+		buf_adds(&name, own_group(ev));
 	else
 		return -1;
 	if (name.len == 0 || !journal_group_name_valid(name.data)) {
@@ -526,7 +537,7 @@ map_prepare(void *ctx, struct stream_rec *r, const char *line, size_t len,
 		f->routes = xcalloc(m->nroutes + 1, sizeof(*f->routes));
 		f->groups = xcalloc(m->nroutes + 1, sizeof(*f->groups));
 	}
-	if (ev.group != NULL && (w->emitted = route_group(NULL, &ev, w,
+	if (own_group(&ev) != NULL && (w->emitted = route_group(NULL, &ev, w,
 	    &err)) < -1) {
 		buf_addf(&r->reason, "attribute %s", err.data);
 		w->reject = xstrdup(r->reason.data);
