@@ -376,9 +376,10 @@ ce() {
 	    "$2" "$1" "$3"
 }
 
-# q SQL: a query on the test's journal, one row a line.
+# q SQL: a query on the test's journal, one row a line, waiting for a
+# writer that holds it (a loaded machine's stages finish late).
 q() {
-	sqlite3 -batch journal.db "$1"
+	sqlite3 -batch -cmd ".timeout 10000" journal.db "$1"
 }
 
 # Every line of a file is a JSON object.

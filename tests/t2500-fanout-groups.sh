@@ -70,10 +70,6 @@ routes:
     body: '{group: .data.group, delivered: .data.delivered, dead: .data.dead}'
 EOF
 C="-c cfg.yaml -j journal.db"
-# lq SQL: q, waiting for a writer's lock.
-lq() {
-	sqlite3 -batch -cmd ".timeout 10000" journal.db "$1"
-}
 # ask LIST [N]: the list asked for (again: N), through ingest and
 # normalize.
 ask() {
@@ -183,7 +179,7 @@ test_expect_success 'kill -9 mid fan-out: made again, no item twice, none lost' 
 	integra-dispatch $C --pending >/dev/null 2>&1 &&
 	{ integra-map $C --pending >/dev/null 2>&1 & echo $! >map.pid; } &&
 	i=0 &&
-	while [ "$(lq "SELECT count(*) FROM deliveries
+	while [ "$(q "SELECT count(*) FROM deliveries
 	    WHERE group_name = \"big\" AND route = \"send\"")" -lt 1000 ] &&
 	    [ $i -lt 400 ]; do
 		sleep 0.01; i=$((i + 1))
