@@ -49,6 +49,7 @@
 #define CAPACITY_MAX	1024	/* claimed deliveries held at once */
 #define LEASE_MIN_MS	60000
 #define IDLE_WAIT_MS	1000
+#define PACE_BURST_MS	20	/* a paced target's bucket: burst() */
 #define EMIT_RESPONSE_MAX	(64 * 1024 * 1024)	/* bytes of an answer
 							   that becomes an
 							   event */
@@ -80,7 +81,8 @@ struct target_rt {
 	int			 probing;	/* this run holds its probe */
 	/*
 	 * A paced target's: whether this run holds it (sends to it), and
-	 * its token bucket, of one token: requests start 1/rate apart.
+	 * its token bucket (burst()): requests start 1/rate apart, on
+	 * average.
 	 */
 	int			 holding;
 	int			 more;		/* deliveries given back since
@@ -408,6 +410,20 @@ queue_pop(struct queue *q)
 }
 
 /*
+ * The tokens a paced target's bucket holds at most: what its rate sends
+ * in PACE_BURST_MS, at least one.  A loop that wakes a little late then
+ * starts the requests it owes at once, and the rate holds on average; a
+ * bucket of one would lose them, and the rate with them.
+ */
+static double
+burst(const struct target_rt *t)
+{
+	double n = t->tt.cfg->rate * PACE_BURST_MS / 1000;
+
+	return n > 1 ? n : 1;
+}
+
+/*
  * Whether a paced target may start a request now: it has a token.  If
  * not, r->wake says when it will.
  */
@@ -419,8 +435,8 @@ paced_token(struct run *r, struct target_rt *t)
 	if (t->tt.cfg->rate <= 0)
 		return 1;
 	t->tokens += (double)(mono - t->tokens_at) * t->tt.cfg->rate / 1000;
-	if (t->tokens > 1)
-		t->tokens = 1;
+	if (t->tokens > burst(t))
+		t->tokens = burst(t);
 	t->tokens_at = mono;
 	if (t->tokens >= 1) {
 		t->tokens -= 1;

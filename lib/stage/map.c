@@ -36,7 +36,7 @@
 #include "stage/mapstore.h"
 #include "stage/priority.h"
 
-#define FANOUT_PART	500	/* items a part of a fan-out */
+#define FANOUT_PART	64	/* items a part of a fan-out */
 
 /* One delivery built for an event. */
 struct draft {
