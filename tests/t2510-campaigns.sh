@@ -26,9 +26,11 @@ INTEGRA_WORDPRESS_AUTH=$(printf 'integra:app password' | base64)
 INTEGRA_WORDPRESS_WEBHOOK_SECRET=whsec_$(printf 'integra wordpress 0123456789' |
     base64)
 INTEGRA_SALESFORCE_SECRET=sf-secret-4b1d
+INTEGRA_RBM_CLIENT_TOKEN=rbm-client-token-4b1d
 export INTEGRA_CRM_TOKEN INTEGRA_ZAPI_CLIENT_TOKEN INTEGRA_ZAPI_TOKEN \
     INTEGRA_LINK_SECRET INTEGRA_RETENTION_SALT INTEGRA_WORDPRESS_AUTH \
-    INTEGRA_WORDPRESS_WEBHOOK_SECRET INTEGRA_SALESFORCE_SECRET
+    INTEGRA_WORDPRESS_WEBHOOK_SECRET INTEGRA_SALESFORCE_SECRET \
+    INTEGRA_RBM_CLIENT_TOKEN
 C="-c cfg.yaml -j journal.db"
 integra-ingest -j journal.db -s t -t x </dev/null 2>/dev/null
 WP=$(integra-keys -j journal.db add wordpress -S events:write 2>/dev/null)
@@ -40,10 +42,12 @@ call() {
 	    -H "X-API-Key: ${4-$WP}" -H "Content-Type: application/json" \
 	    ${3:+--data-binary "$3"} "$URL$2" >status
 }
-# drain [ENV...]: the journal's work through map and dispatch, until
-# nothing is due at once.
+# drain [ENV...]: the journal's work through normalize (the webhooks'),
+# map and dispatch, until nothing is due at once.
 drain() {
 	for _ in 1 2 3 4; do
+		env "$@" integra-normalize $C --pending >/dev/null \
+		    2>>normalize.err
 		env "$@" integra-map $C --pending >/dev/null 2>>map.err
 		env "$@" integra-dispatch $C --pending >/dev/null 2>>dispatch.err
 	done
@@ -158,6 +162,41 @@ test_expect_success 'RCS: a phone with no RCS (404) gets the SMS instead' '
 	status_of 45 >st &&
 	jq -e ".fallback == 1 and .targets.sms.delivered == 1 and
 	    .targets.rcs.dead == 1 and .finished != null" st
+'
+# rbm_event TYPE PHONE MESSAGE-ID: RBM's webhook body for an event about a
+# message, as its ServerEvent in message.data; its signature in sig.
+rbm_event() {
+	data=$(printf '{"phoneNumber":"%s","messageId":"%s","agentId":"integra_campanhas","eventType":"%s","eventId":"ev-%s","sendTime":"2026-12-06T12:00:00.123456Z"}' \
+	    "$2" "$3" "$1" "$3" | base64 -w0)
+	printf '%s' "$data" | base64 -d | openssl dgst -sha512 -binary \
+	    -hmac "$INTEGRA_RBM_CLIENT_TOKEN" | base64 -w0 >sig
+	printf '{"message":{"data":"%s","messageId":"ps-%s","publishTime":"2026-12-06T12:00:01Z"},"subscription":"projects/rbm/subscriptions/integra"}' \
+	    "$data" "$3"
+}
+# rbm POST BODY SIGNATURE: the webhook's status in status.
+rbm() {
+	curl -s -o body -w "%{http_code}\n" -H "Content-Type: application/json" \
+	    -H "X-Goog-Signature: $2" --data-binary "$1" "$URL/webhooks/rcs" \
+	    >status
+}
+test_expect_success 'RCS gave up on a message (TTL): an SMS, in its campaign' '
+	rbm_event TTL_EXPIRATION_REVOKED +5511999990033 campaign-45-14 >ev &&
+	rbm "$(cat ev)" "$(cat sig)" && test "$(cat status)" = 202 &&
+	drain &&
+	test "$(requests POST /v2/channels/sms/messages 200)" = 2 &&
+	jq -s "map(select(.path == \"/v2/channels/sms/messages\"))[1].body
+	    | fromjson" sink.log >sms &&
+	jq -e ".to == \"5511999990033\"" sms &&
+	status_of 45 | jq -e ".targets.sms.delivered == 2"
+'
+test_expect_success 'an RCS event signed wrong: 401, kept as rejected' '
+	rbm_event TTL_EXPIRATION_REVOKED +5511999990032 campaign-45-13 >ev &&
+	rbm "$(cat ev)" "AAAA$(cut -c5- sig)" && test "$(cat status)" = 401 &&
+	rbm "$(cat ev)" "" && test "$(cat status)" = 401 &&
+	rbm_event DELIVERED +5511999990032 campaign-45-13 >ev &&
+	rbm "$(cat ev)" "$(cat sig)" && test "$(cat status)" = 202 &&
+	drain &&
+	test "$(requests POST /v2/channels/sms/messages 200)" = 2
 '
 test_expect_success 'Salesforce: one OAuth2 token, a 401 refreshed once, then the journey' '
 	call POST /api/campaigns/dispatch "{\"campaign_id\":46}" &&

@@ -698,11 +698,13 @@ webhook_auth_pair(struct loader *ld, void *ctx, const char *k,
 			a->scheme = CFG_AUTH_STANDARD_WEBHOOKS;
 		else if (strcmp(s, "token") == 0 && !al->signing)
 			a->scheme = CFG_AUTH_TOKEN;
+		else if (strcmp(s, "google-rbm") == 0 && !al->signing)
+			a->scheme = CFG_AUTH_GOOGLE_RBM;
 		else
 			return bad(ld, v, "%s '%s': scheme is hmac-sha256%s"
 			    " standard-webhooks%s, not '%s'", al->kind,
 			    al->name, al->signing ? " or" : ",",
-			    al->signing ? "" : " or token", s);
+			    al->signing ? "" : ", token or google-rbm", s);
 		return 0;
 	}
 	if (strcmp(k, "header") == 0) {
@@ -775,6 +777,8 @@ webhook_auth_check(struct loader *ld, const yaml_node_t *v,
 		    " secret: no previous_secret", al->kind, al->name);
 	if (a->scheme == CFG_AUTH_TOKEN && a->header == NULL)
 		a->header = xstrdup("Client-Token");
+	if (a->scheme == CFG_AUTH_GOOGLE_RBM && a->header == NULL)
+		a->header = xstrdup("X-Goog-Signature");
 	if (a->scheme == CFG_AUTH_STANDARD_WEBHOOKS && a->header != NULL)
 		return bad(ld, v, "%s '%s': standard-webhooks has its own"
 		    " headers", al->kind, al->name);

@@ -99,7 +99,8 @@ enum cfg_auth_scheme {
 	CFG_AUTH_NONE,
 	CFG_AUTH_HMAC,			/* HMAC-SHA256 of the body in a header */
 	CFG_AUTH_STANDARD_WEBHOOKS,	/* webhook-id, -timestamp, -signature */
-	CFG_AUTH_TOKEN			/* a shared token in a header (Z-API) */
+	CFG_AUTH_TOKEN,			/* a shared token in a header (Z-API) */
+	CFG_AUTH_GOOGLE_RBM		/* RCS Business Messaging's events */
 };
 
 struct cfg_webhook_auth {

@@ -249,6 +249,10 @@ route_group(struct map_route *r, const struct event *ev, struct map_work *w,
 			buf_adds(err, " (group)");
 			return -2;
 		}
+		if (jv_get_kind(out) == JV_KIND_NULL) {
+			jv_free(out);
+			return -1;	/* not one of a group */
+		}
 		if (jv_get_kind(out) == JV_KIND_STRING)
 			buf_adds(&name, jv_string_value(out));
 		else if (jv_get_kind(out) == JV_KIND_NUMBER)

@@ -2,6 +2,7 @@
  * webhookauth: webhook signatures, checked and made.  See webhookauth.h.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "base/buf.h"
 #include "conf/config.h"
 #include "base/digest.h"
+#include "json/jsonscan.h"
 #include "transport/webhookauth.h"
 
 #define MAC_LEN		32
@@ -258,6 +260,79 @@ check_standard(const struct webhookauth *a, webhookauth_header_fn get,
 	return ok ? 0 : -1;
 }
 
+/*
+ * The bytes of the base64 text s[0..n), a whole number of padded quads,
+ * in a buffer to free, their count in *len; NULL if it is not that.
+ * base64_decode is for secrets and signatures, on the stack.
+ */
+static unsigned char *
+decode_data(const char *s, size_t n, long *len)
+{
+	unsigned char *out;
+	int got;
+
+	if (n == 0 || n % 4 != 0 || n > INT_MAX)
+		return NULL;
+	out = xmalloc(n / 4 * 3 + 1);
+	if ((got = EVP_DecodeBlock(out, (const unsigned char *)s,
+	    (int)n)) < 0) {
+		free(out);
+		return NULL;
+	}
+	/* It counts the padding as zero bytes. */
+	got -= (s[n - 1] == '=') + (s[n - 2] == '=');
+	*len = got;
+	return out;
+}
+
+/*
+ * RCS Business Messaging (developers.google.com, RBM's webhooks): the
+ * body is {"message":{"data":BASE64,...},...}, and the signature the
+ * HMAC-SHA512 of data's decoded bytes, keyed with the clientToken.
+ */
+static int
+check_rbm(const struct webhookauth *a, const char *value, const char *body,
+    size_t len, const char **why)
+{
+	unsigned char sig[EVP_MAX_MD_SIZE], want[EVP_MAX_MD_SIZE], *data;
+	unsigned int n;
+	size_t ms, me, ds, de, i;
+	long dlen;
+	int ok = 0;
+
+	if (value == NULL) {
+		*why = "no signature header";
+		return -1;
+	}
+	if (json_member(body, len, "message", &ms, &me) != 1 ||
+	    body[ms] != '{' || json_member(body + ms, me - ms, "data", &ds,
+	    &de) != 1 || body[ms + ds] != '"' || memchr(body + ms + ds + 1,
+	    '\\', de - ds - 2) != NULL) {
+		*why = "no message.data to check the signature of";
+		return -1;
+	}
+	if (base64_decode(value, strlen(value), sig, sizeof(sig)) != 64) {
+		*why = "the signature is not a SHA-512 HMAC in base64";
+		return -1;
+	}
+	if ((data = decode_data(body + ms + ds + 1, de - ds - 2,
+	    &dlen)) == NULL) {
+		*why = "message.data is not base64";
+		return -1;
+	}
+	for (i = 0; i < a->nkeys; i++) {
+		n = sizeof(want);
+		HMAC(EVP_sha512(), a->keys[i].bytes, (int)a->keys[i].len, data,
+		    (size_t)dlen, want, &n);
+		ok |= CRYPTO_memcmp(want, sig, 64) == 0;
+	}
+	OPENSSL_cleanse(want, sizeof(want));
+	free(data);
+	if (!ok)
+		*why = "wrong signature";
+	return ok ? 0 : -1;
+}
+
 /* The token in value against each secret, by their SHA-256 digests. */
 static int
 check_token(const struct webhookauth *a, const char *value, const char **why)
@@ -296,6 +371,8 @@ webhookauth_check(const struct webhookauth *a, webhookauth_header_fn get,
 		return check_standard(a, get, ctx, body, len, now, why);
 	case CFG_AUTH_TOKEN:
 		return check_token(a, get(ctx, a->cfg->header), why);
+	case CFG_AUTH_GOOGLE_RBM:
+		return check_rbm(a, get(ctx, a->cfg->header), body, len, why);
 	}
 	*why = "unknown scheme";
 	return -1;

@@ -11,7 +11,11 @@
  *                      webhook-signature (one of several, space-separated),
  *                      keyed with the whsec_ secret's base64 bytes, and a
  *                      timestamp within the tolerance of the clock;
- *   token              the secret itself in a header (Z-API's Client-Token).
+ *   token              the secret itself in a header (Z-API's Client-Token);
+ *   google-rbm         RCS Business Messaging's events: X-Goog-Signature,
+ *                      the base64 HMAC-SHA512 of the body's message.data
+ *                      (base64) once decoded, keyed with the agent's
+ *                      clientToken.
  *
  * Every comparison takes the same time whatever the bytes.  During a
  * rotation the previous secret is taken too, and standard-webhooks signs
