@@ -37,6 +37,7 @@
 #include "stage/priority.h"
 
 #define FANOUT_PART	64	/* items a part of a fan-out */
+#define GROUPS_FEW	8	/* an event's groups, without a malloc */
 
 /* One delivery built for an event. */
 struct draft {
@@ -677,7 +678,7 @@ map_apply(void *ctx, struct stream *s, struct stream_rec *r)
 	enum journal_event_status status;
 	int64_t now;
 	size_t i;
-	int done, added, settled, *cancelled;
+	int done, added, settled, few[GROUPS_FEW], *cancelled = few;
 
 	if (w->reject != NULL) {
 		if (journal_event_reject(s->journal, r->event,
@@ -703,9 +704,11 @@ map_apply(void *ctx, struct stream *s, struct stream_rec *r)
 			return not_mapped(s, r);
 	}
 	now = clock_ms();
-	cancelled = xcalloc(w->ngroups + 1, sizeof(*cancelled));
+	if (w->ngroups > GROUPS_FEW)
+		cancelled = xcalloc(w->ngroups, sizeof(*cancelled));
 	if (groups_open(s, w, r->event, now, cancelled) != 0) {
-		free(cancelled);
+		if (cancelled != few)
+			free(cancelled);
 		return stream_journal_failed(s, r);
 	}
 	for (i = 0; i < w->n; i++) {
@@ -728,7 +731,8 @@ map_apply(void *ctx, struct stream *s, struct stream_rec *r)
 		    .group = d->group >= 0 ? w->groups[d->group] : NULL,
 		    .item = d->item };
 		if (journal_delivery_add(s->journal, &jd, &added) != 0) {
-			free(cancelled);
+			if (cancelled != few)
+				free(cancelled);
 			return stream_journal_failed(s, r);
 		}
 		if (dead == NULL)
@@ -740,7 +744,8 @@ map_apply(void *ctx, struct stream *s, struct stream_rec *r)
 			    " be sent: %s; made dead", d->step->route->name,
 			    d->id, d->dead);
 	}
-	free(cancelled);
+	if (cancelled != few)
+		free(cancelled);
 	m->ndeliveries += (long)w->n;
 	if (!w->last)
 		return STREAM_OK;
