@@ -248,6 +248,18 @@ test_expect_success 'retry-failed: the dead again, and it settles again' '
 	test "$(q "SELECT count(*) FROM events
 	    WHERE type = \"integra.group.settled\" AND subject = \"half\"")" = 2
 '
+test_expect_success 'a settled group whose delivery integra-dlq retries settles again' '
+	id=$(q "SELECT id FROM deliveries WHERE group_name = \"good\"
+	    AND status = \"dead\"") &&
+	q "UPDATE deliveries SET body = json_object(\"to\", \"t3\")
+	    WHERE id = \"$id\"" &&
+	integra-dlq $C retry "$id" >/dev/null 2>&1 &&
+	test "$(q "SELECT settled_at IS NULL FROM delivery_groups
+	    WHERE name = \"good\"")" = 1 &&
+	integra-dispatch $C --pending >/dev/null 2>&1;
+	test "$(q "SELECT count(*) FROM events
+	    WHERE type = \"integra.group.settled\" AND subject = \"good\"")" = 2
+'
 test_expect_success 'unknown campaign: 65; a bad id: 65' '
 	{ integra-campaign $C status nope 2>err; test $? -eq 65; } &&
 	grep -q "no campaign .nope." err &&

@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "journal/journal.h"
 #include "journal/dlq.h"
+#include "journal/groups.h"
 #include "journal/private.h"
 
 int
@@ -67,6 +68,7 @@ journal_dlq_stats(struct journal *j, int64_t now, struct buf *out)
 int
 journal_dlq_retry(struct journal *j, const char *id, int64_t now, int *done)
 {
+	struct buf group = BUF_INIT;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -83,9 +85,16 @@ journal_dlq_retry(struct journal *j, const char *id, int64_t now, int *done)
 			sqlite3_reset(st);
 			return rc;
 		}
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+			buf_adds(&group, (const char *)sqlite3_column_text(st,
+			    1));
 		rc = sqlite3_step(st);
 	}
-	return journal_step_end(j, st, rc, "retry a dead letter");
+	if ((rc = journal_step_end(j, st, rc, "retry a dead letter")) == 0 &&
+	    group.len > 0)
+		rc = journal_group_reopen(j, group.data, now);
+	buf_release(&group);
+	return rc;
 }
 
 int

@@ -43,7 +43,10 @@ int	journal_dlq_detail(struct journal *, const char *id, struct buf *out,
 	    int *found);
 /* Counts by event type, target and error class, and the oldest's age. */
 int	journal_dlq_stats(struct journal *, int64_t now, struct buf *out);
-/* Back to pending, its attempts reset; *done is 0 if id is not dead. */
+/*
+ * Back to pending, its attempts reset, and its group, if it has one,
+ * open again (groups.h); *done is 0 if id is not dead.
+ */
 int	journal_dlq_retry(struct journal *, const char *id, int64_t now,
 	    int *done);
 /* Out of the queue, kept; *done is 0 if id is not in the queue. */

@@ -227,6 +227,12 @@ journal_group_cancel(struct journal *j, const char *name, const char *reason,
 }
 
 int
+journal_group_reopen(struct journal *j, const char *name, int64_t now)
+{
+	return change(j, SQL_GROUP_REOPEN, name, now, 0, "reopen a group");
+}
+
+int
 journal_group_retry(struct journal *j, const char *name, int64_t now, long *n)
 {
 	int rc;

@@ -100,6 +100,11 @@ int	journal_group_retry(struct journal *, const char *name, int64_t now,
  */
 int	journal_group_dead(struct journal *, const char *name, int limit,
 	    journal_row_fn fn, void *ctx);
+/*
+ * The group is open again (a delivery of it due again): it settles, and
+ * tells it, again once that ends.
+ */
+int	journal_group_reopen(struct journal *, const char *name, int64_t now);
 /* The groups not settled, each to fn. */
 int	journal_group_unsettled(struct journal *, journal_row_fn fn,
 	    void *ctx);

@@ -352,7 +352,7 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    "UPDATE deliveries SET status = 'pending', attempts = 0,"
 	    " not_before = ?2, dead_at = NULL, archived_at = NULL,"
 	    " updated_at = ?2 WHERE id = ?1 AND status = 'dead'"
-	    " RETURNING target",
+	    " RETURNING target, group_name",
 	[SQL_DLQ_ARCHIVE] =
 	    "UPDATE deliveries SET archived_at = ?2, updated_at = ?2"
 	    " WHERE id = ?1 AND status = 'dead' AND archived_at IS NULL",
