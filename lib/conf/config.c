@@ -1,6 +1,6 @@
 /*
  * config: reads integra.yaml with libyaml's document API, which keeps the
- * line of every node, so each complaint can say where it is.
+ * line of every loader_node, so each complaint can say where it is.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -16,6 +16,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "conf/config.h"
+#include "conf/loader.h"
 #include "json/jsonscan.h"
 #include "rules/contact.h"
 #include "stage/outcome.h"
@@ -36,121 +37,12 @@
 #define DEFAULT_JOURNAL	LOCALSTATEDIR "/lib/integra/journal.db"
 #define SECRET_MAX	4096
 
-struct loader {
-	yaml_document_t	 doc;
-	const char	*file;
-	char		*err;
-	size_t		 errsz;
-};
 
-/* Says what is wrong with node n, once, and returns -1. */
-static int
-bad(struct loader *ld, const yaml_node_t *n, const char *fmt, ...)
-{
-	va_list ap;
-	int len;
 
-	len = snprintf(ld->err, ld->errsz, "%s:%zu: ", ld->file,
-	    n != NULL ? n->start_mark.line + 1 : 1);
-	if (len < 0 || (size_t)len >= ld->errsz)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(ld->err + len, ld->errsz - (size_t)len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
-static yaml_node_t *
-node(struct loader *ld, int i)
-{
-	return yaml_document_get_node(&ld->doc, i);
-}
 
-static int
-line_of(const yaml_node_t *n)
-{
-	return (int)n->start_mark.line + 1;
-}
 
-static const char *
-scalar(struct loader *ld, const yaml_node_t *n, const char *what)
-{
-	if (n->type != YAML_SCALAR_NODE) {
-		bad(ld, n, "%s must be a single value", what);
-		return NULL;
-	}
-	return (const char *)n->data.scalar.value;
-}
 
-static int
-get_string(struct loader *ld, const yaml_node_t *n, const char *what,
-    char **out)
-{
-	const char *s;
-
-	if ((s = scalar(ld, n, what)) == NULL)
-		return -1;
-	free(*out);
-	*out = xstrdup(s);
-	return 0;
-}
-
-/* A path, one that is relative taken from the config file's directory. */
-static int
-get_path(struct loader *ld, const yaml_node_t *n, const char *what,
-    char **out)
-{
-	struct buf path = BUF_INIT;
-	const char *s, *slash;
-
-	if ((s = scalar(ld, n, what)) == NULL)
-		return -1;
-	if (*s == '\0')
-		return bad(ld, n, "%s is an empty path", what);
-	if (*s != '/' && (slash = strrchr(ld->file, '/')) != NULL)
-		buf_add(&path, ld->file, (size_t)(slash - ld->file + 1));
-	buf_adds(&path, s);
-	free(*out);
-	*out = buf_detach(&path);
-	return 0;
-}
-
-static int
-get_long(struct loader *ld, const yaml_node_t *n, const char *what,
-    long min, long max, long *out)
-{
-	const char *s;
-	char *end;
-	long v;
-
-	if ((s = scalar(ld, n, what)) == NULL)
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0 || v < min || v > max)
-		return bad(ld, n, "%s must be a whole number from %ld to %ld,"
-		    " not '%s'", what, min, max, s);
-	*out = v;
-	return 0;
-}
-
-/*
- * A duration: a number of milliseconds, or a number with ms, s, m, h or
- * d.
- */
-static int
-get_duration(struct loader *ld, const yaml_node_t *n, const char *what,
-    int64_t *out)
-{
-	const char *s;
-
-	if ((s = scalar(ld, n, what)) == NULL)
-		return -1;
-	if (clock_duration(s, out) == 0)
-		return 0;
-	return bad(ld, n, "%s must be a duration like 500ms, 10s, 5m or 1h,"
-	    " not '%s'", what, s);
-}
 
 /* A request timeout: a duration from 1 ms to an hour. */
 static int
@@ -159,10 +51,10 @@ get_timeout(struct loader *ld, const yaml_node_t *n, const char *what,
 {
 	int64_t ms;
 
-	if (get_duration(ld, n, what, &ms) != 0)
+	if (loader_duration(ld, n, what, &ms) != 0)
 		return -1;
 	if (ms < 1 || ms > 3600000)
-		return bad(ld, n, "%s must be from 1ms to 1h", what);
+		return loader_bad(ld, n, "%s must be from 1ms to 1h", what);
 	*out = (long)ms;
 	return 0;
 }
@@ -172,27 +64,15 @@ get_concurrency(struct loader *ld, const yaml_node_t *n, int *out)
 {
 	long v;
 
-	if (get_long(ld, n, "concurrency", 1, 1024, &v) != 0)
+	if (loader_long(ld, n, "concurrency", 1, 1024, &v) != 0)
 		return -1;
 	*out = (int)v;
 	return 0;
 }
 
-static int
-get_bool(struct loader *ld, const yaml_node_t *n, const char *what, int *out)
-{
-	const char *s;
 
-	if ((s = scalar(ld, n, what)) == NULL)
-		return -1;
-	if (strcmp(s, "true") == 0 || strcmp(s, "false") == 0) {
-		*out = s[0] == 't';
-		return 0;
-	}
-	return bad(ld, n, "%s must be true or false, not '%s'", what, s);
-}
-
-/* A rate: "N/s", "N/m" or "N/h", or a plain N a second; in requests a second. */
+/* A rate: "N/s", "N/m" or "N/h", or a plain N a second; in requests a
+ * second. */
 static int
 get_rate(struct loader *ld, const yaml_node_t *n, double *out)
 {
@@ -200,7 +80,7 @@ get_rate(struct loader *ld, const yaml_node_t *n, double *out)
 	char *end;
 	long v;
 
-	if ((s = scalar(ld, n, "rate_limit")) == NULL)
+	if ((s = loader_scalar(ld, n, "rate_limit")) == NULL)
 		return -1;
 	errno = 0;
 	v = strtol(s, &end, 10);
@@ -218,7 +98,8 @@ get_rate(struct loader *ld, const yaml_node_t *n, double *out)
 			return 0;
 		}
 	}
-	return bad(ld, n, "rate_limit must be requests a second, minute or"
+	return loader_bad(ld, n,
+	    "rate_limit must be requests a second, minute or"
 	    " hour, from 1 to 100000, like 20/s or 600/m, not '%s'", s);
 }
 
@@ -229,27 +110,17 @@ get_factor(struct loader *ld, const yaml_node_t *n, double *out)
 	char *end;
 	double v;
 
-	if ((s = scalar(ld, n, "factor")) == NULL)
+	if ((s = loader_scalar(ld, n, "factor")) == NULL)
 		return -1;
 	v = strtod(s, &end);
 	if (end == s || *end != '\0' || !(v >= 1.0 && v <= 100.0))
-		return bad(ld, n, "factor must be a number from 1 to 100,"
+		return loader_bad(ld, n,
+		    "factor must be a number from 1 to 100,"
 		    " not '%s'", s);
 	*out = v;
 	return 0;
 }
 
-/* Names: of targets, routes, tenants, event types.  No blanks, no quotes. */
-static int
-valid_name(const char *s)
-{
-	if (*s == '\0' || strlen(s) > 128)
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!isalnum((unsigned char)*s) && strchr("._:-/", *s) == NULL)
-			return 0;
-	return 1;
-}
 
 /* An HTTP header name is a token (RFC 9110); a value has no CR, LF, NUL. */
 static int
@@ -294,18 +165,22 @@ get_headers(struct loader *ld, const yaml_node_t *n,
 	const char *k, *v;
 
 	if (n->type != YAML_MAPPING_NODE)
-		return bad(ld, n, "headers must be a mapping of name: value");
+		return loader_bad(ld, n,
+		    "headers must be a mapping of name: value");
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
 	    p++) {
-		if ((k = scalar(ld, node(ld, p->key), "a header name")) ==
-		    NULL || (v = scalar(ld, node(ld, p->value),
+		if ((k = loader_scalar(ld, loader_node(ld, p->key),
+		    "a header name")) ==
+		    NULL || (v = loader_scalar(ld, loader_node(ld, p->value),
 		    "a header value")) == NULL)
 			return -1;
 		if (!valid_header(k, v))
-			return bad(ld, node(ld, p->key), "header '%s' is not a"
+			return loader_bad(ld, loader_node(ld, p->key),
+			    "header '%s' is not a"
 			    " valid header name and value", k);
 		if (secret_header(k))
-			return bad(ld, node(ld, p->key), "header '%s' carries a"
+			return loader_bad(ld, loader_node(ld, p->key),
+			    "header '%s' carries a"
 			    " secret, which never sits in the config file: use"
 			    " auth with secret_env or secret_file", k);
 		*out = xrealloc(*out, (*nout + 1) * sizeof(**out));
@@ -316,35 +191,7 @@ get_headers(struct loader *ld, const yaml_node_t *n,
 	return 0;
 }
 
-/* A list of names (tenants, a step's signed vars, a link's members). */
-static int
-get_list(struct loader *ld, const yaml_node_t *n, const char *what,
-    int (*valid)(const char *), const char *kind, char ***out, size_t *nout)
-{
-	yaml_node_item_t *it;
-	const char *s;
 
-	if (n->type != YAML_SEQUENCE_NODE)
-		return bad(ld, n, "%s must be a list of %ss", what, kind);
-	for (it = n->data.sequence.items.start;
-	    it < n->data.sequence.items.top; it++) {
-		if ((s = scalar(ld, node(ld, *it), what)) == NULL)
-			return -1;
-		if (!valid(s))
-			return bad(ld, node(ld, *it), "%s: '%s' is not a"
-			    " valid %s", what, s, kind);
-		*out = xrealloc(*out, (*nout + 1) * sizeof(**out));
-		(*out)[(*nout)++] = xstrdup(s);
-	}
-	return 0;
-}
-
-static int
-get_names(struct loader *ld, const yaml_node_t *n, const char *what,
-    char ***out, size_t *nout)
-{
-	return get_list(ld, n, what, valid_name, "name", out, nout);
-}
 
 /* One e-mail address, alone: mail.h checks it again when it sends. */
 static int
@@ -357,89 +204,9 @@ valid_address(const char *s)
 	    strpbrk(s, " \t\r\n,;<>\"()[]\\") == NULL;
 }
 
-static void
-free_names(char **names, size_t n)
-{
-	size_t i;
 
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
 
-/*
- * A mapping of names to strings: the branding's settings, or a step's
- * vars (each a jq program).
- */
-static int
-get_named(struct loader *ld, const yaml_node_t *n, const char *what,
-    struct cfg_header **out, size_t *nout)
-{
-	const yaml_node_pair_t *p;
-	const char *k, *v;
-	size_t i;
 
-	if (n->type != YAML_MAPPING_NODE)
-		return bad(ld, n, "%s must be a mapping of name: value", what);
-	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
-	    p++) {
-		if ((k = scalar(ld, node(ld, p->key), "a name")) == NULL ||
-		    (v = scalar(ld, node(ld, p->value), "a value")) == NULL)
-			return -1;
-		if (!template_name_valid(k, strlen(k)))
-			return bad(ld, node(ld, p->key), "'%s' in %s is not a"
-			    " name: a letter or _, then letters, digits and _",
-			    k, what);
-		for (i = 0; i < *nout; i++)
-			if (strcmp((*out)[i].name, k) == 0)
-				return bad(ld, node(ld, p->key), "'%s' is given"
-				    " twice in %s", k, what);
-		*out = xrealloc(*out, (*nout + 1) * sizeof(**out));
-		(*out)[*nout].name = xstrdup(k);
-		(*out)[*nout].value = xstrdup(v);
-		(*nout)++;
-	}
-	return 0;
-}
-
-/* Calls fn for each key: value of mapping n; what names n in messages. */
-typedef int (*pair_fn)(struct loader *, void *, const char *key,
-    const yaml_node_t *value);
-
-static int
-each_pair(struct loader *ld, const yaml_node_t *n, const char *what,
-    pair_fn fn, void *ctx)
-{
-	const yaml_node_pair_t *p, *q;
-	const yaml_node_t *first;
-	const char *k;
-
-	if (n->type != YAML_MAPPING_NODE)
-		return bad(ld, n, "%s must be a mapping", what);
-	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
-	    p++) {
-		if ((k = scalar(ld, node(ld, p->key), "a key")) == NULL)
-			return -1;
-		/* YAML leaves a key given twice to the reader: refused. */
-		for (q = n->data.mapping.pairs.start; q < p; q++)
-			if ((first = node(ld, q->key))->type ==
-			    YAML_SCALAR_NODE && strcmp((const char *)
-			    first->data.scalar.value, k) == 0)
-				return bad(ld, node(ld, p->key), "'%s' is given"
-				    " twice in %s (first on line %lu)", k, what,
-				    (unsigned long)first->start_mark.line + 1);
-		if (fn(ld, ctx, k, node(ld, p->value)) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int
-unknown(struct loader *ld, const yaml_node_t *v, const char *key,
-    const char *what)
-{
-	return bad(ld, v, "unknown key '%s' in %s", key, what);
-}
 
 /* The Standard Webhooks schedule: after the first try, these waits. */
 static const int64_t standard_webhooks_delays[] = {
@@ -471,17 +238,18 @@ get_delays(struct loader *ld, const yaml_node_t *n, struct cfg_retry *r)
 
 	if (n->type != YAML_SEQUENCE_NODE ||
 	    n->data.sequence.items.top == n->data.sequence.items.start)
-		return bad(ld, n, "delays must be a list of durations");
+		return loader_bad(ld, n, "delays must be a list of durations");
 	for (it = n->data.sequence.items.start;
 	    it < n->data.sequence.items.top; it++) {
 		if (nd == CFG_RETRY_DELAYS_MAX)
-			return bad(ld, n, "delays: at most %d",
+			return loader_bad(ld, n, "delays: at most %d",
 			    CFG_RETRY_DELAYS_MAX);
-		if (get_duration(ld, node(ld, *it), "a delay",
+		if (loader_duration(ld, loader_node(ld, *it), "a delay",
 		    &delays[nd]) != 0)
 			return -1;
 		if (delays[nd] > 7 * 86400000LL)
-			return bad(ld, node(ld, *it), "a delay is at most a"
+			return loader_bad(ld, loader_node(ld, *it),
+			    "a delay is at most a"
 			    " week (168h)");
 		nd++;
 	}
@@ -496,14 +264,17 @@ get_retry_on(struct loader *ld, const yaml_node_t *n, struct cfg_retry *r)
 	long status;
 
 	if (n->type != YAML_SEQUENCE_NODE)
-		return bad(ld, n, "retry_on must be a list of HTTP statuses");
+		return loader_bad(ld, n,
+		    "retry_on must be a list of HTTP statuses");
 	r->nretry_on = 0;
 	for (it = n->data.sequence.items.start;
 	    it < n->data.sequence.items.top; it++) {
 		if (r->nretry_on == CFG_RETRY_ON_MAX)
-			return bad(ld, n, "retry_on: at most %d statuses",
+			return loader_bad(ld, n,
+			    "retry_on: at most %d statuses",
 			    CFG_RETRY_ON_MAX);
-		if (get_long(ld, node(ld, *it), "a status in retry_on", 400,
+		if (loader_long(ld, loader_node(ld, *it),
+		    "a status in retry_on", 400,
 		    499, &status) != 0)
 			return -1;
 		r->retry_on[r->nretry_on++] = (int)status;
@@ -523,15 +294,17 @@ retry_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		return get_retry_on(ld, v, r);
 	if (strcmp(k, "delays") == 0 || strcmp(k, "preset") == 0) {
 		if (rl->exponential || rl->schedule)
-			return bad(ld, v, "retry: give one of delays, preset,"
+			return loader_bad(ld, v,
+			    "retry: give one of delays, preset,"
 			    " or max_attempts/base/factor/cap");
 		rl->schedule = 1;
 		if (strcmp(k, "delays") == 0)
 			return get_delays(ld, v, r);
-		if ((s = scalar(ld, v, "preset")) == NULL)
+		if ((s = loader_scalar(ld, v, "preset")) == NULL)
 			return -1;
 		if (strcmp(s, "standard-webhooks") != 0)
-			return bad(ld, v, "unknown retry preset '%s' (there"
+			return loader_bad(ld, v,
+			    "unknown retry preset '%s' (there"
 			    " is standard-webhooks)", s);
 		set_schedule(r, standard_webhooks_delays,
 		    sizeof(standard_webhooks_delays) /
@@ -539,25 +312,25 @@ retry_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		return 0;
 	}
 	if (rl->schedule)
-		return bad(ld, v, "retry: give one of delays, preset, or"
+		return loader_bad(ld, v, "retry: give one of delays, preset, or"
 		    " max_attempts/base/factor/cap");
 	if (!rl->exponential) {
 		rl->exponential = 1;
 		r->ndelays = 0;	/* inherited a schedule: replaced */
 	}
 	if (strcmp(k, "max_attempts") == 0) {
-		if (get_long(ld, v, "max_attempts", 1, 100, &n) != 0)
+		if (loader_long(ld, v, "max_attempts", 1, 100, &n) != 0)
 			return -1;
 		r->max_attempts = (int)n;
 		return 0;
 	}
 	if (strcmp(k, "base") == 0)
-		return get_duration(ld, v, "base", &r->base_ms);
+		return loader_duration(ld, v, "base", &r->base_ms);
 	if (strcmp(k, "cap") == 0)
-		return get_duration(ld, v, "cap", &r->cap_ms);
+		return loader_duration(ld, v, "cap", &r->cap_ms);
 	if (strcmp(k, "factor") == 0)
 		return get_factor(ld, v, &r->factor);
-	return unknown(ld, v, k, "retry");
+	return loader_unknown(ld, v, k, "retry");
 }
 
 static int
@@ -565,7 +338,7 @@ load_retry(struct loader *ld, const yaml_node_t *v, struct cfg_retry *r)
 {
 	struct retry_load rl = { .r = r };
 
-	return each_pair(ld, v, "retry", retry_pair, &rl);
+	return loader_each(ld, v, "retry", retry_pair, &rl);
 }
 
 /* The outcomes that become events: a list of their names. */
@@ -577,14 +350,16 @@ get_outcomes(struct loader *ld, const yaml_node_t *n, unsigned *out)
 	unsigned bit;
 
 	if (n->type != YAML_SEQUENCE_NODE)
-		return bad(ld, n, "outcomes must be a list");
+		return loader_bad(ld, n, "outcomes must be a list");
 	*out = 0;
 	for (it = n->data.sequence.items.start;
 	    it < n->data.sequence.items.top; it++) {
-		if ((s = scalar(ld, node(ld, *it), "an outcome")) == NULL)
+		if ((s = loader_scalar(ld, loader_node(ld, *it),
+		    "an outcome")) == NULL)
 			return -1;
 		if (outcome_parse(s, &bit) != 0)
-			return bad(ld, node(ld, *it), "an outcome is succeeded,"
+			return loader_bad(ld, loader_node(ld, *it),
+			    "an outcome is succeeded,"
 			    " failed, dead or disabled, not '%s'", s);
 		*out |= bit;
 	}
@@ -602,33 +377,35 @@ circuit_pair(struct loader *ld, void *ctx, const char *k,
 	long n;
 
 	if (strcmp(k, "failures") == 0) {
-		if (get_long(ld, v, "failures", 0, 1000, &n) != 0)
+		if (loader_long(ld, v, "failures", 0, 1000, &n) != 0)
 			return -1;
 		c->failures = (int)n;
 		return 0;
 	}
 	if (strcmp(k, "cooldown") == 0 || strcmp(k, "window") == 0) {
 		ms = k[0] == 'c' ? &c->cooldown_ms : &c->window_ms;
-		if (get_duration(ld, v, k, ms) != 0)
+		if (loader_duration(ld, v, k, ms) != 0)
 			return -1;
 		if (*ms < 1000 || *ms > 86400000)
-			return bad(ld, v, "%s must be from 1s to 24h", k);
+			return loader_bad(ld, v, "%s must be from 1s to 24h",
+			    k);
 		return 0;
 	}
 	if (strcmp(k, "error_rate") == 0) {
-		if ((s = scalar(ld, v, "error_rate")) == NULL)
+		if ((s = loader_scalar(ld, v, "error_rate")) == NULL)
 			return -1;
 		errno = 0;
 		n = strtol(s, &end, 10);
 		if (!isdigit((unsigned char)*s) || errno != 0 || n < 1 ||
 		    n > 100 ||
 		    (*end != '\0' && strcmp(end, "%") != 0))
-			return bad(ld, v, "error_rate must be a percentage"
+			return loader_bad(ld, v,
+			    "error_rate must be a percentage"
 			    " from 1%% to 100%%, not '%s'", s);
 		c->error_rate = (int)n;
 		return 0;
 	}
-	return unknown(ld, v, k, "circuit");
+	return loader_unknown(ld, v, k, "circuit");
 }
 
 static int
@@ -638,23 +415,25 @@ defaults_pair(struct loader *ld, void *ctx, const char *k,
 	struct cfg *cfg = ctx;
 
 	if (strcmp(k, "tenant") == 0) {
-		if (get_string(ld, v, "tenant", &cfg->tenant) != 0)
+		if (loader_string(ld, v, "tenant", &cfg->tenant) != 0)
 			return -1;
-		if (!valid_name(cfg->tenant))
-			return bad(ld, v, "tenant '%s' is not a valid name",
+		if (!loader_valid_name(cfg->tenant))
+			return loader_bad(ld, v,
+			    "tenant '%s' is not a valid name",
 			    cfg->tenant);
 		return 0;
 	}
 	if (strcmp(k, "country") == 0) {
-		if (get_string(ld, v, "country", &cfg->country) != 0)
+		if (loader_string(ld, v, "country", &cfg->country) != 0)
 			return -1;
 		if (contact_calling_code(cfg->country) == NULL)
-			return bad(ld, v, "country '%s' is not an ISO 3166"
+			return loader_bad(ld, v,
+			    "country '%s' is not an ISO 3166"
 			    " code integra knows", cfg->country);
 		return 0;
 	}
 	if (strcmp(k, "datadir") == 0)
-		return get_string(ld, v, "datadir", &cfg->datadir);
+		return loader_string(ld, v, "datadir", &cfg->datadir);
 	if (strcmp(k, "timeout") == 0)
 		return get_timeout(ld, v, k, &cfg->timeout_ms);
 	if (strcmp(k, "connect_timeout") == 0)
@@ -664,10 +443,11 @@ defaults_pair(struct loader *ld, void *ctx, const char *k,
 	if (strcmp(k, "retry") == 0)
 		return load_retry(ld, v, &cfg->retry);
 	if (strcmp(k, "circuit") == 0)
-		return each_pair(ld, v, "circuit", circuit_pair, &cfg->circuit);
+		return loader_each(ld, v, "circuit", circuit_pair,
+		    &cfg->circuit);
 	if (strcmp(k, "outcomes") == 0)
 		return get_outcomes(ld, v, &cfg->outcomes);
-	return unknown(ld, v, k, "defaults");
+	return loader_unknown(ld, v, k, "defaults");
 }
 
 /*
@@ -690,7 +470,7 @@ webhook_auth_pair(struct loader *ld, void *ctx, const char *k,
 	const char *s;
 
 	if (strcmp(k, "scheme") == 0) {
-		if ((s = scalar(ld, v, "scheme")) == NULL)
+		if ((s = loader_scalar(ld, v, "scheme")) == NULL)
 			return -1;
 		if (strcmp(s, "hmac-sha256") == 0)
 			a->scheme = CFG_AUTH_HMAC;
@@ -701,53 +481,55 @@ webhook_auth_pair(struct loader *ld, void *ctx, const char *k,
 		else if (strcmp(s, "google-rbm") == 0 && !al->signing)
 			a->scheme = CFG_AUTH_GOOGLE_RBM;
 		else
-			return bad(ld, v, "%s '%s': scheme is hmac-sha256%s"
+			return loader_bad(ld, v,
+			    "%s '%s': scheme is hmac-sha256%s"
 			    " standard-webhooks%s, not '%s'", al->kind,
 			    al->name, al->signing ? " or" : ",",
 			    al->signing ? "" : ", token or google-rbm", s);
 		return 0;
 	}
 	if (strcmp(k, "header") == 0) {
-		if (get_string(ld, v, "header", &a->header) != 0)
+		if (loader_string(ld, v, "header", &a->header) != 0)
 			return -1;
 		if (!valid_header(a->header, NULL))
-			return bad(ld, v, "%s '%s': header '%s' is not a"
+			return loader_bad(ld, v, "%s '%s': header '%s' is not a"
 			    " valid header name", al->kind, al->name,
 			    a->header);
 		return 0;
 	}
 	if (strcmp(k, "encoding") == 0) {
-		if ((s = scalar(ld, v, "encoding")) == NULL)
+		if ((s = loader_scalar(ld, v, "encoding")) == NULL)
 			return -1;
 		if (strcmp(s, "hex") != 0 && strcmp(s, "base64") != 0)
-			return bad(ld, v, "%s '%s': encoding is hex or"
+			return loader_bad(ld, v, "%s '%s': encoding is hex or"
 			    " base64", al->kind, al->name);
 		a->base64 = strcmp(s, "base64") == 0;
 		return 0;
 	}
 	if (strcmp(k, "prefix") == 0) {
-		if (get_string(ld, v, "prefix", &a->prefix) != 0)
+		if (loader_string(ld, v, "prefix", &a->prefix) != 0)
 			return -1;
 		if (strpbrk(a->prefix, "\r\n") != NULL)
-			return bad(ld, v, "%s '%s': prefix has a line break",
+			return loader_bad(ld, v,
+			    "%s '%s': prefix has a line break",
 			    al->kind, al->name);
 		return 0;
 	}
 	if (strcmp(k, "secret_env") == 0)
-		return get_string(ld, v, k, &a->secret_env);
+		return loader_string(ld, v, k, &a->secret_env);
 	if (strcmp(k, "secret_file") == 0)
-		return get_string(ld, v, k, &a->secret_file);
+		return loader_string(ld, v, k, &a->secret_file);
 	if (strcmp(k, "previous_secret_env") == 0)
-		return get_string(ld, v, k, &a->previous_env);
+		return loader_string(ld, v, k, &a->previous_env);
 	if (strcmp(k, "previous_secret_file") == 0)
-		return get_string(ld, v, k, &a->previous_file);
+		return loader_string(ld, v, k, &a->previous_file);
 	if (strcmp(k, "tolerance") == 0 && !al->signing)
-		return get_duration(ld, v, "tolerance", &a->tolerance_ms);
+		return loader_duration(ld, v, "tolerance", &a->tolerance_ms);
 	if (strcmp(k, "secret") == 0 || strcmp(k, "token") == 0)
-		return bad(ld, v, "%s '%s': a secret never sits in the"
+		return loader_bad(ld, v, "%s '%s': a secret never sits in the"
 		    " config file: use secret_env or secret_file", al->kind,
 		    al->name);
-	return unknown(ld, v, k, al->signing ? "signing" : "auth");
+	return loader_unknown(ld, v, k, al->signing ? "signing" : "auth");
 }
 
 /* What each scheme needs, checked once the mapping is read. */
@@ -759,28 +541,29 @@ webhook_auth_check(struct loader *ld, const yaml_node_t *v,
 	const char *what = al->signing ? "signing" : "auth";
 
 	if (a->scheme == CFG_AUTH_NONE)
-		return bad(ld, v, "%s '%s': %s needs a scheme", al->kind,
+		return loader_bad(ld, v, "%s '%s': %s needs a scheme", al->kind,
 		    al->name, what);
 	if ((a->secret_env == NULL) == (a->secret_file == NULL))
-		return bad(ld, v, "%s '%s': %s needs exactly one of"
+		return loader_bad(ld, v, "%s '%s': %s needs exactly one of"
 		    " secret_env and secret_file", al->kind, al->name, what);
 	if (a->previous_env != NULL && a->previous_file != NULL)
-		return bad(ld, v, "%s '%s': at most one of"
+		return loader_bad(ld, v, "%s '%s': at most one of"
 		    " previous_secret_env and previous_secret_file",
 		    al->kind, al->name);
 	if (a->scheme == CFG_AUTH_HMAC && a->header == NULL)
-		return bad(ld, v, "%s '%s': hmac-sha256 needs the header"
+		return loader_bad(ld, v, "%s '%s': hmac-sha256 needs the header"
 		    " that carries the signature", al->kind, al->name);
 	if (al->signing && a->scheme == CFG_AUTH_HMAC &&
 	    (a->previous_env != NULL || a->previous_file != NULL))
-		return bad(ld, v, "%s '%s': hmac-sha256 signs with one"
+		return loader_bad(ld, v, "%s '%s': hmac-sha256 signs with one"
 		    " secret: no previous_secret", al->kind, al->name);
 	if (a->scheme == CFG_AUTH_TOKEN && a->header == NULL)
 		a->header = xstrdup("Client-Token");
 	if (a->scheme == CFG_AUTH_GOOGLE_RBM && a->header == NULL)
 		a->header = xstrdup("X-Goog-Signature");
 	if (a->scheme == CFG_AUTH_STANDARD_WEBHOOKS && a->header != NULL)
-		return bad(ld, v, "%s '%s': standard-webhooks has its own"
+		return loader_bad(ld, v,
+		    "%s '%s': standard-webhooks has its own"
 		    " headers", al->kind, al->name);
 	if (a->tolerance_ms == 0)
 		a->tolerance_ms = 5 * 60 * 1000;
@@ -795,7 +578,7 @@ load_webhook_auth(struct loader *ld, const yaml_node_t *v,
 	struct auth_load al = { .a = a, .kind = kind, .name = name,
 	    .signing = signing };
 
-	return each_pair(ld, v, signing ? "signing" : "auth",
+	return loader_each(ld, v, signing ? "signing" : "auth",
 	    webhook_auth_pair, &al) != 0 ? -1 :
 	    webhook_auth_check(ld, v, &al);
 }
@@ -806,20 +589,21 @@ auth_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	struct cfg_target *t = ctx;
 
 	if (strcmp(k, "header") == 0)
-		return get_string(ld, v, "header", &t->auth_header);
+		return loader_string(ld, v, "header", &t->auth_header);
 	if (strcmp(k, "scheme") == 0)
-		return get_string(ld, v, "scheme", &t->auth_scheme);
+		return loader_string(ld, v, "scheme", &t->auth_scheme);
 	if (strcmp(k, "secret_env") == 0)
-		return get_string(ld, v, "secret_env", &t->secret_env);
+		return loader_string(ld, v, "secret_env", &t->secret_env);
 	if (strcmp(k, "secret_file") == 0)
-		return get_string(ld, v, "secret_file", &t->secret_file);
+		return loader_string(ld, v, "secret_file", &t->secret_file);
 	if (strcmp(k, "username") == 0)
-		return get_string(ld, v, "username", &t->username);
+		return loader_string(ld, v, "username", &t->username);
 	if (strcmp(k, "secret") == 0 || strcmp(k, "token") == 0 ||
 	    strcmp(k, "password") == 0)
-		return bad(ld, v, "target '%s': a secret never sits in the"
+		return loader_bad(ld, v,
+		    "target '%s': a secret never sits in the"
 		    " config file: use secret_env or secret_file", t->name);
-	return unknown(ld, v, k, "auth");
+	return loader_unknown(ld, v, k, "auth");
 }
 
 static int
@@ -828,23 +612,25 @@ zapi_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	struct cfg_target *t = ctx;
 
 	if (strcmp(k, "instance") == 0) {
-		if (get_string(ld, v, "instance", &t->zapi_instance) != 0)
+		if (loader_string(ld, v, "instance", &t->zapi_instance) != 0)
 			return -1;
 		if (t->zapi_instance[0] == '\0' || strspn(t->zapi_instance,
 		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		    "0123456789_-") != strlen(t->zapi_instance))
-			return bad(ld, v, "target '%s': the zapi instance is"
+			return loader_bad(ld, v,
+			    "target '%s': the zapi instance is"
 			    " letters, digits, _ and -", t->name);
 		return 0;
 	}
 	if (strcmp(k, "token_env") == 0)
-		return get_string(ld, v, "token_env", &t->zapi_token_env);
+		return loader_string(ld, v, "token_env", &t->zapi_token_env);
 	if (strcmp(k, "token_file") == 0)
-		return get_string(ld, v, "token_file", &t->zapi_token_file);
+		return loader_string(ld, v, "token_file", &t->zapi_token_file);
 	if (strcmp(k, "token") == 0)
-		return bad(ld, v, "target '%s': a secret never sits in the"
+		return loader_bad(ld, v,
+		    "target '%s': a secret never sits in the"
 		    " config file: use token_env or token_file", t->name);
-	return unknown(ld, v, k, "zapi");
+	return loader_unknown(ld, v, k, "zapi");
 }
 
 /* An http:// or https:// URL without blanks. */
@@ -868,16 +654,20 @@ get_params(struct loader *ld, const yaml_node_t *n, struct cfg_token *tk)
 	const char *k, *v;
 
 	if (n->type != YAML_MAPPING_NODE)
-		return bad(ld, n, "params must be a mapping of name: value");
+		return loader_bad(ld, n,
+		    "params must be a mapping of name: value");
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
 	    p++) {
-		vn = node(ld, p->value);
-		if ((k = scalar(ld, node(ld, p->key), "a param name")) ==
-		    NULL || (v = scalar(ld, vn, "a param value")) == NULL)
+		vn = loader_node(ld, p->value);
+		if ((k = loader_scalar(ld, loader_node(ld, p->key),
+		    "a param name")) ==
+		    NULL || (v = loader_scalar(ld, vn, "a param value")) ==
+		    NULL)
 			return -1;
 		if (*k == '\0' || strcmp(k, "grant_type") == 0 ||
 		    strncmp(k, "client_", 7) == 0 || strcmp(k, "scope") == 0)
-			return bad(ld, node(ld, p->key), "param '%s': the grant"
+			return loader_bad(ld, loader_node(ld, p->key),
+			    "param '%s': the grant"
 			    " sets grant_type, client_id, client_secret and"
 			    " scope itself", k);
 		tk->params = xrealloc(tk->params, (tk->nparams + 1) *
@@ -896,10 +686,10 @@ get_params(struct loader *ld, const yaml_node_t *n, struct cfg_token *tk)
 static int
 get_margin(struct loader *ld, const yaml_node_t *v, struct cfg_token *tk)
 {
-	if (get_duration(ld, v, "margin", &tk->margin_ms) != 0)
+	if (loader_duration(ld, v, "margin", &tk->margin_ms) != 0)
 		return -1;
 	if (tk->margin_ms < 0 || tk->margin_ms > 86400000)
-		return bad(ld, v, "margin must be from 0s to 24h");
+		return loader_bad(ld, v, "margin must be from 0s to 24h");
 	return 0;
 }
 
@@ -911,31 +701,33 @@ oauth2_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	const char *s;
 
 	if (strcmp(k, "token_url") == 0) {
-		if (get_string(ld, v, k, &tk->token_url) != 0)
+		if (loader_string(ld, v, k, &tk->token_url) != 0)
 			return -1;
 		if (!valid_http_url(tk->token_url))
-			return bad(ld, v, "target '%s': token_url must be an"
+			return loader_bad(ld, v,
+			    "target '%s': token_url must be an"
 			    " http:// or https:// URL", t->name);
 		return 0;
 	}
 	if (strcmp(k, "client_id") == 0)
-		return get_string(ld, v, k, &tk->client_id);
+		return loader_string(ld, v, k, &tk->client_id);
 	if (strcmp(k, "client_id_env") == 0)
-		return get_string(ld, v, k, &tk->client_id_env);
+		return loader_string(ld, v, k, &tk->client_id_env);
 	if (strcmp(k, "client_id_file") == 0)
-		return get_string(ld, v, k, &tk->client_id_file);
+		return loader_string(ld, v, k, &tk->client_id_file);
 	if (strcmp(k, "client_secret_env") == 0)
-		return get_string(ld, v, k, &tk->client_secret_env);
+		return loader_string(ld, v, k, &tk->client_secret_env);
 	if (strcmp(k, "client_secret_file") == 0)
-		return get_string(ld, v, k, &tk->client_secret_file);
+		return loader_string(ld, v, k, &tk->client_secret_file);
 	if (strcmp(k, "client_secret") == 0)
-		return bad(ld, v, "target '%s': a secret never sits in the"
+		return loader_bad(ld, v,
+		    "target '%s': a secret never sits in the"
 		    " config file: use client_secret_env or client_secret_file",
 		    t->name);
 	if (strcmp(k, "scope") == 0)
-		return get_string(ld, v, k, &tk->scope);
+		return loader_string(ld, v, k, &tk->scope);
 	if (strcmp(k, "encoding") == 0 || strcmp(k, "auth") == 0) {
-		if ((s = scalar(ld, v, k)) == NULL)
+		if ((s = loader_scalar(ld, v, k)) == NULL)
 			return -1;
 		if (k[0] == 'e' && (strcmp(s, "form") == 0 ||
 		    strcmp(s, "json") == 0))
@@ -944,7 +736,8 @@ oauth2_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		    strcmp(s, "basic") == 0))
 			tk->basic = s[1] == 'a';
 		else
-			return bad(ld, v, "target '%s': %s is %s, not '%s'",
+			return loader_bad(ld, v,
+			    "target '%s': %s is %s, not '%s'",
 			    t->name, k, k[0] == 'e' ? "form or json" :
 			    "body or basic", s);
 		return 0;
@@ -952,10 +745,10 @@ oauth2_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	if (strcmp(k, "params") == 0)
 		return get_params(ld, v, tk);
 	if (strcmp(k, "base_url") == 0)
-		return get_string(ld, v, k, &tk->base_url);
+		return loader_string(ld, v, k, &tk->base_url);
 	if (strcmp(k, "margin") == 0)
 		return get_margin(ld, v, tk);
-	return unknown(ld, v, k, "oauth2");
+	return loader_unknown(ld, v, k, "oauth2");
 }
 
 static int
@@ -965,39 +758,41 @@ token_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	struct cfg_token *tk = &t->token;
 
 	if (strcmp(k, "from") == 0)
-		return get_string(ld, v, k, &tk->from);
+		return loader_string(ld, v, k, &tk->from);
 	if (strcmp(k, "method") == 0) {
-		if (get_string(ld, v, k, &tk->method) != 0)
+		if (loader_string(ld, v, k, &tk->method) != 0)
 			return -1;
 		if (strcmp(tk->method, "GET") != 0 &&
 		    strcmp(tk->method, "POST") != 0)
-			return bad(ld, v, "target '%s': a token's method is GET"
+			return loader_bad(ld, v,
+			    "target '%s': a token's method is GET"
 			    " or POST, not '%s'", t->name, tk->method);
 		return 0;
 	}
 	if (strcmp(k, "path") == 0) {
-		if (get_string(ld, v, k, &tk->path) != 0)
+		if (loader_string(ld, v, k, &tk->path) != 0)
 			return -1;
 		if (tk->path[0] != '/' || strpbrk(tk->path, " \t\r\n") != NULL)
-			return bad(ld, v, "path must start with / and have no"
+			return loader_bad(ld, v,
+			    "path must start with / and have no"
 			    " blanks");
 		return 0;
 	}
 	if (strcmp(k, "body") == 0) {
-		tk->body_line = line_of(v);
-		return get_string(ld, v, k, &tk->body);
+		tk->body_line = loader_line(v);
+		return loader_string(ld, v, k, &tk->body);
 	}
 	if (strcmp(k, "pick") == 0) {
-		tk->pick_line = line_of(v);
-		return get_string(ld, v, k, &tk->pick);
+		tk->pick_line = loader_line(v);
+		return loader_string(ld, v, k, &tk->pick);
 	}
 	if (strcmp(k, "expires_in") == 0) {
-		tk->expires_line = line_of(v);
-		return get_string(ld, v, k, &tk->expires_in);
+		tk->expires_line = loader_line(v);
+		return loader_string(ld, v, k, &tk->expires_in);
 	}
 	if (strcmp(k, "margin") == 0)
 		return get_margin(ld, v, tk);
-	return unknown(ld, v, k, "token");
+	return loader_unknown(ld, v, k, "token");
 }
 
 /* A token source: one of oauth2 and token, each with what it needs. */
@@ -1008,39 +803,45 @@ load_token(struct loader *ld, const char *k, const yaml_node_t *v,
 	struct cfg_token *tk = &t->token;
 
 	if (tk->kind != CFG_TOKEN_NONE)
-		return bad(ld, v, "target '%s': give one of oauth2 and token",
+		return loader_bad(ld, v,
+		    "target '%s': give one of oauth2 and token",
 		    t->name);
-	tk->line = line_of(v);
+	tk->line = loader_line(v);
 	tk->margin_ms = 60000;
 	if (strcmp(k, "token") == 0) {
 		tk->kind = CFG_TOKEN_REQUEST;
-		if (each_pair(ld, v, "token", token_pair, t) != 0)
+		if (loader_each(ld, v, "token", token_pair, t) != 0)
 			return -1;
 		if (tk->from == NULL || tk->path == NULL || tk->pick == NULL)
-			return bad(ld, v, "target '%s': token needs from, path"
+			return loader_bad(ld, v,
+			    "target '%s': token needs from, path"
 			    " and pick", t->name);
 		if (tk->method == NULL)
 			tk->method = xstrdup("GET");
 		if (tk->body != NULL && strcmp(tk->method, "POST") != 0)
-			return bad(ld, v, "target '%s': a token's body is for"
+			return loader_bad(ld, v,
+			    "target '%s': a token's body is for"
 			    " method POST", t->name);
 		return 0;
 	}
 	tk->kind = CFG_TOKEN_OAUTH2;
-	if (each_pair(ld, v, "oauth2", oauth2_pair, t) != 0)
+	if (loader_each(ld, v, "oauth2", oauth2_pair, t) != 0)
 		return -1;
 	if (tk->token_url == NULL)
-		return bad(ld, v, "target '%s': oauth2 needs token_url",
+		return loader_bad(ld, v, "target '%s': oauth2 needs token_url",
 		    t->name);
 	if ((tk->client_id != NULL) + (tk->client_id_env != NULL) +
 	    (tk->client_id_file != NULL) != 1)
-		return bad(ld, v, "target '%s': oauth2 needs exactly one of"
+		return loader_bad(ld, v,
+		    "target '%s': oauth2 needs exactly one of"
 		    " client_id, client_id_env and client_id_file", t->name);
 	if ((tk->client_secret_env == NULL) == (tk->client_secret_file == NULL))
-		return bad(ld, v, "target '%s': oauth2 needs exactly one of"
+		return loader_bad(ld, v,
+		    "target '%s': oauth2 needs exactly one of"
 		    " client_secret_env and client_secret_file", t->name);
 	if (tk->basic && tk->json)
-		return bad(ld, v, "target '%s': oauth2's auth basic is for the"
+		return loader_bad(ld, v,
+		    "target '%s': oauth2's auth basic is for the"
 		    " form encoding", t->name);
 	return 0;
 }
@@ -1051,47 +852,51 @@ target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	struct cfg_target *t = ctx;
 
 	if (strcmp(k, "url") == 0) {
-		if (get_string(ld, v, "url", &t->url) != 0)
+		if (loader_string(ld, v, "url", &t->url) != 0)
 			return -1;
 		t->smtp = strncmp(t->url, "smtp://", 7) == 0 ||
 		    strncmp(t->url, "smtps://", 8) == 0;
 		if ((strncmp(t->url, "http://", 7) != 0 &&
 		    strncmp(t->url, "https://", 8) != 0 && !t->smtp) ||
 		    strpbrk(t->url, " \t\r\n") != NULL)
-			return bad(ld, v, "target '%s': url must be an http://,"
+			return loader_bad(ld, v,
+			    "target '%s': url must be an http://,"
 			    " https://, smtp:// or smtps:// URL", t->name);
 		return 0;
 	}
 	if (strcmp(k, "auth") == 0)
-		return each_pair(ld, v, "auth", auth_pair, t);
+		return loader_each(ld, v, "auth", auth_pair, t);
 	if (strcmp(k, "from") == 0) {
-		if (get_string(ld, v, "from", &t->from) != 0)
+		if (loader_string(ld, v, "from", &t->from) != 0)
 			return -1;
 		if (strpbrk(t->from, "\r\n") != NULL ||
 		    strchr(t->from, '@') == NULL)
-			return bad(ld, v, "target '%s': from must be an e-mail"
+			return loader_bad(ld, v,
+			    "target '%s': from must be an e-mail"
 			    " address, as Name <address> or address", t->name);
 		return 0;
 	}
 	if (strcmp(k, "starttls") == 0)
-		return get_bool(ld, v, "starttls", &t->starttls);
+		return loader_bool(ld, v, "starttls", &t->starttls);
 	if (strcmp(k, "reply_to") == 0) {
-		if (get_string(ld, v, "reply_to", &t->reply_to) != 0)
+		if (loader_string(ld, v, "reply_to", &t->reply_to) != 0)
 			return -1;
 		if (strpbrk(t->reply_to, " <>\r\n") != NULL ||
 		    strchr(t->reply_to, '@') == NULL)
-			return bad(ld, v, "target '%s': reply_to must be an"
+			return loader_bad(ld, v,
+			    "target '%s': reply_to must be an"
 			    " e-mail address", t->name);
 		return 0;
 	}
 	if (strcmp(k, "ca_file") == 0)
-		return get_string(ld, v, "ca_file", &t->ca_file);
+		return loader_string(ld, v, "ca_file", &t->ca_file);
 	if (strcmp(k, "zapi") == 0) {
-		if (each_pair(ld, v, "zapi", zapi_pair, t) != 0)
+		if (loader_each(ld, v, "zapi", zapi_pair, t) != 0)
 			return -1;
 		if (t->zapi_instance == NULL || (t->zapi_token_env == NULL) ==
 		    (t->zapi_token_file == NULL))
-			return bad(ld, v, "target '%s': zapi needs instance and"
+			return loader_bad(ld, v,
+			    "target '%s': zapi needs instance and"
 			    " exactly one of token_env and token_file",
 			    t->name);
 		return 0;
@@ -1107,11 +912,11 @@ target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	if (strcmp(k, "rate_limit") == 0)
 		return get_rate(ld, v, &t->rate);
 	if (strcmp(k, "exclusive") == 0)
-		return get_bool(ld, v, "exclusive", &t->exclusive);
+		return loader_bool(ld, v, "exclusive", &t->exclusive);
 	if (strcmp(k, "retry") == 0)
 		return load_retry(ld, v, &t->retry);
 	if (strcmp(k, "circuit") == 0)
-		return each_pair(ld, v, "circuit", circuit_pair, &t->circuit);
+		return loader_each(ld, v, "circuit", circuit_pair, &t->circuit);
 	if (strcmp(k, "signing") == 0)
 		return load_webhook_auth(ld, v, &t->signing, "target",
 		    t->name, 1);
@@ -1119,7 +924,7 @@ target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		return get_outcomes(ld, v, &t->outcomes);
 	if (strcmp(k, "oauth2") == 0 || strcmp(k, "token") == 0)
 		return load_token(ld, k, v, t);
-	return unknown(ld, v, k, "a target");
+	return loader_unknown(ld, v, k, "a target");
 }
 
 /*
@@ -1134,12 +939,14 @@ check_auth(struct loader *ld, const yaml_node_t *v, struct cfg_target *t)
 
 	if (t->token.kind != CFG_TOKEN_NONE) {
 		if (t->smtp || t->zapi_instance != NULL)
-			return bad(ld, v, "target '%s': a token source is for"
+			return loader_bad(ld, v,
+			    "target '%s': a token source is for"
 			    " an http(s) target, not %s", t->name, t->smtp ?
 			    "an e-mail server" : "Z-API");
 		if (t->secret_env != NULL || t->secret_file != NULL ||
 		    t->username != NULL)
-			return bad(ld, v, "target '%s': its auth is the token"
+			return loader_bad(ld, v,
+			    "target '%s': its auth is the token"
 			    " its %s gives: no secret_env, secret_file or"
 			    " username", t->name, t->token.kind ==
 			    CFG_TOKEN_OAUTH2 ? "oauth2" : "token");
@@ -1149,26 +956,30 @@ check_auth(struct loader *ld, const yaml_node_t *v, struct cfg_target *t)
 		if (t->auth_scheme == NULL)
 			t->auth_scheme = xstrdup("Bearer");
 		if (!valid_header(t->auth_header, t->auth_scheme))
-			return bad(ld, v, "target '%s': auth header '%s' is not"
+			return loader_bad(ld, v,
+			    "target '%s': auth header '%s' is not"
 			    " a valid header name", t->name, t->auth_header);
 		return 0;
 	}
 	if (!has)
 		return 0;
 	if (t->smtp && (t->username == NULL || t->auth_header != NULL))
-		return bad(ld, v, "target '%s': an SMTP server's auth is a"
+		return loader_bad(ld, v,
+		    "target '%s': an SMTP server's auth is a"
 		    " username and a secret, no header", t->name);
 	if (!t->smtp && t->username != NULL)
-		return bad(ld, v, "target '%s': username is for an SMTP"
+		return loader_bad(ld, v, "target '%s': username is for an SMTP"
 		    " server's auth", t->name);
 	if (!t->smtp && t->auth_header == NULL)
-		return bad(ld, v, "target '%s': auth needs a header",
+		return loader_bad(ld, v, "target '%s': auth needs a header",
 		    t->name);
 	if (!t->smtp && !valid_header(t->auth_header, t->auth_scheme))
-		return bad(ld, v, "target '%s': auth header '%s' is not a"
+		return loader_bad(ld, v,
+		    "target '%s': auth header '%s' is not a"
 		    " valid header name", t->name, t->auth_header);
 	if ((t->secret_env == NULL) == (t->secret_file == NULL))
-		return bad(ld, v, "target '%s': auth needs exactly one of"
+		return loader_bad(ld, v,
+		    "target '%s': auth needs exactly one of"
 		    " secret_env and secret_file", t->name);
 	return 0;
 }
@@ -1181,18 +992,20 @@ targets_pair(struct loader *ld, void *ctx, const char *k,
 	struct cfg_target *t;
 	size_t i;
 
-	if (!valid_name(k))
-		return bad(ld, v, "target name '%s' is not valid (letters,"
+	if (!loader_valid_name(k))
+		return loader_bad(ld, v,
+		    "target name '%s' is not valid (letters,"
 		    " digits and ._:-/ only)", k);
 	for (i = 0; i < cfg->ntargets; i++)
 		if (strcmp(cfg->targets[i].name, k) == 0)
-			return bad(ld, v, "target '%s' is defined twice", k);
+			return loader_bad(ld, v, "target '%s' is defined twice",
+			    k);
 	cfg->targets = xrealloc(cfg->targets,
 	    (cfg->ntargets + 1) * sizeof(*cfg->targets));
 	t = &cfg->targets[cfg->ntargets++];
 	memset(t, 0, sizeof(*t));
 	t->name = xstrdup(k);
-	t->line = line_of(v);
+	t->line = loader_line(v);
 	t->timeout_ms = cfg->timeout_ms;
 	t->connect_timeout_ms = cfg->connect_timeout_ms;
 	t->concurrency = cfg->concurrency;
@@ -1200,20 +1013,22 @@ targets_pair(struct loader *ld, void *ctx, const char *k,
 	t->circuit = cfg->circuit;
 	t->outcomes = cfg->outcomes;
 	t->starttls = -1;
-	if (each_pair(ld, v, "a target", target_pair, t) != 0)
+	if (loader_each(ld, v, "a target", target_pair, t) != 0)
 		return -1;
 	if (t->url == NULL)
-		return bad(ld, v, "target '%s' has no url", k);
+		return loader_bad(ld, v, "target '%s' has no url", k);
 	if (t->starttls < 0)	/* smtp:// asks for TLS unless told not to */
 		t->starttls = t->smtp && strncmp(t->url, "smtp://", 7) == 0;
 	else if (!t->smtp)
-		return bad(ld, v, "target '%s': starttls is for an smtp:// url",
+		return loader_bad(ld, v,
+		    "target '%s': starttls is for an smtp:// url",
 		    k);
 	if ((t->from != NULL || t->reply_to != NULL) && !t->smtp)
-		return bad(ld, v, "target '%s': %s is for an smtp:// or"
+		return loader_bad(ld, v, "target '%s': %s is for an smtp:// or"
 		    " smtps:// url", k, t->from != NULL ? "from" : "reply_to");
 	if (t->zapi_instance != NULL && t->smtp)
-		return bad(ld, v, "target '%s': zapi is for an http(s) url", k);
+		return loader_bad(ld, v,
+		    "target '%s': zapi is for an http(s) url", k);
 	return check_auth(ld, v, t);
 }
 
@@ -1238,7 +1053,7 @@ add_step(struct cfg_route *r, const yaml_node_t *n)
 	r->steps = xrealloc(r->steps, (r->nsteps + 1) * sizeof(*r->steps));
 	s = &r->steps[r->nsteps];
 	memset(s, 0, sizeof(*s));
-	s->line = line_of(n);
+	s->line = loader_line(n);
 	s->priority = -1;	/* the route's, once it is known */
 	return r->nsteps++;
 }
@@ -1253,7 +1068,7 @@ load_step(struct loader *ld, struct cfg_route *r, const yaml_node_t *n,
 	struct step_load sl = { .r = r, .kind = kind };
 
 	sl.i = *index = add_step(r, n);
-	return each_pair(ld, n, kind == STEP_FALLBACK ? "a fallback" :
+	return loader_each(ld, n, kind == STEP_FALLBACK ? "a fallback" :
 	    "a step", step_pair, &sl);
 }
 
@@ -1265,12 +1080,12 @@ load_then(struct loader *ld, struct cfg_route *r, const yaml_node_t *n)
 	size_t prev = 0, i;
 
 	if (n->type != YAML_SEQUENCE_NODE)
-		return bad(ld, n, "then must be a list of steps");
+		return loader_bad(ld, n, "then must be a list of steps");
 	if (r->steps[0].next != 0)
-		return bad(ld, n, "then is given twice");
+		return loader_bad(ld, n, "then is given twice");
 	for (it = n->data.sequence.items.start;
 	    it < n->data.sequence.items.top; it++) {
-		if (load_step(ld, r, node(ld, *it), STEP_THEN, &i) != 0)
+		if (load_step(ld, r, loader_node(ld, *it), STEP_THEN, &i) != 0)
 			return -1;
 		r->steps[prev].next = (int)i;
 		prev = i;
@@ -1284,26 +1099,26 @@ emit_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	struct cfg_step *st = ctx;
 
 	if (strcmp(k, "type") == 0)
-		return get_string(ld, v, "type", &st->emit_type);
+		return loader_string(ld, v, "type", &st->emit_type);
 	if (strcmp(k, "data") == 0)
-		return get_string(ld, v, "data", &st->emit_data);
-	return unknown(ld, v, k, "emit");
+		return loader_string(ld, v, "data", &st->emit_data);
+	return loader_unknown(ld, v, k, "emit");
 }
 
 /* emit: TYPE, or {type, data}. */
 static int
 load_emit(struct loader *ld, struct cfg_step *st, const yaml_node_t *v)
 {
-	st->emit_line = line_of(v);
+	st->emit_line = loader_line(v);
 	if (st->emit_type != NULL)
-		return bad(ld, v, "emit is given twice");
+		return loader_bad(ld, v, "emit is given twice");
 	if (v->type == YAML_SCALAR_NODE) {
-		if (get_string(ld, v, "emit", &st->emit_type) != 0)
+		if (loader_string(ld, v, "emit", &st->emit_type) != 0)
 			return -1;
-	} else if (each_pair(ld, v, "emit", emit_pair, st) != 0)
+	} else if (loader_each(ld, v, "emit", emit_pair, st) != 0)
 		return -1;
-	if (st->emit_type == NULL || !valid_name(st->emit_type))
-		return bad(ld, v, "emit needs a type: the event type its"
+	if (st->emit_type == NULL || !loader_valid_name(st->emit_type))
+		return loader_bad(ld, v, "emit needs a type: the event type its"
 		    " answer becomes");
 	return 0;
 }
@@ -1320,19 +1135,19 @@ route_key(struct loader *ld, struct cfg_route *r, const char *k,
 
 	*done = 1;
 	if (strcmp(k, "group") == 0) {
-		r->group_line = line_of(v);
-		return get_string(ld, v, "group", &r->group);
+		r->group_line = loader_line(v);
+		return loader_string(ld, v, "group", &r->group);
 	}
 	if (strcmp(k, "each") == 0) {
-		r->each_line = line_of(v);
-		return get_string(ld, v, "each", &r->each);
+		r->each_line = loader_line(v);
+		return loader_string(ld, v, "each", &r->each);
 	}
 	if (strcmp(k, "key") == 0) {
-		r->key_line = line_of(v);
-		return get_string(ld, v, "key", &r->key);
+		r->key_line = loader_line(v);
+		return loader_string(ld, v, "key", &r->key);
 	}
 	if (strcmp(k, "progress") == 0) {
-		if (get_long(ld, v, "progress", 1, 50, &pct) != 0)
+		if (loader_long(ld, v, "progress", 1, 50, &pct) != 0)
 			return -1;
 		r->progress = (int)pct;
 		return 0;
@@ -1354,81 +1169,87 @@ step_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	int done = 0;
 
 	if (strcmp(k, "to") == 0)
-		return get_string(ld, v, "to", &st->target);
+		return loader_string(ld, v, "to", &st->target);
 	if (strcmp(k, "when") == 0) {
-		st->when_line = line_of(v);
-		return get_string(ld, v, "when", &st->when);
+		st->when_line = loader_line(v);
+		return loader_string(ld, v, "when", &st->when);
 	}
 	if (strcmp(k, "body") == 0) {
-		st->body_line = line_of(v);
-		return get_string(ld, v, "body", &st->body);
+		st->body_line = loader_line(v);
+		return loader_string(ld, v, "body", &st->body);
 	}
 	if (strcmp(k, "path") == 0) {
-		st->path_line = line_of(v);
-		if (get_string(ld, v, "path", &st->path) != 0)
+		st->path_line = loader_line(v);
+		if (loader_string(ld, v, "path", &st->path) != 0)
 			return -1;
 		/* What is interpolated is checked as each request is made. */
 		if ((st->path[0] != '/' && st->path[0] != '\0') ||
 		    strpbrk(st->path, "\r\n") != NULL ||
 		    (strstr(st->path, "\\(") == NULL &&
 		    strpbrk(st->path, " \t") != NULL))
-			return bad(ld, v, "path must start with / and have no"
+			return loader_bad(ld, v,
+			    "path must start with / and have no"
 			    " blanks");
 		return 0;
 	}
 	if (strcmp(k, "emit") == 0) {
 		if (sl->kind == STEP_FLOW)
-			return bad(ld, v, "a flow's step has no emit: what it"
+			return loader_bad(ld, v,
+			    "a flow's step has no emit: what it"
 			    " keeps of an answer is save's");
 		return load_emit(ld, st, v);
 	}
 	if (strcmp(k, "method") == 0) {
-		if (get_string(ld, v, "method", &st->method) != 0)
+		if (loader_string(ld, v, "method", &st->method) != 0)
 			return -1;
 		for (i = 0; methods[i] != NULL; i++)
 			if (strcmp(st->method, methods[i]) == 0)
 				return 0;
-		return bad(ld, v, "method must be POST, PUT, PATCH, DELETE or"
+		return loader_bad(ld, v,
+		    "method must be POST, PUT, PATCH, DELETE or"
 		    " GET, not '%s'", st->method);
 	}
 	if (strcmp(k, "headers") == 0)
 		return get_headers(ld, v, &st->headers, &st->nheaders);
 	if (strcmp(k, "priority") == 0) {
-		if ((s = scalar(ld, v, "priority")) == NULL)
+		if ((s = loader_scalar(ld, v, "priority")) == NULL)
 			return -1;
 		if (priority_parse(s, &st->priority) != 0)
-			return bad(ld, v, "priority must be high, default,"
+			return loader_bad(ld, v,
+			    "priority must be high, default,"
 			    " notification or low, not '%s'", s);
 		return 0;
 	}
 	if (strcmp(k, "delay") == 0)
-		return get_duration(ld, v, "delay", &st->delay_ms);
+		return loader_duration(ld, v, "delay", &st->delay_ms);
 	if (strcmp(k, "template") == 0) {
-		if (get_string(ld, v, "template", &st->template) != 0)
+		if (loader_string(ld, v, "template", &st->template) != 0)
 			return -1;
 		if (st->template[0] == '\0' || st->template[0] == '/' ||
 		    strstr(st->template, "..") != NULL ||
 		    strspn(st->template, "abcdefghijklmnopqrstuvwxyz"
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/") !=
 		    strlen(st->template))
-			return bad(ld, v, "template must be a name under"
+			return loader_bad(ld, v, "template must be a name under"
 			    " templates/, like whatsapp/lead-welcome");
 		return 0;
 	}
 	if (strcmp(k, "vars") == 0)
-		return get_named(ld, v, "vars", &st->vars, &st->nvars);
+		return loader_named(ld, v, "vars", &st->vars, &st->nvars);
 	if (strcmp(k, "sign") == 0)
-		return get_names(ld, v, "sign", &st->sign, &st->nsign);
+		return loader_names(ld, v, "sign", &st->sign, &st->nsign);
 	if (sl->kind == STEP_FLOW && (strcmp(k, "fallback") == 0 ||
 	    strcmp(k, "then") == 0))
-		return bad(ld, v, "a flow's step has no %s: its steps follow"
+		return loader_bad(ld, v,
+		    "a flow's step has no %s: its steps follow"
 		    " one another, and a failing one fails the instance", k);
 	if (strcmp(k, "fallback") == 0) {
 		if (sl->kind == STEP_FALLBACK)
-			return bad(ld, v, "a fallback has no fallback of its"
+			return loader_bad(ld, v,
+			    "a fallback has no fallback of its"
 			    " own");
 		if (st->fallback != 0)
-			return bad(ld, v, "fallback is given twice");
+			return loader_bad(ld, v, "fallback is given twice");
 		if (load_step(ld, sl->r, v, STEP_FALLBACK, &i) != 0)
 			return -1;
 		sl->r->steps[sl->i].fallback = (int)i;
@@ -1436,7 +1257,8 @@ step_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	}
 	if (strcmp(k, "then") == 0) {
 		if (sl->kind != STEP_FIRST)
-			return bad(ld, v, "then belongs to the route, not to"
+			return loader_bad(ld, v,
+			    "then belongs to the route, not to"
 			    " one of its steps");
 		return load_then(ld, sl->r, v);
 	}
@@ -1444,7 +1266,7 @@ step_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		return -1;
 	if (done)
 		return 0;
-	return unknown(ld, v, k, sl->kind == STEP_FIRST ? "a route" :
+	return loader_unknown(ld, v, k, sl->kind == STEP_FIRST ? "a route" :
 	    sl->kind == STEP_THEN ? "a step" : sl->kind == STEP_FLOW ?
 	    "a flow's step" : "a fallback");
 }
@@ -1456,9 +1278,9 @@ route_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	struct step_load sl = { .r = r, .i = 0, .kind = STEP_FIRST };
 
 	if (strcmp(k, "name") == 0)
-		return get_string(ld, v, "name", &r->name);
+		return loader_string(ld, v, "name", &r->name);
 	if (strcmp(k, "on") == 0)
-		return get_string(ld, v, "on", &r->on);
+		return loader_string(ld, v, "on", &r->on);
 	return step_pair(ld, &sl, k, v);
 }
 
@@ -1473,47 +1295,53 @@ load_routes(struct loader *ld, struct cfg *cfg, const yaml_node_t *n)
 	size_t i;
 
 	if (n->type != YAML_SEQUENCE_NODE)
-		return bad(ld, n, "routes must be a list");
+		return loader_bad(ld, n, "routes must be a list");
 	for (it = n->data.sequence.items.start;
 	    it < n->data.sequence.items.top; it++) {
-		rn = node(ld, *it);
+		rn = loader_node(ld, *it);
 		cfg->routes = xrealloc(cfg->routes,
 		    (cfg->nroutes + 1) * sizeof(*cfg->routes));
 		r = &cfg->routes[cfg->nroutes++];
 		memset(r, 0, sizeof(*r));
 		r->kind = "route";
-		r->line = line_of(rn);
+		r->line = loader_line(rn);
 		add_step(r, rn);
-		if (each_pair(ld, rn, "a route", route_pair, r) != 0)
+		if (loader_each(ld, rn, "a route", route_pair, r) != 0)
 			return -1;
-		if (r->on == NULL || !valid_name(r->on))
-			return bad(ld, rn, "a route needs 'on': the event type"
+		if (r->on == NULL || !loader_valid_name(r->on))
+			return loader_bad(ld, rn,
+			    "a route needs 'on': the event type"
 			    " it takes");
 		if (r->steps[0].target == NULL)
-			return bad(ld, rn, "route for '%s' needs 'to': a"
+			return loader_bad(ld, rn, "route for '%s' needs 'to': a"
 			    " target", r->on);
 		if (r->name == NULL) {
 			buf_reset(&name);
 			buf_addf(&name, "%s:%s", r->on, r->steps[0].target);
 			r->name = buf_detach(&name);
 		}
-		if (!valid_name(r->name))
-			return bad(ld, rn, "route name '%s' is not valid",
+		if (!loader_valid_name(r->name))
+			return loader_bad(ld, rn,
+			    "route name '%s' is not valid",
 			    r->name);
 		for (i = 0; i + 1 < cfg->nroutes; i++)
 			if (strcmp(cfg->routes[i].name, r->name) == 0)
-				return bad(ld, rn, "route '%s' is defined twice"
+				return loader_bad(ld, rn,
+				    "route '%s' is defined twice"
 				    " (first at line %d): give one a name",
 				    r->name, cfg->routes[i].line);
 		if (r->each != NULL && r->steps[0].body == NULL &&
 		    r->steps[0].template == NULL)
-			return bad(ld, rn, "route '%s': each makes a request an"
+			return loader_bad(ld, rn,
+			    "route '%s': each makes a request an"
 			    " item: it needs a body or a template", r->name);
 		if (r->key != NULL && r->each == NULL)
-			return bad(ld, rn, "route '%s': key names the items of"
+			return loader_bad(ld, rn,
+			    "route '%s': key names the items of"
 			    " each, which it does not have", r->name);
 		if (r->progress > 0 && r->group == NULL)
-			return bad(ld, rn, "route '%s': progress is a group's,"
+			return loader_bad(ld, rn,
+			    "route '%s': progress is a group's,"
 			    " and it has no group", r->name);
 		if (r->steps[0].priority < 0)
 			r->steps[0].priority = PRIORITY_DEFAULT;
@@ -1540,22 +1368,23 @@ links_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	struct cfg_source *src = ctx;
 
 	if (strcmp(k, "choices") == 0)
-		return get_names(ld, v, "choices", &src->links.choices,
+		return loader_names(ld, v, "choices", &src->links.choices,
 		    &src->links.nchoices);
 	if (strcmp(k, "numbers") == 0)
-		return get_names(ld, v, "numbers", &src->links.numbers,
+		return loader_names(ld, v, "numbers", &src->links.numbers,
 		    &src->links.nnumbers);
 	if (strcmp(k, "redirect") == 0) {
-		if (get_string(ld, v, "redirect", &src->links.redirect) != 0)
+		if (loader_string(ld, v, "redirect", &src->links.redirect) != 0)
 			return -1;
 		if ((strncmp(src->links.redirect, "https://", 8) != 0 &&
 		    strncmp(src->links.redirect, "http://", 7) != 0) ||
 		    strpbrk(src->links.redirect, " \t\r\n") != NULL)
-			return bad(ld, v, "source '%s': redirect must be an"
+			return loader_bad(ld, v,
+			    "source '%s': redirect must be an"
 			    " http(s) URL", src->name);
 		return 0;
 	}
-	return unknown(ld, v, k, "a source's links");
+	return loader_unknown(ld, v, k, "a source's links");
 }
 
 /* links: the secret that signs them, for map and the receiver. */
@@ -1566,11 +1395,12 @@ top_links_pair(struct loader *ld, void *ctx, const char *k,
 	struct cfg *cfg = ctx;
 
 	if (strcmp(k, "secret_env") == 0)
-		return get_string(ld, v, "secret_env", &cfg->link_secret_env);
+		return loader_string(ld, v, "secret_env",
+		    &cfg->link_secret_env);
 	if (strcmp(k, "secret_file") == 0)
-		return get_string(ld, v, "secret_file",
+		return loader_string(ld, v, "secret_file",
 		    &cfg->link_secret_file);
-	return unknown(ld, v, k, "links");
+	return loader_unknown(ld, v, k, "links");
 }
 
 
@@ -1585,45 +1415,48 @@ source_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		    src->name, 0);
 
 	if (strcmp(k, "path") == 0) {
-		if (get_string(ld, v, "path", &src->path) != 0)
+		if (loader_string(ld, v, "path", &src->path) != 0)
 			return -1;
 		if (src->path[0] != '/' || strlen(src->path) > 256 ||
 		    strpbrk(src->path, " \t\r\n?#%") != NULL)
-			return bad(ld, v, "source '%s': path must start with"
+			return loader_bad(ld, v,
+			    "source '%s': path must start with"
 			    " '/' and hold no blanks, '?', '#' or '%%'",
 			    src->name);
 		return 0;
 	}
 	if (strcmp(k, "type") == 0) {
-		if (get_string(ld, v, "type", &src->type) != 0)
+		if (loader_string(ld, v, "type", &src->type) != 0)
 			return -1;
-		if (!valid_name(src->type))
-			return bad(ld, v, "source '%s': type '%s' is not a"
+		if (!loader_valid_name(src->type))
+			return loader_bad(ld, v,
+			    "source '%s': type '%s' is not a"
 			    " valid name", src->name, src->type);
 		return 0;
 	}
 	if (strcmp(k, "key") == 0)
-		return get_string(ld, v, "key", &src->key);
+		return loader_string(ld, v, "key", &src->key);
 	if (strcmp(k, "normalizer") == 0) {
-		if ((s = scalar(ld, v, "normalizer")) == NULL)
+		if ((s = loader_scalar(ld, v, "normalizer")) == NULL)
 			return -1;
 		if (strcmp(s, "zapi") == 0)
 			src->normalizer = CFG_NORMALIZER_ZAPI;
 		else if (strcmp(s, "none") == 0)
 			src->normalizer = CFG_NORMALIZER_NONE;
 		else
-			return bad(ld, v, "source '%s': normalizer must be"
+			return loader_bad(ld, v,
+			    "source '%s': normalizer must be"
 			    " zapi or none, not '%s'", src->name, s);
 		return 0;
 	}
 	if (strcmp(k, "rate_limit") == 0)
-		return get_long(ld, v, "rate_limit", 0, 1000000000,
+		return loader_long(ld, v, "rate_limit", 0, 1000000000,
 		    &src->rate_limit);
 	if (strcmp(k, "links") == 0) {
 		src->links.on = 1;
-		return each_pair(ld, v, "a source's links", links_pair, src);
+		return loader_each(ld, v, "a source's links", links_pair, src);
 	}
-	return unknown(ld, v, k, "a source");
+	return loader_unknown(ld, v, k, "a source");
 }
 
 static int
@@ -1634,19 +1467,20 @@ sources_pair(struct loader *ld, void *ctx, const char *k,
 	struct cfg_source *src;
 	size_t i;
 
-	if (!valid_name(k))
-		return bad(ld, v, "source name '%s' is not valid (letters,"
+	if (!loader_valid_name(k))
+		return loader_bad(ld, v,
+		    "source name '%s' is not valid (letters,"
 		    " digits and ._:-/ only)", k);
 	cfg->sources = xrealloc(cfg->sources,
 	    (cfg->nsources + 1) * sizeof(*cfg->sources));
 	src = &cfg->sources[cfg->nsources++];
 	memset(src, 0, sizeof(*src));
 	src->name = xstrdup(k);
-	src->line = line_of(v);
-	if (each_pair(ld, v, "a source", source_pair, src) != 0)
+	src->line = loader_line(v);
+	if (loader_each(ld, v, "a source", source_pair, src) != 0)
 		return -1;
 	if (src->type == NULL)
-		return bad(ld, v, "source '%s' has no type", k);
+		return loader_bad(ld, v, "source '%s' has no type", k);
 	if (src->path == NULL) {
 		src->path = xmalloc(strlen("/webhooks/") + strlen(k) + 1);
 		strcpy(src->path, "/webhooks/");
@@ -1654,9 +1488,11 @@ sources_pair(struct loader *ld, void *ctx, const char *k,
 	}
 	for (i = 0; i + 1 < cfg->nsources; i++) {
 		if (strcmp(cfg->sources[i].name, k) == 0)
-			return bad(ld, v, "source '%s' is defined twice", k);
+			return loader_bad(ld, v, "source '%s' is defined twice",
+			    k);
 		if (strcmp(cfg->sources[i].path, src->path) == 0)
-			return bad(ld, v, "source '%s': path '%s' is source"
+			return loader_bad(ld, v,
+			    "source '%s': path '%s' is source"
 			    " '%s''s already", k, src->path,
 			    cfg->sources[i].name);
 	}
@@ -1666,38 +1502,12 @@ sources_pair(struct loader *ld, void *ctx, const char *k,
 	    strcmp(src->path, "/status") == 0 ||
 	    strcmp(src->path, "/metrics") == 0 ||
 	    strcmp(src->path, "/dashboard") == 0)
-		return bad(ld, v, "source '%s': path '%s' is the receiver's"
+		return loader_bad(ld, v,
+		    "source '%s': path '%s' is the receiver's"
 		    " own", k, src->path);
 	return 0;
 }
 
-/* One of words, as its index in *out. */
-static int
-get_word(struct loader *ld, const yaml_node_t *n, const char *what,
-    const char *const words[], int *out)
-{
-	const char *s;
-	int i;
-
-	if ((s = scalar(ld, n, what)) == NULL)
-		return -1;
-	for (i = 0; words[i] != NULL; i++)
-		if (strcmp(s, words[i]) == 0) {
-			*out = i;
-			return 0;
-		}
-	{
-		struct buf list = BUF_INIT;
-		int rc;
-
-		for (i = 0; words[i] != NULL; i++)
-			buf_addf(&list, "%s%s", i == 0 ? "" : words[i + 1] ==
-			    NULL ? " or " : ", ", words[i]);
-		rc = bad(ld, n, "%s must be %s, not '%s'", what, list.data, s);
-		buf_release(&list);
-		return rc;
-	}
-}
 
 /* Five fields of cron's characters, as etc/cron.d/integra would take. */
 static int
@@ -1744,68 +1554,73 @@ sync_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		if (strcmp(k, programs[i].key) == 0) {
 			char **slot = (char **)((char *)sy + programs[i].off);
 
-			return get_string(ld, v, k, slot);
+			return loader_string(ld, v, k, slot);
 		}
 	if (strcmp(k, "runner") == 0) {
-		if (get_word(ld, v, "runner", runners, &word) != 0)
+		if (loader_word(ld, v, "runner", runners, &word) != 0)
 			return -1;
 		free(sy->runner);
 		sy->runner = xstrdup(runners[word]);
 		return 0;
 	}
 	if (strcmp(k, "paging") == 0) {
-		if (get_word(ld, v, "paging", pagings, &word) != 0)
+		if (loader_word(ld, v, "paging", pagings, &word) != 0)
 			return -1;
 		sy->paging = (enum cfg_paging)word;
 		return 0;
 	}
 	if (strcmp(k, "incremental") == 0) {
-		if (get_word(ld, v, "incremental", incrementals, &word) != 0)
+		if (loader_word(ld, v, "incremental", incrementals, &word) != 0)
 			return -1;
 		sy->incremental = (enum cfg_incremental)word;
 		return 0;
 	}
 	if (strcmp(k, "schedule") == 0) {
-		if (get_string(ld, v, "schedule", &sy->schedule) != 0)
+		if (loader_string(ld, v, "schedule", &sy->schedule) != 0)
 			return -1;
 		if (!cron_fields(sy->schedule))
-			return bad(ld, v, "sync '%s': schedule must be cron's"
+			return loader_bad(ld, v,
+			    "sync '%s': schedule must be cron's"
 			    " five fields, like \"0 * * * *\"", sy->name);
 		return 0;
 	}
 	if (strcmp(k, "from") == 0)
-		return get_string(ld, v, "from", &sy->from);
+		return loader_string(ld, v, "from", &sy->from);
 	if (strcmp(k, "since_param") == 0) {
-		if (get_string(ld, v, "since_param", &sy->since_param) != 0)
+		if (loader_string(ld, v, "since_param", &sy->since_param) != 0)
 			return -1;
 		if (sy->since_param[0] == '\0' ||
 		    strspn(sy->since_param, "abcdefghijklmnopqrstuvwxyz"
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
 		    strlen(sy->since_param))
-			return bad(ld, v, "sync '%s': since_param must be"
+			return loader_bad(ld, v,
+			    "sync '%s': since_param must be"
 			    " letters, digits and _.- only", sy->name);
 		return 0;
 	}
 	if (strcmp(k, "page_size") == 0)
-		return get_long(ld, v, "page_size", 1, 10000, &sy->page_size);
+		return loader_long(ld, v, "page_size", 1, 10000,
+		    &sy->page_size);
 	if (strcmp(k, "path") == 0) {
-		if (get_string(ld, v, "path", &sy->path) != 0)
+		if (loader_string(ld, v, "path", &sy->path) != 0)
 			return -1;
 		if (sy->path[0] != '/' || strpbrk(sy->path, " \t\r\n?#") !=
 		    NULL)
-			return bad(ld, v, "sync '%s': path must start with '/'"
+			return loader_bad(ld, v,
+			    "sync '%s': path must start with '/'"
 			    " and hold no blanks, '?' or '#'", sy->name);
 		return 0;
 	}
 	if (strcmp(k, "event") == 0) {
-		if (get_string(ld, v, "event", &sy->event) != 0)
+		if (loader_string(ld, v, "event", &sy->event) != 0)
 			return -1;
-		if (!valid_name(sy->event))
-			return bad(ld, v, "sync '%s': event '%s' is not a"
+		if (!loader_valid_name(sy->event))
+			return loader_bad(ld, v,
+			    "sync '%s': event '%s' is not a"
 			    " valid type", sy->name, sy->event);
 		return 0;
 	}
-	return unknown(ld, v, k, "a sync");
+	return loader_unknown(ld, v, k, "a sync");
 }
 
 static int
@@ -1815,18 +1630,19 @@ syncs_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	struct cfg_sync *sy;
 	size_t i;
 
-	if (!valid_name(k) || strchr(k, '/') != NULL)
-		return bad(ld, v, "sync name '%s' is not valid (letters,"
+	if (!loader_valid_name(k) || strchr(k, '/') != NULL)
+		return loader_bad(ld, v, "sync name '%s' is not valid (letters,"
 		    " digits and ._:- only)", k);
 	for (i = 0; i < cfg->nsyncs; i++)
 		if (strcmp(cfg->syncs[i].name, k) == 0)
-			return bad(ld, v, "sync '%s' is defined twice", k);
+			return loader_bad(ld, v, "sync '%s' is defined twice",
+			    k);
 	cfg->syncs = xrealloc(cfg->syncs, (cfg->nsyncs + 1) *
 	    sizeof(*cfg->syncs));
 	sy = &cfg->syncs[cfg->nsyncs++];
 	memset(sy, 0, sizeof(*sy));
 	sy->name = xstrdup(k);
-	sy->line = line_of(v);
+	sy->line = loader_line(v);
 	sy->page_size = 100;
 	sy->since_param = xstrdup("updated_since");
 	sy->records = xstrdup(".data");
@@ -1835,15 +1651,17 @@ syncs_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	sy->watermark = xstrdup(".updated_at");
 	sy->key = xstrdup(".id");
 	sy->transform = xstrdup(".");
-	if (each_pair(ld, v, "a sync", sync_pair, sy) != 0)
+	if (loader_each(ld, v, "a sync", sync_pair, sy) != 0)
 		return -1;
 	if (sy->runner == NULL || sy->from == NULL || sy->path == NULL ||
 	    sy->event == NULL)
-		return bad(ld, v, "sync '%s' needs runner, from, path and"
+		return loader_bad(ld, v,
+		    "sync '%s' needs runner, from, path and"
 		    " event", k);
 	if (sy->incremental == CFG_INCREMENTAL_CURSOR &&
 	    sy->paging != CFG_PAGING_CURSOR)
-		return bad(ld, v, "sync '%s': incremental cursor needs paging"
+		return loader_bad(ld, v,
+		    "sync '%s': incremental cursor needs paging"
 		    " cursor", k);
 	return 0;
 }
@@ -1863,9 +1681,10 @@ setting_pair(struct loader *ld, void *ctx, const char *k,
 	double d;
 
 	if (!template_name_valid(k, strlen(k)))
-		return bad(ld, v, "setting '%s' is not a name: a letter or _,"
+		return loader_bad(ld, v,
+		    "setting '%s' is not a name: a letter or _,"
 		    " then letters, digits and _", k);
-	if ((s = scalar(ld, v, "a setting")) == NULL)
+	if ((s = loader_scalar(ld, v, "a setting")) == NULL)
 		return -1;
 	d = strtod(s, &end);
 	if (strcmp(s, "true") == 0 || strcmp(s, "false") == 0 ||
@@ -1897,13 +1716,13 @@ label_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		if (strcmp(flow_statuses[i], k) == 0)
 			break;
 	if (flow_statuses[i] == NULL)
-		return bad(ld, v, "labels: '%s' is not one of started,"
+		return loader_bad(ld, v, "labels: '%s' is not one of started,"
 		    " completed, cancelled and failed; a step's label is its"
 		    " own", k);
-	if ((s = scalar(ld, v, "a label")) == NULL)
+	if ((s = loader_scalar(ld, v, "a label")) == NULL)
 		return -1;
-	if (!valid_name(s))
-		return bad(ld, v, "label '%s' is not a valid name", s);
+	if (!loader_valid_name(s))
+		return loader_bad(ld, v, "label '%s' is not a valid name", s);
 	f->labels = xrealloc(f->labels, (f->nlabels + 1) * sizeof(*f->labels));
 	f->labels[f->nlabels].name = xstrdup(k);
 	f->labels[f->nlabels++].value = xstrdup(s);
@@ -1917,7 +1736,7 @@ add_timeout(struct loader *ld, struct cfg_flow_step *st, const yaml_node_t *n)
 	struct cfg_flow_timeout *t;
 	const char *s;
 
-	if ((s = scalar(ld, n, "on_timeout")) == NULL)
+	if ((s = loader_scalar(ld, n, "on_timeout")) == NULL)
 		return -1;
 	st->on_timeout = xrealloc(st->on_timeout, (st->non_timeout + 1) *
 	    sizeof(*st->on_timeout));
@@ -1929,11 +1748,12 @@ add_timeout(struct loader *ld, struct cfg_flow_step *st, const yaml_node_t *n)
 		t->what = CFG_FLOW_CANCEL;
 	else if (strcmp(s, "continue") == 0)
 		t->what = CFG_FLOW_CONTINUE;
-	else if (strncmp(s, "goto ", 5) == 0 && valid_name(s + 5)) {
+	else if (strncmp(s, "goto ", 5) == 0 && loader_valid_name(s + 5)) {
 		t->what = CFG_FLOW_GOTO;
 		t->step = xstrdup(s + 5);
 	} else
-		return bad(ld, n, "on_timeout is 'goto STEP', fail, cancel or"
+		return loader_bad(ld, n,
+		    "on_timeout is 'goto STEP', fail, cancel or"
 		    " continue, not '%s'", s);
 	return 0;
 }
@@ -1953,42 +1773,44 @@ flow_step_pair(struct loader *ld, void *ctx, const char *k,
 	yaml_node_item_t *it;
 
 	if (strcmp(k, "id") == 0) {
-		if (get_string(ld, v, "id", &st->id) != 0)
+		if (loader_string(ld, v, "id", &st->id) != 0)
 			return -1;
-		if (!valid_name(st->id))
-			return bad(ld, v, "step id '%s' is not a valid name",
+		if (!loader_valid_name(st->id))
+			return loader_bad(ld, v,
+			    "step id '%s' is not a valid name",
 			    st->id);
 		return 0;
 	}
 	if (strcmp(k, "label") == 0) {
-		if (get_string(ld, v, "label", &st->label) != 0)
+		if (loader_string(ld, v, "label", &st->label) != 0)
 			return -1;
-		if (!valid_name(st->label))
-			return bad(ld, v, "label '%s' is not a valid name",
+		if (!loader_valid_name(st->label))
+			return loader_bad(ld, v,
+			    "label '%s' is not a valid name",
 			    st->label);
 		return 0;
 	}
 	if (strcmp(k, "save") == 0)
-		return get_named(ld, v, "save", &st->save, &st->nsave);
+		return loader_named(ld, v, "save", &st->save, &st->nsave);
 	if (strcmp(k, "await") == 0)
-		return get_string(ld, v, "await", &st->await);
+		return loader_string(ld, v, "await", &st->await);
 	if (strcmp(k, "match") == 0)
-		return get_string(ld, v, "match", &st->match);
+		return loader_string(ld, v, "match", &st->match);
 	if (strcmp(k, "equals") == 0)
-		return get_string(ld, v, "equals", &st->equals);
+		return loader_string(ld, v, "equals", &st->equals);
 	if (strcmp(k, "timeout") == 0)
-		return get_duration(ld, v, "timeout", &st->timeout_ms);
+		return loader_duration(ld, v, "timeout", &st->timeout_ms);
 	if (strcmp(k, "on_timeout") == 0) {
 		if (st->non_timeout > 0)
-			return bad(ld, v, "on_timeout is given twice");
+			return loader_bad(ld, v, "on_timeout is given twice");
 		if (v->type != YAML_SEQUENCE_NODE)
 			return add_timeout(ld, st, v);
 		for (it = v->data.sequence.items.start;
 		    it < v->data.sequence.items.top; it++)
-			if (add_timeout(ld, st, node(ld, *it)) != 0)
+			if (add_timeout(ld, st, loader_node(ld, *it)) != 0)
 				return -1;
 		if (st->non_timeout == 0)
-			return bad(ld, v, "on_timeout is an empty list");
+			return loader_bad(ld, v, "on_timeout is an empty list");
 		return 0;
 	}
 	if (st->action < 0) {
@@ -2019,22 +1841,25 @@ flow_step_check(struct loader *ld, struct cfg_flow *f, struct cfg_flow_step *st,
 	size_t i;
 
 	if (st->id == NULL)
-		return bad(ld, n, "flow '%s': a step needs an id, which"
+		return loader_bad(ld, n, "flow '%s': a step needs an id, which"
 		    " instances stand on", f->name);
 	for (i = 0; &f->steps[i] != st; i++)
 		if (strcmp(f->steps[i].id, st->id) == 0)
-			return bad(ld, n, "flow '%s': step '%s' is defined"
+			return loader_bad(ld, n,
+			    "flow '%s': step '%s' is defined"
 			    " twice (first at line %d)", f->name, st->id,
 			    f->steps[i].line);
 	if (st->await == NULL) {
 		if (st->match != NULL || st->equals != NULL ||
 		    st->timeout_ms != 0 || st->non_timeout > 0)
-			return bad(ld, n, "flow '%s': step '%s': match, equals,"
+			return loader_bad(ld, n,
+			    "flow '%s': step '%s': match, equals,"
 			    " timeout and on_timeout belong to an await",
 			    f->name, st->id);
 		if (st->action < 0 || (a = &f->route.steps[st->action])->
 		    target == NULL)
-			return bad(ld, n, "flow '%s': step '%s' needs 'to' (an"
+			return loader_bad(ld, n,
+			    "flow '%s': step '%s' needs 'to' (an"
 			    " action) or 'await'", f->name, st->id);
 		if (a->method == NULL)
 			a->method = xstrdup("POST");
@@ -2045,14 +1870,17 @@ flow_step_check(struct loader *ld, struct cfg_flow *f, struct cfg_flow_step *st,
 		return 0;
 	}
 	if (st->action >= 0)
-		return bad(ld, n, "flow '%s': step '%s' is an await: it sends"
+		return loader_bad(ld, n,
+		    "flow '%s': step '%s' is an await: it sends"
 		    " nothing (to, body, template... belong to an action)",
 		    f->name, st->id);
-	if (!valid_name(st->await))
-		return bad(ld, n, "flow '%s': step '%s': await '%s' is not an"
+	if (!loader_valid_name(st->await))
+		return loader_bad(ld, n,
+		    "flow '%s': step '%s': await '%s' is not an"
 		    " event type", f->name, st->id, st->await);
 	if (st->match == NULL || st->equals == NULL || st->timeout_ms <= 0)
-		return bad(ld, n, "flow '%s': step '%s' awaits '%s': it needs"
+		return loader_bad(ld, n,
+		    "flow '%s': step '%s' awaits '%s': it needs"
 		    " match (on the event), equals (on the instance) and a"
 		    " timeout", f->name, st->id, st->await);
 	if (st->non_timeout == 0)
@@ -2067,10 +1895,10 @@ cancel_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	struct cfg_flow_cancel *c = ctx;
 
 	if (strcmp(k, "on") == 0)
-		return get_string(ld, v, "on", &c->on);
+		return loader_string(ld, v, "on", &c->on);
 	if (strcmp(k, "match") == 0)
-		return get_string(ld, v, "match", &c->match);
-	return unknown(ld, v, k, "cancel_on");
+		return loader_string(ld, v, "match", &c->match);
+	return loader_unknown(ld, v, k, "cancel_on");
 }
 
 static int
@@ -2079,10 +1907,10 @@ repeat_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	struct cfg_flow *f = ctx;
 
 	if (strcmp(k, "days") == 0)
-		return get_string(ld, v, "days", &f->repeat_days);
+		return loader_string(ld, v, "days", &f->repeat_days);
 	if (strcmp(k, "from") == 0)
-		return get_string(ld, v, "from", &f->repeat_from);
-	return unknown(ld, v, k, "repeat");
+		return loader_string(ld, v, "from", &f->repeat_from);
+	return loader_unknown(ld, v, k, "repeat");
 }
 
 static int
@@ -2095,44 +1923,47 @@ flow_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	const yaml_node_t *n;
 
 	if (strcmp(k, "on") == 0)
-		return get_string(ld, v, "on", &f->on);
+		return loader_string(ld, v, "on", &f->on);
 	if (strcmp(k, "key") == 0)
-		return get_string(ld, v, "key", &f->key);
+		return loader_string(ld, v, "key", &f->key);
 	if (strcmp(k, "tenant") == 0)
-		return get_string(ld, v, "tenant", &f->tenant);
+		return loader_string(ld, v, "tenant", &f->tenant);
 	if (strcmp(k, "number") == 0)
-		return get_string(ld, v, "number", &f->number);
+		return loader_string(ld, v, "number", &f->number);
 	if (strcmp(k, "settings") == 0)
-		return each_pair(ld, v, "settings", setting_pair, f);
+		return loader_each(ld, v, "settings", setting_pair, f);
 	if (strcmp(k, "settings_from") == 0)
-		return get_string(ld, v, "settings_from", &f->settings_from);
+		return loader_string(ld, v, "settings_from", &f->settings_from);
 	if (strcmp(k, "labels") == 0)
-		return each_pair(ld, v, "labels", label_pair, f);
+		return loader_each(ld, v, "labels", label_pair, f);
 	if (strcmp(k, "repeat") == 0) {
-		if (each_pair(ld, v, "repeat", repeat_pair, f) != 0)
+		if (loader_each(ld, v, "repeat", repeat_pair, f) != 0)
 			return -1;
 		if (f->repeat_days == NULL || f->repeat_from == NULL)
-			return bad(ld, v, "repeat needs days (jq on the"
+			return loader_bad(ld, v, "repeat needs days (jq on the"
 			    " instance) and from (a step id)");
 		return 0;
 	}
 	if (strcmp(k, "cancel_on") == 0) {
 		if (v->type != YAML_SEQUENCE_NODE)
-			return bad(ld, v, "cancel_on must be a list of {on,"
+			return loader_bad(ld, v,
+			    "cancel_on must be a list of {on,"
 			    " match}");
 		for (it = v->data.sequence.items.start;
 		    it < v->data.sequence.items.top; it++) {
-			n = node(ld, *it);
+			n = loader_node(ld, *it);
 			f->cancel_on = xrealloc(f->cancel_on,
 			    (f->ncancel_on + 1) * sizeof(*f->cancel_on));
 			c = &f->cancel_on[f->ncancel_on++];
 			memset(c, 0, sizeof(*c));
-			c->line = line_of(n);
-			if (each_pair(ld, n, "cancel_on", cancel_pair, c) != 0)
+			c->line = loader_line(n);
+			if (loader_each(ld, n, "cancel_on", cancel_pair, c) !=
+			    0)
 				return -1;
-			if (c->on == NULL || !valid_name(c->on) ||
+			if (c->on == NULL || !loader_valid_name(c->on) ||
 			    c->match == NULL)
-				return bad(ld, n, "cancel_on: an item needs on"
+				return loader_bad(ld, n,
+				    "cancel_on: an item needs on"
 				    " (an event type) and match (jq on it,"
 				    " compared with the instance's key)");
 		}
@@ -2140,26 +1971,27 @@ flow_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	}
 	if (strcmp(k, "steps") == 0) {
 		if (v->type != YAML_SEQUENCE_NODE || f->nsteps > 0)
-			return bad(ld, v, "steps must be one list of steps");
+			return loader_bad(ld, v,
+			    "steps must be one list of steps");
 		for (it = v->data.sequence.items.start;
 		    it < v->data.sequence.items.top; it++) {
-			n = node(ld, *it);
+			n = loader_node(ld, *it);
 			f->steps = xrealloc(f->steps, (f->nsteps + 1) *
 			    sizeof(*f->steps));
 			fl.i = f->nsteps++;
 			memset(&f->steps[fl.i], 0, sizeof(f->steps[fl.i]));
 			f->steps[fl.i].action = -1;
-			f->steps[fl.i].line = line_of(n);
+			f->steps[fl.i].line = loader_line(n);
 			fl.action = (struct step_load){ .r = &f->route,
 			    .kind = STEP_FLOW };
-			if (each_pair(ld, n, "a flow's step", flow_step_pair,
+			if (loader_each(ld, n, "a flow's step", flow_step_pair,
 			    &fl) != 0 || flow_step_check(ld, f,
 			    &f->steps[fl.i], n) != 0)
 				return -1;
 		}
 		return 0;
 	}
-	return unknown(ld, v, k, "a flow");
+	return loader_unknown(ld, v, k, "a flow");
 }
 
 /* A number's format: {year}, {seq}, {seq:N} (N digits) and {tenant}. */
@@ -2202,30 +2034,32 @@ flows_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	size_t i;
 	int to;
 
-	if (!valid_name(k) || strchr(k, '/') != NULL)
-		return bad(ld, v, "flow name '%s' is not valid (letters,"
+	if (!loader_valid_name(k) || strchr(k, '/') != NULL)
+		return loader_bad(ld, v, "flow name '%s' is not valid (letters,"
 		    " digits and ._:- only)", k);
 	cfg->flows = xrealloc(cfg->flows, (cfg->nflows + 1) *
 	    sizeof(*cfg->flows));
 	f = &cfg->flows[cfg->nflows++];
 	memset(f, 0, sizeof(*f));
 	f->name = xstrdup(k);
-	f->line = line_of(v);
+	f->line = loader_line(v);
 	f->route.kind = "flow";
 	f->route.name = xstrdup(k);
 	f->route.line = f->line;
-	if (each_pair(ld, v, "a flow", flow_pair, f) != 0)
+	if (loader_each(ld, v, "a flow", flow_pair, f) != 0)
 		return -1;
 	f->route.on = xstrdup(f->on != NULL ? f->on : "");
-	if (f->on == NULL || !valid_name(f->on) || f->key == NULL ||
+	if (f->on == NULL || !loader_valid_name(f->on) || f->key == NULL ||
 	    f->nsteps == 0)
-		return bad(ld, v, "flow '%s' needs on (the event type that"
+		return loader_bad(ld, v,
+		    "flow '%s' needs on (the event type that"
 		    " starts it), key (jq on that event: what names an"
 		    " instance) and steps", k);
 	if (f->number == NULL)
 		f->number = xstrdup("{year}-{seq:6}");
 	else if (!number_valid(f->number) || strlen(f->number) > 64)
-		return bad(ld, v, "flow '%s': number '%s' must hold {seq} or"
+		return loader_bad(ld, v,
+		    "flow '%s': number '%s' must hold {seq} or"
 		    " {seq:N} (N from 1 to 18), and may hold {year} and"
 		    " {tenant}", k, f->number);
 	for (i = 0; i < f->nsteps; i++) {
@@ -2237,7 +2071,7 @@ flows_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 				continue;
 			if ((to = flow_step_index(f, st->on_timeout[t].step)) <
 			    0)
-				return bad(ld, v, "flow '%s': step '%s':"
+				return loader_bad(ld, v, "flow '%s': step '%s':"
 				    " on_timeout goes to step '%s', which is"
 				    " not one of its steps", k, st->id,
 				    st->on_timeout[t].step);
@@ -2246,11 +2080,13 @@ flows_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	}
 	if (f->repeat_from != NULL && (f->repeat_to = flow_step_index(f,
 	    f->repeat_from)) < 0)
-		return bad(ld, v, "flow '%s': repeat from '%s', which is not"
+		return loader_bad(ld, v,
+		    "flow '%s': repeat from '%s', which is not"
 		    " one of its steps", k, f->repeat_from);
 	for (i = 0; i + 1 < cfg->nflows; i++)
 		if (strcmp(cfg->flows[i].name, k) == 0)
-			return bad(ld, v, "flow '%s' is defined twice", k);
+			return loader_bad(ld, v, "flow '%s' is defined twice",
+			    k);
 	return 0;
 }
 
@@ -2268,16 +2104,17 @@ alerts_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	else if (strcmp(k, "error_window") == 0)
 		ms = &a->error_window_ms;
 	if (ms != NULL) {
-		if (get_duration(ld, v, k, ms) != 0)
+		if (loader_duration(ld, v, k, ms) != 0)
 			return -1;
 		if (*ms < 60000 || *ms > 7 * 86400000LL)
-			return bad(ld, v, "alerts: %s must be from 1m to 7d", k);
+			return loader_bad(ld, v,
+			    "alerts: %s must be from 1m to 7d", k);
 		return 0;
 	}
 	if (strcmp(k, "retry_backlog") == 0)
-		return get_long(ld, v, k, 0, 1000000000, &a->retry_backlog);
+		return loader_long(ld, v, k, 0, 1000000000, &a->retry_backlog);
 	if (strcmp(k, "error_min") == 0)
-		return get_long(ld, v, k, 1, 1000000000, &a->error_min);
+		return loader_long(ld, v, k, 1, 1000000000, &a->error_min);
 	if (strcmp(k, "error_rate") == 0) {
 		/* A circuit's error_rate says the same: its parser reads it. */
 		if (circuit_pair(ld, &rate, k, v) != 0)
@@ -2285,7 +2122,7 @@ alerts_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		a->error_rate = rate.error_rate;
 		return 0;
 	}
-	return unknown(ld, v, k, "alerts");
+	return loader_unknown(ld, v, k, "alerts");
 }
 
 /* The members retention replaces unless the config names others. */
@@ -2304,24 +2141,25 @@ retention_pair(struct loader *ld, void *ctx, const char *k,
 	struct cfg_retention *r = ctx;
 
 	if (strcmp(k, "after") == 0) {
-		if (get_duration(ld, v, k, &r->after_ms) != 0)
+		if (loader_duration(ld, v, k, &r->after_ms) != 0)
 			return -1;
 		if (r->after_ms < 86400000)
-			return bad(ld, v, "retention: after must be a day or"
+			return loader_bad(ld, v,
+			    "retention: after must be a day or"
 			    " more");
 		return 0;
 	}
 	if (strcmp(k, "salt_env") == 0)
-		return get_string(ld, v, k, &r->salt_env);
+		return loader_string(ld, v, k, &r->salt_env);
 	if (strcmp(k, "salt_file") == 0)
-		return get_string(ld, v, k, &r->salt_file);
+		return loader_string(ld, v, k, &r->salt_file);
 	if (strcmp(k, "fields") == 0) {
-		free_names(r->fields, r->nfields);
+		loader_free_names(r->fields, r->nfields);
 		r->fields = NULL;
 		r->nfields = 0;
-		return get_names(ld, v, "fields", &r->fields, &r->nfields);
+		return loader_names(ld, v, "fields", &r->fields, &r->nfields);
 	}
-	return unknown(ld, v, k, "retention");
+	return loader_unknown(ld, v, k, "retention");
 }
 
 static int
@@ -2331,17 +2169,18 @@ load_retention(struct loader *ld, const yaml_node_t *v,
 	size_t i;
 
 	r->on = 1;
-	r->line = line_of(v);
+	r->line = loader_line(v);
 	r->after_ms = 90 * 86400000LL;
 	for (i = 0; personal_fields[i] != NULL; i++) {
 		r->fields = xrealloc(r->fields, (i + 1) * sizeof(*r->fields));
 		r->fields[i] = xstrdup(personal_fields[i]);
 	}
 	r->nfields = i;
-	if (each_pair(ld, v, "retention", retention_pair, r) != 0)
+	if (loader_each(ld, v, "retention", retention_pair, r) != 0)
 		return -1;
 	if ((r->salt_env == NULL) == (r->salt_file == NULL))
-		return bad(ld, v, "retention: one of salt_env and salt_file"
+		return loader_bad(ld, v,
+		    "retention: one of salt_env and salt_file"
 		    " is required");
 	return 0;
 }
@@ -2352,15 +2191,16 @@ weekly_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	struct cfg *cfg = ctx;
 
 	if (strcmp(k, "to") != 0)
-		return unknown(ld, v, k, "weekly");
-	free_names(cfg->weekly_to, cfg->nweekly_to);
+		return loader_unknown(ld, v, k, "weekly");
+	loader_free_names(cfg->weekly_to, cfg->nweekly_to);
 	cfg->weekly_to = NULL;
 	cfg->nweekly_to = 0;
-	if (get_list(ld, v, "weekly: to", valid_address, "address",
+	if (loader_list(ld, v, "weekly: to", valid_address, "address",
 	    &cfg->weekly_to, &cfg->nweekly_to) != 0)
 		return -1;
 	if (cfg->nweekly_to == 0 || cfg->nweekly_to > 50)
-		return bad(ld, v, "weekly: to must list 1 to 50 addresses");
+		return loader_bad(ld, v,
+		    "weekly: to must list 1 to 50 addresses");
 	return 0;
 }
 
@@ -2369,7 +2209,7 @@ top_defaults(struct loader *ld, void *ctx, const char *k,
     const yaml_node_t *v)
 {
 	if (strcmp(k, "defaults") == 0)
-		return each_pair(ld, v, "defaults", defaults_pair, ctx);
+		return loader_each(ld, v, "defaults", defaults_pair, ctx);
 	return 0;
 }
 
@@ -2381,43 +2221,43 @@ top_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	if (strcmp(k, "defaults") == 0)
 		return 0;
 	if (strcmp(k, "journal") == 0)
-		return get_string(ld, v, "journal", &cfg->journal);
+		return loader_string(ld, v, "journal", &cfg->journal);
 	if (strcmp(k, "tenants") == 0)
-		return get_names(ld, v, "tenants", &cfg->tenants,
+		return loader_names(ld, v, "tenants", &cfg->tenants,
 		    &cfg->ntenants);
 	if (strcmp(k, "schemas") == 0)
-		return get_path(ld, v, "schemas", &cfg->schemas);
+		return loader_path(ld, v, "schemas", &cfg->schemas);
 	if (strcmp(k, "links") == 0) {
-		if (each_pair(ld, v, "links", top_links_pair, cfg) != 0)
+		if (loader_each(ld, v, "links", top_links_pair, cfg) != 0)
 			return -1;
 		if ((cfg->link_secret_env == NULL) ==
 		    (cfg->link_secret_file == NULL))
-			return bad(ld, v, "links: one of secret_env and"
+			return loader_bad(ld, v, "links: one of secret_env and"
 			    " secret_file is required");
 		return 0;
 	}
 	if (strcmp(k, "targets") == 0)
-		return each_pair(ld, v, "targets", targets_pair, cfg);
+		return loader_each(ld, v, "targets", targets_pair, cfg);
 	if (strcmp(k, "routes") == 0)
 		return load_routes(ld, cfg, v);
 	if (strcmp(k, "sources") == 0)
-		return each_pair(ld, v, "sources", sources_pair, cfg);
+		return loader_each(ld, v, "sources", sources_pair, cfg);
 	if (strcmp(k, "branding") == 0)
-		return get_named(ld, v, "branding", &cfg->branding,
+		return loader_named(ld, v, "branding", &cfg->branding,
 		    &cfg->nbranding);
 	if (strcmp(k, "syncs") == 0)
-		return each_pair(ld, v, "syncs", syncs_pair, cfg);
+		return loader_each(ld, v, "syncs", syncs_pair, cfg);
 	if (strcmp(k, "flows") == 0)
-		return each_pair(ld, v, "flows", flows_pair, cfg);
+		return loader_each(ld, v, "flows", flows_pair, cfg);
 	if (strcmp(k, "alerts") == 0)
-		return each_pair(ld, v, "alerts", alerts_pair, &cfg->alerts);
+		return loader_each(ld, v, "alerts", alerts_pair, &cfg->alerts);
 	if (strcmp(k, "retention") == 0)
 		return load_retention(ld, v, &cfg->retention);
 	if (strcmp(k, "weekly") == 0) {
-		cfg->weekly_line = line_of(v);
-		return each_pair(ld, v, "weekly", weekly_pair, cfg);
+		cfg->weekly_line = loader_line(v);
+		return loader_each(ld, v, "weekly", weekly_pair, cfg);
 	}
-	return unknown(ld, v, k, "the top level");
+	return loader_unknown(ld, v, k, "the top level");
 }
 
 struct cfg *
@@ -2479,8 +2319,8 @@ cfg_load(const char *path, char *err, size_t errsz)
 	/* An empty file is a valid config: the defaults, nothing routed. */
 	root = yaml_document_get_root_node(&ld.doc);
 	if (root != NULL &&
-	    (each_pair(&ld, root, "the file", top_defaults, cfg) != 0 ||
-	    each_pair(&ld, root, "the file", top_pair, cfg) != 0))
+	    (loader_each(&ld, root, "the file", top_defaults, cfg) != 0 ||
+	    loader_each(&ld, root, "the file", top_pair, cfg) != 0))
 		goto out;
 	for (i = 0; i < cfg->ntargets; i++) {
 		struct cfg_target *t = &cfg->targets[i];
@@ -2692,7 +2532,7 @@ free_route(struct cfg_route *r)
 		free(st->emit_data);
 		free_headers(st->headers, st->nheaders);
 		free_headers(st->vars, st->nvars);
-		free_names(st->sign, st->nsign);
+		loader_free_names(st->sign, st->nsign);
 	}
 	free(r->steps);
 }
@@ -2776,8 +2616,8 @@ cfg_free(struct cfg *cfg)
 		free(src->type);
 		free(src->key);
 		free_webhook_auth(&src->auth);
-		free_names(src->links.choices, src->links.nchoices);
-		free_names(src->links.numbers, src->links.nnumbers);
+		loader_free_names(src->links.choices, src->links.nchoices);
+		loader_free_names(src->links.numbers, src->links.nnumbers);
 		free(src->links.redirect);
 	}
 	free(cfg->sources);
@@ -2801,8 +2641,8 @@ cfg_free(struct cfg *cfg)
 	free(cfg->syncs);
 	free(cfg->retention.salt_env);
 	free(cfg->retention.salt_file);
-	free_names(cfg->retention.fields, cfg->retention.nfields);
-	free_names(cfg->weekly_to, cfg->nweekly_to);
+	loader_free_names(cfg->retention.fields, cfg->retention.nfields);
+	loader_free_names(cfg->weekly_to, cfg->nweekly_to);
 	free_headers(cfg->branding, cfg->nbranding);
 	free(cfg->link_secret_env);
 	free(cfg->link_secret_file);
