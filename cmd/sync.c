@@ -34,7 +34,7 @@ print_run(void *ctx, const char *id, const char *text, size_t len)
 int
 main(int argc, char *argv[])
 {
-	const char *cfgpath = NULL, *jpath = NULL, *arg = NULL;
+	const char *cfgpath = NULL, *jpath = NULL, *arg = NULL, *key = NULL;
 	const struct cfg_sync *job = NULL;
 	struct journal *journal = NULL;
 	struct cfg *cfg = NULL;
@@ -54,6 +54,7 @@ main(int argc, char *argv[])
 	}, start_opts[] = {
 		OPTIONS_FLAG('f', "full", &full),
 		OPTIONS_FLAG('n', "dry-run", &dry_run),
+		OPTIONS_STRING('p', "param", "key", &key),
 		OPTIONS_END
 	}, stats_opts[] = {
 		OPTIONS_DURATION('w', "window", "window", &window, 1),
@@ -109,7 +110,13 @@ main(int argc, char *argv[])
 		    NULL);
 		break;
 	case START:
-		rc = syncjobs_job(cfg, journal, job, full, dry_run);
+		if (key != NULL && job->over == NULL) {
+			log_error(NULL, "sync '%s' is over no record set:"
+			    " --param has no record to name", job->name);
+			rc = EX_USAGE;
+			goto out;
+		}
+		rc = syncjobs_job(cfg, journal, job, key, full, dry_run);
 		goto out;
 	case STATS:
 		if ((rc = ops_syncs_stats(journal, clock_ms() - window,

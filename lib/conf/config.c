@@ -17,6 +17,7 @@
 #include "base/clock.h"
 #include "conf/config.h"
 #include "conf/loader.h"
+#include "conf/sections.h"
 #include "json/jsonscan.h"
 #include "rules/contact.h"
 #include "stage/outcome.h"
@@ -1509,163 +1510,6 @@ sources_pair(struct loader *ld, void *ctx, const char *k,
 }
 
 
-/* Five fields of cron's characters, as etc/cron.d/integra would take. */
-static int
-cron_fields(const char *s)
-{
-	int fields = 0;
-
-	while (*s != '\0') {
-		s += strspn(s, " \t");
-		if (*s == '\0')
-			break;
-		if (strcspn(s, " \t") != strspn(s, "0123456789*/,-"))
-			return 0;
-		s += strcspn(s, " \t");
-		fields++;
-	}
-	return fields == 5;
-}
-
-static int
-sync_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
-{
-	static const char *const runners[] = { "crm", "fin", NULL };
-	static const char *const pagings[] = { "page", "offset", "cursor",
-	    NULL };
-	static const char *const incrementals[] = { "none", "updated_since",
-	    "cursor", NULL };
-	static const struct {
-		const char	*key;
-		size_t		 off;
-	} programs[] = {
-		{ "records", offsetof(struct cfg_sync, records) },
-		{ "next", offsetof(struct cfg_sync, next) },
-		{ "total", offsetof(struct cfg_sync, total) },
-		{ "watermark", offsetof(struct cfg_sync, watermark) },
-		{ "key", offsetof(struct cfg_sync, key) },
-		{ "transform", offsetof(struct cfg_sync, transform) },
-	};
-	struct cfg_sync *sy = ctx;
-	int word;
-	size_t i;
-
-	for (i = 0; i < sizeof(programs) / sizeof(programs[0]); i++)
-		if (strcmp(k, programs[i].key) == 0) {
-			char **slot = (char **)((char *)sy + programs[i].off);
-
-			return loader_string(ld, v, k, slot);
-		}
-	if (strcmp(k, "runner") == 0) {
-		if (loader_word(ld, v, "runner", runners, &word) != 0)
-			return -1;
-		free(sy->runner);
-		sy->runner = xstrdup(runners[word]);
-		return 0;
-	}
-	if (strcmp(k, "paging") == 0) {
-		if (loader_word(ld, v, "paging", pagings, &word) != 0)
-			return -1;
-		sy->paging = (enum cfg_paging)word;
-		return 0;
-	}
-	if (strcmp(k, "incremental") == 0) {
-		if (loader_word(ld, v, "incremental", incrementals, &word) != 0)
-			return -1;
-		sy->incremental = (enum cfg_incremental)word;
-		return 0;
-	}
-	if (strcmp(k, "schedule") == 0) {
-		if (loader_string(ld, v, "schedule", &sy->schedule) != 0)
-			return -1;
-		if (!cron_fields(sy->schedule))
-			return loader_bad(ld, v,
-			    "sync '%s': schedule must be cron's"
-			    " five fields, like \"0 * * * *\"", sy->name);
-		return 0;
-	}
-	if (strcmp(k, "from") == 0)
-		return loader_string(ld, v, "from", &sy->from);
-	if (strcmp(k, "since_param") == 0) {
-		if (loader_string(ld, v, "since_param", &sy->since_param) != 0)
-			return -1;
-		if (sy->since_param[0] == '\0' ||
-		    strspn(sy->since_param, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
-		    strlen(sy->since_param))
-			return loader_bad(ld, v,
-			    "sync '%s': since_param must be"
-			    " letters, digits and _.- only", sy->name);
-		return 0;
-	}
-	if (strcmp(k, "page_size") == 0)
-		return loader_long(ld, v, "page_size", 1, 10000,
-		    &sy->page_size);
-	if (strcmp(k, "path") == 0) {
-		if (loader_string(ld, v, "path", &sy->path) != 0)
-			return -1;
-		if (sy->path[0] != '/' || strpbrk(sy->path, " \t\r\n?#") !=
-		    NULL)
-			return loader_bad(ld, v,
-			    "sync '%s': path must start with '/'"
-			    " and hold no blanks, '?' or '#'", sy->name);
-		return 0;
-	}
-	if (strcmp(k, "event") == 0) {
-		if (loader_string(ld, v, "event", &sy->event) != 0)
-			return -1;
-		if (!loader_valid_name(sy->event))
-			return loader_bad(ld, v,
-			    "sync '%s': event '%s' is not a"
-			    " valid type", sy->name, sy->event);
-		return 0;
-	}
-	return loader_unknown(ld, v, k, "a sync");
-}
-
-static int
-syncs_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
-{
-	struct cfg *cfg = ctx;
-	struct cfg_sync *sy;
-	size_t i;
-
-	if (!loader_valid_name(k) || strchr(k, '/') != NULL)
-		return loader_bad(ld, v, "sync name '%s' is not valid (letters,"
-		    " digits and ._:- only)", k);
-	for (i = 0; i < cfg->nsyncs; i++)
-		if (strcmp(cfg->syncs[i].name, k) == 0)
-			return loader_bad(ld, v, "sync '%s' is defined twice",
-			    k);
-	cfg->syncs = xrealloc(cfg->syncs, (cfg->nsyncs + 1) *
-	    sizeof(*cfg->syncs));
-	sy = &cfg->syncs[cfg->nsyncs++];
-	memset(sy, 0, sizeof(*sy));
-	sy->name = xstrdup(k);
-	sy->line = loader_line(v);
-	sy->page_size = 100;
-	sy->since_param = xstrdup("updated_since");
-	sy->records = xstrdup(".data");
-	sy->next = xstrdup(".next_cursor");
-	sy->total = xstrdup(".total");
-	sy->watermark = xstrdup(".updated_at");
-	sy->key = xstrdup(".id");
-	sy->transform = xstrdup(".");
-	if (loader_each(ld, v, "a sync", sync_pair, sy) != 0)
-		return -1;
-	if (sy->runner == NULL || sy->from == NULL || sy->path == NULL ||
-	    sy->event == NULL)
-		return loader_bad(ld, v,
-		    "sync '%s' needs runner, from, path and"
-		    " event", k);
-	if (sy->incremental == CFG_INCREMENTAL_CURSOR &&
-	    sy->paging != CFG_PAGING_CURSOR)
-		return loader_bad(ld, v,
-		    "sync '%s': incremental cursor needs paging"
-		    " cursor", k);
-	return 0;
-}
-
 /*
  * A setting's default, kept as JSON: true, false and numbers as they
  * are, anything else a string.
@@ -2246,7 +2090,9 @@ top_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		return loader_named(ld, v, "branding", &cfg->branding,
 		    &cfg->nbranding);
 	if (strcmp(k, "syncs") == 0)
-		return loader_each(ld, v, "syncs", syncs_pair, cfg);
+		return cfg_syncs_load(ld, v, cfg);
+	if (strcmp(k, "coverage") == 0)
+		return cfg_coverage_load(ld, v, cfg);
 	if (strcmp(k, "flows") == 0)
 		return loader_each(ld, v, "flows", flows_pair, cfg);
 	if (strcmp(k, "alerts") == 0)
@@ -2399,24 +2245,9 @@ cfg_load(const char *path, char *err, size_t errsz)
 		    "which is not an HTTP target");
 		goto out;
 	}
-	for (i = 0; i < cfg->nsyncs; i++) {
-		struct cfg_sync *sy = &cfg->syncs[i];
-
-		if ((sy->source = cfg_target(cfg, sy->from)) != NULL &&
-		    sy->source->token.kind != CFG_TOKEN_NONE) {
-			snprintf(err, errsz, "%s:%d: sync '%s' reads from '%s',"
-			    " whose auth is a token source: a sync takes a"
-			    " secret", path, sy->line, sy->name, sy->from);
-			goto out;
-		}
-		if (sy->source != NULL &&
-		    !sy->source->smtp && sy->source->zapi_instance == NULL)
-			continue;
-		snprintf(err, errsz, "%s:%d: sync '%s' reads from '%s', which"
-		    " is not an HTTP target", path, sy->line, sy->name,
-		    sy->from);
+	if (cfg_syncs_resolve(cfg, path, err, errsz) != 0 ||
+	    cfg_coverage_resolve(cfg, path, err, errsz) != 0)
 		goto out;
-	}
 	rc = 0;
 out:
 	yaml_document_delete(&ld.doc);
@@ -2621,24 +2452,8 @@ cfg_free(struct cfg *cfg)
 		free(src->links.redirect);
 	}
 	free(cfg->sources);
-	for (i = 0; i < cfg->nsyncs; i++) {
-		struct cfg_sync *sy = &cfg->syncs[i];
-
-		free(sy->name);
-		free(sy->runner);
-		free(sy->schedule);
-		free(sy->from);
-		free(sy->path);
-		free(sy->since_param);
-		free(sy->records);
-		free(sy->next);
-		free(sy->total);
-		free(sy->watermark);
-		free(sy->key);
-		free(sy->transform);
-		free(sy->event);
-	}
-	free(cfg->syncs);
+	cfg_syncs_free(cfg);
+	cfg_coverage_free(cfg);
 	free(cfg->retention.salt_env);
 	free(cfg->retention.salt_file);
 	loader_free_names(cfg->retention.fields, cfg->retention.nfields);
@@ -2741,6 +2556,13 @@ cfg_sync(const struct cfg *cfg, const char *name)
 		if (strcmp(cfg->syncs[i].name, name) == 0)
 			return &cfg->syncs[i];
 	return NULL;
+}
+
+int
+cfg_record_set(const struct cfg *cfg, const char *name)
+{
+	return cfg_sync(cfg, name) != NULL || (cfg->coverage != NULL &&
+	    strcmp(name, "coverage") == 0);
 }
 
 char *

@@ -294,9 +294,27 @@ struct cfg_route {
 };
 
 /*
+ * A kind of record a sync's record holds (each:): a patient's contracts,
+ * their installments.  records is a jq program on the record that the
+ * page gave, each of its outputs one of the kind's; a sync without each:
+ * has one kind, with no name, whose records are "." and whose key,
+ * transform and event are the sync's.
+ */
+struct cfg_sync_kind {
+	char			*name;		/* NULL: the sync's one */
+	char			*records;
+	char			*key;		/* what names one, in its kind */
+	char			*transform;	/* what its event carries */
+	char			*event;		/* its events' type */
+	int			 line;
+};
+
+/*
  * A scheduled sync (sync.h): the records of a system's API, read a page at
  * a time; each one new or changed since the last run becomes an event of
- * type event, for the pipeline to route.
+ * type event, for the pipeline to route.  A sync over another record set
+ * (the coverage, or another sync's records) runs once for each of its
+ * records, that record its programs' $param.
  */
 struct cfg_sync {
 	char			*name;
@@ -307,13 +325,17 @@ struct cfg_sync {
 	char			*from;		/* the target whose url and auth
 						   reach the API */
 	const struct cfg_target	*source;
-	char			*path;		/* GET; the query is added */
+	char			*path;		/* GET; the query is added; with
+						   \( a string on $param */
+	char			*over;		/* NULL, or the record set a run
+						   is made for each record of */
 	enum cfg_paging {
 		CFG_PAGING_PAGE,	/* page=N&per_page=SIZE, from 1 */
 		CFG_PAGING_OFFSET,	/* offset=N&limit=SIZE */
 		CFG_PAGING_CURSOR	/* cursor=C&limit=SIZE */
 	}			 paging;
 	long			 page_size;
+	long			 max_pages;	/* a run stops, failed, there */
 	enum cfg_incremental {
 		CFG_INCREMENTAL_NONE,		/* every record, every run */
 		CFG_INCREMENTAL_UPDATED_SINCE,	/* since_param=the latest
@@ -330,6 +352,33 @@ struct cfg_sync {
 	char			*key;		/* what names it */
 	char			*transform;	/* what the event carries */
 	char			*event;		/* the events' type */
+	struct cfg_sync_kind	*kinds;		/* at least one */
+	size_t			 nkinds;
+	int			 line;
+};
+
+/*
+ * The coverage (coverage.h): what integra serves of a system's records
+ * (the clinics of a network), each added by an admin by its name, looked
+ * up as GET path?param=NAME on from.  A match becomes a record of the
+ * record set "coverage" (its key and transform as a sync's), an event of
+ * type event, and a run of sync, which may be over it.
+ */
+struct cfg_coverage {
+	char			*from;
+	const struct cfg_target	*source;
+	char			*path;
+	char			*param;		/* the query's name for NAME */
+	/* jq programs: on the answer, */
+	char			*records;	/* the matches, an array */
+	/* and on a match. */
+	char			*name;		/* its name, which NAME may equal */
+	char			*key;
+	char			*transform;
+	char			*event;		/* a record added */
+	char			*removed;	/* a record removed: its type */
+	char			*sync;		/* run for a record added; NULL */
+	const struct cfg_sync	*first_sync;
 	int			 line;
 };
 
@@ -463,6 +512,7 @@ struct cfg {
 	char			*link_secret_file;
 	struct cfg_sync		*syncs;
 	size_t			 nsyncs;
+	struct cfg_coverage	*coverage;	/* NULL: none */
 	struct cfg_flow		*flows;
 	size_t			 nflows;
 	struct cfg_alerts	 alerts;
@@ -488,6 +538,8 @@ const struct cfg_target	*cfg_target(const struct cfg *, const char *name);
 const struct cfg_route	*cfg_route(const struct cfg *, const char *name);
 const struct cfg_source	*cfg_source(const struct cfg *, const char *name);
 const struct cfg_sync	*cfg_sync(const struct cfg *, const char *name);
+/* 1 if name is a record set: a sync's records, or the coverage's. */
+int			 cfg_record_set(const struct cfg *, const char *name);
 const struct cfg_flow	*cfg_flow(const struct cfg *, const char *name);
 /*
  * What people see of status (started, completed, cancelled, failed): the

@@ -559,6 +559,12 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET"
 	    " hash = excluded.hash, record = excluded.record,"
 	    " updated_at = excluded.updated_at, retained_at = NULL",
+	/* A record set, in its keys' order; ?2: only this key. */
+	[SQL_SYNC_RECORDS] =
+	    "SELECT key, record FROM sync_records WHERE job = ?1"
+	    " AND (?2 IS NULL OR key = ?2) ORDER BY key",
+	[SQL_SYNC_RECORD_DELETE] =
+	    "DELETE FROM sync_records WHERE job = ?1 AND key = ?2",
 	/* Newest first; each filter applies when it is not NULL. */
 	[SQL_SYNC_RUNS] =
 	    "SELECT r.id, " RUN_JSON " FROM sync_runs r"

@@ -185,6 +185,35 @@ journal_sync_record_put(struct journal *j, const char *job, const char *key,
 }
 
 int
+journal_sync_records(struct journal *j, const char *job, const char *key,
+    journal_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *st;
+
+	if ((st = journal_sql(j, SQL_SYNC_RECORDS)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, job);
+	journal_bind_text(st, 2, key);
+	return journal_step_rows(j, st, fn, ctx, "read synced records");
+}
+
+int
+journal_sync_record_delete(struct journal *j, const char *job,
+    const char *key, int *found)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = journal_sql(j, SQL_SYNC_RECORD_DELETE)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, job);
+	journal_bind_text(st, 2, key);
+	rc = journal_step_done(j, st, "remove a synced record");
+	*found = rc == 0 && sqlite3_changes(j->db) > 0;
+	return rc;
+}
+
+int
 journal_sync_runs(struct journal *j, const char *job, int limit,
     journal_row_fn fn, void *ctx)
 {

@@ -64,6 +64,15 @@ int	journal_sync_record_put(struct journal *, const char *job,
 	    const char *key, const unsigned char hash[JOURNAL_SYNC_HASH_LEN],
 	    const char *record, size_t len, int64_t now);
 /*
+ * The records of a record set (a sync's, the coverage's), each its key
+ * and its JSON to fn, in the keys' order; only key's if key is not NULL.
+ * A record removed: *found says whether it was there.
+ */
+int	journal_sync_records(struct journal *, const char *job,
+	    const char *key, journal_row_fn fn, void *ctx);
+int	journal_sync_record_delete(struct journal *, const char *job,
+	    const char *key, int *found);
+/*
  * As JSON (integra-sync(1) shows the shapes): the runs of job (NULL: of
  * every job), newest first, at most limit (0: all), each its id and its
  * JSON to fn; one run; a job's state (watermark, lock, records kept, its

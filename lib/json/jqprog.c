@@ -228,11 +228,12 @@ next(struct jqprog *p, jv *out, int gave_none, struct buf *err)
 	}
 	if (jv_invalid_has_msg(jv_copy(v))) {
 		msg = jv_invalid_get_msg(v);
-		buf_adds(err, "jq: error: ");
 		if (jv_get_kind(msg) == JV_KIND_STRING)
-			add_without_values(err, jv_string_value(msg));
+			jqprog_error(err, jv_string_value(msg));
 		else {
 			jv s = jv_dump_string(msg, 0);
+
+			buf_adds(err, "jq: error: ");
 			buf_adds(err, jv_string_value(s));
 			jv_free(s);
 			return -1;
@@ -245,6 +246,13 @@ next(struct jqprog *p, jv *out, int gave_none, struct buf *err)
 		return 0;
 	buf_adds(err, "jq: the program gave no output");
 	return -1;
+}
+
+void
+jqprog_error(struct buf *err, const char *msg)
+{
+	buf_adds(err, "jq: error: ");
+	add_without_values(err, msg);
 }
 
 int

@@ -37,5 +37,11 @@ int		 jqprog_run(struct jqprog *, jv input, jv *out,
 void		 jqprog_start(struct jqprog *, jv input);
 int		 jqprog_next(struct jqprog *, jv *out, struct buf *err);
 void		 jqprog_free(struct jqprog *);
+/*
+ * A message of jq's (one a program caught with try) appended to err as a
+ * run's error says it: "jq: error: " and without the values it quotes,
+ * which may be personal data.
+ */
+void		 jqprog_error(struct buf *err, const char *msg);
 
 #endif

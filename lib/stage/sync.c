@@ -39,7 +39,11 @@ struct run {
 	struct jqprog		*records;	/* on a page */
 	struct jqprog		*next;
 	struct jqprog		*total;
-	struct jqprog		*each;		/* [key, transform, watermark] */
+	struct jqprog		*watermark;	/* on a record; NULL: none */
+	struct jqprog		**kinds;	/* each kind's [[key, value]] */
+	struct jqprog		*path;		/* on $param; NULL: as is */
+	jv			 param;		/* null: not over a set */
+	char			 name[192];	/* JOB or JOB/KEY */
 	struct http		*http;
 	char			*auth;		/* "Header: secret", or NULL */
 	char			 owner[96];
@@ -51,6 +55,7 @@ struct run {
 						   committed */
 	struct buf		 scratch;
 	struct buf		 previous;
+	struct buf		 path_text;	/* made of $param */
 	long			 total_n;	/* -1: unknown */
 	struct progress		 progress;
 };
@@ -97,26 +102,69 @@ compile(struct run *r, struct jqprog **prog, const char *what,
 	return rc;
 }
 
+/*
+ * A program on a record: over a record set, its input is [record, param]
+ * so that it sees $param.
+ */
+static void
+program(struct run *r, struct buf *text, const char *body)
+{
+	buf_reset(text);
+	if (r->job->over != NULL)
+		buf_adds(text, ".[1] as $param | .[0] | ");
+	buf_adds(text, body);
+}
+
+/*
+ * A kind's program: an array of its records' [key, value] pairs, a
+ * record whose key or transform fails an {"error": why} in its place.
+ */
+static void
+kind_program(struct run *r, struct buf *text, const struct cfg_sync_kind *kd)
+{
+	struct buf body = BUF_INIT;
+
+	buf_addf(&body, "[(%s) | try [(%s), (%s)] catch {error: .}]",
+	    kd->records, kd->key, kd->transform);
+	program(r, text, body.data);
+	buf_release(&body);
+}
+
 static int
 prepare(struct run *r)
 {
-	struct buf each = BUF_INIT;
+	struct buf text = BUF_INIT, what = BUF_INIT;
 	const struct cfg_target *t = r->job->source;
 	char err[256];
+	size_t i;
 	int rc;
 
-	buf_addf(&each, "[(%s), (%s), (%s)]", r->job->key, r->job->transform,
-	    r->job->incremental == CFG_INCREMENTAL_UPDATED_SINCE ?
-	    r->job->watermark : "null");
 	rc = compile(r, &r->records, "records", r->job->records);
 	if (rc == 0)
 		rc = compile(r, &r->total, "total", r->job->total);
 	if (rc == 0 && r->job->paging == CFG_PAGING_CURSOR)
 		rc = compile(r, &r->next, "next", r->job->next);
-	if (rc == 0)
-		rc = compile(r, &r->each, "key, transform or watermark",
-		    each.data);
-	buf_release(&each);
+	if (rc == 0 && r->job->incremental == CFG_INCREMENTAL_UPDATED_SINCE) {
+		program(r, &text, r->job->watermark);
+		rc = compile(r, &r->watermark, "watermark", text.data);
+	}
+	r->kinds = xcalloc(r->job->nkinds, sizeof(*r->kinds));
+	for (i = 0; rc == 0 && i < r->job->nkinds; i++) {
+		kind_program(r, &text, &r->job->kinds[i]);
+		buf_reset(&what);
+		buf_addf(&what, "%s%s%s, key or transform",
+		    r->job->kinds[i].name != NULL ? "kind " : "records",
+		    r->job->kinds[i].name != NULL ? r->job->kinds[i].name : "",
+		    r->job->kinds[i].name != NULL ? "'s records" : "");
+		rc = compile(r, &r->kinds[i], what.data, text.data);
+	}
+	if (rc == 0 && strstr(r->job->path, "\\(") != NULL) {
+		buf_reset(&text);
+		buf_addf(&text, "@uri \"%s\"", r->job->path);
+		rc = compile(r, &r->path, "path", text.data);
+	}
+	buf_release(&text);
+	buf_release(&what);
 	if (rc != 0)
 		return rc;
 	if (t->auth_header != NULL &&
@@ -137,6 +185,11 @@ param(struct buf *b, const char *name, const char *v)
 	curl_free(e);
 }
 
+/*
+ * The page's URL: the path (made of $param if it interpolates), the
+ * paging's parameters, then the watermark's, so that a remote that
+ * matches on the query's start sees the page first.
+ */
 static void
 page_url(struct run *r, long page, struct buf *url)
 {
@@ -149,10 +202,7 @@ page_url(struct run *r, long page, struct buf *url)
 	len = url->len;
 	if (len > 0 && url->data[len - 1] == '/')
 		url->data[--url->len] = '\0';
-	buf_adds(url, job->path);
-	if (job->incremental == CFG_INCREMENTAL_UPDATED_SINCE &&
-	    r->from.len > 0)
-		param(url, job->since_param, r->from.data);
+	buf_adds(url, r->path_text.len > 0 ? r->path_text.data : job->path);
 	switch (job->paging) {
 	case CFG_PAGING_PAGE:
 		snprintf(n, sizeof(n), "%ld", page);
@@ -173,6 +223,38 @@ page_url(struct run *r, long page, struct buf *url)
 		param(url, "limit", n);
 		break;
 	}
+	if (job->incremental == CFG_INCREMENTAL_UPDATED_SINCE &&
+	    r->from.len > 0)
+		param(url, job->since_param, r->from.data);
+}
+
+/* The path made of $param, once a run. */
+static int
+resolve_path(struct run *r)
+{
+	struct buf err = BUF_INIT;
+	jv v = jv_null();
+	int rc = 0;
+
+	if (r->path == NULL)
+		return 0;
+	if (jqprog_run(r->path, jv_copy(r->param), &v, &err) != 0 ||
+	    jv_get_kind(v) != JV_KIND_STRING) {
+		jv_free(v);
+		rc = fail(r, EX_CONFIG, "the path of '%s' cannot be made of"
+		    " its record: %s", r->name, err.len > 0 ? err.data :
+		    "not a string");
+		buf_release(&err);
+		return rc;
+	}
+	buf_adds(&r->path_text, jv_string_value(v));
+	jv_free(v);
+	buf_release(&err);
+	if (r->path_text.data[0] != '/' ||
+	    strpbrk(r->path_text.data, "?#") != NULL)
+		return fail(r, EX_CONFIG, "the path of '%s' made of its record"
+		    " is not a path", r->name);
+	return 0;
 }
 
 /* GETs url whole into body; 0, or an exit code with the reason. */
@@ -225,15 +307,20 @@ out:
 	return rc;
 }
 
-/* The text of a key: a string, or a number as JSON writes it. */
+/*
+ * The text of a key appended to out: a string (not empty, no NUL), or a
+ * number as JSON writes it.
+ */
 static int
 key_text(jv k, struct buf *out)
 {
-	buf_reset(out);
+	size_t start = out->len;
+
 	if (jv_get_kind(k) == JV_KIND_STRING) {
 		buf_add(out, jv_string_value(k),
 		    (size_t)jv_string_length_bytes(jv_copy(k)));
-		return out->len > 0 && strlen(out->data) == out->len ? 0 : -1;
+		return out->len > start && strlen(out->data + start) ==
+		    out->len - start ? 0 : -1;
 	}
 	if (jv_get_kind(k) == JV_KIND_NUMBER) {
 		jvdump(out, jv_copy(k));
@@ -242,41 +329,59 @@ key_text(jv k, struct buf *out)
 	return -1;
 }
 
-/* The names of the members of now that differ from was's, as a JSON array. */
+/* Appends member k of o to out as "k":value; *first says if it is. */
 static void
-changed_members(jv was, jv now, struct buf *out)
+member(struct buf *out, jv o, jv k, int *first)
 {
-	jv keys = jv_keys(jv_copy(now));
-	int i, n = jv_array_length(jv_copy(keys)), first = 1;
+	buf_adds(out, *first ? "" : ",");
+	*first = 0;
+	jvdump(out, jv_copy(k));
+	buf_addc(out, ':');
+	jvdump(out, jv_object_has(jv_copy(o), jv_copy(k)) ?
+	    jv_object_get(jv_copy(o), jv_copy(k)) : jv_null());
+}
 
-	buf_addc(out, '[');
-	for (i = 0; i < n; i++) {
-		jv k = jv_array_get(jv_copy(keys), i);
+/*
+ * What changed from was to now, two objects: "changed" the names of the
+ * members that differ (one gone from now too), "before" and "after"
+ * their values (null where absent), appended to out.  Consumes nothing.
+ */
+static void
+changes(jv was, jv now, struct buf *out)
+{
+	jv names = jv_array(), k;
+	int i, n, first;
 
-		if (!jv_equal(jv_object_get(jv_copy(was), jv_copy(k)),
-		    jv_object_get(jv_copy(now), jv_copy(k)))) {
-			buf_adds(out, first ? "" : ",");
-			first = 0;
-			jvdump(out, jv_copy(k));
-		}
+	jv_object_foreach(now, key, value) {
+		if (!jv_equal(jv_object_get(jv_copy(was), jv_copy(key)),
+		    value))
+			names = jv_array_append(names, jv_copy(key));
+		jv_free(key);
+	}
+	jv_object_foreach(was, key, value) {
+		if (!jv_object_has(jv_copy(now), jv_copy(key)))
+			names = jv_array_append(names, jv_copy(key));
+		jv_free(key);
+		jv_free(value);
+	}
+	names = jv_sort(names, jv_copy(names));
+	n = jv_array_length(jv_copy(names));
+	buf_adds(out, ",\"changed\":");
+	jvdump(out, jv_copy(names));
+	buf_adds(out, ",\"before\":{");
+	for (i = 0, first = 1; i < n; i++) {
+		k = jv_array_get(jv_copy(names), i);
+		member(out, was, k, &first);
 		jv_free(k);
 	}
-	jv_free(keys);
-	keys = jv_keys(jv_copy(was));
-	n = jv_array_length(jv_copy(keys));
-	for (i = 0; i < n; i++) {
-		jv k = jv_array_get(jv_copy(keys), i);
-
-		/* Gone from the record: changed too. */
-		if (!jv_object_has(jv_copy(now), jv_copy(k))) {
-			buf_adds(out, first ? "" : ",");
-			first = 0;
-			jvdump(out, jv_copy(k));
-		}
+	buf_adds(out, "},\"after\":{");
+	for (i = 0, first = 1; i < n; i++) {
+		k = jv_array_get(jv_copy(names), i);
+		member(out, now, k, &first);
 		jv_free(k);
 	}
-	jv_free(keys);
-	buf_addc(out, ']');
+	buf_addc(out, '}');
+	jv_free(names);
 }
 
 /*
@@ -284,7 +389,8 @@ changed_members(jv was, jv now, struct buf *out)
  * is kept and can be looked at; the run goes on.
  */
 static int
-refuse(struct run *r, jv rec, long index, const char *why)
+refuse(struct run *r, const struct cfg_sync_kind *kd, jv rec, long index,
+    const char *why)
 {
 	struct journal_event je;
 	struct buf text = BUF_INIT, key = BUF_INIT, source = BUF_INIT;
@@ -298,9 +404,10 @@ refuse(struct run *r, jv rec, long index, const char *why)
 	id_new(id);
 	/* Not why: a jq error may quote the record, personal data. */
 	log_warn(&(struct log_ids){ .event = r->o->dry_run ? NULL : id },
-	    "sync '%s': record %ld of page %ld refused%s", r->job->name, index,
-	    r->res->pages + 1, r->o->dry_run ? "" : "; the reason is kept"
-	    " with its event");
+	    "sync '%s': record %ld of page %ld refused%s%s%s", r->name, index,
+	    r->res->pages + 1, kd->name != NULL ? ", its " : "",
+	    kd->name != NULL ? kd->name : "", r->o->dry_run ? "" :
+	    "; the reason is kept with its event");
 	if (r->o->dry_run)
 		goto out;
 	jvdump(&text, jv_copy(rec));
@@ -308,10 +415,12 @@ refuse(struct run *r, jv rec, long index, const char *why)
 	/* By content: a record that stays bad is kept once, not each run. */
 	iov = (struct iovec){ text.data, text.len };
 	digest_sha256_hex(&iov, 1, hex);
-	buf_addf(&key, "%s:refused:%s", r->job->name, hex);
+	buf_addf(&key, "%s:refused:%s%s%s", r->job->name,
+	    kd->name != NULL ? kd->name : "", kd->name != NULL ? ":" : "",
+	    hex);
 	buf_addf(&source, "sync/%s", r->job->name);
 	je = (struct journal_event){ .id = id, .source = source.data,
-	    .type = r->job->event, .tenant = r->o->cfg->tenant, .time = now,
+	    .type = kd->event, .tenant = r->o->cfg->tenant, .time = now,
 	    .idempotency_key = key.data, .envelope = text.data,
 	    .envelope_len = text.len, .rejected = why, .received_at = ms };
 	if (journal_event_add(r->o->journal, &je, dup, NULL) < 0)
@@ -323,48 +432,54 @@ out:
 	return rc;
 }
 
+/* A program's input: the record, or over a record set [record, param]. */
+static jv
+input(struct run *r, jv rec)
+{
+	if (r->job->over == NULL)
+		return rec;
+	return JV_ARRAY(rec, jv_copy(r->param));
+}
+
 /*
- * One record: if it is new or changed, its event (journaled canonical, and
- * its line kept for the output) and its new hash.  Returns 0, or -1 if the
- * journal failed.
+ * One record of a kind, pair its [key, value] (consumed): if it is new or
+ * changed, its event (journaled canonical, and its line kept for the
+ * output) and its new hash.  rec is the page's record it came from, kept
+ * if this one is refused.  Returns 0, or -1 if the journal failed.
  */
 static int
-record(struct run *r, jv rec, long index)
+item(struct run *r, const struct cfg_sync_kind *kd, jv pair, jv rec,
+    long index)
 {
 	struct buf *b = &r->scratch;
 	struct buf key = BUF_INIT, canon = BUF_INIT, idem = BUF_INIT;
 	struct buf source = BUF_INIT;
 	unsigned char hash[DIGEST_LEN], was[JOURNAL_SYNC_HASH_LEN];
 	char hex[2 * DIGEST_LEN + 1];
-	jv out, k, v, w, prev;
+	jv k, v, prev;
 	struct iovec iov;
 	int64_t ms = clock_ms();
 	int rc = 0, found;
 
-	buf_reset(b);
-	out = jv_null();
-	if (jqprog_run(r->each, jv_copy(rec), &out, b) != 0 ||
-	    jv_get_kind(out) != JV_KIND_ARRAY ||
-	    jv_array_length(jv_copy(out)) != 3) {
-		if (b->len == 0)
-			buf_adds(b, "the key, transform or watermark made no"
-			    " single value");
-		jv_free(out);
-		rc = refuse(r, rec, index, b->data);
-		goto out_rec;
+	if (jv_get_kind(pair) != JV_KIND_ARRAY) {
+		jv why = jv_object_get(pair, jv_string("error"));
+
+		buf_reset(b);
+		if (jv_get_kind(why) == JV_KIND_STRING)
+			jqprog_error(b, jv_string_value(why));
+		else
+			buf_adds(b, "its key or transform failed");
+		jv_free(why);
+		return refuse(r, kd, rec, index, b->data);
 	}
-	k = jv_array_get(jv_copy(out), 0);
-	v = jv_array_get(jv_copy(out), 1);
-	w = jv_array_get(out, 2);
+	k = jv_array_get(jv_copy(pair), 0);
+	v = jv_array_get(pair, 1);
+	if (kd->name != NULL)
+		buf_addf(&key, "%s:", kd->name);
 	if (key_text(k, &key) != 0) {
-		rc = refuse(r, rec, index, "its key is not a string or a"
+		rc = refuse(r, kd, rec, index, "its key is not a string or a"
 		    " number");
-		goto out_kvw;
-	}
-	if (jv_get_kind(w) == JV_KIND_STRING && (r->mark.len == 0 ||
-	    strcmp(jv_string_value(w), r->mark.data) > 0)) {
-		buf_reset(&r->mark);
-		buf_adds(&r->mark, jv_string_value(w));
+		goto out;
 	}
 	jvdump_sorted(&canon, jv_copy(v));
 	iov = (struct iovec){ canon.data, canon.len };
@@ -373,36 +488,45 @@ record(struct run *r, jv rec, long index)
 	if (journal_sync_record_get(r->o->journal, r->job->name, key.data,
 	    was, &r->previous, &found) != 0) {
 		rc = -1;
-		goto out_kvw;
+		goto out;
 	}
 	if (found && memcmp(was, hash, sizeof(hash)) == 0)
-		goto out_kvw;	/* as it was */
+		goto out;	/* as it was */
 	r->res->changed++;
 
-	/* {"key":..,"created":..,"changed":[..],"record":{..}} */
+	/* {"key":..,"kind":..,"created":..,"changed":[..],"before":{..},
+	   "after":{..},"record":{..}} */
 	buf_reset(b);
 	buf_adds(b, "{\"key\":");
 	buf_add_json_string(b, key.data, key.len);
-	buf_addf(b, ",\"created\":%s,\"changed\":", found ? "false" : "true");
+	if (kd->name != NULL) {
+		buf_adds(b, ",\"kind\":");
+		buf_add_json_string(b, kd->name, strlen(kd->name));
+	}
+	buf_addf(b, ",\"created\":%s", found ? "false" : "true");
 	prev = found ? jv_parse_sized(r->previous.data,
 	    (int)r->previous.len) : jv_object();
 	if (jv_get_kind(prev) == JV_KIND_OBJECT &&
-	    jv_get_kind(v) == JV_KIND_OBJECT)
-		changed_members(prev, v, b);
-	else
-		buf_adds(b, "[]");
+	    jv_get_kind(v) == JV_KIND_OBJECT) {
+		if (found)
+			changes(prev, v, b);
+		else {
+			buf_adds(b, ",\"changed\":");
+			jvdump(b, jv_keys(jv_copy(v)));
+		}
+	} else
+		buf_adds(b, ",\"changed\":[]");
 	jv_free(prev);
 	buf_adds(b, ",\"record\":");
 	buf_add(b, canon.data, canon.len);
 	buf_addc(b, '}');
 	if (r->o->dry_run) {
 		buf_adds(&r->lines, "{\"job\":");
-		buf_add_json_string(&r->lines, r->job->name,
-		    strlen(r->job->name));
+		buf_add_json_string(&r->lines, r->name, strlen(r->name));
 		buf_adds(&r->lines, ",");
 		buf_add(&r->lines, b->data + 1, b->len - 1);
 		buf_addc(&r->lines, '\n');
-		goto out_kvw;
+		goto out;
 	}
 
 	digest_sha256_hex(&iov, 1, hex);
@@ -412,24 +536,67 @@ record(struct run *r, jv rec, long index)
 	buf_addf(&source, "sync/%s", r->job->name);
 	/* Canonical as made: normalized at once, for map to route. */
 	if (made_event(r->o->journal, &(struct made){ .source = source.data,
-	    .type = r->job->event, .subject = key.data,
+	    .type = kd->event, .subject = key.data,
 	    .tenant = r->o->cfg->tenant, .key = idem.data, .data = b->data,
 	    .len = b->len, .now = ms }, &r->lines) != 0 ||
 	    journal_sync_record_put(r->o->journal, r->job->name, key.data,
 	    hash, canon.data, canon.len, ms) != 0) {
 		rc = -1;
-		goto out_kvw;
+		goto out;
 	}
 	r->res->sent++;
-out_kvw:
+out:
 	jv_free(k);
 	jv_free(v);
-	jv_free(w);
-out_rec:
 	buf_release(&key);
 	buf_release(&canon);
 	buf_release(&idem);
 	buf_release(&source);
+	return rc;
+}
+
+/*
+ * One record of a page: the watermark it carries, and each kind's records
+ * it holds.  A kind whose records cannot be taken from it refuses it.
+ * Returns 0, or -1 if the journal failed.
+ */
+static int
+record(struct run *r, jv rec, long index)
+{
+	const struct cfg_sync_kind *kd;
+	jv w, out;
+	size_t k;
+	int i, n, rc = 0;
+
+	w = jv_null();
+	buf_reset(&r->scratch);
+	if (r->watermark != NULL && jqprog_run(r->watermark, input(r,
+	    jv_copy(rec)), &w, &r->scratch) == 0 &&
+	    jv_get_kind(w) == JV_KIND_STRING && (r->mark.len == 0 ||
+	    strcmp(jv_string_value(w), r->mark.data) > 0)) {
+		buf_reset(&r->mark);
+		buf_adds(&r->mark, jv_string_value(w));
+	}
+	jv_free(w);
+	for (k = 0; k < r->job->nkinds && rc == 0; k++) {
+		kd = &r->job->kinds[k];
+		out = jv_null();
+		buf_reset(&r->scratch);
+		if (jqprog_run(r->kinds[k], input(r, jv_copy(rec)), &out,
+		    &r->scratch) != 0 || jv_get_kind(out) != JV_KIND_ARRAY) {
+			if (r->scratch.len == 0)
+				buf_adds(&r->scratch, "its records are not"
+				    " values");
+			jv_free(out);
+			rc = refuse(r, kd, rec, index, r->scratch.data);
+			continue;
+		}
+		n = jv_array_length(jv_copy(out));
+		for (i = 0; i < n && rc == 0; i++)
+			rc = item(r, kd, jv_array_get(jv_copy(out), i), rec,
+			    index);
+		jv_free(out);
+	}
 	jv_free(rec);
 	return rc;
 }
@@ -517,7 +684,7 @@ page(struct run *r, const char *text, size_t len, long n, int *more)
 		    .status = "running", .pages = r->res->pages,
 		    .read = r->res->read, .changed = r->res->changed,
 		    .sent = r->res->sent, .failed = r->res->failed };
-		if (journal_sync_lock(j, r->job->name, r->owner, now,
+		if (journal_sync_lock(j, r->name, r->owner, now,
 		    now + SYNC_LEASE_MS, &got, NULL) != 0 ||
 		    (got && (journal_sync_run_update(j, &jr) != 0 ||
 		    journal_commit(j) != 0))) {
@@ -598,7 +765,7 @@ finish(struct run *r, int rc)
 	    r->from.data, .error = rc == EX_OK || rc == EX_DATAERR ? NULL :
 	    r->res->error };
 	if (journal_begin(j) != 0 || journal_sync_run_update(j, &jr) != 0 ||
-	    journal_sync_unlock(j, r->job->name, r->owner, mark, now) != 0 ||
+	    journal_sync_unlock(j, r->name, r->owner, mark, now) != 0 ||
 	    journal_commit(j) != 0) {
 		if (rc == EX_OK || rc == EX_DATAERR)
 			rc = fail(r, journal_abort(j), "%s", journal_error(j));
@@ -643,17 +810,17 @@ start(struct run *r)
 	snprintf(r->owner, sizeof(r->owner), "%s:%ld:%.8s", host,
 	    (long)getpid(), id + 28);
 	if (r->o->dry_run) {
-		if (journal_sync_job(j, r->job->name, &state) != 0)
+		if (journal_sync_job(j, r->name, &state) != 0)
 			rc = journal_failed(r);
 		goto out;
 	}
-	if (journal_begin(j) != 0 || journal_sync_lock(j, r->job->name,
+	if (journal_begin(j) != 0 || journal_sync_lock(j, r->name,
 	    r->owner, now, now + SYNC_LEASE_MS, &got, &state) != 0) {
 		rc = journal_failed(r);
 		goto out;
 	}
 	if (!got && holder_gone(state.lock_owner.data, host) &&
-	    journal_sync_steal(j, r->job->name, state.lock_owner.data,
+	    journal_sync_steal(j, r->name, state.lock_owner.data,
 	    r->owner, now, now + SYNC_LEASE_MS, &got) != 0) {
 		rc = journal_failed(r);
 		goto out;
@@ -666,8 +833,8 @@ start(struct run *r)
 		    NULL ? state.lock_owner.data : "?", until);
 		goto out;
 	}
-	if (journal_sync_abandon(j, r->job->name, now) != 0 ||
-	    journal_sync_run_start(j, r->job->name, now, r->o->full,
+	if (journal_sync_abandon(j, r->name, now) != 0 ||
+	    journal_sync_run_start(j, r->name, now, r->o->full,
 	    state.watermark.len > 0 ? state.watermark.data : NULL,
 	    &r->run_id) != 0 || journal_commit(j) != 0) {
 		rc = journal_failed(r);
@@ -693,14 +860,35 @@ sync_run(const struct sync_opts *o, struct sync_result *res)
 	struct run r = { .o = o, .job = o->job, .res = res, .total_n = -1 };
 	struct buf url = BUF_INIT, body = BUF_INIT;
 	long n;
+	size_t k;
 	int rc, more;
 
 	memset(res, 0, sizeof(*res));
-	if ((rc = prepare(&r)) != 0 || (rc = start(&r)) != 0)
+	r.param = jv_null();
+	if (o->param_key != NULL) {
+		snprintf(r.name, sizeof(r.name), "%s/%s", o->job->name,
+		    o->param_key);
+		r.param = o->param != NULL ? jv_parse(o->param) : jv_null();
+	} else
+		snprintf(r.name, sizeof(r.name), "%s", o->job->name);
+	if (o->job->over != NULL && (o->param_key == NULL ||
+	    jv_get_kind(r.param) != JV_KIND_OBJECT)) {
+		rc = fail(&r, EX_SOFTWARE, "sync '%s' is over '%s': a run"
+		    " needs one of its records", o->job->name, o->job->over);
+		goto out;
+	}
+	if ((rc = prepare(&r)) != 0 || (rc = resolve_path(&r)) != 0 ||
+	    (rc = start(&r)) != 0)
 		goto out;
 	if (o->progress)
 		progress_init(&r.progress, "records");
 	for (n = 1, more = 1; more; n++) {
+		if (n > o->job->max_pages) {
+			rc = fail(&r, EX_PROTOCOL, "the remote still had"
+			    " pages after %ld (max_pages): stopped there",
+			    o->job->max_pages);
+			break;
+		}
 		page_url(&r, n, &url);
 		buf_reset(&body);
 		if ((rc = fetch(&r, url.data, n, &body)) != 0 ||
@@ -725,10 +913,16 @@ out:
 	buf_release(&r.lines);
 	buf_release(&r.scratch);
 	buf_release(&r.previous);
+	buf_release(&r.path_text);
 	jqprog_free(r.records);
 	jqprog_free(r.next);
 	jqprog_free(r.total);
-	jqprog_free(r.each);
+	jqprog_free(r.watermark);
+	jqprog_free(r.path);
+	for (k = 0; r.kinds != NULL && k < o->job->nkinds; k++)
+		jqprog_free(r.kinds[k]);
+	free(r.kinds);
+	jv_free(r.param);
 	if (r.http != NULL)
 		http_free(r.http);
 	if (r.auth != NULL) {

@@ -8,6 +8,13 @@
  * JSON, in the commit of its event, so a run killed anywhere makes no
  * event twice and the next run carries on.
  *
+ * A record the page gives may hold records of several kinds (a patient,
+ * its contracts, their installments): each kind's are taken apart from
+ * it and kept as "KIND:KEY".  A job over a record set runs once for each
+ * of its records (sync_run for one, syncjobs for all), that record its
+ * programs' $param and its path's, the run named "JOB/KEY", with a lock
+ * and a watermark of its own.  A run stops, failed, at max_pages.
+ *
  * One run of a job at a time: it holds the job's lock (a lease renewed at
  * each page).  A remote that fails (no answer, not a 2xx, not the JSON
  * expected) ends the run with its watermark unchanged; a record without a
@@ -35,6 +42,8 @@ struct sync_opts {
 	const struct cfg	*cfg;
 	struct journal		*journal;
 	const struct cfg_sync	*job;
+	const char		*param_key;	/* over: the record's key, */
+	const char		*param;		/* and its JSON; else NULL */
 	int			 full;		/* from the start */
 	int			 dry_run;	/* write nothing, send nothing */
 	FILE			*out;		/* the events made, or with
@@ -55,7 +64,8 @@ struct sync_result {
 /*
  * Runs the job once.  Returns an exit code: EX_OK; EX_DATAERR if records
  * were refused; EX_TEMPFAIL if the job is running elsewhere, the remote
- * failed or the journal stayed locked; EX_CONFIG if a program of the job
+ * failed or the journal stayed locked; EX_PROTOCOL if the remote paged
+ * past max_pages; EX_CONFIG if a program of the job
  * does not compile or its secret is missing; EX_IOERR or EX_SOFTWARE.
  * result->error says why when it is not EX_OK.
  */

@@ -1,0 +1,33 @@
+/*
+ * sections: the sections of integra.yaml that are read in files of their
+ * own beside config.c, which calls them: each section's loader (the
+ * section's node, into cfg), what it checks once the whole file is read
+ * (names of other sections; 0, or -1 with "FILE:LINE: reason" in err),
+ * and its free.
+ *
+ * Ownership: what a loader reads belongs to cfg and is freed by the
+ * section's _free, which cfg_free calls.
+ */
+#ifndef INTEGRA_CONF_SECTIONS_H
+#define INTEGRA_CONF_SECTIONS_H
+
+#include <stddef.h>
+
+#include <yaml.h>
+
+struct cfg;
+struct loader;
+
+/* syncs: (syncs.c) */
+int	cfg_syncs_load(struct loader *, const yaml_node_t *, struct cfg *);
+int	cfg_syncs_resolve(struct cfg *, const char *path, char *err,
+	    size_t errsz);
+void	cfg_syncs_free(struct cfg *);
+
+/* coverage: (coverage.c) */
+int	cfg_coverage_load(struct loader *, const yaml_node_t *, struct cfg *);
+int	cfg_coverage_resolve(struct cfg *, const char *path, char *err,
+	    size_t errsz);
+void	cfg_coverage_free(struct cfg *);
+
+#endif
