@@ -36,6 +36,7 @@ static const char commands[] =
 "   events      list, show and retry the journal's events\n"
 "   flow        the flows' instances: list, show, start, pause, simulate\n"
 "   campaign    campaigns: dispatch, list, status, cancel, retry-failed\n"
+"   coverage    what is served (clinics): add by name, list, show, remove\n"
 "   config      check a configuration without running anything\n"
 "\n"
 "`integra command --help` shows a command's options; integra(7) the whole.\n";

@@ -21,6 +21,25 @@
 
 enum cmd { LIST, RUNS, START, STATS, SHOW };
 
+/*
+ * The job called name; with instances, also the job an instance's name
+ * "JOB/KEY" is of, if the job is over a record set.
+ */
+static const struct cfg_sync *
+job_named(const struct cfg *cfg, const char *name, int instances)
+{
+	const struct cfg_sync *job;
+	const char *slash = strchr(name, '/');
+	char part[128];
+
+	if (slash == NULL || !instances)
+		return cfg_sync(cfg, name);
+	snprintf(part, sizeof(part), "%.*s", (int)(slash - name), name);
+	job = cfg_sync(cfg, part);
+	return job != NULL && job->over != NULL && slash[1] != '\0' ? job :
+	    NULL;
+}
+
 static int
 print_run(void *ctx, const char *id, const char *text, size_t len)
 {
@@ -89,7 +108,7 @@ main(int argc, char *argv[])
 	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK)
 		goto out;
 	if ((cmd == START || (cmd == RUNS && arg != NULL)) &&
-	    (job = cfg_sync(cfg, arg)) == NULL) {
+	    (job = job_named(cfg, arg, cmd == RUNS)) == NULL) {
 		log_error(NULL, "no sync '%s' in the config", arg);
 		rc = EX_USAGE;
 		goto out;
@@ -116,7 +135,8 @@ main(int argc, char *argv[])
 			rc = EX_USAGE;
 			goto out;
 		}
-		rc = syncjobs_job(cfg, journal, job, key, full, dry_run);
+		rc = syncjobs_job(cfg, journal, job, key, full, dry_run,
+		    stdout);
 		goto out;
 	case STATS:
 		if ((rc = ops_syncs_stats(journal, clock_ms() - window,

@@ -62,7 +62,7 @@ test_expect_code 64 'misuse: a job not in the config' '
 test_expect_code 78 'a sync whose program does not compile is refused' '
 	sed "s/key: .phone/key: .phone[/" cfg.yaml >broken.yaml &&
 	integra config check -c broken.yaml >out 2>&1; rc=$?;
-	grep -q "sync .caregivers.: key does not compile" out && exit $rc
+	grep -q "sync .caregivers.: records, key or transform does not compile" out && exit $rc
 '
 test_expect_code 78 'a bad schedule is refused' '
 	sed "s/\"0 \* \* \* \*\"/\"hourly\"/" cfg.yaml >hourly.yaml &&

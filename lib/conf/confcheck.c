@@ -15,6 +15,7 @@
 #include "stage/map.h"
 #include "stage/outcome.h"
 #include "rules/schema.h"
+#include "stage/sync.h"
 #include "transport/webhookauth.h"
 
 /* Whether a signature scheme's secrets can be read, and are well formed. */
@@ -53,33 +54,44 @@ static void
 check_sync(const struct cfg_sync *sy, const struct schema_set *schemas,
     const char *file, struct buf *err)
 {
-	const struct {
-		const char	*what;
-		const char	*text;
-	} programs[] = {
-		{ "records", sy->records }, { "next", sy->next },
-		{ "total", sy->total }, { "watermark", sy->watermark },
-		{ "key", sy->key }, { "transform", sy->transform },
-	};
 	struct buf msg = BUF_INIT;
-	struct jqprog *p;
 	size_t i;
 
-	for (i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
-		buf_reset(&msg);
-		if ((p = jqprog_compile(programs[i].text, &msg)) != NULL) {
-			jqprog_free(p);
-			continue;
-		}
-		buf_addf(err, "%s:%d: sync '%s': %s does not compile: %s\n",
-		    file, sy->line, sy->name, programs[i].what,
-		    msg.data != NULL ? msg.data : "");
-	}
+	if (sync_check(sy, &msg) != 0)
+		buf_addf(err, "%s:%d: sync '%s': %s\n", file, sy->line,
+		    sy->name, msg.data);
 	buf_release(&msg);
-	if (schemas != NULL && !schema_has(schemas, sy->event))
-		buf_addf(err, "%s:%d: sync '%s' makes event type '%s', which"
-		    " is not in the catalogue\n", file, sy->line, sy->name,
-		    sy->event);
+	for (i = 0; schemas != NULL && i < sy->nkinds; i++)
+		if (!schema_has(schemas, sy->kinds[i].event))
+			buf_addf(err, "%s:%d: sync '%s' makes event type '%s',"
+			    " which is not in the catalogue\n", file,
+			    sy->kinds[i].line, sy->name, sy->kinds[i].event);
+}
+
+/* Whether the coverage's programs compile, and its events are known. */
+static void
+check_coverage(const struct cfg_coverage *cv,
+    const struct schema_set *schemas, const char *file, struct buf *err)
+{
+	struct buf text = BUF_INIT, msg = BUF_INIT;
+	struct jqprog *p;
+
+	buf_addf(&text, "[(%s)[] | [(%s), (%s), (%s)]]", cv->records,
+	    cv->name, cv->key, cv->transform);
+	if ((p = jqprog_compile(text.data, &msg)) == NULL)
+		buf_addf(err, "%s:%d: coverage: its records, name, key or"
+		    " transform do not compile: %s\n", file, cv->line,
+		    msg.data != NULL ? msg.data : "");
+	jqprog_free(p);
+	if (schemas != NULL && !schema_has(schemas, cv->event))
+		buf_addf(err, "%s:%d: coverage makes event type '%s', which"
+		    " is not in the catalogue\n", file, cv->line, cv->event);
+	if (schemas != NULL && !schema_has(schemas, cv->removed))
+		buf_addf(err, "%s:%d: coverage makes event type '%s', which"
+		    " is not in the catalogue\n", file, cv->line,
+		    cv->removed);
+	buf_release(&text);
+	buf_release(&msg);
 }
 
 /*
@@ -232,6 +244,8 @@ confcheck(const struct cfg *cfg, struct buf *err)
 	}
 	for (i = 0; i < cfg->nsyncs; i++)
 		check_sync(&cfg->syncs[i], schemas, file, err);
+	if (cfg->coverage != NULL)
+		check_coverage(cfg->coverage, schemas, file, err);
 	if (cfg->retention.on) {
 		secret = cfg_retention_salt(cfg, msg, sizeof(msg));
 		secret_seen(secret, msg, file, cfg->retention.line, err);

@@ -369,6 +369,7 @@ struct cfg_coverage {
 	const struct cfg_target	*source;
 	char			*path;
 	char			*param;		/* the query's name for NAME */
+	char			*field;		/* POST /api/coverage's for NAME */
 	/* jq programs: on the answer, */
 	char			*records;	/* the matches, an array */
 	/* and on a match. */

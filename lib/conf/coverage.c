@@ -46,14 +46,15 @@ coverage_pair(struct loader *ld, void *ctx, const char *k,
 			    " with '/' and hold no blanks, '?' or '#'");
 		return 0;
 	}
-	if (strcmp(k, "param") == 0) {
-		if (loader_string(ld, v, k, &cv->param) != 0)
+	if (strcmp(k, "param") == 0 || strcmp(k, "field") == 0) {
+		type = k[0] == 'p' ? &cv->param : &cv->field;
+		if (loader_string(ld, v, k, type) != 0)
 			return -1;
-		if (cv->param[0] == '\0' || strspn(cv->param,
+		if ((*type)[0] == '\0' || strspn(*type,
 		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789_.-") != strlen(cv->param))
-			return loader_bad(ld, v, "coverage: param must be"
-			    " letters, digits and _.- only");
+		    "0123456789_.-") != strlen(*type))
+			return loader_bad(ld, v, "coverage: %s must be"
+			    " letters, digits and _.- only", k);
 		return 0;
 	}
 	if (strcmp(k, "event") == 0 || strcmp(k, "removed") == 0) {
@@ -84,6 +85,8 @@ cfg_coverage_load(struct loader *ld, const yaml_node_t *v, struct cfg *cfg)
 		return loader_bad(ld, v, "coverage needs from and path");
 	if (cv->param == NULL)
 		cv->param = xstrdup("name");
+	if (cv->field == NULL)
+		cv->field = xstrdup("name");
 	if (cv->records == NULL)
 		cv->records = xstrdup(".");
 	if (cv->name == NULL)
@@ -134,6 +137,7 @@ cfg_coverage_free(struct cfg *cfg)
 	free(cv->from);
 	free(cv->path);
 	free(cv->param);
+	free(cv->field);
 	free(cv->records);
 	free(cv->name);
 	free(cv->key);

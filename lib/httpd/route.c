@@ -7,6 +7,7 @@
 
 #include "base/ids.h"
 #include "httpd/campaigns.h"
+#include "httpd/coverage.h"
 #include "httpd/dlq.h"
 #include "httpd/flows.h"
 #include "httpd/events.h"
@@ -62,6 +63,14 @@ static const struct httpd_route routes[] = {
 	{ "GET", "/api/sync/stats", "events:read", HTTPD_NOTHING,
 	    httpd_syncs_stats },
 	{ "POST", "/api/sync/start", "admin", HTTPD_BODY, httpd_syncs_start },
+
+	{ "POST", "/api/coverage", "admin", HTTPD_BODY, httpd_coverage_add },
+	{ "GET", "/api/coverage", "events:read", HTTPD_NOTHING,
+	    httpd_coverage_list },
+	{ "GET", "/api/coverage/{name}", "events:read", HTTPD_NOTHING,
+	    httpd_coverage_show },
+	{ "DELETE", "/api/coverage/{name}", "admin", HTTPD_NOTHING,
+	    httpd_coverage_remove },
 
 	{ "POST", "/api/campaigns/dispatch", "events:write", HTTPD_BODY,
 	    httpd_campaigns_dispatch },

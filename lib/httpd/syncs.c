@@ -1,16 +1,9 @@
 /*
  * httpd/syncs: /api/sync on the receiver.  See httpd/syncs.h.
  */
-#include <sys/types.h>
-#include <sys/wait.h>
-
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jv.h>
 
@@ -19,6 +12,7 @@
 #include "base/clock.h"
 #include "conf/config.h"
 #include "httpd/reply.h"
+#include "httpd/spawn.h"
 #include "journal/journal.h"
 #include "journal/syncs.h"
 #include "base/log.h"
@@ -78,92 +72,6 @@ httpd_syncs_stats(const struct httpd_call *c)
 	    MHD_HTTP_OK, &b);
 }
 
-/*
- * Starts integra-sync start [-f] job in the background, detached: a
- * grandchild, so that no zombie waits for the receiver, with the
- * receiver's config and journal, no descriptor of the receiver's but its
- * stderr (for the log), and its events to the journal only.  Between fork
- * and exec the child of a threaded process may only make
- * async-signal-safe calls, so everything is made ready first.
- */
-static int
-spawn(const struct cfg *cfg, struct journal *reader, const char *name,
-    int full)
-{
-	char self[PATH_MAX], prog[PATH_MAX + 16], *slash;
-	char when[RFC3339_LEN + 1];
-	struct buf failed = BUF_INIT;	/* the log line if exec fails */
-	struct buf msg = BUF_INIT;
-	const char *argv[10];
-	size_t n = 0;
-	ssize_t len;
-	pid_t pid;
-	int status, devnull;
-
-	/* Beside the receiver (a build tree runs its own), else PATH's. */
-	snprintf(prog, sizeof(prog), "integra-sync");
-	if ((len = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
-		self[len] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
-			*slash = '\0';
-			snprintf(prog, sizeof(prog), "%s/integra-sync", self);
-			if (access(prog, X_OK) != 0)
-				snprintf(prog, sizeof(prog), "integra-sync");
-		}
-	}
-	argv[n++] = "integra-sync";
-	if (cfg->path != NULL) {
-		argv[n++] = "-c";
-		argv[n++] = cfg->path;
-	}
-	argv[n++] = "-j";
-	argv[n++] = journal_path(reader);
-	argv[n++] = "start";
-	if (full)
-		argv[n++] = "-f";
-	argv[n++] = name;
-	argv[n] = NULL;
-	clock_rfc3339(clock_ms(), when);
-	buf_addf(&msg, "%s: api: sync '%s': %s cannot be run", log_prog(),
-	    name, prog);
-	buf_addf(&failed, "{\"time\":\"%s\",\"level\":\"error\",\"prog\":",
-	    when);
-	buf_add_json_string(&failed, log_prog(), strlen(log_prog()));
-	buf_adds(&failed, ",\"msg\":");
-	buf_add_json_string(&failed, msg.data, msg.len);
-	buf_adds(&failed, "}\n");
-	buf_release(&msg);
-	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1) {
-		buf_release(&failed);
-		return -1;
-	}
-	if ((pid = fork()) == -1) {
-		close(devnull);
-		buf_release(&failed);
-		return -1;
-	}
-	if (pid == 0) {
-		if (fork() != 0)
-			_exit(0);
-		setsid();
-		dup2(devnull, STDIN_FILENO);
-		dup2(devnull, STDOUT_FILENO);
-		close_range(3, ~0U, 0);
-		if (strchr(prog, '/') != NULL)
-			execv(prog, (char *const *)argv);
-		else
-			execvp(prog, (char *const *)argv);
-		/* Only write(2) here: the line is made before the fork. */
-		(void)write(STDERR_FILENO, failed.data, failed.len);
-		_exit(127);
-	}
-	close(devnull);
-	buf_release(&failed);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	return 0;
-}
-
 enum MHD_Result
 httpd_syncs_start(const struct httpd_call *c)
 {
@@ -214,8 +122,8 @@ httpd_syncs_start(const struct httpd_call *c)
 	}
 	buf_release(&state.watermark);
 	buf_release(&state.lock_owner);
-	if (spawn(cfg, reader, sy->name, jv_get_kind(full) ==
-	    JV_KIND_TRUE) != 0) {
+	if (httpd_spawn_sync(cfg, reader, sy->name, NULL,
+	    jv_get_kind(full) == JV_KIND_TRUE) != 0) {
 		jv_free(full);
 		log_error(NULL, "api: sync '%s': cannot start integra-sync",
 		    sy->name);

@@ -565,10 +565,15 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " AND (?2 IS NULL OR key = ?2) ORDER BY key",
 	[SQL_SYNC_RECORD_DELETE] =
 	    "DELETE FROM sync_records WHERE job = ?1 AND key = ?2",
-	/* Newest first; each filter applies when it is not NULL. */
+	/*
+	 * Newest first; each filter applies when it is not NULL.  A job's
+	 * runs are those of its instances ("JOB/KEY") too.
+	 */
 	[SQL_SYNC_RUNS] =
 	    "SELECT r.id, " RUN_JSON " FROM sync_runs r"
-	    " WHERE (?1 IS NULL OR r.job = ?1) ORDER BY r.id DESC LIMIT ?2",
+	    " WHERE (?1 IS NULL OR r.job = ?1"
+	    " OR substr(r.job, 1, length(?1) + 1) = ?1 || '/')"
+	    " ORDER BY r.id DESC LIMIT ?2",
 	[SQL_SYNC_RUN_GET] =
 	    "SELECT " RUN_JSON " FROM sync_runs r WHERE r.id = ?1",
 	[SQL_SYNC_JOB_STATE] =

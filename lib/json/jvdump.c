@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/buf.h"
 #include "json/jvdump.h"
@@ -142,4 +143,22 @@ jvdump_sorted(struct buf *out, jv v)
 {
 	dump(out, v, 1);
 	jv_free(v);
+}
+
+int
+jvdump_key(struct buf *out, jv v)
+{
+	size_t start = out->len;
+
+	if (jv_get_kind(v) == JV_KIND_STRING) {
+		buf_add(out, jv_string_value(v),
+		    (size_t)jv_string_length_bytes(jv_copy(v)));
+		return out->len > start && strlen(out->data + start) ==
+		    out->len - start ? 0 : -1;
+	}
+	if (jv_get_kind(v) == JV_KIND_NUMBER) {
+		jvdump(out, jv_copy(v));
+		return 0;
+	}
+	return -1;
 }

@@ -4,7 +4,8 @@
  * come in the object's own order, as jq writes them; numbers in their
  * shortest form that reads back the same.
  *
- * Ownership: jvdump consumes its jv, like jv_dump_string.
+ * Ownership: jvdump and jvdump_sorted consume their jv, like
+ * jv_dump_string.
  */
 #ifndef INTEGRA_JSON_JVDUMP_H
 #define INTEGRA_JSON_JVDUMP_H
@@ -19,5 +20,10 @@ void	jvdump(struct buf *out, jv v);
  * value whatever the order its members came in, to hash.
  */
 void	jvdump_sorted(struct buf *out, jv v);
+/*
+ * A key's text appended to out: a string (not empty, without NUL) as it
+ * is, a number as JSON writes it.  0, or -1 if v is neither.  Borrows v.
+ */
+int	jvdump_key(struct buf *out, jv v);
 
 #endif

@@ -30,8 +30,10 @@ made_event(struct journal *j, const struct made *m, struct buf *line)
 	    .time = time, .idempotency_key = m->key, .envelope = env.data,
 	    .envelope_len = env.len, .canonical = 1, .received_at = m->now };
 	if ((rc = journal_event_add(j, &je, dup, NULL)) == 0) {
-		buf_add(line, env.data, env.len);
-		buf_addc(line, '\n');
+		if (line != NULL) {
+			buf_add(line, env.data, env.len);
+			buf_addc(line, '\n');
+		}
 		if (m->id != NULL)
 			snprintf(m->id, ID_LEN + 1, "%s", id);
 	} else if (rc == 1) {

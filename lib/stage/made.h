@@ -33,8 +33,8 @@ struct made {
 };
 
 /*
- * Journals the event and appends its envelope and a newline to line
- * (nothing if it was made before).  Returns 0 or the journal's failure.
+ * Journals the event and appends its envelope and a newline to line, if
+ * it is not NULL (nothing if it was made before).  Returns 0 or the journal's failure.
  */
 int	made_event(struct journal *, const struct made *, struct buf *line);
 

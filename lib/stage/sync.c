@@ -20,6 +20,7 @@
 #include "conf/config.h"
 #include "base/digest.h"
 #include "base/exitcode.h"
+#include "transport/fetch.h"
 #include "transport/http.h"
 #include "base/ids.h"
 #include "journal/journal.h"
@@ -130,12 +131,11 @@ kind_program(struct run *r, struct buf *text, const struct cfg_sync_kind *kd)
 	buf_release(&body);
 }
 
+/* The job's programs, compiled as a run takes them. */
 static int
-prepare(struct run *r)
+programs(struct run *r)
 {
 	struct buf text = BUF_INIT, what = BUF_INIT;
-	const struct cfg_target *t = r->job->source;
-	char err[256];
 	size_t i;
 	int rc;
 
@@ -165,7 +165,46 @@ prepare(struct run *r)
 	}
 	buf_release(&text);
 	buf_release(&what);
-	if (rc != 0)
+	return rc;
+}
+
+static void
+programs_free(struct run *r)
+{
+	size_t k;
+
+	jqprog_free(r->records);
+	jqprog_free(r->next);
+	jqprog_free(r->total);
+	jqprog_free(r->watermark);
+	jqprog_free(r->path);
+	for (k = 0; r->kinds != NULL && k < r->job->nkinds; k++)
+		jqprog_free(r->kinds[k]);
+	free(r->kinds);
+}
+
+int
+sync_check(const struct cfg_sync *job, struct buf *err)
+{
+	struct sync_result res;
+	struct run r = { .job = job, .res = &res };
+	int rc;
+
+	memset(&res, 0, sizeof(res));
+	if ((rc = programs(&r)) != 0)
+		buf_adds(err, res.error);
+	programs_free(&r);
+	return rc != 0 ? -1 : 0;
+}
+
+static int
+prepare(struct run *r)
+{
+	const struct cfg_target *t = r->job->source;
+	char err[256];
+	int rc;
+
+	if ((rc = programs(r)) != 0)
 		return rc;
 	if (t->auth_header != NULL &&
 	    (r->auth = cfg_auth_line(t, err, sizeof(err))) == NULL)
@@ -261,72 +300,15 @@ resolve_path(struct run *r)
 static int
 fetch(struct run *r, const char *url, long page, struct buf *body)
 {
-	const struct cfg_target *t = r->job->source;
-	const char *headers[40];
-	struct http_xfer x, *done;
-	struct buf lines = BUF_INIT;
-	size_t n = 0, i;
-	int rc = 0;
+	struct fetch f;
 
-	headers[n++] = "Accept: application/json";
-	if (r->auth != NULL)
-		headers[n++] = r->auth;
-	for (i = 0; i < t->nheaders && n + 1 < sizeof(headers) /
-	    sizeof(headers[0]); i++) {
-		buf_addf(&lines, "%s: %s", t->headers[i].name,
-		    t->headers[i].value);
-		buf_addc(&lines, '\0');
-	}
-	for (i = 0; i < lines.len && n + 1 < sizeof(headers) /
-	    sizeof(headers[0]); i += strlen(lines.data + i) + 1)
-		headers[n++] = lines.data + i;
-	headers[n] = NULL;
-	x = (struct http_xfer){ .method = "GET", .url = url,
-	    .headers = headers, .timeout_ms = t->timeout_ms,
-	    .connect_timeout_ms = t->connect_timeout_ms,
-	    .ca_file = t->ca_file, .response_max = SYNC_RESPONSE_MAX };
-	if (http_start(r->http, &x) != 0) {
-		rc = fail(r, EX_SOFTWARE, "page %ld: %s", page, x.error);
-		goto out;
-	}
-	do {
-		if (http_wait(r->http, -1, 1000) != 0) {
-			rc = fail(r, EX_SOFTWARE, "page %ld: libcurl failed",
-			    page);
-			goto out;
-		}
-	} while ((done = http_done(r->http)) == NULL);
-	if (done->error_class != NULL)
-		rc = fail(r, EX_TEMPFAIL, "page %ld: %s (%s)", page,
-		    done->error, done->error_class);
-	else
-		buf_add(body, done->response.data, done->response.len);
-	http_xfer_release(done);
-out:
-	buf_release(&lines);
-	return rc;
-}
-
-/*
- * The text of a key appended to out: a string (not empty, no NUL), or a
- * number as JSON writes it.
- */
-static int
-key_text(jv k, struct buf *out)
-{
-	size_t start = out->len;
-
-	if (jv_get_kind(k) == JV_KIND_STRING) {
-		buf_add(out, jv_string_value(k),
-		    (size_t)jv_string_length_bytes(jv_copy(k)));
-		return out->len > start && strlen(out->data + start) ==
-		    out->len - start ? 0 : -1;
-	}
-	if (jv_get_kind(k) == JV_KIND_NUMBER) {
-		jvdump(out, jv_copy(k));
-		return 0;
-	}
-	return -1;
+	if (fetch_get(r->http, r->job->source, r->auth, url,
+	    SYNC_RESPONSE_MAX, body, &f) != 0)
+		return fail(r, EX_SOFTWARE, "page %ld: %s", page, f.error);
+	if (f.error_class != NULL)
+		return fail(r, EX_TEMPFAIL, "page %ld: %s (%s)", page,
+		    f.error, f.error_class);
+	return 0;
 }
 
 /* Appends member k of o to out as "k":value; *first says if it is. */
@@ -476,7 +458,7 @@ item(struct run *r, const struct cfg_sync_kind *kd, jv pair, jv rec,
 	v = jv_array_get(pair, 1);
 	if (kd->name != NULL)
 		buf_addf(&key, "%s:", kd->name);
-	if (key_text(k, &key) != 0) {
+	if (jvdump_key(&key, k) != 0) {
 		rc = refuse(r, kd, rec, index, "its key is not a string or a"
 		    " number");
 		goto out;
@@ -860,7 +842,6 @@ sync_run(const struct sync_opts *o, struct sync_result *res)
 	struct run r = { .o = o, .job = o->job, .res = res, .total_n = -1 };
 	struct buf url = BUF_INIT, body = BUF_INIT;
 	long n;
-	size_t k;
 	int rc, more;
 
 	memset(res, 0, sizeof(*res));
@@ -914,14 +895,7 @@ out:
 	buf_release(&r.scratch);
 	buf_release(&r.previous);
 	buf_release(&r.path_text);
-	jqprog_free(r.records);
-	jqprog_free(r.next);
-	jqprog_free(r.total);
-	jqprog_free(r.watermark);
-	jqprog_free(r.path);
-	for (k = 0; r.kinds != NULL && k < o->job->nkinds; k++)
-		jqprog_free(r.kinds[k]);
-	free(r.kinds);
+	programs_free(&r);
 	jv_free(r.param);
 	if (r.http != NULL)
 		http_free(r.http);

@@ -31,6 +31,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct buf;
 struct cfg;
 struct cfg_sync;
 struct journal;
@@ -70,6 +71,11 @@ struct sync_result {
  * result->error says why when it is not EX_OK.
  */
 int	sync_run(const struct sync_opts *, struct sync_result *);
+/*
+ * Compiles the job's programs as a run does: 0, or -1 with the reason
+ * appended to err (integra config check).
+ */
+int	sync_check(const struct cfg_sync *, struct buf *err);
 /* 1 if the job belongs to runner ("crm" or "fin"). */
 int	sync_runs(const struct cfg_sync *, const char *runner);
 

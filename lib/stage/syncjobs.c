@@ -41,7 +41,7 @@ syncjobs_worst(int a, int b)
 static int
 one(const struct cfg *cfg, struct journal *journal,
     const struct cfg_sync *job, const char *key, const char *record,
-    int full, int dry_run)
+    int full, int dry_run, FILE *out)
 {
 	struct sync_result res;
 	char name[192];
@@ -51,7 +51,7 @@ one(const struct cfg *cfg, struct journal *journal,
 	    "", key != NULL ? key : "");
 	rc = sync_run(&(struct sync_opts){ .cfg = cfg, .journal = journal,
 	    .job = job, .param_key = key, .param = record, .full = full,
-	    .dry_run = dry_run, .out = stdout, .progress = 1 }, &res);
+	    .dry_run = dry_run, .out = out, .progress = 1 }, &res);
 	if (rc != EX_OK && rc != EX_DATAERR) {
 		log_error(NULL, "sync '%s'%s: %s", name, dry_run ?
 		    " (dry run)" : "", res.error);
@@ -79,13 +79,14 @@ add_record(void *ctx, const char *key, const char *text, size_t len)
 
 int
 syncjobs_job(const struct cfg *cfg, struct journal *journal,
-    const struct cfg_sync *job, const char *key, int full, int dry_run)
+    const struct cfg_sync *job, const char *key, int full, int dry_run,
+    FILE *out)
 {
 	jv records, pair, k, text;
 	int i, n, rc = EX_OK;
 
 	if (job->over == NULL)
-		return one(cfg, journal, job, NULL, NULL, full, dry_run);
+		return one(cfg, journal, job, NULL, NULL, full, dry_run, out);
 	records = jv_array();
 	if (journal_sync_records(journal, job->over, key, add_record,
 	    &records) != 0) {
@@ -108,7 +109,7 @@ syncjobs_job(const struct cfg *cfg, struct journal *journal,
 		text = jv_array_get(pair, 1);
 		rc = syncjobs_worst(rc, one(cfg, journal, job,
 		    jv_string_value(k), jv_string_value(text), full,
-		    dry_run));
+		    dry_run, out));
 		jv_free(k);
 		jv_free(text);
 	}
@@ -164,13 +165,14 @@ syncjobs_main(int argc, char *argv[], const char *runner)
 	if (first < argc)
 		for (i = first; i < argc; i++)
 			rc = syncjobs_worst(rc, syncjobs_job(cfg, journal,
-			    cfg_sync(cfg, argv[i]), NULL, full, dry_run));
+			    cfg_sync(cfg, argv[i]), NULL, full, dry_run,
+			    stdout));
 	else
 		for (k = 0; k < cfg->nsyncs; k++)
 			if (sync_runs(&cfg->syncs[k], runner))
 				rc = syncjobs_worst(rc, syncjobs_job(cfg,
 				    journal, &cfg->syncs[k], NULL, full,
-				    dry_run));
+				    dry_run, stdout));
 out:
 	journal_close(journal);
 	cfg_free(cfg);

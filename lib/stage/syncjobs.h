@@ -9,6 +9,8 @@
 #ifndef INTEGRA_STAGE_SYNCJOBS_H
 #define INTEGRA_STAGE_SYNCJOBS_H
 
+#include <stdio.h>
+
 struct cfg;
 struct cfg_sync;
 struct journal;
@@ -16,12 +18,13 @@ struct journal;
 /* The program's main, for runner "crm" or "fin". */
 int	syncjobs_main(int argc, char *argv[], const char *runner);
 /*
- * Runs one job, writing its events on stdout and logging how it went; a
+ * Runs one job, writing its events on out and logging how it went; a
  * job over a record set once for each of its records, or for the one
  * called key if key is not NULL.
  */
 int	syncjobs_job(const struct cfg *, struct journal *,
-	    const struct cfg_sync *, const char *key, int full, int dry_run);
+	    const struct cfg_sync *, const char *key, int full, int dry_run,
+	    FILE *out);
 /* Of two exit codes, the one to end with. */
 int	syncjobs_worst(int a, int b);
 
