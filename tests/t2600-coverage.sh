@@ -39,9 +39,9 @@ integra-ingest -j journal.db -s t -t x </dev/null 2>/dev/null
 
 test_expect_success 'a name several clinics match: 65, the matches shown' '
 	{ integra-coverage $C add Sorriso >out 2>err; test $? -eq 65; } &&
-	jq -e ".matches == [{key: 101, name: \"Clinica Sorriso Centro\"},
-	    {key: 102, name: \"Clinica Sorriso Norte\"},
-	    {key: 103, name: \"Sorriso Kids Moema\"}]" out >/dev/null &&
+	jq -e ".matches == [{key: \"101\", name: \"Clinica Sorriso Centro\"},
+	    {key: \"102\", name: \"Clinica Sorriso Norte\"},
+	    {key: \"103\", name: \"Sorriso Kids Moema\"}]" out >/dev/null &&
 	grep -q "several match the name" err
 '
 test_expect_success 'a name none matches: 65' '
@@ -162,6 +162,23 @@ test_expect_success '... but not add or remove: 403' '
 	call POST /api/coverage "{\"clinic_name\":\"X\"}" "$READ" &&
 	test "$(cat status)" = 403 &&
 	call DELETE /api/coverage/101 "" "$READ" && test "$(cat status)" = 403
+'
+test_expect_success 'POST /api/sync/start runs one record s run: key' '
+	call POST /api/sync/start "{\"job\":\"debtors\",\"key\":\"101\"}" &&
+	test "$(cat status)" = 202 &&
+	jq -e ". == {job: \"debtors\", run: \"debtors/101\", started: true}" \
+	    body >/dev/null &&
+	i=0 &&
+	while [ "$(q "SELECT count(*) FROM sync_runs WHERE job = \"debtors/101\"
+	    AND status = \"ok\"")" != 3 ] && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done &&
+	test "$(q "SELECT count(*) FROM sync_runs WHERE job = \"debtors/101\"
+	    AND status = \"ok\"")" = 3 &&
+	call POST /api/sync/start "{\"job\":\"debtors\",\"key\":\"1/2\"}" &&
+	test "$(cat status)" = 400 &&
+	call POST /api/sync/start "{\"job\":\"debtors\",\"key\":7}" &&
+	test "$(cat status)" = 400
 '
 test_expect_success 'DELETE /api/coverage/KEY: 200, then 404' '
 	call DELETE /api/coverage/101 && test "$(cat status)" = 200 &&

@@ -1,6 +1,6 @@
 /*
  * coverage: the coverage: section of integra.yaml, how a record to cover
- * is looked up by its name (coverage.h).  See sections.h.
+ * is looked up by its name (ops/coverage.h).  See sections.h.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -119,9 +119,13 @@ cfg_coverage_resolve(struct cfg *cfg, const char *path, char *err,
 		return -1;
 	}
 	if (cv->sync != NULL &&
-	    (cv->first_sync = cfg_sync(cfg, cv->sync)) == NULL) {
+	    ((cv->first_sync = cfg_sync(cfg, cv->sync)) == NULL ||
+	    cv->first_sync->over == NULL ||
+	    strcmp(cv->first_sync->over, "coverage") != 0)) {
 		snprintf(err, errsz, "%s:%d: the coverage starts sync '%s',"
-		    " which is not defined", path, cv->line, cv->sync);
+		    " which is %s", path, cv->line, cv->sync,
+		    cv->first_sync == NULL ? "not defined" :
+		    "not over the coverage");
 		return -1;
 	}
 	return 0;

@@ -255,6 +255,9 @@ syncs_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	if (!valid_part(k))
 		return loader_bad(ld, v, "sync name '%s' is not valid (letters,"
 		    " digits and ._:- only)", k);
+	/* The coverage's record set has that name. */
+	if (strcmp(k, "coverage") == 0)
+		return loader_bad(ld, v, "a sync cannot be called coverage");
 	for (i = 0; i < cfg->nsyncs; i++)
 		if (strcmp(cfg->syncs[i].name, k) == 0)
 			return loader_bad(ld, v, "sync '%s' is defined twice",

@@ -80,8 +80,9 @@ httpd_syncs_start(const struct httpd_call *c)
 	const struct cfg *cfg = c->cfg;
 	struct journal_sync_job state = { BUF_INIT, BUF_INIT, 0 };
 	const struct cfg_sync *sy = NULL;
-	struct buf b = BUF_INIT;
-	jv v, name, full;
+	struct buf b = BUF_INIT, run = BUF_INIT;
+	const char *key = NULL;
+	jv v, name, full, param;
 	int rc;
 
 	v = jv_parse_sized(c->body, (int)c->body_len);
@@ -90,31 +91,54 @@ httpd_syncs_start(const struct httpd_call *c)
 	/* Absent, it is jq's invalid: the same as null, false. */
 	full = jv_get_kind(v) == JV_KIND_OBJECT ? jv_object_get(jv_copy(v),
 	    jv_string("full")) : jv_null();
+	param = jv_get_kind(v) == JV_KIND_OBJECT ? jv_object_get(jv_copy(v),
+	    jv_string("key")) : jv_null();
 	jv_free(v);
 	if (jv_get_kind(name) != JV_KIND_STRING ||
 	    (jv_get_kind(full) != JV_KIND_INVALID &&
 	    jv_get_kind(full) != JV_KIND_NULL &&
 	    jv_get_kind(full) != JV_KIND_TRUE &&
-	    jv_get_kind(full) != JV_KIND_FALSE)) {
+	    jv_get_kind(full) != JV_KIND_FALSE) ||
+	    (jv_get_kind(param) != JV_KIND_INVALID &&
+	    jv_get_kind(param) != JV_KIND_NULL &&
+	    jv_get_kind(param) != JV_KIND_STRING)) {
 		jv_free(name);
 		jv_free(full);
+		jv_free(param);
 		return httpd_reply_fail(conn, MHD_HTTP_BAD_REQUEST, "invalid",
-		    "the body must be {\"job\": NAME, \"full\": false}", NULL,
-		    NULL);
+		    "the body must be {\"job\": NAME, \"full\": false,"
+		    " \"key\": KEY}, key only for a job over a record set",
+		    NULL, NULL);
 	}
 	if ((sy = cfg_sync(cfg, jv_string_value(name))) == NULL) {
 		jv_free(name);
 		jv_free(full);
+		jv_free(param);
 		return httpd_reply_fail(conn, MHD_HTTP_NOT_FOUND, "not_found",
 		    "no such sync", NULL, NULL);
 	}
 	jv_free(name);
+	if (jv_get_kind(param) == JV_KIND_STRING)
+		key = jv_string_value(param);
+	if (key != NULL && (sy->over == NULL || key[0] == '\0' ||
+	    strchr(key, '/') != NULL)) {
+		jv_free(full);
+		jv_free(param);
+		return httpd_reply_fail(conn, MHD_HTTP_BAD_REQUEST, "invalid",
+		    sy->over == NULL ? "the sync is over no record set: key"
+		    " names none of its records" : "key is not a record's",
+		    NULL, NULL);
+	}
 	/* A run holding the lock would make the new one exit at once. */
-	if ((rc = journal_sync_job(reader, sy->name, &state)) != 0 ||
+	buf_addf(&run, "%s%s%s", sy->name, key != NULL ? "/" : "",
+	    key != NULL ? key : "");
+	if ((rc = journal_sync_job(reader, run.data, &state)) != 0 ||
 	    (state.lock_owner.len > 0 && state.lock_until > clock_ms())) {
 		buf_release(&state.watermark);
 		buf_release(&state.lock_owner);
+		buf_release(&run);
 		jv_free(full);
+		jv_free(param);
 		if (rc != 0)
 			return httpd_reply_journal_failed(reader, conn);
 		return httpd_reply_fail(conn, MHD_HTTP_CONFLICT, "running",
@@ -122,19 +146,27 @@ httpd_syncs_start(const struct httpd_call *c)
 	}
 	buf_release(&state.watermark);
 	buf_release(&state.lock_owner);
-	if (httpd_spawn_sync(cfg, reader, sy->name, NULL,
+	if (httpd_spawn_sync(cfg, reader, sy->name, key,
 	    jv_get_kind(full) == JV_KIND_TRUE) != 0) {
 		jv_free(full);
+		jv_free(param);
 		log_error(NULL, "api: sync '%s': cannot start integra-sync",
-		    sy->name);
+		    run.data);
+		buf_release(&run);
 		return httpd_reply_fail(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    "internal", "the sync could not be started", NULL, NULL);
 	}
 	jv_free(full);
-	log_info(NULL, "api: sync '%s' started", sy->name);
+	jv_free(param);
+	log_info(NULL, "api: sync '%s' started", run.data);
 	buf_adds(&b, "{\"job\":");
 	buf_add_json_string(&b, sy->name, strlen(sy->name));
+	if (key != NULL) {
+		buf_adds(&b, ",\"run\":");
+		buf_add_json_string(&b, run.data, run.len);
+	}
 	buf_adds(&b, ",\"started\":true}");
+	buf_release(&run);
 	return httpd_reply_result(conn, reader, 0, NULL, MHD_HTTP_ACCEPTED,
 	    &b);
 }

@@ -8,7 +8,9 @@
  *	GET	/api/sync/stats		by job, the runs of a window
  *					(?window=7d; events:read)
  *	POST	/api/sync/start		{"job": NAME, "full": false}: a run
- *					started in the background (admin)
+ *					started in the background (admin);
+ *					"key": KEY, the run of one record
+ *					of a job over a record set
  *
  * Ownership: the body is only read; what is parsed from it is freed
  * before the handler returns, and the run started is detached, with

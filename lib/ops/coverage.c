@@ -188,12 +188,20 @@ choose(jv matches, const char *name, struct match *m, struct buf *out,
 		for (i = 0; i < n; i++) {
 			t = jv_array_get(jv_copy(matches), i);
 			buf_adds(out, i > 0 ? ",{\"key\":" : "{\"key\":");
-			jvdump(out, jv_array_get(jv_copy(t), 1));
+			buf_reset(&m->key);
+			v = jv_array_get(jv_copy(t), 1);
+			if (jvdump_key(&m->key, v) == 0)
+				buf_add_json_string(out, m->key.data,
+				    m->key.len);
+			else
+				buf_adds(out, "null");
+			jv_free(v);
 			buf_adds(out, ",\"name\":");
 			jvdump(out, jv_array_get(t, 0));
 			buf_addc(out, '}');
 		}
 		buf_adds(out, "]}");
+		buf_reset(&m->key);
 		return 0;
 	}
 	t = jv_array_get(jv_copy(matches), pick);

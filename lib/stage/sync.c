@@ -160,7 +160,7 @@ programs(struct run *r)
 	}
 	if (rc == 0 && strstr(r->job->path, "\\(") != NULL) {
 		buf_reset(&text);
-		buf_addf(&text, "@uri \"%s\"", r->job->path);
+		buf_addf(&text, ". as $param | @uri \"%s\"", r->job->path);
 		rc = compile(r, &r->path, "path", text.data);
 	}
 	buf_release(&text);
@@ -443,6 +443,12 @@ item(struct run *r, const struct cfg_sync_kind *kd, jv pair, jv rec,
 	int64_t ms = clock_ms();
 	int rc = 0, found;
 
+	if (jv_get_kind(pair) == JV_KIND_ARRAY &&
+	    jv_array_length(jv_copy(pair)) != 2) {
+		jv_free(pair);
+		return refuse(r, kd, rec, index, "its key or transform made"
+		    " no single value");
+	}
 	if (jv_get_kind(pair) != JV_KIND_ARRAY) {
 		jv why = jv_object_get(pair, jv_string("error"));
 
