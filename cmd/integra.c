@@ -37,6 +37,7 @@ static const char commands[] =
 "   flow        the flows' instances: list, show, start, pause, simulate\n"
 "   campaign    campaigns: dispatch, list, status, cancel, retry-failed\n"
 "   coverage    what is served (clinics): add by name, list, show, remove\n"
+"   cadence     the cadences: run, status, a contact history, send a step\n"
 "   config      check a configuration without running anything\n"
 "\n"
 "`integra command --help` shows a command's options; integra(7) the whole.\n";
@@ -134,6 +135,9 @@ config_check(int argc, char *argv[])
 	if (cfg->nflows > 0)
 		printf(", %zu flow%s", cfg->nflows, cfg->nflows == 1 ? "" :
 		    "s");
+	if (cfg->ncadences > 0)
+		printf(", %zu cadence%s", cfg->ncadences,
+		    cfg->ncadences == 1 ? "" : "s");
 	putchar('\n');
 	buf_release(&err);
 	cfg_free(cfg);

@@ -20,6 +20,7 @@
 #include "stage/map.h"
 #include "ops/mappings.h"
 #include "stage/mapstore.h"
+#include "cadence/check.h"
 #include "cli/options.h"
 #include "cli/setup.h"
 #include "stage/stream.h"
@@ -365,6 +366,11 @@ main(int argc, char *argv[])
 		log_error(NULL, "%s", serr);
 		rc = EX_SOFTWARE;
 	}
+	if (rc == EX_OK && (m.cadences = cadence_check_open(cfg,
+	    journal_path(journal), &err)) == NULL) {
+		log_error(NULL, "%s", err.data);
+		rc = EX_SOFTWARE;
+	}
 	if (rc == EX_OK) {
 		s.journal = journal;
 		rc = pending ? stream_pending(&s, JOURNAL_NORMALIZED, &stage) :
@@ -376,6 +382,7 @@ main(int argc, char *argv[])
 		    m.ndeliveries, s.nskipped, s.nrejected);
 	}
 	mapstore_close(m.store);
+	cadence_check_close(m.cadences);
 	map_release(&m);
 out:
 	buf_release(&err);

@@ -367,7 +367,10 @@ drop_after_12() {
 	    DROP TABLE flow_arrivals; DROP TABLE flow_log;
 	    DROP TABLE delivery_groups; DROP INDEX deliveries_group;
 	    ALTER TABLE deliveries DROP COLUMN group_name;
-	    ALTER TABLE deliveries DROP COLUMN item;"
+	    ALTER TABLE deliveries DROP COLUMN item;
+	    DROP TABLE cadences; DROP TABLE cadence_items;
+	    DROP TABLE cadence_steps; DROP TABLE cadence_manual;
+	    DROP INDEX sync_records_updated;"
 }
 
 # ce TYPE ID DATA: one CloudEvent line.

@@ -28,17 +28,21 @@ campaign_secrets() {
 	INTEGRA_CRM_TOKEN=x INTEGRA_ZAPI_CLIENT_TOKEN=y INTEGRA_ZAPI_TOKEN=z \
 	    INTEGRA_LINK_SECRET=l INTEGRA_RETENTION_SALT=s \
 	    INTEGRA_WORDPRESS_AUTH=w INTEGRA_WORDPRESS_WEBHOOK_SECRET=whsec_aA== \
-	    INTEGRA_SALESFORCE_SECRET=f INTEGRA_RBM_CLIENT_TOKEN=r "$@"
+	    INTEGRA_SALESFORCE_SECRET=f INTEGRA_RBM_CLIENT_TOKEN=r \
+	    INTEGRA_CLINICS_TOKEN=c INTEGRA_INFOBIP_KEY=i INTEGRA_WHATSAPP_TOKEN=w \
+	    INTEGRA_PIPEDRIVE_TOKEN=p "$@"
 }
 test_expect_success 'config check accepts the sample config' '
 	campaign_secrets \
 	    integra config check -c "$top_srcdir/etc/integra.yaml" >out &&
-	grep -q "ok: 17 targets, 51 routes, 4 syncs, 1 flow" out
+	grep -q "ok: 21 targets, 58 routes, 5 syncs, 1 flow, 2 cadences" out
 '
 test_expect_code 78 'config check names a secret that is not set' '
 	env -u INTEGRA_CRM_TOKEN INTEGRA_ZAPI_CLIENT_TOKEN=y INTEGRA_ZAPI_TOKEN=z INTEGRA_LINK_SECRET=l INTEGRA_RETENTION_SALT=s \
 	    INTEGRA_WORDPRESS_AUTH=w INTEGRA_WORDPRESS_WEBHOOK_SECRET=whsec_aA== \
-	    INTEGRA_SALESFORCE_SECRET=f INTEGRA_RBM_CLIENT_TOKEN=r integra config check -c "$top_srcdir/etc/integra.yaml" 2>err;
+	    INTEGRA_SALESFORCE_SECRET=f INTEGRA_RBM_CLIENT_TOKEN=r \
+	    INTEGRA_CLINICS_TOKEN=c INTEGRA_INFOBIP_KEY=i INTEGRA_WHATSAPP_TOKEN=w \
+	    INTEGRA_PIPEDRIVE_TOKEN=p integra config check -c "$top_srcdir/etc/integra.yaml" 2>err;
 	rc=$?; cat err; grep -q "INTEGRA_CRM_TOKEN" err && exit $rc
 '
 test_expect_success 'config check reads INTEGRA_CONFIG' '

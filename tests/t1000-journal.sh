@@ -4,7 +4,7 @@
 # opened.
 . "$top_srcdir/tests/lib.sh"
 
-SCHEMA_VERSION=14
+SCHEMA_VERSION=15
 
 test_expect_success 'ingest creates a journal with the current schema' '
 	echo "{\"a\":1}" | integra-ingest -j journal.db -s t -t lead.created \
@@ -14,7 +14,8 @@ test_expect_success 'ingest creates a journal with the current schema' '
 	test "$(q "PRAGMA page_size")" = 4096 &&
 	q "SELECT name FROM sqlite_master WHERE type = \"table\"
 	    ORDER BY name" >tables &&
-	printf "%s\n" alert_states api_keys attempts canonical_envelopes counts \
+	printf "%s\n" alert_states api_keys attempts cadence_items \
+	    cadence_manual cadence_steps cadences canonical_envelopes counts \
 	    deliveries delivery_groups events flow_arrivals flow_instances \
 	    flow_log flow_numbers lead_contacts mapping_heads mappings \
 	    rate_windows raw_envelopes sync_jobs sync_records sync_runs \

@@ -105,7 +105,9 @@ test_expect_success 'the shipped templates render with the sample branding' '
 	INTEGRA_DATADIR=$top_srcdir/share INTEGRA_CRM_TOKEN=x \
 	    INTEGRA_ZAPI_CLIENT_TOKEN=y INTEGRA_ZAPI_TOKEN=z INTEGRA_LINK_SECRET=l INTEGRA_RETENTION_SALT=s \
 	    INTEGRA_WORDPRESS_AUTH=w INTEGRA_WORDPRESS_WEBHOOK_SECRET=whsec_aA== \
-	    INTEGRA_SALESFORCE_SECRET=f INTEGRA_RBM_CLIENT_TOKEN=r integra config check \
+	    INTEGRA_SALESFORCE_SECRET=f INTEGRA_RBM_CLIENT_TOKEN=r \
+	    INTEGRA_CLINICS_TOKEN=c INTEGRA_INFOBIP_KEY=i INTEGRA_WHATSAPP_TOKEN=w \
+	    INTEGRA_PIPEDRIVE_TOKEN=p integra config check \
 	    -c "$top_srcdir/etc/integra.yaml" >ok &&
 	grep -q "^.*integra.yaml: ok" ok
 '

@@ -268,8 +268,8 @@ test_expect_success 'unknown campaign: 65; a bad id: 65' '
 '
 bad_config() {
 	cat >bad.yaml &&
-	{ integra-map -c bad.yaml -j journal.db </dev/null 2>err
-	    test $? -eq 78; } && grep -q "$1" err
+	{ integra config check -c bad.yaml >err 2>&1; test $? -eq 78; } &&
+	grep -q "$1" err
 }
 test_expect_success 'config: each needs a body; key needs each; progress a group' '
 	printf "targets: {t: {url: \"http://127.0.0.1:9\"}}\nroutes:\n  - {on: a.b, to: t, each: .x}\n" |

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "cadence/def.h"
 #include "conf/config.h"
 #include "conf/confcheck.h"
 #include "flow/instance.h"
@@ -92,6 +93,40 @@ check_coverage(const struct cfg_coverage *cv,
 		    cv->removed);
 	buf_release(&text);
 	buf_release(&msg);
+}
+
+/*
+ * Whether the cadences' programs compile, and the events they make are
+ * known.  Their channels are routes, checked as routes are.
+ */
+static void
+check_cadences(const struct cfg *cfg, const struct schema_set *schemas,
+    const char *file, struct buf *err)
+{
+	struct cadence_defs *ds;
+	const struct cfg_cadence *cd;
+	struct buf msg = BUF_INIT;
+	size_t i, k;
+
+	if ((ds = cadence_defs_new(cfg, NULL, &msg)) == NULL)
+		buf_addf(err, "%s\n", msg.data);
+	cadence_defs_free(ds);
+	buf_release(&msg);
+	for (i = 0; schemas != NULL && i < cfg->ncadences; i++) {
+		cd = &cfg->cadences[i];
+		if (!schema_has(schemas, cd->event))
+			buf_addf(err, "%s:%d: cadence '%s' makes event type"
+			    " '%s', which is not in the catalogue\n", file,
+			    cd->line, cd->name, cd->event);
+		for (k = 0; k < cd->nsteps; k++)
+			if (cd->steps[k].emit != NULL &&
+			    !schema_has(schemas, cd->steps[k].emit))
+				buf_addf(err, "%s:%d: cadence '%s': step '%s'"
+				    " emits event type '%s', which is not in"
+				    " the catalogue\n", file,
+				    cd->steps[k].line, cd->name,
+				    cd->steps[k].id, cd->steps[k].emit);
+	}
 }
 
 /*
@@ -185,8 +220,10 @@ confcheck(const struct cfg *cfg, struct buf *err)
 	char *secret;
 	size_t i;
 
-	if (map_init(&m, cfg, err) == 0)
+	if (map_init(&m, cfg, err) == 0) {
+		map_compile(&m, err);
 		map_release(&m);
+	}
 	else
 		buf_addc(err, '\n');
 	ndirs = cfg_schema_dirs(cfg, &dir, dirs);
@@ -246,6 +283,7 @@ confcheck(const struct cfg *cfg, struct buf *err)
 		check_sync(&cfg->syncs[i], schemas, file, err);
 	if (cfg->coverage != NULL)
 		check_coverage(cfg->coverage, schemas, file, err);
+	check_cadences(cfg, schemas, file, err);
 	if (cfg->retention.on) {
 		secret = cfg_retention_salt(cfg, msg, sizeof(msg));
 		secret_seen(secret, msg, file, cfg->retention.line, err);

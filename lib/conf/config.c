@@ -1285,81 +1285,95 @@ route_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	return step_pair(ld, &sl, k, v);
 }
 
+int
+cfg_route_add(struct loader *ld, struct cfg *cfg, const yaml_node_t *rn,
+    const char *kind, const char *name, const char *on)
+{
+	struct cfg_route *r;
+	struct cfg_step *st;
+	struct buf text = BUF_INIT;
+	size_t i;
+
+	cfg->routes = xrealloc(cfg->routes,
+	    (cfg->nroutes + 1) * sizeof(*cfg->routes));
+	r = &cfg->routes[cfg->nroutes++];
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->line = loader_line(rn);
+	add_step(r, rn);
+	if (loader_each(ld, rn, name != NULL ? "a channel" : "a route",
+	    route_pair, r) != 0)
+		return -1;
+	if (name != NULL) {
+		if (r->name != NULL || r->on != NULL)
+			return loader_bad(ld, rn, "a channel has no name or on:"
+			    " its cadence gives them");
+		r->name = xstrdup(name);
+		r->on = xstrdup(on);
+	}
+	if (r->on == NULL || !loader_valid_name(r->on))
+		return loader_bad(ld, rn,
+		    "a route needs 'on': the event type"
+		    " it takes");
+	if (r->steps[0].target == NULL)
+		return loader_bad(ld, rn, "route for '%s' needs 'to': a"
+		    " target", r->on);
+	if (r->name == NULL) {
+		buf_addf(&text, "%s:%s", r->on, r->steps[0].target);
+		r->name = buf_detach(&text);
+	}
+	if (!loader_valid_name(r->name))
+		return loader_bad(ld, rn,
+		    "route name '%s' is not valid",
+		    r->name);
+	for (i = 0; i + 1 < cfg->nroutes; i++)
+		if (strcmp(cfg->routes[i].name, r->name) == 0)
+			return loader_bad(ld, rn,
+			    "route '%s' is defined twice"
+			    " (first at line %d): give one a name",
+			    r->name, cfg->routes[i].line);
+	if (r->each != NULL && r->steps[0].body == NULL &&
+	    r->steps[0].template == NULL)
+		return loader_bad(ld, rn,
+		    "route '%s': each makes a request an"
+		    " item: it needs a body or a template", r->name);
+	if (r->key != NULL && r->each == NULL)
+		return loader_bad(ld, rn,
+		    "route '%s': key names the items of"
+		    " each, which it does not have", r->name);
+	if (r->progress > 0 && r->group == NULL)
+		return loader_bad(ld, rn,
+		    "route '%s': progress is a group's,"
+		    " and it has no group", r->name);
+	if (r->steps[0].priority < 0)
+		r->steps[0].priority = PRIORITY_DEFAULT;
+	/* A later step goes, as it is sent, where the route does. */
+	for (i = 0; i < r->nsteps; i++) {
+		st = &r->steps[i];
+		if (st->target == NULL)
+			st->target = xstrdup(r->steps[0].target);
+		if (st->priority < 0)
+			st->priority = r->steps[0].priority;
+		if (st->method == NULL)
+			st->method = xstrdup("POST");
+		if (st->path == NULL)
+			st->path = xstrdup("");
+	}
+	return 0;
+}
+
 static int
 load_routes(struct loader *ld, struct cfg *cfg, const yaml_node_t *n)
 {
 	yaml_node_item_t *it;
-	struct cfg_route *r;
-	struct cfg_step *st;
-	const yaml_node_t *rn;
-	struct buf name = BUF_INIT;
-	size_t i;
 
 	if (n->type != YAML_SEQUENCE_NODE)
 		return loader_bad(ld, n, "routes must be a list");
 	for (it = n->data.sequence.items.start;
-	    it < n->data.sequence.items.top; it++) {
-		rn = loader_node(ld, *it);
-		cfg->routes = xrealloc(cfg->routes,
-		    (cfg->nroutes + 1) * sizeof(*cfg->routes));
-		r = &cfg->routes[cfg->nroutes++];
-		memset(r, 0, sizeof(*r));
-		r->kind = "route";
-		r->line = loader_line(rn);
-		add_step(r, rn);
-		if (loader_each(ld, rn, "a route", route_pair, r) != 0)
+	    it < n->data.sequence.items.top; it++)
+		if (cfg_route_add(ld, cfg, loader_node(ld, *it), "route", NULL,
+		    NULL) != 0)
 			return -1;
-		if (r->on == NULL || !loader_valid_name(r->on))
-			return loader_bad(ld, rn,
-			    "a route needs 'on': the event type"
-			    " it takes");
-		if (r->steps[0].target == NULL)
-			return loader_bad(ld, rn, "route for '%s' needs 'to': a"
-			    " target", r->on);
-		if (r->name == NULL) {
-			buf_reset(&name);
-			buf_addf(&name, "%s:%s", r->on, r->steps[0].target);
-			r->name = buf_detach(&name);
-		}
-		if (!loader_valid_name(r->name))
-			return loader_bad(ld, rn,
-			    "route name '%s' is not valid",
-			    r->name);
-		for (i = 0; i + 1 < cfg->nroutes; i++)
-			if (strcmp(cfg->routes[i].name, r->name) == 0)
-				return loader_bad(ld, rn,
-				    "route '%s' is defined twice"
-				    " (first at line %d): give one a name",
-				    r->name, cfg->routes[i].line);
-		if (r->each != NULL && r->steps[0].body == NULL &&
-		    r->steps[0].template == NULL)
-			return loader_bad(ld, rn,
-			    "route '%s': each makes a request an"
-			    " item: it needs a body or a template", r->name);
-		if (r->key != NULL && r->each == NULL)
-			return loader_bad(ld, rn,
-			    "route '%s': key names the items of"
-			    " each, which it does not have", r->name);
-		if (r->progress > 0 && r->group == NULL)
-			return loader_bad(ld, rn,
-			    "route '%s': progress is a group's,"
-			    " and it has no group", r->name);
-		if (r->steps[0].priority < 0)
-			r->steps[0].priority = PRIORITY_DEFAULT;
-		/* A later step goes, as it is sent, where the route does. */
-		for (i = 0; i < r->nsteps; i++) {
-			st = &r->steps[i];
-			if (st->target == NULL)
-				st->target = xstrdup(r->steps[0].target);
-			if (st->priority < 0)
-				st->priority = r->steps[0].priority;
-			if (st->method == NULL)
-				st->method = xstrdup("POST");
-			if (st->path == NULL)
-				st->path = xstrdup("");
-		}
-	}
-	buf_release(&name);
 	return 0;
 }
 
@@ -2093,6 +2107,8 @@ top_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		return cfg_syncs_load(ld, v, cfg);
 	if (strcmp(k, "coverage") == 0)
 		return cfg_coverage_load(ld, v, cfg);
+	if (strcmp(k, "cadences") == 0)
+		return cfg_cadences_load(ld, v, cfg);
 	if (strcmp(k, "flows") == 0)
 		return loader_each(ld, v, "flows", flows_pair, cfg);
 	if (strcmp(k, "alerts") == 0)
@@ -2246,7 +2262,8 @@ cfg_load(const char *path, char *err, size_t errsz)
 		goto out;
 	}
 	if (cfg_syncs_resolve(cfg, path, err, errsz) != 0 ||
-	    cfg_coverage_resolve(cfg, path, err, errsz) != 0)
+	    cfg_coverage_resolve(cfg, path, err, errsz) != 0 ||
+	    cfg_cadences_resolve(cfg, path, err, errsz) != 0)
 		goto out;
 	rc = 0;
 out:
@@ -2350,6 +2367,8 @@ free_route(struct cfg_route *r)
 	free(r->group);
 	free(r->each);
 	free(r->key);
+	free(r->cadence);
+	free(r->cadence_step);
 	for (k = 0; k < r->nsteps; k++) {
 		struct cfg_step *st = &r->steps[k];
 
@@ -2454,6 +2473,7 @@ cfg_free(struct cfg *cfg)
 	free(cfg->sources);
 	cfg_syncs_free(cfg);
 	cfg_coverage_free(cfg);
+	cfg_cadences_free(cfg);
 	free(cfg->retention.salt_env);
 	free(cfg->retention.salt_file);
 	loader_free_names(cfg->retention.fields, cfg->retention.nfields);
@@ -2555,6 +2575,17 @@ cfg_sync(const struct cfg *cfg, const char *name)
 	for (i = 0; i < cfg->nsyncs; i++)
 		if (strcmp(cfg->syncs[i].name, name) == 0)
 			return &cfg->syncs[i];
+	return NULL;
+}
+
+const struct cfg_cadence *
+cfg_cadence(const struct cfg *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->ncadences; i++)
+		if (strcmp(cfg->cadences[i].name, name) == 0)
+			return &cfg->cadences[i];
 	return NULL;
 }
 

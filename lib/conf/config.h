@@ -287,6 +287,9 @@ struct cfg_route {
 	int			 progress;	/* percent between the group's
 						   integra.group.progress
 						   events; 0: none */
+	char			*cadence;	/* a cadence's channel: it takes */
+	char			*cadence_step;	/* that cadence's events of that
+						   step only; else NULL */
 	int			 group_line;
 	int			 each_line;
 	int			 key_line;
@@ -332,7 +335,9 @@ struct cfg_sync {
 	enum cfg_paging {
 		CFG_PAGING_PAGE,	/* page=N&per_page=SIZE, from 1 */
 		CFG_PAGING_OFFSET,	/* offset=N&limit=SIZE */
-		CFG_PAGING_CURSOR	/* cursor=C&limit=SIZE */
+		CFG_PAGING_CURSOR,	/* cursor=C&limit=SIZE */
+		CFG_PAGING_LINK		/* per_page=SIZE, then the URL
+					   that next gives, on the target */
 	}			 paging;
 	long			 page_size;
 	long			 max_pages;	/* a run stops, failed, there */
@@ -380,6 +385,53 @@ struct cfg_coverage {
 	char			*removed;	/* a record removed: its type */
 	char			*sync;		/* run for a record added; NULL */
 	const struct cfg_sync	*first_sync;
+	int			 line;
+};
+
+/*
+ * A cadence (cadence.h): steps relative to a date of each record of a
+ * sync's (of one kind), each due on the record's anchor day plus its
+ * offset, journaled as an event of type event once for each record, and
+ * then sent through its channels: routes made of the channels' steps, one
+ * a step and channel, named CADENCE/STEP/CHANNEL.  A step that emits
+ * journals an event of that type instead (an escalation).
+ */
+struct cfg_cadence_step {
+	char			*id;
+	int			 offset;	/* days from the anchor */
+	char			*condition;	/* jq on the record, or NULL */
+	char			*after;		/* a step that must have gone */
+	int			 after_index;	/* its index; -1: none */
+	char			**channels;
+	size_t			 nchannels;
+	char			*emit;		/* an event type, or NULL */
+	char			*data;		/* jq: the emitted event's data */
+	int			 line;
+};
+
+enum cfg_catch_up {
+	CFG_CATCH_UP_LATEST,	/* of the steps due, only the latest */
+	CFG_CATCH_UP_ALL,	/* every step due, in order */
+	CFG_CATCH_UP_NONE	/* only a step due today */
+};
+
+struct cfg_cadence {
+	char			*name;
+	char			*over;		/* a sync, whose records */
+	const struct cfg_sync	*sync;
+	char			*kind;		/* of this kind; NULL: all */
+	char			*anchor;	/* jq: a date, YYYY-MM-DD... */
+	char			*stop;		/* jq: true once it is over */
+	char			*contact;	/* jq: whom it concerns, or NULL */
+	char			*timezone;	/* of the days and the window */
+	int			 window_from;	/* minutes after midnight: */
+	int			 window_to;	/* sent from, until; 0, 0: any */
+	enum cfg_catch_up	 catch_up;
+	char			*event;		/* its steps' events' type */
+	struct cfg_cadence_step	*steps;		/* by offset */
+	size_t			 nsteps;
+	char			**channels;	/* the names its steps use */
+	size_t			 nchannels;
 	int			 line;
 };
 
@@ -514,6 +566,8 @@ struct cfg {
 	struct cfg_sync		*syncs;
 	size_t			 nsyncs;
 	struct cfg_coverage	*coverage;	/* NULL: none */
+	struct cfg_cadence	*cadences;
+	size_t			 ncadences;
 	struct cfg_flow		*flows;
 	size_t			 nflows;
 	struct cfg_alerts	 alerts;
@@ -539,6 +593,7 @@ const struct cfg_target	*cfg_target(const struct cfg *, const char *name);
 const struct cfg_route	*cfg_route(const struct cfg *, const char *name);
 const struct cfg_source	*cfg_source(const struct cfg *, const char *name);
 const struct cfg_sync	*cfg_sync(const struct cfg *, const char *name);
+const struct cfg_cadence *cfg_cadence(const struct cfg *, const char *name);
 /* 1 if name is a record set: a sync's records, or the coverage's. */
 int			 cfg_record_set(const struct cfg *, const char *name);
 const struct cfg_flow	*cfg_flow(const struct cfg *, const char *name);

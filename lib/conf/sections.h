@@ -18,6 +18,14 @@
 struct cfg;
 struct loader;
 
+/*
+ * routes: (config.c) rn read as a route appended to cfg->routes, of kind
+ * "route"; or, name and on given, of another kind (a cadence's channel,
+ * whose node has neither).
+ */
+int	cfg_route_add(struct loader *, struct cfg *, const yaml_node_t *rn,
+	    const char *kind, const char *name, const char *on);
+
 /* syncs: (syncs.c) */
 int	cfg_syncs_load(struct loader *, const yaml_node_t *, struct cfg *);
 int	cfg_syncs_resolve(struct cfg *, const char *path, char *err,
@@ -29,5 +37,11 @@ int	cfg_coverage_load(struct loader *, const yaml_node_t *, struct cfg *);
 int	cfg_coverage_resolve(struct cfg *, const char *path, char *err,
 	    size_t errsz);
 void	cfg_coverage_free(struct cfg *);
+
+/* cadences: (cadences.c) */
+int	cfg_cadences_load(struct loader *, const yaml_node_t *, struct cfg *);
+int	cfg_cadences_resolve(struct cfg *, const char *path, char *err,
+	    size_t errsz);
+void	cfg_cadences_free(struct cfg *);
 
 #endif

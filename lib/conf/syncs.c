@@ -97,7 +97,7 @@ sync_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 {
 	static const char *const runners[] = { "crm", "fin", NULL };
 	static const char *const pagings[] = { "page", "offset", "cursor",
-	    NULL };
+	    "link", NULL };
 	static const char *const incrementals[] = { "none", "updated_since",
 	    "cursor", NULL };
 	static const struct {

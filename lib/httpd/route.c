@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/ids.h"
+#include "httpd/cadences.h"
 #include "httpd/campaigns.h"
 #include "httpd/coverage.h"
 #include "httpd/dlq.h"
@@ -63,6 +64,15 @@ static const struct httpd_route routes[] = {
 	{ "GET", "/api/sync/stats", "events:read", HTTPD_NOTHING,
 	    httpd_syncs_stats },
 	{ "POST", "/api/sync/start", "admin", HTTPD_BODY, httpd_syncs_start },
+
+	{ "GET", "/api/cadences", "events:read", HTTPD_NOTHING,
+	    httpd_cadences_list },
+	{ "GET", "/api/cadences/history/{name}", "events:read",
+	    HTTPD_NOTHING, httpd_cadences_history },
+	{ "GET", "/api/cadences/{name}", "events:read", HTTPD_NOTHING,
+	    httpd_cadences_show },
+	{ "POST", "/api/cadences/{name}/send", "events:write", HTTPD_BODY,
+	    httpd_cadences_send },
 
 	{ "POST", "/api/coverage", "admin", HTTPD_BODY, httpd_coverage_add },
 	{ "GET", "/api/coverage", "events:read", HTTPD_NOTHING,

@@ -856,4 +856,98 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	[SQL_GROUP_IS_CANCELLED] =
 	    "SELECT cancelled_at IS NOT NULL FROM delivery_groups"
 	    " WHERE name = ?1",
+	/* The cadences (journal/cadences.h). */
+	[SQL_CADENCE_VERSION] =
+	    "SELECT version FROM cadences WHERE name = ?1",
+	[SQL_CADENCE_INDEXED] =
+	    "INSERT INTO cadences (name, version, indexed_at, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?3) ON CONFLICT DO UPDATE SET"
+	    " version = excluded.version, indexed_at = excluded.indexed_at,"
+	    " updated_at = excluded.updated_at",
+	[SQL_CADENCE_ITEM_NEXT] =
+	    "SELECT next FROM cadence_items WHERE cadence = ?1 AND key = ?2",
+	[SQL_CADENCE_ITEM_PUT] =
+	    "INSERT INTO cadence_items (cadence, key, contact, anchor, stopped,"
+	    " next, due, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+	    " ON CONFLICT DO UPDATE SET contact = excluded.contact,"
+	    " anchor = excluded.anchor, stopped = excluded.stopped,"
+	    " next = excluded.next, due = excluded.due,"
+	    " updated_at = excluded.updated_at",
+	[SQL_CADENCE_ITEM_MOVE] =
+	    "UPDATE cadence_items SET next = ?3, due = ?4, updated_at = ?5"
+	    " WHERE cadence = ?1 AND key = ?2",
+	/* By the partial index: only what falls due, with its record. */
+	[SQL_CADENCE_DUE] =
+	    "SELECT i.key, i.anchor, i.next, r.record FROM cadence_items i"
+	    " JOIN sync_records r ON r.job = ?2 AND r.key = i.key"
+	    " WHERE i.cadence = ?1 AND i.due IS NOT NULL AND i.due <= ?3"
+	    " ORDER BY i.due, i.key LIMIT ?4",
+	[SQL_CADENCE_STEP_TAKE] =
+	    "INSERT INTO cadence_steps (cadence, key, step, status, event_id,"
+	    " day, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	    " ON CONFLICT DO NOTHING",
+	[SQL_CADENCE_STEP_STATUS] =
+	    "SELECT status FROM cadence_steps WHERE cadence = ?1 AND key = ?2"
+	    " AND step = ?3",
+	[SQL_CADENCE_STEP_STOPPED] =
+	    "UPDATE cadence_steps SET status = 'stopped' WHERE cadence = ?1"
+	    " AND key = ?2 AND step = ?3 AND status = 'sent'",
+	[SQL_CADENCE_MANUAL_ADD] =
+	    "INSERT INTO cadence_manual (event_id, cadence, key, step, at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	/* Keys after ?2, below ?3 (NULL: any). */
+	[SQL_CADENCE_RECORDS] =
+	    "SELECT key, record FROM sync_records WHERE job = ?1"
+	    " AND key > ?2 AND (?3 IS NULL OR key < ?3) ORDER BY key"
+	    " LIMIT ?4",
+	/*
+	 * ?1 a JSON array of the keys who may name, ?2 who as a contact:
+	 * each step taken, or sent by hand, with its messages and their
+	 * tries.
+	 */
+	[SQL_CADENCE_HISTORY] =
+	    "WITH items AS (SELECT cadence, key FROM cadence_items"
+	    "  WHERE key IN (SELECT value FROM json_each(?1))"
+	    "  OR contact = ?2),"
+	    " taken AS (SELECT s.cadence, s.key, s.step, s.status, s.day,"
+	    "  s.at, s.event_id, 0 AS manual FROM cadence_steps s"
+	    "  JOIN items i ON i.cadence = s.cadence AND i.key = s.key"
+	    "  UNION ALL SELECT m.cadence, m.key, m.step, 'sent', NULL, m.at,"
+	    "  m.event_id, 1 FROM cadence_manual m"
+	    "  JOIN items i ON i.cadence = m.cadence AND i.key = m.key)"
+	    " SELECT t.key, json_object('cadence', t.cadence, 'key', t.key,"
+	    " 'step', t.step, 'status', t.status, 'day', CASE WHEN t.day IS"
+	    " NULL THEN NULL ELSE date(t.day * 86400, 'unixepoch') END,"
+	    " 'at', t.at, 'event', t.event_id, 'manual', json(CASE t.manual"
+	    " WHEN 1 THEN 'true' ELSE 'false' END),"
+	    " 'event_status', (SELECT e.status FROM events e"
+	    "  WHERE e.id = t.event_id),"
+	    " 'error', (SELECT e.error FROM events e WHERE e.id = t.event_id),"
+	    " 'messages', json((SELECT json_group_array(json_object("
+	    "  'delivery', d.id, 'route', d.route, 'target', d.target,"
+	    "  'status', d.status, 'attempts', d.attempts,"
+	    "  'last_error', d.error_class,"
+	    "  'tries', json((SELECT json_group_array(json_object("
+	    "   'at', a.started_at, 'ms', a.duration_ms,"
+	    "   'http_status', a.http_status, 'error_class', a.error_class))"
+	    "   FROM attempts a WHERE a.delivery_id = d.id))))"
+	    "  FROM deliveries d WHERE t.event_id IS NOT NULL"
+	    "  AND d.event_id = t.event_id)))"
+	    " FROM taken t ORDER BY t.at, t.key, t.step",
+	[SQL_CADENCE_ITEM_GET] =
+	    "SELECT i.anchor, i.stopped, i.next, i.due, r.record"
+	    " FROM cadence_items i"
+	    " JOIN sync_records r ON r.job = ?3 AND r.key = i.key"
+	    " WHERE i.cadence = ?1 AND i.key = ?2",
+	/* ?2: today.  The items, then what each step did. */
+	[SQL_CADENCE_COUNTS] =
+	    "SELECT json_object('items', count(*),"
+	    " 'stopped', coalesce(sum(stopped), 0),"
+	    " 'undated', coalesce(sum(anchor IS NULL), 0),"
+	    " 'due', coalesce(sum(due IS NOT NULL AND due <= ?2), 0),"
+	    " 'steps', json((SELECT json_group_object(step, json(counts))"
+	    "  FROM (SELECT step, json_group_object(status, n) AS counts"
+	    "  FROM (SELECT step, status, count(*) AS n FROM cadence_steps"
+	    "  WHERE cadence = ?1 GROUP BY step, status) GROUP BY step))))"
+	    " FROM cadence_items WHERE cadence = ?1",
 };

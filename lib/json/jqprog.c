@@ -22,7 +22,9 @@
  * input_line_number), stderr (debug, stderr: the value passes, nothing is
  * written), ending the process (halt, halt_error) and the module search
  * path.  On the program's first line, so that jq's line numbers stay the
- * program's own.
+ * program's own.  Then what integra adds: brl, a number as Brazil's
+ * money ("R$ 1.234,50"), and dmy, a date YYYY-MM-DD... as DD/MM/YYYY;
+ * each an error for a value that is not one.
  */
 #define SANDBOX								\
 	"def env: {}; "							\
@@ -37,6 +39,15 @@
 	"def halt_error($code): error(\"halt_error is not allowed\"); "	\
 	"def get_search_list: []; "					\
 	"def modulemeta: error(\"modulemeta is not allowed\"); "	\
+	"def brl: if type != \"number\" then error(\"brl: not a number\")" \
+	" else (. * 100 | round) as $c | ($c / 100 | floor) as $n |"	\
+	" ($n | tostring) as $i | ($c - $n * 100 | tostring | if length <" \
+	" 2 then \"0\" + . else . end) as $d | ($i | explode | reverse | [range(0; length;" \
+	" 3) as $k | .[$k:$k + 3]] | map(reverse | implode) | reverse |" \
+	" join(\".\")) as $t | \"R$ \\($t),\\($d)\" end; "		\
+	"def dmy: if type == \"string\" and length >= 10 and .[4:5] =="	\
+	" \"-\" and .[7:8] == \"-\" then .[8:10] + \"/\" + .[5:7] + \"/\"" \
+	" + .[0:4] else error(\"dmy: not a date\") end; "		\
 	"{} as $ENV | ("
 
 /*
@@ -54,7 +65,13 @@
 struct jqprog {
 	jq_state	*jq;
 	struct buf	*err;	/* where jq's error callback writes */
+	char		*text;	/* shared: its text; NULL: the caller's own */
+	int		 refs;	/* shared: its holders */
+	struct jqprog	*next;	/* shared: the next one */
 };
+
+/* The programs compiled shared, by their text (one thread's). */
+static struct jqprog	*shared;
 
 /* The run in progress (NULL: none) and the ticks it has lasted. */
 static struct jqprog *volatile	running;
@@ -274,11 +291,40 @@ jqprog_next(struct jqprog *p, jv *out, struct buf *err)
 	return next(p, out, 0, err);
 }
 
+struct jqprog *
+jqprog_compile_shared(const char *text, struct buf *err)
+{
+	struct jqprog *p;
+
+	for (p = shared; p != NULL; p = p->next)
+		if (strcmp(p->text, text) == 0) {
+			p->refs++;
+			return p;
+		}
+	if ((p = jqprog_compile(text, err)) == NULL)
+		return NULL;
+	p->text = xstrdup(text);
+	p->refs = 1;
+	p->next = shared;
+	shared = p;
+	return p;
+}
+
 void
 jqprog_free(struct jqprog *p)
 {
+	struct jqprog **pp;
+
 	if (p == NULL)
 		return;
+	if (p->text != NULL) {
+		if (--p->refs > 0)
+			return;
+		for (pp = &shared; *pp != p; pp = &(*pp)->next)
+			;
+		*pp = p->next;
+		free(p->text);
+	}
 	jq_teardown(&p->jq);
 	free(p);
 }

@@ -21,6 +21,14 @@ struct jqprog;
 /* Compiles text; on failure returns NULL with jq's messages in err. */
 struct jqprog	*jqprog_compile(const char *text, struct buf *err);
 /*
+ * The same, shared: a program of the same text compiled before (and not
+ * freed) is that one again, with one more holder (jqprog_free lets go of
+ * one).  Compiling a program costs libjq 1.6 milliseconds; routes repeat
+ * theirs (a cadence's channels, one a step).  A shared program is only
+ * ever run whole (jqprog_run), never run in steps.
+ */
+struct jqprog	*jqprog_compile_shared(const char *text, struct buf *err);
+/*
  * Runs the program on input (consumed).  *out gets its first output.
  * Returns 0, or -1 with the reason in err if it raised an error or gave
  * no output.

@@ -10,7 +10,8 @@
 #include "journal/syncs.h"
 #include "ops/syncs.h"
 
-static const char *const pagings[] = { "page", "offset", "cursor" };
+static const char *const pagings[] = { "page", "offset", "cursor",
+    "link" };
 static const char *const incrementals[] = { "none", "updated_since",
     "cursor" };
 

@@ -58,7 +58,7 @@ int
 followup_make(struct map *m, struct journal *jn, const struct followup_end *e,
     int64_t now, struct followup_made *made)
 {
-	const struct map_route *r;
+	struct map_route *r;
 	const struct cfg_step *prev;
 	struct map_step *s;
 	struct log_ids ids = { .event = e->event, .delivery = e->delivery };
@@ -70,8 +70,13 @@ followup_make(struct map *m, struct journal *jn, const struct followup_end *e,
 	int rc = 0, next, yes;
 
 	memset(made, 0, sizeof(*made));
-	if ((r = map_route(m, e->route)) == NULL ||
-	    e->step < 0 || (size_t)e->step >= r->cfg->nsteps)
+	if ((r = map_route(m, e->route, &err)) == NULL && err.len > 0) {
+		/* The config's fault, which integra config check shows. */
+		log_error(&ids, "route '%s' does not compile: its step after"
+		    " %d is not made: %s", e->route, e->step, err.data);
+		goto out;
+	}
+	if (r == NULL || e->step < 0 || (size_t)e->step >= r->cfg->nsteps)
 		return 0;	/* the route was changed since: nothing to do */
 	prev = &r->cfg->steps[e->step];
 	if ((next = e->delivered ? prev->next : prev->fallback) == 0)
@@ -146,17 +151,17 @@ int
 followup_emit_data(struct map *m, struct journal *jn,
     const struct followup_end *e, struct buf *data, struct buf *why)
 {
-	const struct map_route *r;
+	struct map_route *r;
 	struct map_step *s;
 	enum journal_event_status st;
 	struct buf canonical = BUF_INIT;
 	jv event;
 	int rc;
 
-	if ((r = map_route(m, e->route)) == NULL || e->step < 0 ||
+	if ((r = map_route(m, e->route, why)) == NULL || e->step < 0 ||
 	    (size_t)e->step >= r->cfg->nsteps ||
 	    r->cfg->steps[e->step].emit_type == NULL)
-		return 0;
+		return why->len > 0 ? -1 : 0;
 	s = &r->steps[e->step];
 	if (journal_event_status(jn, e->event, &st, &canonical) != 0) {
 		buf_addf(why, "its event cannot be read: %s",

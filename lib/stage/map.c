@@ -21,11 +21,13 @@
 #include "conf/config.h"
 #include "json/event.h"
 #include "base/ids.h"
+#include "journal/cadences.h"
 #include "journal/journal.h"
 #include "journal/deliveries.h"
 #include "journal/events.h"
 #include "json/jvdump.h"
 #include "base/log.h"
+#include "cadence/check.h"
 #include "flow/arrive.h"
 #include "flow/def.h"
 #include "journal/groups.h"
@@ -71,6 +73,8 @@ struct map_work {
 					   is, in groups; -1: none */
 	int		 first;		/* the event's first part */
 	int		 last;		/* and its last */
+	struct cadence_check_over *over; /* a cadence's step that is over:
+					   no message; NULL */
 	size_t		 n;
 	struct draft	 drafts[];
 };
@@ -106,35 +110,51 @@ compile_route(const struct cfg *cfg, const struct cfg_route *r,
 	return *out != NULL ? 0 : -1;
 }
 
+/*
+ * Compiles route mr's programs, once: libjq 1.6 takes milliseconds a
+ * program, and a stage needs the routes of the events it sees only.  A
+ * route that does not compile stays broken, with why.
+ */
+static int
+route_ready(struct map *m, struct map_route *mr, struct buf *err)
+{
+	const struct cfg_route *r = mr->cfg;
+	struct buf why = BUF_INIT;
+	size_t k;
+
+	if (mr->ready == 0) {
+		mr->ready = -1;
+		mr->steps = xcalloc(r->nsteps, sizeof(*mr->steps));
+		for (k = 0; k < r->nsteps; k++)
+			if (map_step_compile(&mr->steps[k], m->cfg, r, (int)k,
+			    &why) != 0)
+				break;
+		if (k == r->nsteps && compile_route(m->cfg, r, r->group,
+		    r->group_line, &mr->group, &why) == 0 &&
+		    compile_route(m->cfg, r, r->each, r->each_line, &mr->each,
+		    &why) == 0 && compile_route(m->cfg, r, r->key,
+		    r->key_line, &mr->key, &why) == 0)
+			mr->ready = 1;
+		else
+			mr->broken = buf_detach(&why);
+	}
+	buf_release(&why);
+	if (mr->ready > 0)
+		return 0;
+	buf_adds(err, mr->broken);
+	return -1;
+}
+
 int
 map_init(struct map *m, const struct cfg *cfg, struct buf *err)
 {
-	const struct cfg_route *r;
-	struct map_route *mr;
-	size_t i, k;
+	size_t i;
 
 	memset(m, 0, sizeof(*m));
 	m->cfg = cfg;
 	m->routes = xcalloc(cfg->nroutes + 1, sizeof(*m->routes));
-	for (i = 0; i < cfg->nroutes; i++) {
-		r = &cfg->routes[i];
-		mr = &m->routes[m->nroutes++];
-		mr->cfg = r;
-		mr->steps = xcalloc(r->nsteps, sizeof(*mr->steps));
-		for (k = 0; k < r->nsteps; k++)
-			if (map_step_compile(&mr->steps[k], cfg, r, (int)k,
-			    err) != 0) {
-				map_release(m);
-				return -1;
-			}
-		if (compile_route(cfg, r, r->group, r->group_line, &mr->group,
-		    err) != 0 || compile_route(cfg, r, r->each, r->each_line,
-		    &mr->each, err) != 0 || compile_route(cfg, r, r->key,
-		    r->key_line, &mr->key, err) != 0) {
-			map_release(m);
-			return -1;
-		}
-	}
+	for (i = 0; i < cfg->nroutes; i++)
+		m->routes[m->nroutes++].cfg = &cfg->routes[i];
 	if (cfg->nflows > 0) {
 		m->flows = xcalloc(1, sizeof(*m->flows));
 		if (flow_def_init(m->flows, cfg, err) != 0) {
@@ -147,6 +167,17 @@ map_init(struct map *m, const struct cfg *cfg, struct buf *err)
 	return 0;
 }
 
+int
+map_compile(struct map *m, struct buf *err)
+{
+	size_t i;
+
+	for (i = 0; i < m->nroutes; i++)
+		if (route_ready(m, &m->routes[i], err) != 0)
+			return -1;
+	return 0;
+}
+
 void
 map_release(struct map *m)
 {
@@ -154,12 +185,14 @@ map_release(struct map *m)
 
 	fanout_end(m);
 	for (i = 0; i < m->nroutes; i++) {
-		for (k = 0; k < m->routes[i].cfg->nsteps; k++)
+		for (k = 0; m->routes[i].steps != NULL &&
+		    k < m->routes[i].cfg->nsteps; k++)
 			map_step_release(&m->routes[i].steps[k]);
 		free(m->routes[i].steps);
 		jqprog_free(m->routes[i].group);
 		jqprog_free(m->routes[i].each);
 		jqprog_free(m->routes[i].key);
+		free(m->routes[i].broken);
 	}
 	free(m->routes);
 	m->routes = NULL;
@@ -170,23 +203,49 @@ map_release(struct map *m)
 	m->flows = NULL;
 }
 
-const struct map_route *
-map_route(const struct map *m, const char *name)
+struct map_route *
+map_route(struct map *m, const char *name, struct buf *err)
 {
 	size_t i;
 
 	for (i = 0; i < m->nroutes; i++)
 		if (strcmp(m->routes[i].cfg->name, name) == 0)
-			return &m->routes[i];
+			return route_ready(m, &m->routes[i], err) == 0 ?
+			    &m->routes[i] : NULL;
 	return NULL;
+}
+
+/*
+ * Whether ev is the step of the cadence that route r is a channel of:
+ * its source "cadence/NAME", its data's step the route's.
+ */
+static int
+cadence_step_is(const struct cfg_route *r, const struct event *ev)
+{
+	jv step;
+	int is;
+
+	if (strncmp(ev->source, "cadence/", 8) != 0 ||
+	    strcmp(ev->source + 8, r->cadence) != 0)
+		return 0;
+	step = jv_getpath(jv_copy(ev->root), JV_ARRAY(jv_string("data"),
+	    jv_string("step")));
+	is = jv_get_kind(step) == JV_KIND_STRING &&
+	    strcmp(jv_string_value(step), r->cadence_step) == 0;
+	jv_free(step);
+	return is;
 }
 
 /* Whether route r takes the event: its type, then its condition. */
 static int
-takes(struct map_route *r, const struct event *ev, struct buf *err)
+takes(struct map *m, struct map_route *r, const struct event *ev,
+    struct buf *err)
 {
-	if (strcmp(r->cfg->on, ev->type) != 0)
+	if (strcmp(r->cfg->on, ev->type) != 0 ||
+	    (r->cfg->cadence != NULL && !cadence_step_is(r->cfg, ev)))
 		return 0;
+	if (route_ready(m, r, err) != 0)
+		return -1;
 	return map_step_takes(&r->steps[0], map_step_input(&r->steps[0],
 	    jv_copy(ev->root), jv_null()), err);
 }
@@ -371,6 +430,7 @@ map_work_free(void *work)
 	free(w->groups);
 	free(w->progress);
 	flow_arrive_free(w->flows);
+	cadence_check_over_free(w->over);
 	free(w->type);
 	free(w->source);
 	free(w->tenant);
@@ -515,6 +575,7 @@ map_prepare(void *ctx, struct stream_rec *r, const char *line, size_t len,
 	struct map_work *w;
 	struct map_fanout *f = NULL;
 	struct map_route *mr;
+	struct cadence_check_over *over = NULL;
 	struct event ev;
 	struct buf err = BUF_INIT;
 	char perr[256];
@@ -522,7 +583,19 @@ map_prepare(void *ctx, struct stream_rec *r, const char *line, size_t len,
 	int unread, group, fans;
 
 	fanout_end(m);
+	/* A cadence's step: its record as it is now, or over. */
+	if (m->cadences != NULL && cadence_check_event(m->cadences, &v,
+	    &over, &err) != 0) {
+		if (event_parse(&ev, v, perr, sizeof(perr)) == 0)
+			snprintf(r->event, sizeof(r->event), "%s", ev.id);
+		event_release(&ev);
+		/* Not the event's fault: it stays to be mapped. */
+		buf_addf(&r->reason, "%s", err.data);
+		buf_release(&err);
+		return STREAM_FATAL;
+	}
 	if (event_parse(&ev, v, perr, sizeof(perr)) != 0) {
+		cadence_check_over_free(over);
 		buf_addf(&r->reason, "not a CloudEvent: %s", perr);
 		return STREAM_REJECT;
 	}
@@ -530,7 +603,7 @@ map_prepare(void *ctx, struct stream_rec *r, const char *line, size_t len,
 
 	/* Every delivery is built first: a failing route rejects the event. */
 	for (i = 0, fans = 0; i < m->nroutes; i++)
-		fans |= m->routes[i].each != NULL &&
+		fans |= m->routes[i].cfg->each != NULL &&
 		    strcmp(m->routes[i].cfg->on, ev.type) == 0;
 	w = work_new(m->nroutes + (fans ? FANOUT_PART : 0));
 	w->first = 1;
@@ -542,6 +615,14 @@ map_prepare(void *ctx, struct stream_rec *r, const char *line, size_t len,
 		f->routes = xcalloc(m->nroutes + 1, sizeof(*f->routes));
 		f->groups = xcalloc(m->nroutes + 1, sizeof(*f->groups));
 	}
+	if ((w->over = over) != NULL) {
+		/* No message: the step is marked over as it is applied. */
+		w->last = 1;
+		event_release(&ev);
+		fanout_free(f);
+		r->work = w;
+		return STREAM_OK;
+	}
 	if (own_group(&ev) != NULL && (w->emitted = route_group(NULL, &ev, w,
 	    &err)) < -1) {
 		buf_addf(&r->reason, "attribute %s", err.data);
@@ -551,7 +632,7 @@ map_prepare(void *ctx, struct stream_rec *r, const char *line, size_t len,
 		mr = &m->routes[i];
 		unread = 0;
 		group = -1;
-		if (takes(mr, &ev, &err) == 1 && (group = route_group(mr, &ev,
+		if (takes(m, mr, &ev, &err) == 1 && (group = route_group(mr, &ev,
 		    w, &err)) >= -1) {
 			if (mr->each != NULL) {
 				f->groups[f->nroutes] = group;
@@ -749,6 +830,15 @@ map_apply(void *ctx, struct stream *s, struct stream_rec *r)
 	m->ndeliveries += (long)w->n;
 	if (!w->last)
 		return STREAM_OK;
+	if (w->over != NULL) {
+		if (journal_cadence_step_stopped(s->journal, w->over->cadence,
+		    w->over->key, w->over->step) != 0)
+			return stream_journal_failed(s, r);
+		log_info(&(struct log_ids){ .event = r->event }, "cadence"
+		    " '%s': step '%s' of %s is over by now: no message",
+		    w->over->cadence, w->over->step, w->over->key);
+		return STREAM_SKIP;
+	}
 	if (w->flows != NULL && flow_arrive_apply(s->journal, m->cfg,
 	    w->flows, r->event, w->type, now, &s->out) != 0)
 		return stream_journal_failed(s, r);
@@ -785,9 +875,9 @@ map_test(struct map *m, jv v, const char *system, struct buf *out,
 	jvdump(&text, jv_copy(ev.root));
 	for (i = 0; i < m->nroutes; i++) {
 		r = &m->routes[i];
-		if (strcmp(r->steps[0].cfg->target, system) != 0)
+		if (strcmp(r->cfg->steps[0].target, system) != 0)
 			continue;
-		if ((yes = takes(r, &ev, err)) == 0)
+		if ((yes = takes(m, r, &ev, err)) == 0)
 			continue;
 		if (yes > 0 && r->each != NULL) {
 			/* A fan-out shows its first item's request. */

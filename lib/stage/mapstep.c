@@ -47,7 +47,7 @@ compile(const struct cfg *cfg, const struct map_step *m, const char *text,
 		buf_addf(&prog, ".[0] | (%s\n)", text);
 	} else
 		buf_adds(&prog, text);
-	if ((*out = jqprog_compile(prog.data, &msg)) == NULL) {
+	if ((*out = jqprog_compile_shared(prog.data, &msg)) == NULL) {
 		buf_addf(err, "%s:%d: %s '%s'", cfg->path != NULL ?
 		    cfg->path : "config", line, m->route->kind, m->route->name);
 		if (m->index > 0)

@@ -31,6 +31,8 @@
 #include "base/log.h"
 #include "stage/made.h"
 #include "base/progress.h"
+#include "cadence/def.h"
+#include "cadence/index.h"
 #include "stage/sync.h"
 
 struct run {
@@ -44,6 +46,8 @@ struct run {
 	struct jqprog		**kinds;	/* each kind's [[key, value]] */
 	struct jqprog		*path;		/* on $param; NULL: as is */
 	jv			 param;		/* null: not over a set */
+	struct cadence_defs	*cadences;	/* over the job's records */
+	struct cadence_index_result indexed;
 	char			 name[192];	/* JOB or JOB/KEY */
 	struct http		*http;
 	char			*auth;		/* "Header: secret", or NULL */
@@ -57,6 +61,8 @@ struct run {
 	struct buf		 scratch;
 	struct buf		 previous;
 	struct buf		 path_text;	/* made of $param */
+	struct buf		 link;		/* the next page's (link) */
+	struct buf		 current;	/* the page's URL */
 	long			 total_n;	/* -1: unknown */
 	struct progress		 progress;
 };
@@ -142,7 +148,8 @@ programs(struct run *r)
 	rc = compile(r, &r->records, "records", r->job->records);
 	if (rc == 0)
 		rc = compile(r, &r->total, "total", r->job->total);
-	if (rc == 0 && r->job->paging == CFG_PAGING_CURSOR)
+	if (rc == 0 && (r->job->paging == CFG_PAGING_CURSOR ||
+	    r->job->paging == CFG_PAGING_LINK))
 		rc = compile(r, &r->next, "next", r->job->next);
 	if (rc == 0 && r->job->incremental == CFG_INCREMENTAL_UPDATED_SINCE) {
 		program(r, &text, r->job->watermark);
@@ -201,11 +208,19 @@ static int
 prepare(struct run *r)
 {
 	const struct cfg_target *t = r->job->source;
+	struct buf msg = BUF_INIT;
 	char err[256];
 	int rc;
 
 	if ((rc = programs(r)) != 0)
 		return rc;
+	/* The cadences over its records index those it changes. */
+	if ((r->cadences = cadence_defs_new(r->o->cfg, r->job->name,
+	    &msg)) == NULL) {
+		rc = fail(r, EX_CONFIG, "%s", msg.data);
+		buf_release(&msg);
+		return rc;
+	}
 	if (t->auth_header != NULL &&
 	    (r->auth = cfg_auth_line(t, err, sizeof(err))) == NULL)
 		return fail(r, EX_CONFIG, "%s", err);
@@ -237,6 +252,11 @@ page_url(struct run *r, long page, struct buf *url)
 	size_t len;
 
 	buf_reset(url);
+	/* A link's page: as the page before gave it. */
+	if (job->paging == CFG_PAGING_LINK && r->link.len > 0) {
+		buf_add(url, r->link.data, r->link.len);
+		return;
+	}
 	buf_adds(url, job->source->url);
 	len = url->len;
 	if (len > 0 && url->data[len - 1] == '/')
@@ -260,6 +280,10 @@ page_url(struct run *r, long page, struct buf *url)
 			param(url, "cursor", r->cursor.data);
 		snprintf(n, sizeof(n), "%ld", job->page_size);
 		param(url, "limit", n);
+		break;
+	case CFG_PAGING_LINK:
+		snprintf(n, sizeof(n), "%ld", job->page_size);
+		param(url, "per_page", n);
 		break;
 	}
 	if (job->incremental == CFG_INCREMENTAL_UPDATED_SINCE &&
@@ -528,7 +552,9 @@ item(struct run *r, const struct cfg_sync_kind *kd, jv pair, jv rec,
 	    .tenant = r->o->cfg->tenant, .key = idem.data, .data = b->data,
 	    .len = b->len, .now = ms }, &r->lines) != 0 ||
 	    journal_sync_record_put(r->o->journal, r->job->name, key.data,
-	    hash, canon.data, canon.len, ms) != 0) {
+	    hash, canon.data, canon.len, ms) != 0 ||
+	    cadence_index_synced(r->cadences, r->o->journal, key.data,
+	    canon.data, canon.len, ms, &r->indexed) != 0) {
 		rc = -1;
 		goto out;
 	}
@@ -608,6 +634,47 @@ page_value(struct run *r, struct jqprog *prog, jv page, struct buf *out)
 		return -1;
 	}
 	jv_free(v);
+	return 0;
+}
+
+/*
+ * The next page's link, if the page had records and gave one: a path, or
+ * an absolute URL on the target's own scheme, host and port (a link
+ * elsewhere is not followed: it would take the target's secret there).
+ * One that does not move would loop for ever.
+ */
+static int
+next_link(struct run *r, int count, const struct buf *next, int *more)
+{
+	const char *base = r->job->source->url, *p;
+	size_t origin;
+
+	*more = 0;
+	if (count == 0 || next->len == 0)
+		return 0;
+	/* scheme://host[:port] of the target's url */
+	p = strstr(base, "://");
+	origin = p == NULL ? 0 : (size_t)(p + 3 - base) +
+	    strcspn(p + 3, "/?#");
+	if (next->data[0] == '/' && next->data[1] != '/') {
+		buf_reset(&r->scratch);
+		buf_add(&r->scratch, base, origin);
+		buf_add(&r->scratch, next->data, next->len);
+	} else if (origin > 0 && strncmp(next->data, base, origin) == 0 &&
+	    (next->data[origin] == '/' || next->data[origin] == '?')) {
+		buf_reset(&r->scratch);
+		buf_add(&r->scratch, next->data, next->len);
+	} else
+		return fail(r, EX_PROTOCOL, "page %ld: the next page's link"
+		    " leaves the target: not followed", r->res->pages);
+	if (strpbrk(r->scratch.data, " \t\r\n") != NULL)
+		return fail(r, EX_PROTOCOL, "page %ld: the next page's link"
+		    " is not a URL", r->res->pages);
+	if (strcmp(r->scratch.data, r->current.data) == 0)
+		return 0;
+	buf_reset(&r->link);
+	buf_add(&r->link, r->scratch.data, r->scratch.len);
+	*more = 1;
 	return 0;
 }
 
@@ -703,6 +770,10 @@ page(struct run *r, const char *text, size_t len, long n, int *more)
 		 * the total the remote gave. */
 		*more = count >= r->job->page_size && (r->total_n < 0 ||
 		    r->res->read < r->total_n);
+		break;
+	case CFG_PAGING_LINK:
+		if ((rc = next_link(r, count, &next, more)) != 0)
+			goto out;
 		break;
 	case CFG_PAGING_CURSOR:
 		/* A cursor that does not move would loop for ever. */
@@ -877,6 +948,8 @@ sync_run(const struct sync_opts *o, struct sync_result *res)
 			break;
 		}
 		page_url(&r, n, &url);
+		buf_reset(&r.current);
+		buf_add(&r.current, url.data, url.len);
 		buf_reset(&body);
 		if ((rc = fetch(&r, url.data, n, &body)) != 0 ||
 		    (rc = page(&r, body.data != NULL ? body.data : "",
@@ -901,7 +974,10 @@ out:
 	buf_release(&r.scratch);
 	buf_release(&r.previous);
 	buf_release(&r.path_text);
+	buf_release(&r.link);
+	buf_release(&r.current);
 	programs_free(&r);
+	cadence_defs_free(r.cadences);
 	jv_free(r.param);
 	if (r.http != NULL)
 		http_free(r.http);
