@@ -200,6 +200,18 @@ test_expect_success 'integra-cadence history: each message, channel, outcome' '
 	jq -e "[.history[].key] | unique ==
 	    [\"installment:101-9006\", \"installment:101-9007\"]" p >/dev/null
 '
+test_expect_success 'metrics: messages and tries by channel, runs by clinic' '
+	at 2026-04-15 integra-report -j journal.db metrics >metrics &&
+	grep -q "^integra_cadence_messages_total{channel=\"sms\",status=\"delivered\",cadence=\"cobranca\"} [1-9]" metrics &&
+	grep -q "^integra_cadence_tries_total{channel=\"email\",outcome=\"ok\",cadence=\"cobranca\"} [1-9]" metrics &&
+	grep -q "^integra_cadence_try_seconds_total{channel=\"whatsapp\"," metrics &&
+	grep -q "^integra_sync_runs_total{job=\"clinicas-devedores\",record=\"101\",status=\"ok\"} 3$" metrics &&
+	grep -q "^integra_sync_records_total{job=\"clinicas-devedores\",record=\"101\",outcome=\"read\"} 18$" metrics &&
+	grep -q "^integra_sync_run_seconds_count{job=\"clinicas-devedores\",record=\"101\"} 3$" metrics &&
+	if command -v promtool >/dev/null; then
+		promtool check metrics <metrics
+	fi
+'
 test_expect_success 'escalation at day 91 of the oldest unpaid, once' '
 	at 2026-05-21 integra-cadence $C run >due 2>>cadence.err &&
 	! jq -e -s "any(.[]; .type == \"debt.escalated\" and

@@ -25,6 +25,11 @@ const int64_t journal_latency_bounds[JOURNAL_LATENCY_BUCKETS] = {
 	900000, 3600000, 21600000, 86400000
 };
 
+/* As SQL_COUNT_SYNC_TIMES has them. */
+const int64_t journal_sync_bounds[JOURNAL_SYNC_BUCKETS] = {
+	1000, 5000, 15000, 60000, 300000, 900000, 3600000
+};
+
 /* FNV-1a over the hour and the names, each with its NUL. */
 static uint32_t
 tally_hash(int64_t hour, const char *const names[4])
@@ -205,6 +210,7 @@ journal_report(struct journal *j, enum journal_report which, int64_t since_ms,
 		[JOURNAL_REPORT_HOURLY] = SQL_COUNT_HOURLY,
 		[JOURNAL_REPORT_DEAD] = SQL_COUNT_DEAD,
 		[JOURNAL_REPORT_FLOWS] = SQL_COUNT_FLOWS,
+		[JOURNAL_REPORT_SYNC_TIMES] = SQL_COUNT_SYNC_TIMES,
 	};
 	static const int nnames[] = {
 		[JOURNAL_REPORT_COUNTS] = 4,
@@ -214,6 +220,7 @@ journal_report(struct journal *j, enum journal_report which, int64_t since_ms,
 		[JOURNAL_REPORT_HOURLY] = 2,
 		[JOURNAL_REPORT_DEAD] = 3,
 		[JOURNAL_REPORT_FLOWS] = 1,
+		[JOURNAL_REPORT_SYNC_TIMES] = 2,
 	};
 	struct journal_report_row row;
 	sqlite3_stmt *st;

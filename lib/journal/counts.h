@@ -49,6 +49,11 @@ int	journal_targets_last(struct journal *, struct buf *out);
  * - JOURNAL_REPORT_DEAD: why deliveries died since since_ms, the five
  *   reasons most of them died of: name[0] the target, [1] the error
  *   class, [2] the error; num[0] how many.
+ * - JOURNAL_REPORT_SYNC_TIMES: the runs of each sync job (a job over a
+ *   record set: of each record's, "JOB/KEY") that started since since_ms
+ *   and ended, by how long they took: name[0] the job, name[1] the
+ *   bucket's bound in ms (JOURNAL_SYNC_BOUNDS; "inf" past the last);
+ *   num[0] the runs, num[1] their ms.
  * - JOURNAL_REPORT_FLOWS: each flow with instances, name[0]: num[0..5]
  *   its instances running, waiting, paused, completed, cancelled and
  *   failed; [6] the completions and [7] their time from start, in ms.
@@ -61,7 +66,8 @@ enum journal_report {
 	JOURNAL_REPORT_SYNCS,
 	JOURNAL_REPORT_HOURLY,
 	JOURNAL_REPORT_DEAD,
-	JOURNAL_REPORT_FLOWS
+	JOURNAL_REPORT_FLOWS,
+	JOURNAL_REPORT_SYNC_TIMES
 };
 struct journal_report_row {
 	const char	*name[4];
@@ -77,5 +83,8 @@ int	journal_report(struct journal *, enum journal_report, int64_t since_ms,
  */
 #define JOURNAL_LATENCY_BUCKETS	14
 extern const int64_t journal_latency_bounds[JOURNAL_LATENCY_BUCKETS];
+/* The bounds in ms of a sync run's time (JOURNAL_REPORT_SYNC_TIMES). */
+#define JOURNAL_SYNC_BUCKETS	7
+extern const int64_t journal_sync_bounds[JOURNAL_SYNC_BUCKETS];
 
 #endif

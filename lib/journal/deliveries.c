@@ -165,7 +165,10 @@ journal_attempt_add(struct journal *j, const struct journal_attempt *a,
 	if ((rc = journal_step_done(j, st, "add attempt")) != 0 ||
 	    (rc = journal_count(j, a->started_at, "attempt", a->target,
 	    a->error_class != NULL ? a->error_class : "ok", NULL, 1,
-	    a->duration_ms)) != 0)
+	    a->duration_ms)) != 0 ||
+	    (a->channel != NULL && (rc = journal_count(j, a->started_at,
+	    "message_try", a->channel, a->error_class != NULL ?
+	    a->error_class : "ok", a->cadence, 1, a->duration_ms)) != 0))
 		return rc;
 
 	if ((st = journal_sql(j, SQL_DELIVERY_DONE)) == NULL)
@@ -186,7 +189,10 @@ journal_attempt_add(struct journal *j, const struct journal_attempt *a,
 	    strcmp(a->status, "pending") == 0)
 		return 0;
 	if ((rc = journal_count(j, done_at, "delivery", a->target, a->status,
-	    NULL, 1, 0)) != 0)
+	    NULL, 1, 0)) != 0 || (a->channel != NULL &&
+	    strcmp(a->status, "failed") != 0 && (rc = journal_count(j,
+	    done_at, "message", a->channel, a->status, a->cadence, 1,
+	    0)) != 0))
 		return rc;
 	return strcmp(a->status, "delivered") != 0 ? 0 :
 	    journal_count_latency(j, a->target, a->event_id, done_at);

@@ -70,6 +70,8 @@ struct journal_attempt {
 					   (Z-API's messageId), or NULL */
 	const char	*target;	/* the delivery's, and its event's id, */
 	const char	*event_id;	/* for the counts */
+	const char	*cadence;	/* a cadence's message: its cadence */
+	const char	*channel;	/* and channel, counted; else NULL */
 	/* What becomes of the delivery. */
 	const char	*status;	/* "delivered", "failed", "dead", or
 					   "pending" (its target is disabled) */

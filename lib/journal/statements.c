@@ -504,6 +504,16 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " read ELSE 0 END), sum(CASE WHEN started_at >= ?1 THEN changed"
 	    " ELSE 0 END), sum(CASE WHEN started_at >= ?1 THEN failed ELSE 0"
 	    " END) FROM sync_runs r GROUP BY job ORDER BY job",
+	/* By the bounds of journal_sync_bounds. */
+	[SQL_COUNT_SYNC_TIMES] =
+	    "SELECT job, CASE WHEN d <= 1000 THEN '1000'"
+	    " WHEN d <= 5000 THEN '5000' WHEN d <= 15000 THEN '15000'"
+	    " WHEN d <= 60000 THEN '60000' WHEN d <= 300000 THEN '300000'"
+	    " WHEN d <= 900000 THEN '900000' WHEN d <= 3600000 THEN '3600000'"
+	    " ELSE 'inf' END, count(*), sum(d) FROM (SELECT job,"
+	    " ended_at - started_at AS d FROM sync_runs"
+	    " WHERE ended_at IS NOT NULL AND started_at >= ?1)"
+	    " GROUP BY 1, 2 ORDER BY 1",
 	[SQL_COUNT_HOURLY] =
 	    "SELECT kind, CASE kind WHEN 'event' THEN c ELSE b END, hour,"
 	    " sum(n) FROM counts WHERE hour >= ?1 / " XSTR(JOURNAL_HOUR_MS)

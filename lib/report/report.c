@@ -170,6 +170,7 @@ keep_sync(void *ctx, const struct journal_report_row *row)
 
 	r->syncs = xrealloc(r->syncs, (r->nsyncs + 1) * sizeof(*r->syncs));
 	y = &r->syncs[r->nsyncs++];
+	memset(y, 0, sizeof(*y));
 	y->name = xstrdup(row->name[0]);
 	y->last = xstrdup(row->name[1] != NULL ? row->name[1] : "");
 	y->ok = row->num[0];
@@ -179,6 +180,26 @@ keep_sync(void *ctx, const struct journal_report_row *row)
 	y->read = row->num[4];
 	y->changed = row->num[5];
 	y->refused = row->num[6];
+	return 0;
+}
+
+static int
+keep_sync_time(void *ctx, const struct journal_report_row *row)
+{
+	struct report *r = ctx;
+	struct report_sync *y;
+	size_t i, k;
+
+	for (i = 0, y = NULL; i < r->nsyncs && y == NULL; i++)
+		if (strcmp(r->syncs[i].name, row->name[0]) == 0)
+			y = &r->syncs[i];
+	if (y == NULL)
+		return 0;
+	for (k = 0; k < JOURNAL_SYNC_BUCKETS; k++)
+		if (strtoll(row->name[1], NULL, 10) == journal_sync_bounds[k])
+			break;
+	y->took[k] += row->num[0];
+	y->took_ms += row->num[1];
 	return 0;
 }
 
@@ -216,6 +237,8 @@ report_load(struct report *r, struct journal *j, int64_t now,
 	    r)) != 0 ||
 	    (rc = journal_report(j, JOURNAL_REPORT_SYNCS, r->since, keep_sync,
 	    r)) != 0 ||
+	    (rc = journal_report(j, JOURNAL_REPORT_SYNC_TIMES, r->since,
+	    keep_sync_time, r)) != 0 ||
 	    (rc = journal_report(j, JOURNAL_REPORT_FLOWS, now, keep_flow,
 	    r)) != 0)
 		return rc;
@@ -538,14 +561,60 @@ histogram(struct buf *b, const struct report_target *t)
 	buf_addf(b, "} %lld\n", (long long)cum);
 }
 
+/*
+ * A sync job's labels: job="...", and for the run of one record of a job
+ * over a record set ("JOB/KEY"), record="KEY" too.
+ */
+static void
+job_labels(struct buf *b, const char *job)
+{
+	const char *slash = strchr(job, '/');
+	struct buf name = BUF_INIT;
+
+	if (slash == NULL) {
+		label(b, "job", job, 1);
+		return;
+	}
+	buf_add(&name, job, (size_t)(slash - job));
+	label(b, "job", name.data, 1);
+	label(b, "record", slash + 1, 0);
+	buf_release(&name);
+}
+
 /* One line of a sync family: name{job="..."[,extra]} value. */
 static void
 sync_line(struct buf *b, const char *name, const char *job,
     const char *extra, long long v)
 {
 	buf_addf(b, "%s{", name);
-	label(b, "job", job, 1);
+	job_labels(b, job);
 	buf_addf(b, "%s} %lld\n", extra, v);
+}
+
+/* A job's runs by how long they took. */
+static void
+sync_histogram(struct buf *b, const struct report_sync *y)
+{
+	int64_t cum = 0;
+	size_t i;
+
+	for (i = 0; i <= JOURNAL_SYNC_BUCKETS; i++) {
+		cum += y->took[i];
+		buf_adds(b, "integra_sync_run_seconds_bucket{");
+		job_labels(b, y->name);
+		if (i < JOURNAL_SYNC_BUCKETS)
+			buf_addf(b, ",le=\"%g\"} %lld\n",
+			    (double)journal_sync_bounds[i] / 1000,
+			    (long long)cum);
+		else
+			buf_addf(b, ",le=\"+Inf\"} %lld\n", (long long)cum);
+	}
+	buf_adds(b, "integra_sync_run_seconds_sum{");
+	job_labels(b, y->name);
+	buf_addf(b, "} %.3f\n", (double)y->took_ms / 1000);
+	buf_adds(b, "integra_sync_run_seconds_count{");
+	job_labels(b, y->name);
+	buf_addf(b, "} %lld\n", (long long)cum);
 }
 
 static void
@@ -572,6 +641,10 @@ sync_metrics(struct buf *out, const struct report *r)
 		sync_line(out, "integra_sync_records_total", y->name,
 		    ",outcome=\"refused\"", y->refused);
 	}
+	family(out, "integra_sync_run_seconds", "histogram", "How long a"
+	    " sync job's runs that ended took.");
+	for (i = 0, y = r->syncs; i < r->nsyncs; i++, y++)
+		sync_histogram(out, y);
 	family(out, "integra_sync_running", "gauge", "Runs of a sync job"
 	    " going on.");
 	for (i = 0, y = r->syncs; i < r->nsyncs; i++, y++)
@@ -625,6 +698,9 @@ report_metrics(const struct report *r, struct buf *out)
 	static const char *const ev[3] = { "type", "source", "status" };
 	static const char *const dl[3] = { "target", "status", NULL };
 	static const char *const at[3] = { "target", "outcome", NULL };
+	static const char *const msg[3] = { "channel", "status", "cadence" };
+	static const char *const try[3] = { "channel", "outcome",
+	    "cadence" };
 	static const struct {
 		const char	*name;
 		enum report_waiting which;
@@ -679,6 +755,18 @@ report_metrics(const struct report *r, struct buf *out)
 	    (double)report_oldest_age(r) / 1000);
 	sync_metrics(out, r);
 	flow_metrics(out, r);
+	family(out, "integra_cadence_messages_total", "counter", "A"
+	    " cadence's messages that ended, by channel: delivered or"
+	    " dead.");
+	counter(out, r, "message", "integra_cadence_messages_total", msg, 0);
+	family(out, "integra_cadence_tries_total", "counter", "Tries of a"
+	    " cadence's messages, by channel and outcome (ok, or the error"
+	    " class).");
+	counter(out, r, "message_try", "integra_cadence_tries_total", try, 0);
+	family(out, "integra_cadence_try_seconds_total", "counter", "Time"
+	    " spent sending a cadence's messages, by channel and outcome.");
+	counter(out, r, "message_try", "integra_cadence_try_seconds_total",
+	    try, 1);
 	family(out, "integra_target_disabled", "gauge", "1 if the target is"
 	    " disabled.");
 	for (i = 0; i < r->ntargets; i++) {

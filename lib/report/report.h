@@ -48,6 +48,9 @@ struct report_sync {
 	int64_t		 ok, failed, running;
 	int64_t		 last_ok;	/* ms; 0: never */
 	int64_t		 read, changed, refused;
+	/* The runs since that ended, by time (journal_sync_bounds). */
+	int64_t		 took[JOURNAL_SYNC_BUCKETS + 1];
+	int64_t		 took_ms;
 };
 
 /* A flow's instances by status (flow_instance_statuses'), its completions. */

@@ -115,6 +115,8 @@ struct job {
 	char			*group;		/* NULL: none */
 	char			*item;		/* a fan-out's; NULL: none */
 	int			 emits;		/* its answer becomes an event */
+	const char		*cadence;	/* a cadence's message: its */
+	const char		*channel;	/* cadence and channel (config's) */
 	struct buf		 emit;		/* that event's data */
 	int			 untried;	/* failed before it was sent */
 	int			 kept;		/* its try recorded as its own */
@@ -504,6 +506,11 @@ on_claim(void *ctx, const struct journal_claim *c)
 	j->emits = (route = cfg_route(r->o->cfg, c->route)) != NULL &&
 	    c->step >= 0 && (size_t)c->step < route->nsteps &&
 	    route->steps[c->step].emit_type != NULL;
+	/* A cadence's route is CADENCE/STEP/CHANNEL: counted by channel. */
+	if (route != NULL && route->cadence != NULL) {
+		j->cadence = route->cadence;
+		j->channel = strrchr(route->name, '/') + 1;
+	}
 	j->lease_until = r->lease_until;
 	j->t = find_target(r, c->target);
 	j->req.headers = transport_headers(c->headers, c->id, c->event_id,
@@ -1132,6 +1139,7 @@ tick(struct run *r)
 		    .excerpt = j->excerpt[0] != '\0' ? j->excerpt : NULL,
 		    .remote_id = j->req.remote_id[0] != '\0' ? j->req.remote_id : NULL,
 		    .target = j->target, .event_id = j->event,
+		    .cadence = j->cadence, .channel = j->channel,
 		    .status = j->status, .not_before = j->not_before };
 		if ((rc = journal_attempt_add(jn, &a, r->owner, &j->kept)) != 0 ||
 		    (j->kept && ((rc = tell(r, j)) != 0 ||
