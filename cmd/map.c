@@ -305,7 +305,7 @@ main(int argc, char *argv[])
 	    .apply = map_apply, .work_free = map_work_free, .ctx = &m };
 	char serr[1024];
 	long version = 0;
-	int c, i, rc, pending = 0, json = 0;
+	int c, i, rc, pending = 0, json = 0, bad;
 	const struct options_spec opts[] = {
 		OPTIONS_SETUP(&cfgpath, &jpath),
 		OPTIONS_END
@@ -367,9 +367,9 @@ main(int argc, char *argv[])
 		rc = EX_SOFTWARE;
 	}
 	if (rc == EX_OK && (m.cadences = cadence_check_open(cfg,
-	    journal_path(journal), &err)) == NULL) {
+	    journal_path(journal), &err, &bad)) == NULL) {
 		log_error(NULL, "%s", err.data);
-		rc = EX_SOFTWARE;
+		rc = bad ? EX_CONFIG : EX_SOFTWARE;
 	}
 	if (rc == EX_OK) {
 		s.journal = journal;

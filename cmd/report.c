@@ -26,10 +26,11 @@
 #include "report/report.h"
 #include "report/retention.h"
 #include "cli/setup.h"
+#include "report/collections.h"
 #include "report/weekly.h"
 
 enum cmd { STATS, METRICS, HEALTH, ALERTS, DASHBOARD, RETENTION, WEEKLY,
-    EVENTS };
+    EVENTS, COLLECTIONS };
 
 
 /* The alerts evaluated, their events written; an exit code. */
@@ -153,6 +154,50 @@ weekly(struct journal *journal, const struct cfg *cfg, int64_t now)
 	return EX_OK;
 }
 
+/*
+ * The collections' delinquency report: as text or JSON on stdout, or
+ * made the day's event for map to mail to the managers.
+ */
+static int
+collections(struct journal *journal, const struct cfg *cfg, int64_t now,
+    int64_t window, int json, int event)
+{
+	struct buf out = BUF_INIT;
+	int rc, made;
+
+	if (cfg->collections == NULL) {
+		log_error(NULL, "collections: the config has no collections");
+		return EX_CONFIG;
+	}
+	if (event && cfg->collections->nto == 0) {
+		log_error(NULL, "collections: the config has no collections:"
+		    " to, whom the report goes to");
+		return EX_CONFIG;
+	}
+	if (event) {
+		if ((rc = collections_event(journal, cfg, now, window, stdout,
+		    &made)) == 1) {
+			log_error(NULL, "write: standard output");
+			return EX_IOERR;
+		}
+		if (rc != 0)
+			return setup_journal_failed(journal);
+		log_info(NULL, made ? "collections: the report is made" :
+		    "collections: made today already");
+		return EX_OK;
+	}
+	if ((rc = collections_report(journal, cfg, now, window, json,
+	    &out)) != 0) {
+		buf_release(&out);
+		return setup_journal_failed(journal);
+	}
+	fwrite(out.data, 1, out.len, stdout);
+	if (json)
+		putchar('\n');
+	buf_release(&out);
+	return EX_OK;
+}
+
 /* What retention replaced, or would: one line on stdout. */
 static int
 retention(struct journal *journal, const struct cfg *cfg, int64_t now,
@@ -234,10 +279,10 @@ main(int argc, char *argv[])
 	struct journal *journal = NULL;
 	struct cfg *cfg = NULL;
 	struct journal_filter f;
-	int64_t window = 24 * 3600000LL, now;
+	int64_t window = 24 * 3600000LL, week = 7 * 86400000LL, now;
 	long retries = REPORT_WARN_RETRIES;
 	enum cmd cmd;
-	int c, i, rc, json = 0, dry_run = 0;
+	int c, i, rc, json = 0, dry_run = 0, event = 0;
 	const struct options_spec opts[] = {
 		OPTIONS_SETUP(&cfgpath, &jpath),
 		OPTIONS_END
@@ -259,6 +304,11 @@ main(int argc, char *argv[])
 	}, retention_opts[] = {
 		OPTIONS_FLAG('n', "dry-run", &dry_run),
 		OPTIONS_END
+	}, collections_opts[] = {
+		OPTIONS_DURATION('w', "window", "window", &week, 1),
+		OPTIONS_FLAG(0, "json", &json),
+		OPTIONS_FLAG('e', "event", &event),
+		OPTIONS_END
 	}, events_opts[] = {
 		OPS_EVENTS_FILTER_OPTIONS(&f),
 		OPTIONS_END
@@ -272,6 +322,7 @@ main(int argc, char *argv[])
 		[RETENTION] = { "retention", retention_opts, NULL },
 		[WEEKLY] = { "weekly", NULL, NULL },
 		[EVENTS] = { "events", events_opts, NULL },
+		[COLLECTIONS] = { "collections", collections_opts, NULL },
 		OPTIONS_COMMANDS_END
 	};
 	const struct options_program prog = { .name = "integra-report",
@@ -309,6 +360,9 @@ main(int argc, char *argv[])
 		break;
 	case WEEKLY:
 		rc = weekly(journal, cfg, now);
+		break;
+	case COLLECTIONS:
+		rc = collections(journal, cfg, now, week, json, event);
 		break;
 	default:
 		rc = counted(journal, cmd, now, window, json, &limits);

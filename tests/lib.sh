@@ -369,8 +369,7 @@ drop_after_12() {
 	    ALTER TABLE deliveries DROP COLUMN group_name;
 	    ALTER TABLE deliveries DROP COLUMN item;
 	    DROP TABLE cadences; DROP TABLE cadence_items;
-	    DROP TABLE cadence_steps; DROP TABLE cadence_manual;
-	    DROP INDEX sync_records_updated;"
+	    DROP TABLE cadence_steps; DROP TABLE cadence_manual;"
 }
 
 # ce TYPE ID DATA: one CloudEvent line.

@@ -13,7 +13,8 @@ flags() {
 for p in integra integra-ingest integra-normalize integra-map \
     integra-dispatch integra-keys integra-events integra-retry integra-dlq \
     integra-targets integra-report integra-sync integra-sync-crm \
-    integra-sync-fin integra-flow integra-campaign integra-coverage; do
+    integra-sync-fin integra-flow integra-campaign integra-coverage \
+    integra-cadence; do
 	test_expect_success "$p -h prints usage and exits 0" "
 		$p -h >out 2>err &&
 		grep -q '^usage: $p' out && test ! -s err

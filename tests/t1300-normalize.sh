@@ -118,7 +118,7 @@ test_expect_success 'escaped attributes are read; extensions are kept as they ca
 '
 test_expect_success '--list-types prints the catalogue' '
 	integra-normalize -l >types &&
-	test $(wc -l <types) = 40 && grep -qx lead.created types &&
+	test $(wc -l <types) = 41 && grep -qx lead.created types &&
 	grep -qx feedback.received types
 '
 test_done

@@ -212,6 +212,42 @@ test_expect_success 'metrics: messages and tries by channel, runs by clinic' '
 		promtool check metrics <metrics
 	fi
 '
+test_expect_success 'the delinquency report: its totals are the journal s' '
+	at 2026-03-20 integra-report $C collections --json >report &&
+	q "SELECT count(*) || \" \" || printf(\"%.2f\",
+	    coalesce(sum(json_extract(record, \"\$.amount\")), 0))
+	    FROM sync_records WHERE job = \"clinicas-devedores\"
+	    AND key LIKE \"installment:%\"
+	    AND json_extract(record, \"\$.status\") <> \"paid\"
+	    AND json_extract(record, \"\$.due_date\") GLOB
+	    \"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]\"
+	    AND json_extract(record, \"\$.due_date\") < \"2026-03-20\"" >expect &&
+	jq -r "\"\(.overdue.count) \(.overdue.total)\"" report |
+	    awk "{ printf(\"%d %.2f\\n\", \$1, \$2) }" >got &&
+	test_cmp expect got &&
+	jq -e ".day == \"2026-03-20\" and .from == \"2026-03-13\" and
+	    .recovered == {count: 1, total: 400} and
+	    (.ages | map(.count) | add) == .overdue.count and
+	    .by[0].name == \"Clinica Sorriso Centro\" and
+	    .by[0].count == .overdue.count" report >/dev/null &&
+	at 2026-03-20 integra-report $C collections >text &&
+	grep -q "^Recovered: 1, 400.00$" text
+'
+test_expect_success '... mailed to the managers once a day, from its template' '
+	at 2026-04-20 integra-report $C collections --event >ev 2>err &&
+	jq -e ".type == \"integra.report.collections\" and
+	    .data.to == [\"gerencia@clinicas.example.com\"]" ev >/dev/null &&
+	at 2026-04-20 integra-report $C collections --event >again 2>err &&
+	test ! -s again && grep -q "made today already" err &&
+	ls mails/*.eml >before &&
+	at 2026-04-20 integra-map $C <ev >deliveries 2>>map.err &&
+	at 2026-04-20 integra-dispatch $C <deliveries >/dev/null 2>&1 &&
+	ls mails/*.eml >after &&
+	n=$(comm -13 before after | sed "s|mails/||; s|\.eml||") &&
+	eml "$n" Subject | grep -q "^Inadimplência das clínicas em 20/04/2026: R\$ [0-9.,]* em atraso$" &&
+	eml "$n" types | grep -q "text/plain.*text/html" &&
+	eml "$n" text | grep -q "^Casos escalados para a equipe de cobrança: [0-9]"
+'
 test_expect_success 'escalation at day 91 of the oldest unpaid, once' '
 	at 2026-05-21 integra-cadence $C run >due 2>>cadence.err &&
 	! jq -e -s "any(.[]; .type == \"debt.escalated\" and

@@ -25,14 +25,17 @@ struct cadence_check {
 };
 
 struct cadence_check *
-cadence_check_open(const struct cfg *cfg, const char *path, struct buf *err)
+cadence_check_open(const struct cfg *cfg, const char *path, struct buf *err,
+    int *config)
 {
 	struct cadence_check *cc;
 	char msg[512];
 
+	*config = 0;
 	cc = xcalloc(1, sizeof(*cc));
 	cc->cfg = cfg;
 	if ((cc->defs = cadence_defs_new(cfg, NULL, err)) == NULL) {
+		*config = 1;
 		free(cc);
 		return NULL;
 	}
@@ -108,7 +111,7 @@ cadence_check_event(struct cadence_check *cc, jv *v,
 	struct buf record = BUF_INIT;
 	unsigned char hash[JOURNAL_SYNC_HASH_LEN];
 	const char *source, *type, *key, *step;
-	jv ks, kt, kk, kp, data, now;
+	jv ks, kt, kk, kp, data, now, manual;
 	int found = 0, rc = 0, stop;
 
 	*over = NULL;
@@ -141,6 +144,9 @@ cadence_check_event(struct cadence_check *cc, jv *v,
 		(*over)->cadence = xstrdup(d->cfg->name);
 		(*over)->key = xstrdup(key);
 		(*over)->step = xstrdup(step);
+		manual = jv_object_get(jv_copy(data), jv_string("manual"));
+		(*over)->manual = jv_get_kind(manual) == JV_KIND_TRUE;
+		jv_free(manual);
 		jv_free(now);
 		goto out;
 	}

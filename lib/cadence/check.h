@@ -20,9 +20,13 @@ struct buf;
 struct cadence_check;
 struct cfg;
 
-/* NULL with the reason in err: a program or the journal. */
+/*
+ * NULL with the reason in err: a program that does not compile (*config
+ * set), or the journal.
+ */
 struct cadence_check	*cadence_check_open(const struct cfg *,
-			    const char *journal_path, struct buf *err);
+			    const char *journal_path, struct buf *err,
+			    int *config);
 void			 cadence_check_close(struct cadence_check *);
 
 /* What the step of an event that is over names, for cadence_steps. */
@@ -30,6 +34,7 @@ struct cadence_check_over {
 	char	*cadence;
 	char	*key;
 	char	*step;
+	int	 manual;	/* sent by hand: no step of the run's */
 };
 
 /*

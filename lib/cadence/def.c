@@ -36,10 +36,12 @@ version(struct cadence_def *d)
 	struct iovec iov;
 	size_t i;
 
-	buf_addf(&text, "%s\n%s\n%s\n%s\n%s\n%s\n", cd->over,
+	buf_addf(&text, "%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n", cd->over,
 	    cd->kind != NULL ? cd->kind : "", cd->anchor,
 	    cd->stop != NULL ? cd->stop : "",
-	    cd->contact != NULL ? cd->contact : "", cd->timezone);
+	    cd->contact != NULL ? cd->contact : "", cd->timezone,
+	    cd->amount != NULL ? cd->amount : "",
+	    cd->by != NULL ? cd->by : "");
 	for (i = 0; i < cd->nsteps; i++)
 		buf_addf(&text, "%s %d\n", cd->steps[i].id,
 		    cd->steps[i].offset);
@@ -62,11 +64,13 @@ def_init(const struct cfg *cfg, const struct cfg_cadence *cd,
 	if (cd->kind != NULL)
 		snprintf(d->prefix, sizeof(d->prefix), "%s:", cd->kind);
 	version(d);
-	buf_addf(&text, "[(%s), (%s), (%s)]", cd->anchor,
+	buf_addf(&text, "[(%s), (%s), (%s), (%s), (%s)]", cd->anchor,
 	    cd->stop != NULL ? cd->stop : "false",
-	    cd->contact != NULL ? cd->contact : "null");
-	rc = compile(cfg, cd, cd->line, "anchor, stop or contact", text.data,
-	    &d->record, err);
+	    cd->contact != NULL ? cd->contact : "null",
+	    cd->amount != NULL ? cd->amount : "null",
+	    cd->by != NULL ? cd->by : "null");
+	rc = compile(cfg, cd, cd->line, "anchor, stop, contact, amount or by",
+	    text.data, &d->record, err);
 	buf_release(&text);
 	d->condition = xcalloc(cd->nsteps, sizeof(*d->condition));
 	d->data = xcalloc(cd->nsteps, sizeof(*d->data));

@@ -1,7 +1,7 @@
 /*
  * def: the config's cadences (integra.yaml(5)) compiled.  A cadence's
  * record program, run on each record it is over, gives [anchor, stop,
- * contact]; its steps' conditions and emitted events' data run on what
+ * contact, amount, by]; its steps' conditions and emitted events' data run on what
  * falls due, the due object:
  *
  *	{"cadence","step","key","anchor":"YYYY-MM-DD","day":"YYYY-MM-DD",
@@ -9,8 +9,9 @@
  *
  * day the day the step falls due, days how many days today is past the
  * anchor.  Its version is the digest of what indexes its records (over,
- * kind, anchor, stop, contact, the steps' offsets): a cadence whose
- * version changed has its records indexed again.
+ * kind, anchor, stop, contact, amount, by, time zone, the steps' ids and
+ * offsets): a cadence whose version changed has its records indexed
+ * again.
  *
  * Ownership: a cadence_defs owns its programs and borrows cfg, which
  * must outlive it; cadence_defs_free frees them.  Use it from the thread
@@ -31,7 +32,8 @@ struct jqprog;
 struct cadence_def {
 	const struct cfg_cadence *cfg;
 	const char		*tenant;	/* of the events it makes */
-	struct jqprog		*record;	/* [anchor, stop, contact] */
+	struct jqprog		*record;	/* [anchor, stop, contact, amount,
+						   by] */
 	struct jqprog		**condition;	/* a step's, or NULL */
 	struct jqprog		**data;		/* an emitting step's, or NULL */
 	char			 prefix[72];	/* "KIND:" of its keys, or "" */

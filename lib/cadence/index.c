@@ -38,8 +38,9 @@ index_one(struct cadence_def *d, struct journal *j, const char *key,
 	const struct cfg_cadence *cd = d->cfg;
 	struct journal_cadence_item it = { .key = key,
 	    .anchor = JOURNAL_NO_DAY };
-	struct buf err = BUF_INIT, contact = BUF_INIT;
-	jv out = jv_null(), a, s, c;
+	struct buf err = BUF_INIT, contact = BUF_INIT, label = BUF_INIT;
+	jv out = jv_null(), a, s, c, m, b;
+	int64_t stopped_at = 0;
 	int next = 0, found, rc;
 
 	if (jqprog_run(d->record, jv_parse_sized(record, (int)len), &out,
@@ -47,6 +48,8 @@ index_one(struct cadence_def *d, struct journal *j, const char *key,
 		a = jv_array_get(jv_copy(out), 0);
 		s = jv_array_get(jv_copy(out), 1);
 		c = jv_array_get(jv_copy(out), 2);
+		m = jv_array_get(jv_copy(out), 3);
+		b = jv_array_get(jv_copy(out), 4);
 		if (jv_get_kind(a) == JV_KIND_STRING &&
 		    cadence_day_parse(jv_string_value(a),
 		    (size_t)jv_string_length_bytes(jv_copy(a)), cd->timezone,
@@ -56,9 +59,15 @@ index_one(struct cadence_def *d, struct journal *j, const char *key,
 		    jv_get_kind(s) != JV_KIND_FALSE;
 		if (jvdump_key(&contact, c) == 0)
 			it.contact = contact.data;
+		if ((it.has_amount = jv_get_kind(m) == JV_KIND_NUMBER))
+			it.amount = jv_number_value(m);
+		if (jvdump_key(&label, b) == 0)
+			it.label = label.data;
 		jv_free(a);
 		jv_free(s);
 		jv_free(c);
+		jv_free(m);
+		jv_free(b);
 	}
 	jv_free(out);
 	if (it.anchor == JOURNAL_NO_DAY) {
@@ -70,12 +79,16 @@ index_one(struct cadence_def *d, struct journal *j, const char *key,
 	}
 	buf_release(&err);
 	if ((rc = journal_cadence_item_next(j, cd->name, key, &next,
-	    &found)) == 0) {
+	    &stopped_at, &found)) == 0) {
 		it.next = found ? next : 0;
+		/* Found over now: since now; over before: since then. */
+		it.stopped_at = !it.stopped ? 0 : stopped_at > 0 ? stopped_at :
+		    found ? now : 0;
 		it.due = due_of(cd, it.anchor, it.stopped, it.next);
 		rc = journal_cadence_item_put(j, cd->name, &it, now);
 	}
 	buf_release(&contact);
+	buf_release(&label);
 	if (rc == 0)
 		res->indexed++;
 	return rc;

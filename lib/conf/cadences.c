@@ -308,6 +308,10 @@ cadence_pair(struct loader *ld, void *ctx, const char *k,
 		return loader_string(ld, v, k, &cd->stop);
 	if (strcmp(k, "contact") == 0)
 		return loader_string(ld, v, k, &cd->contact);
+	if (strcmp(k, "amount") == 0)
+		return loader_string(ld, v, k, &cd->amount);
+	if (strcmp(k, "by") == 0)
+		return loader_string(ld, v, k, &cd->by);
 	if (strcmp(k, "timezone") == 0) {
 		if (loader_string(ld, v, k, &cd->timezone) != 0)
 			return -1;
@@ -428,6 +432,51 @@ cfg_cadences_load(struct loader *ld, const yaml_node_t *v, struct cfg *cfg)
 	return loader_each(ld, v, "cadences", cadences_pair, cfg);
 }
 
+static int
+collections_pair(struct loader *ld, void *ctx, const char *k,
+    const yaml_node_t *v)
+{
+	struct cfg_collections *co = ctx;
+
+	if (strcmp(k, "cadence") == 0)
+		return loader_string(ld, v, k, &co->cadence);
+	if (strcmp(k, "escalated") == 0) {
+		if (loader_string(ld, v, k, &co->escalated) != 0)
+			return -1;
+		if (!loader_valid_name(co->escalated))
+			return loader_bad(ld, v, "collections: escalated '%s' is"
+			    " not a valid type", co->escalated);
+		return 0;
+	}
+	if (strcmp(k, "to") == 0) {
+		if (loader_list(ld, v, "collections: to", loader_valid_address,
+		    "address", &co->to, &co->nto) != 0)
+			return -1;
+		if (co->nto == 0 || co->nto > 50)
+			return loader_bad(ld, v, "collections: to must list 1 to"
+			    " 50 addresses");
+		return 0;
+	}
+	return loader_unknown(ld, v, k, "collections");
+}
+
+int
+cfg_collections_load(struct loader *ld, const yaml_node_t *v, struct cfg *cfg)
+{
+	struct cfg_collections *co;
+
+	if (cfg->collections != NULL)
+		return loader_bad(ld, v, "collections is given twice");
+	co = cfg->collections = xcalloc(1, sizeof(*co));
+	co->line = loader_line(v);
+	if (loader_each(ld, v, "collections", collections_pair, co) != 0)
+		return -1;
+	if (co->cadence == NULL)
+		return loader_bad(ld, v, "collections needs cadence: the"
+		    " cadence whose records it reports on");
+	return 0;
+}
+
 int
 cfg_cadences_resolve(struct cfg *cfg, const char *path, char *err,
     size_t errsz)
@@ -436,6 +485,13 @@ cfg_cadences_resolve(struct cfg *cfg, const char *path, char *err,
 	size_t i, k;
 	int kind;
 
+	if (cfg->collections != NULL && (cfg->collections->cd =
+	    cfg_cadence(cfg, cfg->collections->cadence)) == NULL) {
+		snprintf(err, errsz, "%s:%d: collections reports on cadence"
+		    " '%s', which is not defined", path,
+		    cfg->collections->line, cfg->collections->cadence);
+		return -1;
+	}
 	for (i = 0; i < cfg->ncadences; i++) {
 		cd = &cfg->cadences[i];
 		if ((cd->sync = cfg_sync(cfg, cd->over)) == NULL) {
@@ -473,6 +529,8 @@ cfg_cadences_free(struct cfg *cfg)
 		free(cd->anchor);
 		free(cd->stop);
 		free(cd->contact);
+		free(cd->amount);
+		free(cd->by);
 		free(cd->timezone);
 		free(cd->event);
 		for (k = 0; k < cd->nsteps; k++) {
@@ -488,4 +546,10 @@ cfg_cadences_free(struct cfg *cfg)
 		loader_free_names(cd->channels, cd->nchannels);
 	}
 	free(cfg->cadences);
+	if (cfg->collections != NULL) {
+		free(cfg->collections->cadence);
+		free(cfg->collections->escalated);
+		loader_free_names(cfg->collections->to, cfg->collections->nto);
+		free(cfg->collections);
+	}
 }

@@ -221,7 +221,8 @@ confcheck(const struct cfg *cfg, struct buf *err)
 	size_t i;
 
 	if (map_init(&m, cfg, err) == 0) {
-		map_compile(&m, err);
+		if (map_compile(&m, err) != 0)
+			buf_addc(err, '\n');
 		map_release(&m);
 	}
 	else

@@ -194,21 +194,6 @@ get_headers(struct loader *ld, const yaml_node_t *n,
 
 
 
-/* One e-mail address, alone: mail.h checks it again when it sends. */
-static int
-valid_address(const char *s)
-{
-	const char *at = strchr(s, '@');
-
-	return at != NULL && at > s && at[1] != '\0' &&
-	    strchr(at + 1, '@') == NULL && strlen(s) < 256 &&
-	    strpbrk(s, " \t\r\n,;<>\"()[]\\") == NULL;
-}
-
-
-
-
-
 /* The Standard Webhooks schedule: after the first try, these waits. */
 static const int64_t standard_webhooks_delays[] = {
 	5000, 300000, 1800000, 7200000, 18000000, 36000000, 50400000,
@@ -2053,7 +2038,7 @@ weekly_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	loader_free_names(cfg->weekly_to, cfg->nweekly_to);
 	cfg->weekly_to = NULL;
 	cfg->nweekly_to = 0;
-	if (loader_list(ld, v, "weekly: to", valid_address, "address",
+	if (loader_list(ld, v, "weekly: to", loader_valid_address, "address",
 	    &cfg->weekly_to, &cfg->nweekly_to) != 0)
 		return -1;
 	if (cfg->nweekly_to == 0 || cfg->nweekly_to > 50)
@@ -2109,6 +2094,8 @@ top_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		return cfg_coverage_load(ld, v, cfg);
 	if (strcmp(k, "cadences") == 0)
 		return cfg_cadences_load(ld, v, cfg);
+	if (strcmp(k, "collections") == 0)
+		return cfg_collections_load(ld, v, cfg);
 	if (strcmp(k, "flows") == 0)
 		return loader_each(ld, v, "flows", flows_pair, cfg);
 	if (strcmp(k, "alerts") == 0)

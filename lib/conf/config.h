@@ -423,6 +423,8 @@ struct cfg_cadence {
 	char			*anchor;	/* jq: a date, YYYY-MM-DD... */
 	char			*stop;		/* jq: true once it is over */
 	char			*contact;	/* jq: whom it concerns, or NULL */
+	char			*amount;	/* jq: what it is worth, or NULL */
+	char			*by;		/* jq: what it is reported by */
 	char			*timezone;	/* of the days and the window */
 	int			 window_from;	/* minutes after midnight: */
 	int			 window_to;	/* sent from, until; 0, 0: any */
@@ -432,6 +434,20 @@ struct cfg_cadence {
 	size_t			 nsteps;
 	char			**channels;	/* the names its steps use */
 	size_t			 nchannels;
+	int			 line;
+};
+
+/*
+ * The collections' report (report/collections.h): the delinquency of a
+ * cadence's records (their amounts, by), what was recovered, the
+ * messages its channels sent, the escalations; weekly to the managers.
+ */
+struct cfg_collections {
+	char			*cadence;
+	const struct cfg_cadence *cd;
+	char			*escalated;	/* the escalations' event type */
+	char			**to;		/* who gets it by e-mail */
+	size_t			 nto;
 	int			 line;
 };
 
@@ -568,6 +584,7 @@ struct cfg {
 	struct cfg_coverage	*coverage;	/* NULL: none */
 	struct cfg_cadence	*cadences;
 	size_t			 ncadences;
+	struct cfg_collections	*collections;	/* NULL: none */
 	struct cfg_flow		*flows;
 	size_t			 nflows;
 	struct cfg_alerts	 alerts;

@@ -301,3 +301,14 @@ loader_word(struct loader *ld, const yaml_node_t *n, const char *what,
 		return rc;
 	}
 }
+
+/* One e-mail address, alone: mail.h checks it again when it sends. */
+int
+loader_valid_address(const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	return at != NULL && at > s && at[1] != '\0' &&
+	    strchr(at + 1, '@') == NULL && strlen(s) < 256 &&
+	    strpbrk(s, " \t\r\n,;<>\"()[]\\") == NULL;
+}

@@ -51,6 +51,8 @@ int	loader_word(struct loader *, const yaml_node_t *, const char *what,
 	    const char *const words[], int *out);
 /* Names: of targets, routes, tenants, event types; no blanks, no quotes. */
 int	loader_valid_name(const char *);
+/* One e-mail address, alone: mail.h checks it again when it sends. */
+int	loader_valid_address(const char *);
 /* A list of strings each valid() takes, a kind of thing. */
 int	loader_list(struct loader *, const yaml_node_t *, const char *what,
 	    int (*valid)(const char *), const char *kind, char ***out,

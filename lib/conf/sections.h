@@ -43,5 +43,7 @@ int	cfg_cadences_load(struct loader *, const yaml_node_t *, struct cfg *);
 int	cfg_cadences_resolve(struct cfg *, const char *path, char *err,
 	    size_t errsz);
 void	cfg_cadences_free(struct cfg *);
+int	cfg_collections_load(struct loader *, const yaml_node_t *,
+	    struct cfg *);
 
 #endif

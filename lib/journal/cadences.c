@@ -104,7 +104,7 @@ journal_cadence_counts(struct journal *j, const char *cadence,
 
 int
 journal_cadence_item_next(struct journal *j, const char *cadence,
-    const char *key, int *next, int *found)
+    const char *key, int *next, int64_t *stopped_at, int *found)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -117,6 +117,7 @@ journal_cadence_item_next(struct journal *j, const char *cadence,
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*found = 1;
 		*next = sqlite3_column_int(st, 0);
+		*stopped_at = sqlite3_column_int64(st, 1);
 	}
 	return journal_step_end(j, st, rc, "read a cadence's item");
 }
@@ -134,9 +135,18 @@ journal_cadence_item_put(struct journal *j, const char *cadence,
 	journal_bind_text(st, 3, it->contact);
 	bind_day(st, 4, it->anchor);
 	sqlite3_bind_int(st, 5, it->stopped);
-	sqlite3_bind_int(st, 6, it->next);
-	bind_day(st, 7, it->due);
-	sqlite3_bind_int64(st, 8, now);
+	if (it->stopped_at > 0)
+		sqlite3_bind_int64(st, 6, it->stopped_at);
+	else
+		sqlite3_bind_null(st, 6);
+	sqlite3_bind_int(st, 7, it->next);
+	bind_day(st, 8, it->due);
+	if (it->has_amount)
+		sqlite3_bind_double(st, 9, it->amount);
+	else
+		sqlite3_bind_null(st, 9);
+	journal_bind_text(st, 10, it->label);
+	sqlite3_bind_int64(st, 11, now);
 	return journal_step_done(j, st, "keep a cadence's item");
 }
 
@@ -290,4 +300,55 @@ journal_cadence_history(struct journal *j, const char *keys_json,
 	journal_bind_text(st, 1, keys_json);
 	journal_bind_text(st, 2, who);
 	return journal_step_rows(j, st, fn, ctx, "read a cadence's history");
+}
+
+int
+journal_cadence_report(struct journal *j, const char *cadence, int64_t today,
+    int64_t since_ms, const char *type, journal_cadence_row_fn fn, void *ctx)
+{
+	static const char *const kinds[] = { "items", "messages", "events" };
+	struct journal_cadence_row row;
+	sqlite3_stmt *st;
+	int k, rc = SQLITE_DONE, stop = 0;
+
+	for (k = 0; k < 3 && stop == 0; k++) {
+		if (k == 2 && type == NULL)
+			break;
+		if ((st = journal_sql(j, k == 0 ? SQL_CADENCE_DELINQUENCY :
+		    k == 1 ? SQL_CADENCE_MESSAGES : SQL_CADENCE_EVENTS)) ==
+		    NULL)
+			return -1;
+		journal_bind_text(st, 1, k < 2 ? cadence : type);
+		if (k == 0) {
+			sqlite3_bind_int64(st, 2, today);
+			sqlite3_bind_int64(st, 3, since_ms);
+		} else
+			sqlite3_bind_int64(st, 2, since_ms);
+		while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			memset(&row, 0, sizeof(row));
+			row.name[2] = kinds[k];
+			if (k == 2) {
+				row.name[0] = "events";
+				row.count = sqlite3_column_int64(st, 0);
+			} else {
+				row.name[0] = (const char *)
+				    sqlite3_column_text(st, 0);
+				row.name[1] = (const char *)
+				    sqlite3_column_text(st, 1);
+				row.count = sqlite3_column_int64(st, 2);
+				if (k == 0)
+					row.amount = sqlite3_column_double(st,
+					    3);
+			}
+			stop = fn(ctx, &row);
+		}
+		if (stop != 0) {
+			sqlite3_reset(st);
+			return stop;
+		}
+		if ((rc = journal_step_end(j, st, rc,
+		    "report on a cadence")) != 0)
+			return rc;
+	}
+	return 0;
 }

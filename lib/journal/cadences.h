@@ -36,8 +36,12 @@ struct journal_cadence_item {
 	const char	*contact;	/* NULL: none */
 	int64_t		 anchor;	/* JOURNAL_NO_DAY: none */
 	int		 stopped;
+	int64_t		 stopped_at;	/* when it was found over; 0: not */
 	int		 next;
 	int64_t		 due;		/* JOURNAL_NO_DAY: none */
+	int		 has_amount;
+	double		 amount;
+	const char	*label;		/* NULL: none */
 };
 /* The item of key and its record (of sync job), if *found. */
 int	journal_cadence_item_get(struct journal *, const char *cadence,
@@ -49,8 +53,9 @@ int	journal_cadence_item_get(struct journal *, const char *cadence,
  */
 int	journal_cadence_counts(struct journal *, const char *cadence,
 	    int64_t today, struct buf *out);
+/* Where the item stands: its next step, and since when it is over. */
 int	journal_cadence_item_next(struct journal *, const char *cadence,
-	    const char *key, int *next, int *found);
+	    const char *key, int *next, int64_t *stopped_at, int *found);
 /* Adds or replaces the item (its key, contact, anchor, ... as given). */
 int	journal_cadence_item_put(struct journal *, const char *cadence,
 	    const struct journal_cadence_item *, int64_t now);
@@ -96,6 +101,26 @@ int	journal_cadence_manual_add(struct journal *, const char *event_id,
 	    int64_t now);
 
 /*
+ * For a report on a cadence (report/collections.h), one call of fn a
+ * row: its items overdue on day today, by label (name[0]) and age
+ * (name[1]: "0-30", "31-60", "61-90", ">90" days), or found over since
+ * since_ms ("recovered"), num[0] how many and num[1] their amount; then
+ * its messages since since_ms by channel (name[0]) and how they ended
+ * (name[1], "delivered" or "dead"), num[0]; then, if type is not NULL,
+ * the events of that type received since, num[0], name[0] "events".
+ * The row's kind is in name[2]: "items", "messages" or "events".
+ */
+struct journal_cadence_row {
+	const char	*name[3];
+	int64_t		 count;
+	double		 amount;
+};
+typedef int	(*journal_cadence_row_fn)(void *ctx,
+		    const struct journal_cadence_row *);
+int	journal_cadence_report(struct journal *, const char *cadence,
+	    int64_t today, int64_t since_ms, const char *type,
+	    journal_cadence_row_fn fn, void *ctx);
+/*
  * The records of sync job whose keys start with prefix, after the key
  * after ("" for the first), at most limit, in the keys' order, each its
  * key and JSON to fn.
@@ -110,8 +135,9 @@ int	journal_cadence_records(struct journal *, const char *job,
  * first, each its item's key and its JSON to fn:
  * {"cadence","key","step","status","day","at","event","manual",
  * "event_status","error" (its event's: a step whose messages could not be
- * made is rejected, with why), "messages":[{"delivery","route","target","status","attempts",
- * "last_error","tries":[{"at","ms","http_status","error_class"}]}]}.
+ * made is rejected, with why), "messages":[{"delivery","route","target",
+ * "status","attempts","error_class","last_error","tries":[{"at","ms",
+ * "http_status","error_class"}]}]}.
  */
 int	journal_cadence_history(struct journal *, const char *keys,
 	    const char *who, journal_row_fn fn, void *ctx);

@@ -277,7 +277,6 @@ CREATE TABLE delivery_groups (
 CREATE INDEX delivery_groups_created ON delivery_groups (created_at);
 CREATE INDEX delivery_groups_open ON delivery_groups (settled_at)
   WHERE settled_at IS NULL;
-CREATE INDEX sync_records_updated ON sync_records (job, updated_at);
 CREATE TABLE cadences (
   name       TEXT PRIMARY KEY,
   version    TEXT NOT NULL,	-- the digest of what indexes its records
@@ -290,8 +289,11 @@ CREATE TABLE cadence_items (
   contact    TEXT,		-- whom it concerns (its contact program's)
   anchor     INTEGER,		-- its day, days since 1970-01-01; NULL: none
   stopped    INTEGER NOT NULL DEFAULT 0,
+  stopped_at INTEGER,		-- when it was found over (ms)
   next       INTEGER NOT NULL DEFAULT 0,	-- the first step not taken
   due        INTEGER,		-- the day that one falls due; NULL: none
+  amount     REAL,		-- what it is worth (its amount program's)
+  label      TEXT,		-- what it is reported by (its by program's)
   updated_at INTEGER NOT NULL,
   PRIMARY KEY (cadence, key)
 ) WITHOUT ROWID;

@@ -875,14 +875,17 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " version = excluded.version, indexed_at = excluded.indexed_at,"
 	    " updated_at = excluded.updated_at",
 	[SQL_CADENCE_ITEM_NEXT] =
-	    "SELECT next FROM cadence_items WHERE cadence = ?1 AND key = ?2",
+	    "SELECT next, coalesce(stopped_at, 0) FROM cadence_items"
+	    " WHERE cadence = ?1 AND key = ?2",
 	[SQL_CADENCE_ITEM_PUT] =
 	    "INSERT INTO cadence_items (cadence, key, contact, anchor, stopped,"
-	    " next, due, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+	    " stopped_at, next, due, amount, label, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 	    " ON CONFLICT DO UPDATE SET contact = excluded.contact,"
 	    " anchor = excluded.anchor, stopped = excluded.stopped,"
-	    " next = excluded.next, due = excluded.due,"
-	    " updated_at = excluded.updated_at",
+	    " stopped_at = excluded.stopped_at, next = excluded.next,"
+	    " due = excluded.due, amount = excluded.amount,"
+	    " label = excluded.label, updated_at = excluded.updated_at",
 	[SQL_CADENCE_ITEM_MOVE] =
 	    "UPDATE cadence_items SET next = ?3, due = ?4, updated_at = ?5"
 	    " WHERE cadence = ?1 AND key = ?2",
@@ -936,7 +939,7 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " 'messages', json((SELECT json_group_array(json_object("
 	    "  'delivery', d.id, 'route', d.route, 'target', d.target,"
 	    "  'status', d.status, 'attempts', d.attempts,"
-	    "  'last_error', d.error_class,"
+	    "  'error_class', d.error_class, 'last_error', d.last_error,"
 	    "  'tries', json((SELECT json_group_array(json_object("
 	    "   'at', a.started_at, 'ms', a.duration_ms,"
 	    "   'http_status', a.http_status, 'error_class', a.error_class))"
@@ -960,4 +963,27 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    "  FROM (SELECT step, status, count(*) AS n FROM cadence_steps"
 	    "  WHERE cadence = ?1 GROUP BY step, status) GROUP BY step))))"
 	    " FROM cadence_items WHERE cadence = ?1",
+	/*
+	 * One pass over a cadence's items: what is overdue on day ?2 (not
+	 * over, its anchor before), by label and age; what was found over
+	 * since ?3 (ms): "recovered".
+	 */
+	[SQL_CADENCE_DELINQUENCY] =
+	    "SELECT coalesce(label, ''), CASE"
+	    " WHEN stopped_at >= ?3 THEN 'recovered'"
+	    " WHEN ?2 - anchor <= 30 THEN '0-30'"
+	    " WHEN ?2 - anchor <= 60 THEN '31-60'"
+	    " WHEN ?2 - anchor <= 90 THEN '61-90' ELSE '>90' END,"
+	    " count(*), coalesce(sum(amount), 0) FROM cadence_items"
+	    " WHERE cadence = ?1 AND ((stopped = 0 AND anchor < ?2)"
+	    " OR stopped_at >= ?3) GROUP BY 1, 2 ORDER BY 1, 2",
+	/* From the counts, since the hour ?2 falls in: by channel. */
+	[SQL_CADENCE_MESSAGES] =
+	    "SELECT a, b, sum(n) FROM counts WHERE kind = 'message'"
+	    " AND c = ?1 AND hour >= ?2 / " XSTR(JOURNAL_HOUR_MS)
+	    " GROUP BY 1, 2 ORDER BY 1, 2",
+	[SQL_CADENCE_EVENTS] =
+	    "SELECT coalesce(sum(n), 0) FROM counts WHERE kind = 'event'"
+	    " AND a = ?1 AND c = 'received'"
+	    " AND hour >= ?2 / " XSTR(JOURNAL_HOUR_MS),
 };

@@ -40,14 +40,16 @@
 	"def get_search_list: []; "					\
 	"def modulemeta: error(\"modulemeta is not allowed\"); "	\
 	"def brl: if type != \"number\" then error(\"brl: not a number\")" \
-	" else (. * 100 | round) as $c | ($c / 100 | floor) as $n |"	\
+	" elif . < 0 then \"-\" + (- . | brl) elif . >= 1e15 then"	\
+	" error(\"brl: too large\") else (. * 100 | round) as $c | ($c / 100 | floor) as $n |"	\
 	" ($n | tostring) as $i | ($c - $n * 100 | tostring | if length <" \
 	" 2 then \"0\" + . else . end) as $d | ($i | explode | reverse | [range(0; length;" \
 	" 3) as $k | .[$k:$k + 3]] | map(reverse | implode) | reverse |" \
 	" join(\".\")) as $t | \"R$ \\($t),\\($d)\" end; "		\
 	"def dmy: if type == \"string\" and length >= 10 and .[4:5] =="	\
-	" \"-\" and .[7:8] == \"-\" then .[8:10] + \"/\" + .[5:7] + \"/\"" \
-	" + .[0:4] else error(\"dmy: not a date\") end; "		\
+	" \"-\" and .[7:8] == \"-\" and (.[0:4] + .[5:7] + .[8:10] |"	\
+	" explode | all(. >= 48 and . <= 57)) then .[8:10] + \"/\" +"	\
+	" .[5:7] + \"/\" + .[0:4] else error(\"dmy: not a date\") end; "	\
 	"{} as $ENV | ("
 
 /*

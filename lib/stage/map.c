@@ -831,8 +831,8 @@ map_apply(void *ctx, struct stream *s, struct stream_rec *r)
 	if (!w->last)
 		return STREAM_OK;
 	if (w->over != NULL) {
-		if (journal_cadence_step_stopped(s->journal, w->over->cadence,
-		    w->over->key, w->over->step) != 0)
+		if (!w->over->manual && journal_cadence_step_stopped(s->journal,
+		    w->over->cadence, w->over->key, w->over->step) != 0)
 			return stream_journal_failed(s, r);
 		log_info(&(struct log_ids){ .event = r->event }, "cadence"
 		    " '%s': step '%s' of %s is over by now: no message",

@@ -1,7 +1,6 @@
 -- 14 -> 15: cadences (journal/cadences.h): where each synced record stands
 -- in a cadence's steps, what each step did for it, the messages sent by
--- hand; the synced records by when they changed.
-CREATE INDEX sync_records_updated ON sync_records (job, updated_at);
+-- hand.
 CREATE TABLE cadences (
   name       TEXT PRIMARY KEY,
   version    TEXT NOT NULL,	-- the digest of what indexes its records
@@ -14,8 +13,11 @@ CREATE TABLE cadence_items (
   contact    TEXT,		-- whom it concerns (its contact program's)
   anchor     INTEGER,		-- its day, days since 1970-01-01; NULL: none
   stopped    INTEGER NOT NULL DEFAULT 0,
+  stopped_at INTEGER,		-- when it was found over (ms)
   next       INTEGER NOT NULL DEFAULT 0,	-- the first step not taken
   due        INTEGER,		-- the day that one falls due; NULL: none
+  amount     REAL,		-- what it is worth (its amount program's)
+  label      TEXT,		-- what it is reported by (its by program's)
   updated_at INTEGER NOT NULL,
   PRIMARY KEY (cadence, key)
 ) WITHOUT ROWID;
