@@ -41,7 +41,7 @@ index_one(struct cadence_def *d, struct journal *j, const char *key,
 	struct buf err = BUF_INIT, contact = BUF_INIT, label = BUF_INIT;
 	jv out = jv_null(), a, s, c, m, b;
 	int64_t stopped_at = 0;
-	int next = 0, found, rc;
+	int next = 0, was_stopped = 0, found, rc;
 
 	if (jqprog_run(d->record, jv_parse_sized(record, (int)len), &out,
 	    &err) == 0 && jv_get_kind(out) == JV_KIND_ARRAY) {
@@ -79,10 +79,14 @@ index_one(struct cadence_def *d, struct journal *j, const char *key,
 	}
 	buf_release(&err);
 	if ((rc = journal_cadence_item_next(j, cd->name, key, &next,
-	    &stopped_at, &found)) == 0) {
+	    &was_stopped, &stopped_at, &found)) == 0) {
 		it.next = found ? next : 0;
-		/* Found over now: since now; over before: since then. */
-		it.stopped_at = !it.stopped ? 0 : stopped_at > 0 ? stopped_at :
+		/*
+		 * Found over now: since now (what the report counts as
+		 * recovered); over before: since then; over when first seen:
+		 * no time.
+		 */
+		it.stopped_at = !it.stopped ? 0 : was_stopped ? stopped_at :
 		    found ? now : 0;
 		it.due = due_of(cd, it.anchor, it.stopped, it.next);
 		rc = journal_cadence_item_put(j, cd->name, &it, now);

@@ -104,7 +104,8 @@ journal_cadence_counts(struct journal *j, const char *cadence,
 
 int
 journal_cadence_item_next(struct journal *j, const char *cadence,
-    const char *key, int *next, int64_t *stopped_at, int *found)
+    const char *key, int *next, int *stopped, int64_t *stopped_at,
+    int *found)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -117,7 +118,8 @@ journal_cadence_item_next(struct journal *j, const char *cadence,
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*found = 1;
 		*next = sqlite3_column_int(st, 0);
-		*stopped_at = sqlite3_column_int64(st, 1);
+		*stopped = sqlite3_column_int(st, 1);
+		*stopped_at = sqlite3_column_int64(st, 2);
 	}
 	return journal_step_end(j, st, rc, "read a cadence's item");
 }

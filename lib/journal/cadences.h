@@ -53,9 +53,13 @@ int	journal_cadence_item_get(struct journal *, const char *cadence,
  */
 int	journal_cadence_counts(struct journal *, const char *cadence,
 	    int64_t today, struct buf *out);
-/* Where the item stands: its next step, and since when it is over. */
+/*
+ * Where the item stands: its next step, whether it is over and since when
+ * (0: it was over when first seen).
+ */
 int	journal_cadence_item_next(struct journal *, const char *cadence,
-	    const char *key, int *next, int64_t *stopped_at, int *found);
+	    const char *key, int *next, int *stopped, int64_t *stopped_at,
+	    int *found);
 /* Adds or replaces the item (its key, contact, anchor, ... as given). */
 int	journal_cadence_item_put(struct journal *, const char *cadence,
 	    const struct journal_cadence_item *, int64_t now);

@@ -875,7 +875,7 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " version = excluded.version, indexed_at = excluded.indexed_at,"
 	    " updated_at = excluded.updated_at",
 	[SQL_CADENCE_ITEM_NEXT] =
-	    "SELECT next, coalesce(stopped_at, 0) FROM cadence_items"
+	    "SELECT next, stopped, coalesce(stopped_at, 0) FROM cadence_items"
 	    " WHERE cadence = ?1 AND key = ?2",
 	[SQL_CADENCE_ITEM_PUT] =
 	    "INSERT INTO cadence_items (cadence, key, contact, anchor, stopped,"
