@@ -35,7 +35,7 @@ campaign_secrets() {
 test_expect_success 'config check accepts the sample config' '
 	campaign_secrets \
 	    integra config check -c "$top_srcdir/etc/integra.yaml" >out &&
-	grep -q "ok: 21 targets, 59 routes, 5 syncs, 1 flow, 2 cadences" out
+	grep -q "ok: 21 targets, 59 routes, 5 syncs, 2 flows, 2 cadences" out
 '
 test_expect_code 78 'config check names a secret that is not set' '
 	env -u INTEGRA_CRM_TOKEN INTEGRA_ZAPI_CLIENT_TOKEN=y INTEGRA_ZAPI_TOKEN=z INTEGRA_LINK_SECRET=l INTEGRA_RETENTION_SALT=s \

@@ -101,7 +101,7 @@ sent() {
 
 test_expect_success 'the sample config has its cadences' '
 	integra config check -c cfg.yaml >check &&
-	grep -q "5 syncs, 1 flow, 2 cadences" check
+	grep -q "5 syncs, 2 flows, 2 cadences" check
 '
 test_expect_success 'a clinic covered by its name: its debtors synced at once' '
 	at 2026-01-25 integra-coverage $C add "Clinica Sorriso Centro" \
@@ -260,6 +260,54 @@ test_expect_success 'escalation at day 91 of the oldest unpaid, once' '
 	at 2026-05-23 integra-cadence $C run >due 2>>cadence.err &&
 	test "$(q "SELECT count(*) FROM events WHERE type = \"debt.escalated\"
 	    AND subject = \"contract:101-5003\"")" = 1
+'
+# drain DATE: the journal's work mapped and sent, as cron's minutes would.
+drain() {
+	for _ in 1 2 3 4 5; do
+		at "$1" integra-normalize $C --pending >/dev/null 2>>normalize.err
+		at "$1" integra-map $C --pending >/dev/null 2>>map.err
+		at "$1" integra-dispatch $C --pending >/dev/null 2>>dispatch.err
+		at "$1" integra-retry $C >/dev/null 2>>retry.err
+	done
+	return 0
+}
+# case KEY: the collection case (flow caso-cobranca) of contract KEY, as
+# integra-flow show has it.
+case_of() {
+	n=$(integra-flow $C list -f caso-cobranca --json 2>/dev/null |
+	    jq -r "select(.key == \"contract:101-$1\") | .number") &&
+	integra-flow $C show "$n"
+}
+test_expect_success 'the escalated debt a collection case, a deal opened' '
+	drain 2026-05-23 &&
+	case_of 5003 >case &&
+	jq -e ".vars.deal_id == 7001 and .status == \"waiting\" and
+	    .step == \"wait_paid\" and .label == \"aberto\"" case >/dev/null &&
+	jq -r "select(.path | startswith(\"/api/v1/deals\")) |
+	    \"\(.method) \(.path | sub(\"&.*\"; \"\"))\"" sink.log >pd &&
+	grep -qx "GET /api/v1/deals/search?term=11144477735" pd &&
+	grep -qx "POST /api/v1/deals" pd
+'
+test_expect_success '... a debt of a CPF the CRM knows: its deal linked' '
+	ce debt.escalated esc-ana "{\"key\":\"contract:101-5001\",\"contract\":5001,\"clinic\":\"Clinica Sorriso Centro\",\"patient\":{\"patient_id\":1001,\"name\":\"Ana Beatriz Souza\",\"cpf\":\"529.982.247-25\"},\"installments\":[],\"total\":0,\"days_overdue\":91}" |
+	    at 2026-05-23 integra-ingest $C \
+	    >/dev/null 2>&1 &&
+	drain 2026-05-23 &&
+	case_of 5001 >case &&
+	jq -e ".vars.deal_id == 801" case >/dev/null
+'
+sed 's/"id":9007,\("number":1,"due_date":"2026-02-20","amount":250.5,"status":\)"overdue"/"id":9007,\1"paid"/' \
+    paid2.routes >paid3.routes
+test_expect_success '... closed, its deal won, once the contract is paid' '
+	grep -q "\"id\":9007,\"number\":1,\"due_date\":\"2026-02-20\",\"amount\":250.5,\"status\":\"paid\"" paid3.routes &&
+	resync paid3.routes 2026-05-25 &&
+	drain 2026-05-25 &&
+	case_of 5003 >case &&
+	jq -e ".status == \"completed\" and .label == \"encerrado\"" case \
+	    >/dev/null &&
+	jq -e -s "map(select(.method == \"PUT\" and
+	    .path == \"/api/v1/deals/7001\")) | length == 1 and
+	    (.[0].body | fromjson) == {status: \"won\"}" sink.log >/dev/null
 '
 test_expect_success 'a step sent by hand, by the CLI and the API' '
 	at 2026-04-16 integra-cadence $C send cobranca d7 101-9011 >sent &&

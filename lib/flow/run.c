@@ -211,7 +211,7 @@ run_action(struct flow_run *fr, const struct flow_def *d,
 	const struct cfg_step *cs = ms->cfg;
 	struct buf why = BUF_INIT, text = BUF_INIT;
 	struct journal_delivery jd;
-	char id[ID_LEN + 1], seq[16], *body = NULL;
+	char id[ID_LEN + 1], seq[16], *body = NULL, *url = NULL;
 	const char *parts[2] = { step_id(fi), seq };
 	size_t len = 0;
 	jv input, dd;
@@ -235,6 +235,13 @@ run_action(struct flow_run *fr, const struct flow_def *d,
 			rc = advance(fr, fi, fi->step + 1, now);
 		goto out;
 	}
+	/* A path that interpolates is made of the instance, as a route's. */
+	if (ms->path != NULL && map_step_url(ms, jv_copy(input), &url,
+	    &why) != 0) {
+		jv_free(input);
+		rc = fail(fr, fi, &why, now);
+		goto out;
+	}
 	if (map_step_body(fr->defs->cfg, ms, NULL, input, text.data, text.len,
 	    &body, &len, &why) != 0) {
 		rc = fail(fr, fi, &why, now);
@@ -244,7 +251,8 @@ run_action(struct flow_run *fr, const struct flow_def *d,
 	id_derive(id, fi->id, parts, 2);
 	jd = (struct journal_delivery){ .id = id, .event_id = fi->event_id,
 	    .target = cs->target, .route = fi->cfg->name, .step = fi->step,
-	    .method = cs->method, .url = ms->url, .headers = ms->headers,
+	    .method = cs->method, .url = url != NULL ? url : ms->url,
+	    .headers = ms->headers,
 	    .body = body, .body_len = len, .created_at = now,
 	    .not_before = now, .priority = cs->priority };
 	if ((rc = journal_delivery_add(fr->journal, &jd, &added)) != 0)
@@ -263,6 +271,7 @@ run_action(struct flow_run *fr, const struct flow_def *d,
 		snprintf(fr->ready[fr->nready++], ID_LEN + 1, "%s", id);
 out:
 	free(body);
+	free(url);
 	buf_release(&why);
 	buf_release(&text);
 	return rc;
