@@ -15,6 +15,12 @@ targets:
     url: http://127.0.0.1:@PORT@
     auth: {header: Authorization, scheme: Bearer, secret_env: CLINICS_TOKEN}
     timeout: 5s
+  debtor-sync:
+    sync: debtors
+routes:
+  - on: coverage.added
+    to: debtor-sync
+    body: .data.key
 coverage:
   from: clinics
   path: /api/v1/clinics
@@ -111,6 +117,45 @@ test_expect_success 'a config without coverage: 78' '
 	grep -q "has no coverage" err
 '
 
+# runs N: the runs of clinic 101's debtor sync that ended ok.
+runs() {
+	q "SELECT count(*) FROM sync_runs WHERE job = \"debtors/101\"
+	    AND status = \"ok\""
+}
+test_expect_success 'a route step to a sync target starts its run' '
+	before=$(runs) &&
+	integra-coverage $C add -n "Clinica Sorriso Centro" >/dev/null 2>&1 &&
+	test "$(runs)" = "$before" &&
+	integra-map $C --pending >/dev/null 2>&1 &&
+	integra-dispatch $C --pending >out 2>err &&
+	jq -e -s "map(select(.target == \"debtor-sync\")) | length >= 1 and
+	    all(.[]; .status == \"delivered\" and .http_status == 202)" \
+	    out >/dev/null &&
+	i=0 &&
+	while [ "$(runs)" = "$before" ] && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done &&
+	test "$(runs)" -gt "$before"
+'
+test_expect_success '... a body that is no key: dead, invalid' '
+	printf "{\"specversion\":\"1.0\",\"id\":\"c9\",\"source\":\"t\",\"type\":\"coverage.added\",\"data\":{\"key\":\"a/b\",\"record\":{}}}\n" |
+	    integra-ingest $C 2>/dev/null | integra-normalize $C 2>/dev/null |
+	    integra-map $C 2>/dev/null | integra-dispatch $C >out 2>/dev/null;
+	jq -e "select(.target == \"debtor-sync\") | .status == \"dead\"" \
+	    out >/dev/null &&
+	test "$(q "SELECT error_class FROM deliveries
+	    WHERE target = \"debtor-sync\" AND status = \"dead\"")" = invalid
+'
+test_expect_success 'a sync target with a url, or of no sync: refused' '
+	sed "s/^    sync: debtors$/    sync: nothing/" cfg.yaml >b1.yaml &&
+	{ integra config check -c b1.yaml >out 2>&1; test $? -eq 78; } &&
+	grep -q "starts sync .nothing., which is not defined" out &&
+	sed "s|^    sync: debtors$|    sync: debtors\n    url: http://127.0.0.1:9|" \
+	    cfg.yaml >b2.yaml &&
+	{ integra config check -c b2.yaml >out 2>&1; test $? -eq 78; } &&
+	grep -q "a sync.s target has no url" out
+'
+
 ADMIN=$(integra-keys -j journal.db add admin -S admin 2>/dev/null)
 READ=$(integra-keys -j journal.db add reader -S events:read 2>/dev/null)
 start_receiver recv.log
@@ -136,17 +181,17 @@ test_expect_success '... none, 404; a body without the name, 400' '
 	call POST /api/coverage "[1" && test "$(cat status)" = 400
 '
 test_expect_success '... one: 201, and its first sync started' '
+	integra-coverage $C remove 101 >/dev/null 2>&1 &&
+	before=$(runs) &&
 	call POST /api/coverage "{\"clinic_name\":\"Clinica Sorriso Centro\"}" &&
 	test "$(cat status)" = 201 &&
 	jq -e ".key == \"101\" and .sync == {job: \"debtors\",
 	    started: true}" body >/dev/null &&
 	i=0 &&
-	while [ "$(q "SELECT count(*) FROM sync_runs WHERE job = \"debtors/101\"
-	    AND status = \"ok\"")" != 2 ] && [ $i -lt 100 ]; do
+	while [ "$(runs)" = "$before" ] && [ $i -lt 100 ]; do
 		sleep 0.1; i=$((i + 1))
 	done &&
-	test "$(q "SELECT count(*) FROM sync_runs WHERE job = \"debtors/101\"
-	    AND status = \"ok\"")" = 2
+	test "$(runs)" = $((before + 1))
 '
 test_expect_success '... again: 200, covered already' '
 	call POST /api/coverage "{\"clinic_name\":\"Clinica Sorriso Centro\"}" &&
@@ -164,17 +209,16 @@ test_expect_success '... but not add or remove: 403' '
 	call DELETE /api/coverage/101 "" "$READ" && test "$(cat status)" = 403
 '
 test_expect_success 'POST /api/sync/start runs one record s run: key' '
+	before=$(runs) &&
 	call POST /api/sync/start "{\"job\":\"debtors\",\"key\":\"101\"}" &&
 	test "$(cat status)" = 202 &&
 	jq -e ". == {job: \"debtors\", run: \"debtors/101\", started: true}" \
 	    body >/dev/null &&
 	i=0 &&
-	while [ "$(q "SELECT count(*) FROM sync_runs WHERE job = \"debtors/101\"
-	    AND status = \"ok\"")" != 3 ] && [ $i -lt 100 ]; do
+	while [ "$(runs)" = "$before" ] && [ $i -lt 100 ]; do
 		sleep 0.1; i=$((i + 1))
 	done &&
-	test "$(q "SELECT count(*) FROM sync_runs WHERE job = \"debtors/101\"
-	    AND status = \"ok\"")" = 3 &&
+	test "$(runs)" = $((before + 1)) &&
 	call POST /api/sync/start "{\"job\":\"debtors\",\"key\":\"1/2\"}" &&
 	test "$(cat status)" = 400 &&
 	call POST /api/sync/start "{\"job\":\"debtors\",\"key\":7}" &&

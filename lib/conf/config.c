@@ -852,6 +852,8 @@ target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 	}
 	if (strcmp(k, "auth") == 0)
 		return loader_each(ld, v, "auth", auth_pair, t);
+	if (strcmp(k, "sync") == 0)
+		return loader_string(ld, v, "sync", &t->sync);
 	if (strcmp(k, "from") == 0) {
 		if (loader_string(ld, v, "from", &t->from) != 0)
 			return -1;
@@ -1001,6 +1003,16 @@ targets_pair(struct loader *ld, void *ctx, const char *k,
 	t->starttls = -1;
 	if (loader_each(ld, v, "a target", target_pair, t) != 0)
 		return -1;
+	if (t->sync != NULL) {
+		if (t->url != NULL || t->auth_header != NULL ||
+		    t->zapi_instance != NULL || t->signing.scheme !=
+		    CFG_AUTH_NONE || t->token.kind != CFG_TOKEN_NONE)
+			return loader_bad(ld, v, "target '%s': a sync's target"
+			    " has no url, auth, zapi, signing or token: it"
+			    " starts a run here", k);
+		t->url = xstrdup("");
+		return 0;
+	}
 	if (t->url == NULL)
 		return loader_bad(ld, v, "target '%s' has no url", k);
 	if (t->starttls < 0)	/* smtp:// asks for TLS unless told not to */
@@ -2432,6 +2444,7 @@ cfg_free(struct cfg *cfg)
 		free(t->reply_to);
 		free(t->ca_file);
 		free(t->zapi_instance);
+		free(t->sync);
 		free(t->zapi_token_env);
 		free(t->zapi_token_file);
 		free_headers(t->headers, t->nheaders);

@@ -207,6 +207,11 @@ struct cfg_target {
 	char			*zapi_instance;
 	char			*zapi_token_env;
 	char			*zapi_token_file;
+	/*
+	 * A sync (sync.h): a delivery to it starts a run of the sync, its
+	 * body the key of a record of the sync's set (syncrun.h); no url.
+	 */
+	char			*sync;
 	struct cfg_header	*headers;
 	size_t			 nheaders;
 	long			 timeout_ms;

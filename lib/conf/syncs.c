@@ -308,6 +308,16 @@ cfg_syncs_resolve(struct cfg *cfg, const char *path, char *err,
 	struct cfg_sync *sy;
 	size_t i;
 
+	/* A target that starts a run, of a sync there is. */
+	for (i = 0; i < cfg->ntargets; i++)
+		if (cfg->targets[i].sync != NULL &&
+		    cfg_sync(cfg, cfg->targets[i].sync) == NULL) {
+			snprintf(err, errsz, "%s:%d: target '%s' starts sync"
+			    " '%s', which is not defined", path,
+			    cfg->targets[i].line, cfg->targets[i].name,
+			    cfg->targets[i].sync);
+			return -1;
+		}
 	for (i = 0; i < cfg->nsyncs; i++) {
 		sy = &cfg->syncs[i];
 		if ((sy->source = cfg_target(cfg, sy->from)) != NULL &&

@@ -12,7 +12,8 @@
 #include "conf/config.h"
 #include "httpd/coverage.h"
 #include "httpd/reply.h"
-#include "httpd/spawn.h"
+#include "journal/journal.h"
+#include "transport/syncrun.h"
 #include "ops/coverage.h"
 
 /* Starts the first sync of the record just covered, if there is one. */
@@ -24,7 +25,8 @@ first_sync(const struct httpd_call *c, const char *key, struct buf *b)
 
 	if (sy == NULL)
 		return;
-	started = httpd_spawn_sync(c->cfg, c->reader, sy->name, key, 0) == 0;
+	started = syncrun_spawn(c->cfg->path, journal_path(c->reader),
+	    sy->name, key, 0) == 0;
 	if (!started)
 		log_error(NULL, "api: coverage %s: sync '%s' cannot be"
 		    " started", key, sy->name);

@@ -12,7 +12,7 @@
 #include "base/clock.h"
 #include "conf/config.h"
 #include "httpd/reply.h"
-#include "httpd/spawn.h"
+#include "transport/syncrun.h"
 #include "journal/journal.h"
 #include "journal/syncs.h"
 #include "base/log.h"
@@ -146,7 +146,7 @@ httpd_syncs_start(const struct httpd_call *c)
 	}
 	buf_release(&state.watermark);
 	buf_release(&state.lock_owner);
-	if (httpd_spawn_sync(cfg, reader, sy->name, key,
+	if (syncrun_spawn(cfg->path, journal_path(reader), sy->name, key,
 	    jv_get_kind(full) == JV_KIND_TRUE) != 0) {
 		jv_free(full);
 		jv_free(param);

@@ -188,9 +188,12 @@ setup_targets(struct run *r)
 	r->ntargets = cfg->ntargets;
 	r->targets = xcalloc(cfg->ntargets + 1, sizeof(*r->targets));
 	token_dir(journal_path(r->o->journal), &tokens);
-	for (i = 0; i < cfg->ntargets && rc == 0; i++)
+	for (i = 0; i < cfg->ntargets && rc == 0; i++) {
 		rc = transport_target_init(&r->targets[i].tt, &cfg->targets[i],
 		    tokens.data, r->err, r->errsz);
+		r->targets[i].tt.config = cfg->path;
+		r->targets[i].tt.journal = journal_path(r->o->journal);
+	}
 	buf_release(&tokens);
 	return rc;
 }
@@ -562,6 +565,12 @@ start_ready(struct run *r)
 			if (transport_prepare(&t->tt, &j->req, j, why,
 			    sizeof(why)) != 0) {
 				fail_now(r, j, "invalid", why);
+				continue;
+			}
+			/* A kind that is no transfer is done at once. */
+			if (t->tt.kind->run != NULL) {
+				t->tt.kind->run(&t->tt, &j->req);
+				finish(r, j);
 				continue;
 			}
 			/* An answer that becomes an event is kept whole. */

@@ -21,4 +21,5 @@ smtp_prepare(const struct transport_target *t, struct transport_req *req,
 	return 0;
 }
 
-const struct transport transport_smtp = { "smtp", smtp_prepare, NULL };
+const struct transport transport_smtp = { "smtp", smtp_prepare, NULL,
+    NULL };

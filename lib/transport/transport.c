@@ -15,7 +15,7 @@
 #include "transport/transport.h"
 
 /* Plain HTTP: the request goes as the journal has it. */
-const struct transport transport_http = { "http", NULL, NULL };
+const struct transport transport_http = { "http", NULL, NULL, NULL };
 
 /* A secret's copy, wiped before it is freed. */
 static void
@@ -36,7 +36,7 @@ transport_target_init(struct transport_target *t,
 
 	*t = (struct transport_target){ .cfg = cfg, .kind = cfg->smtp ?
 	    &transport_smtp : cfg->zapi_instance != NULL ? &transport_zapi :
-	    &transport_http };
+	    cfg->sync != NULL ? &transport_sync : &transport_http };
 	if (cfg->signing.scheme != CFG_AUTH_NONE) {
 		buf_addf(&what, "target '%s' signing", cfg->name);
 		t->signer = webhookauth_new(&cfg->signing, what.data, err,

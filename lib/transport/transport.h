@@ -7,6 +7,7 @@
  *	transport_smtp	an e-mail message and its envelope (smtp.c)
  *	transport_zapi	Z-API's URL and phone form; the message id it
  *			gives back (zapi.c)
+ *	transport_sync	no transfer: a sync run started (syncrun.c)
  *
  * Every kind's request carries the delivery's own headers, integra's
  * (Idempotency-Key, X-Integra-Event, User-Agent) and the target's auth
@@ -48,6 +49,8 @@ struct transport_target {
 	char			*zapi_base;	/* url/instances/I/token/T */
 	struct webhookauth	*signer;	/* NULL: it asks for none */
 	struct token		*token;		/* its auth's source, or NULL */
+	const char		*config;	/* for a kind that runs a */
+	const char		*journal;	/* program: the caller's */
 };
 
 /* A delivery's request, from its claim to its answer. */
@@ -76,11 +79,18 @@ struct transport {
 			    struct transport_req *, char *why, size_t whysz);
 	/* What a delivered req keeps of its answer; NULL: nothing. */
 	void		(*delivered)(struct transport_req *);
+	/*
+	 * A kind whose request is no transfer does it at once, the outcome
+	 * in req->x (status, or error_class and error); NULL: a transfer.
+	 */
+	void		(*run)(const struct transport_target *,
+			    struct transport_req *);
 };
 
 extern const struct transport	transport_http;
 extern const struct transport	transport_smtp;
 extern const struct transport	transport_zapi;
+extern const struct transport	transport_sync;
 
 /*
  * t for cfg, its kind chosen and secrets resolved, its token's cache (if

@@ -78,4 +78,4 @@ zapi_delivered(struct transport_req *req)
 }
 
 const struct transport transport_zapi = { "zapi", zapi_prepare,
-    zapi_delivered };
+    zapi_delivered, NULL };

@@ -1,5 +1,6 @@
 /*
- * httpd/spawn: a sync run started in the background.  See httpd/spawn.h.
+ * syncrun: a sync run started in the background, by the receiver or as a
+ * route's step.  See syncrun.h.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -8,14 +9,17 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <jv.h>
 
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "conf/config.h"
-#include "httpd/spawn.h"
+#include "transport/syncrun.h"
 #include "journal/journal.h"
 
 /*
@@ -23,8 +27,8 @@
  * async-signal-safe calls, so everything is made ready first.
  */
 int
-httpd_spawn_sync(const struct cfg *cfg, struct journal *reader,
-    const char *name, const char *param, int full)
+syncrun_spawn(const char *config, const char *journal, const char *name,
+    const char *param, int full)
 {
 	char self[PATH_MAX], prog[PATH_MAX + 16], *slash;
 	char when[RFC3339_LEN + 1];
@@ -48,12 +52,12 @@ httpd_spawn_sync(const struct cfg *cfg, struct journal *reader,
 		}
 	}
 	argv[n++] = "integra-sync";
-	if (cfg->path != NULL) {
+	if (config != NULL) {
 		argv[n++] = "-c";
-		argv[n++] = cfg->path;
+		argv[n++] = config;
 	}
 	argv[n++] = "-j";
-	argv[n++] = journal_path(reader);
+	argv[n++] = journal;
 	argv[n++] = "start";
 	if (full)
 		argv[n++] = "-f";
@@ -64,8 +68,8 @@ httpd_spawn_sync(const struct cfg *cfg, struct journal *reader,
 	argv[n++] = name;
 	argv[n] = NULL;
 	clock_rfc3339(clock_ms(), when);
-	buf_addf(&msg, "%s: api: sync '%s': %s cannot be run", log_prog(),
-	    name, prog);
+	buf_addf(&msg, "%s: sync '%s': %s cannot be run", log_prog(), name,
+	    prog);
 	buf_addf(&failed, "{\"time\":\"%s\",\"level\":\"error\",\"prog\":",
 	    when);
 	buf_add_json_string(&failed, log_prog(), strlen(log_prog()));
@@ -103,3 +107,62 @@ httpd_spawn_sync(const struct cfg *cfg, struct journal *reader,
 		;
 	return 0;
 }
+
+/*
+ * The request's body is the key of the record whose run it starts, as
+ * JSON: a string, or null (or nothing) for the whole job.  Kept in url.
+ */
+static int
+sync_prepare(const struct transport_target *t, struct transport_req *req,
+    char *why, size_t whysz)
+{
+	jv v;
+	int rc = 0;
+
+	(void)t;
+	v = req->body_len > 0 ? jv_parse_sized(req->body,
+	    (int)req->body_len) : jv_null();
+	free(req->url);
+	req->url = NULL;
+	if (jv_get_kind(v) == JV_KIND_NULL)
+		req->url = xstrdup("");
+	else if (jv_get_kind(v) == JV_KIND_STRING &&
+	    jv_string_length_bytes(jv_copy(v)) > 0 &&
+	    jv_string_length_bytes(jv_copy(v)) <= 128 &&
+	    strpbrk(jv_string_value(v), "/\r\n") == NULL &&
+	    (size_t)jv_string_length_bytes(jv_copy(v)) ==
+	    strlen(jv_string_value(v)))
+		req->url = xstrdup(jv_string_value(v));
+	else {
+		req->url = xstrdup("");
+		snprintf(why, whysz, "the body of a sync's step is the key of"
+		    " a record of its set, a string, or null");
+		rc = -1;
+	}
+	jv_free(v);
+	return rc;
+}
+
+/* The run started, detached: "202" once it is, as the receiver answers. */
+static void
+sync_run(const struct transport_target *t, struct transport_req *req)
+{
+	struct http_xfer *x = &req->x;
+
+	x->started_ms = clock_ms();
+	x->retry_after_ms = -1;
+	if (syncrun_spawn(t->config, t->journal, t->cfg->sync,
+	    req->url[0] != '\0' ? req->url : NULL, 0) == 0) {
+		x->status = 202;
+		x->error_class = NULL;
+	} else {
+		x->status = 0;
+		x->error_class = "internal";
+		snprintf(x->error, sizeof(x->error), "the run of sync '%s'"
+		    " cannot be started", t->cfg->sync);
+	}
+	x->duration_ms = clock_ms() - x->started_ms;
+}
+
+const struct transport transport_sync = { "sync", sync_prepare, NULL,
+    sync_run };
