@@ -372,6 +372,30 @@ drop_after_12() {
 	    DROP TABLE cadence_steps; DROP TABLE cadence_manual;"
 }
 
+# sample_secrets: the secrets etc/integra.yaml reads from the environment,
+# made up and exported, for a test that runs the sample config.
+sample_secrets() {
+	INTEGRA_CRM_TOKEN=crm-token
+	INTEGRA_ZAPI_CLIENT_TOKEN=zapi-token
+	INTEGRA_ZAPI_TOKEN=instance-token
+	INTEGRA_LINK_SECRET=link-secret
+	INTEGRA_RETENTION_SALT=retention-salt
+	INTEGRA_WORDPRESS_AUTH=$(printf 'integra:app password' | base64)
+	INTEGRA_WORDPRESS_WEBHOOK_SECRET=whsec_$(printf \
+	    'integra wordpress 0123456789' | base64)
+	INTEGRA_SALESFORCE_SECRET=sf-secret-4b1d
+	INTEGRA_RBM_CLIENT_TOKEN=rbm-client-token-4b1d
+	INTEGRA_CLINICS_TOKEN=clinics-token
+	INTEGRA_INFOBIP_KEY=infobip-key
+	INTEGRA_WHATSAPP_TOKEN=wa-token
+	INTEGRA_PIPEDRIVE_TOKEN=pd-token
+	export INTEGRA_CRM_TOKEN INTEGRA_ZAPI_CLIENT_TOKEN INTEGRA_ZAPI_TOKEN \
+	    INTEGRA_LINK_SECRET INTEGRA_RETENTION_SALT INTEGRA_WORDPRESS_AUTH \
+	    INTEGRA_WORDPRESS_WEBHOOK_SECRET INTEGRA_SALESFORCE_SECRET \
+	    INTEGRA_RBM_CLIENT_TOKEN INTEGRA_CLINICS_TOKEN INTEGRA_INFOBIP_KEY \
+	    INTEGRA_WHATSAPP_TOKEN INTEGRA_PIPEDRIVE_TOKEN
+}
+
 # ce TYPE ID DATA: one CloudEvent line.
 ce() {
 	printf '{"specversion":"1.0","id":"%s","source":"test","type":"%s","data":%s}\n' \

@@ -17,25 +17,7 @@ start_sink sink -r routes
 sed -e "s/127.0.0.1:8090/127.0.0.1:$SINK_PORT/" \
     -e '/^  wordpress:$/a\    timeout: 2s' \
     "$top_srcdir/etc/integra.yaml" >cfg.yaml
-INTEGRA_CRM_TOKEN=crm-token
-INTEGRA_ZAPI_CLIENT_TOKEN=zapi-token
-INTEGRA_ZAPI_TOKEN=instance-token
-INTEGRA_LINK_SECRET=link-secret
-INTEGRA_RETENTION_SALT=retention-salt
-INTEGRA_WORDPRESS_AUTH=$(printf 'integra:app password' | base64)
-INTEGRA_WORDPRESS_WEBHOOK_SECRET=whsec_$(printf 'integra wordpress 0123456789' |
-    base64)
-INTEGRA_SALESFORCE_SECRET=sf-secret-4b1d
-INTEGRA_RBM_CLIENT_TOKEN=rbm-client-token-4b1d
-INTEGRA_CLINICS_TOKEN=clinics-token
-INTEGRA_INFOBIP_KEY=infobip-key
-INTEGRA_WHATSAPP_TOKEN=wa-token
-INTEGRA_PIPEDRIVE_TOKEN=pd-token
-export INTEGRA_CRM_TOKEN INTEGRA_ZAPI_CLIENT_TOKEN INTEGRA_ZAPI_TOKEN \
-    INTEGRA_LINK_SECRET INTEGRA_RETENTION_SALT INTEGRA_WORDPRESS_AUTH \
-    INTEGRA_WORDPRESS_WEBHOOK_SECRET INTEGRA_SALESFORCE_SECRET \
-    INTEGRA_RBM_CLIENT_TOKEN INTEGRA_CLINICS_TOKEN INTEGRA_INFOBIP_KEY \
-    INTEGRA_WHATSAPP_TOKEN INTEGRA_PIPEDRIVE_TOKEN
+sample_secrets
 C="-c cfg.yaml -j journal.db"
 integra-ingest -j journal.db -s t -t x </dev/null 2>/dev/null
 WP=$(integra-keys -j journal.db add wordpress -S events:write 2>/dev/null)
