@@ -40,7 +40,7 @@ targets:
     url: http://127.0.0.1:$SINK_PORT/lists
     retry:
       max_attempts: 3
-      base: 1s
+      base: 5s
   sender:
     url: http://127.0.0.1:$SINK_PORT/send
     retry:
@@ -169,7 +169,7 @@ test_expect_success 'an answer that cannot be the event fails the try, class res
 	grep -q "cannot become a list.fetched event" err &&
 	test "$(q "SELECT count(*) FROM events WHERE type = \"list.fetched\"
 	    AND subject = \"html\"")" = 0 &&
-	INTEGRA_CLOCK_OFFSET=5 integra-dispatch $C --pending >/dev/null 2>&1 &&
+	INTEGRA_CLOCK_OFFSET=20 integra-dispatch $C --pending >/dev/null 2>&1 &&
 	test "$(q "SELECT count(*) FROM events WHERE type = \"list.fetched\"
 	    AND subject = \"html\"")" = 1
 '
