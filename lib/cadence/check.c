@@ -115,15 +115,21 @@ cadence_check_event(struct cadence_check *cc, jv *v,
 	int found = 0, rc = 0, stop;
 
 	*over = NULL;
+	if (cc->defs->n == 0)
+		return 0;
+	/* Every event passes: what is not a cadence's is let go first. */
 	source = member(*v, "source", &ks);
+	if (source == NULL ||
+	    strncmp(source, SOURCE_PREFIX, strlen(SOURCE_PREFIX)) != 0) {
+		jv_free(ks);
+		return 0;
+	}
 	type = member(*v, "type", &kt);
 	data = jv_get_kind(*v) == JV_KIND_OBJECT ?
 	    jv_object_get(jv_copy(*v), jv_string("data")) : jv_invalid();
 	key = member(data, "key", &kk);
 	step = member(data, "step", &kp);
-	if (cc->defs->n == 0 || source == NULL || type == NULL ||
-	    key == NULL || step == NULL ||
-	    strncmp(source, SOURCE_PREFIX, strlen(SOURCE_PREFIX)) != 0 ||
+	if (type == NULL || key == NULL || step == NULL ||
 	    (d = cadence_defs_find(cc->defs, source +
 	    strlen(SOURCE_PREFIX))) == NULL ||
 	    strcmp(type, d->cfg->event) != 0)
