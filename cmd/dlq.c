@@ -26,6 +26,7 @@
 #include "cli/options.h"
 #include "base/progress.h"
 #include "cli/setup.h"
+#include "json/jvparse.h"
 
 /* The filters of list, retry, archive and export: see filter(). */
 #define FILTERS(f)							\
@@ -128,7 +129,7 @@ print_row(void *ctx, const char *id, const char *json, size_t len)
 {
 	int *n = ctx;
 	char died[RFC3339_LEN + 1];
-	jv v = jv_parse_sized(json, (int)len);
+	jv v = jvparse_text(json, len);
 	jv type = jv_object_get(jv_copy(v), jv_string("type"));
 	jv target = jv_object_get(jv_copy(v), jv_string("target"));
 	jv class = jv_object_get(jv_copy(v), jv_string("error_class"));
@@ -161,7 +162,7 @@ print_stats(const struct buf *json)
 {
 	static const char *const parts[] = { "by_type", "by_target",
 	    "by_error_class" };
-	jv v = jv_parse_sized(json->data, (int)json->len), part;
+	jv v = jvparse_text(json->data, json->len), part;
 	jv oldest = jv_object_get(jv_copy(v), jv_string("oldest_ms"));
 	size_t i;
 

@@ -24,6 +24,7 @@
 #include "journal/journal.h"
 #include "json/jvdump.h"
 #include "ops/flows.h"
+#include "json/jvparse.h"
 
 #define EVENT_MAX	(1 << 20)	/* the start event, in bytes */
 
@@ -49,7 +50,7 @@ static int
 print_row(void *ctx, const char *id, const char *json, size_t len)
 {
 	int *n = ctx;
-	jv v = jv_parse_sized(json, (int)len);
+	jv v = jvparse_text(json, len);
 	const char *const cols[] = { "number", "flow", "status", "label",
 	    "step" };
 	const int widths[] = { 18, 12, 9, 20, 18 };

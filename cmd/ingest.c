@@ -24,6 +24,8 @@
 #include "stage/stream.h"
 
 #define MAX_BODY	(1024 * 1024)
+#define REQUEST_TIMEOUT	30	/* seconds to send a request whole */
+#define PER_CLIENT	256	/* connections from one address */
 
 /*
  * inetd: the connection on standard input goes to the server alone, so
@@ -125,9 +127,10 @@ main(int argc, char *argv[])
 {
 	const char *cfgpath = NULL, *jpath = NULL, *tenant = NULL;
 	const char *listen = NULL, *exec = NULL;
-	struct receiver_opts ro = { .max_body = MAX_BODY };
+	struct receiver_opts ro = { .max_body = MAX_BODY,
+	    .request_timeout = REQUEST_TIMEOUT, .per_client = PER_CLIENT };
 	char err[256];
-	long idle = 0;
+	long idle = 0, timeout = REQUEST_TIMEOUT, per_client = PER_CLIENT;
 	size_t batch = 0;
 	int stream_opts, inetd = 0, inherited, server;
 	struct journal *journal = NULL;
@@ -155,8 +158,12 @@ main(int argc, char *argv[])
 		OPTIONS_FLAG('i', "inetd", &inetd),
 		OPTIONS_SIZE('M', "max-body", "bytes", &ro.max_body, 64,
 		    64L << 20, "-M: a size from 64 to 67108864 bytes"),
+		OPTIONS_NUMBER('C', "per-client", "connections", &per_client,
+		    0, 1024, "-C: connections, from 0 (no limit) to 1024"),
 		OPTIONS_NUMBER('I', "idle-exit", "seconds", &idle, 1, 86400,
 		    "-I: seconds, from 1 to 86400"),
+		OPTIONS_NUMBER('W', "request-timeout", "seconds", &timeout,
+		    1, 3600, "-W: seconds, from 1 to 3600"),
 		OPTIONS_STRING('x', "exec", "command", &exec),
 		OPTIONS_END
 	};
@@ -174,6 +181,8 @@ main(int argc, char *argv[])
 	if ((i = options_parse(&prog, NULL, argc, argv, &rc)) < 0)
 		return rc;
 	ro.idle_exit = (int)idle;
+	ro.request_timeout = (int)timeout;
+	ro.per_client = (unsigned int)per_client;
 	/* -B goes to batch, not s.batch_max, to tell whether it was given. */
 	if (batch != 0)
 		s.batch_max = batch;
@@ -188,6 +197,7 @@ main(int argc, char *argv[])
 	if (i != argc || (server && stream_opts) ||
 	    (listen != NULL) + inetd + (inherited >= 0) > 1 ||
 	    (!server && (ro.max_body != MAX_BODY || ro.idle_exit != 0 ||
+	    timeout != REQUEST_TIMEOUT || per_client != PER_CLIENT ||
 	    exec != NULL)) || (inetd && exec != NULL &&
 	    strcmp(exec, "-") == 0) ||
 	    (inetd && ro.idle_exit != 0) ||

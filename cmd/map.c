@@ -24,6 +24,7 @@
 #include "cli/options.h"
 #include "cli/setup.h"
 #include "stage/stream.h"
+#include "json/jvparse.h"
 
 #define PROGRAM_MAX	(1 << 20)	/* bytes of a program or an event */
 
@@ -133,7 +134,7 @@ test(const struct cfg *cfg, struct journal *jn, const char *type,
 
 	if ((text = slurp("-", &len)) == NULL)
 		return EX_IOERR;
-	v = jv_parse_sized(text, (int)len);
+	v = jvparse_text(text, len);
 	free(text);
 	if (!jv_is_valid(v) || jv_get_kind(v) != JV_KIND_OBJECT) {
 		log_error(NULL, "stdin: not a JSON object");

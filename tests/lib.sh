@@ -397,6 +397,12 @@ sample_secrets() {
 }
 
 # ce TYPE ID DATA: one CloudEvent line.
+# sanitized: whether the programs under test are built with
+# AddressSanitizer, which keeps its own allocator (json/jqalloc.h).
+sanitized() {
+	ldd "$(command -v integra-map)" 2>/dev/null | grep -q libasan
+}
+
 ce() {
 	printf '{"specversion":"1.0","id":"%s","source":"test","type":"%s","data":%s}\n' \
 	    "$2" "$1" "$3"

@@ -82,6 +82,47 @@ test_expect_code 65 'a recursion that never ends is stopped' '
 	try "def f: f; f"; rc=$?;
 	grep -q "ran past its limit" err || exit 1; exit $rc
 '
+test_expect_code 65 'an array index of 10000000 or more is refused, not a crash' '
+	try "null | .[1e9] = 1"; rc=$?;
+	grep -q "an array index of 10000000 or more is not allowed" err ||
+	    exit 1;
+	try "{} | .a[2e8] |= 1"; test $? = 65 &&
+	try "[fromstream([[1e9], 1], [[1e9]])]"; test $? = 65 &&
+	try "null | setpath([7.2e8]; 1)"; test $? = 65 || exit 1; exit $rc
+'
+test_expect_success 'an index under it is set as jq sets it' '
+	try "null | .[3] = 1 | .[1] |= 2 | .[0] += 5" &&
+	jq -e ".body == [5, 2, null, 1]" out &&
+	try "[fromstream([[0], 1], [[0]])]" && jq -e ".body == [[1]]" out
+'
+test_expect_code 65 'a string repeated into 10000000 bytes or more is refused' '
+	try "\"ab\" * 5e6"; rc=$?;
+	grep -q "a string of 10000000 bytes or more is not allowed" err ||
+	    exit 1; exit $rc
+'
+test_expect_success 'a string repeated under it is as jq makes it' '
+	try "[\"ab\" * 3, 2 * \"c\", ((1, 2) * (3, 4)), ({a: {b: 1}} * {a: {c: 2}})]" &&
+	jq -e ".body == [\"ababab\", \"cc\", 3, 6, 4, 8, {a: {b: 1, c: 2}}]" out
+'
+test_expect_code 65 'a program that takes memory fast is stopped at its budget' '
+	try "\"x\" | reduce range(40) as \$i (.; . + .) | length"; rc=$?;
+	grep -q "ran past its limit" err || exit 1; exit $rc
+'
+# Without AddressSanitizer (which keeps its own allocator): allocation
+# in a C loop of libjq's, which no halt reaches, is stopped as well.
+if ! sanitized; then
+	test_expect_code 65 'a program past 128 MiB stops at its budget' '
+		try "\"xxxxxxxxxx\" * 999999 | . + . | . + . | . + . | . + .";
+		rc=$?;
+		grep -q "ran past its limit of 128 MiB of memory" err ||
+		    exit 1; exit $rc
+	'
+	test_expect_code 65 'a C loop of libjq that allocates is stopped in time' '
+		try "{} | reduce range(30) as \$i (.; {a: ., b: .}) | tojson";
+		rc=$?; grep -q "ran past its limit of 300 ms" err || exit 1;
+		exit $rc
+	'
+fi
 test_expect_success 'the map stage: the runaway event rejected, the next mapped' '
 	route "if .data.name == \"loop\" then [until(false; .)]
 	    else {n: .data.name} end" &&
@@ -132,5 +173,16 @@ test_expect_success 'POST /api/mappings/test: a runaway mapping is 400, the rece
 	jq -r .error.message body | grep -q "ran past its limit" &&
 	curl -s -o /dev/null -w "%{http_code}\n" "$URL/health" >status &&
 	test "$(cat status)" = 200
+'
+test_expect_success 'POST /api/mappings/test: a mapping past its budget is 400, the next runs' '
+	call /api/mappings "{\"type\":\"lead.created\",\"system\":\"crm\",\"program\":\"if .data.name == \\\"big\\\" then \\\"x\\\" | reduce range(40) as \$i (.; . + .) else {n: .data.name} end\"}" &&
+	test "$(cat status)" = 201 &&
+	big=$(echo "$ev" | jq -c ".data.name = \"big\"") &&
+	call /api/mappings/test "{\"type\":\"lead.created\",\"system\":\"crm\",\"event\":$big}" &&
+	test "$(cat status)" = 400 &&
+	jq -r .error.message body | grep -q "ran past its limit" &&
+	call /api/mappings/test "{\"type\":\"lead.created\",\"system\":\"crm\",\"event\":$ev}" &&
+	test "$(cat status)" = 200 &&
+	jq -e ".requests[0].body == {n: \"Ana\"}" body
 '
 test_done

@@ -121,16 +121,35 @@ clock_rfc3339(int64_t ms, char out[RFC3339_LEN + 1])
 }
 
 int
+clock_read_digits(const char *s, int width)
+{
+	int i, v = 0;
+
+	for (i = 0; i < width; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+int
 clock_parse_rfc3339(const char *s, int64_t *ms)
 {
 	struct tm tm;
-	int y, mo, d, h, mi, sec, n = 0, oh, om, frac_ms = 0, digits = 0;
+	int y, mo, d, h, mi, sec, oh, om, frac_ms = 0, digits = 0;
 	time_t t;
 
-	if (sscanf(s, "%4d-%2d-%2d%*1[Tt ]%2d:%2d:%2d%n", &y, &mo, &d, &h,
-	    &mi, &sec, &n) != 6 || n != 19)
+	/* Each field its digits exactly: no sign, no blank, no fewer. */
+	if ((y = clock_read_digits(s, 4)) < 0 || s[4] != '-' ||
+	    (mo = clock_read_digits(s + 5, 2)) < 0 || s[7] != '-' ||
+	    (d = clock_read_digits(s + 8, 2)) < 0 ||
+	    (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+	    (h = clock_read_digits(s + 11, 2)) < 0 || s[13] != ':' ||
+	    (mi = clock_read_digits(s + 14, 2)) < 0 || s[16] != ':' ||
+	    (sec = clock_read_digits(s + 17, 2)) < 0)
 		return -1;
-	s += n;
+	s += 19;
 	if (*s == '.') {
 		for (s++; *s >= '0' && *s <= '9'; s++, digits++)
 			if (digits < 3)
@@ -154,8 +173,9 @@ clock_parse_rfc3339(const char *s, int64_t *ms)
 		return -1;
 	if (*s == 'Z' || *s == 'z')
 		s++;
-	else if ((*s == '+' || *s == '-') && sscanf(s + 1, "%2d:%2d%n", &oh,
-	    &om, &n) == 2 && n == 5 && oh < 24 && om < 60) {
+	else if ((*s == '+' || *s == '-') &&
+	    (oh = clock_read_digits(s + 1, 2)) >= 0 && s[3] == ':' &&
+	    (om = clock_read_digits(s + 4, 2)) >= 0 && oh < 24 && om < 60) {
 		t -= (*s == '+' ? 1 : -1) * (oh * 3600 + om * 60);
 		s += 6;
 	} else

@@ -26,6 +26,12 @@ void	clock_rfc3339(int64_t ms, char out[RFC3339_LEN + 1]);
  */
 int	clock_parse_rfc3339(const char *s, int64_t *ms);
 /*
+ * The number the width ASCII digits at s make, or -1 if any of them is
+ * not one (a sign, a blank, the end of the text).  Reads no further than
+ * the first byte that is not a digit.
+ */
+int	clock_read_digits(const char *s, int width);
+/*
  * A duration as people write one, a whole number and a unit ("500ms",
  * "10s", "5m", "1h", "2d"; none: ms): 0 and *ms set, or -1.
  */

@@ -15,6 +15,7 @@
 #include "journal/journal.h"
 #include "journal/syncs.h"
 #include "json/jqprog.h"
+#include "json/jvparse.h"
 
 #define SOURCE_PREFIX	"cadence/"
 
@@ -141,7 +142,7 @@ cadence_check_event(struct cadence_check *cc, jv *v,
 		rc = -1;
 		goto out;
 	}
-	now = found ? jv_parse_sized(record.data, (int)record.len) :
+	now = found ? jvparse_text(record.data, record.len) :
 	    jv_invalid();
 	stop = !jv_is_valid(now) ? 1 : stops(d, jv_copy(now));
 	if (stop != 0) {

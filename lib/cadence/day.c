@@ -92,22 +92,25 @@ cadence_day_parse(const char *s, size_t n, const char *tz, int64_t *day)
 {
 	char text[64];
 	int64_t ms, civil;
-	int minute;
+	int minute, y, mo, d;
 
-	if (n < CADENCE_DAY_LEN || n >= sizeof(text) || s[4] != '-' ||
-	    s[7] != '-' || strspn(s, "0123456789") != 4 ||
-	    strspn(s + 5, "0123456789") != 2 ||
-	    strspn(s + 8, "0123456789") < 2)
+	/* Within s[0..n), which need not end in a NUL nor hold one. */
+	if (n < CADENCE_DAY_LEN || n >= sizeof(text) ||
+	    memchr(s, '\0', n) != NULL)
+		return -1;
+	memcpy(text, s, n);
+	text[n] = '\0';
+	if ((y = clock_read_digits(text, 4)) < 0 || text[4] != '-' ||
+	    (mo = clock_read_digits(text + 5, 2)) < 0 || text[7] != '-' ||
+	    (d = clock_read_digits(text + 8, 2)) < 0)
 		return -1;
 	/* A real day: clock_parse_rfc3339 does not check the calendar. */
-	if (cadence_day_of(atoi(s), atoi(s + 5), atoi(s + 8), &civil) != 0)
+	if (cadence_day_of(y, mo, d, &civil) != 0)
 		return -1;
 	if (n == CADENCE_DAY_LEN) {
 		*day = civil;
 		return 0;
 	}
-	memcpy(text, s, n);
-	text[n] = '\0';
 	if (clock_parse_rfc3339(text, &ms) != 0)
 		return -1;
 	return cadence_day_now(ms, tz, day, &minute);

@@ -17,6 +17,7 @@
 #include "journal/journal.h"
 #include "json/jqprog.h"
 #include "json/jvdump.h"
+#include "json/jvparse.h"
 
 #define INDEX_BATCH	1000	/* records a transaction, indexing all */
 
@@ -43,7 +44,7 @@ index_one(struct cadence_def *d, struct journal *j, const char *key,
 	int64_t stopped_at = 0;
 	int next = 0, was_stopped = 0, found, rc;
 
-	if (jqprog_run(d->record, jv_parse_sized(record, (int)len), &out,
+	if (jqprog_run(d->record, jvparse_text(record, len), &out,
 	    &err) == 0 && jv_get_kind(out) == JV_KIND_ARRAY) {
 		a = jv_array_get(jv_copy(out), 0);
 		s = jv_array_get(jv_copy(out), 1);

@@ -22,6 +22,7 @@
 #include "json/jqprog.h"
 #include "json/jvdump.h"
 #include "stage/made.h"
+#include "json/jvparse.h"
 
 #define DUE_BATCH	1000	/* items a transaction */
 
@@ -104,7 +105,7 @@ static int
 step_program(struct jqprog *prog, const struct buf *due, jv *out,
     struct buf *why)
 {
-	jv in = jv_parse_sized(due->data, (int)due->len);
+	jv in = jvparse_text(due->data, due->len);
 
 	if (!jv_is_valid(in)) {
 		jv_free(in);

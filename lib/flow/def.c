@@ -292,7 +292,13 @@ flow_def_settings(const struct cfg_flow *f, jv base, jv given, jv *out,
 		return -1;
 	}
 	jv_object_foreach(given, k, v) {
-		if (rc == 0)
+		/* A NUL would end the name early: "a\u0000x" is no "a". */
+		if (rc == 0 && (size_t)jv_string_length_bytes(jv_copy(k)) !=
+		    strlen(jv_string_value(k))) {
+			buf_addf(err, "a setting's name holds a NUL byte");
+			jv_free(v);
+			rc = -1;
+		} else if (rc == 0)
 			rc = set_one(f, &base, jv_string_value(k), v, err);
 		else
 			jv_free(v);

@@ -20,6 +20,7 @@
 #include "json/jqprog.h"
 #include "json/jvdump.h"
 #include "stage/mapstep.h"
+#include "json/jvparse.h"
 
 /* Transitions at once (steps skipped, waits met at once) before it stops. */
 #define MOVES_MAX	64
@@ -46,7 +47,7 @@ event_of(struct flow_run *fr, const char *id, jv *out)
 	if ((rc = journal_event_status(fr->journal, id, &st, &canonical)) != 0)
 		return rc;
 	if (canonical.len > 0) {
-		*out = jv_parse_sized(canonical.data, (int)canonical.len);
+		*out = jvparse_text(canonical.data, canonical.len);
 		if (!jv_is_valid(*out)) {
 			jv_free(*out);
 			*out = jv_null();

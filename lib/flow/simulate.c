@@ -24,6 +24,7 @@
 #include "ops/flows.h"
 #include "stage/made.h"
 #include "stage/stream.h"
+#include "json/jvparse.h"
 
 #define MOVES_MAX	1000	/* a flow that loops stops here */
 #define SIM_SOURCE	"integra/simulate"
@@ -69,7 +70,7 @@ arrive(struct sim *sm, struct flow_instance *fi, const char *type, jv ev)
 	    .type = type, .tenant = fi->tenant, .key = key, .data = data.data,
 	    .len = data.len, .now = sm->now, .id = id }, &line)) != 0)
 		goto out;
-	if (event_parse(&parsed, jv_parse_sized(line.data, (int)line.len),
+	if (event_parse(&parsed, jvparse_text(line.data, line.len),
 	    perr, sizeof(perr)) != 0) {
 		rc = -1;
 		buf_addf(sm->why, "an awaited event: %s", perr);
@@ -201,7 +202,7 @@ run(struct sim *sm)
 		buf_release(&shown);
 		return 1;
 	}
-	v = jv_object_get(jv_parse_sized(shown.data, (int)shown.len),
+	v = jv_object_get(jvparse_text(shown.data, shown.len),
 	    jv_string("id"));
 	snprintf(sm->id, sizeof(sm->id), "%s",
 	    jv_get_kind(v) == JV_KIND_STRING ? jv_string_value(v) : "");

@@ -12,6 +12,7 @@
 #include "httpd/cadences.h"
 #include "httpd/reply.h"
 #include "ops/cadences.h"
+#include "json/jvparse.h"
 
 enum MHD_Result
 httpd_cadences_list(const struct httpd_call *c)
@@ -60,7 +61,7 @@ httpd_cadences_send(const struct httpd_call *c)
 	jv v, step, key;
 	int rc = 0;
 
-	v = jv_parse_sized(c->body, (int)c->body_len);
+	v = jvparse_text(c->body, c->body_len);
 	step = jv_get_kind(v) == JV_KIND_OBJECT ? jv_object_get(jv_copy(v),
 	    jv_string("step")) : jv_invalid();
 	key = jv_get_kind(v) == JV_KIND_OBJECT ? jv_object_get(jv_copy(v),

@@ -16,6 +16,7 @@
 #include "json/jvdump.h"
 #include "ops/campaigns.h"
 #include "ops/page.h"
+#include "json/jvparse.h"
 
 /* The answer to a call on one campaign: it, or why there is none. */
 static enum MHD_Result
@@ -39,7 +40,7 @@ httpd_campaigns_dispatch(const struct httpd_call *c)
 	jv v, cid;
 	int rc = 0;
 
-	v = jv_parse_sized(c->body, (int)c->body_len);
+	v = jvparse_text(c->body, c->body_len);
 	cid = jv_get_kind(v) == JV_KIND_OBJECT ? jv_object_get(jv_copy(v),
 	    jv_string("campaign_id")) : jv_invalid();
 	jv_free(v);

@@ -2,6 +2,7 @@
  * cehttp: the CloudEvents HTTP binding's shapes.  See cehttp.h.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -30,21 +31,24 @@ cehttp_batch_items(const char *s, size_t n, size_t *start, size_t *end,
 	}
 }
 
-/* One ce- header of a binary-mode CloudEvent, as a member of out. */
-static enum MHD_Result
-ce_header(void *cls, enum MHD_ValueKind kind, const char *key,
-    const char *value)
+/*
+ * The header h, if it is a ce- one of a binary-mode CloudEvent, as a
+ * member of out.
+ */
+static void
+ce_header(const struct cehttp_header *h, struct buf *out)
 {
-	struct buf *out = cls, v = BUF_INIT;
+	struct buf v = BUF_INIT;
+	const char *value = h->value;
 	char name[32];
 	size_t i;
 	int hi, lo;
 
-	(void)kind;
-	if (strncasecmp(key, "ce-", 3) != 0 || strlen(key + 3) >= sizeof(name))
-		return MHD_YES;
-	for (i = 0; key[3 + i] != '\0'; i++)
-		name[i] = (char)tolower((unsigned char)key[3 + i]);
+	if (strncasecmp(h->name, "ce-", 3) != 0 ||
+	    strlen(h->name + 3) >= sizeof(name))
+		return;
+	for (i = 0; h->name[3 + i] != '\0'; i++)
+		name[i] = (char)tolower((unsigned char)h->name[3 + i]);
 	name[i] = '\0';
 	/* Values are percent-encoded where they are not printable ASCII. */
 	for (; value != NULL && *value != '\0'; value++)
@@ -60,19 +64,22 @@ ce_header(void *cls, enum MHD_ValueKind kind, const char *key,
 	buf_add_json_string(out, v.data != NULL ? v.data : "", v.len);
 	buf_addc(out, ',');
 	buf_release(&v);
-	return MHD_YES;
 }
 
 void
-cehttp_structure(struct MHD_Connection *conn, const char *body, size_t len,
-    struct buf *out)
+cehttp_structure(const struct cehttp_header *h, size_t n, const char *body,
+    size_t len, struct buf *out)
 {
-	const char *ct;
+	const char *ct = NULL;
+	size_t i;
 
 	buf_addc(out, '{');
-	MHD_get_connection_values(conn, MHD_HEADER_KIND, ce_header, out);
-	ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_CONTENT_TYPE);
+	for (i = 0; i < n; i++) {
+		ce_header(&h[i], out);
+		if (ct == NULL && strcasecmp(h[i].name,
+		    MHD_HTTP_HEADER_CONTENT_TYPE) == 0)
+			ct = h[i].value;
+	}
 	buf_adds(out, "\"datacontenttype\":");
 	buf_add_json_string(out, ct != NULL ? ct : "", ct != NULL ?
 	    strlen(ct) : 0);
@@ -83,3 +90,37 @@ cehttp_structure(struct MHD_Connection *conn, const char *body, size_t len,
 	buf_addc(out, '}');
 }
 
+/* The headers of a connection, gathered for cehttp_structure. */
+struct headers {
+	struct cehttp_header	*h;
+	size_t			 n;
+	size_t			 cap;
+};
+
+static enum MHD_Result
+gather(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct headers *hs = cls;
+
+	(void)kind;
+	if (hs->n == hs->cap) {
+		hs->cap = hs->cap == 0 ? 16 : hs->cap * 2;
+		hs->h = xrealloc(hs->h, hs->cap * sizeof(*hs->h));
+	}
+	hs->h[hs->n].name = key;
+	hs->h[hs->n].value = value != NULL ? value : "";
+	hs->n++;
+	return MHD_YES;
+}
+
+void
+cehttp_structure_conn(struct MHD_Connection *conn, const char *body,
+    size_t len, struct buf *out)
+{
+	struct headers hs = { NULL, 0, 0 };
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, gather, &hs);
+	cehttp_structure(hs.h, hs.n, body, len, out);
+	free(hs.h);
+}

@@ -16,13 +16,23 @@
 
 struct buf;
 
+/* A request header as the client sent it. */
+struct cehttp_header {
+	const char	*name;
+	const char	*value;
+};
+
 /*
- * Appends to out the structured form of the binary-mode event of conn:
- * each ce- header an attribute (lower-cased, its value percent-decoded),
- * the Content-Type its datacontenttype, body[0..len) its data.  The text
- * is not checked here: the caller checks it as any event.
+ * Appends to out the structured form of the binary-mode event of the
+ * headers h[0..n) and the body body[0..len): each ce- header an attribute
+ * (lower-cased, its value percent-decoded), the first Content-Type its
+ * datacontenttype, the body its data.  The text is not checked here: the
+ * caller checks it as any event.
  */
-void	cehttp_structure(struct MHD_Connection *conn, const char *body,
+void	cehttp_structure(const struct cehttp_header *h, size_t n,
+	    const char *body, size_t len, struct buf *out);
+/* The same with the headers of conn. */
+void	cehttp_structure_conn(struct MHD_Connection *conn, const char *body,
 	    size_t len, struct buf *out);
 /*
  * The offsets of the members of the JSON array s[0..n), which

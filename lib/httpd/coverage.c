@@ -15,6 +15,7 @@
 #include "journal/journal.h"
 #include "transport/syncrun.h"
 #include "ops/coverage.h"
+#include "json/jvparse.h"
 
 /* Starts the first sync of the record just covered, if there is one. */
 static void
@@ -50,7 +51,7 @@ httpd_coverage_add(const struct httpd_call *c)
 	jv v, name;
 	int rc = 0;
 
-	v = jv_parse_sized(c->body, (int)c->body_len);
+	v = jvparse_text(c->body, c->body_len);
 	name = jv_get_kind(v) == JV_KIND_OBJECT ? jv_object_get(jv_copy(v),
 	    jv_string(field)) : jv_invalid();
 	jv_free(v);

@@ -15,6 +15,7 @@
 #include "httpd/reply.h"
 #include "json/jvdump.h"
 #include "ops/flows.h"
+#include "json/jvparse.h"
 
 static int
 filter_set(void *f, const char *name, const char *value, char *err,
@@ -152,7 +153,7 @@ httpd_flows_start(const struct httpd_call *c)
 	jv v, flow, ev;
 	int rc;
 
-	v = jv_parse_sized(c->body, (int)c->body_len);
+	v = jvparse_text(c->body, c->body_len);
 	flow = jv_get_kind(v) == JV_KIND_OBJECT ? jv_object_get(jv_copy(v),
 	    jv_string("flow")) : jv_invalid();
 	ev = jv_get_kind(v) == JV_KIND_OBJECT ? jv_object_get(jv_copy(v),
@@ -191,7 +192,7 @@ httpd_flows_set(const struct httpd_call *c)
 	jv v, s;
 	int rc;
 
-	v = jv_parse_sized(c->body, (int)c->body_len);
+	v = jvparse_text(c->body, c->body_len);
 	s = jv_get_kind(v) == JV_KIND_OBJECT ? jv_object_get(jv_copy(v),
 	    jv_string("settings")) : jv_invalid();
 	jv_free(v);

@@ -14,6 +14,7 @@
 #include "httpd/reply.h"
 #include "journal/journal.h"
 #include "ops/mappings.h"
+#include "json/jvparse.h"
 
 /* out, wrapped as {"NAME": out}, sent; or what went wrong. */
 static enum MHD_Result
@@ -126,7 +127,7 @@ static int
 body_parse(const struct httpd_call *c, jv *req, const char **type,
     const char **system, jv *t, jv *s, enum MHD_Result *ret)
 {
-	*req = jv_parse_sized(c->body, (int)c->body_len);
+	*req = jvparse_text(c->body, c->body_len);
 	if (!jv_is_valid(*req) || jv_get_kind(*req) != JV_KIND_OBJECT) {
 		jv_free(*req);
 		*ret = httpd_reply_fail(c->conn, MHD_HTTP_BAD_REQUEST,

@@ -10,6 +10,7 @@
  * it DONE.  The lock guards what both threads touch: the results and the
  * list of submitted requests.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -37,6 +38,7 @@
 #include "journal/journal.h"
 #include "journal/keys.h"
 #include "json/jsonscan.h"
+#include "httpd/guard.h"
 #include "httpd/linkreq.h"
 #include "base/log.h"
 #include "httpd/receiver.h"
@@ -45,8 +47,12 @@
 
 #define BATCH_MAX_EVENTS	1000
 #define CONN_LIMIT		1024
-#define CONN_TIMEOUT		60	/* seconds a connection may idle */
 #define CONN_MEMORY		(16 * 1024)	/* a connection's, headers included */
+/*
+ * libmicrohttpd's own idle timeout, past the guard's deadline (which
+ * counts): a backstop, for a connection the guard could not cut.
+ */
+#define GUARD_BACKSTOP		5
 #define STOP_WAIT_MS		5000	/* for answers in flight, at the end */
 
 enum state { BODY, SUBMITTED, DONE };
@@ -96,6 +102,7 @@ struct receiver {
 						   if no source takes them */
 	struct journal		*reader;	/* the server thread's own
 						   connection: keys, the API */
+	struct guard		*guard;		/* the connections' deadlines */
 	pthread_mutex_t		 lock;
 	struct request		*submitted;
 	long			 active;	/* requests not yet completed */
@@ -322,6 +329,7 @@ submit(struct request *req)
 	enum MHD_Result ret;
 	int bad = 0;
 
+	guard_busy(rv->guard, req->conn);
 	if (req->too_large)
 		return httpd_reply_fail(req->conn, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
 		    "the body is larger than the limit", NULL, NULL);
@@ -334,7 +342,7 @@ submit(struct request *req)
 	if (req->kind == BINARY) {
 		struct buf ev = BUF_INIT;
 
-		cehttp_structure(req->conn, s, n, &ev);
+		cehttp_structure_conn(req->conn, s, n, &ev);
 		buf_release(&req->body);
 		req->body = ev;
 		s = req->body.data;
@@ -705,6 +713,7 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 	 */
 	if (req == NULL && (strcmp(method, "GET") == 0 ||
 	    strcmp(method, "HEAD") == 0)) {
+		guard_busy(rv->guard, conn);
 		*req_cls = &deferred_request;
 		return MHD_YES;
 	}
@@ -739,8 +748,8 @@ completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	struct receiver *rv = cls;
 	struct request *req = *req_cls;
 
-	(void)conn;
 	(void)toe;
+	guard_idle(rv->guard, conn);
 	if (req == NULL || *req_cls == &deferred_request)
 		return;
 	pthread_mutex_lock(&rv->lock);
@@ -760,8 +769,10 @@ connection_event(void *cls, struct MHD_Connection *conn, void **socket_ctx,
 {
 	struct receiver *rv = cls;
 
-	(void)conn;
-	(void)socket_ctx;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+		guard_opened(rv->guard, conn, socket_ctx);
+	else
+		guard_closed(rv->guard, socket_ctx);
 	pthread_mutex_lock(&rv->lock);
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
 		rv->connections++;
@@ -775,13 +786,15 @@ connection_event(void *cls, struct MHD_Connection *conn, void **socket_ctx,
 
 /*
  * Waits for SIGTERM or SIGINT (blocked in every thread), for an inetd
- * connection to be closed, or for idle_exit seconds without a connection.
+ * connection to be closed, or for idle_exit seconds without a connection;
+ * meanwhile cuts the connections whose request is late.
  */
 static void
 wait_for_stop(struct receiver *rv, const sigset_t *set)
 {
 	struct timespec tick = { 0, 200 * 1000000 };
 	int64_t idle_ms = (int64_t)rv->opts->idle_exit * 1000;
+	long cut;
 	int sig, stop = 0;
 
 	while (!stop) {
@@ -789,6 +802,10 @@ wait_for_stop(struct receiver *rv, const sigset_t *set)
 			log_info(NULL, "signal %d: stopping", sig);
 			return;
 		}
+		if ((cut = guard_sweep(rv->guard, clock_mono_ms())) > 0)
+			log_info(NULL, "%ld connection%s closed: no whole"
+			    " request within %d s", cut, cut == 1 ? "" : "s",
+			    rv->opts->request_timeout);
 		pthread_mutex_lock(&rv->lock);
 		if (rv->opts->inetd)
 			stop = rv->closed_one && rv->connections == 0;
@@ -802,11 +819,20 @@ wait_for_stop(struct receiver *rv, const sigset_t *set)
 	}
 }
 
-/* libmicrohttpd's own complaints, as log lines. */
+/*
+ * libmicrohttpd's own complaints, as log lines: one a second at most of
+ * the same text (a flood of connections over the limits is thousands of
+ * the same), the ones left out counted on the next.  On libmicrohttpd's
+ * one thread.
+ */
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	static char last[512];
+	static int64_t last_ms;
+	static long repeats;
 	char msg[512];
+	int64_t now = clock_mono_ms();
 	size_t n;
 
 	(void)cls;
@@ -814,7 +840,16 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '.'))
 		msg[--n] = '\0';
+	if (strcmp(msg, last) == 0 && now - last_ms < 1000) {
+		repeats++;
+		return;
+	}
+	if (repeats > 0)
+		log_warn(NULL, "http: %s (%ld times more)", last, repeats);
 	log_warn(NULL, "http: %s", msg);
+	memcpy(last, msg, sizeof(last));
+	last_ms = now;
+	repeats = 0;
 }
 
 /*
@@ -844,7 +879,9 @@ unescape(void *cls, struct MHD_Connection *conn, char *s)
 	MHD_OPTION_NOTIFY_CONNECTION, connection_event, (rv),		\
 	MHD_OPTION_UNESCAPE_CALLBACK, unescape, (rv),			\
 	MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONN_LIMIT,		\
-	MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONN_TIMEOUT,	\
+	MHD_OPTION_PER_IP_CONNECTION_LIMIT, (rv)->opts->per_client,	\
+	MHD_OPTION_CONNECTION_TIMEOUT,					\
+	    (unsigned int)(rv)->opts->request_timeout + GUARD_BACKSTOP,	\
 	MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY
 
 /* The server: on the listening socket, or with none for inetd. */
@@ -960,6 +997,21 @@ sources_release(struct receiver *rv)
 	ingest_release(&rv->apply_ig);
 }
 
+/*
+ * As many open files as the hard limit allows: each connection is one, and
+ * a soft limit of 1024 would refuse connections well under CONN_LIMIT.
+ */
+static void
+open_files_max(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int
 receiver_run(const struct cfg *cfg, struct journal *journal,
     const struct receiver_opts *opts)
@@ -974,7 +1026,9 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 	memset(&rv, 0, sizeof(rv));
 	rv.opts = opts;
 	rv.cfg = cfg;
+	rv.guard = guard_new(opts->request_timeout);
 	pthread_mutex_init(&rv.lock, NULL);
+	open_files_max();
 	stream_init(&rv.s, journal);
 	/* A downstream that goes away stops the output, not the receiver. */
 	rv.s.outf = opts->out;
@@ -1042,5 +1096,6 @@ out_early:
 	stream_release(&rv.s);
 	sources_release(&rv);
 	pthread_mutex_destroy(&rv.lock);
+	guard_free(rv.guard);
 	return rc;
 }

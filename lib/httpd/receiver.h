@@ -34,6 +34,10 @@ struct receiver_opts {
 	int		 inetd;
 	int		 idle_exit;	/* seconds; 0: never */
 	size_t		 max_body;	/* bytes; larger requests get 413 */
+	int		 request_timeout;	/* seconds a request may take
+					   to arrive whole */
+	unsigned int	 per_client;	/* connections from one address at
+					   once; 0: no limit */
 	const char	*tenant;	/* for events that name none */
 	FILE		*out;		/* envelopes, once committed; or NULL */
 };

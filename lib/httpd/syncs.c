@@ -17,6 +17,7 @@
 #include "journal/syncs.h"
 #include "base/log.h"
 #include "ops/syncs.h"
+#include "json/jvparse.h"
 
 #define JOB_RUNS	20	/* the runs GET /api/sync/jobs/NAME shows */
 
@@ -85,7 +86,7 @@ httpd_syncs_start(const struct httpd_call *c)
 	jv v, name, full, param;
 	int rc;
 
-	v = jv_parse_sized(c->body, (int)c->body_len);
+	v = jvparse_text(c->body, c->body_len);
 	name = jv_get_kind(v) == JV_KIND_OBJECT ? jv_object_get(jv_copy(v),
 	    jv_string("job")) : jv_invalid();
 	/* Absent, it is jq's invalid: the same as null, false. */

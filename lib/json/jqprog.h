@@ -2,9 +2,13 @@
  * jqprog: a compiled jq program, run one input at a time, in integra's
  * sandbox: no environment (env and $ENV are {}), no input, nothing written
  * to stderr, no halting the process, no modules, and at most 300 ms of
- * the thread's CPU time a run (integra.yaml(5) says what a program sees).
- * The limit is a CPU-time timer of the thread that runs programs, started
- * at its first run: that thread's slow system calls may return EINTR.
+ * the thread's CPU time and 128 MiB of memory a run (integra.yaml(5) says
+ * what a program sees).  The time limit is a CPU-time timer of the thread
+ * that runs programs, started at its first run: that thread's slow system
+ * calls may return EINTR.  The memory limit is kept by the allocator
+ * (json/jqalloc.h); a run past either inside a C loop of libjq's is left
+ * by longjmp from libjq's out-of-memory handler, and its program compiled
+ * anew.
  *
  * Ownership follows jq's jv rules: jqprog_run consumes its input and hands
  * the caller an output it must jv_free.  libjq 1.6 is not thread-safe: use

@@ -239,3 +239,15 @@ jvparse(const char *s, size_t n)
 	buf_release(&p.unescaped);
 	return v;
 }
+
+jv
+jvparse_text(const char *s, size_t n)
+{
+	const char *why;
+	size_t at;
+
+	if (json_validate(s, n, &at, &why) == JSON_INVALID)
+		return jv_invalid_with_msg(jv_string_fmt("%s at byte %zu", why,
+		    at + 1));
+	return jvparse(s, n);
+}

@@ -19,5 +19,14 @@
 #include <jv.h>
 
 jv	jvparse(const char *s, size_t n);
+/*
+ * The tree of any text, from outside or not: json_validate first, then
+ * jvparse; text that is not one valid JSON value gives jv_invalid with
+ * the reason and the byte ("invalid UTF-8 at byte 7").  In place of
+ * libjq 1.6's jv_parse_sized, which takes what json_validate refuses
+ * (bytes that are no UTF-8, nesting past its own limit) and leaks the
+ * value after a missing separator ({"a" "b"}).
+ */
+jv	jvparse_text(const char *s, size_t n);
 
 #endif

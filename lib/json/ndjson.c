@@ -1,12 +1,15 @@
 /*
- * ndjson: reads newline-delimited records from a file descriptor.
+ * ndjson: reads newline-delimited records from a file descriptor, or from
+ * memory as if it came from one.
  *
  * The buffer holds [start, end) unread bytes; [start, scan) is known to
  * hold no newline, so each byte is searched once however the reads split
  * the lines.  It starts at 64 KiB and grows up to max_line + 3 bytes: a
  * line of max_line bytes, a "\r", and one more byte, enough to tell that a
  * line is too long before its newline comes; the last byte of the buffer is
- * kept for the NUL after a final line.  The fd stays the caller's.
+ * kept for the NUL after a final line (a reader whose lines are shorter
+ * starts at that size).  The fd stays the caller's, and so does the
+ * memory of a reader from memory, which is copied in as a read would.
  */
 #include <errno.h>
 #include <limits.h>
@@ -23,7 +26,10 @@
 #define NDJSON_BUFSIZE	(64 * 1024)
 
 struct ndjson {
-	int	 fd;
+	int	 fd;		/* -1: reads from mem */
+	const char *mem;
+	size_t	 memlen;
+	size_t	 mempos;	/* mem[0..mempos) read */
 	size_t	 max_line;
 	char	*buf;
 	size_t	 cap;
@@ -46,7 +52,20 @@ ndjson_open(int fd, size_t max_line)
 	if (r->max_line > SIZE_MAX / 2)
 		r->max_line = SIZE_MAX / 2;
 	r->cap = NDJSON_BUFSIZE;
+	if (r->cap > r->max_line + 3)
+		r->cap = r->max_line + 3;
 	r->buf = xmalloc(r->cap);
+	return r;
+}
+
+struct ndjson *
+ndjson_open_mem(const char *s, size_t n, size_t max_line)
+{
+	struct ndjson	*r;
+
+	r = ndjson_open(-1, max_line);
+	r->mem = s != NULL ? s : "";
+	r->memlen = n;
 	return r;
 }
 
@@ -105,15 +124,41 @@ ndjson_wait(struct ndjson *r, int64_t deadline)
 }
 
 /*
+ * Reads into r->buf[end..cap - 1) from the fd, waiting until the deadline
+ * if there is a timeout.  *n gets the bytes read, 0 at EOF.  Returns
+ * NDJSON_LINE when *n is set.
+ */
+static enum ndjson_rc
+ndjson_read(struct ndjson *r, int timeout_ms, int64_t deadline, ssize_t *n)
+{
+	int	w;
+
+	/* Without a timeout, poll only when a non-blocking fd has no data. */
+	if (timeout_ms >= 0 && (w = ndjson_wait(r, deadline)) != 1)
+		return w == 0 ? NDJSON_TIMEOUT : NDJSON_ERROR;
+	for (;;) {
+		*n = read(r->fd, r->buf + r->end, r->cap - 1 - r->end);
+		if (*n >= 0)
+			return NDJSON_LINE;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return NDJSON_ERROR;
+		if ((w = ndjson_wait(r, deadline)) != 1)
+			return w == 0 ? NDJSON_TIMEOUT : NDJSON_ERROR;
+	}
+}
+
+/*
  * Reads more input after the unread bytes.  Returns NDJSON_LINE when
  * something (maybe EOF, which sets r->eof) was read.
  */
 static enum ndjson_rc
 ndjson_fill(struct ndjson *r, int timeout_ms, int64_t deadline)
 {
-	ssize_t	n;
-	size_t	cap;
-	int	w;
+	enum ndjson_rc	rc;
+	ssize_t		n;
+	size_t		cap;
 
 	/* Move the partial line down: at most one line per buffer read. */
 	if (r->start > 0) {
@@ -134,20 +179,15 @@ ndjson_fill(struct ndjson *r, int timeout_ms, int64_t deadline)
 		r->buf = xrealloc(r->buf, cap);
 		r->cap = cap;
 	}
-	/* Without a timeout, poll only when a non-blocking fd has no data. */
-	if (timeout_ms >= 0 && (w = ndjson_wait(r, deadline)) != 1)
-		return w == 0 ? NDJSON_TIMEOUT : NDJSON_ERROR;
-	for (;;) {
-		n = read(r->fd, r->buf + r->end, r->cap - 1 - r->end);
-		if (n >= 0)
-			break;
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return NDJSON_ERROR;
-		if ((w = ndjson_wait(r, deadline)) != 1)
-			return w == 0 ? NDJSON_TIMEOUT : NDJSON_ERROR;
-	}
+	if (r->mem != NULL) {
+		n = (ssize_t)(r->memlen - r->mempos);
+		if ((size_t)n > r->cap - 1 - r->end)
+			n = (ssize_t)(r->cap - 1 - r->end);
+		memcpy(r->buf + r->end, r->mem + r->mempos, (size_t)n);
+		r->mempos += (size_t)n;
+	} else if ((rc = ndjson_read(r, timeout_ms, deadline, &n)) !=
+	    NDJSON_LINE)
+		return rc;
 	if (n == 0)
 		r->eof = 1;
 	r->end += (size_t)n;

@@ -1,5 +1,6 @@
 /*
- * ndjson: reads newline-delimited records from a file descriptor.
+ * ndjson: reads newline-delimited records from a file descriptor, or from
+ * a buffer in memory the same way (what a stream's harness reads).
  *
  * A line handed out by ndjson_next stays valid until the next call; the
  * reader owns it.  The trailing "\n" (and a "\r" before it) is not part of
@@ -29,6 +30,8 @@ enum ndjson_rc {
 struct ndjson;
 
 struct ndjson	*ndjson_open(int fd, size_t max_line);
+/* A reader of s[0..n), which must outlive it; it never times out. */
+struct ndjson	*ndjson_open_mem(const char *s, size_t n, size_t max_line);
 /* timeout_ms < 0 waits for ever; 0 returns NDJSON_TIMEOUT at once when
  * no complete line is buffered. */
 enum ndjson_rc	 ndjson_next(struct ndjson *, const char **line, size_t *len,

@@ -25,6 +25,7 @@
 #include "stage/made.h"
 #include "transport/fetch.h"
 #include "transport/http.h"
+#include "json/jvparse.h"
 
 #define ANSWER_MAX	(8 * 1024 * 1024)	/* bytes of the lookup's */
 
@@ -128,8 +129,7 @@ matches_of(const struct cfg_coverage *cv, const struct buf *body,
 		    err.data != NULL ? err.data : "");
 		goto out;
 	}
-	doc = jv_parse_sized(body->data != NULL ? body->data : "",
-	    (int)body->len);
+	doc = jvparse_text(body->data != NULL ? body->data : "", body->len);
 	*res = OPS_COVERAGE_REMOTE;
 	if (!jv_is_valid(doc)) {
 		jv_free(doc);

@@ -23,6 +23,7 @@
 #include "ops/flows.h"
 #include "ops/page.h"
 #include "stage/stream.h"
+#include "json/jvparse.h"
 
 /* The longest waits the dashboard shows, a flow. */
 #define LONGEST	10
@@ -407,7 +408,7 @@ ops_flows_start(const struct flow_defs *defs, struct journal *j,
 	jv_free(given);
 	if (rc != 0)
 		goto out;
-	if (event_parse(&ev, jv_parse_sized(env.data, (int)env.len), perr,
+	if (event_parse(&ev, jvparse_text(env.data, env.len), perr,
 	    sizeof(perr)) != 0) {
 		buf_addf(why, "not a CloudEvent: %s", perr);
 		goto out;

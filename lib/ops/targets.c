@@ -13,6 +13,7 @@
 #include "conf/config.h"
 #include "ops/targets.h"
 #include "transport/http.h"
+#include "json/jvparse.h"
 
 struct listing {
 	const struct cfg	*cfg;
@@ -177,8 +178,8 @@ ops_targets_zapi_status(const struct cfg *cfg, const char *name,
 		} else {
 			buf_add(answer, x.response.data != NULL ?
 			    x.response.data : "", x.response.len);
-			v = jv_parse_sized(x.response.data != NULL ?
-			    x.response.data : "", (int)x.response.len);
+			v = jvparse_text(x.response.data != NULL ?
+			    x.response.data : "", x.response.len);
 			connected = jv_get_kind(v) == JV_KIND_OBJECT ?
 			    jv_object_get(v, jv_string("connected")) : v;
 			state = jv_get_kind(connected) == JV_KIND_TRUE ?

@@ -15,6 +15,7 @@
 #include "journal/retention.h"
 #include "json/jvdump.h"
 #include "report/retention.h"
+#include "json/jvparse.h"
 
 #define BATCH	200	/* events, contacts or records a commit */
 
@@ -166,7 +167,7 @@ item_add(struct run *r, int64_t seq, const char *a, const char *b,
 static int
 scrub_text(struct run *r, const char *text, size_t len, struct buf *out)
 {
-	jv v = jv_parse_sized(text, (int)(len < INT_MAX ? len : INT_MAX));
+	jv v = jvparse_text(text, len);
 
 	if (!jv_is_valid(v)) {
 		jv_free(v);
@@ -255,7 +256,7 @@ event(struct run *r, const struct item *it)
 		retention_hash(r->salt, it->b, strlen(it->b), subject);
 	retention_hash(r->salt, it->d, strlen(it->d), key);
 	if (it->c != NULL) {
-		v = jv_parse_sized(it->c, (int)it->clen);
+		v = jvparse_text(it->c, it->clen);
 		if (jv_get_kind(v) == JV_KIND_OBJECT) {
 			v = jv_object_set(v, jv_string("data"),
 			    retention_scrub(jv_object_get(jv_copy(v),

@@ -26,16 +26,19 @@ hexval(char c)
 	return -1;
 }
 
-/* s[0..n) decoded as a web server decodes a query: '+' a space, then %XX. */
+/*
+ * s[0..n) decoded as a web server decodes it: in a query (plus) '+' is a
+ * space, in a path it stays '+'; then %XX.
+ */
 static char *
-decode(const char *s, size_t n)
+decode(const char *s, size_t n, int plus)
 {
 	char *out = xmalloc(n + 1), *o = out;
 	size_t i;
 	int hi, lo;
 
 	for (i = 0; i < n; i++) {
-		if (s[i] == '+')
+		if (s[i] == '+' && plus)
 			*o++ = ' ';
 		else if (s[i] == '%' && i + 2 < n &&
 		    (hi = hexval(s[i + 1])) >= 0 &&
@@ -112,27 +115,32 @@ link_sign(const char *secret, size_t secretlen, const char *url,
 		p = url + 7;
 	else
 		return -1;
-	if ((p = strchr(p, '/')) == NULL || strpbrk(url, "# \t\r\n") != NULL)
+	/* The host ends at the path, or at a query with no path. */
+	p += strcspn(p, "/?#");
+	if (*p != '/' || strpbrk(url, "# \t\r\n") != NULL)
 		return -1;
 	q = strchr(p, '?');
-	path = decode(p, q != NULL ? (size_t)(q - p) : strlen(p));
-	for (end = q; end != NULL && *end != '\0' && n < MEMBERS_MAX;
-	    end = amp) {
+	path = decode(p, q != NULL ? (size_t)(q - p) : strlen(p), 0);
+	for (end = q; end != NULL && *end != '\0'; end = amp) {
 		end++;
 		amp = end + strcspn(end, "&");
-		if (amp == end)
-			continue;
+		/*
+		 * An empty member is one, named "", as the server takes it;
+		 * but not at the end, where the server drops it.
+		 */
+		if (amp == end && *amp == '\0')
+			break;
+		if (n == MEMBERS_MAX)
+			goto out;	/* more than a link may have */
 		eq = memchr(end, '=', (size_t)(amp - end));
 		m[n].name = decode(end, (size_t)((eq != NULL ? eq : amp) -
-		    end));
+		    end), 1);
 		m[n].value = eq != NULL ? decode(eq + 1, (size_t)(amp - eq -
-		    1)) : decode("", 0);
+		    1), 1) : decode("", 0, 1);
 		n++;
 		if (strcmp(m[n - 1].name, LINK_SIG) == 0)
 			goto out;
 	}
-	if (end != NULL && *end != '\0')
-		goto out;	/* more members than a link may have */
 	if (signature(secret, secretlen, path, m, n, sig) != 0)
 		goto out;
 	buf_adds(out, url);

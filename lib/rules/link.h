@@ -5,7 +5,9 @@
  *
  * A link is URL?QUERY&sig=SIG.  SIG is the HMAC-SHA256, keyed with the
  * links' secret, of the link's path and its query's members, decoded as a
- * web server decodes them ('+' a space, then %XX) and sorted by name:
+ * web server decodes them (%XX, and in the query '+' a space; an empty
+ * member, "&&", is one named "" unless it ends the query) and sorted by
+ * name:
  * "PATH\nNAME=VALUE\nNAME=VALUE\n", in base64url without padding.  What
  * is added to a link after it is signed (a template's "&rating=5") is the
  * reader's choice: the receiver leaves out of the signature the members
@@ -33,7 +35,8 @@ struct link_member {
 
 /*
  * Appends url with its signature to out.  Returns 0, or -1 if url is not
- * an absolute http(s) URL with a path, or already holds a signature.
+ * an absolute http(s) URL with a path, holds a fragment, blanks or more
+ * than 32 query members, or already holds a signature.
  */
 int	link_sign(const char *secret, size_t secretlen, const char *url,
 	    struct buf *out);

@@ -12,6 +12,7 @@
 #include "base/buf.h"
 #include "rules/contact.h"
 #include "rules/schema.h"
+#include "json/jvparse.h"
 
 #define CONTACT_MAX	320	/* RFC 5321's longest address, and then some */
 
@@ -135,7 +136,7 @@ load_dir(struct schema_set *set, const char *dir, char *err, size_t errsz)
 			    strerror(errno));
 			goto out;
 		}
-		def = jv_parse_sized(text.data, (int)text.len);
+		def = jvparse_text(text.data, text.len);
 		if (!jv_is_valid(def)) {
 			snprintf(err, errsz, "%s: not valid JSON", path.data);
 			jv_free(def);

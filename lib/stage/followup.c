@@ -19,6 +19,7 @@
 #include "base/log.h"
 #include "stage/map.h"
 #include "stage/mapstep.h"
+#include "json/jvparse.h"
 
 int
 followup_any(const struct cfg *cfg)
@@ -91,7 +92,7 @@ followup_make(struct map *m, struct journal *jn, const struct followup_end *e,
 		buf_adds(&err, "its event has no canonical envelope");
 		goto dead;
 	}
-	event = jv_parse_sized(canonical.data, (int)canonical.len);
+	event = jvparse_text(canonical.data, canonical.len);
 	if (!jv_is_valid(event)) {
 		jv_free(event);
 		buf_adds(&err, "its event's envelope is not valid JSON");
@@ -169,8 +170,8 @@ followup_emit_data(struct map *m, struct journal *jn,
 		rc = -1;
 		goto out;
 	}
-	event = jv_parse_sized(canonical.data != NULL ? canonical.data : "",
-	    (int)canonical.len);
+	event = jvparse_text(canonical.data != NULL ? canonical.data : "",
+	    canonical.len);
 	if (!jv_is_valid(event)) {
 		jv_free(event);
 		buf_adds(why, "its event has no canonical envelope");

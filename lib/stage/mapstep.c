@@ -13,6 +13,7 @@
 #include "rules/link.h"
 #include "stage/mapstep.h"
 #include "rules/template.h"
+#include "json/jvparse.h"
 
 /*
  * The programs of a step after the first, or of one with a template, run
@@ -409,7 +410,7 @@ map_step_response(int http_status, const char *body, size_t len,
 	jv b = jv_null();
 
 	if (len > 0) {
-		b = jv_parse_sized(body, (int)len);
+		b = jvparse_text(body, len);
 		if (!jv_is_valid(b)) {
 			jv_free(b);
 			b = jv_string_sized(body, (int)len);

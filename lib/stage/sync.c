@@ -34,6 +34,7 @@
 #include "cadence/def.h"
 #include "cadence/index.h"
 #include "stage/sync.h"
+#include "json/jvparse.h"
 
 struct run {
 	const struct sync_opts	*o;
@@ -516,8 +517,8 @@ item(struct run *r, const struct cfg_sync_kind *kd, jv pair, jv rec,
 		buf_add_json_string(b, kd->name, strlen(kd->name));
 	}
 	buf_addf(b, ",\"created\":%s", found ? "false" : "true");
-	prev = found ? jv_parse_sized(r->previous.data,
-	    (int)r->previous.len) : jv_object();
+	prev = found ? jvparse_text(r->previous.data, r->previous.len) :
+	    jv_object();
 	if (jv_get_kind(prev) == JV_KIND_OBJECT &&
 	    jv_get_kind(v) == JV_KIND_OBJECT) {
 		if (found)
@@ -695,7 +696,7 @@ page(struct run *r, const char *text, size_t len, long n, int *more)
 	int64_t now;
 
 	*more = 0;
-	doc = jv_parse_sized(text, (int)(len < INT_MAX ? len : INT_MAX));
+	doc = jvparse_text(text, len);
 	if (!jv_is_valid(doc)) {
 		jv_free(doc);
 		return fail(r, EX_TEMPFAIL, "page %ld: the answer is not JSON",

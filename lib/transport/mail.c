@@ -11,6 +11,7 @@
 
 #include "base/buf.h"
 #include "transport/mail.h"
+#include "json/jvparse.h"
 
 #define ADDRESS_MAX	254	/* RFC 5321's path, less the brackets */
 #define WORD_RAW	45	/* bytes an encoded word carries: 60 in base64 */
@@ -190,7 +191,7 @@ mail_build(struct mail *m, const char *body, size_t len, const char *from,
 
 	memset(m, 0, sizeof(*m));
 	err[0] = '\0';
-	o = jv_parse_sized(body, (int)len);
+	o = jvparse_text(body, len);
 	if (!jv_is_valid(o) || jv_get_kind(o) != JV_KIND_OBJECT) {
 		snprintf(err, errsz, "the body of a delivery to an SMTP server"
 		    " is a JSON object: to, subject, text, html");

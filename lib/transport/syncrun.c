@@ -21,6 +21,7 @@
 #include "conf/config.h"
 #include "transport/syncrun.h"
 #include "journal/journal.h"
+#include "json/jvparse.h"
 
 /*
  * Between fork and exec the child of a threaded process may only make
@@ -120,8 +121,8 @@ sync_prepare(const struct transport_target *t, struct transport_req *req,
 	int rc = 0;
 
 	(void)t;
-	v = req->body_len > 0 ? jv_parse_sized(req->body,
-	    (int)req->body_len) : jv_null();
+	v = req->body_len > 0 ? jvparse_text(req->body, req->body_len) :
+	    jv_null();
 	free(req->url);
 	req->url = NULL;
 	if (jv_get_kind(v) == JV_KIND_NULL)

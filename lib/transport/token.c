@@ -24,6 +24,7 @@
 #include "json/jvdump.h"
 #include "transport/http.h"
 #include "transport/token.h"
+#include "json/jvparse.h"
 
 #define TOKEN_MAX	16384		/* bytes of a token */
 #define BASE_MAX	2048		/* bytes of a base URL */
@@ -683,7 +684,7 @@ picked_answer(const struct token *tk, const struct buf *a, struct got *g,
 	jv v, out;
 	int rc = -1;
 
-	v = jv_parse_sized(a->data, (int)a->len);
+	v = jvparse_text(a->data, a->len);
 	if (!jv_is_valid(v)) {
 		jv_free(v);
 		fail(f, status, "the answer is not JSON");

@@ -15,6 +15,7 @@
 #include "json/jsonscan.h"
 #include "json/jvdump.h"
 #include "transport/transport.h"
+#include "json/jvparse.h"
 
 static int
 zapi_prepare(const struct transport_target *t, struct transport_req *req,
@@ -32,7 +33,7 @@ zapi_prepare(const struct transport_target *t, struct transport_req *req,
 		free(req->url);
 		req->url = buf_detach(&b);
 	}
-	body = jv_parse_sized(req->body, (int)req->body_len);
+	body = jvparse_text(req->body, req->body_len);
 	phone = jv_get_kind(body) == JV_KIND_OBJECT ?
 	    jv_object_get(jv_copy(body), jv_string("phone")) : jv_invalid();
 	if (jv_get_kind(phone) == JV_KIND_STRING) {
