@@ -34,18 +34,14 @@
 #include "cadence/def.h"
 #include "cadence/index.h"
 #include "stage/sync.h"
+#include "stage/syncpage.h"
 #include "json/jvparse.h"
 
 struct run {
 	const struct sync_opts	*o;
 	const struct cfg_sync	*job;
 	struct sync_result	*res;
-	struct jqprog		*records;	/* on a page */
-	struct jqprog		*next;
-	struct jqprog		*total;
-	struct jqprog		*watermark;	/* on a record; NULL: none */
-	struct jqprog		**kinds;	/* each kind's [[key, value]] */
-	struct jqprog		*path;		/* on $param; NULL: as is */
+	struct syncpage_programs progs;
 	jv			 param;		/* null: not over a set */
 	struct cadence_defs	*cadences;	/* over the job's records */
 	struct cadence_index_result indexed;
@@ -96,99 +92,17 @@ journal_failed(struct run *r)
 	    journal_error(r->o->journal));
 }
 
-static int
-compile(struct run *r, struct jqprog **prog, const char *what,
-    const char *text)
-{
-	struct buf err = BUF_INIT;
-	int rc = 0;
-
-	if ((*prog = jqprog_compile(text, &err)) == NULL)
-		rc = fail(r, EX_CONFIG, "%s does not compile: %s", what,
-		    err.data != NULL ? err.data : "");
-	buf_release(&err);
-	return rc;
-}
-
-/*
- * A program on a record: over a record set, its input is [record, param]
- * so that it sees $param.
- */
-static void
-program(struct run *r, struct buf *text, const char *body)
-{
-	buf_reset(text);
-	if (r->job->over != NULL)
-		buf_adds(text, ".[1] as $param | .[0] | ");
-	buf_adds(text, body);
-}
-
-/*
- * A kind's program: an array of its records' [key, value] pairs, a
- * record whose key or transform fails an {"error": why} in its place.
- */
-static void
-kind_program(struct run *r, struct buf *text, const struct cfg_sync_kind *kd)
-{
-	struct buf body = BUF_INIT;
-
-	buf_addf(&body, "[(%s) | try [(%s), (%s)] catch {error: .}]",
-	    kd->records, kd->key, kd->transform);
-	program(r, text, body.data);
-	buf_release(&body);
-}
-
 /* The job's programs, compiled as a run takes them. */
 static int
 programs(struct run *r)
 {
-	struct buf text = BUF_INIT, what = BUF_INIT;
-	size_t i;
-	int rc;
+	struct buf err = BUF_INIT;
+	int rc = 0;
 
-	rc = compile(r, &r->records, "records", r->job->records);
-	if (rc == 0)
-		rc = compile(r, &r->total, "total", r->job->total);
-	if (rc == 0 && (r->job->paging == CFG_PAGING_CURSOR ||
-	    r->job->paging == CFG_PAGING_LINK))
-		rc = compile(r, &r->next, "next", r->job->next);
-	if (rc == 0 && r->job->incremental == CFG_INCREMENTAL_UPDATED_SINCE) {
-		program(r, &text, r->job->watermark);
-		rc = compile(r, &r->watermark, "watermark", text.data);
-	}
-	r->kinds = xcalloc(r->job->nkinds, sizeof(*r->kinds));
-	for (i = 0; rc == 0 && i < r->job->nkinds; i++) {
-		kind_program(r, &text, &r->job->kinds[i]);
-		buf_reset(&what);
-		buf_addf(&what, "%s%s%s, key or transform",
-		    r->job->kinds[i].name != NULL ? "kind " : "records",
-		    r->job->kinds[i].name != NULL ? r->job->kinds[i].name : "",
-		    r->job->kinds[i].name != NULL ? "'s records" : "");
-		rc = compile(r, &r->kinds[i], what.data, text.data);
-	}
-	if (rc == 0 && strstr(r->job->path, "\\(") != NULL) {
-		buf_reset(&text);
-		buf_addf(&text, ". as $param | @uri \"%s\"", r->job->path);
-		rc = compile(r, &r->path, "path", text.data);
-	}
-	buf_release(&text);
-	buf_release(&what);
+	if (syncpage_compile(r->job, &r->progs, &err) != 0)
+		rc = fail(r, EX_CONFIG, "%s", err.data);
+	buf_release(&err);
 	return rc;
-}
-
-static void
-programs_free(struct run *r)
-{
-	size_t k;
-
-	jqprog_free(r->records);
-	jqprog_free(r->next);
-	jqprog_free(r->total);
-	jqprog_free(r->watermark);
-	jqprog_free(r->path);
-	for (k = 0; r->kinds != NULL && k < r->job->nkinds; k++)
-		jqprog_free(r->kinds[k]);
-	free(r->kinds);
 }
 
 int
@@ -201,7 +115,7 @@ sync_check(const struct cfg_sync *job, struct buf *err)
 	memset(&res, 0, sizeof(res));
 	if ((rc = programs(&r)) != 0)
 		buf_adds(err, res.error);
-	programs_free(&r);
+	syncpage_programs_release(&r.progs);
 	return rc != 0 ? -1 : 0;
 }
 
@@ -300,9 +214,9 @@ resolve_path(struct run *r)
 	jv v = jv_null();
 	int rc = 0;
 
-	if (r->path == NULL)
+	if (r->progs.path == NULL)
 		return 0;
-	if (jqprog_run(r->path, jv_copy(r->param), &v, &err) != 0 ||
+	if (jqprog_run(r->progs.path, jv_copy(r->param), &v, &err) != 0 ||
 	    jv_get_kind(v) != JV_KIND_STRING) {
 		jv_free(v);
 		rc = fail(r, EX_CONFIG, "the path of '%s' cannot be made of"
@@ -439,15 +353,6 @@ out:
 	return rc;
 }
 
-/* A program's input: the record, or over a record set [record, param]. */
-static jv
-input(struct run *r, jv rec)
-{
-	if (r->job->over == NULL)
-		return rec;
-	return JV_ARRAY(rec, jv_copy(r->param));
-}
-
 /*
  * One record of a kind, pair its [key, value] (consumed): if it is new or
  * changed, its event (journaled canonical, and its line kept for the
@@ -463,38 +368,16 @@ item(struct run *r, const struct cfg_sync_kind *kd, jv pair, jv rec,
 	struct buf source = BUF_INIT;
 	unsigned char hash[DIGEST_LEN], was[JOURNAL_SYNC_HASH_LEN];
 	char hex[2 * DIGEST_LEN + 1];
-	jv k, v, prev;
+	jv v, prev;
 	struct iovec iov;
 	int64_t ms = clock_ms();
 	int rc = 0, found;
 
-	if (jv_get_kind(pair) == JV_KIND_ARRAY &&
-	    jv_array_length(jv_copy(pair)) != 2) {
-		jv_free(pair);
-		return refuse(r, kd, rec, index, "its key or transform made"
-		    " no single value");
-	}
-	if (jv_get_kind(pair) != JV_KIND_ARRAY) {
-		jv why = jv_object_get(pair, jv_string("error"));
-
-		buf_reset(b);
-		if (jv_get_kind(why) == JV_KIND_STRING)
-			jqprog_error(b, jv_string_value(why));
-		else
-			buf_adds(b, "its key or transform failed");
-		jv_free(why);
-		return refuse(r, kd, rec, index, b->data);
-	}
-	k = jv_array_get(jv_copy(pair), 0);
-	v = jv_array_get(pair, 1);
-	if (kd->name != NULL)
-		buf_addf(&key, "%s:", kd->name);
-	if (jvdump_key(&key, k) != 0) {
-		rc = refuse(r, kd, rec, index, "its key is not a string or a"
-		    " number");
+	buf_reset(b);
+	if (syncpage_item(kd, pair, &key, &canon, &v, b) != 0) {
+		rc = refuse(r, kd, rec, index, b->data);
 		goto out;
 	}
-	jvdump_sorted(&canon, jv_copy(v));
 	iov = (struct iovec){ canon.data, canon.len };
 	digest_sha256(&iov, 1, hash);
 	buf_reset(&r->previous);
@@ -561,7 +444,6 @@ item(struct run *r, const struct cfg_sync_kind *kd, jv pair, jv rec,
 	}
 	r->res->sent++;
 out:
-	jv_free(k);
 	jv_free(v);
 	buf_release(&key);
 	buf_release(&canon);
@@ -579,30 +461,16 @@ static int
 record(struct run *r, jv rec, long index)
 {
 	const struct cfg_sync_kind *kd;
-	jv w, out;
+	jv out;
 	size_t k;
 	int i, n, rc = 0;
 
-	w = jv_null();
-	buf_reset(&r->scratch);
-	if (r->watermark != NULL && jqprog_run(r->watermark, input(r,
-	    jv_copy(rec)), &w, &r->scratch) == 0 &&
-	    jv_get_kind(w) == JV_KIND_STRING && (r->mark.len == 0 ||
-	    strcmp(jv_string_value(w), r->mark.data) > 0)) {
-		buf_reset(&r->mark);
-		buf_adds(&r->mark, jv_string_value(w));
-	}
-	jv_free(w);
+	syncpage_watermark(&r->progs, rec, r->param, &r->mark);
 	for (k = 0; k < r->job->nkinds && rc == 0; k++) {
 		kd = &r->job->kinds[k];
-		out = jv_null();
 		buf_reset(&r->scratch);
-		if (jqprog_run(r->kinds[k], input(r, jv_copy(rec)), &out,
-		    &r->scratch) != 0 || jv_get_kind(out) != JV_KIND_ARRAY) {
-			if (r->scratch.len == 0)
-				buf_adds(&r->scratch, "its records are not"
-				    " values");
-			jv_free(out);
+		if (syncpage_pairs(&r->progs, k, rec, r->param, &out,
+		    &r->scratch) != 0) {
 			rc = refuse(r, kd, rec, index, r->scratch.data);
 			continue;
 		}
@@ -616,66 +484,21 @@ record(struct run *r, jv rec, long index)
 	return rc;
 }
 
-/* A number or a string a page gave: its text (empty for null). */
-static int
-page_value(struct run *r, struct jqprog *prog, jv page, struct buf *out)
-{
-	jv v;
-
-	buf_reset(out);
-	buf_reset(&r->scratch);
-	if (jqprog_run(prog, page, &v, &r->scratch) != 0)
-		return -1;
-	if (jv_get_kind(v) == JV_KIND_STRING)
-		buf_adds(out, jv_string_value(v));
-	else if (jv_get_kind(v) == JV_KIND_NUMBER)
-		jvdump(out, jv_copy(v));
-	else if (jv_get_kind(v) != JV_KIND_NULL) {
-		jv_free(v);
-		return -1;
-	}
-	jv_free(v);
-	return 0;
-}
-
-/*
- * The next page's link, if the page had records and gave one: a path, or
- * an absolute URL on the target's own scheme, host and port (a link
- * elsewhere is not followed: it would take the target's secret there).
- * One that does not move would loop for ever.
- */
+/* The next page's link, if the page had records and gave one. */
 static int
 next_link(struct run *r, int count, const struct buf *next, int *more)
 {
-	const char *base = r->job->source->url, *p;
-	size_t origin;
+	int rc;
 
 	*more = 0;
-	if (count == 0 || next->len == 0)
+	if (count == 0)
 		return 0;
-	/* scheme://host[:port] of the target's url */
-	p = strstr(base, "://");
-	origin = p == NULL ? 0 : (size_t)(p + 3 - base) +
-	    strcspn(p + 3, "/?#");
-	if (next->data[0] == '/' && next->data[1] != '/') {
-		buf_reset(&r->scratch);
-		buf_add(&r->scratch, base, origin);
-		buf_add(&r->scratch, next->data, next->len);
-	} else if (origin > 0 && strncmp(next->data, base, origin) == 0 &&
-	    (next->data[origin] == '/' || next->data[origin] == '?')) {
-		buf_reset(&r->scratch);
-		buf_add(&r->scratch, next->data, next->len);
-	} else
-		return fail(r, EX_PROTOCOL, "page %ld: the next page's link"
-		    " leaves the target: not followed", r->res->pages);
-	if (strpbrk(r->scratch.data, " \t\r\n") != NULL)
-		return fail(r, EX_PROTOCOL, "page %ld: the next page's link"
-		    " is not a URL", r->res->pages);
-	if (strcmp(r->scratch.data, r->current.data) == 0)
-		return 0;
-	buf_reset(&r->link);
-	buf_add(&r->link, r->scratch.data, r->scratch.len);
-	*more = 1;
+	buf_reset(&r->scratch);
+	if ((rc = syncpage_next_link(r->job->source->url, r->current.data,
+	    next, &r->link, &r->scratch)) < 0)
+		return fail(r, EX_PROTOCOL, "page %ld: %s", r->res->pages,
+		    r->scratch.data);
+	*more = rc;
 	return 0;
 }
 
@@ -688,39 +511,20 @@ page(struct run *r, const char *text, size_t len, long n, int *more)
 {
 	struct journal *j = r->o->journal;
 	struct journal_sync_run jr;
-	struct buf next = BUF_INIT, total = BUF_INIT;
-	jv doc, recs;
+	struct syncpage pg;
 	int i, count, got, rc = 0;
-
-	recs = jv_null();
 	int64_t now;
 
 	*more = 0;
-	doc = jvparse_text(text, len);
-	if (!jv_is_valid(doc)) {
-		jv_free(doc);
-		return fail(r, EX_TEMPFAIL, "page %ld: the answer is not JSON",
-		    n);
-	}
 	buf_reset(&r->scratch);
-	recs = jv_null();
-	if (jqprog_run(r->records, jv_copy(doc), &recs, &r->scratch) != 0 ||
-	    jv_get_kind(recs) != JV_KIND_ARRAY) {
-		jv_free(recs);
-		jv_free(doc);
-		return fail(r, EX_TEMPFAIL, "page %ld: records (%s) is not an"
-		    " array", n, r->job->records);
+	if (syncpage_read(&r->progs, text, len, &pg, &r->scratch) != 0) {
+		rc = fail(r, EX_TEMPFAIL, "page %ld: %s", n, r->scratch.data);
+		syncpage_release(&pg);
+		return rc;
 	}
-	if (page_value(r, r->total, jv_copy(doc), &total) == 0 &&
-	    total.len > 0)
-		r->total_n = strtol(total.data, NULL, 10);
-	if (r->next != NULL && page_value(r, r->next, jv_copy(doc),
-	    &next) != 0) {
-		rc = fail(r, EX_TEMPFAIL, "page %ld: next (%s) is not a"
-		    " string, a number or null", n, r->job->next);
-		goto out;
-	}
-	count = jv_array_length(jv_copy(recs));
+	if (pg.total >= 0)
+		r->total_n = pg.total;
+	count = jv_array_length(jv_copy(pg.records));
 	buf_reset(&r->lines);
 	if (!r->o->dry_run && journal_begin(j) != 0) {
 		rc = journal_failed(r);
@@ -728,7 +532,7 @@ page(struct run *r, const char *text, size_t len, long n, int *more)
 	}
 	for (i = 0; i < count; i++) {
 		r->res->read++;
-		if (record(r, jv_array_get(jv_copy(recs), i), i) != 0) {
+		if (record(r, jv_array_get(jv_copy(pg.records), i), i) != 0) {
 			rc = journal_failed(r);
 			goto out;
 		}
@@ -773,25 +577,22 @@ page(struct run *r, const char *text, size_t len, long n, int *more)
 		    r->res->read < r->total_n);
 		break;
 	case CFG_PAGING_LINK:
-		if ((rc = next_link(r, count, &next, more)) != 0)
+		if ((rc = next_link(r, count, &pg.next, more)) != 0)
 			goto out;
 		break;
 	case CFG_PAGING_CURSOR:
 		/* A cursor that does not move would loop for ever. */
-		*more = count > 0 && next.len > 0 &&
-		    strcmp(next.data, r->cursor.data != NULL ?
+		*more = count > 0 && pg.next.len > 0 &&
+		    strcmp(pg.next.data, r->cursor.data != NULL ?
 		    r->cursor.data : "") != 0;
 		if (*more) {
 			buf_reset(&r->cursor);
-			buf_add(&r->cursor, next.data, next.len);
+			buf_add(&r->cursor, pg.next.data, pg.next.len);
 		}
 		break;
 	}
 out:
-	jv_free(recs);
-	jv_free(doc);
-	buf_release(&next);
-	buf_release(&total);
+	syncpage_release(&pg);
 	return rc;
 }
 
@@ -977,7 +778,7 @@ out:
 	buf_release(&r.path_text);
 	buf_release(&r.link);
 	buf_release(&r.current);
-	programs_free(&r);
+	syncpage_programs_release(&r.progs);
 	cadence_defs_free(r.cadences);
 	jv_free(r.param);
 	if (r.http != NULL)

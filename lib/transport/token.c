@@ -70,11 +70,6 @@ struct cache {
 };
 
 /* A token as an answer gave it. */
-struct got {
-	struct buf	 token;
-	struct buf	 base;
-	int64_t		 life_ms;
-};
 
 static void
 wipe(char *s)
@@ -648,43 +643,43 @@ request(const struct token *tk, struct buf *url, struct buf *body,
 
 /* What OAuth2's answer (RFC 6749 5.1) gives: 0, or -1 with f filled. */
 static int
-oauth2_answer(const struct token *tk, const struct buf *a, struct got *g,
-    struct token_failure *f, int status)
+oauth2_answer(const struct token *tk, const char *text, size_t len,
+    struct token_answer *g, struct token_failure *f, int status)
 {
 	const char *base = tk->cfg->token.base_url;
 	int64_t s;
 
-	if (json_validate(a->data, a->len, NULL, NULL) != JSON_OBJECT) {
+	if (json_validate(text, len, NULL, NULL) != JSON_OBJECT) {
 		fail(f, status, "the answer is not a JSON object");
 		return -1;
 	}
-	if (member_string(a->data, a->len, "access_token", &g->token) != 0 ||
+	if (member_string(text, len, "access_token", &g->token) != 0 ||
 	    !token_valid(&g->token)) {
 		fail(f, status, "the answer has no access_token a header can"
 		    " carry");
 		return -1;
 	}
-	if (base != NULL && (member_string(a->data, a->len, base,
+	if (base != NULL && (member_string(text, len, base,
 	    &g->base) != 0 || !base_valid(&g->base))) {
 		fail(f, status, "the answer has no http(s) URL in '%s'",
 		    base);
 		return -1;
 	}
-	if (member_number(a->data, a->len, "expires_in", &s) == 0)
+	if (member_number(text, len, "expires_in", &s) == 0)
 		g->life_ms = s * 1000;
 	return 0;
 }
 
 /* What a source's answer gives through pick and expires_in. */
 static int
-picked_answer(const struct token *tk, const struct buf *a, struct got *g,
-    struct token_failure *f, int status)
+picked_answer(const struct token *tk, const char *text, size_t len,
+    struct token_answer *g, struct token_failure *f, int status)
 {
 	struct buf msg = BUF_INIT;
 	jv v, out;
 	int rc = -1;
 
-	v = jvparse_text(a->data, a->len);
+	v = jvparse_text(text, len);
 	if (!jv_is_valid(v)) {
 		jv_free(v);
 		fail(f, status, "the answer is not JSON");
@@ -713,11 +708,15 @@ picked_answer(const struct token *tk, const struct buf *a, struct got *g,
 			fail(f, status, "expires_in fails on the answer");
 			goto out;
 		}
-		if (jv_get_kind(out) == JV_KIND_NUMBER)
+		/* Within member_number's bounds: seconds * 1000 fits. */
+		if (jv_get_kind(out) == JV_KIND_NUMBER &&
+		    jv_number_value(out) >= -9e15 &&
+		    jv_number_value(out) <= 9e15)
 			g->life_ms = (int64_t)jv_number_value(out) * 1000;
 		else if (jv_get_kind(out) != JV_KIND_NULL) {
 			jv_free(out);
-			fail(f, status, "expires_in gives no number");
+			fail(f, status, "expires_in gives no number of"
+			    " seconds");
 			goto out;
 		}
 		jv_free(out);
@@ -731,7 +730,8 @@ out:
 
 /* Asks the endpoint for a token: 0 with g, or -1 with f filled. */
 static int
-fetch(const struct token *tk, struct got *g, struct token_failure *f)
+fetch(const struct token *tk, struct token_answer *g,
+    struct token_failure *f)
 {
 	const struct cfg_token *ct = &tk->cfg->token;
 	const struct cfg_target *via = ct->kind == CFG_TOKEN_OAUTH2 ?
@@ -775,10 +775,9 @@ fetch(const struct token *tk, struct got *g, struct token_failure *f)
 	http_free(h);
 	if (x.error_class != NULL)
 		fail(f, x.status, "%s", x.error);
-	else if (ct->kind == CFG_TOKEN_OAUTH2)
-		rc = oauth2_answer(tk, &x.response, g, f, x.status);
 	else
-		rc = picked_answer(tk, &x.response, g, f, x.status);
+		rc = token_answer_read(tk, x.response.data != NULL ?
+		    x.response.data : "", x.response.len, x.status, g, f);
 	buf_wipe(&x.response);
 out:
 	for (i = 0; i < n; i++)
@@ -788,8 +787,17 @@ out:
 	return rc;
 }
 
-static void
-got_release(struct got *g)
+int
+token_answer_read(const struct token *tk, const char *text, size_t len,
+    int status, struct token_answer *g, struct token_failure *f)
+{
+	if (tk->cfg->token.kind == CFG_TOKEN_OAUTH2)
+		return oauth2_answer(tk, text, len, g, f, status);
+	return picked_answer(tk, text, len, g, f, status);
+}
+
+void
+token_answer_release(struct token_answer *g)
 {
 	buf_wipe(&g->token);
 	buf_release(&g->base);
@@ -805,7 +813,7 @@ refresh(struct token *tk, const struct cache *c, int64_t now,
 {
 	struct log_ids ids = { .target = tk->cfg->name };
 	struct buf text = BUF_INIT;
-	struct got g = { BUF_INIT, BUF_INIT, LIFE_DEFAULT_S * 1000 };
+	struct token_answer g = { BUF_INIT, BUF_INIT, LIFE_DEFAULT_S * 1000 };
 	int64_t wait;
 	int n, rc;
 
@@ -851,7 +859,7 @@ refresh(struct token *tk, const struct cache *c, int64_t now,
 		    " processes cannot share this one", tk->cfg->name,
 		    tk->cache_path, strerror(errno));
 	buf_wipe(&text);
-	got_release(&g);
+	token_answer_release(&g);
 	return rc;
 }
 

@@ -36,9 +36,10 @@
 #ifndef INTEGRA_TRANSPORT_TOKEN_H
 #define INTEGRA_TRANSPORT_TOKEN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
-struct buf;
+#include "base/buf.h"
 struct cfg_target;
 struct token;
 
@@ -65,6 +66,25 @@ void		 token_dir(const char *journal_path, struct buf *dir);
 struct token	*token_new(const struct cfg_target *t, const char *dir,
 		    char *err, size_t errsz);
 void		 token_free(struct token *);
+
+/* What an answer of the endpoint gave. */
+struct token_answer {
+	struct buf	 token;		/* wiped by token_answer_release */
+	struct buf	 base;		/* base_url, if the target names one */
+	int64_t		 life_ms;	/* left as it was if not given */
+};
+
+/*
+ * The token in the endpoint's answer text[0..len), as the target's kind
+ * reads it (OAuth2's access_token and expires_in, or its pick and
+ * expires_in): 0 with a filled, or -1 with why in f, status (the answer's
+ * HTTP status) kept there.  What token_ready does with each answer, and
+ * what tests/fuzz/token reads answers through.
+ */
+int		 token_answer_read(const struct token *, const char *text,
+		    size_t len, int status, struct token_answer *a,
+		    struct token_failure *f);
+void		 token_answer_release(struct token_answer *);
 /*
  * Makes sure the token has one that is not due at now: kept, read from
  * the cache, or fetched.  0, or -1 with f filled (the fetch failed now, or

@@ -151,7 +151,10 @@ starts_with_date(const char *s, size_t n)
 	for (i = 0; i < CADENCE_DAY_LEN; i++)
 		if (i != 4 && i != 7 && !is_digit(s[i]))
 			return 0;
-	return cadence_day_of(atoi(s), atoi(s + 5), atoi(s + 8), &day) == 0;
+	/* The fields' digits alone: "2026-03-0315" starts with 2026-03-03. */
+	return cadence_day_of((s[0] - '0') * 1000 + (s[1] - '0') * 100 +
+	    (s[2] - '0') * 10 + (s[3] - '0'), (s[5] - '0') * 10 + (s[6] - '0'),
+	    (s[8] - '0') * 10 + (s[9] - '0'), &day) == 0;
 }
 
 /* Checks dmy on v (consumed). */
