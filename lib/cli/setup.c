@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,6 +19,12 @@ setup_config(const char *path, struct cfg **out)
 {
 	char err[1024];
 
+	/*
+	 * Every program writes to pipes: a reader that goes away makes a
+	 * write fail (EPIPE, said, exit 74) rather than a silent death by
+	 * SIGPIPE.  The work is committed before it is written.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	if ((*out = cfg_open(path, err, sizeof(err))) == NULL) {
 		log_error(NULL, "config: %s", err);
 		return EX_CONFIG;

@@ -13,7 +13,10 @@
 struct cfg;
 struct journal;
 
-/* -c path (or NULL); a missing default config means built-in defaults. */
+/*
+ * -c path (or NULL); a missing default config means built-in defaults.
+ * First, SIGPIPE is ignored: a closed pipe is a write error (74).
+ */
 int	setup_config(const char *path, struct cfg **);
 /*
  * Waits until fd has input (or its end).  A consumer reading a pipe calls it

@@ -802,6 +802,16 @@ wait_for_stop(struct receiver *rv, const sigset_t *set)
 			log_info(NULL, "signal %d: stopping", sig);
 			return;
 		}
+		/*
+		 * The journal thread stopped on a failure: every request
+		 * would be answered 503 from now on.  The process ends with
+		 * what the failure means (75: disk full; 74: disk failing),
+		 * for systemd, or whoever started it, to start it again.
+		 */
+		if (stream_feed_stopped(rv->feed)) {
+			log_error(NULL, "the journal failed: stopping");
+			return;
+		}
 		if ((cut = guard_sweep(rv->guard, clock_mono_ms())) > 0)
 			log_info(NULL, "%ld connection%s closed: no whole"
 			    " request within %d s", cut, cut == 1 ? "" : "s",

@@ -2,10 +2,12 @@
  * journal: the shared SQLite journal.  See journal.h.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -49,6 +51,26 @@ journal_fail(struct journal *j, const char *what)
 	snprintf(j->err, sizeof(j->err), "journal '%s': %s: %s", j->path,
 	    what, sqlite3_errmsg(j->db));
 	j->busy = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED;
+	/*
+	 * What it means to the program's caller: locked or full, try again
+	 * later (with space freed, the --pending runs finish the work); the
+	 * disk failing, an I/O error; anything else, a statement of ours.
+	 */
+	switch (code & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_FULL:
+		j->failure = EX_TEMPFAIL;
+		break;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+		j->failure = EX_IOERR;
+		break;
+	default:
+		j->failure = EX_SOFTWARE;
+		break;
+	}
 	return j->busy ? JOURNAL_BUSY : -1;
 }
 
@@ -231,10 +253,21 @@ journal_open(const char *path, char *err, size_t errsz)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct journal *j;
+	int fd;
 
 	pthread_once(&once, configure_sqlite);
 	j = xcalloc(1, sizeof(*j));
 	j->path = xstrdup(path);
+	/*
+	 * A journal holds personal data: made 0600 whatever the umask
+	 * (SQLite would make it 0644 less the umask); its -wal and -shm
+	 * take its mode.  Only a new one: closing a descriptor of a file
+	 * this process has open would drop the POSIX locks SQLite holds on
+	 * it, and one there already keeps its own mode.
+	 */
+	if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) != -1)
+		close(fd);
 	if (sqlite3_open_v2(path, &j->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		if (j->db == NULL)
@@ -297,7 +330,7 @@ int
 journal_abort(struct journal *j)
 {
 	journal_rollback(j);
-	return j->busy ? EX_TEMPFAIL : EX_SOFTWARE;
+	return j->failure != 0 ? j->failure : EX_SOFTWARE;
 }
 
 const char *

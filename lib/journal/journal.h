@@ -46,9 +46,11 @@ const char	*journal_error(const struct journal *);
 int		 journal_busy(const struct journal *);
 /*
  * After a failure: rolls back the transaction it left open, if any, and
- * returns the exit status it means (sysexits), EX_TEMPFAIL when the
- * journal stayed locked (try again later), EX_SOFTWARE otherwise.  The
- * failure's text stays in journal_error().
+ * returns the exit status it means (sysexits): EX_TEMPFAIL when the
+ * journal stayed locked or its disk is full (try again later), EX_IOERR
+ * when the disk failed (an I/O error, a file that cannot be opened or
+ * written), EX_SOFTWARE otherwise.  The failure's text stays in
+ * journal_error().
  */
 int		 journal_abort(struct journal *);
 const char	*journal_path(const struct journal *);

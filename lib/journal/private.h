@@ -223,6 +223,7 @@ struct journal {
 	char		*path;
 	int		 in_tx;
 	int		 busy;		/* the last failure was SQLITE_BUSY */
+	int		 failure;	/* the last failure's exit status */
 	sqlite3_stmt	*stmt[JOURNAL_NSQL];	/* prepared on first use */
 	struct journal_tally *tally;	/* open addressing, key NULL: free */
 	size_t		 ntally;	/* slots */

@@ -111,11 +111,23 @@ prepare(const struct stream_stage *st, struct stream_rec *r, const char *line,
 		r->rc = st->prepare(st->ctx, r, line, len, v);
 }
 
+/*
+ * The journal failed: the open batch rolled back, and not counted done
+ * whatever the count said.  Returns the exit status it means.
+ */
+static int
+rolled_back(struct stream *s)
+{
+	s->nok -= s->nok_open;
+	s->nok_open = 0;
+	return journal_abort(s->journal);
+}
+
 static int
 journal_failed(struct stream *s)
 {
 	snprintf(s->err, sizeof(s->err), "%s", journal_error(s->journal));
-	return journal_abort(s->journal);
+	return rolled_back(s);
 }
 
 /*
@@ -136,6 +148,7 @@ flush(struct stream *s, const struct stream_stage *st, size_t *nbatch)
 		return rc;
 	}
 	*nbatch = 0;
+	s->nok_open = 0;
 	if (st != NULL && st->committed != NULL)
 		st->committed(st->ctx, 1);
 	if (s->out.len > 0 && s->outf != NULL) {
@@ -221,6 +234,7 @@ apply(struct stream *s, const struct stream_stage *st, struct stream_rec *r)
 	switch (rc) {
 	case STREAM_OK:
 		s->nok++;
+		s->nok_open++;
 		break;
 	case STREAM_SKIP:
 		s->nskipped++;
@@ -231,7 +245,7 @@ apply(struct stream *s, const struct stream_stage *st, struct stream_rec *r)
 	case STREAM_FATAL:
 		snprintf(s->err, sizeof(s->err), "%s", r->reason.len > 0 ?
 		    r->reason.data : "failed");
-		return journal_abort(s->journal);
+		return rolled_back(s);
 	}
 	return EX_OK;
 }

@@ -111,6 +111,7 @@ struct stream {
 	struct buf	 out;		/* what the open batch will write */
 	long		 nread;
 	long		 nok;
+	long		 nok_open;	/* of nok, in the open batch */
 	long		 nskipped;
 	long		 nrejected;
 	char		 err[512];	/* why the run failed */
