@@ -13,6 +13,9 @@
  *
  * Under AddressSanitizer, which must see every allocation, nothing is
  * defined and nothing metered: jqalloc_can_meter says so.
+ *
+ * Ownership: a block is its caller's as malloc(3) makes it, whatever the
+ * meter; the meter is the calling thread's own and holds nothing.
  */
 #ifndef INTEGRA_JSON_JQALLOC_H
 #define INTEGRA_JSON_JQALLOC_H

@@ -15,6 +15,10 @@
  * A harness checks what the parser promises (its header), not only that it
  * does not crash: a broken promise is fuzz_fail, which aborts, so that
  * libFuzzer keeps the input and the replay's test fails.
+ *
+ * Ownership: a harness only reads data[0..size), which stays its
+ * caller's, and frees all it makes before it returns but what it keeps
+ * for every input (compiled programs, a folder), freed at exit.
  */
 #ifndef INTEGRA_TESTS_FUZZ_H
 #define INTEGRA_TESTS_FUZZ_H
