@@ -1,0 +1,129 @@
+/*
+ * seal: unit tests of lib/journal/seal: values sealed with AES-256-GCM,
+ * bound to their row, under keys that rotate.
+ */
+#include <string.h>
+
+#include "base/buf.h"
+#include "journal/seal.h"
+
+#include "tap.h"
+
+static const unsigned char k1[SEAL_KEY_LEN] = "0123456789abcdef0123456789abcdef";
+static const unsigned char k2[SEAL_KEY_LEN] = "fedcba9876543210fedcba9876543210";
+
+#define VALUE	"{\"name\":\"Maria\",\"phone\":\"+5511987654321\"}"
+#define AAD	"raw_envelopes.envelope:42"
+
+/* Opens sealed with s and aad: whether it gave exactly VALUE. */
+static int
+opens(struct seal *s, const struct buf *sealed, const char *aad)
+{
+	struct buf out = BUF_INIT;
+	int ok;
+
+	ok = seal_open(s, sealed->data, sealed->len, aad, strlen(aad), &out,
+	    NULL, NULL) == 0 && out.len == strlen(VALUE) &&
+	    memcmp(out.data, VALUE, out.len) == 0;
+	buf_release(&out);
+	return ok;
+}
+
+static void
+test_round_trip(void)
+{
+	struct seal *s = seal_new(), *other = seal_new();
+	struct buf a = BUF_INIT, b = BUF_INIT, out = BUF_INIT;
+	const char *id;
+	size_t idlen;
+
+	ok(!seal_on(s), "no key: nothing is sealed");
+	ok(seal_value(s, VALUE, strlen(VALUE), AAD, strlen(AAD), &a) == -1,
+	    "no key: seal_value refuses");
+	ok(seal_add(s, "k1", k1, 1) == 0 && seal_on(s), "a current key");
+	ok(seal_add(s, "k1", k2, 0) == -1, "an id twice is refused");
+	ok(seal_add(s, "", k2, 0) == -1, "an empty id is refused");
+	ok(seal_value(s, VALUE, strlen(VALUE), AAD, strlen(AAD), &a) == 0 &&
+	    seal_is_sealed(a.data, a.len), "sealed");
+	ok(memmem(a.data, a.len, "Maria", 5) == NULL &&
+	    memmem(a.data, a.len, "5511", 4) == NULL,
+	    "the sealed form holds no plain text");
+	ok(opens(s, &a, AAD), "it opens with its row's associated data");
+	ok(!opens(s, &a, "raw_envelopes.envelope:43"),
+	    "another row's does not open it");
+	ok(seal_value(s, VALUE, strlen(VALUE), AAD, strlen(AAD), &b) == 0 &&
+	    (a.len != b.len || memcmp(a.data, b.data, a.len) != 0),
+	    "the same value sealed twice differs (a nonce each)");
+	a.data[a.len - 1] ^= 1;
+	ok(!opens(s, &a, AAD), "a byte changed: it does not open");
+	a.data[a.len - 1] ^= 1;
+	ok(seal_add(other, "k1", k2, 1) == 0 && !opens(other, &a, AAD),
+	    "another key of the same id does not open it");
+	ok(seal_open(s, a.data, a.len, AAD, strlen(AAD), &out, &id,
+	    &idlen) == 0 && idlen == 2 && memcmp(id, "k1", 2) == 0,
+	    "it names the key it was sealed with");
+	ok(!seal_is_sealed(VALUE, strlen(VALUE)) &&
+	    !seal_is_sealed("\xe1", 1),
+	    "JSON text and a short blob are not sealed values");
+	ok(seal_open(s, VALUE, strlen(VALUE), AAD, strlen(AAD), &out, NULL,
+	    NULL) == -1, "seal_open refuses what is not sealed");
+	buf_release(&a);
+	buf_release(&b);
+	buf_release(&out);
+	seal_free(s);
+	seal_free(other);
+}
+
+static void
+test_rotation(void)
+{
+	struct seal *s = seal_new();
+	struct buf old = BUF_INIT, now = BUF_INIT, out = BUF_INIT;
+	const char *id;
+	size_t idlen;
+
+	seal_add(s, "k1", k1, 1);
+	seal_value(s, VALUE, strlen(VALUE), AAD, strlen(AAD), &old);
+	seal_free(s);
+	/* k2 the current key now, k1 kept to read what it sealed. */
+	s = seal_new();
+	seal_add(s, "k2", k2, 1);
+	seal_add(s, "k1", k1, 0);
+	ok(opens(s, &old, AAD), "rotated: a value of the previous key opens");
+	seal_value(s, VALUE, strlen(VALUE), AAD, strlen(AAD), &now);
+	ok(seal_open(s, now.data, now.len, AAD, strlen(AAD), &out, &id,
+	    &idlen) == 0 && idlen == 2 && memcmp(id, "k2", 2) == 0,
+	    "rotated: new values are sealed with the current key");
+	seal_free(s);
+	s = seal_new();
+	seal_add(s, "k2", k2, 1);
+	ok(!opens(s, &old, AAD), "a key dropped: its values no longer open");
+	buf_release(&old);
+	buf_release(&now);
+	buf_release(&out);
+	seal_free(s);
+}
+
+static void
+test_empty(void)
+{
+	struct seal *s = seal_new();
+	struct buf a = BUF_INIT, out = BUF_INIT;
+
+	seal_add(s, "k1", k1, 1);
+	ok(seal_value(s, "", 0, "", 0, &a) == 0 &&
+	    seal_open(s, a.data, a.len, "", 0, &out, NULL, NULL) == 0 &&
+	    out.len == 0, "an empty value, no associated data");
+	buf_release(&a);
+	buf_release(&out);
+	seal_free(s);
+}
+
+int
+main(void)
+{
+	test_round_trip();
+	test_rotation();
+	test_empty();
+	return tap_done();
+}
