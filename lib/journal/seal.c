@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -15,18 +16,31 @@
 #define NONCE_LEN	12
 #define TAG_LEN		16
 #define KEYS_MAX	16
+#define POOL_LEN	(NONCE_LEN * 341)	/* random bytes drawn at once */
 
+/*
+ * A key, with its contexts set up once: AES's key schedule is most of the
+ * cost of a small value's seal; a value only sets its nonce.
+ */
 struct seal_key {
-	char		id[SEAL_ID_MAX + 1];
-	size_t		idlen;
-	unsigned char	key[SEAL_KEY_LEN];
+	char		 id[SEAL_ID_MAX + 1];
+	size_t		 idlen;
+	EVP_CIPHER_CTX	*enc;
+	EVP_CIPHER_CTX	*dec;
 };
 
 struct seal {
 	struct seal_key	 keys[KEYS_MAX];
 	size_t		 nkeys;
 	int		 current;	/* index of the one that seals; -1 */
-	EVP_CIPHER_CTX	*ctx;
+	/*
+	 * Nonces, random, drawn POOL_LEN bytes at a time (one RAND_bytes a
+	 * value was a third of the cost); drawn again in a forked child,
+	 * which must not use its parent's.
+	 */
+	unsigned char	 pool[POOL_LEN];
+	size_t		 used;
+	pid_t		 pid;
 };
 
 struct seal *
@@ -36,20 +50,23 @@ seal_new(void)
 
 	s = xcalloc(1, sizeof(*s));
 	s->current = -1;
-	if ((s->ctx = EVP_CIPHER_CTX_new()) == NULL) {
-		free(s);
-		return NULL;
-	}
+	s->used = POOL_LEN;
 	return s;
 }
 
 void
 seal_free(struct seal *s)
 {
+	size_t i;
+
 	if (s == NULL)
 		return;
-	EVP_CIPHER_CTX_free(s->ctx);
-	OPENSSL_cleanse(s->keys, sizeof(s->keys));
+	/* Freeing a context cleanses the key schedule it holds. */
+	for (i = 0; i < s->nkeys; i++) {
+		EVP_CIPHER_CTX_free(s->keys[i].enc);
+		EVP_CIPHER_CTX_free(s->keys[i].dec);
+	}
+	OPENSSL_cleanse(s->pool, sizeof(s->pool));
 	free(s);
 }
 
@@ -57,6 +74,7 @@ int
 seal_add(struct seal *s, const char *id, const unsigned char key[SEAL_KEY_LEN],
     int current)
 {
+	struct seal_key *k = &s->keys[s->nkeys];
 	size_t i, idlen = strlen(id);
 
 	if (idlen == 0 || idlen > SEAL_ID_MAX || s->nkeys == KEYS_MAX)
@@ -64,9 +82,19 @@ seal_add(struct seal *s, const char *id, const unsigned char key[SEAL_KEY_LEN],
 	for (i = 0; i < s->nkeys; i++)
 		if (strcmp(s->keys[i].id, id) == 0)
 			return -1;
-	memcpy(s->keys[s->nkeys].id, id, idlen + 1);
-	s->keys[s->nkeys].idlen = idlen;
-	memcpy(s->keys[s->nkeys].key, key, SEAL_KEY_LEN);
+	if ((k->enc = EVP_CIPHER_CTX_new()) == NULL ||
+	    (k->dec = EVP_CIPHER_CTX_new()) == NULL ||
+	    EVP_EncryptInit_ex(k->enc, EVP_aes_256_gcm(), NULL, key,
+	    NULL) != 1 ||
+	    EVP_DecryptInit_ex(k->dec, EVP_aes_256_gcm(), NULL, key,
+	    NULL) != 1) {
+		EVP_CIPHER_CTX_free(k->enc);
+		EVP_CIPHER_CTX_free(k->dec);
+		memset(k, 0, sizeof(*k));
+		return -1;
+	}
+	memcpy(k->id, id, idlen + 1);
+	k->idlen = idlen;
 	if (current)
 		s->current = (int)s->nkeys;
 	s->nkeys++;
@@ -89,6 +117,22 @@ seal_is_sealed(const void *p, size_t n)
 	    n >= 2 + (size_t)b[1] + NONCE_LEN + TAG_LEN;
 }
 
+/* A fresh nonce into nonce: 0, or -1 if no randomness could be had. */
+static int
+nonce_draw(struct seal *s, unsigned char nonce[NONCE_LEN])
+{
+	if (s->used + NONCE_LEN > POOL_LEN || s->pid != getpid()) {
+		if (RAND_bytes(s->pool, POOL_LEN) != 1)
+			return -1;
+		s->used = 0;
+		s->pid = getpid();
+	}
+	memcpy(nonce, s->pool + s->used, NONCE_LEN);
+	OPENSSL_cleanse(s->pool + s->used, NONCE_LEN);
+	s->used += NONCE_LEN;
+	return 0;
+}
+
 int
 seal_value(struct seal *s, const void *value, size_t n, const void *aad,
     size_t aadlen, struct buf *out)
@@ -96,7 +140,7 @@ seal_value(struct seal *s, const void *value, size_t n, const void *aad,
 	const struct seal_key *k;
 	unsigned char *p;
 	size_t at = out->len, need;
-	int len, rc = -1;
+	int len;
 
 	if (!seal_on(s) || n > INT32_MAX || aadlen > INT32_MAX)
 		return -1;
@@ -108,21 +152,18 @@ seal_value(struct seal *s, const void *value, size_t n, const void *aad,
 	p[1] = (unsigned char)k->idlen;
 	memcpy(p + 2, k->id, k->idlen);
 	p += 2 + k->idlen;
-	if (RAND_bytes(p, NONCE_LEN) != 1 ||
-	    EVP_EncryptInit_ex(s->ctx, EVP_aes_256_gcm(), NULL, k->key, p) != 1 ||
-	    (aadlen > 0 && EVP_EncryptUpdate(s->ctx, NULL, &len, aad,
+	if (nonce_draw(s, p) != 0 ||
+	    EVP_EncryptInit_ex(k->enc, NULL, NULL, NULL, p) != 1 ||
+	    (aadlen > 0 && EVP_EncryptUpdate(k->enc, NULL, &len, aad,
 	    (int)aadlen) != 1) ||
-	    EVP_EncryptUpdate(s->ctx, p + NONCE_LEN, &len, value, (int)n) != 1 ||
-	    EVP_EncryptFinal_ex(s->ctx, p + NONCE_LEN + len, &len) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_GCM_GET_TAG, TAG_LEN,
+	    EVP_EncryptUpdate(k->enc, p + NONCE_LEN, &len, value, (int)n) != 1 ||
+	    EVP_EncryptFinal_ex(k->enc, p + NONCE_LEN + len, &len) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(k->enc, EVP_CTRL_GCM_GET_TAG, TAG_LEN,
 	    p + NONCE_LEN + n) != 1)
-		goto out;
+		return -1;
 	out->len = at + need;
 	out->data[out->len] = '\0';
-	rc = 0;
-out:
-	EVP_CIPHER_CTX_reset(s->ctx);
-	return rc;
+	return 0;
 }
 
 int
@@ -132,7 +173,7 @@ seal_open(struct seal *s, const void *sealed, size_t n, const void *aad,
 	const unsigned char *b = sealed, *nonce, *ct, *tag;
 	const struct seal_key *k = NULL;
 	size_t i, idlen, ctlen, at = out->len;
-	int len, rc = -1;
+	int len;
 
 	if (s == NULL || !seal_is_sealed(sealed, n) || aadlen > INT32_MAX)
 		return -1;
@@ -154,24 +195,20 @@ seal_open(struct seal *s, const void *sealed, size_t n, const void *aad,
 	if (ctlen > INT32_MAX)
 		return -1;
 	buf_grow(out, ctlen);
-	if (EVP_DecryptInit_ex(s->ctx, EVP_aes_256_gcm(), NULL, k->key,
-	    nonce) != 1 ||
-	    (aadlen > 0 && EVP_DecryptUpdate(s->ctx, NULL, &len, aad,
+	if (EVP_DecryptInit_ex(k->dec, NULL, NULL, NULL, nonce) != 1 ||
+	    (aadlen > 0 && EVP_DecryptUpdate(k->dec, NULL, &len, aad,
 	    (int)aadlen) != 1) ||
-	    EVP_DecryptUpdate(s->ctx, (unsigned char *)out->data + at, &len,
+	    EVP_DecryptUpdate(k->dec, (unsigned char *)out->data + at, &len,
 	    ct, (int)ctlen) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_GCM_SET_TAG, TAG_LEN,
+	    EVP_CIPHER_CTX_ctrl(k->dec, EVP_CTRL_GCM_SET_TAG, TAG_LEN,
 	    (void *)tag) != 1 ||
-	    EVP_DecryptFinal_ex(s->ctx, (unsigned char *)out->data + at + len,
+	    EVP_DecryptFinal_ex(k->dec, (unsigned char *)out->data + at + len,
 	    &len) != 1) {
 		/* Nothing of a value that does not open is handed out. */
 		OPENSSL_cleanse(out->data + at, ctlen);
-		goto out;
+		return -1;
 	}
 	out->len = at + ctlen;
 	out->data[out->len] = '\0';
-	rc = 0;
-out:
-	EVP_CIPHER_CTX_reset(s->ctx);
-	return rc;
+	return 0;
 }

@@ -9,12 +9,13 @@
  *
  *   0xE1 (the version)  KEY-ID-LENGTH  KEY-ID  NONCE (12)  CIPHERTEXT  TAG (16)
  *
- * the nonce random for each value.  No text integra keeps starts with the
+ * the nonce random for each value (drawn in batches, again after fork).  No text integra keeps starts with the
  * byte 0xE1 (it is never the first byte of UTF-8), so seal_is_sealed
  * tells a sealed value from one kept as it is.
  *
  * Ownership: seal_new's keys are the caller's to seal_free, which wipes
- * them; seal_add copies the key it is given.  seal_value and seal_open
+ * them; seal_add keeps the key it is given only as its ciphers' schedule
+ * (the caller wipes its own copy).  seal_value and seal_open
  * append to the caller's buf and only read the rest.  One struct seal is
  * used by one thread at a time (it keeps a cipher context).
  */
