@@ -84,6 +84,14 @@ buf_release(struct buf *b)
 	buf_init(b);
 }
 
+void
+buf_wipe(struct buf *b)
+{
+	if (b->data != NULL)
+		explicit_bzero(b->data, b->cap);
+	buf_release(b);
+}
+
 /* Hands the data to the caller; an empty buffer still gives a string. */
 char *
 buf_detach(struct buf *b)

@@ -22,6 +22,8 @@ struct buf {
 
 void	 buf_init(struct buf *);
 void	 buf_release(struct buf *);
+/* buf_release, what it held cleared first: a secret, personal data. */
+void	 buf_wipe(struct buf *);
 char	*buf_detach(struct buf *);
 void	 buf_reset(struct buf *);
 void	 buf_grow(struct buf *, size_t);

@@ -15,6 +15,7 @@
 #include "base/clock.h"
 #include "base/exitcode.h"
 #include "journal/journal.h"
+#include "journal/seal.h"
 #include "journal/private.h"
 #include "journal/keyindex.h"
 
@@ -147,6 +148,66 @@ sql_key_retained(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	sqlite3_result_blob(cx, out, sizeof(out), SQLITE_TRANSIENT);
 }
 
+/*
+ * integra_seal(value, aad): value sealed bound to aad (journal/seal.h) if
+ * the journal has a current key, else as it is.  NULL stays NULL.
+ */
+static void
+sql_seal(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	struct journal *j = sqlite3_user_data(cx);
+	const void *v = sqlite3_value_blob(argv[0]);
+	size_t n = (size_t)sqlite3_value_bytes(argv[0]);
+	const void *aad = sqlite3_value_blob(argv[1]);
+	size_t aadlen = (size_t)sqlite3_value_bytes(argv[1]);
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL || !seal_on(j->seal)) {
+		sqlite3_result_value(cx, argv[0]);
+		return;
+	}
+	buf_reset(&j->sealed);
+	if (seal_value(j->seal, v != NULL ? v : "", n, aad, aadlen,
+	    &j->sealed) != 0) {
+		sqlite3_result_error(cx, "a value could not be sealed", -1);
+		return;
+	}
+	sqlite3_result_blob(cx, j->sealed.data, (int)j->sealed.len,
+	    SQLITE_TRANSIENT);
+}
+
+/*
+ * integra_open(value, aad): a sealed value opened, as text; any other as
+ * it is, so that one statement reads a journal sealed, not, or half
+ * rekeyed.  A sealed value that does not open (its key unknown, or not
+ * its row's) is an error: nothing silently read as empty.
+ */
+static void
+sql_open(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	struct journal *j = sqlite3_user_data(cx);
+	const void *v = sqlite3_value_blob(argv[0]);
+	size_t n = (size_t)sqlite3_value_bytes(argv[0]);
+	const void *aad = sqlite3_value_blob(argv[1]);
+	size_t aadlen = (size_t)sqlite3_value_bytes(argv[1]);
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) != SQLITE_BLOB ||
+	    !seal_is_sealed(v, n)) {
+		sqlite3_result_value(cx, argv[0]);
+		return;
+	}
+	buf_reset(&j->sealed);
+	if (seal_open(j->seal, v, n, aad, aadlen, &j->sealed, NULL,
+	    NULL) != 0) {
+		sqlite3_result_error(cx, "a sealed value does not open: its"
+		    " key is not known, or it is not this row's", -1);
+		return;
+	}
+	sqlite3_result_text(cx, j->sealed.data, (int)j->sealed.len,
+	    SQLITE_TRANSIENT);
+}
+
 static int
 add_functions(struct journal *j)
 {
@@ -155,9 +216,20 @@ add_functions(struct journal *j)
 	if (sqlite3_create_function(j->db, "integra_key_index", 1, flags,
 	    NULL, sql_key_index, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(j->db, "integra_key_retained", 2, flags,
-	    NULL, sql_key_retained, NULL, NULL) != SQLITE_OK)
+	    NULL, sql_key_retained, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(j->db, "integra_open", 2, flags, j,
+	    sql_open, NULL, NULL) != SQLITE_OK ||
+	    /* Not deterministic: a nonce each call. */
+	    sqlite3_create_function(j->db, "integra_seal", 2, SQLITE_UTF8 |
+	    SQLITE_DIRECTONLY, j, sql_seal, NULL, NULL) != SQLITE_OK)
 		return journal_fail(j, "add SQL functions");
 	return 0;
+}
+
+void
+journal_set_seal(struct journal *j, struct seal *seal)
+{
+	j->seal = seal;
 }
 
 /* 0 if no row breaks a foreign key, as if they had been on. */
@@ -309,6 +381,7 @@ journal_close(struct journal *j)
 		sqlite3_finalize(j->stmt[i]);
 	journal_count_drop(j, 1);
 	buf_release(&j->key_form);
+	buf_wipe(&j->sealed);
 	sqlite3_close(j->db);
 	free(j->path);
 	free(j);

@@ -28,6 +28,7 @@
 #define JOURNAL_BUSY		(-2)
 
 struct journal;
+struct seal;
 
 typedef int (*journal_row_fn)(void *ctx, const char *id, const char *text,
     size_t len);
@@ -42,6 +43,13 @@ int	journal_checkpoint(struct journal *, int *left);
 struct journal	*journal_open(const char *path, char *err, size_t errsz);
 void		 journal_close(struct journal *);
 const char	*journal_error(const struct journal *);
+/*
+ * The keys the journal's personal data is sealed with from now on
+ * (journal/seal.h; NULL: kept as it is), borrowed until journal_close.
+ * Statements seal a column with integra_seal(value, aad) and read it
+ * with integra_open(value, aad).
+ */
+void		 journal_set_seal(struct journal *, struct seal *);
 /* 1 if the last failure was the journal staying locked (try again later). */
 int		 journal_busy(const struct journal *);
 /*

@@ -231,6 +231,9 @@ struct journal {
 	struct buf	 key_form;	/* a key's index form (keyindex.h) */
 	int		 retained;	/* in this transaction: whether an event
 					   was retained, -1: not looked yet */
+	struct seal	*seal;		/* the keys values are sealed with;
+					   NULL: none (borrowed) */
+	struct buf	 sealed;	/* integra_seal's and _open's */
 	char		 err[512];
 };
 

@@ -80,14 +80,6 @@ wipe(char *s)
 	free(s);
 }
 
-static void
-buf_wipe(struct buf *b)
-{
-	if (b->data != NULL)
-		explicit_bzero(b->data, b->cap);
-	buf_release(b);
-}
-
 /* A file name for target name: what is not [A-Za-z0-9._-] as %XX. */
 static char *
 path_for(const char *dir, const char *name, const char *suffix)
