@@ -2,9 +2,16 @@
  * seal: unit tests of lib/journal/seal: values sealed with AES-256-GCM,
  * bound to their row, under keys that rotate.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "base/buf.h"
+#include "journal/journal.h"
+#include "journal/private.h"
 #include "journal/seal.h"
 
 #include "tap.h"
@@ -119,11 +126,80 @@ test_empty(void)
 	seal_free(s);
 }
 
+/* One value of SQL through the journal's connection, as text. */
+static int
+sql_text(struct journal *j, const char *sql, struct buf *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	buf_reset(out);
+	buf_adds(out, "");
+	if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) == SQLITE_BLOB)
+			buf_adds(out, "(blob)");
+		else if (sqlite3_column_text(st, 0) != NULL)
+			buf_adds(out, (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static void
+test_sql(void)
+{
+	char dir[] = "/tmp/seal-test.XXXXXX", db[64], err[256];
+	struct journal *j;
+	struct seal *s = seal_new();
+	struct buf out = BUF_INIT;
+	const char *suffix[] = { "", "-wal", "-shm" };
+	size_t i;
+
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(db, sizeof(db), "%s/journal.db", dir);
+	if ((j = journal_open(db, err, sizeof(err))) == NULL) {
+		ok(0, "journal_open: %s", err);
+		return;
+	}
+	ok(sql_text(j, "SELECT integra_seal('{\"a\":1}', 'raw:1')", &out) ==
+	    0 && strcmp(out.data, "{\"a\":1}") == 0,
+	    "SQL: no keys, integra_seal keeps the value as it is");
+	seal_add(s, "k1", k1, 1);
+	journal_set_seal(j, s);
+	ok(sql_text(j, "SELECT integra_seal('{\"a\":1}', 'raw:1')", &out) ==
+	    0 && strcmp(out.data, "(blob)") == 0,
+	    "SQL: with a key, integra_seal makes a sealed blob");
+	ok(sql_text(j, "SELECT json_extract(integra_open(integra_seal("
+	    "'{\"a\":1}', 'raw:1'), 'raw:1'), '$.a')", &out) == 0 &&
+	    strcmp(out.data, "1") == 0,
+	    "SQL: integra_open gives the JSON back to json_extract");
+	ok(sql_text(j, "SELECT integra_open(integra_seal('x', 'raw:1'),"
+	    " 'raw:2')", &out) == -1,
+	    "SQL: another row's value is an error, not an empty one");
+	ok(sql_text(j, "SELECT integra_open('plain', 'raw:1')", &out) == 0 &&
+	    strcmp(out.data, "plain") == 0,
+	    "SQL: integra_open keeps a value not sealed as it is");
+	journal_close(j);
+	seal_free(s);
+	buf_release(&out);
+	for (i = 0; i < NELEM(suffix); i++) {
+		snprintf(db, sizeof(db), "%s/journal.db%s", dir, suffix[i]);
+		unlink(db);
+	}
+	rmdir(dir);
+}
+
 int
 main(void)
 {
 	test_round_trip();
 	test_rotation();
 	test_empty();
+	test_sql();
 	return tap_done();
 }
