@@ -5,12 +5,18 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "base/buf.h"
 #include "conf/config.h"
 #include "base/exitcode.h"
 #include "journal/journal.h"
+#include "journal/seal.h"
 #include "base/log.h"
 #include "cli/setup.h"
 
@@ -41,10 +47,61 @@ setup_wait_input(int fd)
 		continue;
 }
 
+/*
+ * The keys of cfg's encryption: section, each read and decoded (base64
+ * of SEAL_KEY_LEN bytes): a seal, or NULL with the reason logged.
+ */
+static struct seal *
+keys(const struct cfg *cfg)
+{
+	const struct cfg_encryption *e = &cfg->encryption;
+	unsigned char key[SEAL_KEY_LEN + 3];
+	struct buf owner = BUF_INIT;
+	struct seal *seal;
+	char err[256], *text;
+	size_t i, n;
+	int len;
+
+	if ((seal = seal_new()) == NULL) {
+		log_error(NULL, "encryption: cannot set up a cipher");
+		return NULL;
+	}
+	for (i = 0; i < e->nkeys; i++) {
+		buf_reset(&owner);
+		buf_addf(&owner, "encryption key '%s'", e->keys[i].id);
+		if ((text = cfg_secret_read(owner.data, e->keys[i].env,
+		    e->keys[i].file, err, sizeof(err))) == NULL) {
+			log_error(NULL, "%s", err);
+			goto bad;
+		}
+		n = strlen(text);
+		/* 44 characters, one '=': EVP_DecodeBlock counts it in. */
+		len = n == 44 ? EVP_DecodeBlock(key, (unsigned char *)text,
+		    (int)n) : -1;
+		OPENSSL_cleanse(text, n);
+		free(text);
+		if (len != SEAL_KEY_LEN + 1 || seal_add(seal, e->keys[i].id, key,
+		    strcmp(e->keys[i].id, e->current) == 0) != 0) {
+			log_error(NULL, "%s is not the base64 of %d bytes",
+			    owner.data, SEAL_KEY_LEN);
+			goto bad;
+		}
+		OPENSSL_cleanse(key, sizeof(key));
+	}
+	buf_release(&owner);
+	return seal;
+bad:
+	OPENSSL_cleanse(key, sizeof(key));
+	buf_release(&owner);
+	seal_free(seal);
+	return NULL;
+}
+
 int
 setup_journal(const struct cfg *cfg, const char *path, int create,
     struct journal **out)
 {
+	struct seal *seal = NULL;
 	char err[1024];
 
 	path = cfg_journal(cfg, path);
@@ -53,10 +110,14 @@ setup_journal(const struct cfg *cfg, const char *path, int create,
 		    path, strerror(errno));
 		return EX_NOINPUT;
 	}
+	if (cfg->encryption.on && (seal = keys(cfg)) == NULL)
+		return EX_CONFIG;
 	if ((*out = journal_open(path, err, sizeof(err))) == NULL) {
 		log_error(NULL, "%s", err);
+		seal_free(seal);
 		return create ? EX_CANTCREAT : EX_IOERR;
 	}
+	journal_set_seal(*out, seal);
 	return EX_OK;
 }
 

@@ -2114,6 +2114,8 @@ top_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		return loader_each(ld, v, "alerts", alerts_pair, &cfg->alerts);
 	if (strcmp(k, "retention") == 0)
 		return load_retention(ld, v, &cfg->retention);
+	if (strcmp(k, "encryption") == 0)
+		return cfg_encryption_load(ld, v, cfg);
 	if (strcmp(k, "weekly") == 0) {
 		cfg->weekly_line = loader_line(v);
 		return loader_each(ld, v, "weekly", weekly_pair, cfg);
@@ -2473,6 +2475,7 @@ cfg_free(struct cfg *cfg)
 	free(cfg->sources);
 	cfg_syncs_free(cfg);
 	cfg_coverage_free(cfg);
+	cfg_encryption_free(cfg);
 	cfg_cadences_free(cfg);
 	free(cfg->retention.salt_env);
 	free(cfg->retention.salt_file);

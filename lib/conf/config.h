@@ -368,6 +368,26 @@ struct cfg_sync {
 };
 
 /*
+ * The keys the journal's personal data is sealed with (journal/seal.h),
+ * each from the environment or a file, never the config; current seals,
+ * all open.
+ */
+#define CFG_ENCRYPTION_ID_MAX	32
+struct cfg_encryption_key {
+	char	*id;
+	char	*env;
+	char	*file;
+	int	 line;
+};
+struct cfg_encryption {
+	int				 on;
+	char				*current;	/* a key's id */
+	struct cfg_encryption_key	*keys;
+	size_t				 nkeys;
+	int				 line;
+};
+
+/*
  * The coverage (coverage.h): what integra serves of a system's records
  * (the clinics of a network), each added by an admin by its name, looked
  * up as GET path?param=NAME on from.  A match becomes a record of the
@@ -594,6 +614,7 @@ struct cfg {
 	size_t			 nflows;
 	struct cfg_alerts	 alerts;
 	struct cfg_retention	 retention;
+	struct cfg_encryption	 encryption;	/* on 0: kept as it is */
 	char			**weekly_to;	/* who gets the weekly summary */
 	size_t			 nweekly_to;
 	int			 weekly_line;

@@ -46,4 +46,9 @@ void	cfg_cadences_free(struct cfg *);
 int	cfg_collections_load(struct loader *, const yaml_node_t *,
 	    struct cfg *);
 
+/* encryption: (encryption.c) */
+int	cfg_encryption_load(struct loader *, const yaml_node_t *,
+	    struct cfg *);
+void	cfg_encryption_free(struct cfg *);
+
 #endif

@@ -45,7 +45,7 @@ void		 journal_close(struct journal *);
 const char	*journal_error(const struct journal *);
 /*
  * The keys the journal's personal data is sealed with from now on
- * (journal/seal.h; NULL: kept as it is), borrowed until journal_close.
+ * (journal/seal.h; NULL: kept as it is), the journal's to free.
  * Statements seal a column with integra_seal(value, aad) and read it
  * with integra_open(value, aad).
  */

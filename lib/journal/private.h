@@ -232,7 +232,7 @@ struct journal {
 	int		 retained;	/* in this transaction: whether an event
 					   was retained, -1: not looked yet */
 	struct seal	*seal;		/* the keys values are sealed with;
-					   NULL: none (borrowed) */
+					   NULL: none */
 	struct buf	 sealed;	/* integra_seal's and _open's */
 	char		 err[512];
 };

@@ -184,8 +184,7 @@ test_sql(void)
 	ok(sql_text(j, "SELECT integra_open('plain', 'raw:1')", &out) == 0 &&
 	    strcmp(out.data, "plain") == 0,
 	    "SQL: integra_open keeps a value not sealed as it is");
-	journal_close(j);
-	seal_free(s);
+	journal_close(j);	/* and the seal it was given */
 	buf_release(&out);
 	for (i = 0; i < NELEM(suffix); i++) {
 		snprintf(db, sizeof(db), "%s/journal.db%s", dir, suffix[i]);
