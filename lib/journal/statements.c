@@ -128,20 +128,25 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " 'normalized' ELSE 'received' END, ?10)"
 	    " ON CONFLICT (source, key_index) DO NOTHING",
 	[SQL_RAW_ADD] =
-	    "INSERT INTO raw_envelopes (event, envelope) VALUES (?1, ?2)",
+	    "INSERT INTO raw_envelopes (event, envelope)"
+	    " VALUES (?1, integra_seal(?2, 'raw_envelopes:' || ?1))",
 	[SQL_EVENT_BY_KEY] =
-	    "SELECT id, envelope FROM events LEFT JOIN raw_envelopes"
+	    "SELECT id, integra_open(envelope, 'raw_envelopes:' || event)"
+	    " FROM events LEFT JOIN raw_envelopes"
 	    " ON event = seq WHERE source = ?1 AND key_index = ?2",
 	[SQL_RETAINED_ANY] =
 	    "SELECT EXISTS (SELECT 1 FROM events WHERE retained_at IS NOT NULL)",
 	[SQL_EVENT_STATUS] =
-	    "SELECT status, envelope FROM events LEFT JOIN canonical_envelopes"
+	    "SELECT status, integra_open(envelope,"
+	    " 'canonical_envelopes:' || event)"
+	    " FROM events LEFT JOIN canonical_envelopes"
 	    " ON event = seq WHERE id = ?1",
 	[SQL_EVENT_NORMALIZE] =
 	    "UPDATE events SET status = 'normalized', type = coalesce(?2, type)"
 	    " WHERE id = ?1 AND status = 'received'",
 	[SQL_CANONICAL_ADD] =
-	    "INSERT INTO canonical_envelopes (event, envelope) VALUES (?1, ?2)",
+	    "INSERT INTO canonical_envelopes (event, envelope)"
+	    " VALUES (?1, integra_seal(?2, 'canonical_envelopes:' || ?1))",
 	[SQL_EVENT_FIND] =
 	    "SELECT seq, type, source, status FROM events WHERE id = ?1",
 	[SQL_EVENT_MAP] =
@@ -152,8 +157,10 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " WHERE id = ?1 AND status = ?3",
 	[SQL_EVENTS_IN] =
 	    "SELECT id, CASE status WHEN 'received' THEN"
-	    " (SELECT envelope FROM raw_envelopes WHERE event = seq) ELSE"
-	    " (SELECT envelope FROM canonical_envelopes WHERE event = seq) END"
+	    " (SELECT integra_open(envelope, 'raw_envelopes:' || event)"
+	    "  FROM raw_envelopes WHERE event = seq) ELSE"
+	    " (SELECT integra_open(envelope, 'canonical_envelopes:' || event)"
+	    "  FROM canonical_envelopes WHERE event = seq) END"
 	    " FROM events WHERE status = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
 	[SQL_DELIVERY_ADD] =
 	    "INSERT INTO deliveries (id, event_id, target, route, step, method,"
@@ -247,10 +254,12 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " 'tenant', e.tenant, 'subject', e.subject, 'time', e.time,"
 	    " 'idempotency_key', e.idempotency_key, 'status', e.status,"
 	    " 'error', e.error, 'received_at', e.received_at,"
-	    " 'raw', (SELECT CASE WHEN typeof(envelope) = 'text' AND"
-	    "  json_valid(envelope) THEN json(envelope) END"
-	    "  FROM raw_envelopes WHERE event = e.seq),"
-	    " 'canonical', (SELECT json(envelope) FROM canonical_envelopes"
+	    " 'raw', (SELECT CASE WHEN typeof(v) = 'text' AND json_valid(v)"
+	    "  THEN json(v) END FROM (SELECT integra_open(envelope,"
+	    "  'raw_envelopes:' || event) AS v FROM raw_envelopes"
+	    "  WHERE event = e.seq)),"
+	    " 'canonical', (SELECT json(integra_open(envelope,"
+	    "  'canonical_envelopes:' || event)) FROM canonical_envelopes"
 	    "  WHERE event = e.seq),"
 	    " 'deliveries', (SELECT json_group_array(json_object('id', d.id,"
 	    "  'target', d.target, 'route', d.route, 'step', d.step,"
@@ -633,7 +642,8 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	 * characters, bounds a range of the id index.
 	 */
 	[SQL_RETAIN_EVENTS] =
-	    "SELECT e.seq, e.id, e.subject, e.idempotency_key, c.envelope"
+	    "SELECT e.seq, e.id, e.subject, e.idempotency_key,"
+	    " integra_open(c.envelope, 'canonical_envelopes:' || c.event)"
 	    " FROM events e"
 	    " LEFT JOIN canonical_envelopes c ON c.event = e.seq"
 	    " WHERE e.id < ?1 AND e.retained_at IS NULL"
@@ -652,7 +662,8 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	[SQL_RETAIN_RAW_DROP] =
 	    "DELETE FROM raw_envelopes WHERE event = ?1",
 	[SQL_RETAIN_CANONICAL] =
-	    "UPDATE canonical_envelopes SET envelope = ?2 WHERE event = ?1",
+	    "UPDATE canonical_envelopes SET envelope ="
+	    " integra_seal(?2, 'canonical_envelopes:' || ?1) WHERE event = ?1",
 	[SQL_RETAIN_DELIVERIES] =
 	    "SELECT id, body FROM deliveries WHERE event_id = ?1",
 	[SQL_RETAIN_DELIVERY] =
