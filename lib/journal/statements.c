@@ -41,8 +41,10 @@
 
 /* With its event's type and tenant, for the outcomes it may make. */
 #define CLAIM_RETURNING							\
-	" RETURNING id, event_id, target, route, method, url, headers,"	\
-	" body, attempts, priority,"					\
+	" RETURNING id, event_id, target, route, method, url,"		\
+	" integra_open(headers, 'deliveries.headers:' || id),"		\
+	" integra_open(body, 'deliveries.body:' || id), attempts,"	\
+	" priority,"							\
 	" (SELECT type FROM events WHERE events.id = event_id),"	\
 	" (SELECT tenant FROM events WHERE events.id = event_id), step,"	\
 	" group_name, item"
@@ -68,7 +70,9 @@
 /* And what it takes to send it again. */
 #define DLQ_REQUEST							\
 	"'step', d.step, 'method', d.method, 'url', d.url,"		\
-	" 'headers', json(d.headers), 'body', d.body"
+	" 'headers', json(integra_open(d.headers,"			\
+	" 'deliveries.headers:' || d.id)),"				\
+	" 'body', integra_open(d.body, 'deliveries.body:' || d.id)"
 
 #define CIRCUIT_COLUMNS							\
 	"failures, opened_at, open_until, window_start, window_tries,"	\
@@ -167,7 +171,9 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " url, headers, body, not_before, created_at, updated_at, priority,"
 	    " status, last_error, error_class, dead_at, mapping_version,"
 	    " group_name, item, archived_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12,"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+	    " integra_seal(?8, 'deliveries.headers:' || ?1),"
+	    " integra_seal(?9, 'deliveries.body:' || ?1), ?10, ?11, ?11, ?12,"
 	    " CASE WHEN ?13 IS NULL THEN 'pending' ELSE 'dead' END, ?13,"
 	    " CASE WHEN ?13 IS NOT NULL THEN ?16 END,"
 	    " CASE WHEN ?13 IS NOT NULL THEN ?11 END, nullif(?14, 0), ?15, ?17,"
@@ -665,9 +671,11 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    "UPDATE canonical_envelopes SET envelope ="
 	    " integra_seal(?2, 'canonical_envelopes:' || ?1) WHERE event = ?1",
 	[SQL_RETAIN_DELIVERIES] =
-	    "SELECT id, body FROM deliveries WHERE event_id = ?1",
+	    "SELECT id, integra_open(body, 'deliveries.body:' || id)"
+	    " FROM deliveries WHERE event_id = ?1",
 	[SQL_RETAIN_DELIVERY] =
-	    "UPDATE deliveries SET body = ?2, item = NULL WHERE id = ?1",
+	    "UPDATE deliveries SET body = integra_seal(?2,"
+	    " 'deliveries.body:' || ?1), item = NULL WHERE id = ?1",
 	[SQL_RETAIN_EXCERPTS] =
 	    "UPDATE attempts SET response_excerpt = NULL"
 	    " WHERE delivery_id = ?1",
@@ -807,8 +815,10 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " GROUP BY flow, step",
 	[SQL_FLOW_REQUEST] =
 	    "SELECT json_object('target', target, 'method', method, 'url', url,"
-	    " 'headers', json(headers), 'body', CASE WHEN json_valid(body)"
-	    " THEN json(body) ELSE body END) FROM deliveries WHERE id = ?1",
+	    " 'headers', json(integra_open(headers, 'deliveries.headers:' ||"
+	    " id)), 'body', CASE WHEN json_valid(b) THEN json(b) ELSE b END)"
+	    " FROM (SELECT *, integra_open(body, 'deliveries.body:' || id) AS b"
+	    " FROM deliveries WHERE id = ?1)",
 
 	/* groups.c */
 	[SQL_GROUP_ADD] =
