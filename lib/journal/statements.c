@@ -578,15 +578,18 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " read = ?5, changed = ?6, sent = ?7, failed = ?8,"
 	    " watermark_to = ?9, error = ?10 WHERE id = ?1",
 	[SQL_SYNC_RECORD_GET] =
-	    "SELECT hash, record FROM sync_records WHERE job = ?1 AND key = ?2",
+	    "SELECT hash, integra_open(record, json_array('sync_records', job,"
+	    " key)) FROM sync_records WHERE job = ?1 AND key = ?2",
 	[SQL_SYNC_RECORD_PUT] =
 	    "INSERT INTO sync_records (job, key, hash, record, updated_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET"
+	    " VALUES (?1, ?2, ?3, integra_seal(?4, json_array('sync_records',"
+	    " ?1, ?2)), ?5) ON CONFLICT DO UPDATE SET"
 	    " hash = excluded.hash, record = excluded.record,"
 	    " updated_at = excluded.updated_at, retained_at = NULL",
 	/* A record set, in its keys' order; ?2: only this key. */
 	[SQL_SYNC_RECORDS] =
-	    "SELECT key, record FROM sync_records WHERE job = ?1"
+	    "SELECT key, integra_open(record, json_array('sync_records', job,"
+	    " key)) FROM sync_records WHERE job = ?1"
 	    " AND (?2 IS NULL OR key = ?2) ORDER BY key",
 	[SQL_SYNC_RECORD_DELETE] =
 	    "DELETE FROM sync_records WHERE job = ?1 AND key = ?2",
@@ -689,10 +692,12 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	[SQL_RETAIN_CONTACT_DROP] =
 	    "DELETE FROM lead_contacts WHERE tenant = ?1 AND contact = ?2",
 	[SQL_RETAIN_RECORDS] =
-	    "SELECT job, key, record FROM sync_records WHERE updated_at < ?1"
+	    "SELECT job, key, integra_open(record, json_array('sync_records',"
+	    " job, key)) FROM sync_records WHERE updated_at < ?1"
 	    " AND retained_at IS NULL LIMIT ?2",
 	[SQL_RETAIN_RECORD] =
-	    "UPDATE sync_records SET record = ?3, retained_at = ?4"
+	    "UPDATE sync_records SET record = integra_seal(?3,"
+	    " json_array('sync_records', ?1, ?2)), retained_at = ?4"
 	    " WHERE job = ?1 AND key = ?2",
 	/* flows.c */
 	[SQL_FLOW_NUMBER] =
@@ -912,7 +917,8 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " WHERE cadence = ?1 AND key = ?2",
 	/* By the partial index: only what falls due, with its record. */
 	[SQL_CADENCE_DUE] =
-	    "SELECT i.key, i.anchor, i.next, r.record FROM cadence_items i"
+	    "SELECT i.key, i.anchor, i.next, integra_open(r.record,"
+	    " json_array('sync_records', r.job, r.key)) FROM cadence_items i"
 	    " JOIN sync_records r ON r.job = ?2 AND r.key = i.key"
 	    " WHERE i.cadence = ?1 AND i.due IS NOT NULL AND i.due <= ?3"
 	    " ORDER BY i.due, i.key LIMIT ?4",
@@ -931,7 +937,8 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " VALUES (?1, ?2, ?3, ?4, ?5)",
 	/* Keys after ?2, below ?3 (NULL: any). */
 	[SQL_CADENCE_RECORDS] =
-	    "SELECT key, record FROM sync_records WHERE job = ?1"
+	    "SELECT key, integra_open(record, json_array('sync_records', job,"
+	    " key)) FROM sync_records WHERE job = ?1"
 	    " AND key > ?2 AND (?3 IS NULL OR key < ?3) ORDER BY key"
 	    " LIMIT ?4",
 	/*
@@ -969,7 +976,8 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    "  AND d.event_id = t.event_id)))"
 	    " FROM taken t ORDER BY t.at, t.key, t.step",
 	[SQL_CADENCE_ITEM_GET] =
-	    "SELECT i.anchor, i.stopped, i.next, i.due, r.record"
+	    "SELECT i.anchor, i.stopped, i.next, i.due, integra_open(r.record,"
+	    " json_array('sync_records', r.job, r.key))"
 	    " FROM cadence_items i"
 	    " JOIN sync_records r ON r.job = ?3 AND r.key = i.key"
 	    " WHERE i.cadence = ?1 AND i.key = ?2",
