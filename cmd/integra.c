@@ -38,6 +38,7 @@ static const char commands[] =
 "   campaign    campaigns: dispatch, list, status, cancel, retry-failed\n"
 "   coverage    what is served (clinics): add by name, list, show, remove\n"
 "   cadence     the cadences: run, status, a contact history, send a step\n"
+"   journal     the sealed personal data: count it by key, rekey it\n"
 "   config      check a configuration without running anything\n"
 "\n"
 "`integra command --help` shows a command's options; integra(7) the whole.\n";

@@ -36,7 +36,7 @@ PROGRAMS="integra integra-ingest integra-normalize integra-map \
 integra-dispatch integra-keys integra-events integra-retry integra-dlq \
 integra-targets integra-report integra-sync integra-sync-crm \
 integra-sync-fin integra-flow integra-campaign integra-coverage \
-integra-cadence"
+integra-cadence integra-journal"
 UNITS="integra-ingest.socket integra-ingest.service \
 integra-ingest-inetd.socket integra-ingest-inetd@.service"
 

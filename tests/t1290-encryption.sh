@@ -11,16 +11,19 @@ K2=$(head -c 32 /dev/urandom | base64)
 export K1 K2
 
 # conf CURRENT [KEYS...]: cfg.yaml with the keys named (each from $KEYNAME
-# of its id upper-cased), CURRENT the one that seals.
+# of its id upper-cased), CURRENT the one that seals ("-": none; no key:
+# no encryption section).
 conf() {
 	current=$1
 	shift
 	{
-		printf 'encryption:\n  current: %s\n  keys:\n' "$current"
+		test $# = 0 || printf 'encryption:\n  keys:\n'
 		for k; do
 			printf '    %s: { key_env: %s }\n' "$k" \
 			    "$(echo "$k" | tr a-z A-Z)"
 		done
+		test $# = 0 || test "$current" = - ||
+		    printf '  current: %s\n' "$current"
 		cat <<EOF
 sources:
   site:
@@ -99,5 +102,138 @@ test_expect_code 78 'a key that is not 32 bytes of base64 is refused before the 
 test_expect_success 'no key value in a log line' '
 	! grep -q "$K1\|$K2" err show
 '
+
+
+# integra journal rekey and sealed, on a journal of its own: written
+# plain, then sealed with k1, rotated to k2, then turned back to plain.
+FAULTFS=$top_builddir/tests/faultfs.so
+K3=$(head -c 32 /dev/urandom | base64)
+export K3
+N=60
+mkdir rekey && cd rekey || exit 1
+# leads N [FROM]: N leads through the pipeline at once, numbered from FROM.
+leads() {
+	i=${2:-0}
+	while [ $i -lt $(($1 + ${2:-0})) ]; do
+		printf '{"name":"Lead Number%d","phone":"119%08d"}\n' $i $i
+		i=$((i + 1))
+	done | integra-ingest -c cfg.yaml -j journal.db -s site -t lead.created |
+	    integra-normalize -c cfg.yaml -j journal.db |
+	    integra-map -c cfg.yaml -j journal.db |
+	    integra-dispatch -c cfg.yaml -j journal.db >/dev/null
+}
+# sealed_by TABLE COLUMN: "KEY COUNT" lines, the plain as "plain".
+sealed_by() {
+	q "SELECT CASE typeof($2) WHEN 'blob' THEN
+	    CAST(substr($2, 3, unicode(substr($2, 2, 1))) AS TEXT)
+	    ELSE 'plain' END, count(*) FROM $1 GROUP BY 1 ORDER BY 1" |
+	    tr '|' ' '
+}
+# plain_text: values holding a lead's name or phone as they came.
+plain_text() {
+	q "SELECT (SELECT count(*) FROM raw_envelopes WHERE
+	    instr(envelope, 'Number')) + (SELECT count(*) FROM
+	    canonical_envelopes WHERE instr(envelope, 'Number')) +
+	    (SELECT count(*) FROM deliveries WHERE instr(body, 'Number')) +
+	    (SELECT count(*) FROM sync_records WHERE instr(record, 'Ana'))"
+}
+RECORD='{"id":"r1","name":"Ana Lima","cpf":"12345678909"}'
+# A record a sync kept before encryption was on.
+cat >record.sql <<EOF
+INSERT INTO sync_records (job, key, hash, record, updated_at)
+VALUES ('clinics', 'r1', x'00', '$RECORD', 0);
+EOF
+conf -
+test_expect_success 'a journal written plain: integra journal sealed counts it' '
+	leads $N 2>err &&
+	q "$(cat record.sql)" &&
+	test "$(plain_text)" = $((3 * N + 1)) &&
+	integra-journal -c cfg.yaml -j journal.db sealed >out &&
+	grep -q "^raw_envelopes.envelope  *(plain)  *$N\$" out &&
+	grep -q "^deliveries.headers  *(plain)  *$N\$" out &&
+	grep -q "^sync_records.record  *(plain)  *1\$" out &&
+	test $(wc -l <out) = 5
+'
+conf k1 k1
+test_expect_success 'rekey seals what was plain, a few rows a transaction' '
+	integra-journal -c cfg.yaml -j journal.db rekey -B 7 >out 2>err &&
+	grep -q "^raw_envelopes  *$N rewritten\$" out &&
+	grep -q "^canonical_envelopes  *$N rewritten\$" out &&
+	grep -q "^deliveries  *$N rewritten\$" out &&
+	grep -q "^sync_records  *1 rewritten\$" out &&
+	test "$(plain_text)" = 0 &&
+	test "$(sealed_by raw_envelopes envelope)" = "k1 $N" &&
+	test "$(sealed_by deliveries body)" = "k1 $N" &&
+	test "$(sealed_by sync_records record)" = "k1 1" &&
+	all_json err
+'
+id=$(q "SELECT id FROM events ORDER BY seq LIMIT 1")
+last=$(q "SELECT id FROM events ORDER BY seq DESC LIMIT 1")
+test_expect_success 'what was rekeyed opens, bound to its row' '
+	integra-events -c cfg.yaml -j journal.db show "$id" >show &&
+	jq -e ".raw.data.name == \"Lead Number0\"" show &&
+	integra-events -c cfg.yaml -j journal.db show "$last" >show &&
+	jq -e ".canonical.data.name == \"Lead Number$((N - 1))\"" show
+'
+test_expect_success 'a second rekey has nothing to do' '
+	integra-journal -c cfg.yaml -j journal.db rekey >out &&
+	test "$(grep -c " 0 rewritten\$" out)" = 4
+'
+conf k2 k2 k1
+test_expect_success 'new values take the new current key while old ones stay' '
+	leads 2 $N &&
+	test "$(sealed_by raw_envelopes envelope)" = "k1 $N
+k2 2"
+'
+test_expect_success 'a rekey stopped by a failing disk leaves every value open' '
+	test -f "$FAULTFS" || test_skip "no tests/faultfs.so"
+	! env LD_PRELOAD="$FAULTFS" \
+	    ASAN_OPTIONS="$ASAN_OPTIONS:verify_asan_link_order=0" \
+	    FAULTFS_PATH=journal.db FAULTFS_OP=fsync FAULTFS_AFTER=4 \
+	    FAULTFS_ERRNO=EIO integra-journal -c cfg.yaml -j journal.db \
+	    rekey -B 5 >out 2>err &&
+	grep -q "\"level\":\"error\"" err &&
+	sealed_by raw_envelopes envelope >by &&
+	grep -q "^k1 " by && grep -q "^k2 " by &&
+	integra-events -c cfg.yaml -j journal.db show "$id" >/dev/null &&
+	integra-events -c cfg.yaml -j journal.db show "$last" >/dev/null
+'
+test_expect_success 'run again, it goes on: everything under the current key' '
+	integra-journal -c cfg.yaml -j journal.db rekey >out &&
+	integra-journal -c cfg.yaml -j journal.db sealed >out &&
+	! grep -v " k2 " out &&
+	grep -q "^raw_envelopes.envelope  *k2  *$((N + 2))\$" out &&
+	test "$(q "PRAGMA integrity_check")" = ok
+'
+conf k2 k2
+test_expect_success 'the old key can go: everything opens without it' '
+	integra-events -c cfg.yaml -j journal.db show "$id" >show &&
+	jq -e ".raw.data.name == \"Lead Number0\"" show
+'
+conf k3 k3
+test_expect_code 78 'values sealed with a key not listed: rekey refuses, naming it' '
+	integra-journal -c cfg.yaml -j journal.db rekey >out 2>err; rc=$?;
+	grep -q "sealed with key .k2., which encryption: does not list" err &&
+	test "$(sealed_by raw_envelopes envelope)" = "k2 $((N + 2))" || exit 1
+	exit $rc
+'
+conf - k2
+test_expect_success 'no current key: rekey writes every value back plain, as it was' '
+	integra-journal -c cfg.yaml -j journal.db rekey >out &&
+	test "$(plain_text)" = $((3 * (N + 2) + 1)) &&
+	test "$(q "SELECT record FROM sync_records")" = "$RECORD" &&
+	test "$(sealed_by deliveries headers)" = "plain $((N + 2))"
+'
+conf -
+test_expect_success 'and the journal reads with no encryption section at all' '
+	integra-events -c cfg.yaml -j journal.db show "$id" >show &&
+	jq -e ".raw.data.name == \"Lead Number0\"" show &&
+	integra-journal -c cfg.yaml -j journal.db rekey >out &&
+	test "$(grep -c " 0 rewritten\$" out)" = 4
+'
+test_expect_success 'no key value in a log line' '
+	! grep -q "$K1\|$K2\|$K3" err
+'
+cd ..
 
 test_done

@@ -81,7 +81,8 @@ keys(const struct cfg *cfg)
 		OPENSSL_cleanse(text, n);
 		free(text);
 		if (len != SEAL_KEY_LEN + 1 || seal_add(seal, e->keys[i].id, key,
-		    strcmp(e->keys[i].id, e->current) == 0) != 0) {
+		    e->current != NULL && strcmp(e->keys[i].id,
+		    e->current) == 0) != 0) {
 			log_error(NULL, "%s is not the base64 of %d bytes",
 			    owner.data, SEAL_KEY_LEN);
 			goto bad;

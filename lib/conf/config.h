@@ -381,7 +381,7 @@ struct cfg_encryption_key {
 };
 struct cfg_encryption {
 	int				 on;
-	char				*current;	/* a key's id */
+	char				*current;	/* a key's id; NULL */
 	struct cfg_encryption_key	*keys;
 	size_t				 nkeys;
 	int				 line;

@@ -2,7 +2,8 @@
  * encryption: the encryption: section of integra.yaml, the keys the
  * journal's personal data is sealed with (journal/seal.h): each by its
  * id, from the environment or a file (base64 of 32 bytes, never in the
- * file itself), and which one seals.  See sections.h.
+ * file itself), and which one seals (none: values are written plain,
+ * and those sealed still open).  See sections.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,13 +78,13 @@ cfg_encryption_load(struct loader *ld, const yaml_node_t *v, struct cfg *cfg)
 	e->line = loader_line(v);
 	if (loader_each(ld, v, "encryption", encryption_pair, e) != 0)
 		return -1;
-	if (e->current == NULL || e->nkeys == 0)
-		return loader_bad(ld, v, "encryption: needs keys and the"
-		    " current one's id");
-	for (i = 0; i < e->nkeys; i++)
+	if (e->nkeys == 0)
+		return loader_bad(ld, v, "encryption: needs keys");
+	/* Without a current key, values are only opened: written plain. */
+	for (i = 0; e->current != NULL && i < e->nkeys; i++)
 		if (strcmp(e->keys[i].id, e->current) == 0)
 			break;
-	if (i == e->nkeys)
+	if (e->current != NULL && i == e->nkeys)
 		return loader_bad(ld, v, "encryption: current key '%s' is"
 		    " not one of keys", e->current);
 	e->on = 1;

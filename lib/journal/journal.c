@@ -208,6 +208,47 @@ sql_open(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	    SQLITE_TRANSIENT);
 }
 
+/*
+ * integra_sealed_by(value): the id of the key a sealed value names; NULL
+ * for any other value.
+ */
+static void
+sql_sealed_by(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	const char *id;
+	size_t idlen;
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) != SQLITE_BLOB ||
+	    seal_key_id(sqlite3_value_blob(argv[0]),
+	    (size_t)sqlite3_value_bytes(argv[0]), &id, &idlen) != 0) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	sqlite3_result_text(cx, id, (int)idlen, SQLITE_TRANSIENT);
+}
+
+/*
+ * integra_stale(value): 1 if a rekey rewrites value (seal_stale), else 0;
+ * NULL never is.
+ */
+static void
+sql_stale(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	struct journal *j = sqlite3_user_data(cx);
+	int type = sqlite3_value_type(argv[0]);
+
+	(void)argc;
+	if (type == SQLITE_NULL)
+		sqlite3_result_int(cx, 0);
+	else if (type != SQLITE_BLOB)
+		sqlite3_result_int(cx, seal_on(j->seal));
+	else
+		sqlite3_result_int(cx, seal_stale(j->seal,
+		    sqlite3_value_blob(argv[0]),
+		    (size_t)sqlite3_value_bytes(argv[0])));
+}
+
 static int
 add_functions(struct journal *j)
 {
@@ -219,6 +260,10 @@ add_functions(struct journal *j)
 	    NULL, sql_key_retained, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(j->db, "integra_open", 2, flags, j,
 	    sql_open, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(j->db, "integra_sealed_by", 1, flags,
+	    NULL, sql_sealed_by, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(j->db, "integra_stale", 1, flags, j,
+	    sql_stale, NULL, NULL) != SQLITE_OK ||
 	    /* Not deterministic: a nonce each call. */
 	    sqlite3_create_function(j->db, "integra_seal", 2, SQLITE_UTF8 |
 	    SQLITE_DIRECTONLY, j, sql_seal, NULL, NULL) != SQLITE_OK)
@@ -230,6 +275,12 @@ void
 journal_set_seal(struct journal *j, struct seal *seal)
 {
 	j->seal = seal;
+}
+
+const struct seal *
+journal_seal(const struct journal *j)
+{
+	return j->seal;
 }
 
 /* 0 if no row breaks a foreign key, as if they had been on. */

@@ -50,6 +50,8 @@ const char	*journal_error(const struct journal *);
  * with integra_open(value, aad).
  */
 void		 journal_set_seal(struct journal *, struct seal *);
+/* The journal's seal; NULL if none was set. */
+const struct seal *journal_seal(const struct journal *);
 /* 1 if the last failure was the journal staying locked (try again later). */
 int		 journal_busy(const struct journal *);
 /*

@@ -117,6 +117,45 @@ seal_is_sealed(const void *p, size_t n)
 	    n >= 2 + (size_t)b[1] + NONCE_LEN + TAG_LEN;
 }
 
+int
+seal_key_id(const void *sealed, size_t n, const char **id, size_t *id_len)
+{
+	const unsigned char *b = sealed;
+
+	if (!seal_is_sealed(sealed, n))
+		return -1;
+	*id = (const char *)b + 2;
+	*id_len = b[1];
+	return 0;
+}
+
+int
+seal_knows(const struct seal *s, const char *id, size_t id_len)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < s->nkeys; i++)
+		if (s->keys[i].idlen == id_len &&
+		    memcmp(s->keys[i].id, id, id_len) == 0)
+			return 1;
+	return 0;
+}
+
+int
+seal_stale(const struct seal *s, const void *v, size_t n)
+{
+	const struct seal_key *k;
+	const char *id;
+	size_t idlen;
+
+	if (seal_key_id(v, n, &id, &idlen) != 0)
+		return seal_on(s);
+	if (!seal_on(s))
+		return 1;
+	k = &s->keys[s->current];
+	return k->idlen != idlen || memcmp(k->id, id, idlen) != 0;
+}
+
 /* A fresh nonce into nonce: 0, or -1 if no randomness could be had. */
 static int
 nonce_draw(struct seal *s, unsigned char nonce[NONCE_LEN])
@@ -178,7 +217,7 @@ seal_open(struct seal *s, const void *sealed, size_t n, const void *aad,
 	if (s == NULL || !seal_is_sealed(sealed, n) || aadlen > INT32_MAX)
 		return -1;
 	idlen = b[1];
-	for (i = 0; i < s->nkeys; i++)
+	for (i = 0; i < s->nkeys && k == NULL; i++)
 		if (s->keys[i].idlen == idlen &&
 		    memcmp(s->keys[i].id, b + 2, idlen) == 0)
 			k = &s->keys[i];

@@ -58,5 +58,20 @@ int		 seal_value(struct seal *, const void *value, size_t n,
 int		 seal_open(struct seal *, const void *sealed, size_t n,
 		    const void *aad, size_t aadlen, struct buf *out,
 		    const char **key_id, size_t *key_id_len);
+/*
+ * The id of the key sealed[0..n) names, in sealed and not NUL-terminated
+ * (*id_len bytes): 0, or -1 if it is no sealed value.
+ */
+int		 seal_key_id(const void *sealed, size_t n, const char **id,
+		    size_t *id_len);
+/* Whether the key id[0..id_len) is one of the seal's. */
+int		 seal_knows(const struct seal *, const char *id,
+		    size_t id_len);
+/*
+ * Whether v[0..n) is not as the seal would write it now, so that a rekey
+ * rewrites it: plain while a key is current, sealed with a key that is
+ * not the current one, or sealed while none is (the seal NULL included).
+ */
+int		 seal_stale(const struct seal *, const void *v, size_t n);
 
 #endif

@@ -1015,4 +1015,58 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    "SELECT coalesce(sum(n), 0) FROM counts WHERE kind = 'event'"
 	    " AND a = ?1 AND c = 'received'"
 	    " AND hour >= ?2 / " XSTR(JOURNAL_HOUR_MS),
+	/*
+	 * rekey.c: a batch's last row (the limit-th after ?1), then its stale
+	 * values rewritten: opened, and sealed again (journal/rekey.h).  A
+	 * batch with no last row runs to the table's end: its upper bound is
+	 * then the largest integer, or a BLOB, which sorts after any TEXT.
+	 */
+#define REKEY(column, aad)						\
+	" " column " = CASE WHEN integra_stale(" column ") THEN"	\
+	" integra_seal(integra_open(" column ", " aad "), " aad ")"	\
+	" ELSE " column " END"
+	[SQL_REKEY_RAW_LAST] =
+	    "SELECT event FROM raw_envelopes WHERE event > ?1 ORDER BY event"
+	    " LIMIT 1 OFFSET ?2",
+	[SQL_REKEY_RAW] =
+	    "UPDATE raw_envelopes SET"
+	    REKEY("envelope", "'raw_envelopes:' || event")
+	    " WHERE event > ?1 AND event <= ?2 AND integra_stale(envelope)",
+	[SQL_REKEY_CANONICAL_LAST] =
+	    "SELECT event FROM canonical_envelopes WHERE event > ?1"
+	    " ORDER BY event LIMIT 1 OFFSET ?2",
+	[SQL_REKEY_CANONICAL] =
+	    "UPDATE canonical_envelopes SET"
+	    REKEY("envelope", "'canonical_envelopes:' || event")
+	    " WHERE event > ?1 AND event <= ?2 AND integra_stale(envelope)",
+	[SQL_REKEY_DELIVERIES_LAST] =
+	    "SELECT id FROM deliveries WHERE id > ?1 ORDER BY id"
+	    " LIMIT 1 OFFSET ?2",
+	[SQL_REKEY_DELIVERIES] =
+	    "UPDATE deliveries SET"
+	    REKEY("headers", "'deliveries.headers:' || id") ","
+	    REKEY("body", "'deliveries.body:' || id")
+	    " WHERE id > ?1 AND id <= ?2"
+	    " AND (integra_stale(headers) OR integra_stale(body))",
+	[SQL_REKEY_RECORDS_LAST] =
+	    "SELECT job, key FROM sync_records WHERE (job, key) > (?1, ?2)"
+	    " ORDER BY job, key LIMIT 1 OFFSET ?3",
+	[SQL_REKEY_RECORDS] =
+	    "UPDATE sync_records SET"
+	    REKEY("record", "json_array('sync_records', job, key)")
+	    " WHERE (job, key) > (?1, ?2) AND (job, key) <= (?3, ?4)"
+	    " AND integra_stale(record)",
+#undef REKEY
+	[SQL_SEALED_COUNT] =
+	    "SELECT 'raw_envelopes.envelope', integra_sealed_by(envelope) AS k,"
+	    " count(*) FROM raw_envelopes GROUP BY k"
+	    " UNION ALL SELECT 'canonical_envelopes.envelope',"
+	    " integra_sealed_by(envelope) AS k, count(*)"
+	    " FROM canonical_envelopes GROUP BY k"
+	    " UNION ALL SELECT 'deliveries.headers', integra_sealed_by(headers)"
+	    " AS k, count(*) FROM deliveries GROUP BY k"
+	    " UNION ALL SELECT 'deliveries.body', integra_sealed_by(body)"
+	    " AS k, count(*) FROM deliveries WHERE body IS NOT NULL GROUP BY k"
+	    " UNION ALL SELECT 'sync_records.record', integra_sealed_by(record)"
+	    " AS k, count(*) FROM sync_records GROUP BY k ORDER BY 1, 2",
 };
