@@ -362,13 +362,13 @@ main(int argc, char *argv[])
 	if (!pending)
 		setup_wait_input(STDIN_FILENO);
 	if ((rc = setup_journal(cfg, jpath, 0, &journal)) == EX_OK &&
-	    (m.store = mapstore_open(journal_path(journal), serr,
+	    (m.store = mapstore_open(journal, serr,
 	    sizeof(serr))) == NULL) {
 		log_error(NULL, "%s", serr);
 		rc = EX_SOFTWARE;
 	}
 	if (rc == EX_OK && (m.cadences = cadence_check_open(cfg,
-	    journal_path(journal), &err, &bad)) == NULL) {
+	    journal, &err, &bad)) == NULL) {
 		log_error(NULL, "%s", err.data);
 		rc = bad ? EX_CONFIG : EX_SOFTWARE;
 	}

@@ -210,19 +210,39 @@ test_expect_success 'the old key can go: everything opens without it' '
 	integra-events -c cfg.yaml -j journal.db show "$id" >show &&
 	jq -e ".raw.data.name == \"Lead Number0\"" show
 '
+test_expect_success 'the receiver seals what it takes, and its API opens it' '
+	key=$(integra-keys -c cfg.yaml -j journal.db add api 2>/dev/null) &&
+	start_receiver receiver.err &&
+	curl -s -o posted -w "%{http_code}\n" -H "X-API-Key: $key" \
+	    -H "Content-Type: application/cloudevents+json" -d "{
+	    \"specversion\":\"1.0\",\"id\":\"api-1\",\"source\":\"form\",
+	    \"type\":\"lead.created\",\"data\":{\"name\":\"Via Api\"}}" \
+	    "$URL/api/events" >status &&
+	test "$(cat status)" = 202 &&
+	eid=$(q "SELECT id FROM events ORDER BY seq DESC LIMIT 1") &&
+	test "$(sealed_by raw_envelopes envelope)" = "k2 $((N + 3))" &&
+	curl -s -o shown -w "%{http_code}\n" -H "X-API-Key: $key" \
+	    "$URL/api/events/$eid" >status &&
+	test "$(cat status)" = 200 &&
+	jq -e ".raw.data.name == \"Via Api\"" shown &&
+	stop_pids $RECEIVER
+'
 conf k3 k3
 test_expect_code 78 'values sealed with a key not listed: rekey refuses, naming it' '
 	integra-journal -c cfg.yaml -j journal.db rekey >out 2>err; rc=$?;
 	grep -q "sealed with key .k2., which encryption: does not list" err &&
-	test "$(sealed_by raw_envelopes envelope)" = "k2 $((N + 2))" || exit 1
+	test "$(sealed_by raw_envelopes envelope)" = "k2 $((N + 3))" || exit 1
 	exit $rc
 '
 conf - k2
 test_expect_success 'no current key: rekey writes every value back plain, as it was' '
 	integra-journal -c cfg.yaml -j journal.db rekey >out &&
 	test "$(plain_text)" = $((3 * (N + 2) + 1)) &&
+	test "$(q "SELECT envelope FROM raw_envelopes ORDER BY event DESC
+	    LIMIT 1" | jq -r .data.name)" = "Via Api" &&
 	test "$(q "SELECT record FROM sync_records")" = "$RECORD" &&
-	test "$(sealed_by deliveries headers)" = "plain $((N + 2))"
+	test "$(sealed_by deliveries headers)" = "plain $((N + 2))" &&
+	test "$(sealed_by canonical_envelopes envelope)" = "plain $((N + 2))"
 '
 conf -
 test_expect_success 'and the journal reads with no encryption section at all' '

@@ -26,8 +26,8 @@ struct cadence_check {
 };
 
 struct cadence_check *
-cadence_check_open(const struct cfg *cfg, const char *path, struct buf *err,
-    int *config)
+cadence_check_open(const struct cfg *cfg, const struct journal *j,
+    struct buf *err, int *config)
 {
 	struct cadence_check *cc;
 	char msg[512];
@@ -41,7 +41,7 @@ cadence_check_open(const struct cfg *cfg, const char *path, struct buf *err,
 		return NULL;
 	}
 	if (cc->defs->n > 0 &&
-	    (cc->journal = journal_open(path, msg, sizeof(msg))) == NULL) {
+	    (cc->journal = journal_open_again(j, msg, sizeof(msg))) == NULL) {
 		buf_adds(err, msg);
 		cadence_defs_free(cc->defs);
 		free(cc);

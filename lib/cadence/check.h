@@ -19,13 +19,14 @@
 struct buf;
 struct cadence_check;
 struct cfg;
+struct journal;
 
 /*
  * NULL with the reason in err: a program that does not compile (*config
  * set), or the journal.
  */
 struct cadence_check	*cadence_check_open(const struct cfg *,
-			    const char *journal_path, struct buf *err,
+			    const struct journal *, struct buf *err,
 			    int *config);
 void			 cadence_check_close(struct cadence_check *);
 

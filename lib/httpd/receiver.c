@@ -1047,7 +1047,7 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 		rc = EX_CONFIG;
 		goto out_early;
 	}
-	if ((rv.reader = journal_open(journal_path(journal), err,
+	if ((rv.reader = journal_open_again(journal, err,
 	    sizeof(err))) == NULL) {
 		log_error(NULL, "%s", err);
 		rc = EX_CANTCREAT;
@@ -1072,7 +1072,7 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 		goto out;
 	}
 	/* Commits that wait for no checkpoint: a steadier p99. */
-	if ((ckpt = checkpointer_start(journal_path(journal), err,
+	if ((ckpt = checkpointer_start(journal, err,
 	    sizeof(err))) == NULL)
 		log_warn(NULL, "%s: checkpoints stay in the commits", err);
 	rv.last_seen = clock_mono_ms();

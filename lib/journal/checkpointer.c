@@ -50,11 +50,11 @@ run(void *arg)
 }
 
 struct checkpointer *
-checkpointer_start(const char *path, char *err, size_t errsz)
+checkpointer_start(const struct journal *j, char *err, size_t errsz)
 {
 	struct checkpointer *c = xcalloc(1, sizeof(*c));
 
-	if ((c->journal = journal_open(path, err, errsz)) == NULL) {
+	if ((c->journal = journal_open_again(j, err, errsz)) == NULL) {
 		free(c);
 		return NULL;
 	}

@@ -8,7 +8,7 @@
  *
  * Ownership: checkpointer_start returns a checkpointer that owns its
  * thread and its own journal connection; checkpointer_stop joins the
- * thread, closes the connection and frees it all.  path is only read.
+ * thread, closes the connection and frees it all.  j is only read.
  */
 #ifndef INTEGRA_JOURNAL_CHECKPOINTER_H
 #define INTEGRA_JOURNAL_CHECKPOINTER_H
@@ -18,9 +18,13 @@
 #define CHECKPOINTER_MS	50
 
 struct checkpointer;
+struct journal;
 
-/* Starts it on the journal at path; NULL with the reason in err. */
-struct checkpointer	*checkpointer_start(const char *path, char *err,
+/*
+ * Starts it on a connection of its own to j's journal; NULL with the
+ * reason in err.
+ */
+struct checkpointer	*checkpointer_start(const struct journal *j, char *err,
 			    size_t errsz);
 /* Stops it and waits for it; NULL does nothing. */
 void			 checkpointer_stop(struct checkpointer *);

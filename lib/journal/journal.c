@@ -277,6 +277,25 @@ journal_set_seal(struct journal *j, struct seal *seal)
 	j->seal = seal;
 }
 
+struct journal *
+journal_open_again(const struct journal *j, char *err, size_t errsz)
+{
+	struct journal *again;
+	struct seal *seal = NULL;
+
+	if (j->seal != NULL && (seal = seal_dup(j->seal)) == NULL) {
+		snprintf(err, errsz, "journal '%s': cannot copy its keys",
+		    j->path);
+		return NULL;
+	}
+	if ((again = journal_open(j->path, err, errsz)) == NULL) {
+		seal_free(seal);
+		return NULL;
+	}
+	again->seal = seal;
+	return again;
+}
+
 const struct seal *
 journal_seal(const struct journal *j)
 {

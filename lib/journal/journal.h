@@ -50,6 +50,13 @@ const char	*journal_error(const struct journal *);
  * with integra_open(value, aad).
  */
 void		 journal_set_seal(struct journal *, struct seal *);
+/*
+ * Another connection to j's file, with a copy of j's seal: for another
+ * thread, or for reads that must not wait on j's transaction.  NULL with
+ * the reason in err.
+ */
+struct journal	*journal_open_again(const struct journal *, char *err,
+		    size_t errsz);
 /* The journal's seal; NULL if none was set. */
 const struct seal *journal_seal(const struct journal *);
 /* 1 if the last failure was the journal staying locked (try again later). */

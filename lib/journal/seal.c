@@ -2,9 +2,10 @@
  * seal: AES-256-GCM for the journal's personal data.  See
  * journal/seal.h.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -36,18 +37,39 @@ struct seal {
 	/*
 	 * Nonces, random, drawn POOL_LEN bytes at a time (one RAND_bytes a
 	 * value was a third of the cost); drawn again in a forked child,
-	 * which must not use its parent's.
+	 * which must not use its parent's: forks counts the forks.
 	 */
 	unsigned char	 pool[POOL_LEN];
 	size_t		 used;
-	pid_t		 pid;
+	unsigned	 forks;
 };
+
+/*
+ * Forks made by this process's ancestors and itself, counted in each
+ * child as it starts (pthread_atfork): a word read a value, where
+ * getpid() would be a system call (glibc caches it no longer).
+ */
+static atomic_uint forks;
+static pthread_once_t forks_once = PTHREAD_ONCE_INIT;
+
+static void
+forked(void)
+{
+	atomic_fetch_add(&forks, 1);
+}
+
+static void
+count_forks(void)
+{
+	pthread_atfork(NULL, NULL, forked);
+}
 
 struct seal *
 seal_new(void)
 {
 	struct seal *s;
 
+	pthread_once(&forks_once, count_forks);
 	s = xcalloc(1, sizeof(*s));
 	s->current = -1;
 	s->used = POOL_LEN;
@@ -68,6 +90,31 @@ seal_free(struct seal *s)
 	}
 	OPENSSL_cleanse(s->pool, sizeof(s->pool));
 	free(s);
+}
+
+struct seal *
+seal_dup(const struct seal *s)
+{
+	struct seal *d;
+	size_t i;
+
+	if (s == NULL)
+		return NULL;
+	d = seal_new();
+	d->current = s->current;
+	for (i = 0; i < s->nkeys; i++, d->nkeys++) {
+		d->keys[i] = s->keys[i];
+		d->keys[i].enc = EVP_CIPHER_CTX_new();
+		d->keys[i].dec = EVP_CIPHER_CTX_new();
+		if (d->keys[i].enc == NULL || d->keys[i].dec == NULL ||
+		    EVP_CIPHER_CTX_copy(d->keys[i].enc, s->keys[i].enc) != 1 ||
+		    EVP_CIPHER_CTX_copy(d->keys[i].dec, s->keys[i].dec) != 1) {
+			d->nkeys++;	/* freed with the rest */
+			seal_free(d);
+			return NULL;
+		}
+	}
+	return d;
 }
 
 int
@@ -160,11 +207,11 @@ seal_stale(const struct seal *s, const void *v, size_t n)
 static int
 nonce_draw(struct seal *s, unsigned char nonce[NONCE_LEN])
 {
-	if (s->used + NONCE_LEN > POOL_LEN || s->pid != getpid()) {
+	if (s->used + NONCE_LEN > POOL_LEN || s->forks != atomic_load(&forks)) {
 		if (RAND_bytes(s->pool, POOL_LEN) != 1)
 			return -1;
 		s->used = 0;
-		s->pid = getpid();
+		s->forks = atomic_load(&forks);
 	}
 	memcpy(nonce, s->pool + s->used, NONCE_LEN);
 	OPENSSL_cleanse(s->pool + s->used, NONCE_LEN);

@@ -34,6 +34,12 @@ struct seal;
 struct seal	*seal_new(void);
 void		 seal_free(struct seal *);
 /*
+ * A copy of s with its keys (for another connection or thread, as one
+ * seal is used by one thread at a time); NULL if s is NULL or OpenSSL
+ * fails.
+ */
+struct seal	*seal_dup(const struct seal *);
+/*
  * Adds the key id: key (copied); the current one seals.  0, or -1 if id
  * is empty, longer than SEAL_ID_MAX or known already.
  */

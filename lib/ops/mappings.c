@@ -300,7 +300,7 @@ ops_mappings_test(struct journal *j, const struct cfg *cfg, const char *type,
 		jv_free(event);
 		return OPS_MAPPINGS_CONFIG;
 	}
-	if ((m.store = mapstore_open(journal_path(j), serr,
+	if ((m.store = mapstore_open(j, serr,
 	    sizeof(serr))) == NULL) {
 		jv_free(event);
 		map_release(&m);

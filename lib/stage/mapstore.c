@@ -32,12 +32,12 @@ struct mapstore {
 };
 
 struct mapstore *
-mapstore_open(const char *path, char *err, size_t errsz)
+mapstore_open(const struct journal *j, char *err, size_t errsz)
 {
 	struct mapstore *ms;
 
 	ms = xcalloc(1, sizeof(*ms));
-	if ((ms->journal = journal_open(path, err, errsz)) == NULL) {
+	if ((ms->journal = journal_open_again(j, err, errsz)) == NULL) {
 		free(ms);
 		return NULL;
 	}

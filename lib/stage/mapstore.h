@@ -20,10 +20,15 @@
 
 struct buf;
 struct jqprog;
+struct journal;
 struct mapstore;
 
-/* Opens the journal at path for it; NULL with the reason in err. */
-struct mapstore	*mapstore_open(const char *path, char *err, size_t errsz);
+/*
+ * Opens a connection of its own to j's journal (journal_open_again);
+ * NULL with the reason in err.
+ */
+struct mapstore	*mapstore_open(const struct journal *, char *err,
+		    size_t errsz);
 void		 mapstore_close(struct mapstore *);
 /*
  * The program in force for events of type sent to system, and its

@@ -2,6 +2,8 @@
  * seal: unit tests of lib/journal/seal: values sealed with AES-256-GCM,
  * bound to their row, under keys that rotate.
  */
+#include <sys/wait.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +142,44 @@ test_empty(void)
 	seal_free(s);
 }
 
+/*
+ * A forked child must not take its parent's next nonce: both seal one
+ * value after the fork, and their nonces (after the version, the id's
+ * length and "k1") differ.
+ */
+static void
+test_fork(void)
+{
+	struct seal *s = seal_new();
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	unsigned char child[12];
+	int fd[2], status;
+	pid_t pid;
+
+	seal_add(s, "k1", k1, 1);
+	seal_value(s, VALUE, strlen(VALUE), AAD, strlen(AAD), &a);
+	buf_reset(&a);
+	if (pipe(fd) != 0 || (pid = fork()) == -1) {
+		ok(0, "pipe or fork");
+		return;
+	}
+	if (pid == 0) {
+		seal_value(s, VALUE, strlen(VALUE), AAD, strlen(AAD), &b);
+		_exit(write(fd[1], b.data + 4, sizeof(child)) ==
+		    (ssize_t)sizeof(child) ? 0 : 1);
+	}
+	close(fd[1]);
+	seal_value(s, VALUE, strlen(VALUE), AAD, strlen(AAD), &a);
+	ok(read(fd[0], child, sizeof(child)) == (ssize_t)sizeof(child) &&
+	    waitpid(pid, &status, 0) == pid && status == 0 &&
+	    memcmp(child, a.data + 4, sizeof(child)) != 0,
+	    "a forked child draws nonces of its own");
+	close(fd[0]);
+	buf_release(&a);
+	buf_release(&b);
+	seal_free(s);
+}
+
 /* One value of SQL through the journal's connection, as text. */
 static int
 sql_text(struct journal *j, const char *sql, struct buf *out)
@@ -213,6 +253,7 @@ main(void)
 	test_round_trip();
 	test_rotation();
 	test_empty();
+	test_fork();
 	test_sql();
 	return tap_done();
 }
