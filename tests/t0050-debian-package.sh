@@ -122,10 +122,11 @@ test_expect_success 'it holds the cron file: every job as integra, umask 077' '
 	    grep . &&
 	grep -qx "PATH=/usr/bin:/bin" x/etc/cron.d/integra
 '
-test_expect_success 'it holds the sample config, 0640, as a conffile' '
+test_expect_success 'it holds the sample config, 0640, as a conffile, its journal key a file' '
 	grep -qx -- "-rw-r----- root/root ./etc/integra/integra.yaml" contents &&
 	grep -q " ./etc/integra/integra.yaml.sample$" contents &&
-	cmp x/etc/integra/integra.yaml "$top_srcdir/etc/integra.yaml" &&
+	sed "s|{ key_env: INTEGRA_JOURNAL_KEY_K1 }|{ key_file: /etc/integra/secrets/journal-k1.key }|" \
+	    "$top_srcdir/etc/integra.yaml" | cmp x/etc/integra/integra.yaml - &&
 	dpkg-deb -I "$(cat deb)" conffiles >conffiles &&
 	grep -qx /etc/integra/integra.yaml conffiles &&
 	grep -qx /etc/cron.d/integra conffiles
@@ -231,6 +232,16 @@ undelivered() {
 test_expect_success 'the journal holds the leads, delivered, and is still 0600' '
 	test "$(leads_journaled)" -eq 5 && test "$(undelivered)" -eq 0 &&
 	journal_private
+'
+test_expect_success 'their personal data sealed with the key postinst made, integra'"'"'s alone' '
+	test "$(stat -c "%U:%G %a" /etc/integra/secrets/journal-k1.key)" = \
+	    "integra:integra 600" &&
+	test "$(sqlite3 -batch /var/lib/integra/journal.db "SELECT DISTINCT
+	    typeof(envelope) FROM raw_envelopes UNION SELECT DISTINCT
+	    typeof(body) FROM deliveries")" = blob &&
+	as_integra "integra journal sealed" >sealed &&
+	grep -q "^raw_envelopes.envelope  *k1 " sealed &&
+	! grep -q "(plain)" sealed
 '
 
 test_expect_success 'dpkg --purge removes it, the journal and the secrets' '
