@@ -94,7 +94,7 @@ serve() {
 }
 test_expect_success 'inetd and Accept=no serve every endpoint, as -l does' '
 	key=$(integra-keys -j journal.db add modes -R 0 2>/dev/null) &&
-	ev="{\"specversion\":\"1.0\",\"id\":\"m-1\",\"source\":\"crm\",\"type\":\"t\"}" &&
+	ev="{\"specversion\":\"1.0\",\"id\":\"m-1\",\"source\":\"crm\",\"type\":\"client.updated\",\"data\":{\"client_id\":\"c1\"}}" &&
 	for mode in inetd activated; do
 		serve $mode
 		u=http://127.0.0.1:$(cat "port.$mode")

@@ -216,7 +216,7 @@ test_expect_success 'the receiver seals what it takes, and its API opens it' '
 	curl -s -o posted -w "%{http_code}\n" -H "X-API-Key: $key" \
 	    -H "Content-Type: application/cloudevents+json" -d "{
 	    \"specversion\":\"1.0\",\"id\":\"api-1\",\"source\":\"form\",
-	    \"type\":\"lead.created\",\"data\":{\"name\":\"Via Api\"}}" \
+	    \"type\":\"lead.created\",\"data\":{\"name\":\"Via Api\",\"phone\":\"11912340000\"}}" \
 	    "$URL/api/events" >status &&
 	test "$(cat status)" = 202 &&
 	eid=$(q "SELECT id FROM events ORDER BY seq DESC LIMIT 1") &&

@@ -80,13 +80,17 @@ cehttp_structure(const struct cehttp_header *h, size_t n, const char *body,
 		    MHD_HTTP_HEADER_CONTENT_TYPE) == 0)
 			ct = h[i].value;
 	}
-	buf_adds(out, "\"datacontenttype\":");
-	buf_add_json_string(out, ct != NULL ? ct : "", ct != NULL ?
-	    strlen(ct) : 0);
-	if (len > 0) {
-		buf_adds(out, ",\"data\":");
-		buf_add(out, body, len);
+	/* An event without data may have no content type: none is said. */
+	if (ct != NULL) {
+		buf_adds(out, "\"datacontenttype\":");
+		buf_add_json_string(out, ct, strlen(ct));
+		buf_addc(out, ',');
 	}
+	if (len > 0) {
+		buf_adds(out, "\"data\":");
+		buf_add(out, body, len);
+	} else if (out->data[out->len - 1] == ',')
+		out->len--;
 	buf_addc(out, '}');
 }
 

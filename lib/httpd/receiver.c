@@ -35,6 +35,9 @@
 #include "base/exitcode.h"
 #include "httpd/reply.h"
 #include "stage/ingest.h"
+#include "stage/normalize.h"
+#include "rules/contact.h"
+#include "rules/schema.h"
 #include "journal/journal.h"
 #include "journal/keys.h"
 #include "json/jsonscan.h"
@@ -98,6 +101,8 @@ struct receiver {
 	const struct cfg_source	*cfg_sources;
 	size_t			 nsources;
 	struct ingest		 events_ig;	/* CloudEvents, /api/events */
+	struct schema_set	*schemas;	/* the catalogue, for */
+	struct normalize	 check;		/* what /api/events refuses */
 	char			*link_secret;	/* checks signed links; NULL
 						   if no source takes them */
 	struct journal		*reader;	/* the server thread's own
@@ -293,7 +298,8 @@ request_key(struct request *req, int *bad)
 /*
  * Prepares the event text s[0..n) into r as ingest would.  Returns 0, or
  * with the reason in r->reason -1 if it is not a JSON object, -2 if it is
- * not an event ingest takes.
+ * not an event ingest takes, and for the event API -4 if its type is not
+ * in the catalogue, -5 if its data is not as the type's schema says.
  */
 static int
 prepare_one(struct request *req, struct stream_rec *r, const char *s,
@@ -307,7 +313,38 @@ prepare_one(struct request *req, struct stream_rec *r, const char *s,
 	if (stream_parse(s, n, req->ig->key == NULL ? NULL : &v,
 	    &r->reason) != 0)
 		return -1;
-	return ingest_prepare(req->ig, r, s, n, v) == STREAM_OK ? 0 : -2;
+	if (ingest_prepare(req->ig, r, s, n, v) != STREAM_OK)
+		return -2;
+	/*
+	 * The event API's sender can fix what normalize would reject: told
+	 * now.  A webhook's cannot change its payloads: kept, rejected.
+	 */
+	if (req->kind == WEBHOOK || req->kind == LINK)
+		return 0;
+	switch (normalize_check(&req->rv->check, s, n, &r->reason)) {
+	case NORMALIZE_UNKNOWN_TYPE:
+		return -4;
+	case NORMALIZE_INVALID_DATA:
+		return -5;
+	default:
+		return 0;
+	}
+}
+
+/* The error code of prepare_one's bad. */
+static const char *
+bad_code(int bad)
+{
+	switch (bad) {
+	case -1:
+		return "invalid_json";
+	case -4:
+		return "unknown_type";
+	case -5:
+		return "invalid_data";
+	default:
+		return "invalid_event";
+	}
 }
 
 /*
@@ -426,8 +463,8 @@ submit(struct request *req)
 			snprintf(msg, sizeof(msg), "%s", recs[i].reason.data);
 		ret = bad == -3 ? httpd_reply_fail(req->conn,
 		    MHD_HTTP_FORBIDDEN, "forbidden", msg, NULL, NULL) :
-		    httpd_reply_fail(req->conn, MHD_HTTP_BAD_REQUEST, bad == -1 ?
-		    "invalid_json" : "invalid_event", msg, NULL, NULL);
+		    httpd_reply_fail(req->conn, MHD_HTTP_BAD_REQUEST,
+		    bad_code(bad), msg, NULL, NULL);
 		for (nitems = i + 1, i = 0; i < nitems; i++) {
 			ingest_work_free(recs[i].work);
 			buf_release(&recs[i].reason);
@@ -555,7 +592,9 @@ body_start(struct receiver *rv, struct MHD_Connection *conn, enum kind kind,
 	    "application/cloudevents-batch+json"))
 		kind = BATCH;
 	else if (kind == EVENT && httpd_reply_header(conn, "ce-specversion") !=
-	    NULL && httpd_reply_media_type_is(conn, "application/json"))
+	    NULL && (httpd_reply_media_type_is(conn, "application/json") ||
+	    httpd_reply_header(conn, MHD_HTTP_HEADER_CONTENT_TYPE) == NULL))
+		/* Binary mode; without a content type, an event without data. */
 		kind = BINARY;
 	else if (kind == EVENT ? !httpd_reply_media_type_is(conn,
 	    "application/cloudevents+json") : !httpd_reply_media_type_is(conn,
@@ -1022,6 +1061,30 @@ open_files_max(void)
 	}
 }
 
+/*
+ * The catalogue's schemas, as integra-normalize loads them, for what the
+ * event API refuses at once: 0, or -1 logged.
+ */
+static int
+catalogue_init(struct receiver *rv, const struct cfg *cfg)
+{
+	struct buf dir = BUF_INIT;
+	const char *dirs[2];
+	size_t ndirs;
+	char err[512];
+
+	ndirs = cfg_schema_dirs(cfg, &dir, dirs);
+	rv->schemas = schema_load(dirs, ndirs, err, sizeof(err));
+	buf_release(&dir);
+	if (rv->schemas == NULL) {
+		log_error(NULL, "schemas: %s", err);
+		return -1;
+	}
+	normalize_init(&rv->check, rv->schemas, cfg,
+	    contact_calling_code(cfg->country), NULL);
+	return 0;
+}
+
 int
 receiver_run(const struct cfg *cfg, struct journal *journal,
     const struct receiver_opts *opts)
@@ -1043,7 +1106,7 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 	/* A downstream that goes away stops the output, not the receiver. */
 	rv.s.outf = opts->out;
 	rv.s.out_optional = 1;
-	if (sources_init(&rv, cfg) != 0) {
+	if (sources_init(&rv, cfg) != 0 || catalogue_init(&rv, cfg) != 0) {
 		rc = EX_CONFIG;
 		goto out_early;
 	}
@@ -1105,6 +1168,8 @@ out_early:
 	journal_close(rv.reader);
 	stream_release(&rv.s);
 	sources_release(&rv);
+	normalize_release(&rv.check);
+	schema_free(rv.schemas);
 	pthread_mutex_destroy(&rv.lock);
 	guard_free(rv.guard);
 	return rc;

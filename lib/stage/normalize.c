@@ -144,6 +144,48 @@ from_zapi(const struct normalize *n, const struct event *ev, jv data)
 	    zapi_is_callback(data);
 }
 
+/*
+ * An event's data as its type's schema sees it: an event without data
+ * (CloudEvents' HTTP binding allows it) as an empty object, so that a
+ * type that requires nothing takes it, and the event is kept as it came.
+ */
+static jv
+event_data(const char *line, size_t ds, size_t de)
+{
+	return de > ds ? jvparse(line + ds, de - ds) : jv_object();
+}
+
+enum normalize_verdict
+normalize_check(const struct normalize *n, const char *line, size_t len,
+    struct buf *why)
+{
+	enum normalize_verdict verdict = NORMALIZE_OK;
+	struct event ev;
+	char err[512];
+	jv data, canon;
+	size_t ds, de;
+
+	if (event_scan(&ev, line, len, &ds, &de, err, sizeof(err)) != 0) {
+		buf_addf(why, "not a CloudEvent: %s", err);
+		return NORMALIZE_INVALID_DATA;
+	}
+	data = event_data(line, ds, de);
+	if (from_zapi(n, &ev, data))
+		jv_free(data);		/* zapiin's to read, in normalize */
+	else if (!schema_has(n->schemas, ev.type)) {
+		buf_addf(why, "type '%s' is not in the catalogue", ev.type);
+		verdict = NORMALIZE_UNKNOWN_TYPE;
+		jv_free(data);
+	} else if (schema_apply(n->schemas, ev.type, data, n->calling_code,
+	    &canon, err, sizeof(err)) != 0) {
+		buf_addf(why, "data: %s", err);
+		verdict = NORMALIZE_INVALID_DATA;
+	} else
+		jv_free(canon);
+	event_release(&ev);
+	return verdict;
+}
+
 enum stream_rc
 normalize_prepare(void *ctx, struct stream_rec *r, const char *line,
     size_t len, jv v)
@@ -168,7 +210,7 @@ normalize_prepare(void *ctx, struct stream_rec *r, const char *line,
 	leads_note_init(&w->leads, ev.tenant);
 	r->work = w;
 	type = ev.type;
-	data = de > ds ? jvparse(line + ds, de - ds) : jv_null();
+	data = event_data(line, ds, de);
 	as_sent = jv_copy(data);
 	if (from_zapi(n, &ev, data)) {
 		jv_free(as_sent);

@@ -34,6 +34,19 @@ void		normalize_init(struct normalize *, const struct schema_set *,
 		    const struct cfg *, const char *calling_code,
 		    const char *salt);
 void		normalize_release(struct normalize *);
+/*
+ * What normalize will make of the event line[0..len), asked before it is
+ * journaled (the receiver's event API): NORMALIZE_OK, or the reason it
+ * will be rejected, appended to why.  An event of a source whose
+ * normalizer reads it (Z-API's callbacks) is left to normalize.
+ */
+enum normalize_verdict {
+	NORMALIZE_OK,
+	NORMALIZE_UNKNOWN_TYPE,		/* not in the catalogue */
+	NORMALIZE_INVALID_DATA		/* not as its type's schema says */
+};
+enum normalize_verdict normalize_check(const struct normalize *,
+		    const char *line, size_t len, struct buf *why);
 /* The halves of integra-normalize's stage; see stream.h. */
 enum stream_rc	normalize_prepare(void *ctx, struct stream_rec *,
 		    const char *line, size_t len, jv v);
