@@ -270,6 +270,30 @@ test_expect_success 'a key over its rate: 429 with Retry-After, and the headers'
 test_expect_success 'the count is in the journal: it holds across processes' '
 	test "$(q "SELECT count FROM rate_windows WHERE bucket = \"key:slow\"")" = 4
 '
+READS=$(integra-keys -j journal.db add reads -S "events:read events:write" \
+    -R 3 2>/dev/null)
+# Not in a minute's last 10 s: the counts are by the minute.
+minute_start() {
+	s=$(date +%S)
+	[ "${s#0}" -lt 50 ] || sleep $((61 - ${s#0}))
+}
+test_expect_success 'reads count too: a key'"'"'s GETs and POSTs share its rate' '
+	minute_start &&
+	for i in 1 2; do
+		curl -s -o /dev/null -w "%{http_code}\n" -H "X-API-Key: $READS" \
+		    "$URL/api/events?limit=1"
+	done >status &&
+	curl -s -o /dev/null -w "%{http_code}\n" -H "X-API-Key: $READS" \
+	    -H "Content-Type: application/cloudevents+json" \
+	    --data "{\"specversion\":\"1.0\",\"id\":\"r-1\",\"source\":\"s\",\"type\":\"ping\"}" \
+	    "$URL/api/events" >>status &&
+	curl -s -D h -o b -w "%{http_code}\n" -H "X-API-Key: $READS" \
+	    "$URL/status" >>status &&
+	printf "200\n200\n202\n429\n" >expect && test_cmp expect status &&
+	grep -qi "^Retry-After: [0-9]" h && grep -qi "^RateLimit-Remaining: 0" h &&
+	test "$(jq -r .error.code b)" = rate_limited &&
+	test "$(q "SELECT count FROM rate_windows WHERE bucket = \"key:reads\"")" = 4
+'
 test_expect_success 'a source with rate_limit: 2 a minute' '
 	for i in 1 2 3; do
 		curl -s -o /dev/null -w "%{http_code}\n" \
@@ -497,7 +521,7 @@ test_expect_success 'binary mode without data: taken where the schema needs none
 	test "$(jq -r .error.code body)" = invalid_data
 '
 test_expect_success '... and normalize takes it, kept as it came' '
-	# (the webhooks' leads without a name are rejected: exit 65)
+	# (exit 65: the leads posted to the site webhook without a name)
 	integra-normalize -c cfg.yaml -j journal.db --pending >canonical \
 	    2>norm.err
 	jq -e "select(.idempotencykey == \"bin-nodata\") | has(\"data\") |

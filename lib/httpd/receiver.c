@@ -107,6 +107,8 @@ struct receiver {
 						   if no source takes them */
 	struct journal		*reader;	/* the server thread's own
 						   connection: keys, the API */
+	struct journal		*rates;		/* and its lax one: the
+						   counts of the API's keys */
 	struct guard		*guard;		/* the connections' deadlines */
 	pthread_mutex_t		 lock;
 	struct request		*submitted;
@@ -667,6 +669,42 @@ events_start(struct receiver *rv, struct MHD_Connection *conn,
 }
 
 /*
+ * Counts a request to a route that journals no event against its key's
+ * rate, in the journal as the events' are (so reads count too, and every
+ * receiver on the journal counts together): 0 if it may go on, or 1 with
+ * the answer queued in *ret, 429 over the rate or 503.  Events are
+ * counted in the journal thread, with the first of them.
+ */
+static int
+rate_counted(struct receiver *rv, struct MHD_Connection *conn,
+    const struct journal_key *key, enum MHD_Result *ret)
+{
+	struct httpd_reply_rate rate = { .limit = key->rate_limit };
+	struct buf b = BUF_INIT;
+	char bucket[160];
+	int64_t window;
+
+	if (key->rate_limit <= 0)
+		return 0;
+	window = clock_ms() / RATE_WINDOW_MS * RATE_WINDOW_MS;
+	snprintf(bucket, sizeof(bucket), "key:%s", key->name);
+	if (journal_rate_hit(rv->rates, bucket, window, &rate.count) != 0) {
+		*ret = httpd_reply_journal_failed(rv->rates, conn);
+		return 1;
+	}
+	if (rate.count <= rate.limit)
+		return 0;
+	rate.window_end = window + RATE_WINDOW_MS;
+	rate.limited = 1;
+	httpd_reply_error_body(&b, "rate_limited", "too many requests: see"
+	    " Retry-After");
+	*ret = httpd_reply_send(conn, MHD_HTTP_TOO_MANY_REQUESTS, &b, NULL,
+	    NULL, &rate);
+	buf_release(&b);
+	return 1;
+}
+
+/*
  * A route answered once its body is in: the call is kept with the
  * request, and its key checked where it stays (journal_key's strings
  * point into it).
@@ -687,6 +725,11 @@ admin_start(struct receiver *rv, const struct httpd_route *route,
 		free(call);
 		return httpd_auth_refused(found->conn, status);
 	}
+	if (route->scope != NULL && rate_counted(rv, call->conn, &call->key,
+	    &ret)) {
+		free(call);
+		return ret;
+	}
 	if ((ret = body_start(rv, found->conn, ADMIN, NULL, NULL, req_cls,
 	    &req)) != MHD_YES || req == NULL) {
 		free(call);
@@ -706,6 +749,7 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 	    .reader = rv->reader, .cfg = rv->cfg,
 	    .journal_ok = !stream_feed_stopped(rv->feed) };
 	const struct httpd_route *route;
+	enum MHD_Result ret;
 	char allow[64];
 	unsigned int status;
 	long src;
@@ -733,6 +777,8 @@ start(struct receiver *rv, struct MHD_Connection *conn, const char *url,
 		return httpd_auth_refused(conn, status);
 	if (route->takes == HTTPD_EVENTS)
 		return events_start(rv, conn, &call.key, req_cls);
+	if (route->scope != NULL && rate_counted(rv, conn, &call.key, &ret))
+		return ret;
 	return route->handler(&call);
 }
 
@@ -1111,8 +1157,10 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 		goto out_early;
 	}
 	if ((rv.reader = journal_open_again(journal, err,
-	    sizeof(err))) == NULL) {
-		log_error(NULL, "%s", err);
+	    sizeof(err))) == NULL || (rv.rates = journal_open_again(journal,
+	    err, sizeof(err))) == NULL || journal_set_lax(rv.rates) != 0) {
+		log_error(NULL, "%s", rv.rates != NULL ?
+		    journal_error(rv.rates) : err);
 		rc = EX_CANTCREAT;
 		goto out_early;
 	}
@@ -1166,6 +1214,7 @@ out:
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 out_early:
 	journal_close(rv.reader);
+	journal_close(rv.rates);
 	stream_release(&rv.s);
 	sources_release(&rv);
 	normalize_release(&rv.check);

@@ -296,6 +296,12 @@ journal_open_again(const struct journal *j, char *err, size_t errsz)
 	return again;
 }
 
+int
+journal_set_lax(struct journal *j)
+{
+	return exec(j, "PRAGMA synchronous = NORMAL");
+}
+
 const struct seal *
 journal_seal(const struct journal *j)
 {

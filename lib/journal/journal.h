@@ -57,6 +57,12 @@ void		 journal_set_seal(struct journal *, struct seal *);
  */
 struct journal	*journal_open_again(const struct journal *, char *err,
 		    size_t errsz);
+/*
+ * This connection's commits are not flushed (synchronous NORMAL: still
+ * atomic, but the last may be lost with the machine): for what costs
+ * nothing to lose, a rate's count.
+ */
+int		 journal_set_lax(struct journal *);
 /* The journal's seal; NULL if none was set. */
 const struct seal *journal_seal(const struct journal *);
 /* 1 if the last failure was the journal staying locked (try again later). */
