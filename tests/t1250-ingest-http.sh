@@ -47,12 +47,14 @@ hmac_hex() {
 	printf %s "$2" | openssl dgst -sha256 -hmac "$1" | sed 's/.*= //'
 }
 # std_post WHSEC ID TS BODY [SIGNED]: posts BODY to stdhooks with the
-# signature of SIGNED (BODY unless given); the status on stdout.
+# signature of SIGNED (BODY unless given); the status on stdout.  The
+# headers are webhook-*, or svix-* with PREFIX=svix.
 std_post() {
 	sig=$(std_sig "$1" "$2" "$3" "${5:-$4}")
+	p=${PREFIX:-webhook}
 	curl -s -o body -w "%{http_code}\n" -H "Content-Type: application/json" \
-	    -H "webhook-id: $2" -H "webhook-timestamp: $3" \
-	    -H "webhook-signature: v1,$sig" --data "$4" "$URL/webhooks/stdhooks"
+	    -H "$p-id: $2" -H "$p-timestamp: $3" \
+	    -H "$p-signature: v1,$sig" --data "$4" "$URL/webhooks/stdhooks"
 }
 std_sig() {
 	key=$(printf %s "${1#whsec_}" | base64 -d | od -An -tx1 | tr -d ' \n')
@@ -399,6 +401,18 @@ test_expect_success 'standard-webhooks: tampered, expired: 401; rotated: 202' '
 		std_post "$TEST_STD_OLD" msg_2 "$ts" "$body"
 	} >status &&
 	printf "401\n401\n202\n" >expect && test_cmp expect status
+'
+test_expect_success 'standard-webhooks with svix'"'"'s header names: the same checks' '
+	ts=$(date +%s) && old=$((ts - 600)) && body="{\"std\":4}" &&
+	{
+		PREFIX=svix std_post "$TEST_STD_SECRET" msg_3 "$ts" "$body"
+		PREFIX=svix std_post "$TEST_STD_SECRET" msg_3 "$ts" "$body"
+		PREFIX=svix std_post "$TEST_STD_SECRET" msg_4 "$ts" "{\"std\":5}" "$body"
+		PREFIX=svix std_post "$TEST_STD_SECRET" msg_4 "$old" "$body"
+	} >status &&
+	printf "202\n200\n401\n401\n" >expect && test_cmp expect status &&
+	test "$(q "SELECT count(*) FROM events WHERE source = \"stdhooks\"
+	    AND idempotency_key = \"msg_3\"")" = 1
 '
 test_expect_success 'a token source: the right Client-Token only' '
 	curl -s -o /dev/null -w "%{http_code}\n" -H "Content-Type: application/json" \

@@ -275,8 +275,9 @@ answer(struct request *req)
 
 /*
  * The idempotency key a webhook's request names: its Idempotency-Key
- * header, or else Standard Webhooks' webhook-id; NULL if neither, or -1
- * in *bad if the one it names is not 1 to 256 printable bytes.
+ * header, or else Standard Webhooks' webhook-id (svix-id as svix names
+ * it); NULL if none, or -1 in *bad if the one it names is not 1 to 256
+ * printable bytes.
  */
 static const char *
 request_key(struct request *req, int *bad)
@@ -285,7 +286,8 @@ request_key(struct request *req, int *bad)
 
 	*bad = 0;
 	if ((k = httpd_reply_header(req->conn, "Idempotency-Key")) == NULL &&
-	    (k = httpd_reply_header(req->conn, "webhook-id")) == NULL)
+	    (k = httpd_reply_header(req->conn, "webhook-id")) == NULL &&
+	    (k = httpd_reply_header(req->conn, "svix-id")) == NULL)
 		return NULL;
 	for (p = k; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)

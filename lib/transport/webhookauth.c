@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -210,13 +211,30 @@ check_hmac(const struct webhookauth *a, const char *value, const char *body,
 	return 0;
 }
 
+/*
+ * A Standard Webhooks header, webhook-NAME, or as svix names it,
+ * svix-NAME: svix's own libraries take either, header by header.
+ */
+static const char *
+standard_header(webhookauth_header_fn get, void *ctx, const char *name)
+{
+	char header[32];
+	const char *v;
+
+	snprintf(header, sizeof(header), "webhook-%s", name);
+	if ((v = get(ctx, header)) != NULL)
+		return v;
+	snprintf(header, sizeof(header), "svix-%s", name);
+	return get(ctx, header);
+}
+
 static int
 check_standard(const struct webhookauth *a, webhookauth_header_fn get,
     void *ctx, const char *body, size_t len, int64_t now, const char **why)
 {
-	const char *id = get(ctx, "webhook-id");
-	const char *ts = get(ctx, "webhook-timestamp");
-	const char *sigs = get(ctx, "webhook-signature");
+	const char *id = standard_header(get, ctx, "id");
+	const char *ts = standard_header(get, ctx, "timestamp");
+	const char *sigs = standard_header(get, ctx, "signature");
 	unsigned char sig[MAC_LEN];
 	struct buf signed_text = BUF_INIT;
 	const char *p, *end;
@@ -225,8 +243,8 @@ check_standard(const struct webhookauth *a, webhookauth_header_fn get,
 	int n, ok = 0;
 
 	if (id == NULL || ts == NULL || sigs == NULL || *id == '\0') {
-		*why = "a webhook-id, -timestamp or -signature header is"
-		    " missing";
+		*why = "a webhook-id, -timestamp or -signature header (or"
+		    " svix-) is missing";
 		return -1;
 	}
 	/*

@@ -9,6 +9,8 @@
  *   standard-webhooks  Standard Webhooks: "v1," base64 HMAC-SHA256 of
  *                      "webhook-id.webhook-timestamp.body" in
  *                      webhook-signature (one of several, space-separated),
+ *                      each header also taken as svix names it (svix-id,
+ *                      svix-timestamp, svix-signature),
  *                      keyed with the whsec_ secret's base64 bytes, and a
  *                      timestamp within the tolerance of the clock;
  *   token              the secret itself in a header (Z-API's Client-Token);
