@@ -31,6 +31,7 @@ main(int argc, char *argv[])
 		OPTIONS_MAX_LINE(&o.max_line),
 		OPTIONS_LEASE(&lease),
 		OPTIONS_FLAG(0, "pending", &o.pending),
+		OPTIONS_FLAG(0, "retries-ok", &o.retries_ok),
 		OPTIONS_END
 	};
 	const struct options_program prog = { .name = "integra-dispatch",

@@ -220,6 +220,29 @@ test_expect_code 65 'bad lines are rejected with their number; the rest goes' '
 	test "$(jq -r "select(.level == \"error\") | .line" err | tr "\n" " ")" \
 	    = "1 2 3 " && exit $rc
 '
+# --retries-ok: a run that delivered some while others will be retried
+# exits 0; one that delivered nothing, 75 still.
+{ cat cfg.yaml; printf '  - on: lead.created\n    to: broken\n'; } >both.yaml
+printf '{"name":"Both %d","phone":"1197771000%d"}\n' 1 1 2 2 >both1.ndjson
+printf '{"name":"Both %d","phone":"1197771000%d"}\n' 3 3 4 4 >both2.ndjson
+printf '{"name":"Fail %d","phone":"1197772000%d"}\n' 1 1 >fail2.ndjson
+test_expect_success '--retries-ok: some delivered, some to retry: exit 0' '
+	pipeline both1.ndjson both.yaml 2>/dev/null &&
+	integra-dispatch -j journal.db -c both.yaml --retries-ok \
+	    <deliveries.ndjson >o 2>/dev/null &&
+	jq -e -s "map(.status) | sort == [\"delivered\", \"delivered\",
+	    \"failed\", \"failed\"]" o
+'
+test_expect_code 75 '... the same without it: exit 75' '
+	pipeline both2.ndjson both.yaml 2>/dev/null &&
+	integra-dispatch -j journal.db -c both.yaml <deliveries.ndjson \
+	    >o 2>/dev/null
+'
+test_expect_code 75 '--retries-ok, and nothing at all delivered: exit 75' '
+	pipeline fail2.ndjson broken.yaml 2>/dev/null &&
+	integra-dispatch -j journal.db -c broken.yaml --retries-ok \
+	    <deliveries.ndjson >o 2>/dev/null
+'
 test_expect_code 78 'a secret that is not set: exit 78 before sending' '
 	env -u TEST_CRM_TOKEN integra-dispatch -j journal.db -c cfg.yaml \
 	    </dev/null 2>err; rc=$?;

@@ -1462,8 +1462,8 @@ dispatch_run(const struct dispatch_opts *o, struct dispatch_stats *st,
 	if (rc == EX_OK)
 		rc = r.read_failed ? EX_IOERR : st->rejected > 0 ? EX_DATAERR :
 		    st->dead > 0 ? EX_UNAVAILABLE :
-		    st->failed + st->released + st->waiting > 0 ? EX_TEMPFAIL :
-		    EX_OK;
+		    st->failed + st->released + st->waiting > 0 &&
+		    (!o->retries_ok || st->delivered == 0) ? EX_TEMPFAIL : EX_OK;
 	ndjson_close(r.in);
 	buf_release(&r.out);
 	buf_release(&r.reason);

@@ -28,6 +28,12 @@ struct dispatch_opts {
 	size_t			 batch_max;	/* outcomes a commit */
 	int			 batch_ms;
 	size_t			 max_line;
+	/*
+	 * Retries are normal here: deliveries that failed and will be due
+	 * again, or wait for their target, make no EX_TEMPFAIL unless
+	 * nothing at all was delivered.
+	 */
+	int			 retries_ok;
 };
 
 struct dispatch_stats {
@@ -50,7 +56,8 @@ int64_t	dispatch_lease_ms(const struct cfg *);
  * transfer has come back.  Returns an exit code: EX_OK, EX_DATAERR (a
  * record was rejected), EX_UNAVAILABLE (a delivery is dead), EX_TEMPFAIL
  * (a delivery failed and will be due again, one waited out its claim and
- * is left for the next, or the journal stayed busy),
+ * is left for the next, unless retries_ok and some were delivered; or
+ * the journal stayed busy),
  * EX_CONFIG (a secret is missing), EX_IOERR or EX_SOFTWARE; err says why
  * when it is not one of the first four.
  */
