@@ -377,7 +377,10 @@ drop_after_12() {
 	    ALTER TABLE deliveries DROP COLUMN group_name;
 	    ALTER TABLE deliveries DROP COLUMN item;
 	    DROP TABLE cadences; DROP TABLE cadence_items;
-	    DROP TABLE cadence_steps; DROP TABLE cadence_manual;"
+	    DROP TABLE cadence_steps; DROP TABLE cadence_manual;
+	    DROP INDEX deliveries_ordered;
+	    ALTER TABLE deliveries DROP COLUMN ordered_subject;
+	    ALTER TABLE deliveries DROP COLUMN ordered_seq;"
 }
 
 # sample_secrets: the secrets etc/integra.yaml reads from the environment,

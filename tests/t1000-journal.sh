@@ -4,7 +4,7 @@
 # opened.
 . "$top_srcdir/tests/lib.sh"
 
-SCHEMA_VERSION=15
+SCHEMA_VERSION=16
 
 test_expect_success 'ingest creates a journal with the current schema' '
 	echo "{\"a\":1}" | integra-ingest -j journal.db -s t -t lead.created \

@@ -104,6 +104,21 @@ get_rate(struct loader *ld, const yaml_node_t *n, double *out)
 	    " hour, from 1 to 100000, like 20/s or 600/m, not '%s'", s);
 }
 
+/* A target's ordering: "subject" (in order by subject) or "none". */
+static int
+get_ordering(struct loader *ld, const yaml_node_t *n, struct cfg_target *t)
+{
+	const char *s;
+
+	if ((s = loader_scalar(ld, n, "ordering")) == NULL)
+		return -1;
+	if (strcmp(s, "subject") != 0 && strcmp(s, "none") != 0)
+		return loader_bad(ld, n, "target '%s': ordering is subject or"
+		    " none, not '%s'", t->name, s);
+	t->ordered = strcmp(s, "subject") == 0;
+	return 0;
+}
+
 static int
 get_factor(struct loader *ld, const yaml_node_t *n, double *out)
 {
@@ -901,6 +916,8 @@ target_pair(struct loader *ld, void *ctx, const char *k, const yaml_node_t *v)
 		return get_rate(ld, v, &t->rate);
 	if (strcmp(k, "exclusive") == 0)
 		return loader_bool(ld, v, "exclusive", &t->exclusive);
+	if (strcmp(k, "ordering") == 0)
+		return get_ordering(ld, v, t);
 	if (strcmp(k, "retry") == 0)
 		return load_retry(ld, v, &t->retry);
 	if (strcmp(k, "circuit") == 0)

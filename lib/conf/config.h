@@ -225,6 +225,11 @@ struct cfg_target {
 	 */
 	double			 rate;
 	int			 exclusive;
+	/*
+	 * ordering: subject: its deliveries of events with the same subject
+	 * go one at a time, in the order the events were received.
+	 */
+	int			 ordered;
 	struct cfg_retry	 retry;
 	struct cfg_circuit	 circuit;
 	struct cfg_webhook_auth	 signing;	/* of what is sent to it */

@@ -255,7 +255,8 @@ run_action(struct flow_run *fr, const struct flow_def *d,
 	    .method = cs->method, .url = url != NULL ? url : ms->url,
 	    .headers = ms->headers,
 	    .body = body, .body_len = len, .created_at = now,
-	    .not_before = now, .priority = cs->priority };
+	    .not_before = now, .priority = cs->priority,
+	    .ordered = cs->to != NULL && cs->to->ordered };
 	if ((rc = journal_delivery_add(fr->journal, &jd, &added)) != 0)
 		goto out;
 	free(fi->delivery);

@@ -40,6 +40,7 @@ journal_delivery_add(struct journal *j, const struct journal_delivery *d,
 	journal_bind_text(st, 16, d->dead_class != NULL ? d->dead_class :
 	    "mapping");
 	journal_bind_text(st, 17, d->item);
+	sqlite3_bind_int(st, 18, d->ordered);
 	if ((rc = journal_step_done(j, st, "add delivery")) != 0)
 		return rc;
 	if (!(*added = sqlite3_changes(j->db) == 1))

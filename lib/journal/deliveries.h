@@ -34,6 +34,8 @@ struct journal_delivery {
 	const char	*group;		/* its group (groups.h), or NULL */
 	const char	*item;		/* a fan-out's item, JSON, for the
 					   route's later steps; or NULL */
+	int		 ordered;	/* its target's, in order by its
+					   event's subject, if it has one */
 };
 
 /* A delivery claimed for sending. */

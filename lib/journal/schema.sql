@@ -35,7 +35,7 @@ CREATE TABLE deliveries (
   created_at  INTEGER NOT NULL,
   updated_at  INTEGER NOT NULL
 , error_class TEXT, dead_at INTEGER, archived_at INTEGER, priority INTEGER NOT NULL
-  DEFAULT 1, mapping_version INTEGER, remote_id TEXT, remote_status TEXT, remote_status_at INTEGER, group_name TEXT, item TEXT);
+  DEFAULT 1, mapping_version INTEGER, remote_id TEXT, remote_status TEXT, remote_status_at INTEGER, group_name TEXT, item TEXT, ordered_subject TEXT, ordered_seq INTEGER);
 CREATE INDEX deliveries_event ON deliveries (event_id);
 CREATE INDEX deliveries_lease ON deliveries (lease_until)
   WHERE status = 'in_flight';
@@ -320,3 +320,7 @@ CREATE TABLE cadence_manual (
   at       INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX cadence_manual_key ON cadence_manual (key);
+CREATE INDEX deliveries_ordered ON deliveries
+  (target, ordered_subject, ordered_seq, id)
+  WHERE ordered_subject IS NOT NULL
+  AND status IN ('pending', 'failed', 'in_flight');

@@ -34,10 +34,24 @@
 	"  WHERE disabled_at IS NOT NULL OR open_until IS NOT NULL"	\
 	"  OR (held_until > ?3 AND (holder IS NOT ?1 OR claim_after > ?3)))"
 
+/*
+ * A delivery d to a target in order by subject (ordered_subject set)
+ * waits while one before it of the same subject and target is not done:
+ * pending, failed or in flight.  Before: its event received earlier, or
+ * of the same event and made earlier.  The status list is the partial
+ * index deliveries_ordered's, word for word, for SQLite to use it.
+ */
+#define IN_ORDER(d)							\
+	" (" d ".ordered_subject IS NULL OR NOT EXISTS (SELECT 1"	\
+	"  FROM deliveries p WHERE p.target = " d ".target"		\
+	"  AND p.ordered_subject = " d ".ordered_subject"		\
+	"  AND p.status IN ('pending', 'failed', 'in_flight')"		\
+	"  AND (p.ordered_seq, p.id) < (" d ".ordered_seq, " d ".id)))"
+
 #define CLAIM_DUE_WHERE							\
 	" ((status IN ('pending', 'failed') AND not_before <= ?3)"	\
 	"  OR (status = 'in_flight' AND lease_until < ?3))"		\
-	" AND" TARGET_ENABLED
+	" AND" TARGET_ENABLED " AND" IN_ORDER("deliveries")
 
 /* With its event's type and tenant, for the outcomes it may make. */
 #define CLAIM_RETURNING							\
@@ -55,9 +69,9 @@
  * are empty, whatever waits in them for later.
  */
 #define DUE_IN(p)							\
-	" SELECT id FROM (SELECT id FROM deliveries"			\
+	" SELECT id FROM (SELECT id FROM deliveries d"			\
 	"  WHERE status IN ('pending', 'failed') AND priority = " XSTR(p) \
-	"  AND not_before <= ?3 AND" TARGET_ENABLED			\
+	"  AND not_before <= ?3 AND" TARGET_ENABLED " AND" IN_ORDER("d") \
 	"  ORDER BY not_before LIMIT ?4) UNION ALL"
 
 /* A dead letter's summary, as a list shows it. */
@@ -170,14 +184,16 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    "INSERT INTO deliveries (id, event_id, target, route, step, method,"
 	    " url, headers, body, not_before, created_at, updated_at, priority,"
 	    " status, last_error, error_class, dead_at, mapping_version,"
-	    " group_name, item, archived_at)"
+	    " group_name, item, archived_at, ordered_subject, ordered_seq)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
 	    " integra_seal(?8, 'deliveries.headers:' || ?1),"
 	    " integra_seal(?9, 'deliveries.body:' || ?1), ?10, ?11, ?11, ?12,"
 	    " CASE WHEN ?13 IS NULL THEN 'pending' ELSE 'dead' END, ?13,"
 	    " CASE WHEN ?13 IS NOT NULL THEN ?16 END,"
 	    " CASE WHEN ?13 IS NOT NULL THEN ?11 END, nullif(?14, 0), ?15, ?17,"
-	    " CASE WHEN ?16 = 'cancelled' THEN ?11 END)"
+	    " CASE WHEN ?16 = 'cancelled' THEN ?11 END,"
+	    " CASE WHEN ?18 THEN (SELECT subject FROM events WHERE id = ?2) END,"
+	    " CASE WHEN ?18 THEN (SELECT seq FROM events WHERE id = ?2) END)"
 	    " ON CONFLICT (id) DO NOTHING",
 	[SQL_CLAIM_ID] =
 	    CLAIM_SET "WHERE id = ?4 AND" CLAIM_DUE_WHERE CLAIM_RETURNING,
@@ -197,9 +213,10 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	/* One of target ?4's, due or with its lease run out, whatever its
 	 * circuit. */
 	[SQL_CLAIM_PROBE] =
-	    CLAIM_SET "WHERE id IN (SELECT id FROM (SELECT id FROM deliveries"
+	    CLAIM_SET "WHERE id IN (SELECT id FROM (SELECT id FROM deliveries d"
 	    "  WHERE status IN ('pending', 'failed') AND not_before <= ?3"
-	    "  AND target = ?4 ORDER BY priority, not_before LIMIT 1)"
+	    "  AND target = ?4 AND" IN_ORDER("d")
+	    "  ORDER BY priority, not_before LIMIT 1)"
 	    " UNION ALL SELECT id FROM (SELECT id FROM deliveries"
 	    "  WHERE status = 'in_flight' AND lease_until < ?3"
 	    "  AND target = ?4 ORDER BY lease_until LIMIT 1)"
@@ -678,7 +695,8 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " FROM deliveries WHERE event_id = ?1",
 	[SQL_RETAIN_DELIVERY] =
 	    "UPDATE deliveries SET body = integra_seal(?2,"
-	    " 'deliveries.body:' || ?1), item = NULL WHERE id = ?1",
+	    " 'deliveries.body:' || ?1), item = NULL, ordered_subject = NULL"
+	    " WHERE id = ?1",
 	[SQL_RETAIN_EXCERPTS] =
 	    "UPDATE attempts SET response_excerpt = NULL"
 	    " WHERE delivery_id = ?1",

@@ -1156,9 +1156,14 @@ tick(struct run *r)
 		    j)) != 0)))
 			return journal_failed(r);
 		kept = j->kept;
-		/* Due again at once: --pending runs until nothing is due. */
-		if (kept && r->o->pending && strcmp(j->status, "failed") == 0 &&
-		    j->not_before <= r->now)
+		/*
+		 * Due again at once, or the end of what held its subject's
+		 * next (ordering: subject): --pending runs until nothing is
+		 * due.
+		 */
+		if (kept && r->o->pending && ((strcmp(j->status, "failed") ==
+		    0 && j->not_before <= r->now) || (j->t->tt.cfg->ordered &&
+		    strcmp(j->status, "failed") != 0)))
 			r->in_done = 0;
 		if (!kept)
 			log_warn(&(struct log_ids){ .delivery = j->id },

@@ -49,7 +49,8 @@ add(struct journal *jn, struct map_step *s, const struct followup_end *e,
 	    .headers = s->headers, .body = body->data, .body_len = body->len,
 	    .created_at = now, .not_before = now + s->cfg->delay_ms,
 	    .priority = s->cfg->priority, .dead = dead, .group = e->group,
-	    .item = e->item };
+	    .item = e->item, .ordered = s->cfg->to != NULL &&
+	    s->cfg->to->ordered };
 	int added;
 
 	return journal_delivery_add(jn, &d, &added);

@@ -810,7 +810,8 @@ map_apply(void *ctx, struct stream *s, struct stream_rec *r)
 		    .mapping_version = d->mapping_version, .dead = dead,
 		    .dead_class = d->dead != NULL ? "invalid" : "cancelled",
 		    .group = d->group >= 0 ? w->groups[d->group] : NULL,
-		    .item = d->item };
+		    .item = d->item, .ordered = st->to != NULL &&
+		    st->to->ordered };
 		if (journal_delivery_add(s->journal, &jd, &added) != 0) {
 			if (cancelled != few)
 				free(cancelled);
