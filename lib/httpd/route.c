@@ -13,6 +13,7 @@
 #include "httpd/flows.h"
 #include "httpd/events.h"
 #include "httpd/mappings.h"
+#include "httpd/openapi.h"
 #include "httpd/route.h"
 #include "httpd/status.h"
 #include "httpd/syncs.h"
@@ -28,6 +29,8 @@ static const struct httpd_route routes[] = {
 	    httpd_status_metrics },
 	{ "GET", "/dashboard", "events:read", HTTPD_NOTHING,
 	    httpd_status_dashboard },
+	{ "GET", "/api/openapi.json", NULL, HTTPD_NOTHING,
+	    httpd_openapi_document },
 
 	{ "GET", "/api/events", "events:read", HTTPD_NOTHING,
 	    httpd_events_list },
@@ -218,4 +221,16 @@ httpd_route_find(const char *method, const char *url, struct httpd_call *call,
 	*status = allow[0] != '\0' ? MHD_HTTP_METHOD_NOT_ALLOWED :
 	    MHD_HTTP_NOT_FOUND;
 	return NULL;
+}
+
+size_t
+httpd_route_count(void)
+{
+	return NROUTES;
+}
+
+const struct httpd_route *
+httpd_route_at(size_t i)
+{
+	return i < NROUTES ? &routes[i] : NULL;
 }

@@ -82,4 +82,8 @@ const struct httpd_route	*httpd_route_find(const char *method,
 				    unsigned int *status, char *allow,
 				    size_t allowsz);
 
+/* The table's rows, one at a time (NULL past the last): for its tests. */
+size_t				 httpd_route_count(void);
+const struct httpd_route	*httpd_route_at(size_t i);
+
 #endif
