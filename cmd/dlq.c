@@ -6,7 +6,9 @@
  * retry writes a delivery record ({"id":...}) for each dead letter it puts
  * back, so `integra-dlq retry ... | integra-dispatch` sends them at once
  * (else the next integra-retry does); `retry -` takes the ids from an
- * export, or any lines with an "id", on stdin.
+ * export, or any lines with an "id", on stdin.  retry by query (its
+ * filters, or --all) can also say first what it would put back, with
+ * --dry-run, or say it as JSON (--json) in place of the records.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,17 +30,30 @@
 #include "cli/setup.h"
 #include "json/jvparse.h"
 
-/* The filters of list, retry, archive and export: see filter(). */
+/* The filters of list, archive and export: see filter(). */
 #define FILTERS(f)							\
 	OPTIONS_CALLBACK('t', "type", "type", filter, f),		\
 	OPTIONS_CALLBACK('T', "target", "target", filter, f),		\
 	OPTIONS_CALLBACK('a', "since", "since", filter, f)
+/*
+ * retry's, those and more (see query()).  -T is the target here, as in
+ * the other commands, so the tenant, -T in integra-events, has no letter.
+ */
+#define QUERY(f)							\
+	OPTIONS_CALLBACK('t', "type", "type", query, f),		\
+	OPTIONS_CALLBACK('T', "target", "target", query, f),		\
+	OPTIONS_CALLBACK('s', "source", "source", query, f),		\
+	OPTIONS_CALLBACK(0, "tenant", "tenant", query, f),		\
+	OPTIONS_CALLBACK('a', "since", "since", query, f),		\
+	OPTIONS_CALLBACK('b', "until", "until", query, f),		\
+	OPTIONS_CALLBACK(0, "class", "class", query, f)
 
 enum cmd { LIST, SHOW, STATS, RETRY, ARCHIVE, DELETE, EXPORT };
 
 /* What a change did, as it is written and counted. */
 struct changed {
 	enum ops_dlq_action	 a;
+	int			 quiet;		/* no line an id on stdout */
 	struct progress		 pr;
 	size_t			 n;
 	long			 missing;
@@ -54,6 +69,8 @@ change_done(void *ctx, const char *id, enum ops_dlq_outcome outcome)
 
 	switch (outcome) {
 	case OPS_DLQ_DONE:
+		if (c->quiet)
+			break;
 		ops_dlq_changed_json(&line, id, c->a);
 		printf("%s\n", line.data);
 		buf_release(&line);
@@ -93,6 +110,62 @@ change_all(struct journal *jn, enum ops_dlq_action a,
 	    "back to pending" : a == OPS_DLQ_ARCHIVE ? "archived" : "deleted",
 	    c.missing, c.refused);
 	return c.missing + c.refused > 0 ? EX_DATAERR : EX_OK;
+}
+
+/* "crm 2, erp 1": a tally by target, as text. */
+static void
+tally_text(struct buf *b, const struct ops_dlq_tally *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nv; i++)
+		buf_addf(b, "%s%s %zu", i > 0 ? ", " : "", t->v[i].target,
+		    t->v[i].n);
+}
+
+/*
+ * retry by query: each dead letter put back written, as change_all does,
+ * or with --json, the summary instead; with --dry-run, only the summary
+ * of what it would put back.
+ */
+static int
+retry_query(struct journal *jn, const struct journal_dlq_filter *f,
+    int dry_run, int json)
+{
+	struct changed c = { .a = OPS_DLQ_RETRY, .quiet = json };
+	struct ops_dlq_tally done = OPS_DLQ_TALLY_INIT;
+	struct buf out = BUF_INIT;
+	size_t i;
+	int rc;
+
+	progress_init(&c.pr, "dead letters");
+	rc = ops_dlq_retry_query(jn, f, dry_run, change_done, &c, &done);
+	progress_done(&c.pr);
+	if (rc != 0) {
+		rc = setup_journal_failed(jn);
+		goto end;
+	}
+	if (json) {
+		ops_dlq_retried_json(&out, &done, dry_run);
+		printf("%s\n", out.data);
+	} else if (dry_run) {
+		printf("%zu dead letter%s would go back to pending\n",
+		    done.total, done.total == 1 ? "" : "s");
+		for (i = 0; i < done.nv; i++)
+			printf("  %-30s %8zu\n", done.v[i].target, done.v[i].n);
+	}
+	if (!dry_run) {
+		buf_reset(&out);
+		tally_text(&out, &done);
+		log_info(NULL, "%zu back to pending%s%s%s, %ld not found",
+		    done.total, out.len > 0 ? " (" : "", out.len > 0 ?
+		    out.data : "", out.len > 0 ? ")" : "", c.missing);
+	}
+	rc = c.missing > 0 ? EX_DATAERR : EX_OK;
+end:
+	ops_dlq_tally_release(&done);
+	buf_release(&out);
+	return rc;
 }
 
 /* delete asks first, on a terminal; elsewhere it takes --yes. */
@@ -201,9 +274,13 @@ struct args {
 	int				 yes;
 	int				 force;
 	int				 fromstdin;	/* ids on stdin: "-" */
+	int				 dry_run;
 };
 
-/* Filters given, which retry and archive take only with --all. */
+/*
+ * Filters given, which archive takes only with --all, and retry only
+ * without ids: a query.
+ */
 static int nfilters;
 
 /* -t, -T, -a, -n and -C: a filter of f, or its page. */
@@ -212,6 +289,31 @@ filter(void *f, const char *name, const char *arg, char *err, size_t errsz)
 {
 	nfilters++;
 	return ops_dlq_filter_set(f, name, arg, err, errsz);
+}
+
+/* retry's -t, -T, -s, --tenant, -a, -b and --class: a filter of f. */
+static int
+query(void *f, const char *name, const char *arg, char *err, size_t errsz)
+{
+	nfilters++;
+	return ops_dlq_query_set(f, name, arg, err, errsz);
+}
+
+/*
+ * retry takes ids, "-", or a query: filters, --all or both, which may
+ * have --archived, --dry-run and --json.  With nothing it is refused, as
+ * it always was: the whole queue takes --all.
+ */
+static int
+retry_misused(const struct args *a, int operands)
+{
+	if (a->fromstdin || operands > 0)
+		return a->all || nfilters > 0 || a->archived || a->dry_run ||
+		    a->json;
+	if (a->all || nfilters > 0)
+		return 0;
+	log_error(NULL, "retry what: give ids, -, a filter or --all");
+	return 1;
 }
 
 /* The command, its options in a and its operands argv[0..argc). */
@@ -250,6 +352,10 @@ command(struct journal *journal, enum cmd cmd, struct args *a, char *argv[],
 	case RETRY:
 	case ARCHIVE:
 	case DELETE:
+		if (cmd == RETRY && !a->fromstdin && argc == 0) {
+			rc = retry_query(journal, &a->f, a->dry_run, a->json);
+			goto end;
+		}
 		if (a->fromstdin) {
 			if ((rc = ops_idlist_read(&ids, STDIN_FILENO)) != EX_OK)
 				goto end;
@@ -310,8 +416,10 @@ main(int argc, char *argv[])
 	}, retry_opts[] = {
 		OPTIONS_SHOW("", 1),	/* --all: with the operands */
 		OPTIONS_FLAG(0, "all", &a.all),
-		FILTERS(&a.f),
+		QUERY(&a.f),
 		OPTIONS_FLAG(0, "archived", &a.archived),
+		OPTIONS_FLAG(0, "dry-run", &a.dry_run),
+		OPTIONS_FLAG(0, "json", &a.json),
 		OPTIONS_END
 	}, archive_opts[] = {
 		OPTIONS_SHOW("", 1),
@@ -332,7 +440,7 @@ main(int argc, char *argv[])
 		[LIST] = { "list", list_opts, NULL },
 		[SHOW] = { "show", NULL, "id" },
 		[STATS] = { "stats", stats_opts, NULL },
-		[RETRY] = { "retry", retry_opts, "id ... | - | --all" },
+		[RETRY] = { "retry", retry_opts, "[id ... | - | --all]" },
 		[ARCHIVE] = { "archive", archive_opts, "id ... | - | --all" },
 		[DELETE] = { "delete", delete_opts, "id ..." },
 		[EXPORT] = { "export", export_opts, NULL },
@@ -350,10 +458,10 @@ main(int argc, char *argv[])
 		a.fromstdin = 1;
 		i++;
 	}
-	if ((a.fromstdin && cmd != RETRY && cmd != ARCHIVE) ||
-	    ((cmd == RETRY || cmd == ARCHIVE) ?
+	if (cmd == RETRY ? retry_misused(&a, argc - i) :
+	    (a.fromstdin && cmd != ARCHIVE) || (cmd == ARCHIVE ?
 	    (a.all + a.fromstdin + (i < argc) != 1 ||
-	    (nfilters + a.archived > 0 && !a.all)) :
+	    (nfilters > 0 && !a.all)) :
 	    cmd == SHOW ? i + 1 != argc : cmd == DELETE ? i == argc :
 	    i != argc))
 		return options_usage(&prog);

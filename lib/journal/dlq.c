@@ -32,6 +32,27 @@ journal_dlq_query(struct journal *j, const struct journal_dlq_filter *f,
 }
 
 int
+journal_dlq_match(struct journal *j, const struct journal_dlq_filter *f,
+    journal_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *st;
+
+	if ((st = journal_sql(j, SQL_DLQ_MATCH)) == NULL)
+		return -1;
+	journal_bind_opt(st, 1, f->type);
+	journal_bind_opt(st, 2, f->target);
+	journal_bind_opt(st, 3, f->source);
+	journal_bind_opt(st, 4, f->tenant);
+	if (f->since > 0)
+		sqlite3_bind_int64(st, 5, f->since);
+	if (f->until > 0)
+		sqlite3_bind_int64(st, 6, f->until);
+	journal_bind_opt(st, 7, f->error_class);
+	sqlite3_bind_int(st, 8, f->archived);
+	return journal_step_rows(j, st, fn, ctx, "find dead letters");
+}
+
+int
 journal_dlq_detail(struct journal *j, const char *id, struct buf *out,
     int *found)
 {

@@ -23,6 +23,11 @@ struct journal_dlq_filter {
 	int		 archived;	/* 0: the queue, 1: archived, -1: both */
 	const char	*after;		/* delivery ids after this: the cursor */
 	int		 limit;		/* 0: no limit */
+	/* journal_dlq_match's too (a retry by query), not a listing's: */
+	const char	*source;	/* the event's */
+	const char	*tenant;	/* the event's */
+	const char	*error_class;	/* its last error's; "unknown": none */
+	int64_t		 until;		/* died before, ms; 0: any */
 };
 
 /*
@@ -34,6 +39,14 @@ struct journal_dlq_filter {
  */
 int	journal_dlq_query(struct journal *, const struct journal_dlq_filter *,
 	    int full, journal_row_fn fn, void *ctx);
+/*
+ * Calls fn with the id and the target (its text) of each dead letter f
+ * selects, by id, until fn returns non-zero: f's type, target, source,
+ * tenant, error_class, since, until and archived; not after and limit.
+ * What a retry by query takes (integra-dlq retry, ops_dlq_retry_query).
+ */
+int	journal_dlq_match(struct journal *, const struct journal_dlq_filter *,
+	    journal_row_fn fn, void *ctx);
 /*
  * The dead letter called id, if *found, as a JSON object appended to out:
  * as an export's line, with its event's attributes and every attempt (as

@@ -382,3 +382,76 @@ journal_event_retry(struct journal *j, const char *id, int64_t now,
 	}
 	return journal_step_end(j, st, rc, "retry deliveries");
 }
+
+int
+journal_events_retry_match(struct journal *j,
+    const struct journal_retry_filter *f, journal_row_fn fn, void *ctx)
+{
+	const struct journal_filter *e = &f->events;
+	sqlite3_stmt *st;
+
+	if ((st = journal_sql(j, SQL_EVENTS_RETRY_MATCH)) == NULL)
+		return -1;
+	journal_bind_opt(st, 1, e->type);
+	journal_bind_opt(st, 2, e->source);
+	journal_bind_opt(st, 3, e->status);
+	journal_bind_opt(st, 4, e->tenant);
+	if (e->since > 0)
+		sqlite3_bind_int64(st, 5, e->since);
+	if (e->until > 0)
+		sqlite3_bind_int64(st, 6, e->until);
+	journal_bind_opt(st, 7, f->target);
+	journal_bind_opt(st, 8, f->error_class);
+	return journal_step_rows(j, st, fn, ctx, "find events to retry");
+}
+
+int
+journal_event_retryable(struct journal *j, const char *id,
+    const struct journal_retry_filter *f, journal_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *st;
+
+	if ((st = journal_sql(j, SQL_EVENT_RETRYABLE)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	journal_bind_opt(st, 2, f->target);
+	journal_bind_opt(st, 3, f->error_class);
+	return journal_step_rows(j, st, fn, ctx, "find deliveries to retry");
+}
+
+int
+journal_event_redeliver(struct journal *j, const char *id,
+    const struct journal_retry_filter *f, int remap, int64_t now,
+    int *remapped, journal_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *st;
+	const char *target;
+	int rc;
+
+	*remapped = 0;
+	if (remap) {
+		if ((st = journal_sql(j, SQL_EVENT_RETRY)) == NULL)
+			return -1;
+		journal_bind_text(st, 1, id);
+		if ((rc = journal_step_done(j, st, "retry event")) != 0)
+			return rc;
+		*remapped = sqlite3_changes(j->db);
+	}
+	if ((st = journal_sql(j, SQL_EVENT_REDELIVER)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
+	journal_bind_opt(st, 2, f->target);
+	journal_bind_opt(st, 3, f->error_class);
+	sqlite3_bind_int64(st, 4, now);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		target = (const char *)sqlite3_column_text(st, 1);
+		if ((rc = journal_count(j, now, "delivery", target, "requeued",
+		    NULL, 1, 0)) != 0 || (rc = fn(ctx,
+		    (const char *)sqlite3_column_text(st, 0), target,
+		    (size_t)sqlite3_column_bytes(st, 1))) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	return journal_step_end(j, st, rc, "retry deliveries");
+}

@@ -109,4 +109,39 @@ int	journal_event_detail(struct journal *, const char *id, struct buf *out,
 int	journal_event_retry(struct journal *, const char *id, int64_t now,
 	    int *remap, int *redeliver);
 
+/*
+ * What a retry by query takes: the events that events lists (all its
+ * filters but after and limit) and, with target or error_class, only
+ * those with a failed or dead delivery to target whose last error was of
+ * that class ("unknown": none kept); each NULL or empty: any.
+ */
+struct journal_retry_filter {
+	struct journal_filter	 events;
+	const char		*target;
+	const char		*error_class;
+};
+
+/*
+ * Calls fn with the id and the status (its text) of each event f selects,
+ * by id, until it returns non-zero.
+ */
+int	journal_events_retry_match(struct journal *,
+	    const struct journal_retry_filter *f, journal_row_fn, void *ctx);
+/*
+ * Calls fn with the id and the target (its text) of each delivery of the
+ * event id that journal_event_redeliver would send again, and changes
+ * nothing: a dry run's.
+ */
+int	journal_event_retryable(struct journal *, const char *id,
+	    const struct journal_retry_filter *f, journal_row_fn, void *ctx);
+/*
+ * journal_event_retry narrowed by f: only the event's failed or dead
+ * deliveries to f's target whose last error was of f's error_class are
+ * sent again from now, fn called with each one's id and target; and the
+ * event is mapped again only with remap (*remapped: 1 if it was).
+ */
+int	journal_event_redeliver(struct journal *, const char *id,
+	    const struct journal_retry_filter *f, int remap, int64_t now,
+	    int *remapped, journal_row_fn fn, void *ctx);
+
 #endif

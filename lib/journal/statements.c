@@ -88,6 +88,16 @@
 	" 'deliveries.headers:' || d.id)),"				\
 	" 'body', integra_open(d.body, 'deliveries.body:' || d.id)"
 
+/*
+ * A delivery of event ?1 that a retry by query sends again: failed or
+ * dead, to target ?2 and with its last error of class ?3, each if not
+ * NULL ("unknown": none kept, as SQL_DLQ_STATS counts it).
+ */
+#define RETRYABLE_WHERE							\
+	" event_id = ?1 AND status IN ('failed', 'dead')"		\
+	" AND (?2 IS NULL OR target = ?2)"				\
+	" AND (?3 IS NULL OR coalesce(error_class, 'unknown') = ?3)"
+
 #define CIRCUIT_COLUMNS							\
 	"failures, opened_at, open_until, window_start, window_tries,"	\
 	" window_failures, last_tries, last_failures"
@@ -340,6 +350,35 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " dead_at = NULL, archived_at = NULL, updated_at = ?2"
 	    " WHERE event_id = ?1 AND status IN ('failed', 'dead')"
 	    " RETURNING target",
+	/*
+	 * The events a retry by query takes, each filter when its parameter
+	 * is not NULL; with ?7 or ?8, those with a delivery to retry to
+	 * target ?7 of class ?8.  With their status, to know which map again.
+	 */
+	[SQL_EVENTS_RETRY_MATCH] =
+	    "SELECT e.id, e.status FROM events e"
+	    " WHERE (?1 IS NULL OR e.type = ?1)"
+	    " AND (?2 IS NULL OR e.source = ?2)"
+	    " AND (?3 IS NULL OR e.status = ?3)"
+	    " AND (?4 IS NULL OR e.tenant = ?4)"
+	    " AND (?5 IS NULL OR e.received_at >= ?5)"
+	    " AND (?6 IS NULL OR e.received_at < ?6)"
+	    " AND ((?7 IS NULL AND ?8 IS NULL) OR EXISTS (SELECT 1"
+	    "  FROM deliveries d WHERE d.event_id = e.id"
+	    "  AND d.status IN ('failed', 'dead')"
+	    "  AND (?7 IS NULL OR d.target = ?7)"
+	    "  AND (?8 IS NULL OR coalesce(d.error_class, 'unknown') = ?8)))"
+	    " ORDER BY e.id",
+	/* What SQL_EVENT_REDELIVER would send again: a dry run's. */
+	[SQL_EVENT_RETRYABLE] =
+	    "SELECT id, target FROM deliveries WHERE" RETRYABLE_WHERE
+	    " ORDER BY id",
+	/* SQL_DELIVERIES_RETRY of those a retry by query takes. */
+	[SQL_EVENT_REDELIVER] =
+	    "UPDATE deliveries SET status = 'pending', attempts = 0,"
+	    " not_before = ?4, lease_owner = NULL, lease_until = NULL,"
+	    " dead_at = NULL, archived_at = NULL, updated_at = ?4"
+	    " WHERE" RETRYABLE_WHERE " RETURNING id, target",
 	/* dlq.c */
 	/* Each filter applies when its parameter is not NULL. */
 	[SQL_DLQ_QUERY] =
@@ -399,6 +438,22 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    "UPDATE deliveries SET status = 'dead', dead_at = ?3,"
 	    " updated_at = ?3 WHERE status = 'failed' AND target = ?1"
 	    " AND attempts >= ?2",
+	/*
+	 * The dead letters a retry by query takes, each filter when its
+	 * parameter is not NULL (?8: as SQL_DLQ_QUERY's ?4), with their
+	 * targets.
+	 */
+	[SQL_DLQ_MATCH] =
+	    "SELECT d.id, d.target"
+	    " FROM deliveries d JOIN events e ON e.id = d.event_id"
+	    " WHERE d.status = 'dead'"
+	    " AND (?1 IS NULL OR e.type = ?1) AND (?2 IS NULL OR d.target = ?2)"
+	    " AND (?3 IS NULL OR e.source = ?3)"
+	    " AND (?4 IS NULL OR e.tenant = ?4)"
+	    " AND (?5 IS NULL OR d.dead_at >= ?5)"
+	    " AND (?6 IS NULL OR d.dead_at < ?6)"
+	    " AND (?7 IS NULL OR coalesce(d.error_class, 'unknown') = ?7)"
+	    " AND (?8 = -1 OR (d.archived_at IS NOT NULL) = ?8) ORDER BY d.id",
 	/* targets.c */
 	[SQL_TARGET_DISABLE] =
 	    "INSERT INTO target_states (target, disabled_at, disabled_reason,"

@@ -3,12 +3,22 @@
  * ops/dlq.h.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "ops/idlist.h"
 #include "ops/page.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "ops/dlq.h"
+
+const char *const ops_dlq_classes[] = {
+	"dns", "connect", "timeout", "tls", "url", "network",
+	"http_408", "http_410", "http_425", "http_429", "http_5xx",
+	"http_4xx", "http_other", "smtp_auth", "smtp_4xx", "smtp_5xx",
+	"auth", "response", "config", "internal", "invalid", "mapping",
+	"cancelled", "unknown", NULL
+};
 
 void
 ops_dlq_filter_init(struct journal_dlq_filter *f)
@@ -41,6 +51,39 @@ ops_dlq_filter_set(struct journal_dlq_filter *f, const char *name,
 	} else
 		return ops_page_filter(name, value, &f->since, NULL, &f->limit,
 		    OPS_DLQ_LIMIT_MAX, err, errsz);
+	return 0;
+}
+
+int
+ops_dlq_class_check(const char *class, char *err, size_t errsz)
+{
+	size_t i;
+
+	for (i = 0; ops_dlq_classes[i] != NULL; i++)
+		if (strcmp(class, ops_dlq_classes[i]) == 0)
+			return 0;
+	snprintf(err, errsz, "class '%.40s' is not an error class (see"
+	    " integra-dlq(1))", class);
+	return -1;
+}
+
+int
+ops_dlq_query_set(struct journal_dlq_filter *f, const char *name,
+    const char *value, char *err, size_t errsz)
+{
+	if (strcmp(name, "source") == 0)
+		f->source = value;
+	else if (strcmp(name, "tenant") == 0)
+		f->tenant = value;
+	else if (strcmp(name, "class") == 0) {
+		if (ops_dlq_class_check(value, err, errsz) != 0)
+			return -1;
+		f->error_class = value;
+	} else if (strcmp(name, "until") == 0)
+		return ops_page_filter(name, value, &f->since, &f->until,
+		    &f->limit, OPS_DLQ_LIMIT_MAX, err, errsz);
+	else
+		return ops_dlq_filter_set(f, name, value, err, errsz);
 	return 0;
 }
 
@@ -190,4 +233,128 @@ ops_dlq_delete(struct journal *j, const char *id, int force, struct buf *out,
 	    o.outcome == OPS_DLQ_NOT_ARCHIVED ? JOURNAL_DLQ_NOT_ARCHIVED :
 	    JOURNAL_DLQ_NOT_DEAD;
 	return rc;
+}
+
+void
+ops_dlq_tally_add(struct ops_dlq_tally *t, const char *target, size_t n)
+{
+	size_t i;
+	int cmp = 1;
+
+	for (i = 0; i < t->nv; i++)
+		if ((cmp = strcmp(target, t->v[i].target)) <= 0)
+			break;
+	if (cmp != 0) {
+		if (t->nv == t->cap)
+			t->v = xrealloc(t->v, (t->cap = t->cap ? 2 * t->cap :
+			    8) * sizeof(*t->v));
+		memmove(&t->v[i + 1], &t->v[i], (t->nv - i) * sizeof(*t->v));
+		t->v[i] = (struct ops_dlq_count){ xstrdup(target), 0 };
+		t->nv++;
+	}
+	t->v[i].n += n;
+	t->total += n;
+}
+
+int
+ops_dlq_tally_row(void *tally, const char *id, const char *target,
+    size_t len)
+{
+	(void)id;
+	(void)len;
+	ops_dlq_tally_add(tally, target, 1);
+	return 0;
+}
+
+void
+ops_dlq_tally_release(struct ops_dlq_tally *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nv; i++)
+		free(t->v[i].target);
+	free(t->v);
+	*t = (struct ops_dlq_tally)OPS_DLQ_TALLY_INIT;
+}
+
+void
+ops_dlq_tally_json(struct buf *out, const struct ops_dlq_tally *t)
+{
+	size_t i;
+
+	buf_addc(out, '{');
+	for (i = 0; i < t->nv; i++) {
+		if (i > 0)
+			buf_addc(out, ',');
+		buf_add_json_string(out, t->v[i].target,
+		    strlen(t->v[i].target));
+		buf_addf(out, ":%zu", t->v[i].n);
+	}
+	buf_addc(out, '}');
+}
+
+/* The dead letters a query takes, and their targets, in the same order. */
+struct matched {
+	struct ops_idlist	 ids;
+	struct ops_idlist	 targets;
+};
+
+static int
+matched_row(void *ctx, const char *id, const char *target, size_t len)
+{
+	struct matched *m = ctx;
+
+	(void)len;
+	ops_idlist_add(&m->ids, id);
+	ops_idlist_add(&m->targets, target);
+	return 0;
+}
+
+/* ops_dlq_change's outcomes counted by target, then passed on. */
+struct counted {
+	const struct matched	*m;
+	size_t			 next;	/* ops_dlq_change goes in order */
+	struct ops_dlq_tally	*done;
+	ops_dlq_fn		 fn;
+	void			*ctx;
+};
+
+static void
+counted_done(void *ctx, const char *id, enum ops_dlq_outcome outcome)
+{
+	struct counted *c = ctx;
+
+	if (outcome == OPS_DLQ_DONE)
+		ops_dlq_tally_add(c->done, c->m->targets.v[c->next], 1);
+	c->next++;
+	if (c->fn != NULL)
+		c->fn(c->ctx, id, outcome);
+}
+
+int
+ops_dlq_retry_query(struct journal *j, const struct journal_dlq_filter *f,
+    int dry_run, ops_dlq_fn fn, void *ctx, struct ops_dlq_tally *done)
+{
+	struct matched m = { OPS_IDLIST_INIT, OPS_IDLIST_INIT };
+	struct counted c = { &m, 0, done, fn, ctx };
+	int rc;
+
+	if (dry_run)
+		return journal_dlq_match(j, f, ops_dlq_tally_row, done);
+	if ((rc = journal_dlq_match(j, f, matched_row, &m)) == 0)
+		rc = ops_dlq_change(j, OPS_DLQ_RETRY,
+		    (const char *const *)m.ids.v, m.ids.n, 0, counted_done, &c);
+	ops_idlist_release(&m.ids);
+	ops_idlist_release(&m.targets);
+	return rc;
+}
+
+void
+ops_dlq_retried_json(struct buf *out, const struct ops_dlq_tally *t,
+    int dry_run)
+{
+	buf_addf(out, "{\"dry_run\":%s,\"dead_letters\":%zu,\"by_target\":",
+	    dry_run ? "true" : "false", t->total);
+	ops_dlq_tally_json(out, t);
+	buf_addc(out, '}');
 }

@@ -8,9 +8,10 @@
  * ({"id":...,"status":"pending"|"archived"|"deleted"}).
  *
  * Ownership: nothing is allocated but the text appended to the caller's
- * out, which the caller releases with buf_release (also after a failure).
- * ops_dlq_filter_set keeps pointers to the values it is given, not
- * copies: they must outlive the filter.
+ * out, which the caller releases with buf_release (also after a failure),
+ * and a tally's copies of its targets, which ops_dlq_tally_release frees.
+ * ops_dlq_filter_set and ops_dlq_query_set keep pointers to the values
+ * they are given, not copies: they must outlive the filter.
  */
 #ifndef INTEGRA_OPS_DLQ_H
 #define INTEGRA_OPS_DLQ_H
@@ -86,5 +87,61 @@ int	ops_dlq_archive(struct journal *, const char *id, struct buf *out,
 	    int *found);
 int	ops_dlq_delete(struct journal *, const char *id, int force,
 	    struct buf *out, enum journal_dlq_deleted *result);
+
+/*
+ * The error classes a dead letter's last error may have: integra-dispatch's
+ * (libcurl's failures, HTTP statuses, SMTP's, an answer refused by the
+ * step that read it, a token refused, a target not configured, an
+ * internal failure), map's for what it could not make (invalid, mapping)
+ * and a cancelled campaign's; and "unknown", as stats counts a dead letter
+ * kept with none.  NULL-ended.
+ */
+extern const char *const	ops_dlq_classes[];
+/* 0 if class is one of ops_dlq_classes; else -1, naming them in err. */
+int	ops_dlq_class_check(const char *class, char *err, size_t errsz);
+/*
+ * As ops_dlq_filter_set, and the filters only a retry by query takes
+ * (journal_dlq_match): source, tenant, until, class (an error class).
+ */
+int	ops_dlq_query_set(struct journal_dlq_filter *f, const char *name,
+	    const char *value, char *err, size_t errsz);
+
+/*
+ * What a retry by query puts back, or would, counted by target, each
+ * target once, in strcmp order; total is the sum.  Events' retries count
+ * their deliveries with it too.
+ */
+struct ops_dlq_count {
+	char	*target;
+	size_t	 n;
+};
+struct ops_dlq_tally {
+	struct ops_dlq_count	*v;
+	size_t			 nv;
+	size_t			 cap;
+	size_t			 total;
+};
+#define OPS_DLQ_TALLY_INIT	{ NULL, 0, 0, 0 }
+void	ops_dlq_tally_add(struct ops_dlq_tally *, const char *target,
+	    size_t n);
+/* A journal_row_fn adding 1 to the target of each row (its text). */
+int	ops_dlq_tally_row(void *tally, const char *id, const char *target,
+	    size_t len);
+void	ops_dlq_tally_release(struct ops_dlq_tally *);
+/* {"TARGET":N,...}, appended to out. */
+void	ops_dlq_tally_json(struct buf *out, const struct ops_dlq_tally *);
+/*
+ * Puts back every dead letter f selects (journal_dlq_match) as
+ * ops_dlq_change does, calling fn (if not NULL) with each one's outcome
+ * once committed, and counts those put back in *done; with dry_run,
+ * changes nothing and counts those it would put back.  Returns 0, or the
+ * journal's failure (*done counts the batches committed before it).
+ */
+int	ops_dlq_retry_query(struct journal *,
+	    const struct journal_dlq_filter *f, int dry_run, ops_dlq_fn fn,
+	    void *ctx, struct ops_dlq_tally *done);
+/* {"dry_run":BOOL,"dead_letters":N,"by_target":{...}}: its summary. */
+void	ops_dlq_retried_json(struct buf *out, const struct ops_dlq_tally *,
+	    int dry_run);
 
 #endif
