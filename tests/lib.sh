@@ -409,6 +409,62 @@ sample_secrets() {
 	    INTEGRA_WHATSAPP_TOKEN INTEGRA_PIPEDRIVE_TOKEN INTEGRA_JOURNAL_KEY_K1
 }
 
+# retry_fixture ERP_RETRY: for the tests of retries by query, a sink whose
+# targets refuse the first tries, then take what comes (crm with 400,
+# http_4xx: dead at once; erp and fin with 500, http_5xx), cfg.yaml with
+# erp's retry: ERP_RETRY (a YAML flow mapping) and fin's one attempt,
+# and 7 events through the pipeline, 14 deliveries, none through: 3 leads
+# from the site (tenant default), 2 from a form and 2 clients from the
+# CRM (tenant acme): crm's 7 dead, erp's 5, fin's 2 dead.
+retry_fixture() {
+	cat >routes.ndjson <<'EOF'
+{"prefix":"/crm","times":7,"status":400}
+{"prefix":"/erp","times":5,"status":500}
+{"prefix":"/fin","times":2,"status":500}
+EOF
+	start_sink sink -r routes.ndjson
+	cat >cfg.yaml <<EOF
+targets:
+  crm:
+    url: http://127.0.0.1:$SINK_PORT/crm
+  erp:
+    url: http://127.0.0.1:$SINK_PORT/erp
+    retry: $1
+    circuit:
+      failures: 0
+  fin:
+    url: http://127.0.0.1:$SINK_PORT/fin
+    retry:
+      max_attempts: 1
+    circuit:
+      failures: 0
+routes:
+  - on: lead.created
+    to: crm
+  - on: lead.created
+    to: erp
+  - on: client.registered
+    to: fin
+  - on: client.registered
+    to: crm
+EOF
+	site_leads 3 >site.ndjson
+	site_leads 2 Form | sed 's/"119/"118/' >form.ndjson
+	for i in 0 1; do
+		printf '{"client_id":"c%d","name":"Client %d","phone":"117%08d"}\n' \
+		    $i $i $i
+	done >crm.ndjson
+	{
+		integra-ingest -j journal.db -s site -t lead.created <site.ndjson
+		integra-ingest -j journal.db -T acme -s form -t lead.created \
+		    <form.ndjson
+		integra-ingest -j journal.db -T acme -s crm \
+		    -t client.registered <crm.ndjson
+	} 2>/dev/null | integra-normalize -j journal.db 2>/dev/null |
+	    integra-map -j journal.db -c cfg.yaml 2>/dev/null |
+	    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1
+}
+
 # ce TYPE ID DATA: one CloudEvent line.
 # sanitized: whether the programs under test are built with
 # AddressSanitizer, which keeps its own allocator (json/jqalloc.h).

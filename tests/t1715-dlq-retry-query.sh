@@ -5,58 +5,8 @@
 # would put back; the retry then puts back, and dispatch sends, just that.
 . "$top_srcdir/tests/lib.sh"
 
-# Each target refuses the first tries, as many as its dead letters, then
-# takes what comes: crm with 400 (http_4xx, dead at once), erp and fin
-# with 500 (http_5xx, dead after their one attempt).
-cat >routes.ndjson <<'EOF'
-{"prefix":"/crm","times":7,"status":400}
-{"prefix":"/erp","times":5,"status":500}
-{"prefix":"/fin","times":2,"status":500}
-EOF
-start_sink sink -r routes.ndjson
-cat >cfg.yaml <<EOF
-targets:
-  crm:
-    url: http://127.0.0.1:$SINK_PORT/crm
-  erp:
-    url: http://127.0.0.1:$SINK_PORT/erp
-    retry:
-      max_attempts: 1
-    circuit:
-      failures: 0
-  fin:
-    url: http://127.0.0.1:$SINK_PORT/fin
-    retry:
-      max_attempts: 1
-    circuit:
-      failures: 0
-routes:
-  - on: lead.created
-    to: crm
-  - on: lead.created
-    to: erp
-  - on: client.registered
-    to: fin
-  - on: client.registered
-    to: crm
-EOF
-# 3 leads from the site (tenant default), 2 from a form and 2 clients
-# from the CRM (tenant acme): 14 dead letters, crm 7, erp 5, fin 2.
-site_leads 3 >site.ndjson
-site_leads 2 Form | sed 's/"119/"118/' >form.ndjson
-for i in 0 1; do
-	printf '{"client_id":"c%d","name":"Client %d","phone":"117%08d"}\n' \
-	    $i $i $i
-done >crm.ndjson
-{
-	integra-ingest -j journal.db -s site -t lead.created <site.ndjson
-	integra-ingest -j journal.db -T acme -s form -t lead.created \
-	    <form.ndjson
-	integra-ingest -j journal.db -T acme -s crm -t client.registered \
-	    <crm.ndjson
-} 2>/dev/null | integra-normalize -j journal.db 2>/dev/null |
-    integra-map -j journal.db -c cfg.yaml 2>/dev/null |
-    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1
+# 14 dead letters: crm 7, erp 5, fin 2 (lib.sh).
+retry_fixture "{max_attempts: 1}"
 
 # dry [QUERY]: the dry run's JSON summary, one line.
 dry() {
