@@ -10,8 +10,24 @@
 #include "journal/retention.h"
 #include "journal/private.h"
 
+/*
+ * Binds after's n keys from parameter i: "" where none yet, as no id,
+ * tenant or job is empty.
+ */
+static void
+bind_after(sqlite3_stmt *st, const struct journal_retain_after *after,
+    int i, int n)
+{
+	sqlite3_bind_text(st, i, after->a != NULL ? after->a : "", -1,
+	    SQLITE_TRANSIENT);
+	if (n == 2)
+		sqlite3_bind_text(st, i + 1, after->b != NULL ? after->b : "",
+		    -1, SQLITE_TRANSIENT);
+}
+
 int
-journal_retain_events(struct journal *j, int64_t before_ms, int limit,
+journal_retain_events(struct journal *j, int64_t before_ms,
+    const struct journal_retain_after *after, int limit,
     journal_retain_fn fn, void *ctx)
 {
 	sqlite3_stmt *st;
@@ -25,6 +41,7 @@ journal_retain_events(struct journal *j, int64_t before_ms, int limit,
 	    (unsigned long long)before_ms & 0xffffULL);
 	sqlite3_bind_text(st, 1, bound, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 2, limit);
+	bind_after(st, after, 3, 1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if ((rc = fn(ctx, sqlite3_column_int64(st, 0),
 		    (const char *)sqlite3_column_text(st, 1),
@@ -102,7 +119,8 @@ journal_retain_delivery(struct journal *j, const char *id, const char *body,
 }
 
 int
-journal_retain_contacts(struct journal *j, int64_t before_ms, int limit,
+journal_retain_contacts(struct journal *j, int64_t before_ms,
+    const struct journal_retain_after *after, int limit,
     journal_contact_fn fn, void *ctx)
 {
 	sqlite3_stmt *st;
@@ -112,6 +130,7 @@ journal_retain_contacts(struct journal *j, int64_t before_ms, int limit,
 		return -1;
 	sqlite3_bind_int64(st, 1, before_ms);
 	sqlite3_bind_int(st, 2, limit);
+	bind_after(st, after, 3, 2);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if ((rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
 		    (const char *)sqlite3_column_text(st, 1))) != 0) {
@@ -143,7 +162,8 @@ journal_retain_contact(struct journal *j, const char *tenant,
 }
 
 int
-journal_retain_records(struct journal *j, int64_t before_ms, int limit,
+journal_retain_records(struct journal *j, int64_t before_ms,
+    const struct journal_retain_after *after, int limit,
     journal_record_fn fn, void *ctx)
 {
 	sqlite3_stmt *st;
@@ -153,6 +173,7 @@ journal_retain_records(struct journal *j, int64_t before_ms, int limit,
 		return -1;
 	sqlite3_bind_int64(st, 1, before_ms);
 	sqlite3_bind_int(st, 2, limit);
+	bind_after(st, after, 3, 2);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if ((rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
 		    (const char *)sqlite3_column_text(st, 1),

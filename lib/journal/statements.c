@@ -727,7 +727,7 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " integra_open(c.envelope, 'canonical_envelopes:' || c.event)"
 	    " FROM events e"
 	    " LEFT JOIN canonical_envelopes c ON c.event = e.seq"
-	    " WHERE e.id < ?1 AND e.retained_at IS NULL"
+	    " WHERE e.id < ?1 AND e.id > ?3 AND e.retained_at IS NULL"
 	    " AND e.status IN ('mapped', 'rejected') AND NOT EXISTS"
 	    " (SELECT 1 FROM deliveries d WHERE d.event_id = e.id"
 	    "  AND d.status IN ('pending', 'failed', 'in_flight', 'dead'))"
@@ -757,7 +757,8 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " WHERE delivery_id = ?1",
 	[SQL_RETAIN_CONTACTS] =
 	    "SELECT tenant, contact FROM lead_contacts WHERE created_at < ?1"
-	    " AND contact NOT LIKE 'h:%' LIMIT ?2",
+	    " AND contact NOT LIKE 'h:%' AND (tenant, contact) > (?3, ?4)"
+	    " ORDER BY tenant, contact LIMIT ?2",
 	[SQL_RETAIN_CONTACT_ADD] =
 	    "INSERT INTO lead_contacts (tenant, contact, lead_id, created_at)"
 	    " SELECT tenant, ?3, lead_id, created_at FROM lead_contacts"
@@ -767,7 +768,8 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	[SQL_RETAIN_RECORDS] =
 	    "SELECT job, key, integra_open(record, json_array('sync_records',"
 	    " job, key)) FROM sync_records WHERE updated_at < ?1"
-	    " AND retained_at IS NULL LIMIT ?2",
+	    " AND retained_at IS NULL AND (job, key) > (?3, ?4)"
+	    " ORDER BY job, key LIMIT ?2",
 	[SQL_RETAIN_RECORD] =
 	    "UPDATE sync_records SET record = integra_seal(?3,"
 	    " json_array('sync_records', ?1, ?2)), retained_at = ?4"

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -17,18 +19,69 @@
 #include "report/retention.h"
 #include "json/jvparse.h"
 
-#define BATCH	200	/* events, contacts or records a commit */
+#define BATCH	1000	/* events, contacts or records a commit */
+
+/*
+ * HMAC-SHA256 keyed with the salt once: a one-shot HMAC() fetches the
+ * digest and sets the key each time, most of the cost of a short value's
+ * hash (OpenSSL 3).  Should OpenSSL fail to set it up, the one-shot does.
+ */
+struct retention_hasher {
+	char		*salt;
+	EVP_MAC		*mac;
+	EVP_MAC_CTX	*ctx;		/* NULL: HMAC() each time */
+};
+
+struct retention_hasher *
+retention_hasher_new(const char *salt)
+{
+	struct retention_hasher *h = xcalloc(1, sizeof(*h));
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+		    (char *)"SHA256", 0),
+		OSSL_PARAM_construct_end()
+	};
+
+	h->salt = xstrdup(salt);
+	if ((h->mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
+	    (h->ctx = EVP_MAC_CTX_new(h->mac)) == NULL ||
+	    EVP_MAC_init(h->ctx, (const unsigned char *)salt, strlen(salt),
+	    params) != 1) {
+		EVP_MAC_CTX_free(h->ctx);
+		h->ctx = NULL;
+	}
+	return h;
+}
 
 void
-retention_hash(const char *salt, const char *value, size_t len,
+retention_hasher_free(struct retention_hasher *h)
+{
+	if (h == NULL)
+		return;
+	EVP_MAC_CTX_free(h->ctx);
+	EVP_MAC_free(h->mac);
+	OPENSSL_cleanse(h->salt, strlen(h->salt));
+	free(h->salt);
+	free(h);
+}
+
+void
+retention_hash(struct retention_hasher *h, const char *value, size_t len,
     char out[RETENTION_HASH_LEN + 1])
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0, i;
+	size_t n = 0;
 
-	HMAC(EVP_sha256(), salt, (int)strlen(salt),
-	    (const unsigned char *)value, len, md, &mdlen);
+	/* Initialised again with no key: the salt stays. */
+	if (h->ctx != NULL && EVP_MAC_init(h->ctx, NULL, 0, NULL) == 1 &&
+	    EVP_MAC_update(h->ctx, (const unsigned char *)value, len) == 1 &&
+	    EVP_MAC_final(h->ctx, md, &n, sizeof(md)) == 1)
+		mdlen = (unsigned int)n;
+	else
+		HMAC(EVP_sha256(), h->salt, (int)strlen(h->salt),
+		    (const unsigned char *)value, len, md, &mdlen);
 	out[0] = 'h';
 	out[1] = ':';
 	for (i = 0; i < 16 && i < mdlen; i++) {
@@ -59,7 +112,7 @@ personal(const struct cfg_retention *r, const char *name)
 
 /* A personal value (consumed), hashed: a string's text, else its JSON. */
 static jv
-hash_value(jv v, const char *salt)
+hash_value(jv v, struct retention_hasher *hasher)
 {
 	char h[RETENTION_HASH_LEN + 1];
 	struct buf b = BUF_INIT;
@@ -69,19 +122,20 @@ hash_value(jv v, const char *salt)
 	if (jv_get_kind(v) == JV_KIND_STRING) {
 		if (hashed(jv_string_value(v)))
 			return v;
-		retention_hash(salt, jv_string_value(v),
+		retention_hash(hasher, jv_string_value(v),
 		    (size_t)jv_string_length_bytes(jv_copy(v)), h);
 		jv_free(v);
 		return jv_string(h);
 	}
 	jvdump(&b, v);
-	retention_hash(salt, b.data, b.len, h);
+	retention_hash(hasher, b.data, b.len, h);
 	buf_release(&b);
 	return jv_string(h);
 }
 
 jv
-retention_scrub(jv v, const struct cfg_retention *r, const char *salt)
+retention_scrub(jv v, const struct cfg_retention *r,
+    struct retention_hasher *hasher)
 {
 	jv keys, k, out;
 	int i, n;
@@ -95,7 +149,7 @@ retention_scrub(jv v, const struct cfg_retention *r, const char *salt)
 			k = jv_array_get(jv_copy(keys), i);
 			v = jv_object_get(jv_copy(out), jv_copy(k));
 			v = personal(r, jv_string_value(k)) ?
-			    hash_value(v, salt) : retention_scrub(v, r, salt);
+			    hash_value(v, hasher) : retention_scrub(v, r, hasher);
 			out = jv_object_set(out, k, v);
 		}
 		jv_free(keys);
@@ -104,7 +158,7 @@ retention_scrub(jv v, const struct cfg_retention *r, const char *salt)
 		n = jv_array_length(jv_copy(v));
 		for (i = 0; i < n; i++)
 			v = jv_array_set(v, i, retention_scrub(jv_array_get(
-			    jv_copy(v), i), r, salt));
+			    jv_copy(v), i), r, hasher));
 		return v;
 	default:
 		return v;
@@ -114,10 +168,12 @@ retention_scrub(jv v, const struct cfg_retention *r, const char *salt)
 struct run {
 	struct journal		*j;
 	const struct cfg	*cfg;
-	const char		*salt;
+	struct retention_hasher	*hasher;
 	int64_t			 now;
 	int			 dry_run;
 	struct retention_result	*res;
+	/* The last row of the batch before, copied: where the next goes on. */
+	char			*after_a, *after_b;
 	/* A batch, copied out of the statement that found it. */
 	struct item {
 		int64_t	 seq;
@@ -173,7 +229,7 @@ scrub_text(struct run *r, const char *text, size_t len, struct buf *out)
 		jv_free(v);
 		return -1;
 	}
-	jvdump(out, retention_scrub(v, &r->cfg->retention, r->salt));
+	jvdump(out, retention_scrub(v, &r->cfg->retention, r->hasher));
 	return 0;
 }
 
@@ -215,7 +271,7 @@ keep_event(void *ctx, int64_t seq, const char *id, const char *subject,
 static int
 deliveries(struct run *r, const char *id)
 {
-	struct run d = { .j = r->j, .cfg = r->cfg, .salt = r->salt };
+	struct run d = { .j = r->j, .cfg = r->cfg, .hasher = r->hasher };
 	struct buf body = BUF_INIT;
 	size_t i;
 	int rc;
@@ -253,15 +309,15 @@ event(struct run *r, const struct item *it)
 	int rc;
 
 	if (it->b != NULL)
-		retention_hash(r->salt, it->b, strlen(it->b), subject);
-	retention_hash(r->salt, it->d, strlen(it->d), key);
+		retention_hash(r->hasher, it->b, strlen(it->b), subject);
+	retention_hash(r->hasher, it->d, strlen(it->d), key);
 	if (it->c != NULL) {
 		v = jvparse_text(it->c, it->clen);
 		if (jv_get_kind(v) == JV_KIND_OBJECT) {
 			v = jv_object_set(v, jv_string("data"),
 			    retention_scrub(jv_object_get(jv_copy(v),
-			    jv_string("data")), &r->cfg->retention, r->salt));
-			jvdump(&env, retention_scrub(v, &attrs, r->salt));
+			    jv_string("data")), &r->cfg->retention, r->hasher));
+			jvdump(&env, retention_scrub(v, &attrs, r->hasher));
 		} else
 			jv_free(v);
 	}
@@ -308,22 +364,31 @@ batch(struct run *r, enum what what, int64_t before, int *more)
 	struct buf rec = BUF_INIT;
 	char h[RETENTION_HASH_LEN + 1];
 	size_t i;
+	struct journal_retain_after after = { r->after_a, r->after_b };
 	int rc, limit = r->dry_run ? INT_MAX : BATCH;
 
 	*more = 0;
 	if (!r->dry_run && (rc = journal_begin(r->j)) != 0)
 		return rc;
-	rc = what == EVENTS ? journal_retain_events(r->j, before, limit,
-	    keep_event, r) : what == CONTACTS ? journal_retain_contacts(r->j,
-	    before, limit, keep_contact, r) : journal_retain_records(r->j,
-	    before, limit, keep_record, r);
+	rc = what == EVENTS ? journal_retain_events(r->j, before, &after,
+	    limit, keep_event, r) : what == CONTACTS ?
+	    journal_retain_contacts(r->j, before, &after, limit, keep_contact,
+	    r) : journal_retain_records(r->j, before, &after, limit,
+	    keep_record, r);
+	if (r->nitems > 0) {
+		free(r->after_a);
+		free(r->after_b);
+		r->after_a = xstrdup(r->items[r->nitems - 1].a);
+		r->after_b = r->items[r->nitems - 1].b != NULL ?
+		    xstrdup(r->items[r->nitems - 1].b) : NULL;
+	}
 	for (i = 0; i < r->nitems && rc == 0; i++)
 		switch (what) {
 		case EVENTS:
 			rc = event(r, &r->items[i]);
 			break;
 		case CONTACTS:
-			retention_hash(r->salt, r->items[i].b,
+			retention_hash(r->hasher, r->items[i].b,
 			    strlen(r->items[i].b), h);
 			rc = journal_retain_contact(r->j, r->items[i].a,
 			    r->items[i].b, h);
@@ -355,16 +420,22 @@ int
 retention_run(struct journal *j, const struct cfg *cfg, const char *salt,
     int64_t now, int dry_run, struct retention_result *res)
 {
-	struct run r = { .j = j, .cfg = cfg, .salt = salt, .now = now,
-	    .dry_run = dry_run, .res = res };
+	struct run r = { .j = j, .cfg = cfg, .now = now,
+	    .dry_run = dry_run, .res = res,
+	    .hasher = retention_hasher_new(salt) };
 	int64_t before = now - cfg->retention.after_ms;
 	enum what what;
 	int rc = 0, more;
 
 	memset(res, 0, sizeof(*res));
-	for (what = EVENTS; what <= RECORDS && rc == 0; what++)
+	for (what = EVENTS; what <= RECORDS && rc == 0; what++) {
 		do
 			rc = batch(&r, what, before, &more);
 		while (rc == 0 && more);
+		free(r.after_a);
+		free(r.after_b);
+		r.after_a = r.after_b = NULL;
+	}
+	retention_hasher_free(r.hasher);
 	return rc;
 }

@@ -10,7 +10,7 @@
  * contacts older than that are replaced by their hashes, which
  * integra-normalize also looks up, so a lead seen again is still known;
  * and so are the personal members of synced records not updated since.
- * Each is done once, a few hundred a commit.
+ * Each is done once, a thousand a commit, each table read once a run.
  *
  * Ownership: retention_scrub consumes v and returns a jv the caller must
  * jv_free.  retention_hash writes into the caller's out.  retention_run
@@ -28,6 +28,7 @@
 struct cfg;
 struct cfg_retention;
 struct journal;
+struct retention_hasher;
 
 #define RETENTION_HASH_LEN	34	/* "h:" and 32 hex digits */
 
@@ -38,11 +39,18 @@ struct retention_result {
 	long	 records;
 };
 
+/*
+ * What hashes with the salt (HMAC-SHA256 keyed once); one thread at a
+ * time.  retention_hasher_new copies salt; retention_hasher_free wipes it.
+ */
+struct retention_hasher	*retention_hasher_new(const char *salt);
+void			 retention_hasher_free(struct retention_hasher *);
 /* The salted hash of value[0..len). */
-void	retention_hash(const char *salt, const char *value, size_t len,
-	    char out[RETENTION_HASH_LEN + 1]);
+void	retention_hash(struct retention_hasher *, const char *value,
+	    size_t len, char out[RETENTION_HASH_LEN + 1]);
 /* v (consumed) with the personal members' values hashed. */
-jv	retention_scrub(jv v, const struct cfg_retention *, const char *salt);
+jv	retention_scrub(jv v, const struct cfg_retention *,
+	    struct retention_hasher *);
 /*
  * Does what is due at now, or with dry_run counts it and changes nothing.
  * Returns 0 or the journal's failure.

@@ -17,7 +17,7 @@
 void
 leads_init(struct leads *l, const char *salt)
 {
-	l->salt = salt;
+	l->hasher = salt != NULL ? retention_hasher_new(salt) : NULL;
 	buf_init(&l->text);
 	buf_init(&l->data);
 }
@@ -27,6 +27,7 @@ leads_release(struct leads *l)
 {
 	buf_release(&l->text);
 	buf_release(&l->data);
+	retention_hasher_free(l->hasher);
 }
 
 /* The string at offset at, or NULL. */
@@ -176,11 +177,11 @@ find_lead(const struct leads *l, struct journal *j, const char *tenant,
 	int rc;
 
 	if ((rc = journal_lead_find(j, tenant, contacts, n, lead_id,
-	    found)) != 0 || *found || l->salt == NULL)
+	    found)) != 0 || *found || l->hasher == NULL)
 		return rc;
 	for (i = 0; i < n && i < 2; i++)
 		if (contacts[i] != NULL) {
-			retention_hash(l->salt, contacts[i],
+			retention_hash(l->hasher, contacts[i],
 			    strlen(contacts[i]), hashes[i]);
 			hashed[i] = hashes[i];
 		}

@@ -10,8 +10,8 @@
  * thread, notes what an event leads to without the journal; leads_resolve
  * and leads_apply, on the journal's thread, act on it.
  *
- * Ownership: a struct leads borrows salt (it must outlive it) and owns two
- * buffers, which leads_release frees.  A struct leads_note owns its
+ * Ownership: a struct leads owns a hasher of the salt it is given (if
+ * any) and two buffers, which leads_release frees.  A struct leads_note owns its
  * strings and ids; leads_note_release frees them.  The text leads_resolve
  * hands back lives in the struct leads until its next call.
  */
@@ -25,12 +25,13 @@
 #include "json/event.h"
 
 struct journal;
+struct retention_hasher;
 
 struct leads {
-	const char	*salt;		/* retention's: the contacts it hashed
-					   are looked up too; NULL: none */
-	struct buf	 text;		/* a lead.updated's envelope */
-	struct buf	 data;		/* a new lead's data */
+	/* retention's salt: the contacts it hashed are looked up too */
+	struct retention_hasher	*hasher;	/* NULL: none */
+	struct buf		 text;		/* a lead.updated's envelope */
+	struct buf		 data;		/* a new lead's data */
 };
 
 enum leads_kind {
