@@ -8,6 +8,10 @@
  * only the values integra_stale calls stale in it are rewritten, so a
  * rekey stopped anywhere and run again goes on where it stood, having
  * nothing left to do before.  Each batch is the caller's transaction.
+ *
+ * Ownership: a struct journal_rekey owns the keys it copies of the last
+ * row of a batch; journal_rekey_release frees them.  The column and key
+ * id journal_sealed_count hands fn live during the call only.
  */
 #ifndef INTEGRA_JOURNAL_REKEY_H
 #define INTEGRA_JOURNAL_REKEY_H
