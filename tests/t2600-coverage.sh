@@ -229,6 +229,13 @@ test_expect_success 'DELETE /api/coverage/KEY: 200, then 404' '
 	jq -e ".key == \"101\"" body >/dev/null &&
 	call DELETE /api/coverage/101 && test "$(cat status)" = 404
 '
+test_expect_success 'a configuration without coverage: DELETE is 404, nothing covered' '
+	stop_pids "$RECEIVER" &&
+	printf "sources:\n  site:\n    type: lead.created\n" >cfg.yaml &&
+	start_receiver recv2.log &&
+	call DELETE /api/coverage/101 && test "$(cat status)" = 404 &&
+	test "$(jq -r .error.code body)" = not_found
+'
 test_expect_success 'no clinic name or patient data in any log line' '
 	! grep -h "Sorriso\|Souza\|529.982\|example.com" err recv.log
 '

@@ -138,7 +138,8 @@ httpd_coverage_remove(const struct httpd_call *c)
 	if (rc == 0 && res == OPS_COVERAGE_DONE)
 		log_info(NULL, "api: coverage %s removed with key '%s'",
 		    c->arg[0], c->key.name);
+	/* Without coverage in the config, nothing is covered. */
 	return httpd_reply_result(c->conn, c->reader, rc == 0 &&
-	    res == OPS_COVERAGE_NONE ? 1 : rc, "not covered", MHD_HTTP_OK,
-	    &b);
+	    (res == OPS_COVERAGE_NONE || res == OPS_COVERAGE_CONFIG) ? 1 :
+	    rc, "not covered", MHD_HTTP_OK, &b);
 }
