@@ -375,6 +375,28 @@ test_expect_success 'a bad payload kept once per Idempotency-Key' '
 	q "DELETE FROM raw_envelopes WHERE event = (SELECT seq FROM events
 	    WHERE id = \"$id\"); DELETE FROM events WHERE id = \"$id\""
 '
+# Bytes that begin as a sealed value does (0xE1, a key id length, ...)
+# must not pass for one: once, events show failed on them ("does not
+# open") and journal sealed counted them under key "kk".
+test_expect_success 'a bad payload that looks sealed is kept as it came, shown, counted plain' '
+	{ printf "\341\002kk"; head -c 40 /dev/zero | tr "\0" a; } >sealish.body &&
+	sig=$(openssl dgst -sha256 -hmac s3cr3t <sealish.body |
+	    sed "s/.*= //") &&
+	curl -s -o body -H "Content-Type: application/json" \
+	    -H "X-Signature: sha256=$sig" --data-binary @sealish.body \
+	    "$URL/webhooks/signed" &&
+	id=$(jq -r .id body) &&
+	test "$(q "SELECT status FROM events WHERE id = \"$id\"")" = rejected &&
+	integra-events -c cfg.yaml -j journal.db show "$id" >shown &&
+	jq -e ".status == \"rejected\"" shown &&
+	integra-journal -c cfg.yaml -j journal.db sealed >sealed &&
+	! grep -q kk sealed &&
+	test "$(q "SELECT hex(envelope) FROM raw_envelopes JOIN events
+	    ON event = seq WHERE id = \"$id\"")" = \
+	    "E0$(od -An -tx1 sealish.body | tr -d " \n" | tr a-f A-F)" &&
+	q "DELETE FROM raw_envelopes WHERE event = (SELECT seq FROM events
+	    WHERE id = \"$id\"); DELETE FROM events WHERE id = \"$id\""
+'
 test_expect_success 'an unsigned bad payload is not kept' '
 	post /webhooks/site/lead application/json "{\"x\":" &&
 	test "$(cat status)" = 400 && test "$(jq -r ".id // empty" body)" = "" &&

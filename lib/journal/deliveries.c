@@ -12,6 +12,45 @@
 #include "journal/journal.h"
 #include "journal/deliveries.h"
 #include "journal/private.h"
+#include "journal/seal.h"
+
+/* Seals v[0..n) bound to the column prefix of delivery id, into out. */
+static int
+seal_column(struct seal *seal, const char *prefix, const char *id,
+    const void *v, size_t n, struct buf *out)
+{
+	char aad[sizeof(AAD_HEADERS) + ID_LEN];
+	int len;
+
+	len = snprintf(aad, sizeof(aad), "%s%s", prefix, id);
+	buf_reset(out);
+	if (len < 0 || (size_t)len >= sizeof(aad))
+		return -1;
+	return seal_value(seal, v, n, aad, (size_t)len, out);
+}
+
+int
+journal_delivery_seal(struct seal *seal, struct journal_delivery *d,
+    struct buf *headers, struct buf *body)
+{
+	if (!seal_on(seal) || d->sealed)
+		return 0;
+	if ((d->headers != NULL && seal_column(seal, AAD_HEADERS, d->id,
+	    d->headers, strlen(d->headers), headers) != 0) ||
+	    (d->body != NULL && seal_column(seal, AAD_BODY, d->id, d->body,
+	    d->body_len, body) != 0))
+		return -1;
+	if (d->headers != NULL) {
+		d->headers = headers->data;
+		d->headers_len = headers->len;
+	}
+	if (d->body != NULL) {
+		d->body = body->data;
+		d->body_len = body->len;
+	}
+	d->sealed = 1;
+	return 0;
+}
 
 int
 journal_delivery_add(struct journal *j, const struct journal_delivery *d,
@@ -29,8 +68,16 @@ journal_delivery_add(struct journal *j, const struct journal_delivery *d,
 	sqlite3_bind_int(st, 5, d->step);
 	journal_bind_text(st, 6, d->method);
 	journal_bind_text(st, 7, d->url);
-	journal_bind_text(st, 8, d->headers);
-	sqlite3_bind_text(st, 9, d->body, (int)d->body_len, SQLITE_STATIC);
+	if (d->sealed) {
+		sqlite3_bind_blob(st, 8, d->headers, (int)d->headers_len,
+		    SQLITE_STATIC);
+		sqlite3_bind_blob(st, 9, d->body, (int)d->body_len,
+		    SQLITE_STATIC);
+	} else {
+		journal_bind_text(st, 8, d->headers);
+		sqlite3_bind_text(st, 9, d->body, (int)d->body_len,
+		    SQLITE_STATIC);
+	}
 	sqlite3_bind_int64(st, 10, d->not_before);
 	sqlite3_bind_int64(st, 11, d->created_at);
 	sqlite3_bind_int(st, 12, d->priority);
@@ -41,6 +88,7 @@ journal_delivery_add(struct journal *j, const struct journal_delivery *d,
 	    "mapping");
 	journal_bind_text(st, 17, d->item);
 	sqlite3_bind_int(st, 18, d->ordered);
+	sqlite3_bind_int(st, 19, d->sealed);
 	if ((rc = journal_step_done(j, st, "add delivery")) != 0)
 		return rc;
 	if (!(*added = sqlite3_changes(j->db) == 1))

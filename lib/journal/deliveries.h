@@ -22,6 +22,7 @@ struct journal_delivery {
 	const char	*method;
 	const char	*url;
 	const char	*headers;	/* JSON object, without secrets */
+	size_t		 headers_len;	/* once sealed (it is no string) */
 	const char	*body;
 	size_t		 body_len;
 	int64_t		 created_at;
@@ -36,6 +37,8 @@ struct journal_delivery {
 					   route's later steps; or NULL */
 	int		 ordered;	/* its target's, in order by its
 					   event's subject, if it has one */
+	int		 sealed;	/* headers and body are sealed already
+					   (journal_delivery_seal) */
 };
 
 /* A delivery claimed for sending. */
@@ -82,6 +85,14 @@ struct journal_attempt {
 
 typedef int (*journal_claim_fn)(void *ctx, const struct journal_claim *);
 
+/*
+ * Seals d's headers and body as journal_delivery_add would, ahead of it,
+ * as journal_event_seal does an envelope: headers and body get the sealed
+ * values, and d points at them (d->sealed).  0, or -1 if they cannot be
+ * sealed.
+ */
+int	journal_delivery_seal(struct seal *, struct journal_delivery *,
+	    struct buf *headers, struct buf *body);
 /* Adds a delivery; *added is 0 if a delivery with that id exists. */
 int	journal_delivery_add(struct journal *,
 	    const struct journal_delivery *, int *added);

@@ -15,6 +15,7 @@
 #include "journal/events.h"
 #include "journal/keyindex.h"
 #include "journal/private.h"
+#include "journal/seal.h"
 
 static const char *const status_names[] = {
 	[JOURNAL_RECEIVED] = "received",
@@ -75,6 +76,27 @@ event_by_key(struct journal *j, const char *source, const void *form,
 }
 
 int
+journal_event_seal(struct seal *seal, struct journal_event *ev,
+    struct buf *out)
+{
+	char aad[sizeof(AAD_CANONICAL) + ID_LEN];
+	int n;
+
+	if (!seal_on(seal) || ev->sealed)
+		return 0;
+	n = snprintf(aad, sizeof(aad), "%s%s", ev->canonical ? AAD_CANONICAL :
+	    AAD_RAW, ev->id);
+	buf_reset(out);
+	if (n < 0 || (size_t)n >= sizeof(aad) || seal_value(seal,
+	    ev->envelope, ev->envelope_len, aad, (size_t)n, out) != 0)
+		return -1;
+	ev->envelope = out->data;
+	ev->envelope_len = out->len;
+	ev->sealed = 1;
+	return 0;
+}
+
+int
 journal_event_add(struct journal *j, const struct journal_event *ev,
     char dup_id[ID_LEN + 1], struct buf *dup_envelope)
 {
@@ -127,12 +149,14 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 			return -1;
 		sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(j->db));
 		/* What was refused is kept byte for byte, valid or not. */
-		if (ev->rejected != NULL)
+		if (ev->rejected != NULL || ev->sealed)
 			sqlite3_bind_blob(st, 2, ev->envelope,
 			    (int)ev->envelope_len, SQLITE_STATIC);
 		else
 			sqlite3_bind_text(st, 2, ev->envelope,
 			    (int)ev->envelope_len, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, ev->sealed);
+		journal_bind_text(st, 4, ev->id);
 		return journal_step_done(j, st, "add raw envelope");
 	}
 
@@ -248,6 +272,8 @@ journal_event_normalize(struct journal *j, const char *id,
 		return rc != 0 ? rc : -1;
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_text(st, 2, canonical, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, 0);
+	journal_bind_text(st, 4, id);
 	return journal_step_done(j, st, "add canonical envelope");
 }
 

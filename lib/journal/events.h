@@ -28,6 +28,8 @@ struct journal_event {
 	int		 canonical;	/* the envelope is canonical already (an
 					   event integra made): journaled
 					   normalized, with no raw envelope */
+	int		 sealed;	/* the envelope is sealed already
+					   (journal_event_seal) */
 	int64_t		 received_at;	/* ms since the epoch */
 };
 
@@ -39,6 +41,16 @@ enum journal_event_status {
 	JOURNAL_UNKNOWN		/* no such event */
 };
 
+/*
+ * Seals ev's envelope as journal_event_add would, ahead of it: on the
+ * thread that prepares the event, with a seal of its own (a seal_dup of
+ * journal_seal's), so that the journal's thread, which bounds a stream's
+ * rate, only writes it.  out gets the sealed value and ev points at it
+ * (ev->sealed); without a current key ev stays as it is.  0, or -1 if
+ * the value cannot be sealed.
+ */
+int	journal_event_seal(struct seal *, struct journal_event *,
+	    struct buf *out);
 /*
  * Stores a new event.  Returns 0 if stored, 1 if the source already sent
  * this idempotency key: then dup_id gets the original event's id and

@@ -149,8 +149,27 @@ sql_key_retained(sqlite3_context *cx, int argc, sqlite3_value **argv)
 }
 
 /*
+ * A plain BLOB (bytes kept as they came: a rejected payload) that starts
+ * as a sealed value does, or with the escape byte, is kept behind the
+ * escape byte, so that no sender's bytes pass for sealed: integra_open
+ * takes it off.
+ */
+#define PLAIN_ESCAPE	0xE0
+
+static int
+needs_escape(sqlite3_value *v)
+{
+	const unsigned char *b = sqlite3_value_blob(v);
+	size_t n = (size_t)sqlite3_value_bytes(v);
+
+	return sqlite3_value_type(v) == SQLITE_BLOB && n > 0 &&
+	    (b[0] == PLAIN_ESCAPE || seal_is_sealed(b, n));
+}
+
+/*
  * integra_seal(value, aad): value sealed bound to aad (journal/seal.h) if
- * the journal has a current key, else as it is.  NULL stays NULL.
+ * the journal has a current key, else as it is (escaped if need be).
+ * NULL stays NULL.
  */
 static void
 sql_seal(sqlite3_context *cx, int argc, sqlite3_value **argv)
@@ -162,7 +181,19 @@ sql_seal(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	size_t aadlen = (size_t)sqlite3_value_bytes(argv[1]);
 
 	(void)argc;
-	if (sqlite3_value_type(argv[0]) == SQLITE_NULL || !seal_on(j->seal)) {
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	if (!seal_on(j->seal) && needs_escape(argv[0])) {
+		buf_reset(&j->sealed);
+		buf_addc(&j->sealed, (char)PLAIN_ESCAPE);
+		buf_add(&j->sealed, v, n);
+		sqlite3_result_blob(cx, j->sealed.data, (int)j->sealed.len,
+		    SQLITE_TRANSIENT);
+		return;
+	}
+	if (!seal_on(j->seal)) {
 		sqlite3_result_value(cx, argv[0]);
 		return;
 	}
@@ -192,6 +223,12 @@ sql_open(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	size_t aadlen = (size_t)sqlite3_value_bytes(argv[1]);
 
 	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_BLOB && n > 0 &&
+	    *(const unsigned char *)v == PLAIN_ESCAPE) {
+		sqlite3_result_blob(cx, (const char *)v + 1, (int)n - 1,
+		    SQLITE_TRANSIENT);
+		return;
+	}
 	if (sqlite3_value_type(argv[0]) != SQLITE_BLOB ||
 	    !seal_is_sealed(v, n)) {
 		sqlite3_result_value(cx, argv[0]);

@@ -29,6 +29,18 @@
 /* The counts' hours (migration 8) are ms / JOURNAL_HOUR_MS. */
 #define JOURNAL_HOUR_MS	3600000
 
+/*
+ * What a sealed value is bound to (journal/seal.h): its table and column
+ * here, its row's id after them (SQL appends it with ||, aad_id in C):
+ * the event's id for an envelope, the delivery's for its headers and
+ * body.  Ids, not seqs, so that a thread that prepares a row can seal its
+ * values before the journal numbers it (journal_event_seal).
+ */
+#define AAD_RAW		"raw_envelopes:"
+#define AAD_CANONICAL	"canonical_envelopes:"
+#define AAD_HEADERS	"deliveries.headers:"
+#define AAD_BODY	"deliveries.body:"
+
 /* Every statement the journal prepares: statements.c has their text. */
 enum journal_sql {
 	/* journal.c */

@@ -56,8 +56,9 @@ journal_retain_events(struct journal *j, int64_t before_ms,
 }
 
 int
-journal_retain_event(struct journal *j, int64_t seq, const char *canonical,
-    size_t len, const char *subject, const char *key, int64_t now)
+journal_retain_event(struct journal *j, int64_t seq, const char *id,
+    const char *canonical, size_t len, const char *subject, const char *key,
+    int64_t now)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -67,6 +68,7 @@ journal_retain_event(struct journal *j, int64_t seq, const char *canonical,
 			return -1;
 		sqlite3_bind_int64(st, 1, seq);
 		sqlite3_bind_text(st, 2, canonical, (int)len, SQLITE_STATIC);
+		journal_bind_text(st, 3, id);
 		if ((rc = journal_step_done(j, st, "retain an envelope")) != 0)
 			return rc;
 	}

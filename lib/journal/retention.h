@@ -42,7 +42,7 @@ typedef int (*journal_retain_fn)(void *ctx, int64_t seq, const char *id,
 int	journal_retain_events(struct journal *, int64_t before_ms,
 	    const struct journal_retain_after *, int limit,
 	    journal_retain_fn, void *ctx);
-int	journal_retain_event(struct journal *, int64_t seq,
+int	journal_retain_event(struct journal *, int64_t seq, const char *id,
 	    const char *canonical, size_t len, const char *subject,
 	    const char *key, int64_t now);
 int	journal_retain_deliveries(struct journal *, const char *event_id,

@@ -9,9 +9,11 @@
  *
  *   0xE1 (the version)  KEY-ID-LENGTH  KEY-ID  NONCE (12)  CIPHERTEXT  TAG (16)
  *
- * the nonce random for each value (drawn in batches, again after fork).  No text integra keeps starts with the
- * byte 0xE1 (it is never the first byte of UTF-8), so seal_is_sealed
- * tells a sealed value from one kept as it is.
+ * the nonce random for each value (drawn in batches, again after fork).
+ * seal_is_sealed tells a sealed value by that shape; the journal asks it
+ * only of BLOBs (text is never sealed), and keeps a plain BLOB of that
+ * shape (a rejected payload's bytes) behind an escape byte (journal.c),
+ * so that no sender's bytes pass for a sealed value.
  *
  * Ownership: seal_new's keys are the caller's to seal_free, which wipes
  * them; seal_add keeps the key it is given only as its ciphers' schedule

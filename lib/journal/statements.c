@@ -56,8 +56,8 @@
 /* With its event's type and tenant, for the outcomes it may make. */
 #define CLAIM_RETURNING							\
 	" RETURNING id, event_id, target, route, method, url,"		\
-	" integra_open(headers, 'deliveries.headers:' || id),"		\
-	" integra_open(body, 'deliveries.body:' || id), attempts,"	\
+	" integra_open(headers, '" AAD_HEADERS "' || id),"		\
+	" integra_open(body, '" AAD_BODY "' || id), attempts,"	\
 	" priority,"							\
 	" (SELECT type FROM events WHERE events.id = event_id),"	\
 	" (SELECT tenant FROM events WHERE events.id = event_id), step,"	\
@@ -85,8 +85,8 @@
 #define DLQ_REQUEST							\
 	"'step', d.step, 'method', d.method, 'url', d.url,"		\
 	" 'headers', json(integra_open(d.headers,"			\
-	" 'deliveries.headers:' || d.id)),"				\
-	" 'body', integra_open(d.body, 'deliveries.body:' || d.id)"
+	" '" AAD_HEADERS "' || d.id)),"				\
+	" 'body', integra_open(d.body, '" AAD_BODY "' || d.id)"
 
 /*
  * A delivery of event ?1 that a retry by query sends again: failed or
@@ -157,16 +157,17 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " ON CONFLICT (source, key_index) DO NOTHING",
 	[SQL_RAW_ADD] =
 	    "INSERT INTO raw_envelopes (event, envelope)"
-	    " VALUES (?1, integra_seal(?2, 'raw_envelopes:' || ?1))",
+	    " VALUES (?1, CASE WHEN ?3 THEN ?2 ELSE"
+	    " integra_seal(?2, '" AAD_RAW "' || ?4) END)",
 	[SQL_EVENT_BY_KEY] =
-	    "SELECT id, integra_open(envelope, 'raw_envelopes:' || event)"
+	    "SELECT id, integra_open(envelope, '" AAD_RAW "' || id)"
 	    " FROM events LEFT JOIN raw_envelopes"
 	    " ON event = seq WHERE source = ?1 AND key_index = ?2",
 	[SQL_RETAINED_ANY] =
 	    "SELECT EXISTS (SELECT 1 FROM events WHERE retained_at IS NOT NULL)",
 	[SQL_EVENT_STATUS] =
 	    "SELECT status, integra_open(envelope,"
-	    " 'canonical_envelopes:' || event)"
+	    " '" AAD_CANONICAL "' || id)"
 	    " FROM events LEFT JOIN canonical_envelopes"
 	    " ON event = seq WHERE id = ?1",
 	[SQL_EVENT_NORMALIZE] =
@@ -174,7 +175,8 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " WHERE id = ?1 AND status = 'received'",
 	[SQL_CANONICAL_ADD] =
 	    "INSERT INTO canonical_envelopes (event, envelope)"
-	    " VALUES (?1, integra_seal(?2, 'canonical_envelopes:' || ?1))",
+	    " VALUES (?1, CASE WHEN ?3 THEN ?2 ELSE"
+	    " integra_seal(?2, '" AAD_CANONICAL "' || ?4) END)",
 	[SQL_EVENT_FIND] =
 	    "SELECT seq, type, source, status FROM events WHERE id = ?1",
 	[SQL_EVENT_MAP] =
@@ -185,9 +187,9 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " WHERE id = ?1 AND status = ?3",
 	[SQL_EVENTS_IN] =
 	    "SELECT id, CASE status WHEN 'received' THEN"
-	    " (SELECT integra_open(envelope, 'raw_envelopes:' || event)"
+	    " (SELECT integra_open(envelope, '" AAD_RAW "' || id)"
 	    "  FROM raw_envelopes WHERE event = seq) ELSE"
-	    " (SELECT integra_open(envelope, 'canonical_envelopes:' || event)"
+	    " (SELECT integra_open(envelope, '" AAD_CANONICAL "' || id)"
 	    "  FROM canonical_envelopes WHERE event = seq) END"
 	    " FROM events WHERE status = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
 	[SQL_DELIVERY_ADD] =
@@ -196,8 +198,10 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " status, last_error, error_class, dead_at, mapping_version,"
 	    " group_name, item, archived_at, ordered_subject, ordered_seq)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-	    " integra_seal(?8, 'deliveries.headers:' || ?1),"
-	    " integra_seal(?9, 'deliveries.body:' || ?1), ?10, ?11, ?11, ?12,"
+	    " CASE WHEN ?19 THEN ?8 ELSE"
+	    " integra_seal(?8, '" AAD_HEADERS "' || ?1) END,"
+	    " CASE WHEN ?19 THEN ?9 ELSE"
+	    " integra_seal(?9, '" AAD_BODY "' || ?1) END, ?10, ?11, ?11, ?12,"
 	    " CASE WHEN ?13 IS NULL THEN 'pending' ELSE 'dead' END, ?13,"
 	    " CASE WHEN ?13 IS NOT NULL THEN ?16 END,"
 	    " CASE WHEN ?13 IS NOT NULL THEN ?11 END, nullif(?14, 0), ?15, ?17,"
@@ -289,10 +293,10 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " 'error', e.error, 'received_at', e.received_at,"
 	    " 'raw', (SELECT CASE WHEN typeof(v) = 'text' AND json_valid(v)"
 	    "  THEN json(v) END FROM (SELECT integra_open(envelope,"
-	    "  'raw_envelopes:' || event) AS v FROM raw_envelopes"
+	    "  '" AAD_RAW "' || e.id) AS v FROM raw_envelopes"
 	    "  WHERE event = e.seq)),"
 	    " 'canonical', (SELECT json(integra_open(envelope,"
-	    "  'canonical_envelopes:' || event)) FROM canonical_envelopes"
+	    "  '" AAD_CANONICAL "' || e.id)) FROM canonical_envelopes"
 	    "  WHERE event = e.seq),"
 	    " 'deliveries', (SELECT json_group_array(json_object('id', d.id,"
 	    "  'target', d.target, 'route', d.route, 'step', d.step,"
@@ -724,7 +728,7 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	 */
 	[SQL_RETAIN_EVENTS] =
 	    "SELECT e.seq, e.id, e.subject, e.idempotency_key,"
-	    " integra_open(c.envelope, 'canonical_envelopes:' || c.event)"
+	    " integra_open(c.envelope, '" AAD_CANONICAL "' || e.id)"
 	    " FROM events e"
 	    " LEFT JOIN canonical_envelopes c ON c.event = e.seq"
 	    " WHERE e.id < ?1 AND e.id > ?3 AND e.retained_at IS NULL"
@@ -744,13 +748,13 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    "DELETE FROM raw_envelopes WHERE event = ?1",
 	[SQL_RETAIN_CANONICAL] =
 	    "UPDATE canonical_envelopes SET envelope ="
-	    " integra_seal(?2, 'canonical_envelopes:' || ?1) WHERE event = ?1",
+	    " integra_seal(?2, '" AAD_CANONICAL "' || ?3) WHERE event = ?1",
 	[SQL_RETAIN_DELIVERIES] =
-	    "SELECT id, integra_open(body, 'deliveries.body:' || id)"
+	    "SELECT id, integra_open(body, '" AAD_BODY "' || id)"
 	    " FROM deliveries WHERE event_id = ?1",
 	[SQL_RETAIN_DELIVERY] =
 	    "UPDATE deliveries SET body = integra_seal(?2,"
-	    " 'deliveries.body:' || ?1), item = NULL, ordered_subject = NULL"
+	    " '" AAD_BODY "' || ?1), item = NULL, ordered_subject = NULL"
 	    " WHERE id = ?1",
 	[SQL_RETAIN_EXCERPTS] =
 	    "UPDATE attempts SET response_excerpt = NULL"
@@ -895,9 +899,9 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " GROUP BY flow, step",
 	[SQL_FLOW_REQUEST] =
 	    "SELECT json_object('target', target, 'method', method, 'url', url,"
-	    " 'headers', json(integra_open(headers, 'deliveries.headers:' ||"
+	    " 'headers', json(integra_open(headers, '" AAD_HEADERS "' ||"
 	    " id)), 'body', CASE WHEN json_valid(b) THEN json(b) ELSE b END)"
-	    " FROM (SELECT *, integra_open(body, 'deliveries.body:' || id) AS b"
+	    " FROM (SELECT *, integra_open(body, '" AAD_BODY "' || id) AS b"
 	    " FROM deliveries WHERE id = ?1)",
 
 	/* groups.c */
@@ -1105,22 +1109,24 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " LIMIT 1 OFFSET ?2",
 	[SQL_REKEY_RAW] =
 	    "UPDATE raw_envelopes SET"
-	    REKEY("envelope", "'raw_envelopes:' || event")
+	    REKEY("envelope", "'" AAD_RAW "' ||"
+	    " (SELECT id FROM events WHERE seq = event)")
 	    " WHERE event > ?1 AND event <= ?2 AND integra_stale(envelope)",
 	[SQL_REKEY_CANONICAL_LAST] =
 	    "SELECT event FROM canonical_envelopes WHERE event > ?1"
 	    " ORDER BY event LIMIT 1 OFFSET ?2",
 	[SQL_REKEY_CANONICAL] =
 	    "UPDATE canonical_envelopes SET"
-	    REKEY("envelope", "'canonical_envelopes:' || event")
+	    REKEY("envelope", "'" AAD_CANONICAL "' ||"
+	    " (SELECT id FROM events WHERE seq = event)")
 	    " WHERE event > ?1 AND event <= ?2 AND integra_stale(envelope)",
 	[SQL_REKEY_DELIVERIES_LAST] =
 	    "SELECT id FROM deliveries WHERE id > ?1 ORDER BY id"
 	    " LIMIT 1 OFFSET ?2",
 	[SQL_REKEY_DELIVERIES] =
 	    "UPDATE deliveries SET"
-	    REKEY("headers", "'deliveries.headers:' || id") ","
-	    REKEY("body", "'deliveries.body:' || id")
+	    REKEY("headers", "'" AAD_HEADERS "' || id") ","
+	    REKEY("body", "'" AAD_BODY "' || id")
 	    " WHERE id > ?1 AND id <= ?2"
 	    " AND (integra_stale(headers) OR integra_stale(body))",
 	[SQL_REKEY_RECORDS_LAST] =

@@ -321,7 +321,7 @@ event(struct run *r, const struct item *it)
 		} else
 			jv_free(v);
 	}
-	rc = journal_retain_event(r->j, it->seq, env.data, env.len,
+	rc = journal_retain_event(r->j, it->seq, it->a, env.data, env.len,
 	    it->b != NULL ? subject : NULL, key, r->now);
 	buf_release(&env);
 	if (rc == 0)

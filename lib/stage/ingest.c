@@ -39,6 +39,7 @@ ingest_release(struct ingest *ig)
 struct ingest_work {
 	struct journal_event	 je;	/* its strings: kept, or the config's */
 	struct buf		 env;
+	struct buf		 sealed;	/* env sealed, if it is */
 	char			*kept[7];
 	size_t			 nkept;
 	int			 duplicate;	/* set by apply */
@@ -80,6 +81,7 @@ ingest_work_free(void *work)
 	for (i = 0; i < w->nkept; i++)
 		free(w->kept[i]);
 	buf_release(&w->env);
+	buf_release(&w->sealed);
 	free(w);
 }
 
@@ -89,7 +91,23 @@ work_new(void)
 	struct ingest_work *w = xcalloc(1, sizeof(*w));
 
 	buf_init(&w->env);
+	buf_init(&w->sealed);
 	return w;
+}
+
+/*
+ * Points w's event at its envelope and hands w to apply: the envelope
+ * sealed here, off the journal's thread, if r has keys.  If it cannot
+ * be, it goes plain and the journal seals it in apply (or says why not).
+ */
+static enum stream_rc
+prepared(struct stream_rec *r, struct ingest_work *w)
+{
+	w->je.envelope = w->env.data;
+	w->je.envelope_len = w->env.len;
+	(void)journal_event_seal(r->seal, &w->je, &w->sealed);
+	r->work = w;
+	return STREAM_OK;
 }
 
 /* A raw payload: wrapped as it is, with its bytes embedded as data. */
@@ -154,8 +172,7 @@ ingest_raw(struct ingest *ig, struct stream_rec *r, const char *line,
 	    .source = ig->source, .type = ig->type, .tenant = ig->tenant,
 	    .time = keep(w, now), .idempotency_key = keep(w, key),
 	    .received_at = ms };
-	r->work = w;
-	return STREAM_OK;
+	return prepared(r, w);
 }
 
 /*
@@ -219,9 +236,8 @@ ingest_cloudevent(struct ingest *ig, struct stream_rec *r, const char *line,
 	    .time = keep(w, ev.time != NULL ? ev.time : now),
 	    .idempotency_key = keep(w, ev.idempotencykey != NULL ?
 	    ev.idempotencykey : ev.id), .received_at = ms };
-	r->work = w;
 	event_release(&ev);
-	return STREAM_OK;
+	return prepared(r, w);
 }
 
 void
@@ -250,7 +266,7 @@ ingest_prepare_rejected(struct ingest *ig, struct stream_rec *r,
 	    .time = keep(w, now), .idempotency_key = keep(w, key),
 	    .received_at = ms, .rejected = keep(w, reason) };
 	snprintf(r->event, sizeof(r->event), "%s", id);
-	r->work = w;
+	(void)prepared(r, w);
 }
 
 enum stream_rc
@@ -277,8 +293,6 @@ ingest_apply(void *ctx, struct stream *s, struct stream_rec *r)
 	char dup[ID_LEN + 1];
 	int rc;
 
-	w->je.envelope = w->env.data;
-	w->je.envelope_len = w->env.len;
 	buf_reset(&ig->scratch);
 	rc = journal_event_add(s->journal, &w->je, dup, &ig->scratch);
 	if (rc < 0)

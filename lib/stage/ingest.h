@@ -3,9 +3,9 @@
  * their envelopes.  A record is either a CloudEvent in structured mode, or
  * (when source is set) a raw JSON payload that ingest wraps in one.
  *
- * Ownership: a struct ingest borrows its strings, which must outlive it
- * and the works it prepares, and owns scratch, which ingest_release frees.
- * ingest_prepare consumes v.  A work holds copies of the rest and is freed
+ * Ownership: a struct ingest borrows its strings, which must
+ * outlive it and the works it prepares, and owns scratch, which
+ * ingest_release frees.  ingest_prepare consumes v.  A work holds copies of the rest and is freed
  * by ingest_work_free; ingest_work_tenant's string lives as long.
  */
 #ifndef INTEGRA_STAGE_INGEST_H

@@ -53,6 +53,9 @@ struct draft {
 	char			*dead;		/* an item that cannot be sent:
 						   why; else NULL */
 	char			*item;		/* kept for later steps; NULL */
+	int			 sealed;	/* headers and body sealed: */
+	struct buf		 sealed_headers;
+	struct buf		 sealed_body;
 };
 
 /*
@@ -379,6 +382,23 @@ write_record(struct buf *out, const struct draft *d, const char *event,
 	buf_adds(out, "}\n");
 }
 
+/*
+ * Seals d's headers and body for the journal on prepare's thread, off the
+ * journal's, if seal has keys; if they cannot be, the journal seals them
+ * in apply (or says why not).
+ */
+static void
+draft_seal(struct draft *d, struct seal *seal)
+{
+	struct journal_delivery jd = { .id = d->id,
+	    .headers = d->step->headers, .body = d->body,
+	    .body_len = d->body_len };
+
+	if (journal_delivery_seal(seal, &jd, &d->sealed_headers,
+	    &d->sealed_body) == 0)
+		d->sealed = jd.sealed;
+}
+
 static struct map_work *
 work_new(size_t max)
 {
@@ -424,6 +444,8 @@ map_work_free(void *work)
 		free(w->drafts[i].body);
 		free(w->drafts[i].dead);
 		free(w->drafts[i].item);
+		buf_release(&w->drafts[i].sealed_headers);
+		buf_release(&w->drafts[i].sealed_body);
 	}
 	for (i = 0; i < w->ngroups; i++)
 		free(w->groups[i]);
@@ -543,7 +565,8 @@ fanout_fill(struct map *m, struct map_work *w, struct stream_rec *r)
 		}
 		if ((rc = jqprog_next(mr->each, &it, &err)) == 1) {
 			item(m, mr, f, w, f->groups[f->at], it, f->item++,
-			    &w->drafts[w->n++]);
+			    &w->drafts[w->n]);
+			draft_seal(&w->drafts[w->n++], r->seal);
 			continue;
 		}
 		if (rc < 0) {
@@ -638,9 +661,10 @@ map_prepare(void *ctx, struct stream_rec *r, const char *line, size_t len,
 				f->groups[f->nroutes] = group;
 				f->routes[f->nroutes++] = i;
 			} else if (build(m, &w->drafts[w->n], mr, &ev, line,
-			    len, &err) == 0)
+			    len, &err) == 0) {
+				draft_seal(&w->drafts[w->n], r->seal);
 				w->drafts[w->n++].group = group;
-			else
+			} else
 				unread = w->drafts[w->n].mapping_version ==
 				    MAPSTORE_UNREAD;
 		}
@@ -812,6 +836,14 @@ map_apply(void *ctx, struct stream *s, struct stream_rec *r)
 		    .group = d->group >= 0 ? w->groups[d->group] : NULL,
 		    .item = d->item, .ordered = st->to != NULL &&
 		    st->to->ordered };
+		if (d->sealed) {
+			jd.sealed = 1;
+			jd.headers = jd.headers != NULL ?
+			    d->sealed_headers.data : NULL;
+			jd.headers_len = d->sealed_headers.len;
+			jd.body = jd.body != NULL ? d->sealed_body.data : NULL;
+			jd.body_len = d->sealed_body.len;
+		}
 		if (journal_delivery_add(s->journal, &jd, &added) != 0) {
 			if (cancelled != few)
 				free(cancelled);

@@ -55,6 +55,10 @@ struct stream_rec {
 	int		 part;		/* a part after the record's first */
 	size_t		 weight;	/* records it counts as in a batch;
 					   0: one */
+	struct seal	*seal;		/* the reading thread's copy of the
+					   journal's keys, for prepare to seal
+					   what apply writes (journal_event_seal);
+					   NULL: the journal seals in apply */
 };
 
 struct stream;
