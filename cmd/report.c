@@ -215,11 +215,13 @@ retention(struct journal *journal, const struct cfg *cfg, int64_t now,
 		log_error(NULL, "%s", err);
 		return EX_CONFIG;
 	}
-	rc = retention_run(journal, cfg, salt, now, dry_run, &res);
+	rc = retention_run(journal, cfg, salt, now, dry_run, &res, err,
+	    sizeof(err));
 	explicit_bzero(salt, strlen(salt));
 	free(salt);
-	if (rc != 0) {
-		return setup_journal_failed(journal);
+	if (rc != EX_OK) {
+		log_error(NULL, "%s", err);
+		return rc;
 	}
 	clock_rfc3339(now - cfg->retention.after_ms, before);
 	printf("%s%ld events, %ld deliveries, %ld contacts and %ld synced"

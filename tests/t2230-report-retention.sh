@@ -136,4 +136,66 @@ test_expect_code 78 '... and normalize will not run without it either' '
 test_expect_code 78 'a config without retention: 78' '
 	integra-report -j journal.db retention
 '
+
+# The journal's disk full mid-run (tests/faultfs.so): retention reads and
+# scrubs on one thread and writes on another, a thousand events a commit.
+# It stops with 74 or 75 and a JSON error; every event is retained whole
+# or not at all; run again without the fault, it finishes the rest.
+FAULTFS=$top_builddir/tests/faultfs.so
+M=3500
+mkdir full
+OLD=$(( ($(date +%s) - 100 * DAY) * 1000 ))
+integra-ingest -j full/journal.db -s site -t lead.created </dev/null \
+    2>/dev/null
+sqlite3 full/journal.db "WITH RECURSIVE i(n) AS (SELECT 0 UNION ALL
+    SELECT n + 1 FROM i WHERE n < $M - 1)
+INSERT INTO events (seq, id, source, type, tenant, time, idempotency_key,
+    key_index, status, received_at)
+SELECT n + 1, printf('%08x-%04x-7000-8000-%012x', ($OLD + n) >> 16,
+    ($OLD + n) & 65535, n), 'site', 'lead.created', 'default',
+    '2026-08-01T00:00:00Z', printf('sha256:%064x', n), randomblob(16),
+    'mapped', $OLD + n FROM i;
+INSERT INTO raw_envelopes (event, envelope) SELECT seq,
+    json_object('id', id, 'data', json_object('name', 'Marta ' || seq))
+    FROM events;
+INSERT INTO canonical_envelopes (event, envelope) SELECT seq,
+    json_object('id', id, 'data', json_object('name', 'Marta ' || seq))
+    FROM events;
+INSERT INTO deliveries (id, event_id, target, route, method, url, headers,
+    body, status, attempts, not_before, created_at, updated_at)
+SELECT id || '-0', id, 'crm', 'r', 'POST', 'http://127.0.0.1/x', '{}',
+    json_object('name', 'Marta ' || seq), 'delivered', 1, 0, received_at,
+    received_at FROM events;"
+test_expect_success 'the disk full mid-run: 74 or 75, a JSON error naming the journal' '
+	test -f "$FAULTFS" || test_skip "no tests/faultfs.so"
+	touch fault.on &&
+	rc=0 && (cd full && env LD_PRELOAD="$FAULTFS" \
+	    ASAN_OPTIONS="$ASAN_OPTIONS:verify_asan_link_order=0" \
+	    FAULTFS_PATH=journal.db FAULTFS_FLAG="$TRASH/fault.on" \
+	    FAULTFS_AFTER=2000000 integra-report -j journal.db -c ../cfg.yaml \
+	    retention >out 2>err) || rc=$? &&
+	rm fault.on &&
+	{ test $rc = 74 || test $rc = 75; } &&
+	all_json full/err &&
+	jq -r "select(.level == \"error\") | .msg" full/err |
+	    grep -q "journal .*journal.db.*disk is full"
+'
+test_expect_success '... each event retained whole or not at all, in whole commits' '
+	n=$(sqlite3 full/journal.db "SELECT count(*) FROM events
+	    WHERE retained_at IS NOT NULL") &&
+	test "$n" -gt 0 && test "$n" -lt $M && test $((n % 1000)) = 0 &&
+	test "$(sqlite3 full/journal.db "SELECT count(*) FROM events e
+	    WHERE (retained_at IS NULL) = EXISTS (SELECT 1 FROM
+	    raw_envelopes WHERE event = e.seq)")" = $M &&
+	test "$(sqlite3 full/journal.db "SELECT count(*) FROM deliveries
+	    WHERE body LIKE \"%Marta%\"")" = $((M - n))
+'
+test_expect_success '... run again, it finishes the rest; integrity_check ok' '
+	integra-report -j full/journal.db -c cfg.yaml retention >out &&
+	n=$(sed -n "s/^replaced: \([0-9]*\) events.*/\1/p" out) &&
+	test "$(sqlite3 full/journal.db "SELECT count(*) FROM events
+	    WHERE retained_at IS NOT NULL")" = $M &&
+	test "$n" -gt 0 &&
+	test "$(sqlite3 full/journal.db "PRAGMA integrity_check")" = ok
+'
 test_done

@@ -12,12 +12,14 @@
 #include <openssl/hmac.h>
 
 #include "base/buf.h"
+#include "base/exitcode.h"
 #include "conf/config.h"
 #include "journal/journal.h"
 #include "journal/retention.h"
 #include "json/jvdump.h"
 #include "report/retention.h"
 #include "json/jvparse.h"
+#include "stage/stream.h"
 
 #define BATCH	1000	/* events, contacts or records a commit */
 
@@ -267,66 +269,178 @@ keep_event(void *ctx, int64_t seq, const char *id, const char *subject,
 	return 0;
 }
 
-/* The deliveries of event id, scrubbed. */
-static int
-deliveries(struct run *r, const char *id)
-{
-	struct run d = { .j = r->j, .cfg = r->cfg, .hasher = r->hasher };
-	struct buf body = BUF_INIT;
-	size_t i;
-	int rc;
+/*
+ * An event made ready to retain on the reading thread, which reads the
+ * journal on a connection of its own and does the jq work (scrubbing)
+ * and the hashing: what the journal thread, which bounds the rate, only
+ * writes.  Its deliveries: items' a their ids, c their scrubbed bodies
+ * (NULL: dropped, not JSON).
+ */
+struct retain_work {
+	int64_t		 seq;
+	char		*id;
+	int		 has_subject;
+	char		 subject[RETENTION_HASH_LEN + 1];
+	char		 key[RETENTION_HASH_LEN + 1];
+	struct buf	 env;		/* scrubbed; data NULL: none */
+	struct run	 dels;
+};
 
-	if ((rc = journal_retain_deliveries(r->j, id, keep_delivery, &d)) != 0)
-		goto out;
-	for (i = 0; i < d.nitems && rc == 0; i++) {
-		buf_reset(&body);
-		if (d.items[i].c == NULL || scrub_text(r, d.items[i].c,
-		    d.items[i].clen, &body) != 0)
-			buf_release(&body);	/* not JSON: dropped */
-		rc = journal_retain_delivery(r->j, d.items[i].a, body.data,
-		    body.len);
-		r->res->deliveries++;
-	}
-out:
-	buf_release(&body);
-	items_release(&d);
-	return rc;
+static void
+retain_work_free(void *work)
+{
+	struct retain_work *w = work;
+
+	if (w == NULL)
+		return;
+	free(w->id);
+	buf_release(&w->env);
+	items_release(&w->dels);
+	free(w);
 }
 
 /*
- * One event: its canonical envelope scrubbed, its subject and idempotency
- * key hashed whatever the config says (a sync's key may be a phone), its
- * raw envelope dropped, its deliveries scrubbed.
+ * One event, read by rd: its canonical envelope scrubbed, its subject
+ * and idempotency key hashed whatever the config says (a sync's key may
+ * be a phone), its deliveries' bodies scrubbed.  NULL if rd fails.
  */
-static int
-event(struct run *r, const struct item *it)
+static struct retain_work *
+retain_prepare(struct run *r, struct journal *rd, const struct item *it)
 {
 	char *attrs_names[] = { "subject", "idempotencykey" };
 	struct cfg_retention attrs = { .fields = attrs_names, .nfields = 2 };
-	char subject[RETENTION_HASH_LEN + 1], key[RETENTION_HASH_LEN + 1];
-	struct buf env = BUF_INIT;
-	jv v = jv_null();
-	int rc;
+	struct retain_work *w = xcalloc(1, sizeof(*w));
+	struct buf body = BUF_INIT;
+	struct item *d;
+	size_t i;
+	jv v;
 
-	if (it->b != NULL)
-		retention_hash(r->hasher, it->b, strlen(it->b), subject);
-	retention_hash(r->hasher, it->d, strlen(it->d), key);
+	w->seq = it->seq;
+	w->id = xstrdup(it->a);
+	if ((w->has_subject = it->b != NULL))
+		retention_hash(r->hasher, it->b, strlen(it->b), w->subject);
+	retention_hash(r->hasher, it->d, strlen(it->d), w->key);
 	if (it->c != NULL) {
 		v = jvparse_text(it->c, it->clen);
 		if (jv_get_kind(v) == JV_KIND_OBJECT) {
 			v = jv_object_set(v, jv_string("data"),
 			    retention_scrub(jv_object_get(jv_copy(v),
 			    jv_string("data")), &r->cfg->retention, r->hasher));
-			jvdump(&env, retention_scrub(v, &attrs, r->hasher));
+			jvdump(&w->env, retention_scrub(v, &attrs, r->hasher));
 		} else
 			jv_free(v);
 	}
-	rc = journal_retain_event(r->j, it->seq, it->a, env.data, env.len,
-	    it->b != NULL ? subject : NULL, key, r->now);
-	buf_release(&env);
-	if (rc == 0)
-		rc = deliveries(r, it->a);
+	if (journal_retain_deliveries(rd, it->a, keep_delivery,
+	    &w->dels) != 0) {
+		retain_work_free(w);
+		return NULL;
+	}
+	for (i = 0; i < w->dels.nitems; i++) {
+		d = &w->dels.items[i];
+		buf_reset(&body);
+		if (d->c != NULL && scrub_text(r, d->c, d->clen, &body) == 0)
+			d->clen = body.len;
+		else
+			buf_release(&body);	/* not JSON: dropped */
+		free(d->c);
+		d->c = buf_detach(&body);
+	}
+	buf_release(&body);
+	return w;
+}
+
+/* On the journal thread: what retain_prepare made of an event, written. */
+static enum stream_rc
+retain_apply(void *ctx, struct stream *s, struct stream_rec *rec)
+{
+	struct run *r = ctx;
+	struct retain_work *w = rec->work;
+	size_t i;
+
+	if (journal_retain_event(s->journal, w->seq, w->id, w->env.data,
+	    w->env.len, w->has_subject ? w->subject : NULL, w->key,
+	    r->now) != 0)
+		return stream_journal_failed(s, rec);
+	for (i = 0; i < w->dels.nitems; i++) {
+		if (journal_retain_delivery(s->journal, w->dels.items[i].a,
+		    w->dels.items[i].c, w->dels.items[i].clen) != 0)
+			return stream_journal_failed(s, rec);
+		r->res->deliveries++;
+	}
 	r->res->events++;
+	return STREAM_OK;
+}
+
+/*
+ * The events due, in two halves as a stream runs (stage/stream.h): this
+ * thread reads them on a connection of its own and prepares them, the
+ * journal's writes them, a thousand a commit.  Returns an exit code, with
+ * err set if not EX_OK.
+ */
+static int
+retain_events(struct run *r, int64_t before, char *err, size_t errsz)
+{
+	struct stream_stage stage = { .apply = retain_apply,
+	    .work_free = retain_work_free, .ctx = r };
+	struct run found = { .dry_run = 0 };
+	struct journal_retain_after after = { NULL, NULL };
+	struct retain_work *w;
+	struct stream_rec *slot = NULL;
+	struct stream_feed *q;
+	struct journal *rd;
+	struct stream s;
+	size_t i;
+	int rc = EX_OK, frc, more;
+
+	if ((rd = journal_open_again(r->j, err, errsz)) == NULL)
+		return EX_IOERR;
+	stream_init(&s, r->j);
+	s.outf = NULL;
+	s.batch_max = BATCH;
+	if ((q = stream_feed_start(&s, &stage)) == NULL) {
+		snprintf(err, errsz, "%s", s.err);
+		journal_close(rd);
+		return EX_OSERR;
+	}
+	do {
+		if (journal_retain_events(rd, before, &after, BATCH,
+		    keep_event, &found) != 0) {
+			snprintf(err, errsz, "%s", journal_error(rd));
+			rc = journal_abort(rd);
+			break;
+		}
+		for (i = 0; i < found.nitems; i++) {
+			if ((slot = stream_feed_slot(q)) == NULL)
+				break;	/* the journal side stopped */
+			if ((w = retain_prepare(r, rd,
+			    &found.items[i])) == NULL) {
+				snprintf(err, errsz, "%s", journal_error(rd));
+				rc = journal_abort(rd);
+				break;
+			}
+			slot->rc = STREAM_OK;
+			slot->work = w;
+			slot->lineno = 0;
+			buf_reset(&slot->reason);
+			snprintf(slot->event, sizeof(slot->event), "%s", w->id);
+			stream_feed_push(q, 0);
+		}
+		more = found.nitems == BATCH && i == found.nitems;
+		if (more) {
+			free(found.after_a);
+			found.after_a = xstrdup(found.items[i - 1].a);
+			after.a = found.after_a;
+		}
+		items_release(&found);
+	} while (rc == EX_OK && more);
+	frc = stream_feed_end(q);
+	if (rc == EX_OK && frc != EX_OK) {
+		snprintf(err, errsz, "%s", s.err);
+		rc = frc;
+	}
+	free(found.after_a);
+	stream_release(&s);
+	journal_close(rd);
 	return rc;
 }
 
@@ -382,10 +496,10 @@ batch(struct run *r, enum what what, int64_t before, int *more)
 		r->after_b = r->items[r->nitems - 1].b != NULL ?
 		    xstrdup(r->items[r->nitems - 1].b) : NULL;
 	}
+	/* Events are counted as they are found (dry run), not kept. */
 	for (i = 0; i < r->nitems && rc == 0; i++)
 		switch (what) {
 		case EVENTS:
-			rc = event(r, &r->items[i]);
 			break;
 		case CONTACTS:
 			retention_hash(r->hasher, r->items[i].b,
@@ -418,23 +532,32 @@ batch(struct run *r, enum what what, int64_t before, int *more)
 
 int
 retention_run(struct journal *j, const struct cfg *cfg, const char *salt,
-    int64_t now, int dry_run, struct retention_result *res)
+    int64_t now, int dry_run, struct retention_result *res, char *err,
+    size_t errsz)
 {
 	struct run r = { .j = j, .cfg = cfg, .now = now,
 	    .dry_run = dry_run, .res = res,
 	    .hasher = retention_hasher_new(salt) };
 	int64_t before = now - cfg->retention.after_ms;
 	enum what what;
-	int rc = 0, more;
+	int rc = EX_OK, more;
 
 	memset(res, 0, sizeof(*res));
-	for (what = EVENTS; what <= RECORDS && rc == 0; what++) {
+	for (what = EVENTS; what <= RECORDS && rc == EX_OK; what++) {
+		if (what == EVENTS && !dry_run) {
+			rc = retain_events(&r, before, err, errsz);
+			continue;
+		}
 		do
 			rc = batch(&r, what, before, &more);
 		while (rc == 0 && more);
 		free(r.after_a);
 		free(r.after_b);
 		r.after_a = r.after_b = NULL;
+		if (rc != 0) {
+			snprintf(err, errsz, "%s", journal_error(j));
+			rc = journal_abort(j);
+		}
 	}
 	retention_hasher_free(r.hasher);
 	return rc;

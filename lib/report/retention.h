@@ -53,9 +53,12 @@ jv	retention_scrub(jv v, const struct cfg_retention *,
 	    struct retention_hasher *);
 /*
  * Does what is due at now, or with dry_run counts it and changes nothing.
- * Returns 0 or the journal's failure.
+ * The events are read and scrubbed on the calling thread and written on
+ * another (stage/stream.h), so the calling thread is the one to use jv.
+ * Returns EX_OK, or an exit code (sysexits) with the reason in err.
  */
 int	retention_run(struct journal *, const struct cfg *, const char *salt,
-	    int64_t now, int dry_run, struct retention_result *);
+	    int64_t now, int dry_run, struct retention_result *, char *err,
+	    size_t errsz);
 
 #endif
