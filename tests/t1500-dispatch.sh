@@ -89,6 +89,22 @@ test_expect_success 'sending the same deliveries again sends nothing' '
 	    >again 2>err && test ! -s again && test $(wc -l <sink.log) = 50 &&
 	grep -q "50 skipped" err
 '
+# A batch's ids are claimed in one statement: a repeat and an unknown id
+# in it are each skipped and named, and the rest go once.
+test_expect_success 'an id twice and one unknown in a batch: sent once, the others skipped by name' '
+	printf "{\"name\":\"Twice\",\"phone\":\"11912340000\"}\n" >twice.ndjson &&
+	pipeline twice.ndjson cfg.yaml 2>/dev/null &&
+	id=$(jq -r .id deliveries.ndjson) &&
+	unknown=00000000-0000-7000-8000-00000000abcd &&
+	{ cat deliveries.ndjson; printf "{\"id\":\"%s\"}\n" "$unknown";
+	  cat deliveries.ndjson; } >batch.ndjson &&
+	before=$(wc -l <sink.log) &&
+	integra-dispatch -j journal.db -c cfg.yaml <batch.ndjson >out 2>err &&
+	test $(wc -l <out) = 1 && test $(($(wc -l <sink.log) - before)) = 1 &&
+	grep -q "2 skipped" err &&
+	jq -r "select(.msg | test(\"not due\")) | .delivery" err >named &&
+	printf "%s\n%s\n" "$unknown" "$id" >expect && test_cmp expect named
+'
 test_expect_success '--pending: nothing is due' '
 	integra-dispatch -j journal.db -c cfg.yaml --pending >p &&
 	test ! -s p

@@ -145,19 +145,45 @@ claim_rows(struct journal *j, sqlite3_stmt *st, journal_claim_fn fn,
 }
 
 int
-journal_claim_id(struct journal *j, const char *id, const char *owner,
-    int64_t now, int64_t lease_until, journal_claim_fn fn, void *ctx,
-    int *claimed)
+journal_claim_ids(struct journal *j, const char (*ids)[ID_LEN + 1],
+    size_t n, const char *owner, int64_t now, int64_t lease_until,
+    journal_claim_fn fn, void *ctx, int *claimed,
+    void (*missed)(void *ctx, const char *id))
 {
 	sqlite3_stmt *st;
+	size_t i;
+	int rc;
 
-	if ((st = journal_sql(j, SQL_CLAIM_ID)) == NULL)
+	if (n == 0) {
+		*claimed = 0;
+		return 0;
+	}
+	/* The ids as a JSON array, for json_each. */
+	buf_reset(&j->ids);
+	buf_addc(&j->ids, '[');
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_addc(&j->ids, ',');
+		buf_add_json_string(&j->ids, ids[i], strlen(ids[i]));
+	}
+	buf_addc(&j->ids, ']');
+	if ((st = journal_sql(j, SQL_CLAIM_IDS)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, owner);
 	sqlite3_bind_int64(st, 2, lease_until);
 	sqlite3_bind_int64(st, 3, now);
-	journal_bind_text(st, 4, id);
-	return claim_rows(j, st, fn, ctx, claimed);
+	sqlite3_bind_text(st, 4, j->ids.data, (int)j->ids.len, SQLITE_STATIC);
+	if ((rc = claim_rows(j, st, fn, ctx, claimed)) != 0 ||
+	    (size_t)*claimed == n || missed == NULL)
+		return rc;
+	if ((st = journal_sql(j, SQL_CLAIM_IDS_MISSED)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, j->ids.data, (int)j->ids.len, SQLITE_STATIC);
+	journal_bind_text(st, 2, owner);
+	sqlite3_bind_int64(st, 3, lease_until);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		missed(ctx, (const char *)sqlite3_column_text(st, 0));
+	return journal_step_end(j, st, rc, "find deliveries not claimed");
 }
 
 int

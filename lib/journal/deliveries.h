@@ -97,13 +97,16 @@ int	journal_delivery_seal(struct seal *, struct journal_delivery *,
 int	journal_delivery_add(struct journal *,
 	    const struct journal_delivery *, int *added);
 /*
- * Claims one delivery for owner until lease_until if it is due (pending or
- * failed with not_before <= now, or in flight with an expired lease) and
- * calls fn with it.  *claimed says whether it was.
+ * Claims, in one statement, the deliveries of ids[0..n) that are due
+ * (pending or failed with not_before <= now, or in flight with an expired
+ * lease) for owner until lease_until, and calls fn with each; *claimed
+ * says how many were.  If fewer than n, missed (if not NULL) is called
+ * with each id that was not (not due, unknown, or named again).
  */
-int	journal_claim_id(struct journal *, const char *id, const char *owner,
-	    int64_t now, int64_t lease_until, journal_claim_fn fn, void *ctx,
-	    int *claimed);
+int	journal_claim_ids(struct journal *, const char (*ids)[ID_LEN + 1],
+	    size_t n, const char *owner, int64_t now, int64_t lease_until,
+	    journal_claim_fn fn, void *ctx, int *claimed,
+	    void (*missed)(void *ctx, const char *id));
 /*
  * Claims at most limit due deliveries, oldest first, calling fn for each;
  * none of a disabled target's, or of one whose circuit is not closed.

@@ -501,6 +501,7 @@ journal_close(struct journal *j)
 	journal_count_drop(j, 1);
 	buf_release(&j->key_form);
 	buf_wipe(&j->sealed);
+	buf_release(&j->ids);
 	seal_free(j->seal);
 	sqlite3_close(j->db);
 	free(j->path);

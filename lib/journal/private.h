@@ -10,8 +10,9 @@
  * rest.
  *
  * Ownership: a struct journal owns its connection, path, statements,
- * tally and key_form; journal_close frees them.  journal_sql returns the
- * statement the journal keeps: never finalize it.  journal_bind_text
+ * tally, key_form, sealed and ids; journal_close frees them.
+ * journal_sql returns the statement the journal keeps: never finalize
+ * it.  journal_bind_text
  * binds s without a copy (it must live until the last step),
  * journal_bind_opt with one.  A tally's key is malloc'd; flush and drop
  * free it.
@@ -56,7 +57,8 @@ enum journal_sql {
 	SQL_EVENT_REJECT,
 	SQL_EVENTS_IN,
 	SQL_DELIVERY_ADD,
-	SQL_CLAIM_ID,
+	SQL_CLAIM_IDS,
+	SQL_CLAIM_IDS_MISSED,
 	SQL_CLAIM_DUE,
 	SQL_CLAIM_PROBE,
 	SQL_ATTEMPT_ADD,
@@ -260,6 +262,7 @@ struct journal {
 	struct seal	*seal;		/* the keys values are sealed with;
 					   NULL: none */
 	struct buf	 sealed;	/* integra_seal's and _open's */
+	struct buf	 ids;		/* journal_claim_ids's JSON array */
 	char		 err[512];
 };
 

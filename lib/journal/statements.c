@@ -209,8 +209,18 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " CASE WHEN ?18 THEN (SELECT subject FROM events WHERE id = ?2) END,"
 	    " CASE WHEN ?18 THEN (SELECT seq FROM events WHERE id = ?2) END)"
 	    " ON CONFLICT (id) DO NOTHING",
-	[SQL_CLAIM_ID] =
-	    CLAIM_SET "WHERE id = ?4 AND" CLAIM_DUE_WHERE CLAIM_RETURNING,
+	/* ?4: a JSON array of ids. */
+	[SQL_CLAIM_IDS] =
+	    CLAIM_SET "WHERE id IN (SELECT value FROM json_each(?4)) AND"
+	    CLAIM_DUE_WHERE CLAIM_RETURNING,
+	/* Of the array ?1, each id not claimed by ?2 until ?3, or a repeat. */
+	[SQL_CLAIM_IDS_MISSED] =
+	    "SELECT e.value FROM json_each(?1) e WHERE NOT EXISTS (SELECT 1"
+	    " FROM deliveries d WHERE d.id = e.value AND d.lease_owner = ?2"
+	    " AND d.lease_until = ?3 AND d.status = 'in_flight')"
+	    " OR EXISTS (SELECT 1 FROM json_each(?1) p"
+	    " WHERE p.value = e.value AND p.key < e.key)"
+	    " ORDER BY e.key",
 	/*
 	 * At most ?4 in all: the due ones class by class, then expired
 	 * leases.  SQLite runs a compound SELECT in order and stops at its

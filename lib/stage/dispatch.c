@@ -1125,6 +1125,19 @@ settle(struct run *r)
  * One commit: the attempts that came back, and new claims.  Then the
  * outcomes are written and the claimed requests started.
  */
+/* A delivery read on stdin that its claim did not take. */
+static void
+skipped(void *ctx, const char *id)
+{
+	struct run *r = ctx;
+
+	r->st->skipped++;
+	log_info(&(struct log_ids){ .delivery = id }, "delivery %s is not"
+	    " due (delivered, in flight elsewhere, waiting to retry, for its"
+	    " target or for its turn at a paced one, or unknown): skipped",
+	    id);
+}
+
 static int
 tick(struct run *r)
 {
@@ -1176,19 +1189,9 @@ tick(struct run *r)
 	    (r->ninstances > 0 && (rc = move_instances(r)) != 0))
 		return journal_failed(r);
 	r->lease_until = r->now + r->o->lease_ms;
-	for (i = 0; i < r->nids; i++) {
-		if ((rc = journal_claim_id(jn, r->ids[i], r->owner, r->now,
-		    r->lease_until, on_claim, r, &n)) != 0)
-			return journal_failed(r);
-		if (n == 0) {
-			r->st->skipped++;
-			log_info(&(struct log_ids){ .delivery = r->ids[i] },
-			    "delivery %s is not due (delivered, in flight"
-			    " elsewhere, waiting to retry, for its target or"
-			    " for its turn at a paced one, or unknown):"
-			    " skipped", r->ids[i]);
-		}
-	}
+	if ((rc = journal_claim_ids(jn, r->ids, r->nids, r->owner, r->now,
+	    r->lease_until, on_claim, r, &n, skipped)) != 0)
+		return journal_failed(r);
 	r->nids = 0;
 	if (r->o->pending && !r->in_done && r->held < r->capacity / 2) {
 		if ((rc = journal_circuit_probes(jn, r->now, r->lease_until,
