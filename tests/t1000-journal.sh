@@ -4,7 +4,7 @@
 # opened.
 . "$top_srcdir/tests/lib.sh"
 
-SCHEMA_VERSION=16
+SCHEMA_VERSION=17
 
 test_expect_success 'ingest creates a journal with the current schema' '
 	echo "{\"a\":1}" | integra-ingest -j journal.db -s t -t lead.created \
@@ -111,6 +111,40 @@ test_expect_success 'a version 11 journal: every key known after migration 12' '
 	test "$(sqlite3 v11.db "SELECT count(*) FROM raw_envelopes")" = 3 &&
 	test "$(sqlite3 v11.db "PRAGMA integrity_check")" = ok &&
 	test -z "$(sqlite3 v11.db "PRAGMA foreign_key_check")"
+'
+# Migration 17: a status CHECK as an IN list of three values or more made
+# SQLite build a table each time a statement wrote a row; now they are
+# comparisons, which refuse the same.  v16.db is the journal with the
+# events' and deliveries' checks as version 16 wrote them.
+cat >v16.sql <<'EOF'
+PRAGMA writable_schema = ON;
+UPDATE sqlite_master SET sql = replace(sql, 'CHECK (status = ''received''
+                  OR status = ''normalized'' OR status = ''mapped''
+                  OR status = ''rejected'')', 'CHECK (status IN
+                  (''received'', ''normalized'', ''mapped'', ''rejected''))')
+  WHERE name = 'events';
+UPDATE sqlite_master SET sql = replace(sql, 'CHECK (status = ''pending''
+              OR status = ''in_flight'' OR status = ''delivered''
+              OR status = ''failed'' OR status = ''dead'')', 'CHECK (status IN
+              (''pending'', ''in_flight'', ''delivered'', ''failed'', ''dead''))')
+  WHERE name = 'deliveries';
+PRAGMA writable_schema = RESET;
+PRAGMA user_version = 16;
+EOF
+test_expect_success 'a version 16 journal: its status checks become comparisons, which still refuse' '
+	cp journal.db v16.db && sqlite3 v16.db <v16.sql &&
+	test "$(sqlite3 v16.db "SELECT count(*) FROM sqlite_master
+	    WHERE sql LIKE \"%CHECK (status IN%\"")" = 2 &&
+	integra-ingest -j v16.db -s t -t x </dev/null &&
+	test "$(sqlite3 v16.db "PRAGMA user_version")" = $SCHEMA_VERSION &&
+	test "$(sqlite3 v16.db "SELECT count(*) FROM sqlite_master
+	    WHERE sql LIKE \"%CHECK (status IN%\"")" = 0 &&
+	sqlite3 v16.db .schema >schema &&
+	sed "1,/^\$/d" "$top_srcdir/lib/journal/schema.sql" >expect &&
+	test_cmp expect schema &&
+	! sqlite3 v16.db "UPDATE events SET status = \"lost\"" 2>err &&
+	grep -q "CHECK constraint failed" err &&
+	test "$(sqlite3 v16.db "PRAGMA integrity_check")" = ok
 '
 test_expect_success 'a migration that would leave a row without its event: 73' '
 	ce x k-1 "{}" | integra-ingest -j broken.db >/dev/null 2>&1 &&

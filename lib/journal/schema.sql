@@ -25,8 +25,9 @@ CREATE TABLE deliveries (
   url         TEXT NOT NULL,
   headers     TEXT NOT NULL,
   body        TEXT,
-  status      TEXT NOT NULL DEFAULT 'pending' CHECK (status IN
-              ('pending', 'in_flight', 'delivered', 'failed', 'dead')),
+  status      TEXT NOT NULL DEFAULT 'pending' CHECK (status = 'pending'
+              OR status = 'in_flight' OR status = 'delivered'
+              OR status = 'failed' OR status = 'dead'),
   attempts    INTEGER NOT NULL DEFAULT 0,
   not_before  INTEGER NOT NULL,
   lease_owner TEXT,
@@ -130,8 +131,8 @@ CREATE TABLE sync_runs (
   job          TEXT NOT NULL,
   started_at   INTEGER NOT NULL,
   ended_at     INTEGER,
-  status       TEXT NOT NULL CHECK (status IN
-               ('running', 'ok', 'failed')),
+  status       TEXT NOT NULL CHECK (status = 'running'
+               OR status = 'ok' OR status = 'failed'),
   full         INTEGER NOT NULL,
   pages        INTEGER NOT NULL DEFAULT 0,
   read         INTEGER NOT NULL DEFAULT 0,
@@ -169,8 +170,9 @@ CREATE TABLE IF NOT EXISTS "events" (
   time            TEXT NOT NULL,
   idempotency_key TEXT NOT NULL,
   key_index       BLOB NOT NULL,
-  status          TEXT NOT NULL DEFAULT 'received' CHECK (status IN
-                  ('received', 'normalized', 'mapped', 'rejected')),
+  status          TEXT NOT NULL DEFAULT 'received' CHECK (status = 'received'
+                  OR status = 'normalized' OR status = 'mapped'
+                  OR status = 'rejected'),
   error           TEXT,
   received_at     INTEGER NOT NULL,
   retained_at     INTEGER,
@@ -187,8 +189,10 @@ CREATE TABLE flow_instances (
   tenant      TEXT NOT NULL,
   number      TEXT NOT NULL,
   event_id    TEXT NOT NULL,	-- the event that started it
-  status      TEXT NOT NULL CHECK (status IN ('running', 'waiting',
-              'paused', 'completed', 'cancelled', 'failed')),
+  status      TEXT NOT NULL CHECK (status = 'running'
+              OR status = 'waiting' OR status = 'paused'
+              OR status = 'completed' OR status = 'cancelled'
+              OR status = 'failed'),
   label       TEXT NOT NULL,	-- what people see: its flow's data
   step        TEXT,		-- the id of the step it stands on
   visit       INTEGER NOT NULL DEFAULT 1,	-- times it came to it
@@ -305,8 +309,9 @@ CREATE TABLE cadence_steps (
   cadence  TEXT NOT NULL,
   key      TEXT NOT NULL,
   step     TEXT NOT NULL,
-  status   TEXT NOT NULL CHECK (status IN
-           ('sent', 'skipped', 'stopped', 'failed')),
+  status   TEXT NOT NULL CHECK (status = 'sent'
+           OR status = 'skipped' OR status = 'stopped'
+           OR status = 'failed'),
   event_id TEXT,		-- sent: its event
   day      INTEGER NOT NULL,	-- the day it fell due
   at       INTEGER NOT NULL,
