@@ -14,30 +14,15 @@
 #include "journal/private.h"
 #include "journal/seal.h"
 
-/* Seals v[0..n) bound to the column prefix of delivery id, into out. */
-static int
-seal_column(struct seal *seal, const char *prefix, const char *id,
-    const void *v, size_t n, struct buf *out)
-{
-	char aad[sizeof(AAD_HEADERS) + ID_LEN];
-	int len;
-
-	len = snprintf(aad, sizeof(aad), "%s%s", prefix, id);
-	buf_reset(out);
-	if (len < 0 || (size_t)len >= sizeof(aad))
-		return -1;
-	return seal_value(seal, v, n, aad, (size_t)len, out);
-}
-
 int
 journal_delivery_seal(struct seal *seal, struct journal_delivery *d,
     struct buf *headers, struct buf *body)
 {
 	if (!seal_on(seal) || d->sealed)
 		return 0;
-	if ((d->headers != NULL && seal_column(seal, AAD_HEADERS, d->id,
+	if ((d->headers != NULL && journal_seal_row(seal, AAD_HEADERS, d->id,
 	    d->headers, strlen(d->headers), headers) != 0) ||
-	    (d->body != NULL && seal_column(seal, AAD_BODY, d->id, d->body,
+	    (d->body != NULL && journal_seal_row(seal, AAD_BODY, d->id, d->body,
 	    d->body_len, body) != 0))
 		return -1;
 	if (d->headers != NULL) {

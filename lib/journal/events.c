@@ -79,16 +79,10 @@ int
 journal_event_seal(struct seal *seal, struct journal_event *ev,
     struct buf *out)
 {
-	char aad[sizeof(AAD_CANONICAL) + ID_LEN];
-	int n;
-
 	if (!seal_on(seal) || ev->sealed)
 		return 0;
-	n = snprintf(aad, sizeof(aad), "%s%s", ev->canonical ? AAD_CANONICAL :
-	    AAD_RAW, ev->id);
-	buf_reset(out);
-	if (n < 0 || (size_t)n >= sizeof(aad) || seal_value(seal,
-	    ev->envelope, ev->envelope_len, aad, (size_t)n, out) != 0)
+	if (journal_seal_row(seal, ev->canonical ? AAD_CANONICAL : AAD_RAW,
+	    ev->id, ev->envelope, ev->envelope_len, out) != 0)
 		return -1;
 	ev->envelope = out->data;
 	ev->envelope_len = out->len;

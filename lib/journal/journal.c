@@ -159,11 +159,14 @@ sql_key_retained(sqlite3_context *cx, int argc, sqlite3_value **argv)
 static int
 needs_escape(sqlite3_value *v)
 {
-	const unsigned char *b = sqlite3_value_blob(v);
-	size_t n = (size_t)sqlite3_value_bytes(v);
+	const unsigned char *b;
+	size_t n;
 
-	return sqlite3_value_type(v) == SQLITE_BLOB && n > 0 &&
-	    (b[0] == PLAIN_ESCAPE || seal_is_sealed(b, n));
+	if (sqlite3_value_type(v) != SQLITE_BLOB)
+		return 0;
+	b = sqlite3_value_blob(v);
+	n = (size_t)sqlite3_value_bytes(v);
+	return n > 0 && (b[0] == PLAIN_ESCAPE || seal_is_sealed(b, n));
 }
 
 /*
@@ -306,6 +309,20 @@ add_functions(struct journal *j)
 	    SQLITE_DIRECTONLY, j, sql_seal, NULL, NULL) != SQLITE_OK)
 		return journal_fail(j, "add SQL functions");
 	return 0;
+}
+
+int
+journal_seal_row(struct seal *seal, const char *prefix, const char *id,
+    const void *v, size_t n, struct buf *out)
+{
+	char aad[sizeof(AAD_CANONICAL) + ID_LEN];	/* the longest prefix */
+	int len;
+
+	len = snprintf(aad, sizeof(aad), "%s%s", prefix, id);
+	buf_reset(out);
+	if (len < 0 || (size_t)len >= sizeof(aad))
+		return -1;
+	return seal_value(seal, v, n, aad, (size_t)len, out);
 }
 
 void

@@ -42,6 +42,13 @@
 #define AAD_HEADERS	"deliveries.headers:"
 #define AAD_BODY	"deliveries.body:"
 
+/*
+ * v[0..n) sealed into out (reset first) bound to the row id of the column
+ * whose AAD_ prefix is given, as the statements bind it: 0, or -1.
+ */
+int		 journal_seal_row(struct seal *, const char *prefix,
+		    const char *id, const void *v, size_t n, struct buf *out);
+
 /* Every statement the journal prepares: statements.c has their text. */
 enum journal_sql {
 	/* journal.c */
