@@ -28,6 +28,17 @@ test_expect_success 'its schema is lib/journal/schema.sql' '
 	sqlite3 journal.db .schema >schema &&
 	test_cmp expect schema
 '
+# The statement interface (journal/private.h): a subject's file reads and
+# writes through it, and only the SQLite backend's files name the engine
+# (and private.h, whose struct journal holds the connection), so that
+# another backend is a set of files beside them.
+test_expect_success 'only the backend files of lib/journal use SQLite' '
+	(cd "$top_srcdir" && grep -l -E "sqlite3[._]|SQLITE_" \
+	    lib/*/*.c lib/*/*.h cmd/*.c | sort) >users || : &&
+	printf "%s\n" lib/journal/journal.c lib/journal/private.h \
+	    lib/journal/sqlite.c >expect &&
+	test_cmp expect users
+'
 test_expect_success 'the journal passes SQLite integrity_check' '
 	test "$(q "PRAGMA integrity_check")" = ok
 '

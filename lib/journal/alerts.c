@@ -2,7 +2,6 @@
  * journal/alerts: what the alerts are evaluated from, and their states
  * (migration 10).  See journal/alerts.h.
  */
-#include <sqlite3.h>
 
 #include "journal/journal.h"
 #include "journal/alerts.h"
@@ -12,18 +11,18 @@ int
 journal_alert_inputs(struct journal *j, int64_t died_since,
     int64_t tried_since, int64_t *died, int64_t *tried, int64_t *failed)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_ALERT_INPUTS)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, died_since);
-	sqlite3_bind_int64(st, 2, tried_since);
+	journal_bind_int64(st, 1, died_since);
+	journal_bind_int64(st, 2, tried_since);
 	*died = *tried = *failed = 0;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*died = sqlite3_column_int64(st, 0);
-		*tried = sqlite3_column_int64(st, 1);
-		*failed = sqlite3_column_int64(st, 2);
+	if ((rc = journal_step(st)) == JOURNAL_ROW) {
+		*died = journal_column_int64(st, 0);
+		*tried = journal_column_int64(st, 1);
+		*failed = journal_column_int64(st, 2);
 	}
 	return journal_step_end(j, st, rc, "count what alerts watch");
 }
@@ -32,21 +31,21 @@ int
 journal_alerts(struct journal *j, journal_alert_fn fn, void *ctx)
 {
 	struct journal_alert a;
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_ALERT_STATES)) == NULL)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = journal_step(st)) == JOURNAL_ROW) {
 		a = (struct journal_alert){
-		    .alert = (const char *)sqlite3_column_text(st, 0),
-		    .firing = sqlite3_column_int(st, 1),
-		    .since = sqlite3_column_int64(st, 2),
-		    .message = (const char *)sqlite3_column_text(st, 3),
-		    .posted_at = sqlite3_column_int64(st, 4),
-		    .posted_firing = sqlite3_column_int(st, 5) };
+		    .alert = journal_column_text(st, 0),
+		    .firing = journal_column_int(st, 1),
+		    .since = journal_column_int64(st, 2),
+		    .message = journal_column_text(st, 3),
+		    .posted_at = journal_column_int64(st, 4),
+		    .posted_firing = journal_column_int(st, 5) };
 		if ((rc = fn(ctx, &a)) != 0) {
-			sqlite3_reset(st);
+			journal_reset(st);
 			return rc;
 		}
 	}
@@ -56,15 +55,15 @@ journal_alerts(struct journal *j, journal_alert_fn fn, void *ctx)
 int
 journal_alert_put(struct journal *j, const struct journal_alert *a)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 
 	if ((st = journal_sql(j, SQL_ALERT_PUT)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, a->alert);
-	sqlite3_bind_int(st, 2, a->firing);
-	sqlite3_bind_int64(st, 3, a->since);
+	journal_bind_int64(st, 2, a->firing);
+	journal_bind_int64(st, 3, a->since);
 	journal_bind_text(st, 4, a->message);
-	sqlite3_bind_int64(st, 5, a->posted_at);
-	sqlite3_bind_int(st, 6, a->posted_firing);
+	journal_bind_int64(st, 5, a->posted_at);
+	journal_bind_int64(st, 6, a->posted_firing);
 	return journal_step_done(j, st, "keep an alert's state");
 }

@@ -4,7 +4,6 @@
  */
 #include <stdio.h>
 
-#include <sqlite3.h>
 
 #include "journal/journal.h"
 #include "journal/contacts.h"
@@ -15,7 +14,7 @@ journal_lead_find(struct journal *j, const char *tenant,
     const char *const contacts[], size_t n, char lead_id[ID_LEN + 1],
     int *found)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	size_t i;
 	int rc;
 
@@ -27,9 +26,9 @@ journal_lead_find(struct journal *j, const char *tenant,
 			return -1;
 		journal_bind_text(st, 1, tenant);
 		journal_bind_text(st, 2, contacts[i]);
-		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = journal_step(st)) == JOURNAL_ROW) {
 			snprintf(lead_id, ID_LEN + 1, "%s",
-			    (const char *)sqlite3_column_text(st, 0));
+			    journal_column_text(st, 0));
 			*found = 1;
 		}
 		if ((rc = journal_step_end(j, st, rc, "find a lead")) != 0)
@@ -42,14 +41,14 @@ int
 journal_lead_link(struct journal *j, const char *tenant, const char *contact,
     const char *lead_id, int64_t now)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 
 	if ((st = journal_sql(j, SQL_LEAD_LINK)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, tenant);
 	journal_bind_text(st, 2, contact);
 	journal_bind_text(st, 3, lead_id);
-	sqlite3_bind_int64(st, 4, now);
+	journal_bind_int64(st, 4, now);
 	return journal_step_done(j, st, "link a lead's contact");
 }
 
@@ -57,16 +56,16 @@ int
 journal_message_status(struct journal *j, const char *remote_id,
     const char *status, int64_t at, int *changed)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_MESSAGE_STATUS)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, remote_id);
 	journal_bind_text(st, 2, status);
-	sqlite3_bind_int64(st, 3, at);
+	journal_bind_int64(st, 3, at);
 	if ((rc = journal_step_done(j, st, "record a message's status")) != 0)
 		return rc;
-	*changed = sqlite3_changes(j->db);
+	*changed = journal_changes(j);
 	return 0;
 }

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
 
 #include "base/buf.h"
 #include "base/ids.h"
@@ -158,7 +157,7 @@ int
 journal_count_flush(struct journal *j)
 {
 	struct journal_tally *t;
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	const char *k;
 	int rc = 0, i;
 
@@ -169,11 +168,11 @@ journal_count_flush(struct journal *j)
 			rc = -1;
 			break;
 		}
-		sqlite3_bind_int64(st, 1, t->hour);
+		journal_bind_int64(st, 1, t->hour);
 		for (i = 0, k = t->key; i < 4; i++, k += strlen(k) + 1)
-			sqlite3_bind_text(st, 2 + i, k, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 6, t->n);
-		sqlite3_bind_int64(st, 7, t->total);
+			journal_bind_text(st, 2 + i, k);
+		journal_bind_int64(st, 6, t->n);
+		journal_bind_int64(st, 7, t->total);
 		rc = journal_step_done(j, st, "add to the counts");
 	}
 	journal_count_drop(j, 0);
@@ -223,33 +222,32 @@ journal_report(struct journal *j, enum journal_report which, int64_t since_ms,
 		[JOURNAL_REPORT_SYNC_TIMES] = 2,
 	};
 	struct journal_report_row row;
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	const char *s;
 	int rc, i, n;
 
 	if ((st = journal_sql(j, stmts[which])) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, since_ms);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	journal_bind_int64(st, 1, since_ms);
+	while ((rc = journal_step(st)) == JOURNAL_ROW) {
 		memset(&row, 0, sizeof(row));
-		n = sqlite3_column_count(st);
+		n = journal_column_count(st);
 		for (i = 0; i < n; i++) {
 			if (i < nnames[which]) {
-				row.name[i] = (const char *)
-				    sqlite3_column_text(st, i);
+				row.name[i] = journal_column_text(st, i);
 				continue;
 			}
 			/* The oldest event: the time of its id. */
 			if (which == JOURNAL_REPORT_WAITING && i == 6) {
-				s = (const char *)sqlite3_column_text(st, i);
+				s = journal_column_text(st, i);
 				row.num[i] = s != NULL && id_time_ms(s) > 0 ?
 				    id_time_ms(s) : 0;
 			} else
 				row.num[i - nnames[which]] =
-				    sqlite3_column_int64(st, i);
+				    journal_column_int64(st, i);
 		}
 		if ((rc = fn(ctx, &row)) != 0) {
-			sqlite3_reset(st);
+			journal_reset(st);
 			return rc;
 		}
 	}
@@ -261,16 +259,16 @@ static int
 json_of(struct journal *j, enum journal_sql which, int64_t now, struct buf *out,
     const char *what)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, which)) == NULL)
 		return -1;
-	if (sqlite3_bind_parameter_count(st) > 0)
-		sqlite3_bind_int64(st, 1, now);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		buf_add(out, sqlite3_column_text(st, 0),
-		    (size_t)sqlite3_column_bytes(st, 0));
+	if (journal_bind_count(st) > 0)
+		journal_bind_int64(st, 1, now);
+	if ((rc = journal_step(st)) == JOURNAL_ROW)
+		buf_add(out, journal_column_text(st, 0),
+		    journal_column_bytes(st, 0));
 	return journal_step_end(j, st, rc, what);
 }
 

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
 
 #include "base/buf.h"
 #include "journal/journal.h"
@@ -41,7 +40,7 @@ int
 journal_delivery_add(struct journal *j, const struct journal_delivery *d,
     int *added)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_DELIVERY_ADD)) == NULL)
@@ -50,33 +49,30 @@ journal_delivery_add(struct journal *j, const struct journal_delivery *d,
 	journal_bind_text(st, 2, d->event_id);
 	journal_bind_text(st, 3, d->target);
 	journal_bind_text(st, 4, d->route);
-	sqlite3_bind_int(st, 5, d->step);
+	journal_bind_int64(st, 5, d->step);
 	journal_bind_text(st, 6, d->method);
 	journal_bind_text(st, 7, d->url);
 	if (d->sealed) {
-		sqlite3_bind_blob(st, 8, d->headers, (int)d->headers_len,
-		    SQLITE_STATIC);
-		sqlite3_bind_blob(st, 9, d->body, (int)d->body_len,
-		    SQLITE_STATIC);
+		journal_bind_blob(st, 8, d->headers, d->headers_len);
+		journal_bind_blob(st, 9, d->body, d->body_len);
 	} else {
 		journal_bind_text(st, 8, d->headers);
-		sqlite3_bind_text(st, 9, d->body, (int)d->body_len,
-		    SQLITE_STATIC);
+		journal_bind_textn(st, 9, d->body, d->body_len);
 	}
-	sqlite3_bind_int64(st, 10, d->not_before);
-	sqlite3_bind_int64(st, 11, d->created_at);
-	sqlite3_bind_int(st, 12, d->priority);
+	journal_bind_int64(st, 10, d->not_before);
+	journal_bind_int64(st, 11, d->created_at);
+	journal_bind_int64(st, 12, d->priority);
 	journal_bind_text(st, 13, d->dead);
-	sqlite3_bind_int(st, 14, d->mapping_version);
+	journal_bind_int64(st, 14, d->mapping_version);
 	journal_bind_text(st, 15, d->group);
 	journal_bind_text(st, 16, d->dead_class != NULL ? d->dead_class :
 	    "mapping");
 	journal_bind_text(st, 17, d->item);
-	sqlite3_bind_int(st, 18, d->ordered);
-	sqlite3_bind_int(st, 19, d->sealed);
+	journal_bind_int64(st, 18, d->ordered);
+	journal_bind_int64(st, 19, d->sealed);
 	if ((rc = journal_step_done(j, st, "add delivery")) != 0)
 		return rc;
-	if (!(*added = sqlite3_changes(j->db) == 1))
+	if (!(*added = journal_changes(j) == 1))
 		return 0;
 	if ((rc = journal_count(j, d->created_at, "delivery", d->target,
 	    "created", NULL, 1, 0)) != 0)
@@ -87,7 +83,7 @@ journal_delivery_add(struct journal *j, const struct journal_delivery *d,
 
 /* Hands each row of a claiming UPDATE ... RETURNING to fn. */
 static int
-claim_rows(struct journal *j, sqlite3_stmt *st, journal_claim_fn fn,
+claim_rows(struct journal *j, struct journal_stmt *st, journal_claim_fn fn,
     void *ctx, int *n)
 {
 	struct journal_claim c;
@@ -98,34 +94,34 @@ claim_rows(struct journal *j, sqlite3_stmt *st, journal_claim_fn fn,
 	 * Step to the end before calling back: the claim is one statement,
 	 * and SQLite applies RETURNING's changes as the rows come.
 	 */
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = journal_step(st)) == JOURNAL_ROW) {
 		if (cbrc != 0)
 			continue;
-		c.id = (const char *)sqlite3_column_text(st, 0);
-		c.event_id = (const char *)sqlite3_column_text(st, 1);
-		c.target = (const char *)sqlite3_column_text(st, 2);
-		c.route = (const char *)sqlite3_column_text(st, 3);
-		c.method = (const char *)sqlite3_column_text(st, 4);
-		c.url = (const char *)sqlite3_column_text(st, 5);
-		c.headers = (const char *)sqlite3_column_text(st, 6);
-		c.body = (const char *)sqlite3_column_text(st, 7);
-		c.body_len = (size_t)sqlite3_column_bytes(st, 7);
-		c.attempts = sqlite3_column_int(st, 8);
-		c.priority = sqlite3_column_int(st, 9);
-		c.event_type = (const char *)sqlite3_column_text(st, 10);
-		c.tenant = (const char *)sqlite3_column_text(st, 11);
-		c.step = sqlite3_column_int(st, 12);
-		c.group = (const char *)sqlite3_column_text(st, 13);
-		c.item = (const char *)sqlite3_column_text(st, 14);
+		c.id = journal_column_text(st, 0);
+		c.event_id = journal_column_text(st, 1);
+		c.target = journal_column_text(st, 2);
+		c.route = journal_column_text(st, 3);
+		c.method = journal_column_text(st, 4);
+		c.url = journal_column_text(st, 5);
+		c.headers = journal_column_text(st, 6);
+		c.body = journal_column_text(st, 7);
+		c.body_len = journal_column_bytes(st, 7);
+		c.attempts = journal_column_int(st, 8);
+		c.priority = journal_column_int(st, 9);
+		c.event_type = journal_column_text(st, 10);
+		c.tenant = journal_column_text(st, 11);
+		c.step = journal_column_int(st, 12);
+		c.group = journal_column_text(st, 13);
+		c.item = journal_column_text(st, 14);
 		cbrc = fn(ctx, &c);
 		(*n)++;
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != JOURNAL_DONE) {
 		rc = journal_fail(j, "claim deliveries");
-		sqlite3_reset(st);
+		journal_reset(st);
 		return rc;
 	}
-	sqlite3_reset(st);
+	journal_reset(st);
 	return cbrc;
 }
 
@@ -135,7 +131,7 @@ journal_claim_ids(struct journal *j, const char (*ids)[ID_LEN + 1],
     journal_claim_fn fn, void *ctx, int *claimed,
     void (*missed)(void *ctx, const char *id))
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	size_t i;
 	int rc;
 
@@ -155,19 +151,19 @@ journal_claim_ids(struct journal *j, const char (*ids)[ID_LEN + 1],
 	if ((st = journal_sql(j, SQL_CLAIM_IDS)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, owner);
-	sqlite3_bind_int64(st, 2, lease_until);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_text(st, 4, j->ids.data, (int)j->ids.len, SQLITE_STATIC);
+	journal_bind_int64(st, 2, lease_until);
+	journal_bind_int64(st, 3, now);
+	journal_bind_textn(st, 4, j->ids.data, j->ids.len);
 	if ((rc = claim_rows(j, st, fn, ctx, claimed)) != 0 ||
 	    (size_t)*claimed == n || missed == NULL)
 		return rc;
 	if ((st = journal_sql(j, SQL_CLAIM_IDS_MISSED)) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, j->ids.data, (int)j->ids.len, SQLITE_STATIC);
+	journal_bind_textn(st, 1, j->ids.data, j->ids.len);
 	journal_bind_text(st, 2, owner);
-	sqlite3_bind_int64(st, 3, lease_until);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		missed(ctx, (const char *)sqlite3_column_text(st, 0));
+	journal_bind_int64(st, 3, lease_until);
+	while ((rc = journal_step(st)) == JOURNAL_ROW)
+		missed(ctx, journal_column_text(st, 0));
 	return journal_step_end(j, st, rc, "find deliveries not claimed");
 }
 
@@ -176,14 +172,14 @@ journal_claim_due(struct journal *j, int limit, const char *owner,
     int64_t now, int64_t lease_until, journal_claim_fn fn, void *ctx,
     int *nclaimed)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 
 	if ((st = journal_sql(j, SQL_CLAIM_DUE)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, owner);
-	sqlite3_bind_int64(st, 2, lease_until);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_int(st, 4, limit);
+	journal_bind_int64(st, 2, lease_until);
+	journal_bind_int64(st, 3, now);
+	journal_bind_int64(st, 4, limit);
 	return claim_rows(j, st, fn, ctx, nclaimed);
 }
 
@@ -192,13 +188,13 @@ journal_claim_probe(struct journal *j, const char *target, const char *owner,
     int64_t now, int64_t lease_until, journal_claim_fn fn, void *ctx,
     int *claimed)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 
 	if ((st = journal_sql(j, SQL_CLAIM_PROBE)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, owner);
-	sqlite3_bind_int64(st, 2, lease_until);
-	sqlite3_bind_int64(st, 3, now);
+	journal_bind_int64(st, 2, lease_until);
+	journal_bind_int64(st, 3, now);
 	journal_bind_text(st, 4, target);
 	return claim_rows(j, st, fn, ctx, claimed);
 }
@@ -208,17 +204,17 @@ journal_attempt_add(struct journal *j, const struct journal_attempt *a,
     const char *owner, int *kept)
 {
 	int64_t done_at = a->started_at + a->duration_ms;
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_ATTEMPT_ADD)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, a->delivery_id);
-	sqlite3_bind_int(st, 2, a->attempt);
-	sqlite3_bind_int64(st, 3, a->started_at);
-	sqlite3_bind_int64(st, 4, a->duration_ms);
+	journal_bind_int64(st, 2, a->attempt);
+	journal_bind_int64(st, 3, a->started_at);
+	journal_bind_int64(st, 4, a->duration_ms);
 	if (a->http_status > 0)
-		sqlite3_bind_int(st, 5, a->http_status);
+		journal_bind_int64(st, 5, a->http_status);
 	journal_bind_text(st, 6, a->error_class);
 	journal_bind_text(st, 7, a->error);
 	journal_bind_text(st, 8, a->excerpt);
@@ -235,17 +231,17 @@ journal_attempt_add(struct journal *j, const struct journal_attempt *a,
 		return -1;
 	journal_bind_text(st, 1, a->delivery_id);
 	journal_bind_text(st, 2, a->status);
-	sqlite3_bind_int(st, 3, a->attempt);
-	sqlite3_bind_int64(st, 4, a->not_before);
+	journal_bind_int64(st, 3, a->attempt);
+	journal_bind_int64(st, 4, a->not_before);
 	journal_bind_text(st, 5, a->error);
-	sqlite3_bind_int64(st, 6, done_at);
+	journal_bind_int64(st, 6, done_at);
 	journal_bind_text(st, 7, owner);
 	journal_bind_text(st, 8, a->error_class);
 	journal_bind_text(st, 9, a->remote_id);
 	if ((rc = journal_step_done(j, st, "finish delivery")) != 0)
 		return rc;
 	/* Not "pending": that delivery's target is disabled, it waits. */
-	if (!(*kept = sqlite3_changes(j->db) == 1) ||
+	if (!(*kept = journal_changes(j) == 1) ||
 	    strcmp(a->status, "pending") == 0)
 		return 0;
 	if ((rc = journal_count(j, done_at, "delivery", a->target, a->status,
@@ -262,12 +258,12 @@ int
 journal_claim_release(struct journal *j, const char *id, const char *owner,
     int64_t now)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 
 	if ((st = journal_sql(j, SQL_CLAIM_RELEASE)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
 	journal_bind_text(st, 2, owner);
-	sqlite3_bind_int64(st, 3, now);
+	journal_bind_int64(st, 3, now);
 	return journal_step_done(j, st, "release a claim");
 }

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sqlite3.h>
 
 #include "base/buf.h"
 #include "journal/journal.h"
@@ -16,18 +15,18 @@ int
 journal_dlq_query(struct journal *j, const struct journal_dlq_filter *f,
     int full, journal_row_fn fn, void *ctx)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 
 	if ((st = journal_sql(j, SQL_DLQ_QUERY)) == NULL)
 		return -1;
 	journal_bind_opt(st, 1, f->type);
 	journal_bind_opt(st, 2, f->target);
 	if (f->since > 0)
-		sqlite3_bind_int64(st, 3, f->since);
-	sqlite3_bind_int(st, 4, f->archived);
+		journal_bind_int64(st, 3, f->since);
+	journal_bind_int64(st, 4, f->archived);
 	journal_bind_opt(st, 5, f->after);
-	sqlite3_bind_int(st, 6, f->limit > 0 ? f->limit : -1);
-	sqlite3_bind_int(st, 7, full);
+	journal_bind_int64(st, 6, f->limit > 0 ? f->limit : -1);
+	journal_bind_int64(st, 7, full);
 	return journal_step_rows(j, st, fn, ctx, "list dead letters");
 }
 
@@ -35,7 +34,7 @@ int
 journal_dlq_match(struct journal *j, const struct journal_dlq_filter *f,
     journal_row_fn fn, void *ctx)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 
 	if ((st = journal_sql(j, SQL_DLQ_MATCH)) == NULL)
 		return -1;
@@ -44,11 +43,11 @@ journal_dlq_match(struct journal *j, const struct journal_dlq_filter *f,
 	journal_bind_opt(st, 3, f->source);
 	journal_bind_opt(st, 4, f->tenant);
 	if (f->since > 0)
-		sqlite3_bind_int64(st, 5, f->since);
+		journal_bind_int64(st, 5, f->since);
 	if (f->until > 0)
-		sqlite3_bind_int64(st, 6, f->until);
+		journal_bind_int64(st, 6, f->until);
 	journal_bind_opt(st, 7, f->error_class);
-	sqlite3_bind_int(st, 8, f->archived);
+	journal_bind_int64(st, 8, f->archived);
 	return journal_step_rows(j, st, fn, ctx, "find dead letters");
 }
 
@@ -56,16 +55,16 @@ int
 journal_dlq_detail(struct journal *j, const char *id, struct buf *out,
     int *found)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_DLQ_DETAIL)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
 	*found = 0;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		buf_add(out, sqlite3_column_text(st, 0),
-		    (size_t)sqlite3_column_bytes(st, 0));
+	if ((rc = journal_step(st)) == JOURNAL_ROW) {
+		buf_add(out, journal_column_text(st, 0),
+		    journal_column_bytes(st, 0));
 		*found = 1;
 	}
 	return journal_step_end(j, st, rc, "read a dead letter");
@@ -74,15 +73,15 @@ journal_dlq_detail(struct journal *j, const char *id, struct buf *out,
 int
 journal_dlq_stats(struct journal *j, int64_t now, struct buf *out)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_DLQ_STATS)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, now);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		buf_add(out, sqlite3_column_text(st, 0),
-		    (size_t)sqlite3_column_bytes(st, 0));
+	journal_bind_int64(st, 1, now);
+	if ((rc = journal_step(st)) == JOURNAL_ROW)
+		buf_add(out, journal_column_text(st, 0),
+		    journal_column_bytes(st, 0));
 	return journal_step_end(j, st, rc, "count dead letters");
 }
 
@@ -90,26 +89,26 @@ int
 journal_dlq_retry(struct journal *j, const char *id, int64_t now, int *done)
 {
 	struct buf group = BUF_INIT;
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_DLQ_RETRY)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
-	sqlite3_bind_int64(st, 2, now);
+	journal_bind_int64(st, 2, now);
 	*done = 0;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if ((rc = journal_step(st)) == JOURNAL_ROW) {
 		*done = 1;
 		if ((rc = journal_count(j, now, "delivery",
-		    (const char *)sqlite3_column_text(st, 0), "requeued", NULL,
+		    journal_column_text(st, 0), "requeued", NULL,
 		    1, 0)) != 0) {
-			sqlite3_reset(st);
+			journal_reset(st);
 			return rc;
 		}
-		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-			buf_adds(&group, (const char *)sqlite3_column_text(st,
+		if (!journal_column_null(st, 1))
+			buf_adds(&group, journal_column_text(st,
 			    1));
-		rc = sqlite3_step(st);
+		rc = journal_step(st);
 	}
 	if ((rc = journal_step_end(j, st, rc, "retry a dead letter")) == 0 &&
 	    group.len > 0)
@@ -122,12 +121,12 @@ int
 journal_dlq_archive(struct journal *j, const char *id, int64_t now,
     int *done)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 
 	if ((st = journal_sql(j, SQL_DLQ_ARCHIVE)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
-	sqlite3_bind_int64(st, 2, now);
+	journal_bind_int64(st, 2, now);
 	return journal_step_changed(j, st, "archive a dead letter", done);
 }
 
@@ -135,18 +134,18 @@ int
 journal_dlq_delete(struct journal *j, const char *id, int force,
     enum journal_dlq_deleted *result)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc, archived, done;
 
 	if ((st = journal_sql(j, SQL_DLQ_FIND)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+	if ((rc = journal_step(st)) != JOURNAL_ROW) {
 		*result = JOURNAL_DLQ_NOT_DEAD;
 		return journal_step_end(j, st, rc, "find a dead letter");
 	}
-	archived = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
+	archived = journal_column_int(st, 0);
+	journal_reset(st);
 	if (!archived && !force) {
 		*result = JOURNAL_DLQ_NOT_ARCHIVED;
 		return 0;
@@ -169,17 +168,17 @@ int
 journal_dlq_sweep(struct journal *j, const char *target, int max_attempts,
     int64_t now, int *moved)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_DLQ_SWEEP)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, target);
-	sqlite3_bind_int(st, 2, max_attempts);
-	sqlite3_bind_int64(st, 3, now);
+	journal_bind_int64(st, 2, max_attempts);
+	journal_bind_int64(st, 3, now);
 	if ((rc = journal_step_done(j, st, "move exhausted deliveries")) != 0)
 		return rc;
-	if ((*moved = sqlite3_changes(j->db)) == 0)
+	if ((*moved = journal_changes(j)) == 0)
 		return 0;
 	return journal_count(j, now, "delivery", target, "dead", NULL, *moved,
 	    0);

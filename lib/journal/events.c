@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
 
 #include "base/buf.h"
 #include "base/clock.h"
@@ -32,17 +31,17 @@ static const char *const status_names[] = {
 static int
 any_retained(struct journal *j)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if (j->in_tx && j->retained >= 0)
 		return j->retained;
 	if ((st = journal_sql(j, SQL_RETAINED_ANY)) == NULL)
 		return -1;
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+	if ((rc = journal_step(st)) != JOURNAL_ROW)
 		return journal_step_end(j, st, rc, "look for retained events");
-	rc = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
+	rc = journal_column_int(st, 0);
+	journal_reset(st);
 	if (j->in_tx)
 		j->retained = rc;
 	return rc;
@@ -57,21 +56,21 @@ static int
 event_by_key(struct journal *j, const char *source, const void *form,
     size_t formlen, char id[ID_LEN + 1], struct buf *envelope)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_EVENT_BY_KEY)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, source);
-	sqlite3_bind_blob(st, 2, form, (int)formlen, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+	journal_bind_blob(st, 2, form, formlen);
+	if ((rc = journal_step(st)) != JOURNAL_ROW)
 		return journal_step_end(j, st, rc, "find duplicate event");
 	snprintf(id, ID_LEN + 1, "%s",
-	    (const char *)sqlite3_column_text(st, 0));
+	    journal_column_text(st, 0));
 	if (envelope != NULL)
-		buf_add(envelope, sqlite3_column_text(st, 1),
-		    (size_t)sqlite3_column_bytes(st, 1));
-	sqlite3_reset(st);
+		buf_add(envelope, journal_column_text(st, 1),
+		    journal_column_bytes(st, 1));
+	journal_reset(st);
 	return 1;
 }
 
@@ -96,7 +95,7 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 {
 	unsigned char retained[KEY_INDEX_RETAINED_LEN];
 	size_t keylen = strlen(ev->idempotency_key), formlen;
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	/* The key of an event retention has replaced is known by its digest. */
@@ -123,13 +122,13 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 	journal_bind_text(st, 5, ev->subject);
 	journal_bind_text(st, 6, ev->time);
 	journal_bind_text(st, 7, ev->idempotency_key);
-	sqlite3_bind_int64(st, 8, ev->received_at);
-	sqlite3_bind_blob(st, 9, j->key_form.data, (int)formlen, SQLITE_STATIC);
+	journal_bind_int64(st, 8, ev->received_at);
+	journal_bind_blob(st, 9, j->key_form.data, formlen);
 	journal_bind_text(st, 10, ev->rejected);
-	sqlite3_bind_int(st, 11, ev->canonical);
+	journal_bind_int64(st, 11, ev->canonical);
 	if ((rc = journal_step_done(j, st, "add event")) != 0)
 		return rc;
-	if (sqlite3_changes(j->db) == 1) {
+	if (journal_changes(j) == 1) {
 		if ((rc = journal_count(j, ev->received_at, "event", ev->type,
 		    ev->source, "received", 1, 0)) != 0 ||
 		    (ev->rejected != NULL && (rc = journal_count(j,
@@ -141,15 +140,13 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 		if ((st = journal_sql(j, ev->canonical ? SQL_CANONICAL_ADD :
 		    SQL_RAW_ADD)) == NULL)
 			return -1;
-		sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(j->db));
+		journal_bind_int64(st, 1, journal_last_rowid(j));
 		/* What was refused is kept byte for byte, valid or not. */
 		if (ev->rejected != NULL || ev->sealed)
-			sqlite3_bind_blob(st, 2, ev->envelope,
-			    (int)ev->envelope_len, SQLITE_STATIC);
+			journal_bind_blob(st, 2, ev->envelope, ev->envelope_len);
 		else
-			sqlite3_bind_text(st, 2, ev->envelope,
-			    (int)ev->envelope_len, SQLITE_STATIC);
-		sqlite3_bind_int(st, 3, ev->sealed);
+			journal_bind_textn(st, 2, ev->envelope, ev->envelope_len);
+		journal_bind_int64(st, 3, ev->sealed);
 		journal_bind_text(st, 4, ev->id);
 		return journal_step_done(j, st, "add raw envelope");
 	}
@@ -168,32 +165,32 @@ int
 journal_event_status(struct journal *j, const char *id,
     enum journal_event_status *status, struct buf *canonical)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	const char *s;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_EVENT_STATUS)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
+	rc = journal_step(st);
+	if (rc == JOURNAL_DONE) {
 		*status = JOURNAL_UNKNOWN;
-		sqlite3_reset(st);
+		journal_reset(st);
 		return 0;
 	}
-	if (rc != SQLITE_ROW) {
+	if (rc != JOURNAL_ROW) {
 		rc = journal_fail(j, "read event");
-		sqlite3_reset(st);
+		journal_reset(st);
 		return rc;
 	}
-	s = (const char *)sqlite3_column_text(st, 0);
+	s = journal_column_text(st, 0);
 	for (*status = JOURNAL_RECEIVED; *status < JOURNAL_UNKNOWN; (*status)++)
 		if (strcmp(s, status_names[*status]) == 0)
 			break;
-	if (canonical != NULL && sqlite3_column_type(st, 1) != SQLITE_NULL)
-		buf_add(canonical, sqlite3_column_text(st, 1),
-		    (size_t)sqlite3_column_bytes(st, 1));
-	sqlite3_reset(st);
+	if (canonical != NULL && !journal_column_null(st, 1))
+		buf_add(canonical, journal_column_text(st, 1),
+		    journal_column_bytes(st, 1));
+	journal_reset(st);
 	return 0;
 }
 
@@ -205,7 +202,7 @@ static int
 event_find(struct journal *j, const char *id, const char *moved,
     int64_t *seq, enum journal_event_status *status)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	const char *s;
 	int rc, n;
 
@@ -214,18 +211,18 @@ event_find(struct journal *j, const char *id, const char *moved,
 	journal_bind_text(st, 1, id);
 	*seq = 0;
 	*status = JOURNAL_UNKNOWN;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*seq = sqlite3_column_int64(st, 0);
-		s = (const char *)sqlite3_column_text(st, 3);
+	if ((rc = journal_step(st)) == JOURNAL_ROW) {
+		*seq = journal_column_int64(st, 0);
+		s = journal_column_text(st, 3);
 		for (*status = JOURNAL_RECEIVED; *status < JOURNAL_UNKNOWN;
 		    (*status)++)
 			if (strcmp(s, status_names[*status]) == 0)
 				break;
 		if (moved != NULL && (n = journal_count(j, clock_ms(),
-		    "event", (const char *)sqlite3_column_text(st, 1),
-		    (const char *)sqlite3_column_text(st, 2), moved, 1,
+		    "event", journal_column_text(st, 1),
+		    journal_column_text(st, 2), moved, 1,
 		    0)) != 0) {
-			sqlite3_reset(st);
+			journal_reset(st);
 			return n;
 		}
 	}
@@ -245,7 +242,7 @@ int
 journal_event_normalize(struct journal *j, const char *id,
     const char *type, const char *canonical, size_t len, int *done)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int64_t seq;
 	int rc;
 
@@ -255,7 +252,7 @@ journal_event_normalize(struct journal *j, const char *id,
 	journal_bind_text(st, 2, type);
 	if ((rc = journal_step_done(j, st, "normalize event")) != 0)
 		return rc;
-	if (!(*done = sqlite3_changes(j->db) == 1))
+	if (!(*done = journal_changes(j) == 1))
 		return 0;
 	/*
 	 * Not UPDATE ... RETURNING seq: SQLite builds a temporary table for
@@ -264,9 +261,9 @@ journal_event_normalize(struct journal *j, const char *id,
 	if ((rc = event_moved(j, id, "normalized", &seq)) != 0 ||
 	    (st = journal_sql(j, SQL_CANONICAL_ADD)) == NULL)
 		return rc != 0 ? rc : -1;
-	sqlite3_bind_int64(st, 1, seq);
-	sqlite3_bind_text(st, 2, canonical, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, 0);
+	journal_bind_int64(st, 1, seq);
+	journal_bind_textn(st, 2, canonical, len);
+	journal_bind_int64(st, 3, 0);
 	journal_bind_text(st, 4, id);
 	return journal_step_done(j, st, "add canonical envelope");
 }
@@ -276,7 +273,7 @@ journal_event_map(struct journal *j, const char *id, const char *type,
     const char *source, int *done)
 {
 	enum journal_event_status status;
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int64_t seq;
 	int rc;
 
@@ -286,7 +283,7 @@ journal_event_map(struct journal *j, const char *id, const char *type,
 	if ((rc = journal_step_done(j, st, "map event")) != 0)
 		return rc;
 	/* Not event_moved: map is the hot path, and it knows them. */
-	if (sqlite3_changes(j->db) == 1) {
+	if (journal_changes(j) == 1) {
 		*done = 1;
 		return journal_count(j, clock_ms(), "event", type, source,
 		    "mapped", 1, 0);
@@ -302,7 +299,7 @@ int
 journal_event_reject(struct journal *j, const char *id,
     enum journal_event_status from, const char *reason)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int64_t seq;
 	int rc;
 
@@ -312,7 +309,7 @@ journal_event_reject(struct journal *j, const char *id,
 	journal_bind_text(st, 2, reason);
 	journal_bind_text(st, 3, status_names[from]);
 	if ((rc = journal_step_done(j, st, "reject event")) != 0 ||
-	    sqlite3_changes(j->db) != 1)
+	    journal_changes(j) != 1)
 		return rc;
 	return event_moved(j, id, "rejected", &seq);
 }
@@ -321,13 +318,13 @@ int
 journal_events_in(struct journal *j, enum journal_event_status status,
     const char *after_id, int limit, journal_row_fn fn, void *ctx)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 
 	if ((st = journal_sql(j, SQL_EVENTS_IN)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, status_names[status]);
 	journal_bind_text(st, 2, after_id != NULL ? after_id : "");
-	sqlite3_bind_int(st, 3, limit);
+	journal_bind_int64(st, 3, limit);
 	return journal_step_rows(j, st, fn, ctx, "list events");
 }
 
@@ -335,7 +332,7 @@ int
 journal_events_query(struct journal *j, const struct journal_filter *f,
     journal_row_fn fn, void *ctx)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 
 	if ((st = journal_sql(j, SQL_EVENTS_QUERY)) == NULL)
 		return -1;
@@ -344,15 +341,15 @@ journal_events_query(struct journal *j, const struct journal_filter *f,
 	journal_bind_opt(st, 3, f->status);
 	journal_bind_opt(st, 4, f->tenant);
 	if (f->since > 0)
-		sqlite3_bind_int64(st, 5, f->since);
+		journal_bind_int64(st, 5, f->since);
 	else
-		sqlite3_bind_null(st, 5);
+		journal_bind_null(st, 5);
 	if (f->until > 0)
-		sqlite3_bind_int64(st, 6, f->until);
+		journal_bind_int64(st, 6, f->until);
 	else
-		sqlite3_bind_null(st, 6);
+		journal_bind_null(st, 6);
 	journal_bind_opt(st, 7, f->after);
-	sqlite3_bind_int(st, 8, f->limit);
+	journal_bind_int64(st, 8, f->limit);
 	return journal_step_rows(j, st, fn, ctx, "list events");
 }
 
@@ -360,16 +357,16 @@ int
 journal_event_detail(struct journal *j, const char *id, struct buf *out,
     int *found)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_EVENT_DETAIL)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
-	rc = sqlite3_step(st);
-	if ((*found = rc == SQLITE_ROW))
-		buf_add(out, sqlite3_column_text(st, 0),
-		    (size_t)sqlite3_column_bytes(st, 0));
+	rc = journal_step(st);
+	if ((*found = rc == JOURNAL_ROW))
+		buf_add(out, journal_column_text(st, 0),
+		    journal_column_bytes(st, 0));
 	return journal_step_end(j, st, rc, "show event");
 }
 
@@ -377,7 +374,7 @@ int
 journal_event_retry(struct journal *j, const char *id, int64_t now,
     int *remap, int *redeliver)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_EVENT_RETRY)) == NULL)
@@ -385,18 +382,18 @@ journal_event_retry(struct journal *j, const char *id, int64_t now,
 	journal_bind_text(st, 1, id);
 	if ((rc = journal_step_done(j, st, "retry event")) != 0)
 		return rc;
-	*remap = sqlite3_changes(j->db);
+	*remap = journal_changes(j);
 	if ((st = journal_sql(j, SQL_DELIVERIES_RETRY)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
-	sqlite3_bind_int64(st, 2, now);
+	journal_bind_int64(st, 2, now);
 	*redeliver = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = journal_step(st)) == JOURNAL_ROW) {
 		(*redeliver)++;
 		if ((rc = journal_count(j, now, "delivery",
-		    (const char *)sqlite3_column_text(st, 0), "requeued", NULL,
+		    journal_column_text(st, 0), "requeued", NULL,
 		    1, 0)) != 0) {
-			sqlite3_reset(st);
+			journal_reset(st);
 			return rc;
 		}
 	}
@@ -408,7 +405,7 @@ journal_events_retry_match(struct journal *j,
     const struct journal_retry_filter *f, journal_row_fn fn, void *ctx)
 {
 	const struct journal_filter *e = &f->events;
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 
 	if ((st = journal_sql(j, SQL_EVENTS_RETRY_MATCH)) == NULL)
 		return -1;
@@ -417,9 +414,9 @@ journal_events_retry_match(struct journal *j,
 	journal_bind_opt(st, 3, e->status);
 	journal_bind_opt(st, 4, e->tenant);
 	if (e->since > 0)
-		sqlite3_bind_int64(st, 5, e->since);
+		journal_bind_int64(st, 5, e->since);
 	if (e->until > 0)
-		sqlite3_bind_int64(st, 6, e->until);
+		journal_bind_int64(st, 6, e->until);
 	journal_bind_opt(st, 7, f->target);
 	journal_bind_opt(st, 8, f->error_class);
 	return journal_step_rows(j, st, fn, ctx, "find events to retry");
@@ -429,7 +426,7 @@ int
 journal_event_retryable(struct journal *j, const char *id,
     const struct journal_retry_filter *f, journal_row_fn fn, void *ctx)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 
 	if ((st = journal_sql(j, SQL_EVENT_RETRYABLE)) == NULL)
 		return -1;
@@ -444,7 +441,7 @@ journal_event_redeliver(struct journal *j, const char *id,
     const struct journal_retry_filter *f, int remap, int64_t now,
     int *remapped, journal_row_fn fn, void *ctx)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	const char *target;
 	int rc;
 
@@ -455,21 +452,21 @@ journal_event_redeliver(struct journal *j, const char *id,
 		journal_bind_text(st, 1, id);
 		if ((rc = journal_step_done(j, st, "retry event")) != 0)
 			return rc;
-		*remapped = sqlite3_changes(j->db);
+		*remapped = journal_changes(j);
 	}
 	if ((st = journal_sql(j, SQL_EVENT_REDELIVER)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
 	journal_bind_opt(st, 2, f->target);
 	journal_bind_opt(st, 3, f->error_class);
-	sqlite3_bind_int64(st, 4, now);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		target = (const char *)sqlite3_column_text(st, 1);
+	journal_bind_int64(st, 4, now);
+	while ((rc = journal_step(st)) == JOURNAL_ROW) {
+		target = journal_column_text(st, 1);
 		if ((rc = journal_count(j, now, "delivery", target, "requeued",
 		    NULL, 1, 0)) != 0 || (rc = fn(ctx,
-		    (const char *)sqlite3_column_text(st, 0), target,
-		    (size_t)sqlite3_column_bytes(st, 1))) != 0) {
-			sqlite3_reset(st);
+		    journal_column_text(st, 0), target,
+		    journal_column_bytes(st, 1))) != 0) {
+			journal_reset(st);
 			return rc;
 		}
 	}

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sqlite3.h>
 
 #include "journal/journal.h"
 #include "journal/groups.h"
@@ -23,7 +22,7 @@ journal_group_name_valid(const char *s)
 int
 journal_group_add(struct journal *j, const struct journal_group *g)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 
 	if ((st = journal_sql(j, SQL_GROUP_ADD)) == NULL)
 		return -1;
@@ -31,8 +30,8 @@ journal_group_add(struct journal *j, const struct journal_group *g)
 	journal_bind_text(st, 2, g->route);
 	journal_bind_text(st, 3, g->event_id);
 	journal_bind_text(st, 4, g->tenant);
-	sqlite3_bind_int(st, 5, g->progress);
-	sqlite3_bind_int64(st, 6, g->now);
+	journal_bind_int64(st, 5, g->progress);
+	journal_bind_int64(st, 6, g->now);
 	return journal_step_done(j, st, "add a group");
 }
 
@@ -41,13 +40,13 @@ static int
 change(struct journal *j, enum journal_sql which, const char *name,
     int64_t now, int64_t n, const char *what)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 
 	if ((st = journal_sql(j, which)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, name);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, n);
+	journal_bind_int64(st, 2, now);
+	journal_bind_int64(st, 3, n);
 	return journal_step_done(j, st, what);
 }
 
@@ -76,12 +75,12 @@ int
 journal_group_settle(struct journal *j, const char *name, int64_t now,
     int *settled)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 
 	if ((st = journal_sql(j, SQL_GROUP_SETTLE)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, name);
-	sqlite3_bind_int64(st, 2, now);
+	journal_bind_int64(st, 2, now);
 	return journal_step_changed(j, st, "settle a group", settled);
 }
 
@@ -89,19 +88,19 @@ int
 journal_group_get(struct journal *j, const char *name, journal_row_fn fn,
     void *ctx, int *found)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_GROUP_GET)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, name);
 	*found = 0;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if ((rc = journal_step(st)) == JOURNAL_ROW) {
 		*found = 1;
-		rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    (size_t)sqlite3_column_bytes(st, 1));
-		sqlite3_reset(st);
+		rc = fn(ctx, journal_column_text(st, 0),
+		    journal_column_text(st, 1),
+		    journal_column_bytes(st, 1));
+		journal_reset(st);
 		return rc;
 	}
 	return journal_step_end(j, st, rc, "read a group");
@@ -111,12 +110,12 @@ int
 journal_group_list(struct journal *j, const char *after, int limit,
     journal_row_fn fn, void *ctx)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 
 	if ((st = journal_sql(j, SQL_GROUP_LIST)) == NULL)
 		return -1;
 	journal_bind_opt(st, 1, after);
-	sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
+	journal_bind_int64(st, 2, limit > 0 ? limit : -1);
 	return journal_step_rows(j, st, fn, ctx, "list the groups");
 }
 
@@ -124,19 +123,19 @@ int
 journal_group_dead(struct journal *j, const char *name, int limit,
     journal_row_fn fn, void *ctx)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 
 	if ((st = journal_sql(j, SQL_GROUP_DEAD)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, name);
-	sqlite3_bind_int(st, 2, limit);
+	journal_bind_int64(st, 2, limit);
 	return journal_step_rows(j, st, fn, ctx, "list a group's dead");
 }
 
 int
 journal_group_unsettled(struct journal *j, journal_row_fn fn, void *ctx)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 
 	if ((st = journal_sql(j, SQL_GROUP_UNSETTLED)) == NULL)
 		return -1;
@@ -149,22 +148,22 @@ count_rows(struct journal *j, enum journal_sql which, const char *name,
     journal_group_count_fn fn, void *ctx)
 {
 	struct journal_group_count c;
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, which)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, name);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = journal_step(st)) == JOURNAL_ROW) {
 		c = (struct journal_group_count){
-		    .target = (const char *)sqlite3_column_text(st, 0),
-		    .route = (const char *)sqlite3_column_text(st, 1),
-		    .step = sqlite3_column_int(st, 2),
-		    .status = (const char *)sqlite3_column_text(st, 3),
-		    .error_class = (const char *)sqlite3_column_text(st, 4),
-		    .n = (long)sqlite3_column_int64(st, 5) };
+		    .target = journal_column_text(st, 0),
+		    .route = journal_column_text(st, 1),
+		    .step = journal_column_int(st, 2),
+		    .status = journal_column_text(st, 3),
+		    .error_class = journal_column_text(st, 4),
+		    .n = (long)journal_column_int64(st, 5) };
 		if ((rc = fn(ctx, &c)) != 0) {
-			sqlite3_reset(st);
+			journal_reset(st);
 			return rc;
 		}
 	}
@@ -191,22 +190,22 @@ static int
 change_deliveries(struct journal *j, enum journal_sql which, const char *name,
     const char *reason, const char *count, int64_t now, long *n)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, which)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, name);
-	sqlite3_bind_int64(st, 2, now);
+	journal_bind_int64(st, 2, now);
 	if (reason != NULL)
 		journal_bind_text(st, 3, reason);
 	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = journal_step(st)) == JOURNAL_ROW) {
 		(*n)++;
 		if ((rc = journal_count(j, now, "delivery",
-		    (const char *)sqlite3_column_text(st, 0), count, NULL, 1,
+		    journal_column_text(st, 0), count, NULL, 1,
 		    0)) != 0) {
-			sqlite3_reset(st);
+			journal_reset(st);
 			return rc;
 		}
 	}
@@ -246,14 +245,14 @@ journal_group_retry(struct journal *j, const char *name, int64_t now, long *n)
 int
 journal_group_cancelled(struct journal *j, const char *name, int *cancelled)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_GROUP_IS_CANCELLED)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, name);
 	*cancelled = 0;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*cancelled = sqlite3_column_int(st, 0);
+	if ((rc = journal_step(st)) == JOURNAL_ROW)
+		*cancelled = journal_column_int(st, 0);
 	return journal_step_end(j, st, rc, "read a group");
 }

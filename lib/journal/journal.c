@@ -83,34 +83,6 @@ exec(struct journal *j, const char *sql)
 	return 0;
 }
 
-sqlite3_stmt *
-journal_sql(struct journal *j, enum journal_sql which)
-{
-	sqlite3_stmt *st = j->stmt[which];
-
-	if (st == NULL) {
-		if (sqlite3_prepare_v3(j->db, journal_sql_text[which], -1,
-		    SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-			journal_fail(j, "prepare");
-			return NULL;
-		}
-		j->stmt[which] = st;
-	} else {
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
-	}
-	return st;
-}
-
-void
-journal_bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s == NULL)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-}
-
 /*
  * SQL's names for keyindex.h, for migration 12 and retention, which make
  * the index form of keys already in the journal.
@@ -589,63 +561,55 @@ journal_in_transaction(const struct journal *j)
 }
 
 int
-journal_step_done(struct journal *j, sqlite3_stmt *st, const char *what)
+journal_step_done(struct journal *j, struct journal_stmt *st, const char *what)
 {
-	int rc = sqlite3_step(st);
+	int rc = journal_step(st);
 
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	journal_reset(st);
+	if (rc != JOURNAL_DONE)
 		return journal_fail(j, what);
 	return 0;
 }
 
 int
-journal_step_changed(struct journal *j, sqlite3_stmt *st, const char *what,
-    int *done)
+journal_step_changed(struct journal *j, struct journal_stmt *st,
+    const char *what, int *done)
 {
 	int rc;
 
 	if ((rc = journal_step_done(j, st, what)) != 0)
 		return rc;
-	*done = sqlite3_changes(j->db) == 1;
+	*done = journal_changes(j) == 1;
 	return 0;
 }
 
 int
-journal_step_end(struct journal *j, sqlite3_stmt *st, int rc, const char *what)
+journal_step_end(struct journal *j, struct journal_stmt *st, int rc,
+    const char *what)
 {
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+	if (rc != JOURNAL_DONE && rc != JOURNAL_ROW) {
 		rc = journal_fail(j, what);
-		sqlite3_reset(st);
+		journal_reset(st);
 		return rc;
 	}
-	sqlite3_reset(st);
+	journal_reset(st);
 	return 0;
 }
 
 int
-journal_step_rows(struct journal *j, sqlite3_stmt *st, journal_row_fn fn,
-    void *ctx, const char *what)
+journal_step_rows(struct journal *j, struct journal_stmt *st,
+    journal_row_fn fn, void *ctx, const char *what)
 {
 	int rc;
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    (size_t)sqlite3_column_bytes(st, 1))) != 0) {
-			sqlite3_reset(st);
+	while ((rc = journal_step(st)) == JOURNAL_ROW)
+		if ((rc = fn(ctx, journal_column_text(st, 0),
+		    journal_column_text(st, 1),
+		    journal_column_bytes(st, 1))) != 0) {
+			journal_reset(st);
 			return rc;
 		}
 	return journal_step_end(j, st, rc, what);
-}
-
-void
-journal_bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s != NULL && *s != '\0')
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
 }
 
 int

@@ -4,25 +4,26 @@
  * compiled in as journal_migrations (embed-sql.sh), the current state in
  * schema.sql.  Every statement is in one registry: enum journal_sql
  * names it, statements.c holds its text, journal_sql() prepares it on
- * first use.  journal.c opens, migrates, and keeps the events, deliveries
- * and keys; a file a subject (dlq.c, targets.c, mappings.c, contacts.c,
- * counts.c, syncs.c, alerts.c, retention.c, flows.c, groups.c) keeps the
- * rest.
+ * first use.  journal.c opens and migrates the journal, and with
+ * sqlite.c is the SQLite backend: the only files that include sqlite3.h.
+ * A file a subject (events.c, deliveries.c, keys.c, dlq.c, targets.c,
+ * mappings.c, contacts.c, counts.c, syncs.c, alerts.c, retention.c,
+ * flows.c, groups.c, cadences.c, rekey.c) keeps the rest, through the
+ * statement interface below.
  *
  * Ownership: a struct journal owns its connection, path, statements,
  * tally, key_form, sealed and ids; journal_close frees them.
  * journal_sql returns the statement the journal keeps: never finalize
- * it.  journal_bind_text
- * binds s without a copy (it must live until the last step),
+ * it.  journal_bind_text, _textn and _blob bind without a copy (the
+ * bytes must live until the last step), journal_bind_text_copy and
  * journal_bind_opt with one.  A tally's key is malloc'd; flush and drop
  * free it.
  */
 #ifndef INTEGRA_JOURNAL_PRIVATE_H
 #define INTEGRA_JOURNAL_PRIVATE_H
 
+#include <stddef.h>
 #include <stdint.h>
-
-#include <sqlite3.h>
 
 #include "base/buf.h"
 #include "journal/journal.h"
@@ -254,12 +255,12 @@ struct journal_tally {
 };
 
 struct journal {
-	sqlite3		*db;
+	struct sqlite3	*db;
 	char		*path;
 	int		 in_tx;
 	int		 busy;		/* the last failure was SQLITE_BUSY */
 	int		 failure;	/* the last failure's exit status */
-	sqlite3_stmt	*stmt[JOURNAL_NSQL];	/* prepared on first use */
+	struct sqlite3_stmt *stmt[JOURNAL_NSQL];	/* prepared on first use */
 	struct journal_tally *tally;	/* open addressing, key NULL: free */
 	size_t		 ntally;	/* slots */
 	size_t		 tally_used;
@@ -273,25 +274,72 @@ struct journal {
 	char		 err[512];
 };
 
-/* Sets the error from SQLite's; returns JOURNAL_BUSY or -1. */
+/* Sets the error from the backend's; returns JOURNAL_BUSY or -1. */
 int		 journal_fail(struct journal *, const char *what);
+
+/*
+ * The statement interface.  Every file of a subject reads and writes the
+ * journal through it; only the backend's files (journal.c and sqlite.c
+ * for SQLite) know the engine.  Parameters are numbered from 1 as the
+ * statements' ?N are, columns from 0.
+ */
+struct journal_stmt;
+
+/* What journal_step returns, besides a failure's code. */
+#define JOURNAL_ROW	100	/* a row to read */
+#define JOURNAL_DONE	101	/* no more */
+
 /* The statement which, reset and cleared, prepared at its first use. */
-sqlite3_stmt	*journal_sql(struct journal *, enum journal_sql which);
-/* Binds s, or NULL if s is NULL. */
-void		 journal_bind_text(sqlite3_stmt *, int i, const char *s);
-/* Binds s, or NULL if s is NULL or empty. */
-void		 journal_bind_opt(sqlite3_stmt *, int i, const char *s);
+struct journal_stmt *journal_sql(struct journal *, enum journal_sql which);
+void		 journal_bind_int64(struct journal_stmt *, int i, int64_t);
+void		 journal_bind_double(struct journal_stmt *, int i, double);
+void		 journal_bind_null(struct journal_stmt *, int i);
+/* Binds s, or NULL if s is NULL; s must live until the last step. */
+void		 journal_bind_text(struct journal_stmt *, int i, const char *s);
+/* Binds n bytes of text at s, which must live until the last step. */
+void		 journal_bind_textn(struct journal_stmt *, int i, const char *s,
+		    size_t n);
+/* Binds a copy of s: for a buffer the caller changes while stepping. */
+void		 journal_bind_text_copy(struct journal_stmt *, int i,
+		    const char *s);
+/* Binds a copy of s, or NULL if s is NULL or empty. */
+void		 journal_bind_opt(struct journal_stmt *, int i, const char *s);
+/* Binds n bytes at p, or NULL if p is NULL. */
+void		 journal_bind_blob(struct journal_stmt *, int i, const void *p,
+		    size_t n);
+/* How many parameters the statement has. */
+int		 journal_bind_count(struct journal_stmt *);
+/* JOURNAL_ROW, JOURNAL_DONE, or a failure for journal_step_end. */
+int		 journal_step(struct journal_stmt *);
+void		 journal_reset(struct journal_stmt *);
+/*
+ * The current row's columns.  A text or blob lives until the next step
+ * or reset; a NULL column reads as NULL text, 0 bytes, 0.
+ */
+int		 journal_column_count(struct journal_stmt *);
+int		 journal_column_null(struct journal_stmt *, int i);
+int64_t		 journal_column_int64(struct journal_stmt *, int i);
+int		 journal_column_int(struct journal_stmt *, int i);
+double		 journal_column_double(struct journal_stmt *, int i);
+const char	*journal_column_text(struct journal_stmt *, int i);
+const void	*journal_column_blob(struct journal_stmt *, int i);
+size_t		 journal_column_bytes(struct journal_stmt *, int i);
+/* Rows the last statement to finish changed. */
+int64_t		 journal_changes(struct journal *);
+/* The integer key of the last row inserted. */
+int64_t		 journal_last_rowid(struct journal *);
+
 /* Steps a statement that returns no row. */
-int		 journal_step_done(struct journal *, sqlite3_stmt *,
+int		 journal_step_done(struct journal *, struct journal_stmt *,
 		    const char *what);
 /* Steps a change to at most one row; *done says whether it made it. */
-int		 journal_step_changed(struct journal *, sqlite3_stmt *,
+int		 journal_step_changed(struct journal *, struct journal_stmt *,
 		    const char *what, int *done);
 /*
  * Ends a statement whose last step returned rc: 0 if it went well (done,
  * or a row where the caller stopped early), else the failure.
  */
-int		 journal_step_end(struct journal *, sqlite3_stmt *, int rc,
+int		 journal_step_end(struct journal *, struct journal_stmt *, int rc,
 		    const char *what);
 /*
  * Steps st, calling fn with each row's first column and its second (text
@@ -299,7 +347,7 @@ int		 journal_step_end(struct journal *, sqlite3_stmt *, int rc,
  * or the failure.  fn may write to the journal meanwhile: SQLite lets a
  * statement stay open while the same connection writes.
  */
-int		 journal_step_rows(struct journal *, sqlite3_stmt *,
+int		 journal_step_rows(struct journal *, struct journal_stmt *,
 		    journal_row_fn, void *ctx, const char *what);
 
 /*

@@ -4,7 +4,6 @@
  */
 #include <stdint.h>
 
-#include <sqlite3.h>
 
 #include "journal/journal.h"
 #include "journal/private.h"
@@ -43,51 +42,51 @@ journal_rekey_release(struct journal_rekey *at)
  * empty).
  */
 static void
-bind_cursor(sqlite3_stmt *st, enum journal_sealed_table t,
+bind_cursor(struct journal_stmt *st, enum journal_sealed_table t,
     const struct journal_rekey *at, int from)
 {
 	if (t == JOURNAL_SEALED_RAW || t == JOURNAL_SEALED_CANONICAL)
-		sqlite3_bind_int64(st, from, at->started ? at->seq :
+		journal_bind_int64(st, from, at->started ? at->seq :
 		    INT64_MIN);
 	else {
-		sqlite3_bind_text(st, from, at->started ? at->key1.data : "",
-		    -1, SQLITE_TRANSIENT);
+		journal_bind_text_copy(st, from, at->started ?
+		    at->key1.data : "");
 		if (t == JOURNAL_SEALED_RECORDS)
-			sqlite3_bind_text(st, from + 1, at->started ?
-			    at->key2.data : "", -1, SQLITE_TRANSIENT);
+			journal_bind_text_copy(st, from + 1, at->started ?
+			    at->key2.data : "");
 	}
 }
 
 /* Binds past every row: see statements.c. */
 static void
-bind_end(sqlite3_stmt *st, enum journal_sealed_table t, int from)
+bind_end(struct journal_stmt *st, enum journal_sealed_table t, int from)
 {
 	if (t == JOURNAL_SEALED_RAW || t == JOURNAL_SEALED_CANONICAL)
-		sqlite3_bind_int64(st, from, INT64_MAX);
+		journal_bind_int64(st, from, INT64_MAX);
 	else {
-		sqlite3_bind_zeroblob(st, from, 0);
+		journal_bind_blob(st, from, "", 0);
 		if (t == JOURNAL_SEALED_RECORDS)
-			sqlite3_bind_zeroblob(st, from + 1, 0);
+			journal_bind_blob(st, from + 1, "", 0);
 	}
 }
 
 /* The cursor moved to the row st stands on. */
 static void
-set_cursor(sqlite3_stmt *st, enum journal_sealed_table t,
+set_cursor(struct journal_stmt *st, enum journal_sealed_table t,
     struct journal_rekey *at)
 {
 	at->started = 1;
 	if (t == JOURNAL_SEALED_RAW || t == JOURNAL_SEALED_CANONICAL) {
-		at->seq = sqlite3_column_int64(st, 0);
+		at->seq = journal_column_int64(st, 0);
 		return;
 	}
 	buf_reset(&at->key1);
-	buf_add(&at->key1, sqlite3_column_text(st, 0),
-	    (size_t)sqlite3_column_bytes(st, 0));
+	buf_add(&at->key1, journal_column_text(st, 0),
+	    journal_column_bytes(st, 0));
 	if (t == JOURNAL_SEALED_RECORDS) {
 		buf_reset(&at->key2);
-		buf_add(&at->key2, sqlite3_column_text(st, 1),
-		    (size_t)sqlite3_column_bytes(st, 1));
+		buf_add(&at->key2, journal_column_text(st, 1),
+		    journal_column_bytes(st, 1));
 	}
 }
 
@@ -96,7 +95,7 @@ journal_rekey_batch(struct journal *j, enum journal_sealed_table t,
     struct journal_rekey *at, int limit, int64_t *rewritten, int *end)
 {
 	struct journal_rekey next = JOURNAL_REKEY_INIT;
-	sqlite3_stmt *last, *st;
+	struct journal_stmt *last, *st;
 	int keys = t == JOURNAL_SEALED_RECORDS ? 2 : 1, rc;
 
 	*rewritten = 0;
@@ -104,20 +103,20 @@ journal_rekey_batch(struct journal *j, enum journal_sealed_table t,
 	    (st = journal_sql(j, tables[t].rewrite)) == NULL)
 		return -1;
 	bind_cursor(last, t, at, 1);
-	sqlite3_bind_int(last, keys + 1, limit - 1);
+	journal_bind_int64(last, keys + 1, limit - 1);
 	bind_cursor(st, t, at, 1);
-	if ((rc = sqlite3_step(last)) == SQLITE_ROW) {
+	if ((rc = journal_step(last)) == JOURNAL_ROW) {
 		set_cursor(last, t, &next);
 		bind_cursor(st, t, &next, keys + 1);
 	} else
 		bind_end(st, t, keys + 1);
-	*end = rc != SQLITE_ROW;
+	*end = rc != JOURNAL_ROW;
 	if ((rc = journal_step_end(j, last, rc, "find a batch to rekey")) != 0 ||
 	    (rc = journal_step_done(j, st, "rekey a batch")) != 0) {
 		journal_rekey_release(&next);
 		return rc;
 	}
-	*rewritten = sqlite3_changes(j->db);
+	*rewritten = journal_changes(j);
 	if (!*end) {
 		journal_rekey_release(at);
 		*at = next;
@@ -128,16 +127,16 @@ journal_rekey_batch(struct journal *j, enum journal_sealed_table t,
 int
 journal_sealed_count(struct journal *j, journal_sealed_fn fn, void *ctx)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_SEALED_COUNT)) == NULL)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    sqlite3_column_int64(st, 2))) != 0) {
-			sqlite3_reset(st);
+	while ((rc = journal_step(st)) == JOURNAL_ROW)
+		if ((rc = fn(ctx, journal_column_text(st, 0),
+		    journal_column_text(st, 1),
+		    journal_column_int64(st, 2))) != 0) {
+			journal_reset(st);
 			return rc;
 		}
 	return journal_step_end(j, st, rc, "count the sealed values");

@@ -4,7 +4,6 @@
  */
 #include <stdio.h>
 
-#include <sqlite3.h>
 
 #include "journal/journal.h"
 #include "journal/retention.h"
@@ -15,14 +14,13 @@
  * tenant or job is empty.
  */
 static void
-bind_after(sqlite3_stmt *st, const struct journal_retain_after *after,
+bind_after(struct journal_stmt *st, const struct journal_retain_after *after,
     int i, int n)
 {
-	sqlite3_bind_text(st, i, after->a != NULL ? after->a : "", -1,
-	    SQLITE_TRANSIENT);
+	journal_bind_text_copy(st, i, after->a != NULL ? after->a : "");
 	if (n == 2)
-		sqlite3_bind_text(st, i + 1, after->b != NULL ? after->b : "",
-		    -1, SQLITE_TRANSIENT);
+		journal_bind_text_copy(st, i + 1, after->b != NULL ?
+		    after->b : "");
 }
 
 int
@@ -30,7 +28,7 @@ journal_retain_events(struct journal *j, int64_t before_ms,
     const struct journal_retain_after *after, int limit,
     journal_retain_fn fn, void *ctx)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	char bound[16];
 	int rc;
 
@@ -39,17 +37,17 @@ journal_retain_events(struct journal *j, int64_t before_ms,
 	snprintf(bound, sizeof(bound), "%08llx-%04llx",
 	    (unsigned long long)(before_ms >> 16) & 0xffffffffULL,
 	    (unsigned long long)before_ms & 0xffffULL);
-	sqlite3_bind_text(st, 1, bound, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, limit);
+	journal_bind_text_copy(st, 1, bound);
+	journal_bind_int64(st, 2, limit);
 	bind_after(st, after, 3, 1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = fn(ctx, sqlite3_column_int64(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    (const char *)sqlite3_column_text(st, 2),
-		    (const char *)sqlite3_column_text(st, 3),
-		    (const char *)sqlite3_column_text(st, 4),
-		    (size_t)sqlite3_column_bytes(st, 4))) != 0) {
-			sqlite3_reset(st);
+	while ((rc = journal_step(st)) == JOURNAL_ROW)
+		if ((rc = fn(ctx, journal_column_int64(st, 0),
+		    journal_column_text(st, 1),
+		    journal_column_text(st, 2),
+		    journal_column_text(st, 3),
+		    journal_column_text(st, 4),
+		    journal_column_bytes(st, 4))) != 0) {
+			journal_reset(st);
 			return rc;
 		}
 	return journal_step_end(j, st, rc, "find events to retain");
@@ -60,29 +58,29 @@ journal_retain_event(struct journal *j, int64_t seq, const char *id,
     const char *canonical, size_t len, const char *subject, const char *key,
     int64_t now)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if (canonical != NULL) {
 		if ((st = journal_sql(j, SQL_RETAIN_CANONICAL)) == NULL)
 			return -1;
-		sqlite3_bind_int64(st, 1, seq);
-		sqlite3_bind_text(st, 2, canonical, (int)len, SQLITE_STATIC);
+		journal_bind_int64(st, 1, seq);
+		journal_bind_textn(st, 2, canonical, len);
 		journal_bind_text(st, 3, id);
 		if ((rc = journal_step_done(j, st, "retain an envelope")) != 0)
 			return rc;
 	}
 	if ((st = journal_sql(j, SQL_RETAIN_RAW_DROP)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, seq);
+	journal_bind_int64(st, 1, seq);
 	if ((rc = journal_step_done(j, st, "drop a raw envelope")) != 0)
 		return rc;
 	if ((st = journal_sql(j, SQL_RETAIN_EVENT)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, seq);
+	journal_bind_int64(st, 1, seq);
 	journal_bind_text(st, 2, subject);
 	journal_bind_text(st, 3, key);
-	sqlite3_bind_int64(st, 4, now);
+	journal_bind_int64(st, 4, now);
 	if ((rc = journal_step_done(j, st, "retain an event")) == 0)
 		j->retained = 1;
 	return rc;
@@ -92,7 +90,7 @@ int
 journal_retain_deliveries(struct journal *j, const char *event_id,
     journal_row_fn fn, void *ctx)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 
 	if ((st = journal_sql(j, SQL_RETAIN_DELIVERIES)) == NULL)
 		return -1;
@@ -104,14 +102,14 @@ int
 journal_retain_delivery(struct journal *j, const char *id, const char *body,
     size_t len)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_RETAIN_DELIVERY)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
 	if (body != NULL)
-		sqlite3_bind_text(st, 2, body, (int)len, SQLITE_STATIC);
+		journal_bind_textn(st, 2, body, len);
 	if ((rc = journal_step_done(j, st, "retain a delivery")) != 0)
 		return rc;
 	if ((st = journal_sql(j, SQL_RETAIN_EXCERPTS)) == NULL)
@@ -125,18 +123,18 @@ journal_retain_contacts(struct journal *j, int64_t before_ms,
     const struct journal_retain_after *after, int limit,
     journal_contact_fn fn, void *ctx)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_RETAIN_CONTACTS)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, before_ms);
-	sqlite3_bind_int(st, 2, limit);
+	journal_bind_int64(st, 1, before_ms);
+	journal_bind_int64(st, 2, limit);
 	bind_after(st, after, 3, 2);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1))) != 0) {
-			sqlite3_reset(st);
+	while ((rc = journal_step(st)) == JOURNAL_ROW)
+		if ((rc = fn(ctx, journal_column_text(st, 0),
+		    journal_column_text(st, 1))) != 0) {
+			journal_reset(st);
 			return rc;
 		}
 	return journal_step_end(j, st, rc, "find contacts to retain");
@@ -146,7 +144,7 @@ int
 journal_retain_contact(struct journal *j, const char *tenant,
     const char *contact, const char *hashed)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_RETAIN_CONTACT_ADD)) == NULL)
@@ -168,20 +166,20 @@ journal_retain_records(struct journal *j, int64_t before_ms,
     const struct journal_retain_after *after, int limit,
     journal_record_fn fn, void *ctx)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_RETAIN_RECORDS)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, before_ms);
-	sqlite3_bind_int(st, 2, limit);
+	journal_bind_int64(st, 1, before_ms);
+	journal_bind_int64(st, 2, limit);
 	bind_after(st, after, 3, 2);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    (const char *)sqlite3_column_text(st, 2),
-		    (size_t)sqlite3_column_bytes(st, 2))) != 0) {
-			sqlite3_reset(st);
+	while ((rc = journal_step(st)) == JOURNAL_ROW)
+		if ((rc = fn(ctx, journal_column_text(st, 0),
+		    journal_column_text(st, 1),
+		    journal_column_text(st, 2),
+		    journal_column_bytes(st, 2))) != 0) {
+			journal_reset(st);
 			return rc;
 		}
 	return journal_step_end(j, st, rc, "find records to retain");
@@ -191,13 +189,13 @@ int
 journal_retain_record(struct journal *j, const char *job, const char *key,
     const char *record, size_t len, int64_t now)
 {
-	sqlite3_stmt *st;
+	struct journal_stmt *st;
 
 	if ((st = journal_sql(j, SQL_RETAIN_RECORD)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, job);
 	journal_bind_text(st, 2, key);
-	sqlite3_bind_text(st, 3, record, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now);
+	journal_bind_textn(st, 3, record, len);
+	journal_bind_int64(st, 4, now);
 	return journal_step_done(j, st, "retain a synced record");
 }
