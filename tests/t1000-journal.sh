@@ -28,15 +28,13 @@ test_expect_success 'its schema is lib/journal/schema.sql' '
 	sqlite3 journal.db .schema >schema &&
 	test_cmp expect schema
 '
-# The statement interface (journal/private.h): a subject's file reads and
-# writes through it, and only the SQLite backend's files name the engine
-# (and private.h, whose struct journal holds the connection), so that
-# another backend is a set of files beside them.
-test_expect_success 'only the backend files of lib/journal use SQLite' '
+# The backends (journal/private.h): a subject's file reads and writes
+# through the statement interface, and only the SQLite backend's files
+# name the engine, so that another backend is a set of files beside them.
+test_expect_success 'only the SQLite backend of lib/journal uses SQLite' '
 	(cd "$top_srcdir" && grep -l -E "sqlite3[._]|SQLITE_" \
 	    lib/*/*.c lib/*/*.h cmd/*.c | sort) >users || : &&
-	printf "%s\n" lib/journal/journal.c lib/journal/private.h \
-	    lib/journal/sqlite.c >expect &&
+	printf "%s\n" lib/journal/sqlite.c lib/journal/sqlite.h >expect &&
 	test_cmp expect users
 '
 test_expect_success 'the journal passes SQLite integrity_check' '

@@ -1,286 +1,54 @@
 /*
- * journal: the shared SQLite journal.  See journal.h.
+ * journal: the core every backend shares (see private.h): a journal's
+ * state, its transactions and the counts they carry, and the statement
+ * interface, which hands each call to the statement's backend.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <sqlite3.h>
 
 #include "base/buf.h"
-#include "base/clock.h"
 #include "base/exitcode.h"
 #include "journal/journal.h"
-#include "journal/seal.h"
 #include "journal/private.h"
-#include "journal/keyindex.h"
+#include "journal/seal.h"
 
-#define BUSY_TIMEOUT_MS	30000
-/*
- * SQLite's 4 KB pages, set when the journal is created (SQLite ignores it
- * on an existing one).  Each event with a random key dirties one page of
- * the key index at random (keyindex.h), and a commit writes such pages whole:
- * 16 KB pages held it to 22-24k events/s, 4 KB pages give 29-32k
- * (bench/README.md), while ingest, which once gained 11% from 16 KB
- * pages, keeps 117-125k/s since the stream frees work where it was made.
- */
-#define JOURNAL_PAGE_SIZE	"4096"
-/*
- * Pages of WAL before a checkpoint copies them into the database: 32 MB
- * rather than SQLite's 4 MB, so a page a stream rewrites commit after
- * commit is copied once, not eight times.  The receiver also copies the
- * WAL from a thread of its own (checkpointer.h), so that the commit that
- * reaches this size has little left to copy.
- */
-#define WAL_CHECKPOINT_PAGES	"8000"
-/*
- * 8 MB of page cache, not SQLite's 2 MB: the random inserts into the key
- * index find their pages in memory (bench/run: ingest 4-5%
- * faster; peak RSS 16 -> 22 MB of the 30 MB allowed).
- */
-#define CACHE_KIB	"-8192"
+struct journal *
+journal_open(const char *path, char *err, size_t errsz)
+{
+	struct journal *j;
+
+	j = xcalloc(1, sizeof(*j));
+	j->be = &journal_sqlite;
+	j->path = xstrdup(path);
+	if (j->be->open(j) != 0) {
+		snprintf(err, errsz, "%s", j->err);
+		journal_close(j);
+		return NULL;
+	}
+	return j;
+}
+
+void
+journal_close(struct journal *j)
+{
+	if (j == NULL)
+		return;
+	j->be->close(j);
+	journal_count_drop(j, 1);
+	buf_release(&j->key_form);
+	buf_wipe(&j->sealed);
+	buf_release(&j->ids);
+	seal_free(j->seal);
+	free(j->path);
+	free(j);
+}
 
 int
 journal_fail(struct journal *j, const char *what)
 {
-	int code = sqlite3_extended_errcode(j->db);
-
-	snprintf(j->err, sizeof(j->err), "journal '%s': %s: %s", j->path,
-	    what, sqlite3_errmsg(j->db));
-	j->busy = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED;
-	/*
-	 * What it means to the program's caller: locked or full, try again
-	 * later (with space freed, the --pending runs finish the work); the
-	 * disk failing, an I/O error; anything else, a statement of ours.
-	 */
-	switch (code & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-	case SQLITE_FULL:
-		j->failure = EX_TEMPFAIL;
-		break;
-	case SQLITE_IOERR:
-	case SQLITE_CANTOPEN:
-	case SQLITE_READONLY:
-		j->failure = EX_IOERR;
-		break;
-	default:
-		j->failure = EX_SOFTWARE;
-		break;
-	}
-	return j->busy ? JOURNAL_BUSY : -1;
-}
-
-static int
-exec(struct journal *j, const char *sql)
-{
-	if (sqlite3_exec(j->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return journal_fail(j, sql);
-	return 0;
-}
-
-/*
- * SQL's names for keyindex.h, for migration 12 and retention, which make
- * the index form of keys already in the journal.
- */
-static void
-sql_key_index(sqlite3_context *cx, int argc, sqlite3_value **argv)
-{
-	const char *key = (const char *)sqlite3_value_text(argv[0]);
-	size_t len = (size_t)sqlite3_value_bytes(argv[0]);
-	unsigned char *out;
-
-	(void)argc;
-	if (key == NULL) {
-		sqlite3_result_null(cx);
-		return;
-	}
-	out = xmalloc(len + 1);
-	sqlite3_result_blob(cx, out, (int)key_index(key, len, out), free);
-}
-
-static void
-sql_key_retained(sqlite3_context *cx, int argc, sqlite3_value **argv)
-{
-	const char *source = (const char *)sqlite3_value_text(argv[0]);
-	const char *key = (const char *)sqlite3_value_text(argv[1]);
-	unsigned char out[KEY_INDEX_RETAINED_LEN];
-
-	(void)argc;
-	if (source == NULL || key == NULL) {
-		sqlite3_result_null(cx);
-		return;
-	}
-	key_index_retained(source, key, (size_t)sqlite3_value_bytes(argv[1]),
-	    out);
-	sqlite3_result_blob(cx, out, sizeof(out), SQLITE_TRANSIENT);
-}
-
-/*
- * A plain BLOB (bytes kept as they came: a rejected payload) that starts
- * as a sealed value does, or with the escape byte, is kept behind the
- * escape byte, so that no sender's bytes pass for sealed: integra_open
- * takes it off.
- */
-#define PLAIN_ESCAPE	0xE0
-
-static int
-needs_escape(sqlite3_value *v)
-{
-	const unsigned char *b;
-	size_t n;
-
-	if (sqlite3_value_type(v) != SQLITE_BLOB)
-		return 0;
-	b = sqlite3_value_blob(v);
-	n = (size_t)sqlite3_value_bytes(v);
-	return n > 0 && (b[0] == PLAIN_ESCAPE || seal_is_sealed(b, n));
-}
-
-/*
- * integra_seal(value, aad): value sealed bound to aad (journal/seal.h) if
- * the journal has a current key, else as it is (escaped if need be).
- * NULL stays NULL.
- */
-static void
-sql_seal(sqlite3_context *cx, int argc, sqlite3_value **argv)
-{
-	struct journal *j = sqlite3_user_data(cx);
-	const void *v = sqlite3_value_blob(argv[0]);
-	size_t n = (size_t)sqlite3_value_bytes(argv[0]);
-	const void *aad = sqlite3_value_blob(argv[1]);
-	size_t aadlen = (size_t)sqlite3_value_bytes(argv[1]);
-
-	(void)argc;
-	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-		sqlite3_result_null(cx);
-		return;
-	}
-	if (!seal_on(j->seal) && needs_escape(argv[0])) {
-		buf_reset(&j->sealed);
-		buf_addc(&j->sealed, (char)PLAIN_ESCAPE);
-		buf_add(&j->sealed, v, n);
-		sqlite3_result_blob(cx, j->sealed.data, (int)j->sealed.len,
-		    SQLITE_TRANSIENT);
-		return;
-	}
-	if (!seal_on(j->seal)) {
-		sqlite3_result_value(cx, argv[0]);
-		return;
-	}
-	buf_reset(&j->sealed);
-	if (seal_value(j->seal, v != NULL ? v : "", n, aad, aadlen,
-	    &j->sealed) != 0) {
-		sqlite3_result_error(cx, "a value could not be sealed", -1);
-		return;
-	}
-	sqlite3_result_blob(cx, j->sealed.data, (int)j->sealed.len,
-	    SQLITE_TRANSIENT);
-}
-
-/*
- * integra_open(value, aad): a sealed value opened, as text; any other as
- * it is, so that one statement reads a journal sealed, not, or half
- * rekeyed.  A sealed value that does not open (its key unknown, or not
- * its row's) is an error: nothing silently read as empty.
- */
-static void
-sql_open(sqlite3_context *cx, int argc, sqlite3_value **argv)
-{
-	struct journal *j = sqlite3_user_data(cx);
-	const void *v = sqlite3_value_blob(argv[0]);
-	size_t n = (size_t)sqlite3_value_bytes(argv[0]);
-	const void *aad = sqlite3_value_blob(argv[1]);
-	size_t aadlen = (size_t)sqlite3_value_bytes(argv[1]);
-
-	(void)argc;
-	if (sqlite3_value_type(argv[0]) == SQLITE_BLOB && n > 0 &&
-	    *(const unsigned char *)v == PLAIN_ESCAPE) {
-		sqlite3_result_blob(cx, (const char *)v + 1, (int)n - 1,
-		    SQLITE_TRANSIENT);
-		return;
-	}
-	if (sqlite3_value_type(argv[0]) != SQLITE_BLOB ||
-	    !seal_is_sealed(v, n)) {
-		sqlite3_result_value(cx, argv[0]);
-		return;
-	}
-	buf_reset(&j->sealed);
-	if (seal_open(j->seal, v, n, aad, aadlen, &j->sealed, NULL,
-	    NULL) != 0) {
-		sqlite3_result_error(cx, "a sealed value does not open: its"
-		    " key is not known, or it is not this row's", -1);
-		return;
-	}
-	sqlite3_result_text(cx, j->sealed.data, (int)j->sealed.len,
-	    SQLITE_TRANSIENT);
-}
-
-/*
- * integra_sealed_by(value): the id of the key a sealed value names; NULL
- * for any other value.
- */
-static void
-sql_sealed_by(sqlite3_context *cx, int argc, sqlite3_value **argv)
-{
-	const char *id;
-	size_t idlen;
-
-	(void)argc;
-	if (sqlite3_value_type(argv[0]) != SQLITE_BLOB ||
-	    seal_key_id(sqlite3_value_blob(argv[0]),
-	    (size_t)sqlite3_value_bytes(argv[0]), &id, &idlen) != 0) {
-		sqlite3_result_null(cx);
-		return;
-	}
-	sqlite3_result_text(cx, id, (int)idlen, SQLITE_TRANSIENT);
-}
-
-/*
- * integra_stale(value): 1 if a rekey rewrites value (seal_stale), else 0;
- * NULL never is.
- */
-static void
-sql_stale(sqlite3_context *cx, int argc, sqlite3_value **argv)
-{
-	struct journal *j = sqlite3_user_data(cx);
-	int type = sqlite3_value_type(argv[0]);
-
-	(void)argc;
-	if (type == SQLITE_NULL)
-		sqlite3_result_int(cx, 0);
-	else if (type != SQLITE_BLOB)
-		sqlite3_result_int(cx, seal_on(j->seal));
-	else
-		sqlite3_result_int(cx, seal_stale(j->seal,
-		    sqlite3_value_blob(argv[0]),
-		    (size_t)sqlite3_value_bytes(argv[0])));
-}
-
-static int
-add_functions(struct journal *j)
-{
-	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY;
-
-	if (sqlite3_create_function(j->db, "integra_key_index", 1, flags,
-	    NULL, sql_key_index, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_create_function(j->db, "integra_key_retained", 2, flags,
-	    NULL, sql_key_retained, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_create_function(j->db, "integra_open", 2, flags, j,
-	    sql_open, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_create_function(j->db, "integra_sealed_by", 1, flags,
-	    NULL, sql_sealed_by, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_create_function(j->db, "integra_stale", 1, flags, j,
-	    sql_stale, NULL, NULL) != SQLITE_OK ||
-	    /* Not deterministic: a nonce each call. */
-	    sqlite3_create_function(j->db, "integra_seal", 2, SQLITE_UTF8 |
-	    SQLITE_DIRECTONLY, j, sql_seal, NULL, NULL) != SQLITE_OK)
-		return journal_fail(j, "add SQL functions");
-	return 0;
+	return j->be->fail(j, what);
 }
 
 int
@@ -325,176 +93,19 @@ journal_open_again(const struct journal *j, char *err, size_t errsz)
 int
 journal_set_lax(struct journal *j)
 {
-	return exec(j, "PRAGMA synchronous = NORMAL");
+	return j->be->set_lax(j);
+}
+
+int
+journal_checkpoint(struct journal *j, int *left)
+{
+	return j->be->checkpoint(j, left);
 }
 
 const struct seal *
 journal_seal(const struct journal *j)
 {
 	return j->seal;
-}
-
-/* 0 if no row breaks a foreign key, as if they had been on. */
-static int
-foreign_keys_hold(struct journal *j)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (sqlite3_prepare_v2(j->db, "PRAGMA foreign_key_check", -1, &st,
-	    NULL) != SQLITE_OK)
-		return journal_fail(j, "check foreign keys");
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		snprintf(j->err, sizeof(j->err), "journal '%s': a row of %s"
-		    " refers to a row of %s that is not there", j->path,
-		    (const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 2));
-	else if (rc != SQLITE_DONE)
-		journal_fail(j, "check foreign keys");
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int
-migrate(struct journal *j)
-{
-	sqlite3_stmt *st;
-	int version, rc;
-	size_t v;
-
-	if ((rc = exec(j, "BEGIN IMMEDIATE")) != 0)
-		return rc;
-	if (sqlite3_prepare_v2(j->db, "PRAGMA user_version", -1, &st,
-	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-		rc = journal_fail(j, "read schema version");
-		sqlite3_finalize(st);
-		goto out;
-	}
-	version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (version < 0 || (size_t)version > journal_nmigrations) {
-		snprintf(j->err, sizeof(j->err), "journal '%s': schema version"
-		    " %d is newer than this program knows (%zu): upgrade"
-		    " integra", j->path, version, journal_nmigrations);
-		rc = -1;
-		goto out;
-	}
-	for (v = (size_t)version; v < journal_nmigrations; v++)
-		if (sqlite3_exec(j->db, journal_migrations[v], NULL, NULL,
-		    NULL) != SQLITE_OK) {
-			char what[64];
-
-			/* The statement would hide SQLite's reason. */
-			snprintf(what, sizeof(what), "migrate the schema from"
-			    " version %zu", v);
-			rc = journal_fail(j, what);
-			goto out;
-		}
-	if ((size_t)version < journal_nmigrations) {
-		char sql[64];
-
-		/* Migration 12 made events again with the foreign keys off. */
-		if ((rc = foreign_keys_hold(j)) != 0)
-			goto out;
-
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu",
-		    journal_nmigrations);
-		if ((rc = exec(j, sql)) != 0)
-			goto out;
-	}
-	return exec(j, "COMMIT");
-out:
-	sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
-}
-
-/*
- * A journal is used by one thread at a time, so SQLite's global memory
- * statistics, which take a lock around every allocation, buy nothing:
- * turned off (bench/run: map 9% faster).  No page cache allocated in
- * bulk: each statement's temporary table (a claim's UPDATE ... RETURNING)
- * has a cache of its own, and its bulk of ~100 KB, freed at the heap's
- * top, made glibc give it back to the kernel and fault it in again each
- * claim (dispatch: 700,000 page faults for 100,000 deliveries, a third
- * of its time in the kernel).  sqlite3_config works only before
- * SQLite initialises, so a caller must open its first journal before it
- * starts a thread that uses SQLite.
- */
-static void
-configure_sqlite(void)
-{
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
-}
-
-struct journal *
-journal_open(const char *path, char *err, size_t errsz)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	struct journal *j;
-	int fd;
-
-	pthread_once(&once, configure_sqlite);
-	j = xcalloc(1, sizeof(*j));
-	j->path = xstrdup(path);
-	/*
-	 * A journal holds personal data: made 0600 whatever the umask
-	 * (SQLite would make it 0644 less the umask); its -wal and -shm
-	 * take its mode.  Only a new one: closing a descriptor of a file
-	 * this process has open would drop the POSIX locks SQLite holds on
-	 * it, and one there already keeps its own mode.
-	 */
-	if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) != -1)
-		close(fd);
-	if (sqlite3_open_v2(path, &j->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		if (j->db == NULL)
-			snprintf(j->err, sizeof(j->err), "journal '%s': out of"
-			    " memory", path);
-		else
-			journal_fail(j, "open");
-		goto bad;
-	}
-	sqlite3_extended_result_codes(j->db, 1);
-	sqlite3_busy_timeout(j->db, BUSY_TIMEOUT_MS);
-	/*
-	 * WAL lets readers go on while one process writes; FULL makes each
-	 * commit durable, which group commit keeps affordable.
-	 */
-	if (exec(j, "PRAGMA page_size = " JOURNAL_PAGE_SIZE) != 0 ||
-	    exec(j, "PRAGMA journal_mode = WAL") != 0 ||
-	    exec(j, "PRAGMA synchronous = FULL") != 0 ||
-	    exec(j, "PRAGMA wal_autocheckpoint = " WAL_CHECKPOINT_PAGES) != 0 ||
-	    exec(j, "PRAGMA cache_size = " CACHE_KIB) != 0 ||
-	    add_functions(j) != 0 || migrate(j) != 0 ||
-	    exec(j, "PRAGMA foreign_keys = ON") != 0)
-		goto bad;
-	return j;
-bad:
-	snprintf(err, errsz, "%s", j->err);
-	journal_close(j);
-	return NULL;
-}
-
-void
-journal_close(struct journal *j)
-{
-	size_t i;
-
-	if (j == NULL)
-		return;
-	for (i = 0; i < JOURNAL_NSQL; i++)
-		sqlite3_finalize(j->stmt[i]);
-	journal_count_drop(j, 1);
-	buf_release(&j->key_form);
-	buf_wipe(&j->sealed);
-	buf_release(&j->ids);
-	seal_free(j->seal);
-	sqlite3_close(j->db);
-	free(j->path);
-	free(j);
 }
 
 const char *
@@ -527,7 +138,7 @@ journal_begin(struct journal *j)
 {
 	int rc;
 
-	if ((rc = exec(j, "BEGIN IMMEDIATE")) == 0) {
+	if ((rc = j->be->begin(j)) == 0) {
 		j->in_tx = 1;
 		j->retained = -1;
 	}
@@ -540,7 +151,7 @@ journal_commit(struct journal *j)
 	int rc;
 
 	if ((rc = journal_count_flush(j)) == 0 &&
-	    (rc = exec(j, "COMMIT")) == 0)
+	    (rc = j->be->commit(j)) == 0)
 		j->in_tx = 0;
 	return rc;
 }
@@ -549,7 +160,7 @@ void
 journal_rollback(struct journal *j)
 {
 	if (j->in_tx)
-		sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+		j->be->rollback(j);
 	j->in_tx = 0;
 	journal_count_drop(j, 0);
 }
@@ -612,14 +223,143 @@ journal_step_rows(struct journal *j, struct journal_stmt *st,
 	return journal_step_end(j, st, rc, what);
 }
 
-int
-journal_checkpoint(struct journal *j, int *left)
+struct journal_stmt *
+journal_sql(struct journal *j, enum journal_sql which)
 {
-	int log = 0, done = 0;
+	return j->be->sql(j, which);
+}
 
-	if (sqlite3_wal_checkpoint_v2(j->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
-	    &log, &done) != SQLITE_OK)
-		return journal_fail(j, "checkpoint");
-	*left = log > done ? log - done : 0;
-	return 0;
+void
+journal_bind_int64(struct journal_stmt *st, int i, int64_t v)
+{
+	st->be->bind_int64(st, i, v);
+}
+
+void
+journal_bind_double(struct journal_stmt *st, int i, double v)
+{
+	st->be->bind_double(st, i, v);
+}
+
+void
+journal_bind_null(struct journal_stmt *st, int i)
+{
+	st->be->bind_null(st, i);
+}
+
+void
+journal_bind_text(struct journal_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		st->be->bind_null(st, i);
+	else
+		st->be->bind_text(st, i, s, strlen(s), 0);
+}
+
+void
+journal_bind_textn(struct journal_stmt *st, int i, const char *s, size_t n)
+{
+	st->be->bind_text(st, i, s, n, 0);
+}
+
+void
+journal_bind_text_copy(struct journal_stmt *st, int i, const char *s)
+{
+	st->be->bind_text(st, i, s, strlen(s), 1);
+}
+
+void
+journal_bind_opt(struct journal_stmt *st, int i, const char *s)
+{
+	if (s != NULL && *s != '\0')
+		st->be->bind_text(st, i, s, strlen(s), 1);
+	else
+		st->be->bind_null(st, i);
+}
+
+void
+journal_bind_blob(struct journal_stmt *st, int i, const void *p, size_t n)
+{
+	if (p == NULL)
+		st->be->bind_null(st, i);
+	else
+		st->be->bind_blob(st, i, p, n);
+}
+
+int
+journal_bind_count(struct journal_stmt *st)
+{
+	return st->be->bind_count(st);
+}
+
+int
+journal_step(struct journal_stmt *st)
+{
+	return st->be->step(st);
+}
+
+void
+journal_reset(struct journal_stmt *st)
+{
+	st->be->reset(st);
+}
+
+int
+journal_column_count(struct journal_stmt *st)
+{
+	return st->be->column_count(st);
+}
+
+int
+journal_column_null(struct journal_stmt *st, int i)
+{
+	return st->be->column_null(st, i);
+}
+
+int64_t
+journal_column_int64(struct journal_stmt *st, int i)
+{
+	return st->be->column_int64(st, i);
+}
+
+int
+journal_column_int(struct journal_stmt *st, int i)
+{
+	return (int)st->be->column_int64(st, i);
+}
+
+double
+journal_column_double(struct journal_stmt *st, int i)
+{
+	return st->be->column_double(st, i);
+}
+
+const char *
+journal_column_text(struct journal_stmt *st, int i)
+{
+	return st->be->column_text(st, i);
+}
+
+const void *
+journal_column_blob(struct journal_stmt *st, int i)
+{
+	return st->be->column_blob(st, i);
+}
+
+size_t
+journal_column_bytes(struct journal_stmt *st, int i)
+{
+	return st->be->column_bytes(st, i);
+}
+
+int64_t
+journal_changes(struct journal *j)
+{
+	return j->be->changes(j);
+}
+
+int64_t
+journal_last_rowid(struct journal *j)
+{
+	return j->be->last_rowid(j);
 }

@@ -4,8 +4,8 @@
  * compiled in as journal_migrations (embed-sql.sh), the current state in
  * schema.sql.  Every statement is in one registry: enum journal_sql
  * names it, statements.c holds its text, journal_sql() prepares it on
- * first use.  journal.c opens and migrates the journal, and with
- * sqlite.c is the SQLite backend: the only files that include sqlite3.h.
+ * first use.  journal.c is the core, sqlite.c the SQLite backend (struct
+ * journal_backend), the one file that knows the SQLite engine.
  * A file a subject (events.c, deliveries.c, keys.c, dlq.c, targets.c,
  * mappings.c, contacts.c, counts.c, syncs.c, alerts.c, retention.c,
  * flows.c, groups.c, cadences.c, rekey.c) keeps the rest, through the
@@ -254,13 +254,16 @@ struct journal_tally {
 	int64_t		 total;
 };
 
+struct journal_backend;
+
 struct journal {
-	struct sqlite3	*db;
+	const struct journal_backend *be;
+	void		*conn;		/* the backend's connection */
 	char		*path;
 	int		 in_tx;
-	int		 busy;		/* the last failure was SQLITE_BUSY */
+	int		 busy;		/* the last failure was the journal
+					   staying locked */
 	int		 failure;	/* the last failure's exit status */
-	struct sqlite3_stmt *stmt[JOURNAL_NSQL];	/* prepared on first use */
 	struct journal_tally *tally;	/* open addressing, key NULL: free */
 	size_t		 ntally;	/* slots */
 	size_t		 tally_used;
@@ -274,16 +277,63 @@ struct journal {
 	char		 err[512];
 };
 
+/*
+ * A backend: the engine a journal is kept in, as curl's vtls has a TLS
+ * library.  journal.c is the core every backend shares (the journal's
+ * state, transactions' counts, the statement interface below); a
+ * backend's file (sqlite.c) is all that knows its engine.  Each function
+ * returns as the journal's do: 0, or journal_fail()'s -1 or JOURNAL_BUSY.
+ */
+struct journal_backend {
+	const char	*name;
+	/* Connects to where and migrates its schema; j->path is where. */
+	int		(*open)(struct journal *);
+	/* Frees the connection and its statements; j->conn may be NULL. */
+	void		(*close)(struct journal *);
+	/* Sets j->err, busy and failure from the engine's last error. */
+	int		(*fail)(struct journal *, const char *what);
+	int		(*begin)(struct journal *);
+	int		(*commit)(struct journal *);
+	void		(*rollback)(struct journal *);
+	int		(*set_lax)(struct journal *);
+	int		(*checkpoint)(struct journal *, int *left);
+	int64_t		(*changes)(struct journal *);
+	int64_t		(*last_rowid)(struct journal *);
+	struct journal_stmt *(*sql)(struct journal *, enum journal_sql);
+	void		(*bind_int64)(struct journal_stmt *, int, int64_t);
+	void		(*bind_double)(struct journal_stmt *, int, double);
+	void		(*bind_null)(struct journal_stmt *, int);
+	/* n bytes of text at s; copy: the backend keeps its own copy. */
+	void		(*bind_text)(struct journal_stmt *, int, const char *s,
+			    size_t n, int copy);
+	void		(*bind_blob)(struct journal_stmt *, int, const void *,
+			    size_t);
+	int		(*bind_count)(struct journal_stmt *);
+	int		(*step)(struct journal_stmt *);
+	void		(*reset)(struct journal_stmt *);
+	int		(*column_count)(struct journal_stmt *);
+	int		(*column_null)(struct journal_stmt *, int);
+	int64_t		(*column_int64)(struct journal_stmt *, int);
+	double		(*column_double)(struct journal_stmt *, int);
+	const char	*(*column_text)(struct journal_stmt *, int);
+	const void	*(*column_blob)(struct journal_stmt *, int);
+	size_t		(*column_bytes)(struct journal_stmt *, int);
+};
+
+extern const struct journal_backend	journal_sqlite;
+
 /* Sets the error from the backend's; returns JOURNAL_BUSY or -1. */
 int		 journal_fail(struct journal *, const char *what);
 
 /*
  * The statement interface.  Every file of a subject reads and writes the
- * journal through it; only the backend's files (journal.c and sqlite.c
- * for SQLite) know the engine.  Parameters are numbered from 1 as the
- * statements' ?N are, columns from 0.
+ * journal through it, whatever the backend.  Parameters are numbered from
+ * 1 as the statements' ?N are, columns from 0.  A backend's statement
+ * begins with this struct, which names the backend.
  */
-struct journal_stmt;
+struct journal_stmt {
+	const struct journal_backend *be;
+};
 
 /* What journal_step returns, besides a failure's code. */
 #define JOURNAL_ROW	100	/* a row to read */

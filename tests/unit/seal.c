@@ -14,6 +14,7 @@
 #include "base/buf.h"
 #include "journal/journal.h"
 #include "journal/private.h"
+#include "journal/sqlite.h"
 #include "journal/seal.h"
 
 #include "tap.h"
@@ -189,7 +190,7 @@ sql_text(struct journal *j, const char *sql, struct buf *out)
 
 	buf_reset(out);
 	buf_adds(out, "");
-	if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(journal_sqlite_db(j), sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sqlite3_column_type(st, 0) == SQLITE_BLOB)
