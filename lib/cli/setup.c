@@ -106,10 +106,15 @@ setup_journal(const struct cfg *cfg, const char *path, int create,
 	char err[1024];
 
 	path = cfg_journal(cfg, path);
-	if (!create && access(path, F_OK) != 0) {
+	if (!create && journal_is_file(path) && access(path, F_OK) != 0) {
 		log_error(NULL, "journal '%s': %s (integra-ingest creates it)",
 		    path, strerror(errno));
 		return EX_NOINPUT;
+	}
+	if (cfg->encryption.on && !journal_is_file(path)) {
+		log_error(NULL, "encryption: a PostgreSQL journal does not"
+		    " seal values yet: leave the encryption section out");
+		return EX_CONFIG;
 	}
 	if (cfg->encryption.on && (seal = keys(cfg)) == NULL)
 		return EX_CONFIG;

@@ -1,23 +1,35 @@
 #!/bin/sh
-# embed-sql.sh FILE...: the journal's migrations as C, for the build to
-# compile (lib/journal/migrations.c).  The files come in their order: the
-# Nth, named NNNN-what.sql, takes a journal from user_version N - 1 to N.
+# embed-sql.sh [-p] FILE...: a backend's migrations as C, for the build to
+# compile.  The files come in their order, numbered one after another: for
+# SQLite (lib/journal/migrations.c) from 0001, the Nth taking a journal
+# from user_version N - 1 to N; with -p, PostgreSQL's
+# (lib/journal/pg-migrations.c), from the number of the first, which
+# makes the whole schema of that version.
 set -eu
 
-cat <<'HEAD'
-/* Made by lib/journal/embed-sql.sh from lib/journal/migrations/. */
+name=journal
+if [ "${1:-}" = -p ]; then
+	name=journal_pg
+	shift
+fi
+cat <<HEAD
+/* Made by lib/journal/embed-sql.sh from its migrations. */
 #include <stddef.h>
 
 #include "journal/journal.h"
 #include "journal/private.h"
 
-const char *const journal_migrations[] = {
+const char *const ${name}_migrations[] = {
 HEAD
-n=0
+n=
 for f; do
-	n=$((n + 1))
+	if [ -z "$n" ] && [ $name = journal_pg ]; then
+		n=$(echo "${f##*/}" | sed 's/^0*\([0-9][0-9]*\)-.*/\1/')
+	else
+		n=$((${n:-0} + 1))
+	fi
 	case ${f##*/} in
-	"$(printf %04d $n)"-*.sql) ;;
+	"$(printf %04d "$n")"-*.sql) ;;
 	*)
 		echo "embed-sql.sh: $f: expected migration $n" >&2
 		exit 1
@@ -27,8 +39,9 @@ for f; do
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t"/' -e 's/$/\\n"/' "$f"
 	printf '\t,\n'
 done
-cat <<'TAIL'
+cat <<TAIL
 };
-const size_t journal_nmigrations = sizeof(journal_migrations) /
-    sizeof(journal_migrations[0]);
+const size_t ${name}_nmigrations = sizeof(${name}_migrations) /
+    sizeof(${name}_migrations[0]);
 TAIL
+[ $name = journal ] || echo "const int ${name}_last_migration = $n;"

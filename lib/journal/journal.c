@@ -14,13 +14,20 @@
 #include "journal/private.h"
 #include "journal/seal.h"
 
+int
+journal_is_file(const char *where)
+{
+	return strncmp(where, "postgresql://", 13) != 0 &&
+	    strncmp(where, "postgres://", 11) != 0;
+}
+
 struct journal *
 journal_open(const char *path, char *err, size_t errsz)
 {
 	struct journal *j;
 
 	j = xcalloc(1, sizeof(*j));
-	j->be = &journal_sqlite;
+	j->be = journal_is_file(path) ? &journal_sqlite : &journal_pg;
 	j->path = xstrdup(path);
 	if (j->be->open(j) != 0) {
 		snprintf(err, errsz, "%s", j->err);

@@ -39,6 +39,11 @@ typedef int (*journal_row_fn)(void *ctx, const char *id, const char *text,
  */
 int	journal_checkpoint(struct journal *, int *left);
 
+/*
+ * 1 if where is a file (SQLite), 0 if it is a PostgreSQL URL
+ * (postgresql:// or postgres://): every host's programs on one server.
+ */
+int		 journal_is_file(const char *where);
 /* Opens (creating if need be) and migrates the journal at path. */
 struct journal	*journal_open(const char *path, char *err, size_t errsz);
 void		 journal_close(struct journal *);

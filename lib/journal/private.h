@@ -235,6 +235,8 @@ enum journal_sql {
 	JOURNAL_NSQL
 };
 extern const char *const	journal_sql_text[JOURNAL_NSQL];
+/* The same statements for PostgreSQL (pg/statements.c); NULL: none yet. */
+extern const char *const	journal_pg_sql_text[JOURNAL_NSQL];
 
 /*
  * journal_migrations[v] takes a journal from user_version v to v + 1;
@@ -243,6 +245,13 @@ extern const char *const	journal_sql_text[JOURNAL_NSQL];
  */
 extern const char *const	journal_migrations[];
 extern const size_t		journal_nmigrations;
+/*
+ * PostgreSQL's (pg/migrations/): the same numbers, from the first that
+ * makes its whole schema; the last is journal_pg_last_migration.
+ */
+extern const char *const	journal_pg_migrations[];
+extern const size_t		journal_pg_nmigrations;
+extern const int		journal_pg_last_migration;
 
 /* One count a transaction adds to: see journal_count. */
 struct journal_tally {
@@ -320,7 +329,7 @@ struct journal_backend {
 	size_t		(*column_bytes)(struct journal_stmt *, int);
 };
 
-extern const struct journal_backend	journal_sqlite;
+extern const struct journal_backend	journal_sqlite, journal_pg;
 
 /* Sets the error from the backend's; returns JOURNAL_BUSY or -1. */
 int		 journal_fail(struct journal *, const char *what);

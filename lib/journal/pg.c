@@ -1,0 +1,704 @@
+/*
+ * journal/pg: the PostgreSQL backend (private.h's struct journal_backend),
+ * the one file that knows libpq.  A journal's path is a libpq URL
+ * (postgresql://...); every host's programs share the one database.
+ *
+ * Statements are pg/statements.c's texts, prepared on a connection at
+ * their first use.  Parameters go as text, but for text and bytea ones,
+ * which go as their bytes (binary format: no NUL needed, none taken
+ * for the end); results come as text, a bytea column's hex decoded when
+ * it is read.  The schema's version is integra_schema's one row,
+ * migrated forward under an advisory lock, so that two hosts starting at
+ * once migrate once (pg/migrations/, pg/schema.sql).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "base/buf.h"
+#include "base/exitcode.h"
+#include "journal/journal.h"
+#include "journal/private.h"
+
+/* The advisory lock migrations hold: "integra" as an integer. */
+#define MIGRATE_LOCK	"7596281734497849441"
+
+/* PostgreSQL's type oids (catalog/pg_type.h, which libpq does not ship). */
+#define BOOLOID		16
+#define BYTEAOID	17
+#define INT8OID		20
+#define INT2OID		21
+#define INT4OID		23
+#define TEXTOID		25
+#define JSONOID		114
+#define UNKNOWNOID	705
+#define VARCHAROID	1043
+
+/* What pg_step returns when the statement failed (not a JOURNAL_ code). */
+#define STEP_FAILED	1
+
+struct pg_param {
+	const char	*value;
+	int		 length;
+	int		 format;	/* 0 text, 1 binary */
+	char		 num[32];	/* a number's text */
+	char		*copy;		/* a value the statement owns */
+};
+
+struct pg_stmt {
+	struct journal_stmt	 base;
+	struct pg		*pg;
+	char			 name[16];
+	int			 prepared;
+	int			 nparams;
+	Oid			*types;		/* each parameter's */
+	struct pg_param		*params;
+	const char		**values;	/* for PQexecPrepared */
+	int			*lengths;
+	int			*formats;
+	PGresult		*res;		/* NULL before the first step */
+	int			 row;
+	int			 ntuples;
+	struct buf		*bytea;		/* a column's bytes, decoded */
+	int			 nbytea;
+};
+
+/* A journal's connection: j->conn. */
+struct pg {
+	PGconn		*conn;
+	struct pg_stmt	 stmt[JOURNAL_NSQL];
+	int64_t		 changes;	/* rows the last command changed */
+	char		 sqlstate[6];	/* the last failure's */
+	char		 msg[256];
+};
+
+static struct pg *
+pg_of(const struct journal *j)
+{
+	return j->conn;
+}
+
+/* Keeps a failed result's reason for pg_fail, and frees the result. */
+static void
+keep_failure(struct pg *pg, PGresult *res)
+{
+	const char *state = res != NULL ?
+	    PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res != NULL ? PQresultErrorMessage(res) : "";
+	size_t n;
+
+	snprintf(pg->sqlstate, sizeof(pg->sqlstate), "%s",
+	    state != NULL ? state : "");
+	if (msg == NULL || *msg == '\0')
+		msg = PQerrorMessage(pg->conn);
+	snprintf(pg->msg, sizeof(pg->msg), "%s", msg);
+	/* libpq's reasons run over lines: one line, as every log's. */
+	for (n = 0; pg->msg[n] != '\0'; n++)
+		if (pg->msg[n] == '\n' || pg->msg[n] == '\t')
+			pg->msg[n] = ' ';
+	while (n > 0 && pg->msg[n - 1] == ' ')
+		pg->msg[--n] = '\0';
+	PQclear(res);
+}
+
+static int
+pg_fail(struct journal *j, const char *what)
+{
+	struct pg *pg = pg_of(j);
+	const char *state = pg != NULL ? pg->sqlstate : "";
+
+	snprintf(j->err, sizeof(j->err), "journal '%s': %s: %s", j->path,
+	    what, pg != NULL && pg->msg[0] != '\0' ? pg->msg :
+	    "out of memory");
+	/*
+	 * As for SQLite: a lock or a conflict, try again; the server out of
+	 * room or gone, try again later; its disk failing, an I/O error;
+	 * anything else, a statement of ours.
+	 */
+	j->busy = strcmp(state, "40001") == 0 ||
+	    strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0;
+	if (j->busy || strncmp(state, "53", 2) == 0 ||
+	    strncmp(state, "08", 2) == 0 || strncmp(state, "57", 2) == 0 ||
+	    (pg != NULL && PQstatus(pg->conn) != CONNECTION_OK))
+		j->failure = EX_TEMPFAIL;
+	else if (strncmp(state, "58", 2) == 0)
+		j->failure = EX_IOERR;
+	else
+		j->failure = EX_SOFTWARE;
+	return j->busy ? JOURNAL_BUSY : -1;
+}
+
+/* Runs sql, which returns no row. */
+static int
+exec(struct journal *j, const char *sql)
+{
+	struct pg *pg = pg_of(j);
+	PGresult *res = PQexec(pg->conn, sql);
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(res) != PGRES_TUPLES_OK) {
+		keep_failure(pg, res);
+		return pg_fail(j, sql);
+	}
+	PQclear(res);
+	return 0;
+}
+
+/* The schema's version: integra_schema's row, 0 without one. */
+static int
+schema_version(struct journal *j, int *version)
+{
+	struct pg *pg = pg_of(j);
+	PGresult *res;
+
+	if (exec(j, "CREATE TABLE IF NOT EXISTS integra_schema"
+	    " (version integer NOT NULL)") != 0)
+		return -1;
+	res = PQexec(pg->conn, "SELECT version FROM integra_schema");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		keep_failure(pg, res);
+		return pg_fail(j, "read schema version");
+	}
+	*version = PQntuples(res) > 0 ? atoi(PQgetvalue(res, 0, 0)) : 0;
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * Takes the schema forward, each migration in a transaction of its own,
+ * under an advisory lock: a second host starting at once waits, then
+ * finds the work done.
+ */
+static int
+migrate(struct journal *j)
+{
+	char sql[96];
+	size_t i;
+	int version = 0, rc;
+
+	if ((rc = exec(j, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")")) != 0)
+		return rc;
+	if ((rc = schema_version(j, &version)) != 0)
+		goto out;
+	if (version > journal_pg_last_migration) {
+		snprintf(j->err, sizeof(j->err), "journal '%s': schema version"
+		    " %d is newer than this program knows (%d): upgrade"
+		    " integra", j->path, version, journal_pg_last_migration);
+		rc = -1;
+		goto out;
+	}
+	for (i = 0; i < journal_pg_nmigrations; i++) {
+		int v = journal_pg_last_migration -
+		    (int)(journal_pg_nmigrations - 1 - i);
+
+		if (v <= version)
+			continue;
+		if (version == 0)
+			snprintf(sql, sizeof(sql), "INSERT INTO integra_schema"
+			    " (version) VALUES (%d)", v);
+		else
+			snprintf(sql, sizeof(sql), "UPDATE integra_schema SET"
+			    " version = %d", v);
+		if ((rc = exec(j, "BEGIN")) != 0)
+			goto out;
+		if ((rc = exec(j, journal_pg_migrations[i])) != 0 ||
+		    (rc = exec(j, sql)) != 0 || (rc = exec(j, "COMMIT")) != 0) {
+			PQclear(PQexec(pg_of(j)->conn, "ROLLBACK"));
+			goto out;
+		}
+		version = v;
+	}
+out:
+	PQclear(PQexec(pg_of(j)->conn, "SELECT pg_advisory_unlock("
+	    MIGRATE_LOCK ")"));
+	return rc;
+}
+
+/*
+ * Whether the URL names a password: the config is no place for one (it
+ * would be logged with the journal's name).  A URL that does not parse
+ * is left to PQconnectdb to refuse.
+ */
+static int
+carries_password(const struct journal *j)
+{
+	PQconninfoOption *opts, *o;
+	int yes = 0;
+
+	if ((opts = PQconninfoParse(j->path, NULL)) == NULL)
+		return 0;
+	for (o = opts; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, "password") == 0 && o->val != NULL)
+			yes = 1;
+	PQconninfoFree(opts);
+	return yes;
+}
+
+static int
+pg_open(struct journal *j)
+{
+	struct pg *pg;
+	size_t i;
+
+	j->conn = pg = xcalloc(1, sizeof(*pg));
+	for (i = 0; i < JOURNAL_NSQL; i++) {
+		pg->stmt[i].base.be = &journal_pg;
+		pg->stmt[i].pg = pg;
+		snprintf(pg->stmt[i].name, sizeof(pg->stmt[i].name), "s%zu",
+		    i);
+	}
+	if (carries_password(j)) {
+		/* Not named: its name holds the password. */
+		snprintf(j->err, sizeof(j->err), "journal: its URL carries a"
+		    " password: give it in PGPASSWORD or a password file"
+		    " (PGPASSFILE, ~/.pgpass), never in the config");
+		j->failure = EX_CONFIG;
+		return -1;
+	}
+	if ((pg->conn = PQconnectdb(j->path)) == NULL ||
+	    PQstatus(pg->conn) != CONNECTION_OK) {
+		keep_failure(pg, NULL);
+		return pg_fail(j, "connect");
+	}
+	if (exec(j, "SET client_min_messages = warning") != 0 ||
+	    exec(j, "SET synchronous_commit = on") != 0)
+		return -1;
+	return migrate(j);
+}
+
+static void
+stmt_clear(struct pg_stmt *st)
+{
+	int i;
+
+	PQclear(st->res);
+	st->res = NULL;
+	for (i = 0; i < st->nparams; i++) {
+		free(st->params[i].copy);
+		st->params[i] = (struct pg_param){ .value = NULL };
+	}
+}
+
+static void
+pg_close(struct journal *j)
+{
+	struct pg *pg = pg_of(j);
+	size_t i;
+	int k;
+
+	if (pg == NULL)
+		return;
+	for (i = 0; i < JOURNAL_NSQL; i++) {
+		struct pg_stmt *st = &pg->stmt[i];
+
+		stmt_clear(st);
+		for (k = 0; k < st->nbytea; k++)
+			buf_release(&st->bytea[k]);
+		free(st->bytea);
+		free(st->types);
+		free(st->params);
+		free(st->values);
+		free(st->lengths);
+		free(st->formats);
+	}
+	PQfinish(pg->conn);
+	free(pg);
+	j->conn = NULL;
+}
+
+static int
+pg_begin(struct journal *j)
+{
+	return exec(j, "BEGIN");
+}
+
+static int
+pg_commit(struct journal *j)
+{
+	return exec(j, "COMMIT");
+}
+
+static void
+pg_rollback(struct journal *j)
+{
+	PQclear(PQexec(pg_of(j)->conn, "ROLLBACK"));
+}
+
+/* A commit may be lost with the server (still atomic): a rate's count. */
+static int
+pg_set_lax(struct journal *j)
+{
+	return exec(j, "SET synchronous_commit = off");
+}
+
+/* PostgreSQL checkpoints by itself: nothing is left for a writer. */
+static int
+pg_checkpoint(struct journal *j, int *left)
+{
+	(void)j;
+	*left = 0;
+	return 0;
+}
+
+static int64_t
+pg_changes(struct journal *j)
+{
+	return pg_of(j)->changes;
+}
+
+/* The value an identity column took last in this session. */
+static int64_t
+pg_last_rowid(struct journal *j)
+{
+	PGresult *res = PQexec(pg_of(j)->conn, "SELECT lastval()");
+	int64_t id = 0;
+
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return id;
+}
+
+static int
+prepare(struct journal *j, struct pg_stmt *st, enum journal_sql which)
+{
+	struct pg *pg = pg_of(j);
+	PGresult *res;
+	int i;
+
+	if (journal_pg_sql_text[which] == NULL) {
+		snprintf(pg->msg, sizeof(pg->msg), "statement %d has no"
+		    " PostgreSQL text", (int)which);
+		pg->sqlstate[0] = '\0';
+		return pg_fail(j, "prepare");
+	}
+	res = PQprepare(pg->conn, st->name, journal_pg_sql_text[which], 0,
+	    NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		keep_failure(pg, res);
+		return pg_fail(j, "prepare");
+	}
+	PQclear(res);
+	res = PQdescribePrepared(pg->conn, st->name);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		keep_failure(pg, res);
+		return pg_fail(j, "prepare");
+	}
+	st->nparams = PQnparams(res);
+	st->types = xcalloc((size_t)st->nparams + 1, sizeof(*st->types));
+	st->params = xcalloc((size_t)st->nparams + 1, sizeof(*st->params));
+	st->values = xcalloc((size_t)st->nparams + 1, sizeof(*st->values));
+	st->lengths = xcalloc((size_t)st->nparams + 1, sizeof(*st->lengths));
+	st->formats = xcalloc((size_t)st->nparams + 1, sizeof(*st->formats));
+	for (i = 0; i < st->nparams; i++)
+		st->types[i] = PQparamtype(res, i);
+	PQclear(res);
+	st->prepared = 1;
+	return 0;
+}
+
+static struct journal_stmt *
+pg_sql(struct journal *j, enum journal_sql which)
+{
+	struct pg_stmt *st = &pg_of(j)->stmt[which];
+
+	if (!st->prepared && prepare(j, st, which) != 0)
+		return NULL;
+	stmt_clear(st);
+	return &st->base;
+}
+
+/* Parameter i (from 1), or NULL past the statement's. */
+static struct pg_param *
+param(struct journal_stmt *s, int i)
+{
+	struct pg_stmt *st = (struct pg_stmt *)s;
+
+	if (i < 1 || i > st->nparams)
+		return NULL;
+	free(st->params[i - 1].copy);
+	st->params[i - 1] = (struct pg_param){ .value = NULL };
+	return &st->params[i - 1];
+}
+
+static void
+pg_bind_int64(struct journal_stmt *s, int i, int64_t v)
+{
+	struct pg_param *p = param(s, i);
+
+	if (p == NULL)
+		return;
+	snprintf(p->num, sizeof(p->num), "%lld", (long long)v);
+	p->value = p->num;
+}
+
+static void
+pg_bind_double(struct journal_stmt *s, int i, double v)
+{
+	struct pg_param *p = param(s, i);
+
+	if (p == NULL)
+		return;
+	snprintf(p->num, sizeof(p->num), "%.17g", v);
+	p->value = p->num;
+}
+
+static void
+pg_bind_null(struct journal_stmt *s, int i)
+{
+	(void)param(s, i);
+}
+
+/* Whether parameter i's type takes a value as its bytes. */
+static int
+takes_bytes(struct journal_stmt *s, int i)
+{
+	Oid t = ((struct pg_stmt *)s)->types[i - 1];
+
+	return t == TEXTOID || t == VARCHAROID || t == BYTEAOID ||
+	    t == JSONOID || t == UNKNOWNOID;
+}
+
+static void
+pg_bind_text(struct journal_stmt *s, int i, const char *v, size_t n,
+    int copy)
+{
+	struct pg_param *p = param(s, i);
+
+	if (p == NULL)
+		return;
+	if (takes_bytes(s, i)) {
+		if (copy) {
+			p->copy = xmalloc(n + 1);
+			memcpy(p->copy, v, n);
+			v = p->copy;
+		}
+		p->value = v;
+		p->length = (int)n;
+		p->format = 1;
+		return;
+	}
+	/* Another type reads the text: a copy, NUL-ended. */
+	p->copy = xmalloc(n + 1);
+	memcpy(p->copy, v, n);
+	p->copy[n] = '\0';
+	p->value = p->copy;
+}
+
+static void
+pg_bind_blob(struct journal_stmt *s, int i, const void *v, size_t n)
+{
+	struct pg_param *p = param(s, i);
+
+	if (p == NULL)
+		return;
+	p->value = v;
+	p->length = (int)n;
+	p->format = 1;
+}
+
+static int
+pg_bind_count(struct journal_stmt *s)
+{
+	return ((struct pg_stmt *)s)->nparams;
+}
+
+static int
+pg_step(struct journal_stmt *s)
+{
+	struct pg_stmt *st = (struct pg_stmt *)s;
+	struct pg *pg = st->pg;
+	ExecStatusType status;
+	PGresult *res;
+	int i;
+
+	if (st->res == NULL) {
+		for (i = 0; i < st->nparams; i++) {
+			st->values[i] = st->params[i].value;
+			st->lengths[i] = st->params[i].length;
+			st->formats[i] = st->params[i].format;
+		}
+		res = PQexecPrepared(pg->conn, st->name, st->nparams,
+		    st->values, st->lengths, st->formats, 0);
+		status = PQresultStatus(res);
+		if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+			keep_failure(pg, res);
+			return STEP_FAILED;
+		}
+		pg->changes = strtoll(PQcmdTuples(res), NULL, 10);
+		st->res = res;
+		st->ntuples = PQntuples(res);
+		st->row = -1;
+		if (st->nbytea < PQnfields(res)) {
+			st->bytea = xrealloc(st->bytea,
+			    (size_t)PQnfields(res) * sizeof(*st->bytea));
+			for (i = st->nbytea; i < PQnfields(res); i++)
+				buf_init(&st->bytea[i]);
+			st->nbytea = PQnfields(res);
+		}
+	}
+	if (st->row + 1 < st->ntuples) {
+		st->row++;
+		for (i = 0; i < PQnfields(st->res); i++)
+			buf_reset(&st->bytea[i]);
+		return JOURNAL_ROW;
+	}
+	st->row = st->ntuples;
+	return JOURNAL_DONE;
+}
+
+static void
+pg_reset(struct journal_stmt *s)
+{
+	struct pg_stmt *st = (struct pg_stmt *)s;
+
+	PQclear(st->res);
+	st->res = NULL;
+}
+
+static int
+pg_column_count(struct journal_stmt *s)
+{
+	struct pg_stmt *st = (struct pg_stmt *)s;
+
+	return st->res != NULL ? PQnfields(st->res) : 0;
+}
+
+/* Column i of the current row, or NULL: none, or SQL's NULL. */
+static const char *
+raw(struct journal_stmt *s, int i)
+{
+	struct pg_stmt *st = (struct pg_stmt *)s;
+
+	if (st->res == NULL || st->row < 0 || st->row >= st->ntuples ||
+	    i < 0 || i >= PQnfields(st->res) ||
+	    PQgetisnull(st->res, st->row, i))
+		return NULL;
+	return PQgetvalue(st->res, st->row, i);
+}
+
+static int
+pg_column_null(struct journal_stmt *s, int i)
+{
+	return raw(s, i) == NULL;
+}
+
+static int64_t
+pg_column_int64(struct journal_stmt *s, int i)
+{
+	const char *v = raw(s, i);
+
+	if (v == NULL)
+		return 0;
+	if (PQftype(((struct pg_stmt *)s)->res, i) == BOOLOID)
+		return *v == 't';
+	return strtoll(v, NULL, 10);
+}
+
+static double
+pg_column_double(struct journal_stmt *s, int i)
+{
+	const char *v = raw(s, i);
+
+	return v != NULL ? strtod(v, NULL) : 0;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Column i's bytes: a bytea's hex ("\x...") decoded into the column's
+ * buffer, NUL-ended; any other type's text as it is.
+ */
+static const char *
+column(struct journal_stmt *s, int i, size_t *n)
+{
+	struct pg_stmt *st = (struct pg_stmt *)s;
+	const char *v = raw(s, i);
+	struct buf *b;
+	int hi, lo;
+
+	*n = 0;
+	if (v == NULL)
+		return NULL;
+	if (PQftype(st->res, i) != BYTEAOID) {
+		*n = (size_t)PQgetlength(st->res, st->row, i);
+		return v;
+	}
+	b = &st->bytea[i];
+	if (b->len == 0 && v[0] == '\\' && v[1] == 'x') {
+		for (v += 2; (hi = hexval(v[0])) >= 0 &&
+		    (lo = hexval(v[1])) >= 0; v += 2)
+			buf_addc(b, (char)(hi << 4 | lo));
+	}
+	buf_addc(b, '\0');
+	b->len--;
+	*n = b->len;
+	return b->data;
+}
+
+static const char *
+pg_column_text(struct journal_stmt *s, int i)
+{
+	size_t n;
+
+	return column(s, i, &n);
+}
+
+static const void *
+pg_column_blob(struct journal_stmt *s, int i)
+{
+	size_t n;
+
+	return column(s, i, &n);
+}
+
+static size_t
+pg_column_bytes(struct journal_stmt *s, int i)
+{
+	size_t n;
+
+	(void)column(s, i, &n);
+	return n;
+}
+
+const struct journal_backend journal_pg = {
+	.name = "postgresql",
+	.open = pg_open,
+	.close = pg_close,
+	.fail = pg_fail,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.set_lax = pg_set_lax,
+	.checkpoint = pg_checkpoint,
+	.changes = pg_changes,
+	.last_rowid = pg_last_rowid,
+	.sql = pg_sql,
+	.bind_int64 = pg_bind_int64,
+	.bind_double = pg_bind_double,
+	.bind_null = pg_bind_null,
+	.bind_text = pg_bind_text,
+	.bind_blob = pg_bind_blob,
+	.bind_count = pg_bind_count,
+	.step = pg_step,
+	.reset = pg_reset,
+	.column_count = pg_column_count,
+	.column_null = pg_column_null,
+	.column_int64 = pg_column_int64,
+	.column_double = pg_column_double,
+	.column_text = pg_column_text,
+	.column_blob = pg_column_blob,
+	.column_bytes = pg_column_bytes,
+};

@@ -1,0 +1,82 @@
+#!/bin/sh
+# The journal on PostgreSQL (lib/journal/pg.c): a throw-away cluster on a
+# Unix socket (tests/pg-cluster.sh), its schema made and versioned once
+# under an advisory lock, events journaled and repeats known, and a URL
+# that carries a password refused without naming it.
+. "$top_srcdir/tests/lib.sh"
+
+# Not in $TRASH: the cluster runs as postgres, which may not enter it.
+CLUSTER=$(mktemp -u "${TMPDIR:-/tmp}/integra-pg.XXXXXX")
+# Without the script's mark: the server is stopped at the end, by the trap.
+if ! URL=$(env -u INTEGRA_TEST_MARK sh "$top_srcdir/tests/pg-cluster.sh" \
+    start "$CLUSTER" 2>"$TRASH/cluster.err"); then
+	test_skip 'the journal on PostgreSQL' \
+	    "no PostgreSQL here: $(head -1 "$TRASH/cluster.err")"
+	test_done
+fi
+trap 'sh "$top_srcdir/tests/pg-cluster.sh" stop "$CLUSTER" 2>/dev/null;
+    cleanup' EXIT
+pq() {
+	psql -X -q -A -t -v ON_ERROR_STOP=1 "$URL" -c "$1"
+}
+leads() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		printf '{"name":"Lead %d","phone":"+55119%08d"}\n' $i $i
+		i=$((i + 1))
+	done
+}
+
+test_expect_success 'two programs at once on an empty database migrate once' '
+	integra-ingest -j "$URL" -s t -t x </dev/null 2>err1 &
+	integra-ingest -j "$URL" -s t -t x </dev/null 2>err2 &&
+	wait $! &&
+	test "$(pq "SELECT version FROM integra_schema")" = 17 &&
+	test "$(pq "SELECT count(*) FROM integra_schema")" = 1
+'
+test_expect_success 'its schema is lib/journal/pg/schema.sql' '
+	sh "$top_srcdir/lib/journal/pg/schema-dump.sh" "$URL" >schema &&
+	test_cmp "$top_srcdir/lib/journal/pg/schema.sql" schema
+'
+test_expect_success 'ingest journals each event, with its raw envelope' '
+	leads 50 | integra-ingest -j "$URL" -s site -t lead.created \
+	    >envelopes 2>err &&
+	test "$(wc -l <envelopes)" = 50 &&
+	test "$(pq "SELECT count(*) FROM events WHERE source = '"'site'"'
+	    AND status = '"'received'"'")" = 50 &&
+	test "$(pq "SELECT count(*) FROM events e JOIN raw_envelopes r
+	    ON r.event = e.seq")" = 50 &&
+	test "$(pq "SELECT sum(n) FROM counts WHERE kind = '"'event'"'
+	    AND b = '"'site'"'")" = 50
+'
+test_expect_success 'the same events again: duplicates, the first envelopes' '
+	leads 50 | integra-ingest -j "$URL" -s site -t lead.created \
+	    >again 2>err &&
+	test_cmp envelopes again &&
+	grep -q "0 journaled, 50 duplicate" err &&
+	test "$(pq "SELECT count(*) FROM events")" = 50
+'
+test_expect_success 'a version newer than the program is refused' '
+	pq "UPDATE integra_schema SET version = 99" &&
+	! integra-ingest -j "$URL" -s t -t x </dev/null 2>err &&
+	grep -q "schema version 99 is newer" err &&
+	pq "UPDATE integra_schema SET version = 17"
+'
+test_expect_success 'a URL with a password is refused, the password unsaid' '
+	! integra-ingest -j "postgresql://u:hunter2@127.0.0.1/x" -s t -t x \
+	    </dev/null 2>err &&
+	grep -q "PGPASSWORD" err && ! grep -q hunter2 err
+'
+test_expect_success 'a server not there: a clear error' '
+	! integra-ingest -j "postgresql:///x?host=$TRASH/none" -s t -t x \
+	    </dev/null 2>err &&
+	grep -q "connect: connection to server" err
+'
+test_expect_success 'encryption at rest: refused on PostgreSQL, said why' '
+	printf "encryption:\n  current: k1\n  keys:\n    k1: {key_env: K}\n" \
+	    >enc.yaml &&
+	! K=$(head -c 32 /dev/zero | base64) integra-ingest -c enc.yaml \
+	    -j "$URL" -s t -t x </dev/null 2>err &&
+	grep -q "PostgreSQL journal does not seal" err
+'
+test_done
