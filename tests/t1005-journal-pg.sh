@@ -56,6 +56,17 @@ test_expect_success 'the same events again: duplicates, the first envelopes' '
 	grep -q "0 journaled, 50 duplicate" err &&
 	test "$(pq "SELECT count(*) FROM events")" = 50
 '
+test_expect_success 'two writers at once: each event once, the counts exact' '
+	leads 400 | sed -n "1,200p" | integra-ingest -j "$URL" -s two \
+	    -t lead.created >/dev/null 2>err1 &
+	leads 400 | sed -n "201,400p" | integra-ingest -j "$URL" -s two \
+	    -t lead.created >/dev/null 2>err2 &&
+	wait $! &&
+	test "$(pq "SELECT count(*) FROM events WHERE source = '"'two'"'")" \
+	    = 400 &&
+	test "$(pq "SELECT sum(n) FROM counts WHERE kind = '"'event'"'
+	    AND b = '"'two'"'")" = 400
+'
 test_expect_success 'a version newer than the program is refused' '
 	pq "UPDATE integra_schema SET version = 99" &&
 	! integra-ingest -j "$URL" -s t -t x </dev/null 2>err &&

@@ -24,8 +24,14 @@
 #include "journal/journal.h"
 #include "journal/private.h"
 
-/* The advisory lock migrations hold: "integra" as an integer. */
-#define MIGRATE_LOCK	"7596281734497849441"
+/* The advisory locks migrations and writers hold. */
+#define MIGRATE_LOCK	"7596281734497849441"	/* "integra" */
+#define WRITE_LOCK	"7596281734497849442"
+/*
+ * How long a writer waits for the lock (or any lock) before it is busy,
+ * SQLite's busy timeout (sqlite.c).
+ */
+#define LOCK_TIMEOUT	"30s"
 
 /* PostgreSQL's type oids (catalog/pg_type.h, which libpq does not ship). */
 #define BOOLOID		16
@@ -265,7 +271,8 @@ pg_open(struct journal *j)
 		return pg_fail(j, "connect");
 	}
 	if (exec(j, "SET client_min_messages = warning") != 0 ||
-	    exec(j, "SET synchronous_commit = on") != 0)
+	    exec(j, "SET synchronous_commit = on") != 0 ||
+	    exec(j, "SET lock_timeout = '" LOCK_TIMEOUT "'") != 0)
 		return -1;
 	return migrate(j);
 }
@@ -310,10 +317,29 @@ pg_close(struct journal *j)
 	j->conn = NULL;
 }
 
+static void
+pg_rollback(struct journal *j)
+{
+	PQclear(PQexec(pg_of(j)->conn, "ROLLBACK"));
+}
+
+/*
+ * A write transaction holds the journal's one writer lock, as SQLite's
+ * BEGIN IMMEDIATE does: every program was written for one writer at a
+ * time (a circuit's state read and written back, a flow's next number,
+ * a sync's lock), and so each keeps what it promised with several hosts.
+ * Readers do not take it, and see the last commit.
+ */
 static int
 pg_begin(struct journal *j)
 {
-	return exec(j, "BEGIN");
+	int rc;
+
+	if ((rc = exec(j, "BEGIN")) == 0 &&
+	    (rc = exec(j, "SELECT pg_advisory_xact_lock(" WRITE_LOCK ")")) !=
+	    0)
+		pg_rollback(j);
+	return rc;
 }
 
 static int
@@ -322,11 +348,6 @@ pg_commit(struct journal *j)
 	return exec(j, "COMMIT");
 }
 
-static void
-pg_rollback(struct journal *j)
-{
-	PQclear(PQexec(pg_of(j)->conn, "ROLLBACK"));
-}
 
 /* A commit may be lost with the server (still atomic): a rate's count. */
 static int
