@@ -37,6 +37,12 @@ test_expect_success 'only the SQLite backend of lib/journal uses SQLite' '
 	printf "%s\n" lib/journal/sqlite.c lib/journal/sqlite.h >expect &&
 	test_cmp expect users
 '
+test_expect_success 'and only its PostgreSQL backend uses libpq' '
+	(cd "$top_srcdir" && grep -l -E "libpq-fe|PQ[a-z]+\(|PGconn" \
+	    lib/*/*.c lib/*/*.h cmd/*.c | sort) >users || : &&
+	echo lib/journal/pg.c >expect &&
+	test_cmp expect users
+'
 test_expect_success 'the journal passes SQLite integrity_check' '
 	test "$(q "PRAGMA integrity_check")" = ok
 '

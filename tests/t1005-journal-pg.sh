@@ -67,6 +67,39 @@ test_expect_success 'two writers at once: each event once, the counts exact' '
 	test "$(pq "SELECT sum(n) FROM counts WHERE kind = '"'event'"'
 	    AND b = '"'two'"'")" = 400
 '
+start_sink sink
+cat >cfg.yaml <<EOF
+targets:
+  crm:
+    url: http://127.0.0.1:$SINK_PORT/crm
+    concurrency: 4
+routes:
+  - on: lead.created
+    to: crm
+    path: /leads
+    body: '{name: .data.name, phone: .data.phone}'
+EOF
+test_expect_success 'the pipeline: normalized, mapped, delivered, each attempt kept' '
+	leads 20 | integra-ingest -j "$URL" -s pipe -t lead.created |
+	    integra-normalize -j "$URL" |
+	    integra-map -j "$URL" -c cfg.yaml |
+	    integra-dispatch -j "$URL" -c cfg.yaml >outcomes 2>err &&
+	test "$(wc -l <outcomes)" = 20 &&
+	test "$(grep -c "/crm/leads" sink.log)" = 20 &&
+	test "$(pq "SELECT count(*) FROM events WHERE source = '"'pipe'"'
+	    AND status = '"'mapped'"'")" = 20 &&
+	test "$(pq "SELECT count(*) FROM deliveries
+	    WHERE status = '"'delivered'"'")" = 20 &&
+	test "$(pq "SELECT count(*) FROM attempts")" = 20
+'
+test_expect_success 'events show and report stats read it as from SQLite' '
+	id=$(head -1 outcomes | jq -r .event) &&
+	integra-events -j "$URL" show "$id" >shown &&
+	jq -e ".status == \"mapped\" and (.deliveries | length) == 1 and
+	    .deliveries[0].status == \"delivered\"" shown &&
+	integra-report -j "$URL" stats >stats &&
+	grep -q "deliveries *20 created" stats
+'
 test_expect_success 'a version newer than the program is refused' '
 	pq "UPDATE integra_schema SET version = 99" &&
 	! integra-ingest -j "$URL" -s t -t x </dev/null 2>err &&

@@ -56,7 +56,8 @@ httpd_status_detailed(const struct httpd_call *c)
 		buf_add(&dir, path, slash > path ? (size_t)(slash - path) : 1);
 	buf_addf(&b, "{\"status\":\"%s\",\"journal\":{\"writable\":%s",
 	    ok ? "ok" : "failing", ok ? "true" : "false");
-	if (statvfs(dir.data, &vfs) == 0)
+	/* A server's journal: its disk is the server's, not seen here. */
+	if (journal_is_file(path) && statvfs(dir.data, &vfs) == 0)
 		buf_addf(&b, ",\"disk_free_bytes\":%llu",
 		    (unsigned long long)vfs.f_bavail * vfs.f_frsize);
 	buf_adds(&b, "},\"targets\":");

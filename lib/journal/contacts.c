@@ -4,7 +4,6 @@
  */
 #include <stdio.h>
 
-
 #include "journal/journal.h"
 #include "journal/contacts.h"
 #include "journal/private.h"

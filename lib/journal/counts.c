@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "base/buf.h"
 #include "base/ids.h"
 #include "journal/journal.h"

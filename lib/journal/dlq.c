@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 #include "base/buf.h"
 #include "journal/journal.h"
 #include "journal/dlq.h"

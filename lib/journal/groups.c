@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 #include "journal/journal.h"
 #include "journal/groups.h"
 #include "journal/private.h"

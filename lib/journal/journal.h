@@ -1,14 +1,16 @@
 /*
- * journal: the SQLite file every integra program shares.  It is the truth;
- * the pipe between programs is only the fast path.
+ * journal: what every integra program shares: a SQLite file, or a
+ * PostgreSQL database the programs of several hosts share.  It is the
+ * truth; the pipe between programs is only the fast path.
  *
  * This header is the core: opening, transactions, failures.  Each subject
  * has a header of its own beside it (events.h, deliveries.h, keys.h,
  * dlq.h, targets.h, mappings.h, contacts.h, counts.h, syncs.h, alerts.h,
- * retention.h), and every SQL statement lives in this folder.  The file
- * is in WAL mode with synchronous=FULL, a busy timeout and foreign keys
- * on; its schema version is PRAGMA user_version, migrated forward by
- * whichever program opens it first (migrations/, schema.sql).
+ * retention.h), and every SQL statement lives in this folder.  A SQLite
+ * file is in WAL mode with synchronous=FULL, a busy timeout and foreign
+ * keys on; its schema version is PRAGMA user_version, migrated forward by
+ * whichever program opens it first (migrations/, schema.sql); a
+ * PostgreSQL one is alike (pg.c, pg/).
  *
  * Ownership: strings passed in are copied by SQLite (or only read during
  * the call).  Rows handed to a callback are valid during that call only.

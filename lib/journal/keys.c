@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "base/buf.h"
 #include "journal/journal.h"
 #include "journal/keys.h"

@@ -348,7 +348,6 @@ pg_commit(struct journal *j)
 	return exec(j, "COMMIT");
 }
 
-
 /* A commit may be lost with the server (still atomic): a rate's count. */
 static int
 pg_set_lax(struct journal *j)

@@ -4,8 +4,9 @@
  * compiled in as journal_migrations (embed-sql.sh), the current state in
  * schema.sql.  Every statement is in one registry: enum journal_sql
  * names it, statements.c holds its text, journal_sql() prepares it on
- * first use.  journal.c is the core, sqlite.c the SQLite backend (struct
- * journal_backend), the one file that knows the SQLite engine.
+ * first use (pg/statements.c has PostgreSQL's).  journal.c is the core,
+ * sqlite.c the SQLite backend and pg.c the PostgreSQL one (struct
+ * journal_backend), each the one file that knows its engine.
  * A file a subject (events.c, deliveries.c, keys.c, dlq.c, targets.c,
  * mappings.c, contacts.c, counts.c, syncs.c, alerts.c, retention.c,
  * flows.c, groups.c, cadences.c, rekey.c) keeps the rest, through the

@@ -4,7 +4,6 @@
  */
 #include <stdint.h>
 
-
 #include "journal/journal.h"
 #include "journal/private.h"
 #include "journal/rekey.h"

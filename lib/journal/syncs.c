@@ -5,7 +5,6 @@
  */
 #include <string.h>
 
-
 #include "base/buf.h"
 #include "journal/journal.h"
 #include "journal/syncs.h"

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "base/buf.h"
 #include "transport/circuit.h"
 #include "journal/journal.h"

@@ -22,8 +22,13 @@
 #include "json/jqprog.h"
 #include "json/jsonscan.h"
 #include "json/jvdump.h"
+#include "journal/journal.h"
 #include "transport/http.h"
 #include "transport/token.h"
+
+#ifndef LOCALSTATEDIR
+#define LOCALSTATEDIR	"/var"
+#endif
 #include "json/jvparse.h"
 
 #define TOKEN_MAX	16384		/* bytes of a token */
@@ -100,6 +105,12 @@ void
 token_dir(const char *journal_path, struct buf *dir)
 {
 	const char *slash = strrchr(journal_path, '/');
+
+	/* A server's journal has no directory: the host's state one. */
+	if (!journal_is_file(journal_path)) {
+		buf_adds(dir, LOCALSTATEDIR "/lib/integra/tokens");
+		return;
+	}
 
 	if (slash != NULL)
 		buf_add(dir, journal_path, (size_t)(slash - journal_path + 1));

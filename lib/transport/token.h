@@ -54,8 +54,9 @@ struct token_failure {
 };
 
 /*
- * The tokens directory of the journal at journal_path, its directory's
- * tokens/, appended to dir.
+ * The tokens directory of the journal at journal_path, appended to dir:
+ * its directory's tokens/, or for a PostgreSQL journal the host's
+ * LOCALSTATEDIR/lib/integra/tokens (each host keeps its own).
  */
 void		 token_dir(const char *journal_path, struct buf *dir);
 /*
