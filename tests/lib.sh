@@ -84,15 +84,18 @@ stop_started() {
 }
 
 # The processes the script started that are still running, as "PID
-# COMMAND" lines: those whose environment holds this script's mark.
+# COMMAND" lines: those whose environment holds this script's mark.  One
+# whose command line is gone is exiting (its memory already given back),
+# not running: a server restarted in a test's subshell belongs to init
+# once stopped, and a loaded machine's init may reap it late.
 outliving() {
 	(
 		unset INTEGRA_TEST_MARK
 		grep -lzx "INTEGRA_TEST_MARK=$TRASH" /proc/[0-9]*/environ \
 		    2>/dev/null | while IFS=/ read -r _ _ pid _; do
 			[ "$pid" = $$ ] && continue
-			printf '%s %s\n' "$pid" \
-			    "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+			cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)
+			[ -n "$cmd" ] && printf '%s %s\n' "$pid" "$cmd"
 		done
 	)
 }
