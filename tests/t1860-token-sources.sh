@@ -247,6 +247,15 @@ test_expect_success 'once it has passed, a probe asks again: no new event' '
 	test "$(deliveries_of broken | sort -u)" = "pending|0"
 '
 
+test_expect_success 'a token cache others may read or that is not ours: refused' '
+	chmod 755 tokens &&
+	integra-dispatch -j journal.db -c cfg.yaml --pending >out6 2>err6
+	rc=$?
+	chmod 700 tokens &&
+	test $rc != 0 &&
+	grep -q "token cache .*tokens.: not a folder of this user.s alone" err6
+'
+
 test_expect_success 'integra-retry runs dispatch: it fetches and delivers' '
 	cat >retry.yaml <<-EOF &&
 	targets:

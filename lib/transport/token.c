@@ -26,9 +26,6 @@
 #include "transport/http.h"
 #include "transport/token.h"
 
-#ifndef LOCALSTATEDIR
-#define LOCALSTATEDIR	"/var"
-#endif
 #include "json/jvparse.h"
 
 #define TOKEN_MAX	16384		/* bytes of a token */
@@ -106,9 +103,16 @@ token_dir(const char *journal_path, struct buf *dir)
 {
 	const char *slash = strrchr(journal_path, '/');
 
-	/* A server's journal has no directory: the host's state one. */
+	/*
+	 * A server's journal has no directory: the host's temporary one,
+	 * a folder for each user, so that one user's processes share their
+	 * tokens (token_new makes sure the folder is theirs alone).
+	 */
 	if (!journal_is_file(journal_path)) {
-		buf_adds(dir, LOCALSTATEDIR "/lib/integra/tokens");
+		const char *tmp = getenv("TMPDIR");
+
+		buf_addf(dir, "%s/integra-tokens.%lu", tmp != NULL &&
+		    *tmp == '/' ? tmp : "/tmp", (unsigned long)geteuid());
 		return;
 	}
 
@@ -138,6 +142,7 @@ token_new(const struct cfg_target *t, const char *dir, char *err,
 	const struct cfg_token *ct = &t->token;
 	struct token *tk;
 	struct buf owner = BUF_INIT;
+	struct stat st;
 	int failed = 0;
 
 	tk = xcalloc(1, sizeof(*tk));
@@ -170,6 +175,13 @@ token_new(const struct cfg_target *t, const char *dir, char *err,
 	if (!failed && mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		snprintf(err, errsz, "target '%s': token cache '%s': %s",
 		    t->name, dir, strerror(errno));
+		failed = 1;
+	}
+	/* Tokens are secrets: never in a folder another user made or reads. */
+	if (!failed && (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    st.st_uid != geteuid() || (st.st_mode & 077) != 0)) {
+		snprintf(err, errsz, "target '%s': token cache '%s': not a"
+		    " folder of this user's alone (mode 0700)", t->name, dir);
 		failed = 1;
 	}
 	if (failed) {

@@ -56,7 +56,7 @@ struct token_failure {
 /*
  * The tokens directory of the journal at journal_path, appended to dir:
  * its directory's tokens/, or for a PostgreSQL journal the host's
- * LOCALSTATEDIR/lib/integra/tokens (each host keeps its own).
+ * $TMPDIR/integra-tokens.UID (each host, and each user, keeps its own).
  */
 void		 token_dir(const char *journal_path, struct buf *dir);
 /*
