@@ -11,7 +11,6 @@
  * migrated forward under an advisory lock, so that two hosts starting at
  * once migrate once (pg/migrations/, pg/schema.sql).
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,9 +35,6 @@
 /* PostgreSQL's type oids (catalog/pg_type.h, which libpq does not ship). */
 #define BOOLOID		16
 #define BYTEAOID	17
-#define INT8OID		20
-#define INT2OID		21
-#define INT4OID		23
 #define TEXTOID		25
 #define JSONOID		114
 #define UNKNOWNOID	705
