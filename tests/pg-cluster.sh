@@ -99,6 +99,7 @@ stop() {
 case $cmd in
 start) ;;
 stop)
+	cd /	# pg_ctl runs as the owner, who may not stand where we are
 	[ -d "$dir" ] || die "$dir: no such directory"
 	[ -f "$dir/.pg-cluster" ] || die "$dir: not made by $me, left alone"
 	stop || die "$dir: the cluster did not stop"
