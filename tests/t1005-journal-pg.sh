@@ -100,6 +100,13 @@ test_expect_success 'events show and report stats read it as from SQLite' '
 	integra-report -j "$URL" stats >stats &&
 	grep -q "deliveries *20 created" stats
 '
+test_expect_success 'a server that writes bytea escaped: read the same' '
+	pq "ALTER DATABASE integra SET bytea_output = '"'escape'"'" &&
+	leads 50 | integra-ingest -j "$URL" -s site -t lead.created \
+	    >escaped 2>err &&
+	pq "ALTER DATABASE integra RESET bytea_output" &&
+	test_cmp envelopes escaped
+'
 test_expect_success 'a version newer than the program is refused' '
 	pq "UPDATE integra_schema SET version = 99" &&
 	! integra-ingest -j "$URL" -s t -t x </dev/null 2>err &&

@@ -11,7 +11,7 @@
 
 #define BUF_MINCAP	64
 
-static _Noreturn void
+_Noreturn void
 buf_oom(void)
 {
 	fputs("integra: out of memory\n", stderr);

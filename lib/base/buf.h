@@ -43,6 +43,11 @@ void	 buf_add_html(struct buf *, const char *s);
  */
 int	 buf_read(struct buf *, FILE *f, size_t max);
 
+/*
+ * Out of memory: says so on stderr and aborts, the one answer every
+ * x-allocator (and a library's allocation that cannot fail softly) gives.
+ */
+_Noreturn void	 buf_oom(void);
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xrealloc(void *, size_t);

@@ -623,27 +623,19 @@ pg_column_double(struct journal_stmt *s, int i)
 	return v != NULL ? strtod(v, NULL) : 0;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /*
- * Column i's bytes: a bytea's hex ("\x...") decoded into the column's
- * buffer, NUL-ended; any other type's text as it is.
+ * Column i's bytes: a bytea decoded by libpq (whichever of its text forms
+ * the server's bytea_output gives) into the column's buffer, NUL-ended;
+ * any other type's text as it is.
  */
 static const char *
 column(struct journal_stmt *s, int i, size_t *n)
 {
 	struct pg_stmt *st = (struct pg_stmt *)s;
 	const char *v = raw(s, i);
+	unsigned char *bytes;
 	struct buf *b;
-	int hi, lo;
+	size_t len;
 
 	*n = 0;
 	if (v == NULL)
@@ -653,10 +645,12 @@ column(struct journal_stmt *s, int i, size_t *n)
 		return v;
 	}
 	b = &st->bytea[i];
-	if (b->len == 0 && v[0] == '\\' && v[1] == 'x') {
-		for (v += 2; (hi = hexval(v[0])) >= 0 &&
-		    (lo = hexval(v[1])) >= 0; v += 2)
-			buf_addc(b, (char)(hi << 4 | lo));
+	if (b->len == 0) {
+		if ((bytes = PQunescapeBytea((const unsigned char *)v,
+		    &len)) == NULL)
+			buf_oom();
+		buf_add(b, bytes, len);
+		PQfreemem(bytes);
 	}
 	buf_addc(b, '\0');
 	b->len--;
