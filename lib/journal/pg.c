@@ -487,22 +487,18 @@ pg_bind_text(struct journal_stmt *s, int i, const char *v, size_t n,
 
 	if (p == NULL)
 		return;
+	/* Another type reads the text: a copy, NUL-ended. */
+	if (copy || !takes_bytes(s, i)) {
+		p->copy = xmalloc(n + 1);
+		memcpy(p->copy, v, n);
+		p->copy[n] = '\0';
+		v = p->copy;
+	}
+	p->value = v;
 	if (takes_bytes(s, i)) {
-		if (copy) {
-			p->copy = xmalloc(n + 1);
-			memcpy(p->copy, v, n);
-			v = p->copy;
-		}
-		p->value = v;
 		p->length = (int)n;
 		p->format = 1;
-		return;
 	}
-	/* Another type reads the text: a copy, NUL-ended. */
-	p->copy = xmalloc(n + 1);
-	memcpy(p->copy, v, n);
-	p->copy[n] = '\0';
-	p->value = p->copy;
 }
 
 static void
