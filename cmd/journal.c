@@ -1,10 +1,12 @@
 /*
  * integra-journal: the journal's sealed personal data: counted by the key
  * that sealed it, and rewritten under the current key (a rotation) or
- * plain (encryption turned off).
+ * plain (encryption turned off); and a whole journal copied into a new
+ * one, from one backend to the other (a SQLite file, PostgreSQL).
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "base/buf.h"
 #include "base/exitcode.h"
@@ -12,10 +14,11 @@
 #include "cli/options.h"
 #include "cli/setup.h"
 #include "conf/config.h"
+#include "journal/copy.h"
 #include "journal/journal.h"
 #include "ops/rekey.h"
 
-enum cmd { REKEY, SEALED };
+enum cmd { REKEY, SEALED, COPY };
 
 static int
 rekey(struct journal *j, size_t batch)
@@ -48,6 +51,33 @@ sealed_one(void *ctx, const char *column, const char *key_id, int64_t n)
 	return 0;
 }
 
+static void
+copied_one(void *ctx, const char *table, int64_t rows)
+{
+	(void)ctx;
+	printf("%-20s %" PRId64 " rows\n", table, rows);
+}
+
+/* Neither journal is the config's: both are named. */
+static int
+copy(const char *from_path, const char *to_path)
+{
+	struct journal *from = NULL, *to = NULL;
+	int rc;
+
+	if (strcmp(from_path, to_path) == 0) {
+		log_error(NULL, "copy: '%s' into itself", from_path);
+		return EX_USAGE;
+	}
+	if ((rc = setup_journal_at(from_path, 0, &from)) == EX_OK &&
+	    (rc = setup_journal_at(to_path, 1, &to)) == EX_OK &&
+	    journal_copy(from, to, copied_one, NULL) != 0)
+		rc = setup_journal_failed(to);
+	journal_close(from);
+	journal_close(to);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -66,6 +96,7 @@ main(int argc, char *argv[])
 	const struct options_command cmds[] = {
 		[REKEY] = { "rekey", rekey_opts, NULL },
 		[SEALED] = { "sealed", NULL, NULL },
+		[COPY] = { "copy", NULL, "from to" },
 		OPTIONS_COMMANDS_END
 	};
 	const struct options_program prog = { .name = "integra-journal",
@@ -74,6 +105,8 @@ main(int argc, char *argv[])
 	log_init("integra-journal");
 	if ((c = options_command(&prog, argc, argv, &i, &rc)) < 0)
 		return rc;
+	if ((enum cmd)c == COPY)
+		return setup_finish(copy(argv[i], argv[i + 1]));
 	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK ||
 	    (rc = setup_journal(cfg, jpath, 0, &journal)) != EX_OK)
 		goto out;

@@ -182,6 +182,29 @@ start_sink() {
 	SINK_PORT=$(cat "$name.port")
 }
 
+# start_pg WHAT: a throw-away PostgreSQL cluster (tests/pg-cluster.sh) on
+# a Unix socket, stopped when the script ends, its URL in $URL; without
+# PostgreSQL here, WHAT is skipped and the script ends.  pq SQL runs SQL
+# there.
+start_pg() {
+	# Not in $TRASH: the cluster runs as postgres, which may not enter
+	# it; without the script's mark, which stop_started would kill: the
+	# trap stops it.
+	PG_CLUSTER=$(mktemp -u "${TMPDIR:-/tmp}/integra-pg.XXXXXX")
+	if ! URL=$(env -u INTEGRA_TEST_MARK sh \
+	    "$top_srcdir/tests/pg-cluster.sh" start "$PG_CLUSTER" \
+	    2>"$TRASH/cluster.err"); then
+		test_skip "$1" "no PostgreSQL here: $(head -1 \
+		    "$TRASH/cluster.err")"
+		test_done
+	fi
+	trap 'sh "$top_srcdir/tests/pg-cluster.sh" stop "$PG_CLUSTER" \
+	    2>/dev/null; cleanup' EXIT
+}
+pq() {
+	psql -X -q -A -t -v ON_ERROR_STOP=1 "$URL" -c "$1"
+}
+
 # start_smtpd [options]: tests/smtpd.py (aiosmtpd) on a free port of
 # 127.0.0.1 with smtpd.py's options, keeping what it accepts in mails/;
 # its port in $SMTP_PORT.  Without python3-aiosmtpd the test is skipped.

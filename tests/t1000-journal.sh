@@ -28,6 +28,10 @@ test_expect_success 'its schema is lib/journal/schema.sql' '
 	sqlite3 journal.db .schema >schema &&
 	test_cmp expect schema
 '
+test_expect_success 'every statement of the registry prepares on it' '
+	integra-statements journal.db >out &&
+	grep -q "^[0-9]* statements, 0 failed" out
+'
 # The backends (journal/private.h): a subject's file reads and writes
 # through the statement interface, and only the SQLite backend's files
 # name the engine, so that another backend is a set of files beside them.

@@ -5,20 +5,7 @@
 # that carries a password refused without naming it.
 . "$top_srcdir/tests/lib.sh"
 
-# Not in $TRASH: the cluster runs as postgres, which may not enter it.
-CLUSTER=$(mktemp -u "${TMPDIR:-/tmp}/integra-pg.XXXXXX")
-# Without the script's mark: the server is stopped at the end, by the trap.
-if ! URL=$(env -u INTEGRA_TEST_MARK sh "$top_srcdir/tests/pg-cluster.sh" \
-    start "$CLUSTER" 2>"$TRASH/cluster.err"); then
-	test_skip 'the journal on PostgreSQL' \
-	    "no PostgreSQL here: $(head -1 "$TRASH/cluster.err")"
-	test_done
-fi
-trap 'sh "$top_srcdir/tests/pg-cluster.sh" stop "$CLUSTER" 2>/dev/null;
-    cleanup' EXIT
-pq() {
-	psql -X -q -A -t -v ON_ERROR_STOP=1 "$URL" -c "$1"
-}
+start_pg 'the journal on PostgreSQL'
 leads() {
 	i=0
 	while [ $i -lt "$1" ]; do
@@ -37,6 +24,10 @@ test_expect_success 'two programs at once on an empty database migrate once' '
 test_expect_success 'its schema is lib/journal/pg/schema.sql' '
 	sh "$top_srcdir/lib/journal/pg/schema-dump.sh" "$URL" >schema &&
 	test_cmp "$top_srcdir/lib/journal/pg/schema.sql" schema
+'
+test_expect_success 'every statement of the registry prepares on it' '
+	integra-statements "$URL" >out &&
+	grep -q "^[0-9]* statements, 0 failed" out
 '
 test_expect_success 'ingest journals each event, with its raw envelope' '
 	leads 50 | integra-ingest -j "$URL" -s site -t lead.created \

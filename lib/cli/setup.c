@@ -103,14 +103,9 @@ setup_journal(const struct cfg *cfg, const char *path, int create,
     struct journal **out)
 {
 	struct seal *seal = NULL;
-	char err[1024];
+	int rc;
 
 	path = cfg_journal(cfg, path);
-	if (!create && journal_is_file(path) && access(path, F_OK) != 0) {
-		log_error(NULL, "journal '%s': %s (integra-ingest creates it)",
-		    path, strerror(errno));
-		return EX_NOINPUT;
-	}
 	if (cfg->encryption.on && !journal_is_file(path)) {
 		log_error(NULL, "encryption: a PostgreSQL journal does not"
 		    " seal values yet: leave the encryption section out");
@@ -118,12 +113,28 @@ setup_journal(const struct cfg *cfg, const char *path, int create,
 	}
 	if (cfg->encryption.on && (seal = keys(cfg)) == NULL)
 		return EX_CONFIG;
-	if ((*out = journal_open(path, err, sizeof(err))) == NULL) {
-		log_error(NULL, "%s", err);
+	if ((rc = setup_journal_at(path, create, out)) != EX_OK) {
 		seal_free(seal);
-		return create ? EX_CANTCREAT : EX_IOERR;
+		return rc;
 	}
 	journal_set_seal(*out, seal);
+	return EX_OK;
+}
+
+int
+setup_journal_at(const char *path, int create, struct journal **out)
+{
+	char err[1024];
+
+	if (!create && journal_is_file(path) && access(path, F_OK) != 0) {
+		log_error(NULL, "journal '%s': %s (integra-ingest creates it)",
+		    path, strerror(errno));
+		return EX_NOINPUT;
+	}
+	if ((*out = journal_open(path, err, sizeof(err))) == NULL) {
+		log_error(NULL, "%s", err);
+		return create ? EX_CANTCREAT : EX_IOERR;
+	}
 	return EX_OK;
 }
 

@@ -27,6 +27,12 @@ void	setup_wait_input(int fd);
 /* -j path (or NULL); only a program that creates the journal passes create. */
 int	setup_journal(const struct cfg *, const char *path, int create,
 	    struct journal **);
+/*
+ * The journal at path, without a config's keys: a file must exist unless
+ * create is given (EX_NOINPUT), and one that does not open is EX_IOERR,
+ * or EX_CANTCREAT with create.
+ */
+int	setup_journal_at(const char *path, int create, struct journal **);
 
 /*
  * A failure of the journal, logged: the transaction rolled back and the

@@ -3,6 +3,7 @@
  * state, its transactions and the counts they carry, and the statement
  * interface, which hands each call to the statement's backend.
  */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,23 @@ int
 journal_fail(struct journal *j, const char *what)
 {
 	return j->be->fail(j, what);
+}
+
+int
+journal_refuse(struct journal *j, int status, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	n = snprintf(j->err, sizeof(j->err), "journal '%s': ", j->path);
+	if (n < 0 || (size_t)n >= sizeof(j->err))
+		n = 0;
+	va_start(ap, fmt);
+	vsnprintf(j->err + n, sizeof(j->err) - (size_t)n, fmt, ap);
+	va_end(ap);
+	j->busy = 0;
+	j->failure = status;
+	return -1;
 }
 
 int
@@ -357,6 +375,31 @@ size_t
 journal_column_bytes(struct journal_stmt *st, int i)
 {
 	return st->be->column_bytes(st, i);
+}
+
+enum journal_type
+journal_column_type(struct journal_stmt *st, int i)
+{
+	return st->be->column_type(st, i);
+}
+
+struct journal_stmt *
+journal_prepare(struct journal *j, const char *sql)
+{
+	return j->be->prepare(j, sql);
+}
+
+void
+journal_finalize(struct journal_stmt *st)
+{
+	if (st != NULL)
+		st->be->finalize(st);
+}
+
+int
+journal_schema(struct journal *j, journal_column_fn fn, void *ctx)
+{
+	return j->be->schema(j, fn, ctx);
 }
 
 int64_t

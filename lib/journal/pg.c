@@ -35,10 +35,16 @@
 /* PostgreSQL's type oids (catalog/pg_type.h, which libpq does not ship). */
 #define BOOLOID		16
 #define BYTEAOID	17
+#define INT8OID		20
+#define INT2OID		21
+#define INT4OID		23
 #define TEXTOID		25
 #define JSONOID		114
+#define FLOAT4OID	700
+#define FLOAT8OID	701
 #define UNKNOWNOID	705
 #define VARCHAROID	1043
+#define NUMERICOID	1700
 
 /* What pg_step returns when the statement failed (not a JOURNAL_ code). */
 #define STEP_FAILED	1
@@ -76,6 +82,7 @@ struct pg {
 	int64_t		 changes;	/* rows the last command changed */
 	char		 sqlstate[6];	/* the last failure's */
 	char		 msg[256];
+	unsigned	 prepared;	/* statements journal_prepare made */
 };
 
 static struct pg *
@@ -286,28 +293,33 @@ stmt_clear(struct pg_stmt *st)
 	}
 }
 
+/* Frees what st holds, not st. */
+static void
+stmt_release(struct pg_stmt *st)
+{
+	int k;
+
+	stmt_clear(st);
+	for (k = 0; k < st->nbytea; k++)
+		buf_release(&st->bytea[k]);
+	free(st->bytea);
+	free(st->types);
+	free(st->params);
+	free(st->values);
+	free(st->lengths);
+	free(st->formats);
+}
+
 static void
 pg_close(struct journal *j)
 {
 	struct pg *pg = pg_of(j);
 	size_t i;
-	int k;
 
 	if (pg == NULL)
 		return;
-	for (i = 0; i < JOURNAL_NSQL; i++) {
-		struct pg_stmt *st = &pg->stmt[i];
-
-		stmt_clear(st);
-		for (k = 0; k < st->nbytea; k++)
-			buf_release(&st->bytea[k]);
-		free(st->bytea);
-		free(st->types);
-		free(st->params);
-		free(st->values);
-		free(st->lengths);
-		free(st->formats);
-	}
+	for (i = 0; i < JOURNAL_NSQL; i++)
+		stmt_release(&pg->stmt[i]);
 	PQfinish(pg->conn);
 	free(pg);
 	j->conn = NULL;
@@ -379,21 +391,15 @@ pg_last_rowid(struct journal *j)
 	return id;
 }
 
+/* Prepares sql as st, named already, on j's connection. */
 static int
-prepare(struct journal *j, struct pg_stmt *st, enum journal_sql which)
+prepare(struct journal *j, struct pg_stmt *st, const char *sql)
 {
 	struct pg *pg = pg_of(j);
 	PGresult *res;
 	int i;
 
-	if (journal_pg_sql_text[which] == NULL) {
-		snprintf(pg->msg, sizeof(pg->msg), "statement %d has no"
-		    " PostgreSQL text", (int)which);
-		pg->sqlstate[0] = '\0';
-		return pg_fail(j, "prepare");
-	}
-	res = PQprepare(pg->conn, st->name, journal_pg_sql_text[which], 0,
-	    NULL);
+	res = PQprepare(pg->conn, st->name, sql, 0, NULL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		keep_failure(pg, res);
 		return pg_fail(j, "prepare");
@@ -422,7 +428,14 @@ pg_sql(struct journal *j, enum journal_sql which)
 {
 	struct pg_stmt *st = &pg_of(j)->stmt[which];
 
-	if (!st->prepared && prepare(j, st, which) != 0)
+	if (!st->prepared && journal_pg_sql_text[which] == NULL) {
+		snprintf(pg_of(j)->msg, sizeof(pg_of(j)->msg), "statement %d"
+		    " has no PostgreSQL text", (int)which);
+		pg_of(j)->sqlstate[0] = '\0';
+		pg_fail(j, "prepare");
+		return NULL;
+	}
+	if (!st->prepared && prepare(j, st, journal_pg_sql_text[which]) != 0)
 		return NULL;
 	stmt_clear(st);
 	return &st->base;
@@ -679,8 +692,157 @@ pg_column_bytes(struct journal_stmt *s, int i)
 	return n;
 }
 
+static enum journal_type
+pg_column_type(struct journal_stmt *s, int i)
+{
+	if (raw(s, i) == NULL)
+		return JOURNAL_NULL;
+	switch (PQftype(((struct pg_stmt *)s)->res, i)) {
+	case BOOLOID:
+	case INT2OID:
+	case INT4OID:
+	case INT8OID:
+		return JOURNAL_INTEGER;
+	case FLOAT4OID:
+	case FLOAT8OID:
+	case NUMERICOID:
+		return JOURNAL_FLOAT;
+	case BYTEAOID:
+		return JOURNAL_BLOB;
+	default:
+		return JOURNAL_TEXT;
+	}
+}
+
+static struct journal_stmt *
+pg_prepare(struct journal *j, const char *sql)
+{
+	struct pg *pg = pg_of(j);
+	struct pg_stmt *st = xcalloc(1, sizeof(*st));
+
+	st->base.be = &journal_pg;
+	st->pg = pg;
+	snprintf(st->name, sizeof(st->name), "x%u", pg->prepared++);
+	if (prepare(j, st, sql) != 0) {
+		stmt_release(st);
+		free(st);
+		return NULL;
+	}
+	return &st->base;
+}
+
+static void
+pg_finalize(struct journal_stmt *s)
+{
+	struct pg_stmt *st = (struct pg_stmt *)s;
+	char sql[32];
+
+	snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
+	PQclear(PQexec(st->pg->conn, sql));
+	stmt_release(st);
+	free(st);
+}
+
+/* A column's declared type, by its type's name. */
+static enum journal_type
+declared(const char *type)
+{
+	if (strcmp(type, "int2") == 0 || strcmp(type, "int4") == 0 ||
+	    strcmp(type, "int8") == 0 || strcmp(type, "bool") == 0)
+		return JOURNAL_INTEGER;
+	if (strcmp(type, "float4") == 0 || strcmp(type, "float8") == 0 ||
+	    strcmp(type, "numeric") == 0)
+		return JOURNAL_FLOAT;
+	if (strcmp(type, "bytea") == 0)
+		return JOURNAL_BLOB;
+	return JOURNAL_TEXT;
+}
+
+/*
+ * The tables of the connection's schema (search_path's first) but
+ * integra_schema, which is this backend's own; a column's place in the
+ * primary key from 1 (pg_index.indkey counts from 0).
+ */
+static int
+pg_schema(struct journal *j, journal_column_fn fn, void *ctx)
+{
+	struct pg *pg = pg_of(j);
+	PGresult *res;
+	int i, stop = 0;
+
+	res = PQexec(pg->conn, "SELECT c.relname, a.attname, t.typname,"
+	    " coalesce(array_position(k.indkey::int2[], a.attnum)"
+	    " - array_lower(k.indkey::int2[], 1) + 1, 0)"
+	    " FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid"
+	    " JOIN pg_type t ON t.oid = a.atttypid"
+	    " LEFT JOIN pg_index k ON k.indrelid = c.oid AND k.indisprimary"
+	    " WHERE c.relkind = 'r' AND c.relnamespace ="
+	    " current_schema()::regnamespace AND c.relname <> 'integra_schema'"
+	    " AND a.attnum > 0 AND NOT a.attisdropped"
+	    " ORDER BY c.relname, a.attnum");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		keep_failure(pg, res);
+		return pg_fail(j, "read the schema");
+	}
+	for (i = 0; i < PQntuples(res) && stop == 0; i++)
+		stop = fn(ctx, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+		    declared(PQgetvalue(res, i, 2)),
+		    atoi(PQgetvalue(res, i, 3)));
+	PQclear(res);
+	return stop;
+}
+
+/*
+ * An identity column's sequence set past the greatest key copied, so
+ * that the next row the journal numbers does not take one of theirs.
+ */
+static int
+pg_copied(struct journal *j, const char *table)
+{
+	struct pg *pg = pg_of(j);
+	const char *param[1] = { table };
+	char *qtable, *qcolumn, *ltable, *lcolumn;
+	struct buf sql = BUF_INIT;
+	PGresult *res;
+	int i, rc = 0;
+
+	res = PQexecParams(pg->conn, "SELECT a.attname FROM pg_attribute a"
+	    " WHERE a.attrelid = quote_ident($1::text)::regclass"
+	    " AND a.attidentity <> '' AND NOT a.attisdropped", 1, NULL,
+	    param, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		keep_failure(pg, res);
+		return pg_fail(j, "read identity columns");
+	}
+	for (i = 0; i < PQntuples(res) && rc == 0; i++) {
+		const char *column = PQgetvalue(res, i, 0);
+
+		/* The sequence's table is SQL's name, its column as it is. */
+		if ((qtable = PQescapeIdentifier(pg->conn, table,
+		    strlen(table))) == NULL || (qcolumn = PQescapeIdentifier(
+		    pg->conn, column, strlen(column))) == NULL ||
+		    (ltable = PQescapeLiteral(pg->conn, qtable,
+		    strlen(qtable))) == NULL || (lcolumn = PQescapeLiteral(
+		    pg->conn, column, strlen(column))) == NULL)
+			buf_oom();
+		buf_reset(&sql);
+		buf_addf(&sql, "SELECT setval(pg_get_serial_sequence(%s,"
+		    " %s), coalesce(max(%s), 0) + 1, false) FROM %s", ltable,
+		    lcolumn, qcolumn, qtable);
+		PQfreemem(qtable);
+		PQfreemem(qcolumn);
+		PQfreemem(ltable);
+		PQfreemem(lcolumn);
+		rc = exec(j, sql.data);
+	}
+	PQclear(res);
+	buf_release(&sql);
+	return rc;
+}
+
 const struct journal_backend journal_pg = {
 	.name = "postgresql",
+	.mark = '$',
 	.open = pg_open,
 	.close = pg_close,
 	.fail = pg_fail,
@@ -707,4 +869,9 @@ const struct journal_backend journal_pg = {
 	.column_text = pg_column_text,
 	.column_blob = pg_column_blob,
 	.column_bytes = pg_column_bytes,
+	.column_type = pg_column_type,
+	.prepare = pg_prepare,
+	.finalize = pg_finalize,
+	.schema = pg_schema,
+	.copied = pg_copied,
 };

@@ -266,6 +266,23 @@ struct journal_tally {
 
 struct journal_backend;
 
+/* A value's type as a backend reads it, and a column's as declared. */
+enum journal_type {
+	JOURNAL_INTEGER = 1,
+	JOURNAL_FLOAT,
+	JOURNAL_TEXT,
+	JOURNAL_BLOB,
+	JOURNAL_NULL
+};
+
+/*
+ * A column of the journal's schema, as journal_schema hands it: its
+ * table, name, declared type (a bytea or BLOB column is JOURNAL_BLOB) and
+ * place in its table's primary key (from 1; 0: not in it).
+ */
+typedef int (*journal_column_fn)(void *ctx, const char *table,
+    const char *column, enum journal_type, int key);
+
 struct journal {
 	const struct journal_backend *be;
 	void		*conn;		/* the backend's connection */
@@ -296,6 +313,10 @@ struct journal {
  */
 struct journal_backend {
 	const char	*name;
+	/* What comes before a parameter's number in a statement: ? or $. */
+	char		 mark;
+	/* Whether it keeps values sealed (journal/seal.h) and opens them. */
+	int		 seals;
 	/* Connects to where and migrates its schema; j->path is where. */
 	int		(*open)(struct journal *);
 	/* Frees the connection and its statements; j->conn may be NULL. */
@@ -328,12 +349,33 @@ struct journal_backend {
 	const char	*(*column_text)(struct journal_stmt *, int);
 	const void	*(*column_blob)(struct journal_stmt *, int);
 	size_t		(*column_bytes)(struct journal_stmt *, int);
+	/* The value's type in the current row. */
+	enum journal_type (*column_type)(struct journal_stmt *, int);
+	/*
+	 * A statement not in the registry, for journal_copy, which the
+	 * caller finalizes; NULL with the reason set.
+	 */
+	struct journal_stmt *(*prepare)(struct journal *, const char *sql);
+	void		(*finalize)(struct journal_stmt *);
+	/* Calls fn with each column of each table, table by table. */
+	int		(*schema)(struct journal *, journal_column_fn, void *);
+	/*
+	 * After rows came into table with their keys given: numbers the
+	 * next row past them.  NULL: the engine does it by itself.
+	 */
+	int		(*copied)(struct journal *, const char *table);
 };
 
 extern const struct journal_backend	journal_sqlite, journal_pg;
 
 /* Sets the error from the backend's; returns JOURNAL_BUSY or -1. */
 int		 journal_fail(struct journal *, const char *what);
+/*
+ * Sets the error, "journal 'PATH': " and the rest as printf's, and the
+ * exit status it means (sysexits); returns -1.
+ */
+int		 journal_refuse(struct journal *, int status, const char *fmt,
+		    ...) __attribute__((format(printf, 3, 4)));
 
 /*
  * The statement interface.  Every file of a subject reads and writes the
@@ -384,6 +426,16 @@ double		 journal_column_double(struct journal_stmt *, int i);
 const char	*journal_column_text(struct journal_stmt *, int i);
 const void	*journal_column_blob(struct journal_stmt *, int i);
 size_t		 journal_column_bytes(struct journal_stmt *, int i);
+enum journal_type journal_column_type(struct journal_stmt *, int i);
+/*
+ * A statement of sql, with the backend's mark before each parameter's
+ * number (j->be->mark), outside the registry: journal_finalize frees it.
+ * NULL with the reason set.
+ */
+struct journal_stmt *journal_prepare(struct journal *, const char *sql);
+void		 journal_finalize(struct journal_stmt *);
+/* The backend's schema function: fn with each column of each table. */
+int		 journal_schema(struct journal *, journal_column_fn, void *ctx);
 /* Rows the last statement to finish changed. */
 int64_t		 journal_changes(struct journal *);
 /* The integer key of the last row inserted. */

@@ -630,11 +630,96 @@ lite_column_bytes(struct journal_stmt *st, int i)
 	return (size_t)sqlite3_column_bytes(lite(st), i);
 }
 
+static enum journal_type
+lite_column_type(struct journal_stmt *st, int i)
+{
+	return (enum journal_type)sqlite3_column_type(lite(st), i);
+}
+
+static struct journal_stmt *
+lite_prepare(struct journal *j, const char *sql)
+{
+	struct lite_stmt *ls = xcalloc(1, sizeof(*ls));
+
+	ls->base.be = &journal_sqlite;
+	if (sqlite3_prepare_v2(db_of(j), sql, -1, &ls->st, NULL) !=
+	    SQLITE_OK) {
+		lite_fail(j, "prepare");
+		sqlite3_finalize(ls->st);
+		free(ls);
+		return NULL;
+	}
+	return &ls->base;
+}
+
+static void
+lite_finalize(struct journal_stmt *st)
+{
+	sqlite3_finalize(lite(st));
+	free(st);
+}
+
+/* A declared type's affinity (SQLite's "Datatypes In SQLite", 3.1). */
+static enum journal_type
+affinity(const char *declared)
+{
+	char up[64];
+	size_t i;
+
+	if (declared == NULL)
+		declared = "";
+	for (i = 0; declared[i] != '\0' && i + 1 < sizeof(up); i++)
+		up[i] = (char)(declared[i] >= 'a' && declared[i] <= 'z' ?
+		    declared[i] - 'a' + 'A' : declared[i]);
+	up[i] = '\0';
+	if (strstr(up, "INT") != NULL)
+		return JOURNAL_INTEGER;
+	if (strstr(up, "CHAR") != NULL || strstr(up, "CLOB") != NULL ||
+	    strstr(up, "TEXT") != NULL)
+		return JOURNAL_TEXT;
+	if (strstr(up, "BLOB") != NULL || up[0] == '\0')
+		return JOURNAL_BLOB;
+	if (strstr(up, "REAL") != NULL || strstr(up, "FLOA") != NULL ||
+	    strstr(up, "DOUB") != NULL)
+		return JOURNAL_FLOAT;
+	return JOURNAL_INTEGER;		/* NUMERIC */
+}
+
+static int
+lite_schema(struct journal *j, journal_column_fn fn, void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if (sqlite3_prepare_v2(db_of(j), "SELECT m.name, p.name,"
+	    " p.type, p.pk FROM sqlite_schema m, pragma_table_info(m.name) p"
+	    " WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%'"
+	    " ESCAPE '\\' ORDER BY m.name, p.cid", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return lite_fail(j, "read the schema");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    (stop = fn(ctx, (const char *)sqlite3_column_text(st, 0),
+	    (const char *)sqlite3_column_text(st, 1),
+	    affinity((const char *)sqlite3_column_text(st, 2)),
+	    sqlite3_column_int(st, 3))) == 0)
+		;
+	if (stop == 0 && rc != SQLITE_DONE)
+		stop = lite_fail(j, "read the schema");
+	sqlite3_finalize(st);
+	return stop;
+}
+
 _Static_assert(JOURNAL_ROW == SQLITE_ROW && JOURNAL_DONE == SQLITE_DONE,
     "lite_step passes SQLite's codes through");
+_Static_assert(JOURNAL_INTEGER == SQLITE_INTEGER && JOURNAL_FLOAT ==
+    SQLITE_FLOAT && JOURNAL_TEXT == SQLITE_TEXT && JOURNAL_BLOB ==
+    SQLITE_BLOB && JOURNAL_NULL == SQLITE_NULL,
+    "lite_column_type passes SQLite's types through");
 
 const struct journal_backend journal_sqlite = {
 	.name = "sqlite",
+	.mark = '?',
+	.seals = 1,
 	.open = lite_open,
 	.close = lite_close,
 	.fail = lite_fail,
@@ -661,4 +746,8 @@ const struct journal_backend journal_sqlite = {
 	.column_text = lite_column_text,
 	.column_blob = lite_column_blob,
 	.column_bytes = lite_column_bytes,
+	.column_type = lite_column_type,
+	.prepare = lite_prepare,
+	.finalize = lite_finalize,
+	.schema = lite_schema,
 };

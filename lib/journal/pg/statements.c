@@ -338,11 +338,10 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    " AND ($7::text IS NULL OR id > $7) ORDER BY id LIMIT $8",
 	/*
 	 * An event, its envelopes, its deliveries and their attempts.  The
-	 * raw envelope shows where SQLite's is text that is JSON: SQLite
-	 * keeps it as a BLOB (not shown) where ingest rejected the event,
-	 * which PostgreSQL cannot tell from its BYTEA; here, a rejected
-	 * event's shows only if it was normalized (mapping rejected it).
-	 * The deliveries come in their ids' order (SQLite's: rowid's).
+	 * raw envelope shows where it is JSON.  SQLite's shows where it is
+	 * text that is JSON: a payload refused on receipt is kept as a BLOB,
+	 * not shown even when it is JSON, which a BYTEA cannot tell.  The
+	 * deliveries come in their ids' order (SQLite's: rowid's).
 	 */
 	[SQL_EVENT_DETAIL] =
 	    "SELECT " JSON_TEXT("json_build_object('id', e.id,"
@@ -350,10 +349,8 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    " 'tenant', e.tenant, 'subject', e.subject, 'time', e.time,"
 	    " 'idempotency_key', e.idempotency_key, 'status', e.status,"
 	    " 'error', e.error, 'received_at', e.received_at,"
-	    " 'raw', (SELECT convert_from(envelope, 'UTF8')::json"
-	    "  FROM raw_envelopes WHERE event = e.seq"
-	    "  AND (e.status <> 'rejected' OR EXISTS (SELECT 1"
-	    "  FROM canonical_envelopes c WHERE c.event = e.seq))),"
+	    " 'raw', (SELECT integra_json(envelope)"
+	    "  FROM raw_envelopes WHERE event = e.seq),"
 	    " 'canonical', (SELECT convert_from(envelope, 'UTF8')::json"
 	    "  FROM canonical_envelopes WHERE event = e.seq),"
 	    " 'deliveries', (SELECT coalesce(json_agg(json_build_object("
@@ -1026,24 +1023,14 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    " ORDER BY number LIMIT 5) n) FROM flow_instances i"
 	    " WHERE status IN ('running', 'waiting', 'paused')"
 	    " GROUP BY flow, step ORDER BY flow, step NULLS FIRST",
-	/*
-	 * The body as JSON where SQLite's json_valid() takes it, else as a
-	 * string.  TODO(pg): PostgreSQL 15 has no json_valid (16's IS JSON):
-	 * a body is taken for JSON by its look, a scalar or [...] or {...},
-	 * and one that looks so but is not fails the statement.  C should
-	 * read the body and build the JSON, or a migration add a function
-	 * that tries the cast.
-	 */
+	/* The body as JSON where it is JSON, else as a string. */
 	[SQL_FLOW_REQUEST] =
 	    "SELECT " JSON_TEXT("json_build_object('target', target,"
 	    " 'method', method, 'url', url,"
 	    " 'headers', convert_from(headers, 'UTF8')::json,"
-	    " 'body', CASE WHEN b ~ '^[ \\t\\n\\r]*([{[].*[]}]"
-	    "|\"([^\"\\\\]|\\\\.)*\"|-?(0|[1-9][0-9]*)(\\.[0-9]+)?"
-	    "([eE][+-]?[0-9]+)?|true|false|null)[ \\t\\n\\r]*$'"
-	    " THEN b::json ELSE to_json(b) END)")
-	    " FROM (SELECT *, convert_from(body, 'UTF8') AS b"
-	    " FROM deliveries WHERE id = $1) d",
+	    " 'body', coalesce(integra_json(body),"
+	    " to_json(convert_from(body, 'UTF8'))))")
+	    " FROM deliveries WHERE id = $1",
 
 	/* groups.c */
 	[SQL_GROUP_ADD] =

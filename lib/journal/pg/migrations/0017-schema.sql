@@ -360,3 +360,15 @@ CREATE TABLE cadence_manual (
   at       BIGINT NOT NULL
 );
 CREATE INDEX cadence_manual_key ON cadence_manual (key);
+
+-- SQLite's json_valid and json() in one, for PostgreSQL 15, which has no
+-- IS JSON (16 has): bytes as JSON, or NULL where they are not UTF-8
+-- JSON.  For what is shown, not for a hot path: each call that fails
+-- rolls back a subtransaction.
+CREATE FUNCTION integra_json(v bytea) RETURNS json
+LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+BEGIN
+  RETURN convert_from(v, 'UTF8')::json;
+EXCEPTION WHEN others THEN
+  RETURN NULL;
+END $$;
