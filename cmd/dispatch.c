@@ -24,13 +24,16 @@ main(int argc, char *argv[])
 	struct journal *journal = NULL;
 	struct cfg *cfg = NULL;
 	char err[1024];
-	long lease = 0;
+	long lease = 0, poll = 0;
 	const struct options_spec opts[] = {
 		OPTIONS_SETUP(&cfgpath, &jpath),
 		OPTIONS_BATCH(&o.batch_max),
 		OPTIONS_MAX_LINE(&o.max_line),
 		OPTIONS_LEASE(&lease),
 		OPTIONS_FLAG(0, "pending", &o.pending),
+		OPTIONS_FLAG(0, "follow", &o.follow),
+		OPTIONS_NUMBER(0, "poll", "seconds", &poll, 1, 3600,
+		    "--poll takes seconds, from 1 to 3600"),
 		OPTIONS_FLAG(0, "retries-ok", &o.retries_ok),
 		OPTIONS_END
 	};
@@ -43,6 +46,14 @@ main(int argc, char *argv[])
 		return rc;
 	if (i != argc)
 		return options_usage(&prog);
+	if (poll > 0 && !o.follow) {
+		log_error(NULL, "--poll goes with --follow");
+		return EX_USAGE;
+	}
+	/* Following the journal is draining it, and going on. */
+	if (o.follow)
+		o.pending = 1;
+	o.poll_ms = poll * 1000;
 
 	if ((rc = setup_config(cfgpath, &cfg)) != EX_OK)
 		goto out;

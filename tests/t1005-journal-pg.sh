@@ -83,13 +83,35 @@ test_expect_success 'the pipeline: normalized, mapped, delivered, each attempt k
 	    WHERE status = '"'delivered'"'")" = 20 &&
 	test "$(pq "SELECT count(*) FROM attempts")" = 20
 '
+# Two dispatchers that would look again only after a minute: PostgreSQL
+# tells them of the deliveries map adds (LISTEN/NOTIFY), and a signal
+# ends them once what they hold is out.
+test_expect_success 'dispatch --follow: told of new work at once' '
+	integra-dispatch -j "$URL" -c cfg.yaml --follow --poll 60 >f1 2>e1 &
+	d1=$!
+	integra-dispatch -j "$URL" -c cfg.yaml --follow --poll 60 >f2 2>e2 &
+	d2=$!
+	sleep 1 &&
+	leads 30 | sed "s/+55119/+55219/" |
+	    integra-ingest -j "$URL" -s follow -t lead.created |
+	    integra-normalize -j "$URL" |
+	    integra-map -j "$URL" -c cfg.yaml >/dev/null 2>err &&
+	n=0 &&
+	while [ "$(cat f1 f2 | wc -l)" -lt 30 ] && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done &&
+	kill -TERM $d1 $d2 && wait $d1 && wait $d2 &&
+	test "$(cat f1 f2 | jq -s "map(select(.status == \"delivered\"))
+	    | length")" = 30
+'
 test_expect_success 'events show and report stats read it as from SQLite' '
 	id=$(head -1 outcomes | jq -r .event) &&
 	integra-events -j "$URL" show "$id" >shown &&
 	jq -e ".status == \"mapped\" and (.deliveries | length) == 1 and
 	    .deliveries[0].status == \"delivered\"" shown &&
 	integra-report -j "$URL" stats >stats &&
-	grep -q "deliveries *20 created" stats
+	grep -q "deliveries *50 created" stats
 '
 test_expect_success 'a server that writes bytea escaped: read the same' '
 	pq "ALTER DATABASE integra SET bytea_output = '"'escape'"'" &&

@@ -259,6 +259,29 @@ test_expect_code 75 '--retries-ok, and nothing at all delivered: exit 75' '
 	integra-dispatch -j journal.db -c broken.yaml --retries-ok \
 	    <deliveries.ndjson >o 2>/dev/null
 '
+# --follow on a SQLite file, which tells no one of new work: it looks
+# again every --poll seconds.
+test_expect_success '--follow: work added later is found and delivered' '
+	integra-ingest -j follow.db -s site -t lead.created </dev/null \
+	    2>/dev/null &&
+	integra-dispatch -j follow.db -c cfg.yaml --follow --poll 1 \
+	    >followed 2>ferr &
+	d=$!
+	sleep 1 &&
+	site_leads 5 Followed |
+	    deliveries follow.db cfg.yaml /dev/stdin >/dev/null 2>&1 &&
+	n=0 &&
+	while [ "$(wc -l <followed)" -lt 5 ] && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done &&
+	kill -TERM $d && wait $d &&
+	jq -e -s "length == 5 and all(.status == \"delivered\")" followed
+'
+test_expect_code 64 '--poll without --follow: a misuse' '
+	integra-dispatch -j journal.db -c cfg.yaml --pending --poll 5 \
+	    </dev/null 2>err
+'
 test_expect_code 78 'a secret that is not set: exit 78 before sending' '
 	env -u TEST_CRM_TOKEN integra-dispatch -j journal.db -c cfg.yaml \
 	    </dev/null 2>err; rc=$?;

@@ -76,8 +76,12 @@ journal_delivery_add(struct journal *j, const struct journal_delivery *d,
 	if ((rc = journal_count(j, d->created_at, "delivery", d->target,
 	    "created", NULL, 1, 0)) != 0)
 		return rc;
-	return d->dead == NULL ? 0 : journal_count(j, d->created_at,
-	    "delivery", d->target, "dead", NULL, 1, 0);
+	if (d->dead == NULL) {
+		journal_work(j);
+		return 0;
+	}
+	return journal_count(j, d->created_at, "delivery", d->target, "dead",
+	    NULL, 1, 0);
 }
 
 /* Hands each row of a claiming UPDATE ... RETURNING to fn. */

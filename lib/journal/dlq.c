@@ -110,7 +110,9 @@ journal_dlq_retry(struct journal *j, const char *id, int64_t now, int *done)
 		rc = journal_step(st);
 	}
 	if ((rc = journal_step_end(j, st, rc, "retry a dead letter")) == 0 &&
-	    group.len > 0)
+	    *done)
+		journal_work(j);
+	if (rc == 0 && group.len > 0)
 		rc = journal_group_reopen(j, group.data, now);
 	buf_release(&group);
 	return rc;

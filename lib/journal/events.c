@@ -389,6 +389,7 @@ journal_event_retry(struct journal *j, const char *id, int64_t now,
 	*redeliver = 0;
 	while ((rc = journal_step(st)) == JOURNAL_ROW) {
 		(*redeliver)++;
+		journal_work(j);
 		if ((rc = journal_count(j, now, "delivery",
 		    journal_column_text(st, 0), "requeued", NULL,
 		    1, 0)) != 0) {
@@ -460,6 +461,7 @@ journal_event_redeliver(struct journal *j, const char *id,
 	journal_bind_opt(st, 3, f->error_class);
 	journal_bind_int64(st, 4, now);
 	while ((rc = journal_step(st)) == JOURNAL_ROW) {
+		journal_work(j);
 		target = journal_column_text(st, 1);
 		if ((rc = journal_count(j, now, "delivery", target, "requeued",
 		    NULL, 1, 0)) != 0 || (rc = fn(ctx,

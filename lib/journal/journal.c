@@ -176,8 +176,12 @@ journal_commit(struct journal *j)
 	int rc;
 
 	if ((rc = journal_count_flush(j)) == 0 &&
-	    (rc = j->be->commit(j)) == 0)
+	    (!j->work || j->be->notify == NULL ||
+	    (rc = j->be->notify(j)) == 0) &&
+	    (rc = j->be->commit(j)) == 0) {
 		j->in_tx = 0;
+		j->work = 0;
+	}
 	return rc;
 }
 
@@ -187,7 +191,33 @@ journal_rollback(struct journal *j)
 	if (j->in_tx)
 		j->be->rollback(j);
 	j->in_tx = 0;
+	j->work = 0;
 	journal_count_drop(j, 0);
+}
+
+void
+journal_work(struct journal *j)
+{
+	if (j->be->notify == NULL)
+		return;
+	if (j->in_tx)
+		j->work = 1;
+	else
+		/* Unsent, the listeners find it when they look again. */
+		(void)j->be->notify(j);
+}
+
+int
+journal_listen(struct journal *j, int *fd)
+{
+	*fd = -1;
+	return j->be->listen != NULL ? j->be->listen(j, fd) : 0;
+}
+
+int
+journal_told(struct journal *j)
+{
+	return j->be->told != NULL ? j->be->told(j) : 0;
 }
 
 int

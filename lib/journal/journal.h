@@ -85,6 +85,19 @@ int		 journal_busy(const struct journal *);
 int		 journal_abort(struct journal *);
 const char	*journal_path(const struct journal *);
 
+/*
+ * New work for dispatchers (a delivery added, or made due again) is told
+ * to those listening when the transaction that made it commits, or at
+ * once outside one: journal_work marks it.  journal_listen asks to be
+ * told: *fd gets a descriptor that turns readable when something may
+ * have been (-1: this backend tells nothing, a SQLite file: look again
+ * now and then).  journal_told says whether work was told since it was
+ * last asked: 1, 0, or -1 with the reason (the connection lost).
+ */
+void	journal_work(struct journal *);
+int	journal_listen(struct journal *, int *fd);
+int	journal_told(struct journal *);
+
 /* A write transaction (BEGIN IMMEDIATE): group many records in one commit. */
 int	journal_begin(struct journal *);
 int	journal_commit(struct journal *);

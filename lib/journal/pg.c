@@ -840,6 +840,48 @@ pg_copied(struct journal *j, const char *table)
 	return rc;
 }
 
+/* The channel journal_work's notifications go on. */
+#define WORK_CHANNEL	"integra_work"
+
+static int
+pg_notify(struct journal *j)
+{
+	return exec(j, "NOTIFY " WORK_CHANNEL);
+}
+
+static int
+pg_listen(struct journal *j, int *fd)
+{
+	int rc;
+
+	if ((rc = exec(j, "LISTEN " WORK_CHANNEL)) != 0)
+		return rc;
+	*fd = PQsocket(pg_of(j)->conn);
+	return 0;
+}
+
+/*
+ * What the server sent since is read, and the notifications among it,
+ * and any libpq kept from the results of statements since, counted.
+ */
+static int
+pg_told(struct journal *j)
+{
+	struct pg *pg = pg_of(j);
+	PGnotify *n;
+	int told = 0;
+
+	if (PQconsumeInput(pg->conn) == 0) {
+		keep_failure(pg, NULL);
+		return pg_fail(j, "wait for work");
+	}
+	while ((n = PQnotifies(pg->conn)) != NULL) {
+		told = 1;
+		PQfreemem(n);
+	}
+	return told;
+}
+
 const struct journal_backend journal_pg = {
 	.name = "postgresql",
 	.mark = '$',
@@ -874,4 +916,7 @@ const struct journal_backend journal_pg = {
 	.finalize = pg_finalize,
 	.schema = pg_schema,
 	.copied = pg_copied,
+	.notify = pg_notify,
+	.listen = pg_listen,
+	.told = pg_told,
 };

@@ -295,6 +295,8 @@ struct journal {
 	size_t		 ntally;	/* slots */
 	size_t		 tally_used;
 	struct buf	 key_form;	/* a key's index form (keyindex.h) */
+	int		 work;		/* in this transaction: new work to
+					   tell (journal_work) */
 	int		 retained;	/* in this transaction: whether an event
 					   was retained, -1: not looked yet */
 	struct seal	*seal;		/* the keys values are sealed with;
@@ -364,6 +366,14 @@ struct journal_backend {
 	 * next row past them.  NULL: the engine does it by itself.
 	 */
 	int		(*copied)(struct journal *, const char *table);
+	/*
+	 * journal_work's notification, sent with the transaction (or at
+	 * once outside one); journal_listen's and journal_told's.  NULL:
+	 * the backend tells nothing, and listeners poll.
+	 */
+	int		(*notify)(struct journal *);
+	int		(*listen)(struct journal *, int *fd);
+	int		(*told)(struct journal *);
 };
 
 extern const struct journal_backend	journal_sqlite, journal_pg;

@@ -30,12 +30,16 @@ journal_target_enable(struct journal *j, const char *target, int64_t now,
     int *done)
 {
 	struct journal_stmt *st;
+	int rc;
 
 	if ((st = journal_sql(j, SQL_TARGET_ENABLE)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, target);
 	journal_bind_int64(st, 2, now);
-	return journal_step_changed(j, st, "enable a target", done);
+	if ((rc = journal_step_changed(j, st, "enable a target", done)) == 0 &&
+	    *done)
+		journal_work(j);
+	return rc;
 }
 
 int

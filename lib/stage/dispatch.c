@@ -11,6 +11,7 @@
  * once), with the same Idempotency-Key.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,15 @@
 #define CAPACITY_MAX	1024	/* claimed deliveries held at once */
 #define LEASE_MIN_MS	60000
 #define IDLE_WAIT_MS	1000
+/*
+ * --follow: how often it looks for work no one told of (a failed
+ * delivery come due), where the journal tells of new work, and where it
+ * cannot (a SQLite file); and the longest wait between looks at the
+ * signal that stops it.
+ */
+#define FOLLOW_TOLD_MS	30000
+#define FOLLOW_POLL_MS	1000
+#define FOLLOW_WAIT_MS	1000
 #define PACE_BURST_MS	20	/* a paced target's bucket: burst() */
 #define EMIT_RESPONSE_MAX	(64 * 1024 * 1024)	/* bytes of an answer
 							   that becomes an
@@ -128,6 +138,9 @@ struct job {
 	char			 excerpt[REDACT_EXCERPT_MAX + 1];
 };
 
+/* --follow: SIGTERM, SIGINT or SIGHUP came; finish what is held, exit. */
+static volatile sig_atomic_t	stop_asked;
+
 struct run {
 	const struct dispatch_opts	*o;
 	struct dispatch_stats		*st;
@@ -143,6 +156,11 @@ struct run {
 	char				 owner[128];
 	struct ndjson			*in;
 	int				 in_done;	/* no more to read or claim */
+	int				 told_fd;	/* --follow: readable when
+							   the journal tells
+							   of work; -1: none */
+	int64_t				 poll_ms;	/* --follow: how often
+							   to look anyway */
 	int				 read_failed;
 	char				(*ids)[ID_LEN + 1];	/* read, to claim */
 	size_t				 nids;
@@ -1193,7 +1211,8 @@ tick(struct run *r)
 	    r->lease_until, on_claim, r, &n, skipped)) != 0)
 		return journal_failed(r);
 	r->nids = 0;
-	if (r->o->pending && !r->in_done && r->held < r->capacity / 2) {
+	if (r->o->pending && !r->in_done && !stop_asked &&
+	    r->held < r->capacity / 2) {
 		if ((rc = journal_circuit_probes(jn, r->now, r->lease_until,
 		    probe, r)) != 0)
 			return journal_failed(r);
@@ -1362,6 +1381,56 @@ collect(struct run *r)
 	}
 }
 
+static void
+ask_stop(int sig)
+{
+	(void)sig;
+	stop_asked = 1;
+}
+
+/*
+ * --follow, nothing left: waits until the journal tells of new work, the
+ * poll interval passes, or a signal asks to stop.
+ */
+static int
+await_work(struct run *r)
+{
+	int64_t until = clock_mono_ms() + r->poll_ms, left;
+	int told;
+
+	while (!stop_asked && (left = until - clock_mono_ms()) > 0) {
+		if ((told = journal_told(r->o->journal)) < 0)
+			return journal_failed(r);
+		if (told)
+			break;
+		if (http_wait(r->http, r->told_fd, (int)(left <
+		    FOLLOW_WAIT_MS ? left : FOLLOW_WAIT_MS)) != 0) {
+			snprintf(r->err, r->errsz, "curl: waiting for work"
+			    " failed");
+			return EX_SOFTWARE;
+		}
+	}
+	return EX_OK;
+}
+
+static int
+follow_start(struct run *r)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = ask_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (journal_listen(r->o->journal, &r->told_fd) != 0)
+		return journal_failed(r);
+	r->poll_ms = r->o->poll_ms > 0 ? r->o->poll_ms : r->told_fd >= 0 ?
+	    FOLLOW_TOLD_MS : FOLLOW_POLL_MS;
+	return EX_OK;
+}
+
 static int
 loop(struct run *r)
 {
@@ -1370,6 +1439,9 @@ loop(struct run *r)
 	int rc, wait;
 
 	for (;;) {
+		/* Asked to stop: what is held goes out, nothing more. */
+		if (stop_asked)
+			r->in_done = 1;
 		if (!r->o->pending)
 			read_ids(r);
 		/* A paced target's queue has room again: claim for it. */
@@ -1392,8 +1464,14 @@ loop(struct run *r)
 			continue;
 		}
 		if (r->in_done && r->held == 0 &&
-		    (r->more_at == 0 || !r->o->pending))
-			return EX_OK;
+		    (r->more_at == 0 || !r->o->pending)) {
+			if (!r->o->follow || stop_asked)
+				return EX_OK;
+			if ((rc = await_work(r)) != EX_OK)
+				return rc;
+			r->in_done = 0;
+			continue;
+		}
 		wait = pending > 0 ? (int)(due > 0 ? due : 0) : IDLE_WAIT_MS;
 		if (r->wake != 0 && r->wake - clock_mono_ms() < wait)
 			wait = (int)(r->wake > clock_mono_ms() ?
@@ -1464,7 +1542,9 @@ dispatch_run(const struct dispatch_opts *o, struct dispatch_stats *st,
 	buf_init(&r.out);
 	buf_init(&r.reason);
 	progress_init(&r.progress, "deliveries");
-	rc = loop(&r);
+	r.told_fd = -1;
+	if (!o->follow || (rc = follow_start(&r)) == EX_OK)
+		rc = loop(&r);
 	let_go(&r);
 	progress_done(&r.progress);
 	if (rc == EX_OK)

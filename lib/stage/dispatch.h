@@ -23,6 +23,13 @@ struct dispatch_opts {
 	const struct cfg	*cfg;
 	struct journal		*journal;
 	int			 pending;	/* drain the journal, not stdin */
+	/*
+	 * With pending: once none is left, wait for more (told by the
+	 * journal, or looked for every poll_ms; 0: the default), until a
+	 * signal asks to stop.
+	 */
+	int			 follow;
+	int64_t			 poll_ms;
 	int			 in_fd;
 	int64_t			 lease_ms;	/* how long a claim holds */
 	size_t			 batch_max;	/* outcomes a commit */
