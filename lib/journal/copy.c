@@ -457,6 +457,9 @@ copy_rows(struct journal *from, struct journal *to, const struct table *ft,
 			goto out;
 		}
 		*rows += (int64_t)n;
+		/* A row the destination refused is told here, by name. */
+		if ((rc = journal_settle(to, what)) != 0)
+			goto out;
 		if (p.nkey == 0 || n < PAGE)
 			break;
 		/* The page's last keys, bound where the next page reads. */
@@ -469,8 +472,6 @@ copy_rows(struct journal *from, struct journal *to, const struct table *ft,
 		page = p.next;
 	}
 	rc = 0;
-	if (to->be->copied != NULL)
-		rc = to->be->copied(to, ft->name);
 out:
 	pass_release(&p);
 	return rc;
@@ -505,7 +506,9 @@ copy_table(struct journal *from, struct journal *to, const struct table *ft,
 	int rc;
 
 	if ((rc = copy_rows(from, to, ft, table_named(to_s, ft->name),
-	    &rows)) != 0 || (rc = counted(from, to, ft->name, rows)) != 0)
+	    &rows)) != 0 || (rc = counted(from, to, ft->name, rows)) != 0 ||
+	    (to->be->copied != NULL && (rc = to->be->copied(to,
+	    ft->name)) != 0))
 		return rc;
 	fn(ctx, ft->name, rows);
 	return 0;

@@ -136,17 +136,17 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 		    (ev->canonical && (rc = journal_count(j, ev->received_at,
 		    "event", ev->type, ev->source, "normalized", 1, 0)) != 0))
 			return rc;
-		if ((st = journal_sql(j, ev->canonical ? SQL_CANONICAL_ADD :
+		/* The statements take the event just inserted. */
+		if ((st = journal_sql(j, ev->canonical ? SQL_CANONICAL_NEW :
 		    SQL_RAW_ADD)) == NULL)
 			return -1;
-		journal_bind_int64(st, 1, journal_last_rowid(j));
 		/* What was refused is kept byte for byte, valid or not. */
 		if (ev->rejected != NULL || ev->sealed)
-			journal_bind_blob(st, 2, ev->envelope, ev->envelope_len);
+			journal_bind_blob(st, 1, ev->envelope, ev->envelope_len);
 		else
-			journal_bind_textn(st, 2, ev->envelope, ev->envelope_len);
-		journal_bind_int64(st, 3, ev->sealed);
-		journal_bind_text(st, 4, ev->id);
+			journal_bind_textn(st, 1, ev->envelope, ev->envelope_len);
+		journal_bind_int64(st, 2, ev->sealed);
+		journal_bind_text(st, 3, ev->id);
 		return journal_step_done(j, st, "add raw envelope");
 	}
 

@@ -427,6 +427,12 @@ journal_finalize(struct journal_stmt *st)
 }
 
 int
+journal_settle(struct journal *j, const char *what)
+{
+	return j->be->settle != NULL ? j->be->settle(j, what) : 0;
+}
+
+int
 journal_schema(struct journal *j, journal_column_fn fn, void *ctx)
 {
 	return j->be->schema(j, fn, ctx);

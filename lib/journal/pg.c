@@ -7,7 +7,16 @@
  * their first use.  Parameters go as text, but for text and bytea ones,
  * which go as their bytes (binary format: no NUL needed, none taken
  * for the end); results come as text, a bytea column's hex decoded when
- * it is read.  The schema's version is integra_schema's one row,
+ * it is read.
+ *
+ * In a transaction, a statement that returns no row is sent without
+ * waiting for its answer (libpq's pipeline mode), as are those that
+ * follow it; their answers are read together, in one round trip, when
+ * something needs one: a statement that returns rows (sent with them),
+ * the rows a change made, a commit.  So ingest's event and its envelope,
+ * or dispatch's attempts, cost a round trip, not one each.  A failure
+ * among them is told by the call that reads it, and every call after
+ * it fails the same until the transaction is rolled back.  The schema's version is integra_schema's one row,
  * migrated forward under an advisory lock, so that two hosts starting at
  * once migrate once (pg/migrations/, pg/schema.sql).
  */
@@ -69,6 +78,9 @@ struct pg_stmt {
 	int			*lengths;
 	int			*formats;
 	PGresult		*res;		/* NULL before the first step */
+	int			 nfields;	/* the columns it returns */
+	int			 sent;		/* sent, its answer not read:
+						   done until reset */
 	int			 row;
 	int			 ntuples;
 	struct buf		*bytea;		/* a column's bytes, decoded */
@@ -83,6 +95,10 @@ struct pg {
 	char		 sqlstate[6];	/* the last failure's */
 	char		 msg[256];
 	unsigned	 prepared;	/* statements journal_prepare made */
+	int		 in_tx;
+	int		 sent;		/* statements whose answers wait */
+	int		 broken;	/* one of them failed (msg): until
+					   the rollback */
 };
 
 static struct pg *
@@ -141,12 +157,116 @@ pg_fail(struct journal *j, const char *what)
 	return j->busy ? JOURNAL_BUSY : -1;
 }
 
+/*
+ * Sends st, with its parameters, in pipeline mode (entered for the first
+ * statement); its answer waits for settle.  0, or -1 with the reason.
+ */
+static int
+send_stmt(struct pg *pg, struct pg_stmt *st)
+{
+	if (pg->sent == 0 && PQenterPipelineMode(pg->conn) == 0) {
+		keep_failure(pg, NULL);
+		return -1;
+	}
+	if (PQsendQueryPrepared(pg->conn, st->name, st->nparams, st->values,
+	    st->lengths, st->formats, 0) == 0) {
+		keep_failure(pg, NULL);
+		pg->broken = 1;
+		return -1;
+	}
+	pg->sent++;
+	return 0;
+}
+
+/*
+ * Reads the answers of the statements sent, in one round trip, and
+ * leaves pipeline mode: 0, with *last (if given) the last one's result,
+ * the caller's to clear; or -1, the first failure kept and the
+ * connection broken until the rollback.
+ */
+static int
+settle(struct pg *pg, PGresult **last)
+{
+	ExecStatusType status;
+	PGresult *res;
+	int failed = 0, ends = 0;
+
+	if (last != NULL)
+		*last = NULL;
+	if (pg->sent == 0)
+		return 0;
+	if (PQpipelineSync(pg->conn) == 0) {
+		keep_failure(pg, NULL);
+		failed = 1;
+	} else for (;;) {
+		/* A NULL ends each answer; one more, the connection gone. */
+		if ((res = PQgetResult(pg->conn)) == NULL) {
+			if (++ends <= pg->sent)
+				continue;
+			if (!failed)
+				keep_failure(pg, NULL);
+			failed = 1;
+			break;
+		}
+		status = PQresultStatus(res);
+		if (status == PGRES_PIPELINE_SYNC) {
+			PQclear(res);
+			break;
+		}
+		if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+			pg->changes = strtoll(PQcmdTuples(res), NULL, 10);
+			if (last != NULL) {
+				PQclear(*last);
+				*last = res;
+			} else
+				PQclear(res);
+		} else if (status == PGRES_PIPELINE_ABORTED || failed)
+			PQclear(res);
+		else {
+			keep_failure(pg, res);
+			failed = 1;
+		}
+	}
+	pg->sent = 0;
+	(void)PQexitPipelineMode(pg->conn);
+	if (!failed)
+		return 0;
+	pg->broken = 1;
+	if (last != NULL) {
+		PQclear(*last);
+		*last = NULL;
+	}
+	return -1;
+}
+
+/* The answers of the statements sent read; a failure among them is j's. */
+static int
+pg_settle(struct journal *j, const char *what)
+{
+	struct pg *pg = pg_of(j);
+
+	if (!pg->broken && settle(pg, NULL) == 0)
+		return 0;
+	return pg_fail(j, what);
+}
+
+/* Before a statement that waits for its answer. */
+static int
+settled(struct journal *j)
+{
+	return pg_settle(j, "a statement sent before");
+}
+
 /* Runs sql, which returns no row. */
 static int
 exec(struct journal *j, const char *sql)
 {
 	struct pg *pg = pg_of(j);
-	PGresult *res = PQexec(pg->conn, sql);
+	PGresult *res;
+
+	if (settled(j) != 0)
+		return -1;
+	res = PQexec(pg->conn, sql);
 
 	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
 	    PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -287,6 +407,7 @@ stmt_clear(struct pg_stmt *st)
 
 	PQclear(st->res);
 	st->res = NULL;
+	st->sent = 0;
 	for (i = 0; i < st->nparams; i++) {
 		free(st->params[i].copy);
 		st->params[i] = (struct pg_param){ .value = NULL };
@@ -328,7 +449,12 @@ pg_close(struct journal *j)
 static void
 pg_rollback(struct journal *j)
 {
-	PQclear(PQexec(pg_of(j)->conn, "ROLLBACK"));
+	struct pg *pg = pg_of(j);
+
+	(void)settle(pg, NULL);
+	pg->broken = 0;
+	pg->in_tx = 0;
+	PQclear(PQexec(pg->conn, "ROLLBACK"));
 }
 
 /*
@@ -347,13 +473,18 @@ pg_begin(struct journal *j)
 	    (rc = exec(j, "SELECT pg_advisory_xact_lock(" WRITE_LOCK ")")) !=
 	    0)
 		pg_rollback(j);
+	pg_of(j)->in_tx = rc == 0;
 	return rc;
 }
 
 static int
 pg_commit(struct journal *j)
 {
-	return exec(j, "COMMIT");
+	int rc;
+
+	if ((rc = exec(j, "COMMIT")) == 0)
+		pg_of(j)->in_tx = 0;
+	return rc;
 }
 
 /* A commit may be lost with the server (still atomic): a rate's count. */
@@ -372,18 +503,25 @@ pg_checkpoint(struct journal *j, int *left)
 	return 0;
 }
 
+/* A failure of the statements sent is told by the next call. */
 static int64_t
 pg_changes(struct journal *j)
 {
-	return pg_of(j)->changes;
+	struct pg *pg = pg_of(j);
+
+	return settle(pg, NULL) == 0 ? pg->changes : 0;
 }
 
 /* The value an identity column took last in this session. */
 static int64_t
 pg_last_rowid(struct journal *j)
 {
-	PGresult *res = PQexec(pg_of(j)->conn, "SELECT lastval()");
+	PGresult *res;
 	int64_t id = 0;
+
+	if (settled(j) != 0)
+		return 0;
+	res = PQexec(pg_of(j)->conn, "SELECT lastval()");
 
 	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
 		id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
@@ -399,6 +537,8 @@ prepare(struct journal *j, struct pg_stmt *st, const char *sql)
 	PGresult *res;
 	int i;
 
+	if (settled(j) != 0)
+		return -1;
 	res = PQprepare(pg->conn, st->name, sql, 0, NULL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		keep_failure(pg, res);
@@ -418,6 +558,7 @@ prepare(struct journal *j, struct pg_stmt *st, const char *sql)
 	st->formats = xcalloc((size_t)st->nparams + 1, sizeof(*st->formats));
 	for (i = 0; i < st->nparams; i++)
 		st->types[i] = PQparamtype(res, i);
+	st->nfields = PQnfields(res);
 	PQclear(res);
 	st->prepared = 1;
 	return 0;
@@ -541,18 +682,35 @@ pg_step(struct journal_stmt *s)
 	PGresult *res;
 	int i;
 
+	if (st->sent)
+		return JOURNAL_DONE;
 	if (st->res == NULL) {
+		if (pg->broken)
+			return STEP_FAILED;
 		for (i = 0; i < st->nparams; i++) {
 			st->values[i] = st->params[i].value;
 			st->lengths[i] = st->params[i].length;
 			st->formats[i] = st->params[i].format;
 		}
-		res = PQexecPrepared(pg->conn, st->name, st->nparams,
-		    st->values, st->lengths, st->formats, 0);
-		status = PQresultStatus(res);
-		if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-			keep_failure(pg, res);
-			return STEP_FAILED;
+		/* No row to wait for: its answer is read with the next. */
+		if (pg->in_tx && st->nfields == 0) {
+			if (send_stmt(pg, st) != 0)
+				return STEP_FAILED;
+			st->sent = 1;
+			return JOURNAL_DONE;
+		}
+		if (pg->sent > 0) {
+			if (send_stmt(pg, st) != 0 || settle(pg, &res) != 0)
+				return STEP_FAILED;
+		} else {
+			res = PQexecPrepared(pg->conn, st->name, st->nparams,
+			    st->values, st->lengths, st->formats, 0);
+			status = PQresultStatus(res);
+			if (status != PGRES_COMMAND_OK &&
+			    status != PGRES_TUPLES_OK) {
+				keep_failure(pg, res);
+				return STEP_FAILED;
+			}
 		}
 		pg->changes = strtoll(PQcmdTuples(res), NULL, 10);
 		st->res = res;
@@ -583,6 +741,7 @@ pg_reset(struct journal_stmt *s)
 
 	PQclear(st->res);
 	st->res = NULL;
+	st->sent = 0;
 }
 
 static int
@@ -738,6 +897,7 @@ pg_finalize(struct journal_stmt *s)
 	char sql[32];
 
 	snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
+	(void)settle(st->pg, NULL);
 	PQclear(PQexec(st->pg->conn, sql));
 	stmt_release(st);
 	free(st);
@@ -770,6 +930,8 @@ pg_schema(struct journal *j, journal_column_fn fn, void *ctx)
 	PGresult *res;
 	int i, stop = 0;
 
+	if (settled(j) != 0)
+		return -1;
 	res = PQexec(pg->conn, "SELECT c.relname, a.attname, t.typname,"
 	    " coalesce(array_position(k.indkey::int2[], a.attnum)"
 	    " - array_lower(k.indkey::int2[], 1) + 1, 0)"
@@ -806,6 +968,8 @@ pg_copied(struct journal *j, const char *table)
 	PGresult *res;
 	int i, rc = 0;
 
+	if (settled(j) != 0)
+		return -1;
 	res = PQexecParams(pg->conn, "SELECT a.attname FROM pg_attribute a"
 	    " WHERE a.attrelid = quote_ident($1::text)::regclass"
 	    " AND a.attidentity <> '' AND NOT a.attisdropped", 1, NULL,
@@ -916,6 +1080,7 @@ const struct journal_backend journal_pg = {
 	.finalize = pg_finalize,
 	.schema = pg_schema,
 	.copied = pg_copied,
+	.settle = pg_settle,
 	.notify = pg_notify,
 	.listen = pg_listen,
 	.told = pg_told,

@@ -56,6 +56,7 @@ enum journal_sql {
 	/* journal.c */
 	SQL_EVENT_ADD,
 	SQL_RAW_ADD,
+	SQL_CANONICAL_NEW,
 	SQL_EVENT_BY_KEY,
 	SQL_RETAINED_ANY,
 	SQL_EVENT_STATUS,
@@ -371,6 +372,11 @@ struct journal_backend {
 	 * once outside one); journal_listen's and journal_told's.  NULL:
 	 * the backend tells nothing, and listeners poll.
 	 */
+	/*
+	 * Reads the answers of the statements sent without waiting for
+	 * them (pg.c), a failure among them told as what's.  NULL: none is.
+	 */
+	int		(*settle)(struct journal *, const char *what);
 	int		(*notify)(struct journal *);
 	int		(*listen)(struct journal *, int *fd);
 	int		(*told)(struct journal *);
@@ -444,6 +450,12 @@ enum journal_type journal_column_type(struct journal_stmt *, int i);
  */
 struct journal_stmt *journal_prepare(struct journal *, const char *sql);
 void		 journal_finalize(struct journal_stmt *);
+/*
+ * 0 once every statement stepped so far has had its answer, or the
+ * failure among them, told as what's: a backend may send a statement that
+ * returns no row and read its answer later (pg.c).
+ */
+int		 journal_settle(struct journal *, const char *what);
 /* The backend's schema function: fn with each column of each table. */
 int		 journal_schema(struct journal *, journal_column_fn, void *ctx);
 /* Rows the last statement to finish changed. */

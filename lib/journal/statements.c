@@ -155,10 +155,15 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " CASE WHEN ?10 IS NOT NULL THEN 'rejected' WHEN ?11 THEN"
 	    " 'normalized' ELSE 'received' END, ?10)"
 	    " ON CONFLICT (source, key_index) DO NOTHING",
+	/* The event's: the row SQL_EVENT_ADD inserted last. */
 	[SQL_RAW_ADD] =
 	    "INSERT INTO raw_envelopes (event, envelope)"
-	    " VALUES (?1, CASE WHEN ?3 THEN ?2 ELSE"
-	    " integra_seal(?2, '" AAD_RAW "' || ?4) END)",
+	    " VALUES (last_insert_rowid(), CASE WHEN ?2 THEN ?1 ELSE"
+	    " integra_seal(?1, '" AAD_RAW "' || ?3) END)",
+	[SQL_CANONICAL_NEW] =
+	    "INSERT INTO canonical_envelopes (event, envelope)"
+	    " VALUES (last_insert_rowid(), CASE WHEN ?2 THEN ?1 ELSE"
+	    " integra_seal(?1, '" AAD_CANONICAL "' || ?3) END)",
 	[SQL_EVENT_BY_KEY] =
 	    "SELECT id, integra_open(envelope, '" AAD_RAW "' || id)"
 	    " FROM events LEFT JOIN raw_envelopes"

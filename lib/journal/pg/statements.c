@@ -187,8 +187,15 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    " CASE WHEN $10::text IS NOT NULL THEN 'rejected'"
 	    " WHEN $11::bigint <> 0 THEN 'normalized' ELSE 'received' END,"
 	    " $10) ON CONFLICT (source, key_index) DO NOTHING",
+	/*
+	 * The event's: the row SQL_EVENT_ADD inserted last, whose seq is
+	 * the last its sequence gave.
+	 */
 	[SQL_RAW_ADD] =
-	    "INSERT INTO raw_envelopes (event, envelope) VALUES ($1, $2)",
+	    "INSERT INTO raw_envelopes (event, envelope) VALUES (lastval(), $1)",
+	[SQL_CANONICAL_NEW] =
+	    "INSERT INTO canonical_envelopes (event, envelope)"
+	    " VALUES (lastval(), $1)",
 	[SQL_EVENT_BY_KEY] =
 	    "SELECT id, envelope FROM events LEFT JOIN raw_envelopes"
 	    " ON event = seq WHERE source = $1 AND key_index = $2",
