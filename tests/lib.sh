@@ -100,10 +100,59 @@ outliving() {
 	)
 }
 
+# The journal the script's programs share: journal.db in $TRASH; or, with
+# TEST_JOURNAL_PG set to a PostgreSQL server's URL (tests/pg-cluster.sh
+# start prints one), a database of the script's own on that server,
+# dropped at the end: .ci/run runs the suite so once more.  A script that
+# reads the journal's file itself says test_needs_sqlite first.
+JOURNAL=journal.db
+if [ -n "${TEST_JOURNAL_PG:-}" ]; then
+	TEST_DB=t_$(basename "$TRASH" | tr -c 'a-zA-Z0-9\n' _ |
+	    tr 'A-Z' 'a-z')
+	psql -X -q -v ON_ERROR_STOP=1 "$TEST_JOURNAL_PG" \
+	    -c "CREATE DATABASE $TEST_DB" >/dev/null || exit 1
+	JOURNAL=$(echo "$TEST_JOURNAL_PG" | sed "s|///[^?]*|///$TEST_DB|")
+	# A journal that is no file keeps the token cache in $TMPDIR: the
+	# script's own, as a host's is.
+	TMPDIR=$TRASH
+	export TMPDIR
+	# For the scripts' queries (q), SQLite's functions they use:
+	# json_extract and json_remove of a '$.a.b' path (on text, on a
+	# BYTEA's UTF-8), hex, group_concat: the tests', not integra's.
+	psql -X -q -v ON_ERROR_STOP=1 "$JOURNAL" >/dev/null <<'SQL' || exit 1
+CREATE FUNCTION json_extract(v text, path text) RETURNS text
+LANGUAGE sql IMMUTABLE AS
+$$ SELECT v::json #>> string_to_array(substr(path, 3), '.') $$;
+CREATE FUNCTION json_extract(v bytea, path text) RETURNS text
+LANGUAGE sql IMMUTABLE AS
+$$ SELECT json_extract(convert_from(v, 'UTF8'), path) $$;
+CREATE FUNCTION hex(v bytea) RETURNS text LANGUAGE sql IMMUTABLE AS
+$$ SELECT upper(encode(v, 'hex')) $$;
+CREATE FUNCTION group_concat_step(acc text, v anyelement, sep text)
+RETURNS text LANGUAGE sql IMMUTABLE AS
+$$ SELECT CASE WHEN v IS NULL THEN acc WHEN acc IS NULL THEN v::text
+    ELSE acc || sep || v::text END $$;
+CREATE FUNCTION group_concat_step(acc text, v anyelement)
+RETURNS text LANGUAGE sql IMMUTABLE AS
+$$ SELECT group_concat_step(acc, v, ',') $$;
+CREATE AGGREGATE group_concat(anyelement)
+    (SFUNC = group_concat_step, STYPE = text);
+CREATE AGGREGATE group_concat(anyelement, text)
+    (SFUNC = group_concat_step, STYPE = text);
+CREATE FUNCTION json_remove(v bytea, path text) RETURNS bytea
+LANGUAGE sql IMMUTABLE AS
+$$ SELECT convert_to((convert_from(v, 'UTF8')::jsonb
+    #- string_to_array(substr(path, 3), '.'))::text, 'UTF8') $$;
+SQL
+fi
+
 cleanup() {
 	stop_started
 	cd /
 	[ -n "${TEST_KEEP:-}" ] || rm -rf "$TRASH"
+	[ -z "${TEST_DB:-}" ] || [ -n "${TEST_KEEP:-}" ] ||
+	    psql -X -q "$TEST_JOURNAL_PG" \
+	    -c "DROP DATABASE $TEST_DB WITH (FORCE)" >/dev/null 2>&1
 }
 trap cleanup EXIT
 cd "$TRASH" || exit 1
@@ -119,12 +168,37 @@ say_result() {
 	fi
 }
 
+# A test may name a prerequisite first, as git's do: SQLITE, a test of
+# what only a SQLite journal has (a value's type, its file), skipped on
+# PostgreSQL.  0 if the test is to run; else it is skipped, and said.
+prereq() {
+	case $1 in
+	SQLITE)
+		[ -z "${TEST_JOURNAL_PG:-}" ] && return 0
+		test_skip "$2" "SQLite's own, and the journal is PostgreSQL"
+		return 1
+		;;
+	*)
+		echo "lib.sh: no prerequisite $1" >&2
+		exit 1
+		;;
+	esac
+}
+
 test_expect_success() {
+	if [ $# -eq 3 ]; then
+		prereq "$1" "$2" || return 0
+		shift
+	fi
 	(eval "$2") >"$TRASH/.out" 2>&1
 	if [ $? -eq 0 ]; then say_result ok "$1"; else say_result fail "$1"; fi
 }
 
 test_expect_code() {
+	if [ $# -eq 4 ]; then
+		prereq "$1" "$3" || return 0
+		shift
+	fi
 	(eval "$3") >"$TRASH/.out" 2>&1
 	rc=$?
 	if [ "$rc" -eq "$1" ]; then
@@ -144,6 +218,15 @@ test_skip() {
 
 test_cmp() {
 	diff -u "$1" "$2"
+}
+
+# test_needs_sqlite WHY: the script reads the journal's file itself (its
+# pages, its WAL, a copy of it): with TEST_JOURNAL_PG it is skipped, why
+# said.
+test_needs_sqlite() {
+	[ -n "${TEST_JOURNAL_PG:-}" ] || return 0
+	test_skip "the whole script" "a SQLite journal's file: $1"
+	test_done
 }
 
 # The plan, after one more test: once the servers the script started are
@@ -190,7 +273,7 @@ start_pg() {
 	# Not in $TRASH: the cluster runs as postgres, which may not enter
 	# it; without the script's mark, which stop_started would kill: the
 	# trap stops it.
-	PG_CLUSTER=$(mktemp -u "${TMPDIR:-/tmp}/integra-pg.XXXXXX")
+	PG_CLUSTER=$(mktemp -u /tmp/integra-pg.XXXXXX)
 	if ! URL=$(env -u INTEGRA_TEST_MARK sh \
 	    "$top_srcdir/tests/pg-cluster.sh" start "$PG_CLUSTER" \
 	    2>"$TRASH/cluster.err"); then
@@ -244,13 +327,13 @@ PYEOF
 }
 
 # start_receiver LOG [options]: integra-ingest --listen on a free port of
-# 127.0.0.1 with cfg.yaml and journal.db (or as options say), logging to
+# 127.0.0.1 with cfg.yaml and $JOURNAL (or as options say), logging to
 # LOG; its port in $RECEIVER_PORT, its address in $URL, its pid in
 # $RECEIVER.
 start_receiver() {
 	log=$1
 	shift
-	integra-ingest -l 127.0.0.1:0 -c cfg.yaml -j journal.db "$@" \
+	integra-ingest -l 127.0.0.1:0 -c cfg.yaml -j "$JOURNAL" "$@" \
 	    2>"$log" &
 	RECEIVER=$!
 	# cleanup stops it too, if the test has not.
@@ -354,20 +437,20 @@ site_leads() {
 }
 
 # lead_deliveries N: N site leads (in leads.ndjson) through the pipeline
-# into journal.db, delivered to cfg.yaml's targets.
+# into $JOURNAL, delivered to cfg.yaml's targets.
 lead_deliveries() {
 	site_leads "$1" >leads.ndjson
-	deliveries journal.db cfg.yaml leads.ndjson 2>/dev/null |
-	    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1
+	deliveries "$JOURNAL" cfg.yaml leads.ndjson 2>/dev/null |
+	    integra-dispatch -j "$JOURNAL" -c cfg.yaml >/dev/null 2>&1
 }
 
 # deliver_events: the CloudEvent lines on stdin through ingest, normalize,
-# map and dispatch, into journal.db with cfg.yaml.
+# map and dispatch, into $JOURNAL with cfg.yaml.
 deliver_events() {
-	integra-ingest -j journal.db 2>/dev/null |
-	    integra-normalize -j journal.db 2>/dev/null |
-	    integra-map -j journal.db -c cfg.yaml 2>/dev/null |
-	    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1
+	integra-ingest -j "$JOURNAL" 2>/dev/null |
+	    integra-normalize -j "$JOURNAL" 2>/dev/null |
+	    integra-map -j "$JOURNAL" -c cfg.yaml 2>/dev/null |
+	    integra-dispatch -j "$JOURNAL" -c cfg.yaml >/dev/null 2>&1
 }
 
 # events_before_12 DB: the events table of journal DB made as it was before
@@ -407,6 +490,12 @@ drop_after_12() {
 	    DROP INDEX deliveries_ordered;
 	    ALTER TABLE deliveries DROP COLUMN ordered_subject;
 	    ALTER TABLE deliveries DROP COLUMN ordered_seq;"
+}
+
+# unsealed_on_pg FILE: on PostgreSQL, which seals nothing yet, FILE (the
+# sample config) without its encryption section.
+unsealed_on_pg() {
+	[ -z "${TEST_JOURNAL_PG:-}" ] || sed -i '/^encryption:/,/^$/d' "$1"
 }
 
 # sample_secrets: the secrets etc/integra.yaml reads from the environment,
@@ -481,14 +570,14 @@ EOF
 		    $i $i $i
 	done >crm.ndjson
 	{
-		integra-ingest -j journal.db -s site -t lead.created <site.ndjson
-		integra-ingest -j journal.db -T acme -s form -t lead.created \
+		integra-ingest -j "$JOURNAL" -s site -t lead.created <site.ndjson
+		integra-ingest -j "$JOURNAL" -T acme -s form -t lead.created \
 		    <form.ndjson
-		integra-ingest -j journal.db -T acme -s crm \
+		integra-ingest -j "$JOURNAL" -T acme -s crm \
 		    -t client.registered <crm.ndjson
-	} 2>/dev/null | integra-normalize -j journal.db 2>/dev/null |
-	    integra-map -j journal.db -c cfg.yaml 2>/dev/null |
-	    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1
+	} 2>/dev/null | integra-normalize -j "$JOURNAL" 2>/dev/null |
+	    integra-map -j "$JOURNAL" -c cfg.yaml 2>/dev/null |
+	    integra-dispatch -j "$JOURNAL" -c cfg.yaml >/dev/null 2>&1
 }
 
 # ce TYPE ID DATA: one CloudEvent line.
@@ -503,10 +592,66 @@ ce() {
 	    "$2" "$1" "$3"
 }
 
-# q SQL: a query on the test's journal, one row a line, waiting for a
-# writer that holds it (a loaded machine's stages finish late).
+# q SQL: a query on the test's journal, one row a line, columns between
+# |, waiting for a writer that holds it (a loaded machine's stages finish
+# late).  SQLite's SQL: on PostgreSQL its "strings" are given as SQL's
+# 'strings' (tests/sql-pg.pl), a BYTEA (an envelope, a body) comes out as its bytes, as
+# SQLite's TEXT does, not psql's \x and hex, and a truth as 1 or 0.
 q() {
-	sqlite3 -batch -cmd ".timeout 10000" journal.db "$1"
+	if [ -n "${TEST_JOURNAL_PG:-}" ]; then
+		qout=$(psql -X -q -A -t -F '|' -v ON_ERROR_STOP=1 "$JOURNAL" \
+		    -c "$(printf '%s' "$1" | perl "$top_srcdir/tests/sql-pg.pl")") ||
+		    return 1
+		# A truth is SQLite's 1 or 0: a field that is t or f.
+		[ -z "$qout" ] || printf '%s\n' "$qout" |
+		    perl -pe 's/\\x((?:[0-9a-f]{2})+)/pack("H*", $1)/ge;
+		    s/(^|\|)t(?=\||$)/${1}1/g; s/(^|\|)f(?=\||$)/${1}0/g'
+	else
+		sqlite3 -batch -cmd ".timeout 10000" journal.db "$1"
+	fi
+}
+
+# journal_refuse TABLE / journal_accept TABLE: from now on, until
+# accepted again, every change to TABLE fails, in the journal's engine's
+# own way (a trigger that aborts): a journal that fails midway.
+journal_refuse() {
+	if [ -n "${TEST_JOURNAL_PG:-}" ]; then
+		q "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql
+		    AS \$\$ BEGIN RAISE EXCEPTION 'refused'; END \$\$;
+		    CREATE TRIGGER refuse BEFORE INSERT OR UPDATE OR DELETE
+		    ON $1 FOR EACH ROW EXECUTE FUNCTION refuse()"
+	else
+		q "CREATE TRIGGER refuse_update BEFORE UPDATE ON $1
+		    BEGIN SELECT RAISE(ABORT, 'refused'); END;
+		    CREATE TRIGGER refuse_insert BEFORE INSERT ON $1
+		    BEGIN SELECT RAISE(ABORT, 'refused'); END;
+		    CREATE TRIGGER refuse_delete BEFORE DELETE ON $1
+		    BEGIN SELECT RAISE(ABORT, 'refused'); END"
+	fi
+}
+journal_accept() {
+	if [ -n "${TEST_JOURNAL_PG:-}" ]; then
+		q "DROP TRIGGER refuse ON $1; DROP FUNCTION refuse()"
+	else
+		q "DROP TRIGGER refuse_update; DROP TRIGGER refuse_insert;
+		    DROP TRIGGER refuse_delete"
+	fi
+}
+
+# journal_sound: the journal passes its engine's own check: SQLite's
+# integrity_check and foreign_key_check; on PostgreSQL, which keeps the
+# foreign keys itself, amcheck's of every B-tree index against its table.
+journal_sound() {
+	if [ -n "${TEST_JOURNAL_PG:-}" ]; then
+		q "CREATE EXTENSION IF NOT EXISTS amcheck" >/dev/null &&
+		test "$(q "SELECT count(bt_index_check(c.oid, true))
+		    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+		    JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'btree'
+		    AND c.relnamespace = 'public'::regnamespace")" -gt 0
+	else
+		test "$(q "PRAGMA integrity_check")" = ok &&
+		test "$(q "PRAGMA foreign_key_check")" = ""
+	fi
 }
 
 # Every line of a file is a JSON object.

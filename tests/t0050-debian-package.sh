@@ -11,6 +11,7 @@
 # It needs root and debhelper; it leaves alone a system where integra is
 # installed already or /var/lib/integra exists.
 . "$top_srcdir/tests/lib.sh"
+test_needs_sqlite 'the installed package'\''s journal, /var/lib/integra/journal.db'
 
 skip() {
 	echo "1..0 # SKIP $1"

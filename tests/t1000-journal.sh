@@ -3,11 +3,12 @@
 # refused when newer than the program, and clear errors when it cannot be
 # opened.
 . "$top_srcdir/tests/lib.sh"
+test_needs_sqlite 'its schema, pages and migrations (t1005 is PostgreSQL'\''s)'
 
 SCHEMA_VERSION=17
 
 test_expect_success 'ingest creates a journal with the current schema' '
-	echo "{\"a\":1}" | integra-ingest -j journal.db -s t -t lead.created \
+	echo "{\"a\":1}" | integra-ingest -j "$JOURNAL" -s t -t lead.created \
 	    >/dev/null &&
 	test "$(q "PRAGMA user_version")" = $SCHEMA_VERSION &&
 	test "$(q "PRAGMA journal_mode")" = wal &&
@@ -198,7 +199,7 @@ test_expect_success 'the journal path comes from INTEGRA_JOURNAL' '
 	test "$(sqlite3 env.db "SELECT count(*) FROM events")" = 1
 '
 test_expect_success 'foreign keys are enforced' '
-	integra-normalize -j journal.db --pending >/dev/null 2>&1;
+	integra-normalize -j "$JOURNAL" --pending >/dev/null 2>&1;
 	! sqlite3 journal.db "PRAGMA foreign_keys = ON;
 	    INSERT INTO deliveries (id, event_id, target, route, method, url,
 	    headers, not_before, created_at, updated_at)

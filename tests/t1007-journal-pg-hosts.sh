@@ -49,7 +49,7 @@ test_expect_success "$N deliveries waiting in the PostgreSQL journal" '
 # the journal, and so takes what a held once a's leases (3 s, more than
 # the target's timeout) run out.
 test_expect_success 'two hosts drain them; one killed, the other finishes' '
-	: >a.out &&
+	: >a.out
 	on host-a integra-dispatch -j "$URL" -c cfg.yaml --pending \
 	    --lease 3 -B 50 >a.out 2>a.err &
 	a=$!

@@ -8,7 +8,7 @@ leads="$top_srcdir/share/samples/leads.ndjson"
 events="$top_srcdir/share/samples/events.ndjson"
 
 test_expect_success 'raw payloads are wrapped in CloudEvents' '
-	integra-ingest -j journal.db -s site -t lead.created <"$leads" \
+	integra-ingest -j "$JOURNAL" -s site -t lead.created <"$leads" \
 	    >out 2>err &&
 	test $(wc -l <out) = 5 &&
 	jq -e -s "all(.specversion == \"1.0\" and .source == \"site\" and
@@ -35,14 +35,14 @@ test_expect_success 'ids are time-ordered' '
 	sort ids >sorted && test_cmp ids sorted
 '
 test_expect_success 'the same payloads again are duplicates: same ids out' '
-	integra-ingest -j journal.db -s site -t lead.created <"$leads" \
+	integra-ingest -j "$JOURNAL" -s site -t lead.created <"$leads" \
 	    >again 2>err &&
 	jq -r .id again >again.ids && test_cmp ids again.ids &&
 	test "$(q "SELECT count(*) FROM events")" = 5 &&
 	test $(grep -c "duplicate of event" err) = 5
 '
 test_expect_success 'CloudEvents get an integra id; theirs is the key' '
-	integra-ingest -j journal.db <"$events" >ce 2>err &&
+	integra-ingest -j "$JOURNAL" <"$events" >ce 2>err &&
 	test $(wc -l <ce) = 15 &&
 	jq -r .idempotencykey ce >keys && jq -r .id "$events" >expect &&
 	test_cmp expect keys &&
@@ -58,7 +58,7 @@ test_expect_success 'CloudEvent attributes and data are kept' '
 test_expect_success '--tenant and the idempotencykey attribute are used' '
 	ce lead.created x1 "{\"name\":\"A\",\"phone\":\"1\"}" |
 	    jq -c ". + {idempotencykey: \"K-1\"}" |
-	    integra-ingest -j journal.db -T acme >t &&
+	    integra-ingest -j "$JOURNAL" -T acme >t &&
 	jq -e ".tenant == \"acme\" and .idempotencykey == \"K-1\"" t
 '
 test_expect_success '--key takes the key from a member of the payload' '
@@ -149,13 +149,13 @@ test_expect_success 'SQL in the values is only data' '
 	    "x\"); DROP TABLE events; --"
 '
 test_expect_success 'logs carry ids, never the personal data' '
-	integra-ingest -j journal.db -s site -t lead.created <"$leads" \
+	integra-ingest -j "$JOURNAL" -s site -t lead.created <"$leads" \
 	    >/dev/null 2>err &&
 	! grep -i -e "carla" -e "98888" -e "example.com" err
 '
 test_expect_success 'not even when the line is not valid JSON' '
 	echo "{\"name\":\"Carla\",\"phone\":\"31988881111\",}" |
-	    integra-ingest -j journal.db -s site -t lead.created 2>err;
+	    integra-ingest -j "$JOURNAL" -s site -t lead.created 2>err;
 	test $? -eq 65 && grep -q "invalid JSON" err &&
 	! grep -i -e "carla" -e "98888" err
 '

@@ -16,7 +16,7 @@ wait_file() {
 }
 
 test_expect_success 'Accept=no: the socket systemd passes is served' '
-	integra-sockrun -P port -- integra-ingest -c cfg.yaml -j journal.db \
+	integra-sockrun -P port -- integra-ingest -c cfg.yaml -j "$JOURNAL" \
 	    -I 1 2>activated.log &
 	pid=$!
 	wait_file port &&
@@ -34,7 +34,7 @@ test_expect_success '--idle-exit: it exits 0 after that long without a call' '
 '
 test_expect_success 'inetd: one connection, kept alive, then exit 0' '
 	integra-sockrun -a -P port2 -- integra-ingest -i -c cfg.yaml \
-	    -j journal.db 2>inetd.log &
+	    -j "$JOURNAL" 2>inetd.log &
 	pid=$!
 	wait_file port2 &&
 	url=http://127.0.0.1:$(cat port2) &&
@@ -47,8 +47,8 @@ test_expect_success 'inetd: one connection, kept alive, then exit 0' '
 	all_json inetd.log
 '
 test_expect_success '-x: committed envelopes go down a pipeline' '
-	integra-sockrun -P port3 -- integra-ingest -c cfg.yaml -j journal.db \
-	    -I 1 -x "integra-normalize -j journal.db >canonical.out" \
+	integra-sockrun -P port3 -- integra-ingest -c cfg.yaml -j "$JOURNAL" \
+	    -I 1 -x "integra-normalize -j \"$JOURNAL\" >canonical.out" \
 	    2>exec.log &
 	pid=$!
 	wait_file port3 &&
@@ -63,7 +63,7 @@ test_expect_success '-x: committed envelopes go down a pipeline' '
 	test "$(q "SELECT count(*) FROM events WHERE status = \"normalized\"")" = 3
 '
 test_expect_success '-x with a downstream that goes away: the receiver goes on' '
-	integra-sockrun -P port4 -- integra-ingest -c cfg.yaml -j journal.db \
+	integra-sockrun -P port4 -- integra-ingest -c cfg.yaml -j "$JOURNAL" \
 	    -I 1 -x true 2>gone.log &
 	pid=$!
 	wait_file port4 &&
@@ -84,16 +84,16 @@ serve() {
 	rm -f "port.$1"
 	if [ "$1" = inetd ]; then
 		integra-sockrun -a -P "port.$1" -- integra-ingest -i \
-		    -c cfg.yaml -j journal.db 2>"$1.log" &
+		    -c cfg.yaml -j "$JOURNAL" 2>"$1.log" &
 	else
 		integra-sockrun -P "port.$1" -- integra-ingest -I 1 \
-		    -c cfg.yaml -j journal.db 2>"$1.log" &
+		    -c cfg.yaml -j "$JOURNAL" 2>"$1.log" &
 	fi
 	pid=$!
 	wait_file "port.$1"
 }
 test_expect_success 'inetd and Accept=no serve every endpoint, as -l does' '
-	key=$(integra-keys -j journal.db add modes -R 0 2>/dev/null) &&
+	key=$(integra-keys -j "$JOURNAL" add modes -R 0 2>/dev/null) &&
 	ev="{\"specversion\":\"1.0\",\"id\":\"m-1\",\"source\":\"crm\",\"type\":\"client.updated\",\"data\":{\"client_id\":\"c1\"}}" &&
 	for mode in inetd activated; do
 		serve $mode
@@ -134,12 +134,12 @@ test_expect_success 'inetd and Accept=no refuse an injected header: 400' '
 	done
 '
 test_expect_success 'inetd without a socket on standard input: exit 71' '
-	integra-ingest -i -c cfg.yaml -j journal.db </dev/null 2>err;
+	integra-ingest -i -c cfg.yaml -j "$JOURNAL" </dev/null 2>err;
 	test $? -eq 71 && grep -q "not a connected socket" err
 '
 test_expect_success 'LISTEN_FDS meant for another process is left alone' '
 	echo "{\"c\":1}" | LISTEN_FDS=1 LISTEN_PID=1 integra-ingest \
-	    -j journal.db -s site -t lead.created >out &&
+	    -j "$JOURNAL" -s site -t lead.created >out &&
 	test $(wc -l <out) = 1
 '
 test_expect_success '-l and -i at once, -I or -x - with -i, -x alone: usage' '

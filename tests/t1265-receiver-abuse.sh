@@ -40,7 +40,7 @@ test_expect_success 'and each was cut within -W 3 s and the sweep' '
 	jq -e ".still_open == 0 and .last_closed_s <= 5" slow.json
 '
 test_expect_success 'nothing of a cut request was journaled' '
-	test "$(sqlite3 journal.db "select count(*) from events")" = 1
+	test "$(q "select count(*) from events")" = 1
 '
 test_expect_success 'the log counts the cut ones and names no address' '
 	i=0 &&
@@ -58,18 +58,18 @@ test_expect_success 'headers over 16 KiB are refused with 431' '
 '
 test_expect_success 'the receiver goes on: the next post is 202' '
 	post Bia >after && grep -q "^202 " after &&
-	test "$(sqlite3 journal.db "select count(*) from events")" = 2
+	test "$(q "select count(*) from events")" = 2
 '
 stop_pids $RECEIVER
 
 test_expect_code 64 '-W 0 is a usage error' '
-	integra-ingest -l 127.0.0.1:0 -c cfg.yaml -j journal.db -W 0
+	integra-ingest -l 127.0.0.1:0 -c cfg.yaml -j "$JOURNAL" -W 0
 '
 test_expect_code 64 '-C past 1024 is a usage error' '
-	integra-ingest -l 127.0.0.1:0 -c cfg.yaml -j journal.db -C 2000
+	integra-ingest -l 127.0.0.1:0 -c cfg.yaml -j "$JOURNAL" -C 2000
 '
 test_expect_code 64 '-W without a server is a usage error' '
-	integra-ingest -c cfg.yaml -j journal.db -W 5 </dev/null
+	integra-ingest -c cfg.yaml -j "$JOURNAL" -W 5 </dev/null
 '
 
 test_done

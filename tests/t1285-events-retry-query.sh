@@ -11,15 +11,15 @@ retry_fixture "{delays: [1h, 1h]}"
 # And one event that mapped to no route: a mapped event, no delivery.
 ce lead.created other '{"name":"Other","phone":"11600000000"}' |
     sed 's/"source":"test"/"source":"other"/' |
-    integra-ingest -j journal.db 2>/dev/null |
-    integra-normalize -j journal.db 2>/dev/null |
-    integra-map -j journal.db -c cfg.yaml >/dev/null 2>&1
+    integra-ingest -j "$JOURNAL" 2>/dev/null |
+    integra-normalize -j "$JOURNAL" 2>/dev/null |
+    integra-map -j "$JOURNAL" -c cfg.yaml >/dev/null 2>&1
 q "DELETE FROM deliveries WHERE event_id IN (SELECT id FROM events
     WHERE source = \"other\")"
 
 # dry [QUERY]: the dry run's JSON summary, one line.
 dry() {
-	integra-events -j journal.db retry --dry-run --json "$@" | jq -c .
+	integra-events -j "$JOURNAL" retry --dry-run --json "$@" | jq -c .
 }
 # snap: every event and delivery as it is, to tell that nothing changed.
 snap() {
@@ -36,7 +36,7 @@ test_expect_success 'the journal: 8 events, 14 deliveries that did not go' '
 	    WHERE status = \"mapped\"")" = 8 &&
 	test "$(q "SELECT group_concat(target || \" \" || status || \" \" || n)
 	    FROM (SELECT target, status, count(*) AS n FROM deliveries
-	    GROUP BY target, status ORDER BY target)")" = \
+	    GROUP BY target, status ORDER BY target) AS s")" = \
 	    "crm dead 7,erp failed 5,fin dead 2" &&
 	test "$(sent)" = 14
 '
@@ -92,7 +92,7 @@ test_expect_success '--class unknown: a delivery kept with no class' '
 	    WHERE error_class IS NULL"
 '
 test_expect_success 'as text: the counts, then a line a target' '
-	integra-events -j journal.db retry --class http_5xx --dry-run >text &&
+	integra-events -j "$JOURNAL" retry --class http_5xx --dry-run >text &&
 	{
 		printf "7 events would be retried: 0 to map again, "
 		echo "7 deliveries to send again"
@@ -103,28 +103,28 @@ test_expect_success 'as text: the counts, then a line a target' '
 test_expect_success 'a dry run changes nothing, and nothing is sent' '
 	snap >before && n=$(sent) &&
 	dry --all >/dev/null && dry --target crm -s form >/dev/null &&
-	integra-events -j journal.db retry --all --dry-run >/dev/null &&
+	integra-events -j "$JOURNAL" retry --all --dry-run >/dev/null &&
 	snap >after && test_cmp before after &&
-	integra-map -j journal.db -c cfg.yaml --pending >/dev/null 2>&1 &&
-	integra-dispatch -j journal.db -c cfg.yaml --pending >/dev/null 2>&1 &&
+	integra-map -j "$JOURNAL" -c cfg.yaml --pending >/dev/null 2>&1 &&
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending >/dev/null 2>&1 &&
 	test "$(sent)" = "$n" && snap >after && test_cmp before after
 '
 test_expect_success 'a retry by target sends what the dry run named, no more' '
 	test "$(dry --target crm -s form | jq -c "[.events, .by_target]")" = \
 	    "[2,{\"crm\":2}]" &&
 	n=$(sent) &&
-	integra-events -j journal.db retry --target crm -s form --json \
+	integra-events -j "$JOURNAL" retry --target crm -s form --json \
 	    >summary &&
 	jq -e ". == {dry_run: false, events: 2, remapped: 0, redelivered: 2,
 	    by_target: {crm: 2}}" summary &&
 	test "$(q "SELECT group_concat(x) FROM (SELECT d.target || \" \" ||
 	    d.status AS x FROM deliveries d JOIN events e ON e.id = d.event_id
-	    WHERE e.source = \"form\" ORDER BY x)")" = \
+	    WHERE e.source = \"form\" ORDER BY x) AS s")" = \
 	    "crm pending,crm pending,erp failed,erp failed" &&
 	test "$(q "SELECT count(*) FROM events
 	    WHERE status = \"mapped\"")" = 8 &&
-	integra-map -j journal.db -c cfg.yaml --pending >/dev/null 2>&1 &&
-	integra-dispatch -j journal.db -c cfg.yaml --pending >/dev/null 2>&1 &&
+	integra-map -j "$JOURNAL" -c cfg.yaml --pending >/dev/null 2>&1 &&
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending >/dev/null 2>&1 &&
 	tail -n +$((n + 1)) sink.log >new &&
 	jq -e -s "length == 2 and all(.path == \"/crm\" and .status == 200)" \
 	    new &&
@@ -137,13 +137,13 @@ test_expect_success 'a retry of events: mapped again, every delivery to retry' '
 	    jq -c "[.events, .remapped, .by_target]")" = \
 	    "[2,2,{\"crm\":2,\"fin\":2}]" &&
 	n=$(sent) && d=$(q "SELECT count(*) FROM deliveries") &&
-	integra-events -j journal.db retry -t client.registered >text &&
+	integra-events -j "$JOURNAL" retry -t client.registered >text &&
 	grep -q "^2 events retried: 2 to map again, 4 deliveries" text &&
 	test "$(q "SELECT count(*) FROM events
 	    WHERE status = \"normalized\"")" = 2 &&
-	integra-map -j journal.db -c cfg.yaml --pending >/dev/null 2>&1 &&
+	integra-map -j "$JOURNAL" -c cfg.yaml --pending >/dev/null 2>&1 &&
 	test "$(q "SELECT count(*) FROM deliveries")" = "$d" &&
-	integra-dispatch -j journal.db -c cfg.yaml --pending >/dev/null 2>&1 &&
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending >/dev/null 2>&1 &&
 	tail -n +$((n + 1)) sink.log >new &&
 	test "$(jq -r .path new | sort | uniq -c | awk "{print \$2, \$1}" |
 	    tr "\n" " ")" = "/crm 2 /fin 2 " &&
@@ -151,38 +151,37 @@ test_expect_success 'a retry of events: mapped again, every delivery to retry' '
 '
 test_expect_success 'an id is retried as before' '
 	id=$(q "SELECT id FROM events WHERE source = \"site\" LIMIT 1") &&
-	integra-events -j journal.db retry "$id" >one &&
+	integra-events -j "$JOURNAL" retry "$id" >one &&
 	test "$(jq -c "[.id, .remapped, .redelivered]" one)" = \
 	    "[\"$id\",true,2]"
 '
 test_expect_code 64 'an empty query: refused without --all' '
-	integra-events -j journal.db retry 2>err; rc=$?
+	integra-events -j "$JOURNAL" retry 2>err; rc=$?
 	grep -q "give --all, or a filter" err && exit $rc
 '
 test_expect_code 64 'an unknown class: 64, naming it' '
-	integra-events -j journal.db retry --class teapot 2>err; rc=$?
+	integra-events -j "$JOURNAL" retry --class teapot 2>err; rc=$?
 	grep -q "class .teapot. is not an error class" err && exit $rc
 '
 test_expect_code 64 'a bad time, a bad status: 64, naming the option' '
-	integra-events -j journal.db retry -a yesterday 2>err
+	integra-events -j "$JOURNAL" retry -a yesterday 2>err
 	test $? -eq 64 && grep -q "since is an RFC 3339 time" err || exit 1
-	integra-events -j journal.db retry -S lost 2>err
+	integra-events -j "$JOURNAL" retry -S lost 2>err
 	test $? -eq 64 && grep -q "status is received" err || exit 1
-	integra-events -j journal.db retry -b soon --dry-run 2>err; rc=$?
+	integra-events -j "$JOURNAL" retry -b soon --dry-run 2>err; rc=$?
 	grep -q "until is an RFC 3339 time" err && exit $rc
 '
 test_expect_code 64 'an id with a filter, --all, --dry-run, an id: usage' '
-	integra-events -j journal.db retry x -t y; test $? -eq 64 || exit 1
-	integra-events -j journal.db retry x --all; test $? -eq 64 || exit 1
-	integra-events -j journal.db retry x --dry-run; test $? -eq 64 || exit 1
-	integra-events -j journal.db retry x y
+	integra-events -j "$JOURNAL" retry x -t y; test $? -eq 64 || exit 1
+	integra-events -j "$JOURNAL" retry x --all; test $? -eq 64 || exit 1
+	integra-events -j "$JOURNAL" retry x --dry-run; test $? -eq 64 || exit 1
+	integra-events -j "$JOURNAL" retry x y
 '
 test_expect_code 70 'a journal that fails: its exit code, nothing changed' '
 	snap >before &&
-	q "CREATE TRIGGER no_retry BEFORE UPDATE ON deliveries
-	    BEGIN SELECT RAISE(ABORT, \"no retry here\"); END" &&
-	integra-events -j journal.db retry --all >out 2>err; rc=$?
-	q "DROP TRIGGER no_retry" && snap >after && test_cmp before after &&
+	journal_refuse deliveries &&
+	integra-events -j "$JOURNAL" retry --all >out 2>err; rc=$?
+	journal_accept deliveries && snap >after && test_cmp before after &&
 	test ! -s out && exit $rc
 '
 

@@ -4,6 +4,7 @@
 # records are kept AES-256-GCM sealed, each bound to its row; every
 # program reads them through the journal; keys rotate.
 . "$top_srcdir/tests/lib.sh"
+test_needs_sqlite 'encryption at rest, which a PostgreSQL journal refuses'
 
 start_sink crm
 K1=$(head -c 32 /dev/urandom | base64)
@@ -44,10 +45,10 @@ EOF
 # lead NAME PHONE: one through the whole pipeline.
 lead() {
 	printf '{"name":"%s","phone":"%s"}\n' "$1" "$2" |
-	    integra-ingest -c cfg.yaml -j journal.db -s site -t lead.created |
-	    integra-normalize -c cfg.yaml -j journal.db |
-	    integra-map -c cfg.yaml -j journal.db |
-	    integra-dispatch -c cfg.yaml -j journal.db >/dev/null
+	    integra-ingest -c cfg.yaml -j "$JOURNAL" -s site -t lead.created |
+	    integra-normalize -c cfg.yaml -j "$JOURNAL" |
+	    integra-map -c cfg.yaml -j "$JOURNAL" |
+	    integra-dispatch -c cfg.yaml -j "$JOURNAL" >/dev/null
 }
 
 conf k1 k1
@@ -68,7 +69,7 @@ test_expect_success 'envelopes, the delivery and its headers are sealed blobs, n
 '
 id=$(q "SELECT id FROM events")
 test_expect_success 'integra events show opens them' '
-	integra-events -c cfg.yaml -j journal.db show "$id" >show &&
+	integra-events -c cfg.yaml -j "$JOURNAL" show "$id" >show &&
 	jq -e ".raw.data.name == \"Maria Aparecida\" and
 	    .canonical.data.phone != null" show
 '
@@ -78,12 +79,12 @@ test_expect_code 70 'a sealed value moved to another row does not open' '
 	q "UPDATE raw_envelopes SET envelope = (SELECT envelope FROM
 	    raw_envelopes ORDER BY event LIMIT 1) WHERE event = (SELECT
 	    max(event) FROM raw_envelopes)" &&
-	integra-events -c cfg.yaml -j journal.db show "$id2" 2>err; rc=$?;
+	integra-events -c cfg.yaml -j "$JOURNAL" show "$id2" 2>err; rc=$?;
 	grep -q "a sealed value does not open" err || exit 1; exit $rc
 '
 conf k2 k2 k1
 test_expect_success 'rotated: values of the previous key open, new ones take the current' '
-	integra-events -c cfg.yaml -j journal.db show "$id" >show &&
+	integra-events -c cfg.yaml -j "$JOURNAL" show "$id" >show &&
 	jq -e ".raw.data.name == \"Maria Aparecida\"" show &&
 	lead "Carla Dias" 11955554444 2>/dev/null &&
 	test "$(q "SELECT substr(envelope, 3, 2) FROM raw_envelopes
@@ -92,11 +93,11 @@ test_expect_success 'rotated: values of the previous key open, new ones take the
 '
 conf k2 k2
 test_expect_code 70 'a key dropped: its values no longer open, and the program says so' '
-	integra-events -c cfg.yaml -j journal.db show "$id" 2>err; rc=$?;
+	integra-events -c cfg.yaml -j "$JOURNAL" show "$id" 2>err; rc=$?;
 	grep -q "a sealed value does not open" err || exit 1; exit $rc
 '
 test_expect_code 78 'a key that is not 32 bytes of base64 is refused before the journal opens' '
-	K2=c2hvcnQ= integra-events -c cfg.yaml -j journal.db show "$id" 2>err;
+	K2=c2hvcnQ= integra-events -c cfg.yaml -j "$JOURNAL" show "$id" 2>err;
 	rc=$?; grep -q "is not the base64 of 32 bytes" err || exit 1; exit $rc
 '
 test_expect_success 'no key value in a log line' '
@@ -117,10 +118,10 @@ leads() {
 	while [ $i -lt $(($1 + ${2:-0})) ]; do
 		printf '{"name":"Lead Number%d","phone":"119%08d"}\n' $i $i
 		i=$((i + 1))
-	done | integra-ingest -c cfg.yaml -j journal.db -s site -t lead.created |
-	    integra-normalize -c cfg.yaml -j journal.db |
-	    integra-map -c cfg.yaml -j journal.db |
-	    integra-dispatch -c cfg.yaml -j journal.db >/dev/null
+	done | integra-ingest -c cfg.yaml -j "$JOURNAL" -s site -t lead.created |
+	    integra-normalize -c cfg.yaml -j "$JOURNAL" |
+	    integra-map -c cfg.yaml -j "$JOURNAL" |
+	    integra-dispatch -c cfg.yaml -j "$JOURNAL" >/dev/null
 }
 # sealed_by TABLE COLUMN: "KEY COUNT" lines, the plain as "plain".
 sealed_by() {
@@ -148,7 +149,7 @@ test_expect_success 'a journal written plain: integra journal sealed counts it' 
 	leads $N 2>err &&
 	q "$(cat record.sql)" &&
 	test "$(plain_text)" = $((3 * N + 1)) &&
-	integra-journal -c cfg.yaml -j journal.db sealed >out &&
+	integra-journal -c cfg.yaml -j "$JOURNAL" sealed >out &&
 	grep -q "^raw_envelopes.envelope  *(plain)  *$N\$" out &&
 	grep -q "^deliveries.headers  *(plain)  *$N\$" out &&
 	grep -q "^sync_records.record  *(plain)  *1\$" out &&
@@ -156,7 +157,7 @@ test_expect_success 'a journal written plain: integra journal sealed counts it' 
 '
 conf k1 k1
 test_expect_success 'rekey seals what was plain, a few rows a transaction' '
-	integra-journal -c cfg.yaml -j journal.db rekey -B 7 >out 2>err &&
+	integra-journal -c cfg.yaml -j "$JOURNAL" rekey -B 7 >out 2>err &&
 	grep -q "^raw_envelopes  *$N rewritten\$" out &&
 	grep -q "^canonical_envelopes  *$N rewritten\$" out &&
 	grep -q "^deliveries  *$N rewritten\$" out &&
@@ -170,13 +171,13 @@ test_expect_success 'rekey seals what was plain, a few rows a transaction' '
 id=$(q "SELECT id FROM events ORDER BY seq LIMIT 1")
 last=$(q "SELECT id FROM events ORDER BY seq DESC LIMIT 1")
 test_expect_success 'what was rekeyed opens, bound to its row' '
-	integra-events -c cfg.yaml -j journal.db show "$id" >show &&
+	integra-events -c cfg.yaml -j "$JOURNAL" show "$id" >show &&
 	jq -e ".raw.data.name == \"Lead Number0\"" show &&
-	integra-events -c cfg.yaml -j journal.db show "$last" >show &&
+	integra-events -c cfg.yaml -j "$JOURNAL" show "$last" >show &&
 	jq -e ".canonical.data.name == \"Lead Number$((N - 1))\"" show
 '
 test_expect_success 'a second rekey has nothing to do' '
-	integra-journal -c cfg.yaml -j journal.db rekey >out &&
+	integra-journal -c cfg.yaml -j "$JOURNAL" rekey >out &&
 	test "$(grep -c " 0 rewritten\$" out)" = 4
 '
 conf k2 k2 k1
@@ -190,28 +191,28 @@ test_expect_success 'a rekey stopped by a failing disk leaves every value open' 
 	! env LD_PRELOAD="$FAULTFS" \
 	    ASAN_OPTIONS="$ASAN_OPTIONS:verify_asan_link_order=0" \
 	    FAULTFS_PATH=journal.db FAULTFS_OP=fsync FAULTFS_AFTER=4 \
-	    FAULTFS_ERRNO=EIO integra-journal -c cfg.yaml -j journal.db \
+	    FAULTFS_ERRNO=EIO integra-journal -c cfg.yaml -j "$JOURNAL" \
 	    rekey -B 5 >out 2>err &&
 	grep -q "\"level\":\"error\"" err &&
 	sealed_by raw_envelopes envelope >by &&
 	grep -q "^k1 " by && grep -q "^k2 " by &&
-	integra-events -c cfg.yaml -j journal.db show "$id" >/dev/null &&
-	integra-events -c cfg.yaml -j journal.db show "$last" >/dev/null
+	integra-events -c cfg.yaml -j "$JOURNAL" show "$id" >/dev/null &&
+	integra-events -c cfg.yaml -j "$JOURNAL" show "$last" >/dev/null
 '
 test_expect_success 'run again, it goes on: everything under the current key' '
-	integra-journal -c cfg.yaml -j journal.db rekey >out &&
-	integra-journal -c cfg.yaml -j journal.db sealed >out &&
+	integra-journal -c cfg.yaml -j "$JOURNAL" rekey >out &&
+	integra-journal -c cfg.yaml -j "$JOURNAL" sealed >out &&
 	! grep -v " k2 " out &&
 	grep -q "^raw_envelopes.envelope  *k2  *$((N + 2))\$" out &&
 	test "$(q "PRAGMA integrity_check")" = ok
 '
 conf k2 k2
 test_expect_success 'the old key can go: everything opens without it' '
-	integra-events -c cfg.yaml -j journal.db show "$id" >show &&
+	integra-events -c cfg.yaml -j "$JOURNAL" show "$id" >show &&
 	jq -e ".raw.data.name == \"Lead Number0\"" show
 '
 test_expect_success 'the receiver seals what it takes, and its API opens it' '
-	key=$(integra-keys -c cfg.yaml -j journal.db add api 2>/dev/null) &&
+	key=$(integra-keys -c cfg.yaml -j "$JOURNAL" add api 2>/dev/null) &&
 	start_receiver receiver.err &&
 	curl -s -o posted -w "%{http_code}\n" -H "X-API-Key: $key" \
 	    -H "Content-Type: application/cloudevents+json" -d "{
@@ -229,14 +230,14 @@ test_expect_success 'the receiver seals what it takes, and its API opens it' '
 '
 conf k3 k3
 test_expect_code 78 'values sealed with a key not listed: rekey refuses, naming it' '
-	integra-journal -c cfg.yaml -j journal.db rekey >out 2>err; rc=$?;
+	integra-journal -c cfg.yaml -j "$JOURNAL" rekey >out 2>err; rc=$?;
 	grep -q "sealed with key .k2., which encryption: does not list" err &&
 	test "$(sealed_by raw_envelopes envelope)" = "k2 $((N + 3))" || exit 1
 	exit $rc
 '
 conf - k2
 test_expect_success 'no current key: rekey writes every value back plain, as it was' '
-	integra-journal -c cfg.yaml -j journal.db rekey >out &&
+	integra-journal -c cfg.yaml -j "$JOURNAL" rekey >out &&
 	test "$(plain_text)" = $((3 * (N + 2) + 1)) &&
 	test "$(q "SELECT envelope FROM raw_envelopes ORDER BY event DESC
 	    LIMIT 1" | jq -r .data.name)" = "Via Api" &&
@@ -246,9 +247,9 @@ test_expect_success 'no current key: rekey writes every value back plain, as it 
 '
 conf -
 test_expect_success 'and the journal reads with no encryption section at all' '
-	integra-events -c cfg.yaml -j journal.db show "$id" >show &&
+	integra-events -c cfg.yaml -j "$JOURNAL" show "$id" >show &&
 	jq -e ".raw.data.name == \"Lead Number0\"" show &&
-	integra-journal -c cfg.yaml -j journal.db rekey >out &&
+	integra-journal -c cfg.yaml -j "$JOURNAL" rekey >out &&
 	test "$(grep -c " 0 rewritten\$" out)" = 4
 '
 test_expect_success 'no key value in a log line' '

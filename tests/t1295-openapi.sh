@@ -17,10 +17,10 @@ sources:
   site:
     type: lead.created
 EOF
-ADMIN=$(integra-keys -j journal.db add admin -S admin -R 0 2>/dev/null)
-READER=$(integra-keys -j journal.db add reader -S events:read -R 0 \
+ADMIN=$(integra-keys -j "$JOURNAL" add admin -S admin -R 0 2>/dev/null)
+READER=$(integra-keys -j "$JOURNAL" add reader -S events:read -R 0 \
     2>/dev/null)
-RATED=$(integra-keys -j journal.db add rated -S events:write -R 1 \
+RATED=$(integra-keys -j "$JOURNAL" add rated -S events:write -R 1 \
     2>/dev/null)
 ID=00000000-0000-7000-8000-000000000000
 start_receiver receiver.log

@@ -20,8 +20,8 @@ done <cases >events.ndjson
 test_expect_success 'the cases are read' '
 	test $(wc -l <cases) -ge 20
 '
-integra-ingest -j journal.db <events.ndjson >envelopes 2>/dev/null
-integra-normalize -j journal.db <envelopes >canonical 2>err
+integra-ingest -j "$JOURNAL" <events.ndjson >envelopes 2>/dev/null
+integra-normalize -j "$JOURNAL" <envelopes >canonical 2>err
 rc=$?
 test_expect_success 'a stream with bad records exits 65' "test $rc -eq 65"
 
@@ -71,11 +71,11 @@ test_expect_success 'an unchanged event keeps its bytes as they came' '
 	test_cmp a b
 '
 test_expect_success 'a replay writes the same canonical events again' '
-	integra-normalize -j journal.db <envelopes >again 2>/dev/null;
+	integra-normalize -j "$JOURNAL" <envelopes >again 2>/dev/null;
 	test_cmp canonical again
 '
 test_expect_success '--pending finds nothing left to do' '
-	integra-normalize -j journal.db --pending >pending &&
+	integra-normalize -j "$JOURNAL" --pending >pending &&
 	test ! -s pending
 '
 test_expect_success '--pending normalizes what was ingested but not normalized' '
@@ -88,11 +88,11 @@ test_expect_success '--pending normalizes what was ingested but not normalized' 
 test_expect_code 65 'an envelope the journal does not know is refused' '
 	ce lead.created z "{\"name\":\"A\",\"phone\":\"11987654321\"}" |
 	    jq -c ".id = \"0192d0c4-0000-7000-8000-000000000000\"" |
-	    integra-normalize -j journal.db >out 2>err; rc=$?;
+	    integra-normalize -j "$JOURNAL" >out 2>err; rc=$?;
 	grep -q "not in journal" err && test ! -s out && exit $rc
 '
 test_expect_code 65 'a line that is no CloudEvent is refused' '
-	echo "{\"hello\":1}" | integra-normalize -j journal.db 2>err; rc=$?;
+	echo "{\"hello\":1}" | integra-normalize -j "$JOURNAL" 2>err; rc=$?;
 	grep -q "attribute .id. is missing" err && exit $rc
 '
 test_expect_success 'the country for phones comes from the config' '

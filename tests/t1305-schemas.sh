@@ -38,12 +38,12 @@ test_expect_code 78 'a negative or fractional minLength is refused' '
 
 echo '{"type":"object","required":["n"],"properties":{"n":{"type":"integer"}}}' \
     >data/schemas/test.numbers.json
-integra-ingest -j journal.db -s t -t x </dev/null 2>/dev/null
+integra-ingest -j "$JOURNAL" -s t -t x </dev/null 2>/dev/null
 # judged N: the event of type test.numbers with n = N, normalized:
 # "normalized" or "rejected".
 judged() {
-	ce test.numbers "n-$1" "{\"n\":$1}" | integra-ingest -j journal.db \
-	    2>/dev/null | integra-normalize -j journal.db >/dev/null 2>&1
+	ce test.numbers "n-$1" "{\"n\":$1}" | integra-ingest -j "$JOURNAL" \
+	    2>/dev/null | integra-normalize -j "$JOURNAL" >/dev/null 2>&1
 	q "SELECT status FROM events WHERE idempotency_key = 'n-$1'"
 }
 test_expect_success 'an integer past long long is an integer' '
@@ -73,8 +73,8 @@ test_expect_success 'events of the user type are normalized; theirs wins' '
 		ce quote.requested q1 "{\"quote_id\":\"Q1\"}"
 		ce quote.requested q2 "{\"other\":1}"
 		ce lead.created l1 "{\"name\":\"Ana\",\"phone\":\"11987650001\"}"
-	} | integra-ingest -j journal.db 2>/dev/null |
-	    integra-normalize -c etc/user.yaml -j journal.db >/dev/null 2>&1;
+	} | integra-ingest -j "$JOURNAL" 2>/dev/null |
+	    integra-normalize -c etc/user.yaml -j "$JOURNAL" >/dev/null 2>&1;
 	test "$(q "SELECT status FROM events WHERE idempotency_key = \"q1\"")" = normalized &&
 	test "$(q "SELECT status FROM events WHERE idempotency_key = \"q2\"")" = rejected &&
 	q "SELECT error FROM events WHERE idempotency_key = \"l1\"" | grep -q crm_id

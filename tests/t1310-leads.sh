@@ -7,8 +7,8 @@
 # lead KEY DATA [TENANT]: a lead.created through ingest and normalize.
 lead() {
 	printf '{"specversion":"1.0","id":"%s","source":"site","type":"lead.created","tenant":"%s","data":%s}\n' \
-	    "$1" "${3:-acme}" "$2" | integra-ingest -j journal.db |
-	    integra-normalize -j journal.db
+	    "$1" "${3:-acme}" "$2" | integra-ingest -j "$JOURNAL" |
+	    integra-normalize -j "$JOURNAL"
 }
 
 test_expect_success 'a new lead: lead.created, its lead_id its own id' '
@@ -51,7 +51,7 @@ test_expect_success 'two leads with one phone in one stream: one lead' '
 	printf "%s\n" \
 	    "{\"specversion\":\"1.0\",\"id\":\"s1\",\"source\":\"site\",\"type\":\"lead.created\",\"data\":{\"name\":\"Caio\",\"phone\":\"31 98888-1111\"}}" \
 	    "{\"specversion\":\"1.0\",\"id\":\"s2\",\"source\":\"site\",\"type\":\"lead.created\",\"data\":{\"name\":\"Caio\",\"phone\":\"31988881111\"}}" |
-	    integra-ingest -j journal.db | integra-normalize -j journal.db >out &&
+	    integra-ingest -j "$JOURNAL" | integra-normalize -j "$JOURNAL" >out &&
 	jq -r ".type" out >types &&
 	printf "lead.created\nlead.updated\n" >expect && test_cmp expect types &&
 	test $(jq -r .data.lead_id out | sort -u | wc -l) = 1
@@ -60,7 +60,7 @@ test_expect_success 'a replay writes the same, and links nothing twice' '
 	q "SELECT count(*) FROM lead_contacts" >before &&
 	q "SELECT envelope FROM raw_envelopes JOIN events ON event = seq
 	    WHERE idempotency_key IN (\"s1\", \"s2\") ORDER BY seq" |
-	    integra-normalize -j journal.db >again &&
+	    integra-normalize -j "$JOURNAL" >again &&
 	test_cmp out again &&
 	q "SELECT count(*) FROM lead_contacts" >after &&
 	test_cmp before after
@@ -79,7 +79,7 @@ test_expect_success 'lead.updated goes where its routes send it' '
 	    path: /leads/update
 	EOF
 	lead l7 "{\"name\":\"Ana\",\"phone\":\"11987654321\"}" |
-	    integra-map -j journal.db -c cfg.yaml >d &&
+	    integra-map -j "$JOURNAL" -c cfg.yaml >d &&
 	jq -e ".url == \"http://127.0.0.1:9/crm/leads/update\"" d
 '
 test_expect_success 'no phone or e-mail of a lead is logged' '

@@ -64,7 +64,7 @@ canonical() {
 
 test_expect_success 'a text message: whatsapp.inbound in canonical form' '
 	hook "$Z/text.json" && test "$(cat status)" = 202 &&
-	integra-normalize -j journal.db -c cfg.yaml --pending >out 2>err &&
+	integra-normalize -j "$JOURNAL" -c cfg.yaml --pending >out 2>err &&
 	canonical 3EB0A0C1D2E3F4A5B6C7 >c &&
 	jq -e ".type == \"whatsapp.inbound\" and .source == \"whatsapp\"" c &&
 	jq -c .data c >data &&
@@ -84,13 +84,13 @@ test_expect_success 'a first message from a number: a lead from WhatsApp' '
 '
 test_expect_success 'the next message from that number makes no lead' '
 	hook "$Z/again.json" && test "$(cat status)" = 202 &&
-	integra-normalize -j journal.db -c cfg.yaml --pending >out2 &&
+	integra-normalize -j "$JOURNAL" -c cfg.yaml --pending >out2 &&
 	test $(wc -l <out2) = 1 && jq -e ".type == \"whatsapp.inbound\"" out2 &&
 	test "$(q "SELECT count(*) FROM events WHERE type = \"lead.created\"")" = 1
 '
 test_expect_success 'a rating button: feedback.received for the service' '
 	hook "$Z/button.json" && hook "$Z/list.json" &&
-	integra-normalize -j journal.db -c cfg.yaml --pending >out3 &&
+	integra-normalize -j "$JOURNAL" -c cfg.yaml --pending >out3 &&
 	jq -c "select(.type == \"feedback.received\") | .data |
 	    [.service_id, .rating, .channel, .phone, .message_id]" out3 >got &&
 	printf "%s\n" "[\"S-900\",5,\"whatsapp\",\"+5511977774321\",\"3EB0B0B0B0B0B0B0B001\"]" \
@@ -101,7 +101,7 @@ test_expect_success 'a rating button: feedback.received for the service' '
 '
 test_expect_success 'another button, and media: whatsapp.inbound with their kind' '
 	hook "$Z/other-button.json" && hook "$Z/image.json" &&
-	integra-normalize -j journal.db -c cfg.yaml --pending >out4 &&
+	integra-normalize -j "$JOURNAL" -c cfg.yaml --pending >out4 &&
 	canonical 3EB0B0B0B0B0B0B0B003 | jq -e ".type == \"whatsapp.inbound\" and
 	    .data.kind == \"button\" and .data.reply_id == \"menu:horarios\" and
 	    .data.text == \"Horários\"" &&
@@ -112,9 +112,9 @@ test_expect_success 'another button, and media: whatsapp.inbound with their kind
 '
 test_expect_success 'own and group messages are kept and not routed' '
 	hook "$Z/from-me.json" && hook "$Z/group.json" &&
-	integra-map -j journal.db -c cfg.yaml --pending >/dev/null &&
-	integra-normalize -j journal.db -c cfg.yaml --pending |
-	    integra-map -j journal.db -c cfg.yaml >d &&
+	integra-map -j "$JOURNAL" -c cfg.yaml --pending >/dev/null &&
+	integra-normalize -j "$JOURNAL" -c cfg.yaml --pending |
+	    integra-map -j "$JOURNAL" -c cfg.yaml >d &&
 	test ! -s d &&
 	canonical 3EB0D0D0D0D0D0D0D001 | jq -e ".type == \"whatsapp.outbound\"
 	    and .data.phone == \"+5511955550000\"" &&
@@ -129,7 +129,7 @@ test_expect_success 'a callback integra does not read is kept as rejected' '
 	hook "$Z/presence.json" && test "$(cat status)" = 400 &&
 	hook "$Z/no-id.json" && test "$(cat status)" = 400 &&
 	grep -q "messageId" body &&
-	integra-normalize -j journal.db -c cfg.yaml --pending >out5 2>err5;
+	integra-normalize -j "$JOURNAL" -c cfg.yaml --pending >out5 2>err5;
 	test $? = 65 && test ! -s out5 &&
 	q "SELECT error FROM events
 	    WHERE type = \"whatsapp.inbound\" AND status = \"rejected\"" >rej &&
@@ -140,13 +140,13 @@ test_expect_success 'a source without the normalizer takes canonical data' '
 	curl -s -o /dev/null -H "Content-Type: application/json" \
 	    --data-binary "{\"phone\":\"11977774321\",\"message_id\":\"P1\"}" \
 	    "$URL/webhooks/plain" &&
-	integra-normalize -j journal.db -c cfg.yaml --pending >out6 &&
+	integra-normalize -j "$JOURNAL" -c cfg.yaml --pending >out6 &&
 	jq -e "select(.source == \"plain\") | .data ==
 	    {phone: \"+5511977774321\", message_id: \"P1\"}" out6
 '
 test_expect_success 'a message sent: the id Z-API gave it is kept' '
-	integra-map -j journal.db -c cfg.yaml --pending >/dev/null &&
-	integra-dispatch -j journal.db -c cfg.yaml --pending >sent 2>/dev/null &&
+	integra-map -j "$JOURNAL" -c cfg.yaml --pending >/dev/null &&
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending >sent 2>/dev/null &&
 	q "SELECT id, remote_id FROM deliveries WHERE target = \"whatsapp\"" >ids &&
 	test $(wc -l <ids) = 2 &&
 	while IFS="|" read -r del rid; do test "$del" = "$rid" || exit 1; done <ids
@@ -159,15 +159,15 @@ status() {
 	printf "{\"instanceId\":\"3C1A9F0B27D44E6A\",\"status\":\"%s\",\"ids\":[\"%s\"],\"momment\":%s,\"phoneDevice\":0,\"phone\":\"5511987650101\",\"type\":\"MessageStatusCallback\",\"isGroup\":false}" \
 	    "$1" "$del" "$2" >st.json &&
 	hook st.json /webhooks/whatsapp/status && test "$(cat status)" = 202 &&
-	integra-normalize -j journal.db -c cfg.yaml --pending >/dev/null
+	integra-normalize -j "$JOURNAL" -c cfg.yaml --pending >/dev/null
 }
 test_expect_success 'a status callback reaches the delivery it names' '
 	status READ 1795460800000 &&
 	test "$(q "SELECT group_concat(coalesce(remote_status, \"-\"))
 	    FROM (SELECT remote_status FROM deliveries
-	    WHERE target = \"whatsapp\" ORDER BY id)")" = read,- &&
+	    WHERE target = \"whatsapp\" ORDER BY id) AS s")" = read,- &&
 	ev=$(q "SELECT event_id FROM deliveries WHERE id = \"$del\"") &&
-	integra-events -j journal.db show "$ev" >shown &&
+	integra-events -j "$JOURNAL" show "$ev" >shown &&
 	jq -e ".deliveries[0].remote_status == \"read\"" shown
 '
 test_expect_success 'a late status does not undo a later one' '

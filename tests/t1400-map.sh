@@ -16,9 +16,9 @@ while IFS=$tab read -r type data rest; do
 	ce "$type" "case-$i" "$data"
 done <cases >events.ndjson
 
-integra-ingest -j journal.db <events.ndjson 2>/dev/null |
-    integra-normalize -j journal.db >canonical 2>/dev/null
-integra-map -j journal.db -c "$cfg" <canonical >deliveries 2>err
+integra-ingest -j "$JOURNAL" <events.ndjson 2>/dev/null |
+    integra-normalize -j "$JOURNAL" >canonical 2>/dev/null
+integra-map -j "$JOURNAL" -c "$cfg" <canonical >deliveries 2>err
 rc=$?
 test_expect_success 'a stream with a rejected event exits 65' "test $rc -eq 65"
 
@@ -69,7 +69,7 @@ test_expect_success 'headers: route over target, any case, no secrets' '
 '
 test_expect_success 'mapping again makes the same deliveries, no more' '
 	n=$(q "SELECT count(*) FROM deliveries") &&
-	integra-map -j journal.db -c "$cfg" <canonical >again 2>/dev/null;
+	integra-map -j "$JOURNAL" -c "$cfg" <canonical >again 2>/dev/null;
 	test_cmp deliveries again &&
 	test "$(q "SELECT count(*) FROM deliveries")" = "$n"
 '
@@ -85,8 +85,8 @@ test_expect_success '--pending maps what was normalized but not mapped' '
 '
 test_expect_code 65 'an event that is not normalized yet is refused' '
 	ce lead.created raw "{\"name\":\"A\",\"phone\":\"1\"}" |
-	    integra-ingest -j journal.db >raw 2>/dev/null &&
-	integra-map -j journal.db -c "$cfg" <raw >out 2>err; rc=$?;
+	    integra-ingest -j "$JOURNAL" >raw 2>/dev/null &&
+	integra-map -j "$JOURNAL" -c "$cfg" <raw >out 2>err; rc=$?;
 	grep -q "not normalized yet" err && test ! -s out && exit $rc
 '
 test_expect_success 'no routes: every event is mapped, nothing is made' '

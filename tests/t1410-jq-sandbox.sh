@@ -27,9 +27,9 @@ try() {
 	ce lead.created 01a20a00-0000-7000-8000-000000000001 \
 	    '{"name":"Ana","phone":"11999990000"}' |
 	    INTEGRA_SANDBOX_SECRET=s3cret-in-env integra-map -c cfg.yaml \
-	    -j journal.db test lead.created crm >out 2>err
+	    -j "$JOURNAL" test lead.created crm >out 2>err
 }
-integra-ingest -j journal.db -s t -t x </dev/null 2>/dev/null
+integra-ingest -j "$JOURNAL" -s t -t x </dev/null 2>/dev/null
 
 test_expect_success 'env and $ENV are empty objects: no secret is read' '
 	try "{e: env, E: \$ENV, p: \$ENV.PATH}" &&
@@ -152,7 +152,7 @@ sources:
   site:
     type: lead.created
 EOF
-ADMIN=$(integra-keys -j journal.db add ops -S admin 2>/dev/null)
+ADMIN=$(integra-keys -j "$JOURNAL" add ops -S admin 2>/dev/null)
 start_receiver recv.log
 call() {
 	curl -s -o body -w "%{http_code}\n" -X POST \

@@ -42,7 +42,7 @@ export TEST_CRM_TOKEN
 # pipeline FILE CONFIG: FILE's leads into the journal, undelivered; the
 # deliveries go to deliveries.ndjson.
 pipeline() {
-	deliveries journal.db "$2" "$1" >deliveries.ndjson
+	deliveries "$JOURNAL" "$2" "$1" >deliveries.ndjson
 }
 i=0
 while [ $i -lt 50 ]; do
@@ -52,7 +52,7 @@ done >leads.ndjson
 
 test_expect_success 'every delivery reaches the target once' '
 	pipeline leads.ndjson cfg.yaml 2>/dev/null &&
-	integra-dispatch -j journal.db -c cfg.yaml <deliveries.ndjson \
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml <deliveries.ndjson \
 	    >outcomes 2>err &&
 	test $(wc -l <outcomes) = 50 && test $(wc -l <sink.log) = 50 &&
 	jq -r .id deliveries.ndjson | sort >sent &&
@@ -85,7 +85,7 @@ test_expect_success 'the secret is in no journal row and no log line' '
 	! grep -a -q s3cr3t-t0ken journal.db journal.db-wal err 2>/dev/null
 '
 test_expect_success 'sending the same deliveries again sends nothing' '
-	integra-dispatch -j journal.db -c cfg.yaml <deliveries.ndjson \
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml <deliveries.ndjson \
 	    >again 2>err && test ! -s again && test $(wc -l <sink.log) = 50 &&
 	grep -q "50 skipped" err
 '
@@ -99,14 +99,14 @@ test_expect_success 'an id twice and one unknown in a batch: sent once, the othe
 	{ cat deliveries.ndjson; printf "{\"id\":\"%s\"}\n" "$unknown";
 	  cat deliveries.ndjson; } >batch.ndjson &&
 	before=$(wc -l <sink.log) &&
-	integra-dispatch -j journal.db -c cfg.yaml <batch.ndjson >out 2>err &&
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml <batch.ndjson >out 2>err &&
 	test $(wc -l <out) = 1 && test $(($(wc -l <sink.log) - before)) = 1 &&
 	grep -q "2 skipped" err &&
 	jq -r "select(.msg | test(\"not due\")) | .delivery" err >named &&
 	printf "%s\n%s\n" "$unknown" "$id" >expect && test_cmp expect named
 '
 test_expect_success '--pending: nothing is due' '
-	integra-dispatch -j journal.db -c cfg.yaml --pending >p &&
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending >p &&
 	test ! -s p
 '
 
@@ -115,7 +115,7 @@ sed "s|^    to: crm|    to: broken|" cfg.yaml >broken.yaml
 printf '{"name":"Fail %d","phone":"1198766000%d"}\n' 1 1 2 2 3 3 >fail.ndjson
 test_expect_code 75 'a delivery that fails: exit 75' '
 	pipeline fail.ndjson broken.yaml 2>/dev/null &&
-	integra-dispatch -j journal.db -c broken.yaml <deliveries.ndjson \
+	integra-dispatch -j "$JOURNAL" -c broken.yaml <deliveries.ndjson \
 	    >outcomes 2>err
 '
 # The schedule's first wait is 10 s; read back in whole seconds, a second
@@ -136,17 +136,17 @@ test_expect_success 'each attempt is recorded with its error' '
 	    AND a.error = \"HTTP 503\" AND a.response_excerpt IS NOT NULL")" = 3
 '
 test_expect_success 'a failed delivery is not due before its time' '
-	integra-dispatch -j journal.db -c broken.yaml --pending >p &&
+	integra-dispatch -j "$JOURNAL" -c broken.yaml --pending >p &&
 	test ! -s p
 '
 test_expect_code 75 'once due, --pending tries it again' '
 	q "UPDATE deliveries SET not_before = 0 WHERE target = \"broken\"" &&
-	integra-dispatch -j journal.db -c broken.yaml --pending >p 2>/dev/null;
+	integra-dispatch -j "$JOURNAL" -c broken.yaml --pending >p 2>/dev/null;
 	rc=$?; jq -e -s "length == 3 and all(.attempt == 2)" p && exit $rc
 '
 test_expect_code 69 'out of attempts: dead, exit 69' '
 	q "UPDATE deliveries SET not_before = 0 WHERE target = \"broken\"" &&
-	integra-dispatch -j journal.db -c broken.yaml --pending >p 2>err
+	integra-dispatch -j "$JOURNAL" -c broken.yaml --pending >p 2>err
 '
 test_expect_success 'a dead delivery is recorded and logged as dead' '
 	jq -e -s "length == 3 and all(.status == \"dead\" and .attempt == 3)" p &&
@@ -158,14 +158,14 @@ test_expect_success 'a 4xx answer is a failure with its class' '
 	sed "s|^    to: crm|    to: wrong|" cfg.yaml >wrong.yaml &&
 	echo "{\"name\":\"Wrong\",\"phone\":\"11987650001\"}" >w.ndjson &&
 	pipeline w.ndjson wrong.yaml 2>/dev/null &&
-	integra-dispatch -j journal.db -c wrong.yaml <deliveries.ndjson >o;
+	integra-dispatch -j "$JOURNAL" -c wrong.yaml <deliveries.ndjson >o;
 	jq -e ".error_class == \"http_4xx\" and .http_status == 404" o
 '
 test_expect_success 'a target that refuses connections: class connect' '
 	sed "s|^    to: crm|    to: down|" cfg.yaml >down.yaml &&
 	echo "{\"name\":\"Down\",\"phone\":\"11987650002\"}" >d.ndjson &&
 	pipeline d.ndjson down.yaml 2>/dev/null &&
-	integra-dispatch -j journal.db -c down.yaml <deliveries.ndjson >o;
+	integra-dispatch -j "$JOURNAL" -c down.yaml <deliveries.ndjson >o;
 	jq -e ".status == \"failed\" and .error_class == \"connect\" and
 	    (has(\"http_status\") | not)" o
 '
@@ -190,7 +190,7 @@ test_expect_success 'a slow target times out; the fast one is not held up' '
 	head -n 10 leads.ndjson | sed "s/Lead/Mixed/; s/1198765/1198767/" \
 	    >m.ndjson &&
 	pipeline m.ndjson mixed.yaml 2>/dev/null &&
-	integra-dispatch -j journal.db -c mixed.yaml <deliveries.ndjson \
+	integra-dispatch -j "$JOURNAL" -c mixed.yaml <deliveries.ndjson \
 	    >o 2>/dev/null;
 	jq -r .target o | uniq -c | awk "{ print \$2, \$1 }" >order &&
 	printf "fast 10\nslow 10\n" >expect && test_cmp expect order &&
@@ -221,7 +221,7 @@ test_expect_success 'per-target concurrency is a ceiling' '
 	head -n 8 leads.ndjson | sed "s/Lead/Conc/; s/1198765/1198768/" \
 	    >c.ndjson &&
 	pipeline c.ndjson conc.yaml 2>/dev/null &&
-	integra-dispatch -j journal.db -c conc.yaml <deliveries.ndjson >o &&
+	integra-dispatch -j "$JOURNAL" -c conc.yaml <deliveries.ndjson >o &&
 	jq -s "map(select(.path == \"/narrow\") | .time_ms) | sort |
 	    (.[-1] - .[0])" slowsink.log >narrow.span &&
 	jq -s "map(select(.path == \"/wide\") | .time_ms) | sort |
@@ -232,7 +232,7 @@ test_expect_success 'per-target concurrency is a ceiling' '
 
 test_expect_code 65 'bad lines are rejected with their number; the rest goes' '
 	printf "%s\n" "{\"id\":\"nope\"}" "not json" "[]" >bad.ndjson &&
-	integra-dispatch -j journal.db -c cfg.yaml <bad.ndjson >o 2>err; rc=$?;
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml <bad.ndjson >o 2>err; rc=$?;
 	test "$(jq -r "select(.level == \"error\") | .line" err | tr "\n" " ")" \
 	    = "1 2 3 " && exit $rc
 '
@@ -244,19 +244,19 @@ printf '{"name":"Both %d","phone":"1197771000%d"}\n' 3 3 4 4 >both2.ndjson
 printf '{"name":"Fail %d","phone":"1197772000%d"}\n' 1 1 >fail2.ndjson
 test_expect_success '--retries-ok: some delivered, some to retry: exit 0' '
 	pipeline both1.ndjson both.yaml 2>/dev/null &&
-	integra-dispatch -j journal.db -c both.yaml --retries-ok \
+	integra-dispatch -j "$JOURNAL" -c both.yaml --retries-ok \
 	    <deliveries.ndjson >o 2>/dev/null &&
 	jq -e -s "map(.status) | sort == [\"delivered\", \"delivered\",
 	    \"failed\", \"failed\"]" o
 '
 test_expect_code 75 '... the same without it: exit 75' '
 	pipeline both2.ndjson both.yaml 2>/dev/null &&
-	integra-dispatch -j journal.db -c both.yaml <deliveries.ndjson \
+	integra-dispatch -j "$JOURNAL" -c both.yaml <deliveries.ndjson \
 	    >o 2>/dev/null
 '
 test_expect_code 75 '--retries-ok, and nothing at all delivered: exit 75' '
 	pipeline fail2.ndjson broken.yaml 2>/dev/null &&
-	integra-dispatch -j journal.db -c broken.yaml --retries-ok \
+	integra-dispatch -j "$JOURNAL" -c broken.yaml --retries-ok \
 	    <deliveries.ndjson >o 2>/dev/null
 '
 # --follow on a SQLite file, which tells no one of new work: it looks
@@ -279,11 +279,11 @@ test_expect_success '--follow: work added later is found and delivered' '
 	jq -e -s "length == 5 and all(.status == \"delivered\")" followed
 '
 test_expect_code 64 '--poll without --follow: a misuse' '
-	integra-dispatch -j journal.db -c cfg.yaml --pending --poll 5 \
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending --poll 5 \
 	    </dev/null 2>err
 '
 test_expect_code 78 'a secret that is not set: exit 78 before sending' '
-	env -u TEST_CRM_TOKEN integra-dispatch -j journal.db -c cfg.yaml \
+	env -u TEST_CRM_TOKEN integra-dispatch -j "$JOURNAL" -c cfg.yaml \
 	    </dev/null 2>err; rc=$?;
 	grep -q TEST_CRM_TOKEN err && exit $rc
 '

@@ -21,13 +21,13 @@ EOF
 site_leads 3000 >leads.ndjson
 
 test_expect_success 'journal 6000 deliveries without sending them' '
-	deliveries journal.db cfg.yaml leads.ndjson >/dev/null 2>&1 &&
+	deliveries "$JOURNAL" cfg.yaml leads.ndjson >/dev/null 2>&1 &&
 	test "$(q "SELECT count(*) FROM deliveries WHERE status = \"pending\"")" = 6000
 '
 test_expect_success 'two dispatch --pending at once' '
-	integra-dispatch -j journal.db -c cfg.yaml --pending -B 100 >a 2>a.err &
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending -B 100 >a 2>a.err &
 	pa=$!
-	integra-dispatch -j journal.db -c cfg.yaml --pending -B 100 >b 2>b.err &
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending -B 100 >b 2>b.err &
 	pb=$!
 	wait $pa && wait $pb
 '

@@ -10,7 +10,7 @@ retry_fixture "{max_attempts: 1}"
 
 # dry [QUERY]: the dry run's JSON summary, one line.
 dry() {
-	integra-dlq -j journal.db retry --dry-run --json "$@" | jq -c .
+	integra-dlq -j "$JOURNAL" retry --dry-run --json "$@" | jq -c .
 }
 # snap: every delivery as it is, to tell that nothing changed.
 snap() {
@@ -23,7 +23,7 @@ sent() {
 }
 
 test_expect_success 'the queue: 14 dead letters to three targets' '
-	integra-dlq -j journal.db stats --json >st &&
+	integra-dlq -j "$JOURNAL" stats --json >st &&
 	jq -e ".dead == 14 and .by_target == {crm: 7, erp: 5, fin: 2} and
 	    .by_error_class == {http_4xx: 7, http_5xx: 7}" st &&
 	test "$(sent)" = 14
@@ -82,7 +82,7 @@ test_expect_success '--class unknown: a dead letter kept with no class' '
 	    WHERE error_class IS NULL"
 '
 test_expect_success 'as text: the count, then a line a target' '
-	integra-dlq -j journal.db retry --class http_5xx --dry-run >text &&
+	integra-dlq -j "$JOURNAL" retry --class http_5xx --dry-run >text &&
 	{
 		echo "7 dead letters would go back to pending"
 		printf "  %-30s %8d\n" erp 5 fin 2
@@ -92,15 +92,15 @@ test_expect_success 'as text: the count, then a line a target' '
 test_expect_success 'a dry run changes nothing, and nothing is sent' '
 	snap >before && n=$(sent) &&
 	dry --all >/dev/null && dry -T crm -s form >/dev/null &&
-	integra-dlq -j journal.db retry --all --dry-run >/dev/null &&
+	integra-dlq -j "$JOURNAL" retry --all --dry-run >/dev/null &&
 	snap >after && test_cmp before after &&
 	test "$(q "SELECT count(*) FROM deliveries
 	    WHERE status = \"dead\"")" = 14 &&
-	integra-dispatch -j journal.db -c cfg.yaml --pending >out 2>&1 &&
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending >out 2>&1 &&
 	test "$(sent)" = "$n" && snap >after && test_cmp before after
 '
 test_expect_success '--archived: archived ones only with it' '
-	integra-dlq -j journal.db archive --all -T erp >/dev/null &&
+	integra-dlq -j "$JOURNAL" archive --all -T erp >/dev/null &&
 	test "$(dry -T erp | jq .dead_letters)" = 0 &&
 	test "$(dry -T erp --archived | jq .dead_letters)" = 5 &&
 	test "$(dry --all | jq .dead_letters)" = 9 &&
@@ -110,7 +110,7 @@ test_expect_success '--archived: archived ones only with it' '
 test_expect_success 'retry puts back what dry run named; dispatch sends it' '
 	test "$(dry -s form -T crm | jq -c .by_target)" = "{\"crm\":2}" &&
 	n=$(sent) &&
-	integra-dlq -j journal.db retry -s form -T crm >records 2>err &&
+	integra-dlq -j "$JOURNAL" retry -s form -T crm >records 2>err &&
 	jq -e -s "length == 2 and all(.status == \"pending\")" records &&
 	jq -r .id records | sort >got &&
 	q "SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id
@@ -118,7 +118,7 @@ test_expect_success 'retry puts back what dry run named; dispatch sends it' '
 	test_cmp want got &&
 	grep -q "2 back to pending (crm 2), 0 not found" err &&
 	test "$(sent)" = "$n" &&
-	integra-dispatch -j journal.db -c cfg.yaml <records >out 2>/dev/null &&
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml <records >out 2>/dev/null &&
 	jq -e -s "length == 2 and all(.status == \"delivered\")" out &&
 	tail -n +$((n + 1)) sink.log >new &&
 	jq -e -s "length == 2 and all(.path == \"/crm\" and .status == 200)" \
@@ -130,7 +130,7 @@ test_expect_success 'retry puts back what dry run named; dispatch sends it' '
 test_expect_success '--json: the summary of what was done, not the records' '
 	test "$(dry --class http_5xx --archived | jq -c .by_target)" = \
 	    "{\"erp\":5,\"fin\":2}" &&
-	integra-dlq -j journal.db retry --class http_5xx --archived --json \
+	integra-dlq -j "$JOURNAL" retry --class http_5xx --archived --json \
 	    >summary 2>/dev/null &&
 	jq -e ". == {dry_run: false, dead_letters: 7,
 	    by_target: {erp: 5, fin: 2}}" summary &&
@@ -138,50 +138,49 @@ test_expect_success '--json: the summary of what was done, not the records' '
 	test "$(q "SELECT count(*) FROM deliveries WHERE status = \"pending\"
 	    AND target IN (\"erp\", \"fin\")")" = 7 &&
 	n=$(sent) &&
-	integra-dispatch -j journal.db -c cfg.yaml --pending >out 2>/dev/null &&
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending >out 2>/dev/null &&
 	tail -n +$((n + 1)) sink.log >new &&
 	test "$(jq -r .path new | sort | uniq -c | awk "{print \$2, \$1}" |
 	    tr "\n" " ")" = "/erp 5 /fin 2 " &&
 	test "$(dry --class http_5xx --archived | jq .dead_letters)" = 0
 '
 test_expect_success 'ids and - work as they did' '
-	id=$(integra-dlq -j journal.db list --json -T crm |
+	id=$(integra-dlq -j "$JOURNAL" list --json -T crm |
 	    jq -r -s ".[0].id") &&
-	integra-dlq -j journal.db retry "$id" >one 2>/dev/null &&
+	integra-dlq -j "$JOURNAL" retry "$id" >one 2>/dev/null &&
 	test "$(jq -r .id one)" = "$id" &&
 	q "UPDATE deliveries SET status = \"dead\" WHERE id = \"$id\"" &&
-	echo "{\"id\":\"$id\"}" | integra-dlq -j journal.db retry - >one &&
+	echo "{\"id\":\"$id\"}" | integra-dlq -j "$JOURNAL" retry - >one &&
 	test "$(jq -r .status one)" = pending
 '
 test_expect_code 64 'nothing to select: refused, as it always was' '
-	integra-dlq -j journal.db retry 2>err; rc=$?
+	integra-dlq -j "$JOURNAL" retry 2>err; rc=$?
 	grep -q "give ids, -, a filter or --all" err && exit $rc
 '
 test_expect_code 64 '--archived alone is no query' '
-	integra-dlq -j journal.db retry --archived
+	integra-dlq -j "$JOURNAL" retry --archived
 '
 test_expect_code 64 'an unknown class: 64, naming it' '
-	integra-dlq -j journal.db retry --class teapot --dry-run 2>err; rc=$?
+	integra-dlq -j "$JOURNAL" retry --class teapot --dry-run 2>err; rc=$?
 	grep -q "class .teapot. is not an error class" err && exit $rc
 '
 test_expect_code 64 'a bad time: 64, naming the option' '
-	integra-dlq -j journal.db retry -a yesterday --dry-run 2>err; rc=$?
+	integra-dlq -j "$JOURNAL" retry -a yesterday --dry-run 2>err; rc=$?
 	grep -q "since is an RFC 3339 time" err || exit 1
-	integra-dlq -j journal.db retry -b 2026-13-45 --dry-run 2>err; rc=$?
+	integra-dlq -j "$JOURNAL" retry -b 2026-13-45 --dry-run 2>err; rc=$?
 	grep -q "until is an RFC 3339 time" err && exit $rc
 '
 test_expect_code 64 'ids with filters, or with --dry-run: usage' '
-	integra-dlq -j journal.db retry x -T crm; test $? -eq 64 || exit 1
-	integra-dlq -j journal.db retry --dry-run x; test $? -eq 64 || exit 1
-	echo x | integra-dlq -j journal.db retry --json -
+	integra-dlq -j "$JOURNAL" retry x -T crm; test $? -eq 64 || exit 1
+	integra-dlq -j "$JOURNAL" retry --dry-run x; test $? -eq 64 || exit 1
+	echo x | integra-dlq -j "$JOURNAL" retry --json -
 '
 test_expect_code 70 'a journal that fails: its exit code, nothing changed' '
 	q "UPDATE deliveries SET status = \"dead\", dead_at = 1" &&
 	snap >before &&
-	q "CREATE TRIGGER no_retry BEFORE UPDATE ON deliveries
-	    BEGIN SELECT RAISE(ABORT, \"no retry here\"); END" &&
-	integra-dlq -j journal.db retry -T crm >out 2>err; rc=$?
-	q "DROP TRIGGER no_retry" && snap >after && test_cmp before after &&
+	journal_refuse deliveries &&
+	integra-dlq -j "$JOURNAL" retry -T crm >out 2>err; rc=$?
+	journal_accept deliveries && snap >after && test_cmp before after &&
 	test ! -s out && exit $rc
 '
 

@@ -13,10 +13,10 @@ routes:
     to: crm
 EOF
 site_leads 4 Dead >leads.ndjson
-deliveries journal.db cfg.yaml leads.ndjson 2>/dev/null |
-    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1
-ADMIN=$(integra-keys -j journal.db add ops -S admin 2>/dev/null)
-READ=$(integra-keys -j journal.db add reader -S events:read 2>/dev/null)
+deliveries "$JOURNAL" cfg.yaml leads.ndjson 2>/dev/null |
+    integra-dispatch -j "$JOURNAL" -c cfg.yaml >/dev/null 2>&1
+ADMIN=$(integra-keys -j "$JOURNAL" add ops -S admin 2>/dev/null)
+READ=$(integra-keys -j "$JOURNAL" add reader -S events:read 2>/dev/null)
 printf 'sources:\n  site:\n    type: lead.created\n' >recv.yaml
 start_receiver recv.log -c recv.yaml
 # call METHOD PATH [KEY]: the body in body, the status in status.
@@ -27,7 +27,7 @@ call() {
 
 test_expect_success 'GET /api/dlq is integra-dlq list, as a page' '
 	call GET /api/dlq && test "$(cat status)" = 200 &&
-	integra-dlq -j journal.db list --json >cli &&
+	integra-dlq -j "$JOURNAL" list --json >cli &&
 	jq -c ".dead_letters[]" body >a && jq -c . cli >b && test_cmp a b &&
 	test "$(jq -r .next body)" = null && test "$(wc -l <a)" = 4
 '
@@ -42,14 +42,14 @@ test_expect_success 'filters and a cursor' '
 test_expect_success 'GET /api/dlq/stats is integra-dlq stats --json' '
 	call GET /api/dlq/stats && test "$(cat status)" = 200 &&
 	jq -e ".dead == 4 and .by_error_class == {http_4xx: 4}" body &&
-	integra-dlq -j journal.db stats --json >cli &&
+	integra-dlq -j "$JOURNAL" stats --json >cli &&
 	jq -c "del(.oldest_ms)" body >a3 && jq -c "del(.oldest_ms)" cli >b3 &&
 	test_cmp a3 b3
 '
 test_expect_success 'GET /api/dlq/ID is integra-dlq show' '
 	id=$(head -n 1 a | jq -r .id) &&
 	call GET "/api/dlq/$id" && test "$(cat status)" = 200 &&
-	integra-dlq -j journal.db show "$id" >cli &&
+	integra-dlq -j "$JOURNAL" show "$id" >cli &&
 	jq -c . body >a2 && jq -c . cli >b2 && test_cmp a2 b2 &&
 	test "$(jq -r ".tries[0].http_status" body)" = 400
 '

@@ -42,8 +42,8 @@ tries() {
 }
 
 test_expect_code 75 'three failures in a row open the circuit' '
-	deliveries journal.db cfg.yaml leads.ndjson 2>/dev/null |
-	    integra-dispatch -j journal.db -c cfg.yaml >out 2>err
+	deliveries "$JOURNAL" cfg.yaml leads.ndjson 2>/dev/null |
+	    integra-dispatch -j "$JOURNAL" -c cfg.yaml >out 2>err
 '
 test_expect_success '... and the rest wait, not tried, attempts untouched' '
 	test "$(tries down)" = 3 &&
@@ -57,15 +57,15 @@ test_expect_success '... and the rest wait, not tried, attempts untouched' '
 	    WHERE target = \"down\"")" = 30000
 '
 test_expect_success 'integra targets shows it open' '
-	integra-targets -j journal.db -c cfg.yaml >t &&
+	integra-targets -j "$JOURNAL" -c cfg.yaml >t &&
 	grep -q "^down  *open  *10 " t &&
-	integra-targets -j journal.db -c cfg.yaml --json >tj &&
+	integra-targets -j "$JOURNAL" -c cfg.yaml --json >tj &&
 	jq -e -s "map(select(.target == \"down\"))[0] |
 	    .circuit == \"open\" and .failures == 3 and
 	    (.circuit_open_until | test(\"Z$\"))" tj
 '
 test_expect_success 'GET /status lists the open circuit' '
-	key=$(integra-keys -j journal.db add reader -S events:read 2>/dev/null) &&
+	key=$(integra-keys -j "$JOURNAL" add reader -S events:read 2>/dev/null) &&
 	start_receiver recv.log &&
 	curl -s -H "X-API-Key: $key" "$URL/status" >st;
 	kill $RECEIVER; wait $RECEIVER;
@@ -74,20 +74,20 @@ test_expect_success 'GET /status lists the open circuit' '
 	jq -e ".counts.circuits_open | has(\"flaky\") | not" st
 '
 test_expect_success 'while it is open, no run sends to it' '
-	INTEGRA_CLOCK_OFFSET=10 integra-retry -j journal.db -c cfg.yaml \
+	INTEGRA_CLOCK_OFFSET=10 integra-retry -j "$JOURNAL" -c cfg.yaml \
 	    >out 2>err &&
 	test "$(tries down)" = 3 && test ! -s out
 '
 test_expect_success 'ids given on stdin wait too' '
 	q "SELECT id FROM deliveries WHERE target = \"down\"" |
 	    sed "s/.*/{\"id\":\"&\"}/" >ids &&
-	integra-dispatch -j journal.db -c cfg.yaml <ids >out 2>err &&
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml <ids >out 2>err &&
 	test "$(tries down)" = 3 && test ! -s out
 '
 # The target comes back; the cool-down is over.
 start_sink back -p "$PORT"
 test_expect_success 'after the cool-down one probe goes first, alone' '
-	INTEGRA_CLOCK_OFFSET=40 integra-retry -j journal.db -c cfg.yaml \
+	INTEGRA_CLOCK_OFFSET=40 integra-retry -j "$JOURNAL" -c cfg.yaml \
 	    >out 2>err &&
 	grep -q "target .down.: its circuit is half-open: delivery .* is the probe" err &&
 	probe=$(sed -n "s/.*delivery \([^ ]*\) is the probe.*/\1/p" err) &&
@@ -98,7 +98,7 @@ test_expect_success '... its answer closes the circuit, and the rest go' '
 	test "$(q "SELECT count(*) FROM deliveries WHERE target = \"down\"
 	    AND status = \"delivered\"")" = 10 &&
 	test "$(wc -l <back.log)" = 10 &&
-	test "$(q "SELECT failures || \"/\" || coalesce(open_until, \"closed\")
+	test "$(q "SELECT failures || \"/\" || coalesce(CAST(open_until AS TEXT), \"closed\")
 	    FROM target_states WHERE target = \"down\"")" = 0/closed &&
 	test "$(tries down)" = 13
 '
@@ -111,18 +111,18 @@ while [ $i -lt 4 ]; do
 	i=$((i + 1))
 done >clients.ndjson
 test_expect_code 75 'two failures open the flaky circuit' '
-	integra-ingest -j journal.db <clients.ndjson |
-	    integra-normalize -j journal.db | integra-map -j journal.db \
+	integra-ingest -j "$JOURNAL" <clients.ndjson |
+	    integra-normalize -j "$JOURNAL" | integra-map -j "$JOURNAL" \
 	    -c cfg.yaml 2>/dev/null |
-	    integra-dispatch -j journal.db -c cfg.yaml >out 2>err
+	    integra-dispatch -j "$JOURNAL" -c cfg.yaml >out 2>err
 '
 test_expect_success '... with two tries, the others waiting' '
 	test "$(tries flaky)" = 2 && test "$(wc -l <flaky.log)" = 2
 '
 test_expect_success 'two runs at once when it is half-open: one probe' '
-	INTEGRA_CLOCK_OFFSET=40 integra-retry -j journal.db -c cfg.yaml \
+	INTEGRA_CLOCK_OFFSET=40 integra-retry -j "$JOURNAL" -c cfg.yaml \
 	    >out1 2>err1 &
-	INTEGRA_CLOCK_OFFSET=40 integra-retry -j journal.db -c cfg.yaml \
+	INTEGRA_CLOCK_OFFSET=40 integra-retry -j "$JOURNAL" -c cfg.yaml \
 	    >out2 2>err2 &
 	wait &&
 	test "$(wc -l <flaky.log)" = 3 && test "$(tries flaky)" = 3 &&
@@ -138,15 +138,15 @@ test_expect_success 'the failed probe counts as a try; the others wait' '
 	    WHERE target = \"flaky\"")" = 3
 '
 test_expect_success 'an admin closes it: integra targets enable' '
-	integra-targets -j journal.db -c cfg.yaml enable flaky 2>err &&
+	integra-targets -j "$JOURNAL" -c cfg.yaml enable flaky 2>err &&
 	grep -q "target .flaky. enabled" err &&
-	test "$(q "SELECT failures || \"/\" || coalesce(open_until, \"closed\")
+	test "$(q "SELECT failures || \"/\" || coalesce(CAST(open_until AS TEXT), \"closed\")
 	    FROM target_states WHERE target = \"flaky\"")" = 0/closed
 '
 test_expect_success 'failures: 0 never opens a circuit' '
 	sed "s/failures: 2/failures: 0/" cfg.yaml >never.yaml &&
 	q "UPDATE deliveries SET not_before = 0 WHERE target = \"flaky\"" &&
-	integra-dispatch -j journal.db -c never.yaml --pending >out 2>err;
+	integra-dispatch -j "$JOURNAL" -c never.yaml --pending >out 2>err;
 	test "$(wc -l <out)" = 4 &&
 	test "$(q "SELECT open_until IS NULL FROM target_states
 	    WHERE target = \"flaky\"")" = 1

@@ -31,16 +31,16 @@ leads() {
 	echo $calls >calls
 	awk "BEGIN { for (i = 0; i < $1; i++)
 	    printf \"{\\\"name\\\":\\\"$2 %d\\\",\\\"phone\\\":\\\"119%02d%06d\\\"}\\n\", i, $calls, i }" |
-	    integra-ingest -j journal.db -s site -t lead.created |
-	    integra-normalize -j journal.db | integra-map -j journal.db \
+	    integra-ingest -j "$JOURNAL" -s site -t lead.created |
+	    integra-normalize -j "$JOURNAL" | integra-map -j "$JOURNAL" \
 	    -c cfg.yaml
 }
 # client ID: one client.registered event mapped.
 client() {
 	ce client.registered "$1" \
 	    "{\"client_id\":\"$1\",\"name\":\"C\",\"phone\":\"11987650000\"}" |
-	    integra-ingest -j journal.db | integra-normalize -j journal.db |
-	    integra-map -j journal.db -c cfg.yaml
+	    integra-ingest -j "$JOURNAL" | integra-normalize -j "$JOURNAL" |
+	    integra-map -j "$JOURNAL" -c cfg.yaml
 }
 
 test_expect_success 'the route gives the delivery its class' '
@@ -53,14 +53,14 @@ test_expect_success 'the route gives the delivery its class' '
 	    WHERE route = \"client.registered:crm\"")" = 0
 '
 test_expect_success 'the high one, mapped last, is sent first' '
-	integra-dispatch -j journal.db -c cfg.yaml --pending -B 5 >out 2>err &&
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending -B 5 >out 2>err &&
 	test "$(head -n 1 sink.log | jq -r .path)" = /high &&
 	test "$(wc -l <sink.log)" = 21
 '
 test_expect_success 'a flood of low ones holds a high one up one batch at most' '
 	leads 300 b >/dev/null 2>&1 &&
 	: >sink.log &&
-	integra-dispatch -j journal.db -c cfg.yaml --pending -B 10 >out 2>err &
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending -B 10 >out 2>err &
 	pid=$! &&
 	while [ "$(wc -l <sink.log)" -lt 30 ]; do sleep 0.05; done &&
 	client c1 >/dev/null 2>&1 &&
@@ -93,14 +93,14 @@ routes:
 EOF
 test_expect_code 75 'failed tries are retries; a high one stays high' '
 	awk "BEGIN { print \"{\\\"name\\\":\\\"F\\\",\\\"phone\\\":\\\"11987650001\\\"}\" }" |
-	    integra-ingest -j journal.db -s site -t lead.created |
-	    integra-normalize -j journal.db |
-	    integra-map -j journal.db -c fail.yaml >f.ndjson 2>/dev/null &&
+	    integra-ingest -j "$JOURNAL" -s site -t lead.created |
+	    integra-normalize -j "$JOURNAL" |
+	    integra-map -j "$JOURNAL" -c fail.yaml >f.ndjson 2>/dev/null &&
 	ce client.registered c2 \
 	    "{\"client_id\":\"c2\",\"name\":\"C\",\"phone\":\"11987650000\"}" |
-	    integra-ingest -j journal.db | integra-normalize -j journal.db |
-	    integra-map -j journal.db -c fail.yaml >>f.ndjson 2>/dev/null &&
-	integra-dispatch -j journal.db -c fail.yaml <f.ndjson >out 2>err
+	    integra-ingest -j "$JOURNAL" | integra-normalize -j "$JOURNAL" |
+	    integra-map -j "$JOURNAL" -c fail.yaml >>f.ndjson 2>/dev/null &&
+	integra-dispatch -j "$JOURNAL" -c fail.yaml <f.ndjson >out 2>err
 '
 test_expect_success '... in the journal: 4 (retry) and 0 (high)' '
 	test "$(q "SELECT priority FROM deliveries WHERE status = \"failed\"
@@ -114,7 +114,7 @@ test_expect_success 'a retry goes after a low first try, both due' '
 	    UPDATE deliveries SET not_before = 2, url = replace(url, \"/fail\",
 	    \"/ok\") WHERE id = \"$(jq -r .id one.ndjson)\"" &&
 	: >sink.log &&
-	integra-dispatch -j journal.db -c fail.yaml --pending >out 2>err;
+	integra-dispatch -j "$JOURNAL" -c fail.yaml --pending >out 2>err;
 	jq -r .path sink.log >order &&
 	printf "/failhigh\n/low\n/fail\n" >expect && test_cmp expect order
 '

@@ -56,8 +56,8 @@ req() {
 }
 
 test_expect_success 'deliveries to signing targets' '
-	deliveries journal.db cfg.yaml leads.ndjson 2>/dev/null |
-	    integra-dispatch -j journal.db -c cfg.yaml >out 2>err &&
+	deliveries "$JOURNAL" cfg.yaml leads.ndjson 2>/dev/null |
+	    integra-dispatch -j "$JOURNAL" -c cfg.yaml >out 2>err &&
 	test "$(wc -l <sink.log)" = 6
 '
 test_expect_success 'standard-webhooks: the delivery id, now, and v1' '
@@ -92,8 +92,8 @@ test_expect_success 'no secret in the journal or the log' '
 '
 test_expect_code 78 'a signing secret that is not there: exit 78' '
 	printf "{\"name\":\"Cid\",\"phone\":\"11987650003\"}\n" >one.ndjson &&
-	deliveries journal.db cfg.yaml one.ndjson 2>/dev/null >d.ndjson &&
-	env -u TEST_HMAC integra-dispatch -j journal.db -c cfg.yaml \
+	deliveries "$JOURNAL" cfg.yaml one.ndjson 2>/dev/null >d.ndjson &&
+	env -u TEST_HMAC integra-dispatch -j "$JOURNAL" -c cfg.yaml \
 	    <d.ndjson >out 2>err
 '
 test_expect_success '... naming the target and the variable' '

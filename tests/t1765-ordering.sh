@@ -59,9 +59,9 @@ events() {
 }
 # mapped FILE CFG: its events journaled and mapped, nothing sent.
 mapped() {
-	integra-ingest -j journal.db <"$1" 2>/dev/null |
-	    integra-normalize -j journal.db -c "$2" 2>/dev/null |
-	    integra-map -j journal.db -c "$2" >/dev/null 2>&1
+	integra-ingest -j "$JOURNAL" <"$1" 2>/dev/null |
+	    integra-normalize -j "$JOURNAL" -c "$2" 2>/dev/null |
+	    integra-map -j "$JOURNAL" -c "$2" >/dev/null 2>&1
 }
 # arrivals SUBJECT: "n time_ms" of each request the sink got for it.
 arrivals() {
@@ -72,7 +72,7 @@ arrivals() {
 events interleaved.ndjson a b a c b a c b a c
 test_expect_success 'interleaved subjects: each one in its order, one at a time' '
 	mapped interleaved.ndjson cfg.yaml &&
-	integra-dispatch -j journal.db -c cfg.yaml --pending >outcomes \
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending >outcomes \
 	    2>dispatch.err &&
 	test "$(jq -s "map(select(.status == \"delivered\")) | length" \
 	    outcomes)" = 10 &&
@@ -93,7 +93,7 @@ events failing.ndjson bad ok bad bad ok - -
 test_expect_success 'a failing subject holds its later deliveries, no other' '
 	: >sink.log &&
 	mapped failing.ndjson cfg.yaml &&
-	integra-dispatch -j journal.db -c cfg.yaml --pending >outcomes \
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending >outcomes \
 	    2>dispatch.err; test $? = 75 &&
 	test "$(jq -r "select(.path | startswith(\"/ord/bad\")) | .body |
 	    fromjson | .n" sink.log)" = 1 &&
@@ -103,18 +103,19 @@ test_expect_success 'a failing subject holds its later deliveries, no other' '
 	    sink.log)" = 2 &&
 	test "$(q "SELECT group_concat(status, \" \") FROM (SELECT d.status
 	    FROM deliveries d JOIN events e ON e.id = d.event_id
-	    WHERE e.subject = \"bad\" ORDER BY e.seq)")" = "failed pending pending"
+	    WHERE e.subject = \"bad\" ORDER BY e.seq) AS s")" = \
+	    "failed pending pending"
 '
 test_expect_success 'the later ones stay held when the run is again' '
 	: >sink.log &&
-	integra-dispatch -j journal.db -c cfg.yaml --pending >outcomes \
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending >outcomes \
 	    2>dispatch.err &&
 	test ! -s sink.log
 '
 test_expect_success 'once the failed one goes through, the rest follow in order' '
 	resink -D /ord=150 &&
 	q "UPDATE deliveries SET not_before = 0 WHERE status = \"failed\"" &&
-	integra-dispatch -j journal.db -c cfg.yaml --pending >outcomes \
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending >outcomes \
 	    2>dispatch.err &&
 	test "$(arrivals bad | sort -n -k2 | cut -d" " -f1 | tr "\n" " ")" = \
 	    "1 3 4 "
@@ -123,7 +124,7 @@ test_expect_success 'a target without ordering: a failing request holds nothing'
 	events unordered.ndjson bad bad bad &&
 	resink -R /plain/bad=503 &&
 	mapped unordered.ndjson plain.yaml &&
-	integra-dispatch -j journal.db -c plain.yaml --pending >outcomes \
+	integra-dispatch -j "$JOURNAL" -c plain.yaml --pending >outcomes \
 	    2>dispatch.err; test $? = 75 &&
 	test "$(jq -s "map(select(.path == \"/plain/bad\")) | length" \
 	    sink.log)" = 3

@@ -54,8 +54,8 @@ outcomes() {
 }
 
 test_expect_code 69 'a lead to five targets' '
-	deliveries journal.db cfg.yaml leads.ndjson 2>/dev/null |
-	    integra-dispatch -j journal.db -c cfg.yaml >out 2>err
+	deliveries "$JOURNAL" cfg.yaml leads.ndjson 2>/dev/null |
+	    integra-dispatch -j "$JOURNAL" -c cfg.yaml >out 2>err
 '
 test_expect_success 'each outcome asked for is an event, normalized' '
 	test "$(outcomes integra.delivery.succeeded)" = 1 &&
@@ -91,9 +91,9 @@ test_expect_success 'the failed one says when it is due again' '
 	    (.data.not_before | test(\"Z$\"))" failed
 '
 test_expect_success 'map routes them; the alert goes out' '
-	integra-map -j journal.db -c cfg.yaml --pending >alerts.ndjson 2>/dev/null &&
+	integra-map -j "$JOURNAL" -c cfg.yaml --pending >alerts.ndjson 2>/dev/null &&
 	test "$(wc -l <alerts.ndjson)" = 3 &&
-	integra-dispatch -j journal.db -c cfg.yaml <alerts.ndjson >aout 2>aerr;
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml <alerts.ndjson >aout 2>aerr;
 	jq -r "select(.path == \"/alerts\") | .body" sink.log >bodies &&
 	grep -q "dead: erp HTTP 400" bodies &&
 	grep -q "\"target\":\"old\"" bodies
@@ -102,7 +102,7 @@ test_expect_success 'the loop guard: outcomes of outcome deliveries are none' '
 	jq -e -s "map(select(.status == \"dead\")) | length == 1" aout &&
 	test "$(outcomes integra.delivery.dead)" = 1 &&
 	test "$(outcomes integra.delivery.succeeded)" = 1 &&
-	integra-map -j journal.db -c cfg.yaml --pending >more 2>/dev/null;
+	integra-map -j "$JOURNAL" -c cfg.yaml --pending >more 2>/dev/null;
 	test ! -s more
 '
 test_expect_success 'config check knows the outcome types, and no others' '

@@ -70,7 +70,7 @@ dl() {
 }
 
 test_expect_success 'map makes each route first step; a delay defers it' '
-	deliveries journal.db cfg.yaml leads.ndjson >records 2>/dev/null &&
+	deliveries "$JOURNAL" cfg.yaml leads.ndjson >records 2>/dev/null &&
 	test "$(wc -l <records)" = 5 &&
 	jq -e -s "map(.step) == [0, 0, 0, 0, 0]" records &&
 	jq -e -s "map(select(.route == \"later\")) | .[0].not_before |
@@ -79,7 +79,7 @@ test_expect_success 'map makes each route first step; a delay defers it' '
 	test "$later" -eq 3600000
 '
 test_expect_code 69 'dispatch: delivered, dead, failed' '
-	integra-dispatch -j journal.db -c cfg.yaml <records >out 2>err
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml <records >out 2>err
 '
 test_expect_success 'a step due at once goes out in the same run' '
 	test "$(path /crm/leads)" = 1 && test "$(path /marketing/journey)" = 1 &&
@@ -108,19 +108,19 @@ test_expect_success 'a step whose program fails is made dead, in the queue' '
 	test "$(dl broken 1 status)" = dead &&
 	test "$(dl broken 1 error_class)" = mapping &&
 	dl broken 1 last_error | grep -q "the program fails" &&
-	integra-dlq -j journal.db list --json >dlq &&
+	integra-dlq -j "$JOURNAL" list --json >dlq &&
 	jq -e -s "map(select(.route == \"broken\")) | length == 1" dlq &&
 	grep -q "route .broken. step 1 cannot be built" err
 '
 test_expect_success 'a failed try makes no step; nothing is made twice' '
 	test "$(dl busy 0 status)" = failed &&
 	test "$(q "SELECT count(*) FROM deliveries WHERE route = \"busy\"")" = 1 &&
-	integra-dispatch -j journal.db -c cfg.yaml <records >out2 2>err2;
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml <records >out2 2>err2;
 	test "$(q "SELECT count(*) FROM deliveries")" = 9 &&
 	test "$(path /crm/leads)" = 1 && test "$(path /marketing/journey)" = 1
 '
 test_expect_success 'two hours later retry sends the delayed ones' '
-	INTEGRA_CLOCK_OFFSET=7300 integra-retry -j journal.db -c cfg.yaml \
+	INTEGRA_CLOCK_OFFSET=7300 integra-retry -j "$JOURNAL" -c cfg.yaml \
 	    2>rerr; test "$(path /marketing/reminder)" = 1 &&
 	test "$(path /crm/later)" = 1 && test "$(dl welcome 2 status)" = delivered
 '

@@ -37,12 +37,12 @@ spread() {
 }
 
 test_expect_success 'forty leads for two targets' '
-	deliveries journal.db cfg.yaml leads.ndjson >/dev/null 2>&1
+	deliveries "$JOURNAL" cfg.yaml leads.ndjson >/dev/null 2>&1
 '
 test_expect_success 'two dispatch processes share a rate of 20/s' '
-	integra-dispatch -j journal.db -c cfg.yaml --pending >out1 2>err1 &
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending >out1 2>err1 &
 	p1=$!
-	integra-dispatch -j journal.db -c cfg.yaml --pending >out2 2>err2 &
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending >out2 2>err2 &
 	p2=$!
 	wait $p1 && wait $p2 &&
 	test "$(q "SELECT status, count(*) FROM deliveries GROUP BY status")" = \
@@ -62,19 +62,19 @@ test_expect_success 'the runs let go of the target when done' '
 test_expect_success 'a target another process holds is left alone' '
 	: >sink.log &&
 	printf "{\"name\":\"Other\",\"phone\":\"11987659999\"}\n" >one.ndjson &&
-	deliveries journal.db cfg.yaml one.ndjson >/dev/null 2>&1 &&
+	deliveries "$JOURNAL" cfg.yaml one.ndjson >/dev/null 2>&1 &&
 	q "INSERT INTO target_states (target, updated_at, holder, held_until)
 	    VALUES (\"crm\", 0, \"elsewhere:1\", 99999999999999)
 	    ON CONFLICT (target) DO UPDATE SET holder = \"elsewhere:1\",
 	    held_until = 99999999999999" &&
-	integra-dispatch -j journal.db -c cfg.yaml --pending >out3 2>err3 &&
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending >out3 2>err3 &&
 	test "$(wc -l <sink.log)" = 1 && grep -q "/erp" sink.log &&
 	test "$(q "SELECT count(*) FROM deliveries WHERE status = \"pending\"
 	    AND target = \"crm\"")" = 1
 '
 test_expect_success 'once its hold runs out, another sends' '
 	q "UPDATE target_states SET held_until = 1 WHERE target = \"crm\"" &&
-	integra-dispatch -j journal.db -c cfg.yaml --pending >out4 2>err4 &&
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending >out4 2>err4 &&
 	test "$(wc -l <sink.log)" = 2 &&
 	test "$(q "SELECT holder FROM target_states WHERE target = \"crm\"")" = ""
 '
@@ -86,8 +86,8 @@ test_expect_success 'a slow rate, a short lease: claims follow the rate' '
 		printf "{\"name\":\"Slow %d\",\"phone\":\"119876510%02d\"}\n" $i $i
 		i=$((i + 1))
 	done >slow.ndjson &&
-	deliveries journal.db slow.yaml slow.ndjson >/dev/null 2>&1 &&
-	integra-dispatch -j journal.db -c slow.yaml --pending --lease 2 \
+	deliveries "$JOURNAL" slow.yaml slow.ndjson >/dev/null 2>&1 &&
+	integra-dispatch -j "$JOURNAL" -c slow.yaml --pending --lease 2 \
 	    >out5 2>err5 &&
 	test "$(jq -s "map(select(.path == \"/crm\")) | length" sink.log)" = 10 &&
 	jq -s -e "map(.idempotency_key) | unique | length == 20" sink.log &&
@@ -100,15 +100,15 @@ test_expect_success 'exclusive: one process at a time, without a rate' '
     exclusive: true|" cfg.yaml >excl.yaml &&
 	grep -q "exclusive: true" excl.yaml &&
 	printf "{\"name\":\"Excl\",\"phone\":\"11987658888\"}\n" >x.ndjson &&
-	deliveries journal.db excl.yaml x.ndjson >/dev/null 2>&1 &&
+	deliveries "$JOURNAL" excl.yaml x.ndjson >/dev/null 2>&1 &&
 	q "INSERT INTO target_states (target, updated_at, holder, held_until)
 	    VALUES (\"erp\", 0, \"elsewhere:2\", 99999999999999)
 	    ON CONFLICT (target) DO UPDATE SET holder = \"elsewhere:2\",
 	    held_until = 99999999999999" &&
-	integra-dispatch -j journal.db -c excl.yaml --pending >out6 2>err6 &&
+	integra-dispatch -j "$JOURNAL" -c excl.yaml --pending >out6 2>err6 &&
 	test "$(jq -s "map(.path)" -c sink.log)" = "[\"/crm\"]" &&
 	q "UPDATE target_states SET held_until = 1 WHERE target = \"erp\"" &&
-	integra-dispatch -j journal.db -c excl.yaml --pending >out7 2>err7 &&
+	integra-dispatch -j "$JOURNAL" -c excl.yaml --pending >out7 2>err7 &&
 	test "$(jq -s "map(.path)" -c sink.log)" = "[\"/crm\",\"/erp\"]" &&
 	sed "s|exclusive: true|exclusive: yes|" excl.yaml >bad.yaml &&
 	integra config check -c bad.yaml 2>e; test $? -eq 78 &&

@@ -21,12 +21,12 @@ routes:
 EOF
 echo '{name: .data.name}' >v1.jq
 printf '# with the phone\n{name: .data.name, phone: .data.phone}\n' >v2.jq
-M="integra-map -c cfg.yaml -j journal.db"
+M="integra-map -c cfg.yaml -j "$JOURNAL""
 # lead N: a site lead named Lead N, through ingest and normalize.
 lead() {
 	printf '{"name":"Lead %s","phone":"1198765%04d"}\n' "$1" "$1" |
-	    integra-ingest -j journal.db -s site -t lead.created 2>/dev/null |
-	    integra-normalize -j journal.db 2>/dev/null
+	    integra-ingest -j "$JOURNAL" -s site -t lead.created 2>/dev/null |
+	    integra-normalize -j "$JOURNAL" 2>/dev/null
 }
 
 test_expect_success 'add: versions 1 and 2, the last in force' '
@@ -70,7 +70,7 @@ test_expect_success 'map builds a route without a body with the version in force
 	    (has(\"mapping_version\") | not) and .body == {own: true}" records1 &&
 	test "$(q "SELECT mapping_version FROM deliveries WHERE target = \"crm\"")" = 2 &&
 	ev=$(jq -r -s ".[0].event" records1) &&
-	integra events show -j journal.db "$ev" |
+	integra events show -j "$JOURNAL" "$ev" |
 	    jq -e ".deliveries | map(.mapping_version) | sort == [null, 2]"
 '
 test_expect_success 'a rollback takes effect in a running map, no restart' '

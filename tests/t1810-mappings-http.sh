@@ -15,10 +15,10 @@ sources:
   site:
     type: lead.created
 EOF
-echo '{name: .data.name}' | integra-map -c cfg.yaml -j journal.db \
+echo '{name: .data.name}' | integra-map -c cfg.yaml -j "$JOURNAL" \
     add lead.created crm - >/dev/null
-ADMIN=$(integra-keys -j journal.db add ops -S admin 2>/dev/null)
-READ=$(integra-keys -j journal.db add reader -S events:read 2>/dev/null)
+ADMIN=$(integra-keys -j "$JOURNAL" add ops -S admin 2>/dev/null)
+READ=$(integra-keys -j "$JOURNAL" add reader -S events:read 2>/dev/null)
 start_receiver recv.log
 # call METHOD PATH [BODY [KEY]]: the answer in body, its status in status.
 call() {
@@ -29,7 +29,7 @@ call() {
 
 test_expect_success 'GET /api/mappings is integra-map list --json' '
 	call GET /api/mappings && test "$(cat status)" = 200 &&
-	integra-map -c cfg.yaml -j journal.db list --json >cli &&
+	integra-map -c cfg.yaml -j "$JOURNAL" list --json >cli &&
 	jq -c .mappings body >a && jq -c . cli >b && test_cmp a b
 '
 test_expect_success 'POST /api/mappings adds a version: 201' '
@@ -37,7 +37,7 @@ test_expect_success 'POST /api/mappings adds a version: 201' '
 	    "{\"type\":\"lead.created\",\"system\":\"crm\",\"program\":\"{n: .data.name, p: .data.phone}\"}" &&
 	test "$(cat status)" = 201 &&
 	jq -e ".version == 2 and .current == true and .origin == null" body &&
-	test "$(integra-map -c cfg.yaml -j journal.db show lead.created crm)" = \
+	test "$(integra-map -c cfg.yaml -j "$JOURNAL" show lead.created crm)" = \
 	    "{n: .data.name, p: .data.phone}"
 '
 test_expect_success 'a program that does not compile: 422, nothing added' '
@@ -55,7 +55,7 @@ test_expect_success 'GET one version, and the versions' '
 	jq -e ".version == 1 and .current == false and
 	    .program == \"{name: .data.name}\n\"" body &&
 	call GET /api/mappings/lead.created/crm/versions &&
-	integra-map -c cfg.yaml -j journal.db versions lead.created crm \
+	integra-map -c cfg.yaml -j "$JOURNAL" versions lead.created crm \
 	    --json >cli && jq -c .versions body >a && jq -c . cli >b &&
 	test_cmp a b
 '

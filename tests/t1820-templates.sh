@@ -49,8 +49,8 @@ body() {
 
 test_expect_success 'a lead: its text, with the var and the brand' '
 	printf "{\"name\":\"Ana <b> Souza\",\"phone\":\"11987650001\",\"nickname\":\"Aninha\"}\n" >a.ndjson &&
-	deliveries journal.db cfg.yaml a.ndjson 2>/dev/null |
-	    integra-dispatch -j journal.db -c cfg.yaml >out 2>err &&
+	deliveries "$JOURNAL" cfg.yaml a.ndjson 2>/dev/null |
+	    integra-dispatch -j "$JOURNAL" -c cfg.yaml >out 2>err &&
 	test "$(body /chat/send | jq -r .message)" = "Oi Ana, da Cuidar & Cia."
 '
 test_expect_success 'no body: the rendered parts, HTML escaped' '
@@ -60,8 +60,8 @@ test_expect_success 'no body: the rendered parts, HTML escaped' '
 '
 test_expect_success 'HTML parts escape what the event brings' '
 	printf "{\"name\":\"Bia\",\"phone\":\"11987650002\",\"nickname\":\"<script>x</script>\"}\n" >b.ndjson &&
-	deliveries journal.db cfg.yaml b.ndjson 2>/dev/null |
-	    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1;
+	deliveries "$JOURNAL" cfg.yaml b.ndjson 2>/dev/null |
+	    integra-dispatch -j "$JOURNAL" -c cfg.yaml >/dev/null 2>&1;
 	body /chat/whole | tail -n 1 | jq -e ".html ==
 	    \"<p>Oi &lt;script&gt;x&lt;/script&gt;</p>\" and
 	    .text == \"Oi <script>x</script>, da Cuidar & Cia.\""
@@ -74,9 +74,9 @@ test_expect_success 'a later step: vars see $response' '
 '
 test_expect_success 'a var without a value rejects the event, nothing blank' '
 	printf "{\"name\":\"Caio\",\"phone\":\"11987650003\"}\n" >c.ndjson &&
-	integra-ingest -j journal.db -s site -t lead.created <c.ndjson 2>/dev/null |
-	    integra-normalize -j journal.db 2>/dev/null |
-	    integra-map -j journal.db -c cfg.yaml >mapped 2>merr;
+	integra-ingest -j "$JOURNAL" -s site -t lead.created <c.ndjson 2>/dev/null |
+	    integra-normalize -j "$JOURNAL" 2>/dev/null |
+	    integra-map -j "$JOURNAL" -c cfg.yaml >mapped 2>merr;
 	test ! -s mapped &&
 	grep -q "{{first_name}} has no value" merr &&
 	test "$(q "SELECT count(*) FROM events WHERE status = \"rejected\"")" = 1

@@ -48,10 +48,10 @@ client() {
 }
 # run ID NAME EMAIL: the event through the pipeline; dispatch's record in out.
 run() {
-	client "$1" "$2" "$3" | integra-ingest -j journal.db 2>/dev/null |
-	    integra-normalize -j journal.db 2>/dev/null |
-	    integra-map -j journal.db -c "${CFG:-cfg.yaml}" 2>/dev/null |
-	    integra-dispatch -j journal.db -c "${CFG:-cfg.yaml}" >out 2>err
+	client "$1" "$2" "$3" | integra-ingest -j "$JOURNAL" 2>/dev/null |
+	    integra-normalize -j "$JOURNAL" 2>/dev/null |
+	    integra-map -j "$JOURNAL" -c "${CFG:-cfg.yaml}" 2>/dev/null |
+	    integra-dispatch -j "$JOURNAL" -c "${CFG:-cfg.yaml}" >out 2>err
 }
 test_expect_success 'a welcome e-mail goes out, with AUTH' '
 	run c1 "José da Silva" "jose@example.com" &&
@@ -101,10 +101,10 @@ test_expect_success '... as smtp_4xx' '
 '
 test_expect_code 69 'a body that is no e-mail dies untried, as invalid' '
 	client c6 "Eva" "eva@example.com" |
-	    integra-ingest -j journal.db 2>/dev/null |
-	    integra-normalize -j journal.db 2>/dev/null |
-	    integra-map -j journal.db -c bad.yaml 2>/dev/null |
-	    integra-dispatch -j journal.db -c bad.yaml >out 2>err
+	    integra-ingest -j "$JOURNAL" 2>/dev/null |
+	    integra-normalize -j "$JOURNAL" 2>/dev/null |
+	    integra-map -j "$JOURNAL" -c bad.yaml 2>/dev/null |
+	    integra-dispatch -j "$JOURNAL" -c bad.yaml >out 2>err
 '
 test_expect_success '... with the reason, and nothing reached the server' '
 	jq -e ".error_class == \"invalid\" and (.error |

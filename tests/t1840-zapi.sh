@@ -56,8 +56,8 @@ EOF
 
 test_expect_success 'a welcome goes to the instance, with its token' '
 	printf "{\"name\":\"Ana Souza\",\"phone\":\"(11) 98765-0001\"}\n" >a.ndjson &&
-	deliveries journal.db cfg.yaml a.ndjson 2>/dev/null |
-	    integra-dispatch -j journal.db -c cfg.yaml >out 2>err &&
+	deliveries "$JOURNAL" cfg.yaml a.ndjson 2>/dev/null |
+	    integra-dispatch -j "$JOURNAL" -c cfg.yaml >out 2>err &&
 	jq -e ".status == \"delivered\"" out &&
 	jq -e "select(.path == \"/instances/3C1A-inst/token/tok-3f9a27c1/send-text\")
 	    | .headers[\"client-token\"] == \"client-77b2\"" sink.log
@@ -74,18 +74,18 @@ test_expect_success 'the token is in no delivery, no log line, no record' '
 '
 test_expect_code 69 'a phone that is not one dies as invalid' '
 	printf "{\"name\":\"Bia\",\"phone\":\"11987650002\"}\n" >b.ndjson &&
-	deliveries journal.db bad.yaml b.ndjson 2>/dev/null |
-	    integra-dispatch -j journal.db -c bad.yaml >out2 2>err2
+	deliveries "$JOURNAL" bad.yaml b.ndjson 2>/dev/null |
+	    integra-dispatch -j "$JOURNAL" -c bad.yaml >out2 2>err2
 '
 test_expect_success '... with the reason' '
 	jq -e ".error_class == \"invalid\" and (.error | test(\"8 to 15 digits\"))" out2
 '
 test_expect_success 'an image, a document and a link go to their paths' '
 	ce service.completed s1 "{\"service_id\":\"S1\",\"client_id\":\"C1\",\"client_phone\":\"(11) 98765-0003\"}" |
-	    integra-ingest -j journal.db 2>/dev/null |
-	    integra-normalize -j journal.db 2>/dev/null |
-	    integra-map -j journal.db -c media.yaml 2>/dev/null |
-	    integra-dispatch -j journal.db -c media.yaml >out3 2>/dev/null &&
+	    integra-ingest -j "$JOURNAL" 2>/dev/null |
+	    integra-normalize -j "$JOURNAL" 2>/dev/null |
+	    integra-map -j "$JOURNAL" -c media.yaml 2>/dev/null |
+	    integra-dispatch -j "$JOURNAL" -c media.yaml >out3 2>/dev/null &&
 	test $(jq -s "map(select(.status == \"delivered\")) | length" out3) = 3 &&
 	for p in send-image send-document/pdf send-link; do
 		jq -s -e "map(select(.path ==
@@ -95,7 +95,7 @@ test_expect_success 'an image, a document and a link go to their paths' '
 	done
 '
 test_expect_code 78 'no token: dispatch refuses to start' '
-	env -u ZAPI_TOKEN integra-dispatch -j journal.db -c cfg.yaml \
+	env -u ZAPI_TOKEN integra-dispatch -j "$JOURNAL" -c cfg.yaml \
 	    </dev/null >/dev/null 2>err3
 '
 test_expect_success 'config: a token in the file, or zapi without one' '

@@ -41,22 +41,22 @@ sed '/^links:/,/^  secret_env/d' cfg.yaml >nosecret.yaml
 
 test_expect_success 'a signed var: the link with its signature' '
 	ce service.completed s1 "{\"service_id\":\"S 1\",\"client_id\":\"C1\"}" |
-	    integra-ingest -j journal.db | integra-normalize -j journal.db |
-	    integra-map -j journal.db -c cfg.yaml >d &&
+	    integra-ingest -j "$JOURNAL" | integra-normalize -j "$JOURNAL" |
+	    integra-map -j "$JOURNAL" -c cfg.yaml >d &&
 	jq -r .body.text d >text &&
 	grep -q "^Nota: http://x.example/r?service_id=S%201&note=a+b%2Fc&sig=[A-Za-z0-9_-]\{43\}&rating=5$" text
 '
 test_expect_success 'the same link signed twice is the same' '
 	ce service.completed s2 "{\"service_id\":\"S 1\",\"client_id\":\"C1\"}" |
-	    integra-ingest -j journal.db | integra-normalize -j journal.db |
-	    integra-map -j journal.db -c cfg.yaml | jq -r .body.text >text2 &&
+	    integra-ingest -j "$JOURNAL" | integra-normalize -j "$JOURNAL" |
+	    integra-map -j "$JOURNAL" -c cfg.yaml | jq -r .body.text >text2 &&
 	test_cmp text text2
 '
 start_receiver receiver.log
 link=$(sed "s|^Nota: http://x.example||" text)
 test_expect_success 'the receiver takes the link back as the source webhook' '
 	test "$(curl -s -o body -w "%{http_code}" "$URL$link")" = 202 &&
-	integra-normalize -j journal.db --pending >out &&
+	integra-normalize -j "$JOURNAL" --pending >out &&
 	jq -e "select(.source == \"rating\") | .type == \"feedback.received\"
 	    and .data == {service_id: \"S 1\", note: \"a b/c\", rating: 5}" out
 '
@@ -83,8 +83,8 @@ test_expect_code 78 'a secret that is not set is named' '
 '
 test_expect_success 'unsigned, the var is sent as it is' '
 	ce service.completed s3 "{\"service_id\":\"S3\",\"client_id\":\"C1\"}" |
-	    integra-ingest -j journal.db | integra-normalize -j journal.db |
-	    integra-map -j journal.db -c unsigned.yaml | jq -r .body.text >t3 &&
+	    integra-ingest -j "$JOURNAL" | integra-normalize -j "$JOURNAL" |
+	    integra-map -j "$JOURNAL" -c unsigned.yaml | jq -r .body.text >t3 &&
 	grep -q "^Nota: http://x.example/r?service_id=S3&note=a+b%2Fc&rating=5$" t3
 '
 test_done

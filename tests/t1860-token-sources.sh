@@ -8,6 +8,11 @@
 # event, the base URL from the answer; never in the journal, a log or
 # stdout.  Two sinks play the token endpoints (auth) and the APIs (api).
 . "$top_srcdir/tests/lib.sh"
+# The token cache: beside a file journal; for one on PostgreSQL, in
+# $TMPDIR (the script's own: tests/lib.sh), as each host keeps its own;
+# rt.db and short.db, files, keep theirs beside them.
+TOKENS=tokens
+[ "$JOURNAL" = journal.db ] || TOKENS=$TMPDIR/integra-tokens.$(id -u)
 
 export MC_SECRET=mc-client-secret-7Hq CORE_SECRET='core secret&=+x'
 export WP_SECRET=wp-app-password-9Xz CORE_ID=core-client-id
@@ -118,8 +123,8 @@ test_expect_success 'integra config check takes the token sources' '
 '
 
 test_expect_success 'first dispatch: a token fetched for each source' '
-	deliveries journal.db cfg.yaml leads.ndjson >ids 2>/dev/null &&
-	integra-dispatch -j journal.db -c cfg.yaml <ids >out1 2>err1
+	deliveries "$JOURNAL" cfg.yaml leads.ndjson >ids 2>/dev/null &&
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml <ids >out1 2>err1
 	test $? = 69 &&
 	for t in mc core basic cda rot; do
 		test "$(deliveries_of $t)" = "delivered|1
@@ -173,18 +178,18 @@ test_expect_success 'a token from another target: its url, headers, auth' '
 	    "Bearer cdaTok1zz"
 '
 test_expect_success 'the cache: a 0600 file a target in a 0700 directory' '
-	test "$(stat -c %a tokens)" = 700 &&
-	test "$(stat -c %a tokens/mc.json)" = 600 &&
-	test "$(stat -c %a tokens/cda.json)" = 600 &&
+	test "$(stat -c %a "$TOKENS")" = 700 &&
+	test "$(stat -c %a "$TOKENS"/mc.json)" = 600 &&
+	test "$(stat -c %a "$TOKENS"/cda.json)" = 600 &&
 	jq -e ".token == \"cdaTok1zz\" and .expires_at - .fetched_at == 900000" \
-	    tokens/cda.json &&
-	jq -e ".base_url == \"http://127.0.0.1:$API/mc/\"" tokens/mc.json
+	    "$TOKENS"/cda.json &&
+	jq -e ".base_url == \"http://127.0.0.1:$API/mc/\"" "$TOKENS"/mc.json
 '
 
 test_expect_success 'a second dispatch takes the cached tokens: no fetch' '
 	site_leads 2 Other >leads2.ndjson &&
-	deliveries journal.db cfg.yaml leads2.ndjson >ids2 2>/dev/null &&
-	integra-dispatch -j journal.db -c cfg.yaml <ids2 >out2 2>err2
+	deliveries "$JOURNAL" cfg.yaml leads2.ndjson >ids2 2>/dev/null &&
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml <ids2 >out2 2>err2
 	test $? = 69 &&
 	test "$(tokens /mc/v2/token)" = 1 && test "$(tokens /core/token)" = 1 &&
 	test "$(api /mc/leads .status | wc -l)" = 4 &&
@@ -216,7 +221,7 @@ test_expect_success 'the token endpoint fails: the deliveries wait, untried' '
 	grep "target .broken.: its token endpoint failed (HTTP 400)" err1 &&
 	jq -e ".failures == 1 and .http_status == 400 and
 	    .retry_at - .since == 30000 and (has(\"token\") | not)" \
-	    tokens/broken.json
+	    "$TOKENS"/broken.json
 '
 test_expect_success 'one integra.token.failed event, as its schema says' '
 	q "SELECT c.envelope FROM events e JOIN canonical_envelopes c
@@ -228,32 +233,33 @@ test_expect_success 'one integra.token.failed event, as its schema says' '
 	jq -e ".title" "$INTEGRA_DATADIR/schemas/integra.token.failed.json"
 '
 test_expect_success 'its backoff holds: no process asks again before' '
-	integra-dispatch -j journal.db -c cfg.yaml --pending >out3 2>err3
-	integra-retry -j journal.db -c cfg.yaml --once >out4 2>err4
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending >out3 2>err3
+	integra-retry -j "$JOURNAL" -c cfg.yaml --once >out4 2>err4
 	test "$(tokens /broken/token)" = 1 &&
 	test "$(deliveries_of broken | sort -u)" = "pending|0"
 '
 test_expect_success 'once it has passed, a probe asks again: no new event' '
-	jq -c ".retry_at = 1" tokens/broken.json >b.json &&
-	mv b.json tokens/broken.json && chmod 600 tokens/broken.json &&
+	jq -c ".retry_at = 1" "$TOKENS"/broken.json >b.json &&
+	mv b.json "$TOKENS"/broken.json && chmod 600 "$TOKENS"/broken.json &&
 	q "UPDATE target_states SET open_until = 1 WHERE target = \"broken\"" &&
-	integra-dispatch -j journal.db -c cfg.yaml --pending >out5 2>err5
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending >out5 2>err5
 	test $? = 75 &&
 	test "$(tokens /broken/token)" = 2 &&
 	jq -e ".failures == 2 and .retry_at - .since >= 60000" \
-	    tokens/broken.json &&
+	    "$TOKENS"/broken.json &&
 	test "$(q "SELECT count(*) FROM events
 	    WHERE type = \"integra.token.failed\"")" = 1 &&
 	test "$(deliveries_of broken | sort -u)" = "pending|0"
 '
 
 test_expect_success 'a token cache others may read or that is not ours: refused' '
-	chmod 755 tokens &&
-	integra-dispatch -j journal.db -c cfg.yaml --pending >out6 2>err6
+	chmod 755 "$TOKENS" &&
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending >out6 2>err6
 	rc=$?
-	chmod 700 tokens &&
+	chmod 700 "$TOKENS" &&
 	test $rc != 0 &&
-	grep -q "token cache .*tokens.: not a folder of this user.s alone" err6
+	grep -q "token cache .*tokens[^:]*: not a folder of this user.s alone" \
+	    err6
 '
 
 test_expect_success 'integra-retry runs dispatch: it fetches and delivers' '
@@ -319,7 +325,7 @@ test_expect_success 'no token and no secret in the journal, logs or stdout' '
 '
 
 test_expect_code 78 'a missing client secret: dispatch exits 78' '
-	MC_SECRET= integra-dispatch -j journal.db -c cfg.yaml --pending \
+	MC_SECRET= integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending \
 	    2>err7; rc=$?
 	grep -q "target .mc. oauth2 client_secret: environment variable" err7 &&
 	exit $rc

@@ -11,6 +11,7 @@ start_smtpd
 sed -e "s/127.0.0.1:8090/127.0.0.1:$SINK_PORT/" \
     -e "s|smtp://127.0.0.1:25\$|smtp://127.0.0.1:$SMTP_PORT|" \
     "$top_srcdir/etc/integra.yaml" >cfg.yaml
+unsealed_on_pg cfg.yaml
 sample_secrets
 start_receiver receiver.log
 ZAPI=/whatsapp/instances/3C1A9F0B27D44E6A/token/instance-token
@@ -22,9 +23,9 @@ post() {
 }
 # drain [retry options]: what the journal holds, through the stages.
 drain() {
-	integra-normalize -c cfg.yaml -j journal.db --pending >/dev/null &&
-	    integra-map -c cfg.yaml -j journal.db --pending >/dev/null &&
-	    integra-dispatch -c cfg.yaml -j journal.db --pending >/dev/null
+	integra-normalize -c cfg.yaml -j "$JOURNAL" --pending >/dev/null &&
+	    integra-map -c cfg.yaml -j "$JOURNAL" --pending >/dev/null &&
+	    integra-dispatch -c cfg.yaml -j "$JOURNAL" --pending >/dev/null
 }
 # got PATH: the bodies PATH got, one a line.
 got() {
@@ -81,7 +82,7 @@ test_expect_success '3. a finished service: the notice now, nothing else yet' '
 	test $(wc -l <mails/log.ndjson) = 1
 '
 test_expect_success '... two hours later: the feedback request, buttons and e-mail' '
-	INTEGRA_CLOCK_OFFSET=7300 integra-retry -c cfg.yaml -j journal.db \
+	INTEGRA_CLOCK_OFFSET=7300 integra-retry -c cfg.yaml -j "$JOURNAL" \
 	    2>/dev/null &&
 	got $ZAPI/send-button-list >buttons &&
 	jq -e ".phone == \"5521977770002\" and

@@ -13,6 +13,7 @@
 # is in the journal; once the fault is gone, the --pending runs finish the
 # rest, and the journal passes integrity_check.
 . "$top_srcdir/tests/lib.sh"
+test_needs_sqlite 'faults made on the file'\''s writes and flushes (faultfs)'
 
 FAULTFS=$top_builddir/tests/faultfs.so
 N=100
@@ -393,7 +394,7 @@ test_expect_success 'receiver: its log is JSON; normalize --pending takes every 
 	done | sort >acked &&
 	q "SELECT id FROM events" | sort >journaled &&
 	comm -23 acked journaled >lost && test ! -s lost &&
-	integra-normalize -j journal.db --pending >/dev/null 2>n.err &&
+	integra-normalize -j "$JOURNAL" --pending >/dev/null 2>n.err &&
 	test "$(q "SELECT count(*) FROM events WHERE status <> \"normalized\"")" = 0 &&
 	test "$(q "PRAGMA integrity_check")" = ok
 '

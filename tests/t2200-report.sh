@@ -27,12 +27,12 @@ EOF
 lead_deliveries 20
 ce client.registered c1 '{"client_id":"C1","name":"Ana","email":"a@x.com"}' |
     deliver_events
-printf '{"name":"Bad"}\n' | integra-ingest -j journal.db -s site \
-    -t lead.created 2>/dev/null | integra-normalize -j journal.db \
+printf '{"name":"Bad"}\n' | integra-ingest -j "$JOURNAL" -s site \
+    -t lead.created 2>/dev/null | integra-normalize -j "$JOURNAL" \
     >/dev/null 2>&1
 
 test_expect_success 'stats: the window counts what happened' '
-	integra-report -j journal.db stats --json >stats &&
+	integra-report -j "$JOURNAL" stats --json >stats &&
 	jq -e ".events.received == 22 and .events.by_status ==
 	    {mapped: 21, normalized: 21, received: 22, rejected: 1} and
 	    .events.by_type[\"lead.created\"] == 21 and
@@ -56,13 +56,13 @@ test_expect_success '... and the counts agree with the tables' '
 	    "$(q "SELECT count(*) FROM attempts")"
 '
 test_expect_success 'stats: a window that ended before is empty' '
-	INTEGRA_CLOCK_OFFSET=7200 integra-report -j journal.db stats -w 1h \
+	INTEGRA_CLOCK_OFFSET=7200 integra-report -j "$JOURNAL" stats -w 1h \
 	    --json >later &&
 	jq -e ".events.received == 0 and .deliveries.success_rate == null and
 	    .latency_ms.p95 == null and .waiting.dead_letters == 1" later
 '
 test_expect_success 'stats as text' '
-	integra-report -j journal.db stats >text &&
+	integra-report -j "$JOURNAL" stats >text &&
 	grep -q "^events       22 received$" text &&
 	grep -q "^  crm  *created 20, delivered 20$" text &&
 	grep -q "95.2% of those settled delivered" text &&
@@ -79,7 +79,7 @@ test_expect_success 'a commit of 300 types counts each once' '
 	    "300 300 1"
 '
 test_expect_success 'metrics: promtool accepts them' '
-	integra-report -j journal.db metrics >metrics &&
+	integra-report -j "$JOURNAL" metrics >metrics &&
 	promtool check metrics <metrics &&
 	grep -q "^integra_deliveries_total{target=\"broken\",status=\"dead\"} 1$" metrics &&
 	grep -q "^integra_attempts_total{target=\"crm\",outcome=\"ok\"} 20$" metrics &&
@@ -89,56 +89,56 @@ test_expect_success 'metrics: promtool accepts them' '
 	grep -q "^integra_circuit_state{target=\"broken\"} 0$" metrics
 '
 test_expect_code 1 'health: a dead delivery is a warning' '
-	integra-report -j journal.db health >health
+	integra-report -j "$JOURNAL" health >health
 '
 test_expect_success '... saying why, on one line' '
 	test "$(cat health)" = "WARNING: 1 in the dead-letter queue"
 '
 test_expect_code 2 'health: work waiting over the limit is critical' '
 	printf "{\"name\":\"Late\",\"phone\":\"11987699999\"}\n" |
-	    integra-ingest -j journal.db -s site -t lead.created \
+	    integra-ingest -j "$JOURNAL" -s site -t lead.created \
 	    >/dev/null 2>&1 &&
-	INTEGRA_CLOCK_OFFSET=7200 integra-report -j journal.db health >h2;
+	INTEGRA_CLOCK_OFFSET=7200 integra-report -j "$JOURNAL" health >h2;
 	rc=$?; grep -q "^CRITICAL: work has waited" h2 && exit $rc
 '
 test_expect_success 'health: OK once it is done and the DLQ archived' '
-	integra-normalize -j journal.db --pending >/dev/null 2>&1 &&
-	integra-map -j journal.db -c cfg.yaml --pending >/dev/null 2>&1 &&
-	integra-dispatch -j journal.db -c cfg.yaml --pending >/dev/null 2>&1 &&
-	integra-dlq -j journal.db archive --all >/dev/null 2>&1 &&
-	integra-report -j journal.db health >h3 && grep -q "^OK: " h3
+	integra-normalize -j "$JOURNAL" --pending >/dev/null 2>&1 &&
+	integra-map -j "$JOURNAL" -c cfg.yaml --pending >/dev/null 2>&1 &&
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending >/dev/null 2>&1 &&
+	integra-dlq -j "$JOURNAL" archive --all >/dev/null 2>&1 &&
+	integra-report -j "$JOURNAL" health >h3 && grep -q "^OK: " h3
 '
 test_expect_code 2 'health: no journal is critical' '
 	integra-report -j missing.db health >h4; rc=$?;
 	grep -q "^CRITICAL" h4; exit $rc
 '
-KEY=$(integra-keys -j journal.db add prom -S events:read 2>/dev/null)
+KEY=$(integra-keys -j "$JOURNAL" add prom -S events:read 2>/dev/null)
 start_receiver receiver.log
 test_expect_success 'GET /metrics: the same, for a key that reads events' '
 	test "$(curl -s -o /dev/null -w "%{http_code}" "$URL/metrics")" = 401 &&
 	curl -s -D headers -H "Authorization: Bearer $KEY" "$URL/metrics" >got &&
 	grep -qi "^content-type: text/plain; version=0.0.4" headers &&
 	promtool check metrics <got &&
-	integra-report -j journal.db metrics >want &&
+	integra-report -j "$JOURNAL" metrics >want &&
 	grep -v "^integra_oldest" got >g && grep -v "^integra_oldest" want >w &&
 	test_cmp w g
 '
 test_expect_success 'events: the filtered listing of integra-events list' '
-	integra-report -j journal.db events -t client.registered >got &&
-	integra-events -j journal.db list -t client.registered >want &&
+	integra-report -j "$JOURNAL" events -t client.registered >got &&
+	integra-events -j "$JOURNAL" list -t client.registered >want &&
 	test_cmp want got &&
 	jq -e ".events | length == 1" got >/dev/null &&
-	integra-report -j journal.db events -S rejected -n 5 |
+	integra-report -j "$JOURNAL" events -S rejected -n 5 |
 	    jq -e "[.events[].status] == [\"rejected\"]" >/dev/null
 '
 test_expect_code 64 'events: a filter that is none' '
-	integra-report -j journal.db events -S nosuchstatus
+	integra-report -j "$JOURNAL" events -S nosuchstatus
 '
 test_expect_code 64 'misuse: an unknown command, a bad window' '
-	integra-report -j journal.db nope 2>/dev/null ||
-	integra-report -j journal.db stats -w soon
+	integra-report -j "$JOURNAL" nope 2>/dev/null ||
+	integra-report -j "$JOURNAL" stats -w soon
 '
-test_expect_success 'an older journal is migrated, its rows counted once' '
+test_expect_success SQLITE 'an older journal is migrated, its rows counted once' '
 	cp journal.db old.db && events_before_12 old.db &&
 	sqlite3 old.db "DROP TABLE alert_states;
 	    ALTER TABLE events DROP COLUMN retained_at; DROP TABLE sync_jobs;
@@ -146,7 +146,7 @@ test_expect_success 'an older journal is migrated, its rows counted once' '
 	    DROP TABLE sync_records; DROP TABLE counts;
 	    PRAGMA user_version = 7" &&
 	integra-report -j old.db stats --json >old &&
-	integra-report -j journal.db stats --json >new &&
+	integra-report -j "$JOURNAL" stats --json >new &&
 	f="[.events, .deliveries, .attempts, .latency_ms.delivered]" &&
 	jq -c "$f" old >o && jq -c "$f" new >n &&
 	test_cmp n o

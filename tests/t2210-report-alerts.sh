@@ -46,22 +46,22 @@ lead_deliveries 5
 # the clock offset AT in seconds.
 cancel() {
 	ce service.cancelled "c$1" '{"service_id":"S1","client_id":"C1"}' |
-	    INTEGRA_CLOCK_OFFSET=$1 integra-ingest -j journal.db 2>/dev/null |
-	    INTEGRA_CLOCK_OFFSET=$1 integra-normalize -j journal.db 2>/dev/null |
-	    INTEGRA_CLOCK_OFFSET=$1 integra-map -j journal.db -c cfg.yaml \
+	    INTEGRA_CLOCK_OFFSET=$1 integra-ingest -j "$JOURNAL" 2>/dev/null |
+	    INTEGRA_CLOCK_OFFSET=$1 integra-normalize -j "$JOURNAL" 2>/dev/null |
+	    INTEGRA_CLOCK_OFFSET=$1 integra-map -j "$JOURNAL" -c cfg.yaml \
 	    2>/dev/null | INTEGRA_CLOCK_OFFSET=$1 integra-dispatch \
-	    -j journal.db -c cfg.yaml >/dev/null 2>&1
+	    -j "$JOURNAL" -c cfg.yaml >/dev/null 2>&1
 }
 cancel 0
 # alerts AT: integra-report alerts at offset AT, its events sent to the
 # chat; the texts the chat got since the last call in chat.AT.
 alerts() {
 	: >sink.log
-	INTEGRA_CLOCK_OFFSET=$1 integra-report -j journal.db -c cfg.yaml \
+	INTEGRA_CLOCK_OFFSET=$1 integra-report -j "$JOURNAL" -c cfg.yaml \
 	    alerts 2>"alerts.$1.err" | tee "alerts.$1" |
-	    INTEGRA_CLOCK_OFFSET=$1 integra-map -j journal.db -c cfg.yaml \
+	    INTEGRA_CLOCK_OFFSET=$1 integra-map -j "$JOURNAL" -c cfg.yaml \
 	    2>/dev/null | INTEGRA_CLOCK_OFFSET=$1 integra-dispatch \
-	    -j journal.db -c cfg.yaml >/dev/null 2>&1
+	    -j "$JOURNAL" -c cfg.yaml >/dev/null 2>&1
 	jq -r "select(.path == \"/chat\") | .body | fromjson | .text" \
 	    sink.log | sort >"chat.$1"
 }
@@ -95,7 +95,7 @@ test_expect_success 'an hour on: the deaths and the errors are past: resolved' '
 test_expect_success 'a half-open circuit still fires; closed, it is resolved' '
 	q "SELECT message FROM alert_states WHERE alert = \"circuit_open:broken\"" |
 	    grep -q "circuit half-open: a probe goes next" &&
-	integra-targets -j journal.db -c cfg.yaml enable broken >/dev/null \
+	integra-targets -j "$JOURNAL" -c cfg.yaml enable broken >/dev/null \
 	    2>&1 &&
 	alerts 3670 &&
 	grep -qx "RESOLVED circuit_open:broken: target .broken. has its circuit closed again" \

@@ -38,7 +38,7 @@ EOF
 lead_deliveries 30
 ce client.registered c1 '{"client_id":"C1","name":"Ana","email":"a@x.com"}' |
     deliver_events
-integra-report -j journal.db -c cfg.yaml alerts >/dev/null 2>&1
+integra-report -j "$JOURNAL" -c cfg.yaml alerts >/dev/null 2>&1
 
 # tile ID: the data-value of the tile ID in the DOM Chromium made.
 tile() {
@@ -46,7 +46,7 @@ tile() {
 }
 
 test_expect_success 'the page is written, whole, to the file asked' '
-	integra-report -j journal.db -c cfg.yaml dashboard -o dash.html &&
+	integra-report -j "$JOURNAL" -c cfg.yaml dashboard -o dash.html &&
 	test "$(ls dash.html*)" = dash.html &&
 	grep -q "^<!DOCTYPE html>" dash.html && grep -q "</html>$" dash.html
 '
@@ -59,7 +59,7 @@ test_expect_success 'headless Chromium renders it' '
 	test "$(grep -c "<rect class=\"a\"" dom)" = $((4 * 25))
 '
 test_expect_success '... with the figures of report stats -w 24h' '
-	integra-report -j journal.db stats -w 24h --json >stats &&
+	integra-report -j "$JOURNAL" stats -w 24h --json >stats &&
 	test "$(tile kpi-received)" = "$(jq .events.received stats)" &&
 	test "$(tile kpi-delivered)" = \
 	    "$(jq ".deliveries.by_status.delivered // 0" stats)" &&
@@ -85,20 +85,20 @@ test_expect_success 'a screenshot of it' '
 	    89504e470d0a1a0a &&
 	test "$(wc -c <dash.png)" -gt 20000
 '
-test_expect_success 'a name with markup is written as text' '
+test_expect_success SQLITE 'a name with markup is written as text' '
 	sqlite3 journal.db ".backup odd.db" &&
 	sqlite3 odd.db "UPDATE counts SET a = \"gone<b>\" WHERE a = \"gone\"" &&
 	integra-report -j odd.db -c cfg.yaml dashboard >odd.html &&
 	grep -q "gone&lt;b&gt;" odd.html && ! grep -q "gone<b>" odd.html
 '
-KEY=$(integra-keys -j journal.db add reader -S events:read 2>/dev/null)
+KEY=$(integra-keys -j "$JOURNAL" add reader -S events:read 2>/dev/null)
 start_receiver receiver.log
 test_expect_success 'GET /dashboard: the same page, for a key that reads events' '
 	test "$(curl -s -o /dev/null -w "%{http_code}" "$URL/dashboard")" = 401 &&
 	curl -s -D headers -H "X-API-Key: $KEY" "$URL/dashboard" >got &&
 	grep -qi "^content-type: text/html" headers &&
 	grep -qi "^content-security-policy: default-src .none." headers &&
-	integra-report -j journal.db -c cfg.yaml dashboard >want &&
+	integra-report -j "$JOURNAL" -c cfg.yaml dashboard >want &&
 	grep -v "generated\|kpi-oldest" got >g &&
 	grep -v "generated\|kpi-oldest" want >w && test_cmp w g
 '

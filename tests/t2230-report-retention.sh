@@ -36,8 +36,8 @@ cat >leads.ndjson <<'EOF'
 {"name":"Marta Reis","phone":"(11) 98888-0001","email":"Marta@Example.com","message":"Preciso de cuidadora"}
 {"name":"Joao Lima","phone":"(11) 98888-0002","email":"joao@example.com","message":"Orcamento"}
 EOF
-deliveries journal.db cfg.yaml leads.ndjson 2>/dev/null |
-    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1
+deliveries "$JOURNAL" cfg.yaml leads.ndjson 2>/dev/null |
+    integra-dispatch -j "$JOURNAL" -c cfg.yaml >/dev/null 2>&1
 # A client whose delivery dies, and a service whose delivery waits: theirs
 # stay as they are.
 {
@@ -56,19 +56,19 @@ dump() {
 }
 
 test_expect_success 'nothing is old enough today' '
-	integra-report -j journal.db -c cfg.yaml retention -n >out &&
+	integra-report -j "$JOURNAL" -c cfg.yaml retention -n >out &&
 	grep -q "^would replace: 0 events, 0 deliveries, 0 contacts" out
 '
 test_expect_success 'in 91 days: a dry run says what, and changes nothing' '
 	dump >before &&
-	INTEGRA_CLOCK_OFFSET=$((91 * DAY)) integra-report -j journal.db \
+	INTEGRA_CLOCK_OFFSET=$((91 * DAY)) integra-report -j "$JOURNAL" \
 	    -c cfg.yaml retention --dry-run >out &&
 	grep -q "^would replace: 2 events, 2 deliveries, 4 contacts and 0 synced records" \
 	    out &&
 	dump >after && test_cmp before after
 '
 test_expect_success '... then the run replaces it' '
-	INTEGRA_CLOCK_OFFSET=$((91 * DAY)) integra-report -j journal.db \
+	INTEGRA_CLOCK_OFFSET=$((91 * DAY)) integra-report -j "$JOURNAL" \
 	    -c cfg.yaml retention >out &&
 	grep -q "^replaced: 2 events, 2 deliveries, 4 contacts" out
 '
@@ -82,7 +82,7 @@ test_expect_success 'the leads: no name, phone, e-mail or message left' '
 '
 test_expect_success 'a lead sent again is still known by its key, and passed on no more' '
 	first=$(q "SELECT id FROM events ORDER BY seq LIMIT 1") &&
-	sed 1q leads.ndjson | INTEGRA_LOG=info integra-ingest -j journal.db \
+	sed 1q leads.ndjson | INTEGRA_LOG=info integra-ingest -j "$JOURNAL" \
 	    -s site -t lead.created >out 2>err &&
 	test ! -s out && grep -q "1 read, 0 journaled, 1 duplicate" err &&
 	grep -q "duplicate of event $first" err
@@ -113,28 +113,28 @@ test_expect_success 'a dead delivery and a waiting one keep their events whole' 
 test_expect_success 'the same lead again is known by its hashed contact' '
 	echo "{\"name\":\"Marta Reis\",\"phone\":\"(11) 98888-0001\",\"message\":\"De novo\"}" |
 	    INTEGRA_CLOCK_OFFSET=$((92 * DAY)) \
-	    integra-ingest -j journal.db -s site -t lead.created 2>/dev/null |
+	    integra-ingest -j "$JOURNAL" -s site -t lead.created 2>/dev/null |
 	    INTEGRA_CLOCK_OFFSET=$((92 * DAY)) integra-normalize \
-	    -c cfg.yaml -j journal.db >again 2>/dev/null &&
+	    -c cfg.yaml -j "$JOURNAL" >again 2>/dev/null &&
 	jq -e ".type == \"lead.updated\"" again >/dev/null &&
 	test "$(jq -r .data.lead_id again)" = \
 	    "$(q "SELECT id FROM events WHERE type = \"lead.created\"
 	    ORDER BY id LIMIT 1")"
 '
 test_expect_success 'a run again changes nothing' '
-	INTEGRA_CLOCK_OFFSET=$((91 * DAY)) integra-report -j journal.db \
+	INTEGRA_CLOCK_OFFSET=$((91 * DAY)) integra-report -j "$JOURNAL" \
 	    -c cfg.yaml retention >out &&
 	grep -q "^replaced: 0 events, 0 deliveries, 0 contacts" out
 '
 test_expect_code 78 'without the salt: 78' '
-	env -u RET_SALT integra-report -j journal.db -c cfg.yaml retention
+	env -u RET_SALT integra-report -j "$JOURNAL" -c cfg.yaml retention
 '
 test_expect_code 78 '... and normalize will not run without it either' '
 	echo "{}" | env -u RET_SALT integra-normalize -c cfg.yaml \
-	    -j journal.db
+	    -j "$JOURNAL"
 '
 test_expect_code 78 'a config without retention: 78' '
-	integra-report -j journal.db retention
+	integra-report -j "$JOURNAL" retention
 '
 
 # The journal's disk full mid-run (tests/faultfs.so): retention reads and
@@ -166,13 +166,13 @@ INSERT INTO deliveries (id, event_id, target, route, method, url, headers,
 SELECT id || '-0', id, 'crm', 'r', 'POST', 'http://127.0.0.1/x', '{}',
     json_object('name', 'Marta ' || seq), 'delivered', 1, 0, received_at,
     received_at FROM events;"
-test_expect_success 'the disk full mid-run: 74 or 75, a JSON error naming the journal' '
+test_expect_success SQLITE 'the disk full mid-run: 74 or 75, a JSON error naming the journal' '
 	test -f "$FAULTFS" || test_skip "no tests/faultfs.so"
 	touch fault.on &&
 	rc=0 && (cd full && env LD_PRELOAD="$FAULTFS" \
 	    ASAN_OPTIONS="$ASAN_OPTIONS:verify_asan_link_order=0" \
 	    FAULTFS_PATH=journal.db FAULTFS_FLAG="$TRASH/fault.on" \
-	    FAULTFS_AFTER=2000000 integra-report -j journal.db -c ../cfg.yaml \
+	    FAULTFS_AFTER=2000000 integra-report -j "$JOURNAL" -c ../cfg.yaml \
 	    retention >out 2>err) || rc=$? &&
 	rm fault.on &&
 	{ test $rc = 74 || test $rc = 75; } &&
@@ -180,7 +180,7 @@ test_expect_success 'the disk full mid-run: 74 or 75, a JSON error naming the jo
 	jq -r "select(.level == \"error\") | .msg" full/err |
 	    grep -q "journal .*journal.db.*disk is full"
 '
-test_expect_success '... each event retained whole or not at all, in whole commits' '
+test_expect_success SQLITE '... each event retained whole or not at all, in whole commits' '
 	n=$(sqlite3 full/journal.db "SELECT count(*) FROM events
 	    WHERE retained_at IS NOT NULL") &&
 	test "$n" -gt 0 && test "$n" -lt $M && test $((n % 1000)) = 0 &&
@@ -190,7 +190,7 @@ test_expect_success '... each event retained whole or not at all, in whole commi
 	test "$(sqlite3 full/journal.db "SELECT count(*) FROM deliveries
 	    WHERE body LIKE \"%Marta%\"")" = $((M - n))
 '
-test_expect_success '... run again, it finishes the rest; integrity_check ok' '
+test_expect_success SQLITE '... run again, it finishes the rest; integrity_check ok' '
 	integra-report -j full/journal.db -c cfg.yaml retention >out &&
 	n=$(sed -n "s/^replaced: \([0-9]*\) events.*/\1/p" out) &&
 	test "$(sqlite3 full/journal.db "SELECT count(*) FROM events

@@ -40,14 +40,14 @@ ce client.registered c1 '{"client_id":"C1","name":"Ana","email":"a@x.com"}' |
     deliver_events
 
 test_expect_success 'the summary is an event, sent as an e-mail' '
-	integra-report -j journal.db -c cfg.yaml weekly >weekly 2>err &&
+	integra-report -j "$JOURNAL" -c cfg.yaml weekly >weekly 2>err &&
 	jq -e ".type == \"integra.report.weekly\" and
 	    .source == \"integra/report\" and
 	    .data.to == [\"gestao@example.com\", \"dono@example.com\"] and
 	    (.data.subject | startswith(\"integra: the week to \"))" \
 	    weekly >/dev/null &&
-	integra-map -j journal.db -c cfg.yaml <weekly 2>/dev/null |
-	    integra-dispatch -j journal.db -c cfg.yaml >/dev/null 2>&1 &&
+	integra-map -j "$JOURNAL" -c cfg.yaml <weekly 2>/dev/null |
+	    integra-dispatch -j "$JOURNAL" -c cfg.yaml >/dev/null 2>&1 &&
 	test -s mails/1.eml &&
 	test "$(eml 1 types)" = \
 	    "multipart/alternative text/plain text/html" &&
@@ -65,17 +65,17 @@ test_expect_success '... with the week in it: volumes, deaths, failures' '
 	grep -q "<td[^>]*>gone</td>" html
 '
 test_expect_success 'once a day: a second run makes nothing' '
-	integra-report -j journal.db -c cfg.yaml weekly >again 2>err &&
+	integra-report -j "$JOURNAL" -c cfg.yaml weekly >again 2>err &&
 	test ! -s again && grep -q "made today already" err
 '
 test_expect_success '... the next day, another' '
-	INTEGRA_CLOCK_OFFSET=86400 integra-report -j journal.db -c cfg.yaml \
+	INTEGRA_CLOCK_OFFSET=86400 integra-report -j "$JOURNAL" -c cfg.yaml \
 	    weekly >next 2>/dev/null &&
 	test "$(wc -l <next)" = 1
 '
 test_expect_code 78 'no weekly in the config: 78' '
 	sed "/^weekly:/,\$d" cfg.yaml >noweekly.yaml &&
-	integra-report -j journal.db -c noweekly.yaml weekly
+	integra-report -j "$JOURNAL" -c noweekly.yaml weekly
 '
 test_expect_code 78 'an address that is not one is refused' '
 	sed "s/dono@example.com/\"dono@example.com\\\\nBcc: x@evil.example\"/" \

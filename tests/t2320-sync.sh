@@ -5,19 +5,19 @@
 
 N=$SYNC_N
 sync_setup
-integra-ingest -j journal.db -s x -t y </dev/null 2>/dev/null
+integra-ingest -j "$JOURNAL" -s x -t y </dev/null 2>/dev/null
 # Some history: contracts ran well, then failed (a wrong token); billing
 # failed at its second page (the sixth request), then ran well.
 sync_remote 1 -X 6
-integra-sync-crm -c cfg.yaml -j journal.db contracts >/dev/null 2>&1
-CRM_TOKEN=wrong integra-sync-crm -c cfg.yaml -j journal.db contracts \
+integra-sync-crm -c cfg.yaml -j "$JOURNAL" contracts >/dev/null 2>&1
+CRM_TOKEN=wrong integra-sync-crm -c cfg.yaml -j "$JOURNAL" contracts \
     >/dev/null 2>&1
-integra-sync-fin -c cfg.yaml -j journal.db billing >/dev/null 2>&1
+integra-sync-fin -c cfg.yaml -j "$JOURNAL" billing >/dev/null 2>&1
 sync_remote 1
-integra-sync-fin -c cfg.yaml -j journal.db billing >/dev/null 2>&1
+integra-sync-fin -c cfg.yaml -j "$JOURNAL" billing >/dev/null 2>&1
 
 test_expect_success 'list: each job, its config and its state' '
-	integra-sync -c cfg.yaml -j journal.db list >list &&
+	integra-sync -c cfg.yaml -j "$JOURNAL" list >list &&
 	test "$(jq -r .job list | tr "\n" " ")" = \
 	    "contracts billing caregivers " &&
 	jq -s -e "map(select(.job == \"contracts\"))[0] |
@@ -29,35 +29,35 @@ test_expect_success 'list: each job, its config and its state' '
 	    null" list >/dev/null
 '
 test_expect_success 'runs and show' '
-	integra-sync -c cfg.yaml -j journal.db runs >runs &&
+	integra-sync -c cfg.yaml -j "$JOURNAL" runs >runs &&
 	test "$(jq -r .job runs | tr "\n" " ")" = \
 	    "billing billing contracts contracts " &&
-	integra-sync -c cfg.yaml -j journal.db runs -n 1 billing >one &&
+	integra-sync -c cfg.yaml -j "$JOURNAL" runs -n 1 billing >one &&
 	test "$(jq -r .status one)" = ok &&
-	integra-sync -c cfg.yaml -j journal.db show "$(jq .id one)" >shown &&
+	integra-sync -c cfg.yaml -j "$JOURNAL" show "$(jq .id one)" >shown &&
 	test_cmp one shown
 '
 test_expect_success 'stats: by job, over a window' '
-	integra-sync -c cfg.yaml -j journal.db stats >stats &&
+	integra-sync -c cfg.yaml -j "$JOURNAL" stats >stats &&
 	jq -e ".jobs.contracts.failed == 1 and .jobs.contracts.ok == 1 and
 	    .jobs.billing.ok == 1 and .jobs.billing.failed == 1 and
 	    .jobs.billing.read == $N + 40 and
 	    (.jobs.contracts.last_error | test(\"401\"))" stats >/dev/null &&
-	INTEGRA_CLOCK_OFFSET=86400 integra-sync -c cfg.yaml -j journal.db \
+	INTEGRA_CLOCK_OFFSET=86400 integra-sync -c cfg.yaml -j "$JOURNAL" \
 	    stats -w 1h >later &&
 	jq -e ".jobs == {}" later >/dev/null
 '
 test_expect_code 65 'show of a run there is not: 65' '
-	integra-sync -c cfg.yaml -j journal.db show 9999
+	integra-sync -c cfg.yaml -j "$JOURNAL" show 9999
 '
 test_expect_code 64 'misuse: start without a job' '
-	integra-sync -c cfg.yaml -j journal.db start
+	integra-sync -c cfg.yaml -j "$JOURNAL" start
 '
 test_expect_code 64 'misuse: runs --dry-run' '
-	integra-sync -c cfg.yaml -j journal.db runs --dry-run
+	integra-sync -c cfg.yaml -j "$JOURNAL" runs --dry-run
 '
 test_expect_code 64 'misuse: a job not in the config' '
-	integra-sync -c cfg.yaml -j journal.db start nope
+	integra-sync -c cfg.yaml -j "$JOURNAL" start nope
 '
 test_expect_code 78 'a sync whose program does not compile is refused' '
 	sed "s/key: .phone/key: .phone[/" cfg.yaml >broken.yaml &&
@@ -70,8 +70,8 @@ test_expect_code 78 'a bad schedule is refused' '
 	grep -q "schedule must be cron.s five fields" out && exit $rc
 '
 
-ADMIN=$(integra-keys -j journal.db add admin -S admin 2>/dev/null)
-READ=$(integra-keys -j journal.db add reader -S events:read 2>/dev/null)
+ADMIN=$(integra-keys -j "$JOURNAL" add admin -S admin 2>/dev/null)
+READ=$(integra-keys -j "$JOURNAL" add reader -S events:read 2>/dev/null)
 start_receiver receiver.log
 test_expect_success 'GET /api/sync/jobs and /api/sync/jobs/NAME' '
 	curl -s -H "X-API-Key: $READ" "$URL/api/sync/jobs" >jobs &&

@@ -52,8 +52,8 @@ syncs:
     event: debtor.synced
 EOF
 sed "s/@PORT@/$SINK_PORT/" cfg.in >cfg.yaml
-C="-c cfg.yaml -j journal.db"
-integra-ingest -j journal.db -s t -t x </dev/null 2>/dev/null
+C="-c cfg.yaml -j "$JOURNAL""
+integra-ingest -j "$JOURNAL" -s t -t x </dev/null 2>/dev/null
 
 test_expect_success 'the config takes kinds, over and a path made of $param' '
 	integra config check -c cfg.yaml >check 2>&1 &&

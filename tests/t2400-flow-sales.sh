@@ -102,7 +102,7 @@ flows:
         on_timeout: fail
 EOF
 
-J="-j journal.db -c cfg.yaml"
+J="-j "$JOURNAL" -c cfg.yaml"
 # at MINUTES CMD...: CMD with the clock that many minutes ahead.
 at() {
 	m=$1
@@ -111,8 +111,8 @@ at() {
 }
 # feed MINUTES: the CloudEvent lines on stdin through the pipeline then.
 feed() {
-	at "$1" integra-ingest -j journal.db 2>>ingest.err |
-	    at "$1" integra-normalize -j journal.db 2>>normalize.err |
+	at "$1" integra-ingest -j "$JOURNAL" 2>>ingest.err |
+	    at "$1" integra-normalize -j "$JOURNAL" 2>>normalize.err |
 	    at "$1" integra-map $J 2>>map.err |
 	    at "$1" integra-dispatch $J >>dispatch.out 2>>dispatch.err
 }
@@ -299,7 +299,7 @@ test_expect_success 'cancel drops the pending step request' '
 	    WHERE id = \"$d\"")" = "dead cancelled" &&
 	round 7 &&
 	! grep -q "$d" sink.log &&
-	integra-dlq -j journal.db list --json | jq -s -e "length == 0"
+	integra-dlq -j "$JOURNAL" list --json | jq -s -e "length == 0"
 '
 test_expect_success 'a cancel_on event cancels its instance' '
 	accepted 6 | feed 0 &&
@@ -352,10 +352,10 @@ test_expect_success 'a second start for the same proposal is a duplicate' '
 test_expect_success 'a step out of attempts fails the instance with the reason' '
 	sed "s|path: /new|path: /fail|" cfg.yaml >fail.yaml &&
 	accepted 10 | feed 0 &&
-	at 6 integra-retry -j journal.db -c fail.yaml 2>/dev/null;
-	at 7 integra-retry -j journal.db -c fail.yaml 2>/dev/null;
-	at 9 integra-retry -j journal.db -c fail.yaml 2>/dev/null;
-	at 12 integra-retry -j journal.db -c fail.yaml 2>/dev/null;
+	at 6 integra-retry -j "$JOURNAL" -c fail.yaml 2>/dev/null;
+	at 7 integra-retry -j "$JOURNAL" -c fail.yaml 2>/dev/null;
+	at 9 integra-retry -j "$JOURNAL" -c fail.yaml 2>/dev/null;
+	at 12 integra-retry -j "$JOURNAL" -c fail.yaml 2>/dev/null;
 	test "$(inst 10 status)" = failed &&
 	inst 10 error | grep -q "died after 3 attempts" &&
 	log_of 10 | grep -c "^step.retried$" | grep -q "^2$" &&
@@ -426,7 +426,7 @@ test_expect_success 'a step whose program fails fails the instance, named' '
 test_expect_success 'retention keeps the start event of an instance that goes on' '
 	cp cfg.yaml ret.yaml &&
 	printf "retention:\n  after: 90d\n  salt_env: RET_SALT\n" >>ret.yaml &&
-	RET_SALT=s4lt at $((100 * 24 * 60)) integra-report -j journal.db \
+	RET_SALT=s4lt at $((100 * 24 * 60)) integra-report -j "$JOURNAL" \
 	    -c ret.yaml retention >/dev/null 2>&1 &&
 	test "$(q "SELECT retained_at IS NOT NULL FROM events WHERE id =
 	    (SELECT event_id FROM flow_instances WHERE key = \"P-1\")")" = 1 &&
@@ -435,10 +435,10 @@ test_expect_success 'retention keeps the start event of an instance that goes on
 	test "$(inst 2 status)" = waiting
 '
 test_expect_success 'config check refuses a step id live instances stand on' '
-	integra config check -c cfg.yaml -j journal.db >out &&
+	integra config check -c cfg.yaml -j "$JOURNAL" >out &&
 	grep -q "1 flow" out &&
 	sed "s/id: wait_signature/id: wait_sign/" cfg.yaml >renamed.yaml &&
-	{ integra config check -c renamed.yaml -j journal.db 2>err;
+	{ integra config check -c renamed.yaml -j "$JOURNAL" 2>err;
 	    test $? -eq 78; } &&
 	grep -q "flow .vendas. has no step .wait_signature., where [0-9]* live instances* stands* (FLX-" err
 '

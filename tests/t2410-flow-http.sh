@@ -29,10 +29,10 @@ flows:
         equals: .vars.contract_id
         timeout: 1d
 EOF
-integra-ingest -j journal.db -s t -t x </dev/null 2>/dev/null
-WRITE=$(integra-keys -j journal.db add writer -S events:write 2>/dev/null)
-READ=$(integra-keys -j journal.db add reader -S events:read 2>/dev/null)
-ACME=$(integra-keys -j journal.db add acme -T acme -S events:write 2>/dev/null)
+integra-ingest -j "$JOURNAL" -s t -t x </dev/null 2>/dev/null
+WRITE=$(integra-keys -j "$JOURNAL" add writer -S events:write 2>/dev/null)
+READ=$(integra-keys -j "$JOURNAL" add reader -S events:read 2>/dev/null)
+ACME=$(integra-keys -j "$JOURNAL" add acme -T acme -S events:write 2>/dev/null)
 start_receiver recv.log
 # call METHOD PATH [BODY [KEY]]: the body in body, the status in status.
 call() {
@@ -69,7 +69,7 @@ test_expect_success 'bad starts: 400 with the reason, 404 for no flow' '
 test_expect_success 'GET /api/flows is integra-flow list, as a page' '
 	call POST /api/flows "$(start_body 2)" &&
 	call GET /api/flows "" "$READ" && test "$(cat status)" = 200 &&
-	integra-flow -j journal.db -c cfg.yaml list --json >cli &&
+	integra-flow -j "$JOURNAL" -c cfg.yaml list --json >cli &&
 	jq -c ".instances[]" body >a && jq -c . cli >b && test_cmp a b &&
 	call GET "/api/flows?limit=1" "" "$READ" &&
 	test "$(jq ".instances | length" body)" = 1 &&
@@ -106,7 +106,7 @@ test_expect_success 'pause, resume, cancel; 409 when not in a state for it' '
 test_expect_success 'process runs the step now; process-pending the rest' '
 	call POST /api/flows/V-001/process && test "$(cat status)" = 200 &&
 	jq -e ".delivery != null" body &&
-	integra-dispatch -j journal.db -c cfg.yaml --pending >/dev/null 2>&1;
+	integra-dispatch -j "$JOURNAL" -c cfg.yaml --pending >/dev/null 2>&1;
 	test "$(q "SELECT status FROM flow_instances WHERE number = \"V-001\"")" = waiting &&
 	call POST /api/flows/process-pending && test "$(cat status)" = 200 &&
 	jq -e ".instances == 0" body

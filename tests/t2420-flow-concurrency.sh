@@ -67,8 +67,8 @@ flows:
         to: financeiro
         body: '{subscription: .key, cycle: .cycle}'
 EOF
-integra-ingest -j journal.db -s t -t x </dev/null 2>/dev/null
-J="-j journal.db -c cfg.yaml"
+integra-ingest -j "$JOURNAL" -s t -t x </dev/null 2>/dev/null
+J="-j "$JOURNAL" -c cfg.yaml"
 at() {
 	m=$1
 	shift
@@ -132,11 +132,12 @@ test_expect_success 'a round killed during its step is recovered by the next' '
 
 test_expect_success 'one event starts an instance of each flow on its type' '
 	ce proposal.accepted pa-shared "{\"proposal_id\":\"Q-1\",\"client_id\":\"c\"}" |
-	    integra-ingest -j journal.db 2>/dev/null |
-	    integra-normalize -j journal.db 2>/dev/null |
+	    integra-ingest -j "$JOURNAL" 2>/dev/null |
+	    integra-normalize -j "$JOURNAL" 2>/dev/null |
 	    integra-map $J 2>/dev/null | integra-dispatch $J >/dev/null 2>&1;
 	test "$(q "SELECT group_concat(flow) FROM (SELECT flow FROM
-	    flow_instances WHERE key = \"Q-1\" ORDER BY flow)")" = onboarding,sales &&
+	    flow_instances WHERE key = \"Q-1\" ORDER BY flow) AS s")" = \
+	    onboarding,sales &&
 	test "$(q "SELECT status FROM flow_instances WHERE flow = \"onboarding\"")" = waiting
 '
 test_expect_success '... and one awaited event meets the waits of both' '
@@ -144,8 +145,8 @@ test_expect_success '... and one awaited event meets the waits of both' '
 	c=$(q "SELECT json_extract(vars, \"\$.contract_id\") FROM flow_instances
 	    WHERE flow = \"sales\" AND key = \"Q-1\"") && test -n "$c" &&
 	ce contract.signed cs-shared "{\"contract_id\":\"$c\",\"proposal_id\":\"Q-1\"}" |
-	    integra-ingest -j journal.db 2>/dev/null |
-	    at 7 integra-normalize -j journal.db 2>/dev/null |
+	    integra-ingest -j "$JOURNAL" 2>/dev/null |
+	    at 7 integra-normalize -j "$JOURNAL" 2>/dev/null |
 	    at 7 integra-map $J 2>/dev/null |
 	    at 7 integra-dispatch $J >/dev/null 2>&1;
 	test "$(q "SELECT status FROM flow_instances WHERE key = \"Q-1\"

@@ -17,11 +17,12 @@ start_sink sink -r routes
 sed -e "s/127.0.0.1:8090/127.0.0.1:$SINK_PORT/" \
     -e '/^  wordpress:$/a\    timeout: 2s' \
     "$top_srcdir/etc/integra.yaml" >cfg.yaml
+unsealed_on_pg cfg.yaml
 sample_secrets
-C="-c cfg.yaml -j journal.db"
-integra-ingest -j journal.db -s t -t x </dev/null 2>/dev/null
-WP=$(integra-keys -j journal.db add wordpress -S events:write 2>/dev/null)
-READ=$(integra-keys -j journal.db add reader -S events:read 2>/dev/null)
+C="-c cfg.yaml -j "$JOURNAL""
+integra-ingest -j "$JOURNAL" -s t -t x </dev/null 2>/dev/null
+WP=$(integra-keys -j "$JOURNAL" add wordpress -S events:write 2>/dev/null)
+READ=$(integra-keys -j "$JOURNAL" add reader -S events:read 2>/dev/null)
 start_receiver recv.log
 # call METHOD PATH [BODY [KEY]]: the answer in body, its status in status.
 call() {

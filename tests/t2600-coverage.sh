@@ -40,8 +40,8 @@ syncs:
     event: debtor.synced
 EOF
 sed "s/@PORT@/$SINK_PORT/" cfg.in >cfg.yaml
-C="-c cfg.yaml -j journal.db"
-integra-ingest -j journal.db -s t -t x </dev/null 2>/dev/null
+C="-c cfg.yaml -j "$JOURNAL""
+integra-ingest -j "$JOURNAL" -s t -t x </dev/null 2>/dev/null
 
 test_expect_success 'a name several clinics match: 65, the matches shown' '
 	{ integra-coverage $C add Sorriso >out 2>err; test $? -eq 65; } &&
@@ -104,7 +104,7 @@ test_expect_success 'remove: the record gone, an event; again 65' '
 '
 test_expect_success 'the clinics API failing: 69, nothing kept' '
 	sed "s/@PORT@/1/" cfg.in >down.yaml &&
-	{ integra-coverage -c down.yaml -j journal.db add X >out 2>err;
+	{ integra-coverage -c down.yaml -j "$JOURNAL" add X >out 2>err;
 	    test $? -eq 69; } &&
 	grep -q "cannot be asked" err
 '
@@ -112,7 +112,7 @@ test_expect_success 'a config without coverage: 78' '
 	sed "/^coverage:/,/^  sync: debtors/d; /over: coverage/d" cfg.yaml |
 	    sed "s/path: .\/api\/v1\/clinics\/.*/path: \/api\/v1\/clinics\/101\/patients/" \
 	    >none.yaml &&
-	{ integra-coverage -c none.yaml -j journal.db list >/dev/null 2>err;
+	{ integra-coverage -c none.yaml -j "$JOURNAL" list >/dev/null 2>err;
 	    test $? -eq 78; } &&
 	grep -q "has no coverage" err
 '
@@ -156,8 +156,8 @@ test_expect_success 'a sync target with a url, or of no sync: refused' '
 	grep -q "a sync.s target has no url" out
 '
 
-ADMIN=$(integra-keys -j journal.db add admin -S admin 2>/dev/null)
-READ=$(integra-keys -j journal.db add reader -S events:read 2>/dev/null)
+ADMIN=$(integra-keys -j "$JOURNAL" add admin -S admin 2>/dev/null)
+READ=$(integra-keys -j "$JOURNAL" add reader -S events:read 2>/dev/null)
 start_receiver recv.log
 call() {
 	curl -s -o body -w "%{http_code}\n" -X "$1" \

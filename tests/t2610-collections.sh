@@ -26,9 +26,10 @@ start_smtpd
 sed -e "s/127.0.0.1:8090/127.0.0.1:$PORT/" \
     -e "s|smtp://127.0.0.1:25|smtp://127.0.0.1:$SMTP_PORT|" \
     "$top_srcdir/etc/integra.yaml" >cfg.yaml
+unsealed_on_pg cfg.yaml
 sample_secrets
-C="-c cfg.yaml -j journal.db"
-integra-ingest -j journal.db -s t -t x </dev/null 2>/dev/null
+C="-c cfg.yaml -j "$JOURNAL""
+integra-ingest -j "$JOURNAL" -s t -t x </dev/null 2>/dev/null
 
 # at DATE [HH:MM] CMD...: CMD with the clock at that local time (Sao Paulo,
 # UTC-3) on DATE, 10:00 unless given, plus the time the test has taken:
@@ -183,7 +184,7 @@ test_expect_success 'integra-cadence history: each message, channel, outcome' '
 	    [\"installment:101-9006\", \"installment:101-9007\"]" p >/dev/null
 '
 test_expect_success 'metrics: messages and tries by channel, runs by clinic' '
-	at 2026-04-15 integra-report -j journal.db metrics >metrics &&
+	at 2026-04-15 integra-report -j "$JOURNAL" metrics >metrics &&
 	grep -q "^integra_cadence_messages_total{channel=\"sms\",status=\"delivered\",cadence=\"cobranca\"} [1-9]" metrics &&
 	grep -q "^integra_cadence_tries_total{channel=\"email\",outcome=\"ok\",cadence=\"cobranca\"} [1-9]" metrics &&
 	grep -q "^integra_cadence_try_seconds_total{channel=\"whatsapp\"," metrics &&
@@ -194,20 +195,43 @@ test_expect_success 'metrics: messages and tries by channel, runs by clinic' '
 		promtool check metrics <metrics
 	fi
 '
-# The records are sealed (the sample's encryption): the SQL reads a copy
-# of the journal rekeyed plain, a config without a current key.
+# overdue BEFORE: the installments not paid, due before that day, counted
+# and summed by SQL.  On SQLite the records are sealed (the sample's
+# encryption): the SQL reads a copy of the journal rekeyed plain, a config
+# without a current key; PostgreSQL keeps them plain.
+overdue() {
+	if [ "$JOURNAL" = journal.db ]; then
+		q ".backup plain.db" &&
+		grep -v "^  current: " cfg.yaml >plain.yaml &&
+		integra-journal -c plain.yaml -j plain.db rekey \
+		    >/dev/null 2>&1 &&
+		sqlite3 -batch plain.db "SELECT count(*) || ' ' ||
+		    printf('%.2f', coalesce(sum(json_extract(record,
+		    '\$.amount')), 0)) FROM sync_records
+		    WHERE job = 'clinicas-devedores'
+		    AND key LIKE 'installment:%'
+		    AND json_extract(record, '\$.status') <> 'paid'
+		    AND json_extract(record, '\$.due_date') GLOB
+		    '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+		    AND json_extract(record, '\$.due_date') < '$1'"
+	else
+		# An amount that is no number adds 0, as in SQLite's sum.
+		q "SELECT count(*) || ' ' || to_char(coalesce(sum(CASE
+		    WHEN json_extract(record, '\$.amount') ~
+		    '^-?[0-9]+([.][0-9]+)?\$' THEN json_extract(record,
+		    '\$.amount')::numeric ELSE 0 END), 0),
+		    'FM999999990.00') FROM sync_records
+		    WHERE job = 'clinicas-devedores'
+		    AND key LIKE 'installment:%'
+		    AND json_extract(record, '\$.status') <> 'paid'
+		    AND json_extract(record, '\$.due_date') ~
+		    '^[0-9]{4}-[0-9]{2}-[0-9]{2}\$'
+		    AND json_extract(record, '\$.due_date') < '$1'"
+	fi
+}
 test_expect_success 'the delinquency report: its totals are the journal s' '
 	at 2026-03-20 integra-report $C collections --json >report &&
-	q ".backup plain.db" && grep -v "^  current: " cfg.yaml >plain.yaml &&
-	integra-journal -c plain.yaml -j plain.db rekey >/dev/null 2>&1 &&
-	sqlite3 -batch plain.db "SELECT count(*) || \" \" || printf(\"%.2f\",
-	    coalesce(sum(json_extract(record, \"\$.amount\")), 0))
-	    FROM sync_records WHERE job = \"clinicas-devedores\"
-	    AND key LIKE \"installment:%\"
-	    AND json_extract(record, \"\$.status\") <> \"paid\"
-	    AND json_extract(record, \"\$.due_date\") GLOB
-	    \"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]\"
-	    AND json_extract(record, \"\$.due_date\") < \"2026-03-20\"" >expect &&
+	overdue 2026-03-20 >expect &&
 	jq -r "\"\(.overdue.count) \(.overdue.total)\"" report |
 	    awk "{ printf(\"%d %.2f\\n\", \$1, \$2) }" >got &&
 	test_cmp expect got &&
@@ -305,8 +329,8 @@ test_expect_success 'a step sent by hand, by the CLI and the API' '
 	    test $? -eq 65; } && grep -q "has no step .d9." err &&
 	{ integra-cadence $C send cobranca d7 101-9002 >/dev/null 2>err;
 	    test $? -eq 65; } && grep -q "is over" err &&
-	KEY=$(integra-keys -j journal.db add ops -S events:write 2>/dev/null) &&
-	READ=$(integra-keys -j journal.db add reader -S events:read \
+	KEY=$(integra-keys -j "$JOURNAL" add ops -S events:write 2>/dev/null) &&
+	READ=$(integra-keys -j "$JOURNAL" add reader -S events:read \
 	    2>/dev/null) &&
 	start_receiver recv.log &&
 	curl -s -o body -w "%{http_code}" -X POST -H "X-API-Key: $KEY" \

@@ -30,14 +30,24 @@ cadences:
       - {id: d3, offset: 3d, channels: [sms]}
       - {id: d5, offset: 5d, channels: [sms]}
 EOF
-C="-c cfg.yaml -j journal.db"
-integra-ingest -j journal.db -s t -t x </dev/null 2>/dev/null
+C="-c cfg.yaml -j "$JOURNAL""
+integra-ingest -j "$JOURNAL" -s t -t x </dev/null 2>/dev/null
 # N installments due on 2026-05-10, a tenth of them paid.
-q "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n
-    WHERE i < $N) INSERT INTO sync_records (job, key, hash, record,
-    updated_at) SELECT 's', printf('installment:%07d', i), randomblob(32),
-    json_object('due', '2026-05-10', 'paid', json(CASE WHEN i % 10 = 0
-    THEN 'true' ELSE 'false' END)), 0 FROM n"
+if [ "$JOURNAL" = journal.db ]; then
+	q "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n
+	    WHERE i < $N) INSERT INTO sync_records (job, key, hash, record,
+	    updated_at) SELECT 's', printf('installment:%07d', i),
+	    randomblob(32), json_object('due', '2026-05-10', 'paid',
+	    json(CASE WHEN i % 10 = 0 THEN 'true' ELSE 'false' END)), 0
+	    FROM n"
+else
+	q "INSERT INTO sync_records (job, key, hash, record, updated_at)
+	    SELECT 's', 'installment:' || lpad(i::text, 7, '0'),
+	    decode(md5(i::text) || md5(i::text), 'hex'),
+	    convert_to(json_build_object('due', '2026-05-10',
+	    'paid', i % 10 = 0)::text, 'UTF8'), 0
+	    FROM generate_series(1, $N) AS i"
+fi
 T0=$(date -u +%s)
 at() {
 	s=$(date -u -d "$1T12:00:00Z" +%s)

@@ -55,6 +55,13 @@
 #define VARCHAROID	1043
 #define NUMERICOID	1700
 
+/*
+ * Statements sent in pipeline mode before their answers are read: the
+ * server's answers wait in the socket meanwhile, and were they to fill
+ * it, the server would stop reading what we send while we wait to send.
+ */
+#define PIPELINE_MAX	1000
+
 /* What pg_step returns when the statement failed (not a JOURNAL_ code). */
 #define STEP_FAILED	1
 
@@ -694,7 +701,8 @@ pg_step(struct journal_stmt *s)
 		}
 		/* No row to wait for: its answer is read with the next. */
 		if (pg->in_tx && st->nfields == 0) {
-			if (send_stmt(pg, st) != 0)
+			if ((pg->sent >= PIPELINE_MAX &&
+			    settle(pg, NULL) != 0) || send_stmt(pg, st) != 0)
 				return STEP_FAILED;
 			st->sent = 1;
 			return JOURNAL_DONE;
