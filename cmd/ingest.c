@@ -138,7 +138,8 @@ main(int argc, char *argv[])
 	struct ingest ig;
 	struct stream s;
 	struct stream_stage stage = { .prepare = ingest_prepare,
-	    .apply = ingest_apply, .work_free = ingest_work_free, .ctx = &ig };
+	    .apply = ingest_apply, .finish = ingest_finish,
+	    .work_free = ingest_work_free, .ctx = &ig };
 	int i, rc;
 	const struct options_spec opts[] = {
 		OPTIONS_SETUP(&cfgpath, &jpath),

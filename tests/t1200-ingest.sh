@@ -213,4 +213,38 @@ test_expect_success 'a stream that cannot write stops though its input idles' '
 	wait $feeder
 	test $rc -eq 74 && test $((end - start)) -lt 5
 '
+# The journal's answers are read once a batch (stream.h, finish): a
+# duplicate inside the batch, and one a few hundred events later, past
+# the records held at once (HOLD_MAX), are each told by their own line.
+test_expect_success 'the same payload twice in one input: once, its envelope twice' '
+	awk "BEGIN { for (i = 0; i < 700; i++) {
+		k = i < 300 ? i : (i < 600 ? i - 300 : i - 500)
+		printf \"{\\\"name\\\":\\\"twice %d\\\"}\\n\", k } }" \
+	    >twice.ndjson &&
+	integra-ingest -j "$JOURNAL" -s twice -t lead.created <twice.ndjson \
+	    >twice.out 2>twice.err &&
+	test $(wc -l <twice.out) = 700 &&
+	grep -q "700 read, 300 journaled, 400 duplicate, 0 rejected" \
+	    twice.err &&
+	head -n 300 twice.out >first &&
+	sed -n 301,600p twice.out >second && test_cmp first second &&
+	sed -n 101,200p twice.out >third.expect &&
+	sed -n 601,700p twice.out >third && test_cmp third.expect third &&
+	test "$(q "SELECT count(*) FROM events e JOIN raw_envelopes r
+	    ON r.event = e.seq WHERE source = '"'twice'"'")" = 300
+'
+test_expect_code 70 'a journal that fails midway: the batch kept whole or not at all' '
+	integra-ingest -j "$JOURNAL" -s refused -t lead.created \
+	    <"$leads" >/dev/null 2>&1 &&
+	journal_refuse raw_envelopes &&
+	awk "BEGIN { for (i = 0; i < 600; i++)
+		printf \"{\\\"name\\\":\\\"refused %d\\\"}\\n\", i }" |
+	integra-ingest -j "$JOURNAL" -s refused -t lead.created \
+	    >refused.out 2>refused.err; rc=$?
+	journal_accept raw_envelopes &&
+	test ! -s refused.out &&
+	test "$(q "SELECT count(*) FROM events WHERE source = '"'refused'"'")" = 5 &&
+	grep -q "add raw envelope\|add event" refused.err && exit $rc
+'
+
 test_done

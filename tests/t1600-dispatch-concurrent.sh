@@ -127,4 +127,42 @@ test_expect_success 'two dispatches and claims that run out: none sent twice' '
 	test "$(sqlite3 slow.db "SELECT count(*) FROM deliveries
 	    WHERE status = \"delivered\"")" = 10
 '
+# A lease taken from a dispatch while its request is out (it ran out, and
+# another dispatch claimed the delivery): the try is kept, and the
+# delivery is left to the one that holds it now.  The outcomes of a tick
+# are sent before their answers are read (journal_attempt_send): the
+# answer that says the lease was lost must still be this delivery's.
+test_expect_success 'a lease lost while its request is out: the try kept, the delivery left' '
+	cat >lost.yaml <<-EOF &&
+	targets:
+	  slow:
+	    url: http://127.0.0.1:$SINK_PORT/slow
+	    concurrency: 2
+	routes:
+	  - on: lead.created
+	    to: slow
+	EOF
+	printf "{\"name\":\"Lost %d\",\"phone\":\"1197777000%d\"}\n" \
+	    0 0 1 1 >lost.ndjson &&
+	deliveries "$JOURNAL" lost.yaml lost.ndjson >lost.deliveries \
+	    2>/dev/null &&
+	test $(wc -l <lost.deliveries) = 2 &&
+	jq -r .id lost.deliveries | head -n 1 >stolen.id || exit 1
+	integra-dispatch -j "$JOURNAL" -c lost.yaml <lost.deliveries \
+	    >lost.out 2>lost.err &
+	pd=$!
+	sleep 0.15
+	q "UPDATE deliveries SET lease_owner = \"thief\"
+	    WHERE id = \"$(cat stolen.id)\" AND status = \"in_flight\"" &&
+	wait $pd &&
+	grep "lease lost before the outcome was recorded" lost.err >lost &&
+	test $(wc -l <lost) = 1 && grep -q "$(cat stolen.id)" lost &&
+	test "$(q "SELECT status || \" \" || lease_owner FROM deliveries
+	    WHERE id = \"$(cat stolen.id)\"")" = "in_flight thief" &&
+	test "$(q "SELECT count(*) FROM attempts
+	    WHERE delivery_id = \"$(cat stolen.id)\"")" = 1 &&
+	test "$(q "SELECT count(*) FROM deliveries d JOIN attempts a
+	    ON a.delivery_id = d.id WHERE d.target = \"slow\"
+	    AND d.status = \"delivered\" AND d.id <> \"$(cat stolen.id)\"")" = 1
+'
 test_done

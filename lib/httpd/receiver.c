@@ -157,6 +157,14 @@ receiver_apply(void *ctx, struct stream *s, struct stream_rec *r)
 	return ingest_apply(&rv->apply_ig, s, r);
 }
 
+static enum stream_rc
+receiver_finish(void *ctx, struct stream *s, struct stream_rec *r)
+{
+	struct receiver *rv = ctx;
+
+	return ingest_finish(&rv->apply_ig, s, r);
+}
+
 /* The journal thread: one of a request's events was applied. */
 static void
 applied(void *ctx, struct stream_rec *r, enum stream_rc rc)
@@ -1169,7 +1177,8 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 	/* Commit as soon as nothing more is waiting: latency is an answer's. */
 	rv.s.batch_ms = 0;
 	rv.stage = (struct stream_stage){ .apply = receiver_apply,
-	    .work_free = ingest_work_free, .applied = applied,
+	    .finish = receiver_finish, .work_free = ingest_work_free,
+	    .applied = applied,
 	    .committed = committed, .ctx = &rv };
 
 	/* The threads started from here on leave these signals to us. */

@@ -203,8 +203,8 @@ journal_claim_probe(struct journal *j, const char *target, const char *owner,
 }
 
 int
-journal_attempt_add(struct journal *j, const struct journal_attempt *a,
-    const char *owner, int *kept)
+journal_attempt_send(struct journal *j, const struct journal_attempt *a,
+    const char *owner, int64_t *ticket)
 {
 	int64_t done_at = a->started_at + a->duration_ms;
 	struct journal_stmt *st;
@@ -243,9 +243,22 @@ journal_attempt_add(struct journal *j, const struct journal_attempt *a,
 	journal_bind_text(st, 9, a->remote_id);
 	if ((rc = journal_step_done(j, st, "finish delivery")) != 0)
 		return rc;
+	*ticket = journal_changes_ticket(j);
+	return 0;
+}
+
+int
+journal_attempt_sent(struct journal *j, const struct journal_attempt *a,
+    int64_t ticket, int *kept)
+{
+	int64_t done_at = a->started_at + a->duration_ms, changed;
+	int rc;
+
+	if ((changed = journal_ticket_changes(j, ticket, "finish delivery")) <
+	    0)
+		return (int)changed;
 	/* Not "pending": that delivery's target is disabled, it waits. */
-	if (!(*kept = journal_changes(j) == 1) ||
-	    strcmp(a->status, "pending") == 0)
+	if (!(*kept = changed == 1) || strcmp(a->status, "pending") == 0)
 		return 0;
 	if ((rc = journal_count(j, done_at, "delivery", a->target, a->status,
 	    NULL, 1, 0)) != 0 || (a->channel != NULL &&

@@ -123,10 +123,16 @@ int	journal_claim_probe(struct journal *, const char *target,
 	    journal_claim_fn fn, void *ctx, int *claimed);
 /*
  * Records one try and moves its delivery to a->status, if owner still holds
- * the lease (*kept says whether it did; the attempt is recorded either way).
+ * the lease; the attempt is recorded either way.  In two halves, as
+ * journal_event_send and _sent, so that a tick's tries wait for the
+ * journal's answers once: send leaves *ticket for sent, later in the same
+ * transaction and with the same a, which says whether owner held it
+ * (*kept).
  */
-int	journal_attempt_add(struct journal *, const struct journal_attempt *,
-	    const char *owner, int *kept);
+int	journal_attempt_send(struct journal *, const struct journal_attempt *a,
+	    const char *owner, int64_t *ticket);
+int	journal_attempt_sent(struct journal *, const struct journal_attempt *a,
+	    int64_t ticket, int *kept);
 /* Gives back owner's claim on a delivery not tried: due again at once. */
 int	journal_claim_release(struct journal *, const char *id,
 	    const char *owner, int64_t now);

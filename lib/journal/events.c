@@ -47,9 +47,9 @@ any_retained(struct journal *j)
 }
 
 /*
- * The event of a source with a key in index form: 1 and its id in id (and
- * its raw envelope in envelope, if not NULL and not dropped by retention),
- * 0 if there is none.
+ * The event of a source with a key in index form: 1 and its id in id (if
+ * not NULL) and its raw envelope in envelope (if not NULL and not dropped
+ * by retention), 0 if there is none.
  */
 static int
 event_by_key(struct journal *j, const char *source, const void *form,
@@ -64,8 +64,8 @@ event_by_key(struct journal *j, const char *source, const void *form,
 	journal_bind_blob(st, 2, form, formlen);
 	if ((rc = journal_step(st)) != JOURNAL_ROW)
 		return journal_step_end(j, st, rc, "find duplicate event");
-	snprintf(id, ID_LEN + 1, "%s",
-	    journal_column_text(st, 0));
+	if (id != NULL)
+		snprintf(id, ID_LEN + 1, "%s", journal_column_text(st, 0));
 	if (envelope != NULL)
 		buf_add(envelope, journal_column_text(st, 1),
 		    journal_column_bytes(st, 1));
@@ -88,15 +88,25 @@ journal_event_seal(struct seal *seal, struct journal_event *ev,
 	return 0;
 }
 
+/* A key's index form (keyindex.h), in j->key_form; returns its length. */
+static size_t
+key_form(struct journal *j, const char *key, size_t keylen)
+{
+	buf_reset(&j->key_form);
+	buf_grow(&j->key_form, keylen + 1);
+	return key_index(key, keylen, (unsigned char *)j->key_form.data);
+}
+
 int
-journal_event_add(struct journal *j, const struct journal_event *ev,
-    char dup_id[ID_LEN + 1], struct buf *dup_envelope)
+journal_event_send(struct journal *j, const struct journal_event *ev,
+    struct journal_sent *sent)
 {
 	unsigned char retained[KEY_INDEX_RETAINED_LEN];
 	size_t keylen = strlen(ev->idempotency_key), formlen;
 	struct journal_stmt *st;
 	int rc;
 
+	*sent = (struct journal_sent){ .ticket = -1 };
 	/* The key of an event retention has replaced is known by its digest. */
 	if ((rc = any_retained(j)) < 0)
 		return rc;
@@ -104,14 +114,12 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 		key_index_retained(ev->source, ev->idempotency_key, keylen,
 		    retained);
 		if ((rc = event_by_key(j, ev->source, retained,
-		    sizeof(retained), dup_id, dup_envelope)) != 0)
+		    sizeof(retained), NULL, NULL)) < 0)
 			return rc;
+		if ((sent->retained = rc) == 1)
+			return 0;
 	}
-	buf_reset(&j->key_form);
-	buf_grow(&j->key_form, keylen + 1);
-	formlen = key_index(ev->idempotency_key, keylen,
-	    (unsigned char *)j->key_form.data);
-
+	formlen = key_form(j, ev->idempotency_key, keylen);
 	if ((st = journal_sql(j, SQL_EVENT_ADD)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, ev->id);
@@ -127,7 +135,46 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 	journal_bind_int64(st, 11, ev->canonical);
 	if ((rc = journal_step_done(j, st, "add event")) != 0)
 		return rc;
-	if (journal_changes(j) == 1) {
+	sent->ticket = journal_changes_ticket(j);
+
+	/*
+	 * The envelope goes with the event only if the event was new: the
+	 * statements say so themselves, so that neither waits for the
+	 * other's answer.
+	 */
+	if ((st = journal_sql(j, ev->canonical ? SQL_CANONICAL_NEW :
+	    SQL_RAW_ADD)) == NULL)
+		return -1;
+	/* What was refused is kept byte for byte, valid or not. */
+	if (ev->rejected != NULL || ev->sealed)
+		journal_bind_blob(st, 1, ev->envelope, ev->envelope_len);
+	else
+		journal_bind_textn(st, 1, ev->envelope, ev->envelope_len);
+	journal_bind_int64(st, 2, ev->sealed);
+	journal_bind_text(st, 3, ev->id);
+	return journal_step_done(j, st, "add raw envelope");
+}
+
+int
+journal_event_sent(struct journal *j, const struct journal_event *ev,
+    const struct journal_sent *sent, char dup_id[ID_LEN + 1],
+    struct buf *dup_envelope)
+{
+	unsigned char retained[KEY_INDEX_RETAINED_LEN];
+	size_t keylen = strlen(ev->idempotency_key), formlen;
+	int64_t changed;
+	int rc;
+
+	if (sent->retained) {
+		key_index_retained(ev->source, ev->idempotency_key, keylen,
+		    retained);
+		return event_by_key(j, ev->source, retained, sizeof(retained),
+		    dup_id, dup_envelope);
+	}
+	if ((changed = journal_ticket_changes(j, sent->ticket, "add event")) <
+	    0)
+		return (int)changed;
+	if (changed == 1) {
 		if ((rc = journal_count(j, ev->received_at, "event", ev->type,
 		    ev->source, "received", 1, 0)) != 0 ||
 		    (ev->rejected != NULL && (rc = journal_count(j,
@@ -136,21 +183,11 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 		    (ev->canonical && (rc = journal_count(j, ev->received_at,
 		    "event", ev->type, ev->source, "normalized", 1, 0)) != 0))
 			return rc;
-		/* The statements take the event just inserted. */
-		if ((st = journal_sql(j, ev->canonical ? SQL_CANONICAL_NEW :
-		    SQL_RAW_ADD)) == NULL)
-			return -1;
-		/* What was refused is kept byte for byte, valid or not. */
-		if (ev->rejected != NULL || ev->sealed)
-			journal_bind_blob(st, 1, ev->envelope, ev->envelope_len);
-		else
-			journal_bind_textn(st, 1, ev->envelope, ev->envelope_len);
-		journal_bind_int64(st, 2, ev->sealed);
-		journal_bind_text(st, 3, ev->id);
-		return journal_step_done(j, st, "add raw envelope");
+		return 0;
 	}
 
 	/* The source sent this key before: hand back the original. */
+	formlen = key_form(j, ev->idempotency_key, keylen);
 	if ((rc = event_by_key(j, ev->source, j->key_form.data, formlen,
 	    dup_id, dup_envelope)) == 0) {
 		snprintf(j->err, sizeof(j->err), "journal '%s': find duplicate"
@@ -158,6 +195,18 @@ journal_event_add(struct journal *j, const struct journal_event *ev,
 		return -1;
 	}
 	return rc;
+}
+
+int
+journal_event_add(struct journal *j, const struct journal_event *ev,
+    char dup_id[ID_LEN + 1], struct buf *dup_envelope)
+{
+	struct journal_sent sent;
+	int rc;
+
+	if ((rc = journal_event_send(j, ev, &sent)) != 0)
+		return rc;
+	return journal_event_sent(j, ev, &sent, dup_id, dup_envelope);
 }
 
 int

@@ -59,6 +59,28 @@ int	journal_event_seal(struct seal *, struct journal_event *,
  */
 int	journal_event_add(struct journal *, const struct journal_event *,
 	    char dup_id[ID_LEN + 1], struct buf *dup_envelope);
+
+/* What journal_event_send leaves for journal_event_sent. */
+struct journal_sent {
+	int64_t		 ticket;	/* the insert's changes, when told */
+	int		 retained;	/* a duplicate of an event retention
+					   kept: nothing was sent */
+};
+
+/*
+ * journal_event_add in two halves, so that a stream of events waits for
+ * the journal's answers once a batch rather than once an event (a
+ * backend that sends statements without waiting, pg.c).  Send stores the
+ * event if it is new, in a transaction; sent, later in the same one and
+ * with the same ev, says which it was, as journal_event_add returns.
+ * Several events may be sent before the first is asked for, and are asked
+ * for in the order sent.
+ */
+int	journal_event_send(struct journal *, const struct journal_event *ev,
+	    struct journal_sent *);
+int	journal_event_sent(struct journal *, const struct journal_event *ev,
+	    const struct journal_sent *, char dup_id[ID_LEN + 1],
+	    struct buf *dup_envelope);
 /* Status of an event; canonical (if not NULL) gets its canonical envelope. */
 int	journal_event_status(struct journal *, const char *id,
 	    enum journal_event_status *, struct buf *canonical);

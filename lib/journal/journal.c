@@ -445,6 +445,18 @@ journal_changes(struct journal *j)
 }
 
 int64_t
+journal_changes_ticket(struct journal *j)
+{
+	return j->be->changes_ticket(j);
+}
+
+int64_t
+journal_ticket_changes(struct journal *j, int64_t ticket, const char *what)
+{
+	return j->be->ticket_changes(j, ticket, what);
+}
+
+int64_t
 journal_last_rowid(struct journal *j)
 {
 	return j->be->last_rowid(j);

@@ -106,6 +106,13 @@ struct pg {
 	int		 sent;		/* statements whose answers wait */
 	int		 broken;	/* one of them failed (msg): until
 					   the rollback */
+	int		 last_sent;	/* the last statement stepped was sent */
+	/* By place among those sent: the ticket its changes go to, or -1. */
+	int64_t		 wants[PIPELINE_MAX + 1];
+	/* By ticket (pg_changes_ticket): rows changed, -1 not yet told. */
+	int64_t		*told;
+	size_t		 ntickets;	/* given in this transaction */
+	size_t		 tickets_cap;
 };
 
 static struct pg *
@@ -196,7 +203,7 @@ settle(struct pg *pg, PGresult **last)
 {
 	ExecStatusType status;
 	PGresult *res;
-	int failed = 0, ends = 0;
+	int failed = 0, ends = 0, place = 0;
 
 	if (last != NULL)
 		*last = NULL;
@@ -222,6 +229,8 @@ settle(struct pg *pg, PGresult **last)
 		}
 		if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
 			pg->changes = strtoll(PQcmdTuples(res), NULL, 10);
+			if (pg->wants[place] >= 0)
+				pg->told[pg->wants[place]] = pg->changes;
 			if (last != NULL) {
 				PQclear(*last);
 				*last = res;
@@ -233,7 +242,11 @@ settle(struct pg *pg, PGresult **last)
 			keep_failure(pg, res);
 			failed = 1;
 		}
+		if (place < PIPELINE_MAX)
+			place++;
 	}
+	for (place = 0; place < pg->sent; place++)
+		pg->wants[place] = -1;
 	pg->sent = 0;
 	(void)PQexitPipelineMode(pg->conn);
 	if (!failed)
@@ -381,6 +394,8 @@ pg_open(struct journal *j)
 	size_t i;
 
 	j->conn = pg = xcalloc(1, sizeof(*pg));
+	for (i = 0; i <= PIPELINE_MAX; i++)
+		pg->wants[i] = -1;
 	for (i = 0; i < JOURNAL_NSQL; i++) {
 		pg->stmt[i].base.be = &journal_pg;
 		pg->stmt[i].pg = pg;
@@ -449,6 +464,7 @@ pg_close(struct journal *j)
 	for (i = 0; i < JOURNAL_NSQL; i++)
 		stmt_release(&pg->stmt[i]);
 	PQfinish(pg->conn);
+	free(pg->told);
 	free(pg);
 	j->conn = NULL;
 }
@@ -461,6 +477,7 @@ pg_rollback(struct journal *j)
 	(void)settle(pg, NULL);
 	pg->broken = 0;
 	pg->in_tx = 0;
+	pg->ntickets = 0;
 	PQclear(PQexec(pg->conn, "ROLLBACK"));
 }
 
@@ -481,6 +498,7 @@ pg_begin(struct journal *j)
 	    0)
 		pg_rollback(j);
 	pg_of(j)->in_tx = rc == 0;
+	pg_of(j)->ntickets = 0;
 	return rc;
 }
 
@@ -517,6 +535,40 @@ pg_changes(struct journal *j)
 	struct pg *pg = pg_of(j);
 
 	return settle(pg, NULL) == 0 ? pg->changes : 0;
+}
+
+/*
+ * A statement sent without waiting has its changes told by settle, into
+ * the ticket's place; one that had its answer has them now.
+ */
+static int64_t
+pg_changes_ticket(struct journal *j)
+{
+	struct pg *pg = pg_of(j);
+
+	if (pg->ntickets == pg->tickets_cap) {
+		pg->tickets_cap = pg->tickets_cap > 0 ? 2 * pg->tickets_cap :
+		    256;
+		pg->told = xrealloc(pg->told, pg->tickets_cap *
+		    sizeof(*pg->told));
+	}
+	if (pg->last_sent) {
+		pg->told[pg->ntickets] = -1;
+		pg->wants[pg->sent - 1] = (int64_t)pg->ntickets;
+	} else
+		pg->told[pg->ntickets] = pg->changes;
+	return (int64_t)pg->ntickets++;
+}
+
+static int64_t
+pg_ticket_changes(struct journal *j, int64_t ticket, const char *what)
+{
+	struct pg *pg = pg_of(j);
+	int rc;
+
+	if (pg->told[ticket] < 0 && (rc = pg_settle(j, what)) != 0)
+		return rc;
+	return pg->told[ticket];
 }
 
 /* The value an identity column took last in this session. */
@@ -692,6 +744,7 @@ pg_step(struct journal_stmt *s)
 	if (st->sent)
 		return JOURNAL_DONE;
 	if (st->res == NULL) {
+		pg->last_sent = 0;
 		if (pg->broken)
 			return STEP_FAILED;
 		for (i = 0; i < st->nparams; i++) {
@@ -704,7 +757,7 @@ pg_step(struct journal_stmt *s)
 			if ((pg->sent >= PIPELINE_MAX &&
 			    settle(pg, NULL) != 0) || send_stmt(pg, st) != 0)
 				return STEP_FAILED;
-			st->sent = 1;
+			st->sent = pg->last_sent = 1;
 			return JOURNAL_DONE;
 		}
 		if (pg->sent > 0) {
@@ -1066,6 +1119,8 @@ const struct journal_backend journal_pg = {
 	.set_lax = pg_set_lax,
 	.checkpoint = pg_checkpoint,
 	.changes = pg_changes,
+	.changes_ticket = pg_changes_ticket,
+	.ticket_changes = pg_ticket_changes,
 	.last_rowid = pg_last_rowid,
 	.sql = pg_sql,
 	.bind_int64 = pg_bind_int64,

@@ -332,6 +332,10 @@ struct journal_backend {
 	int		(*set_lax)(struct journal *);
 	int		(*checkpoint)(struct journal *, int *left);
 	int64_t		(*changes)(struct journal *);
+	/* journal_changes_ticket's and journal_ticket_changes's. */
+	int64_t		(*changes_ticket)(struct journal *);
+	int64_t		(*ticket_changes)(struct journal *, int64_t ticket,
+			    const char *what);
 	int64_t		(*last_rowid)(struct journal *);
 	struct journal_stmt *(*sql)(struct journal *, enum journal_sql);
 	void		(*bind_int64)(struct journal_stmt *, int, int64_t);
@@ -368,15 +372,15 @@ struct journal_backend {
 	 */
 	int		(*copied)(struct journal *, const char *table);
 	/*
-	 * journal_work's notification, sent with the transaction (or at
-	 * once outside one); journal_listen's and journal_told's.  NULL:
-	 * the backend tells nothing, and listeners poll.
-	 */
-	/*
 	 * Reads the answers of the statements sent without waiting for
 	 * them (pg.c), a failure among them told as what's.  NULL: none is.
 	 */
 	int		(*settle)(struct journal *, const char *what);
+	/*
+	 * journal_work's notification, sent with the transaction (or at
+	 * once outside one); journal_listen's and journal_told's.  NULL:
+	 * the backend tells nothing, and listeners poll.
+	 */
 	int		(*notify)(struct journal *);
 	int		(*listen)(struct journal *, int *fd);
 	int		(*told)(struct journal *);
@@ -460,6 +464,16 @@ int		 journal_settle(struct journal *, const char *what);
 int		 journal_schema(struct journal *, journal_column_fn, void *ctx);
 /* Rows the last statement to finish changed. */
 int64_t		 journal_changes(struct journal *);
+/*
+ * The rows the statement just stepped changes, without waiting for them:
+ * a ticket, which journal_ticket_changes turns into the rows, reading
+ * the answers sent before it if they have not been read (a failure among
+ * them told as what's: -1, or JOURNAL_BUSY as a negative).  A ticket
+ * holds until the transaction ends.
+ */
+int64_t		 journal_changes_ticket(struct journal *);
+int64_t		 journal_ticket_changes(struct journal *, int64_t ticket,
+		    const char *what);
 /* The integer key of the last row inserted. */
 int64_t		 journal_last_rowid(struct journal *);
 

@@ -155,15 +155,19 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " CASE WHEN ?10 IS NOT NULL THEN 'rejected' WHEN ?11 THEN"
 	    " 'normalized' ELSE 'received' END, ?10)"
 	    " ON CONFLICT (source, key_index) DO NOTHING",
-	/* The event's: the row SQL_EVENT_ADD inserted last. */
+	/*
+	 * The event's: the row SQL_EVENT_ADD inserted last, if it inserted
+	 * one (a duplicate inserts nothing).
+	 */
 	[SQL_RAW_ADD] =
 	    "INSERT INTO raw_envelopes (event, envelope)"
-	    " VALUES (last_insert_rowid(), CASE WHEN ?2 THEN ?1 ELSE"
-	    " integra_seal(?1, '" AAD_RAW "' || ?3) END)",
+	    " SELECT last_insert_rowid(), CASE WHEN ?2 THEN ?1 ELSE"
+	    " integra_seal(?1, '" AAD_RAW "' || ?3) END WHERE changes() = 1",
 	[SQL_CANONICAL_NEW] =
 	    "INSERT INTO canonical_envelopes (event, envelope)"
-	    " VALUES (last_insert_rowid(), CASE WHEN ?2 THEN ?1 ELSE"
-	    " integra_seal(?1, '" AAD_CANONICAL "' || ?3) END)",
+	    " SELECT last_insert_rowid(), CASE WHEN ?2 THEN ?1 ELSE"
+	    " integra_seal(?1, '" AAD_CANONICAL "' || ?3) END"
+	    " WHERE changes() = 1",
 	[SQL_EVENT_BY_KEY] =
 	    "SELECT id, integra_open(envelope, '" AAD_RAW "' || id)"
 	    " FROM events LEFT JOIN raw_envelopes"

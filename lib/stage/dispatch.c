@@ -129,6 +129,7 @@ struct job {
 	const char		*channel;	/* cadence and channel (config's) */
 	struct buf		 emit;		/* that event's data */
 	int			 untried;	/* failed before it was sent */
+	int64_t			 ticket;	/* its try's, sent (journal.h) */
 	int			 kept;		/* its try recorded as its own */
 	int			 reauth;	/* sent again after a 401 */
 	int64_t			 lease_until;	/* when the claim runs out */
@@ -1139,10 +1140,6 @@ settle(struct run *r)
 	return 0;
 }
 
-/*
- * One commit: the attempts that came back, and new claims.  Then the
- * outcomes are written and the claimed requests started.
- */
 /* A delivery read on stdin that its claim did not take. */
 static void
 skipped(void *ctx, const char *id)
@@ -1156,6 +1153,27 @@ skipped(void *ctx, const char *id)
 	    id);
 }
 
+/* What j's try was, for the journal. */
+static struct journal_attempt
+attempt_of(const struct job *j)
+{
+	return (struct journal_attempt){ .delivery_id = j->id,
+	    .attempt = j->attempt, .started_at = j->req.x.started_ms,
+	    .duration_ms = j->req.x.duration_ms,
+	    .http_status = j->req.x.status,
+	    .error_class = j->req.x.error_class,
+	    .error = j->req.x.error_class != NULL ? j->req.x.error : NULL,
+	    .excerpt = j->excerpt[0] != '\0' ? j->excerpt : NULL,
+	    .remote_id = j->req.remote_id[0] != '\0' ? j->req.remote_id :
+	    NULL, .target = j->target, .event_id = j->event,
+	    .cadence = j->cadence, .channel = j->channel,
+	    .status = j->status, .not_before = j->not_before };
+}
+
+/*
+ * One commit: the attempts that came back, and new claims.  Then the
+ * outcomes are written and the claimed requests started.
+ */
 static int
 tick(struct run *r)
 {
@@ -1167,22 +1185,19 @@ tick(struct run *r)
 	r->now = clock_ms();
 	if ((rc = journal_begin(jn)) != 0)
 		return journal_failed(r);
+	/* The tries all sent, then their answers read at once. */
+	for (i = 0; i < r->ndone; i++) {
+		a = attempt_of(r->done[i]);
+		if ((rc = journal_attempt_send(jn, &a, r->owner,
+		    &r->done[i]->ticket)) != 0)
+			return journal_failed(r);
+	}
 	for (i = 0; i < r->ndone; i++) {
 		struct job *j = r->done[i];
 
-		a = (struct journal_attempt){ .delivery_id = j->id,
-		    .attempt = j->attempt, .started_at = j->req.x.started_ms,
-		    .duration_ms = j->req.x.duration_ms,
-		    .http_status = j->req.x.status,
-		    .error_class = j->req.x.error_class,
-		    .error = j->req.x.error_class != NULL ? j->req.x.error : NULL,
-		    .excerpt = j->excerpt[0] != '\0' ? j->excerpt : NULL,
-		    .remote_id = j->req.remote_id[0] != '\0' ? j->req.remote_id : NULL,
-		    .target = j->target, .event_id = j->event,
-		    .cadence = j->cadence, .channel = j->channel,
-		    .status = j->status, .not_before = j->not_before };
-		if ((rc = journal_attempt_add(jn, &a, r->owner, &j->kept)) != 0 ||
-		    (j->kept && ((rc = tell(r, j)) != 0 ||
+		a = attempt_of(j);
+		if ((rc = journal_attempt_sent(jn, &a, j->ticket,
+		    &j->kept)) != 0 || (j->kept && ((rc = tell(r, j)) != 0 ||
 		    (rc = follow(r, j)) != 0 || (rc = advance_flow(r,
 		    j)) != 0)))
 			return journal_failed(r);

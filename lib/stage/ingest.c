@@ -42,7 +42,8 @@ struct ingest_work {
 	struct buf		 sealed;	/* env sealed, if it is */
 	char			*kept[7];
 	size_t			 nkept;
-	int			 duplicate;	/* set by apply */
+	struct journal_sent	 sent;		/* apply's, for finish */
+	int			 duplicate;	/* set by finish */
 };
 
 /* A copy of s that lives as long as w. */
@@ -281,12 +282,24 @@ ingest_prepare(void *ctx, struct stream_rec *r, const char *line, size_t len,
 	return ingest_cloudevent(ig, r, line, len);
 }
 
-/*
- * Journals the event and writes its envelope (or the original's, for a
- * duplicate, unless retention has dropped it) to the stream.
- */
+/* Journals the event, if it is new; ingest_finish tells which it was. */
 enum stream_rc
 ingest_apply(void *ctx, struct stream *s, struct stream_rec *r)
+{
+	struct ingest_work *w = r->work;
+
+	(void)ctx;
+	if (journal_event_send(s->journal, &w->je, &w->sent) != 0)
+		return stream_journal_failed(s, r);
+	return STREAM_LATER;
+}
+
+/*
+ * Writes the event's envelope (or the original's, for a duplicate, unless
+ * retention has dropped it) to the stream.
+ */
+enum stream_rc
+ingest_finish(void *ctx, struct stream *s, struct stream_rec *r)
 {
 	struct ingest *ig = ctx;
 	struct ingest_work *w = r->work;
@@ -294,7 +307,8 @@ ingest_apply(void *ctx, struct stream *s, struct stream_rec *r)
 	int rc;
 
 	buf_reset(&ig->scratch);
-	rc = journal_event_add(s->journal, &w->je, dup, &ig->scratch);
+	rc = journal_event_sent(s->journal, &w->je, &w->sent, dup,
+	    &ig->scratch);
 	if (rc < 0)
 		return stream_journal_failed(s, r);
 	if (w->je.rejected != NULL) {

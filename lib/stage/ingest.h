@@ -23,7 +23,7 @@ struct ingest {
 					   names (at most 256 bytes) */
 	const char	*tenant;	/* when the event names none */
 	long		 nduplicates;
-	struct buf	 scratch;	/* apply's */
+	struct buf	 scratch;	/* finish's */
 };
 
 void		ingest_init(struct ingest *);
@@ -32,16 +32,17 @@ void		ingest_release(struct ingest *);
 enum stream_rc	ingest_prepare(void *ctx, struct stream_rec *, const char *line,
 		    size_t len, jv v);
 enum stream_rc	ingest_apply(void *ctx, struct stream *, struct stream_rec *);
+enum stream_rc	ingest_finish(void *ctx, struct stream *, struct stream_rec *);
 void		ingest_work_free(void *work);
 /*
  * Prepares, instead of an event, the record of a payload from source
- * ig->source that failed its checks: apply keeps body[0..len) as it came,
- * with reason, as a rejected event (once per payload or request key), and
- * returns STREAM_REJECT with r->event its id.
+ * ig->source that failed its checks: apply keeps body[0..len) as it
+ * came, with reason, as a rejected event (once per payload or request
+ * key), and finish returns STREAM_REJECT with r->event its id.
  */
 void		ingest_prepare_rejected(struct ingest *, struct stream_rec *,
 		    const char *body, size_t len, const char *reason);
-/* After apply: whether the event was a duplicate of one journaled before. */
+/* After finish: whether the event was a duplicate of one journaled before. */
 int		ingest_work_duplicate(const void *work);
 /* The tenant of the prepared event. */
 const char	*ingest_work_tenant(const void *work);

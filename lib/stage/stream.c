@@ -12,7 +12,9 @@
  * thread that allocated it, since a free from the other thread takes the
  * allocator's lock of that thread's arena (bench/README.md).  Each
  * side signals the other only when that one waits, and then only once
- * there is a good amount to do (WAKE_BATCH).
+ * there is a good amount to do (WAKE_BATCH).  A stage whose answers come
+ * later (finish) has its applied records held in their slots, neither
+ * counted nor popped, until they are finished together.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -42,6 +44,12 @@
  * switches a record (bench/run: normalize 3 times slower).
  */
 #define WAKE_BATCH	64
+/*
+ * Records a stage with finish sends before it reads the journal's answers
+ * (a round trip each time with a server): at most half the queue, so the
+ * reader always has room to go on.
+ */
+#define HOLD_MAX	(QUEUE_LEN / 2)
 /* How often a reader waiting for input looks whether the stream stopped. */
 #define READ_CHECK_MS	200
 
@@ -209,24 +217,13 @@ prepare_more(const struct stream_stage *st, long lineno, const char *event,
 }
 
 /*
- * The journal half for one prepared record: applies it inside the open
- * transaction and counts it.  Returns EX_OK to go on, or an exit code to
- * stop with.
+ * What came of record r (rc) counted, and told to the stage.  Returns
+ * EX_OK to go on, or an exit code to stop with.
  */
 static int
-apply(struct stream *s, const struct stream_stage *st, struct stream_rec *r)
+account(struct stream *s, const struct stream_stage *st, struct stream_rec *r,
+    enum stream_rc rc)
 {
-	enum stream_rc rc = r->rc;
-	int jrc;
-
-	if (!r->part)
-		s->nread++;
-	if (rc == STREAM_OK) {
-		if (!journal_in_transaction(s->journal) &&
-		    (jrc = journal_begin(s->journal)) != 0)
-			return journal_failed(s);
-		rc = st->apply(st->ctx, s, r);
-	}
 	if (st->applied != NULL)
 		st->applied(st->ctx, r, rc);
 	/* A record in parts counts once, as its last part went. */
@@ -244,11 +241,42 @@ apply(struct stream *s, const struct stream_stage *st, struct stream_rec *r)
 		reject(s, r);
 		break;
 	case STREAM_FATAL:
+	case STREAM_LATER:
 		snprintf(s->err, sizeof(s->err), "%s", r->reason.len > 0 ?
 		    r->reason.data : "failed");
 		return rolled_back(s);
 	}
 	return EX_OK;
+}
+
+/*
+ * The journal half for one prepared record: applies it inside the open
+ * transaction and counts it.  With hold, a record is held instead (its
+ * result in r->rc) for finish_held to finish and count; without, a
+ * stage's answer read later is read at once.  Returns EX_OK to go on, or
+ * an exit code to stop with.
+ */
+static int
+apply(struct stream *s, const struct stream_stage *st, struct stream_rec *r,
+    int hold)
+{
+	enum stream_rc rc = r->rc;
+
+	if (!r->part)
+		s->nread++;
+	if (rc == STREAM_OK) {
+		if (!journal_in_transaction(s->journal) &&
+		    journal_begin(s->journal) != 0)
+			return journal_failed(s);
+		rc = st->apply(st->ctx, s, r);
+		if (rc == STREAM_LATER && !hold)
+			rc = st->finish(st->ctx, s, r);
+	}
+	if (hold) {
+		r->rc = rc;
+		return EX_OK;
+	}
+	return account(s, st, r, rc);
 }
 
 static int
@@ -262,8 +290,12 @@ struct stream_feed {
 	pthread_cond_t		 filled;	/* a record, or the end, came */
 	pthread_cond_t		 emptied;	/* a slot came free */
 	struct stream_rec	 slot[QUEUE_LEN];
-	size_t			 head;		/* the next slot to apply */
+	size_t			 head;		/* the oldest slot not popped */
 	size_t			 count;		/* slots pushed, not popped */
+	size_t			 held;		/* of count, from head: applied,
+						   not finished (stage's
+						   finish); the journal
+						   thread's alone */
 	int			 ended;		/* the reader pushes no more */
 	int			 stopped;	/* the journal side stopped */
 	int			 applier_waits;
@@ -317,7 +349,8 @@ queue_push(struct stream_feed *q, int slot, int wake, int end)
 	pthread_mutex_lock(&q->lock);
 	q->count += slot;
 	q->ended |= end;
-	if (q->applier_waits && (q->count >= WAKE_BATCH || wake || end))
+	if (q->applier_waits && (q->count - q->held >= WAKE_BATCH || wake ||
+	    end))
 		pthread_cond_signal(&q->filled);
 	pthread_mutex_unlock(&q->lock);
 }
@@ -361,7 +394,7 @@ queue_front(struct stream_feed *q, size_t nbatch, int64_t deadline,
 
 	pthread_mutex_lock(&q->lock);
 	q->applier_waits = 1;
-	while (q->count == 0 && !q->ended) {
+	while (q->count == q->held && !q->ended) {
 		if (nbatch == 0) {
 			pthread_cond_wait(&q->filled, &q->lock);
 			continue;
@@ -380,23 +413,61 @@ queue_front(struct stream_feed *q, size_t nbatch, int64_t deadline,
 		pthread_cond_timedwait(&q->filled, &q->lock, &ts);
 	}
 	q->applier_waits = 0;
-	if (q->count > 0)
-		*r = &q->slot[q->head];
+	if (q->count > q->held)
+		*r = &q->slot[(q->head + q->held) % QUEUE_LEN];
 	else if (f == FRONT_RECORD)
 		f = FRONT_END;
 	pthread_mutex_unlock(&q->lock);
 	return f;
 }
 
+/* Hands n slots back to the reader. */
 static void
-queue_pop(struct stream_feed *q)
+queue_pop(struct stream_feed *q, size_t n)
 {
 	pthread_mutex_lock(&q->lock);
-	q->head = (q->head + 1) % QUEUE_LEN;
-	q->count--;
+	q->head = (q->head + n) % QUEUE_LEN;
+	q->count -= n;
 	if (q->reader_waits && q->count <= QUEUE_LEN / 2)
 		pthread_cond_signal(&q->emptied);
 	pthread_mutex_unlock(&q->lock);
+}
+
+/*
+ * Finishes the held records in order and counts them, then hands their
+ * slots back.  After a failure the rest are dropped: their batch is lost.
+ */
+static int
+finish_held(struct stream_feed *q)
+{
+	struct stream_rec *r;
+	enum stream_rc rc;
+	size_t i;
+	int xrc = EX_OK;
+
+	for (i = 0; i < q->held && xrc == EX_OK; i++) {
+		r = &q->slot[(q->head + i) % QUEUE_LEN];
+		if ((rc = r->rc) == STREAM_LATER)
+			rc = q->st->finish(q->st->ctx, q->s, r);
+		xrc = account(q->s, q->st, r, rc);
+	}
+	queue_pop(q, q->held);
+	q->held = 0;
+	return xrc;
+}
+
+/* The held records finished, the open batch committed and written. */
+static int
+commit_batch(struct stream_feed *q, size_t *nbatch)
+{
+	int rc;
+
+	if ((rc = finish_held(q)) != EX_OK) {
+		if (q->st->committed != NULL)
+			q->st->committed(q->st->ctx, 0);
+		return rc;
+	}
+	return flush(q->s, q->st, nbatch);
 }
 
 /* The journal thread: applies, commits and writes until the reader ends. */
@@ -408,7 +479,7 @@ applier(void *arg)
 	struct stream_rec *r = NULL;
 	size_t nbatch = 0;
 	int64_t opened = 0;
-	int rc = EX_OK;
+	int hold = q->st->finish != NULL, rc = EX_OK;
 
 	for (;;) {
 		switch (queue_front(q, nbatch, opened + s->batch_ms, &r)) {
@@ -416,19 +487,25 @@ applier(void *arg)
 			if (nbatch == 0)
 				opened = clock_mono_ms();
 			nbatch += r->weight > 0 ? r->weight : 1;
-			rc = apply(s, q->st, r);
-			queue_pop(q);
+			rc = apply(s, q->st, r, hold);
+			if (hold)
+				q->held++;
+			else
+				queue_pop(q, 1);
+			if (rc == EX_OK && (q->held == HOLD_MAX ||
+			    r->rc == STREAM_FATAL))
+				rc = finish_held(q);
 			/* A failed apply rolled the batch back. */
 			if (rc != EX_OK && q->st->committed != NULL)
 				q->st->committed(q->st->ctx, 0);
 			if (rc == EX_OK && nbatch >= s->batch_max)
-				rc = flush(s, q->st, &nbatch);
+				rc = commit_batch(q, &nbatch);
 			break;
 		case FRONT_TIME_UP:
-			rc = flush(s, q->st, &nbatch);
+			rc = commit_batch(q, &nbatch);
 			break;
 		case FRONT_END:
-			if ((rc = flush(s, q->st, &nbatch)) == EX_OK)
+			if ((rc = commit_batch(q, &nbatch)) == EX_OK)
 				goto out;
 			break;
 		}
@@ -605,7 +682,7 @@ page_row(void *ctx, const char *id, const char *text, size_t len)
 	prepare(p->st, &p->rec, text, len);
 	if (p->rec.event[0] == '\0')
 		snprintf(p->rec.event, sizeof(p->rec.event), "%s", id);
-	p->rc = apply(p->s, p->st, &p->rec);
+	p->rc = apply(p->s, p->st, &p->rec, 0);
 	p->st->work_free(p->rec.work);
 	p->rec.work = NULL;
 	/* Its other parts are applied out of the walk, with commits. */
@@ -626,7 +703,7 @@ page_parts(struct page *p)
 	while (p->rec.more) {
 		prepare_more(p->st, p->rec.lineno, p->rec.event, &p->rec);
 		nbatch += p->rec.weight > 0 ? p->rec.weight : 1;
-		rc = apply(p->s, p->st, &p->rec);
+		rc = apply(p->s, p->st, &p->rec, 0);
 		p->st->work_free(p->rec.work);
 		p->rec.work = NULL;
 		if (rc != EX_OK)

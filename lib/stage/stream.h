@@ -40,7 +40,9 @@ enum stream_rc {
 	STREAM_OK,		/* the record went through */
 	STREAM_SKIP,		/* nothing to do for it; not an error */
 	STREAM_REJECT,		/* bad record: reason in r->reason */
-	STREAM_FATAL		/* stop: reason in r->reason */
+	STREAM_FATAL,		/* stop: reason in r->reason */
+	STREAM_LATER		/* apply's: the journal's answer is for
+				   finish to read */
 };
 
 /* A record on its way through a stage. */
@@ -50,7 +52,9 @@ struct stream_rec {
 	struct buf	 reason;	/* why it was rejected */
 	void		*work;		/* what prepare made of it, for apply */
 	void		*origin;	/* whose it is, for the applied hook */
-	enum stream_rc	 rc;		/* what prepare said */
+	enum stream_rc	 rc;		/* what prepare said; then, while a
+					   held record waits for its answer,
+					   what apply did */
 	int		 more;		/* a part of the record follows */
 	int		 part;		/* a part after the record's first */
 	size_t		 weight;	/* records it counts as in a batch;
@@ -78,6 +82,17 @@ struct stream_stage {
 	 * no jq, nothing prepare may be using.
 	 */
 	enum stream_rc	(*apply)(void *ctx, struct stream *s,
+			    struct stream_rec *r);
+	/*
+	 * Optional, with apply: apply may return STREAM_LATER, having sent
+	 * its statements without reading the journal's answers; finish,
+	 * called in the records' order on the journal thread before the
+	 * batch commits, reads them, writes the output and says what came
+	 * of the record, as apply does.  The stream holds such a stage's
+	 * records (their work too) until they are finished, up to HOLD_MAX
+	 * of them, so the journal's answers are waited for once a batch.
+	 */
+	enum stream_rc	(*finish)(void *ctx, struct stream *s,
 			    struct stream_rec *r);
 	/*
 	 * Optional: a record too large to prepare at once (a fan-out) is

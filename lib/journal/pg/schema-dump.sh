@@ -1,7 +1,8 @@
 #!/bin/sh
 # schema-dump.sh URL: the schema of the journal the PostgreSQL database at
 # URL holds (schema public), as lib/journal/pg/schema.sql keeps it, for a
-# test to compare: one CREATE TABLE a table with its columns in order and
+# test to compare: the domains the columns take, with their checks; one
+# CREATE TABLE a table with its columns in order and
 # its own constraints, then the foreign keys, then the other indexes, each
 # sorted by name, as PostgreSQL's own functions print them
 # (pg_get_constraintdef, pg_get_indexdef), and so a script that makes the
@@ -23,12 +24,20 @@ cat <<'HEAD'
 --   tests/pg-cluster.sh start DIR	# prints URL
 --   integra-ingest -j URL -s t -t x </dev/null
 --   lib/journal/pg/schema-dump.sh URL >lib/journal/pg/schema.sql
--- t1005-journal-pg fails while the two differ.  The tables, the foreign
--- keys and the other indexes, each by name.
+-- t1005-journal-pg fails while the two differ.  The domains, the
+-- tables, the foreign keys and the other indexes, each by name.
 
 HEAD
 psql -X -q -A -t -v ON_ERROR_STOP=1 "$1" <<'SQL'
 SET search_path = public;
+SELECT format(E'CREATE DOMAIN %s AS %s%s;', quote_ident(y.typname),
+    format_type(y.typbasetype, y.typtypmod),
+    (SELECT string_agg(' ' || pg_get_constraintdef(k.oid), '' ORDER BY
+    k.conname) FROM pg_constraint k WHERE k.contypid = y.oid))
+FROM pg_type y JOIN pg_namespace n ON n.oid = y.typnamespace
+WHERE n.nspname = 'public' AND y.typtype = 'd'
+ORDER BY y.typname;
+SELECT '';
 WITH t AS (
 	SELECT c.oid, c.relname FROM pg_class c
 	JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -95,7 +104,7 @@ SELECT line FROM (
 	UNION ALL
 	SELECT '-- also: type ' || quote_ident(y.typname)
 	FROM pg_type y JOIN pg_namespace n ON n.oid = y.typnamespace
-	WHERE n.nspname = 'public' AND y.typtype NOT IN ('c', 'b')
+	WHERE n.nspname = 'public' AND y.typtype NOT IN ('c', 'b', 'd')
 	UNION ALL
 	SELECT '-- also: extension ' || quote_ident(e.extname)
 	FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace

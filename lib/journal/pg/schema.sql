@@ -4,8 +4,14 @@
 --   tests/pg-cluster.sh start DIR	# prints URL
 --   integra-ingest -j URL -s t -t x </dev/null
 --   lib/journal/pg/schema-dump.sh URL >lib/journal/pg/schema.sql
--- t1005-journal-pg fails while the two differ.  The tables, the foreign
--- keys and the other indexes, each by name.
+-- t1005-journal-pg fails while the two differ.  The domains, the
+-- tables, the foreign keys and the other indexes, each by name.
+
+CREATE DOMAIN cadence_step_status AS text CHECK (((VALUE = 'sent'::text) OR (VALUE = 'skipped'::text) OR (VALUE = 'stopped'::text) OR (VALUE = 'failed'::text)));
+CREATE DOMAIN delivery_status AS text CHECK (((VALUE = 'pending'::text) OR (VALUE = 'in_flight'::text) OR (VALUE = 'delivered'::text) OR (VALUE = 'failed'::text) OR (VALUE = 'dead'::text)));
+CREATE DOMAIN event_status AS text CHECK (((VALUE = 'received'::text) OR (VALUE = 'normalized'::text) OR (VALUE = 'mapped'::text) OR (VALUE = 'rejected'::text)));
+CREATE DOMAIN flow_status AS text CHECK (((VALUE = 'running'::text) OR (VALUE = 'waiting'::text) OR (VALUE = 'paused'::text) OR (VALUE = 'completed'::text) OR (VALUE = 'cancelled'::text) OR (VALUE = 'failed'::text)));
+CREATE DOMAIN sync_run_status AS text CHECK (((VALUE = 'running'::text) OR (VALUE = 'ok'::text) OR (VALUE = 'failed'::text)));
 
 CREATE TABLE alert_states (
   alert text NOT NULL,
@@ -73,12 +79,11 @@ CREATE TABLE cadence_steps (
   cadence text NOT NULL,
   key text NOT NULL,
   step text NOT NULL,
-  status text NOT NULL,
+  status cadence_step_status NOT NULL,
   event_id text,
   day bigint NOT NULL,
   at bigint NOT NULL,
-  CONSTRAINT cadence_steps_pkey PRIMARY KEY (cadence, key, step),
-  CONSTRAINT cadence_steps_status_check CHECK (((status = 'sent'::text) OR (status = 'skipped'::text) OR (status = 'stopped'::text) OR (status = 'failed'::text)))
+  CONSTRAINT cadence_steps_pkey PRIMARY KEY (cadence, key, step)
 );
 
 CREATE TABLE cadences (
@@ -116,7 +121,7 @@ CREATE TABLE deliveries (
   url text NOT NULL,
   headers bytea NOT NULL,
   body bytea,
-  status text DEFAULT 'pending'::text NOT NULL,
+  status delivery_status DEFAULT 'pending'::text NOT NULL,
   attempts bigint DEFAULT 0 NOT NULL,
   not_before bigint NOT NULL,
   lease_owner text,
@@ -136,8 +141,7 @@ CREATE TABLE deliveries (
   item text,
   ordered_subject text,
   ordered_seq bigint,
-  CONSTRAINT deliveries_pkey PRIMARY KEY (id),
-  CONSTRAINT deliveries_status_check CHECK (((status = 'pending'::text) OR (status = 'in_flight'::text) OR (status = 'delivered'::text) OR (status = 'failed'::text) OR (status = 'dead'::text)))
+  CONSTRAINT deliveries_pkey PRIMARY KEY (id)
 );
 
 CREATE TABLE delivery_groups (
@@ -166,14 +170,13 @@ CREATE TABLE events (
   "time" text NOT NULL,
   idempotency_key text NOT NULL,
   key_index bytea NOT NULL,
-  status text DEFAULT 'received'::text NOT NULL,
+  status event_status DEFAULT 'received'::text NOT NULL,
   error text,
   received_at bigint NOT NULL,
   retained_at bigint,
   CONSTRAINT events_id_key UNIQUE (id),
   CONSTRAINT events_pkey PRIMARY KEY (seq),
-  CONSTRAINT events_source_key_index_key UNIQUE (source, key_index),
-  CONSTRAINT events_status_check CHECK (((status = 'received'::text) OR (status = 'normalized'::text) OR (status = 'mapped'::text) OR (status = 'rejected'::text)))
+  CONSTRAINT events_source_key_index_key UNIQUE (source, key_index)
 );
 
 CREATE TABLE flow_arrivals (
@@ -193,7 +196,7 @@ CREATE TABLE flow_instances (
   tenant text NOT NULL,
   number text NOT NULL,
   event_id text NOT NULL,
-  status text NOT NULL,
+  status flow_status NOT NULL,
   label text NOT NULL,
   step text,
   visit bigint DEFAULT 1 NOT NULL,
@@ -213,8 +216,7 @@ CREATE TABLE flow_instances (
   updated_at bigint NOT NULL,
   ended_at bigint,
   CONSTRAINT flow_instances_flow_key_key UNIQUE (flow, key),
-  CONSTRAINT flow_instances_pkey PRIMARY KEY (id),
-  CONSTRAINT flow_instances_status_check CHECK (((status = 'running'::text) OR (status = 'waiting'::text) OR (status = 'paused'::text) OR (status = 'completed'::text) OR (status = 'cancelled'::text) OR (status = 'failed'::text)))
+  CONSTRAINT flow_instances_pkey PRIMARY KEY (id)
 );
 
 CREATE TABLE flow_log (
@@ -309,7 +311,7 @@ CREATE TABLE sync_runs (
   job text NOT NULL,
   started_at bigint NOT NULL,
   ended_at bigint,
-  status text NOT NULL,
+  status sync_run_status NOT NULL,
   "full" bigint NOT NULL,
   pages bigint DEFAULT 0 NOT NULL,
   read bigint DEFAULT 0 NOT NULL,
@@ -319,8 +321,7 @@ CREATE TABLE sync_runs (
   watermark_from text,
   watermark_to text,
   error text,
-  CONSTRAINT sync_runs_pkey PRIMARY KEY (id),
-  CONSTRAINT sync_runs_status_check CHECK (((status = 'running'::text) OR (status = 'ok'::text) OR (status = 'failed'::text)))
+  CONSTRAINT sync_runs_pkey PRIMARY KEY (id)
 );
 
 CREATE TABLE target_states (
@@ -351,17 +352,17 @@ CREATE INDEX attempts_delivery ON public.attempts USING btree (delivery_id);
 CREATE INDEX cadence_items_contact ON public.cadence_items USING btree (contact) WHERE (contact IS NOT NULL);
 CREATE INDEX cadence_items_due ON public.cadence_items USING btree (cadence, due) WHERE (due IS NOT NULL);
 CREATE INDEX cadence_manual_key ON public.cadence_manual USING btree (key);
-CREATE INDEX deliveries_dead ON public.deliveries USING btree (dead_at) WHERE (status = 'dead'::text);
-CREATE INDEX deliveries_due ON public.deliveries USING btree (priority, not_before) WHERE (status = ANY (ARRAY['pending'::text, 'failed'::text]));
+CREATE INDEX deliveries_dead ON public.deliveries USING btree (dead_at) WHERE ((status)::text = 'dead'::text);
+CREATE INDEX deliveries_due ON public.deliveries USING btree (priority, not_before) WHERE ((status)::text = ANY (ARRAY['pending'::text, 'failed'::text]));
 CREATE INDEX deliveries_event ON public.deliveries USING btree (event_id);
 CREATE INDEX deliveries_group ON public.deliveries USING btree (group_name, status, target, route, step) WHERE (group_name IS NOT NULL);
-CREATE INDEX deliveries_lease ON public.deliveries USING btree (lease_until) WHERE (status = 'in_flight'::text);
-CREATE INDEX deliveries_ordered ON public.deliveries USING btree (target, ordered_subject, ordered_seq, id) WHERE ((ordered_subject IS NOT NULL) AND (status = ANY (ARRAY['pending'::text, 'failed'::text, 'in_flight'::text])));
+CREATE INDEX deliveries_lease ON public.deliveries USING btree (lease_until) WHERE ((status)::text = 'in_flight'::text);
+CREATE INDEX deliveries_ordered ON public.deliveries USING btree (target, ordered_subject, ordered_seq, id) WHERE ((ordered_subject IS NOT NULL) AND ((status)::text = ANY (ARRAY['pending'::text, 'failed'::text, 'in_flight'::text])));
 CREATE INDEX deliveries_remote ON public.deliveries USING btree (remote_id) WHERE (remote_id IS NOT NULL);
 CREATE INDEX delivery_groups_created ON public.delivery_groups USING btree (created_at);
 CREATE INDEX delivery_groups_open ON public.delivery_groups USING btree (settled_at) WHERE (settled_at IS NULL);
 CREATE INDEX events_retained ON public.events USING btree (retained_at) WHERE (retained_at IS NOT NULL);
-CREATE INDEX events_todo ON public.events USING btree (status, id) WHERE (status = ANY (ARRAY['received'::text, 'normalized'::text]));
+CREATE INDEX events_todo ON public.events USING btree (status, id) WHERE ((status)::text = ANY (ARRAY['received'::text, 'normalized'::text]));
 CREATE INDEX flow_arrivals_untaken ON public.flow_arrivals USING btree (event_id) WHERE (taken_by IS NULL);
 CREATE INDEX flow_instances_delivery ON public.flow_instances USING btree (delivery) WHERE (delivery IS NOT NULL);
 CREATE INDEX flow_instances_due ON public.flow_instances USING btree (due_at) WHERE (due_at IS NOT NULL);

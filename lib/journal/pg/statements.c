@@ -189,13 +189,16 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    " $10) ON CONFLICT (source, key_index) DO NOTHING",
 	/*
 	 * The event's: the row SQL_EVENT_ADD inserted last, whose seq is
-	 * the last its sequence gave.
+	 * the last its sequence gave, if it inserted one (a duplicate takes
+	 * a number too, which no row has).  The number is asked once, in a
+	 * subquery: lastval() itself, volatile, would be asked of each row.
 	 */
 	[SQL_RAW_ADD] =
-	    "INSERT INTO raw_envelopes (event, envelope) VALUES (lastval(), $1)",
+	    "INSERT INTO raw_envelopes (event, envelope)"
+	    " SELECT seq, $1 FROM events WHERE seq = (SELECT lastval())",
 	[SQL_CANONICAL_NEW] =
 	    "INSERT INTO canonical_envelopes (event, envelope)"
-	    " VALUES (lastval(), $1)",
+	    " SELECT seq, $1 FROM events WHERE seq = (SELECT lastval())",
 	[SQL_EVENT_BY_KEY] =
 	    "SELECT id, envelope FROM events LEFT JOIN raw_envelopes"
 	    " ON event = seq WHERE source = $1 AND key_index = $2",
@@ -294,13 +297,13 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    " duration_ms, http_status, error_class, error, response_excerpt)"
 	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
 	[SQL_DELIVERY_DONE] =
-	    "UPDATE deliveries SET status = $2, attempts = $3, not_before = $4,"
-	    " last_error = $5, error_class = $8, lease_owner = NULL,"
-	    " lease_until = NULL, updated_at = $6,"
-	    " dead_at = CASE $2 WHEN 'dead' THEN $6::bigint END,"
+	    "UPDATE deliveries SET status = $2::text, attempts = $3,"
+	    " not_before = $4, last_error = $5, error_class = $8,"
+	    " lease_owner = NULL, lease_until = NULL, updated_at = $6,"
+	    " dead_at = CASE $2::text WHEN 'dead' THEN $6::bigint END,"
 	    " archived_at = NULL,"
 	    " remote_id = coalesce($9, remote_id),"
-	    " priority = CASE WHEN $2 = 'failed' AND priority <> "
+	    " priority = CASE WHEN $2::text = 'failed' AND priority <> "
 	    XSTR(PRIORITY_HIGH) " THEN " XSTR(PRIORITY_RETRY)
 	    " ELSE priority END"
 	    " WHERE id = $1 AND lease_owner = $7 AND status = 'in_flight'",
