@@ -21,7 +21,7 @@ main(int argc, char *argv[])
 		fprintf(stderr, "usage: integra-statements journal\n");
 		return EX_USAGE;
 	}
-	if ((j = journal_open(argv[1], err, sizeof(err))) == NULL) {
+	if ((j = journal_open(argv[1], err, sizeof(err), NULL)) == NULL) {
 		fprintf(stderr, "integra-statements: %s\n", err);
 		return EX_IOERR;
 	}

@@ -126,15 +126,17 @@ test_expect_success 'a version newer than the program is refused' '
 	grep -q "schema version 99 is newer" err &&
 	pq "UPDATE integra_schema SET version = 17"
 '
-test_expect_success 'a URL with a password is refused, the password unsaid' '
-	! integra-ingest -j "postgresql://u:hunter2@127.0.0.1/x" -s t -t x \
-	    </dev/null 2>err &&
+test_expect_success 'a URL with a password is refused (78), the password unsaid' '
+	integra-ingest -j "postgresql://u:hunter2@127.0.0.1/x" -s t -t x \
+	    </dev/null 2>err; test $? -eq 78 &&
 	grep -q "PGPASSWORD" err && ! grep -q hunter2 err
 '
-test_expect_success 'a server not there: a clear error' '
-	! integra-ingest -j "postgresql:///x?host=$TRASH/none" -s t -t x \
-	    </dev/null 2>err &&
-	grep -q "connect: connection to server" err
+test_expect_success 'a server not there: a clear error, and try again later (75)' '
+	integra-ingest -j "postgresql:///x?host=$TRASH/none" -s t -t x \
+	    </dev/null 2>err; test $? -eq 75 &&
+	grep -q "connect: connection to server" err &&
+	integra-events -j "postgresql:///x?host=$TRASH/none" list 2>err;
+	test $? -eq 75
 '
 test_expect_success 'encryption at rest: refused on PostgreSQL, said why' '
 	printf "encryption:\n  current: k1\n  keys:\n    k1: {key_env: K}\n" \

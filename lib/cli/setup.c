@@ -125,14 +125,21 @@ int
 setup_journal_at(const char *path, int create, struct journal **out)
 {
 	char err[1024];
+	int failure = EX_SOFTWARE;
 
 	if (!create && journal_is_file(path) && access(path, F_OK) != 0) {
 		log_error(NULL, "journal '%s': %s (integra-ingest creates it)",
 		    path, strerror(errno));
 		return EX_NOINPUT;
 	}
-	if ((*out = journal_open(path, err, sizeof(err))) == NULL) {
+	if ((*out = journal_open(path, err, sizeof(err), &failure)) == NULL) {
 		log_error(NULL, "%s", err);
+		/*
+		 * Locked, or its server away: try again later; its URL
+		 * wrong: the config; else it could not be made or read.
+		 */
+		if (failure == EX_TEMPFAIL || failure == EX_CONFIG)
+			return failure;
 		return create ? EX_CANTCREAT : EX_IOERR;
 	}
 	return EX_OK;

@@ -263,7 +263,7 @@ flow_simulate(const struct flow_defs *defs, const struct flow_simulation *s,
 		goto out;
 	}
 	buf_addf(&path, "%s/journal.db", dir.data);
-	if ((sm.jn = journal_open(path.data, err, sizeof(err))) == NULL) {
+	if ((sm.jn = journal_open(path.data, err, sizeof(err), NULL)) == NULL) {
 		buf_adds(why, err);
 		rc = -1;
 	} else if ((rc = run(&sm)) < 0)

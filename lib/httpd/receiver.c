@@ -1148,6 +1148,7 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 	struct receiver rv;
 	struct MHD_Daemon *d;
 	struct checkpointer *ckpt;
+	struct journal *failed = NULL;
 	sigset_t set, old;
 	char err[512];
 	int rc;
@@ -1168,9 +1169,17 @@ receiver_run(const struct cfg *cfg, struct journal *journal,
 	}
 	if ((rv.reader = journal_open_again(journal, err,
 	    sizeof(err))) == NULL || (rv.rates = journal_open_again(journal,
-	    err, sizeof(err))) == NULL || journal_set_lax(rv.rates) != 0) {
-		log_error(NULL, "%s", rv.rates != NULL ?
-		    journal_error(rv.rates) : err);
+	    err, sizeof(err))) == NULL) {
+		log_error(NULL, "%s", err);
+		rc = EX_CANTCREAT;
+		goto out_early;
+	}
+	if (journal_set_lax(rv.rates) != 0)
+		failed = rv.rates;
+	else if (journal_key_cache(rv.reader) != 0)
+		failed = rv.reader;
+	if (failed != NULL) {
+		log_error(NULL, "%s", journal_error(failed));
 		rc = EX_CANTCREAT;
 		goto out_early;
 	}

@@ -56,6 +56,7 @@ journal_message_status(struct journal *j, const char *remote_id,
     const char *status, int64_t at, int *changed)
 {
 	struct journal_stmt *st;
+	int64_t n;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_MESSAGE_STATUS)) == NULL)
@@ -63,8 +64,9 @@ journal_message_status(struct journal *j, const char *remote_id,
 	journal_bind_text(st, 1, remote_id);
 	journal_bind_text(st, 2, status);
 	journal_bind_int64(st, 3, at);
-	if ((rc = journal_step_done(j, st, "record a message's status")) != 0)
+	if ((rc = journal_step_count(j, st, "record a message's status",
+	    &n)) != 0)
 		return rc;
-	*changed = journal_changes(j);
+	*changed = (int)n;
 	return 0;
 }

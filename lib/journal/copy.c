@@ -132,6 +132,10 @@ alike(struct journal *to, const struct schema *from_s,
 
 	for (i = 0; i < from_s->ntable; i++) {
 		ft = &from_s->table[i];
+		/* Names are quoted into statements as they are. */
+		if (strchr(ft->name, '"') != NULL)
+			return journal_refuse(to, EX_SOFTWARE, "copy: table"
+			    " %s: a name with a quote", ft->name);
 		if ((tt = table_named(to_s, ft->name)) == NULL)
 			return journal_refuse(to, EX_SOFTWARE, "copy: it has"
 			    " no table %s", ft->name);

@@ -40,6 +40,7 @@ journal_delivery_add(struct journal *j, const struct journal_delivery *d,
     int *added)
 {
 	struct journal_stmt *st;
+	int64_t n;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_DELIVERY_ADD)) == NULL)
@@ -69,9 +70,9 @@ journal_delivery_add(struct journal *j, const struct journal_delivery *d,
 	journal_bind_text(st, 17, d->item);
 	journal_bind_int64(st, 18, d->ordered);
 	journal_bind_int64(st, 19, d->sealed);
-	if ((rc = journal_step_done(j, st, "add delivery")) != 0)
+	if ((rc = journal_step_count(j, st, "add delivery", &n)) != 0)
 		return rc;
-	if (!(*added = journal_changes(j) == 1))
+	if (!(*added = n == 1))
 		return 0;
 	if ((rc = journal_count(j, d->created_at, "delivery", d->target,
 	    "created", NULL, 1, 0)) != 0)

@@ -170,6 +170,7 @@ journal_dlq_sweep(struct journal *j, const char *target, int max_attempts,
     int64_t now, int *moved)
 {
 	struct journal_stmt *st;
+	int64_t n;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_DLQ_SWEEP)) == NULL)
@@ -177,9 +178,10 @@ journal_dlq_sweep(struct journal *j, const char *target, int max_attempts,
 	journal_bind_text(st, 1, target);
 	journal_bind_int64(st, 2, max_attempts);
 	journal_bind_int64(st, 3, now);
-	if ((rc = journal_step_done(j, st, "move exhausted deliveries")) != 0)
+	if ((rc = journal_step_count(j, st, "move exhausted deliveries",
+	    &n)) != 0)
 		return rc;
-	if ((*moved = journal_changes(j)) == 0)
+	if ((*moved = (int)n) == 0)
 		return 0;
 	return journal_count(j, now, "delivery", target, "dead", NULL, *moved,
 	    0);

@@ -291,16 +291,16 @@ journal_event_normalize(struct journal *j, const char *id,
     const char *type, const char *canonical, size_t len, int *done)
 {
 	struct journal_stmt *st;
-	int64_t seq;
+	int64_t seq, n;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_EVENT_NORMALIZE)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
 	journal_bind_text(st, 2, type);
-	if ((rc = journal_step_done(j, st, "normalize event")) != 0)
+	if ((rc = journal_step_count(j, st, "normalize event", &n)) != 0)
 		return rc;
-	if (!(*done = journal_changes(j) == 1))
+	if (!(*done = n == 1))
 		return 0;
 	/*
 	 * Not UPDATE ... RETURNING seq: SQLite builds a temporary table for
@@ -322,16 +322,16 @@ journal_event_map(struct journal *j, const char *id, const char *type,
 {
 	enum journal_event_status status;
 	struct journal_stmt *st;
-	int64_t seq;
+	int64_t seq, n;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_EVENT_MAP)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
-	if ((rc = journal_step_done(j, st, "map event")) != 0)
+	if ((rc = journal_step_count(j, st, "map event", &n)) != 0)
 		return rc;
 	/* Not event_moved: map is the hot path, and it knows them. */
-	if (journal_changes(j) == 1) {
+	if (n == 1) {
 		*done = 1;
 		return journal_count(j, clock_ms(), "event", type, source,
 		    "mapped", 1, 0);
@@ -348,7 +348,7 @@ journal_event_reject(struct journal *j, const char *id,
     enum journal_event_status from, const char *reason)
 {
 	struct journal_stmt *st;
-	int64_t seq;
+	int64_t seq, n;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_EVENT_REJECT)) == NULL)
@@ -356,8 +356,8 @@ journal_event_reject(struct journal *j, const char *id,
 	journal_bind_text(st, 1, id);
 	journal_bind_text(st, 2, reason);
 	journal_bind_text(st, 3, status_names[from]);
-	if ((rc = journal_step_done(j, st, "reject event")) != 0 ||
-	    journal_changes(j) != 1)
+	if ((rc = journal_step_count(j, st, "reject event", &n)) != 0 ||
+	    n != 1)
 		return rc;
 	return event_moved(j, id, "rejected", &seq);
 }
@@ -423,14 +423,15 @@ journal_event_retry(struct journal *j, const char *id, int64_t now,
     int *remap, int *redeliver)
 {
 	struct journal_stmt *st;
+	int64_t n;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_EVENT_RETRY)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
-	if ((rc = journal_step_done(j, st, "retry event")) != 0)
+	if ((rc = journal_step_count(j, st, "retry event", &n)) != 0)
 		return rc;
-	*remap = journal_changes(j);
+	*remap = (int)n;
 	if ((st = journal_sql(j, SQL_DELIVERIES_RETRY)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
@@ -492,6 +493,7 @@ journal_event_redeliver(struct journal *j, const char *id,
 {
 	struct journal_stmt *st;
 	const char *target;
+	int64_t n;
 	int rc;
 
 	*remapped = 0;
@@ -499,9 +501,9 @@ journal_event_redeliver(struct journal *j, const char *id,
 		if ((st = journal_sql(j, SQL_EVENT_RETRY)) == NULL)
 			return -1;
 		journal_bind_text(st, 1, id);
-		if ((rc = journal_step_done(j, st, "retry event")) != 0)
+		if ((rc = journal_step_count(j, st, "retry event", &n)) != 0)
 			return rc;
-		*remapped = journal_changes(j);
+		*remapped = (int)n;
 	}
 	if ((st = journal_sql(j, SQL_EVENT_REDELIVER)) == NULL)
 		return -1;

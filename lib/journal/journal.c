@@ -23,7 +23,7 @@ journal_is_file(const char *where)
 }
 
 struct journal *
-journal_open(const char *path, char *err, size_t errsz)
+journal_open(const char *path, char *err, size_t errsz, int *failure)
 {
 	struct journal *j;
 
@@ -32,6 +32,8 @@ journal_open(const char *path, char *err, size_t errsz)
 	j->path = xstrdup(path);
 	if (j->be->open(j) != 0) {
 		snprintf(err, errsz, "%s", j->err);
+		if (failure != NULL)
+			*failure = j->failure;
 		journal_close(j);
 		return NULL;
 	}
@@ -48,6 +50,7 @@ journal_close(struct journal *j)
 	buf_release(&j->key_form);
 	buf_wipe(&j->sealed);
 	buf_release(&j->ids);
+	free(j->keys);
 	seal_free(j->seal);
 	free(j->path);
 	free(j);
@@ -107,7 +110,7 @@ journal_open_again(const struct journal *j, char *err, size_t errsz)
 		    j->path);
 		return NULL;
 	}
-	if ((again = journal_open(j->path, err, errsz)) == NULL) {
+	if ((again = journal_open(j->path, err, errsz, NULL)) == NULL) {
 		seal_free(seal);
 		return NULL;
 	}
@@ -176,11 +179,10 @@ journal_commit(struct journal *j)
 	int rc;
 
 	if ((rc = journal_count_flush(j)) == 0 &&
-	    (!j->work || j->be->notify == NULL ||
-	    (rc = j->be->notify(j)) == 0) &&
+	    (j->news == 0 || (rc = j->be->notify(j, j->news)) == 0) &&
 	    (rc = j->be->commit(j)) == 0) {
 		j->in_tx = 0;
-		j->work = 0;
+		j->news = 0;
 	}
 	return rc;
 }
@@ -191,27 +193,33 @@ journal_rollback(struct journal *j)
 	if (j->in_tx)
 		j->be->rollback(j);
 	j->in_tx = 0;
-	j->work = 0;
+	j->news = 0;
 	journal_count_drop(j, 0);
+}
+
+void
+journal_tell(struct journal *j, int news)
+{
+	if (j->be->notify == NULL)
+		return;
+	if (j->in_tx)
+		j->news |= news;
+	else
+		/* Unsent, the listeners find it when they look again. */
+		(void)j->be->notify(j, news);
 }
 
 void
 journal_work(struct journal *j)
 {
-	if (j->be->notify == NULL)
-		return;
-	if (j->in_tx)
-		j->work = 1;
-	else
-		/* Unsent, the listeners find it when they look again. */
-		(void)j->be->notify(j);
+	journal_tell(j, JOURNAL_NEWS_WORK);
 }
 
 int
-journal_listen(struct journal *j, int *fd)
+journal_listen(struct journal *j, int news, int *fd)
 {
 	*fd = -1;
-	return j->be->listen != NULL ? j->be->listen(j, fd) : 0;
+	return j->be->listen != NULL ? j->be->listen(j, news, fd) : 0;
 }
 
 int
@@ -238,14 +246,31 @@ journal_step_done(struct journal *j, struct journal_stmt *st, const char *what)
 }
 
 int
-journal_step_changed(struct journal *j, struct journal_stmt *st,
-    const char *what, int *done)
+journal_step_count(struct journal *j, struct journal_stmt *st,
+    const char *what, int64_t *changed)
 {
+	int64_t n;
 	int rc;
 
 	if ((rc = journal_step_done(j, st, what)) != 0)
 		return rc;
-	*done = journal_changes(j) == 1;
+	if ((n = journal_ticket_changes(j, journal_changes_ticket(j),
+	    what)) < 0)
+		return (int)n;
+	*changed = n;
+	return 0;
+}
+
+int
+journal_step_changed(struct journal *j, struct journal_stmt *st,
+    const char *what, int *done)
+{
+	int64_t n;
+	int rc;
+
+	if ((rc = journal_step_count(j, st, what, &n)) != 0)
+		return rc;
+	*done = n == 1;
 	return 0;
 }
 
@@ -439,12 +464,6 @@ journal_schema(struct journal *j, journal_column_fn fn, void *ctx)
 }
 
 int64_t
-journal_changes(struct journal *j)
-{
-	return j->be->changes(j);
-}
-
-int64_t
 journal_changes_ticket(struct journal *j)
 {
 	return j->be->changes_ticket(j);
@@ -456,8 +475,3 @@ journal_ticket_changes(struct journal *j, int64_t ticket, const char *what)
 	return j->be->ticket_changes(j, ticket, what);
 }
 
-int64_t
-journal_last_rowid(struct journal *j)
-{
-	return j->be->last_rowid(j);
-}

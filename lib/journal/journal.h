@@ -46,8 +46,13 @@ int	journal_checkpoint(struct journal *, int *left);
  * (postgresql:// or postgres://): every host's programs on one server.
  */
 int		 journal_is_file(const char *where);
-/* Opens (creating if need be) and migrates the journal at path. */
-struct journal	*journal_open(const char *path, char *err, size_t errsz);
+/*
+ * Opens (creating if need be) and migrates the journal at path; NULL with
+ * the reason in err and, if failure is not NULL, the exit status it means
+ * (sysexits: EX_TEMPFAIL for a journal locked or a server away).
+ */
+struct journal	*journal_open(const char *path, char *err, size_t errsz,
+		    int *failure);
 void		 journal_close(struct journal *);
 const char	*journal_error(const struct journal *);
 /*
@@ -86,16 +91,19 @@ int		 journal_abort(struct journal *);
 const char	*journal_path(const struct journal *);
 
 /*
- * New work for dispatchers (a delivery added, or made due again) is told
- * to those listening when the transaction that made it commits, or at
- * once outside one: journal_work marks it.  journal_listen asks to be
- * told: *fd gets a descriptor that turns readable when something may
- * have been (-1: this backend tells nothing, a SQLite file: look again
- * now and then).  journal_told says whether work was told since it was
- * last asked: 1, 0, or -1 with the reason (the connection lost).
+ * News is told to those listening when the transaction that made it
+ * commits, or at once outside one: new work for dispatchers (a delivery
+ * added, or made due again: journal_work marks it), an API key added or
+ * revoked.  journal_listen asks to be told of news (JOURNAL_NEWS_ bits):
+ * *fd gets a descriptor that turns readable when some may have been (-1:
+ * this backend tells nothing, a SQLite file: look again now and then).
+ * journal_told gives the news told since it was last asked (bits, 0 for
+ * none), or -1 with the reason (the connection lost).
  */
+#define JOURNAL_NEWS_WORK	0x1
+#define JOURNAL_NEWS_KEYS	0x2
 void	journal_work(struct journal *);
-int	journal_listen(struct journal *, int *fd);
+int	journal_listen(struct journal *, int news, int *fd);
 int	journal_told(struct journal *);
 
 /* A write transaction (BEGIN IMMEDIATE): group many records in one commit. */

@@ -11,6 +11,29 @@
 #include "journal/keys.h"
 #include "journal/private.h"
 
+/* The keys a journal found (journal_key_cache): few, looked at in turn. */
+#define KEY_CACHE_LEN	64
+
+struct key_cache {
+	struct {
+		unsigned char		 hash[JOURNAL_KEY_HASH_LEN];
+		struct journal_key	 key;
+	} slot[KEY_CACHE_LEN];
+	size_t		 n;		/* slots filled */
+	size_t		 next;		/* the one to take when all are */
+};
+
+/* A copy of a key, its strings pointing into the copy. */
+static void
+key_copy(struct journal_key *to, const struct journal_key *from)
+{
+	*to = *from;
+	to->name = to->name_buf;
+	to->tenant = to->tenant_buf;
+	to->scopes = to->scopes_buf;
+	to->prefix = to->prefix_buf;
+}
+
 int
 journal_key_add(struct journal *j, const struct journal_key *k,
     const unsigned char hash[JOURNAL_KEY_HASH_LEN], int *added)
@@ -27,10 +50,10 @@ journal_key_add(struct journal *j, const struct journal_key *k,
 	journal_bind_text(st, 5, k->prefix);
 	journal_bind_int64(st, 6, k->created_at);
 	journal_bind_int64(st, 7, k->rate_limit);
-	if ((rc = journal_step_done(j, st, "add key")) != 0)
-		return rc;
-	*added = journal_changes(j) == 1;
-	return 0;
+	if ((rc = journal_step_changed(j, st, "add key", added)) == 0 &&
+	    *added)
+		journal_tell(j, JOURNAL_NEWS_KEYS);
+	return rc;
 }
 
 /* Copies column i of st into a buffer of n bytes, cut if need be. */
@@ -66,9 +89,24 @@ journal_key_find(struct journal *j,
     const unsigned char hash[JOURNAL_KEY_HASH_LEN], struct journal_key *k,
     int *found)
 {
+	struct key_cache *c = j->keys;
 	struct journal_stmt *st;
+	size_t i;
 	int rc;
 
+	if (c != NULL) {
+		if ((rc = journal_told(j)) < 0)
+			return rc;
+		if (rc & JOURNAL_NEWS_KEYS)
+			c->n = 0;
+		for (i = 0; i < c->n; i++)
+			if (memcmp(c->slot[i].hash, hash,
+			    JOURNAL_KEY_HASH_LEN) == 0) {
+				key_copy(k, &c->slot[i].key);
+				*found = 1;
+				return 0;
+			}
+	}
 	if ((st = journal_sql(j, SQL_KEY_FIND)) == NULL)
 		return -1;
 	journal_bind_blob(st, 1, hash, JOURNAL_KEY_HASH_LEN);
@@ -76,7 +114,25 @@ journal_key_find(struct journal *j,
 	*found = rc == JOURNAL_ROW;
 	if (*found)
 		key_row(st, k);
-	return journal_step_end(j, st, rc, "find key");
+	if ((rc = journal_step_end(j, st, rc, "find key")) != 0 ||
+	    !*found || c == NULL)
+		return rc;
+	i = c->n < KEY_CACHE_LEN ? c->n++ : c->next++ % KEY_CACHE_LEN;
+	memcpy(c->slot[i].hash, hash, JOURNAL_KEY_HASH_LEN);
+	key_copy(&c->slot[i].key, k);
+	return 0;
+}
+
+int
+journal_key_cache(struct journal *j)
+{
+	int fd, rc;
+
+	if ((rc = journal_listen(j, JOURNAL_NEWS_KEYS, &fd)) != 0)
+		return rc;
+	if (fd >= 0 && j->keys == NULL)
+		j->keys = xcalloc(1, sizeof(*j->keys));
+	return 0;
 }
 
 int
@@ -107,10 +163,10 @@ journal_key_revoke(struct journal *j, const char *name, int64_t now,
 		return -1;
 	journal_bind_text(st, 1, name);
 	journal_bind_int64(st, 2, now);
-	if ((rc = journal_step_done(j, st, "revoke key")) != 0)
-		return rc;
-	*done = journal_changes(j) == 1;
-	return 0;
+	if ((rc = journal_step_changed(j, st, "revoke key", done)) == 0 &&
+	    *done)
+		journal_tell(j, JOURNAL_NEWS_KEYS);
+	return rc;
 }
 
 int

@@ -41,6 +41,15 @@ int	journal_key_add(struct journal *, const struct journal_key *,
 int	journal_key_find(struct journal *,
 	    const unsigned char hash[JOURNAL_KEY_HASH_LEN],
 	    struct journal_key *, int *found);
+/*
+ * From now on, journal_key_find on this journal answers from the keys it
+ * found before, if its backend tells it when a key is added or revoked
+ * (PostgreSQL, where a lookup is a round trip to the server): the cache
+ * is emptied when told, so a key revoked by any host is refused once the
+ * server's word has come, within moments of its commit.  A SQLite file
+ * looks each key up, as cheap as a cache.
+ */
+int	journal_key_cache(struct journal *);
 /* Calls fn for each key, by name, until it returns non-zero. */
 typedef int (*journal_key_fn)(void *ctx, const struct journal_key *);
 int	journal_key_list(struct journal *, journal_key_fn, void *ctx);

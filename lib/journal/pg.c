@@ -192,6 +192,24 @@ send_stmt(struct pg *pg, struct pg_stmt *st)
 	return 0;
 }
 
+/* Sends sql, a statement of no parameter, as send_stmt does st. */
+static int
+send_sql(struct pg *pg, const char *sql)
+{
+	if (pg->sent == 0 && PQenterPipelineMode(pg->conn) == 0) {
+		keep_failure(pg, NULL);
+		return -1;
+	}
+	if (PQsendQueryParams(pg->conn, sql, 0, NULL, NULL, NULL, NULL,
+	    0) == 0) {
+		keep_failure(pg, NULL);
+		pg->broken = 1;
+		return -1;
+	}
+	pg->sent++;
+	return 0;
+}
+
 /*
  * Reads the answers of the statements sent, in one round trip, and
  * leaves pipeline mode: 0, with *last (if given) the last one's result,
@@ -297,21 +315,38 @@ exec(struct journal *j, const char *sql)
 	return 0;
 }
 
+/*
+ * Runs sql, which returns rows, with n text parameters: 0 and *res, the
+ * caller's to clear; or -1 with the reason, told as what's.
+ */
+static int
+query(struct journal *j, const char *sql, int n, const char *const *params,
+    const char *what, PGresult **res)
+{
+	struct pg *pg = pg_of(j);
+
+	if (settled(j) != 0)
+		return -1;
+	*res = PQexecParams(pg->conn, sql, n, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(*res) != PGRES_TUPLES_OK) {
+		keep_failure(pg, *res);
+		*res = NULL;
+		return pg_fail(j, what);
+	}
+	return 0;
+}
+
 /* The schema's version: integra_schema's row, 0 without one. */
 static int
 schema_version(struct journal *j, int *version)
 {
-	struct pg *pg = pg_of(j);
 	PGresult *res;
 
 	if (exec(j, "CREATE TABLE IF NOT EXISTS integra_schema"
-	    " (version integer NOT NULL)") != 0)
+	    " (version integer NOT NULL)") != 0 ||
+	    query(j, "SELECT version FROM integra_schema", 0, NULL,
+	    "read schema version", &res) != 0)
 		return -1;
-	res = PQexec(pg->conn, "SELECT version FROM integra_schema");
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		keep_failure(pg, res);
-		return pg_fail(j, "read schema version");
-	}
 	*version = PQntuples(res) > 0 ? atoi(PQgetvalue(res, 0, 0)) : 0;
 	PQclear(res);
 	return 0;
@@ -493,9 +528,9 @@ pg_begin(struct journal *j)
 {
 	int rc;
 
-	if ((rc = exec(j, "BEGIN")) == 0 &&
-	    (rc = exec(j, "SELECT pg_advisory_xact_lock(" WRITE_LOCK ")")) !=
-	    0)
+	/* One round trip: the two in one query. */
+	if ((rc = exec(j, "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK
+	    ")")) != 0)
 		pg_rollback(j);
 	pg_of(j)->in_tx = rc == 0;
 	pg_of(j)->ntickets = 0;
@@ -505,10 +540,18 @@ pg_begin(struct journal *j)
 static int
 pg_commit(struct journal *j)
 {
+	struct pg *pg = pg_of(j);
 	int rc;
 
-	if ((rc = exec(j, "COMMIT")) == 0)
-		pg_of(j)->in_tx = 0;
+	/* After statements sent, with them: one round trip for both. */
+	if (pg->sent == 0 || pg->broken)
+		rc = exec(j, "COMMIT");
+	else if (send_sql(pg, "COMMIT") != 0)
+		rc = pg_fail(j, "COMMIT");
+	else
+		rc = pg_settle(j, "COMMIT");
+	if (rc == 0)
+		pg->in_tx = 0;
 	return rc;
 }
 
@@ -526,15 +569,6 @@ pg_checkpoint(struct journal *j, int *left)
 	(void)j;
 	*left = 0;
 	return 0;
-}
-
-/* A failure of the statements sent is told by the next call. */
-static int64_t
-pg_changes(struct journal *j)
-{
-	struct pg *pg = pg_of(j);
-
-	return settle(pg, NULL) == 0 ? pg->changes : 0;
 }
 
 /*
@@ -569,23 +603,6 @@ pg_ticket_changes(struct journal *j, int64_t ticket, const char *what)
 	if (pg->told[ticket] < 0 && (rc = pg_settle(j, what)) != 0)
 		return rc;
 	return pg->told[ticket];
-}
-
-/* The value an identity column took last in this session. */
-static int64_t
-pg_last_rowid(struct journal *j)
-{
-	PGresult *res;
-	int64_t id = 0;
-
-	if (settled(j) != 0)
-		return 0;
-	res = PQexec(pg_of(j)->conn, "SELECT lastval()");
-
-	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
-		id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-	return id;
 }
 
 /* Prepares sql as st, named already, on j's connection. */
@@ -987,13 +1004,10 @@ declared(const char *type)
 static int
 pg_schema(struct journal *j, journal_column_fn fn, void *ctx)
 {
-	struct pg *pg = pg_of(j);
 	PGresult *res;
 	int i, stop = 0;
 
-	if (settled(j) != 0)
-		return -1;
-	res = PQexec(pg->conn, "SELECT c.relname, a.attname, t.typname,"
+	if (query(j, "SELECT c.relname, a.attname, t.typname,"
 	    " coalesce(array_position(k.indkey::int2[], a.attnum)"
 	    " - array_lower(k.indkey::int2[], 1) + 1, 0)"
 	    " FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid"
@@ -1002,11 +1016,9 @@ pg_schema(struct journal *j, journal_column_fn fn, void *ctx)
 	    " WHERE c.relkind = 'r' AND c.relnamespace ="
 	    " current_schema()::regnamespace AND c.relname <> 'integra_schema'"
 	    " AND a.attnum > 0 AND NOT a.attisdropped"
-	    " ORDER BY c.relname, a.attnum");
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		keep_failure(pg, res);
-		return pg_fail(j, "read the schema");
-	}
+	    " ORDER BY c.relname, a.attnum", 0, NULL, "read the schema",
+	    &res) != 0)
+		return -1;
 	for (i = 0; i < PQntuples(res) && stop == 0; i++)
 		stop = fn(ctx, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
 		    declared(PQgetvalue(res, i, 2)),
@@ -1029,16 +1041,11 @@ pg_copied(struct journal *j, const char *table)
 	PGresult *res;
 	int i, rc = 0;
 
-	if (settled(j) != 0)
-		return -1;
-	res = PQexecParams(pg->conn, "SELECT a.attname FROM pg_attribute a"
+	if (query(j, "SELECT a.attname FROM pg_attribute a"
 	    " WHERE a.attrelid = quote_ident($1::text)::regclass"
-	    " AND a.attidentity <> '' AND NOT a.attisdropped", 1, NULL,
-	    param, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		keep_failure(pg, res);
-		return pg_fail(j, "read identity columns");
-	}
+	    " AND a.attidentity <> '' AND NOT a.attisdropped", 1, param,
+	    "read identity columns", &res) != 0)
+		return -1;
 	for (i = 0; i < PQntuples(res) && rc == 0; i++) {
 		const char *column = PQgetvalue(res, i, 0);
 
@@ -1066,21 +1073,49 @@ pg_copied(struct journal *j, const char *table)
 }
 
 /* The channel journal_work's notifications go on. */
-#define WORK_CHANNEL	"integra_work"
+/* The channel of each kind of news, by its bit. */
+static const struct {
+	int		 news;
+	const char	*name;
+	const char	*notify;
+	const char	*listen;
+} channels[] = {
+	{ JOURNAL_NEWS_WORK, "integra_work", "NOTIFY integra_work",
+	    "LISTEN integra_work" },
+	{ JOURNAL_NEWS_KEYS, "integra_keys", "NOTIFY integra_keys",
+	    "LISTEN integra_keys" },
+};
 
 static int
-pg_notify(struct journal *j)
+pg_notify(struct journal *j, int news)
 {
-	return exec(j, "NOTIFY " WORK_CHANNEL);
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(channels) / sizeof(channels[0]); i++) {
+		if (!(news & channels[i].news))
+			continue;
+		/* In a transaction, with its commit. */
+		if (!pg_of(j)->in_tx)
+			rc = exec(j, channels[i].notify);
+		else if ((rc = send_sql(pg_of(j), channels[i].notify)) != 0)
+			rc = pg_fail(j, channels[i].notify);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
 }
 
 static int
-pg_listen(struct journal *j, int *fd)
+pg_listen(struct journal *j, int news, int *fd)
 {
+	size_t i;
 	int rc;
 
-	if ((rc = exec(j, "LISTEN " WORK_CHANNEL)) != 0)
-		return rc;
+	for (i = 0; i < sizeof(channels) / sizeof(channels[0]); i++)
+		if ((news & channels[i].news) &&
+		    (rc = exec(j, channels[i].listen)) != 0)
+			return rc;
 	*fd = PQsocket(pg_of(j)->conn);
 	return 0;
 }
@@ -1094,14 +1129,17 @@ pg_told(struct journal *j)
 {
 	struct pg *pg = pg_of(j);
 	PGnotify *n;
+	size_t i;
 	int told = 0;
 
 	if (PQconsumeInput(pg->conn) == 0) {
 		keep_failure(pg, NULL);
-		return pg_fail(j, "wait for work");
+		return pg_fail(j, "read news");
 	}
 	while ((n = PQnotifies(pg->conn)) != NULL) {
-		told = 1;
+		for (i = 0; i < sizeof(channels) / sizeof(channels[0]); i++)
+			if (strcmp(n->relname, channels[i].name) == 0)
+				told |= channels[i].news;
 		PQfreemem(n);
 	}
 	return told;
@@ -1118,10 +1156,8 @@ const struct journal_backend journal_pg = {
 	.rollback = pg_rollback,
 	.set_lax = pg_set_lax,
 	.checkpoint = pg_checkpoint,
-	.changes = pg_changes,
 	.changes_ticket = pg_changes_ticket,
 	.ticket_changes = pg_ticket_changes,
-	.last_rowid = pg_last_rowid,
 	.sql = pg_sql,
 	.bind_int64 = pg_bind_int64,
 	.bind_double = pg_bind_double,

@@ -296,8 +296,11 @@ struct journal {
 	size_t		 ntally;	/* slots */
 	size_t		 tally_used;
 	struct buf	 key_form;	/* a key's index form (keyindex.h) */
-	int		 work;		/* in this transaction: new work to
-					   tell (journal_work) */
+	int		 news;		/* in this transaction: what to tell
+					   (JOURNAL_NEWS_ bits) */
+	struct key_cache *keys;		/* the keys found, while the
+					   journal is told of their changes
+					   (journal_key_cache) */
 	int		 retained;	/* in this transaction: whether an event
 					   was retained, -1: not looked yet */
 	struct seal	*seal;		/* the keys values are sealed with;
@@ -331,12 +334,10 @@ struct journal_backend {
 	void		(*rollback)(struct journal *);
 	int		(*set_lax)(struct journal *);
 	int		(*checkpoint)(struct journal *, int *left);
-	int64_t		(*changes)(struct journal *);
 	/* journal_changes_ticket's and journal_ticket_changes's. */
 	int64_t		(*changes_ticket)(struct journal *);
 	int64_t		(*ticket_changes)(struct journal *, int64_t ticket,
 			    const char *what);
-	int64_t		(*last_rowid)(struct journal *);
 	struct journal_stmt *(*sql)(struct journal *, enum journal_sql);
 	void		(*bind_int64)(struct journal_stmt *, int, int64_t);
 	void		(*bind_double)(struct journal_stmt *, int, double);
@@ -377,12 +378,13 @@ struct journal_backend {
 	 */
 	int		(*settle)(struct journal *, const char *what);
 	/*
-	 * journal_work's notification, sent with the transaction (or at
-	 * once outside one); journal_listen's and journal_told's.  NULL:
-	 * the backend tells nothing, and listeners poll.
+	 * The news' notification (JOURNAL_NEWS_ bits), sent with the
+	 * transaction (or at once outside one); journal_listen's and
+	 * journal_told's.  NULL: the backend tells nothing, and listeners
+	 * poll.
 	 */
-	int		(*notify)(struct journal *);
-	int		(*listen)(struct journal *, int *fd);
+	int		(*notify)(struct journal *, int news);
+	int		(*listen)(struct journal *, int news, int *fd);
 	int		(*told)(struct journal *);
 };
 
@@ -396,6 +398,11 @@ int		 journal_fail(struct journal *, const char *what);
  */
 int		 journal_refuse(struct journal *, int status, const char *fmt,
 		    ...) __attribute__((format(printf, 3, 4)));
+/*
+ * News (JOURNAL_NEWS_ bits) for those listening, told when the
+ * transaction commits, or at once outside one.
+ */
+void		 journal_tell(struct journal *, int news);
 
 /*
  * The statement interface.  Every file of a subject reads and writes the
@@ -462,8 +469,6 @@ void		 journal_finalize(struct journal_stmt *);
 int		 journal_settle(struct journal *, const char *what);
 /* The backend's schema function: fn with each column of each table. */
 int		 journal_schema(struct journal *, journal_column_fn, void *ctx);
-/* Rows the last statement to finish changed. */
-int64_t		 journal_changes(struct journal *);
 /*
  * The rows the statement just stepped changes, without waiting for them:
  * a ticket, which journal_ticket_changes turns into the rows, reading
@@ -474,12 +479,17 @@ int64_t		 journal_changes(struct journal *);
 int64_t		 journal_changes_ticket(struct journal *);
 int64_t		 journal_ticket_changes(struct journal *, int64_t ticket,
 		    const char *what);
-/* The integer key of the last row inserted. */
-int64_t		 journal_last_rowid(struct journal *);
 
 /* Steps a statement that returns no row. */
 int		 journal_step_done(struct journal *, struct journal_stmt *,
 		    const char *what);
+/*
+ * Steps a statement that returns no row; *changed gets the rows it
+ * changed, read from the server if it was sent without waiting, a failure
+ * told as what's.
+ */
+int		 journal_step_count(struct journal *, struct journal_stmt *,
+		    const char *what, int64_t *changed);
 /* Steps a change to at most one row; *done says whether it made it. */
 int		 journal_step_changed(struct journal *, struct journal_stmt *,
 		    const char *what, int *done);

@@ -111,11 +111,11 @@ journal_rekey_batch(struct journal *j, enum journal_sealed_table t,
 		bind_end(st, t, keys + 1);
 	*end = rc != JOURNAL_ROW;
 	if ((rc = journal_step_end(j, last, rc, "find a batch to rekey")) != 0 ||
-	    (rc = journal_step_done(j, st, "rekey a batch")) != 0) {
+	    (rc = journal_step_count(j, st, "rekey a batch", rewritten)) !=
+	    0) {
 		journal_rekey_release(&next);
 		return rc;
 	}
-	*rewritten = journal_changes(j);
 	if (!*end) {
 		journal_rekey_release(at);
 		*at = next;

@@ -508,12 +508,6 @@ lite_checkpoint(struct journal *j, int *left)
 	return 0;
 }
 
-static int64_t
-lite_changes(struct journal *j)
-{
-	return sqlite3_changes(db_of(j));
-}
-
 /* Every statement has its answer at once: a ticket is its changes. */
 static int64_t
 lite_changes_ticket(struct journal *j)
@@ -527,12 +521,6 @@ lite_ticket_changes(struct journal *j, int64_t ticket, const char *what)
 	(void)j;
 	(void)what;
 	return ticket;
-}
-
-static int64_t
-lite_last_rowid(struct journal *j)
-{
-	return sqlite3_last_insert_rowid(db_of(j));
 }
 
 static struct journal_stmt *
@@ -743,10 +731,8 @@ const struct journal_backend journal_sqlite = {
 	.rollback = lite_rollback,
 	.set_lax = lite_set_lax,
 	.checkpoint = lite_checkpoint,
-	.changes = lite_changes,
 	.changes_ticket = lite_changes_ticket,
 	.ticket_changes = lite_ticket_changes,
-	.last_rowid = lite_last_rowid,
 	.sql = lite_sql,
 	.bind_int64 = lite_bind_int64,
 	.bind_double = lite_bind_double,

@@ -667,7 +667,7 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " updated_at = ?5 WHERE job = ?1 AND lock_owner = ?2",
 	[SQL_SYNC_RUN_START] =
 	    "INSERT INTO sync_runs (job, started_at, status, full,"
-	    " watermark_from) VALUES (?1, ?2, 'running', ?3, ?4)",
+	    " watermark_from) VALUES (?1, ?2, 'running', ?3, ?4) RETURNING id",
 	[SQL_SYNC_RUN_UPDATE] =
 	    "UPDATE sync_runs SET status = ?2, ended_at = ?3, pages = ?4,"
 	    " read = ?5, changed = ?6, sent = ?7, failed = ?8,"

@@ -114,10 +114,9 @@ journal_sync_run_start(struct journal *j, const char *job, int64_t now,
 	journal_bind_int64(st, 2, now);
 	journal_bind_int64(st, 3, full);
 	journal_bind_opt(st, 4, watermark);
-	if ((rc = journal_step_done(j, st, "start a sync run")) != 0)
-		return rc;
-	*id = journal_last_rowid(j);
-	return 0;
+	if ((rc = journal_step(st)) == JOURNAL_ROW)
+		*id = journal_column_int64(st, 0);
+	return journal_step_end(j, st, rc, "start a sync run");
 }
 
 int
@@ -200,14 +199,15 @@ journal_sync_record_delete(struct journal *j, const char *job,
     const char *key, int *found)
 {
 	struct journal_stmt *st;
+	int64_t n;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_SYNC_RECORD_DELETE)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, job);
 	journal_bind_text(st, 2, key);
-	rc = journal_step_done(j, st, "remove a synced record");
-	*found = rc == 0 && journal_changes(j) > 0;
+	rc = journal_step_count(j, st, "remove a synced record", &n);
+	*found = rc == 0 && n > 0;
 	return rc;
 }
 

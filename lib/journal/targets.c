@@ -168,7 +168,6 @@ journal_target_hold(struct journal *j, const char *target, const char *owner,
     int64_t now, int64_t held_until, int64_t claim_after, int *held)
 {
 	struct journal_stmt *st;
-	int rc;
 
 	if ((st = journal_sql(j, SQL_TARGET_HOLD)) == NULL)
 		return -1;
@@ -177,10 +176,7 @@ journal_target_hold(struct journal *j, const char *target, const char *owner,
 	journal_bind_int64(st, 3, now);
 	journal_bind_int64(st, 4, held_until);
 	journal_bind_int64(st, 5, claim_after);
-	if ((rc = journal_step_done(j, st, "hold a paced target")) != 0)
-		return rc;
-	*held = journal_changes(j) == 1;
-	return 0;
+	return journal_step_changed(j, st, "hold a paced target", held);
 }
 
 int

@@ -1439,7 +1439,8 @@ follow_start(struct run *r)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	if (journal_listen(r->o->journal, &r->told_fd) != 0)
+	if (journal_listen(r->o->journal, JOURNAL_NEWS_WORK,
+	    &r->told_fd) != 0)
 		return journal_failed(r);
 	r->poll_ms = r->o->poll_ms > 0 ? r->o->poll_ms : r->told_fd >= 0 ?
 	    FOLLOW_TOLD_MS : FOLLOW_POLL_MS;

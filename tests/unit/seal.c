@@ -217,7 +217,7 @@ test_sql(void)
 		return;
 	}
 	snprintf(db, sizeof(db), "%s/journal.db", dir);
-	if ((j = journal_open(db, err, sizeof(err))) == NULL) {
+	if ((j = journal_open(db, err, sizeof(err), NULL)) == NULL) {
 		ok(0, "journal_open: %s", err);
 		return;
 	}

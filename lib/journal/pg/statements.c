@@ -202,8 +202,14 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	[SQL_EVENT_BY_KEY] =
 	    "SELECT id, envelope FROM events LEFT JOIN raw_envelopes"
 	    " ON event = seq WHERE source = $1 AND key_index = $2",
+	/*
+	 * max() walks the partial index events_retained, whatever the
+	 * statistics say: EXISTS was planned as a scan of every event while
+	 * the table had not been analyzed yet (20 ms a transaction at 100,000
+	 * events, the receiver at a tenth of its rate).
+	 */
 	[SQL_RETAINED_ANY] =
-	    "SELECT EXISTS (SELECT 1 FROM events WHERE retained_at IS NOT NULL)",
+	    "SELECT max(retained_at) IS NOT NULL FROM events",
 	[SQL_EVENT_STATUS] =
 	    "SELECT status, envelope FROM events LEFT JOIN canonical_envelopes"
 	    " ON event = seq WHERE id = $1",
@@ -761,7 +767,7 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    " updated_at = $5 WHERE job = $1 AND lock_owner = $2",
 	[SQL_SYNC_RUN_START] =
 	    "INSERT INTO sync_runs (job, started_at, status, \"full\","
-	    " watermark_from) VALUES ($1, $2, 'running', $3, $4)",
+	    " watermark_from) VALUES ($1, $2, 'running', $3, $4) RETURNING id",
 	[SQL_SYNC_RUN_UPDATE] =
 	    "UPDATE sync_runs SET status = $2, ended_at = $3, pages = $4,"
 	    " read = $5, changed = $6, sent = $7, failed = $8,"
