@@ -13,10 +13,12 @@
  * waiting for its answer (libpq's pipeline mode), as are those that
  * follow it; their answers are read together, in one round trip, when
  * something needs one: a statement that returns rows (sent with them),
- * the rows a change made, a commit.  So ingest's event and its envelope,
- * or dispatch's attempts, cost a round trip, not one each.  A failure
- * among them is told by the call that reads it, and every call after
- * it fails the same until the transaction is rolled back.  The schema's version is integra_schema's one row,
+ * the rows a change made (a ticket's, journal_ticket_changes), the
+ * commit (sent with them).  So a batch of ingest's events and their
+ * envelopes, or a tick of dispatch's attempts, cost a round trip, not
+ * one each.  A failure among them is told by the call that reads it,
+ * and every call after it fails the same until the transaction is
+ * rolled back.  The schema's version is integra_schema's one row,
  * migrated forward under an advisory lock, so that two hosts starting at
  * once migrate once (pg/migrations/, pg/schema.sql).
  */
@@ -172,36 +174,26 @@ pg_fail(struct journal *j, const char *what)
 }
 
 /*
- * Sends st, with its parameters, in pipeline mode (entered for the first
- * statement); its answer waits for settle.  0, or -1 with the reason.
+ * Sends st, with its parameters, or else sql, a statement of none, in
+ * pipeline mode (entered for the first statement); its answer waits for
+ * settle.  0, or -1 with the reason.
  */
 static int
-send_stmt(struct pg *pg, struct pg_stmt *st)
+send_stmt(struct pg *pg, struct pg_stmt *st, const char *sql)
 {
-	if (pg->sent == 0 && PQenterPipelineMode(pg->conn) == 0) {
-		keep_failure(pg, NULL);
-		return -1;
-	}
-	if (PQsendQueryPrepared(pg->conn, st->name, st->nparams, st->values,
-	    st->lengths, st->formats, 0) == 0) {
-		keep_failure(pg, NULL);
-		pg->broken = 1;
-		return -1;
-	}
-	pg->sent++;
-	return 0;
-}
+	int ok;
 
-/* Sends sql, a statement of no parameter, as send_stmt does st. */
-static int
-send_sql(struct pg *pg, const char *sql)
-{
 	if (pg->sent == 0 && PQenterPipelineMode(pg->conn) == 0) {
 		keep_failure(pg, NULL);
 		return -1;
 	}
-	if (PQsendQueryParams(pg->conn, sql, 0, NULL, NULL, NULL, NULL,
-	    0) == 0) {
+	if (st != NULL)
+		ok = PQsendQueryPrepared(pg->conn, st->name, st->nparams,
+		    st->values, st->lengths, st->formats, 0);
+	else
+		ok = PQsendQueryParams(pg->conn, sql, 0, NULL, NULL, NULL,
+		    NULL, 0);
+	if (!ok) {
 		keep_failure(pg, NULL);
 		pg->broken = 1;
 		return -1;
@@ -546,7 +538,7 @@ pg_commit(struct journal *j)
 	/* After statements sent, with them: one round trip for both. */
 	if (pg->sent == 0 || pg->broken)
 		rc = exec(j, "COMMIT");
-	else if (send_sql(pg, "COMMIT") != 0)
+	else if (send_stmt(pg, NULL, "COMMIT") != 0)
 		rc = pg_fail(j, "COMMIT");
 	else
 		rc = pg_settle(j, "COMMIT");
@@ -772,13 +764,15 @@ pg_step(struct journal_stmt *s)
 		/* No row to wait for: its answer is read with the next. */
 		if (pg->in_tx && st->nfields == 0) {
 			if ((pg->sent >= PIPELINE_MAX &&
-			    settle(pg, NULL) != 0) || send_stmt(pg, st) != 0)
+			    settle(pg, NULL) != 0) ||
+			    send_stmt(pg, st, NULL) != 0)
 				return STEP_FAILED;
 			st->sent = pg->last_sent = 1;
 			return JOURNAL_DONE;
 		}
 		if (pg->sent > 0) {
-			if (send_stmt(pg, st) != 0 || settle(pg, &res) != 0)
+			if (send_stmt(pg, st, NULL) != 0 ||
+			    settle(pg, &res) != 0)
 				return STEP_FAILED;
 		} else {
 			res = PQexecPrepared(pg->conn, st->name, st->nparams,
@@ -1098,7 +1092,8 @@ pg_notify(struct journal *j, int news)
 		/* In a transaction, with its commit. */
 		if (!pg_of(j)->in_tx)
 			rc = exec(j, channels[i].notify);
-		else if ((rc = send_sql(pg_of(j), channels[i].notify)) != 0)
+		else if ((rc = send_stmt(pg_of(j), NULL,
+		    channels[i].notify)) != 0)
 			rc = pg_fail(j, channels[i].notify);
 		if (rc != 0)
 			return rc;
