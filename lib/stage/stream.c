@@ -488,13 +488,13 @@ applier(void *arg)
 				opened = clock_mono_ms();
 			nbatch += r->weight > 0 ? r->weight : 1;
 			rc = apply(s, q->st, r, hold);
-			if (hold)
-				q->held++;
-			else
-				queue_pop(q, 1);
-			if (rc == EX_OK && (q->held == HOLD_MAX ||
-			    r->rc == STREAM_FATAL))
-				rc = finish_held(q);
+			if (!hold)
+				queue_pop(q, 1);	/* the reader's again */
+			else if (++q->held == HOLD_MAX ||
+			    r->rc == STREAM_FATAL) {
+				if (rc == EX_OK)
+					rc = finish_held(q);
+			}
 			/* A failed apply rolled the batch back. */
 			if (rc != EX_OK && q->st->committed != NULL)
 				q->st->committed(q->st->ctx, 0);
