@@ -4,7 +4,7 @@
 # records are kept AES-256-GCM sealed, each bound to its row; every
 # program reads them through the journal; keys rotate.
 . "$top_srcdir/tests/lib.sh"
-test_needs_sqlite 'encryption at rest, which a PostgreSQL journal refuses'
+test_needs_sqlite 'it reads sealed values with typeof and instr (t1005 and t1006 seal on PostgreSQL)'
 
 start_sink crm
 K1=$(head -c 32 /dev/urandom | base64)

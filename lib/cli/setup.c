@@ -106,11 +106,6 @@ setup_journal(const struct cfg *cfg, const char *path, int create,
 	int rc;
 
 	path = cfg_journal(cfg, path);
-	if (cfg->encryption.on && !journal_is_file(path)) {
-		log_error(NULL, "encryption: a PostgreSQL journal does not"
-		    " seal values yet: leave the encryption section out");
-		return EX_CONFIG;
-	}
 	if (cfg->encryption.on && (seal = keys(cfg)) == NULL)
 		return EX_CONFIG;
 	if ((rc = setup_journal_at(path, create, out)) != EX_OK) {

@@ -15,7 +15,6 @@
 #include "journal/copy.h"
 #include "journal/journal.h"
 #include "journal/private.h"
-#include "journal/rekey.h"
 
 /* Rows read a statement: a page of the source's table. */
 #define PAGE	1000
@@ -197,33 +196,6 @@ empty(struct journal *to, const struct schema *s)
 	}
 	buf_release(&sql);
 	return rc;
-}
-
-static int
-count_sealed(void *ctx, const char *column, const char *key_id, int64_t n)
-{
-	(void)column;
-	if (key_id != NULL)
-		*(int64_t *)ctx += n;
-	return 0;
-}
-
-/* Sealed values refused where the destination keeps none. */
-static int
-seal_check(struct journal *from, struct journal *to)
-{
-	int64_t sealed = 0;
-
-	if (!from->be->seals || to->be->seals)
-		return 0;
-	if (journal_sealed_count(from, count_sealed, &sealed) != 0)
-		return blame(to, from);
-	if (sealed > 0)
-		return journal_refuse(to, EX_DATAERR, "copy: the source has"
-		    " %lld sealed values, which a %s journal does not keep:"
-		    " rekey it plain first (integra journal rekey, no"
-		    " current key)", (long long)sealed, to->be->name);
-	return 0;
 }
 
 /* "a", "b", ... (with a prefix before each and a separator between). */
@@ -561,8 +533,7 @@ journal_copy(struct journal *from, struct journal *to, journal_copied_fn fn,
 	if ((rc = journal_schema(from, add_column, &from_s)) != 0)
 		rc = blame(to, from);
 	else if ((rc = journal_schema(to, add_column, &to_s)) == 0 &&
-	    (rc = alike(to, &from_s, &to_s)) == 0 &&
-	    (rc = seal_check(from, to)) == 0) {
+	    (rc = alike(to, &from_s, &to_s)) == 0) {
 		if ((rc = journal_begin(from)) != 0)
 			rc = blame(to, from);
 		else if ((rc = journal_begin(to)) == 0 &&

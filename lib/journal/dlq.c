@@ -10,11 +10,25 @@
 #include "journal/groups.h"
 #include "journal/private.h"
 
+/*
+ * A dead letter's headers and body, in columns c and c + 1 of st, put in
+ * the JSON at obj's byte at, where the statement left them null.
+ */
+static void
+put_request(struct buf *obj, size_t at, struct journal_stmt *st, int c)
+{
+	journal_json_put_column(obj, at, "headers", st, c,
+	    JSON_PUT_OR_NULL);
+	journal_json_put_column(obj, at, "body", st, c + 1, JSON_PUT_TEXT);
+}
+
 int
 journal_dlq_query(struct journal *j, const struct journal_dlq_filter *f,
     int full, journal_row_fn fn, void *ctx)
 {
+	struct buf row = BUF_INIT;
 	struct journal_stmt *st;
+	int rc;
 
 	if ((st = journal_sql(j, SQL_DLQ_QUERY)) == NULL)
 		return -1;
@@ -26,7 +40,20 @@ journal_dlq_query(struct journal *j, const struct journal_dlq_filter *f,
 	journal_bind_opt(st, 5, f->after);
 	journal_bind_int64(st, 6, f->limit > 0 ? f->limit : -1);
 	journal_bind_int64(st, 7, full);
-	return journal_step_rows(j, st, fn, ctx, "list dead letters");
+	while ((rc = journal_step(st)) == JOURNAL_ROW) {
+		buf_reset(&row);
+		buf_add(&row, journal_column_text(st, 1),
+		    journal_column_bytes(st, 1));
+		put_request(&row, 0, st, 2);
+		if ((rc = fn(ctx, journal_column_text(st, 0), row.data,
+		    row.len)) != 0) {
+			journal_reset(st);
+			buf_wipe(&row);
+			return rc;
+		}
+	}
+	buf_wipe(&row);
+	return journal_step_end(j, st, rc, "list dead letters");
 }
 
 int
@@ -55,6 +82,7 @@ journal_dlq_detail(struct journal *j, const char *id, struct buf *out,
     int *found)
 {
 	struct journal_stmt *st;
+	size_t at;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_DLQ_DETAIL)) == NULL)
@@ -62,8 +90,10 @@ journal_dlq_detail(struct journal *j, const char *id, struct buf *out,
 	journal_bind_text(st, 1, id);
 	*found = 0;
 	if ((rc = journal_step(st)) == JOURNAL_ROW) {
+		at = out->len;
 		buf_add(out, journal_column_text(st, 0),
 		    journal_column_bytes(st, 0));
+		put_request(out, at, st, 1);
 		*found = 1;
 	}
 	return journal_step_end(j, st, rc, "read a dead letter");

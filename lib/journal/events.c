@@ -406,15 +406,23 @@ journal_event_detail(struct journal *j, const char *id, struct buf *out,
     int *found)
 {
 	struct journal_stmt *st;
+	size_t at;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_EVENT_DETAIL)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
 	rc = journal_step(st);
-	if ((*found = rc == JOURNAL_ROW))
+	if ((*found = rc == JOURNAL_ROW)) {
+		at = out->len;
 		buf_add(out, journal_column_text(st, 0),
 		    journal_column_bytes(st, 0));
+		/* The raw envelope is shown where it is JSON. */
+		journal_json_put_column(out, at, "raw", st, 1,
+		    JSON_PUT_OR_NULL);
+		journal_json_put_column(out, at, "canonical", st, 2,
+		    JSON_PUT_OR_NULL);
+	}
 	return journal_step_end(j, st, rc, "show event");
 }
 

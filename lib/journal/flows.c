@@ -473,14 +473,22 @@ journal_flow_request(struct journal *j, const char *delivery,
     struct buf *out)
 {
 	struct journal_stmt *st;
+	size_t at;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_FLOW_REQUEST)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, delivery);
-	if ((rc = journal_step(st)) == JOURNAL_ROW)
+	if ((rc = journal_step(st)) == JOURNAL_ROW) {
+		at = out->len;
 		buf_add(out, journal_column_text(st, 0),
 		    journal_column_bytes(st, 0));
+		/* The body as JSON where it is JSON, else as a string. */
+		journal_json_put_column(out, at, "headers", st, 1,
+		    JSON_PUT_OR_NULL);
+		journal_json_put_column(out, at, "body", st, 2,
+		    JSON_PUT_OR_TEXT);
+	}
 	return journal_step_end(j, st, rc, "read a step's request");
 }
 

@@ -14,6 +14,7 @@
 #include "journal/journal.h"
 #include "journal/private.h"
 #include "journal/seal.h"
+#include "json/jsonscan.h"
 
 int
 journal_is_file(const char *where)
@@ -91,6 +92,127 @@ journal_seal_row(struct seal *seal, const char *prefix, const char *id,
 	if (len < 0 || (size_t)len >= sizeof(aad))
 		return -1;
 	return seal_value(seal, v, n, aad, (size_t)len, out);
+}
+
+int
+journal_needs_escape(const void *v, size_t n)
+{
+	const unsigned char *b = v;
+
+	return n > 0 && (b[0] == JOURNAL_PLAIN_ESCAPE || seal_is_sealed(b, n));
+}
+
+int
+journal_escaped(const void *v, size_t n)
+{
+	const unsigned char *b = v;
+
+	return n >= 2 && b[0] == JOURNAL_PLAIN_ESCAPE &&
+	    (b[1] == JOURNAL_PLAIN_ESCAPE || b[1] == SEAL_VERSION);
+}
+
+/* s as SQLite's JSON functions quote a string. */
+static void
+add_sqlite_json_string(struct buf *out, const char *s, size_t n)
+{
+	static const char special[32] = {
+		['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f',
+		['\r'] = 'r'
+	};
+	static const char hex[] = "0123456789abcdef";
+	unsigned char c;
+	size_t i;
+
+	buf_addc(out, '"');
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			buf_addc(out, '\\');
+			buf_addc(out, (char)c);
+		} else if (c < 0x20 && special[c] != '\0') {
+			buf_addc(out, '\\');
+			buf_addc(out, special[c]);
+		} else if (c < 0x20) {
+			buf_add(out, "\\u00", 4);
+			buf_addc(out, hex[c >> 4]);
+			buf_addc(out, hex[c & 0xf]);
+		} else
+			buf_addc(out, (char)c);
+	}
+	buf_addc(out, '"');
+}
+
+void
+journal_aad(struct buf *out, const char *prefix, const char *a, size_t alen,
+    const char *b, size_t blen)
+{
+	buf_reset(out);
+	if (prefix != NULL) {
+		buf_adds(out, prefix);
+		buf_add(out, a, alen);
+		return;
+	}
+	buf_adds(out, "[\"sync_records\",");
+	add_sqlite_json_string(out, a, alen);
+	buf_addc(out, ',');
+	add_sqlite_json_string(out, b, blen);
+	buf_addc(out, ']');
+}
+
+/* JSON text v[0..n), valid, with no blank outside its strings. */
+static void
+add_compact(struct buf *out, const char *v, size_t n)
+{
+	int in_string = 0, escaped = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (in_string) {
+			if (escaped)
+				escaped = 0;
+			else if (v[i] == '\\')
+				escaped = 1;
+			else if (v[i] == '"')
+				in_string = 0;
+		} else if (v[i] == ' ' || v[i] == '\t' || v[i] == '\n' ||
+		    v[i] == '\r')
+			continue;
+		else if (v[i] == '"')
+			in_string = 1;
+		buf_addc(out, v[i]);
+	}
+}
+
+void
+journal_json_put(struct buf *obj, size_t at, const char *name,
+    const char *v, size_t n, enum journal_json_as as)
+{
+	struct buf spliced = BUF_INIT;
+	size_t start, end;
+
+	if (v == NULL || json_member(obj->data + at, obj->len - at, name,
+	    &start, &end) != 1)
+		return;
+	buf_add(&spliced, obj->data, at + start);
+	if (as != JSON_PUT_TEXT && json_validate(v, n, NULL, NULL) !=
+	    JSON_INVALID)
+		add_compact(&spliced, v, n);
+	else if (as != JSON_PUT_OR_NULL)
+		buf_add_json_string(&spliced, v, n);
+	else
+		buf_add(&spliced, "null", 4);
+	buf_add(&spliced, obj->data + at + end, obj->len - at - end);
+	buf_wipe(obj);
+	*obj = spliced;
+}
+
+void
+journal_json_put_column(struct buf *obj, size_t at, const char *name,
+    struct journal_stmt *st, int c, enum journal_json_as as)
+{
+	if (!journal_column_null(st, c))
+		journal_json_put(obj, at, name, journal_column_text(st, c),
+		    journal_column_bytes(st, c), as);
 }
 
 void

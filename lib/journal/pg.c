@@ -33,6 +33,7 @@
 #include "base/exitcode.h"
 #include "journal/journal.h"
 #include "journal/private.h"
+#include "journal/seal.h"
 
 /* The advisory locks migrations and writers hold. */
 #define MIGRATE_LOCK	"7596281734497849441"	/* "integra" */
@@ -86,6 +87,9 @@ struct pg_stmt {
 	const char		**values;	/* for PQexecPrepared */
 	int			*lengths;
 	int			*formats;
+	const struct journal_seals *seals;	/* what it seals and opens */
+	struct buf		 sealed[JOURNAL_SEALS_MAX];	/* its
+						   parameters, sealed */
 	PGresult		*res;		/* NULL before the first step */
 	int			 nfields;	/* the columns it returns */
 	int			 sent;		/* sent, its answer not read:
@@ -93,14 +97,19 @@ struct pg_stmt {
 	int			 row;
 	int			 ntuples;
 	struct buf		*bytea;		/* a column's bytes, decoded */
+	char			*decoded;	/* in this row: bytea[i] is
+						   column i's */
 	int			 nbytea;
 };
 
 /* A journal's connection: j->conn. */
 struct pg {
+	struct journal	*j;
 	PGconn		*conn;
 	struct pg_stmt	 stmt[JOURNAL_NSQL];
 	int64_t		 changes;	/* rows the last command changed */
+	struct buf	 aad;		/* a sealed value's (journal_aad) */
+	struct buf	 opened;	/* a value seal_open opened */
 	char		 sqlstate[6];	/* the last failure's */
 	char		 msg[256];
 	unsigned	 prepared;	/* statements journal_prepare made */
@@ -421,11 +430,13 @@ pg_open(struct journal *j)
 	size_t i;
 
 	j->conn = pg = xcalloc(1, sizeof(*pg));
+	pg->j = j;
 	for (i = 0; i <= PIPELINE_MAX; i++)
 		pg->wants[i] = -1;
 	for (i = 0; i < JOURNAL_NSQL; i++) {
 		pg->stmt[i].base.be = &journal_pg;
 		pg->stmt[i].pg = pg;
+		pg->stmt[i].seals = &journal_pg_seals[i];
 		snprintf(pg->stmt[i].name, sizeof(pg->stmt[i].name), "s%zu",
 		    i);
 	}
@@ -471,8 +482,11 @@ stmt_release(struct pg_stmt *st)
 
 	stmt_clear(st);
 	for (k = 0; k < st->nbytea; k++)
-		buf_release(&st->bytea[k]);
+		buf_wipe(&st->bytea[k]);
+	for (k = 0; k < JOURNAL_SEALS_MAX; k++)
+		buf_wipe(&st->sealed[k]);
 	free(st->bytea);
+	free(st->decoded);
 	free(st->types);
 	free(st->params);
 	free(st->values);
@@ -491,6 +505,8 @@ pg_close(struct journal *j)
 	for (i = 0; i < JOURNAL_NSQL; i++)
 		stmt_release(&pg->stmt[i]);
 	PQfinish(pg->conn);
+	buf_release(&pg->aad);
+	buf_wipe(&pg->opened);
 	free(pg->told);
 	free(pg);
 	j->conn = NULL;
@@ -741,6 +757,130 @@ pg_bind_count(struct journal_stmt *s)
 	return ((struct pg_stmt *)s)->nparams;
 }
 
+/* Parameter i's bytes (from 1), or NULL. */
+static const char *
+param_bytes(const struct pg_stmt *st, int i, size_t *n)
+{
+	const struct pg_param *p;
+
+	*n = 0;
+	if (i < 1 || i > st->nparams || (p = &st->params[i - 1])->value ==
+	    NULL)
+		return NULL;
+	*n = p->format == 1 ? (size_t)p->length : strlen(p->value);
+	return p->value;
+}
+
+/*
+ * The parameters st seals, as SQLite's integra_seal does: sealed if the
+ * journal has a current key, else escaped if need be (private.h), into
+ * st->sealed and sent from there; what is bound stays as it is, for a
+ * statement stepped again.  NULL stays NULL.
+ */
+static int
+seal_params(struct pg_stmt *st)
+{
+	struct pg *pg = st->pg;
+	struct seal *seal = pg->j->seal;
+	const char *v, *a, *b;
+	size_t n, alen, blen;
+	int k, i, flag;
+
+	flag = st->seals->came_sealed;
+	if (flag != 0 && (v = param_bytes(st, flag, &n)) != NULL &&
+	    strtoll(v, NULL, 10) != 0)
+		return 0;
+	for (k = 0; k < JOURNAL_SEALS_MAX; k++) {
+		if ((i = st->seals->seal[k].param) == 0 ||
+		    (v = param_bytes(st, i, &n)) == NULL)
+			continue;
+		if (!seal_on(seal) && !journal_needs_escape(v, n))
+			continue;
+		buf_reset(&st->sealed[k]);
+		if (!seal_on(seal)) {
+			buf_addc(&st->sealed[k], (char)JOURNAL_PLAIN_ESCAPE);
+			buf_add(&st->sealed[k], v, n);
+		} else {
+			a = param_bytes(st, st->seals->seal[k].aad.a, &alen);
+			b = param_bytes(st, st->seals->seal[k].aad.b, &blen);
+			journal_aad(&pg->aad, st->seals->seal[k].aad.prefix,
+			    a != NULL ? a : "", alen, b != NULL ? b : "", blen);
+			if (seal_value(seal, v, n, pg->aad.data, pg->aad.len,
+			    &st->sealed[k]) != 0) {
+				snprintf(pg->msg, sizeof(pg->msg), "a value"
+				    " could not be sealed");
+				pg->sqlstate[0] = '\0';
+				return -1;
+			}
+		}
+		st->values[i - 1] = st->sealed[k].data;
+		st->lengths[i - 1] = (int)st->sealed[k].len;
+		st->formats[i - 1] = 1;
+	}
+	return 0;
+}
+
+static const char	*column(struct journal_stmt *, int, size_t *);
+
+/* Opens sealed v[0..n), of the k-th column st opens, into pg->opened. */
+static int
+open_sealed(struct pg_stmt *st, int k, const char *v, size_t n)
+{
+	struct pg *pg = st->pg;
+	const struct journal_aad_of *aad = &st->seals->open[k].aad;
+	const char *a, *b;
+	size_t alen, blen;
+
+	a = column(&st->base, aad->a - 1, &alen);
+	b = column(&st->base, aad->b - 1, &blen);
+	journal_aad(&pg->aad, aad->prefix, a != NULL ? a : "", alen,
+	    b != NULL ? b : "", blen);
+	if (seal_open(pg->j->seal, v, n, pg->aad.data, pg->aad.len,
+	    &pg->opened, NULL, NULL) != 0) {
+		snprintf(pg->msg, sizeof(pg->msg), "a sealed value does not"
+		    " open: its key is not known, or it is not this row's");
+		pg->sqlstate[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The columns st opens in the row it stands on, as SQLite's integra_open
+ * does: a sealed value opened, an escaped one unescaped, any other as it
+ * is.  A sealed value that does not open (its key unknown, or not its
+ * row's) fails the step: nothing silently read as empty.
+ */
+static int
+open_columns(struct pg_stmt *st)
+{
+	struct pg *pg = st->pg;
+	struct buf *out;
+	const char *v;
+	size_t n;
+	int k, i;
+
+	for (k = 0; k < JOURNAL_SEALS_MAX; k++) {
+		if ((i = st->seals->open[k].column) == 0 ||
+		    (v = column(&st->base, i - 1, &n)) == NULL)
+			continue;
+		buf_reset(&pg->opened);
+		if (journal_escaped(v, n))
+			buf_add(&pg->opened, v + 1, n - 1);
+		else if (!seal_is_sealed(v, n))
+			continue;
+		else if (open_sealed(st, k, v, n) != 0)
+			return -1;
+		out = &st->bytea[i - 1];
+		buf_reset(out);
+		buf_add(out, pg->opened.data, pg->opened.len);
+		buf_addc(out, '\0');
+		out->len--;
+		st->decoded[i - 1] = 1;
+	}
+	return 0;
+}
+
 static int
 pg_step(struct journal_stmt *s)
 {
@@ -761,6 +901,8 @@ pg_step(struct journal_stmt *s)
 			st->lengths[i] = st->params[i].length;
 			st->formats[i] = st->params[i].format;
 		}
+		if (st->seals != NULL && seal_params(st) != 0)
+			return STEP_FAILED;
 		/* No row to wait for: its answer is read with the next. */
 		if (pg->in_tx && st->nfields == 0) {
 			if ((pg->sent >= PIPELINE_MAX &&
@@ -791,6 +933,8 @@ pg_step(struct journal_stmt *s)
 		if (st->nbytea < PQnfields(res)) {
 			st->bytea = xrealloc(st->bytea,
 			    (size_t)PQnfields(res) * sizeof(*st->bytea));
+			st->decoded = xrealloc(st->decoded,
+			    (size_t)PQnfields(res));
 			for (i = st->nbytea; i < PQnfields(res); i++)
 				buf_init(&st->bytea[i]);
 			st->nbytea = PQnfields(res);
@@ -798,8 +942,12 @@ pg_step(struct journal_stmt *s)
 	}
 	if (st->row + 1 < st->ntuples) {
 		st->row++;
-		for (i = 0; i < PQnfields(st->res); i++)
+		for (i = 0; i < PQnfields(st->res); i++) {
 			buf_reset(&st->bytea[i]);
+			st->decoded[i] = 0;
+		}
+		if (st->seals != NULL && open_columns(st) != 0)
+			return STEP_FAILED;
 		return JOURNAL_ROW;
 	}
 	st->row = st->ntuples;
@@ -880,20 +1028,21 @@ column(struct journal_stmt *s, int i, size_t *n)
 	*n = 0;
 	if (v == NULL)
 		return NULL;
-	if (PQftype(st->res, i) != BYTEAOID) {
+	b = &st->bytea[i];
+	if (!st->decoded[i] && PQftype(st->res, i) != BYTEAOID) {
 		*n = (size_t)PQgetlength(st->res, st->row, i);
 		return v;
 	}
-	b = &st->bytea[i];
-	if (b->len == 0) {
+	if (!st->decoded[i]) {
 		if ((bytes = PQunescapeBytea((const unsigned char *)v,
 		    &len)) == NULL)
 			buf_oom();
 		buf_add(b, bytes, len);
 		PQfreemem(bytes);
+		buf_addc(b, '\0');
+		b->len--;
+		st->decoded[i] = 1;
 	}
-	buf_addc(b, '\0');
-	b->len--;
 	*n = b->len;
 	return b->data;
 }

@@ -29,6 +29,8 @@
 #include "base/buf.h"
 #include "journal/journal.h"
 
+struct journal_stmt;
+
 /* The counts' hours (migration 8) are ms / JOURNAL_HOUR_MS. */
 #define JOURNAL_HOUR_MS	3600000
 
@@ -50,6 +52,75 @@
  */
 int		 journal_seal_row(struct seal *, const char *prefix,
 		    const char *id, const void *v, size_t n, struct buf *out);
+
+/*
+ * A plain value kept where sealed ones are, that starts with this byte or
+ * as a sealed value does (journal_needs_escape), is kept behind this
+ * byte, so that no sender's bytes pass for sealed.  An escaped value
+ * starts with the byte and then 0xE0 or SEAL_VERSION, which no UTF-8 text
+ * does (journal_escaped): a text that starts with 0xE0, kept as it is,
+ * is never taken for one.
+ */
+#define JOURNAL_PLAIN_ESCAPE	0xE0
+
+int		 journal_needs_escape(const void *v, size_t n);
+int		 journal_escaped(const void *v, size_t n);
+/*
+ * The associated data a sealed value is bound to, into out (reset
+ * first): prefix (an AAD_ one) and a; or, prefix NULL, a sync record's
+ * json_array('sync_records', a, b), as SQLite writes it.
+ */
+void		 journal_aad(struct buf *out, const char *prefix,
+		    const char *a, size_t alen, const char *b, size_t blen);
+
+/*
+ * Sets member name of the JSON object that starts at obj's byte at,
+ * null where the statement wrote it, to v[0..n) (a value the statement
+ * opened, in a column of its own, as a backend that seals in C cannot
+ * open it inside SQL): as JSON where it is JSON, written as SQLite's
+ * json() writes it (no blank outside strings); where it is not, as a
+ * string (JSON_PUT_OR_TEXT) or left null (JSON_PUT_OR_NULL).
+ * JSON_PUT_TEXT: always as a string.  v NULL leaves it null.
+ */
+enum journal_json_as {
+	JSON_PUT_OR_NULL,
+	JSON_PUT_OR_TEXT,
+	JSON_PUT_TEXT
+};
+void		 journal_json_put(struct buf *obj, size_t at,
+		    const char *name, const char *v, size_t n,
+		    enum journal_json_as);
+/* Column c of st put as journal_json_put does. */
+void		 journal_json_put_column(struct buf *obj, size_t at,
+		    const char *name, struct journal_stmt *st, int c,
+		    enum journal_json_as);
+
+/*
+ * What a backend that seals in C (pg.c: the server never holds a key)
+ * seals and opens for a statement, where SQLite's text calls integra_seal
+ * and integra_open: a value's aad is journal_aad's of prefix and the
+ * values a and b (b only for a record) name.  Parameters and columns are
+ * numbered from 1; 0 is none.
+ */
+struct journal_aad_of {
+	const char	*prefix;	/* "" for a value that is all of it */
+	int		 a, b;
+};
+#define JOURNAL_SEALS_MAX	2
+struct journal_seals {
+	/* Sealed, with the aad of these parameters... */
+	struct {
+		int			param;
+		struct journal_aad_of	aad;
+	} seal[JOURNAL_SEALS_MAX];
+	/* ...unless this parameter says they came sealed (nonzero). */
+	int		 came_sealed;
+	/* Opened, with the aad of these columns of its row. */
+	struct {
+		int			column;
+		struct journal_aad_of	aad;
+	} open[JOURNAL_SEALS_MAX];
+};
 
 /* Every statement the journal prepares: statements.c has their text. */
 enum journal_sql {
@@ -225,20 +296,22 @@ enum journal_sql {
 	SQL_CADENCE_EVENTS,
 	SQL_CADENCE_COUNTS,
 	/* rekey.c */
-	SQL_REKEY_RAW_LAST,
 	SQL_REKEY_RAW,
-	SQL_REKEY_CANONICAL_LAST,
+	SQL_REKEY_RAW_PUT,
 	SQL_REKEY_CANONICAL,
-	SQL_REKEY_DELIVERIES_LAST,
+	SQL_REKEY_CANONICAL_PUT,
 	SQL_REKEY_DELIVERIES,
-	SQL_REKEY_RECORDS_LAST,
+	SQL_REKEY_DELIVERIES_PUT,
 	SQL_REKEY_RECORDS,
+	SQL_REKEY_RECORDS_PUT,
 	SQL_SEALED_COUNT,
 	JOURNAL_NSQL
 };
 extern const char *const	journal_sql_text[JOURNAL_NSQL];
 /* The same statements for PostgreSQL (pg/statements.c); NULL: none yet. */
 extern const char *const	journal_pg_sql_text[JOURNAL_NSQL];
+/* And what pg.c seals and opens for each. */
+extern const struct journal_seals	journal_pg_seals[JOURNAL_NSQL];
 
 /*
  * journal_migrations[v] takes a journal from user_version v to v + 1;
@@ -321,8 +394,6 @@ struct journal_backend {
 	const char	*name;
 	/* What comes before a parameter's number in a statement: ? or $. */
 	char		 mark;
-	/* Whether it keeps values sealed (journal/seal.h) and opens them. */
-	int		 seals;
 	/* Connects to where and migrates its schema; j->path is where. */
 	int		(*open)(struct journal *);
 	/* Frees the connection and its statements; j->conn may be NULL. */

@@ -7,19 +7,20 @@
 #include "journal/journal.h"
 #include "journal/private.h"
 #include "journal/rekey.h"
+#include "journal/seal.h"
 
 static const struct {
 	const char	*name;
-	enum journal_sql last, rewrite;
+	enum journal_sql stale, put;
 } tables[JOURNAL_SEALED_TABLES] = {
-	[JOURNAL_SEALED_RAW] = { "raw_envelopes", SQL_REKEY_RAW_LAST,
-	    SQL_REKEY_RAW },
+	[JOURNAL_SEALED_RAW] = { "raw_envelopes", SQL_REKEY_RAW,
+	    SQL_REKEY_RAW_PUT },
 	[JOURNAL_SEALED_CANONICAL] = { "canonical_envelopes",
-	    SQL_REKEY_CANONICAL_LAST, SQL_REKEY_CANONICAL },
-	[JOURNAL_SEALED_DELIVERIES] = { "deliveries",
-	    SQL_REKEY_DELIVERIES_LAST, SQL_REKEY_DELIVERIES },
-	[JOURNAL_SEALED_RECORDS] = { "sync_records", SQL_REKEY_RECORDS_LAST,
-	    SQL_REKEY_RECORDS },
+	    SQL_REKEY_CANONICAL, SQL_REKEY_CANONICAL_PUT },
+	[JOURNAL_SEALED_DELIVERIES] = { "deliveries", SQL_REKEY_DELIVERIES,
+	    SQL_REKEY_DELIVERIES_PUT },
+	[JOURNAL_SEALED_RECORDS] = { "sync_records", SQL_REKEY_RECORDS,
+	    SQL_REKEY_RECORDS_PUT },
 };
 
 const char *
@@ -36,36 +37,22 @@ journal_rekey_release(struct journal_rekey *at)
 }
 
 /*
- * Binds the cursor at from: an integer key, one text, or two.  Before the
- * first row, the smallest integer and empty texts (no id, job or key is
- * empty).
+ * Binds the cursor: an integer key, one text, or two (the second at 4:
+ * see statements.c).  Before the first row, the smallest integer and
+ * empty texts (no id, job or key is empty).
  */
 static void
 bind_cursor(struct journal_stmt *st, enum journal_sealed_table t,
-    const struct journal_rekey *at, int from)
+    const struct journal_rekey *at)
 {
 	if (t == JOURNAL_SEALED_RAW || t == JOURNAL_SEALED_CANONICAL)
-		journal_bind_int64(st, from, at->started ? at->seq :
-		    INT64_MIN);
+		journal_bind_int64(st, 1, at->started ? at->seq : INT64_MIN);
 	else {
-		journal_bind_text_copy(st, from, at->started ?
+		journal_bind_text_copy(st, 1, at->started ?
 		    at->key1.data : "");
 		if (t == JOURNAL_SEALED_RECORDS)
-			journal_bind_text_copy(st, from + 1, at->started ?
+			journal_bind_text_copy(st, 4, at->started ?
 			    at->key2.data : "");
-	}
-}
-
-/* Binds past every row: see statements.c. */
-static void
-bind_end(struct journal_stmt *st, enum journal_sealed_table t, int from)
-{
-	if (t == JOURNAL_SEALED_RAW || t == JOURNAL_SEALED_CANONICAL)
-		journal_bind_int64(st, from, INT64_MAX);
-	else {
-		journal_bind_blob(st, from, "", 0);
-		if (t == JOURNAL_SEALED_RECORDS)
-			journal_bind_blob(st, from + 1, "", 0);
 	}
 }
 
@@ -89,38 +76,58 @@ set_cursor(struct journal_stmt *st, enum journal_sealed_table t,
 	}
 }
 
+/* Binds column c of stale to parameter i of put, as it is. */
+static void
+bind_column(struct journal_stmt *put, int i, struct journal_stmt *stale,
+    int c)
+{
+	if (journal_column_null(stale, c))
+		journal_bind_null(put, i);
+	else
+		journal_bind_textn(put, i, journal_column_text(stale, c),
+		    journal_column_bytes(stale, c));
+}
+
+/*
+ * Each stale row's values, opened by the select, are written back by the
+ * put, which seals them: its parameters are the select's columns in
+ * order (a seq, the value, the event's id; an id, headers, body; a job,
+ * a key, the record).
+ */
 int
 journal_rekey_batch(struct journal *j, enum journal_sealed_table t,
     struct journal_rekey *at, int limit, int64_t *rewritten, int *end)
 {
-	struct journal_rekey next = JOURNAL_REKEY_INIT;
-	struct journal_stmt *last, *st;
-	int keys = t == JOURNAL_SEALED_RECORDS ? 2 : 1, rc;
+	struct journal_stmt *stale, *put;
+	int rc, c;
 
 	*rewritten = 0;
-	if ((last = journal_sql(j, tables[t].last)) == NULL ||
-	    (st = journal_sql(j, tables[t].rewrite)) == NULL)
+	if ((stale = journal_sql(j, tables[t].stale)) == NULL)
 		return -1;
-	bind_cursor(last, t, at, 1);
-	journal_bind_int64(last, keys + 1, limit - 1);
-	bind_cursor(st, t, at, 1);
-	if ((rc = journal_step(last)) == JOURNAL_ROW) {
-		set_cursor(last, t, &next);
-		bind_cursor(st, t, &next, keys + 1);
-	} else
-		bind_end(st, t, keys + 1);
-	*end = rc != JOURNAL_ROW;
-	if ((rc = journal_step_end(j, last, rc, "find a batch to rekey")) != 0 ||
-	    (rc = journal_step_count(j, st, "rekey a batch", rewritten)) !=
-	    0) {
-		journal_rekey_release(&next);
-		return rc;
+	bind_cursor(stale, t, at);
+	journal_bind_text(stale, 2, seal_current_id(journal_seal(j)));
+	journal_bind_int64(stale, 3, limit);
+	while ((rc = journal_step(stale)) == JOURNAL_ROW) {
+		if ((put = journal_sql(j, tables[t].put)) == NULL) {
+			journal_reset(stale);
+			return -1;
+		}
+		if (t == JOURNAL_SEALED_RAW || t == JOURNAL_SEALED_CANONICAL)
+			journal_bind_int64(put, 1,
+			    journal_column_int64(stale, 0));
+		else
+			bind_column(put, 1, stale, 0);
+		for (c = 1; c < 3; c++)
+			bind_column(put, c + 1, stale, c);
+		if ((rc = journal_step_done(j, put, "rekey a value")) != 0) {
+			journal_reset(stale);
+			return rc;
+		}
+		set_cursor(stale, t, at);
+		(*rewritten)++;
 	}
-	if (!*end) {
-		journal_rekey_release(at);
-		*at = next;
-	}
-	return 0;
+	*end = *rewritten < limit;
+	return journal_step_end(j, stale, rc, "find values to rekey");
 }
 
 int

@@ -4,8 +4,9 @@
  * journal's seal writes now: under the current key, or plain when there
  * is none.
  *
- * A batch is a range of a table's rows in the order of its primary key;
- * only the values integra_stale calls stale in it are rewritten, so a
+ * A batch is the next stale values of a table in the order of its
+ * primary key: those sealed with a key that is not the current one, or
+ * plain while one is, or sealed while none is (seal_current_id).  So a
  * rekey stopped anywhere and run again goes on where it stood, having
  * nothing left to do before.  Each batch is the caller's transaction.
  *
@@ -50,9 +51,9 @@ struct journal_rekey {
 void	journal_rekey_release(struct journal_rekey *);
 
 /*
- * Rewrites the stale values among the next limit rows of table after
- * *at, and moves *at past them; *rewritten gets the rows rewritten,
- * *end whether the table has no row left after them.
+ * Rewrites the next limit rows of table after *at with a stale value,
+ * and moves *at past them; *rewritten gets the rows rewritten, *end
+ * whether the table has no stale value left after them.
  */
 int	journal_rekey_batch(struct journal *, enum journal_sealed_table,
 	    struct journal_rekey *at, int limit, int64_t *rewritten,

@@ -188,19 +188,10 @@ seal_knows(const struct seal *s, const char *id, size_t id_len)
 	return 0;
 }
 
-int
-seal_stale(const struct seal *s, const void *v, size_t n)
+const char *
+seal_current_id(const struct seal *s)
 {
-	const struct seal_key *k;
-	const char *id;
-	size_t idlen;
-
-	if (seal_key_id(v, n, &id, &idlen) != 0)
-		return seal_on(s);
-	if (!seal_on(s))
-		return 1;
-	k = &s->keys[s->current];
-	return k->idlen != idlen || memcmp(k->id, id, idlen) != 0;
+	return seal_on(s) ? s->keys[s->current].id : NULL;
 }
 
 /* A fresh nonce into nonce: 0, or -1 if no randomness could be had. */

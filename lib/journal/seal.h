@@ -76,10 +76,10 @@ int		 seal_key_id(const void *sealed, size_t n, const char **id,
 int		 seal_knows(const struct seal *, const char *id,
 		    size_t id_len);
 /*
- * Whether v[0..n) is not as the seal would write it now, so that a rekey
- * rewrites it: plain while a key is current, sealed with a key that is
- * not the current one, or sealed while none is (the seal NULL included).
+ * The id of the key that seals, NUL-terminated; NULL if none does (the
+ * seal NULL included).  A value is stale, a rekey rewrites it, when the
+ * key it names (seal_key_id; none: plain) is not this one.
  */
-int		 seal_stale(const struct seal *, const void *v, size_t n);
+const char	*seal_current_id(const struct seal *);
 
 #endif

@@ -159,24 +159,16 @@ sql_key_retained(sqlite3_context *cx, int argc, sqlite3_value **argv)
 }
 
 /*
- * A plain BLOB (bytes kept as they came: a rejected payload) that starts
- * as a sealed value does, or with the escape byte, is kept behind the
- * escape byte, so that no sender's bytes pass for sealed: integra_open
- * takes it off.
+ * A plain BLOB (bytes kept as they came: a rejected payload) that needs
+ * it is kept behind the escape byte (private.h); integra_open takes it
+ * off.
  */
-#define PLAIN_ESCAPE	0xE0
-
 static int
 needs_escape(sqlite3_value *v)
 {
-	const unsigned char *b;
-	size_t n;
-
-	if (sqlite3_value_type(v) != SQLITE_BLOB)
-		return 0;
-	b = sqlite3_value_blob(v);
-	n = (size_t)sqlite3_value_bytes(v);
-	return n > 0 && (b[0] == PLAIN_ESCAPE || seal_is_sealed(b, n));
+	return sqlite3_value_type(v) == SQLITE_BLOB &&
+	    journal_needs_escape(sqlite3_value_blob(v),
+	    (size_t)sqlite3_value_bytes(v));
 }
 
 /*
@@ -200,7 +192,7 @@ sql_seal(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	}
 	if (!seal_on(j->seal) && needs_escape(argv[0])) {
 		buf_reset(&j->sealed);
-		buf_addc(&j->sealed, (char)PLAIN_ESCAPE);
+		buf_addc(&j->sealed, (char)JOURNAL_PLAIN_ESCAPE);
 		buf_add(&j->sealed, v, n);
 		sqlite3_result_blob(cx, j->sealed.data, (int)j->sealed.len,
 		    SQLITE_TRANSIENT);
@@ -237,7 +229,7 @@ sql_open(sqlite3_context *cx, int argc, sqlite3_value **argv)
 
 	(void)argc;
 	if (sqlite3_value_type(argv[0]) == SQLITE_BLOB && n > 0 &&
-	    *(const unsigned char *)v == PLAIN_ESCAPE) {
+	    *(const unsigned char *)v == JOURNAL_PLAIN_ESCAPE) {
 		sqlite3_result_blob(cx, (const char *)v + 1, (int)n - 1,
 		    SQLITE_TRANSIENT);
 		return;
@@ -278,27 +270,6 @@ sql_sealed_by(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(cx, id, (int)idlen, SQLITE_TRANSIENT);
 }
 
-/*
- * integra_stale(value): 1 if a rekey rewrites value (seal_stale), else 0;
- * NULL never is.
- */
-static void
-sql_stale(sqlite3_context *cx, int argc, sqlite3_value **argv)
-{
-	struct journal *j = sqlite3_user_data(cx);
-	int type = sqlite3_value_type(argv[0]);
-
-	(void)argc;
-	if (type == SQLITE_NULL)
-		sqlite3_result_int(cx, 0);
-	else if (type != SQLITE_BLOB)
-		sqlite3_result_int(cx, seal_on(j->seal));
-	else
-		sqlite3_result_int(cx, seal_stale(j->seal,
-		    sqlite3_value_blob(argv[0]),
-		    (size_t)sqlite3_value_bytes(argv[0])));
-}
-
 static int
 add_functions(struct journal *j)
 {
@@ -312,8 +283,6 @@ add_functions(struct journal *j)
 	    sql_open, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(db_of(j), "integra_sealed_by", 1, flags,
 	    NULL, sql_sealed_by, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_create_function(db_of(j), "integra_stale", 1, flags, j,
-	    sql_stale, NULL, NULL) != SQLITE_OK ||
 	    /* Not deterministic: a nonce each call. */
 	    sqlite3_create_function(db_of(j), "integra_seal", 2, SQLITE_UTF8 |
 	    SQLITE_DIRECTONLY, j, sql_seal, NULL, NULL) != SQLITE_OK)
@@ -722,7 +691,6 @@ _Static_assert(JOURNAL_INTEGER == SQLITE_INTEGER && JOURNAL_FLOAT ==
 const struct journal_backend journal_sqlite = {
 	.name = "sqlite",
 	.mark = '?',
-	.seals = 1,
 	.open = lite_open,
 	.close = lite_close,
 	.fail = lite_fail,

@@ -81,12 +81,15 @@
 	" 'error_class', d.error_class, 'last_error', d.last_error,"	\
 	" 'dead_at', d.dead_at, 'archived_at', d.archived_at"
 
-/* And what it takes to send it again. */
+/*
+ * And what it takes to send it again: its headers and body, opened, come
+ * in columns of their own, for C to put in (journal_json_put).
+ */
 #define DLQ_REQUEST							\
 	"'step', d.step, 'method', d.method, 'url', d.url,"		\
-	" 'headers', json(integra_open(d.headers,"			\
-	" '" AAD_HEADERS "' || d.id)),"				\
-	" 'body', integra_open(d.body, '" AAD_BODY "' || d.id)"
+	" 'headers', NULL, 'body', NULL"
+#define DLQ_HEADERS	"integra_open(d.headers, '" AAD_HEADERS "' || d.id)"
+#define DLQ_BODY	"integra_open(d.body, '" AAD_BODY "' || d.id)"
 
 /*
  * A delivery of event ?1 that a retry by query sends again: failed or
@@ -304,19 +307,16 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " AND (?5 IS NULL OR received_at >= ?5)"
 	    " AND (?6 IS NULL OR received_at < ?6)"
 	    " AND (?7 IS NULL OR id > ?7) ORDER BY id LIMIT ?8",
-	/* An event, its envelopes, its deliveries and their attempts. */
+	/*
+	 * An event, its envelopes, its deliveries and their attempts; the
+	 * envelopes, opened, in columns of their own for C to put in.
+	 */
 	[SQL_EVENT_DETAIL] =
 	    "SELECT json_object('id', e.id, 'source', e.source, 'type', e.type,"
 	    " 'tenant', e.tenant, 'subject', e.subject, 'time', e.time,"
 	    " 'idempotency_key', e.idempotency_key, 'status', e.status,"
 	    " 'error', e.error, 'received_at', e.received_at,"
-	    " 'raw', (SELECT CASE WHEN typeof(v) = 'text' AND json_valid(v)"
-	    "  THEN json(v) END FROM (SELECT integra_open(envelope,"
-	    "  '" AAD_RAW "' || e.id) AS v FROM raw_envelopes"
-	    "  WHERE event = e.seq)),"
-	    " 'canonical', (SELECT json(integra_open(envelope,"
-	    "  '" AAD_CANONICAL "' || e.id)) FROM canonical_envelopes"
-	    "  WHERE event = e.seq),"
+	    " 'raw', NULL, 'canonical', NULL,"
 	    " 'deliveries', (SELECT json_group_array(json_object('id', d.id,"
 	    "  'target', d.target, 'route', d.route, 'step', d.step,"
 	    "  'method', d.method, 'url', d.url, 'status', d.status,"
@@ -329,7 +329,11 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    "  'started_at', a.started_at, 'duration_ms', a.duration_ms,"
 	    "  'http_status', a.http_status, 'error_class', a.error_class,"
 	    "  'error', a.error)) FROM attempts a WHERE a.delivery_id = d.id)))"
-	    "  FROM deliveries d WHERE d.event_id = e.id))"
+	    "  FROM deliveries d WHERE d.event_id = e.id)),"
+	    " (SELECT integra_open(envelope, '" AAD_RAW "' || e.id)"
+	    "  FROM raw_envelopes WHERE event = e.seq),"
+	    " (SELECT integra_open(envelope, '" AAD_CANONICAL "' || e.id)"
+	    "  FROM canonical_envelopes WHERE event = e.seq)"
 	    " FROM events e WHERE e.id = ?1",
 	/* Counts by status, what is left to do, and how old it is. */
 	[SQL_STATUS] =
@@ -406,7 +410,9 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	/* Each filter applies when its parameter is not NULL. */
 	[SQL_DLQ_QUERY] =
 	    "SELECT d.id, CASE WHEN ?7 THEN json_object(" DLQ_SUMMARY ", "
-	    DLQ_REQUEST ") ELSE json_object(" DLQ_SUMMARY ") END"
+	    DLQ_REQUEST ") ELSE json_object(" DLQ_SUMMARY ") END,"
+	    " CASE WHEN ?7 THEN " DLQ_HEADERS " END,"
+	    " CASE WHEN ?7 THEN " DLQ_BODY " END"
 	    " FROM deliveries d JOIN events e ON e.id = d.event_id"
 	    " WHERE d.status = 'dead'"
 	    " AND (?1 IS NULL OR e.type = ?1) AND (?2 IS NULL OR d.target = ?2)"
@@ -424,7 +430,7 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    "  'error_class', a.error_class, 'error', a.error,"
 	    "  'response_excerpt', a.response_excerpt))"
 	    "  FROM (SELECT * FROM attempts WHERE delivery_id = d.id"
-	    "  ORDER BY id) a))"
+	    "  ORDER BY id) a)), " DLQ_HEADERS ", " DLQ_BODY
 	    " FROM deliveries d JOIN events e ON e.id = d.event_id"
 	    " WHERE d.id = ?1 AND d.status = 'dead'",
 	[SQL_DLQ_STATS] =
@@ -916,12 +922,13 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " 'paused') ORDER BY number LIMIT 5)) FROM flow_instances i"
 	    " WHERE status IN ('running', 'waiting', 'paused')"
 	    " GROUP BY flow, step",
+	/* Its headers and body, opened, for C to put in. */
 	[SQL_FLOW_REQUEST] =
 	    "SELECT json_object('target', target, 'method', method, 'url', url,"
-	    " 'headers', json(integra_open(headers, '" AAD_HEADERS "' ||"
-	    " id)), 'body', CASE WHEN json_valid(b) THEN json(b) ELSE b END)"
-	    " FROM (SELECT *, integra_open(body, '" AAD_BODY "' || id) AS b"
-	    " FROM deliveries WHERE id = ?1)",
+	    " 'headers', NULL, 'body', NULL),"
+	    " integra_open(headers, '" AAD_HEADERS "' || id),"
+	    " integra_open(body, '" AAD_BODY "' || id)"
+	    " FROM deliveries WHERE id = ?1",
 
 	/* groups.c */
 	[SQL_GROUP_ADD] =
@@ -1114,49 +1121,47 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " AND a = ?1 AND c = 'received'"
 	    " AND hour >= ?2 / " XSTR(JOURNAL_HOUR_MS),
 	/*
-	 * rekey.c: a batch's last row (the limit-th after ?1), then its stale
-	 * values rewritten: opened, and sealed again (journal/rekey.h).  A
-	 * batch with no last row runs to the table's end: its upper bound is
-	 * then the largest integer, or a BLOB, which sorts after any TEXT.
+	 * rekey.c: the next ?3 stale values after ?1 (the key that names
+	 * them is not ?2, the current one; NULL: none), opened; then each
+	 * written back, sealed as the journal seals now (journal/rekey.h).
 	 */
-#define REKEY(column, aad)						\
-	" " column " = CASE WHEN integra_stale(" column ") THEN"	\
-	" integra_seal(integra_open(" column ", " aad "), " aad ")"	\
-	" ELSE " column " END"
-	[SQL_REKEY_RAW_LAST] =
-	    "SELECT event FROM raw_envelopes WHERE event > ?1 ORDER BY event"
-	    " LIMIT 1 OFFSET ?2",
+#define STALE(column)							\
+	" " column " IS NOT NULL AND integra_sealed_by(" column ") IS NOT ?2"
 	[SQL_REKEY_RAW] =
-	    "UPDATE raw_envelopes SET"
-	    REKEY("envelope", "'" AAD_RAW "' ||"
-	    " (SELECT id FROM events WHERE seq = event)")
-	    " WHERE event > ?1 AND event <= ?2 AND integra_stale(envelope)",
-	[SQL_REKEY_CANONICAL_LAST] =
-	    "SELECT event FROM canonical_envelopes WHERE event > ?1"
-	    " ORDER BY event LIMIT 1 OFFSET ?2",
+	    "SELECT r.event, integra_open(r.envelope, '" AAD_RAW "' || e.id),"
+	    " e.id FROM raw_envelopes r JOIN events e ON e.seq = r.event"
+	    " WHERE r.event > ?1 AND" STALE("r.envelope")
+	    " ORDER BY r.event LIMIT ?3",
+	[SQL_REKEY_RAW_PUT] =
+	    "UPDATE raw_envelopes SET envelope ="
+	    " integra_seal(?2, '" AAD_RAW "' || ?3) WHERE event = ?1",
 	[SQL_REKEY_CANONICAL] =
-	    "UPDATE canonical_envelopes SET"
-	    REKEY("envelope", "'" AAD_CANONICAL "' ||"
-	    " (SELECT id FROM events WHERE seq = event)")
-	    " WHERE event > ?1 AND event <= ?2 AND integra_stale(envelope)",
-	[SQL_REKEY_DELIVERIES_LAST] =
-	    "SELECT id FROM deliveries WHERE id > ?1 ORDER BY id"
-	    " LIMIT 1 OFFSET ?2",
+	    "SELECT c.event, integra_open(c.envelope,"
+	    " '" AAD_CANONICAL "' || e.id), e.id FROM canonical_envelopes c"
+	    " JOIN events e ON e.seq = c.event"
+	    " WHERE c.event > ?1 AND" STALE("c.envelope")
+	    " ORDER BY c.event LIMIT ?3",
+	[SQL_REKEY_CANONICAL_PUT] =
+	    "UPDATE canonical_envelopes SET envelope ="
+	    " integra_seal(?2, '" AAD_CANONICAL "' || ?3) WHERE event = ?1",
 	[SQL_REKEY_DELIVERIES] =
+	    "SELECT id, integra_open(headers, '" AAD_HEADERS "' || id),"
+	    " integra_open(body, '" AAD_BODY "' || id) FROM deliveries"
+	    " WHERE id > ?1 AND ((" STALE("headers") ") OR ("
+	    STALE("body") ")) ORDER BY id LIMIT ?3",
+	[SQL_REKEY_DELIVERIES_PUT] =
 	    "UPDATE deliveries SET"
-	    REKEY("headers", "'" AAD_HEADERS "' || id") ","
-	    REKEY("body", "'" AAD_BODY "' || id")
-	    " WHERE id > ?1 AND id <= ?2"
-	    " AND (integra_stale(headers) OR integra_stale(body))",
-	[SQL_REKEY_RECORDS_LAST] =
-	    "SELECT job, key FROM sync_records WHERE (job, key) > (?1, ?2)"
-	    " ORDER BY job, key LIMIT 1 OFFSET ?3",
+	    " headers = integra_seal(?2, '" AAD_HEADERS "' || ?1),"
+	    " body = integra_seal(?3, '" AAD_BODY "' || ?1) WHERE id = ?1",
+	/* ?4, the cursor's key: ?1 is its job. */
 	[SQL_REKEY_RECORDS] =
-	    "UPDATE sync_records SET"
-	    REKEY("record", "json_array('sync_records', job, key)")
-	    " WHERE (job, key) > (?1, ?2) AND (job, key) <= (?3, ?4)"
-	    " AND integra_stale(record)",
-#undef REKEY
+	    "SELECT job, key, integra_open(record, json_array('sync_records',"
+	    " job, key)) FROM sync_records WHERE (job, key) > (?1, ?4) AND"
+	    STALE("record") " ORDER BY job, key LIMIT ?3",
+	[SQL_REKEY_RECORDS_PUT] =
+	    "UPDATE sync_records SET record = integra_seal(?3,"
+	    " json_array('sync_records', ?1, ?2)) WHERE job = ?1 AND key = ?2",
+#undef STALE
 	[SQL_SEALED_COUNT] =
 	    "SELECT 'raw_envelopes.envelope', integra_sealed_by(envelope) AS k,"
 	    " count(*) FROM raw_envelopes GROUP BY k"

@@ -372,4 +372,4 @@ CREATE INDEX flow_instances_status ON public.flow_instances USING btree (flow, s
 CREATE INDEX flow_instances_wait ON public.flow_instances USING btree (flow, step, wait_value) WHERE (wait_value IS NOT NULL);
 CREATE INDEX flow_log_durations ON public.flow_log USING btree (flow, what, step, duration_ms);
 CREATE INDEX sync_runs_job ON public.sync_runs USING btree (job, id);
--- also: function integra_json(bytea)
+-- also: function integra_sealed_by(bytea)

@@ -7,11 +7,15 @@
  * one that is, is named where it changes nothing (num_nulls), as
  * PostgreSQL wants to know each one's type.
  *
- * No value is sealed on PostgreSQL (no encryption at rest yet): SQLite's
- * integra_seal(x, aad) and integra_open(x, aad) are x, a BYTEA; where
- * SQLite reads x as text inside SQL (json(), JSON building), it is
- * convert_from(x, 'UTF8').  A statement that only a sealed value needs
- * says TODO(pg): what C must do once PostgreSQL seals.
+ * The server never holds a key: where SQLite's text calls
+ * integra_seal(x, aad) or integra_open(x, aad), this one has x, a BYTEA,
+ * and journal_pg_seals (at the end) tells pg.c which parameters to seal
+ * and which columns to open, and where each one's aad comes from: a
+ * statement returns the columns an aad is made of (an id, a job and
+ * key) where SQLite's reads them inside SQL.  A sealed value is never
+ * read inside SQL: where SQLite's text opens one inside JSON it builds,
+ * both return it in a column of its own, for C to put in
+ * (journal_json_put).
  *
  * JSON comes out as SQLite writes it, byte for byte: JSON_TEXT() drops
  * the blanks PostgreSQL's builders put in; json_agg and json_object_agg
@@ -113,11 +117,10 @@
 	" 'error_class', d.error_class, 'last_error', d.last_error,"	\
 	" 'dead_at', d.dead_at, 'archived_at', d.archived_at"
 
-/* And what it takes to send it again. */
+/* And what it takes to send it again: C puts in headers and body. */
 #define DLQ_REQUEST							\
 	"'step', d.step, 'method', d.method, 'url', d.url,"		\
-	" 'headers', convert_from(d.headers, 'UTF8')::json,"		\
-	" 'body', convert_from(d.body, 'UTF8')"
+	" 'headers', NULL, 'body', NULL"
 
 /*
  * A delivery of event $1 that a retry by query sends again: failed or
@@ -195,10 +198,12 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	 */
 	[SQL_RAW_ADD] =
 	    "INSERT INTO raw_envelopes (event, envelope)"
-	    " SELECT seq, $1 FROM events WHERE seq = (SELECT lastval())",
+	    " SELECT seq, $1 FROM events WHERE seq = (SELECT lastval())"
+	    " AND num_nulls($2::bigint, $3::text) >= 0",
 	[SQL_CANONICAL_NEW] =
 	    "INSERT INTO canonical_envelopes (event, envelope)"
-	    " SELECT seq, $1 FROM events WHERE seq = (SELECT lastval())",
+	    " SELECT seq, $1 FROM events WHERE seq = (SELECT lastval())"
+	    " AND num_nulls($2::bigint, $3::text) >= 0",
 	[SQL_EVENT_BY_KEY] =
 	    "SELECT id, envelope FROM events LEFT JOIN raw_envelopes"
 	    " ON event = seq WHERE source = $1 AND key_index = $2",
@@ -211,14 +216,14 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	[SQL_RETAINED_ANY] =
 	    "SELECT max(retained_at) IS NOT NULL FROM events",
 	[SQL_EVENT_STATUS] =
-	    "SELECT status, envelope FROM events LEFT JOIN canonical_envelopes"
-	    " ON event = seq WHERE id = $1",
+	    "SELECT status, envelope, id FROM events"
+	    " LEFT JOIN canonical_envelopes ON event = seq WHERE id = $1",
 	[SQL_EVENT_NORMALIZE] =
 	    "UPDATE events SET status = 'normalized', type = coalesce($2, type)"
 	    " WHERE id = $1 AND status = 'received'",
 	[SQL_CANONICAL_ADD] =
 	    "INSERT INTO canonical_envelopes (event, envelope)"
-	    " VALUES ($1, $2)",
+	    " SELECT $1, $2 WHERE num_nulls($3::bigint, $4::text) >= 0",
 	[SQL_EVENT_FIND] =
 	    "SELECT seq, type, source, status FROM events WHERE id = $1",
 	[SQL_EVENT_MAP] =
@@ -230,9 +235,11 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	[SQL_EVENTS_IN] =
 	    "SELECT id, CASE status WHEN 'received' THEN"
 	    " (SELECT envelope FROM raw_envelopes WHERE event = seq) ELSE"
-	    " (SELECT envelope FROM canonical_envelopes WHERE event = seq) END"
+	    " (SELECT envelope FROM canonical_envelopes WHERE event = seq) END,"
+	    " CASE status WHEN 'received' THEN '" AAD_RAW "'"
+	    " ELSE '" AAD_CANONICAL "' END || id"
 	    " FROM events WHERE status = $1 AND id > $2 ORDER BY id LIMIT $3",
-	/* $19, sealed, is not used. */
+	/* $19, whether it came sealed, is pg.c's: named so that it is one. */
 	[SQL_DELIVERY_ADD] =
 	    "INSERT INTO deliveries (id, event_id, target, route, step, method,"
 	    " url, headers, body, not_before, created_at, updated_at, priority,"
@@ -247,7 +254,8 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    " CASE WHEN $18::bigint <> 0 THEN"
 	    " (SELECT subject FROM events WHERE id = $2) END,"
 	    " CASE WHEN $18::bigint <> 0 THEN"
-	    " (SELECT seq FROM events WHERE id = $2) END)"
+	    " (SELECT seq FROM events WHERE id = $2) END"
+	    " + 0 * num_nulls($19::bigint))"
 	    " ON CONFLICT (id) DO NOTHING",
 	/*
 	 * $4: a JSON array of ids.  The rows are picked by a SELECT of
@@ -353,11 +361,9 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    " AND ($6::bigint IS NULL OR received_at < $6)"
 	    " AND ($7::text IS NULL OR id > $7) ORDER BY id LIMIT $8",
 	/*
-	 * An event, its envelopes, its deliveries and their attempts.  The
-	 * raw envelope shows where it is JSON.  SQLite's shows where it is
-	 * text that is JSON: a payload refused on receipt is kept as a BLOB,
-	 * not shown even when it is JSON, which a BYTEA cannot tell.  The
-	 * deliveries come in their ids' order (SQLite's: rowid's).
+	 * An event, its envelopes (for C to put in), its deliveries and
+	 * their attempts.  The deliveries come in their ids' order
+	 * (SQLite's: rowid's).
 	 */
 	[SQL_EVENT_DETAIL] =
 	    "SELECT " JSON_TEXT("json_build_object('id', e.id,"
@@ -365,10 +371,7 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    " 'tenant', e.tenant, 'subject', e.subject, 'time', e.time,"
 	    " 'idempotency_key', e.idempotency_key, 'status', e.status,"
 	    " 'error', e.error, 'received_at', e.received_at,"
-	    " 'raw', (SELECT integra_json(envelope)"
-	    "  FROM raw_envelopes WHERE event = e.seq),"
-	    " 'canonical', (SELECT convert_from(envelope, 'UTF8')::json"
-	    "  FROM canonical_envelopes WHERE event = e.seq),"
+	    " 'raw', NULL, 'canonical', NULL,"
 	    " 'deliveries', (SELECT coalesce(json_agg(json_build_object("
 	    "  'id', d.id, 'target', d.target, 'route', d.route,"
 	    "  'step', d.step, 'method', d.method, 'url', d.url,"
@@ -385,7 +388,9 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    "  FROM attempts a WHERE a.delivery_id = d.id))"
 	    "  ORDER BY d.id), '[]'::json)"
 	    "  FROM deliveries d WHERE d.event_id = e.id))")
-	    " FROM events e WHERE e.id = $1",
+	    ", (SELECT envelope FROM raw_envelopes WHERE event = e.seq),"
+	    " (SELECT envelope FROM canonical_envelopes WHERE event = e.seq),"
+	    " e.id FROM events e WHERE e.id = $1",
 	/* Counts by status, what is left to do, and how old it is. */
 	[SQL_STATUS] =
 	    "SELECT " JSON_TEXT("json_build_object("
@@ -471,6 +476,8 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    "SELECT d.id, " JSON_TEXT("CASE WHEN $7::bigint <> 0 THEN"
 	    " json_build_object(" DLQ_SUMMARY ", " DLQ_REQUEST ")"
 	    " ELSE json_build_object(" DLQ_SUMMARY ") END")
+	    ", CASE WHEN $7::bigint <> 0 THEN d.headers END,"
+	    " CASE WHEN $7::bigint <> 0 THEN d.body END"
 	    " FROM deliveries d JOIN events e ON e.id = d.event_id"
 	    " WHERE d.status = 'dead'"
 	    " AND ($1::text IS NULL OR e.type = $1)"
@@ -492,6 +499,7 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    "  'error_class', a.error_class, 'error', a.error,"
 	    "  'response_excerpt', a.response_excerpt) ORDER BY a.id),"
 	    "  '[]'::json) FROM attempts a WHERE a.delivery_id = d.id))")
+	    ", d.headers, d.body, d.id"
 	    " FROM deliveries d JOIN events e ON e.id = d.event_id"
 	    " WHERE d.id = $1 AND d.status = 'dead'",
 	[SQL_DLQ_STATS] =
@@ -773,7 +781,8 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    " read = $5, changed = $6, sent = $7, failed = $8,"
 	    " watermark_to = $9, error = $10 WHERE id = $1",
 	[SQL_SYNC_RECORD_GET] =
-	    "SELECT hash, record FROM sync_records WHERE job = $1 AND key = $2",
+	    "SELECT hash, record, job, key FROM sync_records"
+	    " WHERE job = $1 AND key = $2",
 	[SQL_SYNC_RECORD_PUT] =
 	    "INSERT INTO sync_records (job, key, hash, record, updated_at)"
 	    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (job, key) DO UPDATE SET"
@@ -781,7 +790,7 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    " updated_at = excluded.updated_at, retained_at = NULL",
 	/* A record set, in its keys' order; $2: only this key. */
 	[SQL_SYNC_RECORDS] =
-	    "SELECT key, record FROM sync_records WHERE job = $1"
+	    "SELECT key, record, job FROM sync_records WHERE job = $1"
 	    " AND ($2::text IS NULL OR key = $2) ORDER BY key",
 	[SQL_SYNC_RECORD_DELETE] =
 	    "DELETE FROM sync_records WHERE job = $1 AND key = $2",
@@ -872,7 +881,8 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	[SQL_RETAIN_RAW_DROP] =
 	    "DELETE FROM raw_envelopes WHERE event = $1",
 	[SQL_RETAIN_CANONICAL] =
-	    "UPDATE canonical_envelopes SET envelope = $2 WHERE event = $1",
+	    "UPDATE canonical_envelopes SET envelope = $2 WHERE event = $1"
+	    " AND num_nulls($3::text) >= 0",
 	[SQL_RETAIN_DELIVERIES] =
 	    "SELECT id, body FROM deliveries WHERE event_id = $1",
 	[SQL_RETAIN_DELIVERY] =
@@ -1039,14 +1049,10 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    " ORDER BY number LIMIT 5) n) FROM flow_instances i"
 	    " WHERE status IN ('running', 'waiting', 'paused')"
 	    " GROUP BY flow, step ORDER BY flow, step NULLS FIRST",
-	/* The body as JSON where it is JSON, else as a string. */
 	[SQL_FLOW_REQUEST] =
 	    "SELECT " JSON_TEXT("json_build_object('target', target,"
-	    " 'method', method, 'url', url,"
-	    " 'headers', convert_from(headers, 'UTF8')::json,"
-	    " 'body', coalesce(integra_json(body),"
-	    " to_json(convert_from(body, 'UTF8'))))")
-	    " FROM deliveries WHERE id = $1",
+	    " 'method', method, 'url', url, 'headers', NULL, 'body', NULL)")
+	    ", headers, body, id FROM deliveries WHERE id = $1",
 
 	/* groups.c */
 	[SQL_GROUP_ADD] =
@@ -1147,7 +1153,8 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    " WHERE cadence = $1 AND key = $2",
 	/* By the partial index: only what falls due, with its record. */
 	[SQL_CADENCE_DUE] =
-	    "SELECT i.key, i.anchor, i.next, r.record FROM cadence_items i"
+	    "SELECT i.key, i.anchor, i.next, r.record, r.job"
+	    " FROM cadence_items i"
 	    " JOIN sync_records r ON r.job = $2 AND r.key = i.key"
 	    " WHERE i.cadence = $1 AND i.due IS NOT NULL AND i.due <= $3"
 	    " ORDER BY i.due, i.key LIMIT $4",
@@ -1171,7 +1178,7 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    " VALUES ($1, $2, $3, $4, $5)",
 	/* Keys after $2, below $3 (NULL: any). */
 	[SQL_CADENCE_RECORDS] =
-	    "SELECT key, record FROM sync_records WHERE job = $1"
+	    "SELECT key, record, job FROM sync_records WHERE job = $1"
 	    " AND key > $2 AND ($3::text IS NULL OR key < $3) ORDER BY key"
 	    " LIMIT $4",
 	/*
@@ -1214,7 +1221,7 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    "  AND d.event_id = t.event_id))")
 	    " FROM taken t ORDER BY t.at, t.key, t.step",
 	[SQL_CADENCE_ITEM_GET] =
-	    "SELECT i.anchor, i.stopped, i.next, i.due, r.record"
+	    "SELECT i.anchor, i.stopped, i.next, i.due, r.record, r.job, r.key"
 	    " FROM cadence_items i"
 	    " JOIN sync_records r ON r.job = $3 AND r.key = i.key"
 	    " WHERE i.cadence = $1 AND i.key = $2",
@@ -1254,56 +1261,107 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    "SELECT coalesce(sum(n), 0) FROM counts WHERE kind = 'event'"
 	    " AND a = $1 AND c = 'received'"
 	    " AND hour >= $2::bigint / " XSTR(JOURNAL_HOUR_MS),
-	/*
-	 * rekey.c: a batch's last row (the limit-th after $1), then its stale
-	 * values rewritten: opened, and sealed again (journal/rekey.h).
-	 * TODO(pg): no value is sealed on PostgreSQL, so none is stale and
-	 * each rewrite changes no row (AND false).  Once PostgreSQL seals,
-	 * C must read a batch's values, open and seal again those whose key
-	 * is not the current one (seal_stale), and write them back by key;
-	 * and a batch with no last row must be bound as no upper bound
-	 * (SQLite's largest integer or BLOB, which sorts after any TEXT,
-	 * has no equal in a PostgreSQL TEXT column).
-	 */
-	[SQL_REKEY_RAW_LAST] =
-	    "SELECT event FROM raw_envelopes WHERE event > $1 ORDER BY event"
-	    " LIMIT 1 OFFSET $2",
+	/* rekey.c: as SQLite's; pg.c opens and seals. */
+#define STALE(column)							\
+	" " column " IS NOT NULL"					\
+	" AND integra_sealed_by(" column ") IS DISTINCT FROM $2::text"
 	[SQL_REKEY_RAW] =
-	    "UPDATE raw_envelopes SET envelope = envelope"
-	    " WHERE event > $1 AND event <= $2 AND false",
-	[SQL_REKEY_CANONICAL_LAST] =
-	    "SELECT event FROM canonical_envelopes WHERE event > $1"
-	    " ORDER BY event LIMIT 1 OFFSET $2",
+	    "SELECT r.event, r.envelope, e.id FROM raw_envelopes r"
+	    " JOIN events e ON e.seq = r.event"
+	    " WHERE r.event > $1 AND" STALE("r.envelope")
+	    " ORDER BY r.event LIMIT $3",
+	[SQL_REKEY_RAW_PUT] =
+	    "UPDATE raw_envelopes SET envelope = $2 WHERE event = $1"
+	    " AND num_nulls($3::text) >= 0",
 	[SQL_REKEY_CANONICAL] =
-	    "UPDATE canonical_envelopes SET envelope = envelope"
-	    " WHERE event > $1 AND event <= $2 AND false",
-	[SQL_REKEY_DELIVERIES_LAST] =
-	    "SELECT id FROM deliveries WHERE id > $1 ORDER BY id"
-	    " LIMIT 1 OFFSET $2",
+	    "SELECT c.event, c.envelope, e.id FROM canonical_envelopes c"
+	    " JOIN events e ON e.seq = c.event"
+	    " WHERE c.event > $1 AND" STALE("c.envelope")
+	    " ORDER BY c.event LIMIT $3",
+	[SQL_REKEY_CANONICAL_PUT] =
+	    "UPDATE canonical_envelopes SET envelope = $2 WHERE event = $1"
+	    " AND num_nulls($3::text) >= 0",
 	[SQL_REKEY_DELIVERIES] =
-	    "UPDATE deliveries SET headers = headers, body = body"
-	    " WHERE id > $1 AND id <= $2 AND false",
-	[SQL_REKEY_RECORDS_LAST] =
-	    "SELECT job, key FROM sync_records WHERE (job, key) > ($1, $2)"
-	    " ORDER BY job, key LIMIT 1 OFFSET $3",
+	    "SELECT id, headers, body FROM deliveries"
+	    " WHERE id > $1 AND ((" STALE("headers") ") OR ("
+	    STALE("body") ")) ORDER BY id LIMIT $3",
+	[SQL_REKEY_DELIVERIES_PUT] =
+	    "UPDATE deliveries SET headers = $2, body = $3 WHERE id = $1",
 	[SQL_REKEY_RECORDS] =
-	    "UPDATE sync_records SET record = record"
-	    " WHERE (job, key) > ($1, $2) AND (job, key) <= ($3, $4) AND false",
+	    "SELECT job, key, record FROM sync_records"
+	    " WHERE (job, key) > ($1, $4) AND" STALE("record")
+	    " ORDER BY job, key LIMIT $3",
+	[SQL_REKEY_RECORDS_PUT] =
+	    "UPDATE sync_records SET record = $3 WHERE job = $1 AND key = $2",
+#undef STALE
 	/*
-	 * TODO(pg): no value is sealed on PostgreSQL: each is counted under
-	 * no key (SQLite's integra_sealed_by gives NULL for a value not
-	 * sealed).  Once PostgreSQL seals, C must read the values and
-	 * count them by the key id their seal names (seal_key_id).
+	 * The same as SQLite's, but for NULLS FIRST: SQLite sorts NULL
+	 * first, PostgreSQL last.
 	 */
 	[SQL_SEALED_COUNT] =
-	    "SELECT 'raw_envelopes.envelope', NULL::text AS k, count(*)"
-	    " FROM raw_envelopes GROUP BY 2"
-	    " UNION ALL SELECT 'canonical_envelopes.envelope', NULL::text,"
-	    " count(*) FROM canonical_envelopes GROUP BY 2"
-	    " UNION ALL SELECT 'deliveries.headers', NULL::text, count(*)"
-	    " FROM deliveries GROUP BY 2"
-	    " UNION ALL SELECT 'deliveries.body', NULL::text, count(*)"
-	    " FROM deliveries WHERE body IS NOT NULL GROUP BY 2"
-	    " UNION ALL SELECT 'sync_records.record', NULL::text, count(*)"
-	    " FROM sync_records GROUP BY 2 ORDER BY 1, 2",
+	    "SELECT 'raw_envelopes.envelope', integra_sealed_by(envelope) AS k,"
+	    " count(*) FROM raw_envelopes GROUP BY k"
+	    " UNION ALL SELECT 'canonical_envelopes.envelope',"
+	    " integra_sealed_by(envelope) AS k, count(*)"
+	    " FROM canonical_envelopes GROUP BY k"
+	    " UNION ALL SELECT 'deliveries.headers', integra_sealed_by(headers)"
+	    " AS k, count(*) FROM deliveries GROUP BY k"
+	    " UNION ALL SELECT 'deliveries.body', integra_sealed_by(body)"
+	    " AS k, count(*) FROM deliveries WHERE body IS NOT NULL GROUP BY k"
+	    " UNION ALL SELECT 'sync_records.record', integra_sealed_by(record)"
+	    " AS k, count(*) FROM sync_records GROUP BY k"
+	    " ORDER BY 1, 2 NULLS FIRST",
+};
+
+/* Where SQLite's text calls integra_seal and integra_open (private.h). */
+#define SEAL(param, prefix, a)	{ param, { prefix, a, 0 } }
+#define OPEN(column, prefix, a)	{ column, { prefix, a, 0 } }
+#define RECORD(n, job, key)	{ n, { NULL, job, key } }
+#define CLAIMED								\
+	{ .open = { OPEN(7, AAD_HEADERS, 1), OPEN(8, AAD_BODY, 1) } }
+
+const struct journal_seals journal_pg_seals[JOURNAL_NSQL] = {
+	[SQL_RAW_ADD] = { .seal = { SEAL(1, AAD_RAW, 3) }, .came_sealed = 2 },
+	[SQL_CANONICAL_NEW] = { .seal = { SEAL(1, AAD_CANONICAL, 3) },
+	    .came_sealed = 2 },
+	[SQL_EVENT_BY_KEY] = { .open = { OPEN(2, AAD_RAW, 1) } },
+	[SQL_EVENT_STATUS] = { .open = { OPEN(2, AAD_CANONICAL, 3) } },
+	[SQL_CANONICAL_ADD] = { .seal = { SEAL(2, AAD_CANONICAL, 4) },
+	    .came_sealed = 3 },
+	[SQL_EVENTS_IN] = { .open = { OPEN(2, "", 3) } },
+	[SQL_DELIVERY_ADD] = { .seal = { SEAL(8, AAD_HEADERS, 1),
+	    SEAL(9, AAD_BODY, 1) }, .came_sealed = 19 },
+	[SQL_CLAIM_IDS] = CLAIMED,
+	[SQL_CLAIM_DUE] = CLAIMED,
+	[SQL_CLAIM_PROBE] = CLAIMED,
+	[SQL_SYNC_RECORD_GET] = { .open = { RECORD(2, 3, 4) } },
+	[SQL_SYNC_RECORD_PUT] = { .seal = { RECORD(4, 1, 2) } },
+	[SQL_SYNC_RECORDS] = { .open = { RECORD(2, 3, 1) } },
+	[SQL_RETAIN_EVENTS] = { .open = { OPEN(5, AAD_CANONICAL, 2) } },
+	[SQL_RETAIN_CANONICAL] = { .seal = { SEAL(2, AAD_CANONICAL, 3) } },
+	[SQL_RETAIN_DELIVERIES] = { .open = { OPEN(2, AAD_BODY, 1) } },
+	[SQL_RETAIN_DELIVERY] = { .seal = { SEAL(2, AAD_BODY, 1) } },
+	[SQL_RETAIN_RECORDS] = { .open = { RECORD(3, 1, 2) } },
+	[SQL_RETAIN_RECORD] = { .seal = { RECORD(3, 1, 2) } },
+	[SQL_CADENCE_DUE] = { .open = { RECORD(4, 5, 1) } },
+	[SQL_CADENCE_RECORDS] = { .open = { RECORD(2, 3, 1) } },
+	[SQL_CADENCE_ITEM_GET] = { .open = { RECORD(5, 6, 7) } },
+	[SQL_EVENT_DETAIL] = { .open = { OPEN(2, AAD_RAW, 4),
+	    OPEN(3, AAD_CANONICAL, 4) } },
+	[SQL_FLOW_REQUEST] = { .open = { OPEN(2, AAD_HEADERS, 4),
+	    OPEN(3, AAD_BODY, 4) } },
+	[SQL_DLQ_QUERY] = { .open = { OPEN(3, AAD_HEADERS, 1),
+	    OPEN(4, AAD_BODY, 1) } },
+	[SQL_DLQ_DETAIL] = { .open = { OPEN(2, AAD_HEADERS, 4),
+	    OPEN(3, AAD_BODY, 4) } },
+	[SQL_REKEY_RAW] = { .open = { OPEN(2, AAD_RAW, 3) } },
+	[SQL_REKEY_RAW_PUT] = { .seal = { SEAL(2, AAD_RAW, 3) } },
+	[SQL_REKEY_CANONICAL] = { .open = { OPEN(2, AAD_CANONICAL, 3) } },
+	[SQL_REKEY_CANONICAL_PUT] = { .seal = { SEAL(2, AAD_CANONICAL, 3) } },
+	[SQL_REKEY_DELIVERIES] = { .open = { OPEN(2, AAD_HEADERS, 1),
+	    OPEN(3, AAD_BODY, 1) } },
+	[SQL_REKEY_DELIVERIES_PUT] = { .seal = { SEAL(2, AAD_HEADERS, 1),
+	    SEAL(3, AAD_BODY, 1) } },
+	[SQL_REKEY_RECORDS] = { .open = { RECORD(3, 1, 2) } },
+	[SQL_REKEY_RECORDS_PUT] = { .seal = { RECORD(3, 1, 2) } },
 };

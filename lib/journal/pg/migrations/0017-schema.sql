@@ -371,14 +371,15 @@ CREATE TABLE cadence_manual (
 );
 CREATE INDEX cadence_manual_key ON cadence_manual (key);
 
--- SQLite's json_valid and json() in one, for PostgreSQL 15, which has no
--- IS JSON (16 has): bytes as JSON, or NULL where they are not UTF-8
--- JSON.  For what is shown, not for a hot path: each call that fails
--- rolls back a subtransaction.
-CREATE FUNCTION integra_json(v bytea) RETURNS json
-LANGUAGE plpgsql IMMUTABLE STRICT AS $$
-BEGIN
-  RETURN convert_from(v, 'UTF8')::json;
-EXCEPTION WHEN others THEN
-  RETURN NULL;
-END $$;
+-- SQLite's integra_sealed_by: the id of the key a sealed value names
+-- (journal/seal.h: 0xE1, the id's length, the id, a 12-byte nonce, the
+-- ciphertext and a 16-byte tag); NULL for any other value.  The WHENs
+-- go in order, so that no byte past the value's end is read.
+CREATE FUNCTION integra_sealed_by(v bytea) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT AS $$
+  SELECT CASE WHEN length(v) < 2 + 1 + 12 + 16 THEN NULL
+    WHEN get_byte(v, 0) <> 225 OR get_byte(v, 1) NOT BETWEEN 1 AND 32
+    THEN NULL
+    WHEN length(v) < 2 + get_byte(v, 1) + 12 + 16 THEN NULL
+    ELSE convert_from(substring(v FROM 3 FOR get_byte(v, 1)), 'UTF8') END
+$$;
