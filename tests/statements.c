@@ -2,7 +2,8 @@
  * integra-statements JOURNAL: prepares every statement of the journal's
  * registry (lib/journal/private.h) on the journal at JOURNAL, and names
  * those that fail: each of a backend's texts checked by its engine, not
- * only those a test happens to run.  Exits 1 if any failed.
+ * only those a test happens to run.  Exits 1 if any failed.  A statement
+ * PostgreSQL has no text for (it does that another way) is counted apart.
  */
 #include <stdio.h>
 
@@ -15,7 +16,7 @@ main(int argc, char *argv[])
 {
 	struct journal *j;
 	char err[1024];
-	int i, failed = 0;
+	int i, failed = 0, other = 0;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: integra-statements journal\n");
@@ -26,11 +27,14 @@ main(int argc, char *argv[])
 		return EX_IOERR;
 	}
 	for (i = 0; i < JOURNAL_NSQL; i++)
-		if (journal_sql(j, (enum journal_sql)i) == NULL) {
+		if (!journal_is_file(argv[1]) && journal_pg_sql_text[i] == NULL)
+			other++;
+		else if (journal_sql(j, (enum journal_sql)i) == NULL) {
 			printf("statement %d: %s\n", i, journal_error(j));
 			failed++;
 		}
-	printf("%d statements, %d failed\n", JOURNAL_NSQL, failed);
+	printf("%d statements, %d failed, %d done another way\n",
+	    JOURNAL_NSQL, failed, other);
 	journal_close(j);
 	return failed > 0;
 }

@@ -120,6 +120,9 @@ journal_event_send(struct journal *j, const struct journal_event *ev,
 			return 0;
 	}
 	formlen = key_form(j, ev->idempotency_key, keylen);
+	if (j->be->event_add != NULL)
+		return j->be->event_add(j, ev, j->key_form.data, formlen,
+		    &sent->ticket);
 	if ((st = journal_sql(j, SQL_EVENT_ADD)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, ev->id);

@@ -32,6 +32,7 @@
 #include "base/buf.h"
 #include "base/exitcode.h"
 #include "journal/journal.h"
+#include "journal/events.h"
 #include "journal/private.h"
 #include "journal/seal.h"
 
@@ -64,6 +65,40 @@
  * it, the server would stop reading what we send while we wait to send.
  */
 #define PIPELINE_MAX	1000
+
+/*
+ * Events an insert of many takes (pg_event_add): past a few hundred, a
+ * bigger statement saves the server nothing more.
+ */
+#define BATCH_MAX	1000
+
+/* The columns of journal_pg_event_batch, each an array parameter. */
+enum batch_column {
+	B_ID, B_SOURCE, B_TYPE, B_TENANT, B_SUBJECT, B_TIME, B_KEY,
+	B_RECEIVED_AT, B_KEY_INDEX, B_REJECTED, B_CANONICAL, B_ENVELOPE,
+	B_COLUMNS
+};
+
+/* An array's head in PostgreSQL's binary form (array_send). */
+#define ARRAY_HEAD	20
+
+/*
+ * Events queued by pg_event_add, each column an array in the binary form
+ * (its head filled in when sent), and the ticket each event's insert
+ * tells.
+ */
+struct pg_batch {
+	struct buf	 column[B_COLUMNS];
+	int		 nulls[B_COLUMNS];
+	int		 n;
+	int64_t		 tickets[BATCH_MAX];
+};
+
+/* A batch sent, its answer not read: the tickets of its events. */
+struct pg_flown {
+	int		 n;
+	int64_t		 tickets[BATCH_MAX];
+};
 
 /* What pg_step returns when the statement failed (not a JOURNAL_ code). */
 #define STEP_FAILED	1
@@ -122,9 +157,23 @@ struct pg {
 	int64_t		 wants[PIPELINE_MAX + 1];
 	/* By ticket (pg_changes_ticket): rows changed, -1 not yet told. */
 	int64_t		*told;
+	/*
+	 * Events queued, not sent; and the tickets of those sent, not
+	 * settled: an answer's place in wants is -2 - its index in flown.
+	 */
+	struct pg_batch	 batch;
+	struct pg_stmt	 batch_stmt;
+	struct pg_flown	*flown;
+	size_t		 nflown;
+	size_t		 flown_cap;
+	struct buf	 envelope;	/* an event's, sealed */
 	size_t		 ntickets;	/* given in this transaction */
 	size_t		 tickets_cap;
 };
+
+static void	batch_clear(struct pg_batch *);
+static int	flush(struct pg *);
+static int	seal_bytes(struct pg *, const char *, size_t, struct buf *);
 
 static struct pg *
 pg_of(const struct journal *j)
@@ -212,6 +261,24 @@ send_stmt(struct pg *pg, struct pg_stmt *st, const char *sql)
 }
 
 /*
+ * A batch's answer: the places (from 1) in it of the events inserted;
+ * the others were duplicates.
+ */
+static void
+tell_batch(struct pg *pg, const struct pg_flown *f, const PGresult *res)
+{
+	long place;
+	int i;
+
+	for (i = 0; i < f->n; i++)
+		pg->told[f->tickets[i]] = 0;
+	for (i = 0; i < PQntuples(res); i++)
+		if ((place = strtol(PQgetvalue(res, i, 0), NULL, 10)) >= 1 &&
+		    place <= f->n)
+			pg->told[f->tickets[place - 1]] = 1;
+}
+
+/*
  * Reads the answers of the statements sent, in one round trip, and
  * leaves pipeline mode: 0, with *last (if given) the last one's result,
  * the caller's to clear; or -1, the first failure kept and the
@@ -250,6 +317,9 @@ settle(struct pg *pg, PGresult **last)
 			pg->changes = strtoll(PQcmdTuples(res), NULL, 10);
 			if (pg->wants[place] >= 0)
 				pg->told[pg->wants[place]] = pg->changes;
+			else if (pg->wants[place] <= -2)
+				tell_batch(pg, &pg->flown[-2 - pg->wants[place]],
+				    res);
 			if (last != NULL) {
 				PQclear(*last);
 				*last = res;
@@ -267,6 +337,7 @@ settle(struct pg *pg, PGresult **last)
 	for (place = 0; place < pg->sent; place++)
 		pg->wants[place] = -1;
 	pg->sent = 0;
+	pg->nflown = 0;
 	(void)PQexitPipelineMode(pg->conn);
 	if (!failed)
 		return 0;
@@ -284,7 +355,7 @@ pg_settle(struct journal *j, const char *what)
 {
 	struct pg *pg = pg_of(j);
 
-	if (!pg->broken && settle(pg, NULL) == 0)
+	if (!pg->broken && flush(pg) == 0 && settle(pg, NULL) == 0)
 		return 0;
 	return pg_fail(j, what);
 }
@@ -440,6 +511,10 @@ pg_open(struct journal *j)
 		snprintf(pg->stmt[i].name, sizeof(pg->stmt[i].name), "s%zu",
 		    i);
 	}
+	pg->batch_stmt.base.be = &journal_pg;
+	pg->batch_stmt.pg = pg;
+	snprintf(pg->batch_stmt.name, sizeof(pg->batch_stmt.name), "b");
+	batch_clear(&pg->batch);
 	if (carries_password(j)) {
 		/* Not named: its name holds the password. */
 		snprintf(j->err, sizeof(j->err), "journal: its URL carries a"
@@ -504,6 +579,11 @@ pg_close(struct journal *j)
 		return;
 	for (i = 0; i < JOURNAL_NSQL; i++)
 		stmt_release(&pg->stmt[i]);
+	stmt_release(&pg->batch_stmt);
+	for (i = 0; i < B_COLUMNS; i++)
+		buf_wipe(&pg->batch.column[i]);
+	buf_wipe(&pg->envelope);
+	free(pg->flown);
 	PQfinish(pg->conn);
 	buf_release(&pg->aad);
 	buf_wipe(&pg->opened);
@@ -517,6 +597,7 @@ pg_rollback(struct journal *j)
 {
 	struct pg *pg = pg_of(j);
 
+	batch_clear(&pg->batch);
 	(void)settle(pg, NULL);
 	pg->broken = 0;
 	pg->in_tx = 0;
@@ -552,6 +633,8 @@ pg_commit(struct journal *j)
 	int rc;
 
 	/* After statements sent, with them: one round trip for both. */
+	if (!pg->broken && flush(pg) != 0)
+		return pg_fail(j, "add events");
 	if (pg->sent == 0 || pg->broken)
 		rc = exec(j, "COMMIT");
 	else if (send_stmt(pg, NULL, "COMMIT") != 0)
@@ -583,23 +666,31 @@ pg_checkpoint(struct journal *j, int *left)
  * A statement sent without waiting has its changes told by settle, into
  * the ticket's place; one that had its answer has them now.
  */
+/* A new ticket, not told yet. */
 static int64_t
-pg_changes_ticket(struct journal *j)
+ticket_new(struct pg *pg)
 {
-	struct pg *pg = pg_of(j);
-
 	if (pg->ntickets == pg->tickets_cap) {
 		pg->tickets_cap = pg->tickets_cap > 0 ? 2 * pg->tickets_cap :
 		    256;
 		pg->told = xrealloc(pg->told, pg->tickets_cap *
 		    sizeof(*pg->told));
 	}
-	if (pg->last_sent) {
-		pg->told[pg->ntickets] = -1;
-		pg->wants[pg->sent - 1] = (int64_t)pg->ntickets;
-	} else
-		pg->told[pg->ntickets] = pg->changes;
+	pg->told[pg->ntickets] = -1;
 	return (int64_t)pg->ntickets++;
+}
+
+static int64_t
+pg_changes_ticket(struct journal *j)
+{
+	struct pg *pg = pg_of(j);
+	int64_t ticket = ticket_new(pg);
+
+	if (pg->last_sent)
+		pg->wants[pg->sent - 1] = ticket;
+	else
+		pg->told[ticket] = pg->changes;
+	return ticket;
 }
 
 static int64_t
@@ -757,6 +848,162 @@ pg_bind_count(struct journal_stmt *s)
 	return ((struct pg_stmt *)s)->nparams;
 }
 
+/* b emptied, each column's head kept room for. */
+static void
+batch_clear(struct pg_batch *b)
+{
+	int c;
+
+	for (c = 0; c < B_COLUMNS; c++) {
+		buf_reset(&b->column[c]);
+		buf_grow(&b->column[c], ARRAY_HEAD);
+		b->column[c].len = ARRAY_HEAD;
+		b->nulls[c] = 0;
+	}
+	b->n = 0;
+}
+
+static void
+put_be32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+/* An element of column c: v[0..n), or NULL. */
+static void
+batch_put(struct pg_batch *b, enum batch_column c, const void *v, size_t n)
+{
+	unsigned char len[4];
+
+	if (v == NULL) {
+		put_be32(len, UINT32_MAX);	/* -1: NULL */
+		b->nulls[c] = 1;
+		buf_add(&b->column[c], len, 4);
+		return;
+	}
+	put_be32(len, (uint32_t)n);
+	buf_add(&b->column[c], len, 4);
+	buf_add(&b->column[c], v, n);
+}
+
+static void
+batch_put_text(struct pg_batch *b, enum batch_column c, const char *s)
+{
+	batch_put(b, c, s, s != NULL ? strlen(s) : 0);
+}
+
+static void
+batch_put_int64(struct pg_batch *b, enum batch_column c, int64_t v)
+{
+	unsigned char be[8];
+
+	put_be32(be, (uint32_t)((uint64_t)v >> 32));
+	put_be32(be + 4, (uint32_t)v);
+	batch_put(b, c, be, sizeof(be));
+}
+
+/*
+ * Sends the events queued as one statement, its answer read by settle
+ * (tell_batch): 0, or -1 with the reason.
+ */
+static int
+flush(struct pg *pg)
+{
+	static const Oid types[B_COLUMNS] = {
+		[B_ID] = TEXTOID, [B_SOURCE] = TEXTOID, [B_TYPE] = TEXTOID,
+		[B_TENANT] = TEXTOID, [B_SUBJECT] = TEXTOID,
+		[B_TIME] = TEXTOID, [B_KEY] = TEXTOID,
+		[B_RECEIVED_AT] = INT8OID, [B_KEY_INDEX] = BYTEAOID,
+		[B_REJECTED] = TEXTOID, [B_CANONICAL] = INT8OID,
+		[B_ENVELOPE] = BYTEAOID
+	};
+	struct pg_batch *b = &pg->batch;
+	struct pg_stmt *st = &pg->batch_stmt;
+	unsigned char *head;
+	int c;
+
+	if (b->n == 0)
+		return 0;
+	if (pg->sent >= PIPELINE_MAX && settle(pg, NULL) != 0)
+		return -1;
+	for (c = 0; c < B_COLUMNS; c++) {
+		head = (unsigned char *)b->column[c].data;
+		put_be32(head, 1);			/* dimensions */
+		put_be32(head + 4, (uint32_t)b->nulls[c]);
+		put_be32(head + 8, types[c]);
+		put_be32(head + 12, (uint32_t)b->n);	/* its length */
+		put_be32(head + 16, 1);			/* its first index */
+		st->values[c] = b->column[c].data;
+		st->lengths[c] = (int)b->column[c].len;
+		st->formats[c] = 1;
+	}
+	if (send_stmt(pg, st, NULL) != 0)
+		return -1;
+	if (pg->nflown == pg->flown_cap) {
+		pg->flown_cap = pg->flown_cap > 0 ? 2 * pg->flown_cap : 4;
+		pg->flown = xrealloc(pg->flown, pg->flown_cap *
+		    sizeof(*pg->flown));
+	}
+	pg->flown[pg->nflown].n = b->n;
+	memcpy(pg->flown[pg->nflown].tickets, b->tickets,
+	    (size_t)b->n * sizeof(b->tickets[0]));
+	pg->wants[pg->sent - 1] = -2 - (int64_t)pg->nflown++;
+	batch_clear(b);
+	return 0;
+}
+
+/*
+ * The event queued, to go with the next ones as one statement (flush):
+ * its row, and its envelope if the row is new; *ticket tells which.
+ * Sent one at a time, its two statements cost the server an executor's
+ * start each, most of what it spent on an event (perf).
+ */
+static int
+pg_event_add(struct journal *j, const struct journal_event *ev,
+    const void *key_form, size_t formlen, int64_t *ticket)
+{
+	struct pg *pg = pg_of(j);
+	struct pg_batch *b = &pg->batch;
+	const char *envelope = ev->envelope;
+	size_t len = ev->envelope_len;
+	int rc;
+
+	if (!pg->batch_stmt.prepared && prepare(j, &pg->batch_stmt,
+	    journal_pg_event_batch) != 0)
+		return -1;
+	if (pg->broken)
+		return pg_fail(j, "add event");
+	if (!ev->sealed) {
+		journal_aad(&pg->aad, ev->canonical ? AAD_CANONICAL : AAD_RAW,
+		    ev->id, strlen(ev->id), NULL, 0);
+		if ((rc = seal_bytes(pg, envelope, len, &pg->envelope)) < 0)
+			return pg_fail(j, "add event");
+		if (rc == 1) {
+			envelope = pg->envelope.data;
+			len = pg->envelope.len;
+		}
+	}
+	batch_put_text(b, B_ID, ev->id);
+	batch_put_text(b, B_SOURCE, ev->source);
+	batch_put_text(b, B_TYPE, ev->type);
+	batch_put_text(b, B_TENANT, ev->tenant);
+	batch_put_text(b, B_SUBJECT, ev->subject);
+	batch_put_text(b, B_TIME, ev->time);
+	batch_put_text(b, B_KEY, ev->idempotency_key);
+	batch_put_int64(b, B_RECEIVED_AT, ev->received_at);
+	batch_put(b, B_KEY_INDEX, key_form, formlen);
+	batch_put_text(b, B_REJECTED, ev->rejected);
+	batch_put_int64(b, B_CANONICAL, ev->canonical);
+	batch_put(b, B_ENVELOPE, envelope, len);
+	*ticket = b->tickets[b->n++] = ticket_new(pg);
+	if (b->n == BATCH_MAX && flush(pg) != 0)
+		return pg_fail(j, "add events");
+	return 0;
+}
+
 /* Parameter i's bytes (from 1), or NULL. */
 static const char *
 param_bytes(const struct pg_stmt *st, int i, size_t *n)
@@ -772,19 +1019,46 @@ param_bytes(const struct pg_stmt *st, int i, size_t *n)
 }
 
 /*
- * The parameters st seals, as SQLite's integra_seal does: sealed if the
- * journal has a current key, else escaped if need be (private.h), into
- * st->sealed and sent from there; what is bound stays as it is, for a
- * statement stepped again.  NULL stays NULL.
+ * v[0..n) as SQLite's integra_seal writes it: sealed, bound to pg->aad,
+ * if the journal has a current key, else escaped if need be (private.h).
+ * 1 with the value to send in out (reset first), 0 if v goes as it is,
+ * -1 if it could not be sealed.
+ */
+static int
+seal_bytes(struct pg *pg, const char *v, size_t n, struct buf *out)
+{
+	struct seal *seal = pg->j->seal;
+
+	if (!seal_on(seal) && !journal_needs_escape(v, n))
+		return 0;
+	buf_reset(out);
+	if (!seal_on(seal)) {
+		buf_addc(out, (char)JOURNAL_PLAIN_ESCAPE);
+		buf_add(out, v, n);
+		return 1;
+	}
+	if (seal_value(seal, v, n, pg->aad.data, pg->aad.len, out) != 0) {
+		snprintf(pg->msg, sizeof(pg->msg), "a value could not be"
+		    " sealed");
+		pg->sqlstate[0] = '\0';
+		return -1;
+	}
+	return 1;
+}
+
+/*
+ * The parameters st seals (seal_bytes), into st->sealed and sent from
+ * there; what is bound stays as it is, for a statement stepped again.
+ * NULL stays NULL.
  */
 static int
 seal_params(struct pg_stmt *st)
 {
 	struct pg *pg = st->pg;
-	struct seal *seal = pg->j->seal;
+	const struct journal_aad_of *aad;
 	const char *v, *a, *b;
 	size_t n, alen, blen;
-	int k, i, flag;
+	int k, i, flag, rc;
 
 	flag = st->seals->came_sealed;
 	if (flag != 0 && (v = param_bytes(st, flag, &n)) != NULL &&
@@ -794,25 +1068,15 @@ seal_params(struct pg_stmt *st)
 		if ((i = st->seals->seal[k].param) == 0 ||
 		    (v = param_bytes(st, i, &n)) == NULL)
 			continue;
-		if (!seal_on(seal) && !journal_needs_escape(v, n))
+		aad = &st->seals->seal[k].aad;
+		a = param_bytes(st, aad->a, &alen);
+		b = param_bytes(st, aad->b, &blen);
+		journal_aad(&pg->aad, aad->prefix, a != NULL ? a : "", alen,
+		    b != NULL ? b : "", blen);
+		if ((rc = seal_bytes(pg, v, n, &st->sealed[k])) < 0)
+			return -1;
+		if (rc == 0)
 			continue;
-		buf_reset(&st->sealed[k]);
-		if (!seal_on(seal)) {
-			buf_addc(&st->sealed[k], (char)JOURNAL_PLAIN_ESCAPE);
-			buf_add(&st->sealed[k], v, n);
-		} else {
-			a = param_bytes(st, st->seals->seal[k].aad.a, &alen);
-			b = param_bytes(st, st->seals->seal[k].aad.b, &blen);
-			journal_aad(&pg->aad, st->seals->seal[k].aad.prefix,
-			    a != NULL ? a : "", alen, b != NULL ? b : "", blen);
-			if (seal_value(seal, v, n, pg->aad.data, pg->aad.len,
-			    &st->sealed[k]) != 0) {
-				snprintf(pg->msg, sizeof(pg->msg), "a value"
-				    " could not be sealed");
-				pg->sqlstate[0] = '\0';
-				return -1;
-			}
-		}
 		st->values[i - 1] = st->sealed[k].data;
 		st->lengths[i - 1] = (int)st->sealed[k].len;
 		st->formats[i - 1] = 1;
@@ -894,7 +1158,8 @@ pg_step(struct journal_stmt *s)
 		return JOURNAL_DONE;
 	if (st->res == NULL) {
 		pg->last_sent = 0;
-		if (pg->broken)
+		/* The events queued go first, as they were added first. */
+		if (pg->broken || flush(pg) != 0)
 			return STEP_FAILED;
 		for (i = 0; i < st->nparams; i++) {
 			st->values[i] = st->params[i].value;
@@ -1300,6 +1565,7 @@ const struct journal_backend journal_pg = {
 	.rollback = pg_rollback,
 	.set_lax = pg_set_lax,
 	.checkpoint = pg_checkpoint,
+	.event_add = pg_event_add,
 	.changes_ticket = pg_changes_ticket,
 	.ticket_changes = pg_ticket_changes,
 	.sql = pg_sql,

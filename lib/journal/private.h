@@ -29,6 +29,7 @@
 #include "base/buf.h"
 #include "journal/journal.h"
 
+struct journal_event;
 struct journal_stmt;
 
 /* The counts' hours (migration 8) are ms / JOURNAL_HOUR_MS. */
@@ -308,10 +309,15 @@ enum journal_sql {
 	JOURNAL_NSQL
 };
 extern const char *const	journal_sql_text[JOURNAL_NSQL];
-/* The same statements for PostgreSQL (pg/statements.c); NULL: none yet. */
+/*
+ * The same statements for PostgreSQL (pg/statements.c); NULL: one it does
+ * another way.
+ */
 extern const char *const	journal_pg_sql_text[JOURNAL_NSQL];
 /* And what pg.c seals and opens for each. */
 extern const struct journal_seals	journal_pg_seals[JOURNAL_NSQL];
+/* Events added as one statement (pg.c's event_add). */
+extern const char			journal_pg_event_batch[];
 
 /*
  * journal_migrations[v] takes a journal from user_version v to v + 1;
@@ -405,6 +411,16 @@ struct journal_backend {
 	void		(*rollback)(struct journal *);
 	int		(*set_lax)(struct journal *);
 	int		(*checkpoint)(struct journal *, int *left);
+	/*
+	 * Adds ev (its row, and its envelope if the row is new; key_form
+	 * its key's index form), *ticket telling SQL_EVENT_ADD's changes:
+	 * a backend that sends many events as one statement.  NULL: the
+	 * core runs SQL_EVENT_ADD and SQL_RAW_ADD (or SQL_CANONICAL_NEW)
+	 * for each.
+	 */
+	int		(*event_add)(struct journal *,
+			    const struct journal_event *, const void *key_form,
+			    size_t formlen, int64_t *ticket);
 	/* journal_changes_ticket's and journal_ticket_changes's. */
 	int64_t		(*changes_ticket)(struct journal *);
 	int64_t		(*ticket_changes)(struct journal *, int64_t ticket,

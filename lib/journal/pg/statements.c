@@ -183,27 +183,10 @@
 
 const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	/* journal.c */
-	[SQL_EVENT_ADD] =
-	    "INSERT INTO events (id, source, type, tenant, subject, time,"
-	    " idempotency_key, received_at, key_index, status, error)"
-	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-	    " CASE WHEN $10::text IS NOT NULL THEN 'rejected'"
-	    " WHEN $11::bigint <> 0 THEN 'normalized' ELSE 'received' END,"
-	    " $10) ON CONFLICT (source, key_index) DO NOTHING",
 	/*
-	 * The event's: the row SQL_EVENT_ADD inserted last, whose seq is
-	 * the last its sequence gave, if it inserted one (a duplicate takes
-	 * a number too, which no row has).  The number is asked once, in a
-	 * subquery: lastval() itself, volatile, would be asked of each row.
+	 * No SQL_EVENT_ADD, SQL_RAW_ADD or SQL_CANONICAL_NEW: pg.c adds
+	 * events many at a time (journal_pg_event_batch, at the end).
 	 */
-	[SQL_RAW_ADD] =
-	    "INSERT INTO raw_envelopes (event, envelope)"
-	    " SELECT seq, $1 FROM events WHERE seq = (SELECT lastval())"
-	    " AND num_nulls($2::bigint, $3::text) >= 0",
-	[SQL_CANONICAL_NEW] =
-	    "INSERT INTO canonical_envelopes (event, envelope)"
-	    " SELECT seq, $1 FROM events WHERE seq = (SELECT lastval())"
-	    " AND num_nulls($2::bigint, $3::text) >= 0",
 	[SQL_EVENT_BY_KEY] =
 	    "SELECT id, envelope FROM events LEFT JOIN raw_envelopes"
 	    " ON event = seq WHERE source = $1 AND key_index = $2",
@@ -1313,7 +1296,10 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    " ORDER BY 1, 2 NULLS FIRST",
 };
 
-/* Where SQLite's text calls integra_seal and integra_open (private.h). */
+/*
+ * Where SQLite's text calls integra_seal and integra_open (private.h);
+ * for SQL_RAW_ADD and SQL_CANONICAL_NEW, pg_event_add seals.
+ */
 #define SEAL(param, prefix, a)	{ param, { prefix, a, 0 } }
 #define OPEN(column, prefix, a)	{ column, { prefix, a, 0 } }
 #define RECORD(n, job, key)	{ n, { NULL, job, key } }
@@ -1321,9 +1307,6 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	{ .open = { OPEN(7, AAD_HEADERS, 1), OPEN(8, AAD_BODY, 1) } }
 
 const struct journal_seals journal_pg_seals[JOURNAL_NSQL] = {
-	[SQL_RAW_ADD] = { .seal = { SEAL(1, AAD_RAW, 3) }, .came_sealed = 2 },
-	[SQL_CANONICAL_NEW] = { .seal = { SEAL(1, AAD_CANONICAL, 3) },
-	    .came_sealed = 2 },
 	[SQL_EVENT_BY_KEY] = { .open = { OPEN(2, AAD_RAW, 1) } },
 	[SQL_EVENT_STATUS] = { .open = { OPEN(2, AAD_CANONICAL, 3) } },
 	[SQL_CANONICAL_ADD] = { .seal = { SEAL(2, AAD_CANONICAL, 4) },
@@ -1365,3 +1348,34 @@ const struct journal_seals journal_pg_seals[JOURNAL_NSQL] = {
 	[SQL_REKEY_RECORDS] = { .open = { RECORD(3, 1, 2) } },
 	[SQL_REKEY_RECORDS_PUT] = { .seal = { RECORD(3, 1, 2) } },
 };
+
+/*
+ * pg.c's event_add: SQL_EVENT_ADD and SQL_RAW_ADD (or SQL_CANONICAL_NEW)
+ * for many events at once, each column an array (in their order: pg.c's
+ * enum batch_column).  The events go in the arrays' order, so that their
+ * seqs do; an event whose key the journal has, or one before it in the
+ * arrays has, is not inserted, and neither is its envelope.  The answer:
+ * the places (from 1) of those inserted.
+ */
+const char journal_pg_event_batch[] =
+    "WITH u AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[],"
+    " $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[],"
+    " $9::bytea[], $10::text[], $11::bigint[], $12::bytea[])"
+    " WITH ORDINALITY AS u(id, source, type, tenant, subject, time,"
+    " idempotency_key, received_at, key_index, rejected, canonical,"
+    " envelope, place)),"
+    " new AS (INSERT INTO events (id, source, type, tenant, subject, time,"
+    " idempotency_key, received_at, key_index, status, error)"
+    " SELECT id, source, type, tenant, subject, time, idempotency_key,"
+    " received_at, key_index,"
+    " CASE WHEN rejected IS NOT NULL THEN 'rejected'"
+    " WHEN canonical <> 0 THEN 'normalized' ELSE 'received' END, rejected"
+    " FROM u ORDER BY place ON CONFLICT (source, key_index) DO NOTHING"
+    " RETURNING seq, id),"
+    " raw AS (INSERT INTO raw_envelopes (event, envelope)"
+    " SELECT new.seq, u.envelope FROM new JOIN u USING (id)"
+    " WHERE u.canonical = 0),"
+    " canonical AS (INSERT INTO canonical_envelopes (event, envelope)"
+    " SELECT new.seq, u.envelope FROM new JOIN u USING (id)"
+    " WHERE u.canonical <> 0)"
+    " SELECT u.place FROM new JOIN u USING (id)";
