@@ -173,6 +173,7 @@ struct pg {
 
 static void	batch_clear(struct pg_batch *);
 static int	flush(struct pg *);
+static int	seal_changes(const struct pg *, const char *, size_t);
 static int	seal_bytes(struct pg *, const char *, size_t, struct buf *);
 
 static struct pg *
@@ -969,22 +970,19 @@ pg_event_add(struct journal *j, const struct journal_event *ev,
 	struct pg_batch *b = &pg->batch;
 	const char *envelope = ev->envelope;
 	size_t len = ev->envelope_len;
-	int rc;
 
 	if (!pg->batch_stmt.prepared && prepare(j, &pg->batch_stmt,
 	    journal_pg_event_batch) != 0)
 		return -1;
 	if (pg->broken)
 		return pg_fail(j, "add event");
-	if (!ev->sealed) {
+	if (!ev->sealed && seal_changes(pg, envelope, len)) {
 		journal_aad(&pg->aad, ev->canonical ? AAD_CANONICAL : AAD_RAW,
 		    ev->id, strlen(ev->id), NULL, 0);
-		if ((rc = seal_bytes(pg, envelope, len, &pg->envelope)) < 0)
+		if (seal_bytes(pg, envelope, len, &pg->envelope) != 0)
 			return pg_fail(j, "add event");
-		if (rc == 1) {
-			envelope = pg->envelope.data;
-			len = pg->envelope.len;
-		}
+		envelope = pg->envelope.data;
+		len = pg->envelope.len;
 	}
 	batch_put_text(b, B_ID, ev->id);
 	batch_put_text(b, B_SOURCE, ev->source);
@@ -1018,24 +1016,29 @@ param_bytes(const struct pg_stmt *st, int i, size_t *n)
 	return p->value;
 }
 
+/* Whether v[0..n) goes as seal_bytes writes it, not as it is. */
+static int
+seal_changes(const struct pg *pg, const char *v, size_t n)
+{
+	return seal_on(pg->j->seal) || journal_needs_escape(v, n);
+}
+
 /*
- * v[0..n) as SQLite's integra_seal writes it: sealed, bound to pg->aad,
- * if the journal has a current key, else escaped if need be (private.h).
- * 1 with the value to send in out (reset first), 0 if v goes as it is,
- * -1 if it could not be sealed.
+ * v[0..n), which seal_changes, into out (reset first) as SQLite's
+ * integra_seal writes it: sealed, bound to pg->aad, if the journal has a
+ * current key, else escaped (private.h).  0, or -1 if it could not be
+ * sealed.
  */
 static int
 seal_bytes(struct pg *pg, const char *v, size_t n, struct buf *out)
 {
 	struct seal *seal = pg->j->seal;
 
-	if (!seal_on(seal) && !journal_needs_escape(v, n))
-		return 0;
 	buf_reset(out);
 	if (!seal_on(seal)) {
 		buf_addc(out, (char)JOURNAL_PLAIN_ESCAPE);
 		buf_add(out, v, n);
-		return 1;
+		return 0;
 	}
 	if (seal_value(seal, v, n, pg->aad.data, pg->aad.len, out) != 0) {
 		snprintf(pg->msg, sizeof(pg->msg), "a value could not be"
@@ -1043,7 +1046,7 @@ seal_bytes(struct pg *pg, const char *v, size_t n, struct buf *out)
 		pg->sqlstate[0] = '\0';
 		return -1;
 	}
-	return 1;
+	return 0;
 }
 
 /*
@@ -1058,7 +1061,7 @@ seal_params(struct pg_stmt *st)
 	const struct journal_aad_of *aad;
 	const char *v, *a, *b;
 	size_t n, alen, blen;
-	int k, i, flag, rc;
+	int k, i, flag;
 
 	flag = st->seals->came_sealed;
 	if (flag != 0 && (v = param_bytes(st, flag, &n)) != NULL &&
@@ -1066,17 +1069,16 @@ seal_params(struct pg_stmt *st)
 		return 0;
 	for (k = 0; k < JOURNAL_SEALS_MAX; k++) {
 		if ((i = st->seals->seal[k].param) == 0 ||
-		    (v = param_bytes(st, i, &n)) == NULL)
+		    (v = param_bytes(st, i, &n)) == NULL ||
+		    !seal_changes(pg, v, n))
 			continue;
 		aad = &st->seals->seal[k].aad;
 		a = param_bytes(st, aad->a, &alen);
 		b = param_bytes(st, aad->b, &blen);
 		journal_aad(&pg->aad, aad->prefix, a != NULL ? a : "", alen,
 		    b != NULL ? b : "", blen);
-		if ((rc = seal_bytes(pg, v, n, &st->sealed[k])) < 0)
+		if (seal_bytes(pg, v, n, &st->sealed[k]) != 0)
 			return -1;
-		if (rc == 0)
-			continue;
 		st->values[i - 1] = st->sealed[k].data;
 		st->lengths[i - 1] = (int)st->sealed[k].len;
 		st->formats[i - 1] = 1;
