@@ -200,6 +200,44 @@ sql_text(struct journal *j, const char *sql, struct buf *out)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/*
+ * Whether journal_aad's form of a sync record's job and key is what
+ * SQLite's json_array('sync_records', job, key) writes, for texts with
+ * what a JSON string escapes.
+ */
+static int
+records_aad_as_sqlite(struct journal *j)
+{
+	static const char *const texts[] = {
+		"clinics", "a\"b", "back\\slash", "line\nfeed\ttab\r",
+		"ctl\001\037\177", "ção", "sep\xe2\x80\xa8", ""
+	};
+	struct buf aad = BUF_INIT;
+	sqlite3_stmt *st;
+	size_t a, b;
+	int same = 1;
+
+	if (sqlite3_prepare_v2(journal_sqlite_db(j), "SELECT json_array("
+	    "'sync_records', ?1, ?2)", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	for (a = 0; a < NELEM(texts); a++)
+		for (b = 0; b < NELEM(texts); b++) {
+			sqlite3_bind_text(st, 1, texts[a], -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, texts[b], -1, SQLITE_STATIC);
+			journal_aad(&aad, NULL, texts[a], strlen(texts[a]),
+			    texts[b], strlen(texts[b]));
+			if (sqlite3_step(st) != SQLITE_ROW ||
+			    (size_t)sqlite3_column_bytes(st, 0) != aad.len ||
+			    memcmp(sqlite3_column_text(st, 0), aad.data,
+			    aad.len) != 0)
+				same = 0;
+			sqlite3_reset(st);
+		}
+	sqlite3_finalize(st);
+	buf_release(&aad);
+	return same;
+}
+
 static void
 test_sql(void)
 {
@@ -237,6 +275,9 @@ test_sql(void)
 	ok(sql_text(j, "SELECT integra_open('plain', 'raw:1')", &out) == 0 &&
 	    strcmp(out.data, "plain") == 0,
 	    "SQL: integra_open keeps a value not sealed as it is");
+	ok(records_aad_as_sqlite(j), "a record's aad in C is SQLite's"
+	    " json_array, byte for byte (a sealed record copies between"
+	    " backends)");
 	journal_close(j);	/* and the seal it was given */
 	buf_release(&out);
 	for (i = 0; i < NELEM(suffix); i++) {
