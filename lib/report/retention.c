@@ -22,6 +22,14 @@
 #include "stage/stream.h"
 
 #define BATCH	1000	/* events, contacts or records a commit */
+/*
+ * How long a batch of events may wait for its thousandth: the stream's
+ * default (20 ms, for a pipe's latency) cut a batch short whenever the
+ * reading thread fell behind the journal's, on a loaded machine most
+ * batches.  A batch job needs no quick commit; a second still bounds how
+ * long the journal's writer waits on a reader that stalls.
+ */
+#define BATCH_MS	1000
 
 /*
  * HMAC-SHA256 keyed with the salt once: a one-shot HMAC() fetches the
@@ -397,6 +405,7 @@ retain_events(struct run *r, int64_t before, char *err, size_t errsz)
 	stream_init(&s, r->j);
 	s.outf = NULL;
 	s.batch_max = BATCH;
+	s.batch_ms = BATCH_MS;
 	if ((q = stream_feed_start(&s, &stage)) == NULL) {
 		snprintf(err, errsz, "%s", s.err);
 		journal_close(rd);
