@@ -55,6 +55,19 @@ test_expect_success '... and the counts agree with the tables' '
 	test "$(q "SELECT sum(n) FROM counts WHERE kind = \"attempt\"")" = \
 	    "$(q "SELECT count(*) FROM attempts")"
 '
+# Normalize and map count what they moved when their commit reads the
+# journal's answers (journal_count_if): what they did before is not.
+test_expect_success 'the leads through ingest, normalize and map again count nothing twice' '
+	q "SELECT kind, a, b, c, sum(n) FROM counts GROUP BY 1, 2, 3, 4
+	    ORDER BY 1, 2, 3, 4" >before &&
+	integra-ingest -j "$JOURNAL" -s site -t lead.created <leads.ndjson \
+	    2>/dev/null | integra-normalize -j "$JOURNAL" 2>/dev/null |
+	    integra-map -j "$JOURNAL" -c cfg.yaml >again 2>/dev/null &&
+	test "$(grep -c . again)" = 20 &&
+	q "SELECT kind, a, b, c, sum(n) FROM counts GROUP BY 1, 2, 3, 4
+	    ORDER BY 1, 2, 3, 4" >after &&
+	test_cmp before after
+'
 test_expect_success 'stats: a window that ended before is empty' '
 	INTEGRA_CLOCK_OFFSET=7200 integra-report -j "$JOURNAL" stats -w 1h \
 	    --json >later &&

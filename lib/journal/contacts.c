@@ -18,22 +18,29 @@ journal_lead_find(struct journal *j, const char *tenant,
 	int rc;
 
 	*found = 0;
-	for (i = 0; i < n && !*found; i++) {
-		if (contacts[i] == NULL)
-			continue;
-		if ((st = journal_sql(j, SQL_LEAD_FIND)) == NULL)
-			return -1;
-		journal_bind_text(st, 1, tenant);
-		journal_bind_text(st, 2, contacts[i]);
-		if ((rc = journal_step(st)) == JOURNAL_ROW) {
-			snprintf(lead_id, ID_LEN + 1, "%s",
-			    journal_column_text(st, 0));
-			*found = 1;
-		}
-		if ((rc = journal_step_end(j, st, rc, "find a lead")) != 0)
-			return rc;
+	if (n > JOURNAL_LEAD_CONTACTS) {
+		snprintf(j->err, sizeof(j->err), "journal '%s': find a lead:"
+		    " %zu contacts, at most %d", j->path, n,
+		    JOURNAL_LEAD_CONTACTS);
+		return -1;
 	}
-	return 0;
+	if ((st = journal_sql(j, SQL_LEAD_FIND)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, tenant);
+	/*
+	 * An absent contact is looked up as "", which none is: bound as
+	 * NULL, it had PostgreSQL plan the statement again at each call (a
+	 * plan that skips its lookup costs less than the one for all).
+	 */
+	for (i = 0; i < JOURNAL_LEAD_CONTACTS; i++)
+		journal_bind_text(st, 2 + i, i < n && contacts[i] != NULL ?
+		    contacts[i] : "");
+	if ((rc = journal_step(st)) == JOURNAL_ROW &&
+	    !journal_column_null(st, 0)) {
+		snprintf(lead_id, ID_LEN + 1, "%s", journal_column_text(st, 0));
+		*found = 1;
+	}
+	return journal_step_end(j, st, rc, "find a lead");
 }
 
 int

@@ -16,8 +16,11 @@
  * Leads' contacts: a tenant's phone ("tel:+5511987654321") or e-mail
  * address ("mailto:ana@example.com") and the lead it belongs to.
  * journal_lead_find sets lead_id to the lead of the first of contacts[]
- * that has one (NULL entries skipped) and *found to 1; else *found is 0.
+ * (at most JOURNAL_LEAD_CONTACTS, NULL entries skipped) that has one and
+ * *found to 1; else *found is 0.  One statement whatever n is: a
+ * backend that waits for each answer (pg.c) waits once.
  */
+#define JOURNAL_LEAD_CONTACTS	4
 int	journal_lead_find(struct journal *, const char *tenant,
 	    const char *const contacts[], size_t n,
 	    char lead_id[ID_LEN + 1], int *found);

@@ -100,15 +100,12 @@ tally_grow(struct journal *j)
 	free(old);
 }
 
-int
-journal_count(struct journal *j, int64_t at_ms, const char *kind,
-    const char *a, const char *b, const char *c, int64_t n, int64_t total)
+/* The tally of names for the hour, made (at 0) if the transaction has none. */
+static struct journal_tally *
+tally_of(struct journal *j, int64_t hour, uint32_t hash,
+    const char *const names[4])
 {
-	const char *names[4] = { kind, a != NULL ? a : "", b != NULL ? b : "",
-	    c != NULL ? c : "" };
 	struct journal_tally *t;
-	int64_t hour = at_ms / JOURNAL_HOUR_MS;
-	uint32_t hash = tally_hash(hour, names);
 	size_t i, len;
 	char *k;
 
@@ -127,9 +124,79 @@ journal_count(struct journal *j, int64_t at_ms, const char *kind,
 		t->n = t->total = 0;
 		j->tally_used++;
 	}
+	return t;
+}
+
+int
+journal_count(struct journal *j, int64_t at_ms, const char *kind,
+    const char *a, const char *b, const char *c, int64_t n, int64_t total)
+{
+	const char *names[4] = { kind, a != NULL ? a : "", b != NULL ? b : "",
+	    c != NULL ? c : "" };
+	int64_t hour = at_ms / JOURNAL_HOUR_MS;
+	struct journal_tally *t;
+
+	t = tally_of(j, hour, tally_hash(hour, names), names);
 	t->n += n;
 	t->total += total;
 	return j->in_tx ? 0 : journal_count_flush(j);
+}
+
+int
+journal_count_if(struct journal *j, int64_t ticket, int64_t at_ms,
+    const char *kind, const char *a, const char *b, const char *c, int64_t n,
+    int64_t total)
+{
+	const char *names[4] = { kind, a != NULL ? a : "", b != NULL ? b : "",
+	    c != NULL ? c : "" };
+	int64_t hour = at_ms / JOURNAL_HOUR_MS, changed;
+	uint32_t hash = tally_hash(hour, names);
+	struct journal_tally_if *w;
+
+	if (!j->in_tx) {
+		if ((changed = journal_ticket_changes(j, ticket, "count")) < 0)
+			return (int)changed;
+		return changed == 1 ? journal_count(j, at_ms, kind, a, b, c, n,
+		    total) : 0;
+	}
+	if (j->ntally_if == j->tally_if_cap) {
+		j->tally_if_cap = j->tally_if_cap > 0 ? 2 * j->tally_if_cap :
+		    64;
+		j->tally_if = xrealloc(j->tally_if, j->tally_if_cap *
+		    sizeof(*j->tally_if));
+	}
+	/* Its tally made now, at 0, keeps the key: a flush skips it at 0. */
+	w = &j->tally_if[j->ntally_if++];
+	*w = (struct journal_tally_if){ .ticket = ticket, .hour = hour,
+	    .key = tally_of(j, hour, hash, names)->key, .hash = hash, .n = n,
+	    .total = total };
+	return 0;
+}
+
+/* The counts whose tickets say their row changed, added to their tallies. */
+static int
+tally_settle(struct journal *j)
+{
+	const struct journal_tally_if *w;
+	const char *names[4];
+	struct journal_tally *t;
+	int64_t changed;
+	size_t i;
+
+	for (w = j->tally_if; w < j->tally_if + j->ntally_if; w++) {
+		if ((changed = journal_ticket_changes(j, w->ticket,
+		    "count")) < 0)
+			return (int)changed;
+		if (changed != 1)
+			continue;
+		for (i = 0, names[0] = w->key; i < 3; i++)
+			names[i + 1] = names[i] + strlen(names[i]) + 1;
+		t = tally_slot(j->tally, j->ntally, w->hour, w->hash, names);
+		t->n += w->n;
+		t->total += w->total;
+	}
+	j->ntally_if = 0;
+	return 0;
 }
 
 int
@@ -158,10 +225,11 @@ journal_count_flush(struct journal *j)
 	struct journal_tally *t;
 	struct journal_stmt *st;
 	const char *k;
-	int rc = 0, i;
+	int rc, i;
 
+	rc = tally_settle(j);
 	for (t = j->tally; t < j->tally + j->ntally && rc == 0; t++) {
-		if (t->key == NULL)
+		if (t->key == NULL || (t->n == 0 && t->total == 0))
 			continue;
 		if ((st = journal_sql(j, SQL_COUNT_ADD)) == NULL) {
 			rc = -1;
@@ -183,6 +251,7 @@ journal_count_drop(struct journal *j, int all)
 {
 	size_t i;
 
+	j->ntally_if = 0;
 	for (i = 0; i < j->ntally && j->tally_used > 0; i++)
 		if (j->tally[i].key != NULL) {
 			free(j->tally[i].key);
@@ -193,6 +262,9 @@ journal_count_drop(struct journal *j, int all)
 		free(j->tally);
 		j->tally = NULL;
 		j->ntally = 0;
+		free(j->tally_if);
+		j->tally_if = NULL;
+		j->tally_if_cap = 0;
 	}
 }
 

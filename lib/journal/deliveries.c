@@ -40,7 +40,7 @@ journal_delivery_add(struct journal *j, const struct journal_delivery *d,
     int *added)
 {
 	struct journal_stmt *st;
-	int64_t n;
+	int64_t n, ticket;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_DELIVERY_ADD)) == NULL)
@@ -70,6 +70,21 @@ journal_delivery_add(struct journal *j, const struct journal_delivery *d,
 	journal_bind_text(st, 17, d->item);
 	journal_bind_int64(st, 18, d->ordered);
 	journal_bind_int64(st, 19, d->sealed);
+	if (added == NULL) {
+		/* Counted if added, which only the commit waits to know. */
+		if ((rc = journal_step_done(j, st, "add delivery")) != 0)
+			return rc;
+		ticket = journal_changes_ticket(j);
+		if ((rc = journal_count_if(j, ticket, d->created_at,
+		    "delivery", d->target, "created", NULL, 1, 0)) != 0)
+			return rc;
+		if (d->dead == NULL) {
+			journal_work(j);
+			return 0;
+		}
+		return journal_count_if(j, ticket, d->created_at, "delivery",
+		    d->target, "dead", NULL, 1, 0);
+	}
 	if ((rc = journal_step_count(j, st, "add delivery", &n)) != 0)
 		return rc;
 	if (!(*added = n == 1))

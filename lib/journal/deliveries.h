@@ -93,7 +93,11 @@ typedef int (*journal_claim_fn)(void *ctx, const struct journal_claim *);
  */
 int	journal_delivery_seal(struct seal *, struct journal_delivery *,
 	    struct buf *headers, struct buf *body);
-/* Adds a delivery; *added is 0 if a delivery with that id exists. */
+/*
+ * Adds a delivery; *added is 0 if a delivery with that id exists.  With
+ * added NULL nothing waits for the journal's answer (pg.c): in a
+ * transaction, the delivery is counted at the commit if it was added.
+ */
 int	journal_delivery_add(struct journal *,
 	    const struct journal_delivery *, int *added);
 /*

@@ -290,33 +290,51 @@ event_moved(struct journal *j, const char *id, const char *status,
 }
 
 int
-journal_event_normalize(struct journal *j, const char *id,
-    const char *type, const char *canonical, size_t len, int *done)
+journal_event_normalize(struct journal *j, const char *id, int64_t *ticket)
 {
 	struct journal_stmt *st;
-	int64_t seq, n;
 	int rc;
 
 	if ((st = journal_sql(j, SQL_EVENT_NORMALIZE)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, id);
-	journal_bind_text(st, 2, type);
-	if ((rc = journal_step_count(j, st, "normalize event", &n)) != 0)
+	if ((rc = journal_step_done(j, st, "normalize event")) != 0)
 		return rc;
+	*ticket = journal_changes_ticket(j);
+	return 0;
+}
+
+int
+journal_event_normalized(struct journal *j, const char *id, int64_t ticket,
+    const char *type, int retyped, const char *source, const char *canonical,
+    size_t len, int *done)
+{
+	struct journal_stmt *st;
+	int64_t n;
+	int rc;
+
+	if ((n = journal_ticket_changes(j, ticket, "normalize event")) < 0)
+		return (int)n;
 	if (!(*done = n == 1))
 		return 0;
-	/*
-	 * Not UPDATE ... RETURNING seq: SQLite builds a temporary table for
-	 * each RETURNING, which made normalize twice as slow.
-	 */
-	if ((rc = event_moved(j, id, "normalized", &seq)) != 0 ||
-	    (st = journal_sql(j, SQL_CANONICAL_ADD)) == NULL)
-		return rc != 0 ? rc : -1;
-	journal_bind_int64(st, 1, seq);
+	if (retyped) {
+		if ((st = journal_sql(j, SQL_EVENT_RETYPE)) == NULL)
+			return -1;
+		journal_bind_text(st, 1, id);
+		journal_bind_text(st, 2, type);
+		if ((rc = journal_step_done(j, st, "retype event")) != 0)
+			return rc;
+	}
+	/* The event's seq is found by the insert: no answer waited for. */
+	if ((st = journal_sql(j, SQL_CANONICAL_ADD)) == NULL)
+		return -1;
+	journal_bind_text(st, 1, id);
 	journal_bind_textn(st, 2, canonical, len);
 	journal_bind_int64(st, 3, 0);
-	journal_bind_text(st, 4, id);
-	return journal_step_done(j, st, "add canonical envelope");
+	if ((rc = journal_step_done(j, st, "add canonical envelope")) != 0)
+		return rc;
+	return journal_count(j, clock_ms(), "event", type, source,
+	    "normalized", 1, 0);
 }
 
 int

@@ -85,13 +85,21 @@ int	journal_event_sent(struct journal *, const struct journal_event *ev,
 int	journal_event_status(struct journal *, const char *id,
 	    enum journal_event_status *, struct buf *canonical);
 /*
- * received -> normalized with its canonical envelope, and type its type if
- * not NULL (normalize may find that a lead.created updates a lead).  *done
- * is 1 if the event moved, 0 if it was not in state received (see
- * journal_event_status).
+ * received -> normalized, in two halves, so that a backend that sends
+ * statements without waiting (pg.c) has the answer to the first come
+ * with the next read's (normalize's lookup of a lead's contacts).
+ * journal_event_normalize moves the event if it is in state received,
+ * and leaves a ticket; journal_event_normalized, later in the same
+ * transaction, sets *done to 1 if it moved (0: it was not in state
+ * received, see journal_event_status), and then stores its canonical
+ * envelope and type, its type now, which is new if retyped (normalize may
+ * find that a lead.created updates a lead).  type and source are counted.
  */
 int	journal_event_normalize(struct journal *, const char *id,
-	    const char *type, const char *canonical, size_t len, int *done);
+	    int64_t *ticket);
+int	journal_event_normalized(struct journal *, const char *id,
+	    int64_t ticket, const char *type, int retyped, const char *source,
+	    const char *canonical, size_t len, int *done);
 /*
  * normalized -> mapped; *done is 1 if it moved or was mapped already.
  * type and source are the event's, for the counts.

@@ -47,6 +47,11 @@ struct journal_stmt;
 #define AAD_HEADERS	"deliveries.headers:"
 #define AAD_BODY	"deliveries.body:"
 
+/* The lead a tenant's contact belongs to, or NULL: both backends' SQL. */
+#define LEAD_OF(tenant, contact)					\
+	"(SELECT lead_id FROM lead_contacts WHERE tenant = " tenant	\
+	" AND contact = " contact ")"
+
 /*
  * v[0..n) sealed into out (reset first) bound to the row id of the column
  * whose AAD_ prefix is given, as the statements bind it: 0, or -1.
@@ -133,6 +138,7 @@ enum journal_sql {
 	SQL_RETAINED_ANY,
 	SQL_EVENT_STATUS,
 	SQL_EVENT_NORMALIZE,
+	SQL_EVENT_RETYPE,
 	SQL_CANONICAL_ADD,
 	SQL_EVENT_FIND,
 	SQL_EVENT_MAP,
@@ -344,6 +350,16 @@ struct journal_tally {
 	int64_t		 total;
 };
 
+/* A count waiting for its ticket: see journal_count_if. */
+struct journal_tally_if {
+	int64_t		 ticket;
+	int64_t		 hour;
+	const char	*key;		/* its tally's */
+	uint32_t	 hash;
+	int64_t		 n;
+	int64_t		 total;
+};
+
 struct journal_backend;
 
 /* A value's type as a backend reads it, and a column's as declared. */
@@ -374,6 +390,9 @@ struct journal {
 	struct journal_tally *tally;	/* open addressing, key NULL: free */
 	size_t		 ntally;	/* slots */
 	size_t		 tally_used;
+	struct journal_tally_if *tally_if;
+	size_t		 ntally_if;
+	size_t		 tally_if_cap;
 	struct buf	 key_form;	/* a key's index form (keyindex.h) */
 	int		 news;		/* in this transaction: what to tell
 					   (JOURNAL_NEWS_ bits) */
@@ -606,6 +625,14 @@ int		 journal_step_rows(struct journal *, struct journal_stmt *,
 int		 journal_count(struct journal *, int64_t at_ms, const char *kind,
 		    const char *a, const char *b, const char *c, int64_t n,
 		    int64_t total);
+/*
+ * journal_count, if the statement whose changes ticket tells (a ticket of
+ * this transaction, journal_changes_ticket) changed one row: known at the
+ * commit, so that nothing waits for its answer before then.
+ */
+int		 journal_count_if(struct journal *, int64_t ticket,
+		    int64_t at_ms, const char *kind, const char *a,
+		    const char *b, const char *c, int64_t n, int64_t total);
 /* Writes the counts waiting; on failure they are dropped all the same. */
 int		 journal_count_flush(struct journal *);
 /* Drops the counts waiting, and (with all) the memory that held them. */

@@ -183,12 +183,15 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " FROM events LEFT JOIN canonical_envelopes"
 	    " ON event = seq WHERE id = ?1",
 	[SQL_EVENT_NORMALIZE] =
-	    "UPDATE events SET status = 'normalized', type = coalesce(?2, type)"
+	    "UPDATE events SET status = 'normalized'"
 	    " WHERE id = ?1 AND status = 'received'",
+	[SQL_EVENT_RETYPE] =
+	    "UPDATE events SET type = ?2 WHERE id = ?1",
 	[SQL_CANONICAL_ADD] =
 	    "INSERT INTO canonical_envelopes (event, envelope)"
-	    " VALUES (?1, CASE WHEN ?3 THEN ?2 ELSE"
-	    " integra_seal(?2, '" AAD_CANONICAL "' || ?4) END)",
+	    " SELECT seq, CASE WHEN ?3 THEN ?2 ELSE"
+	    " integra_seal(?2, '" AAD_CANONICAL "' || ?1) END"
+	    " FROM events WHERE id = ?1",
 	[SQL_EVENT_FIND] =
 	    "SELECT seq, type, source, status FROM events WHERE id = ?1",
 	[SQL_EVENT_MAP] =
@@ -560,9 +563,15 @@ const char *const journal_sql_text[JOURNAL_NSQL] = {
 	    " WHERE type = ?1 AND system = ?2 AND EXISTS (SELECT 1 FROM"
 	    " mappings WHERE type = ?1 AND system = ?2 AND version = ?3)",
 	/* contacts.c */
+	/*
+	 * The lead of the first of four contacts that has one, or NULL: a
+	 * lookup each, as far as the first found (coalesce stops there).
+	 * Not contact IN (...) ORDER BY: PostgreSQL planned that while the
+	 * table was empty, as a walk of the tenant's contacts.
+	 */
 	[SQL_LEAD_FIND] =
-	    "SELECT lead_id FROM lead_contacts WHERE tenant = ?1"
-	    " AND contact = ?2",
+	    "SELECT coalesce(" LEAD_OF("?1", "?2") ", " LEAD_OF("?1", "?3") ","
+	    " " LEAD_OF("?1", "?4") ", " LEAD_OF("?1", "?5") ")",
 	[SQL_LEAD_LINK] =
 	    "INSERT INTO lead_contacts (tenant, contact, lead_id, created_at)"
 	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",

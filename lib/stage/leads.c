@@ -72,6 +72,7 @@ leads_note_init(struct leads_note *w, const char *tenant)
 	w->tenant = tenant != NULL ? keep(w, "", tenant, strlen(tenant)) :
 	    keep(w, "", "", 0);
 	w->contacts[0] = w->contacts[1] = w->status = NONE;
+	w->hashed[0] = w->hashed[1] = NONE;
 }
 
 void
@@ -121,9 +122,29 @@ note_status(struct leads_note *w, jv status)
 	jv_free(ids);
 }
 
+/*
+ * The hashes of w's contacts, as retention leaves them in the journal,
+ * made here on the preparing thread: the journal's thread, which bounds
+ * a stream's rate, only looks them up.
+ */
+static void
+note_hashes(const struct leads *l, struct leads_note *w)
+{
+	char hash[RETENTION_HASH_LEN + 1];
+	const char *contact;
+	size_t i;
+
+	for (i = 0; i < 2 && l->hasher != NULL; i++)
+		if ((contact = str(w, w->contacts[i])) != NULL) {
+			retention_hash(l->hasher, contact, strlen(contact),
+			    hash);
+			w->hashed[i] = keep(w, "", hash, strlen(hash));
+		}
+}
+
 jv
-leads_note(struct leads_note *w, const struct event *ev, const char *type,
-    jv canon)
+leads_note(const struct leads *l, struct leads_note *w,
+    const struct event *ev, const char *type, jv canon)
 {
 	if (strcmp(type, "lead.created") == 0) {
 		w->kind = LEADS_LEAD;
@@ -141,6 +162,7 @@ leads_note(struct leads_note *w, const struct event *ev, const char *type,
 		w->kind = LEADS_STATUS;
 		note_status(w, canon);
 	}
+	note_hashes(l, w);
 	return canon;
 }
 
@@ -163,29 +185,23 @@ leads_note_text(struct leads_note *w, const struct buf *text)
 }
 
 /*
- * The lead a contact of contacts[0..n) belongs to: looked up as it is,
- * and, once retention has hashed the old ones, as its hash.
+ * The lead one of w's first n contacts belongs to: looked up as they are,
+ * and, once retention has hashed the old ones, as their hashes; all in
+ * one lookup, the contacts as they are first.
  */
 static int
-find_lead(const struct leads *l, struct journal *j, const char *tenant,
-    const char *const contacts[], size_t n, char lead_id[ID_LEN + 1],
-    int *found)
+find_lead(struct journal *j, const struct leads_note *w, size_t n,
+    char lead_id[ID_LEN + 1], int *found)
 {
-	char hashes[2][RETENTION_HASH_LEN + 1];
-	const char *hashed[2] = { NULL, NULL };
+	const char *each[JOURNAL_LEAD_CONTACTS] = { NULL };
 	size_t i;
-	int rc;
 
-	if ((rc = journal_lead_find(j, tenant, contacts, n, lead_id,
-	    found)) != 0 || *found || l->hasher == NULL)
-		return rc;
-	for (i = 0; i < n && i < 2; i++)
-		if (contacts[i] != NULL) {
-			retention_hash(l->hasher, contacts[i],
-			    strlen(contacts[i]), hashes[i]);
-			hashed[i] = hashes[i];
-		}
-	return journal_lead_find(j, tenant, hashed, i, lead_id, found);
+	for (i = 0; i < n; i++) {
+		each[i] = str(w, w->contacts[i]);
+		each[2 + i] = str(w, w->hashed[i]);
+	}
+	return journal_lead_find(j, str(w, w->tenant), each,
+	    JOURNAL_LEAD_CONTACTS, lead_id, found);
 }
 
 /* The lead.created text holds, as lead.updated of lead lead_id, in out. */
@@ -219,14 +235,11 @@ leads_resolve(struct leads *l, struct journal *j, const struct leads_note *w,
     const char *event_id, const char **text, size_t *len, const char **type,
     char lead_id[ID_LEN + 1])
 {
-	const char *contacts[2] = { str(w, w->contacts[0]),
-	    str(w, w->contacts[1]) };
 	int found;
 
 	if (w->kind != LEADS_LEAD)
 		return 0;
-	if (find_lead(l, j, str(w, w->tenant), contacts, 2, lead_id,
-	    &found) != 0)
+	if (find_lead(j, w, 2, lead_id, &found) != 0)
 		return -1;
 	if (!found) {
 		snprintf(lead_id, ID_LEN + 1, "%s", event_id);
@@ -274,7 +287,7 @@ new_lead(struct leads *l, struct journal *j, const struct leads_note *w,
 	int rc, found;
 	int64_t ms = clock_ms();
 
-	if ((rc = find_lead(l, j, tenant, &tel, 1, lead_id, &found)) != 0 ||
+	if ((rc = find_lead(j, w, 1, lead_id, &found)) != 0 ||
 	    found)
 		return rc;
 	leads_of_message(message_id, lead_id);

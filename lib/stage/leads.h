@@ -58,6 +58,8 @@ struct leads_note {
 	size_t		 tenant;
 	size_t		 contacts[2];	/* LEAD: "tel:+E164", "mailto:...";
 					   MESSAGE: its number's */
+	size_t		 hashed[2];	/* their hashes, with a retention
+					   salt */
 	struct leads_span type_at;	/* LEAD: in the canonical text */
 	struct leads_span lead_at;
 	struct {			/* MESSAGE: the lead it may make */
@@ -81,10 +83,11 @@ void	leads_note_init(struct leads_note *, const char *tenant);
 void	leads_note_release(struct leads_note *);
 /*
  * Notes what the canonical data of ev, of type type, leads to; returns
- * canon (consumed), a lead.created's with its lead_id.
+ * canon (consumed), a lead.created's with its lead_id.  On the thread
+ * that prepares records: the only one that uses the leads' hasher.
  */
-jv	leads_note(struct leads_note *, const struct event *ev,
-	    const char *type, jv canon);
+jv	leads_note(const struct leads *, struct leads_note *,
+	    const struct event *ev, const char *type, jv canon);
 /* Once canon is written as text: where a lead.created's type and lead_id
  * stand in it. */
 void	leads_note_text(struct leads_note *, const struct buf *text);

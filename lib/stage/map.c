@@ -844,7 +844,9 @@ map_apply(void *ctx, struct stream *s, struct stream_rec *r)
 			jd.body = jd.body != NULL ? d->sealed_body.data : NULL;
 			jd.body_len = d->sealed_body.len;
 		}
-		if (journal_delivery_add(s->journal, &jd, &added) != 0) {
+		/* Only a dead one's warning waits to know it was added. */
+		if (journal_delivery_add(s->journal, &jd, d->dead != NULL ?
+		    &added : NULL) != 0) {
 			if (cancelled != few)
 				free(cancelled);
 			return stream_journal_failed(s, r);

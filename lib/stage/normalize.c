@@ -118,6 +118,8 @@ struct normalize_work {
 	struct buf	 text;
 	const char	*type;		/* its type, if it is not the one it
 					   came with */
+	char		*type_was;	/* the one it came with */
+	char		*source;
 	struct leads_note leads;	/* and what it leads to besides */
 };
 
@@ -129,6 +131,8 @@ normalize_work_free(void *work)
 	if (w == NULL)
 		return;
 	buf_release(&w->text);
+	free(w->type_was);
+	free(w->source);
 	leads_note_release(&w->leads);
 	free(w);
 }
@@ -207,6 +211,8 @@ normalize_prepare(void *ctx, struct stream_rec *r, const char *line,
 	w = xcalloc(1, sizeof(*w));
 	buf_init(&w->text);
 	buf_grow(&w->text, len + 64);
+	w->type_was = xstrdup(ev.type);
+	w->source = xstrdup(ev.source);
 	leads_note_init(&w->leads, ev.tenant);
 	r->work = w;
 	type = ev.type;
@@ -225,7 +231,7 @@ normalize_prepare(void *ctx, struct stream_rec *r, const char *line,
 	if (schema_apply(n->schemas, type, jv_copy(data), n->calling_code,
 	    &canon, err, sizeof(err)) != 0)
 		goto rejected;
-	canon = leads_note(&w->leads, &ev, type, canon);
+	canon = leads_note(&n->leads, &w->leads, &ev, type, canon);
 	/*
 	 * Unchanged data keeps the record as it came; changed members are
 	 * spliced into it.  Only what cannot be spliced is written anew.
@@ -307,6 +313,7 @@ normalize_apply(void *ctx, struct stream *s, struct stream_rec *r)
 	const char *type = w->type, *text = w->text.data;
 	size_t len = w->text.len;
 	char lead_id[ID_LEN + 1] = "";
+	int64_t ticket;
 	int done;
 
 	if (w->rejected) {
@@ -316,11 +323,13 @@ normalize_apply(void *ctx, struct stream *s, struct stream_rec *r)
 		buf_add(&r->reason, w->text.data, w->text.len);
 		return STREAM_REJECT;
 	}
-	if (leads_resolve(&n->leads, s->journal, &w->leads, r->event, &text,
-	    &len, &type, lead_id) != 0)
-		return stream_journal_failed(s, r);
-	if (journal_event_normalize(s->journal, r->event, type, text, len,
-	    &done) != 0)
+	/* The move's answer comes with the lead's lookup: one wait. */
+	if (journal_event_normalize(s->journal, r->event, &ticket) != 0 ||
+	    leads_resolve(&n->leads, s->journal, &w->leads, r->event, &text,
+	    &len, &type, lead_id) != 0 ||
+	    journal_event_normalized(s->journal, r->event, ticket,
+	    type != NULL ? type : w->type_was, type != NULL, w->source, text,
+	    len, &done) != 0)
 		return stream_journal_failed(s, r);
 	if (!done)
 		return replay(n, s, r, w);

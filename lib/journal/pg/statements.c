@@ -202,11 +202,15 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    "SELECT status, envelope, id FROM events"
 	    " LEFT JOIN canonical_envelopes ON event = seq WHERE id = $1",
 	[SQL_EVENT_NORMALIZE] =
-	    "UPDATE events SET status = 'normalized', type = coalesce($2, type)"
+	    "UPDATE events SET status = 'normalized'"
 	    " WHERE id = $1 AND status = 'received'",
+	[SQL_EVENT_RETYPE] =
+	    "UPDATE events SET type = $2 WHERE id = $1",
+	/* $3, whether it came sealed, is pg.c's: named so that it is one. */
 	[SQL_CANONICAL_ADD] =
 	    "INSERT INTO canonical_envelopes (event, envelope)"
-	    " SELECT $1, $2 WHERE num_nulls($3::bigint, $4::text) >= 0",
+	    " SELECT seq, $2 FROM events WHERE id = $1"
+	    " AND num_nulls($3::bigint) >= 0",
 	[SQL_EVENT_FIND] =
 	    "SELECT seq, type, source, status FROM events WHERE id = $1",
 	[SQL_EVENT_MAP] =
@@ -629,8 +633,8 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    " mappings WHERE type = $1 AND system = $2 AND version = $3)",
 	/* contacts.c */
 	[SQL_LEAD_FIND] =
-	    "SELECT lead_id FROM lead_contacts WHERE tenant = $1"
-	    " AND contact = $2",
+	    "SELECT coalesce(" LEAD_OF("$1", "$2") ", " LEAD_OF("$1", "$3") ","
+	    " " LEAD_OF("$1", "$4") ", " LEAD_OF("$1", "$5") ")",
 	[SQL_LEAD_LINK] =
 	    "INSERT INTO lead_contacts (tenant, contact, lead_id, created_at)"
 	    " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
@@ -1309,7 +1313,7 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 const struct journal_seals journal_pg_seals[JOURNAL_NSQL] = {
 	[SQL_EVENT_BY_KEY] = { .open = { OPEN(2, AAD_RAW, 1) } },
 	[SQL_EVENT_STATUS] = { .open = { OPEN(2, AAD_CANONICAL, 3) } },
-	[SQL_CANONICAL_ADD] = { .seal = { SEAL(2, AAD_CANONICAL, 4) },
+	[SQL_CANONICAL_ADD] = { .seal = { SEAL(2, AAD_CANONICAL, 1) },
 	    .came_sealed = 3 },
 	[SQL_EVENTS_IN] = { .open = { OPEN(2, "", 3) } },
 	[SQL_DELIVERY_ADD] = { .seal = { SEAL(8, AAD_HEADERS, 1),
