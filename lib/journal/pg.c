@@ -616,15 +616,25 @@ pg_rollback(struct journal *j)
 static int
 pg_begin(struct journal *j)
 {
+	struct pg *pg = pg_of(j);
 	int rc;
 
-	/* One round trip: the two in one query. */
-	if ((rc = exec(j, "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK
-	    ")")) != 0)
+	/*
+	 * Sent, not waited for: their answers come with the transaction's
+	 * first read's (a lock not had in time fails that read, busy).
+	 */
+	if ((rc = settled(j)) != 0)
+		return rc;
+	if (send_stmt(pg, NULL, "BEGIN") != 0 ||
+	    send_stmt(pg, NULL, "SELECT pg_advisory_xact_lock(" WRITE_LOCK
+	    ")") != 0) {
+		rc = pg_fail(j, "BEGIN");
 		pg_rollback(j);
-	pg_of(j)->in_tx = rc == 0;
-	pg_of(j)->ntickets = 0;
-	return rc;
+		return rc;
+	}
+	pg->in_tx = 1;
+	pg->ntickets = 0;
+	return 0;
 }
 
 static int
