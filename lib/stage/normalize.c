@@ -118,9 +118,11 @@ struct normalize_work {
 	struct buf	 text;
 	const char	*type;		/* its type, if it is not the one it
 					   came with */
-	char		*type_was;	/* the one it came with */
-	char		*source;
+	const char	*type_was;	/* the one it came with */
+	const char	*source;
 	struct leads_note leads;	/* and what it leads to besides */
+	char		 names[];	/* type_was and source, in the work's
+					   own allocation */
 };
 
 void
@@ -131,8 +133,6 @@ normalize_work_free(void *work)
 	if (w == NULL)
 		return;
 	buf_release(&w->text);
-	free(w->type_was);
-	free(w->source);
 	leads_note_release(&w->leads);
 	free(w);
 }
@@ -200,7 +200,7 @@ normalize_prepare(void *ctx, struct stream_rec *r, const char *line,
 	const char *type;
 	char err[512];
 	jv data, canon, as_sent;
-	size_t ds, de;
+	size_t ds, de, tl, sl;
 
 	(void)v;	/* the stream builds no tree for normalize */
 	if (event_scan(&ev, line, len, &ds, &de, err, sizeof(err)) != 0) {
@@ -208,11 +208,13 @@ normalize_prepare(void *ctx, struct stream_rec *r, const char *line,
 		return STREAM_REJECT;
 	}
 	snprintf(r->event, sizeof(r->event), "%s", ev.id);
-	w = xcalloc(1, sizeof(*w));
+	tl = strlen(ev.type) + 1;
+	sl = strlen(ev.source) + 1;
+	w = xcalloc(1, sizeof(*w) + tl + sl);
 	buf_init(&w->text);
 	buf_grow(&w->text, len + 64);
-	w->type_was = xstrdup(ev.type);
-	w->source = xstrdup(ev.source);
+	w->type_was = memcpy(w->names, ev.type, tl);
+	w->source = memcpy(w->names + tl, ev.source, sl);
 	leads_note_init(&w->leads, ev.tenant);
 	r->work = w;
 	type = ev.type;

@@ -231,7 +231,7 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	 * The event is looked up whether $18 asks for it or not: with CASE
 	 * WHEN $18 THEN (SELECT ...), a plan for $18 = 0 skipped the lookups
 	 * and so cost less than the generic plan, and PostgreSQL planned the
-	 * statement anew at each call (50 us a delivery, more than the two
+	 * statement anew at each call (55 us a delivery, more than the two
 	 * lookups).
 	 */
 	[SQL_DELIVERY_ADD] =
