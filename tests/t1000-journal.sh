@@ -5,7 +5,7 @@
 . "$top_srcdir/tests/lib.sh"
 test_needs_sqlite 'its schema, pages and migrations (t1005 is PostgreSQL'\''s)'
 
-SCHEMA_VERSION=17
+SCHEMA_VERSION=18
 
 test_expect_success 'ingest creates a journal with the current schema' '
 	echo "{\"a\":1}" | integra-ingest -j "$JOURNAL" -s t -t lead.created \
@@ -165,6 +165,42 @@ test_expect_success 'a version 16 journal: its status checks become comparisons,
 	! sqlite3 v16.db "UPDATE events SET status = \"lost\"" 2>err &&
 	grep -q "CHECK constraint failed" err &&
 	test "$(sqlite3 v16.db "PRAGMA integrity_check")" = ok
+'
+# Migration 18: the envelopes' foreign keys to events dropped (an
+# envelope is only made from its event's row, and events are never
+# deleted); v17.db has them as version 17 wrote them.
+cat >v17.sql <<'EOF'
+PRAGMA writable_schema = ON;
+UPDATE sqlite_master SET sql = replace(sql, 'event    INTEGER PRIMARY KEY,',
+    'event    INTEGER PRIMARY KEY
+           REFERENCES events (seq) ON DELETE CASCADE,')
+  WHERE name IN ('raw_envelopes', 'canonical_envelopes');
+PRAGMA writable_schema = RESET;
+PRAGMA user_version = 17;
+EOF
+test_expect_success 'a version 17 journal: its envelopes lose their foreign keys' '
+	cp journal.db v17.db && sqlite3 v17.db <v17.sql &&
+	test "$(sqlite3 v17.db "SELECT count(*) FROM pragma_foreign_key_list(
+	    \"raw_envelopes\")")" = 1 &&
+	integra-ingest -j v17.db -s t -t x </dev/null &&
+	test "$(sqlite3 v17.db "PRAGMA user_version")" = $SCHEMA_VERSION &&
+	test "$(sqlite3 v17.db "SELECT count(*) FROM pragma_foreign_key_list(
+	    \"raw_envelopes\") UNION ALL SELECT count(*)
+	    FROM pragma_foreign_key_list(\"canonical_envelopes\")")" = "0
+0" &&
+	sqlite3 v17.db .schema >schema &&
+	sed "1,/^\$/d" "$top_srcdir/lib/journal/schema.sql" >expect &&
+	test_cmp expect schema &&
+	test "$(sqlite3 v17.db "PRAGMA integrity_check")" = ok
+'
+test_expect_success 'an envelope without its event: journal_sound says so' '
+	journal_sound &&
+	sqlite3 journal.db "INSERT INTO canonical_envelopes (event, envelope)
+	    VALUES (999999, \"{}\")" &&
+	! journal_sound &&
+	sqlite3 journal.db "DELETE FROM canonical_envelopes
+	    WHERE event = 999999" &&
+	journal_sound
 '
 test_expect_success 'a migration that would leave a row without its event: 73' '
 	ce x k-1 "{}" | integra-ingest -j broken.db >/dev/null 2>&1 &&

@@ -18,10 +18,22 @@ test_expect_success 'two programs at once on an empty database migrate once' '
 	integra-ingest -j "$URL" -s t -t x </dev/null 2>err1 &
 	integra-ingest -j "$URL" -s t -t x </dev/null 2>err2 &&
 	wait $! &&
-	test "$(pq "SELECT version FROM integra_schema")" = 17 &&
+	test "$(pq "SELECT version FROM integra_schema")" = 18 &&
 	test "$(pq "SELECT count(*) FROM integra_schema")" = 1
 '
 test_expect_success 'its schema is lib/journal/pg/schema.sql' '
+	sh "$top_srcdir/lib/journal/pg/schema-dump.sh" "$URL" >schema &&
+	test_cmp "$top_srcdir/lib/journal/pg/schema.sql" schema
+'
+test_expect_success 'a version 17 database: its envelopes lose their foreign keys' '
+	pq "ALTER TABLE raw_envelopes ADD CONSTRAINT raw_envelopes_event_fkey
+	    FOREIGN KEY (event) REFERENCES events(seq) ON DELETE CASCADE;
+	    ALTER TABLE canonical_envelopes
+	    ADD CONSTRAINT canonical_envelopes_event_fkey FOREIGN KEY (event)
+	    REFERENCES events(seq) ON DELETE CASCADE;
+	    UPDATE integra_schema SET version = 17" &&
+	integra-ingest -j "$URL" -s t -t x </dev/null &&
+	test "$(pq "SELECT version FROM integra_schema")" = 18 &&
 	sh "$top_srcdir/lib/journal/pg/schema-dump.sh" "$URL" >schema &&
 	test_cmp "$top_srcdir/lib/journal/pg/schema.sql" schema
 '
@@ -124,7 +136,7 @@ test_expect_success 'a version newer than the program is refused' '
 	pq "UPDATE integra_schema SET version = 99" &&
 	! integra-ingest -j "$URL" -s t -t x </dev/null 2>err &&
 	grep -q "schema version 99 is newer" err &&
-	pq "UPDATE integra_schema SET version = 17"
+	pq "UPDATE integra_schema SET version = 18"
 '
 test_expect_success 'a URL with a password is refused (78), the password unsaid' '
 	integra-ingest -j "postgresql://u:hunter2@127.0.0.1/x" -s t -t x \

@@ -101,6 +101,8 @@ test_expect_success 'the next event numbered past those copied' '
 	    >/dev/null 2>err &&
 	test "$(pq "SELECT seq FROM events WHERE source = '"'after'"'")" = 2506 &&
 	pq "DELETE FROM counts WHERE b = '"'after'"'" &&
+	pq "DELETE FROM raw_envelopes WHERE event IN
+	    (SELECT seq FROM events WHERE source = '"'after'"')" &&
 	pq "DELETE FROM events WHERE source = '"'after'"'"
 '
 test_expect_success 'and back into a new file: the same journal' '

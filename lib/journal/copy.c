@@ -20,9 +20,9 @@
 #define PAGE	1000
 
 /*
- * The tables others refer to (foreign keys), copied before the rest:
- * events (raw and canonical envelopes, deliveries), deliveries
- * (attempts).  The rest go in the order of their names.
+ * The tables others refer to, copied before the rest: events (the raw
+ * and canonical envelopes by its seq, deliveries by a foreign key),
+ * deliveries (attempts).  The rest go in the order of their names.
  */
 static const char *const parents[] = { "events", "deliveries" };
 

@@ -6,13 +6,11 @@
 -- table's text.
 
 CREATE TABLE raw_envelopes (	-- as ingest wrote them
-  event    INTEGER PRIMARY KEY
-           REFERENCES events (seq) ON DELETE CASCADE,
+  event    INTEGER PRIMARY KEY,
   envelope TEXT NOT NULL
 );
 CREATE TABLE canonical_envelopes (	-- as normalize wrote them
-  event    INTEGER PRIMARY KEY
-           REFERENCES events (seq) ON DELETE CASCADE,
+  event    INTEGER PRIMARY KEY,
   envelope TEXT NOT NULL
 );
 CREATE TABLE deliveries (

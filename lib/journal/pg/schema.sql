@@ -344,9 +344,7 @@ CREATE TABLE target_states (
 );
 
 ALTER TABLE attempts ADD CONSTRAINT attempts_delivery_id_fkey FOREIGN KEY (delivery_id) REFERENCES deliveries(id);
-ALTER TABLE canonical_envelopes ADD CONSTRAINT canonical_envelopes_event_fkey FOREIGN KEY (event) REFERENCES events(seq) ON DELETE CASCADE;
 ALTER TABLE deliveries ADD CONSTRAINT deliveries_event_id_fkey FOREIGN KEY (event_id) REFERENCES events(id);
-ALTER TABLE raw_envelopes ADD CONSTRAINT raw_envelopes_event_fkey FOREIGN KEY (event) REFERENCES events(seq) ON DELETE CASCADE;
 
 CREATE INDEX attempts_delivery ON public.attempts USING btree (delivery_id);
 CREATE INDEX cadence_items_contact ON public.cadence_items USING btree (contact) WHERE (contact IS NOT NULL);
