@@ -226,6 +226,16 @@ journal_attempt_send(struct journal *j, const struct journal_attempt *a,
 	struct journal_stmt *st;
 	int rc;
 
+	if ((rc = journal_count(j, a->started_at, "attempt", a->target,
+	    a->error_class != NULL ? a->error_class : "ok", NULL, 1,
+	    a->duration_ms)) != 0 ||
+	    (a->channel != NULL && (rc = journal_count(j, a->started_at,
+	    "message_try", a->channel, a->error_class != NULL ?
+	    a->error_class : "ok", a->cadence, 1, a->duration_ms)) != 0))
+		return rc;
+	if (j->be->attempt_add != NULL)
+		return j->be->attempt_add(j, a, owner, ticket);
+
 	if ((st = journal_sql(j, SQL_ATTEMPT_ADD)) == NULL)
 		return -1;
 	journal_bind_text(st, 1, a->delivery_id);
@@ -237,13 +247,7 @@ journal_attempt_send(struct journal *j, const struct journal_attempt *a,
 	journal_bind_text(st, 6, a->error_class);
 	journal_bind_text(st, 7, a->error);
 	journal_bind_text(st, 8, a->excerpt);
-	if ((rc = journal_step_done(j, st, "add attempt")) != 0 ||
-	    (rc = journal_count(j, a->started_at, "attempt", a->target,
-	    a->error_class != NULL ? a->error_class : "ok", NULL, 1,
-	    a->duration_ms)) != 0 ||
-	    (a->channel != NULL && (rc = journal_count(j, a->started_at,
-	    "message_try", a->channel, a->error_class != NULL ?
-	    a->error_class : "ok", a->cadence, 1, a->duration_ms)) != 0))
+	if ((rc = journal_step_done(j, st, "add attempt")) != 0)
 		return rc;
 
 	if ((st = journal_sql(j, SQL_DELIVERY_DONE)) == NULL)

@@ -16,11 +16,14 @@
  * the rows a change made (a ticket's, journal_ticket_changes), the
  * commit (sent with them).  So a batch of ingest's events and their
  * envelopes, or a tick of dispatch's attempts, cost a round trip, not
- * one each.  A failure among them is told by the call that reads it,
- * and every call after it fails the same until the transaction is
- * rolled back.  The schema's version is integra_schema's one row,
- * migrated forward under an advisory lock, so that two hosts starting at
- * once migrate once (pg/migrations/, pg/schema.sql).
+ * one each; and the events, or the attempts and their deliveries'
+ * outcomes, go as one statement of arrays (pg_event_add,
+ * pg_attempt_add), not two statements a row.  A failure among them is
+ * told by the call that reads it, and every call after it fails the
+ * same until the transaction is rolled back.  The schema's version is
+ * integra_schema's one row, migrated forward under an advisory lock, so
+ * that two hosts starting at once migrate once (pg/migrations/,
+ * pg/schema.sql).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +35,7 @@
 #include "base/buf.h"
 #include "base/exitcode.h"
 #include "journal/journal.h"
+#include "journal/deliveries.h"
 #include "journal/events.h"
 #include "journal/private.h"
 #include "journal/seal.h"
@@ -67,8 +71,8 @@
 #define PIPELINE_MAX	1000
 
 /*
- * Events an insert of many takes (pg_event_add): past a few hundred, a
- * bigger statement saves the server nothing more.
+ * Rows a statement of many takes (pg_event_add, pg_attempt_add): past a
+ * few hundred, a bigger statement saves the server nothing more.
  */
 #define BATCH_MAX	1000
 
@@ -79,17 +83,31 @@ enum batch_column {
 	B_COLUMNS
 };
 
+/* Those of journal_pg_outcome_batch. */
+enum outcome_column {
+	O_DELIVERY, O_ATTEMPT, O_STARTED_AT, O_DURATION, O_HTTP_STATUS,
+	O_ERROR_CLASS, O_ERROR, O_EXCERPT, O_STATUS, O_NOT_BEFORE, O_DONE_AT,
+	O_OWNER, O_REMOTE_ID, O_COLUMNS
+};
+
+#define COLUMNS_MAX	((int)B_COLUMNS > (int)O_COLUMNS ? (int)B_COLUMNS : \
+			    (int)O_COLUMNS)
+
+/* What a statement of many adds: events, or dispatch's outcomes. */
+enum batch_kind { BATCH_EVENTS, BATCH_OUTCOMES, BATCH_KINDS };
+
 /* An array's head in PostgreSQL's binary form (array_send). */
 #define ARRAY_HEAD	20
 
 /*
- * Events queued by pg_event_add, each column an array in the binary form
- * (its head filled in when sent), and the ticket each event's insert
- * tells.
+ * Rows queued by pg_event_add or pg_attempt_add, of one kind, each
+ * column an array in the binary form (its head filled in when sent), and
+ * the ticket each row tells.
  */
 struct pg_batch {
-	struct buf	 column[B_COLUMNS];
-	int		 nulls[B_COLUMNS];
+	enum batch_kind	 kind;
+	struct buf	 column[COLUMNS_MAX];
+	int		 nulls[COLUMNS_MAX];
 	int		 n;
 	int64_t		 tickets[BATCH_MAX];
 };
@@ -158,11 +176,11 @@ struct pg {
 	/* By ticket (pg_changes_ticket): rows changed, -1 not yet told. */
 	int64_t		*told;
 	/*
-	 * Events queued, not sent; and the tickets of those sent, not
+	 * Rows queued, not sent; and the tickets of those sent, not
 	 * settled: an answer's place in wants is -2 - its index in flown.
 	 */
 	struct pg_batch	 batch;
-	struct pg_stmt	 batch_stmt;
+	struct pg_stmt	 batch_stmt[BATCH_KINDS];
 	struct pg_flown	*flown;
 	size_t		 nflown;
 	size_t		 flown_cap;
@@ -512,9 +530,12 @@ pg_open(struct journal *j)
 		snprintf(pg->stmt[i].name, sizeof(pg->stmt[i].name), "s%zu",
 		    i);
 	}
-	pg->batch_stmt.base.be = &journal_pg;
-	pg->batch_stmt.pg = pg;
-	snprintf(pg->batch_stmt.name, sizeof(pg->batch_stmt.name), "b");
+	for (i = 0; i < BATCH_KINDS; i++) {
+		pg->batch_stmt[i].base.be = &journal_pg;
+		pg->batch_stmt[i].pg = pg;
+		snprintf(pg->batch_stmt[i].name, sizeof(pg->batch_stmt[i].name),
+		    "b%zu", i);
+	}
 	batch_clear(&pg->batch);
 	if (carries_password(j)) {
 		/* Not named: its name holds the password. */
@@ -580,8 +601,9 @@ pg_close(struct journal *j)
 		return;
 	for (i = 0; i < JOURNAL_NSQL; i++)
 		stmt_release(&pg->stmt[i]);
-	stmt_release(&pg->batch_stmt);
-	for (i = 0; i < B_COLUMNS; i++)
+	for (i = 0; i < BATCH_KINDS; i++)
+		stmt_release(&pg->batch_stmt[i]);
+	for (i = 0; i < COLUMNS_MAX; i++)
 		buf_wipe(&pg->batch.column[i]);
 	buf_wipe(&pg->envelope);
 	free(pg->flown);
@@ -865,7 +887,7 @@ batch_clear(struct pg_batch *b)
 {
 	int c;
 
-	for (c = 0; c < B_COLUMNS; c++) {
+	for (c = 0; c < COLUMNS_MAX; c++) {
 		buf_reset(&b->column[c]);
 		buf_grow(&b->column[c], ARRAY_HEAD);
 		b->column[c].len = ARRAY_HEAD;
@@ -885,7 +907,7 @@ put_be32(unsigned char *p, uint32_t v)
 
 /* An element of column c: v[0..n), or NULL. */
 static void
-batch_put(struct pg_batch *b, enum batch_column c, const void *v, size_t n)
+batch_put(struct pg_batch *b, int c, const void *v, size_t n)
 {
 	unsigned char len[4];
 
@@ -901,13 +923,13 @@ batch_put(struct pg_batch *b, enum batch_column c, const void *v, size_t n)
 }
 
 static void
-batch_put_text(struct pg_batch *b, enum batch_column c, const char *s)
+batch_put_text(struct pg_batch *b, int c, const char *s)
 {
 	batch_put(b, c, s, s != NULL ? strlen(s) : 0);
 }
 
 static void
-batch_put_int64(struct pg_batch *b, enum batch_column c, int64_t v)
+batch_put_int64(struct pg_batch *b, int c, int64_t v)
 {
 	unsigned char be[8];
 
@@ -916,23 +938,39 @@ batch_put_int64(struct pg_batch *b, enum batch_column c, int64_t v)
 	batch_put(b, c, be, sizeof(be));
 }
 
-/*
- * Sends the events queued as one statement, its answer read by settle
- * (tell_batch): 0, or -1 with the reason.
- */
-static int
-flush(struct pg *pg)
-{
-	static const Oid types[B_COLUMNS] = {
+/* Each kind of batch: its statement, and its columns' types. */
+static const struct {
+	const char	*sql;
+	int		 ncolumns;
+	Oid		 types[COLUMNS_MAX];
+} batch_kinds[BATCH_KINDS] = {
+	[BATCH_EVENTS] = { journal_pg_event_batch, B_COLUMNS, {
 		[B_ID] = TEXTOID, [B_SOURCE] = TEXTOID, [B_TYPE] = TEXTOID,
 		[B_TENANT] = TEXTOID, [B_SUBJECT] = TEXTOID,
 		[B_TIME] = TEXTOID, [B_KEY] = TEXTOID,
 		[B_RECEIVED_AT] = INT8OID, [B_KEY_INDEX] = BYTEAOID,
 		[B_REJECTED] = TEXTOID, [B_CANONICAL] = INT8OID,
-		[B_ENVELOPE] = BYTEAOID
-	};
+		[B_ENVELOPE] = BYTEAOID } },
+	[BATCH_OUTCOMES] = { journal_pg_outcome_batch, O_COLUMNS, {
+		[O_DELIVERY] = TEXTOID, [O_ATTEMPT] = INT8OID,
+		[O_STARTED_AT] = INT8OID, [O_DURATION] = INT8OID,
+		[O_HTTP_STATUS] = INT8OID, [O_ERROR_CLASS] = TEXTOID,
+		[O_ERROR] = TEXTOID, [O_EXCERPT] = TEXTOID,
+		[O_STATUS] = TEXTOID, [O_NOT_BEFORE] = INT8OID,
+		[O_DONE_AT] = INT8OID, [O_OWNER] = TEXTOID,
+		[O_REMOTE_ID] = TEXTOID } }
+};
+
+/*
+ * Sends the rows queued as one statement, its answer read by settle
+ * (tell_batch): 0, or -1 with the reason.
+ */
+static int
+flush(struct pg *pg)
+{
 	struct pg_batch *b = &pg->batch;
-	struct pg_stmt *st = &pg->batch_stmt;
+	struct pg_stmt *st = &pg->batch_stmt[b->kind];
+	const Oid *types = batch_kinds[b->kind].types;
 	unsigned char *head;
 	int c;
 
@@ -940,7 +978,7 @@ flush(struct pg *pg)
 		return 0;
 	if (pg->sent >= PIPELINE_MAX && settle(pg, NULL) != 0)
 		return -1;
-	for (c = 0; c < B_COLUMNS; c++) {
+	for (c = 0; c < batch_kinds[b->kind].ncolumns; c++) {
 		head = (unsigned char *)b->column[c].data;
 		put_be32(head, 1);			/* dimensions */
 		put_be32(head + 4, (uint32_t)b->nulls[c]);
@@ -967,6 +1005,38 @@ flush(struct pg *pg)
 }
 
 /*
+ * The batch ready for a row of kind k: its statement prepared, and rows
+ * of another kind sent first, as they were added first.  0, or -1.
+ */
+static int
+batch_for(struct journal *j, enum batch_kind k, const char *what)
+{
+	struct pg *pg = pg_of(j);
+	struct pg_stmt *st = &pg->batch_stmt[k];
+
+	if (!st->prepared && prepare(j, st, batch_kinds[k].sql) != 0)
+		return -1;
+	if (pg->broken || (pg->batch.n > 0 && pg->batch.kind != k &&
+	    flush(pg) != 0))
+		return pg_fail(j, what);
+	pg->batch.kind = k;
+	return 0;
+}
+
+/* The row just queued, its ticket in *ticket; sent if the batch is full. */
+static int
+batch_row(struct journal *j, int64_t *ticket, const char *what)
+{
+	struct pg *pg = pg_of(j);
+	struct pg_batch *b = &pg->batch;
+
+	*ticket = b->tickets[b->n++] = ticket_new(pg);
+	if (b->n == BATCH_MAX && flush(pg) != 0)
+		return pg_fail(j, what);
+	return 0;
+}
+
+/*
  * The event queued, to go with the next ones as one statement (flush):
  * its row, and its envelope if the row is new; *ticket tells which.
  * Sent one at a time, its two statements cost the server an executor's
@@ -981,11 +1051,8 @@ pg_event_add(struct journal *j, const struct journal_event *ev,
 	const char *envelope = ev->envelope;
 	size_t len = ev->envelope_len;
 
-	if (!pg->batch_stmt.prepared && prepare(j, &pg->batch_stmt,
-	    journal_pg_event_batch) != 0)
+	if (batch_for(j, BATCH_EVENTS, "add event") != 0)
 		return -1;
-	if (pg->broken)
-		return pg_fail(j, "add event");
 	if (!ev->sealed && seal_changes(pg, envelope, len)) {
 		journal_aad(&pg->aad, ev->canonical ? AAD_CANONICAL : AAD_RAW,
 		    ev->id, strlen(ev->id), NULL, 0);
@@ -1006,10 +1073,39 @@ pg_event_add(struct journal *j, const struct journal_event *ev,
 	batch_put_text(b, B_REJECTED, ev->rejected);
 	batch_put_int64(b, B_CANONICAL, ev->canonical);
 	batch_put(b, B_ENVELOPE, envelope, len);
-	*ticket = b->tickets[b->n++] = ticket_new(pg);
-	if (b->n == BATCH_MAX && flush(pg) != 0)
-		return pg_fail(j, "add events");
-	return 0;
+	return batch_row(j, ticket, "add events");
+}
+
+/*
+ * The attempt queued, and its delivery's outcome, as pg_event_add does
+ * an event: a tick's outcomes go as one statement.  *ticket tells
+ * whether the delivery was finished (its lease still owner's).
+ */
+static int
+pg_attempt_add(struct journal *j, const struct journal_attempt *a,
+    const char *owner, int64_t *ticket)
+{
+	struct pg_batch *b = &pg_of(j)->batch;
+
+	if (batch_for(j, BATCH_OUTCOMES, "add attempt") != 0)
+		return -1;
+	batch_put_text(b, O_DELIVERY, a->delivery_id);
+	batch_put_int64(b, O_ATTEMPT, a->attempt);
+	batch_put_int64(b, O_STARTED_AT, a->started_at);
+	batch_put_int64(b, O_DURATION, a->duration_ms);
+	if (a->http_status > 0)
+		batch_put_int64(b, O_HTTP_STATUS, a->http_status);
+	else
+		batch_put(b, O_HTTP_STATUS, NULL, 0);
+	batch_put_text(b, O_ERROR_CLASS, a->error_class);
+	batch_put_text(b, O_ERROR, a->error);
+	batch_put_text(b, O_EXCERPT, a->excerpt);
+	batch_put_text(b, O_STATUS, a->status);
+	batch_put_int64(b, O_NOT_BEFORE, a->not_before);
+	batch_put_int64(b, O_DONE_AT, a->started_at + a->duration_ms);
+	batch_put_text(b, O_OWNER, owner);
+	batch_put_text(b, O_REMOTE_ID, a->remote_id);
+	return batch_row(j, ticket, "finish deliveries");
 }
 
 /* Parameter i's bytes (from 1), or NULL. */
@@ -1578,6 +1674,7 @@ const struct journal_backend journal_pg = {
 	.set_lax = pg_set_lax,
 	.checkpoint = pg_checkpoint,
 	.event_add = pg_event_add,
+	.attempt_add = pg_attempt_add,
 	.changes_ticket = pg_changes_ticket,
 	.ticket_changes = pg_ticket_changes,
 	.sql = pg_sql,

@@ -29,6 +29,7 @@
 #include "base/buf.h"
 #include "journal/journal.h"
 
+struct journal_attempt;
 struct journal_event;
 struct journal_stmt;
 
@@ -322,8 +323,9 @@ extern const char *const	journal_sql_text[JOURNAL_NSQL];
 extern const char *const	journal_pg_sql_text[JOURNAL_NSQL];
 /* And what pg.c seals and opens for each. */
 extern const struct journal_seals	journal_pg_seals[JOURNAL_NSQL];
-/* Events added as one statement (pg.c's event_add). */
+/* Events added as one statement (pg.c's event_add); outcomes too. */
 extern const char			journal_pg_event_batch[];
+extern const char			journal_pg_outcome_batch[];
 
 /*
  * journal_migrations[v] takes a journal from user_version v to v + 1;
@@ -440,6 +442,15 @@ struct journal_backend {
 	int		(*event_add)(struct journal *,
 			    const struct journal_event *, const void *key_form,
 			    size_t formlen, int64_t *ticket);
+	/*
+	 * Adds a's attempt and finishes its delivery if owner holds its
+	 * lease, *ticket telling SQL_DELIVERY_DONE's changes, as event_add
+	 * does events.  NULL: the core runs SQL_ATTEMPT_ADD and
+	 * SQL_DELIVERY_DONE.
+	 */
+	int		(*attempt_add)(struct journal *,
+			    const struct journal_attempt *, const char *owner,
+			    int64_t *ticket);
 	/* journal_changes_ticket's and journal_ticket_changes's. */
 	int64_t		(*changes_ticket)(struct journal *);
 	int64_t		(*ticket_changes)(struct journal *, int64_t ticket,

@@ -4,7 +4,7 @@
 -- envelope and scrubs the canonical one, and keeps the event), so the
 -- keys checked what could not happen and cascaded what never did.
 -- PostgreSQL paid for each check with a query and a lock on the event's
--- row, a fifth to a quarter of its ingest (bench/README.md); SQLite, which
+-- row, a sixth to a third of its ingest (bench/README.md); SQLite, which
 -- looks the rowid up, nothing measurable.  Dropped from both, so that the
 -- two schemas stay one (pg/compare-schemas.sh).  The tables' text is
 -- edited in place, as migration 17 does, not the tables rebuilt: a

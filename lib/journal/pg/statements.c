@@ -55,6 +55,15 @@
 #define KEY_COLUMNS	"name, tenant, scopes, prefix, created_at, revoked_at," \
 			" rate_limit"
 
+/*
+ * 'in_flight' for a delivery found by its id, a subquery's rather than
+ * the constant: with the constant, a plan made while the statistics said
+ * few deliveries were in flight walks deliveries_lease and tries each one
+ * in flight, not the one (EXPLAIN ANALYZE, 500 in flight, the outcomes of
+ * 250: 103 ms, against 10.7 ms looking each up by its id).
+ */
+#define IN_FLIGHT	"(SELECT 'in_flight')"
+
 #define CLAIM_SET							\
 	"UPDATE deliveries SET status = 'in_flight', lease_owner = $1,"	\
 	" lease_until = $2, updated_at = $3 "
@@ -268,7 +277,7 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    "SELECT e.value FROM json_array_elements_text($1::json)"
 	    " WITH ORDINALITY AS e(value, key) WHERE NOT EXISTS (SELECT 1"
 	    " FROM deliveries d WHERE d.id = e.value AND d.lease_owner = $2"
-	    " AND d.lease_until = $3 AND d.status = 'in_flight')"
+	    " AND d.lease_until = $3 AND d.status = " IN_FLIGHT ")"
 	    " OR EXISTS (SELECT 1 FROM json_array_elements_text($1::json)"
 	    " WITH ORDINALITY AS p(value, key)"
 	    " WHERE p.value = e.value AND p.key < e.key)"
@@ -299,26 +308,15 @@ const char *const journal_pg_sql_text[JOURNAL_NSQL] = {
 	    "  AND target = $4 ORDER BY lease_until LIMIT 1"
 	    "  FOR UPDATE SKIP LOCKED) q"
 	    " LIMIT 1)" CLAIM_RETURNING,
-	[SQL_ATTEMPT_ADD] =
-	    "INSERT INTO attempts (delivery_id, attempt, started_at,"
-	    " duration_ms, http_status, error_class, error, response_excerpt)"
-	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-	[SQL_DELIVERY_DONE] =
-	    "UPDATE deliveries SET status = $2::text, attempts = $3,"
-	    " not_before = $4, last_error = $5, error_class = $8,"
-	    " lease_owner = NULL, lease_until = NULL, updated_at = $6,"
-	    " dead_at = CASE $2::text WHEN 'dead' THEN $6::bigint END,"
-	    " archived_at = NULL,"
-	    " remote_id = coalesce($9, remote_id),"
-	    " priority = CASE WHEN $2::text = 'failed' AND priority <> "
-	    XSTR(PRIORITY_HIGH) " THEN " XSTR(PRIORITY_RETRY)
-	    " ELSE priority END"
-	    " WHERE id = $1 AND lease_owner = $7 AND status = 'in_flight'",
+	/*
+	 * No SQL_ATTEMPT_ADD or SQL_DELIVERY_DONE: pg.c sends a tick's
+	 * outcomes as one statement (journal_pg_outcome_batch, at the end).
+	 */
 	[SQL_CLAIM_RELEASE] =
 	    "UPDATE deliveries SET status = CASE WHEN attempts > 0 THEN"
 	    " 'failed' ELSE 'pending' END, not_before = $3,"
 	    " lease_owner = NULL, lease_until = NULL, updated_at = $3"
-	    " WHERE id = $1 AND lease_owner = $2 AND status = 'in_flight'",
+	    " WHERE id = $1 AND lease_owner = $2 AND status = " IN_FLIGHT,
 	[SQL_KEY_ADD] =
 	    "INSERT INTO api_keys (name, tenant, scopes, key_hash, prefix,"
 	    " created_at, rate_limit) VALUES ($1, $2, $3, $4, $5, $6, $7)"
@@ -1389,3 +1387,36 @@ const char journal_pg_event_batch[] =
     " SELECT new.seq, u.envelope FROM new JOIN u USING (id)"
     " WHERE u.canonical <> 0)"
     " SELECT u.place FROM new JOIN u USING (id)";
+
+/*
+ * pg.c's attempt_add: SQL_ATTEMPT_ADD and SQL_DELIVERY_DONE for many
+ * outcomes at once, as journal_pg_event_batch is for events (pg.c's enum
+ * outcome_column).  Each attempt is kept; a delivery is finished only if
+ * the lease is still the owner's.  A delivery comes once in a batch: a
+ * claim has one outcome, in the tick after its request.  The answer: the
+ * places (from 1) of the deliveries finished.
+ */
+const char journal_pg_outcome_batch[] =
+    "WITH u AS (SELECT * FROM unnest($1::text[], $2::bigint[],"
+    " $3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::text[],"
+    " $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[],"
+    " $13::text[])"
+    " WITH ORDINALITY AS u(delivery_id, attempt, started_at, duration_ms,"
+    " http_status, error_class, error, excerpt, status, not_before,"
+    " done_at, owner, remote_id, place)),"
+    " tried AS (INSERT INTO attempts (delivery_id, attempt, started_at,"
+    " duration_ms, http_status, error_class, error, response_excerpt)"
+    " SELECT delivery_id, attempt, started_at, duration_ms, http_status,"
+    " error_class, error, excerpt FROM u ORDER BY place)"
+    " UPDATE deliveries d SET status = f.status, attempts = f.attempt,"
+    " not_before = f.not_before, last_error = f.error,"
+    " error_class = f.error_class, lease_owner = NULL, lease_until = NULL,"
+    " updated_at = f.done_at,"
+    " dead_at = CASE f.status WHEN 'dead' THEN f.done_at END,"
+    " archived_at = NULL, remote_id = coalesce(f.remote_id, d.remote_id),"
+    " priority = CASE WHEN f.status = 'failed' AND d.priority <> "
+    XSTR(PRIORITY_HIGH) " THEN " XSTR(PRIORITY_RETRY)
+    " ELSE d.priority END"
+    " FROM u f WHERE d.id = f.delivery_id AND d.lease_owner = f.owner"
+    " AND d.status = " IN_FLIGHT
+    " RETURNING f.place";
